@@ -1,0 +1,110 @@
+// What every netlab subcommand shares: the global options, a reader for
+// iproute2-style keyword arguments, error reporting and buffered output.
+#pragma once
+
+#include <netlab/error.hpp>
+#include <netlab/json.hpp>
+#include <netlab/netns.hpp>
+#include <netlab/render.hpp>
+#include <netlab/types.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace netlab::cli {
+
+enum class Color { Auto, Always, Never };
+
+struct Global {
+  bool json = false;
+  bool pretty = false;
+  bool details = false;
+  bool brief = false;
+  bool ipv4 = false;
+  bool ipv6 = false;
+  Color color = Color::Auto;
+  std::string netns_arg;
+
+  // Resolved after parsing, before any command runs.
+  Netns netns;
+  RenderOptions render;
+  Family family() const noexcept { return ipv4 ? Family::Inet : ipv6 ? Family::Inet6 : Family::Unspec; }
+};
+
+// Prints "netlab: <object>: <reason>" (and a hint line) on stderr and unwinds
+// to main() with the error's exit status.
+[[noreturn]] void fail(const Error& e);
+
+template <typename T>
+T value_or_fail(Result<T> r) {
+  if (!r) fail(r.error());
+  return std::move(r).value();
+}
+inline void check(const Result<void>& r) {
+  if (!r) fail(r.error());
+}
+[[noreturn]] inline void usage_error(std::string object, std::string reason) {
+  fail(Error::usage(std::move(object), std::move(reason)));
+}
+
+// iproute2-style arguments: KEYWORD VALUE pairs and bare flags, read in order.
+class Words {
+ public:
+  Words(std::vector<std::string> words, std::string command)
+      : words_(std::move(words)), command_(std::move(command)) {}
+  bool done() const noexcept { return pos_ >= words_.size(); }
+  const std::string& peek() const { return words_[pos_]; }
+  const std::string& next() { return words_[pos_++]; }
+  // The value after `keyword`; a usage error if there is none.
+  const std::string& value(std::string_view keyword);
+  [[noreturn]] void unknown(const std::string& word) const;
+  // Fails if a keyword that may appear once is given twice.
+  void once(std::string_view keyword, bool& seen) const;
+
+ private:
+  std::vector<std::string> words_;
+  std::size_t pos_ = 0;
+  std::string command_;
+};
+
+IfName parse_ifname(std::string_view s);
+IpAddr parse_ip(std::string_view s);
+Prefix parse_prefix(std::string_view s);  // also "default" for /0 in the given family
+Prefix parse_prefix_or_default(std::string_view s, Family family);
+std::uint32_t parse_u32(std::string_view s, std::string_view what, std::uint32_t max = 0xffffffffu);
+
+// Buffered stdout: rows are appended to one string and written in large
+// chunks, so a 100k-route listing is a few write(2)s, not 100k.
+class Output {
+ public:
+  explicit Output(const Global& g);
+  ~Output();
+  std::string& text() noexcept { return buf_; }
+  JsonWriter& json() noexcept { return json_; }
+  void maybe_flush();  // call after each row
+  void flush();
+  // For -j: open the top-level array before rows, close it after.
+  void begin_list();
+  void end_list();
+
+ private:
+  std::string buf_;
+  JsonWriter json_;
+  bool json_mode_;
+};
+
+// Registers each object's subcommand on the root app.
+void add_link_command(CLI::App& root, Global& g);
+void add_addr_command(CLI::App& root, Global& g);
+void add_neigh_command(CLI::App& root, Global& g);
+void add_route_command(CLI::App& root, Global& g);
+
+// Adds a COMMAND subcommand that collects its keyword arguments in `words`.
+CLI::App* add_words_command(CLI::App& object, std::string name, std::string help,
+                            std::vector<std::string>& words, std::string usage);
+
+}  // namespace netlab::cli

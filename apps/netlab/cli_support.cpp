@@ -1,0 +1,80 @@
+#include "cli.hpp"
+
+#include <fmt/format.h>
+
+#include <unistd.h>
+
+namespace netlab::cli {
+
+void fail(const Error& e) {
+  std::string line = "netlab: " + e.message() + "\n";
+  if (!e.hint.empty()) line += "hint: " + e.hint + "\n";
+  std::fflush(stdout);
+  std::fputs(line.c_str(), stderr);
+  throw CLI::RuntimeError(e.exit_status());
+}
+
+const std::string& Words::value(std::string_view keyword) {
+  if (done()) usage_error(command_, "\"" + std::string(keyword) + "\" needs a value");
+  return next();
+}
+
+void Words::unknown(const std::string& word) const {
+  usage_error(command_, "unknown argument \"" + word + "\" (see --help)");
+}
+
+void Words::once(std::string_view keyword, bool& seen) const {
+  if (seen) usage_error(command_, "\"" + std::string(keyword) + "\" is given twice");
+  seen = true;
+}
+
+IfName parse_ifname(std::string_view s) { return value_or_fail(IfName::parse(s)); }
+IpAddr parse_ip(std::string_view s) { return value_or_fail(IpAddr::parse(s)); }
+Prefix parse_prefix(std::string_view s) { return value_or_fail(Prefix::parse(s)); }
+
+Prefix parse_prefix_or_default(std::string_view s, Family family) {
+  if (s == "default" || s == "all" || s == "any") {
+    std::uint8_t zero[16] = {};
+    bool v6 = family == Family::Inet6;
+    return Prefix{IpAddr::from_bytes(std::span<const std::uint8_t>(zero, v6 ? 16 : 4)), 0};
+  }
+  return parse_prefix(s);
+}
+
+std::uint32_t parse_u32(std::string_view s, std::string_view what, std::uint32_t max) {
+  return static_cast<std::uint32_t>(value_or_fail(parse_uint(s, what, max)));
+}
+
+Output::Output(const Global& g) : json_(buf_, g.pretty), json_mode_(g.json) { buf_.reserve(1 << 17); }
+
+Output::~Output() { flush(); }
+
+void Output::maybe_flush() {
+  if (buf_.size() >= (1 << 16)) flush();
+}
+
+void Output::flush() {
+  if (buf_.empty()) return;
+  std::fwrite(buf_.data(), 1, buf_.size(), stdout);
+  buf_.clear();
+}
+
+void Output::begin_list() {
+  if (json_mode_) json_.begin_array();
+}
+
+void Output::end_list() {
+  if (!json_mode_) return;
+  json_.end_array();
+  json_.newline();
+}
+
+CLI::App* add_words_command(CLI::App& object, std::string name, std::string help,
+                            std::vector<std::string>& words, std::string usage) {
+  auto* cmd = object.add_subcommand(std::move(name), std::move(help));
+  cmd->add_option("args", words, std::move(usage));
+  cmd->fallthrough();  // global options such as -j may follow the command
+  return cmd;
+}
+
+}  // namespace netlab::cli

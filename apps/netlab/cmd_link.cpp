@@ -1,0 +1,140 @@
+// netlab link: show, add (bridge, veth, dummy), set, delete.
+#include "cli.hpp"
+
+#include <netlab/link.hpp>
+
+#include <memory>
+
+namespace netlab::cli {
+namespace {
+
+struct LinkArgs {
+  std::vector<std::string> show, add, set, del;
+};
+
+void run_show(const Global& g, const std::vector<std::string>& args) {
+  Words w(args, "link show");
+  link::Filter filter;
+  while (!w.done()) {
+    const std::string& word = w.next();
+    if (word == "dev") filter.name = parse_ifname(w.value("dev")).str();
+    else if (word == "type") filter.kind = w.value("type");
+    else if (word == "master") filter.master = parse_ifname(w.value("master")).str();
+    else if (word == "up") filter.up_only = true;
+    else if (word == "--brief") {}  // accepted after show too, for scripts and completions
+    else if (filter.name.empty() && word.front() != '-') filter.name = parse_ifname(word).str();
+    else w.unknown(word);
+  }
+  auto links = value_or_fail(link::list(g.netns, filter));
+  Output out(g);
+  out.begin_list();
+  for (const auto& l : links) {
+    if (g.json) render_link_json(out.json(), l, g.render);
+    else render_link_text(out.text(), l, g.render);
+    out.maybe_flush();
+  }
+  out.end_list();
+}
+
+void run_add(const Global& g, const std::vector<std::string>& args) {
+  Words w(args, "link add");
+  std::optional<IfName> name, peer;
+  std::optional<Netns> peer_ns;
+  std::string kind;
+  link::CreateOptions opts;
+  bool seen_mtu = false, seen_addr = false;
+  while (!w.done()) {
+    const std::string& word = w.next();
+    if (word == "type") kind = w.value("type");
+    else if (word == "name") name = parse_ifname(w.value("name"));
+    else if (word == "mtu") { w.once("mtu", seen_mtu); opts.mtu = parse_u32(w.value("mtu"), "mtu", 65535); }
+    else if (word == "address") { w.once("address", seen_addr); opts.address = value_or_fail(MacAddr::parse_unicast(w.value("address"))); }
+    else if (word == "up") opts.up = true;
+    else if (word == "peer") {
+      if (!w.done() && w.peek() == "name") w.next();
+      peer = parse_ifname(w.value("peer"));
+    } else if (word == "netns" && peer) {
+      peer_ns = value_or_fail(Netns::from_arg(w.value("netns")));
+    } else if (!name && word.front() != '-') name = parse_ifname(word);
+    else w.unknown(word);
+  }
+  if (!name) usage_error("link add", "needs a NAME");
+  if (kind.empty()) usage_error("link " + name->str(), "needs \"type bridge|veth|dummy\"");
+  if (kind == "veth") {
+    if (!peer) usage_error("link " + name->str(), "a veth pair needs \"peer NAME\"");
+    if (*peer == *name && !peer_ns) usage_error("link " + name->str(), "the peer needs another name");
+    check(link::add_veth(g.netns, *name, *peer, opts, peer_ns));
+  } else if (peer) {
+    usage_error("link " + name->str(), "\"peer\" is only for type veth");
+  } else if (kind == "bridge") {
+    check(link::add_bridge(g.netns, *name, opts));
+  } else if (kind == "dummy") {
+    check(link::add_dummy(g.netns, *name, opts));
+  } else {
+    usage_error("link type \"" + kind + "\"", "expected bridge, veth or dummy (taps: netlab tap create)");
+  }
+}
+
+void run_set(const Global& g, const std::vector<std::string>& args) {
+  Words w(args, "link set");
+  std::optional<IfName> dev;
+  link::Change change;
+  while (!w.done()) {
+    const std::string& word = w.next();
+    if (word == "dev") dev = parse_ifname(w.value("dev"));
+    else if (word == "up") change.up = true;
+    else if (word == "down") change.up = false;
+    else if (word == "mtu") change.mtu = parse_u32(w.value("mtu"), "mtu", 65535);
+    else if (word == "address") change.address = value_or_fail(MacAddr::parse_unicast(w.value("address")));
+    else if (word == "name") change.new_name = parse_ifname(w.value("name"));
+    else if (word == "master") change.master = parse_ifname(w.value("master"));
+    else if (word == "nomaster") change.nomaster = true;
+    else if (!dev && word.front() != '-') dev = parse_ifname(word);
+    else w.unknown(word);
+  }
+  if (!dev) usage_error("link set", "needs a device");
+  if (change.master && change.nomaster) usage_error("link " + dev->str(), "\"master\" and \"nomaster\" together");
+  if (change.master && *change.master == *dev) usage_error("link " + dev->str(), "cannot be its own master");
+  if (change.empty()) usage_error("link " + dev->str(), "nothing to change");
+  check(link::set(g.netns, *dev, change));
+}
+
+void run_delete(const Global& g, const std::vector<std::string>& args) {
+  Words w(args, "link delete");
+  std::optional<IfName> dev;
+  while (!w.done()) {
+    const std::string& word = w.next();
+    if (word == "dev") dev = parse_ifname(w.value("dev"));
+    else if (!dev && word.front() != '-') dev = parse_ifname(word);
+    else w.unknown(word);
+  }
+  if (!dev) usage_error("link delete", "needs a device");
+  check(link::remove(g.netns, *dev));
+}
+
+}  // namespace
+
+void add_link_command(CLI::App& root, Global& g) {
+  auto args = std::make_shared<LinkArgs>();
+  auto* obj = root.add_subcommand("link", "Show and change network devices");
+  obj->alias("l");
+  obj->require_subcommand(0, 1);
+  obj->fallthrough();
+  add_words_command(*obj, "show", "List links (the default)", args->show,
+                    "[DEV] [type KIND] [master BRIDGE] [up]")
+      ->callback([&g, args] { run_show(g, args->show); });
+  add_words_command(*obj, "add", "Create a bridge, veth pair or dummy link", args->add,
+                    "NAME type bridge|veth|dummy [peer NAME [netns NS]] [mtu N] [address MAC] [up]")
+      ->callback([&g, args] { run_add(g, args->add); });
+  add_words_command(*obj, "set", "Change a link", args->set,
+                    "DEV [up|down] [mtu N] [address MAC] [name NEW] [master BRIDGE|nomaster]")
+      ->callback([&g, args] { run_set(g, args->set); });
+  add_words_command(*obj, "delete", "Delete a link", args->del, "DEV")
+      ->alias("del")
+      ->callback([&g, args] { run_delete(g, args->del); });
+  obj->callback([obj, &g] {
+    if (obj->get_subcommands().empty()) run_show(g, {});
+  });
+}
+
+}  // namespace netlab::cli

@@ -1,0 +1,90 @@
+// One error type for the whole library: what was attempted, on which object,
+// why it failed (errno, libnl or pcap text, the kernel's extended ack) and,
+// when we know one, a hint for the user. The library never prints and never
+// exits; callers get Result<T> and decide.
+#pragma once
+
+#include <netlab/export.hpp>
+
+#include <cassert>
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace netlab {
+
+enum class Errc {
+  System,       // a system call failed; sys_errno says why
+  Netlink,      // the kernel answered a netlink request with an error
+  Pcap,         // libpcap reported an error
+  Usage,        // the caller's input is invalid (bad address, name, keyword)
+  NotFound,     // the named object does not exist
+  Unsupported,  // the kernel or this build lacks the feature
+};
+
+struct NETLAB_API Error {
+  Errc kind = Errc::System;
+  int sys_errno = 0;      // errno, 0 when none applies
+  std::string object;     // "link mirtap0", "address 192.0.2.1/24 on tap7"
+  std::string reason;     // strerror, our words, or the kernel's own text
+  std::string extack;     // the kernel's extended-ack message, when it sent one
+  std::string hint;       // "needs CAP_NET_ADMIN: run as root"
+
+  static Error system(int err, std::string object, std::string reason = {});
+  static Error usage(std::string object, std::string reason);
+  static Error not_found(std::string object, std::string reason = "does not exist");
+
+  // "link mirtap0: Operation not permitted (kernel: ...)": one line, no prefix.
+  std::string message() const;
+  // The process exit status this error maps to: 2 for usage errors, else 1.
+  int exit_status() const noexcept;
+};
+
+// A minimal std::expected<T, Error> with the same member names, so it can be
+// swapped for the standard type once we build as C++23.
+template <typename T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}
+  Result(Error error) : v_(std::in_place_index<1>, std::move(error)) {}
+
+  bool has_value() const noexcept { return v_.index() == 0; }
+  explicit operator bool() const noexcept { return has_value(); }
+  T& value() & { assert(has_value()); return std::get<0>(v_); }
+  const T& value() const& { assert(has_value()); return std::get<0>(v_); }
+  T&& value() && { assert(has_value()); return std::get<0>(std::move(v_)); }
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+  const Error& error() const& { assert(!has_value()); return std::get<1>(v_); }
+  Error&& error() && { assert(!has_value()); return std::get<1>(std::move(v_)); }
+
+ private:
+  std::variant<T, Error> v_;
+};
+
+template <>
+class [[nodiscard]] Result<void> {
+ public:
+  Result() = default;
+  Result(Error error) : error_(std::move(error)), ok_(false) {}
+  bool has_value() const noexcept { return ok_; }
+  explicit operator bool() const noexcept { return ok_; }
+  void value() const { assert(ok_); }
+  const Error& error() const& { assert(!ok_); return error_; }
+  Error&& error() && { assert(!ok_); return std::move(error_); }
+
+ private:
+  Error error_;
+  bool ok_ = true;
+};
+
+}  // namespace netlab
+
+// Propagate an error from an expression returning Result<...>.
+#define NETLAB_TRY(expr)                                   \
+  do {                                                     \
+    if (auto netlab_try_result_ = (expr); !netlab_try_result_) \
+      return std::move(netlab_try_result_).error();        \
+  } while (0)

@@ -1,0 +1,64 @@
+// The one JSON serializer. Models are written through it by the renderers
+// in render.hpp; it appends to a caller's string so a long listing can be
+// flushed in chunks instead of built whole.
+#pragma once
+
+#include <netlab/export.hpp>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace netlab {
+
+class NETLAB_API JsonWriter {
+ public:
+  explicit JsonWriter(std::string& out, bool pretty = false) : out_(out), pretty_(pretty) {}
+
+  void begin_object();
+  void end_object();
+  void begin_array();
+  void end_array();
+  void key(std::string_view k);
+
+  void value(std::string_view s);
+  void value(const char* s) { value(std::string_view(s)); }
+  void value(const std::string& s) { value(std::string_view(s)); }
+  void value(bool b);
+  void value(std::int64_t n);
+  void value(std::uint64_t n);
+  void value(int n) { value(static_cast<std::int64_t>(n)); }
+  void value(unsigned n) { value(static_cast<std::uint64_t>(n)); }
+  void value(std::uint16_t n) { value(static_cast<std::uint64_t>(n)); }
+  void value(std::uint8_t n) { value(static_cast<std::uint64_t>(n)); }
+  void value(const std::vector<std::string>& list);
+  void null();
+
+  template <typename T>
+  void member(std::string_view k, const T& v) {
+    key(k);
+    value(v);
+  }
+
+  // True when every opened object and array has been closed.
+  bool complete() const noexcept { return depth_.empty(); }
+  // Appends '\n' after a top-level value (for one-object-per-line output).
+  void newline() { out_ += '\n'; }
+
+ private:
+  void before_value();
+  void indent();
+  void open(char c);
+  void close(char c);
+
+  std::string& out_;
+  bool pretty_;
+  std::vector<bool> depth_;  // per open container: has it a member yet?
+  bool after_key_ = false;
+};
+
+// Appends s with JSON string escaping (no quotes).
+NETLAB_API void json_escape(std::string& out, std::string_view s);
+
+}  // namespace netlab

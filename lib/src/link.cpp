@@ -1,0 +1,436 @@
+#include <netlab/link.hpp>
+
+#include "nl/attr.hpp"
+#include "nl/socket.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <fcntl.h>
+#include <unistd.h>
+#include <unordered_map>
+
+#include <linux/if.h>
+#include <linux/if_arp.h>
+#include <linux/if_link.h>
+#include <linux/if_tun.h>
+#include <linux/rtnetlink.h>
+#include <linux/veth.h>
+#include <netlink/attr.h>
+
+namespace netlab {
+
+// --- model helpers -----------------------------------------------------------
+
+bool Link::is_up() const noexcept { return flags & IFF_UP; }
+bool Link::no_carrier() const noexcept { return (flags & IFF_UP) && !(flags & IFF_RUNNING); }
+
+std::vector<std::string> Link::flag_names() const {
+  static constexpr std::pair<unsigned, const char*> kFlags[] = {
+      {IFF_LOOPBACK, "LOOPBACK"},     {IFF_BROADCAST, "BROADCAST"}, {IFF_POINTOPOINT, "POINTOPOINT"},
+      {IFF_MULTICAST, "MULTICAST"},   {IFF_NOARP, "NOARP"},         {IFF_ALLMULTI, "ALLMULTI"},
+      {IFF_PROMISC, "PROMISC"},       {IFF_MASTER, "MASTER"},       {IFF_SLAVE, "SLAVE"},
+      {IFF_DEBUG, "DEBUG"},           {IFF_DYNAMIC, "DYNAMIC"},     {IFF_AUTOMEDIA, "AUTOMEDIA"},
+      {IFF_PORTSEL, "PORTSEL"},       {IFF_NOTRAILERS, "NOTRAILERS"}, {IFF_UP, "UP"},
+      {IFF_LOWER_UP, "LOWER_UP"},     {IFF_DORMANT, "DORMANT"},     {IFF_ECHO, "ECHO"},
+  };
+  std::vector<std::string> out;
+  if (no_carrier()) out.emplace_back("NO-CARRIER");
+  for (auto [bit, word] : kFlags)
+    if (flags & bit) out.emplace_back(word);
+  return out;
+}
+
+std::string Link::operstate_name() const {
+  static constexpr const char* kNames[] = {"UNKNOWN", "NOTPRESENT", "DOWN", "LOWERLAYERDOWN",
+                                           "TESTING", "DORMANT",    "UP"};
+  return operstate < std::size(kNames) ? kNames[operstate] : std::to_string(operstate);
+}
+
+std::string Link::link_type_name() const {
+  switch (link_type) {
+    case ARPHRD_ETHER: return "ether";
+    case ARPHRD_LOOPBACK: return "loopback";
+    case ARPHRD_NONE: return "none";
+    case ARPHRD_SIT: return "sit";
+    case ARPHRD_TUNNEL: return "ipip";
+    case ARPHRD_TUNNEL6: return "tunnel6";
+    case ARPHRD_IPGRE: return "gre";
+    case ARPHRD_IP6GRE: return "gre6";
+    case ARPHRD_VOID: return "void";
+    case ARPHRD_IEEE80211_RADIOTAP: return "ieee802.11/radiotap";
+    default: return "[" + std::to_string(link_type) + "]";
+  }
+}
+
+std::optional<MacAddr> Link::mac() const {
+  if (address.size() != 6) return std::nullopt;
+  std::array<std::uint8_t, 6> b{};
+  std::copy(address.begin(), address.end(), b.begin());
+  return MacAddr{b};
+}
+
+std::string BridgePortInfo::state_name() const {
+  static constexpr const char* kNames[] = {"disabled", "listening", "learning", "forwarding", "blocking"};
+  return state < std::size(kNames) ? kNames[state] : std::to_string(state);
+}
+
+namespace link {
+namespace {
+
+std::string object_name(std::string_view name) { return "link " + std::string(name); }
+
+std::optional<bool> get_bool(const nlattr* a) {
+  auto v = nl::get_u8(a);
+  if (!v) return std::nullopt;
+  return *v != 0;
+}
+
+BridgeInfo parse_bridge(const nlattr* data) {
+  BridgeInfo b;
+  nl::Attrs<IFLA_BR_MAX> br;
+  if (!br.parse_nested(data)) return b;
+  b.forward_delay_cs = nl::get_u32(br[IFLA_BR_FORWARD_DELAY]).value_or(0);
+  b.hello_time_cs = nl::get_u32(br[IFLA_BR_HELLO_TIME]).value_or(0);
+  b.max_age_cs = nl::get_u32(br[IFLA_BR_MAX_AGE]).value_or(0);
+  b.ageing_time_cs = nl::get_u32(br[IFLA_BR_AGEING_TIME]).value_or(0);
+  b.stp_state = nl::get_u32(br[IFLA_BR_STP_STATE]).value_or(0);
+  b.priority = nl::get_u16(br[IFLA_BR_PRIORITY]).value_or(0);
+  b.vlan_filtering = nl::get_u8(br[IFLA_BR_VLAN_FILTERING]);
+  b.multicast_snooping = nl::get_u8(br[IFLA_BR_MCAST_SNOOPING]);
+  auto id = nl::payload(br[IFLA_BR_BRIDGE_ID]);
+  if (id.size() >= sizeof(ifla_bridge_id)) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    for (std::size_t i = 0; i < 8; ++i) {
+      if (i == 2) b.bridge_id += '.';
+      b.bridge_id += kHex[id[i] >> 4];
+      b.bridge_id += kHex[id[i] & 0xf];
+    }
+  }
+  return b;
+}
+
+BridgePortInfo parse_bridge_port(const nlattr* data) {
+  BridgePortInfo p;
+  nl::Attrs<IFLA_BRPORT_MAX> bp;
+  if (!bp.parse_nested(data)) return p;
+  p.state = nl::get_u8(bp[IFLA_BRPORT_STATE]).value_or(0);
+  p.priority = nl::get_u16(bp[IFLA_BRPORT_PRIORITY]).value_or(0);
+  p.cost = nl::get_u32(bp[IFLA_BRPORT_COST]).value_or(0);
+  p.hairpin = get_bool(bp[IFLA_BRPORT_MODE]);
+  p.learning = get_bool(bp[IFLA_BRPORT_LEARNING]);
+  p.flood = get_bool(bp[IFLA_BRPORT_UNICAST_FLOOD]);
+  p.mcast_flood = get_bool(bp[IFLA_BRPORT_MCAST_FLOOD]);
+  p.bcast_flood = get_bool(bp[IFLA_BRPORT_BCAST_FLOOD]);
+  p.isolated = get_bool(bp[IFLA_BRPORT_ISOLATED]);
+  p.guard = get_bool(bp[IFLA_BRPORT_GUARD]);
+  p.neigh_suppress = get_bool(bp[IFLA_BRPORT_NEIGH_SUPPRESS]);
+  p.proxy_arp = get_bool(bp[IFLA_BRPORT_PROXYARP]);
+  return p;
+}
+
+TunInfo parse_tun(const nlattr* data) {
+  TunInfo t;
+  nl::Attrs<IFLA_TUN_MAX> tun;
+  if (!tun.parse_nested(data)) return t;
+  t.tap = nl::get_u8(tun[IFLA_TUN_TYPE]).value_or(IFF_TAP) == IFF_TAP;
+  t.owner = nl::get_u32(tun[IFLA_TUN_OWNER]);
+  t.group = nl::get_u32(tun[IFLA_TUN_GROUP]);
+  t.pi = nl::get_u8(tun[IFLA_TUN_PI]).value_or(0);
+  t.vnet_hdr = nl::get_u8(tun[IFLA_TUN_VNET_HDR]).value_or(0);
+  t.persist = nl::get_u8(tun[IFLA_TUN_PERSIST]).value_or(0);
+  t.multi_queue = nl::get_u8(tun[IFLA_TUN_MULTI_QUEUE]).value_or(0);
+  t.num_queues = nl::get_u32(tun[IFLA_TUN_NUM_QUEUES]);
+  return t;
+}
+
+std::optional<Link> parse_link(const nlmsghdr* h) {
+  if (h->nlmsg_type != RTM_NEWLINK) return std::nullopt;
+  const auto* ifi = nl::header<ifinfomsg>(h);
+  if (!ifi) return std::nullopt;
+  nl::Attrs<IFLA_MAX> a;
+  if (!a.parse_msg(const_cast<nlmsghdr*>(h), sizeof(ifinfomsg))) return std::nullopt;
+  Link l;
+  l.index = ifi->ifi_index;
+  l.flags = ifi->ifi_flags;
+  l.link_type = ifi->ifi_type;
+  l.name = nl::get_string(a[IFLA_IFNAME]);
+  l.mtu = nl::get_u32(a[IFLA_MTU]).value_or(0);
+  l.address = nl::get_bytes(a[IFLA_ADDRESS]);
+  l.broadcast = nl::get_bytes(a[IFLA_BROADCAST]);
+  l.operstate = nl::get_u8(a[IFLA_OPERSTATE]).value_or(0);
+  l.linkmode = nl::get_u8(a[IFLA_LINKMODE]).value_or(0);
+  l.carrier = get_bool(a[IFLA_CARRIER]);
+  l.txqlen = nl::get_u32(a[IFLA_TXQLEN]).value_or(0);
+  l.group = nl::get_u32(a[IFLA_GROUP]).value_or(0);
+  l.qdisc = nl::get_string(a[IFLA_QDISC]);
+  l.master_index = static_cast<int>(nl::get_u32(a[IFLA_MASTER]).value_or(0));
+  l.link_index = static_cast<int>(nl::get_u32(a[IFLA_LINK]).value_or(0));
+  l.link_netnsid = nl::get_s32(a[IFLA_LINK_NETNSID]);
+  nl::Attrs<IFLA_INFO_MAX> info;
+  if (info.parse_nested(a[IFLA_LINKINFO])) {
+    l.kind = nl::get_string(info[IFLA_INFO_KIND]);
+    l.slave_kind = nl::get_string(info[IFLA_INFO_SLAVE_KIND]);
+    if (l.kind == "bridge") l.bridge = parse_bridge(info[IFLA_INFO_DATA]);
+    if (l.kind == "tun") l.tun = parse_tun(info[IFLA_INFO_DATA]);
+    if (l.slave_kind == "bridge") l.bridge_port = parse_bridge_port(info[IFLA_INFO_SLAVE_DATA]);
+  }
+  return l;
+}
+
+nl::MsgPtr link_request(int type, int flags, int index = 0) {
+  ifinfomsg ifi{};
+  ifi.ifi_family = AF_UNSPEC;
+  ifi.ifi_index = index;
+  return nl::new_message(type, flags, ifi);
+}
+
+// One RTM_GETLINK for a name or an index; the reply carries the whole link.
+Result<Link> fetch(nl::Socket& sock, std::string_view name, int index) {
+  std::string object = index ? "link index " + std::to_string(index) : object_name(name);
+  auto msg = link_request(RTM_GETLINK, 0, index);
+  if (!msg) return nl::build_error(object);
+  if (!index && nla_put_string(msg.get(), IFLA_IFNAME, std::string(name).c_str()) < 0)
+    return nl::build_error(object);
+  nla_put_u32(msg.get(), IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+  std::optional<Link> found;
+  auto r = sock.request(msg.get(), object, [&](const nlmsghdr* h) {
+    if (!found) found = parse_link(h);
+  });
+  if (!r) {
+    Error e = std::move(r).error();
+    if (e.sys_errno == ENODEV) e.reason = "no such device";
+    return e;
+  }
+  if (!found) return Error::not_found(object, "no such device");
+  return *found;
+}
+
+Result<int> index_of(nl::Socket& sock, std::string_view name) {
+  auto l = fetch(sock, name, 0);
+  if (!l) return std::move(l).error();
+  return l->index;
+}
+
+// Fills master and peer names from other links in the same namespace.
+void resolve_names(std::vector<Link>& links) {
+  std::unordered_map<int, const std::string*> by_index;
+  for (const auto& l : links) by_index.emplace(l.index, &l.name);
+  for (auto& l : links) {
+    if (l.master_index)
+      if (auto it = by_index.find(l.master_index); it != by_index.end()) l.master = *it->second;
+    if (l.link_index && !l.link_netnsid)
+      if (auto it = by_index.find(l.link_index); it != by_index.end()) l.link_name = *it->second;
+  }
+}
+
+bool matches(const Link& l, const Filter& f, int master_index) {
+  if (!f.name.empty() && l.name != f.name) return false;
+  if (!f.kind.empty() && l.kind != f.kind) return false;
+  if (!f.master.empty() && l.master_index != master_index) return false;
+  if (f.up_only && !l.is_up()) return false;
+  return true;
+}
+
+Result<std::vector<Link>> dump_all(nl::Socket& sock) {
+  auto msg = link_request(RTM_GETLINK, 0);
+  if (!msg) return nl::build_error("links");
+  nla_put_u32(msg.get(), IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+  std::vector<Link> links;
+  auto r = sock.dump(msg.get(), "links", [&](const nlmsghdr* h) {
+    if (auto l = parse_link(h)) links.push_back(std::move(*l));
+  });
+  if (!r) return std::move(r).error();
+  resolve_names(links);
+  return links;
+}
+
+Result<void> put_common(nl_msg* msg, const IfName& name, const CreateOptions& opts) {
+  if (nla_put_string(msg, IFLA_IFNAME, name.c_str()) < 0) return nl::build_error(object_name(name.str()));
+  if (opts.mtu && nla_put_u32(msg, IFLA_MTU, *opts.mtu) < 0) return nl::build_error(object_name(name.str()));
+  if (opts.address && nla_put(msg, IFLA_ADDRESS, 6, opts.address->bytes().data()) < 0)
+    return nl::build_error(object_name(name.str()));
+  return {};
+}
+
+// RTM_NEWLINK of `kind`; fill_data adds IFLA_INFO_DATA content when given.
+Result<void> create(const Netns& ns, const IfName& name, std::string_view kind, const CreateOptions& opts,
+                    const std::function<Result<void>(nl_msg*)>& fill_data = {}) {
+  std::string object = object_name(name.str());
+  auto sock = nl::Socket::open(ns);
+  if (!sock) return std::move(sock).error();
+  ifinfomsg ifi{};
+  ifi.ifi_family = AF_UNSPEC;
+  if (opts.up) {
+    ifi.ifi_flags = IFF_UP;
+    ifi.ifi_change = IFF_UP;
+  }
+  auto msg = nl::new_message(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, ifi);
+  if (!msg) return nl::build_error(object);
+  NETLAB_TRY(put_common(msg.get(), name, opts));
+  nlattr* linkinfo = nla_nest_start(msg.get(), IFLA_LINKINFO);
+  if (!linkinfo || nla_put_string(msg.get(), IFLA_INFO_KIND, std::string(kind).c_str()) < 0)
+    return nl::build_error(object);
+  if (fill_data) {
+    nlattr* data = nla_nest_start(msg.get(), IFLA_INFO_DATA);
+    if (!data) return nl::build_error(object);
+    NETLAB_TRY(fill_data(msg.get()));
+    nla_nest_end(msg.get(), data);
+  }
+  nla_nest_end(msg.get(), linkinfo);
+  auto r = sock->request(msg.get(), object);
+  if (!r) {
+    Error e = std::move(r).error();
+    if (e.sys_errno == EEXIST) e.reason = "already exists";
+    if (e.sys_errno == EOPNOTSUPP && e.extack.find("Unknown device type") != std::string::npos)
+      e.hint = "this kernel has no " + std::string(kind) + " link support";
+    return e;
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<void> for_each(const Netns& ns, const Filter& filter, const std::function<void(const Link&)>& fn) {
+  auto links = list(ns, filter);
+  if (!links) return std::move(links).error();
+  for (const auto& l : *links) fn(l);
+  return {};
+}
+
+Result<std::vector<Link>> list(const Netns& ns, const Filter& filter) {
+  auto sock = nl::Socket::open(ns);
+  if (!sock) return std::move(sock).error();
+  auto all = dump_all(*sock);
+  if (!all) return all;
+  int master_index = 0;
+  if (!filter.master.empty()) {
+    auto it = std::find_if(all->begin(), all->end(), [&](const Link& l) { return l.name == filter.master; });
+    if (it == all->end()) return Error::not_found(object_name(filter.master), "no such device");
+    master_index = it->index;
+  }
+  if (!filter.name.empty() &&
+      std::none_of(all->begin(), all->end(), [&](const Link& l) { return l.name == filter.name; }))
+    return Error::not_found(object_name(filter.name), "no such device");
+  std::vector<Link> out;
+  for (auto& l : *all)
+    if (matches(l, filter, master_index)) out.push_back(std::move(l));
+  return out;
+}
+
+Result<Link> get(const Netns& ns, std::string_view name) {
+  auto parsed = IfName::parse(name);
+  if (!parsed) return std::move(parsed).error();
+  Filter filter;
+  filter.name = std::string(name);
+  auto links = list(ns, filter);
+  if (!links) return std::move(links).error();
+  return std::move(links->front());
+}
+
+Result<Link> get(const Netns& ns, int index) {
+  auto sock = nl::Socket::open(ns);
+  if (!sock) return std::move(sock).error();
+  auto l = fetch(*sock, {}, index);
+  if (!l) return l;
+  if (l->master_index) {
+    if (auto m = fetch(*sock, {}, l->master_index)) l->master = m->name;
+  }
+  if (l->link_index && !l->link_netnsid) {
+    if (auto p = fetch(*sock, {}, l->link_index)) l->link_name = p->name;
+  }
+  return l;
+}
+
+Result<void> add_bridge(const Netns& ns, const IfName& name, const CreateOptions& opts) {
+  return create(ns, name, "bridge", opts);
+}
+
+Result<void> add_dummy(const Netns& ns, const IfName& name, const CreateOptions& opts) {
+  return create(ns, name, "dummy", opts);
+}
+
+Result<void> add_veth(const Netns& ns, const IfName& name, const IfName& peer, const CreateOptions& opts,
+                      const std::optional<Netns>& peer_ns) {
+  int peer_fd = -1;
+  if (peer_ns && !peer_ns->is_current()) {
+    peer_fd = ::open(peer_ns->path().c_str(), O_RDONLY | O_CLOEXEC);
+    if (peer_fd < 0) {
+      int err = errno;
+      if (err == ENOENT) return Error::not_found(peer_ns->describe(), "does not exist");
+      return Error::system(err, peer_ns->describe());
+    }
+  }
+  auto fill_peer = [&](nl_msg* msg) -> Result<void> {
+    std::string object = object_name(peer.str());
+    nlattr* p = nla_nest_start(msg, VETH_INFO_PEER);
+    ifinfomsg ifi{};
+    ifi.ifi_family = AF_UNSPEC;
+    if (!p || nlmsg_append(msg, &ifi, sizeof ifi, NLMSG_ALIGNTO) < 0 ||
+        nla_put_string(msg, IFLA_IFNAME, peer.c_str()) < 0)
+      return nl::build_error(object);
+    if (opts.mtu && nla_put_u32(msg, IFLA_MTU, *opts.mtu) < 0) return nl::build_error(object);
+    if (peer_fd >= 0 && nla_put_u32(msg, IFLA_NET_NS_FD, static_cast<std::uint32_t>(peer_fd)) < 0)
+      return nl::build_error(object);
+    nla_nest_end(msg, p);
+    return {};
+  };
+  auto r = create(ns, name, "veth", opts, fill_peer);
+  if (peer_fd >= 0) ::close(peer_fd);
+  return r;
+}
+
+Result<void> set(const Netns& ns, const IfName& name, const Change& change) {
+  std::string object = object_name(name.str());
+  auto sock = nl::Socket::open(ns);
+  if (!sock) return std::move(sock).error();
+  auto index = index_of(*sock, name.str());
+  if (!index) return std::move(index).error();
+  int master_index = 0;
+  if (change.master) {
+    auto m = index_of(*sock, change.master->str());
+    if (!m) return std::move(m).error();
+    master_index = *m;
+  }
+  ifinfomsg ifi{};
+  ifi.ifi_family = AF_UNSPEC;
+  ifi.ifi_index = *index;
+  if (change.up) {
+    ifi.ifi_change = IFF_UP;
+    ifi.ifi_flags = *change.up ? IFF_UP : 0;
+  }
+  auto msg = nl::new_message(RTM_NEWLINK, 0, ifi);
+  if (!msg) return nl::build_error(object);
+  bool ok = true;
+  if (change.mtu) ok = ok && nla_put_u32(msg.get(), IFLA_MTU, *change.mtu) >= 0;
+  if (change.address) ok = ok && nla_put(msg.get(), IFLA_ADDRESS, 6, change.address->bytes().data()) >= 0;
+  if (change.new_name) ok = ok && nla_put_string(msg.get(), IFLA_IFNAME, change.new_name->c_str()) >= 0;
+  if (change.master || change.nomaster)
+    ok = ok && nla_put_u32(msg.get(), IFLA_MASTER, static_cast<std::uint32_t>(master_index)) >= 0;
+  if (!ok) return nl::build_error(object);
+  auto r = sock->request(msg.get(), object);
+  if (!r) {
+    Error e = std::move(r).error();
+    if (e.sys_errno == EEXIST && change.new_name) e.reason = "the name " + change.new_name->str() + " is taken";
+    if (e.sys_errno == EBUSY && change.new_name) e.hint = "set the link down before renaming it";
+    return e;
+  }
+  return {};
+}
+
+Result<void> remove(const Netns& ns, const IfName& name) {
+  std::string object = object_name(name.str());
+  auto sock = nl::Socket::open(ns);
+  if (!sock) return std::move(sock).error();
+  auto msg = link_request(RTM_DELLINK, 0);
+  if (!msg || nla_put_string(msg.get(), IFLA_IFNAME, name.c_str()) < 0) return nl::build_error(object);
+  auto r = sock->request(msg.get(), object);
+  if (!r) {
+    Error e = std::move(r).error();
+    if (e.sys_errno == ENODEV) e.reason = "no such device";
+    return e;
+  }
+  return {};
+}
+
+}  // namespace link
+}  // namespace netlab

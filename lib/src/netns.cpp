@@ -1,0 +1,79 @@
+#include <netlab/netns.hpp>
+
+#include <cerrno>
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace netlab {
+
+Result<Netns> Netns::named(std::string_view name) {
+  if (name.empty() || name.find('/') != std::string_view::npos || name == "." || name == "..")
+    return Error::usage("netns \"" + std::string(name) + "\"", "is not a valid namespace name");
+  Netns ns;
+  ns.path_ = "/run/netns/" + std::string(name);
+  ns.label_ = std::string(name);
+  return ns;
+}
+
+Netns Netns::at_path(std::string path) {
+  Netns ns;
+  ns.label_ = path;
+  ns.path_ = std::move(path);
+  return ns;
+}
+
+Netns Netns::of_pid(pid_t pid) { return at_path("/proc/" + std::to_string(pid) + "/ns/net"); }
+
+Result<Netns> Netns::from_arg(std::string_view arg) {
+  if (arg.find('/') != std::string_view::npos) return at_path(std::string(arg));
+  return named(arg);
+}
+
+std::string Netns::describe() const { return is_current() ? std::string() : "netns " + label_; }
+
+Result<NetnsScope> NetnsScope::enter(const Netns& ns) {
+  if (ns.is_current()) return NetnsScope{-1};
+  int target = ::open(ns.path().c_str(), O_RDONLY | O_CLOEXEC);
+  if (target < 0) {
+    int err = errno;
+    if (err == ENOENT) return Error::not_found(ns.describe(), "does not exist");
+    return Error::system(err, ns.describe());
+  }
+  int saved = ::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+  if (saved < 0) {
+    int err = errno;
+    ::close(target);
+    return Error::system(err, "current netns", "cannot open /proc/thread-self/ns/net");
+  }
+  if (::setns(target, CLONE_NEWNET) != 0) {
+    int err = errno;
+    ::close(target);
+    ::close(saved);
+    auto e = Error::system(err, ns.describe(),
+                           err == EINVAL ? "is not a network namespace" : std::string());
+    if (err == EPERM) e.hint = "needs CAP_SYS_ADMIN: run as root";
+    return e;
+  }
+  ::close(target);
+  return NetnsScope{saved};
+}
+
+NetnsScope::NetnsScope(NetnsScope&& other) noexcept : saved_fd_(other.saved_fd_) { other.saved_fd_ = -1; }
+
+NetnsScope::~NetnsScope() {
+  if (saved_fd_ < 0) return;
+  // Going back can only fail if the original namespace vanished, which a held fd prevents.
+  (void)::setns(saved_fd_, CLONE_NEWNET);
+  ::close(saved_fd_);
+}
+
+Result<bool> in_initial_netns() {
+  struct stat self{}, init{};
+  if (::stat("/proc/thread-self/ns/net", &self) != 0) return Error::system(errno, "/proc/thread-self/ns/net");
+  if (::stat("/proc/1/ns/net", &init) != 0) return Error::system(errno, "/proc/1/ns/net");
+  return self.st_ino == init.st_ino && self.st_dev == init.st_dev;
+}
+
+}  // namespace netlab
