@@ -37,6 +37,7 @@ std::vector<std::string> Link::flag_names() const {
   if (no_carrier()) out.emplace_back("NO-CARRIER");
   for (auto [bit, word] : kFlags)
     if (flags & bit) out.emplace_back(word);
+  if (lower_down) out.emplace_back("M-DOWN");
   return out;
 }
 
@@ -213,13 +214,16 @@ Result<int> index_of(nl::Socket& sock, std::string_view name) {
 
 // Fills master and peer names from other links in the same namespace.
 void resolve_names(std::vector<Link>& links) {
-  std::unordered_map<int, const std::string*> by_index;
-  for (const auto& l : links) by_index.emplace(l.index, &l.name);
+  std::unordered_map<int, const Link*> by_index;
+  for (const auto& l : links) by_index.emplace(l.index, &l);
   for (auto& l : links) {
     if (l.master_index)
-      if (auto it = by_index.find(l.master_index); it != by_index.end()) l.master = *it->second;
+      if (auto it = by_index.find(l.master_index); it != by_index.end()) l.master = it->second->name;
     if (l.link_index && !l.link_netnsid)
-      if (auto it = by_index.find(l.link_index); it != by_index.end()) l.link_name = *it->second;
+      if (auto it = by_index.find(l.link_index); it != by_index.end()) {
+        l.link_name = it->second->name;
+        l.lower_down = !it->second->is_up();
+      }
   }
 }
 
@@ -336,7 +340,10 @@ Result<Link> get(const Netns& ns, int index) {
     if (auto m = fetch(*sock, {}, l->master_index)) l->master = m->name;
   }
   if (l->link_index && !l->link_netnsid) {
-    if (auto p = fetch(*sock, {}, l->link_index)) l->link_name = p->name;
+    if (auto p = fetch(*sock, {}, l->link_index)) {
+      l->link_name = p->name;
+      l->lower_down = !p->is_up();
+    }
   }
   return l;
 }

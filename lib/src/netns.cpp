@@ -70,10 +70,19 @@ NetnsScope::~NetnsScope() {
 }
 
 Result<bool> in_initial_netns() {
-  struct stat self{}, init{};
+  // The kernel gives the initial network namespace a fixed inode number
+  // (PROC_NET_INIT_INO). Inside a container the "host" namespace is the one
+  // PID 1 (or kthreadd, PID 2) is in; either may be unreadable, which is
+  // fine: any match means initial, and the fixed inode is always checked.
+  constexpr ino_t kInitNetInode = 0xEFFFFFF9U;
+  struct stat self{};
   if (::stat("/proc/thread-self/ns/net", &self) != 0) return Error::system(errno, "/proc/thread-self/ns/net");
-  if (::stat("/proc/1/ns/net", &init) != 0) return Error::system(errno, "/proc/1/ns/net");
-  return self.st_ino == init.st_ino && self.st_dev == init.st_dev;
+  if (self.st_ino == kInitNetInode) return true;
+  for (const char* other : {"/proc/1/ns/net", "/proc/2/ns/net"}) {
+    struct stat st{};
+    if (::stat(other, &st) == 0 && st.st_ino == self.st_ino && st.st_dev == self.st_dev) return true;
+  }
+  return false;
 }
 
 }  // namespace netlab

@@ -15,7 +15,7 @@ namespace netlab {
 
 inline constexpr std::uint32_t kForever = 0xffffffffu;
 
-struct Address {
+struct NETLAB_API Address {
   int index = 0;
   std::string dev;
   Prefix local;                   // IFA_LOCAL (IFA_ADDRESS when there is no local)

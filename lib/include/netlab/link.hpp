@@ -27,7 +27,7 @@ struct BridgeInfo {
   std::string bridge_id;  // "8000.aabbccddeeff", as brctl prints it
 };
 
-struct BridgePortInfo {
+struct NETLAB_API BridgePortInfo {
   std::uint8_t state = 0;  // BR_STATE_*: 0 disabled .. 4 blocking
   std::uint16_t priority = 0;
   std::uint32_t cost = 0;
@@ -43,7 +43,7 @@ struct TunInfo {
   std::optional<std::uint32_t> num_queues;
 };
 
-struct Link {
+struct NETLAB_API Link {
   int index = 0;
   std::string name;
   std::string kind;        // IFLA_INFO_KIND: "bridge", "veth", "tun", "" for a plain NIC
@@ -64,6 +64,7 @@ struct Link {
   int link_index = 0;      // IFLA_LINK: a veth's peer
   std::string link_name;   // resolved when the peer is in the same namespace
   std::optional<std::int32_t> link_netnsid;
+  bool lower_down = false;  // the IFLA_LINK peer is down: iproute2's M-DOWN
   std::optional<BridgeInfo> bridge;
   std::optional<BridgePortInfo> bridge_port;
   std::optional<TunInfo> tun;

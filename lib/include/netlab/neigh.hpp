@@ -13,7 +13,7 @@
 
 namespace netlab {
 
-struct Neighbour {
+struct NETLAB_API Neighbour {
   int index = 0;
   std::string dev;
   IpAddr dst;

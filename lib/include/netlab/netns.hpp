@@ -48,8 +48,9 @@ class NETLAB_API NetnsScope {
   int saved_fd_ = -1;  // -1: nothing to restore (already in the target)
 };
 
-// True when the calling thread shares its network namespace with PID 1,
-// i.e. changes would touch the host's own network. Tests refuse to run then.
+// True when the calling thread is in the kernel's initial network namespace
+// (or shares one with PID 1 or 2): changes would touch the host's own
+// network. Tests refuse to run then.
 NETLAB_API Result<bool> in_initial_netns();
 
 }  // namespace netlab

@@ -24,7 +24,7 @@ struct NextHop {
 
 inline constexpr std::uint32_t kTableMain = 254, kTableLocal = 255, kTableDefault = 253;
 
-struct Route {
+struct NETLAB_API Route {
   Family family = Family::Unspec;
   std::uint8_t type = 1;       // RTN_UNICAST
   Prefix dst;                  // len 0: default

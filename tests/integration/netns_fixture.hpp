@@ -1,0 +1,55 @@
+// Every integration test runs inside a network namespace it creates itself
+// and that dies with it. The fixture refuses, loudly, to let a test go on in
+// the initial namespace: a test that cannot isolate itself fails, it never
+// skips and it never touches the host's network.
+#pragma once
+
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+namespace nltest {
+
+class PrivateNetns {
+ public:
+  PrivateNetns();   // unshare(CLONE_NEWNET) for this thread; lo is brought up
+  ~PrivateNetns();  // back to where we were: the private namespace is freed
+  PrivateNetns(const PrivateNetns&) = delete;
+  PrivateNetns& operator=(const PrivateNetns&) = delete;
+
+ private:
+  int saved_fd_ = -1;
+};
+
+// A named namespace (/run/netns/NAME) visible only to this process: it lives
+// on a tmpfs in a private mount namespace, so nothing is left on the host.
+void make_named_netns(const std::string& name);
+
+struct RunResult {
+  int status = -1;  // exit status, or 128+signal
+  std::string out, err;
+};
+// Runs argv (no shell) in the current namespaces and collects its output.
+RunResult run(const std::vector<std::string>& argv);
+RunResult netlab(const std::vector<std::string>& args);  // the built CLI
+RunResult ip(const std::vector<std::string>& args);      // iproute2, the reference
+// Like ip(), but fails the test if ip itself fails: the setup must work.
+std::string ip_ok(const std::vector<std::string>& args);
+
+}  // namespace nltest
+
+namespace nltest {
+template <typename R>
+std::string why(const R& r) {
+  return r.has_value() ? std::string() : r.error().message();
+}
+}  // namespace nltest
+
+// REQUIRE that a library call succeeded, showing the library's error if not.
+#define REQUIRE_OK(expr)                 \
+  do {                                   \
+    auto&& nltest_result_ = (expr);      \
+    INFO(nltest::why(nltest_result_));   \
+    REQUIRE(nltest_result_.has_value()); \
+  } while (0)
