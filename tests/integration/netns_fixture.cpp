@@ -3,6 +3,7 @@
 #include <netlab/netns.hpp>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <poll.h>
@@ -54,6 +55,17 @@ void make_named_netns(const std::string& name) {
   REQUIRE(::mount("/proc/thread-self/ns/net", path.c_str(), nullptr, MS_BIND, nullptr) == 0);
   REQUIRE(::setns(here, CLONE_NEWNET) == 0);
   ::close(here);
+}
+
+void write_proc(const std::string& path, const std::string& value) {
+  auto initial = netlab::in_initial_netns();
+  REQUIRE(initial.has_value());
+  REQUIRE_FALSE(*initial);  // never the host's settings
+  FILE* f = std::fopen(path.c_str(), "w");
+  INFO(path);
+  REQUIRE(f);
+  std::fputs((value + "\n").c_str(), f);
+  REQUIRE(std::fclose(f) == 0);
 }
 
 RunResult run(const std::vector<std::string>& argv) {

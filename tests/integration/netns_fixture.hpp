@@ -26,6 +26,9 @@ class PrivateNetns {
 // on a tmpfs in a private mount namespace, so nothing is left on the host.
 void make_named_netns(const std::string& name);
 
+// Writes a /proc/sys/net setting of the current (private) namespace.
+void write_proc(const std::string& path, const std::string& value);
+
 struct RunResult {
   int status = -1;  // exit status, or 128+signal
   std::string out, err;

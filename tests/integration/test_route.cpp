@@ -1,0 +1,191 @@
+#include "mini_json.hpp"
+#include "netns_fixture.hpp"
+
+#include <netlab/addr.hpp>
+#include <netlab/link.hpp>
+#include <netlab/route.hpp>
+#include <netlab/sysctl.hpp>
+
+#include <linux/rtnetlink.h>
+
+using namespace netlab;
+using nltest::ip_ok;
+
+namespace {
+
+IfName name(const char* s) { return IfName::parse(s).value(); }
+Prefix prefix(const char* s) { return Prefix::parse(s).value(); }
+IpAddr ip_addr(const char* s) { return IpAddr::parse(s).value(); }
+
+// labv0 (192.0.2.1/24, 2001:db8::1/64) <-> labv1, both up.
+void routed_lab() {
+  link::CreateOptions up;
+  up.up = true;
+  REQUIRE_OK(link::add_veth({}, name("labv0"), name("labv1"), up));
+  link::Change c;
+  c.up = true;
+  REQUIRE_OK(link::set({}, name("labv1"), c));
+  ip_ok({"addr", "add", "192.0.2.1/24", "dev", "labv0"});
+  ip_ok({"addr", "add", "2001:db8::1/64", "dev", "labv0", "nodad"});
+}
+
+}  // namespace
+
+TEST_CASE("route::change adds routes that ip -j route reports the same way", "[route]") {
+  nltest::PrivateNetns ns;
+  routed_lab();
+  route::Spec via;
+  via.dst = prefix("198.51.100.0/24");
+  via.gateway = ip_addr("192.0.2.2");
+  via.metric = 10;
+  via.protocol = RTPROT_STATIC;
+  REQUIRE_OK(route::change({}, via, route::Mode::Add));
+  route::Spec def;
+  def.dst = Prefix{ip_addr("0.0.0.0"), 0};
+  def.gateway = ip_addr("192.0.2.254");
+  REQUIRE_OK(route::change({}, def, route::Mode::Add));
+  route::Spec hole;
+  hole.type = RTN_BLACKHOLE;
+  hole.dst = prefix("203.0.113.0/25");
+  REQUIRE_OK(route::change({}, hole, route::Mode::Add));
+  route::Spec unreachable;
+  unreachable.type = RTN_UNREACHABLE;
+  unreachable.dst = prefix("203.0.113.128/25");
+  unreachable.table = 100;
+  REQUIRE_OK(route::change({}, unreachable, route::Mode::Add));
+  route::Spec multi;
+  multi.dst = prefix("198.51.100.128/25");
+  multi.nexthops = {{ip_addr("192.0.2.2"), "labv0", 1, false}, {ip_addr("192.0.2.3"), "labv0", 3, false}};
+  REQUIRE_OK(route::change({}, multi, route::Mode::Add));
+  route::Spec v6;
+  v6.dst = prefix("2001:db8:99::/48");
+  v6.gateway = ip_addr("2001:db8::2");
+  REQUIRE_OK(route::change({}, v6, route::Mode::Add));
+
+  route::Filter main4;
+  main4.family = Family::Inet;
+  auto ours = route::list({}, main4);
+  REQUIRE_OK(ours);
+  auto ref = testjson::parse(ip_ok({"-j", "route", "show"}));
+  REQUIRE(ref.array().size() == ours->size());
+  for (std::size_t i = 0; i < ours->size(); ++i) {
+    const auto& r = ref.array()[i];
+    const Route& o = (*ours)[i];
+    std::string dst = o.is_default() ? "default" : o.dst.is_host() ? o.dst.addr().to_string() : o.dst.to_string();
+    CHECK(dst == r["dst"].str());
+    CHECK(o.dev == (r.has("dev") ? r["dev"].str() : std::string()));
+    if (r.has("gateway")) CHECK(o.gateway->to_string() == r["gateway"].str());
+    if (r.has("metric")) CHECK(*o.metric == r["metric"].num());
+    if (r.has("protocol")) CHECK(o.protocol_name() == r["protocol"].str());
+    if (r.has("type")) CHECK(o.type_name() == r["type"].str());
+    if (r.has("nexthops")) {
+      REQUIRE(o.nexthops.size() == r["nexthops"].array().size());
+      for (std::size_t h = 0; h < o.nexthops.size(); ++h) {
+        CHECK(o.nexthops[h].gateway->to_string() == r["nexthops"].array()[h]["gateway"].str());
+        CHECK(o.nexthops[h].weight == r["nexthops"].array()[h]["weight"].num());
+      }
+    }
+  }
+  route::Filter t100;
+  t100.table = 100;
+  auto in100 = route::list({}, t100);
+  REQUIRE(in100->size() == 1);
+  CHECK(in100->front().type == RTN_UNREACHABLE);
+  route::Filter six;
+  six.family = Family::Inet6;
+  six.dst = prefix("2001:db8:99::/48");
+  auto v6list = route::list({}, six);
+  REQUIRE(v6list->size() == 1);
+  CHECK(v6list->front().gateway->to_string() == "2001:db8::2");
+}
+
+TEST_CASE("route::change replace and delete; errors name the route", "[route]") {
+  nltest::PrivateNetns ns;
+  routed_lab();
+  route::Spec s;
+  s.dst = prefix("198.51.100.0/24");
+  s.gateway = ip_addr("192.0.2.2");
+  REQUIRE_OK(route::change({}, s, route::Mode::Add));
+  auto dup = route::change({}, s, route::Mode::Add);
+  REQUIRE_FALSE(dup.has_value());
+  CHECK(dup.error().message().rfind("route 198.51.100.0/24: already exists (use replace)", 0) == 0);
+  s.gateway = ip_addr("192.0.2.3");
+  REQUIRE_OK(route::change({}, s, route::Mode::Replace));
+  CHECK(ip_ok({"route", "show", "198.51.100.0/24"}).find("via 192.0.2.3") != std::string::npos);
+  route::Spec del;
+  del.dst = prefix("198.51.100.0/24");
+  REQUIRE_OK(route::change({}, del, route::Mode::Delete));
+  auto gone = route::change({}, del, route::Mode::Delete);
+  REQUIRE_FALSE(gone.has_value());
+  CHECK(gone.error().kind == Errc::NotFound);
+  route::Spec unreachable_gw;
+  unreachable_gw.dst = prefix("203.0.113.0/24");
+  unreachable_gw.gateway = ip_addr("198.51.100.1");
+  auto bad = route::change({}, unreachable_gw, route::Mode::Add);
+  REQUIRE_FALSE(bad.has_value());
+  CHECK(bad.error().sys_errno == ENETUNREACH);
+  CHECK_FALSE(bad.error().extack.empty());  // the kernel's own words reach the user
+  route::Spec host_bits;
+  host_bits.dst = prefix("203.0.113.7/24");
+  host_bits.dev = "labv0";
+  auto hb = route::change({}, host_bits, route::Mode::Add);
+  REQUIRE_FALSE(hb.has_value());
+  CHECK(hb.error().exit_status() == 2);
+}
+
+TEST_CASE("route::list shows linkdown when the carrier is gone", "[route]") {
+  nltest::PrivateNetns ns;
+  routed_lab();
+  link::Change down;
+  down.up = false;
+  REQUIRE_OK(link::set({}, name("labv1"), down));  // labv0 loses its carrier
+  route::Filter f;
+  f.family = Family::Inet;
+  f.dev = "labv0";
+  auto routes = route::list({}, f);
+  REQUIRE_OK(routes);
+  REQUIRE(routes->size() == 1);
+  auto flags = routes->front().flag_names();
+  CHECK(std::find(flags.begin(), flags.end(), "linkdown") != flags.end());
+  CHECK(ip_ok({"route", "show", "dev", "labv0"}).find("linkdown") != std::string::npos);
+}
+
+TEST_CASE("route::get answers as ip route get does", "[route]") {
+  nltest::PrivateNetns ns;
+  routed_lab();
+  ip_ok({"route", "add", "198.51.100.0/24", "via", "192.0.2.2"});
+  route::GetQuery q;
+  q.dst = ip_addr("198.51.100.9");
+  auto r = route::get({}, q);
+  REQUIRE_OK(r);
+  auto ref = testjson::parse(ip_ok({"-j", "route", "get", "198.51.100.9"})).array().at(0);
+  CHECK(r->dev == ref["dev"].str());
+  CHECK(r->gateway->to_string() == ref["gateway"].str());
+  CHECK(r->prefsrc->to_string() == ref["prefsrc"].str());
+  q.dst = ip_addr("203.0.113.1");
+  auto none = route::get({}, q);
+  REQUIRE_FALSE(none.has_value());
+  CHECK(none.error().sys_errno == ENETUNREACH);
+  CHECK(none.error().object == "route to 203.0.113.1");
+}
+
+TEST_CASE("sysctl::read sees this namespace's values", "[sysctl][netns]") {
+  nltest::PrivateNetns ns;
+  routed_lab();
+  ip_ok({"link", "set", "labv0", "up"});
+  // Writing our own private namespace's setting is the independent reference here.
+  nltest::write_proc("/proc/sys/net/ipv4/conf/labv0/arp_ignore", "2");
+  auto v = sysctl::read_conf({}, Family::Inet, "labv0", "arp_ignore");
+  REQUIRE_OK(v);
+  CHECK(*v == 2);
+  CHECK(*sysctl::read_int({}, "ipv4.conf.labv0.arp_ignore") == 2);
+  auto missing = sysctl::read({}, "ipv4/conf/nosuchdev/arp_ignore");
+  REQUIRE_FALSE(missing.has_value());
+  CHECK(missing.error().kind == Errc::NotFound);
+  CHECK(missing.error().object == "sysctl net.ipv4.conf.nosuchdev.arp_ignore");
+  // A named namespace has its own copy: labv0 does not exist there.
+  nltest::make_named_netns("labother");
+  auto other = sysctl::read_conf(Netns::named("labother").value(), Family::Inet, "labv0", "arp_ignore");
+  CHECK_FALSE(other.has_value());
+  CHECK(sysctl::read_conf(Netns::named("labother").value(), Family::Inet, "lo", "arp_ignore").has_value());
+}
