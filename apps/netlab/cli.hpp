@@ -29,11 +29,16 @@ struct Global {
   Color color = Color::Auto;
   std::string netns_arg;
 
-  // Resolved after parsing, before any command runs.
+  // Resolved by resolve_globals() after parsing, before a command runs.
+  bool resolved = false;
   Netns netns;
   RenderOptions render;
   Family family() const noexcept { return ipv4 ? Family::Inet : ipv6 ? Family::Inet6 : Family::Unspec; }
 };
+
+// Checks and resolves the global options (netns, colour, render options);
+// every command calls it first. Safe to call more than once.
+void resolve_globals(Global& g);
 
 // Prints "netlab: <object>: <reason>" (and a hint line) on stderr and unwinds
 // to main() with the error's exit status.
@@ -103,8 +108,11 @@ void add_addr_command(CLI::App& root, Global& g);
 void add_neigh_command(CLI::App& root, Global& g);
 void add_route_command(CLI::App& root, Global& g);
 
-// Adds a COMMAND subcommand that collects its keyword arguments in `words`.
-CLI::App* add_words_command(CLI::App& object, std::string name, std::string help,
-                            std::vector<std::string>& words, std::string usage);
+// Adds a COMMAND subcommand that collects its keyword arguments in `words`
+// and calls run() once the global options are resolved.
+CLI::App* add_words_command(CLI::App& object, Global& g, std::string name, std::string help,
+                            std::vector<std::string>& words, std::string usage, std::function<void()> run);
+// Makes a bare OBJECT run `show`.
+void default_to_show(CLI::App* object, Global& g, std::function<void()> show);
 
 }  // namespace netlab::cli

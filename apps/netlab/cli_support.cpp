@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
 #include <unistd.h>
 
 namespace netlab::cli {
@@ -69,12 +70,37 @@ void Output::end_list() {
   json_.newline();
 }
 
-CLI::App* add_words_command(CLI::App& object, std::string name, std::string help,
-                            std::vector<std::string>& words, std::string usage) {
+void resolve_globals(Global& g) {
+  if (g.resolved) return;
+  g.resolved = true;
+  if (g.ipv4 && g.ipv6) usage_error("options", "-4 and -6 together");
+  if (!g.netns_arg.empty()) g.netns = value_or_fail(Netns::from_arg(g.netns_arg));
+  g.render.details = g.details;
+  g.render.brief = g.brief;
+  g.render.color = !g.json && (g.color == Color::Always ||
+                               (g.color == Color::Auto && isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr));
+}
+
+CLI::App* add_words_command(CLI::App& object, Global& g, std::string name, std::string help,
+                            std::vector<std::string>& words, std::string usage, std::function<void()> run) {
   auto* cmd = object.add_subcommand(std::move(name), std::move(help));
   cmd->add_option("args", words, std::move(usage));
   cmd->fallthrough();  // global options such as -j may follow the command
+  cmd->callback([&g, run = std::move(run)] {
+    resolve_globals(g);
+    run();
+  });
   return cmd;
+}
+
+void default_to_show(CLI::App* object, Global& g, std::function<void()> show) {
+  object->require_subcommand(0, 1);
+  object->fallthrough();
+  object->callback([object, &g, show = std::move(show)] {
+    if (!object->get_subcommands().empty()) return;
+    resolve_globals(g);
+    show();
+  });
 }
 
 }  // namespace netlab::cli

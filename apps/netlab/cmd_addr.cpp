@@ -142,28 +142,21 @@ void add_addr_command(CLI::App& root, Global& g) {
   auto* obj = root.add_subcommand("addr", "Show and change IPv4 and IPv6 addresses");
   obj->alias("a");
   obj->alias("address");
-  obj->require_subcommand(0, 1);
-  obj->fallthrough();
-  add_words_command(*obj, "show", "List addresses by link (the default)", args->show,
-                    "[dev DEV] [scope SCOPE] [permanent|dynamic|tentative|dadfailed|deprecated|secondary|primary]")
-      ->callback([&g, args] { run_show(g, args->show); });
+  add_words_command(*obj, g, "show", "List addresses by link (the default)", args->show,
+                    "[dev DEV] [scope SCOPE] [permanent|dynamic|tentative|dadfailed|deprecated|secondary|primary]", [&g, args] { run_show(g, args->show); });
   const char* add_usage =
       "PREFIX dev DEV [broadcast ADDR|+] [label LABEL] [scope SCOPE] [valid_lft SECS|forever] "
       "[preferred_lft SECS|forever] [nodad] [noprefixroute] [optimistic]";
-  add_words_command(*obj, "add", "Add an address", args->add, add_usage)->callback([&g, args] {
+  add_words_command(*obj, g, "add", "Add an address", args->add, add_usage, [&g, args] {
     check(addr::add(g.netns, parse_spec(args->add, "addr add")));
   });
-  add_words_command(*obj, "replace", "Add or update an address", args->replace, add_usage)->callback([&g, args] {
+  add_words_command(*obj, g, "replace", "Add or update an address", args->replace, add_usage, [&g, args] {
     check(addr::replace(g.netns, parse_spec(args->replace, "addr replace")));
   });
-  add_words_command(*obj, "delete", "Delete an address", args->del, "PREFIX dev DEV")
-      ->alias("del")
-      ->callback([&g, args] { run_delete(g, args->del); });
-  add_words_command(*obj, "flush", "Delete the addresses of a link", args->flush, "dev DEV [scope SCOPE]")
-      ->callback([&g, args] { run_flush(g, args->flush); });
-  obj->callback([obj, &g] {
-    if (obj->get_subcommands().empty()) run_show(g, {});
-  });
+  add_words_command(*obj, g, "delete", "Delete an address", args->del, "PREFIX dev DEV", [&g, args] { run_delete(g, args->del); })
+      ->alias("del");
+  add_words_command(*obj, g, "flush", "Delete the addresses of a link", args->flush, "dev DEV [scope SCOPE]", [&g, args] { run_flush(g, args->flush); });
+  default_to_show(obj, g, [&g] { run_show(g, {}); });
 }
 
 }  // namespace netlab::cli

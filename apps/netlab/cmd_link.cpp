@@ -118,23 +118,15 @@ void add_link_command(CLI::App& root, Global& g) {
   auto args = std::make_shared<LinkArgs>();
   auto* obj = root.add_subcommand("link", "Show and change network devices");
   obj->alias("l");
-  obj->require_subcommand(0, 1);
-  obj->fallthrough();
-  add_words_command(*obj, "show", "List links (the default)", args->show,
-                    "[DEV] [type KIND] [master BRIDGE] [up]")
-      ->callback([&g, args] { run_show(g, args->show); });
-  add_words_command(*obj, "add", "Create a bridge, veth pair or dummy link", args->add,
-                    "NAME type bridge|veth|dummy [peer NAME [netns NS]] [mtu N] [address MAC] [up]")
-      ->callback([&g, args] { run_add(g, args->add); });
-  add_words_command(*obj, "set", "Change a link", args->set,
-                    "DEV [up|down] [mtu N] [address MAC] [name NEW] [master BRIDGE|nomaster]")
-      ->callback([&g, args] { run_set(g, args->set); });
-  add_words_command(*obj, "delete", "Delete a link", args->del, "DEV")
-      ->alias("del")
-      ->callback([&g, args] { run_delete(g, args->del); });
-  obj->callback([obj, &g] {
-    if (obj->get_subcommands().empty()) run_show(g, {});
-  });
+  add_words_command(*obj, g, "show", "List links (the default)", args->show,
+                    "[DEV] [type KIND] [master BRIDGE] [up]", [&g, args] { run_show(g, args->show); });
+  add_words_command(*obj, g, "add", "Create a bridge, veth pair or dummy link", args->add,
+                    "NAME type bridge|veth|dummy [peer NAME [netns NS]] [mtu N] [address MAC] [up]", [&g, args] { run_add(g, args->add); });
+  add_words_command(*obj, g, "set", "Change a link", args->set,
+                    "DEV [up|down] [mtu N] [address MAC] [name NEW] [master BRIDGE|nomaster]", [&g, args] { run_set(g, args->set); });
+  add_words_command(*obj, g, "delete", "Delete a link", args->del, "DEV", [&g, args] { run_delete(g, args->del); })
+      ->alias("del");
+  default_to_show(obj, g, [&g] { run_show(g, {}); });
 }
 
 }  // namespace netlab::cli

@@ -117,29 +117,22 @@ void add_neigh_command(CLI::App& root, Global& g) {
   auto args = std::make_shared<NeighArgs>();
   auto* obj = root.add_subcommand("neigh", "Show and change the ARP and NDP neighbour tables");
   for (const char* alias : {"n", "neighbor", "neighbour"}) obj->alias(alias);
-  obj->require_subcommand(0, 1);
-  obj->fallthrough();
-  add_words_command(*obj, "show", "List neighbour entries (the default)", args->show,
-                    "[dev DEV] [nud STATE|all] [proxy] [ADDRESS]")
-      ->callback([&g, args] { run_show(g, args->show); });
+  add_words_command(*obj, g, "show", "List neighbour entries (the default)", args->show,
+                    "[dev DEV] [nud STATE|all] [proxy] [ADDRESS]", [&g, args] { run_show(g, args->show); });
   const char* usage = "ADDRESS [lladdr MAC] dev DEV [nud STATE] [router] [proxy]";
-  add_words_command(*obj, "add", "Add an entry", args->add, usage)->callback([&g, args] {
+  add_words_command(*obj, g, "add", "Add an entry", args->add, usage, [&g, args] {
     run_add(g, args->add, neigh::Mode::Add, "neigh add");
   });
-  add_words_command(*obj, "replace", "Add or overwrite an entry", args->replace, usage)->callback([&g, args] {
+  add_words_command(*obj, g, "replace", "Add or overwrite an entry", args->replace, usage, [&g, args] {
     run_add(g, args->replace, neigh::Mode::Replace, "neigh replace");
   });
-  add_words_command(*obj, "change", "Change an existing entry", args->change, usage)->callback([&g, args] {
+  add_words_command(*obj, g, "change", "Change an existing entry", args->change, usage, [&g, args] {
     run_add(g, args->change, neigh::Mode::Change, "neigh change");
   });
-  add_words_command(*obj, "delete", "Delete an entry", args->del, "ADDRESS dev DEV [proxy]")
-      ->alias("del")
-      ->callback([&g, args] { run_delete(g, args->del); });
-  add_words_command(*obj, "flush", "Delete dynamic entries", args->flush, "dev DEV [nud STATE]")
-      ->callback([&g, args] { run_flush(g, args->flush); });
-  obj->callback([obj, &g] {
-    if (obj->get_subcommands().empty()) run_show(g, {});
-  });
+  add_words_command(*obj, g, "delete", "Delete an entry", args->del, "ADDRESS dev DEV [proxy]", [&g, args] { run_delete(g, args->del); })
+      ->alias("del");
+  add_words_command(*obj, g, "flush", "Delete dynamic entries", args->flush, "dev DEV [nud STATE]", [&g, args] { run_flush(g, args->flush); });
+  default_to_show(obj, g, [&g] { run_show(g, {}); });
 }
 
 }  // namespace netlab::cli

@@ -36,6 +36,8 @@ void run_show(const Global& g, const std::vector<std::string>& args) {
     f.dst = parse_prefix_or_default(*dst_word, f.family);
     if (g.family() == Family::Unspec) f.family = f.dst->family();
   }
+  // ip's quirk, kept so outputs match: "table all" lists both families.
+  if (f.table == 0 && g.family() == Family::Unspec && !f.dst && !f.via) f.family = Family::Unspec;
   if (f.via && f.via->family() != f.family) usage_error("route show", "\"via\" is of another family (use -6)");
   RenderOptions render = g.render;
   Output out(g);
@@ -133,29 +135,23 @@ void add_route_command(CLI::App& root, Global& g) {
   auto args = std::make_shared<RouteArgs>();
   auto* obj = root.add_subcommand("route", "Show and change routes; ask the kernel which route it uses");
   obj->alias("r");
-  obj->require_subcommand(0, 1);
-  obj->fallthrough();
-  add_words_command(*obj, "show", "List routes (the default; table main, IPv4 unless -6)", args->show,
-                    "[table ID|all] [type TYPE] [dev DEV] [proto PROTO] [via GW] [scope SCOPE] [PREFIX|default]")
-      ->callback([&g, args] { run_show(g, args->show); });
-  add_words_command(*obj, "get", "Show the route the kernel picks for an address", args->get,
-                    "ADDRESS [from SOURCE] [iif DEV] [oif DEV]")
-      ->callback([&g, args] { run_get(g, args->get); });
+  add_words_command(*obj, g, "show", "List routes (the default; table main, IPv4 unless -6)", args->show,
+                    "[table ID|all] [type TYPE] [dev DEV] [proto PROTO] [via GW] [scope SCOPE] [PREFIX|default]", [&g, args] { run_show(g, args->show); });
+  add_words_command(*obj, g, "get", "Show the route the kernel picks for an address", args->get,
+                    "ADDRESS [from SOURCE] [iif DEV] [oif DEV]", [&g, args] { run_get(g, args->get); });
   const char* usage =
       "[TYPE] PREFIX|default [via GW] [dev DEV] [src ADDR] [metric N] [table ID] [proto PROTO] [scope SCOPE] "
       "[onlink] [nexthop via GW dev DEV [weight N]]...";
-  add_words_command(*obj, "add", "Add a route", args->add, usage)->callback([&g, args] {
+  add_words_command(*obj, g, "add", "Add a route", args->add, usage, [&g, args] {
     check(route::change(g.netns, parse_spec(g, args->add, "route add"), route::Mode::Add));
   });
-  add_words_command(*obj, "replace", "Add or overwrite a route", args->replace, usage)->callback([&g, args] {
+  add_words_command(*obj, g, "replace", "Add or overwrite a route", args->replace, usage, [&g, args] {
     check(route::change(g.netns, parse_spec(g, args->replace, "route replace"), route::Mode::Replace));
   });
-  add_words_command(*obj, "delete", "Delete a route", args->del, usage)->alias("del")->callback([&g, args] {
+  add_words_command(*obj, g, "delete", "Delete a route", args->del, usage, [&g, args] {
     check(route::change(g.netns, parse_spec(g, args->del, "route delete"), route::Mode::Delete));
-  });
-  obj->callback([obj, &g] {
-    if (obj->get_subcommands().empty()) run_show(g, {});
-  });
+  })->alias("del");
+  default_to_show(obj, g, [&g] { run_show(g, {}); });
 }
 
 }  // namespace netlab::cli

@@ -63,17 +63,6 @@ int main(int argc, char** argv) {
   add_addr_command(app, g);
   add_neigh_command(app, g);
   add_route_command(app, g);
-  for (auto* sub : app.get_subcommands({})) {
-    sub->parse_complete_callback([&g] {
-      if (g.ipv4 && g.ipv6) usage_error("options", "-4 and -6 together");
-      if (!g.netns_arg.empty()) g.netns = value_or_fail(netlab::Netns::from_arg(g.netns_arg));
-      g.render.details = g.details;
-      g.render.brief = g.brief;
-      g.render.color = !g.json && (g.color == Color::Always ||
-                                   (g.color == Color::Auto && isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr));
-    });
-  }
-
   auto args = normalize_args(argc, argv);
   try {
     app.parse(args);

@@ -16,13 +16,13 @@ namespace netlab {
 std::vector<std::string> Address::flag_names() const {
   std::vector<std::string> out;
   if (flags & IFA_F_SECONDARY) out.emplace_back(family() == Family::Inet6 ? "temporary" : "secondary");
-  if (!(flags & IFA_F_PERMANENT)) out.emplace_back("dynamic");
   if (flags & IFA_F_NODAD) out.emplace_back("nodad");
   if (flags & IFA_F_OPTIMISTIC) out.emplace_back("optimistic");
   if (flags & IFA_F_DADFAILED) out.emplace_back("dadfailed");
   if (flags & IFA_F_HOMEADDRESS) out.emplace_back("home");
   if (flags & IFA_F_DEPRECATED) out.emplace_back("deprecated");
   if (flags & IFA_F_TENTATIVE) out.emplace_back("tentative");
+  if (!(flags & IFA_F_PERMANENT)) out.emplace_back("dynamic");  // where iproute2 puts it: bit order
   if (flags & IFA_F_MANAGETEMPADDR) out.emplace_back("mngtmpaddr");
   if (flags & IFA_F_NOPREFIXROUTE) out.emplace_back("noprefixroute");
   if (flags & IFA_F_MCAUTOJOIN) out.emplace_back("autojoin");

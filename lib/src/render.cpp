@@ -146,8 +146,11 @@ void link_brief_text(std::string& out, const Link& l, const RenderOptions& o) {
   put(out, {state, state_paint(state), o.color});
   if (state.size() < 14) out.append(14 - state.size(), ' ');
   out += ' ';
-  if (!l.address.empty()) put(out, {hw_addr_string(l.address), Paint::Mac, o.color});
-  fmt::format_to(it, " <{}>\n", join(l.flag_names(), ','));
+  if (!l.address.empty()) {
+    put(out, {hw_addr_string(l.address), Paint::Mac, o.color});
+    out += ' ';
+  }
+  fmt::format_to(it, "<{}>\n", join(l.flag_names(), ','));
 }
 
 void json_kind_data(JsonWriter& w, const Link& l) {
@@ -383,7 +386,7 @@ void render_neigh_json(JsonWriter& w, const Neighbour& n, const RenderOptions& o
 
 void render_route_text(std::string& out, const Route& r, const RenderOptions& o) {
   auto it = std::back_inserter(out);
-  if (r.type != RTN_UNICAST) fmt::format_to(it, "{} ", r.type_name());
+  if (r.type != RTN_UNICAST || o.details) fmt::format_to(it, "{} ", r.type_name());
   put(out, {route_dst(r), r.family == Family::Inet6 ? Paint::Inet6 : Paint::Inet, o.color});
   if (r.src && r.src->len()) fmt::format_to(it, " from {}", r.src->to_string());
   if (r.tos) fmt::format_to(it, " tos 0x{:02x}", r.tos);
@@ -395,18 +398,18 @@ void render_route_text(std::string& out, const Route& r, const RenderOptions& o)
     out += " dev ";
     put(out, {r.dev, Paint::Ifname, o.color});
   }
-  if (r.table != kTableMain) fmt::format_to(it, " table {}", r.table_name());
+  if (r.table != kTableMain || o.details) fmt::format_to(it, " table {}", r.table_name());
   if ((r.protocol != RTPROT_BOOT && r.protocol != RTPROT_UNSPEC) || o.details)
     fmt::format_to(it, " proto {}", r.protocol_name());
   if (r.scope != RT_SCOPE_UNIVERSE || o.details) fmt::format_to(it, " scope {}", scope_name(r.scope));
   if (r.prefsrc) fmt::format_to(it, " src {}", r.prefsrc->to_string());
   if (r.metric) fmt::format_to(it, " metric {}", *r.metric);
   for (const auto& f : r.flag_names()) fmt::format_to(it, " {}", f);
+  if (r.mtu) fmt::format_to(it, " mtu {}", *r.mtu);
   if (r.pref && r.family == Family::Inet6) {
     static constexpr const char* kPref[] = {"medium", "high", "invalid", "low"};
     fmt::format_to(it, " pref {}", *r.pref < 4 ? kPref[*r.pref] : "unknown");
   }
-  if (r.mtu) fmt::format_to(it, " mtu {}", *r.mtu);
   for (const auto& nh : r.nexthops) {
     out += "\n\tnexthop";
     if (nh.gateway) fmt::format_to(it, " via {}", nh.gateway->to_string());
@@ -421,12 +424,12 @@ void render_route_text(std::string& out, const Route& r, const RenderOptions& o)
 
 void render_route_json(JsonWriter& w, const Route& r, const RenderOptions& o) {
   w.begin_object();
-  if (r.type != RTN_UNICAST) w.member("type", r.type_name());
+  if (r.type != RTN_UNICAST || o.details) w.member("type", r.type_name());
   w.member("dst", route_dst(r));
   if (r.src && r.src->len()) w.member("from", r.src->to_string());
   if (r.gateway) w.member("gateway", r.gateway->to_string());
   if (!r.dev.empty()) w.member("dev", r.dev);
-  if (r.table != kTableMain) w.member("table", r.table_name());
+  if (r.table != kTableMain || o.details) w.member("table", r.table_name());
   if ((r.protocol != RTPROT_BOOT && r.protocol != RTPROT_UNSPEC) || o.details)
     w.member("protocol", r.protocol_name());
   if (r.scope != RT_SCOPE_UNIVERSE || o.details) w.member("scope", scope_name(r.scope));

@@ -114,7 +114,7 @@ IpAddr IpAddr::from_bytes(std::span<const std::uint8_t> b) {
 
 Result<IpAddr> IpAddr::parse(std::string_view text) {
   // inet_pton needs a NUL-terminated string; 45 characters is the longest IPv6 form.
-  if (text.empty() || text.size() > 45)
+  if (text.empty() || text.size() > 45 || text.find('\0') != std::string_view::npos)
     return Error::usage("address " + quoted(text), "is not an IPv4 or IPv6 address");
   char buf[64];
   std::memcpy(buf, text.data(), text.size());
