@@ -7,6 +7,7 @@
 #include <netlab/sysctl.hpp>
 
 #include <linux/rtnetlink.h>
+#include <unistd.h>
 
 using namespace netlab;
 using nltest::ip_ok;
@@ -139,6 +140,9 @@ TEST_CASE("route::list shows linkdown when the carrier is gone", "[route]") {
   link::Change down;
   down.up = false;
   REQUIRE_OK(link::set({}, name("labv1"), down));  // labv0 loses its carrier
+  // The kernel's linkwatch applies carrier changes asynchronously: wait for it.
+  for (int i = 0; i < 200 && !link::get({}, "labv0")->no_carrier(); ++i) ::usleep(10000);
+  REQUIRE(link::get({}, "labv0")->no_carrier());
   route::Filter f;
   f.family = Family::Inet;
   f.dev = "labv0";

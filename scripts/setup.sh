@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs exactly the Debian 12 packages netlab's build and tests need.
+# Idempotent: when everything is present it changes nothing and exits 0.
+set -euo pipefail
+
+packages=(
+  # build
+  build-essential cmake pkg-config
+  libnl-3-dev libnl-route-3-dev libpcap-dev libfmt-dev libcli11-dev catch2
+  # the independent references the tests compare against, and what they run
+  iproute2 tcpdump util-linux
+  # man page checks (groff) and the benchmark (GNU time, python3)
+  groff-base time python3
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#packages[@]} packages present"
+  exit 0
+fi
+if [ "$(id -u)" != 0 ]; then
+  echo "setup: needs root to install: ${missing[*]}" >&2
+  exit 1
+fi
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"
