@@ -100,7 +100,7 @@ TEST_CASE("route::change adds routes that ip -j route reports the same way", "[r
   CHECK(v6list->front().gateway->to_string() == "2001:db8::2");
 }
 
-TEST_CASE("route::change replace and delete; errors name the route", "[route]") {
+TEST_CASE("route::change replace and delete, with errors that name the route", "[route]") {
   nltest::PrivateNetns ns;
   routed_lab();
   route::Spec s;
