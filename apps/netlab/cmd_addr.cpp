@@ -30,8 +30,9 @@ bool parse_selector(Words& w, const std::string& word, addr::Filter& f) {
   return true;
 }
 
-void run_show(const Global& g, const std::vector<std::string>& args) {
-  Words w(args, "addr show");
+// The selectors show and flush share; a bare word is the device.
+addr::Filter parse_filter(const Global& g, const std::vector<std::string>& args, const char* command) {
+  Words w(args, command);
   addr::Filter filter;
   filter.family = g.family();
   while (!w.done()) {
@@ -40,6 +41,11 @@ void run_show(const Global& g, const std::vector<std::string>& args) {
     if (filter.dev.empty() && word.front() != '-') filter.dev = parse_ifname(word).str();
     else w.unknown(word);
   }
+  return filter;
+}
+
+void run_show(const Global& g, const std::vector<std::string>& args) {
+  addr::Filter filter = parse_filter(g, args, "addr show");
   link::Filter lf;
   lf.name = filter.dev;
   auto links = value_or_fail(link::list(g.netns, lf));
@@ -122,15 +128,7 @@ void run_delete(const Global& g, const std::vector<std::string>& args) {
 }
 
 void run_flush(const Global& g, const std::vector<std::string>& args) {
-  Words w(args, "addr flush");
-  addr::Filter filter;
-  filter.family = g.family();
-  while (!w.done()) {
-    const std::string& word = w.next();
-    if (parse_selector(w, word, filter)) continue;
-    if (filter.dev.empty() && word.front() != '-') filter.dev = parse_ifname(word).str();
-    else w.unknown(word);
-  }
+  addr::Filter filter = parse_filter(g, args, "addr flush");
   if (filter.dev.empty()) usage_error("addr flush", "needs \"dev DEV\" (flushing every link is too easy a mistake)");
   value_or_fail(addr::flush(g.netns, filter));
 }

@@ -4,7 +4,9 @@
 #include "nl/attr.hpp"
 #include "nl/socket.hpp"
 
+#include <algorithm>
 #include <cerrno>
+#include <cstring>
 
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
@@ -88,11 +90,6 @@ Result<void> dump(nl::Socket& sock, const nl::LinkNames& names, const Filter& fi
   });
 }
 
-Result<void> check_dev(const nl::LinkNames& names, std::string_view dev) {
-  if (!dev.empty() && !names.index(dev)) return Error::not_found("link " + std::string(dev), "no such device");
-  return {};
-}
-
 Result<void> send_change(const Netns& ns, const Spec& spec, int flags) {
   std::string object = object_name(spec.prefix, spec.dev.str());
   if (spec.broadcast && spec.broadcast->family() != spec.prefix.family())
@@ -104,17 +101,15 @@ Result<void> send_change(const Netns& ns, const Spec& spec, int flags) {
   if (spec.label.size() > 15) return Error::usage(object, "the label is longer than 15 bytes");
   if (spec.preferred_lft > spec.valid_lft)
     return Error::usage(object, "preferred_lft is longer than valid_lft");
-  auto sock = nl::Socket::open(ns);
-  if (!sock) return std::move(sock).error();
-  auto names = nl::LinkNames::load(*sock);
-  if (!names) return std::move(names).error();
-  int index = names->index(spec.dev.str());
-  if (!index) return Error::not_found("link " + spec.dev.str(), "no such device");
+  auto session = nl::open_session(ns);
+  if (!session) return std::move(session).error();
+  auto index = session->index_of(spec.dev.str());
+  if (!index) return std::move(index).error();
 
   ifaddrmsg ifa{};
   ifa.ifa_family = static_cast<std::uint8_t>(spec.prefix.family());
   ifa.ifa_prefixlen = spec.prefix.len();
-  ifa.ifa_index = static_cast<std::uint32_t>(index);
+  ifa.ifa_index = static_cast<std::uint32_t>(*index);
   const auto& ip = spec.prefix.addr();
   // iproute2's default: loopback addresses get host scope, everything else global.
   ifa.ifa_scope = spec.scope.value_or(ip.is_v4() && ip.bytes()[0] == 127 ? RT_SCOPE_HOST : RT_SCOPE_UNIVERSE);
@@ -143,7 +138,7 @@ Result<void> send_change(const Netns& ns, const Spec& spec, int flags) {
     ok = ok && nla_put(msg.get(), IFA_CACHEINFO, sizeof ci, &ci) >= 0;
   }
   if (!ok) return nl::build_error(object);
-  auto r = sock->request(msg.get(), object);
+  auto r = session->sock.request(msg.get(), object);
   if (!r) {
     Error e = std::move(r).error();
     if (e.sys_errno == EEXIST) e.reason = "already assigned";
@@ -155,12 +150,9 @@ Result<void> send_change(const Netns& ns, const Spec& spec, int flags) {
 }  // namespace
 
 Result<void> for_each(const Netns& ns, const Filter& filter, const std::function<void(const Address&)>& fn) {
-  auto sock = nl::Socket::open(ns);
-  if (!sock) return std::move(sock).error();
-  auto names = nl::LinkNames::load(*sock);
-  if (!names) return std::move(names).error();
-  NETLAB_TRY(check_dev(*names, filter.dev));
-  return dump(*sock, *names, filter, fn);
+  auto session = nl::open_session(ns, filter.dev);
+  if (!session) return std::move(session).error();
+  return dump(session->sock, session->names, filter, fn);
 }
 
 Result<std::vector<Address>> list(const Netns& ns, const Filter& filter) {
@@ -178,21 +170,19 @@ Result<void> replace(const Netns& ns, const Spec& spec) {
 
 Result<void> remove(const Netns& ns, const Prefix& prefix, const IfName& dev) {
   std::string object = object_name(prefix, dev.str());
-  auto sock = nl::Socket::open(ns);
-  if (!sock) return std::move(sock).error();
-  auto names = nl::LinkNames::load(*sock);
-  if (!names) return std::move(names).error();
-  int index = names->index(dev.str());
-  if (!index) return Error::not_found("link " + dev.str(), "no such device");
+  auto session = nl::open_session(ns);
+  if (!session) return std::move(session).error();
+  auto index = session->index_of(dev.str());
+  if (!index) return std::move(index).error();
   ifaddrmsg ifa{};
   ifa.ifa_family = static_cast<std::uint8_t>(prefix.family());
   ifa.ifa_prefixlen = prefix.len();
-  ifa.ifa_index = static_cast<std::uint32_t>(index);
+  ifa.ifa_index = static_cast<std::uint32_t>(*index);
   auto msg = nl::new_message(RTM_DELADDR, 0, ifa);
   const auto& ip = prefix.addr();
   if (!msg || nla_put(msg.get(), IFA_LOCAL, static_cast<int>(ip.size()), ip.bytes().data()) < 0)
     return nl::build_error(object);
-  auto r = sock->request(msg.get(), object);
+  auto r = session->sock.request(msg.get(), object);
   if (!r) {
     Error e = std::move(r).error();
     if (e.sys_errno == EADDRNOTAVAIL) {

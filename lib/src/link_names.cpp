@@ -44,4 +44,20 @@ int LinkNames::index(std::string_view name) const noexcept {
   return 0;
 }
 
+Result<int> Session::index_of(std::string_view dev) const {
+  int i = names.index(dev);
+  if (!i) return Error::not_found("link " + std::string(dev), "no such device");
+  return i;
+}
+
+Result<Session> open_session(const Netns& ns, std::string_view dev) {
+  auto sock = Socket::open(ns);
+  if (!sock) return std::move(sock).error();
+  auto names = LinkNames::load(*sock);
+  if (!names) return std::move(names).error();
+  Session session{std::move(*sock), std::move(*names)};
+  if (!dev.empty()) NETLAB_TRY(session.index_of(dev));
+  return session;
+}
+
 }  // namespace netlab::nl

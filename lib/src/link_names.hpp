@@ -23,4 +23,15 @@ class LinkNames {
   std::vector<std::string> by_index_;  // dense: ifindexes are small numbers
 };
 
+// A socket in the target namespace plus its link names: what every
+// address, neighbour and route call starts with.
+struct Session {
+  Socket sock;
+  LinkNames names;
+  // The index of dev, or a NotFound error naming it.
+  Result<int> index_of(std::string_view dev) const;
+};
+// Fails with "link DEV: no such device" when dev is given and missing.
+Result<Session> open_session(const Netns& ns, std::string_view dev = {});
+
 }  // namespace netlab::nl

@@ -106,25 +106,12 @@ Result<void> send(nl::Socket& sock, int type, int flags, const IpAddr& dst, int 
   return {};
 }
 
-Result<int> resolve_dev(nl::Socket& sock, std::optional<nl::LinkNames>& names, const IfName& dev) {
-  auto loaded = nl::LinkNames::load(sock);
-  if (!loaded) return std::move(loaded).error();
-  names = std::move(*loaded);
-  int index = names->index(dev.str());
-  if (!index) return Error::not_found("link " + dev.str(), "no such device");
-  return index;
-}
-
 }  // namespace
 
 Result<void> for_each(const Netns& ns, const Filter& filter, const std::function<void(const Neighbour&)>& fn) {
-  auto sock = nl::Socket::open(ns);
-  if (!sock) return std::move(sock).error();
-  auto names = nl::LinkNames::load(*sock);
-  if (!names) return std::move(names).error();
-  if (!filter.dev.empty() && !names->index(filter.dev))
-    return Error::not_found("link " + filter.dev, "no such device");
-  return dump(*sock, *names, filter, fn);
+  auto session = nl::open_session(ns, filter.dev);
+  if (!session) return std::move(session).error();
+  return dump(session->sock, session->names, filter, fn);
 }
 
 Result<std::vector<Neighbour>> list(const Netns& ns, const Filter& filter) {
@@ -138,40 +125,34 @@ Result<void> add(const Netns& ns, const Spec& spec, Mode mode) {
   std::string object = object_name(spec.dst, spec.dev.str());
   if (spec.dst.is_unspecified()) return Error::usage(object, "no destination address");
   if (spec.lladdr && spec.proxy) return Error::usage(object, "a proxy entry takes no lladdr");
-  auto sock = nl::Socket::open(ns);
-  if (!sock) return std::move(sock).error();
-  std::optional<nl::LinkNames> names;
-  auto index = resolve_dev(*sock, names, spec.dev);
+  auto session = nl::open_session(ns);
+  if (!session) return std::move(session).error();
+  auto index = session->index_of(spec.dev.str());
   if (!index) return std::move(index).error();
   int flags = mode == Mode::Add ? NLM_F_CREATE | NLM_F_EXCL
               : mode == Mode::Replace ? NLM_F_CREATE | NLM_F_REPLACE
                                       : NLM_F_REPLACE;
   std::uint8_t ntf = static_cast<std::uint8_t>((spec.router ? NTF_ROUTER : 0) | (spec.proxy ? NTF_PROXY : 0));
-  return send(*sock, RTM_NEWNEIGH, flags, spec.dst, *index, spec.proxy ? 0 : spec.state, ntf, spec.lladdr, object);
+  return send(session->sock, RTM_NEWNEIGH, flags, spec.dst, *index, spec.proxy ? 0 : spec.state, ntf, spec.lladdr, object);
 }
 
 Result<void> remove(const Netns& ns, const IpAddr& dst, const IfName& dev, bool proxy) {
   std::string object = object_name(dst, dev.str());
-  auto sock = nl::Socket::open(ns);
-  if (!sock) return std::move(sock).error();
-  std::optional<nl::LinkNames> names;
-  auto index = resolve_dev(*sock, names, dev);
+  auto session = nl::open_session(ns);
+  if (!session) return std::move(session).error();
+  auto index = session->index_of(dev.str());
   if (!index) return std::move(index).error();
-  return send(*sock, RTM_DELNEIGH, 0, dst, *index, 0, proxy ? NTF_PROXY : 0, std::nullopt, object);
+  return send(session->sock, RTM_DELNEIGH, 0, dst, *index, 0, proxy ? NTF_PROXY : 0, std::nullopt, object);
 }
 
 Result<int> flush(const Netns& ns, const Filter& filter) {
-  auto sock = nl::Socket::open(ns);
-  if (!sock) return std::move(sock).error();
-  auto names = nl::LinkNames::load(*sock);
-  if (!names) return std::move(names).error();
-  if (!filter.dev.empty() && !names->index(filter.dev))
-    return Error::not_found("link " + filter.dev, "no such device");
+  auto session = nl::open_session(ns, filter.dev);
+  if (!session) return std::move(session).error();
   std::vector<Neighbour> found;
-  NETLAB_TRY(dump(*sock, *names, filter, [&](const Neighbour& n) { found.push_back(n); }));
+  NETLAB_TRY(dump(session->sock, session->names, filter, [&](const Neighbour& n) { found.push_back(n); }));
   int removed = 0;
   for (const auto& n : found) {
-    auto r = send(*sock, RTM_DELNEIGH, 0, n.dst, n.index, 0, n.is_proxy() ? NTF_PROXY : 0, std::nullopt,
+    auto r = send(session->sock, RTM_DELNEIGH, 0, n.dst, n.index, 0, n.is_proxy() ? NTF_PROXY : 0, std::nullopt,
                   object_name(n.dst, n.dev));
     if (!r && r.error().kind != Errc::NotFound) return std::move(r).error();
     if (r) ++removed;

@@ -136,8 +136,8 @@ void link_details_text(std::string& out, const Link& l) {
   if (l.carrier) fmt::format_to(it, "    carrier {}\n", *l.carrier ? "on" : "off");
 }
 
-void link_brief_text(std::string& out, const Link& l, const RenderOptions& o) {
-  auto it = std::back_inserter(out);
+// The two columns every brief line starts with, padded as `ip -br` pads them.
+void brief_name_state(std::string& out, const Link& l, const RenderOptions& o) {
   std::string name = display_name(l);
   put(out, {name, Paint::Ifname, o.color});
   if (name.size() < 16) out.append(16 - name.size(), ' ');
@@ -145,6 +145,11 @@ void link_brief_text(std::string& out, const Link& l, const RenderOptions& o) {
   std::string state = l.operstate_name();
   put(out, {state, state_paint(state), o.color});
   if (state.size() < 14) out.append(14 - state.size(), ' ');
+}
+
+void link_brief_text(std::string& out, const Link& l, const RenderOptions& o) {
+  auto it = std::back_inserter(out);
+  brief_name_state(out, l, o);
   out += ' ';
   if (!l.address.empty()) {
     put(out, {hw_addr_string(l.address), Paint::Mac, o.color});
@@ -291,13 +296,7 @@ void render_link_json(JsonWriter& w, const Link& l, const RenderOptions& o) {
 void render_link_addrs_text(std::string& out, const Link& l, std::span<const Address* const> addrs,
                             const RenderOptions& o) {
   if (o.brief) {
-    std::string name = display_name(l);
-    put(out, {name, Paint::Ifname, o.color});
-    if (name.size() < 16) out.append(16 - name.size(), ' ');
-    out += ' ';
-    std::string state = l.operstate_name();
-    put(out, {state, state_paint(state), o.color});
-    if (state.size() < 14) out.append(14 - state.size(), ' ');
+    brief_name_state(out, l, o);
     for (const Address* a : addrs) {
       out += ' ';
       put(out, {a->local.to_string(), a->family() == Family::Inet6 ? Paint::Inet6 : Paint::Inet, o.color});

@@ -196,23 +196,17 @@ std::string object_name(const Spec& spec) {
 }  // namespace
 
 Result<void> for_each(const Netns& ns, const Filter& filter, const std::function<void(const Route&)>& fn) {
-  auto sock = nl::Socket::open(ns);
-  if (!sock) return std::move(sock).error();
-  auto names = nl::LinkNames::load(*sock);
-  if (!names) return std::move(names).error();
-  int dev_index = 0;
-  if (!filter.dev.empty()) {
-    dev_index = names->index(filter.dev);
-    if (!dev_index) return Error::not_found("link " + filter.dev, "no such device");
-  }
+  auto session = nl::open_session(ns, filter.dev);
+  if (!session) return std::move(session).error();
+  int dev_index = filter.dev.empty() ? 0 : session->names.index(filter.dev);
   Filter f = filter;
   if (f.dst) f.dst = f.dst->network();
   rtmsg rtm{};
   rtm.rtm_family = static_cast<std::uint8_t>(filter.family);
   auto msg = nl::new_message(RTM_GETROUTE, 0, rtm);
   if (!msg) return nl::build_error("routes");
-  return sock->dump(msg.get(), "routes", [&](const nlmsghdr* h) {
-    if (auto r = parse_route(h, *names); r && matches(*r, f, dev_index)) fn(*r);
+  return session->sock.dump(msg.get(), "routes", [&](const nlmsghdr* h) {
+    if (auto r = parse_route(h, session->names); r && matches(*r, f, dev_index)) fn(*r);
   });
 }
 
@@ -234,15 +228,9 @@ Result<void> change(const Netns& ns, const Spec& spec, Mode mode) {
   if (spec.dst.network() != spec.dst)
     return Error::usage(object, "the prefix has host bits set; did you mean " + spec.dst.network().to_string() + "?");
 
-  auto sock = nl::Socket::open(ns);
-  if (!sock) return std::move(sock).error();
-  auto names = nl::LinkNames::load(*sock);
-  if (!names) return std::move(names).error();
-  auto index_of = [&](const std::string& dev) -> Result<int> {
-    int i = names->index(dev);
-    if (!i) return Error::not_found("link " + dev, "no such device");
-    return i;
-  };
+  auto session = nl::open_session(ns);
+  if (!session) return std::move(session).error();
+  auto index_of = [&](const std::string& dev) { return session->index_of(dev); };
 
   rtmsg rtm{};
   rtm.rtm_family = static_cast<std::uint8_t>(family);
@@ -308,7 +296,7 @@ Result<void> change(const Netns& ns, const Spec& spec, Mode mode) {
     if (ok) nla_nest_end(m, mp);
   }
   if (!ok) return nl::build_error(object);
-  auto r = sock->request(m, object);
+  auto r = session->sock.request(m, object);
   if (!r) {
     Error e = std::move(r).error();
     if (e.sys_errno == EEXIST) e.reason = "already exists (use replace)";
@@ -325,10 +313,8 @@ Result<void> change(const Netns& ns, const Spec& spec, Mode mode) {
 Result<Route> get(const Netns& ns, const GetQuery& q) {
   std::string object = "route to " + q.dst.to_string();
   if (q.from && q.from->family() != q.dst.family()) return Error::usage(object, "from is of another family");
-  auto sock = nl::Socket::open(ns);
-  if (!sock) return std::move(sock).error();
-  auto names = nl::LinkNames::load(*sock);
-  if (!names) return std::move(names).error();
+  auto session = nl::open_session(ns);
+  if (!session) return std::move(session).error();
   rtmsg rtm{};
   rtm.rtm_family = static_cast<std::uint8_t>(q.dst.family());
   rtm.rtm_dst_len = static_cast<std::uint8_t>(q.dst.size() * 8);
@@ -338,14 +324,14 @@ Result<Route> get(const Netns& ns, const GetQuery& q) {
   if (q.from) ok = ok && nla_put(msg.get(), RTA_SRC, static_cast<int>(q.from->size()), q.from->bytes().data()) >= 0;
   for (auto [attr, dev] : {std::pair{RTA_IIF, &q.iif}, std::pair{RTA_OIF, &q.oif}}) {
     if (dev->empty()) continue;
-    int i = names->index(*dev);
-    if (!i) return Error::not_found("link " + *dev, "no such device");
-    ok = ok && nla_put_u32(msg.get(), attr, static_cast<std::uint32_t>(i)) >= 0;
+    auto i = session->index_of(*dev);
+    if (!i) return std::move(i).error();
+    ok = ok && nla_put_u32(msg.get(), attr, static_cast<std::uint32_t>(*i)) >= 0;
   }
   if (!ok) return nl::build_error(object);
   std::optional<Route> found;
-  auto r = sock->request(msg.get(), object, [&](const nlmsghdr* h) {
-    if (!found) found = parse_route(h, *names);
+  auto r = session->sock.request(msg.get(), object, [&](const nlmsghdr* h) {
+    if (!found) found = parse_route(h, session->names);
   });
   if (!r) return std::move(r).error();
   if (!found) return Error::system(EBADMSG, object, "the kernel sent no route");

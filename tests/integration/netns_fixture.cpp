@@ -1,5 +1,6 @@
 #include "netns_fixture.hpp"
 
+#include <netlab/link.hpp>
 #include <netlab/netns.hpp>
 
 #include <cerrno>
@@ -66,6 +67,20 @@ void write_proc(const std::string& path, const std::string& value) {
   REQUIRE(f);
   std::fputs((value + "\n").c_str(), f);
   REQUIRE(std::fclose(f) == 0);
+}
+
+void veth_lab() {
+  write_proc("/proc/sys/net/ipv6/conf/default/addr_gen_mode", "1");
+  netlab::link::CreateOptions up;
+  up.up = true;
+  auto made = netlab::link::add_veth({}, name("labv0"), name("labv1"), up);
+  INFO(why(made));
+  REQUIRE(made.has_value());
+  netlab::link::Change c;
+  c.up = true;
+  auto set = netlab::link::set({}, name("labv1"), c);
+  INFO(why(set));
+  REQUIRE(set.has_value());
 }
 
 RunResult run(const std::vector<std::string>& argv) {

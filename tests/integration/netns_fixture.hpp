@@ -4,6 +4,8 @@
 // skips and it never touches the host's network.
 #pragma once
 
+#include <netlab/types.hpp>
+
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -28,6 +30,16 @@ void make_named_netns(const std::string& name);
 
 // Writes a /proc/sys/net setting of the current (private) namespace.
 void write_proc(const std::string& path, const std::string& value);
+
+// Parsers for literals in tests: a bad literal is a bug in the test itself.
+inline netlab::IfName name(const char* s) { return netlab::IfName::parse(s).value(); }
+inline netlab::Prefix prefix(const char* s) { return netlab::Prefix::parse(s).value(); }
+inline netlab::IpAddr ip_addr(const char* s) { return netlab::IpAddr::parse(s).value(); }
+
+// labv0 <-> labv1, a veth pair made with the library, both ends up; no
+// automatic IPv6 link-local addresses (they appear asynchronously and would
+// race comparisons with ip).
+void veth_lab();
 
 struct RunResult {
   int status = -1;  // exit status, or 128+signal

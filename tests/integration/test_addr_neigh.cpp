@@ -9,32 +9,15 @@
 #include <linux/if_addr.h>
 
 using namespace netlab;
+using nltest::ip_addr;
 using nltest::ip_ok;
+using nltest::name;
+using nltest::prefix;
 
-namespace {
-
-IfName name(const char* s) { return IfName::parse(s).value(); }
-Prefix prefix(const char* s) { return Prefix::parse(s).value(); }
-IpAddr ip_addr(const char* s) { return IpAddr::parse(s).value(); }
-
-// Two ends of a veth pair, both up: a minimal lab.
-void veth_lab() {
-  // No automatic IPv6 link-local addresses: they appear asynchronously and
-  // would race the comparisons with ip. (Our own namespace's setting.)
-  nltest::write_proc("/proc/sys/net/ipv6/conf/default/addr_gen_mode", "1");
-  link::CreateOptions up;
-  up.up = true;
-  REQUIRE_OK(link::add_veth({}, name("labv0"), name("labv1"), up));
-  link::Change c;
-  c.up = true;
-  REQUIRE_OK(link::set({}, name("labv1"), c));
-}
-
-}  // namespace
 
 TEST_CASE("addr::add with flags and lifetimes matches ip -j addr", "[addr]") {
   nltest::PrivateNetns ns;
-  veth_lab();
+  nltest::veth_lab();
   addr::Spec v4;
   v4.prefix = prefix("192.0.2.1/24");
   v4.dev = name("labv0");
@@ -88,7 +71,7 @@ TEST_CASE("addr::add with flags and lifetimes matches ip -j addr", "[addr]") {
 
 TEST_CASE("addr::add refuses a duplicate and a bad label without changing anything", "[addr]") {
   nltest::PrivateNetns ns;
-  veth_lab();
+  nltest::veth_lab();
   addr::Spec s;
   s.prefix = prefix("198.51.100.1/24");
   s.dev = name("labv0");
@@ -107,7 +90,7 @@ TEST_CASE("addr::add refuses a duplicate and a bad label without changing anythi
 
 TEST_CASE("addr::remove and addr::flush", "[addr]") {
   nltest::PrivateNetns ns;
-  veth_lab();
+  nltest::veth_lab();
   for (const char* p : {"203.0.113.1/24", "203.0.113.2/24", "2001:db8:2::1/64"}) {
     addr::Spec s;
     s.prefix = prefix(p);
@@ -131,7 +114,7 @@ TEST_CASE("addr::remove and addr::flush", "[addr]") {
 
 TEST_CASE("neigh::add, replace, list with NOARP, proxy and router entries", "[neigh]") {
   nltest::PrivateNetns ns;
-  veth_lab();
+  nltest::veth_lab();
   neigh::Spec s;
   s.dst = ip_addr("192.0.2.2");
   s.dev = name("labv0");
@@ -193,7 +176,7 @@ TEST_CASE("neigh::add, replace, list with NOARP, proxy and router entries", "[ne
 
 TEST_CASE("neigh::remove and neigh::flush keep permanent entries unless asked", "[neigh]") {
   nltest::PrivateNetns ns;
-  veth_lab();
+  nltest::veth_lab();
   for (auto [ip, state] : {std::pair{"192.0.2.2", NudPermanent}, std::pair{"192.0.2.3", NudStale},
                            std::pair{"192.0.2.4", NudReachable}}) {
     neigh::Spec s;

@@ -7,7 +7,6 @@
 #include <sstream>
 
 using nltest::ip_ok;
-using nltest::netlab;
 
 namespace {
 
@@ -23,7 +22,7 @@ std::string trimmed(const std::string& text) {
 }
 
 void ok(const std::vector<std::string>& args) {
-  auto r = netlab(args);
+  auto r = nltest::netlab(args);
   std::string cmd = "netlab";
   for (const auto& a : args) cmd += " " + a;
   INFO(cmd << "\nstderr: " << r.err);
@@ -66,7 +65,7 @@ TEST_CASE("netlab text output reads like ip's", "[cli]") {
   for (const auto& object : std::vector<std::vector<std::string>>{
            {"link", "show"}, {"route", "show"}, {"-6", "route", "show"}, {"neigh", "show"},
            {"route", "show", "table", "all"}, {"neigh", "show", "nud", "all"}, {"link", "show", "labv0"}}) {
-    auto ours = netlab(object);
+    auto ours = nltest::netlab(object);
     auto theirs = nltest::ip(object);
     INFO("netlab/ip " << object.front() << " " << object.back());
     REQUIRE(ours.status == 0);
@@ -78,7 +77,7 @@ TEST_CASE("netlab text output reads like ip's", "[cli]") {
 TEST_CASE("netlab -j uses ip -j's keys and values", "[cli][json]") {
   nltest::PrivateNetns ns;
   cli_lab();
-  auto links = testjson::parse(netlab({"-j", "link", "show"}).out);
+  auto links = testjson::parse(nltest::netlab({"-j", "link", "show"}).out);
   auto ref_links = testjson::parse(ip_ok({"-j", "link", "show"}));
   REQUIRE(links.array().size() == ref_links.array().size());
   for (std::size_t i = 0; i < links.array().size(); ++i)
@@ -88,7 +87,7 @@ TEST_CASE("netlab -j uses ip -j's keys and values", "[cli][json]") {
       CHECK(links.array()[i].has(key) == ref.has(key));
       if (ref.has(key) && links.array()[i].has(key)) CHECK(links.array()[i][key].text() == ref[key].text());
     }
-  auto addrs = testjson::parse(netlab({"-j", "addr", "show", "dev", "labbr0"}).out);
+  auto addrs = testjson::parse(nltest::netlab({"-j", "addr", "show", "dev", "labbr0"}).out);
   auto ref_addrs = testjson::parse(ip_ok({"-j", "addr", "show", "dev", "labbr0"}));
   const auto& ours = addrs.array().at(0)["addr_info"].array();
   const auto& theirs = ref_addrs.array().at(0)["addr_info"].array();
@@ -101,7 +100,7 @@ TEST_CASE("netlab -j uses ip -j's keys and values", "[cli][json]") {
     }
   for (const auto& args : std::vector<std::vector<std::string>>{
            {"-j", "route", "show"}, {"-j", "-6", "route", "show"}, {"-j", "neigh", "show"}}) {
-    auto a = testjson::parse(netlab(args).out);
+    auto a = testjson::parse(nltest::netlab(args).out);
     auto b = testjson::parse(ip_ok(args));
     REQUIRE(a.array().size() == b.array().size());
     for (std::size_t i = 0; i < a.array().size(); ++i)
@@ -113,9 +112,9 @@ TEST_CASE("netlab -j uses ip -j's keys and values", "[cli][json]") {
       }
   }
   // -p pretty-prints the same document.
-  auto pretty = netlab({"-j", "-p", "route", "show"});
+  auto pretty = nltest::netlab({"-j", "-p", "route", "show"});
   CHECK(pretty.out.find("\n    ") != std::string::npos);
-  CHECK(testjson::parse(pretty.out).array().size() == testjson::parse(netlab({"-j", "route"}).out).array().size());
+  CHECK(testjson::parse(pretty.out).array().size() == testjson::parse(nltest::netlab({"-j", "route"}).out).array().size());
 }
 
 TEST_CASE("netlab -n NAME works in a named namespace, like ip -n", "[cli][netns]") {
@@ -124,13 +123,13 @@ TEST_CASE("netlab -n NAME works in a named namespace, like ip -n", "[cli][netns]
   ok({"link", "add", "labv0", "type", "veth", "peer", "labv1", "netns", "lablab"});
   ok({"-n", "lablab", "link", "set", "labv1", "up"});
   ok({"--netns", "lablab", "addr", "add", "192.0.2.9/24", "dev", "labv1"});
-  auto there = netlab({"-n", "lablab", "-j", "addr", "show", "dev", "labv1"});
+  auto there = nltest::netlab({"-n", "lablab", "-j", "addr", "show", "dev", "labv1"});
   REQUIRE(there.status == 0);
   CHECK(testjson::parse(there.out).array().at(0)["addr_info"].array().at(0)["local"].str() == "192.0.2.9");
-  CHECK(trimmed(netlab({"-n", "lablab", "route"}).out) == trimmed(ip_ok({"-n", "lablab", "route"})));
+  CHECK(trimmed(nltest::netlab({"-n", "lablab", "route"}).out) == trimmed(ip_ok({"-n", "lablab", "route"})));
   // The local end stays here and knows its peer's namespace.
-  CHECK(netlab({"link", "show", "labv0"}).out.find("link-netnsid") != std::string::npos);
-  auto missing = netlab({"-n", "nosuchns", "link"});
+  CHECK(nltest::netlab({"link", "show", "labv0"}).out.find("link-netnsid") != std::string::npos);
+  auto missing = nltest::netlab({"-n", "nosuchns", "link"});
   CHECK(missing.status == 1);
   CHECK(missing.err == "netlab: netns nosuchns: does not exist\n");
 }
@@ -138,22 +137,22 @@ TEST_CASE("netlab -n NAME works in a named namespace, like ip -n", "[cli][netns]
 TEST_CASE("netlab route get, brief output, help and version", "[cli]") {
   nltest::PrivateNetns ns;
   cli_lab();
-  auto get = netlab({"route", "get", "203.0.113.5"});
+  auto get = nltest::netlab({"route", "get", "203.0.113.5"});
   REQUIRE(get.status == 0);
   CHECK(get.out.find("203.0.113.5 via 192.0.2.2 dev labbr0") == 0);
-  auto brief = netlab({"-b", "link", "show", "labv0"});
+  auto brief = nltest::netlab({"-b", "link", "show", "labv0"});
   REQUIRE(brief.status == 0);
   CHECK(brief.out.rfind("labv0@labv1", 0) == 0);
-  auto brief_addr = netlab({"--brief", "addr", "show", "labbr0"});
+  auto brief_addr = nltest::netlab({"--brief", "addr", "show", "labbr0"});
   CHECK(brief_addr.out.find("192.0.2.1/24") != std::string::npos);
-  CHECK(netlab({"--help"}).status == 0);
-  CHECK(netlab({"link", "add", "--help"}).status == 0);
-  auto version = netlab({"-V"});
+  CHECK(nltest::netlab({"--help"}).status == 0);
+  CHECK(nltest::netlab({"link", "add", "--help"}).status == 0);
+  auto version = nltest::netlab({"-V"});
   CHECK(version.status == 0);
   CHECK(version.out.rfind("netlab ", 0) == 0);
   // iproute2 spellings of the global options work too.
-  CHECK(testjson::parse(netlab({"-json", "link"}).out).is_array());
-  auto del = netlab({"route", "del", "203.0.113.0/24"});
+  CHECK(testjson::parse(nltest::netlab({"-json", "link"}).out).is_array());
+  auto del = nltest::netlab({"route", "del", "203.0.113.0/24"});
   CHECK(del.status == 0);
   CHECK(ip_ok({"route", "show", "203.0.113.0/24"}).empty());
   ok({"neigh", "flush", "dev", "labbr0"});
@@ -215,7 +214,7 @@ TEST_CASE("bad input: one clear line, exit 1 or 2, and nothing changes", "[cli][
   REQUIRE(cases.size() >= 20);
   const std::string before = state_dump();
   for (const auto& c : cases) {
-    auto r = netlab(c.args);
+    auto r = nltest::netlab(c.args);
     std::string cmd = "netlab";
     for (const auto& a : c.args) cmd += " " + a;
     INFO(cmd << "\nstatus " << r.status << "\nstderr: " << r.err << "stdout: " << r.out);

@@ -7,11 +7,13 @@
 #include <linux/if.h>
 
 using namespace netlab;
+using nltest::ip_addr;
 using nltest::ip_ok;
+using nltest::name;
+using nltest::prefix;
 
 namespace {
 
-IfName name(const char* s) { return IfName::parse(s).value(); }
 
 const Link& find(const std::vector<Link>& links, const std::string& n) {
   for (const auto& l : links)

@@ -10,22 +10,17 @@
 #include <unistd.h>
 
 using namespace netlab;
+using nltest::ip_addr;
 using nltest::ip_ok;
+using nltest::name;
+using nltest::prefix;
 
 namespace {
 
-IfName name(const char* s) { return IfName::parse(s).value(); }
-Prefix prefix(const char* s) { return Prefix::parse(s).value(); }
-IpAddr ip_addr(const char* s) { return IpAddr::parse(s).value(); }
 
 // labv0 (192.0.2.1/24, 2001:db8::1/64) <-> labv1, both up.
 void routed_lab() {
-  link::CreateOptions up;
-  up.up = true;
-  REQUIRE_OK(link::add_veth({}, name("labv0"), name("labv1"), up));
-  link::Change c;
-  c.up = true;
-  REQUIRE_OK(link::set({}, name("labv1"), c));
+  nltest::veth_lab();
   ip_ok({"addr", "add", "192.0.2.1/24", "dev", "labv0"});
   ip_ok({"addr", "add", "2001:db8::1/64", "dev", "labv0", "nodad"});
 }
