@@ -52,9 +52,10 @@ int main(int argc, char** argv) {
   app.add_flag("-4", g.ipv4, "IPv4 only");
   app.add_flag("-6", g.ipv6, "IPv6 only");
   app.add_option("-n,--netns", g.netns_arg, "Network namespace NAME (/run/netns/NAME) or a path");
-  std::map<std::string, Color> colors{{"auto", Color::Auto}, {"always", Color::Always}, {"never", Color::Never}};
-  app.add_option("--color", g.color, "Colour output: auto, always or never")
-      ->transform(CLI::CheckedTransformer(colors, CLI::ignore_case));
+  static std::string color_word = "auto";
+  app.add_option("--color", color_word, "Colour output: auto, always or never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->each([&g](const std::string& w) { g.color = w == "always" ? Color::Always : w == "never" ? Color::Never : Color::Auto; });
   app.footer("Objects: link (l), addr (a, address), neigh (n, neighbor, neighbour), route (r).\n"
              "Exit status: 0 success, 1 the operation failed, 2 usage error, 3 negative result.");
 

@@ -5,6 +5,7 @@
 #include "netns_fixture.hpp"
 
 #include <sstream>
+#include <unistd.h>
 
 using nltest::ip_ok;
 
@@ -40,7 +41,7 @@ void cli_lab() {
   ok({"link", "set", "labbr0", "up"});
   ok({"addr", "add", "192.0.2.1/24", "dev", "labbr0", "broadcast", "+"});
   ok({"a", "add", "2001:db8::1/64", "dev", "labbr0", "nodad"});
-  ok({"address", "add", "198.51.100.1/24", "dev", "labv1", "valid_lft", "3600", "preferred_lft", "1800"});
+  ok({"address", "add", "198.51.100.1/24", "dev", "labv1", "valid_lft", "forever", "preferred_lft", "forever"});
   ok({"neigh", "add", "192.0.2.2", "lladdr", "02:00:5e:00:53:02", "dev", "labbr0"});
   ok({"n", "add", "2001:db8::2", "lladdr", "02:00:5e:00:53:03", "dev", "labbr0", "router"});
   ok({"neighbour", "add", "192.0.2.3", "lladdr", "02:00:5e:00:53:04", "dev", "labbr0", "nud", "stale"});
@@ -50,11 +51,12 @@ void cli_lab() {
   ok({"-6", "route", "add", "2001:db8:5::/48", "via", "2001:db8::2"});
 }
 
-std::string state_dump() {
+// What the namespace holds, section by section, as ip -j reports it.
+std::vector<std::string> state_dump() {
   // Not -d: bridge timers tick between two dumps.
-  return ip_ok({"-j", "link", "show"}) + ip_ok({"-j", "addr", "show"}) +
-         ip_ok({"-j", "route", "show", "table", "all"}) + ip_ok({"-j", "-6", "route", "show", "table", "all"}) +
-         ip_ok({"-j", "neigh", "show", "nud", "all"});
+  return {ip_ok({"-j", "link", "show"}), ip_ok({"-j", "addr", "show"}),
+          ip_ok({"-j", "route", "show", "table", "all"}), ip_ok({"-j", "-6", "route", "show", "table", "all"}),
+          ip_ok({"-j", "neigh", "show", "nud", "all"})};
 }
 
 }  // namespace
@@ -158,6 +160,12 @@ TEST_CASE("netlab route get, brief output, help and version", "[cli]") {
   ok({"neigh", "flush", "dev", "labbr0"});
   CHECK(ip_ok({"neigh", "show", "192.0.2.3"}).empty());      // STALE went
   CHECK_FALSE(ip_ok({"neigh", "show", "192.0.2.2"}).empty());  // PERMANENT stayed
+  ok({"addr", "replace", "198.51.100.1/24", "dev", "labv1", "valid_lft", "3600", "preferred_lft", "1800sec"});
+  auto lifetimes = testjson::parse(ip_ok({"-j", "addr", "show", "dev", "labv1"})).array().at(0)["addr_info"].array();
+  REQUIRE(lifetimes.size() == 1);
+  CHECK(lifetimes[0]["valid_life_time"].num() <= 3600);
+  CHECK(lifetimes[0]["valid_life_time"].num() > 3500);
+  CHECK(lifetimes[0]["preferred_life_time"].num() <= 1800);
   ok({"addr", "flush", "dev", "labv1"});
   CHECK(ip_ok({"-4", "addr", "show", "dev", "labv1"}).empty());
   ok({"link", "delete", "labv0"});
@@ -212,7 +220,15 @@ TEST_CASE("bad input: one clear line, exit 1 or 2, and nothing changes", "[cli][
       {{"--color", "purple", "link"}, 2, "purple"},
   };
   REQUIRE(cases.size() >= 20);
-  const std::string before = state_dump();
+  // Let the kernel finish what the setup started (carrier and operstate
+  // changes are applied asynchronously) before taking the reference dump.
+  std::vector<std::string> before = state_dump();
+  for (int i = 0; i < 30; ++i) {
+    ::usleep(100000);
+    auto again = state_dump();
+    if (again == before) break;
+    before = std::move(again);
+  }
   for (const auto& c : cases) {
     auto r = nltest::netlab(c.args);
     std::string cmd = "netlab";
@@ -228,5 +244,9 @@ TEST_CASE("bad input: one clear line, exit 1 or 2, and nothing changes", "[cli][
     std::string rest = r.err.substr(first_nl + 1);
     CHECK((rest.empty() || (rest.rfind("hint: ", 0) == 0 && rest.find('\n') == rest.size() - 1)));
   }
-  CHECK(state_dump() == before);
+  auto after = state_dump();
+  for (std::size_t i = 0; i < before.size(); ++i) {
+    INFO("section " << i << " (link, addr, route, route -6, neigh)");
+    CHECK(after[i] == before[i]);
+  }
 }
