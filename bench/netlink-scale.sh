@@ -40,7 +40,7 @@
 #   --routes4 N      IPv4 routes (100000)
 #   --neigh N        neighbours (10000)
 #   --links N        extra veth links (0)
-#   --netlab PATH    netlab binary (default: <project>/build/apps/netlab/netlab)
+#   --netlab PATH    netlab binary (default: <project>/build/release/apps/netlab/netlab, the README build)
 #   --out DIR        keep raw data there (raw.tsv, meta.tsv, summary.txt)
 #   --exec CMD       build the state, run CMD (bash -c, $NETLAB exported) inside the
 #                    namespace instead of benchmarking, e.g.
@@ -62,7 +62,8 @@ die() { echo "$PROG: $*" >&2; exit 1; }
 note() { echo "$PROG: $*" >&2; }
 
 RUNS=5 WARMUP=1 ROUTES4=100000 NEIGH=10000 LINKS=0
-NETLAB=$PROJECT/build/apps/netlab/netlab
+NETLAB=$PROJECT/build/release/apps/netlab/netlab
+[ -x "$NETLAB" ] || NETLAB=$PROJECT/build/apps/netlab/netlab
 OUT='' EXEC_CMD='' SHELL_AFTER=0
 ORIG_ARGS=("$@")
 while [ $# -gt 0 ]; do

@@ -12,3 +12,7 @@ if(NETLAB_SANITIZE)
     -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   target_link_options(netlab_warnings INTERFACE -fsanitize=address,undefined)
 endif()
+
+# Link only the libraries a binary really uses: every DT_NEEDED entry costs
+# start-up time and resident memory in each short-lived CLI process.
+target_link_options(netlab_warnings INTERFACE -Wl,--as-needed)

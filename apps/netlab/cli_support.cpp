@@ -46,12 +46,12 @@ std::uint32_t parse_u32(std::string_view s, std::string_view what, std::uint32_t
   return static_cast<std::uint32_t>(value_or_fail(parse_uint(s, what, max)));
 }
 
-Output::Output(const Global& g) : json_(buf_, g.pretty), json_mode_(g.json) { buf_.reserve(1 << 17); }
+Output::Output(const Global& g) : json_(buf_, g.pretty), json_mode_(g.json) { buf_.reserve(1 << 15); }
 
 Output::~Output() { flush(); }
 
 void Output::maybe_flush() {
-  if (buf_.size() >= (1 << 16)) flush();
+  if (buf_.size() >= (1 << 14)) flush();  // few write(2)s, small resident buffer
 }
 
 void Output::flush() {
