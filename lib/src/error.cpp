@@ -4,7 +4,7 @@
 
 namespace netlab {
 
-Error Error::system(int err, std::string object, std::string reason) {
+Error Error::from_errno(int err, std::string object, std::string reason) {
   Error e;
   e.kind = Errc::System;
   e.sys_errno = err;

@@ -364,7 +364,7 @@ Result<void> add_veth(const Netns& ns, const IfName& name, const IfName& peer, c
     if (peer_fd < 0) {
       int err = errno;
       if (err == ENOENT) return Error::not_found(peer_ns->describe(), "does not exist");
-      return Error::system(err, peer_ns->describe());
+      return Error::from_errno(err, peer_ns->describe());
     }
   }
   auto fill_peer = [&](nl_msg* msg) -> Result<void> {

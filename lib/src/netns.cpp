@@ -39,19 +39,19 @@ Result<NetnsScope> NetnsScope::enter(const Netns& ns) {
   if (target < 0) {
     int err = errno;
     if (err == ENOENT) return Error::not_found(ns.describe(), "does not exist");
-    return Error::system(err, ns.describe());
+    return Error::from_errno(err, ns.describe());
   }
   int saved = ::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
   if (saved < 0) {
     int err = errno;
     ::close(target);
-    return Error::system(err, "current netns", "cannot open /proc/thread-self/ns/net");
+    return Error::from_errno(err, "current netns", "cannot open /proc/thread-self/ns/net");
   }
   if (::setns(target, CLONE_NEWNET) != 0) {
     int err = errno;
     ::close(target);
     ::close(saved);
-    auto e = Error::system(err, ns.describe(),
+    auto e = Error::from_errno(err, ns.describe(),
                            err == EINVAL ? "is not a network namespace" : std::string());
     if (err == EPERM) e.hint = "needs CAP_SYS_ADMIN: run as root";
     return e;
@@ -76,7 +76,7 @@ Result<bool> in_initial_netns() {
   // fine: any match means initial, and the fixed inode is always checked.
   constexpr ino_t kInitNetInode = 0xEFFFFFF9U;
   struct stat self{};
-  if (::stat("/proc/thread-self/ns/net", &self) != 0) return Error::system(errno, "/proc/thread-self/ns/net");
+  if (::stat("/proc/thread-self/ns/net", &self) != 0) return Error::from_errno(errno, "/proc/thread-self/ns/net");
   if (self.st_ino == kInitNetInode) return true;
   for (const char* other : {"/proc/1/ns/net", "/proc/2/ns/net"}) {
     struct stat st{};

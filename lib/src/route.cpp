@@ -334,7 +334,7 @@ Result<Route> get(const Netns& ns, const GetQuery& q) {
     if (!found) found = parse_route(h, session->names);
   });
   if (!r) return std::move(r).error();
-  if (!found) return Error::system(EBADMSG, object, "the kernel sent no route");
+  if (!found) return Error::from_errno(EBADMSG, object, "the kernel sent no route");
   return *found;
 }
 

@@ -34,7 +34,7 @@ Result<std::string> read(const Netns& ns, std::string_view key) {
   if (fd < 0) {
     int err = errno;
     if (err == ENOENT) return Error::not_found(display_key(rel), "no such setting in this namespace");
-    return Error::system(err, display_key(rel));
+    return Error::from_errno(err, display_key(rel));
   }
   std::string out;
   char buf[512];
@@ -44,7 +44,7 @@ Result<std::string> read(const Netns& ns, std::string_view key) {
       if (errno == EINTR) continue;
       int err = errno;
       ::close(fd);
-      return Error::system(err, display_key(rel));
+      return Error::from_errno(err, display_key(rel));
     }
     if (n == 0) break;
     out.append(buf, static_cast<std::size_t>(n));
@@ -60,7 +60,7 @@ Result<long> read_int(const Netns& ns, std::string_view key) {
   long v = 0;
   auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
   if (ec != std::errc{} || end != text->data() + text->size())
-    return Error::system(EINVAL, display_key(key), "is not a single number: \"" + *text + "\"");
+    return Error::from_errno(EINVAL, display_key(key), "is not a single number: \"" + *text + "\"");
   return v;
 }
 

@@ -70,7 +70,7 @@ TEST_CASE("Error::message", "[error]") {
     CHECK(e.message() == "no netlink socket (kernel: bad attribute)");
   }
   SECTION("the hint is not part of the one-line message") {
-    auto e = Error::system(EPERM, "link br0");
+    auto e = Error::from_errno(EPERM, "link br0");
     CHECK(e.message() == std::string("link br0: ") + std::strerror(EPERM));
     CHECK_THAT(e.message(), !Catch::Contains("CAP_NET_ADMIN"));
   }
@@ -86,13 +86,13 @@ TEST_CASE("Error::exit_status", "[error]") {
   e.kind = Errc::Usage;
   CHECK(e.exit_status() == 2);
   CHECK(Error::usage("x", "y").exit_status() == 2);
-  CHECK(Error::system(EIO, "x").exit_status() == 1);
+  CHECK(Error::from_errno(EIO, "x").exit_status() == 1);
   CHECK(Error::not_found("x").exit_status() == 1);
 }
 
 TEST_CASE("Error::system", "[error]") {
   SECTION("fills strerror and the CAP_NET_ADMIN hint for EPERM") {
-    auto e = Error::system(EPERM, "link tap0");
+    auto e = Error::from_errno(EPERM, "link tap0");
     CHECK(e.kind == Errc::System);
     CHECK(e.sys_errno == EPERM);
     CHECK(e.object == "link tap0");
@@ -101,16 +101,16 @@ TEST_CASE("Error::system", "[error]") {
     CHECK(e.extack.empty());
   }
   SECTION("EACCES gets the same hint") {
-    CHECK_THAT(Error::system(EACCES, "x").hint, Catch::Contains("CAP_NET_ADMIN"));
+    CHECK_THAT(Error::from_errno(EACCES, "x").hint, Catch::Contains("CAP_NET_ADMIN"));
   }
   SECTION("other errors have no hint") {
-    auto e = Error::system(ENODEV, "link nosuch0");
+    auto e = Error::from_errno(ENODEV, "link nosuch0");
     CHECK(e.reason == std::strerror(ENODEV));
     CHECK(e.hint.empty());
-    CHECK(Error::system(EEXIST, "x").hint.empty());
+    CHECK(Error::from_errno(EEXIST, "x").hint.empty());
   }
   SECTION("an explicit reason replaces strerror") {
-    auto e = Error::system(EPERM, "netns lab1", "cannot enter the namespace");
+    auto e = Error::from_errno(EPERM, "netns lab1", "cannot enter the namespace");
     CHECK(e.reason == "cannot enter the namespace");
     CHECK(e.sys_errno == EPERM);
     CHECK_THAT(e.hint, Catch::Contains("CAP_NET_ADMIN"));
@@ -184,7 +184,7 @@ TEST_CASE("Result<void>", "[error][result]") {
   CHECK(static_cast<bool>(ok));
   ok.value();  // must not assert
 
-  Result<void> bad = Error::system(ENODEV, "link x");
+  Result<void> bad = Error::from_errno(ENODEV, "link x");
   CHECK_FALSE(bad.has_value());
   CHECK_FALSE(static_cast<bool>(bad));
   CHECK(bad.error().sys_errno == ENODEV);

@@ -71,7 +71,7 @@ Result<Socket> Socket::open(const Netns& ns) {
   auto scope = NetnsScope::enter(ns);
   if (!scope) return std::move(scope).error();
   SockPtr sk{nl_socket_alloc()};
-  if (!sk) return Error::system(ENOMEM, "netlink socket", "cannot allocate");
+  if (!sk) return Error::from_errno(ENOMEM, "netlink socket", "cannot allocate");
   if (int err = nl_connect(sk.get(), NETLINK_ROUTE); err < 0)
     return libnl_error(err, "netlink socket", "connect");
   int fd = nl_socket_get_fd(sk.get());
@@ -107,13 +107,13 @@ Result<void> Socket::exchange(nl_msg* msg, std::string_view object, const Messag
     int n = nl_recv(sk_.get(), &peer, &raw, nullptr);
     std::unique_ptr<unsigned char, FreeBuffer> buf(raw);
     if (n < 0) return libnl_error(n, object, "receive");
-    if (n == 0) return Error::system(EIO, std::string(object), "netlink socket closed");
+    if (n == 0) return Error::from_errno(EIO, std::string(object), "netlink socket closed");
     int left = n;
     for (auto* h = reinterpret_cast<nlmsghdr*>(buf.get()); nlmsg_ok(h, left); h = nlmsg_next(h, &left)) {
       if (h->nlmsg_seq != seq) continue;  // a late answer to an earlier request
       if (h->nlmsg_type == NLMSG_ERROR) {
         if (h->nlmsg_len < NLMSG_LENGTH(sizeof(nlmsgerr)))
-          return Error::system(EBADMSG, std::string(object), "truncated netlink error message");
+          return Error::from_errno(EBADMSG, std::string(object), "truncated netlink error message");
         auto* err = static_cast<nlmsgerr*>(NLMSG_DATA(h));
         if (err->error == 0) return {};  // the ack
         return kernel_error(-err->error, object, extack_message(h, err));
@@ -123,7 +123,7 @@ Result<void> Socket::exchange(nl_msg* msg, std::string_view object, const Messag
         if (h->nlmsg_len >= NLMSG_LENGTH(sizeof(int))) std::memcpy(&status, NLMSG_DATA(h), sizeof status);
         if (status < 0) return kernel_error(-status, object, {});
         if (interrupted)
-          return Error::system(EAGAIN, std::string(object),
+          return Error::from_errno(EAGAIN, std::string(object),
                                "the table changed during the dump; try again");
         return {};
       }
@@ -141,7 +141,7 @@ MsgPtr new_message(int type, int flags, const void* header, std::size_t header_l
 }
 
 Error build_error(std::string_view object) {
-  return Error::system(EMSGSIZE, std::string(object), "cannot build the netlink request");
+  return Error::from_errno(EMSGSIZE, std::string(object), "cannot build the netlink request");
 }
 
 }  // namespace netlab::nl
