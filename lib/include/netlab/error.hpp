@@ -30,7 +30,7 @@ struct NETLAB_API Error {
   std::string extack;     // the kernel's extended-ack message, when it sent one
   std::string hint;       // "needs CAP_NET_ADMIN: run as root"
 
-  static Error system(int err, std::string object, std::string reason = {});
+  static Error from_errno(int err, std::string object, std::string reason = {});
   static Error usage(std::string object, std::string reason);
   static Error not_found(std::string object, std::string reason = "does not exist");
 
