@@ -3,7 +3,7 @@
 add_library(netlab_warnings INTERFACE)
 target_compile_options(netlab_warnings INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-align
-  -Woverloaded-virtual -Wnull-dereference -Wformat=2 -Wimplicit-fallthrough)
+  -Woverloaded-virtual -Wformat=2 -Wimplicit-fallthrough)
 if(NETLAB_WERROR)
   target_compile_options(netlab_warnings INTERFACE -Werror)
 endif()

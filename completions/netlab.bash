@@ -16,9 +16,66 @@ _netlab_ifnames()
         awk '{ sub(/@.*/, "", $1); print $1 }'
 }
 
+# netlab capture: tcpdump's options; interface names after -i, files after
+# -r/-w; anything else is a pcap-filter(7) expression.
+_netlab_capture()
+{
+    local cur=$1 prev=$2
+    case $prev in
+        -i | --interface)
+            COMPREPLY=($(compgen -W "any $(_netlab_ifnames)" -- "$cur"))
+            return
+            ;;
+        -r | --read | -w | --write)
+            compopt -o filenames 2>/dev/null
+            COMPREPLY=($(compgen -f -- "$cur"))
+            return
+            ;;
+        -c | --count | -s | --snapshot-length | -B | --buffer-size) return ;;
+    esac
+    if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W "-i --interface -r --read -w --write -c --count -s --snapshot-length
+            -B --buffer-size -e -v -vv -vvv -n -q -S -t -tt -ttt -tttt -ttttt -x -xx -X -XX -l
+            --immediate-mode -j --json -p --no-promiscuous-mode --nano -h --help" -- "$cur"))
+        return
+    fi
+    COMPREPLY=($(compgen -W "arp rarp ip ip6 icmp icmp6 tcp udp vlan host net port src dst
+        and or not ether portrange proto" -- "$cur"))
+}
+
 _netlab_netns_names()
 {
     ls /run/netns 2>/dev/null
+}
+
+# TUN/TAP device names: the unindented "NAME: ..." lines of "tap show".
+_netlab_tapnames()
+{
+    netlab "${_netlab_netns_opts[@]}" tap show 2>/dev/null |
+        awk -F: '/^[^ \t]/ { print $1 }'
+}
+
+# Bridge names, and the ports of bridge $1.
+_netlab_bridges()
+{
+    _netlab_ifnames type bridge
+}
+
+_netlab_ports()
+{
+    [[ -n $1 ]] && _netlab_ifnames master "$1"
+}
+
+# The lines of stdin that are not among the arguments (names already given).
+_netlab_not_in()
+{
+    local line a
+    while read -r line; do
+        for a; do
+            [[ $line == "$a" ]] && continue 2
+        done
+        printf '%s\n' "$line"
+    done
 }
 
 _netlab()
@@ -39,6 +96,8 @@ _netlab()
     local -a args=()
     for ((i = 1; i < COMP_CWORD; i++)); do
         w=${COMP_WORDS[i]}
+        # After "capture" the words are tcpdump's options and a filter.
+        [[ $object == capture ]] && break
         case $w in
             -n | --netns)
                 if ((i + 1 < COMP_CWORD)); then
@@ -51,6 +110,12 @@ _netlab()
                 ((i++))
                 continue
                 ;;
+            -t | -u | -g | --count | -d)
+                # After "tap" these are tunctl's options and take a value
+                # (before the object, -d is --details).
+                [[ $object == tap ]] && ((i++))
+                continue
+                ;;
             -*)
                 continue
                 ;;
@@ -61,6 +126,9 @@ _netlab()
                 a | addr | address) object='addr' ;;
                 n | neigh | neighbor | neighbour) object='neigh' ;;
                 r | route) object='route' ;;
+                tap | tuntap) object='tap' ;;
+                br | bridge) object='bridge' ;;
+                capture) object='capture' ;;
                 *) object=unknown ;;
             esac
         elif [[ -z $command ]]; then
@@ -68,10 +136,20 @@ _netlab()
                 del) command=delete ;;
                 *) command=$w ;;
             esac
+            case $object/$command in
+                tap/add) command=create ;;
+                bridge/addbr) command=add ;;
+                bridge/delbr) command=delete ;;
+            esac
         else
             args+=("$w")
         fi
     done
+
+    if [[ $object == capture ]]; then
+        _netlab_capture "$cur" "$prev"
+        return
+    fi
 
     # Arguments of global options.
     case $prev in
@@ -90,13 +168,38 @@ _netlab()
             ;;
     esac
 
+    # Values of tunctl's options after "tap".
+    if [[ $object == tap ]]; then
+        case $prev in
+            -d)
+                COMPREPLY=($(compgen -W "$(_netlab_tapnames)" -- "$cur"))
+                return
+                ;;
+            -u)
+                COMPREPLY=($(compgen -u -- "$cur"))
+                return
+                ;;
+            -g)
+                COMPREPLY=($(compgen -g -- "$cur"))
+                return
+                ;;
+            -t | --count) return ;;
+        esac
+    fi
+
     if [[ $cur == -* ]]; then
+        # Options of tap and bridge commands (-b, --brief and -d are
+        # already among the global ones).
+        case $object/$command in
+            tap/create) globalopts+=" -t -u -g --count" ;;
+            bridge/addif) globalopts+=" --move-addresses" ;;
+        esac
         COMPREPLY=($(compgen -W "$globalopts" -- "$cur"))
         return
     fi
 
     if [[ -z $object ]]; then
-        COMPREPLY=($(compgen -W "link addr neigh route" -- "$cur"))
+        COMPREPLY=($(compgen -W "link addr neigh route tap bridge capture" -- "$cur"))
         return
     fi
 
@@ -106,6 +209,12 @@ _netlab()
             addr) COMPREPLY=($(compgen -W "show add replace delete flush" -- "$cur")) ;;
             neigh) COMPREPLY=($(compgen -W "show add replace change delete flush" -- "$cur")) ;;
             route) COMPREPLY=($(compgen -W "show get add replace delete" -- "$cur")) ;;
+            tap) COMPREPLY=($(compgen -W "show create delete" -- "$cur")) ;;
+            bridge)
+                COMPREPLY=($(compgen -W "show add delete addif delif showmacs
+                    showstp stp setfd sethello setmaxage setageing setpathcost
+                    setportprio hairpin setport vlan_filtering" -- "$cur"))
+                ;;
         esac
         return
     fi
@@ -130,6 +239,10 @@ _netlab()
         route/show) valkw="table type dev proto via scope" ;;
         route/get) valkw="from iif oif" ;;
         route/add | route/replace | route/delete) valkw="via dev src metric table proto scope weight" ;;
+        tap/show) valkw="dev name" ;;
+        tap/create) valkw="user group mode mac address mtu master count dev name" ;;
+        bridge/add) valkw="address mac stp forward_delay hello_time max_age ageing_time priority vlan_filtering" ;;
+        bridge/setport) valkw="learning flood isolated hairpin cost priority" ;;
     esac
 
     # Count positional arguments and remember the keywords already used.
@@ -148,6 +261,8 @@ _netlab()
             used+="$w "
         elif [[ $w == default && $object == route ]]; then
             ((npos++))
+        elif [[ $object == tap && " tun tap multi_queue vnet_hdr pi one_queue " == *" $w "* ]]; then
+            used+="$w "
         else
             case $w in
                 up | down | nomaster | router | nodad | noprefixroute | \
@@ -163,6 +278,33 @@ _netlab()
     # Values of keywords.
     local words=
     case $object/$command/$prev in
+        tap/show/dev | tap/show/name)
+            COMPREPLY=($(compgen -W "$(_netlab_tapnames)" -- "$cur"))
+            return
+            ;;
+        tap/create/user)
+            COMPREPLY=($(compgen -u -- "$cur"))
+            return
+            ;;
+        tap/create/group)
+            COMPREPLY=($(compgen -g -- "$cur"))
+            return
+            ;;
+        tap/create/master)
+            COMPREPLY=($(compgen -W "$(_netlab_bridges)" -- "$cur"))
+            return
+            ;;
+        tap/create/mode) words="tap tun" ;;
+        bridge/add/stp | bridge/add/vlan_filtering | bridge/setport/learning | \
+            bridge/setport/flood | bridge/setport/isolated | bridge/setport/hairpin)
+            words="on off"
+            ;;
+        tap/create/dev | tap/create/name | tap/create/mac | tap/create/count | \
+            bridge/add/mac | bridge/add/forward_delay | bridge/add/hello_time | \
+            bridge/add/max_age | bridge/add/ageing_time | bridge/*/priority | \
+            bridge/setport/cost)
+            return # free-form value
+            ;;
         */dev | route/*/iif | route/*/oif)
             COMPREPLY=($(compgen -W "$(_netlab_ifnames)" -- "$cur"))
             return
@@ -265,6 +407,61 @@ _netlab()
             else
                 kw="via dev src metric table proto scope onlink nexthop"
             fi
+            ;;
+        tap/show)
+            [[ $npos == 0 && $used != *" dev "* && $used != *" name "* ]] &&
+                words=$(_netlab_tapnames)
+            ;;
+        tap/create)
+            # NAME is optional and free-form: offer the keywords only.
+            kw="user group tun tap mode multi_queue vnet_hdr pi mac mtu master
+                up count"
+            [[ $used == *" tun "* || $used == *" tap "* || $used == *" mode "* ]] &&
+                used+="tun tap mode "
+            ;;
+        tap/delete)
+            words=$(_netlab_tapnames | _netlab_not_in "${args[@]}")
+            ;;
+        bridge/show | bridge/showmacs | bridge/showstp | bridge/setfd | \
+            bridge/sethello | bridge/setmaxage | bridge/setageing)
+            ((npos == 0)) && words=$(_netlab_bridges)
+            ;;
+        bridge/add)
+            ((npos == 0)) && return # BR, the name of the new bridge
+            kw="address stp forward_delay hello_time max_age ageing_time
+                priority vlan_filtering up"
+            ;;
+        bridge/delete)
+            words=$(_netlab_bridges | _netlab_not_in "${args[@]}")
+            ;;
+        bridge/addif)
+            if ((npos == 0)); then
+                words=$(_netlab_bridges)
+            else
+                words=$(_netlab_ifnames | _netlab_not_in "${args[@]}")
+            fi
+            ;;
+        bridge/delif)
+            if ((npos == 0)); then
+                words=$(_netlab_bridges)
+            else
+                words=$(_netlab_ports "${args[0]}" | _netlab_not_in "${args[@]}")
+            fi
+            ;;
+        bridge/stp | bridge/vlan_filtering)
+            case $npos in
+                0) words=$(_netlab_bridges) ;;
+                1) words="on off" ;;
+            esac
+            ;;
+        bridge/setpathcost | bridge/setportprio | bridge/hairpin | bridge/setport)
+            case $npos in
+                0) words=$(_netlab_bridges) ;;
+                1) words=$(_netlab_ports "${args[0]}") ;;
+                2) [[ $command == hairpin ]] && words="on off" ;;
+            esac
+            ((npos >= 2)) && [[ $command == setport ]] &&
+                kw="learning flood isolated hairpin cost priority"
             ;;
     esac
 

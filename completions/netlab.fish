@@ -31,6 +31,28 @@ function __netlab_netns_names
     ls /run/netns 2>/dev/null
 end
 
+# TUN/TAP device names: the unindented "NAME: ..." lines of "tap show".
+function __netlab_tapnames
+    netlab (__netlab_netns_opts) tap show 2>/dev/null |
+        awk -F: '/^[^ \t]/ { print $1 }'
+end
+
+# Bridge names, and the ports of bridge $argv[1].
+function __netlab_bridges
+    __netlab_ifnames type bridge
+end
+
+function __netlab_ports
+    test -n "$argv[1]"; and __netlab_ifnames master $argv[1]
+end
+
+# The lines of stdin that are not among the arguments (names already given).
+function __netlab_not_in
+    while read -l line
+        contains -- $line $argv; or printf '%s\n' $line
+    end
+end
+
 # Print the candidates for the word under the cursor.
 function __netlab_complete
     set -l tokens (commandline -opc)
@@ -45,9 +67,20 @@ function __netlab_complete
     set -l i 2
     while test $i -le $n
         set -l w $tokens[$i]
+        # After "capture" the words are tcpdump's options and a filter.
+        test "$object" = capture; and break
         switch $w
             case -n --netns --color
                 set i (math $i + 2)
+                continue
+            case -t -u -g --count -d
+                # After "tap" these are tunctl's options and take a value
+                # (before the object, -d is --details).
+                if test "$object" = tap
+                    set i (math $i + 2)
+                else
+                    set i (math $i + 1)
+                end
                 continue
             case '-*'
                 set i (math $i + 1)
@@ -63,6 +96,12 @@ function __netlab_complete
                     set object neigh
                 case r route
                     set object route
+                case tap tuntap
+                    set object tap
+                case br bridge
+                    set object bridge
+                case capture
+                    set object capture
                 case '*'
                     set object unknown
             end
@@ -71,6 +110,14 @@ function __netlab_complete
                 set command delete
             else
                 set command $w
+            end
+            switch $object/$command
+                case tap/add
+                    set command create
+                case bridge/addbr
+                    set command add
+                case bridge/delbr
+                    set command delete
             end
         else
             set -a args $w
@@ -94,8 +141,39 @@ function __netlab_complete
             return
     end
 
+    # Values of tunctl's options after "tap".
+    if test "$object" = tap
+        switch $prev
+            case -d
+                __netlab_tapnames
+                return
+            case -u
+                __fish_complete_users
+                return
+            case -g
+                __fish_complete_groups
+                return
+            case -t --count
+                return
+        end
+    end
+
     # Options are completed by the "complete -s/-l" definitions below.
     if string match -q -- '-*' $cur
+        return
+    end
+
+    if test "$object" = capture
+        switch $tokens[-1]
+            case -i --interface
+                echo any
+                __netlab_ifnames
+            case -r --read -w --write
+                __fish_complete_path $cur
+            case -c --count -s --snapshot-length -B --buffer-size
+            case '*'
+                printf '%s\n' arp rarp ip ip6 icmp icmp6 tcp udp vlan host net port src dst and or not ether
+        end
         return
     end
 
@@ -104,7 +182,10 @@ function __netlab_complete
             link 'Network devices' \
             addr 'IPv4 and IPv6 addresses' \
             neigh 'ARP and NDP neighbour cache' \
-            route 'Routing tables'
+            route 'Routing tables' \
+            tap 'Persistent TUN/TAP devices' \
+            bridge 'Bridges and their ports' \
+            capture 'Capture or read packets, printed as tcpdump does'
         return
     end
 
@@ -138,6 +219,30 @@ function __netlab_complete
                     add 'Add a route' \
                     replace 'Add or replace a route' \
                     delete 'Remove a route'
+            case tap
+                printf '%s\t%s\n' \
+                    show 'List TUN/TAP devices and their processes' \
+                    create 'Create a persistent TUN/TAP device' \
+                    delete 'Remove TUN/TAP devices'
+            case bridge
+                printf '%s\t%s\n' \
+                    show 'List bridges and their ports' \
+                    add 'Create a bridge' \
+                    delete 'Remove bridges' \
+                    addif 'Make interfaces ports of a bridge' \
+                    delif 'Release ports from a bridge' \
+                    showmacs 'Show the forwarding database' \
+                    showstp 'Show the spanning-tree state' \
+                    stp 'Turn STP on or off' \
+                    setfd 'Set the forward delay' \
+                    sethello 'Set the hello time' \
+                    setmaxage 'Set the maximum message age' \
+                    setageing 'Set the MAC ageing time' \
+                    setpathcost 'Set the path cost of a port' \
+                    setportprio 'Set the priority of a port' \
+                    hairpin 'Turn hairpin mode of a port on or off' \
+                    setport 'Set the flags of a port' \
+                    vlan_filtering 'Turn VLAN filtering on or off'
         end
         return
     end
@@ -174,6 +279,18 @@ function __netlab_complete
             set valkw from iif oif
         case route/add route/replace route/delete
             set valkw via dev src metric table proto scope weight
+        case tap/show
+            set valkw dev name
+        case tap/create
+            set valkw user group mode mac address mtu master count dev name
+        case tap/delete
+        case bridge/add
+            set valkw address mac stp forward_delay hello_time max_age \
+                ageing_time priority vlan_filtering
+        case bridge/setport
+            set valkw learning flood isolated hairpin cost priority
+        case 'bridge/*'
+            # the other bridge commands take positional words only
         case '*'
             return
     end
@@ -199,6 +316,8 @@ function __netlab_complete
             set -a used proxy
         else if test $object = route -a "$w" = default
             set npos (math $npos + 1)
+        else if test $object = tap; and contains -- $w tun tap multi_queue vnet_hdr pi one_queue
+            set -a used $w
         else if contains -- $w $flags
             set -a used $w
         else
@@ -209,6 +328,31 @@ function __netlab_complete
 
     # Values of keywords.
     switch $object/$command/$prev
+        case tap/show/dev tap/show/name
+            __netlab_tapnames
+            return
+        case tap/create/user
+            __fish_complete_users
+            return
+        case tap/create/group
+            __fish_complete_groups
+            return
+        case tap/create/master
+            __netlab_bridges
+            return
+        case tap/create/mode
+            printf '%s\n' tap tun
+            return
+        case bridge/add/stp bridge/add/vlan_filtering bridge/setport/learning \
+            bridge/setport/flood bridge/setport/isolated bridge/setport/hairpin
+            printf '%s\n' on off
+            return
+        case tap/create/dev tap/create/name tap/create/mac tap/create/count \
+            bridge/add/mac bridge/add/forward_delay bridge/add/hello_time \
+            bridge/add/max_age bridge/add/ageing_time 'bridge/*/priority' \
+            bridge/setport/cost
+            # free-form value
+            return
         case '*/dev' 'route/*/iif' 'route/*/oif'
             __netlab_ifnames
             return
@@ -316,6 +460,60 @@ function __netlab_complete
             else
                 set kw via dev src metric table proto scope onlink nexthop
             end
+        case tap/show
+            if test $npos -eq 0; and not contains -- dev $used; and not contains -- name $used
+                __netlab_tapnames
+            end
+        case tap/create
+            # NAME is optional and free-form: offer the keywords only.
+            set kw user group tun tap mode multi_queue vnet_hdr pi mac mtu master \
+                up count
+            if contains -- tun $used; or contains -- tap $used; or contains -- mode $used
+                set -a used tun tap mode
+            end
+        case tap/delete
+            __netlab_tapnames | __netlab_not_in $args
+        case bridge/show bridge/showmacs bridge/showstp bridge/setfd \
+            bridge/sethello bridge/setmaxage bridge/setageing
+            test $npos -eq 0; and __netlab_bridges
+        case bridge/add
+            # the first argument is the name of the new bridge
+            test $npos -eq 0; and return
+            set kw address stp forward_delay hello_time max_age ageing_time \
+                priority vlan_filtering up
+        case bridge/delete
+            __netlab_bridges | __netlab_not_in $args
+        case bridge/addif
+            if test $npos -eq 0
+                __netlab_bridges
+            else
+                __netlab_ifnames | __netlab_not_in $args
+            end
+        case bridge/delif
+            if test $npos -eq 0
+                __netlab_bridges
+            else
+                __netlab_ports $args[1] | __netlab_not_in $args
+            end
+        case bridge/stp bridge/vlan_filtering
+            switch $npos
+                case 0
+                    __netlab_bridges
+                case 1
+                    printf '%s\n' on off
+            end
+        case bridge/setpathcost bridge/setportprio bridge/hairpin bridge/setport
+            switch $npos
+                case 0
+                    __netlab_bridges
+                case 1
+                    __netlab_ports $args[1]
+                case 2
+                    test $command = hairpin; and printf '%s\n' on off
+            end
+            if test $command = setport -a $npos -ge 2
+                set kw learning flood isolated hairpin cost priority
+            end
     end
 
     # Drop keywords that were already given.
@@ -336,3 +534,32 @@ complete -c netlab -s b -l brief -d 'One line per object'
 complete -c netlab -l color -d 'Colour output: auto, always or never'
 complete -c netlab -s V -l version -d 'Print the version'
 complete -c netlab -s h -l help -d 'Show help'
+
+# Options of tap and bridge commands; their values come from __netlab_complete.
+set -l __netlab_tap_create '__fish_seen_subcommand_from tap tuntap; and __fish_seen_subcommand_from create add'
+complete -c netlab -n $__netlab_tap_create -s t -d 'Name or pattern of the new device (tunctl)'
+complete -c netlab -n $__netlab_tap_create -s u -d 'Owner of the new device (tunctl)'
+complete -c netlab -n $__netlab_tap_create -s g -d 'Group of the new device (tunctl)'
+complete -c netlab -n $__netlab_tap_create -l count -d 'Create this many devices from the pattern'
+complete -c netlab -n '__fish_seen_subcommand_from bridge br; and __fish_seen_subcommand_from addif' \
+    -l move-addresses -d "Move the ports' addresses to the bridge"
+
+# Options of capture (tcpdump's letters keep tcpdump's meanings after it).
+set -l __netlab_capture '__fish_seen_subcommand_from capture'
+complete -c netlab -n $__netlab_capture -s i -l interface -r -d 'Capture live on this interface'
+complete -c netlab -n $__netlab_capture -s r -l read -r -d 'Read a pcap or pcapng file'
+complete -c netlab -n $__netlab_capture -s w -l write -r -d 'Write the packets to a pcap file'
+complete -c netlab -n $__netlab_capture -s c -l count -x -d 'Stop after COUNT packets'
+complete -c netlab -n $__netlab_capture -s s -l snapshot-length -x -d 'Bytes to capture per packet'
+complete -c netlab -n $__netlab_capture -s B -l buffer-size -x -d 'Capture buffer size in KiB'
+complete -c netlab -n $__netlab_capture -s e -d 'Print the link-level header'
+complete -c netlab -n $__netlab_capture -s v -d 'More detail (-vv, -vvv)'
+complete -c netlab -n $__netlab_capture -s q -d 'Quick output'
+complete -c netlab -n $__netlab_capture -s S -d 'Absolute TCP sequence numbers'
+complete -c netlab -n $__netlab_capture -s t -d 'Timestamp style (-tt, -ttt, -tttt, -ttttt)'
+complete -c netlab -n $__netlab_capture -s x -d 'Hex dump (-xx with the link header)'
+complete -c netlab -n $__netlab_capture -s X -d 'Hex and ASCII dump (-XX with the link header)'
+complete -c netlab -n $__netlab_capture -s l -d 'Line-buffered output'
+complete -c netlab -n $__netlab_capture -l immediate-mode -d 'Deliver packets as they arrive'
+complete -c netlab -n $__netlab_capture -l no-promiscuous-mode -d 'No promiscuous mode (-p)'
+complete -c netlab -n $__netlab_capture -l nano -d 'Nanosecond timestamps'

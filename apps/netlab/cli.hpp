@@ -107,6 +107,8 @@ void add_link_command(CLI::App& root, Global& g);
 void add_addr_command(CLI::App& root, Global& g);
 void add_neigh_command(CLI::App& root, Global& g);
 void add_route_command(CLI::App& root, Global& g);
+void add_tap_command(CLI::App& root, Global& g);
+void add_bridge_command(CLI::App& root, Global& g);
 
 // Adds a COMMAND subcommand that collects its keyword arguments in `words`
 // and calls run() once the global options are resolved.

@@ -111,6 +111,21 @@ addr::Spec parse_spec(const std::vector<std::string>& args, const char* command)
   return spec;
 }
 
+// The MirageOS-on-Xen trap: an address on a bridge port never sees replies,
+// because frames arriving on a port are handed to the bridge, not the port.
+void warn_if_bridge_port(const Global& g, const addr::Spec& spec) {
+  bool strands = spec.prefix.addr().is_v4() || !spec.prefix.addr().is_link_local();
+  if (!strands) return;
+  auto l = link::get(g.netns, spec.dev.str());
+  if (!l || l->slave_kind != "bridge") return;
+  std::fprintf(stderr,
+               "netlab: warning: link %s is a port of bridge %s: an address on a bridge port stops working, "
+               "because frames that arrive on a port are handed to the bridge\n"
+               "hint: put it on the bridge instead: netlab addr del %s dev %s && netlab addr add %s dev %s\n",
+               spec.dev.c_str(), l->master.c_str(), spec.prefix.to_string().c_str(), spec.dev.c_str(),
+               spec.prefix.to_string().c_str(), l->master.c_str());
+}
+
 void run_delete(const Global& g, const std::vector<std::string>& args) {
   Words w(args, "addr delete");
   std::optional<Prefix> prefix;
@@ -146,7 +161,9 @@ void add_addr_command(CLI::App& root, Global& g) {
       "PREFIX dev DEV [broadcast ADDR|+] [label LABEL] [scope SCOPE] [valid_lft SECS|forever] "
       "[preferred_lft SECS|forever] [nodad] [noprefixroute] [optimistic]";
   add_words_command(*obj, g, "add", "Add an address", args->add, add_usage, [&g, args] {
-    check(addr::add(g.netns, parse_spec(args->add, "addr add")));
+    auto spec = parse_spec(args->add, "addr add");
+    check(addr::add(g.netns, spec));
+    warn_if_bridge_port(g, spec);
   });
   add_words_command(*obj, g, "replace", "Add or update an address", args->replace, add_usage, [&g, args] {
     check(addr::replace(g.netns, parse_spec(args->replace, "addr replace")));

@@ -56,7 +56,8 @@ int main(int argc, char** argv) {
   app.add_option("--color", color_word, "Colour output: auto, always or never")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->each([&g](const std::string& w) { g.color = w == "always" ? Color::Always : w == "never" ? Color::Never : Color::Auto; });
-  app.footer("Objects: link (l), addr (a, address), neigh (n, neighbor, neighbour), route (r).\n"
+  app.footer("Objects: link (l), addr (a, address), neigh (n, neighbor, neighbour), route (r), tap (tuntap),\n"
+             "bridge (br), capture. See netlab(8).\n"
              "Exit status: 0 success, 1 the operation failed, 2 usage error, 3 negative result.");
 
   // Resolve global options once, after parsing and before any command callback.
@@ -64,6 +65,8 @@ int main(int argc, char** argv) {
   add_addr_command(app, g);
   add_neigh_command(app, g);
   add_route_command(app, g);
+  add_tap_command(app, g);
+  add_bridge_command(app, g);
   auto args = normalize_args(argc, argv);
   try {
     app.parse(args);

@@ -1,5 +1,6 @@
 #include <netlab/link.hpp>
 
+#include "link_internal.hpp"
 #include "nl/attr.hpp"
 #include "nl/socket.hpp"
 
@@ -86,6 +87,20 @@ std::optional<bool> get_bool(const nlattr* a) {
   return *v != 0;
 }
 
+// struct ifla_bridge_id as brctl prints it: "8000.aabbccddeeff".
+std::string bridge_id_string(const nlattr* a) {
+  auto id = nl::payload(a);
+  if (id.size() < sizeof(ifla_bridge_id)) return {};
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (std::size_t i = 0; i < 8; ++i) {
+    if (i == 2) out += '.';
+    out += kHex[id[i] >> 4];
+    out += kHex[id[i] & 0xf];
+  }
+  return out;
+}
+
 BridgeInfo parse_bridge(const nlattr* data) {
   BridgeInfo b;
   nl::Attrs<IFLA_BR_MAX> br;
@@ -98,15 +113,15 @@ BridgeInfo parse_bridge(const nlattr* data) {
   b.priority = nl::get_u16(br[IFLA_BR_PRIORITY]).value_or(0);
   b.vlan_filtering = nl::get_u8(br[IFLA_BR_VLAN_FILTERING]);
   b.multicast_snooping = nl::get_u8(br[IFLA_BR_MCAST_SNOOPING]);
-  auto id = nl::payload(br[IFLA_BR_BRIDGE_ID]);
-  if (id.size() >= sizeof(ifla_bridge_id)) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    for (std::size_t i = 0; i < 8; ++i) {
-      if (i == 2) b.bridge_id += '.';
-      b.bridge_id += kHex[id[i] >> 4];
-      b.bridge_id += kHex[id[i] & 0xf];
-    }
-  }
+  b.bridge_id = bridge_id_string(br[IFLA_BR_BRIDGE_ID]);
+  b.root_id = bridge_id_string(br[IFLA_BR_ROOT_ID]);
+  b.root_port = nl::get_u16(br[IFLA_BR_ROOT_PORT]).value_or(0);
+  b.root_path_cost = nl::get_u32(br[IFLA_BR_ROOT_PATH_COST]).value_or(0);
+  b.topology_change = nl::get_u8(br[IFLA_BR_TOPOLOGY_CHANGE]).value_or(0);
+  b.hello_timer_cs = nl::get_int<std::uint64_t>(br[IFLA_BR_HELLO_TIMER]).value_or(0);
+  b.tcn_timer_cs = nl::get_int<std::uint64_t>(br[IFLA_BR_TCN_TIMER]).value_or(0);
+  b.topology_change_timer_cs = nl::get_int<std::uint64_t>(br[IFLA_BR_TOPOLOGY_CHANGE_TIMER]).value_or(0);
+  b.gc_timer_cs = nl::get_int<std::uint64_t>(br[IFLA_BR_GC_TIMER]).value_or(0);
   return b;
 }
 
@@ -117,6 +132,15 @@ BridgePortInfo parse_bridge_port(const nlattr* data) {
   p.state = nl::get_u8(bp[IFLA_BRPORT_STATE]).value_or(0);
   p.priority = nl::get_u16(bp[IFLA_BRPORT_PRIORITY]).value_or(0);
   p.cost = nl::get_u32(bp[IFLA_BRPORT_COST]).value_or(0);
+  p.port_no = nl::get_u16(bp[IFLA_BRPORT_NO]).value_or(0);
+  p.port_id = nl::get_u16(bp[IFLA_BRPORT_ID]).value_or(0);
+  p.designated_root = bridge_id_string(bp[IFLA_BRPORT_ROOT_ID]);
+  p.designated_bridge = bridge_id_string(bp[IFLA_BRPORT_BRIDGE_ID]);
+  p.designated_port = nl::get_u16(bp[IFLA_BRPORT_DESIGNATED_PORT]).value_or(0);
+  p.designated_cost = nl::get_u16(bp[IFLA_BRPORT_DESIGNATED_COST]).value_or(0);
+  p.message_age_timer_cs = nl::get_int<std::uint64_t>(bp[IFLA_BRPORT_MESSAGE_AGE_TIMER]).value_or(0);
+  p.forward_delay_timer_cs = nl::get_int<std::uint64_t>(bp[IFLA_BRPORT_FORWARD_DELAY_TIMER]).value_or(0);
+  p.hold_timer_cs = nl::get_int<std::uint64_t>(bp[IFLA_BRPORT_HOLD_TIMER]).value_or(0);
   p.hairpin = get_bool(bp[IFLA_BRPORT_MODE]);
   p.learning = get_bool(bp[IFLA_BRPORT_LEARNING]);
   p.flood = get_bool(bp[IFLA_BRPORT_UNICAST_FLOOD]);
@@ -387,20 +411,32 @@ Result<void> add_veth(const Netns& ns, const IfName& name, const IfName& peer, c
 }
 
 Result<void> set(const Netns& ns, const IfName& name, const Change& change) {
-  std::string object = object_name(name.str());
   auto sock = nl::Socket::open(ns);
   if (!sock) return std::move(sock).error();
   auto index = index_of(*sock, name.str());
   if (!index) return std::move(index).error();
-  int master_index = 0;
+  int master_index = change.nomaster ? 0 : -1;
   if (change.master) {
     auto m = index_of(*sock, change.master->str());
     if (!m) return std::move(m).error();
     master_index = *m;
   }
+  return detail::apply(*sock, *index, object_name(name.str()), change, master_index);
+}
+
+Result<void> remove(const Netns& ns, const IfName& name) {
+  auto sock = nl::Socket::open(ns);
+  if (!sock) return std::move(sock).error();
+  return detail::remove(*sock, name.str());
+}
+
+namespace detail {
+
+Result<void> apply(nl::Socket& sock, int index, const std::string& object, const Change& change,
+                   int master_index, const std::function<bool(nl_msg*)>& extra) {
   ifinfomsg ifi{};
   ifi.ifi_family = AF_UNSPEC;
-  ifi.ifi_index = *index;
+  ifi.ifi_index = index;
   if (change.up) {
     ifi.ifi_change = IFF_UP;
     ifi.ifi_flags = *change.up ? IFF_UP : 0;
@@ -411,10 +447,10 @@ Result<void> set(const Netns& ns, const IfName& name, const Change& change) {
   if (change.mtu) ok = ok && nla_put_u32(msg.get(), IFLA_MTU, *change.mtu) >= 0;
   if (change.address) ok = ok && nla_put(msg.get(), IFLA_ADDRESS, 6, change.address->bytes().data()) >= 0;
   if (change.new_name) ok = ok && nla_put_string(msg.get(), IFLA_IFNAME, change.new_name->c_str()) >= 0;
-  if (change.master || change.nomaster)
-    ok = ok && nla_put_u32(msg.get(), IFLA_MASTER, static_cast<std::uint32_t>(master_index)) >= 0;
+  if (master_index >= 0) ok = ok && nla_put_u32(msg.get(), IFLA_MASTER, static_cast<std::uint32_t>(master_index)) >= 0;
+  if (extra) ok = ok && extra(msg.get());
   if (!ok) return nl::build_error(object);
-  auto r = sock->request(msg.get(), object);
+  auto r = sock.request(msg.get(), object);
   if (!r) {
     Error e = std::move(r).error();
     if (e.sys_errno == EEXIST && change.new_name) e.reason = "the name " + change.new_name->str() + " is taken";
@@ -424,13 +460,13 @@ Result<void> set(const Netns& ns, const IfName& name, const Change& change) {
   return {};
 }
 
-Result<void> remove(const Netns& ns, const IfName& name) {
-  std::string object = object_name(name.str());
-  auto sock = nl::Socket::open(ns);
-  if (!sock) return std::move(sock).error();
+Result<Link> fetch(nl::Socket& sock, std::string_view name, int index) { return link::fetch(sock, name, index); }
+
+Result<void> remove(nl::Socket& sock, const std::string& name) {
+  std::string object = object_name(name);
   auto msg = link_request(RTM_DELLINK, 0);
   if (!msg || nla_put_string(msg.get(), IFLA_IFNAME, name.c_str()) < 0) return nl::build_error(object);
-  auto r = sock->request(msg.get(), object);
+  auto r = sock.request(msg.get(), object);
   if (!r) {
     Error e = std::move(r).error();
     if (e.sys_errno == ENODEV) e.reason = "no such device";
@@ -439,5 +475,6 @@ Result<void> remove(const Netns& ns, const IfName& name) {
   return {};
 }
 
+}  // namespace detail
 }  // namespace link
 }  // namespace netlab

@@ -11,6 +11,7 @@
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -56,6 +57,14 @@ void make_named_netns(const std::string& name) {
   REQUIRE(::mount("/proc/thread-self/ns/net", path.c_str(), nullptr, MS_BIND, nullptr) == 0);
   REQUIRE(::setns(here, CLONE_NEWNET) == 0);
   ::close(here);
+}
+
+void open_dev_net_tun_to_all() {
+  REQUIRE(::unshare(CLONE_NEWNS) == 0);
+  REQUIRE(::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == 0);
+  REQUIRE(::mount("netlab-test", "/dev/net", "tmpfs", 0, "mode=0755") == 0);
+  REQUIRE(::mknod("/dev/net/tun", S_IFCHR | 0666, makedev(10, 200)) == 0);
+  REQUIRE(::chmod("/dev/net/tun", 0666) == 0);
 }
 
 void write_proc(const std::string& path, const std::string& value) {

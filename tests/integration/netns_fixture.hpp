@@ -28,6 +28,11 @@ class PrivateNetns {
 // on a tmpfs in a private mount namespace, so nothing is left on the host.
 void make_named_netns(const std::string& name);
 
+// A world-usable /dev/net/tun for this process only (a private mount
+// namespace with its own device node): some hosts ship it as 0600, and the
+// ownership tests need an unprivileged user to open it.
+void open_dev_net_tun_to_all();
+
 // Writes a /proc/sys/net setting of the current (private) namespace.
 void write_proc(const std::string& path, const std::string& value);
 

@@ -25,12 +25,22 @@ struct BridgeInfo {
   std::optional<std::uint8_t> vlan_filtering;
   std::optional<std::uint8_t> multicast_snooping;
   std::string bridge_id;  // "8000.aabbccddeeff", as brctl prints it
+  std::string root_id;    // the designated root, same format
+  std::uint16_t root_port = 0;
+  std::uint32_t root_path_cost = 0;
+  bool topology_change = false;
+  std::uint64_t hello_timer_cs = 0, tcn_timer_cs = 0, topology_change_timer_cs = 0, gc_timer_cs = 0;
 };
 
 struct NETLAB_API BridgePortInfo {
   std::uint8_t state = 0;  // BR_STATE_*: 0 disabled .. 4 blocking
   std::uint16_t priority = 0;
   std::uint32_t cost = 0;
+  std::uint16_t port_no = 0, port_id = 0;
+  std::string designated_root, designated_bridge;
+  std::uint16_t designated_port = 0;
+  std::uint32_t designated_cost = 0;
+  std::uint64_t message_age_timer_cs = 0, forward_delay_timer_cs = 0, hold_timer_cs = 0;
   std::optional<bool> hairpin, learning, flood, mcast_flood, bcast_flood, isolated,
       guard, neigh_suppress, proxy_arp;
   std::string state_name() const;  // "forwarding", "learning", ...
