@@ -65,6 +65,7 @@ int main(int argc, char** argv) {
   add_addr_command(app, g);
   add_neigh_command(app, g);
   add_route_command(app, g);
+  add_capture_command(app, g);
   add_tap_command(app, g);
   add_bridge_command(app, g);
   auto args = normalize_args(argc, argv);

@@ -1,0 +1,214 @@
+// netlab capture: tcpdump's options and output for the protocols netlab
+// decodes (Ethernet, VLAN, ARP, IPv4, IPv6, ICMP, ICMPv6, TCP, UDP), live
+// or from a file, with -w to save and -j for one JSON object per packet.
+#include "cli.hpp"
+
+#include <netlab/capture.hpp>
+#include <netlab/packet.hpp>
+
+#include <atomic>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <memory>
+#include <unistd.h>
+
+namespace netlab::cli {
+namespace {
+
+struct CaptureArgs {
+  std::string interface, read_file, write_file;
+  std::uint64_t count = 0;
+  int snaplen = 262144;
+  int buffer_kib = 0;
+  bool link_header = false;
+  int verbose = 0;
+  bool numeric = false;  // accepted for habit: netlab never resolves names
+  bool quiet = false;
+  bool absolute = false;
+  int tflag = 0;
+  int xflag = 0, Xflag = 0;
+  bool line_buffered = false;
+  bool immediate = false;
+  bool json = false;
+  bool no_promisc = false;
+  bool nano = false;
+  std::vector<std::string> filter;
+};
+
+// The capture being run, for the signal handlers (which only break the loop).
+std::atomic<Capture*> g_active{nullptr};
+
+extern "C" void on_stop_signal(int) {
+  if (Capture* c = g_active.load()) c->stop();
+}
+
+// stdout through one buffer, written with write(2) when full (or per packet
+// with -l); a closed pipe ends the capture instead of killing us.
+class PacketOut {
+ public:
+  explicit PacketOut(bool line) : line_(line) { buf_.reserve(kSize + 4096); }
+  std::string& buf() noexcept { return buf_; }
+  // False once stdout is gone.
+  bool packet_done() {
+    if (line_ || buf_.size() >= kSize) return flush();
+    return !broken_;
+  }
+  bool flush() {
+    std::size_t off = 0;
+    while (off < buf_.size() && !broken_) {
+      ssize_t n = ::write(STDOUT_FILENO, buf_.data() + off, buf_.size() - off);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        broken_ = true;
+        err_ = errno;
+        break;
+      }
+      off += static_cast<std::size_t>(n);
+    }
+    buf_.clear();
+    return !broken_;
+  }
+  bool broken() const noexcept { return broken_; }
+  int error() const noexcept { return err_; }
+
+ private:
+  static constexpr std::size_t kSize = 1 << 16;
+  std::string buf_;
+  bool line_;
+  bool broken_ = false;
+  int err_ = 0;
+};
+
+std::string plural(std::uint64_t n, const char* what) {
+  return std::to_string(n) + (n == 1 ? " packet " : " packets ") + what + "\n";
+}
+
+void run_capture(Global& g, CaptureArgs& a, const std::vector<std::string>& extras) {
+  resolve_globals(g);
+  // tcpdump's -# (packet numbers) is not a name CLI11 accepts for an
+  // option: it arrives as an extra argument.
+  for (const auto& w : extras) {
+    if (w == "-#") a.filter.insert(a.filter.begin(), w);
+    else if (w == "--") continue;  // CLI11 hands the separator back; the words after it are the filter
+    else usage_error("capture", "unknown option \"" + w + "\" (see --help)");
+  }
+  bool numbers = false;
+  std::string filter;
+  for (const auto& w : a.filter) {
+    if (w == "-#" || w == "--number") {
+      numbers = true;
+      continue;
+    }
+    if (!filter.empty()) filter += ' ';
+    filter += w;
+  }
+  if (!a.interface.empty() && !a.read_file.empty()) usage_error("capture", "-i and -r exclude each other");
+  if (a.snaplen < 0) usage_error("capture", "-s needs a non-negative snapshot length");
+  if (a.json && (a.xflag || a.Xflag)) usage_error("capture", "-j and -x/-X exclude each other");
+
+  CaptureOptions co;
+  co.interface = a.interface;
+  co.read_file = a.read_file;
+  co.write_file = a.write_file;
+  co.filter = filter;
+  co.snaplen = a.snaplen == 0 ? 262144 : a.snaplen;
+  co.buffer_kib = a.buffer_kib;
+  co.promiscuous = !a.no_promisc;
+  co.immediate = a.immediate;
+  co.nano = a.nano;
+  co.netns = g.netns;
+  if (!co.read_file.empty() && !g.netns.is_current()) usage_error("capture", "--netns applies to live capture only");
+  auto cap = value_or_fail(Capture::open(co));
+
+  bool offline = !co.read_file.empty();
+  bool printing = co.write_file.empty();  // as tcpdump: -w saves instead of printing
+  {
+    std::string head = offline ? "reading from file " + co.read_file : "listening on " + (co.interface.empty() ? std::string("any") : co.interface);
+    head += ", link-type " + cap.linktype_name() + " (" + cap.linktype_description() + "), snapshot length " +
+            std::to_string(cap.snaplen()) + (offline ? "\n" : " bytes\n");
+    std::fputs(head.c_str(), stderr);
+  }
+
+  PrintOptions po;
+  po.verbose = a.verbose;
+  po.link_header = a.link_header;
+  po.quiet = a.quiet;
+  po.absolute_seq = a.absolute;
+  po.numbers = numbers;
+  po.json = a.json;
+  static constexpr TimestampStyle kTs[] = {TimestampStyle::Default, TimestampStyle::None, TimestampStyle::Epoch,
+                                           TimestampStyle::Delta, TimestampStyle::Date, TimestampStyle::SinceFirst};
+  po.ts = kTs[std::min(a.tflag, 5)];
+  if (a.Xflag) po.hex = a.Xflag > 1 ? HexStyle::HexAsciiLink : HexStyle::HexAscii;
+  else if (a.xflag) po.hex = a.xflag > 1 ? HexStyle::HexLink : HexStyle::Hex;
+  PacketPrinter printer(po, cap.linktype(), offline ? std::string() : co.interface);
+
+  bool line = a.line_buffered || (!offline && isatty(STDOUT_FILENO));
+  PacketOut out(line);
+
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  struct sigaction old_int {}, old_term {}, old_pipe {};
+  sigaction(SIGINT, &sa, &old_int);
+  sigaction(SIGTERM, &sa, &old_term);
+  struct sigaction ign {};
+  ign.sa_handler = SIG_IGN;
+  sigaction(SIGPIPE, &ign, &old_pipe);
+  g_active.store(&cap);
+
+  auto result = cap.run(a.count, [&](const PacketMeta& m, std::span<const std::uint8_t> bytes) {
+    if (!printing) return true;
+    printer.print(m, bytes, out.buf());
+    return out.packet_done();
+  });
+  out.flush();
+  g_active.store(nullptr);
+  sigaction(SIGINT, &old_int, nullptr);
+  sigaction(SIGTERM, &old_term, nullptr);
+
+  if (!result) fail(result.error());
+  if (!offline) {
+    auto s = cap.stats();
+    std::string summary = plural(s.captured, "captured") + plural(s.received, "received by filter") +
+                          plural(s.dropped, "dropped by kernel");
+    std::fputs(summary.c_str(), stderr);
+  }
+  if (out.broken() && out.error() != EPIPE)
+    fail(Error::from_errno(out.error(), "stdout", std::strerror(out.error())));
+}
+
+}  // namespace
+
+void add_capture_command(CLI::App& root, Global& g) {
+  auto a = std::make_shared<CaptureArgs>();
+  auto* cmd = root.add_subcommand("capture", "Capture or read packets and print them as tcpdump does");
+  cmd->add_option("-i,--interface", a->interface, "Capture live on this interface (default: any)");
+  cmd->add_option("-r,--read", a->read_file, "Read packets from a pcap or pcapng file (- for stdin)");
+  cmd->add_option("-w,--write", a->write_file, "Write the packets to this pcap file (- for stdout)");
+  cmd->add_option("-c,--count", a->count, "Stop after COUNT packets");
+  cmd->add_option("-s,--snapshot-length", a->snaplen, "Bytes to capture per packet (0: 262144)");
+  cmd->add_option("-B,--buffer-size", a->buffer_kib, "Kernel capture buffer size in KiB");
+  cmd->add_flag("-e", a->link_header, "Print the link-level header");
+  cmd->add_flag("-v", a->verbose, "More detail (-vv, -vvv for even more)");
+  cmd->add_flag("-n", a->numeric, "Do not resolve names (netlab never does)");
+  cmd->add_flag("-q", a->quiet, "Quick output: less protocol detail");
+  cmd->add_flag("-S,--absolute-tcp-sequence-numbers", a->absolute, "Absolute TCP sequence numbers");
+  cmd->add_flag("-t", a->tflag, "-t no time, -tt epoch, -ttt delta, -tttt date, -ttttt since first");
+  cmd->add_flag("-x", a->xflag, "Hex dump of each packet (-xx with the link header)");
+  cmd->add_flag("-X", a->Xflag, "Hex and ASCII dump (-XX with the link header)");
+  cmd->add_flag("-l", a->line_buffered, "Write each packet's line at once");
+  cmd->add_flag("--immediate-mode", a->immediate, "Deliver packets as they arrive");
+  cmd->add_flag("-j,--json", a->json, "One JSON object per packet per line");
+  cmd->add_flag("-p,--no-promiscuous-mode", a->no_promisc, "Do not put the interface in promiscuous mode");
+  cmd->add_flag("--nano", a->nano, "Nanosecond timestamps");
+  cmd->add_option("filter", a->filter, "BPF filter expression (pcap-filter(7)); -# numbers packets");
+  cmd->footer("Exit status: 0 success, 1 the capture failed, 2 usage error.");
+  // No fallthrough: tcpdump's letters (-n, -p, -j, -v ...) keep their
+  // meanings after `capture`; netlab's global options go before it.
+  cmd->allow_extras();
+  cmd->callback([&g, a, cmd] { run_capture(g, *a, cmd->remaining()); });
+}
+
+}  // namespace netlab::cli

@@ -1,0 +1,70 @@
+// Packet capture: live from an interface (in the caller's or a chosen
+// network namespace) or offline from a pcap/pcapng file; optional BPF
+// filter compiled by libpcap; optional pcap writer. No libpcap type appears
+// here: the handle lives behind a pointer in lib/src/capture/.
+#pragma once
+
+#include <netlab/error.hpp>
+#include <netlab/export.hpp>
+#include <netlab/netns.hpp>
+#include <netlab/packet.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+
+namespace netlab {
+
+struct CaptureOptions {
+  std::string interface;   // live capture on this interface...
+  std::string read_file;   // ...or read this pcap/pcapng file ("-" for stdin)
+  std::string write_file;  // also (or only) write packets here as pcap ("-" for stdout)
+  std::string filter;      // BPF expression, libpcap syntax
+  int snaplen = 262144;
+  int buffer_kib = 0;      // 0: libpcap's default
+  bool promiscuous = true;
+  bool immediate = false;
+  bool nano = false;       // nanosecond timestamps
+  Netns netns;             // the namespace a live capture runs in
+};
+
+struct CaptureStats {
+  std::uint64_t captured = 0;  // packets handed to the callback
+  std::uint64_t received = 0;  // "received by filter" (pcap_stats ps_recv)
+  std::uint64_t dropped = 0;   // "dropped by kernel" (ps_drop)
+  bool live = false;           // received/dropped are meaningful
+};
+
+class NETLAB_API Capture {
+ public:
+  // Opens the source, compiles and sets the filter, opens the writer.
+  static Result<Capture> open(const CaptureOptions& options);
+  Capture(Capture&&) noexcept;
+  Capture& operator=(Capture&&) noexcept;
+  ~Capture();
+
+  int linktype() const noexcept;
+  std::string linktype_name() const;         // "EN10MB"
+  std::string linktype_description() const;  // "Ethernet"
+  int snaplen() const noexcept;
+
+  // Calls on_packet for each packet (and writes it when -w) until count
+  // packets (0: no limit), the end of the file, an error or stop().
+  // on_packet returns false to stop.
+  using Callback = std::function<bool(const PacketMeta&, std::span<const std::uint8_t>)>;
+  Result<void> run(std::uint64_t count, const Callback& on_packet);
+  // Async-signal-safe: pcap_breakloop on the active handle.
+  void stop() noexcept;
+  // Flushes the writer (for -w with -U style use).
+  void flush_writer() noexcept;
+  CaptureStats stats() const;
+
+ private:
+  struct Impl;
+  explicit Capture(std::unique_ptr<Impl> impl) noexcept;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace netlab

@@ -1,0 +1,357 @@
+// Link layers: Ethernet II / IEEE 802.3 (IEEE 802.3-2018 clause 3), IEEE
+// 802.1Q VLAN tags and 802.1ad QinQ stacks, Linux cooked capture v1/v2
+// (SLL, SLL2: https://www.tcpdump.org/linktypes/LINKTYPE_LINUX_SLL.html),
+// BSD loopback (DLT_NULL, DLT_LOOP) and raw IPv4/IPv6.
+#include "proto.hpp"
+
+#include <net/if.h>
+
+namespace netlab::proto {
+namespace {
+
+constexpr int kDltNull = 0, kDltEn10mb = 1, kDltRaw = 12, kDltRaw14 = 14, kDltLinktypeRaw = 101,
+              kDltLoop = 108, kDltSll = 113, kDltIpv4 = 228, kDltIpv6 = 229, kDltSll2 = 276;
+
+bool is_vlan_tpid(std::uint16_t t) { return t == 0x8100 || t == 0x88a8 || t == 0x9100 || t == 0x9200; }
+
+void print_type(Out& o, const PrintOptions& opt, std::uint16_t type) {
+  auto name = ethertype_name(type);
+  if (!opt.quiet) {
+    o << "ethertype " << (name.empty() ? std::string_view("Unknown") : name) << " (0x";
+    o.hex(type, 4) << ')';
+  } else if (!name.empty()) {
+    o << name;
+  } else {
+    o << "Unknown Ethertype (0x";
+    o.hex(type, 4) << ')';
+  }
+}
+
+void print_tci(Out& o, std::uint16_t tci) {
+  o << "vlan ";
+  o.u(tci & 0xfff) << ", p ";
+  o.u(tci >> 13);
+  if (tci & 0x1000) o << ", DEI";
+}
+
+void decode_raw_ip(Ctx& c, ByteReader r, std::uint32_t length) {
+  c.d.trunc_proto = "raw";
+  std::uint8_t v = r.peek8(0) >> 4;
+  if (v == 6) decode_ipv6(c, r, length);
+  else decode_ipv4(c, r, length);  // ip_print reports a wrong version itself
+}
+
+std::string_view pkttype_name(std::uint16_t t) {
+  switch (t) {
+    case 0: return "In";
+    case 1: return "B";
+    case 2: return "M";
+    case 3: return "P";
+    case 4: return "Out";
+    default: return "?";
+  }
+}
+
+}  // namespace
+
+bool linktype_is_known(int dlt) {
+  switch (dlt) {
+    case kDltNull: case kDltEn10mb: case kDltRaw: case kDltRaw14: case kDltLinktypeRaw: case kDltLoop:
+    case kDltSll: case kDltIpv4: case kDltIpv6: case kDltSll2:
+      return true;
+    default:
+      return false;
+  }
+}
+
+void decode_link(Ctx& c, int dlt, ByteReader r) {
+  std::uint32_t length = c.d.wirelen;
+  switch (dlt) {
+    case kDltEn10mb:
+      decode_ethernet(c, r, length);
+      return;
+    case kDltSll:
+    case kDltSll2: {
+      c.d.trunc_proto = dlt == kDltSll ? "sll" : "sll2";
+      auto& s = c.d.push<SllL>();
+      s.length = length;
+      if (dlt == kDltSll) {
+        r.require(16);
+        s.version = 1;
+        s.pkttype = r.be16();
+        s.hatype = r.be16();
+        s.halen = r.be16();
+        s.addr = r.bytes(8);
+        s.type = r.be16();
+        s.stage = 2;
+        decode_ethertype(c, s.type, r, length - 16);
+      } else {
+        r.require(20);
+        s.version = 2;
+        s.type = r.be16();
+        r.skip(2);
+        s.ifindex = r.be32();
+        s.hatype = r.be16();
+        s.pkttype = r.u8();
+        s.halen = r.u8();
+        s.addr = r.bytes(8);
+        s.stage = 2;
+        decode_ethertype(c, s.type, r, length - 20);
+      }
+      return;
+    }
+    case kDltNull:
+    case kDltLoop: {
+      c.d.trunc_proto = dlt == kDltNull ? "null" : "loop";
+      auto& n = c.d.push<NullL>();
+      n.length = length;
+      if (!r.has(4)) throw Truncated{};
+      std::uint32_t fam = dlt == kDltNull ? r.le32() : r.be32();
+      if (fam & 0xffff0000u) fam = __builtin_bswap32(fam);
+      n.family = fam;
+      n.stage = 2;
+      if (fam == 2) decode_ipv4(c, r, length - 4);
+      else if (fam == 24 || fam == 28 || fam == 30) decode_ipv6(c, r, length - 4);
+      else c.d.push<UnknownL>({0, r.rest()});
+      return;
+    }
+    case kDltRaw:
+    case kDltRaw14:
+    case kDltLinktypeRaw:
+      decode_raw_ip(c, r, length);
+      return;
+    case kDltIpv4:
+      decode_ipv4(c, r, length);
+      return;
+    case kDltIpv6:
+      decode_ipv6(c, r, length);
+      return;
+    default:
+      c.d.push<UnknownL>({0xffff, r.rest()});
+      return;
+  }
+}
+
+void decode_ethernet(Ctx& c, ByteReader r, std::uint32_t length) {
+  c.d.trunc_proto = "ether";
+  auto& e = c.d.push<EthernetL>();
+  e.length = length;
+  e.caplen = static_cast<std::uint32_t>(r.remaining());
+  if (length < e.caplen) return;  // printed as invalid
+  if (!r.has(14)) throw Truncated{};
+  e.dst = r.bytes(6);
+  e.src = r.bytes(6);
+  e.stage = 1;
+  e.type = r.be16();
+  e.stage = 2;
+  length -= 14;
+  std::uint16_t type = e.type;
+  while (is_vlan_tpid(type)) {
+    auto& v = c.d.push<VlanL>();
+    v.tpid = type;
+    if (!r.has(4) || length < 4) {
+      c.d.trunc_proto = "vlan";
+      throw Truncated{};
+    }
+    v.tci = r.be16();
+    v.type = r.be16();
+    v.stage = 2;
+    length -= 4;
+    type = v.type;
+  }
+  if (type <= 1500) {
+    r.limit(type);
+    c.d.push<LlcL>({type, r.rest()});
+    return;
+  }
+  decode_ethertype(c, type, r, length);
+}
+
+void decode_ethertype(Ctx& c, std::uint16_t type, ByteReader r, std::uint32_t length) {
+  switch (type) {
+    case 0x0800: decode_ipv4(c, r, length); return;
+    case 0x86dd: decode_ipv6(c, r, length); return;
+    case 0x0806:
+    case 0x8035: decode_arp(c, r, length); return;
+    default: c.d.push<UnknownL>({type, r.rest()}); return;
+  }
+}
+
+// ---- printing ------------------------------------------------------------
+
+void print_ethernet(PrintCtx& p, std::size_t i) {
+  p.proto = "ether";
+  const auto& e = at<EthernetL>(p.d, i);
+  Out& o = p.o;
+  bool eflag = p.opt.link_header;
+  if (e.length < e.caplen) {
+    o << "[length ";
+    o.u(e.length) << " < caplen ";
+    o.u(e.caplen) << "] (invalid)";
+    return;
+  }
+  if (e.stage < 2) return;  // " [|ether]" follows
+  if (eflag) {
+    o.mac(e.src) << " > ";
+    o.mac(e.dst) << ", ";
+  }
+  bool printed_length = false;
+  std::size_t k = i + 1;
+  std::uint16_t type = e.type;
+  for (; is<VlanL>(p.d, k); ++k) {
+    const auto& v = at<VlanL>(p.d, k);
+    if (v.stage < 2) return;
+    if (eflag) {
+      print_type(o, p.opt, v.tpid);
+      if (!printed_length) {
+        o << ", length ";
+        o.u(e.length) << ": ";
+        printed_length = true;
+      } else {
+        o << ", ";
+      }
+      print_tci(o, v.tci);
+      o << ", ";
+    }
+    type = v.type;
+  }
+  if (k >= p.d.size()) return;
+  if (is<LlcL>(p.d, k)) {
+    const auto& l = at<LlcL>(p.d, k);
+    if (eflag) {
+      o << "802.3, length ";
+      o.u(l.length) << ": ";
+    }
+    // LLC and what it carries are not decoded: show the bytes, as tcpdump
+    // does for payloads it cannot name.
+    if (p.opt.hex == HexStyle::None) hex_dump(o, l.data, true);
+    return;
+  }
+  if (eflag) {
+    print_type(o, p.opt, type);
+    o << (printed_length ? ", " : "");
+    if (!printed_length) {
+      o << ", length ";
+      o.u(e.length) << ": ";
+    }
+  }
+  if (is<UnknownL>(p.d, k)) {
+    if (!eflag) {
+      o.mac(e.src) << " > ";
+      o.mac(e.dst) << ", ";
+      print_type(o, p.opt, type);
+      o << ", length ";
+      o.u(e.length) << ": ";
+    }
+    if (p.opt.hex == HexStyle::None && !p.opt.quiet) hex_dump(o, at<UnknownL>(p.d, k).data, true);
+    return;
+  }
+  print_layers(p, k);
+}
+
+void print_vlan(PrintCtx&, std::size_t) {}  // printed by print_ethernet
+
+void print_sll(PrintCtx& p, std::size_t i) {
+  const auto& s = at<SllL>(p.d, i);
+  Out& o = p.o;
+  if (s.stage < 2) return;
+  auto header = [&](std::uint32_t length) {
+    if (s.version == 2) {
+      char name[IF_NAMESIZE] = {};
+      if (!if_indextoname(s.ifindex, name)) {
+        name[0] = '?';
+        name[1] = 0;
+      }
+      std::string_view n(name);
+      o << n;
+      for (std::size_t w = n.size(); w < 5; ++w) o << ' ';
+      o << ' ';
+      auto t = pkttype_name(s.pkttype);
+      o << t;
+      for (std::size_t w = t.size(); w < 3; ++w) o << ' ';
+      o << ' ';
+    } else {
+      auto t = pkttype_name(s.pkttype);
+      for (std::size_t w = t.size(); w < 3; ++w) o << ' ';
+      o << t << ' ';
+    }
+    if (s.halen == 6) o.mac(s.addr.first(6)) << ' ';
+    if (!p.opt.quiet) {
+      if (s.type <= 1500) {
+        if (s.type == 1) o << "802.3";
+        else if (s.type == 4) o << "802.2";
+        else {
+          o << "ethertype Unknown (0x";
+          o.hex(s.type, 4) << ')';
+        }
+      } else {
+        print_type(o, p.opt, s.type);
+      }
+      o << ", length ";
+      o.u(length) << ": ";
+    }
+  };
+  if (p.opt.link_header) header(s.length);
+  else if (s.version == 2) {
+    char name[IF_NAMESIZE] = {};
+    if (!if_indextoname(s.ifindex, name)) {
+      name[0] = '?';
+      name[1] = 0;
+    }
+    std::string_view n(name);
+    o << n;
+    for (std::size_t w = n.size(); w < 5; ++w) o << ' ';
+    o << ' ';
+  }
+  if (i + 1 >= p.d.size()) return;
+  if (is<UnknownL>(p.d, i + 1)) {
+    if (!p.opt.link_header) header(s.length);
+    if (p.opt.hex == HexStyle::None) hex_dump(o, at<UnknownL>(p.d, i + 1).data, true);
+    return;
+  }
+  print_layers(p, i + 1);
+}
+
+void print_null(PrintCtx& p, std::size_t i) {
+  const auto& n = at<NullL>(p.d, i);
+  Out& o = p.o;
+  if (n.stage < 2) return;
+  auto header = [&](std::uint32_t length) {
+    std::string_view name = n.family == 2 ? "IPv4"
+                            : (n.family == 24 || n.family == 28 || n.family == 30) ? "IPv6"
+                            : n.family == 7 ? "ISO"
+                            : n.family == 16 ? "Appletalk"
+                            : n.family == 23 ? "IPX"
+                                             : "Unknown";
+    if (!p.opt.quiet) {
+      o << "AF " << name << " (";
+      o.u(n.family) << ')';
+    } else {
+      o << name;
+    }
+    o << ", length ";
+    o.u(length) << ": ";
+  };
+  if (p.opt.link_header) header(n.length);
+  if (is<UnknownL>(p.d, i + 1)) {
+    if (!p.opt.link_header) header(n.length);
+    if (p.opt.hex == HexStyle::None) hex_dump(o, at<UnknownL>(p.d, i + 1).data, true);
+    return;
+  }
+  if (i + 1 < p.d.size()) print_layers(p, i + 1);
+}
+
+std::size_t link_header_length(const Decoded& d) {
+  std::size_t n = 0;
+  for (std::size_t k = 0; k < d.size(); ++k) {
+    const auto& l = d[k].layer;
+    if (std::holds_alternative<EthernetL>(l)) n += 14;
+    else if (std::holds_alternative<VlanL>(l)) n += 4;
+    else if (const auto* s = std::get_if<SllL>(&l)) n += s->version == 1 ? 16 : 20;
+    else if (std::holds_alternative<NullL>(l)) n += 4;
+    else break;
+  }
+  return n;
+}
+
+}  // namespace netlab::proto

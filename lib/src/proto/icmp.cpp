@@ -1,0 +1,255 @@
+// ICMP for IPv4 (RFC 792; RFC 1256 router discovery, RFC 1191 next-hop MTU,
+// RFC 950 address mask). Error messages carry the offending datagram's
+// header, decoded as an inner IPv4 layer with -v, as tcpdump does.
+#include "proto.hpp"
+
+namespace netlab::proto {
+namespace {
+
+bool is_error(std::uint8_t type) { return type == 3 || type == 4 || type == 5 || type == 11 || type == 12; }
+
+std::uint16_t be16_at(Bytes b, std::size_t off) {
+  auto x = sub(b, off, 2);
+  return static_cast<std::uint16_t>(x[0] << 8 | x[1]);
+}
+std::uint32_t be32_at(Bytes b, std::size_t off) {
+  auto x = sub(b, off, 4);
+  return std::uint32_t(x[0]) << 24 | std::uint32_t(x[1]) << 16 | std::uint32_t(x[2]) << 8 | x[3];
+}
+
+void tstamp(Out& o, std::uint32_t t) {
+  if (t & 0x80000000u) {
+    o << "[not-std]";  // not milliseconds since midnight UT
+    return;
+  }
+  std::uint32_t ms = t % 1000, sec = t / 1000, min = sec / 60;
+  sec -= min * 60;
+  std::uint32_t hrs = min / 60;
+  min -= hrs * 60;
+  auto two = [&](std::uint32_t v) {
+    if (v < 10) o << '0';
+    o.u(v);
+  };
+  two(hrs);
+  o << ':';
+  two(min);
+  o << ':';
+  two(sec);
+  o << '.';
+  if (ms < 100) o << '0';
+  if (ms < 10) o << '0';
+  o.u(ms);
+}
+
+std::string_view unreach_text(std::uint8_t code, std::string_view& after) {
+  // Text before and after the destination address.
+  switch (code) {
+    case 0: after = " unreachable"; return "net ";
+    case 1: after = " unreachable"; return "host ";
+    case 5: after = " unreachable - source route failed"; return "";
+    case 6: after = " unreachable - unknown"; return "net ";
+    case 7: after = " unreachable - unknown"; return "host ";
+    case 8: after = " unreachable - source host isolated"; return "";
+    case 9: after = " unreachable - admin prohibited"; return "net ";
+    case 10: after = " unreachable - admin prohibited"; return "host ";
+    case 11: after = " unreachable - tos prohibited"; return "net ";
+    case 12: after = " unreachable - tos prohibited"; return "host ";
+    case 13: after = " unreachable - admin prohibited filter"; return "host ";
+    case 14: after = " unreachable - host precedence violation"; return "host ";
+    case 15: after = " unreachable - precedence cutoff"; return "host ";
+    default: after = " unreachable"; return {};
+  }
+}
+
+// The summary text; throws Truncated (the caller rolls the text back).
+void describe(Out& o, const IcmpL& m) {
+  Bytes b = m.msg;
+  switch (m.type) {
+    case 0:
+    case 8:
+      o << "echo " << (m.type == 8 ? "request" : "reply") << ", id ";
+      o.u(be16_at(b, 4)) << ", seq ";
+      o.u(be16_at(b, 6));
+      return;
+    case 3: {
+      Bytes dst = sub(b, 8 + 16, 4);
+      switch (m.code) {
+        case 2:
+          o.ip4(dst) << " protocol ";
+          o.u(sub(b, 8 + 9, 1)[0]) << " unreachable";
+          return;
+        case 3: {
+          std::uint32_t hlen = (sub(b, 8, 1)[0] & 0x0f) * 4u;
+          std::uint16_t dport = be16_at(b, 8 + hlen + 2);
+          std::uint8_t proto = sub(b, 8 + 9, 1)[0];
+          o.ip4(dst);
+          if (proto == 6) o << " tcp port ", o.u(dport) << " unreachable";
+          else if (proto == 17) o << " udp port ", o.u(dport) << " unreachable";
+          else {
+            o << " protocol ";
+            o.u(proto) << " port ";
+            o.u(dport) << " unreachable";
+          }
+          return;
+        }
+        case 4: {
+          std::uint16_t mtu = be16_at(b, 6);
+          o.ip4(dst) << " unreachable - need to frag";
+          if (mtu) o << " (mtu ", o.u(mtu) << ')';
+          return;
+        }
+        default: {
+          std::string_view after;
+          auto before = unreach_text(m.code, after);
+          if (m.code > 15) {
+            o << '#';
+            o.u(m.code) << ' ';
+          }
+          o << before;
+          o.ip4(dst) << after;
+          return;
+        }
+      }
+    }
+    case 5: {
+      Bytes dst = sub(b, 8 + 16, 4);
+      Bytes gw = sub(b, 4, 4);
+      switch (m.code) {
+        case 0: o << "redirect ", o.ip4(dst) << " to net ", o.ip4(gw); return;
+        case 1: o << "redirect ", o.ip4(dst) << " to host ", o.ip4(gw); return;
+        case 2: o << "redirect-tos ", o.ip4(dst) << " to net ", o.ip4(gw); return;
+        case 3: o << "redirect-tos ", o.ip4(dst) << " to host ", o.ip4(gw); return;
+        default:
+          o << "redirect-#";
+          o.u(m.code) << ' ';
+          o.ip4(dst) << " to ";
+          o.ip4(gw);
+          return;
+      }
+    }
+    case 9: {
+      o << "router advertisement lifetime ";
+      sub(b, 4, 4);
+      std::uint32_t life = be16_at(b, 6);
+      if (life < 60) o.u(life);
+      else if (life < 3600) {
+        o.u(life / 60) << ':';
+        if (life % 60 < 10) o << '0';
+        o.u(life % 60);
+      } else {
+        o.u(life / 3600) << ':';
+        if ((life % 3600) / 60 < 10) o << '0';
+        o.u((life % 3600) / 60) << ':';
+        if (life % 60 < 10) o << '0';
+        o.u(life % 60);
+      }
+      std::uint32_t num = b[4], size = b[5];
+      o << ' ';
+      o.u(num) << ':';
+      if (size != 2) {
+        o << " [size ";
+        o.u(size) << ']';
+        return;
+      }
+      for (std::size_t k = 0; k < num; ++k) {
+        Bytes e = sub(b, 8 + 8 * k, 8);
+        o << " {";
+        o.ip4(e.first(4)) << ' ';
+        o.u(be32_at(e, 4)) << '}';
+      }
+      return;
+    }
+    case 11: {
+      sub(b, 8 + 16, 4);
+      if (m.code == 0) o << "time exceeded in-transit";
+      else if (m.code == 1) o << "ip reassembly time exceeded";
+      else o << "time exceeded-#", o.u(m.code);
+      return;
+    }
+    case 12:
+      if (m.code) o << "parameter problem - code ", o.u(m.code);
+      else o << "parameter problem - octet ", o.u(sub(b, 4, 1)[0]);
+      return;
+    case 13:
+      o << "time stamp query id ";
+      o.u(be16_at(b, 4)) << " seq ";
+      o.u(be16_at(b, 6));
+      return;
+    case 14: {
+      std::uint16_t id = be16_at(b, 4), seq = be16_at(b, 6);
+      std::uint32_t org = be32_at(b, 8), recv = be32_at(b, 12), xmit = be32_at(b, 16);
+      o << "time stamp reply id ";
+      o.u(id) << " seq ";
+      o.u(seq) << ": org ";
+      tstamp(o, org);
+      o << ", recv ";
+      tstamp(o, recv);
+      o << ", xmit ";
+      tstamp(o, xmit);
+      return;
+    }
+    case 18:
+      o << "address mask is 0x";
+      o.hex(be32_at(b, 8), 8);
+      return;
+    case 4: o << "source quench"; return;
+    case 10: o << "router solicitation"; return;
+    case 15: o << "information request"; return;
+    case 16: o << "information reply"; return;
+    case 17: o << "address mask request"; return;
+    default: o << "type-#"; o.u(m.type); return;
+  }
+}
+
+}  // namespace
+
+void decode_icmp(Ctx& c, ByteReader r, std::uint32_t length, bool fragmented) {
+  c.d.trunc_proto = "icmp";
+  auto& m = c.d.push<IcmpL>();
+  m.plen = length;
+  m.fragmented = fragmented;
+  m.msg = r.rest();
+  m.type = r.u8();
+  m.code = r.u8();
+  if (r.has(2)) m.sum = r.peek16(0);
+  if (c.opt.verbose && !fragmented && m.msg.size() >= length) {
+    m.computed = fold_checksum(ones_sum(m.msg.first(length)));
+    m.sum_checked = true;
+  }
+  if (c.opt.verbose && is_error(m.type)) {
+    ByteReader inner(m.msg);
+    inner.skip(8);
+    std::uint16_t inner_len = inner.peek16(2);
+    decode_ipv4(c, inner, inner_len);
+    c.d.trunc_proto = "icmp";
+  }
+}
+
+void print_icmp(PrintCtx& p, std::size_t i) {
+  p.proto = "icmp";
+  const auto& m = at<IcmpL>(p.d, i);
+  Out& o = p.o;
+  if (m.msg.size() < 2) throw Truncated{};
+  std::size_t mark = o.str().size();
+  o << "ICMP ";
+  try {
+    describe(o, m);
+  } catch (const Truncated&) {
+    o.str().resize(mark);
+    throw;
+  }
+  o << ", length ";
+  o.u(m.plen);
+  if (m.sum_checked && m.computed != 0) {
+    o << " (wrong icmp cksum ";
+    o.hex(m.sum) << " (->";
+    o.hex(cksum_shouldbe(m.sum, m.computed)) << ")!)";
+  }
+  if (p.opt.verbose && is_error(m.type)) {
+    o << "\n\t";
+    if (i + 1 >= p.d.size()) throw Truncated{};
+    print_layers(p, i + 1);
+  }
+}
+
+}  // namespace netlab::proto

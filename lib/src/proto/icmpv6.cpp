@@ -1,0 +1,517 @@
+// ICMPv6 (RFC 4443): echo and errors; neighbour discovery (RFC 4861: RS,
+// RA, NS, NA, redirect and their options, RFC 8106 RDNSS/DNSSL, RFC 4191
+// route information); MLD (RFC 2710) and MLDv2 (RFC 3810).
+#include "proto.hpp"
+
+namespace netlab::proto {
+namespace {
+
+std::string_view type_name(std::uint8_t t) {
+  switch (t) {
+    case 1: return "destination unreachable";
+    case 2: return "packet too big";
+    case 3: return "time exceeded in-transit";
+    case 4: return "parameter problem";
+    case 128: return "echo request";
+    case 129: return "echo reply";
+    case 130: return "multicast listener query";
+    case 131: return "multicast listener report";
+    case 132: return "multicast listener done";
+    case 133: return "router solicitation";
+    case 134: return "router advertisement";
+    case 135: return "neighbor solicitation";
+    case 136: return "neighbor advertisement";
+    case 137: return "redirect";
+    case 138: return "router renumbering";
+    case 139: return "who-are-you request";
+    case 140: return "who-are-you reply";
+    case 141: return "inverse neighbor solicitation";
+    case 142: return "inverse neighbor advertisement";
+    case 143: return "multicast listener report v2";
+    case 144: return "ha discovery request";
+    case 145: return "ha discovery reply";
+    case 146: return "mobile router solicitation";
+    case 147: return "mobile router advertisement";
+    case 155: return "RPL";
+    case 200: return "mtrace message";
+    case 201: return "mtrace response";
+    default: return {};
+  }
+}
+
+std::string_view opt_name(std::uint8_t t) {
+  switch (t) {
+    case 1: return "source link-address";
+    case 2: return "destination link-address";
+    case 3: return "prefix info";
+    case 4: return "redirected header";
+    case 5: return "mtu";
+    case 7: return "advertisement interval";
+    case 8: return "homeagent information";
+    case 24: return "route info";
+    case 25: return "rdnss";
+    case 31: return "dnssl";
+    default: return "unknown";
+  }
+}
+
+std::string_view rtpref(std::uint8_t flags) {
+  static constexpr std::string_view kPref[] = {"medium", "high", "rsv", "low"};
+  return kPref[(flags >> 3) & 3];
+}
+
+std::uint16_t be16(Bytes b, std::size_t off) {
+  auto x = sub(b, off, 2);
+  return static_cast<std::uint16_t>(x[0] << 8 | x[1]);
+}
+std::uint32_t be32(Bytes b, std::size_t off) {
+  auto x = sub(b, off, 4);
+  return std::uint32_t(x[0]) << 24 | std::uint32_t(x[1]) << 16 | std::uint32_t(x[2]) << 8 | x[3];
+}
+
+void lifetime(Out& o, std::uint32_t v) {
+  if (v == 0xffffffffu) o << "infinity";
+  else o.u(v) << 's';
+}
+
+// Hex of up to len bytes at b[off..], clamped to what was captured.
+void unknown_data(Out& o, Bytes b, std::size_t off, std::size_t len, std::string_view ident) {
+  if (off > b.size()) {
+    o << ident << "Dissector error: print_unknown_data called with pointer past end of packet";
+    return;
+  }
+  Bytes d = b.subspan(off, std::min(len, b.size() - off));
+  std::size_t k = 0;
+  for (; k + 1 < d.size(); k += 2) {
+    if (k % 16 == 0) o << ident << "0x", o.hex(k, 4) << ": ";
+    o << ' ';
+    o.hex(d[k], 2).hex(d[k + 1], 2);
+  }
+  if (d.size() & 1) {
+    if (k % 16 == 0) o << ident << "0x", o.hex(k, 4) << ": ";
+    o << ' ';
+    o.hex(d[k], 2);
+  }
+}
+
+void flags(Out& o, std::uint32_t v, std::initializer_list<std::pair<std::uint32_t, std::string_view>> names) {
+  bool any = false;
+  for (auto& [bit, n] : names) {
+    if (!(v & bit)) continue;
+    if (any) o << ", ";
+    o << n;
+    any = true;
+  }
+  if (!any) o << "none";
+}
+
+// RFC 4861 4.6 options; false at a malformed or truncated option.
+bool print_nd_options(Out& o, const PrintOptions& po, Bytes msg, std::size_t start, std::int64_t resid) {
+  std::size_t cp = start;
+  while (cp < msg.size()) {
+    sub(msg, cp + 1, 1);
+    if (resid <= 0) return true;
+    std::uint8_t type = msg[cp];
+    std::uint32_t olen = msg[cp + 1];
+    if (olen == 0) return false;
+    if (cp + (olen << 3) > msg.size()) return false;
+    o << "\n\t  " << opt_name(type) << " option (";
+    o.u(type) << "), length ";
+    o.u(olen << 3) << " (";
+    o.u(olen) << "): ";
+    Bytes op = msg.subspan(cp, olen << 3);
+    switch (type) {
+      case 1:
+      case 2:
+        o.mac(op.subspan(2));
+        break;
+      case 3:
+        o.ip6(sub(op, 16, 16)) << '/';
+        o.u(sub(op, 2, 1)[0]);
+        if (olen != 4) o << "badlen";
+        o << ", Flags [";
+        flags(o, sub(op, 3, 1)[0], {{0x80, "onlink"}, {0x40, "auto"}, {0x20, "router"}});
+        o << "], valid time ";
+        lifetime(o, be32(op, 4));
+        o << ", pref. time ";
+        lifetime(o, be32(op, 8));
+        break;
+      case 4:
+        unknown_data(o, msg, start, olen << 3, "\n\t    ");
+        break;
+      case 5:
+        o << ' ';
+        o.u(be32(op, 4));
+        if (olen != 1) o << "bad option length";
+        break;
+      case 25: {
+        o << " lifetime ";
+        o.u(be32(op, 4)) << "s,";
+        std::size_t n = (olen - 1) / 2;
+        for (std::size_t k = 0; k < n; ++k) o << " addr: ", o.ip6(sub(op, 8 + 16 * k, 16));
+        break;
+      }
+      case 31: {
+        o << " lifetime ";
+        o.u(be32(op, 4)) << "s, domain(s):";
+        std::size_t d = 8;
+        while (d < op.size() && op[d] != 0) {
+          o << ' ';
+          while (true) {
+            std::uint8_t l = sub(op, d, 1)[0];
+            ++d;
+            if (l == 0) break;
+            if (l & 0xc0) return false;  // no compression in ND options
+            Bytes label = sub(op, d, l);
+            for (auto ch : label) print_char(o, ch);
+            o << '.';
+            d += l;
+          }
+        }
+        break;
+      }
+      case 7:
+        o << ' ';
+        o.u(be32(op, 4)) << "ms";
+        break;
+      case 8:
+        o << " preference ";
+        o.u(be16(op, 4)) << ", lifetime ";
+        o.u(be16(op, 6));
+        break;
+      case 24: {
+        be32(op, 4);
+        std::uint8_t prefix[16] = {};
+        if (olen == 2) std::copy_n(sub(op, 8, 8).begin(), 8, prefix);
+        else if (olen == 3) std::copy_n(sub(op, 8, 16).begin(), 16, prefix);
+        else if (olen != 1) return false;
+        o << ' ';
+        o.ip6(Bytes(prefix, 16)) << '/';
+        o.u(op[2]) << ", pref=" << rtpref(op[3]) << ", lifetime=";
+        lifetime(o, be32(op, 4));
+        break;
+      }
+      default:
+        if (po.verbose <= 1) {
+          unknown_data(o, msg, cp + 2, (olen << 3) - 2, "\n\t  ");
+          return true;
+        }
+        break;
+    }
+    if (po.verbose > 1) unknown_data(o, msg, cp + 2, (olen << 3) - 2, "\n\t    ");
+    cp += olen << 3;
+    resid -= olen << 3;
+  }
+  return true;
+}
+
+void mld(Out& o, Bytes m) {
+  o << "max resp delay: ";
+  o.u(be16(m, 4)) << " addr: ";
+  o.ip6(sub(m, 8, 16));
+}
+
+void mldv2_report(Out& o, const PrintOptions& po, Bytes m, std::uint32_t len) {
+  if (len < 8) {
+    o << " [invalid len ";
+    o.u(len) << ']';
+    return;
+  }
+  std::uint16_t ngroups = be16(m, 6);
+  o << ", ";
+  o.u(ngroups) << " group record(s)";
+  if (!po.verbose) return;
+  std::size_t group = 8;
+  static constexpr std::string_view kRec[] = {"", "is_in", "is_ex", "to_in", "to_ex", "allow", "block"};
+  for (std::size_t i = 0; i < ngroups; ++i) {
+    if (len < group + 20) {
+      o << " [invalid number of groups]";
+      return;
+    }
+    o << " [gaddr ";
+    o.ip6(sub(m, group + 4, 16));
+    std::uint8_t t = sub(m, group, 1)[0];
+    o << ' ';
+    if (t >= 1 && t <= 6) o << kRec[t];
+    else o << " [v2-report-#", o.u(t) << ']';
+    std::uint16_t nsrcs = be16(m, group + 2);
+    if (len < group + 20 + nsrcs * 16u) {
+      o << " [invalid number of sources ";
+      o.u(nsrcs) << ']';
+      return;
+    }
+    if (po.verbose == 1) {
+      o << ", ";
+      o.u(nsrcs) << " source(s)";
+    } else {
+      o << " {";
+      for (std::size_t j = 0; j < nsrcs; ++j) o << ' ', o.ip6(sub(m, group + 20 + j * 16, 16));
+      o << " }";
+    }
+    group += 20 + nsrcs * 16u;
+    o << ']';
+  }
+}
+
+void mldv2_query(Out& o, const PrintOptions& po, Bytes m, std::uint32_t len) {
+  if (len < 28) {
+    o << " [invalid len ";
+    o.u(len) << ']';
+    return;
+  }
+  std::uint32_t mrc = be16(m, 4);
+  std::uint32_t mrt = mrc < 32768 ? mrc : ((mrc & 0x0fff) | 0x1000) << (((mrc & 0x7000) >> 12) + 3);
+  if (po.verbose) o << " [max resp delay=", o.u(mrt) << ']';
+  o << " [gaddr ";
+  o.ip6(sub(m, 8, 16));
+  if (po.verbose) {
+    std::uint8_t b24 = sub(m, 24, 1)[0], b25 = sub(m, 25, 1)[0];
+    if (b24 & 0x08) o << " sflag";
+    if (b24 & 0x07) o << " robustness=", o.u(b24 & 0x07);
+    std::uint32_t qqi = b25 < 128 ? b25 : ((b25 & 0x0f) | 0x10) << (((b25 & 0x70) >> 4) + 3);
+    o << " qqi=";
+    o.u(qqi);
+  }
+  std::uint16_t nsrcs = be16(m, 26);
+  if (nsrcs > 0) {
+    if (len < 28 + nsrcs * 16u) o << " [invalid number of sources]";
+    else if (po.verbose > 1) {
+      o << " {";
+      for (std::size_t k = 0; k < nsrcs; ++k) o << ' ', o.ip6(sub(m, 28 + 16 * k, 16));
+      o << " }";
+    } else {
+      o << ", ";
+      o.u(nsrcs) << " source(s)";
+    }
+  }
+  o << ']';
+}
+
+// The upper-layer header inside an ICMPv6 error, past extension headers.
+bool upper_layer(Bytes inner, std::uint8_t& proto, std::size_t& off) {
+  sub(inner, 0, 40);
+  std::uint8_t nh = inner[6];
+  off = 40;
+  while (true) {
+    switch (nh) {
+      case 6:
+      case 17:
+        proto = nh;
+        return true;
+      case 0:
+      case 43:
+      case 60: {
+        auto h = sub(inner, off, 2);
+        nh = h[0];
+        off += (h[1] + 1u) * 8u;
+        break;
+      }
+      case 44: {
+        auto h = sub(inner, off, 4);
+        if ((std::uint32_t(h[2]) << 8 | h[3]) & 0xfff8) return false;
+        nh = h[0];
+        off += 8;
+        break;
+      }
+      case 51: {
+        auto h = sub(inner, off, 2);
+        nh = h[0];
+        off += (h[1] + 2u) * 4u;
+        break;
+      }
+      default:
+        return false;
+    }
+  }
+}
+
+// A malformed option list: tcpdump prints [|icmp6] and returns normally.
+[[noreturn]] void nd_trunc(PrintCtx& p) {
+  p.local_trunc = true;
+  throw Truncated{};
+}
+
+}  // namespace
+
+void decode_icmp6(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip, bool fragmented) {
+  c.d.trunc_proto = "icmp6";
+  auto& m = c.d.push<Icmp6L>();
+  m.plen = length;
+  m.msg = r.rest();
+  if (length == 0) return;
+  if (c.opt.verbose && !fragmented && m.msg.size() >= length) {
+    m.sum = r.peek16(2);
+    m.computed = l4_checksum(c.d, ip, 58, m.msg.first(length));
+    m.sum_checked = true;
+  }
+  m.type = r.u8();
+  m.stage = 1;
+  m.code = r.u8();
+  m.stage = 2;
+}
+
+void print_icmp6(PrintCtx& p, std::size_t i) {
+  p.proto = "icmp6";
+  const auto& m = at<Icmp6L>(p.d, i);
+  Out& o = p.o;
+  const auto& po = p.opt;
+  if (m.plen == 0) {
+    o << "ICMP6, length 0 (invalid)";
+    return;
+  }
+  if (m.sum_checked) {
+    if (m.computed != 0) {
+      o << "[bad icmp6 cksum 0x";
+      o.hex(m.sum, 4) << " -> 0x";
+      o.hex(cksum_shouldbe(m.sum, m.computed), 4) << "!] ";
+    } else {
+      o << "[icmp6 sum ok] ";
+    }
+  }
+  if (m.stage < 1) return;
+  auto name = type_name(m.type);
+  o << "ICMP6, ";
+  if (name.empty()) o << "unknown icmp6 type (", o.u(m.type) << ')';
+  else o << name;
+  bool nd = m.type == 133 || m.type == 134 || m.type == 135 || m.type == 136 || m.type == 137 || m.type == 145 ||
+            m.type == 147;
+  if (po.verbose && nd) o << ", length ", o.u(m.plen);
+  if (m.stage < 2) return;
+  Bytes b = m.msg;
+  switch (m.type) {
+    case 1: {
+      static constexpr std::string_view kCodes[] = {"unreachable route", " unreachable prohibited", "beyond scope",
+                                                    "unreachable address", "unreachable port"};
+      o << ", ";
+      if (m.code < 5) o << kCodes[m.code];
+      else o << "unknown unreach code (", o.u(m.code) << ')';
+      switch (m.code) {
+        case 0:
+        case 1:
+        case 3:
+          o << ' ';
+          o.ip6(sub(b, 8 + 24, 16));
+          break;
+        case 2:
+          o << ' ';
+          o.ip6(sub(b, 8 + 24, 16)) << ", source address ";
+          o.ip6(sub(b, 8 + 8, 16));
+          break;
+        case 4: {
+          std::uint8_t proto = 0;
+          std::size_t off = 0;
+          Bytes inner = b.subspan(std::min<std::size_t>(8, b.size()));
+          if (!upper_layer(inner, proto, off)) throw Truncated{};
+          std::uint16_t dport = be16(inner, off + 2);
+          o << ", ";
+          o.ip6(sub(inner, 24, 16));
+          if (proto == 6) o << " tcp port ", o.u(dport);
+          else o << " udp port ", o.u(dport);
+          break;
+        }
+        default:
+          if (po.verbose <= 1) {
+            unknown_data(o, b, 0, m.plen, "\n\t");
+            return;
+          }
+          break;
+      }
+      break;
+    }
+    case 2:
+      o << ", mtu ";
+      o.u(be32(b, 4));
+      break;
+    case 3:
+      if (m.code == 0) o << " for ", o.ip6(sub(b, 8 + 24, 16));
+      else if (m.code == 1) o << " (reassembly)";
+      else o << ", unknown code (", o.u(m.code) << ')';
+      break;
+    case 4: {
+      sub(b, 8 + 24, 16);
+      static constexpr std::string_view kCodes[] = {", erroneous - octet ", ", next header - octet ",
+                                                    ", option - octet ", ", incomplete header chain - octet "};
+      if (m.code < 4) o << kCodes[m.code], o.u(be32(b, 4));
+      else o << ", code-#", o.u(m.code);
+      break;
+    }
+    case 128:
+    case 129:
+      o << ", id ";
+      o.u(be16(b, 4)) << ", seq ";
+      o.u(be16(b, 6));
+      break;
+    case 130:
+      if (m.plen == 24) mld(o, b);
+      else if (m.plen >= 28) o << " v2", mldv2_query(o, po, b, m.plen);
+      else o << " unknown-version (len ", o.u(m.plen) << ") ";
+      break;
+    case 131:
+    case 132:
+      mld(o, b);
+      break;
+    case 133:
+      if (po.verbose && !print_nd_options(o, po, b, 8, std::int64_t(m.plen) - 8)) nd_trunc(p);
+      break;
+    case 134:
+      if (po.verbose) {
+        std::uint8_t fl = sub(b, 5, 1)[0];
+        std::uint8_t hop = b[4];
+        std::uint16_t life = be16(b, 6);
+        std::uint32_t reach = be32(b, 8), retrans = be32(b, 12);
+        o << "\n\thop limit ";
+        o.u(hop) << ", Flags [";
+        flags(o, fl, {{0x80, "managed"}, {0x40, "other stateful"}, {0x20, "home agent"}});
+        o << "], pref " << rtpref(fl) << ", router lifetime ";
+        o.u(life) << "s, reachable time ";
+        o.u(reach) << "ms, retrans timer ";
+        o.u(retrans) << "ms";
+        if (!print_nd_options(o, po, b, 16, std::int64_t(m.plen) - 16)) nd_trunc(p);
+      }
+      break;
+    case 135:
+      o << ", who has ";
+      o.ip6(sub(b, 8, 16));
+      if (po.verbose && !print_nd_options(o, po, b, 24, std::int64_t(m.plen) - 24)) nd_trunc(p);
+      break;
+    case 136:
+      o << ", tgt is ";
+      o.ip6(sub(b, 8, 16));
+      if (po.verbose) {
+        o << ", Flags [";
+        flags(o, be32(b, 4), {{0x80000000u, "router"}, {0x40000000u, "solicited"}, {0x20000000u, "override"}});
+        o << ']';
+        if (!print_nd_options(o, po, b, 24, std::int64_t(m.plen) - 24)) nd_trunc(p);
+      }
+      break;
+    case 137:
+      o << ", ";
+      o.ip6(sub(b, 24, 16));  // the destination, then the better first hop
+      o << " to ";
+      o.ip6(sub(b, 8, 16));
+      if (po.verbose && !print_nd_options(o, po, b, 40, std::int64_t(m.plen) - 40)) nd_trunc(p);
+      break;
+    case 141:
+    case 142:
+      break;
+    case 143:
+      mldv2_report(o, po, b, m.plen);
+      break;
+    case 144:
+    case 146:
+      o << ", id 0x";
+      o.hex(be16(b, 4), 4);
+      break;
+    default:
+      if (!name.empty() && m.type != 138 && m.type != 139 && m.type != 140 && m.type != 155 && m.type != 145 &&
+          m.type != 147 && m.type != 200 && m.type != 201)
+        break;
+      o << ", length ";
+      o.u(m.plen);
+      if (po.verbose <= 1) unknown_data(o, b, 0, m.plen, "\n\t");
+      return;
+  }
+  if (!po.verbose) o << ", length ", o.u(m.plen);
+}
+
+}  // namespace netlab::proto

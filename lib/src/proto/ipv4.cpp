@@ -1,0 +1,376 @@
+// IPv4 (RFC 791): header, options (RFC 791 3.1, RFC 2113 router alert),
+// fragments and header checksum; plus the IP payload demultiplexer that
+// IPv4 and IPv6 share.
+#include "proto.hpp"
+
+namespace netlab::proto {
+namespace {
+
+std::string_view option_name(std::uint8_t code) {
+  switch (code) {
+    case 0: return "EOL";
+    case 1: return "NOP";
+    case 7: return "RR";
+    case 68: return "timestamp";
+    case 130: return "security";
+    case 131: return "LSRR";
+    case 137: return "SSRR";
+    case 148: return "RA";
+    default: return {};
+  }
+}
+
+void print_route(Out& o, ByteReader opt, std::uint32_t length) {
+  if (length < 3) {
+    o << " [bad length ";
+    o.u(length) << ']';
+    return;
+  }
+  if ((length + 1) & 3) {
+    o << " [bad length ";
+    o.u(length) << ']';
+  }
+  std::uint32_t ptr_raw = opt.peek8(2);
+  std::uint32_t ptr = ptr_raw - 1;
+  if (ptr_raw == 0 || ptr < 3 || ((ptr + 1) & 3) || ptr > length + 1) {
+    o << " [bad ptr ";
+    o.u(ptr_raw) << ']';
+  }
+  for (std::uint32_t len = 3; len < length; len += 4) {
+    auto a = sub(opt.rest(), len, 4);
+    o << ' ';
+    o.ip4(a);
+    if (ptr_raw != 0 && ptr > len) o << ',';
+  }
+}
+
+void print_ts(Out& o, ByteReader opt, std::uint32_t length) {
+  if (length < 4) {
+    o << "[bad length ";
+    o.u(length) << ']';
+    return;
+  }
+  o << " TS{";
+  std::uint8_t flags = opt.peek8(3);
+  std::uint32_t hoplen = (flags & 0xf) != 0 ? 8 : 4;
+  if ((length - 4) & (hoplen - 1)) {
+    o << "[bad length ";
+    o.u(length) << ']';
+  }
+  std::uint32_t ptr_raw = opt.peek8(2);
+  std::uint32_t ptr = ptr_raw - 1;
+  std::uint32_t len = 0;
+  if (ptr_raw == 0 || ptr < 4 || ((ptr - 4) & (hoplen - 1)) || ptr > length + 1) {
+    o << "[bad ptr ";
+    o.u(ptr_raw) << ']';
+  }
+  bool ok = true;
+  switch (flags & 0xf) {
+    case 0: o << "TSONLY"; break;
+    case 1: o << "TS+ADDR"; break;
+    case 3: o << "PRESPEC"; break;
+    default:
+      o << "[bad ts type ";
+      o.u(flags & 0xf) << ']';
+      ok = false;
+  }
+  if (ok) {
+    std::string_view type = " ";
+    for (len = 4; len < length; len += hoplen) {
+      if (ptr_raw != 0 && ptr == len) type = " ^ ";
+      auto hop = sub(opt.rest(), len, hoplen);
+      o << type;
+      o.u(std::uint32_t(hop[hoplen - 4]) << 24 | std::uint32_t(hop[hoplen - 3]) << 16 |
+          std::uint32_t(hop[hoplen - 2]) << 8 | hop[hoplen - 1])
+          << '@';
+      if (hoplen == 8) o.ip4(hop.first(4));
+      type = " ";
+    }
+  }
+  o << (ptr_raw != 0 && ptr == len ? " ^ " : "");
+  if (flags >> 4) {
+    o << " [";
+    o.u(flags >> 4) << " hops not recorded]} ";
+  } else {
+    o << '}';
+  }
+}
+
+// Prints the options; false when they ran past the capture.
+bool print_options(Out& o, Bytes options, std::uint32_t length) {
+  std::string_view sep;
+  std::size_t pos = 0;
+  try {
+    while (length > 0) {
+      o << sep;
+      sep = ",";
+      std::uint8_t code = sub(options, pos, 1)[0];
+      auto name = option_name(code);
+      if (name.empty()) {
+        o << "unknown ";
+        o.u(code);
+      } else {
+        o << name;
+      }
+      std::uint32_t olen = 1;
+      if (code > 1) {
+        olen = sub(options, pos + 1, 1)[0];
+        if (olen < 2) {
+          o << " [bad length ";
+          o.u(olen) << ']';
+          return true;
+        }
+      }
+      if (olen > length) {
+        o << " [bad length ";
+        o.u(olen) << ']';
+        return true;
+      }
+      ByteReader opt(sub(options, pos, olen));
+      switch (code) {
+        case 0: return true;
+        case 68: print_ts(o, opt, olen); break;
+        case 7:
+        case 131:
+        case 137: print_route(o, opt, olen); break;
+        case 148:
+          if (olen < 4) {
+            o << " [bad length ";
+            o.u(olen) << ']';
+            break;
+          }
+          if (opt.peek16(2) != 0) {
+            o << " value ";
+            o.u(opt.peek16(2));
+          }
+          break;
+        default: break;
+      }
+      pos += olen;
+      length -= olen;
+    }
+  } catch (const Truncated&) {
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void decode_ipv4(Ctx& c, ByteReader r, std::uint32_t length) {
+  c.d.trunc_proto = "ip";
+  std::size_t index = c.d.size();
+  auto& h = c.d.push<Ipv4L>();
+  h.length = length;
+  std::uint8_t vhl = r.peek8(0);
+  h.version = vhl >> 4;
+  h.stage = 1;
+  if (h.version != 4) {
+    h.note = Ipv4L::WrongVersion;
+    c.d[index].status = Status::Invalid;
+    return;
+  }
+  r.require(20);
+  Bytes all = r.rest();
+  h.ihl = vhl & 0x0f;
+  h.tos = all[1];
+  h.total = static_cast<std::uint16_t>(all[2] << 8 | all[3]);
+  h.id = static_cast<std::uint16_t>(all[4] << 8 | all[5]);
+  h.off = static_cast<std::uint16_t>(all[6] << 8 | all[7]);
+  h.ttl = all[8];
+  h.proto = all[9];
+  h.sum = static_cast<std::uint16_t>(all[10] << 8 | all[11]);
+  h.src = all.subspan(12, 4);
+  h.dst = all.subspan(16, 4);
+  h.stage = 2;
+  if (length < 20) {
+    h.note = Ipv4L::TruncatedIp;
+    return;
+  }
+  std::uint32_t hlen = h.ihl * 4u;
+  if (hlen < 20) {
+    h.note = Ipv4L::BadHlen;
+    return;
+  }
+  std::uint32_t len = h.total;
+  if (length < len) h.missing = len - length;
+  if (len < hlen) {
+    if (len != 0) {
+      h.note = Ipv4L::BadLen;
+      return;
+    }
+    len = length;  // a TSO send: the length field is zero
+  }
+  r.limit(len);  // the datagram ends at its total length (drops padding)
+  h.options = r.rest().subspan(20, std::min<std::size_t>(r.remaining(), hlen) - 20);
+  if (r.has(hlen)) {
+    h.header = r.rest().first(hlen);
+    h.stage = 3;
+    if (c.opt.verbose) {
+      h.computed_sum = fold_checksum(ones_sum(h.header));
+      h.sum_checked = true;
+    }
+  }
+  len -= hlen;
+  if (h.stage < 3) throw Truncated{};  // printed as tcpdump does, then [|ip]
+  r.skip(hlen);
+  if (h.fragment()) return;
+  decode_ip_payload(c, h.proto, r, len, index, h.more_fragments());
+}
+
+void decode_ip_payload(Ctx& c, std::uint8_t proto, ByteReader r, std::uint32_t length, std::size_t ip,
+                       bool fragmented) {
+  switch (proto) {
+    case 1:
+      if (is<Ipv4L>(c.d, ip)) decode_icmp(c, r, length, fragmented);
+      else c.d.push<OtherIpL>({proto, length});
+      return;
+    case 6: decode_tcp(c, r, length, ip, fragmented); return;
+    case 17: decode_udp(c, r, length, ip, fragmented); return;
+    case 58:
+      if (is<Ipv6L>(c.d, ip)) decode_icmp6(c, r, length, ip, fragmented);
+      else c.d.push<OtherIpL>({proto, length});
+      return;
+    case 4: decode_ipv4(c, r, length); return;
+    case 41: decode_ipv6(c, r, length); return;
+    case 143: decode_ethernet(c, r, length); return;  // RFC 8986 Ethernet in IPv6
+    default: c.d.push<OtherIpL>({proto, length}); return;
+  }
+}
+
+void print_ip_pair(PrintCtx& p, std::size_t ip, int sport, int dport) {
+  Out& o = p.o;
+  if (is<Ipv4L>(p.d, ip)) {
+    const auto& h = at<Ipv4L>(p.d, ip);
+    o.ip4(h.src);
+    if (sport >= 0) o << '.', o.u(static_cast<unsigned>(sport));
+    o << " > ";
+    o.ip4(h.dst);
+    if (dport >= 0) o << '.', o.u(static_cast<unsigned>(dport));
+  } else {
+    const auto& h = at<Ipv6L>(p.d, ip);
+    o.ip6(h.src);
+    if (sport >= 0) o << '.', o.u(static_cast<unsigned>(sport));
+    o << " > ";
+    o.ip6(h.dst);
+    if (dport >= 0) o << '.', o.u(static_cast<unsigned>(dport));
+  }
+}
+
+void print_ipv4(PrintCtx& p, std::size_t i) {
+  p.proto = "ip";
+  const auto& h = at<Ipv4L>(p.d, i);
+  Out& o = p.o;
+  if (h.stage < 1) return;
+  if (h.note == Ipv4L::WrongVersion) {
+    o << "IP";
+    o.u(h.version);
+    if (h.version == 6) o << ", wrong link-layer encapsulation";
+    o << " (invalid)";
+    return;
+  }
+  if (!p.opt.link_header) o << "IP ";
+  if (h.stage < 2) return;
+  switch (h.note) {
+    case Ipv4L::TruncatedIp: o << "truncated-ip "; o.u(h.length); return;
+    case Ipv4L::BadHlen: o << "bad-hlen "; o.u(h.ihl * 4u); return;
+    default: break;
+  }
+  if (h.missing) {
+    o << "truncated-ip - ";
+    o.u(h.missing) << " bytes missing! ";
+  }
+  if (h.note == Ipv4L::BadLen) {
+    o << "bad-len ";
+    o.u(h.total);
+    return;
+  }
+  std::uint32_t hlen = h.ihl * 4u;
+  if (p.opt.verbose) {
+    o << "(tos 0x";
+    o.hex(h.tos);
+    switch (h.tos & 3) {
+      case 1: o << ",ECT(1)"; break;
+      case 2: o << ",ECT(0)"; break;
+      case 3: o << ",CE"; break;
+      default: break;
+    }
+    if (h.ttl >= 1) o << ", ttl ", o.u(h.ttl);
+    o << ", id ";
+    o.u(h.id) << ", offset ";
+    o.u((h.off & 0x1fff) * 8u) << ", flags [";
+    std::uint16_t f = h.off & 0xe000;
+    if (!f) o << "none";
+    else {
+      bool first = true;
+      auto flag = [&](std::uint16_t bit, std::string_view n) {
+        if (!(f & bit)) return;
+        if (!first) o << ", ";
+        o << n;
+        first = false;
+      };
+      flag(0x2000, "+");
+      flag(0x4000, "DF");
+      flag(0x8000, "rsvd");
+    }
+    o << "], proto ";
+    auto pn = ipproto_name(h.proto);
+    o << (pn.empty() ? std::string_view("unknown") : pn) << " (";
+    o.u(h.proto) << "), length ";
+    o.u(h.total);
+    bool truncated = false;
+    if (hlen > 20) {
+      o << ", options (";
+      if (!print_options(o, h.options, hlen - 20)) {
+        o << " [truncated-option]";
+        truncated = true;
+      }
+      o << ')';
+    }
+    if (h.sum_checked && h.computed_sum != 0) {
+      o << ", bad cksum ";
+      o.hex(h.sum) << " (->";
+      o.hex(cksum_shouldbe(h.sum, h.computed_sum)) << ")!";
+    }
+    o << ")\n    ";
+    if (truncated) {
+      print_ip_pair(p, i, -1, -1);
+      o << ": ";
+      p.proto = "ip";
+      throw Truncated{};
+    }
+  }
+  if (h.fragment()) {
+    print_ip_pair(p, i, -1, -1);
+    o << ": ip-proto-";
+    o.u(h.proto);
+    return;
+  }
+  bool l4 = h.proto == 6 || h.proto == 17 || h.proto == 132 || h.proto == 33;
+  if (!l4) {
+    print_ip_pair(p, i, -1, -1);
+    o << ": ";
+  }
+  if (h.stage < 3) {
+    o << " [remaining caplen(";
+    std::size_t avail = h.options.size() + 20;
+    o.u(avail) << ") < header length(";
+    o.u(hlen) << ")]";
+    return;
+  }
+  if (i + 1 < p.d.size()) print_layers(p, i + 1);
+}
+
+void print_other_ip(PrintCtx& p, std::size_t i) {
+  const auto& x = at<OtherIpL>(p.d, i);
+  Out& o = p.o;
+  if (x.proto == 59) {
+    o << "no next header";
+    return;
+  }
+  o << " ip-proto-";
+  o.u(x.proto) << ' ';
+  o.u(x.length);
+}
+
+}  // namespace netlab::proto

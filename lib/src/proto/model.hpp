@@ -1,0 +1,181 @@
+// The decoded packet: one fixed-capacity array of layers, each a small value
+// struct whose byte fields are spans into the captured bytes (no copies, no
+// heap). Decoders (one file per protocol) fill it; the tcpdump-style text
+// printer and the JSON writer both read it, so the two outputs cannot drift.
+//
+// A layer that ran out of captured bytes keeps what it decoded: `stage` says
+// how far it got, and `status` is Truncated. Inconsistent but captured data
+// is a status (Invalid) or a per-protocol note, never an exception.
+#pragma once
+
+#include "byte_reader.hpp"
+
+#include <array>
+#include <cstdint>
+#include <variant>
+
+namespace netlab::proto {
+
+enum class Status : std::uint8_t { Ok, Truncated, Invalid };
+
+// ---- link layers ---------------------------------------------------------
+struct EthernetL {  // IEEE 802.3 / Ethernet II (print after the link header)
+  Bytes dst, src;
+  std::uint16_t type = 0;  // ethertype or 802.3 length
+  std::uint32_t length = 0;  // wire length of the frame
+  std::uint32_t caplen = 0;  // bytes captured from the frame's start
+  std::uint8_t stage = 0;  // 0: nothing, 1: addresses, 2: type
+};
+struct VlanL {  // IEEE 802.1Q tag (also 802.1ad QinQ)
+  std::uint16_t tpid = 0;  // the ethertype that introduced the tag
+  std::uint16_t tci = 0;
+  std::uint16_t type = 0;  // encapsulated ethertype
+  std::uint8_t stage = 0;  // 0 nothing, 2 complete
+};
+struct SllL {  // Linux cooked capture v1 and v2
+  std::uint8_t version = 1;
+  std::uint16_t pkttype = 0, hatype = 0, halen = 0, type = 0;
+  std::uint32_t ifindex = 0;
+  Bytes addr;
+  std::uint32_t length = 0;
+  std::uint8_t stage = 0;
+};
+struct NullL {  // BSD loopback: host-order address family
+  std::uint32_t family = 0;
+  std::uint32_t length = 0;
+  std::uint8_t stage = 0;
+};
+struct LlcL {  // 802.3 length frame: not decoded further
+  std::uint16_t length = 0;
+  Bytes data;
+};
+
+// ---- network layers ------------------------------------------------------
+struct ArpL {  // RFC 826 (and RFC 903 RARP)
+  std::uint16_t htype = 0, ptype = 0, op = 0;
+  std::uint8_t hlen = 0, plen = 0;
+  Bytes sha, spa, tha, tpa;
+  Bytes raw;  // the ARP header as captured, for the hex fallback
+  std::uint32_t length = 0;
+  bool complete = false;  // all four addresses captured
+};
+struct Ipv4L {  // RFC 791
+  enum Note : std::uint8_t { None, WrongVersion, TruncatedIp, BadHlen, BadLen };
+  std::uint8_t version = 0, ihl = 0, tos = 0, ttl = 0, proto = 0;
+  std::uint16_t total = 0, id = 0, off = 0, sum = 0;
+  std::uint16_t computed_sum = 0;  // checksum over the captured header (0: good)
+  bool sum_checked = false;
+  Bytes src, dst, options;
+  Bytes header;  // the whole header, for checksum and pseudo-header use
+  std::uint32_t length = 0;  // length handed down by the link layer
+  std::uint32_t missing = 0;  // total > length: bytes missing
+  Note note = None;
+  std::uint8_t stage = 0;  // 1 version, 2 fixed header, 3 header+options captured
+  bool fragment() const noexcept { return (off & 0x1fff) != 0; }
+  bool more_fragments() const noexcept { return off & 0x2000; }
+};
+struct Ipv6L {  // RFC 8200 fixed header
+  std::uint8_t version = 0, tclass = 0, nh = 0, hlim = 0;
+  std::uint32_t flow = 0;
+  std::uint16_t plen = 0;
+  Bytes src, dst;
+  std::uint32_t length = 0;  // link-layer length
+  std::uint32_t payload = 0;  // payload length in use (jumbo or plen)
+  std::uint32_t jumbo_missing = 0;  // jumbo payload longer than the frame
+  bool wrong_version = false;
+  bool jumbo = false;
+  std::uint8_t stage = 0;  // 1 version, 2 header
+};
+struct Ipv6ExtL {  // hop-by-hop, routing, fragment, destination options
+  std::uint8_t type = 0;  // the protocol number of this header (0, 43, 44, 60)
+  std::uint8_t nh = 0;
+  Bytes body;  // the whole extension header
+  std::uint8_t stage = 0;
+};
+
+// ---- transport and control -----------------------------------------------
+struct IcmpL {  // RFC 792
+  std::uint8_t type = 0, code = 0;
+  std::uint16_t sum = 0, computed = 0;
+  bool sum_checked = false;
+  Bytes msg;  // the message as captured (clamped to plen)
+  std::uint32_t plen = 0;
+  bool fragmented = false;
+  bool described = false;  // the summary text could be built
+};
+struct Icmp6L {  // RFC 4443, 4861, 2710/3810
+  std::uint8_t type = 0, code = 0;
+  std::uint16_t sum = 0, computed = 0;
+  bool sum_checked = false;
+  Bytes msg;
+  std::uint32_t plen = 0;
+  std::uint8_t stage = 0;
+};
+struct TcpL {  // RFC 9293
+  std::uint16_t sport = 0, dport = 0, win = 0, sum = 0, urp = 0, computed = 0;
+  std::uint32_t seq = 0, ack = 0;        // as on the wire
+  std::uint32_t rel_seq = 0, rel_ack = 0;  // relative, tcpdump's way (== wire when not tracked)
+  std::uint32_t thseq = 0, thack = 0;   // the connection's bases (for SACK blocks)
+  bool rev = false;
+  std::uint8_t hlen = 0, flags = 0;
+  bool sum_checked = false;
+  bool fragmented = false;
+  bool ip_direct = true;  // the IP header's next header says TCP (else ports only)
+  Bytes options, payload;
+  std::uint32_t length = 0;  // segment length from IP
+  std::uint8_t stage = 0;    // 1 ports, 2 fixed header
+};
+struct UdpL {  // RFC 768
+  std::uint16_t sport = 0, dport = 0, ulen = 0, sum = 0, computed = 0;
+  bool sum_checked = false;
+  bool fragmented = false;
+  bool ip_direct = true;
+  std::uint32_t length = 0;  // from IP
+  Bytes payload;
+  std::uint8_t stage = 0;  // 1 ports, 2 length, 3 header
+};
+struct OtherIpL {  // an IP protocol we do not decode
+  std::uint8_t proto = 0;
+  std::uint32_t length = 0;
+};
+struct UnknownL {  // an ethertype or link type we do not decode
+  std::uint16_t type = 0;
+  Bytes data;
+};
+
+using Layer = std::variant<EthernetL, VlanL, SllL, NullL, LlcL, ArpL, Ipv4L, Ipv6L, Ipv6ExtL, IcmpL, Icmp6L,
+                           TcpL, UdpL, OtherIpL, UnknownL>;
+
+struct LayerSlot {
+  Layer layer;
+  Status status = Status::Ok;
+};
+
+class Decoded {
+ public:
+  static constexpr std::size_t kMaxLayers = 24;
+  template <typename T>
+  T& push(T value = {}) {
+    if (n_ == kMaxLayers) throw Truncated{};  // absurd nesting: stop here
+    slots_[n_].layer = std::move(value);
+    slots_[n_].status = Status::Ok;
+    return std::get<T>(slots_[n_++].layer);
+  }
+  std::size_t size() const noexcept { return n_; }
+  const LayerSlot& operator[](std::size_t i) const noexcept { return slots_[i]; }
+  LayerSlot& operator[](std::size_t i) noexcept { return slots_[i]; }
+  LayerSlot* last() noexcept { return n_ ? &slots_[n_ - 1] : nullptr; }
+  void clear() noexcept { n_ = 0; }
+
+  std::uint32_t caplen = 0, wirelen = 0;
+  int linktype = 0;
+  const char* trunc_proto = "";  // the decoder at work (tcpdump's ndo_protocol)
+  bool truncated = false;        // a read ran past the capture
+  Bytes raw;
+
+ private:
+  std::array<LayerSlot, kMaxLayers> slots_{};
+  std::size_t n_ = 0;
+};
+
+}  // namespace netlab::proto

@@ -1,0 +1,136 @@
+// Internals shared by the protocol files: the per-packet context, the
+// output helpers and each protocol's decode and print entry points.
+#pragma once
+
+#include "model.hpp"
+
+#include <netlab/packet.hpp>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace netlab::proto {
+
+// Appends to a reused std::string; the hot formatting paths are hand-written
+// (addresses, decimal numbers), the rest goes through fmt.
+class Out {
+ public:
+  explicit Out(std::string& s) noexcept : s_(s) {}
+  Out& operator<<(std::string_view v) {
+    s_.append(v);
+    return *this;
+  }
+  Out& operator<<(char c) {
+    s_.push_back(c);
+    return *this;
+  }
+  Out& u(std::uint64_t v);
+  Out& i(std::int64_t v);
+  Out& hex(std::uint64_t v, int width = 0);  // lower-case, zero padded to width
+  Out& ip4(Bytes b);
+  Out& ip6(Bytes b);
+  Out& mac(Bytes b);  // colon-separated bytes, any length (tcpdump's linkaddr)
+  std::string& str() noexcept { return s_; }
+
+ private:
+  std::string& s_;
+};
+
+// tcpdump's per-conversation sequence-number bases.
+class TcpTracker {
+ public:
+  struct Key {
+    std::array<std::uint8_t, 16> src{}, dst{};
+    std::uint32_t port = 0;
+    bool v6 = false;
+    bool operator==(const Key&) const = default;
+  };
+  struct Base {
+    std::uint32_t seq = 0, ack = 0;
+  };
+  struct Hash {
+    std::size_t operator()(const Key& k) const noexcept;
+  };
+  // Returns the entry and whether it existed.
+  Base* find(const Key& k);
+  Base& insert(const Key& k);
+
+ private:
+  std::unordered_map<Key, Base, Hash> map_;
+};
+
+struct Ctx {
+  const PrintOptions& opt;
+  TcpTracker& tcp;
+  Decoded& d;
+};
+
+// ---- decoders (fill d; may throw Truncated) -------------------------------
+void decode_link(Ctx& c, int dlt, ByteReader r);
+void decode_ethernet(Ctx& c, ByteReader r, std::uint32_t length);
+void decode_ethertype(Ctx& c, std::uint16_t type, ByteReader r, std::uint32_t length);
+void decode_arp(Ctx& c, ByteReader r, std::uint32_t length);
+void decode_ipv4(Ctx& c, ByteReader r, std::uint32_t length);
+void decode_ipv6(Ctx& c, ByteReader r, std::uint32_t length);
+// The IP payload demultiplexer shared by IPv4 and IPv6; ip is the index of
+// the enclosing IP layer in c.d.
+void decode_ip_payload(Ctx& c, std::uint8_t proto, ByteReader r, std::uint32_t length, std::size_t ip, bool fragmented);
+void decode_icmp(Ctx& c, ByteReader r, std::uint32_t length, bool fragmented);
+void decode_icmp6(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip, bool fragmented);
+void decode_tcp(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip, bool fragmented);
+void decode_udp(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip, bool fragmented);
+
+// ---- text printers: print layer i (and what tcpdump prints after it) -------
+struct PrintCtx {
+  const PrintOptions& opt;
+  const Decoded& d;
+  Out& o;
+  const char* proto = "";  // the printer at work, for " [|proto]"
+  bool local_trunc = false;  // truncation tcpdump handles inside the printer
+};
+void print_layers(PrintCtx& p, std::size_t i);  // dispatch on the layer's type
+void print_ethernet(PrintCtx& p, std::size_t i);
+void print_vlan(PrintCtx& p, std::size_t i);
+void print_sll(PrintCtx& p, std::size_t i);
+void print_null(PrintCtx& p, std::size_t i);
+void print_arp(PrintCtx& p, std::size_t i);
+void print_ipv4(PrintCtx& p, std::size_t i);
+void print_ipv6(PrintCtx& p, std::size_t i);
+void print_ipv6_ext(PrintCtx& p, std::size_t i);
+void print_icmp(PrintCtx& p, std::size_t i);
+void print_icmp6(PrintCtx& p, std::size_t i);
+void print_tcp(PrintCtx& p, std::size_t i);
+void print_udp(PrintCtx& p, std::size_t i);
+void print_other_ip(PrintCtx& p, std::size_t i);
+// The address pair of the IP layer at index ip: "a > b" (no trailing text).
+void print_ip_pair(PrintCtx& p, std::size_t ip, int sport, int dport);
+
+// ---- shared helpers --------------------------------------------------------
+std::string_view ethertype_name(std::uint16_t type);  // "" when unknown
+std::string_view ipproto_name(std::uint8_t proto);    // "" when unknown
+// tcpdump's fn_print_char: M- for 8-bit, ^X for control characters.
+void print_char(Out& o, std::uint8_t c);
+bool linktype_is_known(int dlt);
+std::size_t link_header_length(const Decoded& d);
+// tcpdump's hex (and ASCII) dump lines, each starting with "\n\t".
+void hex_dump(Out& o, Bytes b, bool ascii, std::size_t offset = 0);
+// RFC 1071 one's-complement sum of the bytes (not complemented).
+std::uint32_t ones_sum(Bytes b, std::uint32_t acc = 0);
+std::uint16_t fold_checksum(std::uint32_t acc);  // ~folded
+// tcpdump's in_cksum_shouldbe: the value the checksum field should have.
+std::uint16_t cksum_shouldbe(std::uint16_t sum, std::uint16_t computed);
+// Pseudo-header + segment checksum for TCP/UDP/ICMPv6 over the IP layer ip.
+std::uint16_t l4_checksum(const Decoded& d, std::size_t ip, std::uint8_t proto, Bytes segment);
+// True if the layer at i holds T.
+template <typename T>
+bool is(const Decoded& d, std::size_t i) {
+  return i < d.size() && std::holds_alternative<T>(d[i].layer);
+}
+template <typename T>
+const T& at(const Decoded& d, std::size_t i) {
+  return std::get<T>(d[i].layer);
+}
+
+}  // namespace netlab::proto

@@ -1,0 +1,100 @@
+// UDP (RFC 768; IPv6 checksum rules from RFC 8200 8.1).
+#include "proto.hpp"
+
+namespace netlab::proto {
+
+void decode_udp(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip, bool fragmented) {
+  c.d.trunc_proto = "udp";
+  auto& u = c.d.push<UdpL>();
+  u.length = length;
+  u.fragmented = fragmented;
+  if (is<Ipv4L>(c.d, ip)) u.ip_direct = at<Ipv4L>(c.d, ip).proto == 17;
+  else u.ip_direct = at<Ipv6L>(c.d, ip).nh == 17;
+  Bytes seg = r.rest();
+  if (!r.has(4)) throw Truncated{};
+  u.sport = r.be16();
+  u.dport = r.be16();
+  u.stage = 1;
+  if (length < 8) return;
+  if (!r.has(2)) throw Truncated{};
+  u.ulen = r.be16();
+  u.stage = 2;
+  std::uint32_t ulen = u.ulen;
+  if (ulen == 0 && length > 65535) ulen = length;
+  if (ulen < 8) return;
+  if (!r.has(2)) throw Truncated{};
+  u.sum = r.be16();
+  u.stage = 3;
+  std::uint32_t plen = std::min(ulen - 8, length - 8);
+  u.payload = r.rest().first(std::min<std::size_t>(r.remaining(), plen));
+  if (c.opt.verbose && !fragmented && r.has(plen)) {
+    bool v4 = is<Ipv4L>(c.d, ip);
+    if (!v4 || (c.opt.verbose > 1 && u.sum != 0)) {
+      u.computed = l4_checksum(c.d, ip, 17, seg.first(plen + 8));
+      u.sum_checked = true;
+    }
+  }
+}
+
+void print_udp(PrintCtx& p, std::size_t i) {
+  p.proto = "udp";
+  const auto& u = at<UdpL>(p.d, i);
+  Out& o = p.o;
+  std::size_t ip = i - 1;
+  while (!is<Ipv4L>(p.d, ip) && !is<Ipv6L>(p.d, ip)) --ip;
+  auto addresses = [&](int sport, int dport) {
+    if (u.ip_direct) {
+      print_ip_pair(p, ip, sport, dport);
+      o << ": ";
+    } else if (sport >= 0) {
+      o.u(static_cast<unsigned>(sport)) << " > ";
+      o.u(static_cast<unsigned>(dport)) << ": ";
+    }
+  };
+  if (u.stage < 1) {
+    addresses(-1, -1);
+    return;
+  }
+  addresses(u.sport, u.dport);
+  if (u.length < 8) {
+    o << "truncated-udp ";
+    o.u(u.length);
+    return;
+  }
+  if (u.stage < 2) return;
+  std::uint32_t ulen = u.ulen;
+  if (ulen == 0 && u.length > 65535) ulen = u.length;
+  if (ulen < 8) {
+    o << "truncated-udplength ";
+    o.u(ulen);
+    return;
+  }
+  if (u.stage < 3) return;
+  bool v4 = is<Ipv4L>(p.d, ip);
+  if (p.opt.verbose && !u.fragmented) {
+    if (v4 && p.opt.verbose > 1 && u.sum == 0) {
+      o << "[no cksum] ";
+    } else if (u.sum_checked) {
+      if (u.computed != 0) {
+        o << "[bad udp cksum 0x";
+        o.hex(u.sum, 4) << " -> 0x";
+        o.hex(cksum_shouldbe(u.sum, u.computed), 4) << "!] ";
+      } else {
+        o << "[udp sum ok] ";
+      }
+    }
+  }
+  ulen -= 8;
+  std::uint32_t length = u.length - 8;
+  if (ulen < length) length = ulen;
+  if (ulen > length && !u.fragmented) {
+    o << "UDP, bad length ";
+    o.u(ulen) << " > ";
+    o.u(length);
+  } else {
+    o << "UDP, length ";
+    o.u(ulen);
+  }
+}
+
+}  // namespace netlab::proto

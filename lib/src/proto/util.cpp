@@ -1,0 +1,346 @@
+// Output helpers, checksums, name tables and the TCP sequence tracker shared
+// by the protocol files.
+#include "proto.hpp"
+
+#include <cstring>
+
+namespace netlab::proto {
+namespace {
+constexpr char kHex[] = "0123456789abcdef";
+}
+
+Out& Out::u(std::uint64_t v) {
+  char buf[24];
+  char* p = buf + sizeof buf;
+  do {
+    *--p = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v);
+  s_.append(p, static_cast<std::size_t>(buf + sizeof buf - p));
+  return *this;
+}
+
+Out& Out::i(std::int64_t v) {
+  if (v < 0) {
+    s_.push_back('-');
+    return u(static_cast<std::uint64_t>(-(v + 1)) + 1);
+  }
+  return u(static_cast<std::uint64_t>(v));
+}
+
+Out& Out::hex(std::uint64_t v, int width) {
+  char buf[20];
+  char* p = buf + sizeof buf;
+  int n = 0;
+  do {
+    *--p = kHex[v & 0xf];
+    v >>= 4;
+    ++n;
+  } while (v);
+  while (n < width && n < 16) {
+    *--p = '0';
+    ++n;
+  }
+  s_.append(p, static_cast<std::size_t>(buf + sizeof buf - p));
+  return *this;
+}
+
+Out& Out::ip4(Bytes b) {
+  for (std::size_t k = 0; k < 4 && k < b.size(); ++k) {
+    if (k) s_.push_back('.');
+    u(b[k]);
+  }
+  return *this;
+}
+
+// RFC 5952 text: lower case, longest run (>= 2) of zero groups as "::",
+// IPv4-mapped and -compatible forms as inet_ntop prints them.
+Out& Out::ip6(Bytes b) {
+  if (b.size() < 16) return *this;
+  std::uint16_t g[8];
+  for (int k = 0; k < 8; ++k) g[k] = static_cast<std::uint16_t>(b[2 * k] << 8 | b[2 * k + 1]);
+  int best = -1, best_len = 0;
+  for (int k = 0; k < 8;) {
+    if (g[k] != 0) {
+      ++k;
+      continue;
+    }
+    int e = k;
+    while (e < 8 && g[e] == 0) ++e;
+    if (e - k > best_len) {
+      best = k;
+      best_len = e - k;
+    }
+    k = e;
+  }
+  if (best_len < 2) best = -1;
+  bool v4_tail = best == 0 && (best_len == 6 || (best_len == 5 && g[5] == 0xffff));
+  for (int k = 0; k < 8; ++k) {
+    if (k == best) {
+      s_.append(k == 0 ? "::" : ":");
+      k += best_len - 1;
+      continue;
+    }
+    if (v4_tail && k == 6) {
+      ip4(b.subspan(12, 4));
+      break;
+    }
+    hex(g[k]);
+    if (k < 7) s_.push_back(':');
+  }
+  return *this;
+}
+
+Out& Out::mac(Bytes b) {
+  for (std::size_t k = 0; k < b.size(); ++k) {
+    if (k) s_.push_back(':');
+    s_.push_back(kHex[b[k] >> 4]);
+    s_.push_back(kHex[b[k] & 0xf]);
+  }
+  return *this;
+}
+
+void hex_dump(Out& o, Bytes b, bool ascii, std::size_t offset) {
+  std::size_t n = b.size();
+  if (!ascii) {
+    std::size_t k = 0;
+    for (; k + 1 < n; k += 2) {
+      if (k % 16 == 0) {
+        o << "\n\t0x";
+        o.hex(offset + k, 4) << ": ";
+      }
+      o << ' ';
+      o.hex(b[k], 2).hex(b[k + 1], 2);
+    }
+    if (n & 1) {
+      if (k % 16 == 0) {
+        o << "\n\t0x";
+        o.hex(offset + k, 4) << ": ";
+      }
+      o << ' ';
+      o.hex(b[k], 2);
+    }
+    return;
+  }
+  for (std::size_t line = 0; line < n; line += 16) {
+    std::size_t end = std::min(n, line + 16);
+    o << "\n\t0x";
+    o.hex(offset + line, 4) << ": ";
+    std::size_t width = 0;
+    std::size_t k = line;
+    for (; k + 1 < end; k += 2) {
+      o << ' ';
+      o.hex(b[k], 2).hex(b[k + 1], 2);
+      width += 5;
+    }
+    if (k < end) {
+      o << ' ';
+      o.hex(b[k], 2);
+      width += 3;
+    }
+    for (; width < 40; ++width) o << ' ';
+    o << "  ";
+    for (k = line; k < end; ++k) o << static_cast<char>(b[k] > 0x20 && b[k] < 0x7f ? b[k] : '.');
+  }
+}
+
+void print_char(Out& o, std::uint8_t c) {
+  if (c & 0x80) {
+    c &= 0x7f;
+    o << "M-";
+  }
+  if (c < 0x20 || c == 0x7f) {
+    c ^= 0x40;
+    o << '^';
+  }
+  o << static_cast<char>(c);
+}
+
+std::uint32_t ones_sum(Bytes b, std::uint32_t acc) {
+  // RFC 1071: big-endian 16-bit words summed with end-around carry. Eight
+  // bytes at a time into a 64-bit accumulator; carries fold at the end.
+  std::size_t n = b.size(), k = 0;
+  std::uint64_t s = acc;
+  const std::uint8_t* d = b.data();
+  for (; k + 8 <= n; k += 8) {
+    std::uint32_t hi, lo;
+    std::memcpy(&hi, d + k, 4);
+    std::memcpy(&lo, d + k + 4, 4);
+    s += __builtin_bswap32(hi);
+    s += __builtin_bswap32(lo);
+  }
+  for (; k + 1 < n; k += 2) s += static_cast<std::uint32_t>(d[k] << 8 | d[k + 1]);
+  if (k < n) s += static_cast<std::uint32_t>(d[k] << 8);
+  while (s >> 32) s = (s & 0xffffffffu) + (s >> 32);
+  return static_cast<std::uint32_t>(s);
+}
+
+std::uint16_t fold_checksum(std::uint32_t acc) {
+  while (acc >> 16) acc = (acc & 0xffff) + (acc >> 16);
+  return static_cast<std::uint16_t>(~acc & 0xffff);
+}
+
+// The checksum field value that would make the sum come out right.
+std::uint16_t cksum_shouldbe(std::uint16_t sum, std::uint16_t computed) {
+  std::uint32_t s = static_cast<std::uint16_t>(~sum & 0xffff);
+  s += static_cast<std::uint16_t>(~computed & 0xffff);  // ~computed is the folded sum
+  s = (s >> 16) + (s & 0xffff);
+  s += s >> 16;
+  return static_cast<std::uint16_t>(~s & 0xffff);
+}
+
+std::uint16_t l4_checksum(const Decoded& d, std::size_t ip, std::uint8_t proto, Bytes segment) {
+  std::uint32_t acc = 0;
+  if (is<Ipv4L>(d, ip)) {
+    const auto& h = at<Ipv4L>(d, ip);
+    acc = ones_sum(h.src);
+    acc = ones_sum(h.dst, acc);
+    acc += proto;
+    acc += static_cast<std::uint32_t>(segment.size());
+  } else {
+    const auto& h = at<Ipv6L>(d, ip);
+    Bytes dst = h.dst;
+    // With a routing header that has segments left, the final destination
+    // is the last address of the header (RFC 8200 8.1).
+    for (std::size_t k = ip + 1; k < d.size(); ++k) {
+      if (!is<Ipv6ExtL>(d, k)) break;
+      const auto& e = at<Ipv6ExtL>(d, k);
+      if (e.type == 43 && e.body.size() >= 8 && e.body[3] > 0) {
+        std::uint8_t rtype = e.body[2];
+        if (rtype == 0 || rtype == 4) {
+          std::size_t n = (e.body.size() - 8) / 16;
+          if (n > 0) {
+            std::size_t off = rtype == 0 ? 8 + 16 * (n - 1) : 8;  // SRH lists the final segment first
+            dst = e.body.subspan(off, 16);
+          }
+        }
+      }
+    }
+    acc = ones_sum(h.src);
+    acc = ones_sum(dst, acc);
+    std::uint32_t len = static_cast<std::uint32_t>(segment.size());
+    acc += len >> 16;
+    acc += len & 0xffff;
+    acc += proto;
+  }
+  acc = ones_sum(segment, acc);
+  return fold_checksum(acc);
+}
+
+std::string_view ethertype_name(std::uint16_t type) {
+  switch (type) {
+    case 0x0800: return "IPv4";
+    case 0x0806: return "ARP";
+    case 0x8035: return "Reverse ARP";
+    case 0x86dd: return "IPv6";
+    case 0x8100: return "802.1Q";
+    case 0x88a8: return "802.1Q-QinQ";
+    case 0x9100: return "802.1Q-9100";
+    case 0x9200: return "802.1Q-9200";
+    case 0x8847: return "MPLS unicast";
+    case 0x8848: return "MPLS multicast";
+    case 0x8863: return "PPPoE D";
+    case 0x8864: return "PPPoE S";
+    case 0x888e: return "EAPOL";
+    case 0x88cc: return "LLDP";
+    case 0x8809: return "Slow Protocols";
+    case 0x880b: return "PPP";
+    case 0x8137: return "IPX";
+    case 0x809b: return "Appletalk";
+    case 0x80f3: return "Appletalk ARP";
+    case 0x6558: return "Transparent Ethernet Bridging";
+    case 0x88e5: return "802.1AE MACsec";
+    case 0x8902: return "CFM";
+    case 0x9000: return "Loopback";
+    case 0x0200: return "PUP";
+    case 0x0600: return "NS";
+    case 0x1000: return "Trail";
+    case 0x6001: return "MOP DL";
+    case 0x6002: return "MOP RC";
+    case 0x6003: return "DN";
+    case 0x6004: return "LAT";
+    case 0x6007: return "SCA";
+    case 0x8038: return "Lanbridge";
+    case 0x803c: return "DEC DNS";
+    case 0x803e: return "DEC DTS";
+    case 0x8088: return "Geonet-old";
+    case 0x8089: return "Geonet";
+    case 0x876b: return "TCP/IP Compression";
+    case 0x88bb: return "LWAPP";
+    case 0x88f7: return "PTP";
+    case 0x893f: return "802.1BR";
+    case 0x8942: return "ARISTA";
+    case 0x22f3: return "TRILL";
+    case 0x8914: return "FCoE Initialization";
+    case 0x8906: return "FCoE";
+    case 0x88a2: return "AoE";
+    case 0x886d: return "Intel BlueConnector";
+    case 0x8870: return "Jumbo";
+    case 0x8892: return "PROFINET";
+    case 0x88ab: return "PowerLink";
+    case 0x9999: return "ALU";
+    case 0x88c7: return "PREAUTH";
+    default: return {};
+  }
+}
+
+std::string_view ipproto_name(std::uint8_t proto) {
+  switch (proto) {
+    case 0: return "Options";
+    case 1: return "ICMP";
+    case 2: return "IGMP";
+    case 4: return "IPIP";
+    case 6: return "TCP";
+    case 8: return "EGP";
+    case 9: return "IGRP";
+    case 17: return "UDP";
+    case 29: return "ISO-TP4";
+    case 33: return "DCCP";
+    case 41: return "IPv6";
+    case 43: return "Routing";
+    case 44: return "Fragment";
+    case 46: return "RSVP";
+    case 47: return "GRE";
+    case 50: return "ESP";
+    case 51: return "AH";
+    case 54: return "NHRP";
+    case 58: return "ICMPv6";
+    case 59: return "NONE";
+    case 80: return "ISO-IP";
+    case 81: return "VMTP";
+    case 88: return "EIGRP";
+    case 89: return "OSPF";
+    case 97: return "ETHERIP";
+    case 98: return "Encapsulation";
+    case 103: return "PIM";
+    case 108: return "Compressed IP";
+    case 112: return "VRRP";
+    case 113: return "PGM";
+    case 132: return "SCTP";
+    case 135: return "Mobility";
+    case 137: return "MPLS in IP";
+    case 138: return "MANET";
+    case 253: return "Experiment1";
+    case 254: return "Experiment2";
+    default: return {};
+  }
+}
+
+std::size_t TcpTracker::Hash::operator()(const Key& k) const noexcept {
+  std::uint64_t h = 1469598103934665603ull ^ k.port;
+  auto mix = [&h](const std::array<std::uint8_t, 16>& a) {
+    for (std::uint8_t b : a) h = (h ^ b) * 1099511628211ull;
+  };
+  mix(k.src);
+  mix(k.dst);
+  return static_cast<std::size_t>(h ^ (h >> 29));
+}
+
+TcpTracker::Base* TcpTracker::find(const Key& k) {
+  auto it = map_.find(k);
+  return it == map_.end() ? nullptr : &it->second;
+}
+
+TcpTracker::Base& TcpTracker::insert(const Key& k) { return map_[k]; }
+
+}  // namespace netlab::proto
