@@ -106,8 +106,10 @@ Error tun_error(int err, const std::string& object, const char* step) {
 
 // One device: ioctls on /dev/net/tun (the calling thread must be in the target
 // namespace), then netlink for the rest. Registers its undo steps on rb.
-Result<std::string> create_one(nl::Socket& sock, const Spec& spec, lab::Rollback& rb) {
-  std::string pattern = spec.name.empty() ? (spec.tun ? "tun%d" : "tap%d") : spec.name;
+std::string pattern_of(const Spec& spec) { return spec.name.empty() ? (spec.tun ? "tun%d" : "tap%d") : spec.name; }
+
+// `pattern` is a name, or a "%d" pattern for the kernel to number.
+Result<std::string> create_one(nl::Socket& sock, const Spec& spec, const std::string& pattern, lab::Rollback& rb) {
   std::string object = "tap " + pattern;
   if (pattern.size() > 15) return Error::usage(object, "the name is longer than 15 bytes");
   if (pattern.find('%') != std::string::npos && pattern.find("%d") == std::string::npos)
@@ -189,12 +191,32 @@ Result<std::vector<std::string>> create_many(const Netns& ns, const Spec& spec, 
   lab::Rollback rb;
   std::vector<std::string> names;
   names.reserve(count);
+  const std::string pattern = pattern_of(spec);
+  // For many devices we number them ourselves from one link dump: the
+  // kernel's own "%d" scans every device for each new one, which makes a
+  // thousand taps quadratic. IFF_TUN_EXCL still refuses a name someone took
+  // meanwhile, and then we move on to the next number.
+  std::optional<nl::LinkNames> taken;
+  if (count > 1) {
+    auto loaded = nl::LinkNames::load(*sock);
+    if (!loaded) return std::move(loaded).error();
+    taken = std::move(*loaded);
+  }
+  auto at = pattern.find("%d");
+  unsigned next = 0;
   // Every device first, then their settings: the kernel enslaves a port
   // faster while no device is being created beside it.
-  for (unsigned i = 0; i < count; ++i) {
-    auto name = create_one(*sock, spec, rb);
-    if (!name) return std::move(name).error();
-    names.push_back(std::move(*name));
+  while (names.size() < count) {
+    std::string name = pattern;
+    if (taken) {
+      name = pattern.substr(0, at) + std::to_string(next++) + pattern.substr(at + 2);
+      if (name.size() > 15) return Error::usage("tap " + pattern, "the numbers ran past 15 bytes of name");
+      if (taken->index(name)) continue;
+    }
+    auto made = create_one(*sock, spec, name, rb);
+    if (!made && taken && (made.error().sys_errno == EBUSY || made.error().sys_errno == EEXIST)) continue;  // lost a race
+    if (!made) return std::move(made).error();
+    names.push_back(std::move(*made));
   }
   for (const auto& name : names) NETLAB_TRY(configure_one(*sock, name, spec, *master));
   rb.commit();
