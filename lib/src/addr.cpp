@@ -1,5 +1,6 @@
 #include <netlab/addr.hpp>
 
+#include "addr_internal.hpp"
 #include "link_names.hpp"
 #include "nl/attr.hpp"
 #include "nl/socket.hpp"
@@ -79,8 +80,10 @@ bool matches(const Address& a, const Filter& f) {
   return true;
 }
 
-Result<void> dump(nl::Socket& sock, const nl::LinkNames& names, const Filter& filter,
-                  const std::function<void(const Address&)>& fn) {
+}  // namespace
+
+Result<void> detail::dump(nl::Socket& sock, const nl::LinkNames& names, const Filter& filter,
+                          const std::function<void(const Address&)>& fn) {
   ifaddrmsg ifa{};
   ifa.ifa_family = static_cast<std::uint8_t>(filter.family);
   auto msg = nl::new_message(RTM_GETADDR, 0, ifa);
@@ -89,6 +92,8 @@ Result<void> dump(nl::Socket& sock, const nl::LinkNames& names, const Filter& fi
     if (auto a = parse_address(h, names); a && matches(*a, filter)) fn(*a);
   });
 }
+
+namespace {
 
 Result<void> send_change(const Netns& ns, const Spec& spec, int flags) {
   std::string object = object_name(spec.prefix, spec.dev.str());
@@ -152,7 +157,7 @@ Result<void> send_change(const Netns& ns, const Spec& spec, int flags) {
 Result<void> for_each(const Netns& ns, const Filter& filter, const std::function<void(const Address&)>& fn) {
   auto session = nl::open_session(ns, filter.dev);
   if (!session) return std::move(session).error();
-  return dump(session->sock, session->names, filter, fn);
+  return detail::dump(session->sock, session->names, filter, fn);
 }
 
 Result<std::vector<Address>> list(const Netns& ns, const Filter& filter) {

@@ -32,6 +32,17 @@ Result<LinkNames> LinkNames::load(Socket& sock) {
   return names;
 }
 
+LinkNames LinkNames::from_links(const std::vector<Link>& links) {
+  LinkNames names;
+  for (const auto& l : links) {
+    if (l.index <= 0) continue;
+    auto index = static_cast<std::size_t>(l.index);
+    if (index >= names.by_index_.size()) names.by_index_.resize(index + 1);
+    names.by_index_[index] = l.name;
+  }
+  return names;
+}
+
 const std::string& LinkNames::name(int index) const noexcept {
   static const std::string kNone;
   if (index <= 0 || static_cast<std::size_t>(index) >= by_index_.size()) return kNone;

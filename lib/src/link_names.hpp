@@ -5,6 +5,7 @@
 #include "nl/socket.hpp"
 
 #include <netlab/error.hpp>
+#include <netlab/link.hpp>
 
 #include <string>
 #include <vector>
@@ -14,6 +15,8 @@ namespace netlab::nl {
 class LinkNames {
  public:
   static Result<LinkNames> load(Socket& sock);
+  // From links the caller already listed: no second dump.
+  static LinkNames from_links(const std::vector<Link>& links);
   // "" for an index the dump did not have (a link that just vanished).
   const std::string& name(int index) const noexcept;
   // 0 when no link has that name.

@@ -1,5 +1,6 @@
 #include <netlab/tuntap.hpp>
 
+#include "addr_internal.hpp"
 #include "link_internal.hpp"
 #include "link_names.hpp"
 #include "nl/socket.hpp"
@@ -252,14 +253,19 @@ Result<std::vector<Tap>> list(const Netns& ns, std::string_view name) {
     if (!any) return std::move(any).error();
     return not_a_tap(*any);
   }
-  auto addrs = addr::list(ns);
-  if (!addrs) return std::move(addrs).error();
-  // Holders are found by device name; only look in /proc when it is our namespace's view.
+  // Addresses of the taps only, named from the links we already have.
+  auto sock = nl::Socket::open(ns);
+  if (!sock) return std::move(sock).error();
+  auto names = nl::LinkNames::from_links(*links);
+  std::vector<Address> addrs;
+  NETLAB_TRY(addr::detail::dump(*sock, names, {}, [&](const Address& a) {
+    if (!a.dev.empty()) addrs.push_back(a);
+  }));
   auto holders = scan_holders();
   std::vector<Tap> out;
   for (auto& l : *links) {
     Tap t;
-    for (const auto& a : *addrs)
+    for (const auto& a : addrs)
       if (a.index == l.index) t.addresses.push_back(a);
     for (const auto& [dev, h] : holders)
       if (dev == l.name) t.holders.push_back(h);
