@@ -11,6 +11,9 @@ packages=(
   iproute2 tcpdump util-linux
   # man page checks (groff) and the benchmark (GNU time, python3)
   groff-base time python3
+  # cpack -G DEB and its test: dpkg-shlibdeps (Depends), file (CPack's ELF
+  # check), man -l on the packaged pages
+  dpkg-dev file man-db
 )
 
 missing=()
