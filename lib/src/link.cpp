@@ -264,9 +264,9 @@ Result<std::vector<Link>> dump_all(nl::Socket& sock) {
   if (!msg) return nl::build_error("links");
   nla_put_u32(msg.get(), IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
   std::vector<Link> links;
-  auto r = sock.dump(msg.get(), "links", [&](const nlmsghdr* h) {
+  auto r = sock.dump_consistent(msg.get(), "links", [&](const nlmsghdr* h) {
     if (auto l = parse_link(h)) links.push_back(std::move(*l));
-  });
+  }, [&] { links.clear(); });
   if (!r) return std::move(r).error();
   resolve_names(links);
   return links;

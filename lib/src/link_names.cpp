@@ -13,7 +13,7 @@ Result<LinkNames> LinkNames::load(Socket& sock) {
   if (!msg) return build_error("links");
   nla_put_u32(msg.get(), IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
   LinkNames names;
-  auto r = sock.dump(msg.get(), "links", [&](const nlmsghdr* h) {
+  auto r = sock.dump_consistent(msg.get(), "links", [&](const nlmsghdr* h) {
     const auto* hdr = header<ifinfomsg>(h);
     if (h->nlmsg_type != RTM_NEWLINK || !hdr || hdr->ifi_index <= 0) return;
     // Only IFLA_IFNAME is needed: walk the attributes instead of parsing all of them.
@@ -27,7 +27,7 @@ Result<LinkNames> LinkNames::load(Socket& sock) {
       names.by_index_[index] = get_string(a);
       break;
     }
-  });
+  }, [&] { names.by_index_.clear(); });
   if (!r) return std::move(r).error();
   return names;
 }

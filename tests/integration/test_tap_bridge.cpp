@@ -148,14 +148,24 @@ TEST_CASE("tap create: patterns, counts, and two creators at once get distinct n
   auto ports = testjson::parse(ip_ok({"-j", "link", "show", "master", "labbr0"}));
   CHECK(ports.array().size() == 20);
   // Two processes racing on one pattern.
+  int err_pipe[2];
+  REQUIRE(::pipe(err_pipe) == 0);
   pid_t a = ::fork();
   if (a == 0) {
+    ::close(err_pipe[0]);
     auto r = nltest::run({NETLAB_CLI_PATH, "tap", "create", "race%d", "count", "10"});
+    (void)::write(err_pipe[1], r.err.data(), r.err.size());
     ::_exit(r.status);
   }
+  ::close(err_pipe[1]);
   auto r = nltest::netlab({"tap", "create", "race%d", "count", "10"});
   int status = 0;
   ::waitpid(a, &status, 0);
+  char buf[4096];
+  ssize_t n = ::read(err_pipe[0], buf, sizeof buf);
+  ::close(err_pipe[0]);
+  std::string other_err(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
+  INFO("this creator: " << r.err << "\nthe other: " << other_err);
   CHECK(r.status == 0);
   CHECK(WEXITSTATUS(status) == 0);
   CHECK(testjson::parse(ip_ok({"-j", "link", "show", "type", "tun"})).array().size() == 40);

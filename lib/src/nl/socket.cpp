@@ -93,6 +93,17 @@ Result<void> Socket::dump(nl_msg* msg, std::string_view object, const MessageFn&
   return exchange(msg, object, fn, true);
 }
 
+Result<void> Socket::dump_consistent(nl_msg* msg, std::string_view object, const MessageFn& fn,
+                                     const std::function<void()>& reset) {
+  constexpr int kAttempts = 5;
+  for (int attempt = 1;; ++attempt) {
+    auto r = exchange(msg, object, fn, true);
+    if (r || r.error().sys_errno != EAGAIN || attempt == kAttempts) return r;
+    reset();
+    nlmsg_hdr(msg)->nlmsg_seq = 0;  // nl_complete_msg gives the retry a fresh sequence number
+  }
+}
+
 Result<void> Socket::exchange(nl_msg* msg, std::string_view object, const MessageFn& fn, bool is_dump) {
   nlmsghdr* req = nlmsg_hdr(msg);
   req->nlmsg_flags |= NLM_F_REQUEST | (is_dump ? NLM_F_DUMP : NLM_F_ACK);

@@ -31,6 +31,11 @@ class Socket {
   Result<void> request(nl_msg* msg, std::string_view object, const MessageFn& on_reply = {});
   // Sends msg as a dump (NLM_F_DUMP) and hands every message to fn.
   Result<void> dump(nl_msg* msg, std::string_view object, const MessageFn& fn);
+  // For dumps the caller collects whole: when the table changed during the
+  // dump (NLM_F_DUMP_INTR, e.g. another process adding links), reset() drops
+  // what was collected and the dump runs again, a few times at most.
+  Result<void> dump_consistent(nl_msg* msg, std::string_view object, const MessageFn& fn,
+                               const std::function<void()>& reset);
 
   nl_sock* get() const noexcept { return sk_.get(); }
 
