@@ -102,7 +102,7 @@ void decode_link(Ctx& c, int dlt, ByteReader r) {
     }
     case kDltNull:
     case kDltLoop: {
-      c.d.trunc_proto = dlt == kDltNull ? "null" : "loop";
+      c.d.trunc_proto = "null";  // tcpdump names DLT_LOOP's truncation "null" too
       auto& n = c.d.push<NullL>();
       n.length = length;
       if (!r.has(4)) throw Truncated{};
@@ -255,21 +255,27 @@ void print_sll(PrintCtx& p, std::size_t i) {
   const auto& s = at<SllL>(p.d, i);
   Out& o = p.o;
   if (s.stage < 2) return;
+  // SLL2 always starts with the interface name and the packet type
+  // (tcpdump's "%-5s %-3s "); -e then adds "ifindex N".
+  if (s.version == 2) {
+    char name[IF_NAMESIZE] = {};
+    if (!if_indextoname(s.ifindex, name)) {
+      name[0] = '?';
+      name[1] = 0;
+    }
+    std::string_view n(name);
+    o << n;
+    for (std::size_t w = n.size(); w < 5; ++w) o << ' ';
+    o << ' ';
+    auto t = pkttype_name(s.pkttype);
+    o << t;
+    for (std::size_t w = t.size(); w < 3; ++w) o << ' ';
+    o << ' ';
+  }
   auto header = [&](std::uint32_t length) {
     if (s.version == 2) {
-      char name[IF_NAMESIZE] = {};
-      if (!if_indextoname(s.ifindex, name)) {
-        name[0] = '?';
-        name[1] = 0;
-      }
-      std::string_view n(name);
-      o << n;
-      for (std::size_t w = n.size(); w < 5; ++w) o << ' ';
-      o << ' ';
-      auto t = pkttype_name(s.pkttype);
-      o << t;
-      for (std::size_t w = t.size(); w < 3; ++w) o << ' ';
-      o << ' ';
+      o << "ifindex ";
+      o.u(s.ifindex) << ' ';
     } else {
       auto t = pkttype_name(s.pkttype);
       for (std::size_t w = t.size(); w < 3; ++w) o << ' ';
@@ -292,21 +298,10 @@ void print_sll(PrintCtx& p, std::size_t i) {
     }
   };
   if (p.opt.link_header) header(s.length);
-  else if (s.version == 2) {
-    char name[IF_NAMESIZE] = {};
-    if (!if_indextoname(s.ifindex, name)) {
-      name[0] = '?';
-      name[1] = 0;
-    }
-    std::string_view n(name);
-    o << n;
-    for (std::size_t w = n.size(); w < 5; ++w) o << ' ';
-    o << ' ';
-  }
   if (i + 1 >= p.d.size()) return;
   if (is<UnknownL>(p.d, i + 1)) {
     if (!p.opt.link_header) header(s.length);
-    if (p.opt.hex == HexStyle::None) hex_dump(o, at<UnknownL>(p.d, i + 1).data, true);
+    if (p.opt.hex == HexStyle::None && !p.opt.quiet) hex_dump(o, at<UnknownL>(p.d, i + 1).data, true);
     return;
   }
   print_layers(p, i + 1);
@@ -322,12 +317,15 @@ void print_null(PrintCtx& p, std::size_t i) {
                             : n.family == 7 ? "ISO"
                             : n.family == 16 ? "Appletalk"
                             : n.family == 23 ? "IPX"
-                                             : "Unknown";
+                                             : "";
     if (!p.opt.quiet) {
-      o << "AF " << name << " (";
+      o << "AF " << (name.empty() ? std::string_view("Unknown") : name) << " (";
       o.u(n.family) << ')';
-    } else {
+    } else if (!name.empty()) {
       o << name;
+    } else {
+      o << "Unknown AF ";
+      o.u(n.family);
     }
     o << ", length ";
     o.u(length) << ": ";
@@ -335,7 +333,7 @@ void print_null(PrintCtx& p, std::size_t i) {
   if (p.opt.link_header) header(n.length);
   if (is<UnknownL>(p.d, i + 1)) {
     if (!p.opt.link_header) header(n.length);
-    if (p.opt.hex == HexStyle::None) hex_dump(o, at<UnknownL>(p.d, i + 1).data, true);
+    if (p.opt.hex == HexStyle::None && !p.opt.quiet) hex_dump(o, at<UnknownL>(p.d, i + 1).data, true);
     return;
   }
   if (i + 1 < p.d.size()) print_layers(p, i + 1);

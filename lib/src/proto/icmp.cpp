@@ -101,9 +101,10 @@ void describe(Out& o, const IcmpL& m) {
         default: {
           std::string_view after;
           auto before = unreach_text(m.code, after);
-          if (m.code > 15) {
-            o << '#';
-            o.u(m.code) << ' ';
+          if (m.code > 15) {  // tcpdump 4.99.3: "<dst> unreachable - #<code>"
+            o.ip4(dst) << " unreachable - #";
+            o.u(m.code);
+            return;
           }
           o << before;
           o.ip4(dst) << after;
@@ -220,6 +221,10 @@ void decode_icmp(Ctx& c, ByteReader r, std::uint32_t length, bool fragmented) {
     ByteReader inner(m.msg);
     inner.skip(8);
     std::uint16_t inner_len = inner.peek16(2);
+    // tcpdump cuts the capture at the quoted datagram's total length
+    // (nd_push_snaplen); a zero length ends the packet with " [|icmp]".
+    if (inner_len == 0) throw Truncated{};
+    inner.limit(inner_len);
     decode_ipv4(c, inner, inner_len);
     c.d.trunc_proto = "icmp";
   }

@@ -228,8 +228,9 @@ void mldv2_report(Out& o, const PrintOptions& po, Bytes m, std::uint32_t len) {
       o << " [invalid number of groups]";
       return;
     }
+    Bytes gaddr = sub(m, group + 4, 16);  // read before anything of the record is printed
     o << " [gaddr ";
-    o.ip6(sub(m, group + 4, 16));
+    o.ip6(gaddr);
     std::uint8_t t = sub(m, group, 1)[0];
     o << ' ';
     if (t >= 1 && t <= 6) o << kRec[t];
@@ -262,8 +263,9 @@ void mldv2_query(Out& o, const PrintOptions& po, Bytes m, std::uint32_t len) {
   std::uint32_t mrc = be16(m, 4);
   std::uint32_t mrt = mrc < 32768 ? mrc : ((mrc & 0x0fff) | 0x1000) << (((mrc & 0x7000) >> 12) + 3);
   if (po.verbose) o << " [max resp delay=", o.u(mrt) << ']';
+  Bytes gaddr = sub(m, 8, 16);
   o << " [gaddr ";
-  o.ip6(sub(m, 8, 16));
+  o.ip6(gaddr);
   if (po.verbose) {
     std::uint8_t b24 = sub(m, 24, 1)[0], b25 = sub(m, 25, 1)[0];
     if (b24 & 0x08) o << " sflag";
@@ -461,7 +463,7 @@ void print_icmp6(PrintCtx& p, std::size_t i) {
         std::uint32_t reach = be32(b, 8), retrans = be32(b, 12);
         o << "\n\thop limit ";
         o.u(hop) << ", Flags [";
-        flags(o, fl, {{0x80, "managed"}, {0x40, "other stateful"}, {0x20, "home agent"}});
+        flags(o, fl, {{0x80, "managed"}, {0x40, "other stateful"}, {0x20, "home agent"}, {0x02, "ipv6 only"}});
         o << "], pref " << rtpref(fl) << ", router lifetime ";
         o.u(life) << "s, reachable time ";
         o.u(reach) << "ms, retrans timer ";
@@ -485,10 +487,16 @@ void print_icmp6(PrintCtx& p, std::size_t i) {
       }
       break;
     case 137:
-      o << ", ";
-      o.ip6(sub(b, 24, 16));  // the destination, then the better first hop
-      o << " to ";
-      o.ip6(sub(b, 8, 16));
+      {
+        // Each address is read before its text is printed (tcpdump's GET_ in
+        // the ND_PRINT arguments): the destination, then the better first hop.
+        Bytes dst = sub(b, 24, 16);
+        o << ", ";
+        o.ip6(dst);
+        Bytes gw = sub(b, 8, 16);
+        o << " to ";
+        o.ip6(gw);
+      }
       if (po.verbose && !print_nd_options(o, po, b, 40, std::int64_t(m.plen) - 40)) nd_trunc(p);
       break;
     case 141:

@@ -40,7 +40,7 @@ void print_route(Out& o, ByteReader opt, std::uint32_t length) {
     auto a = sub(opt.rest(), len, 4);
     o << ' ';
     o.ip4(a);
-    if (ptr_raw != 0 && ptr > len) o << ',';
+    if (ptr > len) o << ',';  // unsigned, as in tcpdump: a zero pointer wraps, every address gets a comma
   }
 }
 
@@ -100,33 +100,41 @@ void print_ts(Out& o, ByteReader opt, std::uint32_t length) {
 bool print_options(Out& o, Bytes options, std::uint32_t length) {
   std::string_view sep;
   std::size_t pos = 0;
-  try {
-    while (length > 0) {
-      o << sep;
-      sep = ",";
-      std::uint8_t code = sub(options, pos, 1)[0];
-      auto name = option_name(code);
-      if (name.empty()) {
-        o << "unknown ";
-        o.u(code);
-      } else {
-        o << name;
-      }
-      std::uint32_t olen = 1;
-      if (code > 1) {
-        olen = sub(options, pos + 1, 1)[0];
-        if (olen < 2) {
-          o << " [bad length ";
-          o.u(olen) << ']';
-          return true;
-        }
-      }
-      if (olen > length) {
+  while (length > 0) {
+    o << sep;
+    sep = ",";
+    // The code and length bytes are GET_U_1 reads in tcpdump's
+    // ip_optprint: past the capture they end the packet with " [|ip]"
+    // (Truncated leaves the printer); only a short option body is
+    // " [truncated-option]".
+    std::uint8_t code = sub(options, pos, 1)[0];
+    auto name = option_name(code);
+    if (name.empty()) {
+      o << "unknown ";
+      o.u(code);
+    } else {
+      o << name;
+    }
+    std::uint32_t olen = 1;
+    if (code > 1) {
+      olen = sub(options, pos + 1, 1)[0];
+      if (olen < 2) {
         o << " [bad length ";
         o.u(olen) << ']';
         return true;
       }
-      ByteReader opt(sub(options, pos, olen));
+    }
+    if (olen > length) {
+      o << " [bad length ";
+      o.u(olen) << ']';
+      return true;
+    }
+    // ND_TCHECK_LEN of the whole option, and the route and timestamp
+    // printers' own checks (they may read past a bad option length, as
+    // far as the capture goes): " [truncated-option]".
+    if (olen > options.size() - pos) return false;
+    ByteReader opt(options.subspan(pos));
+    try {
       switch (code) {
         case 0: return true;
         case 68: print_ts(o, opt, olen); break;
@@ -146,11 +154,11 @@ bool print_options(Out& o, Bytes options, std::uint32_t length) {
           break;
         default: break;
       }
-      pos += olen;
-      length -= olen;
+    } catch (const Truncated&) {
+      return false;
     }
-  } catch (const Truncated&) {
-    return false;
+    pos += olen;
+    length -= olen;
   }
   return true;
 }
@@ -194,12 +202,9 @@ void decode_ipv4(Ctx& c, ByteReader r, std::uint32_t length) {
   }
   std::uint32_t len = h.total;
   if (length < len) h.missing = len - length;
-  if (len < hlen) {
-    if (len != 0) {
-      h.note = Ipv4L::BadLen;
-      return;
-    }
-    len = length;  // a TSO send: the length field is zero
+  if (len < hlen) {  // zero too: tcpdump 4.99.3 is built without GUESS_TSO
+    h.note = Ipv4L::BadLen;
+    return;
   }
   r.limit(len);  // the datagram ends at its total length (drops padding)
   h.options = r.rest().subspan(20, std::min<std::size_t>(r.remaining(), hlen) - 20);
@@ -212,9 +217,9 @@ void decode_ipv4(Ctx& c, ByteReader r, std::uint32_t length) {
     }
   }
   len -= hlen;
+  if (h.fragment()) return;  // a later fragment prints without the rest of its header
   if (h.stage < 3) throw Truncated{};  // printed as tcpdump does, then [|ip]
   r.skip(hlen);
-  if (h.fragment()) return;
   decode_ip_payload(c, h.proto, r, len, index, h.more_fragments());
 }
 
@@ -321,7 +326,13 @@ void print_ipv4(PrintCtx& p, std::size_t i) {
     bool truncated = false;
     if (hlen > 20) {
       o << ", options (";
-      if (!print_options(o, h.options, hlen - 20)) {
+      // tcpdump reads an option's code and length bytes wherever the
+      // datagram was captured, past the header too (up to its total length).
+      std::size_t avail = static_cast<std::size_t>(p.d.raw.data() + p.d.raw.size() - h.options.data());
+      std::uint32_t end = std::min<std::uint32_t>(h.length, h.total);
+      Bytes wide(h.options.data(), std::min<std::size_t>(avail, end > 20 ? end - 20 : 0));
+      if (wide.size() < h.options.size()) wide = h.options;
+      if (!print_options(o, wide, hlen - 20)) {
         o << " [truncated-option]";
         truncated = true;
       }

@@ -154,11 +154,7 @@ void decode_ipv6(Ctx& c, ByteReader r, std::uint32_t length) {
   }
   h.stage = 2;
   std::uint32_t len = h.plen != 0 ? h.plen + 40u : length + 40u;
-  if (h.plen != 0 && len > length) {
-    h.payload = len;  // printed as "[header+payload length ...]" (invalid)
-    return;
-  }
-  h.payload = len;
+  h.payload = len;  // more than length: "truncated-ip6 - N bytes missing!", decoded on
   r.limit(len);
   r.skip(40);
   len -= 40;
@@ -168,7 +164,7 @@ void decode_ipv6(Ctx& c, ByteReader r, std::uint32_t length) {
   bool fragmented = false;
   bool first_ext = true;
   while (is_ext(nh)) {
-    if (r.remaining() == 0) return;  // tcpdump stops at the end of the capture
+    if (len == 0) return;  // tcpdump's loop runs to the end of the payload length, not of the capture
     std::size_t ext_index = c.d.size();
     auto& e = c.d.push<Ipv6ExtL>();
     e.type = nh;
@@ -176,7 +172,9 @@ void decode_ipv6(Ctx& c, ByteReader r, std::uint32_t length) {
     std::uint32_t advance = 0;
     if (nh == 44) {
       e.body = r.rest().first(std::min<std::size_t>(8, r.remaining()));
-      if (r.remaining() < 8) throw Truncated{};
+      // frag6_print reads the offset (and with -v the identification); a
+      // header cut after them still prints, and ends the packet below.
+      if (r.remaining() < (c.opt.verbose ? 8u : 4u)) throw Truncated{};
       e.nh = e.body[0];
       e.stage = 2;
       fragmented = true;
@@ -233,6 +231,7 @@ void decode_ipv6(Ctx& c, ByteReader r, std::uint32_t length) {
       return;
     }
     len = h.plen + 40u - total;
+    r.limit(len);  // payload length 0 without a jumbo option: nothing follows (tcpdump's snapend)
   } else {
     std::uint64_t jl = std::uint64_t(jumbo) + 40;
     if (jl < total) {
@@ -261,11 +260,10 @@ void print_ipv6(PrintCtx& p, std::size_t i) {
     o.u(h.version) << " != 6";
     return;
   }
+  // tcpdump 4.99.3 (later versions call this invalid and stop).
   if (h.plen != 0 && h.payload > h.length) {
-    o << "[header+payload length ";
-    o.u(h.payload) << " > length ";
-    o.u(h.length) << "] (invalid)";
-    return;
+    o << "truncated-ip6 - ";
+    o.u(h.payload - h.length) << " bytes missing!";
   }
   if (p.opt.verbose) {
     o << '(';
@@ -289,24 +287,26 @@ void print_ipv6(PrintCtx& p, std::size_t i) {
 void print_ipv6_ext(PrintCtx& p, std::size_t i) {
   const auto& e = at<Ipv6ExtL>(p.d, i);
   Out& o = p.o;
-  const auto* ip = &at<Ipv6L>(p.d, i - 1);
+  // The IPv6 header this chain belongs to (not i - 1 once headers chain).
+  const Ipv6L* ip = nullptr;
   for (std::size_t k = i; k-- > 0;)
     if (is<Ipv6L>(p.d, k)) {
       ip = &at<Ipv6L>(p.d, k);
       break;
     }
+  if (!ip) return;
   bool next = true;
   switch (e.type) {
     case 0:
     case 60: {
       p.proto = e.type == 0 ? "hbhopt" : "dstopt";
       if (e.type == 0) {
-        if (e.stage < 2 && p.d[i].status != Status::Invalid) {
-          o << "HBH ";
-          return;
-        }
+        if (e.stage < 2 && p.d[i].status != Status::Invalid) return;  // ND_TCHECK_LEN before "HBH "
         if (p.d[i].status == Status::Invalid && e.stage < 2) {
-          o << "[The Hop-by-Hop Options header don't follow the IPv6 header] (invalid)";
+          bool again = false;  // tcpdump checks for an earlier one first
+          for (std::size_t k = i; k-- > 0 && is<Ipv6ExtL>(p.d, k);) again |= at<Ipv6ExtL>(p.d, k).type == 0;
+          o << (again ? "[The Hop-by-Hop Options header was already found] (invalid)"
+                      : "[The Hop-by-Hop Options header don't follow the IPv6 header] (invalid)");
           return;
         }
         o << "HBH ";
@@ -327,8 +327,10 @@ void print_ipv6_ext(PrintCtx& p, std::size_t i) {
     case 44: {
       p.proto = "frag6";
       if (e.stage < 2) return;
-      std::uint32_t ident = std::uint32_t(e.body[4]) << 24 | std::uint32_t(e.body[5]) << 16 |
-                            std::uint32_t(e.body[6]) << 8 | e.body[7];
+      std::uint32_t ident = 0;  // only printed with -v, which needs all 8 bytes captured
+      if (e.body.size() >= 8)
+        ident = std::uint32_t(e.body[4]) << 24 | std::uint32_t(e.body[5]) << 16 | std::uint32_t(e.body[6]) << 8 |
+                e.body[7];
       std::uint32_t off = (std::uint32_t(e.body[2]) << 8 | e.body[3]) & 0xfff8;
       std::size_t at_off = 40;
       for (std::size_t k = i; k-- > 0 && is<Ipv6ExtL>(p.d, k);) at_off += at<Ipv6ExtL>(p.d, k).body.size();
@@ -360,8 +362,8 @@ void print_ipv6_ext(PrintCtx& p, std::size_t i) {
         std::uint32_t rsv = r.be32();
         if (rsv || p.opt.verbose) o << ", rsv=0x", o.hex(rsv);
         if (len % 2 == 1) {
-          o << " [invalid length ";
-          o.u(len) << "] (invalid)";
+          o << " (invalid length ";
+          o.u(len) << ") (invalid)";
           return;
         }
       } else if (type == 4) {
@@ -374,8 +376,8 @@ void print_ipv6_ext(PrintCtx& p, std::size_t i) {
         o << ", tag=";
         o.hex(tag);
         if (len % 2 == 1) {
-          o << " [invalid length ";
-          o.u(len) << "] (invalid)";
+          o << " (invalid length ";
+          o.u(len) << ") (invalid)";
           return;
         }
       } else {

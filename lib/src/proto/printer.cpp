@@ -348,6 +348,44 @@ struct PacketPrinter::Impl {
     o << ' ';
   }
 
+  // tcpdump's pretty_print_packet sanity checks: such a record gets this
+  // text (after the packet number, before any timestamp) and nothing else.
+  static bool invalid_header(const PacketMeta& m, Out& o) {
+    constexpr std::uint32_t kMaxSnaplen = 262144;  // tcpdump's MAXIMUM_SNAPLEN
+    bool bad = false;
+    auto item = [&] {
+      o << (bad ? "," : "[Invalid header:");
+      bad = true;
+    };
+    if (m.caplen == 0) {
+      o << "[Invalid header: caplen==0";
+      bad = true;
+    }
+    if (m.len == 0) {
+      item();
+      o << " len==0";
+    } else if (m.len < m.caplen) {
+      item();
+      o << " len(";
+      o.u(m.len) << ") < caplen(";
+      o.u(m.caplen) << ')';
+    }
+    if (m.caplen > kMaxSnaplen) {
+      item();
+      o << " caplen(";
+      o.u(m.caplen) << ") > ";
+      o.u(kMaxSnaplen);
+    }
+    if (m.len > kMaxSnaplen) {
+      item();
+      o << " len(";
+      o.u(m.len) << ") > ";
+      o.u(kMaxSnaplen);
+    }
+    if (bad) o << "]\n";
+    return bad;
+  }
+
   void print(const PacketMeta& m, Bytes bytes, std::string& out) {
     ++count;
     d.clear();
@@ -363,6 +401,9 @@ struct PacketPrinter::Impl {
     } catch (const Truncated&) {
       d.truncated = true;
       if (auto* l = d.last()) l->status = Status::Truncated;
+    } catch (const std::exception&) {
+      // A decoder bug must cost one packet's detail, never the capture.
+      if (auto* l = d.last()) l->status = Status::Invalid;
     }
     Out o(out);
     if (opt.json) {
@@ -376,13 +417,19 @@ struct PacketPrinter::Impl {
       if (digits < 5) out.insert(mark, 5 - digits, ' ');
       o << "  ";
     }
+    if (invalid_header(m, o)) return;
     timestamp(m, o);
+    // tcpdump's raw_if_print (DLT_RAW, DLT_IPV4, DLT_IPV6) says "ip: " under -e.
+    if (opt.link_header && (linktype == 12 || linktype == 14 || linktype == 101 || linktype == 228 || linktype == 229))
+      o << "ip: ";
     PrintCtx p{opt, d, o, d.trunc_proto};
     bool printer_trunc = false;
     try {
       print_layers(p, 0);
     } catch (const Truncated&) {
       printer_trunc = true;
+    } catch (const std::exception&) {
+      o << " (invalid)";  // see above: contained, not fatal
     }
     if (printer_trunc || d.truncated) {
       o << " [|" << (printer_trunc ? p.proto : d.trunc_proto) << ']';

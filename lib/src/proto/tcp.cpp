@@ -47,13 +47,35 @@ void fastopen(Out& o, Bytes cookie, bool exp) {
   }
 }
 
-// Returns false after "[bad opt]" (the caller stops), throws Truncated at
-// the end of the capture.
-bool print_options(Out& o, const TcpL& t) {
-  Bytes all = t.options;
+// tcpdump's LENCHECK found the option's bytes not captured (its trunc label).
+struct OptionTruncated {};
+
+// Returns false after "[bad opt]" (the caller stops); throws Truncated
+// (the option code or length byte past the capture) or OptionTruncated.
+bool print_options_body(Out& o, const TcpL& t, char& ch);
+
+// Returns false when the caller must stop: after "[bad opt]", or after
+// " [|tcp]" (and ">" once an option was printed) for an option whose data
+// was not captured, which tcpdump's tcp_print handles itself and returns.
+bool print_options(PrintCtx& p, const TcpL& t) {
+  char ch = 0;
+  try {
+    return print_options_body(p.o, t, ch);
+  } catch (const OptionTruncated&) {
+    p.o << " [|tcp]";
+    if (ch) p.o << '>';
+    p.local_trunc = true;
+    return false;
+  }
+}
+
+bool print_options_body(Out& o, const TcpL& t, char& ch) {
+  // tcpdump reads option bytes as far as the segment was captured, past
+  // the header too (a last option's length byte); the payload follows the
+  // options when they were all captured.
+  Bytes all = t.payload.empty() ? t.options : Bytes(t.options.data(), t.options.size() + t.payload.size());
   std::uint32_t hlen = t.hlen - 20u;
   std::size_t cp = 0;
-  char ch = 0;
   o << ", options [";
   auto bad = [&] {
     o << "[bad opt]";
@@ -76,7 +98,7 @@ bool print_options(Out& o, const TcpL& t) {
     std::uint32_t datalen = 0;
     auto lencheck = [&](std::uint32_t l) {
       if (l > hlen) return false;
-      sub(all, cp, l);
+      if (l > all.size() - cp) throw OptionTruncated{};
       return true;
     };
     auto name = option_name(opt);
@@ -386,10 +408,18 @@ void print_tcp(PrintCtx& p, std::size_t i) {
     o << ", urg ";
     o.u(t.urp);
   }
-  if (t.hlen > 20 && !print_options(o, t)) return;
+  if (t.hlen > 20 && !print_options(p, t)) return;
   o << ", length ";
   o.u(length);
   if (length == 0) return;
+  // The options ended early (eol) but the header was not all captured:
+  // tcpdump checks the whole header before going on to the payload.
+  if (t.options.size() < t.hlen - 20u) {
+    o << " [remaining caplen(";
+    o.u(20 + t.options.size()) << ") < header length(";
+    o.u(t.hlen) << ")]";
+    throw Truncated{};
+  }
   if ((t.flags & 0x04) && p.opt.verbose) {
     // RFC 1122 4.2.2.12: a RST may carry text explaining the reset.
     std::size_t shown = std::min<std::size_t>(length, 30);
