@@ -15,6 +15,8 @@
 // The other files declare what they use from here in their own
 // `namespace proto_test` block; keep the signatures in step.
 
+#include "proto_test_support.hpp"
+
 #include <netlab/packet.hpp>
 
 #include <catch2/catch.hpp>
