@@ -186,3 +186,24 @@ TEST_CASE("hostile TCP: random offsets, options and lengths", "[proto][tcp][robu
     }
   }
 }
+
+TEST_CASE("JSON: TCP options as objects, numbers as numbers", "[proto][tcp][json]") {
+  // SYN 40000 > 80 with mss 1460, sackOK, TS 7/0, nop, wscale 7 (what Linux sends).
+  Frame tcp = cat({be16(40000), be16(80), be32(1000), be32(0),
+                   Frame{0xa0, 0x02}, be16(64240), Frame{0, 0}, be16(0),
+                   Frame{2, 4, 0x05, 0xb4, 4, 2, 8, 10}, be32(7), be32(0), Frame{1, 3, 3, 7}});
+  netlab::PrintOptions o;
+  o.json = true;
+  std::string line = print(ether(0x0800, ipv4(6, tcp)), o);
+  INFO(line);
+  CHECK(line.find(R"("options":[{"kind":"mss","value":1460,"length":4},{"kind":"sackOK","length":2},)"
+                  R"({"kind":"TS","val":7,"ecr":0,"length":10},{"kind":"nop"},{"kind":"wscale","value":7,"length":3}])") !=
+        std::string::npos);
+  // Cut inside the timestamp option: the list says so instead of inventing values.
+  Frame cut = ether(0x0800, ipv4(6, tcp));
+  cut.resize(cut.size() - 12);
+  std::string short_line = print(cut, o, 1, static_cast<std::uint32_t>(cut.size() + 12));
+  INFO(short_line);
+  CHECK(short_line.find(R"("truncated":true)") != std::string::npos);
+  CHECK(short_line.find(R"("kind":"TS","val")") == std::string::npos);
+}

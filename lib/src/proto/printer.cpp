@@ -92,6 +92,154 @@ std::string ip6str(Bytes b) {
   return s;
 }
 
+// Option lists as JSON arrays of objects, read through the same checked
+// reader as the text path; a list cut short ends with {"truncated": true}.
+void json_tcp_options(JsonWriter& w, Bytes opts) {
+  w.key("options");
+  w.begin_array();
+  ByteReader r(opts);
+  try {
+    while (r.remaining()) {
+      std::uint8_t kind = r.u8();
+      w.begin_object();
+      if (kind == 0 || kind == 1) {
+        w.member("kind", kind == 0 ? "eol" : "nop");
+        w.end_object();
+        if (kind == 0) break;
+        continue;
+      }
+      std::uint8_t len = r.u8();
+      ByteReader body = r.clamp(len >= 2 ? len - 2u : 0u);
+      r.skip(len >= 2 ? len - 2u : 0u);
+      switch (kind) {
+        case 2: w.member("kind", "mss"); w.member("value", body.be16()); break;
+        case 3: w.member("kind", "wscale"); w.member("value", body.u8()); break;
+        case 4: w.member("kind", "sackOK"); break;
+        case 5: {
+          w.member("kind", "sack");
+          w.key("blocks");
+          w.begin_array();
+          while (body.remaining() >= 8) {
+            w.begin_array();
+            w.value(static_cast<std::uint64_t>(body.be32()));
+            w.value(static_cast<std::uint64_t>(body.be32()));
+            w.end_array();
+          }
+          w.end_array();
+          break;
+        }
+        case 8:
+          w.member("kind", "TS");
+          w.member("val", static_cast<std::uint64_t>(body.be32()));
+          w.member("ecr", static_cast<std::uint64_t>(body.be32()));
+          break;
+        default:
+          w.member("kind", static_cast<unsigned>(kind));
+          w.member("data", hexstr(body.rest()));
+      }
+      w.member("length", static_cast<unsigned>(len));
+      w.end_object();
+    }
+  } catch (const Truncated&) {
+    w.member("truncated", true);
+    w.end_object();
+  }
+  w.end_array();
+}
+
+void json_ipv4_options(JsonWriter& w, Bytes opts) {
+  w.key("options");
+  w.begin_array();
+  ByteReader r(opts);
+  try {
+    while (r.remaining()) {
+      std::uint8_t type = r.u8();
+      w.begin_object();
+      w.member("type", static_cast<unsigned>(type));
+      if (type == 0 || type == 1) {
+        w.member("name", type == 0 ? "EOL" : "NOP");
+        w.end_object();
+        if (type == 0) break;
+        continue;
+      }
+      std::uint8_t len = r.u8();
+      Bytes body = r.bytes(len >= 2 ? len - 2u : 0u);
+      const char* name = type == 7 ? "RR" : type == 68 ? "TS" : type == 131 ? "LSRR" : type == 137 ? "SSRR"
+                         : type == 148 ? "RA" : "";
+      if (*name) w.member("name", name);
+      w.member("length", static_cast<unsigned>(len));
+      w.member("data", hexstr(body));
+      w.end_object();
+    }
+  } catch (const Truncated&) {
+    w.member("truncated", true);
+    w.end_object();
+  }
+  w.end_array();
+}
+
+// Neighbour-discovery options (RFC 4861 section 4.6, RFC 8106 RDNSS).
+void json_nd_options(JsonWriter& w, Bytes opts) {
+  w.key("options");
+  w.begin_array();
+  ByteReader r(opts);
+  try {
+    while (r.remaining()) {
+      std::uint8_t type = r.u8();
+      std::uint8_t units = r.u8();
+      w.begin_object();
+      w.member("type", static_cast<unsigned>(type));
+      w.member("length", units * 8u);
+      if (units == 0) {  // invalid: would loop forever; tcpdump stops here too
+        w.member("invalid", true);
+        w.end_object();
+        break;
+      }
+      ByteReader body(r.bytes(units * 8u - 2u));
+      switch (type) {
+        case 1: case 2:
+          w.member("name", type == 1 ? "source link-address" : "target link-address");
+          w.member("lladdr", macstr(body.rest()));
+          break;
+        case 3: {
+          w.member("name", "prefix info");
+          std::uint8_t plen = body.u8(), flags = body.u8();
+          w.member("prefix_length", plen);
+          w.member("on_link", (flags & 0x80) != 0);
+          w.member("autonomous", (flags & 0x40) != 0);
+          w.member("valid_lifetime", static_cast<std::uint64_t>(body.be32()));
+          w.member("preferred_lifetime", static_cast<std::uint64_t>(body.be32()));
+          body.skip(4);
+          w.member("prefix", ip6str(body.bytes(16)));
+          break;
+        }
+        case 5:
+          w.member("name", "mtu");
+          body.skip(2);
+          w.member("mtu", static_cast<std::uint64_t>(body.be32()));
+          break;
+        case 25: {
+          w.member("name", "rdnss");
+          body.skip(2);
+          w.member("lifetime", static_cast<std::uint64_t>(body.be32()));
+          w.key("servers");
+          w.begin_array();
+          while (body.remaining() >= 16) w.value(ip6str(body.bytes(16)));
+          w.end_array();
+          break;
+        }
+        default:
+          w.member("data", hexstr(body.rest()));
+      }
+      w.end_object();
+    }
+  } catch (const Truncated&) {
+    w.member("truncated", true);
+    w.end_object();
+  }
+  w.end_array();
+}
+
 std::string_view status_name(Status s) {
   switch (s) {
     case Status::Ok: return "ok";
@@ -166,7 +314,7 @@ void json_layer(JsonWriter& w, const LayerSlot& slot, bool last_truncated) {
             if (l.sum_checked) w.member("checksum_ok", l.computed_sum == 0);
             w.member("src", ip4str(l.src));
             w.member("dst", ip4str(l.dst));
-            if (!l.options.empty()) w.member("options", hexstr(l.options));
+            if (!l.options.empty()) json_ipv4_options(w, l.options);
           }
         } else if constexpr (std::is_same_v<T, Ipv6L>) {
           w.member("layer", "ipv6");
@@ -211,6 +359,10 @@ void json_layer(JsonWriter& w, const LayerSlot& slot, bool last_truncated) {
           }
           if ((l.type == 135 || l.type == 136 || l.type == 137) && l.msg.size() >= 24)
             w.member("target", ip6str(l.msg.subspan(8, 16)));
+          // Where the options start: after the fixed part of RS, RA, NS, NA and redirect.
+          std::size_t fixed = l.type == 133 ? 8 : l.type == 134 ? 16 : l.type == 135 || l.type == 136 ? 24
+                            : l.type == 137 ? 40 : 0;
+          if (fixed && l.msg.size() > fixed) json_nd_options(w, l.msg.subspan(fixed));
           w.member("length", l.plen);
         } else if constexpr (std::is_same_v<T, TcpL>) {
           w.member("layer", "tcp");
@@ -234,7 +386,7 @@ void json_layer(JsonWriter& w, const LayerSlot& slot, bool last_truncated) {
             w.member("checksum", l.sum);
             if (l.sum_checked) w.member("checksum_ok", l.computed == 0);
             w.member("urgent", l.urp);
-            if (!l.options.empty()) w.member("options", hexstr(l.options));
+            if (!l.options.empty()) json_tcp_options(w, l.options);
             w.member("payload_length", l.length >= l.hlen ? l.length - l.hlen : 0u);
           }
         } else if constexpr (std::is_same_v<T, UdpL>) {
