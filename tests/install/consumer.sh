@@ -27,12 +27,13 @@ case $mode in
     [[ " $cflags " == *" -I$p/$NETLAB_INCLUDEDIR "* ]] || fail "cflags '$cflags' lack -I$p/$NETLAB_INCLUDEDIR"
     [[ " $libs " == *" -L$libdir "* ]] || fail "libs '$libs' lack -L$libdir"
     # shellcheck disable=SC2086 # the flags are words
-    quiet "$CXX" -std=c++20 -Wall -Wextra -Wpedantic -Werror $cflags \
+    quiet "$CXX" -std=c++20 -Wall -Wextra -Wpedantic -Werror ${NETLAB_CONSUMER_FLAGS:-} $cflags \
       -o "$work/consumer" "$here/consumer/main.cpp" $libs
     ;;
   cmake)
     quiet "$CMAKE" -S "$here/consumer" -B "$work" -DCMAKE_BUILD_TYPE=Release \
       -DCMAKE_CXX_COMPILER="$CXX" -DCMAKE_PREFIX_PATH="$p" \
+      -DCMAKE_CXX_FLAGS="${NETLAB_CONSUMER_FLAGS:-}" -DCMAKE_EXE_LINKER_FLAGS="${NETLAB_CONSUMER_FLAGS:-}" \
       -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF -DNETLAB_EXPECTED_VERSION="$NETLAB_VERSION"
     found=$(sed -n 's/^netlab_DIR:PATH=//p' "$work/CMakeCache.txt")
     [ "$found" = "$libdir/cmake/netlab" ] || fail "find_package(netlab) used '$found'"
