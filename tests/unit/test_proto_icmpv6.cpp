@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "mini_json.hpp"
 #include "proto_test_support.hpp"
 
 using namespace proto_test;
@@ -138,5 +139,29 @@ TEST_CASE("hostile ICMPv6: random types, option lengths and records", "[proto][i
   for (int verbose : {0, 1}) {
     for (const auto& l : print_mutations(ra, 14 + 40, 61, 300, v(verbose))) CHECK(sane_line(l, 3000));
     for (const auto& l : print_mutations(mld, 14 + 40, 62, 300, v(verbose))) CHECK(sane_line(l, 3000));
+  }
+}
+
+TEST_CASE("JSON: neighbour-discovery options as objects, and valid JSON when cut short", "[proto][icmpv6][json]") {
+  netlab::PrintOptions o;
+  o.json = true;
+  // NS for fe80::2 with a source link-address option, then a prefix option.
+  Frame ns = icmp6(135, 0, cat({be32(0), ip6a("fe80::2"), lladdr_opt(1, 0x01), prefix_opt()}));
+  std::string full = print(ns, o);
+  INFO(full);
+  auto doc = testjson::parse(full);
+  const auto& icmp = doc["layers"].array().back();
+  const auto& opts = icmp["options"].array();
+  REQUIRE(opts.size() == 2);
+  CHECK(opts[0]["name"].str() == "source link-address");
+  CHECK(opts[0]["lladdr"].str() == "02:00:00:00:00:01");
+  CHECK(opts[1]["name"].str() == "prefix info");
+  // Every cut inside the options still gives one valid JSON document.
+  for (std::size_t cut = 1; cut < 8 + 32; ++cut) {
+    Frame f = ns;
+    f.resize(f.size() - cut);
+    std::string line = print(f, o, 1, static_cast<std::uint32_t>(ns.size()));
+    INFO("cut " << cut << ": " << line);
+    CHECK_NOTHROW(testjson::parse(line));
   }
 }

@@ -93,151 +93,135 @@ std::string ip6str(Bytes b) {
 }
 
 // Option lists as JSON arrays of objects, read through the same checked
-// reader as the text path; a list cut short ends with {"truncated": true}.
-void json_tcp_options(JsonWriter& w, Bytes opts) {
+// reader as the text path. one_option() reads one entry and writes its
+// members into the object opened for it; it returns false at an end-of-list
+// option. When the capture cuts the list short, the entry being read is
+// closed with "truncated": true instead of invented values.
+template <typename Fn>
+void json_option_list(JsonWriter& w, Bytes opts, Fn one_option) {
   w.key("options");
   w.begin_array();
   ByteReader r(opts);
   try {
     while (r.remaining()) {
-      std::uint8_t kind = r.u8();
       w.begin_object();
-      if (kind == 0 || kind == 1) {
-        w.member("kind", kind == 0 ? "eol" : "nop");
-        w.end_object();
-        if (kind == 0) break;
-        continue;
-      }
-      std::uint8_t len = r.u8();
-      ByteReader body = r.clamp(len >= 2 ? len - 2u : 0u);
-      r.skip(len >= 2 ? len - 2u : 0u);
-      switch (kind) {
-        case 2: w.member("kind", "mss"); w.member("value", body.be16()); break;
-        case 3: w.member("kind", "wscale"); w.member("value", body.u8()); break;
-        case 4: w.member("kind", "sackOK"); break;
-        case 5: {
-          w.member("kind", "sack");
-          w.key("blocks");
-          w.begin_array();
-          while (body.remaining() >= 8) {
-            w.begin_array();
-            w.value(static_cast<std::uint64_t>(body.be32()));
-            w.value(static_cast<std::uint64_t>(body.be32()));
-            w.end_array();
-          }
-          w.end_array();
-          break;
-        }
-        case 8:
-          w.member("kind", "TS");
-          w.member("val", static_cast<std::uint64_t>(body.be32()));
-          w.member("ecr", static_cast<std::uint64_t>(body.be32()));
-          break;
-        default:
-          w.member("kind", static_cast<unsigned>(kind));
-          w.member("data", hexstr(body.rest()));
-      }
-      w.member("length", static_cast<unsigned>(len));
+      bool more = one_option(r);
       w.end_object();
+      if (!more) break;
     }
   } catch (const Truncated&) {
-    w.member("truncated", true);
+    w.member("truncated", true);  // the entry's object is still open
     w.end_object();
   }
   w.end_array();
 }
 
-void json_ipv4_options(JsonWriter& w, Bytes opts) {
-  w.key("options");
-  w.begin_array();
-  ByteReader r(opts);
-  try {
-    while (r.remaining()) {
-      std::uint8_t type = r.u8();
-      w.begin_object();
-      w.member("type", static_cast<unsigned>(type));
-      if (type == 0 || type == 1) {
-        w.member("name", type == 0 ? "EOL" : "NOP");
-        w.end_object();
-        if (type == 0) break;
-        continue;
-      }
-      std::uint8_t len = r.u8();
-      Bytes body = r.bytes(len >= 2 ? len - 2u : 0u);
-      const char* name = type == 7 ? "RR" : type == 68 ? "TS" : type == 131 ? "LSRR" : type == 137 ? "SSRR"
-                         : type == 148 ? "RA" : "";
-      if (*name) w.member("name", name);
-      w.member("length", static_cast<unsigned>(len));
-      w.member("data", hexstr(body));
-      w.end_object();
+void json_tcp_options(JsonWriter& w, Bytes opts) {
+  json_option_list(w, opts, [&w](ByteReader& r) {
+    std::uint8_t kind = r.u8();
+    if (kind == 0 || kind == 1) {
+      w.member("kind", kind == 0 ? "eol" : "nop");
+      return kind != 0;
     }
-  } catch (const Truncated&) {
-    w.member("truncated", true);
-    w.end_object();
-  }
-  w.end_array();
+    std::uint8_t len = r.u8();
+    ByteReader body(r.bytes(len >= 2 ? len - 2u : 0u));
+    switch (kind) {
+      case 2: w.member("kind", "mss"); w.member("value", body.be16()); break;
+      case 3: w.member("kind", "wscale"); w.member("value", body.u8()); break;
+      case 4: w.member("kind", "sackOK"); break;
+      case 5:
+        w.member("kind", "sack");
+        w.key("blocks");
+        w.begin_array();
+        while (body.remaining() >= 8) {
+          w.begin_array();
+          w.value(static_cast<std::uint64_t>(body.be32()));
+          w.value(static_cast<std::uint64_t>(body.be32()));
+          w.end_array();
+        }
+        w.end_array();
+        break;
+      case 8:
+        w.member("kind", "TS");
+        w.member("val", static_cast<std::uint64_t>(body.be32()));
+        w.member("ecr", static_cast<std::uint64_t>(body.be32()));
+        break;
+      default:
+        w.member("kind", static_cast<unsigned>(kind));
+        w.member("data", hexstr(body.rest()));
+    }
+    w.member("length", static_cast<unsigned>(len));
+    return true;
+  });
+}
+
+void json_ipv4_options(JsonWriter& w, Bytes opts) {
+  json_option_list(w, opts, [&w](ByteReader& r) {
+    std::uint8_t type = r.u8();
+    w.member("type", static_cast<unsigned>(type));
+    if (type == 0 || type == 1) {
+      w.member("name", type == 0 ? "EOL" : "NOP");
+      return type != 0;
+    }
+    std::uint8_t len = r.u8();
+    Bytes body = r.bytes(len >= 2 ? len - 2u : 0u);
+    const char* name = type == 7 ? "RR" : type == 68 ? "TS" : type == 131 ? "LSRR" : type == 137 ? "SSRR"
+                       : type == 148 ? "RA" : "";
+    if (*name) w.member("name", name);
+    w.member("length", static_cast<unsigned>(len));
+    w.member("data", hexstr(body));
+    return true;
+  });
 }
 
 // Neighbour-discovery options (RFC 4861 section 4.6, RFC 8106 RDNSS).
 void json_nd_options(JsonWriter& w, Bytes opts) {
-  w.key("options");
-  w.begin_array();
-  ByteReader r(opts);
-  try {
-    while (r.remaining()) {
-      std::uint8_t type = r.u8();
-      std::uint8_t units = r.u8();
-      w.begin_object();
-      w.member("type", static_cast<unsigned>(type));
-      w.member("length", units * 8u);
-      if (units == 0) {  // invalid: would loop forever; tcpdump stops here too
-        w.member("invalid", true);
-        w.end_object();
+  json_option_list(w, opts, [&w](ByteReader& r) {
+    std::uint8_t type = r.u8();
+    w.member("type", static_cast<unsigned>(type));
+    std::uint8_t units = r.u8();
+    w.member("length", units * 8u);
+    if (units == 0) {  // invalid: the list cannot go on; tcpdump stops here too
+      w.member("invalid", true);
+      return false;
+    }
+    ByteReader body(r.bytes(units * 8u - 2u));
+    switch (type) {
+      case 1: case 2:
+        w.member("name", type == 1 ? "source link-address" : "target link-address");
+        w.member("lladdr", macstr(body.rest()));
+        break;
+      case 3: {
+        w.member("name", "prefix info");
+        std::uint8_t plen = body.u8(), flags = body.u8();
+        w.member("prefix_length", plen);
+        w.member("on_link", (flags & 0x80) != 0);
+        w.member("autonomous", (flags & 0x40) != 0);
+        w.member("valid_lifetime", static_cast<std::uint64_t>(body.be32()));
+        w.member("preferred_lifetime", static_cast<std::uint64_t>(body.be32()));
+        body.skip(4);
+        w.member("prefix", ip6str(body.bytes(16)));
         break;
       }
-      ByteReader body(r.bytes(units * 8u - 2u));
-      switch (type) {
-        case 1: case 2:
-          w.member("name", type == 1 ? "source link-address" : "target link-address");
-          w.member("lladdr", macstr(body.rest()));
-          break;
-        case 3: {
-          w.member("name", "prefix info");
-          std::uint8_t plen = body.u8(), flags = body.u8();
-          w.member("prefix_length", plen);
-          w.member("on_link", (flags & 0x80) != 0);
-          w.member("autonomous", (flags & 0x40) != 0);
-          w.member("valid_lifetime", static_cast<std::uint64_t>(body.be32()));
-          w.member("preferred_lifetime", static_cast<std::uint64_t>(body.be32()));
-          body.skip(4);
-          w.member("prefix", ip6str(body.bytes(16)));
-          break;
-        }
-        case 5:
-          w.member("name", "mtu");
-          body.skip(2);
-          w.member("mtu", static_cast<std::uint64_t>(body.be32()));
-          break;
-        case 25: {
-          w.member("name", "rdnss");
-          body.skip(2);
-          w.member("lifetime", static_cast<std::uint64_t>(body.be32()));
-          w.key("servers");
-          w.begin_array();
-          while (body.remaining() >= 16) w.value(ip6str(body.bytes(16)));
-          w.end_array();
-          break;
-        }
-        default:
-          w.member("data", hexstr(body.rest()));
-      }
-      w.end_object();
+      case 5:
+        w.member("name", "mtu");
+        body.skip(2);
+        w.member("mtu", static_cast<std::uint64_t>(body.be32()));
+        break;
+      case 25:
+        w.member("name", "rdnss");
+        body.skip(2);
+        w.member("lifetime", static_cast<std::uint64_t>(body.be32()));
+        w.key("servers");
+        w.begin_array();
+        while (body.remaining() >= 16) w.value(ip6str(body.bytes(16)));
+        w.end_array();
+        break;
+      default:
+        w.member("data", hexstr(body.rest()));
     }
-  } catch (const Truncated&) {
-    w.member("truncated", true);
-    w.end_object();
-  }
-  w.end_array();
+    return true;
+  });
 }
 
 std::string_view status_name(Status s) {
