@@ -11,6 +11,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <functional>
 
 #include <linux/if_addr.h>
 #include <linux/if_bridge.h>
@@ -34,43 +35,48 @@ Result<Link> require_bridge(nl::Socket& sock, const IfName& name) {
   return l;
 }
 
-// IFLA_LINKINFO { kind bridge, data { IFLA_BR_* } } for a bridge's own settings.
-bool put_settings(nl_msg* msg, const Settings& s) {
+// IFLA_LINKINFO { KIND_ATTR "bridge", DATA_ATTR { fill() } }: a bridge's own
+// settings (INFO_KIND/INFO_DATA) and a port's (INFO_SLAVE_KIND/INFO_SLAVE_DATA)
+// travel in the same envelope.
+bool put_linkinfo(nl_msg* msg, int kind_attr, int data_attr, const std::function<bool()>& fill) {
   nlattr* info = nla_nest_start(msg, IFLA_LINKINFO);
-  if (!info || nla_put_string(msg, IFLA_INFO_KIND, "bridge") < 0) return false;
-  nlattr* data = nla_nest_start(msg, IFLA_INFO_DATA);
+  if (!info || nla_put_string(msg, kind_attr, "bridge") < 0) return false;
+  nlattr* data = nla_nest_start(msg, data_attr);
   if (!data) return false;
-  bool ok = true;
-  if (s.stp) ok = ok && nla_put_u32(msg, IFLA_BR_STP_STATE, *s.stp ? 1 : 0) >= 0;
-  if (s.forward_delay_cs) ok = ok && nla_put_u32(msg, IFLA_BR_FORWARD_DELAY, *s.forward_delay_cs) >= 0;
-  if (s.hello_time_cs) ok = ok && nla_put_u32(msg, IFLA_BR_HELLO_TIME, *s.hello_time_cs) >= 0;
-  if (s.max_age_cs) ok = ok && nla_put_u32(msg, IFLA_BR_MAX_AGE, *s.max_age_cs) >= 0;
-  if (s.ageing_time_cs) ok = ok && nla_put_u32(msg, IFLA_BR_AGEING_TIME, *s.ageing_time_cs) >= 0;
-  if (s.priority) ok = ok && nla_put_u16(msg, IFLA_BR_PRIORITY, *s.priority) >= 0;
-  if (s.vlan_filtering) ok = ok && nla_put_u8(msg, IFLA_BR_VLAN_FILTERING, *s.vlan_filtering ? 1 : 0) >= 0;
+  bool ok = fill();
   nla_nest_end(msg, data);
   nla_nest_end(msg, info);
   return ok;
 }
 
+bool put_settings(nl_msg* msg, const Settings& s) {
+  return put_linkinfo(msg, IFLA_INFO_KIND, IFLA_INFO_DATA, [&] {
+    bool ok = true;
+    if (s.stp) ok = ok && nla_put_u32(msg, IFLA_BR_STP_STATE, *s.stp ? 1 : 0) >= 0;
+    if (s.forward_delay_cs) ok = ok && nla_put_u32(msg, IFLA_BR_FORWARD_DELAY, *s.forward_delay_cs) >= 0;
+    if (s.hello_time_cs) ok = ok && nla_put_u32(msg, IFLA_BR_HELLO_TIME, *s.hello_time_cs) >= 0;
+    if (s.max_age_cs) ok = ok && nla_put_u32(msg, IFLA_BR_MAX_AGE, *s.max_age_cs) >= 0;
+    if (s.ageing_time_cs) ok = ok && nla_put_u32(msg, IFLA_BR_AGEING_TIME, *s.ageing_time_cs) >= 0;
+    if (s.priority) ok = ok && nla_put_u16(msg, IFLA_BR_PRIORITY, *s.priority) >= 0;
+    if (s.vlan_filtering) ok = ok && nla_put_u8(msg, IFLA_BR_VLAN_FILTERING, *s.vlan_filtering ? 1 : 0) >= 0;
+    return ok;
+  });
+}
+
 bool put_port_settings(nl_msg* msg, const PortSettings& p) {
-  nlattr* info = nla_nest_start(msg, IFLA_LINKINFO);
-  if (!info || nla_put_string(msg, IFLA_INFO_SLAVE_KIND, "bridge") < 0) return false;
-  nlattr* data = nla_nest_start(msg, IFLA_INFO_SLAVE_DATA);
-  if (!data) return false;
-  bool ok = true;
-  auto flag = [&](int attr, const std::optional<bool>& v) {
-    if (v) ok = ok && nla_put_u8(msg, attr, *v ? 1 : 0) >= 0;
-  };
-  if (p.cost) ok = ok && nla_put_u32(msg, IFLA_BRPORT_COST, *p.cost) >= 0;
-  if (p.priority) ok = ok && nla_put_u16(msg, IFLA_BRPORT_PRIORITY, *p.priority) >= 0;
-  flag(IFLA_BRPORT_MODE, p.hairpin);
-  flag(IFLA_BRPORT_LEARNING, p.learning);
-  flag(IFLA_BRPORT_UNICAST_FLOOD, p.flood);
-  flag(IFLA_BRPORT_ISOLATED, p.isolated);
-  nla_nest_end(msg, data);
-  nla_nest_end(msg, info);
-  return ok;
+  return put_linkinfo(msg, IFLA_INFO_SLAVE_KIND, IFLA_INFO_SLAVE_DATA, [&] {
+    bool ok = true;
+    auto flag = [&](int attr, const std::optional<bool>& v) {
+      if (v) ok = ok && nla_put_u8(msg, attr, *v ? 1 : 0) >= 0;
+    };
+    if (p.cost) ok = ok && nla_put_u32(msg, IFLA_BRPORT_COST, *p.cost) >= 0;
+    if (p.priority) ok = ok && nla_put_u16(msg, IFLA_BRPORT_PRIORITY, *p.priority) >= 0;
+    flag(IFLA_BRPORT_MODE, p.hairpin);
+    flag(IFLA_BRPORT_LEARNING, p.learning);
+    flag(IFLA_BRPORT_UNICAST_FLOOD, p.flood);
+    flag(IFLA_BRPORT_ISOLATED, p.isolated);
+    return ok;
+  });
 }
 
 Error explain(Error e, const Settings& s) {
