@@ -1,0 +1,102 @@
+// Building the frames netlab itself sends (ARP requests, replies, probes and
+// announcements; ICMP echo; Ethernet), and a light, bounds-checked parse of
+// the fields the ARP tools, the test guest and the diagnosis engine act on.
+// The full decoder (packet.hpp) prints; this reads fields for decisions.
+#pragma once
+
+#include <netlab/export.hpp>
+#include <netlab/types.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+namespace netlab::frames {
+
+inline constexpr std::uint16_t kEtherIpv4 = 0x0800;
+inline constexpr std::uint16_t kEtherArp = 0x0806;
+inline constexpr std::uint16_t kEtherIpv6 = 0x86dd;
+inline constexpr std::uint16_t kArpRequest = 1;
+inline constexpr std::uint16_t kArpReply = 2;
+inline constexpr std::uint8_t kIpProtoIcmp = 1;
+inline constexpr std::uint8_t kIcmpEchoReply = 0;
+inline constexpr std::uint8_t kIcmpEchoRequest = 8;
+
+NETLAB_API MacAddr broadcast_mac() noexcept;  // ff:ff:ff:ff:ff:ff
+// IPv4 0.0.0.0, the sender address of an RFC 5227 probe.
+NETLAB_API IpAddr ipv4_any() noexcept;
+
+// Ethernet/IPv4 ARP (RFC 826). spa/tpa must be IPv4.
+struct Arp {
+  std::uint16_t op = kArpRequest;
+  MacAddr sha;
+  IpAddr spa;
+  MacAddr tha;
+  IpAddr tpa;
+
+  bool is_request() const noexcept { return op == kArpRequest; }
+  bool is_reply() const noexcept { return op == kArpReply; }
+  // RFC 5227 probe: a request with sender 0.0.0.0.
+  bool is_probe() const noexcept;
+  // Gratuitous ARP / RFC 5227 announcement: sender and target IP equal.
+  bool is_gratuitous() const noexcept;
+};
+
+struct Ipv4 {
+  IpAddr src, dst;
+  std::uint8_t protocol = 0;
+  std::uint8_t ttl = 0;
+  std::uint16_t total_length = 0;
+  std::uint16_t id = 0;
+  bool dont_fragment = false;
+  bool more_fragments = false;
+  std::uint16_t fragment_offset = 0;  // in 8-byte units
+};
+
+struct Icmp {
+  std::uint8_t type = 0, code = 0;
+  std::uint16_t id = 0, seq = 0;  // echo request/reply only
+};
+
+// What parse() found. Layers that were not there or were cut stay empty.
+struct Parsed {
+  MacAddr eth_dst, eth_src;
+  std::uint16_t ethertype = 0;  // after any 802.1Q tags
+  std::optional<std::uint16_t> vlan;
+  std::optional<Arp> arp;
+  std::optional<Ipv4> ipv4;
+  std::optional<Icmp> icmp;
+  std::span<const std::uint8_t> l3_payload;  // bytes after the IPv4 header, clamped to total length
+};
+
+// Parses an Ethernet (DLT_EN10MB) frame; nullopt when even the Ethernet
+// header is not there. Never reads outside `frame`.
+NETLAB_API std::optional<Parsed> parse(std::span<const std::uint8_t> frame);
+
+// Ethernet frames, padded to the 60-byte minimum (the FCS is the NIC's job).
+NETLAB_API std::vector<std::uint8_t> ethernet(const MacAddr& dst, const MacAddr& src, std::uint16_t ethertype,
+                                              std::span<const std::uint8_t> payload);
+NETLAB_API std::vector<std::uint8_t> arp(const MacAddr& eth_dst, const MacAddr& eth_src, const Arp& arp);
+
+// A request for `target` as the kernel sends it: broadcast, zero tha.
+NETLAB_API std::vector<std::uint8_t> arp_request(const MacAddr& src_mac, const IpAddr& src_ip,
+                                                 const IpAddr& target);
+// The reply to `request` from a station owning request.tpa with `mac`.
+NETLAB_API std::vector<std::uint8_t> arp_reply_to(const Arp& request, const MacAddr& mac);
+
+struct EchoSpec {
+  MacAddr eth_dst, eth_src;
+  IpAddr src, dst;
+  bool reply = false;
+  std::uint16_t id = 0, seq = 0;
+  std::uint8_t ttl = 64;
+  bool dont_fragment = false;
+  std::span<const std::uint8_t> payload;
+};
+NETLAB_API std::vector<std::uint8_t> icmp_echo(const EchoSpec& spec);
+
+// The RFC 1071 Internet checksum of `bytes` (already complemented).
+NETLAB_API std::uint16_t internet_checksum(std::span<const std::uint8_t> bytes) noexcept;
+
+}  // namespace netlab::frames
