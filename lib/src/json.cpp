@@ -1,6 +1,7 @@
 #include <netlab/json.hpp>
 
 #include <charconv>
+#include <cmath>
 
 namespace netlab {
 
@@ -94,6 +95,24 @@ void JsonWriter::value(std::uint64_t n) {
   char buf[24];
   auto r = std::to_chars(buf, buf + sizeof buf, n);
   out_.append(buf, r.ptr);
+}
+
+void JsonWriter::value(double d, int decimals) {
+  if (!std::isfinite(d)) {
+    null();
+    return;
+  }
+  before_value();
+  char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::fixed, decimals);
+  std::string_view text(buf, static_cast<std::size_t>(r.ptr - buf));
+  // Trim trailing zeros ("0.500" -> "0.5", "2.000" -> "2") for readable output.
+  if (text.find('.') != std::string_view::npos) {
+    while (text.back() == '0') text.remove_suffix(1);
+    if (text.back() == '.') text.remove_suffix(1);
+  }
+  if (text == "-0") text = "0";
+  out_.append(text);
 }
 
 void JsonWriter::value(const std::vector<std::string>& list) {

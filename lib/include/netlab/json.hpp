@@ -33,6 +33,9 @@ class NETLAB_API JsonWriter {
   void value(std::uint16_t n) { value(static_cast<std::uint64_t>(n)); }
   void value(std::uint8_t n) { value(static_cast<std::uint64_t>(n)); }
   void value(const std::vector<std::string>& list);
+  // A finite number with up to `decimals` digits after the point; NaN and
+  // infinities become null (JSON has no spelling for them).
+  void value(double d, int decimals = 3);
   void null();
 
   template <typename T>

@@ -1,0 +1,190 @@
+// ARP diagnosis: why does (or doesn't) IPv4 address resolution work on an
+// interface, with evidence and the fix.
+//
+// It runs in three steps, each usable on its own:
+//   collect()  reads the kernel's state once: links (kind, master, ports,
+//              carrier, STP, port flags), addresses, neighbours, routes, the
+//              route the kernel picks toward the target, the relevant sysctls,
+//              the bridge's forwarding database and who holds each TAP open;
+//   observe()  captures ARP and ICMP on the interface, its bridge and the
+//              bridge's ports at once for a few seconds, while (unless
+//              passive) it makes the kernel resolve the target (ICMP echo,
+//              small and large) and asks the wire itself who answers;
+//   analyse()  applies the rules of ../shared/diagnosis/CAUSES.md to both and
+//              returns the verdict. It is pure: the unit tests feed it
+//              recorded snapshots without any privilege.
+// diagnose_arp() does all three.
+#pragma once
+
+#include <netlab/addr.hpp>
+#include <netlab/bridge.hpp>
+#include <netlab/error.hpp>
+#include <netlab/json.hpp>
+#include <netlab/link.hpp>
+#include <netlab/neigh.hpp>
+#include <netlab/netns.hpp>
+#include <netlab/route.hpp>
+#include <netlab/tuntap.hpp>
+#include <netlab/types.hpp>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace netlab::diag {
+
+enum class Severity : std::uint8_t { Fault, Warning, Info };
+enum class Verdict : std::uint8_t { Ok, Fault, Unexplained };
+NETLAB_API std::string_view severity_name(Severity s) noexcept;  // "fault", "warning", "info"
+NETLAB_API std::string_view verdict_name(Verdict v) noexcept;    // "ok", "fault", "unexplained"
+
+// One fact that supports a finding. `type` says what kind of fact it is:
+// packet, link, address, neighbour, route, sysctl, fdb, process, observation.
+struct Evidence {
+  std::string type;
+  std::string interface;  // where it was seen or which device it is about
+  std::string text;       // the line a person reads (a packet: tcpdump -e -n)
+  std::optional<double> time;  // packets: seconds since the capture began
+  // Further JSON members, all strings ("address", "state", "key", "value"...).
+  std::vector<std::pair<std::string, std::string>> attrs;
+};
+
+// One step of a fix. `netlab` is empty when netlab has no command for it.
+struct FixStep {
+  std::string where = "host";  // "host" or "guest"
+  std::string description;
+  std::string netlab;
+  std::string iproute2;  // the classic command: ip, bridge, sysctl -w, nft
+};
+
+struct Finding {
+  std::string cause;  // the catalog id: "ip-on-bridge-port"
+  std::string id;     // the catalog number: "C01"
+  Severity severity = Severity::Fault;
+  std::string summary;
+  std::string explanation;
+  std::vector<Evidence> evidence;
+  std::vector<FixStep> fix;
+  int weight = 0;  // how likely; findings are sorted by severity, then weight
+};
+
+// A cause the engine looked for, and what it concluded.
+struct Check {
+  std::string cause;
+  std::string result;  // "ruled out", "found", "not observable"
+  std::string detail;
+};
+
+struct Resolution {
+  MacAddr mac;
+  std::optional<double> rtt_ms;
+};
+
+struct Report {
+  std::string interface;
+  std::optional<IpAddr> target;
+  Verdict verdict = Verdict::Unexplained;
+  std::optional<Resolution> resolved;
+  std::vector<Finding> findings;
+  std::vector<Check> checked;
+  std::vector<std::string> notes;
+  double duration_s = 0;
+  bool passive = false;
+};
+
+// ---- step 1: the kernel's state --------------------------------------------
+
+struct Snapshot {
+  std::string interface;
+  std::optional<IpAddr> target;
+  std::vector<Link> links;
+  std::vector<Address> addresses;     // IPv4, every device
+  std::vector<Neighbour> neighbours;  // IPv4, every state (NOARP included)
+  std::vector<Route> routes;          // IPv4 main table
+  std::optional<Route> route_to_target;
+  std::string route_error;            // why there is no route, when there is none
+  // "net.ipv4.conf.all.arp_ignore" -> 1; absent when the file does not exist.
+  std::map<std::string, long> sysctl;
+  std::string bridge;                 // the bridge involved, "" if none
+  std::vector<bridge::FdbEntry> fdb;  // that bridge's forwarding database
+  std::map<std::string, std::vector<TapHolder>> tap_holders;  // every TAP, held or not
+};
+
+struct CollectOptions {
+  std::string interface;
+  std::optional<IpAddr> target;
+};
+NETLAB_API Result<Snapshot> collect(const Netns& ns, const CollectOptions& options);
+
+// ---- step 2: what happened on the wire ---------------------------------------
+
+struct SeenFrame {
+  std::string interface;
+  double time = 0;  // seconds since the observation began
+  std::vector<std::uint8_t> bytes;  // an Ethernet frame
+  bool sent_by_us = false;  // netlab's own probe (a packet socket never sees its own frames)
+};
+
+struct NeighSample {
+  double time = 0;
+  Neighbour entry;
+};
+
+struct EchoResult {
+  std::uint32_t size = 0;  // IP datagram size (ICMP payload + 28)
+  bool dont_fragment = false;
+  bool answered = false;
+  std::optional<double> rtt_ms;
+  std::string send_error;  // errno text when sendto failed (ENOBUFS: neighbour table full)
+};
+
+struct Observation {
+  double duration_s = 0;
+  bool passive = false;
+  std::vector<std::string> captured_on;
+  std::vector<std::string> capture_errors;  // "IFACE: reason"
+  std::vector<SeenFrame> frames;
+  std::vector<NeighSample> neighbour_samples;  // entries for the target, over time
+  std::vector<EchoResult> echoes;              // empty when passive or no target
+  // Our own ARP request for the target, asked on the wire (not via the kernel).
+  std::string probe_interface;
+  std::optional<MacAddr> probe_mac;
+  std::optional<IpAddr> probe_source;
+  bool swept = false;  // the target's subnet was asked, because nobody answered for it
+  // The route back to each requester seen asking for one of our addresses
+  // (reverse-path checks): requester -> route, or the error.
+  std::map<IpAddr, Route> reverse_routes;
+};
+
+struct ObserveOptions {
+  double duration_s = 2.0;
+  bool passive = false;
+};
+NETLAB_API Result<Observation> observe(const Netns& ns, const Snapshot& snapshot, const ObserveOptions& options);
+
+// ---- step 3: the verdict -----------------------------------------------------
+
+struct AnalyseOptions {
+  std::string netns_arg;  // "-n NAME" is added to the printed netlab/ip commands
+};
+NETLAB_API Report analyse(const Snapshot& snapshot, const Observation& observation,
+                          const AnalyseOptions& options = {});
+
+struct Options {
+  std::string interface;
+  std::optional<IpAddr> target;
+  double duration_s = 2.0;
+  bool passive = false;
+  std::string netns_arg;
+};
+NETLAB_API Result<Report> diagnose_arp(const Netns& ns, const Options& options);
+
+// 0 ok, 3 fault, 4 unexplained.
+NETLAB_API int exit_status(const Report& report) noexcept;
+NETLAB_API void render_text(const Report& report, std::string& out);
+NETLAB_API void render_json(const Report& report, JsonWriter& json);
+
+}  // namespace netlab::diag

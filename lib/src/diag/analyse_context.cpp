@@ -1,0 +1,642 @@
+// The rules' shared view of a snapshot and an observation; see
+// analyse_context.hpp.
+#include "analyse_context.hpp"
+
+#include <netlab/packet.hpp>
+#include <netlab/render.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <set>
+
+namespace netlab::diag {
+namespace {
+
+constexpr std::uint8_t kRtnLocal = 2;
+
+std::string fmt_time(double t) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "+%.3fs", t);
+  return buf;
+}
+
+bool usable(std::uint16_t state) {
+  return state & (NudReachable | NudStale | NudDelay | NudProbe | NudPermanent);
+}
+
+int severity_rank(Severity s) { return s == Severity::Fault ? 0 : s == Severity::Warning ? 1 : 2; }
+
+}  // namespace
+
+std::string join(const std::vector<std::string>& v, std::string_view sep) {
+  std::string out;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (i) out += sep;
+    out += v[i];
+  }
+  return out;
+}
+
+std::string join_names(const std::vector<const Link*>& v) {
+  std::vector<std::string> names;
+  for (const auto* l : v) names.push_back(l->name);
+  return join(names, ", ");
+}
+
+std::string join_prefixes(const std::vector<const Address*>& v) {
+  std::vector<std::string> p;
+  for (const auto* a : v) p.push_back(a->local.to_string());
+  return join(p, ", ");
+}
+
+std::string fmt_seconds(std::uint32_t cs) {
+  char buf[32];
+  if (cs % 100 == 0) std::snprintf(buf, sizeof buf, "%u s", cs / 100);
+  else std::snprintf(buf, sizeof buf, "%.2f s", cs / 100.0);
+  return buf;
+}
+
+Ctx::Ctx(const Snapshot& snap, const Observation& obs, const AnalyseOptions& options)
+    : s(snap), o(obs), target(snap.target), options_(options) {
+  iface = link_named(s.interface);
+  if (s.route_to_target) {
+    route = &*s.route_to_target;
+    local = route->type == kRtnLocal;
+    if (!local) egress = link_named(route->dev);
+  }
+  if (!egress && !local) egress = iface;
+  bridge = s.bridge.empty() ? nullptr : link_named(s.bridge);
+  if (bridge)
+    for (const auto& l : s.links)
+      if (l.master_index == bridge->index) ports.push_back(&l);
+  frames.reserve(o.frames.size());
+  for (const auto& f : o.frames) {
+    auto p = frames::parse(f.bytes);
+    if (p) frames.push_back(Frame2{&f, std::move(*p)});
+  }
+}
+
+// ---- checks and findings ----------------------------------------------------
+
+void Ctx::rule_out(std::string cause, std::string detail) {
+  checks_.push_back(Check{std::move(cause), "ruled out", std::move(detail)});
+}
+void Ctx::not_observable(std::string cause, std::string detail) {
+  checks_.push_back(Check{std::move(cause), "not observable", std::move(detail)});
+}
+
+Finding Ctx::finding(std::string cause, std::string id, Severity severity, int weight) const {
+  Finding f;
+  f.cause = std::move(cause);
+  f.id = std::move(id);
+  f.severity = severity;
+  f.weight = weight;
+  return f;
+}
+
+void Ctx::add(Finding f) {
+  checks_.push_back(Check{f.cause, "found", f.summary});
+  findings_.push_back(std::move(f));
+}
+
+bool Ctx::has_fault() const {
+  return std::any_of(findings_.begin(), findings_.end(), [](const Finding& f) { return f.severity == Severity::Fault; });
+}
+
+Report Ctx::finish() {
+  Report r;
+  r.interface = s.interface;
+  r.target = target;
+  r.passive = o.passive;
+  r.duration_s = o.duration_s;
+  std::stable_sort(findings_.begin(), findings_.end(), [](const Finding& a, const Finding& b) {
+    if (severity_rank(a.severity) != severity_rank(b.severity)) return severity_rank(a.severity) < severity_rank(b.severity);
+    return a.weight > b.weight;
+  });
+  // One cause found on several devices stays several findings; a cause that
+  // was found is not also listed as ruled out.
+  std::set<std::string> found;
+  for (const auto& f : findings_) found.insert(f.cause);
+  std::vector<Check> checks;
+  std::set<std::string> seen;
+  for (auto& c : checks_) {
+    if (c.result != "found" && found.count(c.cause)) continue;
+    if (c.result != "found" && !seen.insert(c.cause).second) continue;
+    checks.push_back(std::move(c));
+  }
+  r.checked = std::move(checks);
+  const bool fault = std::any_of(findings_.begin(), findings_.end(),
+                                 [](const Finding& f) { return f.severity == Severity::Fault; });
+  if (target && !local) {
+    if (auto mac = resolved_mac(); mac && c_resolved() && (echo_ok() || o.passive || o.echoes.empty())) {
+      r.resolved = Resolution{*mac, echo_rtt()};
+    }
+  }
+  if (fault) r.verdict = Verdict::Fault;
+  else if (!target) r.verdict = Verdict::Ok;
+  else if (local) r.verdict = Verdict::Ok;
+  else if (r.resolved) r.verdict = Verdict::Ok;
+  else r.verdict = Verdict::Unexplained;
+
+  for (const auto& e : o.capture_errors) r.notes.push_back("capture: " + e);
+  if (target && local && !fault)
+    r.notes.push_back(target_text() + " is this host's own address (on " + local_owner() +
+                      "); nothing found that keeps peers on " + s.interface + " from getting answers for it");
+  if (o.passive) {
+    if (target && requests_for_target().empty() && replies_for_target().empty())
+      r.notes.push_back("passive: no ARP for " + target_text() + " was seen in " + duration_text() +
+                        "; whether the guest answers could not be observed (run without --passive to ask)");
+    if (target && !r.resolved && !fault && !local)
+      r.notes.push_back("passive: the kernel's entry for " + target_text() + " is not usable and nothing on the wire explains it");
+  }
+  if (o.swept) r.notes.push_back("the target's subnet was asked (an ARP sweep) because nobody answered for the target");
+  if (r.verdict == Verdict::Unexplained && route == nullptr && !s.route_error.empty())
+    r.notes.push_back("no route to " + target_text() + ": " + s.route_error);
+  r.findings = std::move(findings_);
+  return r;
+}
+
+// ---- facts ------------------------------------------------------------------
+
+std::string Ctx::target_text() const { return target ? target->to_string() : std::string("the target"); }
+
+std::string Ctx::duration_text() const {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f s", o.duration_s);
+  return buf;
+}
+
+const Link* Ctx::link_named(std::string_view name) const {
+  for (const auto& l : s.links)
+    if (l.name == name) return &l;
+  return nullptr;
+}
+
+const Link* Ctx::master_bridge(const Link& l) const {
+  if (!l.master_index) return nullptr;
+  for (const auto& m : s.links)
+    if (m.index == l.master_index && m.kind == "bridge") return &m;
+  return nullptr;
+}
+
+const Link* Ctx::port_named(std::string_view name) const {
+  for (const auto* p : ports)
+    if (p->name == name) return p;
+  return nullptr;
+}
+
+std::vector<const Address*> Ctx::ipv4_on(std::string_view dev) const {
+  std::vector<const Address*> out;
+  for (const auto& a : s.addresses)
+    if (a.dev == dev && a.local.addr().is_v4()) out.push_back(&a);
+  return out;
+}
+
+std::vector<const Address*> Ctx::ipv4_covering(std::string_view dev, const IpAddr& ip) const {
+  std::vector<const Address*> out;
+  for (const auto* a : ipv4_on(dev))
+    if (a->local.network().contains(ip)) out.push_back(a);
+  return out;
+}
+
+bool Ctx::has_address(std::string_view dev, const IpAddr& ip) const {
+  for (const auto* a : ipv4_on(dev))
+    if (a->local.addr() == ip) return true;
+  return false;
+}
+
+bool Ctx::is_local(const IpAddr& ip) const {
+  for (const auto& a : s.addresses)
+    if (a.local.addr() == ip) return true;
+  return false;
+}
+
+bool Ctx::is_ours(const MacAddr& mac) const {
+  for (const auto& l : s.links)
+    if (auto m = l.mac(); m && *m == mac) return true;
+  return false;
+}
+
+std::string Ctx::our_mac_on(std::string_view dev) const {
+  const Link* l = link_named(dev);
+  if (l && master_bridge(*l)) l = master_bridge(*l);
+  return l && l->mac() ? l->mac()->to_string() : std::string("our MAC");
+}
+
+std::string Ctx::local_owner() const {
+  if (target)
+    for (const auto& a : s.addresses)
+      if (a.local.addr() == *target) return a.dev;
+  return "lo";
+}
+
+std::optional<long> Ctx::sysctl(const std::string& key) const {
+  auto it = s.sysctl.find(key);
+  if (it == s.sysctl.end()) return std::nullopt;
+  return it->second;
+}
+
+long Ctx::effective_max(const std::string& key, const std::string& dev) const {
+  return std::max(sysctl("net.ipv4.conf.all." + key).value_or(0), sysctl("net.ipv4.conf." + dev + "." + key).value_or(0));
+}
+
+bool Ctx::effective_or(const std::string& key, const std::string& dev) const {
+  return sysctl("net.ipv4.conf.all." + key).value_or(0) != 0 || sysctl("net.ipv4.conf." + dev + "." + key).value_or(0) != 0;
+}
+
+std::vector<const Frame2*> Ctx::requests_for_target() const {
+  std::vector<const Frame2*> out;
+  if (!target) return out;
+  for (const auto& f : frames)
+    if (f.parsed.arp && f.parsed.arp->is_request() && f.parsed.arp->tpa == *target && !f.parsed.arp->is_gratuitous())
+      out.push_back(&f);
+  return out;
+}
+
+std::vector<const Frame2*> Ctx::replies_for_target() const {
+  std::vector<const Frame2*> out;
+  if (!target) return out;
+  for (const auto& f : frames)
+    if (f.parsed.arp && f.parsed.arp->is_reply() && f.parsed.arp->spa == *target && !is_ours(f.parsed.arp->sha))
+      out.push_back(&f);
+  return out;
+}
+
+bool Ctx::c_resolved() const {
+  if (!target) return false;
+  const std::string dev = egress ? egress->name : s.interface;
+  std::optional<std::uint16_t> last;
+  for (const auto& smp : o.neighbour_samples)
+    if (smp.entry.dev == dev) last = smp.entry.state;
+  if (!last)
+    for (const auto& n : s.neighbours)
+      if (n.dst == *target && n.dev == dev) last = n.state;
+  return last && usable(*last);
+}
+
+std::optional<MacAddr> Ctx::resolved_mac() const {
+  if (!target) return std::nullopt;
+  const std::string dev = egress ? egress->name : s.interface;
+  std::optional<MacAddr> mac;
+  for (const auto& n : s.neighbours)
+    if (n.dst == *target && n.dev == dev && usable(n.state)) mac = n.mac();
+  for (const auto& smp : o.neighbour_samples)
+    if (smp.entry.dev == dev && usable(smp.entry.state)) mac = smp.entry.mac();
+  return mac;
+}
+
+bool Ctx::echo_ok() const {
+  return std::any_of(o.echoes.begin(), o.echoes.end(), [](const EchoResult& e) { return e.answered; });
+}
+
+std::optional<double> Ctx::echo_rtt() const {
+  for (const auto& e : o.echoes)
+    if (e.answered && e.size <= 84) return e.rtt_ms;
+  return std::nullopt;
+}
+
+const Link* Ctx::port_of_target() const {
+  if (!target || !bridge) return nullptr;
+  for (const auto& f : frames) {
+    if (!f.parsed.arp || !(f.parsed.arp->spa == *target) || is_ours(f.parsed.arp->sha)) continue;
+    for (const auto& e : s.fdb)
+      if (e.mac == f.parsed.arp->sha && !e.local) return port_named(e.port);
+    if (const Link* p = port_named(f.sf->interface)) return p;
+  }
+  return nullptr;
+}
+
+bool Ctx::target_seen_on(std::string_view dev) const {
+  if (!target) return false;
+  for (const auto& f : frames)
+    if (f.sf->interface == dev && f.parsed.arp && f.parsed.arp->spa == *target) return true;
+  return false;
+}
+
+bool Ctx::on_target_link(std::string_view dev) const {
+  if (egress && dev == egress->name) return true;
+  if (bridge && (dev == bridge->name || port_named(dev))) return true;
+  return dev == s.interface;
+}
+
+std::optional<IpAddr> Ctx::guest_gateway() const {
+  if (!target) return std::nullopt;
+  for (const auto& f : frames)
+    if (f.parsed.arp && f.parsed.arp->is_request() && f.parsed.arp->spa == *target && !(f.parsed.arp->tpa == *target))
+      return f.parsed.arp->tpa;
+  return std::nullopt;
+}
+
+IpAddr Ctx::free_address_near(const IpAddr& ip, bool avoid_claimed) const {
+  auto b = ip.bytes();
+  std::array<std::uint8_t, 4> a{b[0], b[1], b[2], 0};
+  std::set<IpAddr> claimed;
+  if (avoid_claimed)
+    for (const auto& f : frames)
+      if (f.parsed.arp) claimed.insert(f.parsed.arp->spa);
+  for (int last = 1; last < 255; ++last) {
+    a[3] = static_cast<std::uint8_t>(last);
+    const auto cand = IpAddr::v4(a);
+    if (cand == ip || is_local(cand) || claimed.count(cand)) continue;
+    return cand;
+  }
+  return ip;
+}
+
+IpAddr Ctx::our_source() const {
+  if (o.probe_source) return *o.probe_source;
+  if (route && route->prefsrc) return *route->prefsrc;
+  return frames::ipv4_any();
+}
+
+bool Ctx::answered_our_request_for_target(const Frame2& reply) const {
+  for (const auto* req : requests_for_target()) {
+    if (!is_ours(req->parsed.arp->sha)) continue;
+    const double dt = reply.sf->time - req->sf->time;
+    if (dt >= 0 && dt < 0.3 && reply.parsed.arp->tpa == req->parsed.arp->spa) {
+      // Not an answer to something else we asked for just before.
+      for (const auto& f : frames)
+        if (f.parsed.arp && f.parsed.arp->is_request() && f.parsed.arp->tpa == reply.parsed.arp->spa &&
+            f.sf->time <= reply.sf->time && is_ours(f.parsed.arp->sha))
+          return false;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool Ctx::target_stayed_unresolved_after(double t) const {
+  bool saw_after = false;
+  for (const auto& smp : o.neighbour_samples) {
+    if (smp.time < t) continue;
+    saw_after = true;
+    if (usable(smp.entry.state)) return false;
+  }
+  return saw_after || !c_resolved();
+}
+
+std::vector<const Frame2*> Ctx::unforwarded_ip() const {
+  std::vector<const Frame2*> out;
+  if (!bridge) return out;
+  // Which port each MAC sits behind, from the forwarding database and from
+  // the frames it sent.
+  std::map<MacAddr, std::string> where;
+  for (const auto& e : s.fdb)
+    if (!e.local) where[e.mac] = e.port;
+  for (const auto& f : frames)
+    if (port_named(f.sf->interface) && !is_ours(f.parsed.eth_src)) where.emplace(f.parsed.eth_src, f.sf->interface);
+  for (const auto& f : frames) {
+    if (!f.parsed.ipv4 || !port_named(f.sf->interface) || is_ours(f.parsed.eth_src) || is_ours(f.parsed.eth_dst)) continue;
+    auto it = where.find(f.parsed.eth_dst);
+    if (it == where.end() || it->second == f.sf->interface) continue;
+    bool left = false;
+    for (const auto& g : frames)
+      if (g.sf->interface == it->second && g.sf->bytes == f.sf->bytes) left = true;
+    if (!left) out.push_back(&f);
+  }
+  return out;
+}
+
+// ---- evidence ---------------------------------------------------------------
+
+Evidence Ctx::ev_link(const Link& l) const {
+  Evidence e;
+  e.type = "link";
+  e.interface = l.name;
+  std::string kind = l.kind.empty() ? std::string("device") : l.kind;
+  if (l.tun) kind = l.tun->tap ? "tap" : "tun";
+  std::string text = l.name + ": " + kind;
+  std::string port_state;
+  if (const Link* m = master_bridge(l)) {
+    text += ", port of bridge " + m->name;
+    if (l.bridge_port) {
+      port_state = l.bridge_port->state_name();
+      text += " (" + port_state + ")";
+      if (l.bridge_port->isolated.value_or(false)) text += ", isolated";
+      if (!l.bridge_port->bcast_flood.value_or(true)) text += ", bcast_flood off";
+      if (l.bridge_port->neigh_suppress.value_or(false)) text += ", neigh_suppress on";
+      if (l.bridge_port->guard.value_or(false)) text += ", guard on";
+    }
+  } else if (l.master_index == 0 && l.kind != "bridge") {
+    text += ", in no bridge";
+  }
+  if (l.bridge) {
+    text += std::string(", STP ") + (l.bridge->stp_state ? "on" : "off");
+    if (l.bridge->stp_state) text += ", forward delay " + fmt_seconds(l.bridge->forward_delay_cs);
+  }
+  text += l.is_up() ? ", UP" : ", DOWN";
+  if (l.is_up()) text += l.no_carrier() ? ", NO-CARRIER" : ", carrier";
+  if (l.flags & 0x80) text += ", NOARP";
+  text += ", mtu " + std::to_string(l.mtu);
+  if (auto m = l.mac()) text += ", " + m->to_string();
+  if (l.tun) {
+    auto it = s.tap_holders.find(l.name);
+    if (it != s.tap_holders.end()) {
+      if (it->second.empty()) text += ", no process has it open";
+      else text += ", held by " + it->second.front().command + " (pid " + std::to_string(it->second.front().pid) + ")";
+    }
+  }
+  e.text = std::move(text);
+  e.attrs.emplace_back("kind", kind);
+  if (const Link* m = master_bridge(l)) e.attrs.emplace_back("master", m->name);
+  if (!port_state.empty()) e.attrs.emplace_back("port_state", port_state);
+  e.attrs.emplace_back("operstate", l.operstate_name());
+  e.attrs.emplace_back("carrier", l.is_up() && !l.no_carrier() ? "true" : "false");
+  e.attrs.emplace_back("mtu", std::to_string(l.mtu));
+  if (auto m = l.mac()) e.attrs.emplace_back("address", m->to_string());
+  return e;
+}
+
+Evidence Ctx::ev_addr(const Address& a) const {
+  Evidence e;
+  e.type = "address";
+  e.interface = a.dev;
+  e.text = a.local.to_string() + " on " + a.dev;
+  e.attrs.emplace_back("address", a.local.to_string());
+  return e;
+}
+
+Evidence Ctx::ev_neigh(const Neighbour& n, const std::string& note) const {
+  Evidence e;
+  e.type = "neighbour";
+  e.interface = n.dev;
+  std::string text;
+  render_neigh_text(text, n, RenderOptions{});
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  if (!note.empty()) text += "  (" + note + ")";
+  e.text = std::move(text);
+  e.attrs.emplace_back("address", n.dst.to_string());
+  e.attrs.emplace_back("state", nud_state_names(n.state));
+  if (auto m = n.mac()) e.attrs.emplace_back("lladdr", m->to_string());
+  return e;
+}
+
+Evidence Ctx::ev_route(const Route& r, const std::string& label) const {
+  Evidence e;
+  e.type = "route";
+  e.interface = r.dev;
+  std::string text;
+  render_route_text(text, r, RenderOptions{});
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  e.text = label.empty() ? text : label + ": " + text;
+  return e;
+}
+
+Evidence Ctx::ev_sysctl(const std::string& key) const {
+  Evidence e;
+  e.type = "sysctl";
+  const auto v = sysctl(key);
+  e.text = key + " = " + (v ? std::to_string(*v) : std::string("(absent)"));
+  e.attrs.emplace_back("key", key);
+  e.attrs.emplace_back("value", v ? std::to_string(*v) : std::string());
+  return e;
+}
+
+Evidence Ctx::ev_packet(const Frame2& f, const std::string& note) const {
+  Evidence e;
+  e.type = "packet";
+  e.interface = f.sf->interface;
+  e.time = f.sf->time;
+  PrintOptions po;
+  po.link_header = true;
+  po.ts = TimestampStyle::None;
+  PacketPrinter printer(po, 1);
+  PacketMeta meta;
+  meta.caplen = static_cast<std::uint32_t>(f.sf->bytes.size());
+  meta.len = meta.caplen;
+  std::string text;
+  printer.print(meta, f.sf->bytes, text);
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  if (f.sf->sent_by_us) text += "  (sent by netlab)";
+  if (!note.empty()) text += "  (" + note + ")";
+  e.text = std::move(text);
+  if (f.sf->sent_by_us) e.attrs.emplace_back("sent_by", "netlab");
+  return e;
+}
+
+Evidence Ctx::ev_observation(std::string_view dev, std::string text) const {
+  Evidence e;
+  e.type = "observation";
+  e.interface = std::string(dev);
+  e.text = std::move(text);
+  return e;
+}
+
+std::optional<Evidence> Ctx::ev_holders(std::string_view tap) const {
+  auto it = s.tap_holders.find(std::string(tap));
+  if (it == s.tap_holders.end()) return std::nullopt;
+  Evidence e;
+  e.type = "process";
+  e.interface = std::string(tap);
+  if (it->second.empty()) {
+    e.text = "no process has " + std::string(tap) + " open";
+  } else {
+    std::vector<std::string> who;
+    for (const auto& h : it->second) who.push_back(h.command + " (pid " + std::to_string(h.pid) + ")");
+    e.text = std::string(tap) + " is held open by " + join(who, ", ");
+  }
+  return e;
+}
+
+std::optional<Evidence> Ctx::ev_fdb_for(const MacAddr& mac) const {
+  for (const auto& f : s.fdb) {
+    if (!(f.mac == mac)) continue;
+    Evidence e;
+    e.type = "fdb";
+    e.interface = s.bridge;
+    e.text = mac.to_string() + " is behind port " + f.port + " of " + s.bridge +
+             (f.local ? " (a local address)" : " (learnt: the station is alive)");
+    e.attrs.emplace_back("mac", mac.to_string());
+    e.attrs.emplace_back("port", f.port);
+    return e;
+  }
+  return std::nullopt;
+}
+
+void Ctx::add_sysctl_evidence(Finding& f, const std::string& key, const std::string& dev) const {
+  for (const auto& d : {std::string("all"), dev}) {
+    const auto k = "net.ipv4.conf." + d + "." + key;
+    if (sysctl(k)) f.evidence.push_back(ev_sysctl(k));
+  }
+}
+
+void Ctx::add_target_state(Finding& f, std::string_view dev) const {
+  if (!target) return;
+  std::vector<std::string> history;
+  std::optional<Neighbour> last;
+  for (const auto& smp : o.neighbour_samples) {
+    if (smp.entry.dev != dev) continue;
+    history.push_back(nud_state_names(smp.entry.state) + " at " + fmt_time(smp.time));
+    last = smp.entry;
+  }
+  if (!last)
+    for (const auto& n : s.neighbours)
+      if (n.dst == *target && n.dev == dev) last = n;
+  if (!last) {
+    f.evidence.push_back(ev_observation(dev, "the kernel has no neighbour entry for " + target_text() + " on " + std::string(dev)));
+    return;
+  }
+  f.evidence.push_back(ev_neigh(*last, history.empty() ? std::string("kernel state") : "kernel state: " + join(history, ", ")));
+}
+
+void Ctx::add_unanswered_requests_for_local(Finding& f) const {
+  if (!target || !iface) return;
+  int shown = 0;
+  for (const auto* fr : requests_for_target()) {
+    if (fr->sf->interface != iface->name || is_ours(fr->parsed.arp->sha)) continue;
+    bool answered = false;
+    for (const auto& g : frames)
+      if (g.parsed.arp && g.parsed.arp->is_reply() && g.parsed.arp->spa == *target && g.sf->time >= fr->sf->time &&
+          g.parsed.arp->tpa == fr->parsed.arp->spa)
+        answered = true;
+    if (answered) continue;
+    f.evidence.push_back(ev_packet(*fr, "no reply"));
+    if (++shown == 2) break;
+  }
+  if (shown == 0)
+    f.evidence.push_back(ev_observation(iface->name, "no peer asked for " + target_text() + " on " + iface->name + " during " +
+                                                         duration_text() + " (the setting alone decides it)"));
+}
+
+// ---- fixes --------------------------------------------------------------------
+
+FixStep Ctx::fix_host(std::string description, const std::string& netlab_args, const std::string& classic) const {
+  FixStep f;
+  f.where = "host";
+  f.description = std::move(description);
+  const std::string& ns = options_.netns_arg;
+  if (!netlab_args.empty()) f.netlab = "netlab " + (ns.empty() ? std::string() : "-n " + ns + " ") + netlab_args;
+  if (!classic.empty()) {
+    if (ns.empty()) f.iproute2 = classic;
+    else if (classic.rfind("ip ", 0) == 0) f.iproute2 = "ip -n " + ns + classic.substr(2);
+    else if (classic.rfind("bridge ", 0) == 0) f.iproute2 = "bridge -n " + ns + classic.substr(6);
+    else f.iproute2 = "ip netns exec " + ns + " " + classic;
+  }
+  return f;
+}
+
+FixStep Ctx::fix_guest(std::string description) const {
+  FixStep f;
+  f.where = "guest";
+  f.description = std::move(description);
+  return f;
+}
+
+void Ctx::add_carrier_fix(Finding& f, const std::string& dev) const {
+  const Link* l = link_named(dev);
+  if (l && !l->is_up()) {
+    f.fix.push_back(fix_host("bring " + dev + " up", "link set dev " + dev + " up", "ip link set dev " + dev + " up"));
+    return;
+  }
+  if (l && l->tun) {
+    if (auto h = ev_holders(dev)) f.evidence.push_back(*h);
+    FixStep g = fix_guest("start the guest attached to " + dev + " (QEMU: -netdev tap,ifname=" + dev +
+                          ",script=no,downscript=no; Xen: vif name; UML: eth0=tuntap," + dev +
+                          "), or try the plumbing with netlab guest " + dev + " ip ADDRESS/LEN");
+    f.fix.push_back(std::move(g));
+    return;
+  }
+  f.fix.push_back(fix_guest("bring up the peer of " + dev + " (the other end of the veth or the guest's NIC)"));
+}
+
+}  // namespace netlab::diag

@@ -1,0 +1,107 @@
+// What every diagnosis rule reads: the snapshot and observation indexed the
+// way the rules ask about them (the path's devices, the parsed frames, the
+// target's entry over time), plus the builders for evidence and fix steps so
+// every finding speaks the same language.
+#pragma once
+
+#include <netlab/diag.hpp>
+#include <netlab/frames.hpp>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace netlab::diag {
+
+struct Frame2 {
+  const SeenFrame* sf = nullptr;
+  frames::Parsed parsed;
+};
+
+std::string join(const std::vector<std::string>& v, std::string_view sep);
+std::string join_names(const std::vector<const Link*>& v);
+std::string join_prefixes(const std::vector<const Address*>& v);
+std::string fmt_seconds(std::uint32_t centiseconds);
+
+class Ctx {
+ public:
+  Ctx(const Snapshot& s, const Observation& o, const AnalyseOptions& options);
+
+  const Snapshot& s;
+  const Observation& o;
+  std::optional<IpAddr> target;
+  const Link* iface = nullptr;
+  const Link* egress = nullptr;  // the device the route toward the target leaves through
+  const Link* bridge = nullptr;
+  std::vector<const Link*> ports;  // of `bridge`
+  const Route* route = nullptr;
+  bool local = false;  // the target is one of this host's addresses
+  std::vector<Frame2> frames;
+
+  // Checks and findings.
+  void rule_out(std::string cause, std::string detail);
+  void not_observable(std::string cause, std::string detail);
+  Finding finding(std::string cause, std::string id, Severity severity, int weight) const;
+  void add(Finding f);
+  bool has_fault() const;
+  Report finish();
+
+  // Facts.
+  std::string target_text() const;
+  std::string duration_text() const;
+  const Link* link_named(std::string_view name) const;
+  const Link* master_bridge(const Link& l) const;
+  const Link* port_named(std::string_view name) const;
+  std::vector<const Address*> ipv4_on(std::string_view dev) const;
+  std::vector<const Address*> ipv4_covering(std::string_view dev, const IpAddr& ip) const;
+  bool has_address(std::string_view dev, const IpAddr& ip) const;
+  bool is_local(const IpAddr& ip) const;
+  bool is_ours(const MacAddr& mac) const;
+  std::string our_mac_on(std::string_view dev) const;
+  std::string local_owner() const;
+  std::optional<long> sysctl(const std::string& key) const;
+  long effective_max(const std::string& key, const std::string& dev) const;
+  bool effective_or(const std::string& key, const std::string& dev) const;
+  std::vector<const Frame2*> requests_for_target() const;
+  std::vector<const Frame2*> replies_for_target() const;
+  bool c_resolved() const;  // the kernel's entry for the target is usable
+  std::optional<MacAddr> resolved_mac() const;
+  bool echo_ok() const;
+  std::optional<double> echo_rtt() const;
+  const Link* port_of_target() const;
+  bool target_seen_on(std::string_view dev) const;
+  bool on_target_link(std::string_view dev) const;
+  std::optional<IpAddr> guest_gateway() const;
+  IpAddr free_address_near(const IpAddr& ip, bool avoid_claimed = true) const;
+  IpAddr our_source() const;
+  bool answered_our_request_for_target(const Frame2& reply) const;
+  bool target_stayed_unresolved_after(double t) const;
+  std::vector<const Frame2*> unforwarded_ip() const;
+
+  // Evidence.
+  Evidence ev_link(const Link& l) const;
+  Evidence ev_addr(const Address& a) const;
+  Evidence ev_neigh(const Neighbour& n, const std::string& note) const;
+  Evidence ev_route(const Route& r, const std::string& label) const;
+  Evidence ev_sysctl(const std::string& key) const;
+  Evidence ev_packet(const Frame2& f, const std::string& note = {}) const;
+  Evidence ev_observation(std::string_view dev, std::string text) const;
+  std::optional<Evidence> ev_holders(std::string_view tap) const;
+  std::optional<Evidence> ev_fdb_for(const MacAddr& mac) const;
+  void add_sysctl_evidence(Finding& f, const std::string& key, const std::string& dev) const;
+  void add_target_state(Finding& f, std::string_view dev) const;
+  void add_unanswered_requests_for_local(Finding& f) const;
+
+  // Fix steps. `netlab_args` is what follows "netlab" (global -n added here).
+  FixStep fix_host(std::string description, const std::string& netlab_args, const std::string& classic) const;
+  FixStep fix_guest(std::string description) const;
+  void add_carrier_fix(Finding& f, const std::string& dev) const;
+
+ private:
+  AnalyseOptions options_;
+  std::vector<Finding> findings_;
+  std::vector<Check> checks_;
+};
+
+}  // namespace netlab::diag

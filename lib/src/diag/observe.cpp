@@ -1,0 +1,419 @@
+// Step 2 of the diagnosis: watch the wire. Captures ARP, ICMP and BPDUs on
+// the interface, its bridge and every port of that bridge at the same time
+// (the kernel consumes some frames between a port and its bridge, so one tap
+// point cannot tell what happened), samples the kernel's neighbour entry for
+// the target, and, unless passive, makes the kernel resolve the target the
+// way ping would (ICMP echo through the routing table, small then large) and
+// asks the wire itself who answers for it.
+#include <netlab/diag.hpp>
+#include <netlab/frames.hpp>
+#include <netlab/linkio.hpp>
+
+#include "../proto/byte_reader.hpp"
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <random>
+#include <set>
+
+namespace netlab::diag {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+const Link* find_link(const std::vector<Link>& links, std::string_view name) {
+  for (const auto& l : links)
+    if (l.name == name) return &l;
+  return nullptr;
+}
+
+class Fd {
+ public:
+  explicit Fd(int fd = -1) noexcept : fd_(fd) {}
+  Fd(Fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+  Fd& operator=(Fd&&) = delete;
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  int get() const noexcept { return fd_; }
+
+ private:
+  int fd_;
+};
+
+// Interfaces worth watching: the one asked about, the bridge it belongs to
+// and all that bridge's ports, the device the route toward the target leaves
+// through, and TAPs that carry a guest but belong to no bridge (a forgotten
+// `addif` shows up as traffic there and silence on the bridge).
+std::vector<std::string> capture_set(const Snapshot& s) {
+  std::vector<std::string> out;
+  auto add = [&](const std::string& name) {
+    if (name.empty() || name == "lo") return;
+    if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
+  };
+  add(s.interface);
+  if (!s.bridge.empty()) {
+    add(s.bridge);
+    const Link* br = find_link(s.links, s.bridge);
+    for (const auto& l : s.links)
+      if (br && l.master_index == br->index) add(l.name);
+  }
+  if (s.route_to_target) add(s.route_to_target->dev);
+  if (!s.bridge.empty()) {
+    for (const auto& l : s.links) {
+      if (!l.tun || !l.tun->tap || l.master_index != 0) continue;
+      add(l.name);
+    }
+  }
+  if (out.size() > 32) out.resize(32);
+  return out;
+}
+
+std::optional<IpAddr> first_ipv4_on(const Snapshot& s, std::string_view dev) {
+  for (const auto& a : s.addresses)
+    if (a.dev == dev && a.local.addr().is_v4()) return a.local.addr();
+  return std::nullopt;
+}
+
+const Address* connected_prefix_for(const Snapshot& s, std::string_view dev, const IpAddr& target) {
+  for (const auto& a : s.addresses)
+    if (a.dev == dev && a.local.network().contains(target) && a.local.len() < 32) return &a;
+  return nullptr;
+}
+
+bool is_local_target(const Snapshot& s) {
+  return s.route_to_target && s.route_to_target->type == 2;  // RTN_LOCAL
+}
+
+// ICMP echo through the kernel's routing, as ping does: the first datagram
+// makes the kernel resolve the next hop, its answer proves IP works, and a
+// large one with DF set finds an MTU mismatch on the path.
+class Pinger {
+ public:
+  static Result<Pinger> open(const Netns& ns) {
+    std::optional<NetnsScope> scope;
+    if (!ns.is_current()) {
+      auto sc = NetnsScope::enter(ns);
+      if (!sc) return std::move(sc).error();
+      scope.emplace(std::move(*sc));
+    }
+    int fd = ::socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ICMP);
+    if (fd < 0) {
+      Error e = Error::from_errno(errno, "ICMP socket", "cannot open");
+      if (errno == EPERM || errno == EACCES) e.hint = "needs CAP_NET_RAW";
+      return e;
+    }
+    Pinger p{Fd(fd)};
+    int pmtu = IP_PMTUDISC_PROBE;  // DF set, and the route's cached PMTU ignored
+    ::setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof pmtu);
+    std::random_device rd;
+    p.id_ = static_cast<std::uint16_t>(rd());
+    return p;
+  }
+
+  int fd() const noexcept { return fd_.get(); }
+
+  // Returns the index into `echoes` of the request sent.
+  std::size_t send(const IpAddr& target, std::uint32_t ip_size, std::vector<EchoResult>& echoes, Clock::time_point now) {
+    EchoResult r;
+    r.size = ip_size;
+    r.dont_fragment = true;
+    const auto seq = static_cast<std::uint16_t>(echoes.size());
+    std::vector<std::uint8_t> icmp(ip_size > 28 ? ip_size - 20 : 8, 0);
+    icmp[0] = frames::kIcmpEchoRequest;
+    icmp[4] = static_cast<std::uint8_t>(id_ >> 8);
+    icmp[5] = static_cast<std::uint8_t>(id_ & 0xff);
+    icmp[6] = static_cast<std::uint8_t>(seq >> 8);
+    icmp[7] = static_cast<std::uint8_t>(seq & 0xff);
+    for (std::size_t i = 8; i < icmp.size(); ++i) icmp[i] = static_cast<std::uint8_t>(i);
+    const auto sum = frames::internet_checksum(icmp);
+    icmp[2] = static_cast<std::uint8_t>(sum >> 8);
+    icmp[3] = static_cast<std::uint8_t>(sum & 0xff);
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    std::memcpy(&to.sin_addr, target.bytes().data(), 4);
+    if (::sendto(fd_.get(), icmp.data(), icmp.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to) < 0)
+      r.send_error = std::strerror(errno);
+    echoes.push_back(r);
+    sent_at_.push_back(now);
+    return echoes.size() - 1;
+  }
+
+  // Reads every waiting datagram and marks the echoes they answer.
+  void receive(const IpAddr& target, std::vector<EchoResult>& echoes, Clock::time_point now) {
+    std::uint8_t buf[2048];
+    for (;;) {
+      sockaddr_in from{};
+      socklen_t fl = sizeof from;
+      const auto n = ::recvfrom(fd_.get(), buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &fl);
+      if (n <= 0) return;
+      try {
+        proto::ByteReader r(std::span<const std::uint8_t>(buf, static_cast<std::size_t>(n)));
+        const auto ihl = std::size_t(r.peek8(0) & 0x0f) * 4;
+        r.skip(12);
+        const auto src = IpAddr::from_bytes(r.bytes(4));
+        r.skip(ihl - 16);
+        const auto type = r.u8();
+        r.skip(3);
+        const auto id = r.be16();
+        const auto seq = r.be16();
+        if (type != frames::kIcmpEchoReply || id != id_ || !(src == target) || seq >= echoes.size()) continue;
+        auto& e = echoes[seq];
+        if (e.answered) continue;
+        e.answered = true;
+        e.rtt_ms = std::chrono::duration<double, std::milli>(now - sent_at_[seq]).count();
+      } catch (const proto::Truncated&) {
+      }
+    }
+  }
+
+ private:
+  explicit Pinger(Fd fd) : fd_(std::move(fd)) {}
+  Fd fd_;
+  std::uint16_t id_ = 0;
+  std::vector<Clock::time_point> sent_at_;
+};
+
+bool state_is_valid(std::uint16_t state) {
+  return state & (NudReachable | NudStale | NudDelay | NudProbe | NudPermanent | NudNoarp);
+}
+
+}  // namespace
+
+Result<Observation> observe(const Netns& ns, const Snapshot& s, const ObserveOptions& options) {
+  Observation obs;
+  obs.passive = options.passive;
+  const double duration = std::clamp(options.duration_s, 0.2, 600.0);
+
+  std::vector<LinkTap> taps;
+  LinkTapOptions topt;
+  topt.filter = "arp or icmp or ether dst 01:80:c2:00:00:00";
+  for (const auto& name : capture_set(s)) {
+    auto t = LinkTap::open(ns, name, topt);
+    if (!t) {
+      if (name == s.interface) return std::move(t).error();  // no capture at all: say why and stop
+      obs.capture_errors.push_back(name + ": " + t.error().reason);
+      continue;
+    }
+    obs.captured_on.push_back(name);
+    taps.push_back(std::move(*t));
+  }
+
+  const bool have_target = s.target.has_value();
+  const bool local = is_local_target(s);
+  const bool active = !options.passive && have_target && s.route_to_target.has_value();
+  std::optional<Pinger> pinger;
+  if (active && !local) {
+    auto p = Pinger::open(ns);
+    if (!p) return std::move(p).error();
+    pinger.emplace(std::move(*p));
+  }
+
+  // Our own question on the wire: from the device the route leaves through,
+  // with the source the kernel would use; for one of our own addresses, an
+  // RFC 5227 probe (sender 0.0.0.0) on the interface asked about, so any
+  // other station that claims the address answers.
+  LinkTap* probe_tap = nullptr;
+  std::vector<std::uint8_t> probe_frame;
+  std::string probe_dev = local ? s.interface : (s.route_to_target ? s.route_to_target->dev : std::string());
+  if (active && !probe_dev.empty()) {
+    for (auto& t : taps)
+      if (t.interface() == probe_dev) probe_tap = &t;
+    const Link* dev = find_link(s.links, probe_dev);
+    if (probe_tap && dev && dev->mac()) {
+      IpAddr src = frames::ipv4_any();
+      if (!local) {
+        if (s.route_to_target->prefsrc) src = *s.route_to_target->prefsrc;
+        else if (auto a = first_ipv4_on(s, probe_dev)) src = *a;
+      }
+      probe_frame = frames::arp_request(*dev->mac(), src, *s.target);
+      obs.probe_interface = probe_dev;
+      obs.probe_mac = dev->mac();
+      obs.probe_source = src;
+    }
+  }
+
+  const auto start = Clock::now();
+  const auto deadline = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(duration));
+  auto since_start = [&](Clock::time_point t) { return std::chrono::duration<double>(t - start).count(); };
+  double first_frame_epoch = -1;  // capture timestamps are epoch-based: anchor them on the first one
+  double first_frame_rel = 0;
+
+  auto drain = [&](LinkTap& t) -> Result<void> {
+    for (;;) {
+      auto f = t.poll_one();
+      if (!f) return std::move(f).error();
+      if (!*f) return {};
+      SeenFrame sf;
+      sf.interface = t.interface();
+      const double epoch = (*f)->time();
+      if (first_frame_epoch < 0) {
+        first_frame_epoch = epoch;
+        first_frame_rel = since_start(Clock::now());
+      }
+      sf.time = first_frame_rel + (epoch - first_frame_epoch);
+      sf.bytes = std::move((*f)->bytes);
+      obs.frames.push_back(std::move(sf));
+    }
+  };
+
+  // Guest-to-guest faults (isolated ports, br_netfilter) only show in the
+  // guests' own traffic: keep watching for the whole duration then.
+  bool watch_guests = false;
+  {
+    int isolated = 0, ports = 0;
+    const Link* br = find_link(s.links, s.bridge);
+    for (const auto& l : s.links) {
+      if (!br || l.master_index != br->index) continue;
+      ++ports;
+      if (l.bridge_port && l.bridge_port->isolated.value_or(false)) ++isolated;
+    }
+    auto nf = s.sysctl.find("net.bridge.bridge-nf-call-iptables");
+    watch_guests = isolated >= 2 || (ports >= 2 && nf != s.sysctl.end() && nf->second != 0);
+  }
+  std::size_t small_echoes = 0;
+  bool big_sent = false;
+  bool swept = false;
+  auto next_echo = start;
+  auto next_sample = start;
+  auto big_sent_at = start;
+  bool probe_sent = false;
+  std::optional<std::uint16_t> last_state;
+
+  auto answered_by_wire = [&]() {
+    for (const auto& f : obs.frames) {
+      auto p = frames::parse(f.bytes);
+      if (p && p->arp && p->arp->is_reply() && p->arp->spa == *s.target) return true;
+    }
+    return false;
+  };
+
+  for (;;) {
+    const auto now = Clock::now();
+    if (now >= deadline) break;
+
+    if (have_target && now >= next_sample) {
+      neigh::Filter nf;
+      nf.family = Family::Inet;
+      nf.states = neigh::kAllStates;
+      nf.to = Prefix(*s.target, 32);
+      auto entries = neigh::list(ns, nf);
+      if (entries) {
+        for (auto& e : *entries) {
+          if (last_state && *last_state == e.state && !obs.neighbour_samples.empty()) continue;
+          last_state = e.state;
+          obs.neighbour_samples.push_back(NeighSample{since_start(now), std::move(e)});
+        }
+      }
+      next_sample = now + std::chrono::milliseconds(100);
+    }
+
+    if (pinger) {
+      const bool small_ok = std::any_of(obs.echoes.begin(), obs.echoes.end(),
+                                        [](const EchoResult& e) { return e.answered && e.size <= 84; });
+      if (!small_ok && now >= next_echo && small_echoes < 8) {
+        pinger->send(*s.target, 84, obs.echoes, now);
+        ++small_echoes;
+        next_echo = now + std::chrono::milliseconds(400);
+      }
+      if (small_ok && !big_sent) {
+        // A set of sizes at once, so the largest that gets through is known
+        // in one round trip rather than a search.
+        const Link* out = find_link(s.links, s.route_to_target->dev);
+        const std::uint32_t mtu = out ? out->mtu : 1500;
+        std::vector<std::uint32_t> sizes{mtu};
+        for (std::uint32_t v : {9000u, 1500u, 1492u, 1480u, 1450u, 1400u, 1280u, 1000u, 576u})
+          if (v < mtu) sizes.push_back(v);
+        for (auto size : sizes) pinger->send(*s.target, size, obs.echoes, now);
+        big_sent = true;
+        big_sent_at = now;
+      }
+    }
+    if (probe_tap && !probe_sent && now >= start + std::chrono::milliseconds(30)) {
+      if (auto r = probe_tap->send(probe_frame); !r) {
+        obs.capture_errors.push_back(probe_dev + ": " + r.error().reason);
+      } else {
+        SeenFrame sf;
+        sf.interface = probe_dev;
+        sf.time = since_start(now);
+        sf.bytes = probe_frame;
+        sf.sent_by_us = true;
+        obs.frames.push_back(std::move(sf));
+      }
+      probe_sent = true;
+    }
+    // Nobody answered for the target: ask the rest of its subnet, as
+    // arp-scan would, to find a guest that is up with another address.
+    if (probe_tap && !local && !swept && now >= start + std::chrono::milliseconds(700) && !answered_by_wire()) {
+      swept = true;
+      const Address* net = connected_prefix_for(s, probe_dev, *s.target);
+      if (net && net->local.len() >= 22 && obs.probe_mac && obs.probe_source) {
+        obs.swept = true;
+        const Prefix network = net->local.network();
+        const auto base = network.addr().bytes();
+        const std::uint32_t first = std::uint32_t(base[0]) << 24 | std::uint32_t(base[1]) << 16 |
+                                    std::uint32_t(base[2]) << 8 | base[3];
+        const std::uint32_t hosts = (1u << (32 - net->local.len())) - 1;
+        for (std::uint32_t i = 1; i < hosts; ++i) {
+          const std::uint32_t v = first + i;
+          const std::array<std::uint8_t, 4> b{std::uint8_t(v >> 24), std::uint8_t(v >> 16), std::uint8_t(v >> 8),
+                                              std::uint8_t(v)};
+          const auto ip = IpAddr::v4(b);
+          if (ip == *s.target || ip == *obs.probe_source) continue;
+          (void)probe_tap->send(frames::arp_request(*obs.probe_mac, *obs.probe_source, ip));
+        }
+      }
+    }
+
+    // Healthy paths finish early: the kernel resolved, IP answered, the
+    // large echoes had their time, and late duplicate replies theirs.
+    if (pinger && !watch_guests && big_sent && now - big_sent_at > std::chrono::milliseconds(300) &&
+        now - start > std::chrono::milliseconds(400) && last_state && state_is_valid(*last_state))
+      break;
+
+    std::vector<LinkTap*> ptrs;
+    for (auto& t : taps) ptrs.push_back(&t);
+    auto wake = std::min(deadline, now + std::chrono::milliseconds(50));
+    if (pinger) {
+      // The raw socket has no place in wait_any; keep its wait short.
+      wake = std::min(wake, now + std::chrono::milliseconds(5));
+    }
+    auto ready = wait_any(ptrs, wake);
+    if (!ready) return std::move(ready).error();
+    for (auto i : *ready)
+      if (auto r = drain(*ptrs[i]); !r) obs.capture_errors.push_back(ptrs[i]->interface() + ": " + r.error().reason);
+    if (pinger) pinger->receive(*s.target, obs.echoes, Clock::now());
+  }
+  for (auto& t : taps) (void)drain(t);
+  if (pinger) pinger->receive(*s.target, obs.echoes, Clock::now());
+  obs.duration_s = since_start(Clock::now());
+  std::stable_sort(obs.frames.begin(), obs.frames.end(),
+                   [](const SeenFrame& a, const SeenFrame& b) { return a.time < b.time; });
+
+  // Reverse paths for the peers that asked for one of our addresses: the
+  // kernel only answers when the route back to them leaves through the
+  // interface the request came in on (rp_filter, arp_filter).
+  std::set<IpAddr> asked;
+  for (const auto& f : obs.frames) {
+    auto p = frames::parse(f.bytes);
+    if (!p || !p->arp || !p->arp->is_request() || p->arp->spa == frames::ipv4_any()) continue;
+    bool ours = false;
+    for (const auto& a : s.addresses) ours = ours || a.local.addr() == p->arp->tpa;
+    if (ours) asked.insert(p->arp->spa);
+  }
+  for (const auto& requester : asked) {
+    if (obs.reverse_routes.size() >= 8) break;
+    route::GetQuery q;
+    q.dst = requester;
+    if (auto r = route::get(ns, q)) obs.reverse_routes[requester] = std::move(*r);
+  }
+  return obs;
+}
+
+}  // namespace netlab::diag

@@ -1,0 +1,287 @@
+// The verdict as a person reads it (text) and as a program reads it (one
+// JSON document), both from the same Report; and diagnose_arp(), which runs
+// collect, observe and analyse for the target (or for every unresolved entry
+// on the interface when no target is given).
+#include <netlab/diag.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <set>
+
+namespace netlab::diag {
+namespace {
+
+std::string ms_text(double ms) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f ms", ms);
+  return buf;
+}
+
+std::string seconds_text(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f s", s);
+  return buf;
+}
+
+void pad(std::string& out, std::size_t col, std::size_t now) {
+  if (now < col) out.append(col - now, ' ');
+  else out += ' ';
+}
+
+}  // namespace
+
+std::string_view severity_name(Severity s) noexcept {
+  switch (s) {
+    case Severity::Fault: return "fault";
+    case Severity::Warning: return "warning";
+    case Severity::Info: return "info";
+  }
+  return "fault";
+}
+
+std::string_view verdict_name(Verdict v) noexcept {
+  switch (v) {
+    case Verdict::Ok: return "ok";
+    case Verdict::Fault: return "fault";
+    case Verdict::Unexplained: return "unexplained";
+  }
+  return "unexplained";
+}
+
+int exit_status(const Report& r) noexcept {
+  switch (r.verdict) {
+    case Verdict::Ok: return 0;
+    case Verdict::Fault: return 3;
+    case Verdict::Unexplained: return 4;
+  }
+  return 4;
+}
+
+void render_text(const Report& r, std::string& out) {
+  out += "netlab arp diagnose " + r.interface + (r.target ? " " + r.target->to_string() : std::string()) + ": ";
+  std::size_t faults = 0;
+  for (const auto& f : r.findings) faults += f.severity == Severity::Fault;
+  switch (r.verdict) {
+    case Verdict::Ok:
+      out += "ok";
+      if (r.resolved)
+        out += ", resolution works: " + r.target->to_string() + " is-at " + r.resolved->mac.to_string() +
+               (r.resolved->rtt_ms ? ", ping " + ms_text(*r.resolved->rtt_ms) : std::string());
+      break;
+    case Verdict::Fault:
+      out += "FAULT (" + std::to_string(faults) + (faults == 1 ? " cause" : " causes") + " found)";
+      break;
+    case Verdict::Unexplained:
+      out += "UNEXPLAINED: resolution fails and no known cause explains it";
+      break;
+  }
+  out += "\n";
+  for (const auto& f : r.findings) {
+    out += "\n";
+    std::string sev(severity_name(f.severity));
+    for (auto& ch : sev) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    out += sev + " " + f.cause + " (" + f.id + "): " + f.summary + "\n";
+    out += "  why: " + f.explanation + "\n";
+    if (!f.evidence.empty()) out += "  evidence:\n";
+    for (const auto& e : f.evidence) {
+      std::string head = "    " + e.type;
+      if (e.type == "packet") {
+        head += " " + e.interface;
+        if (e.time) {
+          char buf[32];
+          std::snprintf(buf, sizeof buf, " +%.3fs", *e.time);
+          head += buf;
+        }
+      }
+      const std::size_t width = head.size();
+      out += head;
+      pad(out, e.type == "packet" ? 0 : 17, width);
+      out += e.text + "\n";
+    }
+    if (!f.fix.empty()) out += "  fix:\n";
+    for (const auto& s : f.fix) {
+      if (s.where == "guest") {
+        out += "    (in the guest) " + s.description + "\n";
+        continue;
+      }
+      if (!s.description.empty()) out += "    # " + s.description + "\n";
+      const std::string& cmd = !s.netlab.empty() ? s.netlab : s.iproute2;
+      out += "    " + cmd;
+      if (!s.netlab.empty() && !s.iproute2.empty()) {
+        pad(out, 52, cmd.size() + 4);
+        out += "(" + s.iproute2 + ")";
+      }
+      out += "\n";
+    }
+  }
+  std::vector<std::string> ruled_out, unobservable;
+  for (const auto& c : r.checked) {
+    if (c.result == "ruled out") ruled_out.push_back(c.cause);
+    else if (c.result == "not observable") unobservable.push_back(c.cause + " (" + c.detail + ")");
+  }
+  if (r.verdict == Verdict::Unexplained) {
+    out += "\nchecked and ruled out:\n";
+    for (const auto& c : r.checked)
+      if (c.result != "found") out += "  " + c.cause + ": " + c.result + ", " + c.detail + "\n";
+  } else if (!ruled_out.empty()) {
+    out += "\nruled out: ";
+    for (std::size_t i = 0; i < ruled_out.size(); ++i) out += (i ? ", " : "") + ruled_out[i];
+    out += "\n";
+  }
+  for (const auto& n : r.notes) out += "note: " + n + "\n";
+  out += "(" + std::string(r.passive ? "passive, " : "") + "observed " + seconds_text(r.duration_s) + ")\n";
+}
+
+void render_json(const Report& r, JsonWriter& w) {
+  w.begin_object();
+  w.member("interface", r.interface);
+  w.key("target");
+  if (r.target) w.value(r.target->to_string());
+  else w.null();
+  w.member("verdict", std::string(verdict_name(r.verdict)));
+  w.key("resolved");
+  if (r.resolved) {
+    w.begin_object();
+    w.member("mac", r.resolved->mac.to_string());
+    w.key("rtt_ms");
+    if (r.resolved->rtt_ms) w.value(*r.resolved->rtt_ms, 3);
+    else w.null();
+    w.end_object();
+  } else {
+    w.null();
+  }
+  w.key("findings");
+  w.begin_array();
+  for (const auto& f : r.findings) {
+    w.begin_object();
+    w.member("cause", f.cause);
+    w.member("id", f.id);
+    w.member("severity", std::string(severity_name(f.severity)));
+    w.member("summary", f.summary);
+    w.member("explanation", f.explanation);
+    w.key("evidence");
+    w.begin_array();
+    for (const auto& e : f.evidence) {
+      w.begin_object();
+      w.member("type", e.type);
+      if (!e.interface.empty()) w.member("interface", e.interface);
+      if (e.time) {
+        w.key("time");
+        w.value(*e.time, 6);
+      }
+      w.member("text", e.text);
+      for (const auto& [k, v] : e.attrs) w.member(k, v);
+      w.end_object();
+    }
+    w.end_array();
+    w.key("fix");
+    w.begin_array();
+    for (const auto& s : f.fix) {
+      w.begin_object();
+      w.member("where", s.where);
+      w.member("description", s.description);
+      w.key("netlab");
+      if (s.netlab.empty()) w.null();
+      else w.value(s.netlab);
+      w.key("iproute2");
+      if (s.iproute2.empty()) w.null();
+      else w.value(s.iproute2);
+      w.end_object();
+    }
+    w.end_array();
+    w.end_object();
+  }
+  w.end_array();
+  w.key("checked");
+  w.begin_array();
+  for (const auto& c : r.checked) {
+    w.begin_object();
+    w.member("cause", c.cause);
+    w.member("result", c.result);
+    w.member("detail", c.detail);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("notes");
+  w.value(r.notes);
+  w.key("duration_s");
+  w.value(r.duration_s, 3);
+  w.member("passive", r.passive);
+  w.end_object();
+}
+
+Result<Report> diagnose_arp(const Netns& ns, const Options& options) {
+  AnalyseOptions ao;
+  ao.netns_arg = options.netns_arg;
+  ObserveOptions oo;
+  oo.duration_s = options.duration_s;
+  oo.passive = options.passive;
+  CollectOptions co;
+  co.interface = options.interface;
+  co.target = options.target;
+  auto snap = collect(ns, co);
+  if (!snap) return std::move(snap).error();
+  if (options.target) {
+    auto obs = observe(ns, *snap, oo);
+    if (!obs) return std::move(obs).error();
+    return analyse(*snap, *obs, ao);
+  }
+  // No target: every entry on the interface (or its bridge and ports) that
+  // failed to resolve is one, and the static causes are checked once.
+  std::vector<IpAddr> failing;
+  std::set<std::string> devs{options.interface};
+  if (!snap->bridge.empty()) {
+    devs.insert(snap->bridge);
+    int br_index = 0;
+    for (const auto& l : snap->links)
+      if (l.name == snap->bridge) br_index = l.index;
+    for (const auto& l : snap->links)
+      if (br_index && l.master_index == br_index) devs.insert(l.name);
+  }
+  for (const auto& n : snap->neighbours)
+    if ((n.state & (NudIncomplete | NudFailed)) && devs.count(n.dev) &&
+        std::find(failing.begin(), failing.end(), n.dst) == failing.end())
+      failing.push_back(n.dst);
+  if (failing.size() > 4) failing.resize(4);
+  auto base_obs = observe(ns, *snap, oo);
+  if (!base_obs) return std::move(base_obs).error();
+  Report merged = analyse(*snap, *base_obs, ao);
+  for (const auto& t : failing) {
+    co.target = t;
+    auto s = collect(ns, co);
+    if (!s) return std::move(s).error();
+    ObserveOptions short_oo = oo;
+    short_oo.duration_s = std::max(1.0, oo.duration_s / static_cast<double>(failing.size()));
+    auto obs = observe(ns, *s, short_oo);
+    if (!obs) return std::move(obs).error();
+    Report r = analyse(*s, *obs, ao);
+    merged.duration_s += r.duration_s;
+    for (auto& f : r.findings) {
+      const bool dup = std::any_of(merged.findings.begin(), merged.findings.end(), [&](const Finding& g) {
+        return g.cause == f.cause && g.summary == f.summary;
+      });
+      if (!dup) merged.findings.push_back(std::move(f));
+    }
+    if (r.verdict == Verdict::Unexplained && !std::any_of(r.findings.begin(), r.findings.end(), [](const Finding& f) {
+          return f.severity == Severity::Fault;
+        }))
+      merged.notes.push_back(t.to_string() + " does not resolve and no known cause explains it");
+  }
+  std::stable_sort(merged.findings.begin(), merged.findings.end(), [](const Finding& a, const Finding& b) {
+    auto rank = [](Severity s) { return s == Severity::Fault ? 0 : s == Severity::Warning ? 1 : 2; };
+    if (rank(a.severity) != rank(b.severity)) return rank(a.severity) < rank(b.severity);
+    return a.weight > b.weight;
+  });
+  const bool fault = std::any_of(merged.findings.begin(), merged.findings.end(),
+                                 [](const Finding& f) { return f.severity == Severity::Fault; });
+  const bool unexplained = std::any_of(merged.notes.begin(), merged.notes.end(), [](const std::string& n) {
+    return n.find("no known cause") != std::string::npos;
+  });
+  merged.verdict = fault ? Verdict::Fault : unexplained ? Verdict::Unexplained : Verdict::Ok;
+  if (failing.empty())
+    merged.notes.push_back("no unresolved neighbour entry on " + options.interface +
+                           "; give a TARGET to test resolution of one address");
+  return merged;
+}
+
+}  // namespace netlab::diag
