@@ -55,6 +55,11 @@ void rule_no_carrier(Ctx& c) {
   bool found = false;
   for (const Link* l : devs) {
     if (l->is_up() && !l->no_carrier()) continue;
+    if (l->kind == "bridge" && l->is_up() &&
+        std::any_of(c.ports.begin(), c.ports.end(), [](const Link* p) { return p->is_up() && !p->no_carrier(); })) {
+      // Its ports have carrier: STP states keep it down (stp-port-not-forwarding, port-disabled).
+      continue;
+    }
     found = true;
     Finding f = c.finding("no-carrier", "C05", Severity::Fault, 96);
     f.evidence.push_back(c.ev_link(*l));
@@ -174,6 +179,11 @@ void rule_ip_on_bridge_port(Ctx& c) {
 void rule_route_via_other(Ctx& c) {
   if (!c.target || c.local || !c.route || !c.iface || !c.egress) {
     c.not_observable("route-via-other-interface", c.target ? "no route toward the target" : "no target given");
+    return;
+  }
+  if (c.proxy_mode) {
+    c.rule_out("route-via-other-interface", c.target_text() + " is routed through " + c.egress->name +
+                                                " and proxied on " + c.iface->name + " (proxy_arp)");
     return;
   }
   const Link* e = c.egress;
@@ -476,7 +486,7 @@ void rule_reverse_path(Ctx& c) {
 }
 
 void rule_offlink_source(Ctx& c) {
-  if (!c.target || c.local || !c.egress) {
+  if (!c.target || c.local || !c.egress || !c.route || c.proxy_mode) {
     c.not_observable("offlink-arp-source", "no route toward a non-local target");
     return;
   }
@@ -628,9 +638,15 @@ void rule_malformed(Ctx& c) {
     c.rule_out("malformed-reply", "every reply seen was well formed");
     return;
   }
-  Finding f = c.finding("malformed-reply", "C14", Severity::Fault, 96);
   const Frame2* first = !wrong_dst.empty() ? wrong_dst.front() : wrong_sender.front();
   const auto mac = first->parsed.arp->sha;
+  // A static entry for the guest's MAC works around it: the path works, the
+  // guest's stack is still wrong.
+  bool pinned = false;
+  for (const auto& n : c.s.neighbours)
+    if (n.dst == *c.target && (n.state & NudPermanent) && n.mac() && *n.mac() == mac) pinned = true;
+  const bool worked_around = pinned && c.echo_ok();
+  Finding f = c.finding("malformed-reply", "C14", worked_around ? Severity::Warning : Severity::Fault, 96);
   if (!wrong_dst.empty())
     f.summary = "the guest (" + mac.to_string() + ") answers for " + c.target_text() + " but sends the reply to " +
                 first->parsed.eth_dst.to_string() + " instead of our MAC: the kernel discards it";
@@ -649,9 +665,10 @@ void rule_malformed(Ctx& c) {
     f.evidence.push_back(c.ev_packet(*fr, "answers a request for " + c.target_text()));
     break;
   }
+  if (worked_around) f.summary += " (a static entry works around it; the guest's stack is still wrong)";
   c.add_target_state(f, c.egress ? c.egress->name : c.s.interface);
   f.fix.push_back(c.fix_guest("fix the guest's ARP replies: Ethernet destination = the requester's MAC, sender IP = the address asked for"));
-  if (c.egress)
+  if (c.egress && !worked_around)
     f.fix.push_back(c.fix_host("meanwhile, pin the guest's MAC on the host",
                                "neigh replace " + c.target_text() + " lladdr " + mac.to_string() + " dev " +
                                    c.egress->name + " nud permanent",

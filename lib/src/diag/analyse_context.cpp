@@ -64,7 +64,10 @@ Ctx::Ctx(const Snapshot& snap, const Observation& obs, const AnalyseOptions& opt
     local = route->type == kRtnLocal;
     if (!local) egress = link_named(route->dev);
   }
+  observer = target && !route;
   if (!egress && !local) egress = iface;
+  if (target && route && !local && iface && egress && egress != iface && effective_or("proxy_arp", iface->name))
+    proxy_mode = true;
   bridge = s.bridge.empty() ? nullptr : link_named(s.bridge);
   if (bridge)
     for (const auto& l : s.links)
@@ -132,9 +135,16 @@ Report Ctx::finish() {
       r.resolved = Resolution{*mac, echo_rtt()};
     }
   }
+  if (observer && !fault) {
+    // Not the host's own resolution: did the target answer anyone?
+    for (const auto* fr : replies_for_target())
+      if (!r.resolved) r.resolved = Resolution{fr->parsed.arp->sha, std::nullopt};
+    r.notes.push_back("this host has no route to " + target_text() + " (" + s.route_error +
+                      "); only the guests' own traffic was watched");
+  }
   if (fault) r.verdict = Verdict::Fault;
   else if (!target) r.verdict = Verdict::Ok;
-  else if (local) r.verdict = Verdict::Ok;
+  else if (local || proxy_mode) r.verdict = Verdict::Ok;
   else if (r.resolved) r.verdict = Verdict::Ok;
   else r.verdict = Verdict::Unexplained;
 
@@ -142,6 +152,9 @@ Report Ctx::finish() {
   if (target && local && !fault)
     r.notes.push_back(target_text() + " is this host's own address (on " + local_owner() +
                       "); nothing found that keeps peers on " + s.interface + " from getting answers for it");
+  if (target && proxy_mode && !fault)
+    r.notes.push_back(target_text() + " is routed through " + egress->name + "; " + s.interface +
+                      " answers for it by proxy ARP (proxy_arp on, forwarding on)");
   if (o.passive) {
     if (target && requests_for_target().empty() && replies_for_target().empty())
       r.notes.push_back("passive: no ARP for " + target_text() + " was seen in " + duration_text() +
@@ -150,8 +163,6 @@ Report Ctx::finish() {
       r.notes.push_back("passive: the kernel's entry for " + target_text() + " is not usable and nothing on the wire explains it");
   }
   if (o.swept) r.notes.push_back("the target's subnet was asked (an ARP sweep) because nobody answered for the target");
-  if (r.verdict == Verdict::Unexplained && route == nullptr && !s.route_error.empty())
-    r.notes.push_back("no route to " + target_text() + ": " + s.route_error);
   r.findings = std::move(findings_);
   return r;
 }

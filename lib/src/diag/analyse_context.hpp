@@ -37,6 +37,11 @@ class Ctx {
   std::vector<const Link*> ports;  // of `bridge`
   const Route* route = nullptr;
   bool local = false;  // the target is one of this host's addresses
+  // The target is routed elsewhere and the interface answers for it by proxy
+  // ARP: the question is whether peers on the interface get answers.
+  bool proxy_mode = false;
+  // No route toward the target: the host only watches guests talk to it.
+  bool observer = false;
   std::vector<Frame2> frames;
 
   // Checks and findings.
