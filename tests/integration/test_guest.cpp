@@ -375,6 +375,10 @@ TEST_CASE("guest reply-sender: ARP replies claim another sender address", "[gues
   CHECK(a.spa == ip_addr("192.0.2.77"));
   CHECK(a.sha == kGuestMac);
   CHECK(eth_dst_of(*reply) == kProberMac);
+  // The answer speaks for another address: the host's question stays open.
+  CHECK(host_ping({"192.0.2.2"}).status != 0);
+  auto n = neighbour("192.0.2.2", "gtap0");
+  CHECK((n.is_null() || !n.has("lladdr")));
 }
 
 TEST_CASE("guest also: a second address answers ARP and ICMP", "[guest][misbehave]") {
