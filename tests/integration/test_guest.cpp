@@ -521,6 +521,13 @@ TEST_CASE("guest refuses bad input with one line and changes nothing", "[guest][
   nltest::PrivateNetns ns;
   tap_lab();
   ok({"tap", "create", "gtun0", "tun", "up"});
+  // The creator's fd just closed: the carrier is off, but the operational
+  // state (ip's NO-CARRIER) follows asynchronously, through linkwatch.
+  auto oper_down = [](const char* dev) {
+    auto l = netlab::link::get({}, dev);
+    return l.has_value() && l->operstate_name() == "DOWN";
+  };
+  REQUIRE(wait_for([&] { return oper_down("gtun0") && oper_down("gtap0"); }, 3000));
   const std::string before = host_state();
   struct Case {
     std::vector<std::string> args;
