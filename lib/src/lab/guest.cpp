@@ -112,6 +112,7 @@ class TapWire final : public Wire {
     if (fd.get() < 0) {
       Error e = Error::from_errno(errno, object, std::string("open /dev/net/tun: ") + std::strerror(errno));
       if (e.sys_errno == ENOENT || e.sys_errno == ENODEV) e.hint = "no /dev/net/tun: load the tun module (modprobe tun)";
+      if (e.sys_errno == EACCES) e.hint = "run as root, or let this user open /dev/net/tun";
       return e;
     }
     ifreq ifr{};
@@ -122,6 +123,8 @@ class TapWire final : public Wire {
     if (::ioctl(fd.get(), TUNSETIFF, &ifr) != 0) {
       const int err = errno;
       Error e = Error::from_errno(err, object, std::string("TUNSETIFF: ") + std::strerror(err));
+      if (err == EPERM)
+        e.hint = "needs CAP_NET_ADMIN, or a tap owned by this user (netlab tap create " + link.name + " user USER)";
       if (err == EBUSY) {
         e.reason = "already attached to another process";
         auto taps = tap::list(ns, link.name);
