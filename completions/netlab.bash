@@ -129,6 +129,11 @@ _netlab()
                 tap | tuntap) object='tap' ;;
                 br | bridge) object='bridge' ;;
                 capture) object='capture' ;;
+                guest)
+                    # No command word: the interface and keywords follow.
+                    object='guest'
+                    command='run'
+                    ;;
                 *) object=unknown ;;
             esac
         elif [[ -z $command ]]; then
@@ -199,7 +204,7 @@ _netlab()
     fi
 
     if [[ -z $object ]]; then
-        COMPREPLY=($(compgen -W "link addr neigh route tap bridge capture" -- "$cur"))
+        COMPREPLY=($(compgen -W "link addr neigh route tap bridge capture guest" -- "$cur"))
         return
     fi
 
@@ -241,6 +246,7 @@ _netlab()
         route/add | route/replace | route/delete) valkw="via dev src metric table proto scope weight" ;;
         tap/show) valkw="dev name" ;;
         tap/create) valkw="user group mode mac address mtu master count dev name" ;;
+        guest/run) valkw="ip address mac gateway mtu ping count interval size duration reply-dst reply-sender also dev" ;;
         bridge/add) valkw="address mac stp forward_delay hello_time max_age ageing_time priority vlan_filtering" ;;
         bridge/setport) valkw="learning flood isolated hairpin cost priority" ;;
     esac
@@ -262,6 +268,8 @@ _netlab()
         elif [[ $w == default && $object == route ]]; then
             ((npos++))
         elif [[ $object == tap && " tun tap multi_queue vnet_hdr pi one_queue " == *" $w "* ]]; then
+            used+="$w "
+        elif [[ $object == guest && " quiet no-garp arp-off bpdu " == *" $w "* ]]; then
             used+="$w "
         else
             case $w in
@@ -295,6 +303,11 @@ _netlab()
             return
             ;;
         tap/create/mode) words="tap tun" ;;
+        guest/run/ip | guest/run/address | guest/run/mac | guest/run/gateway | guest/run/ping | \
+            guest/run/count | guest/run/interval | guest/run/size | guest/run/duration | \
+            guest/run/reply-dst | guest/run/reply-sender | guest/run/also)
+            return # free-form value
+            ;;
         bridge/add/stp | bridge/add/vlan_filtering | bridge/setport/learning | \
             bridge/setport/flood | bridge/setport/isolated | bridge/setport/hairpin)
             words="on off"
@@ -418,6 +431,16 @@ _netlab()
                 up count"
             [[ $used == *" tun "* || $used == *" tap "* || $used == *" mode "* ]] &&
                 used+="tun tap mode "
+            ;;
+        guest/run)
+            # IFACE first, then the keywords.
+            if ((npos == 0)) && [[ $used != *" dev "* ]]; then
+                words=$(_netlab_ifnames)
+            else
+                kw="ip mac gateway mtu ping duration quiet no-garp arp-off
+                    reply-dst reply-sender also bpdu"
+                [[ $used == *" ping "* ]] && kw+=" count interval size"
+            fi
             ;;
         tap/delete)
             words=$(_netlab_tapnames | _netlab_not_in "${args[@]}")

@@ -102,6 +102,10 @@ function __netlab_complete
                     set object bridge
                 case capture
                     set object capture
+                case guest
+                    # No command word: IFACE and keywords follow.
+                    set object guest
+                    set command run
                 case '*'
                     set object unknown
             end
@@ -185,7 +189,8 @@ function __netlab_complete
             route 'Routing tables' \
             tap 'Persistent TUN/TAP devices' \
             bridge 'Bridges and their ports' \
-            capture 'Capture or read packets, printed as tcpdump does'
+            capture 'Capture or read packets, printed as tcpdump does' \
+            guest 'Run a small userspace guest (ARP, ping) on a TAP or Ethernet interface'
         return
     end
 
@@ -283,6 +288,9 @@ function __netlab_complete
             set valkw dev name
         case tap/create
             set valkw user group mode mac address mtu master count dev name
+        case guest/run
+            set valkw ip address mac gateway mtu ping count interval size duration \
+                reply-dst reply-sender also dev
         case tap/delete
         case bridge/add
             set valkw address mac stp forward_delay hello_time max_age \
@@ -318,6 +326,8 @@ function __netlab_complete
             set npos (math $npos + 1)
         else if test $object = tap; and contains -- $w tun tap multi_queue vnet_hdr pi one_queue
             set -a used $w
+        else if test $object = guest; and contains -- $w quiet no-garp arp-off bpdu
+            set -a used $w
         else if contains -- $w $flags
             set -a used $w
         else
@@ -342,6 +352,11 @@ function __netlab_complete
             return
         case tap/create/mode
             printf '%s\n' tap tun
+            return
+        case guest/run/ip guest/run/address guest/run/mac guest/run/gateway guest/run/ping \
+            guest/run/count guest/run/interval guest/run/size guest/run/duration \
+            guest/run/reply-dst guest/run/reply-sender guest/run/also
+            # free-form value
             return
         case bridge/add/stp bridge/add/vlan_filtering bridge/setport/learning \
             bridge/setport/flood bridge/setport/isolated bridge/setport/hairpin
@@ -470,6 +485,15 @@ function __netlab_complete
                 up count
             if contains -- tun $used; or contains -- tap $used; or contains -- mode $used
                 set -a used tun tap mode
+            end
+        case guest/run
+            # IFACE first, then the keywords.
+            if test $npos -eq 0; and not contains -- dev $used
+                set want_if 1
+            else
+                set kw ip mac gateway mtu ping duration quiet no-garp arp-off reply-dst \
+                    reply-sender also bpdu
+                contains -- ping $used; and set -a kw count interval size
             end
         case tap/delete
             __netlab_tapnames | __netlab_not_in $args
