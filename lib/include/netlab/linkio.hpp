@@ -21,7 +21,7 @@
 
 namespace netlab {
 
-struct Frame {
+struct NETLAB_API Frame {
   PacketMeta meta;
   std::vector<std::uint8_t> bytes;
   // Seconds since the epoch, from the capture timestamp.

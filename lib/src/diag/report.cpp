@@ -81,9 +81,12 @@ void render_text(const Report& r, std::string& out) {
     std::string sev(severity_name(f.severity));
     for (auto& ch : sev) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
     out += sev + " " + f.cause + " (" + f.id + "): " + f.summary + "\n";
-    out += "  why: " + f.explanation + "\n";
-    if (!f.evidence.empty()) out += "  evidence:\n";
+    // Notes (info) stay short: the summary and the fix.
+    const bool brief = f.severity == Severity::Info;
+    if (!brief) out += "  why: " + f.explanation + "\n";
+    if (!brief && !f.evidence.empty()) out += "  evidence:\n";
     for (const auto& e : f.evidence) {
+      if (brief) break;
       std::string head = "    " + e.type;
       if (e.type == "packet") {
         head += " " + e.interface;
