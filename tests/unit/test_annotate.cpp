@@ -372,6 +372,10 @@ TEST_CASE("ArpAnnotator::annotate flags source MACs a bridge drops", "[annotate]
   CHECK(only(zero, NoteKind::InvalidSourceMac).text ==
         "invalid source MAC 00:00:00:00:00:00 (all zero): bridges drop it (cause invalid-guest-mac)");
 
+  // Loopback (lo) frames have zero for both MACs: not a guest's fault.
+  e.eth_dst = MacAddr{};
+  CHECK(f.at(15, frames::icmp_echo(e)).empty());
+
   // A good frame says nothing; an ARP sender unlike the Ethernet source is noted.
   CHECK(f.at(20, request("192.0.2.50")).empty());
   auto b = request_arp(kHost, "192.0.2.1", "192.0.2.51");

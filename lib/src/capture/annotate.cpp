@@ -172,7 +172,9 @@ struct ArpAnnotator::State {
 
   // A bridge drops frames whose source is a group address or all zero
   // (br_handle_frame: !is_valid_ether_addr), so such a guest is never heard.
+  // Linux loopback frames carry zero for both MACs: those are normal.
   void check_source(const frames::Parsed& p) {
+    if (p.eth_src.is_zero() && p.eth_dst.is_zero()) return;
     const char* why = p.eth_src.is_zero() ? "all zero" : p.eth_src.is_multicast() ? "multicast: I/G bit set" : nullptr;
     if (!why) return;
     ++counts.invalid_source;
