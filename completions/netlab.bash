@@ -36,7 +36,7 @@ _netlab_capture()
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "-i --interface -r --read -w --write -c --count -s --snapshot-length
             -B --buffer-size -e -v -vv -vvv -n -q -S -t -tt -ttt -tttt -ttttt -x -xx -X -XX -l
-            --immediate-mode -j --json -p --no-promiscuous-mode --nano -h --help" -- "$cur"))
+            --immediate-mode -j --json -p --no-promiscuous-mode --nano --annotate -h --help" -- "$cur"))
         return
     fi
     COMPREPLY=($(compgen -W "arp rarp ip ip6 icmp icmp6 tcp udp vlan host net port src dst

@@ -1,9 +1,12 @@
 // netlab capture: tcpdump's options and output for the protocols netlab
 // decodes (Ethernet, VLAN, ARP, IPv4, IPv6, ICMP, ICMPv6, TCP, UDP), live
-// or from a file, with -w to save and -j for one JSON object per packet.
+// or from a file, with -w to save and -j for one JSON object per packet;
+// --annotate adds the ARP diagnosis notes under the packets they concern.
 #include "cli.hpp"
 
+#include <netlab/annotate.hpp>
 #include <netlab/capture.hpp>
+#include <netlab/link.hpp>
 #include <netlab/packet.hpp>
 
 #include <atomic>
@@ -11,6 +14,7 @@
 #include <csignal>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <unistd.h>
 
 namespace netlab::cli {
@@ -33,6 +37,7 @@ struct CaptureArgs {
   bool json = false;
   bool no_promisc = false;
   bool nano = false;
+  bool annotate = false;
   std::vector<std::string> filter;
 };
 
@@ -106,6 +111,8 @@ void run_capture(Global& g, CaptureArgs& a, const std::vector<std::string>& extr
   if (!a.interface.empty() && !a.read_file.empty()) usage_error("capture", "-i and -r exclude each other");
   if (a.snaplen < 0) usage_error("capture", "-s needs a non-negative snapshot length");
   if (a.json && (a.xflag || a.Xflag)) usage_error("capture", "-j and -x/-X exclude each other");
+  // -w saves instead of printing (as tcpdump), so notes would have no line to follow.
+  if (a.annotate && !a.write_file.empty()) usage_error("capture", "--annotate prints; -w saves instead of printing");
 
   CaptureOptions co;
   co.interface = a.interface;
@@ -144,6 +151,20 @@ void run_capture(Global& g, CaptureArgs& a, const std::vector<std::string>& extr
   else if (a.xflag) po.hex = a.xflag > 1 ? HexStyle::HexLink : HexStyle::Hex;
   PacketPrinter printer(po, cap.linktype(), offline ? std::string() : co.interface);
 
+  std::optional<ArpAnnotator> annotator;
+  if (a.annotate) {
+    AnnotateOptions ao;
+    // Live: replies nobody here asked for should at least be for this interface.
+    if (!offline && !co.interface.empty())
+      if (auto l = link::get(co.netns, co.interface)) ao.local_mac = l->mac();
+    annotator.emplace(cap.linktype(), ao);
+    if (!annotator->annotates()) {
+      std::string say = "netlab: capture: --annotate: link type " + cap.linktype_name() +
+                        " is not Ethernet, nothing will be annotated\n";
+      std::fputs(say.c_str(), stderr);
+    }
+  }
+
   bool line = a.line_buffered || (!offline && isatty(STDOUT_FILENO));
   PacketOut out(line);
 
@@ -161,8 +182,17 @@ void run_capture(Global& g, CaptureArgs& a, const std::vector<std::string>& extr
   auto result = cap.run(a.count, [&](const PacketMeta& m, std::span<const std::uint8_t> bytes) {
     if (!printing) return true;
     printer.print(m, bytes, out.buf());
+    if (annotator)
+      for (const auto& note : annotator->annotate(m, bytes))
+        po.json ? append_note_json(note, out.buf()) : append_note_text(note, out.buf());
     return out.packet_done();
   });
+  // The summary ends stdout, before the statistics on stderr; it is also
+  // printed when the capture ended on an error, for what was read until then.
+  if (annotator && !out.broken()) {
+    if (po.json) append_summary_json(annotator->summary(), out.buf());
+    else append_summary_text(annotator->summary(), out.buf());
+  }
   out.flush();
   g_active.store(nullptr);
   sigaction(SIGINT, &old_int, nullptr);
@@ -203,6 +233,9 @@ void add_capture_command(CLI::App& root, Global& g) {
   cmd->add_flag("-j,--json", a->json, "One JSON object per packet per line");
   cmd->add_flag("-p,--no-promiscuous-mode", a->no_promisc, "Do not put the interface in promiscuous mode");
   cmd->add_flag("--nano", a->nano, "Nanosecond timestamps");
+  cmd->add_flag("--annotate", a->annotate,
+                "Add ARP diagnosis notes under the packets (replies and latency, unanswered requests, "
+                "probes, conflicts, ...) and an ARP summary at the end");
   cmd->add_option("filter", a->filter, "BPF filter expression (pcap-filter(7)); -# numbers packets");
   cmd->footer("Exit status: 0 success, 1 the capture failed, 2 usage error.");
   // No fallthrough: tcpdump's letters (-n, -p, -j, -v ...) keep their
