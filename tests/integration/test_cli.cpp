@@ -49,6 +49,12 @@ void cli_lab() {
   ok({"r", "add", "blackhole", "198.51.100.128/25"});
   ok({"route", "add", "default", "via", "192.0.2.254"});
   ok({"-6", "route", "add", "2001:db8:5::/48", "via", "2001:db8::2"});
+  // The bridge's carrier and operstate follow its port asynchronously: let
+  // them settle, or the two tools read the bridge at different moments.
+  for (int i = 0; i < 300; ++i) {
+    if (nltest::ip({"-o", "link", "show", "labbr0"}).out.find("state UP") != std::string::npos) break;
+    usleep(10000);
+  }
 }
 
 // What the namespace holds, section by section, as ip -j reports it.
