@@ -155,7 +155,7 @@ void rule_ip_on_bridge_port(Ctx& c) {
         if (shown.insert(fr->sf->interface).second) f.evidence.push_back(c.ev_packet(*fr));
       c.add_target_state(f, port->name);
       for (const auto* fr : c.replies_for_target())
-        if (auto e = c.ev_fdb_for(fr->parsed.arp->sha)) {
+        if (auto e = c.ev_fdb_for(fr->msg->sha)) {
           f.evidence.push_back(*e);
           break;
         }
@@ -497,7 +497,7 @@ void rule_offlink_source(Ctx& c) {
   Finding f = c.finding("offlink-arp-source", "C12", Severity::Fault, 80);
   std::optional<IpAddr> source;
   for (const auto* fr : c.requests_for_target())
-    if (c.is_ours(fr->parsed.arp->sha)) source = fr->parsed.arp->spa;
+    if (c.is_ours(fr->msg->sha)) source = fr->msg->spa;
   if (!source && c.route && c.route->prefsrc) source = c.route->prefsrc;
   f.summary = c.egress->name + " has no IPv4 address, so ARP requests for " + c.target_text() + " carry " +
               (source ? source->to_string() : std::string("another interface's address")) +
@@ -543,8 +543,8 @@ void rule_proxy_arp(Ctx& c) {
   if (c.sysctl("net.ipv4.ip_forward")) f.evidence.push_back(c.ev_sysctl("net.ipv4.ip_forward"));
   int shown = 0;
   for (const auto& fr : c.frames) {
-    if (!fr.parsed.arp || !fr.parsed.arp->is_request() || c.is_ours(fr.parsed.arp->sha)) continue;
-    if (fr.sf->interface != c.iface->name || c.is_local(fr.parsed.arp->tpa) || shown >= 2) continue;
+    if (!fr.msg || !fr.msg->is_request() || c.is_ours(fr.msg->sha)) continue;
+    if (fr.sf->interface != c.iface->name || c.is_local(fr.msg->tpa) || shown >= 2) continue;
     f.evidence.push_back(c.ev_packet(fr, "unanswered: the host should have answered by proxy"));
     ++shown;
   }
@@ -561,8 +561,8 @@ void rule_replies(Ctx& c) {
   std::vector<MacAddr> claimants;
   std::vector<const Frame2*> claims;
   for (const auto& fr : c.frames) {
-    if (!fr.parsed.arp || !(fr.parsed.arp->spa == *c.target)) continue;
-    const auto& a = *fr.parsed.arp;
+    if (!fr.msg || !(fr.msg->spa == *c.target)) continue;
+    const auto& a = *fr.msg;
     if (!(a.is_reply() || a.is_gratuitous())) continue;
     if (c.is_ours(a.sha)) continue;
     if (std::find(claimants.begin(), claimants.end(), a.sha) == claimants.end()) {
@@ -625,8 +625,8 @@ void rule_malformed(Ctx& c) {
   }
   std::vector<const Frame2*> wrong_dst, wrong_sender;
   for (const auto& fr : c.frames) {
-    if (!fr.parsed.arp || !fr.parsed.arp->is_reply() || c.is_ours(fr.parsed.eth_src)) continue;
-    const auto& a = *fr.parsed.arp;
+    if (!fr.msg || !fr.msg->is_reply() || c.is_ours(fr.parsed.eth_src)) continue;
+    const auto& a = *fr.msg;
     if (a.spa == *c.target) {
       if (!c.is_ours(fr.parsed.eth_dst) && !fr.parsed.eth_dst.is_broadcast() && c.is_ours(a.tha))
         wrong_dst.push_back(&fr);
@@ -639,7 +639,7 @@ void rule_malformed(Ctx& c) {
     return;
   }
   const Frame2* first = !wrong_dst.empty() ? wrong_dst.front() : wrong_sender.front();
-  const auto mac = first->parsed.arp->sha;
+  const auto mac = first->msg->sha;
   // A static entry for the guest's MAC works around it: the path works, the
   // guest's stack is still wrong.
   bool pinned = false;
@@ -652,7 +652,7 @@ void rule_malformed(Ctx& c) {
                 first->parsed.eth_dst.to_string() + " instead of our MAC: the kernel discards it";
   else
     f.summary = "the guest (" + mac.to_string() + ") answers our request for " + c.target_text() + " with sender " +
-                first->parsed.arp->spa.to_string() + ": the reply matches no entry";
+                first->msg->spa.to_string() + ": the reply matches no entry";
   f.explanation =
       "A reply whose Ethernet destination is not ours is marked PACKET_OTHERHOST and consumed by arp_rcv() "
       "without a trace (captures still show it); a reply with another sender IP updates nothing for the "
@@ -753,7 +753,7 @@ void rule_bridge_filter(Ctx& c) {
     for (const auto* fr : c.replies_for_target()) {
       if (fr->sf->interface != c.egress->name || !c.is_ours(fr->parsed.eth_dst)) continue;
       const auto& src = fr->parsed.eth_src;
-      if (src.is_multicast() || src.is_zero() || !(fr->parsed.arp->tpa == c.our_source())) continue;
+      if (src.is_multicast() || src.is_zero() || !(fr->msg->tpa == c.our_source())) continue;
       if (!c.target_stayed_unresolved_after(fr->sf->time + 0.2)) continue;
       Finding f = c.finding("bridge-filter-drops-arp", "C17", Severity::Fault, 70);
       f.summary = "a valid reply for " + c.target_text() + " reaches " + c.egress->name +
@@ -881,9 +881,9 @@ void rule_target_not_configured(Ctx& c) {
   // Stations that are alive on the link with another address.
   std::map<MacAddr, IpAddr> stations;
   for (const auto& fr : c.frames) {
-    if (!fr.parsed.arp || c.is_ours(fr.parsed.arp->sha)) continue;
-    const auto& a = *fr.parsed.arp;
-    if (a.spa == frames::ipv4_any() || a.spa == *c.target || a.sha.is_multicast()) continue;
+    if (!fr.msg || c.is_ours(fr.msg->sha)) continue;
+    const auto& a = *fr.msg;
+    if (ResolutionMsg::is_any(a.spa) || a.spa == *c.target || a.sha.is_multicast()) continue;
     if (!c.on_target_link(fr.sf->interface)) continue;
     stations.emplace(a.sha, a.spa);
   }
@@ -906,7 +906,7 @@ void rule_target_not_configured(Ctx& c) {
   f.explanation = "The guest runs and answers ARP, only not for the address asked (a typo, another DHCP lease, a copied config).";
   int shown = 0;
   for (const auto& fr : c.frames)
-    if (fr.parsed.arp && fr.parsed.arp->sha == mac && shown++ < 2) f.evidence.push_back(c.ev_packet(fr));
+    if (fr.msg && fr.msg->sha == mac && shown++ < 2) f.evidence.push_back(c.ev_packet(fr));
   if (auto e = c.ev_fdb_for(mac)) f.evidence.push_back(*e);
   c.add_target_state(f, c.egress ? c.egress->name : c.s.interface);
   f.fix.push_back(c.fix_guest("configure the guest with " + c.target_text() + " (or use its real address, " + ip.to_string() + ")"));
@@ -926,9 +926,9 @@ void rule_stale_permanent(Ctx& c) {
   std::optional<MacAddr> real;
   const Frame2* proof = nullptr;
   for (const auto& fr : c.frames)
-    if (fr.parsed.arp && fr.parsed.arp->spa == *c.target && !c.is_ours(fr.parsed.arp->sha) &&
-        (fr.parsed.arp->is_reply() || fr.parsed.arp->is_gratuitous()) && pinned && !(fr.parsed.arp->sha == *pinned)) {
-      real = fr.parsed.arp->sha;
+    if (fr.msg && fr.msg->spa == *c.target && !c.is_ours(fr.msg->sha) &&
+        (fr.msg->is_reply() || fr.msg->is_gratuitous()) && pinned && !(fr.msg->sha == *pinned)) {
+      real = fr.msg->sha;
       proof = &fr;
       break;
     }

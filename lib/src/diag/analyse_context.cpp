@@ -75,7 +75,13 @@ Ctx::Ctx(const Snapshot& snap, const Observation& obs, const AnalyseOptions& opt
   frames.reserve(o.frames.size());
   for (const auto& f : o.frames) {
     auto p = frames::parse(f.bytes);
-    if (p) frames.push_back(Frame2{&f, std::move(*p)});
+    if (!p) continue;
+    Frame2 fr{&f, std::move(*p), std::nullopt};
+    if (fr.parsed.arp) {
+      const auto& a = *fr.parsed.arp;
+      fr.msg = ResolutionMsg{a.is_request(), a.sha, a.spa, a.tha, a.tpa, true};
+    }
+    frames.push_back(std::move(fr));
   }
 }
 
@@ -138,7 +144,7 @@ Report Ctx::finish() {
   if (observer && !fault) {
     // Not the host's own resolution: did the target answer anyone?
     for (const auto* fr : replies_for_target())
-      if (!r.resolved) r.resolved = Resolution{fr->parsed.arp->sha, std::nullopt};
+      if (!r.resolved) r.resolved = Resolution{fr->msg->sha, std::nullopt};
     r.notes.push_back("this host has no route to " + target_text() + " (" + s.route_error +
                       "); only the guests' own traffic was watched");
   }
@@ -259,7 +265,7 @@ std::vector<const Frame2*> Ctx::requests_for_target() const {
   std::vector<const Frame2*> out;
   if (!target) return out;
   for (const auto& f : frames)
-    if (f.parsed.arp && f.parsed.arp->is_request() && f.parsed.arp->tpa == *target && !f.parsed.arp->is_gratuitous())
+    if (f.msg && f.msg->is_request() && f.msg->tpa == *target && !f.msg->is_gratuitous())
       out.push_back(&f);
   return out;
 }
@@ -268,7 +274,7 @@ std::vector<const Frame2*> Ctx::replies_for_target() const {
   std::vector<const Frame2*> out;
   if (!target) return out;
   for (const auto& f : frames)
-    if (f.parsed.arp && f.parsed.arp->is_reply() && f.parsed.arp->spa == *target && !is_ours(f.parsed.arp->sha))
+    if (f.msg && f.msg->is_reply() && f.msg->spa == *target && !is_ours(f.msg->sha))
       out.push_back(&f);
   return out;
 }
@@ -309,9 +315,9 @@ std::optional<double> Ctx::echo_rtt() const {
 const Link* Ctx::port_of_target() const {
   if (!target || !bridge) return nullptr;
   for (const auto& f : frames) {
-    if (!f.parsed.arp || !(f.parsed.arp->spa == *target) || is_ours(f.parsed.arp->sha)) continue;
+    if (!f.msg || !(f.msg->spa == *target) || is_ours(f.msg->sha)) continue;
     for (const auto& e : s.fdb)
-      if (e.mac == f.parsed.arp->sha && !e.local) return port_named(e.port);
+      if (e.mac == f.msg->sha && !e.local) return port_named(e.port);
     if (const Link* p = port_named(f.sf->interface)) return p;
   }
   return nullptr;
@@ -320,7 +326,7 @@ const Link* Ctx::port_of_target() const {
 bool Ctx::target_seen_on(std::string_view dev) const {
   if (!target) return false;
   for (const auto& f : frames)
-    if (f.sf->interface == dev && f.parsed.arp && f.parsed.arp->spa == *target) return true;
+    if (f.sf->interface == dev && f.msg && f.msg->spa == *target) return true;
   return false;
 }
 
@@ -333,8 +339,8 @@ bool Ctx::on_target_link(std::string_view dev) const {
 std::optional<IpAddr> Ctx::guest_gateway() const {
   if (!target) return std::nullopt;
   for (const auto& f : frames)
-    if (f.parsed.arp && f.parsed.arp->is_request() && f.parsed.arp->spa == *target && !(f.parsed.arp->tpa == *target))
-      return f.parsed.arp->tpa;
+    if (f.msg && f.msg->is_request() && f.msg->spa == *target && !(f.msg->tpa == *target))
+      return f.msg->tpa;
   return std::nullopt;
 }
 
@@ -344,7 +350,7 @@ IpAddr Ctx::free_address_near(const IpAddr& ip, bool avoid_claimed) const {
   std::set<IpAddr> claimed;
   if (avoid_claimed)
     for (const auto& f : frames)
-      if (f.parsed.arp) claimed.insert(f.parsed.arp->spa);
+      if (f.msg) claimed.insert(f.msg->spa);
   for (int last = 1; last < 255; ++last) {
     a[3] = static_cast<std::uint8_t>(last);
     const auto cand = IpAddr::v4(a);
@@ -362,13 +368,13 @@ IpAddr Ctx::our_source() const {
 
 bool Ctx::answered_our_request_for_target(const Frame2& reply) const {
   for (const auto* req : requests_for_target()) {
-    if (!is_ours(req->parsed.arp->sha)) continue;
+    if (!is_ours(req->msg->sha)) continue;
     const double dt = reply.sf->time - req->sf->time;
-    if (dt >= 0 && dt < 0.3 && reply.parsed.arp->tpa == req->parsed.arp->spa) {
+    if (dt >= 0 && dt < 0.3 && reply.msg->tpa == req->msg->spa) {
       // Not an answer to something else we asked for just before.
       for (const auto& f : frames)
-        if (f.parsed.arp && f.parsed.arp->is_request() && f.parsed.arp->tpa == reply.parsed.arp->spa &&
-            f.sf->time <= reply.sf->time && is_ours(f.parsed.arp->sha))
+        if (f.msg && f.msg->is_request() && f.msg->tpa == reply.msg->spa &&
+            f.sf->time <= reply.sf->time && is_ours(f.msg->sha))
           return false;
       return true;
     }
@@ -594,11 +600,11 @@ void Ctx::add_unanswered_requests_for_local(Finding& f) const {
   if (!target || !iface) return;
   int shown = 0;
   for (const auto* fr : requests_for_target()) {
-    if (fr->sf->interface != iface->name || is_ours(fr->parsed.arp->sha)) continue;
+    if (fr->sf->interface != iface->name || is_ours(fr->msg->sha)) continue;
     bool answered = false;
     for (const auto& g : frames)
-      if (g.parsed.arp && g.parsed.arp->is_reply() && g.parsed.arp->spa == *target && g.sf->time >= fr->sf->time &&
-          g.parsed.arp->tpa == fr->parsed.arp->spa)
+      if (g.msg && g.msg->is_reply() && g.msg->spa == *target && g.sf->time >= fr->sf->time &&
+          g.msg->tpa == fr->msg->spa)
         answered = true;
     if (answered) continue;
     f.evidence.push_back(ev_packet(*fr, "no reply"));

@@ -14,9 +14,31 @@
 
 namespace netlab::diag {
 
+// An address-resolution message, whatever the family: an ARP request or
+// reply, or (IPv6) a neighbour solicitation or advertisement, seen the same
+// way so one rule serves both. For an advertisement, sha is the target
+// link-layer address option (or the Ethernet source when it lacks one).
+struct ResolutionMsg {
+  bool request = false;
+  MacAddr sha;
+  IpAddr spa;  // who speaks: ARP sender / NS source / NA target
+  MacAddr tha;
+  IpAddr tpa;  // what is asked: ARP target / NS target / NA destination
+  bool has_lladdr = true;  // false: an NA without the target link-layer option
+  bool is_request() const noexcept { return request; }
+  bool is_reply() const noexcept { return !request; }
+  bool is_gratuitous() const noexcept { return spa == tpa && !spa.is_unspecified() && !is_any(spa); }
+  static bool is_any(const IpAddr& a) noexcept {
+    for (auto b : a.bytes())
+      if (b) return false;
+    return true;
+  }
+};
+
 struct Frame2 {
   const SeenFrame* sf = nullptr;
   frames::Parsed parsed;
+  std::optional<ResolutionMsg> msg;
 };
 
 std::string join(const std::vector<std::string>& v, std::string_view sep);
