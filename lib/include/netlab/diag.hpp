@@ -98,15 +98,17 @@ struct Report {
 // ---- step 1: the kernel's state --------------------------------------------
 
 struct Snapshot {
+  Family family = Family::Inet;  // which resolution: ARP (Inet) or neighbour discovery (Inet6)
   std::string interface;
   std::optional<IpAddr> target;
   std::vector<Link> links;
-  std::vector<Address> addresses;     // IPv4, every device
-  std::vector<Neighbour> neighbours;  // IPv4, every state (NOARP included)
-  std::vector<Route> routes;          // IPv4 main table
+  std::vector<Address> addresses;     // IPv4 and IPv6, every device
+  std::vector<Neighbour> neighbours;  // of the family, every state (NOARP included)
+  std::vector<Route> routes;          // of the family, main table
   std::optional<Route> route_to_target;
   std::string route_error;            // why there is no route, when there is none
-  // "net.ipv4.conf.all.arp_ignore" -> 1; absent when the file does not exist.
+  // "net.ipv4.conf.all.arp_ignore" -> 1, "net.ipv6.conf.br0.accept_ra" -> 1;
+  // absent when the file does not exist.
   std::map<std::string, long> sysctl;
   std::string bridge;                 // the bridge involved, "" if none
   std::vector<bridge::FdbEntry> fdb;  // that bridge's forwarding database
@@ -114,6 +116,7 @@ struct Snapshot {
 };
 
 struct CollectOptions {
+  Family family = Family::Inet;
   std::string interface;
   std::optional<IpAddr> target;
 };
@@ -174,6 +177,7 @@ NETLAB_API Report analyse(const Snapshot& snapshot, const Observation& observati
                           const AnalyseOptions& options = {});
 
 struct Options {
+  Family family = Family::Inet;  // Inet6: `netlab ndp diagnose`
   std::string interface;
   std::optional<IpAddr> target;
   double duration_s = 2.0;

@@ -980,32 +980,33 @@ void rule_vlan(Ctx& c) {
 }
 
 void rule_table_full(Ctx& c) {
-  const auto thresh = c.sysctl("net.ipv4.neigh.default.gc_thresh3");
+  const std::string fam = c.s.family == Family::Inet6 ? "ipv6" : "ipv4";
+  const auto thresh = c.sysctl("net." + fam + ".neigh.default.gc_thresh3");
   bool enobufs = false;
   for (const auto& e : c.o.echoes) enobufs = enobufs || e.send_error.find("buffer space") != std::string::npos;
   const long count = static_cast<long>(c.s.neighbours.size());
   if (!enobufs && (!thresh || count < *thresh)) {
-    c.rule_out("neighbour-table-full", std::to_string(count) + " IPv4 entries" +
+    c.rule_out("neighbour-table-full", std::to_string(count) + " entries" +
                                            (thresh ? ", limit " + std::to_string(*thresh) : std::string()));
     return;
   }
   Finding f = c.finding("neighbour-table-full", "C34", Severity::Fault, 90);
-  f.summary = "the IPv4 neighbour table is full (" + std::to_string(count) + " entries, gc_thresh3=" +
+  f.summary = "the " + std::string(c.s.family == Family::Inet6 ? "IPv6" : "IPv4") + " neighbour table is full (" + std::to_string(count) + " entries, gc_thresh3=" +
               (thresh ? std::to_string(*thresh) : std::string("?")) + "): the kernel cannot create an entry for " +
               c.target_text();
   f.explanation = "Past gc_thresh3 the kernel refuses new entries (\"neighbour table overflow\") and sends fail with ENOBUFS.";
   for (auto k : {"gc_thresh1", "gc_thresh2", "gc_thresh3"})
-    if (c.sysctl(std::string("net.ipv4.neigh.default.") + k))
-      f.evidence.push_back(c.ev_sysctl(std::string("net.ipv4.neigh.default.") + k));
+    if (c.sysctl("net." + fam + ".neigh.default." + k))
+      f.evidence.push_back(c.ev_sysctl("net." + fam + ".neigh.default." + k));
   for (const auto& e : c.o.echoes)
     if (!e.send_error.empty()) {
       f.evidence.push_back(c.ev_observation("", "sending to " + c.target_text() + " failed: " + e.send_error));
       break;
     }
   const long want = std::max<long>(1024, count * 4);
-  f.fix.push_back(c.fix_host("raise the limits", "", "sysctl -w net.ipv4.neigh.default.gc_thresh3=" + std::to_string(want)));
-  f.fix.push_back(c.fix_host("", "", "sysctl -w net.ipv4.neigh.default.gc_thresh2=" + std::to_string(want / 2)));
-  f.fix.push_back(c.fix_host("", "", "sysctl -w net.ipv4.neigh.default.gc_thresh1=" + std::to_string(want / 8)));
+  f.fix.push_back(c.fix_host("raise the limits", "", "sysctl -w net." + fam + ".neigh.default.gc_thresh3=" + std::to_string(want)));
+  f.fix.push_back(c.fix_host("", "", "sysctl -w net." + fam + ".neigh.default.gc_thresh2=" + std::to_string(want / 2)));
+  f.fix.push_back(c.fix_host("", "", "sysctl -w net." + fam + ".neigh.default.gc_thresh1=" + std::to_string(want / 8)));
   c.add(std::move(f));
 }
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <set>
+#include <span>
 
 namespace netlab::diag {
 namespace {
@@ -19,11 +20,16 @@ const Link* find_link(const std::vector<Link>& links, std::string_view name) {
 // The IPv4 knobs the ARP causes depend on, for every device involved.
 constexpr std::string_view kConfKeys[] = {"arp_ignore", "arp_filter", "arp_announce", "arp_accept",
                                           "rp_filter",  "proxy_arp",  "forwarding"};
+// And the IPv6 ones that decide neighbour discovery and SLAAC.
+constexpr std::string_view kConf6Keys[] = {"disable_ipv6", "accept_ra", "forwarding", "autoconf", "accept_dad",
+                                           "addr_gen_mode", "accept_ra_defrtr", "accept_ra_pinfo", "proxy_ndp"};
 
-void read_conf(const Netns& ns, const std::string& dev, std::map<std::string, long>& out) {
-  for (auto key : kConfKeys) {
-    auto v = sysctl::read_conf(ns, Family::Inet, dev, key);
-    if (v) out["net.ipv4.conf." + dev + "." + std::string(key)] = *v;
+void read_conf(const Netns& ns, Family family, const std::string& dev, std::map<std::string, long>& out) {
+  const bool v6 = family == Family::Inet6;
+  const std::string prefix = v6 ? "net.ipv6.conf." : "net.ipv4.conf.";
+  for (auto key : v6 ? std::span<const std::string_view>(kConf6Keys) : std::span<const std::string_view>(kConfKeys)) {
+    auto v = sysctl::read_conf(ns, family, dev, key);
+    if (v) out[prefix + dev + "." + std::string(key)] = *v;
   }
 }
 
@@ -41,7 +47,10 @@ Result<Snapshot> collect(const Netns& ns, const CollectOptions& options) {
   Snapshot s;
   s.interface = options.interface;
   s.target = options.target;
-  if (s.target && !s.target->is_v4()) return Error::usage("target " + s.target->to_string(), "not an IPv4 address");
+  s.family = options.family;
+  const bool v6 = s.family == Family::Inet6;
+  if (s.target && s.target->family() != s.family)
+    return Error::usage("target " + s.target->to_string(), v6 ? "not an IPv6 address" : "not an IPv4 address");
 
   auto links = link::list(ns);
   if (!links) return std::move(links).error();
@@ -50,20 +59,19 @@ Result<Snapshot> collect(const Netns& ns, const CollectOptions& options) {
   if (!iface) return Error::not_found("interface " + s.interface, "No such device");
 
   addr::Filter af;
-  af.family = Family::Inet;
   auto addresses = addr::list(ns, af);
   if (!addresses) return std::move(addresses).error();
   s.addresses = std::move(*addresses);
 
   neigh::Filter nf;
-  nf.family = Family::Inet;
+  nf.family = s.family;
   nf.states = neigh::kAllStates;
   auto neighbours = neigh::list(ns, nf);
   if (!neighbours) return std::move(neighbours).error();
   s.neighbours = std::move(*neighbours);
 
   route::Filter rf;
-  rf.family = Family::Inet;
+  rf.family = s.family;
   auto routes = route::list(ns, rf);
   if (!routes) return std::move(routes).error();
   s.routes = std::move(*routes);
@@ -71,6 +79,8 @@ Result<Snapshot> collect(const Netns& ns, const CollectOptions& options) {
   if (s.target) {
     route::GetQuery q;
     q.dst = *s.target;
+    // A link-local target only has a route through the interface named.
+    if (s.target->is_link_local()) q.oif = s.interface;
     auto r = route::get(ns, q);
     if (r) s.route_to_target = std::move(*r);
     else s.route_error = r.error().reason;
@@ -97,13 +107,15 @@ Result<Snapshot> collect(const Netns& ns, const CollectOptions& options) {
   if (s.target)
     for (const auto& a : s.addresses)
       if (a.local.addr() == *s.target) devs.insert(a.dev);
-  for (const auto& dev : devs) read_conf(ns, dev, s.sysctl);
+  for (const auto& dev : devs) read_conf(ns, Family::Inet, dev, s.sysctl);
+  if (v6)
+    for (const auto& dev : devs) read_conf(ns, Family::Inet6, dev, s.sysctl);
   read_plain(ns, "ipv4/ip_forward", s.sysctl);
   read_plain(ns, "bridge/bridge-nf-call-iptables", s.sysctl);
   read_plain(ns, "bridge/bridge-nf-call-arptables", s.sysctl);
   read_plain(ns, "bridge/bridge-nf-call-ip6tables", s.sysctl);
   for (auto key : {"gc_thresh1", "gc_thresh2", "gc_thresh3"})
-    read_plain(ns, std::string("ipv4/neigh/default/") + key, s.sysctl);
+    read_plain(ns, std::string(v6 ? "ipv6" : "ipv4") + "/neigh/default/" + key, s.sysctl);
 
   if (!s.bridge.empty()) {
     auto bridge_name = IfName::parse(s.bridge);

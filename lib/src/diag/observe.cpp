@@ -96,28 +96,43 @@ bool is_local_target(const Snapshot& s) {
 // large one with DF set finds an MTU mismatch on the path.
 class Pinger {
  public:
-  static Result<Pinger> open(const Netns& ns) {
+  // scope_id: the interface index for a link-local IPv6 target.
+  static Result<Pinger> open(const Netns& ns, Family family, int scope_id) {
     std::optional<NetnsScope> scope;
     if (!ns.is_current()) {
       auto sc = NetnsScope::enter(ns);
       if (!sc) return std::move(sc).error();
       scope.emplace(std::move(*sc));
     }
-    int fd = ::socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ICMP);
+    const bool v6 = family == Family::Inet6;
+    const int protocol = v6 ? static_cast<int>(IPPROTO_ICMPV6) : static_cast<int>(IPPROTO_ICMP);
+    int fd = ::socket(v6 ? AF_INET6 : AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
     if (fd < 0) {
-      Error e = Error::from_errno(errno, "ICMP socket", "cannot open");
+      Error e = Error::from_errno(errno, v6 ? "ICMPv6 socket" : "ICMP socket", "cannot open");
       if (errno == EPERM || errno == EACCES) e.hint = "needs CAP_NET_RAW";
       return e;
     }
     Pinger p{Fd(fd)};
-    int pmtu = IP_PMTUDISC_PROBE;  // DF set, and the route's cached PMTU ignored
-    ::setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof pmtu);
+    p.v6_ = v6;
+    p.scope_id_ = scope_id;
+    if (v6) {
+      int dontfrag = 1;  // a datagram larger than the path is refused, not fragmented
+      ::setsockopt(fd, IPPROTO_IPV6, IPV6_DONTFRAG, &dontfrag, sizeof dontfrag);
+      int pmtu = IPV6_PMTUDISC_PROBE;
+      ::setsockopt(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, &pmtu, sizeof pmtu);
+    } else {
+      int pmtu = IP_PMTUDISC_PROBE;  // DF set, and the route's cached PMTU ignored
+      ::setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof pmtu);
+    }
     std::random_device rd;
     p.id_ = static_cast<std::uint16_t>(rd());
     return p;
   }
 
   int fd() const noexcept { return fd_.get(); }
+  // The size of the IP datagram a small echo makes (ping's default 56 bytes).
+  std::uint32_t small_size() const noexcept { return v6_ ? 104 : 84; }
+  std::uint32_t header_size() const noexcept { return v6_ ? 48 : 28; }
 
   // Returns the index into `echoes` of the request sent.
   std::size_t send(const IpAddr& target, std::uint32_t ip_size, std::vector<EchoResult>& echoes, Clock::time_point now) {
@@ -125,21 +140,32 @@ class Pinger {
     r.size = ip_size;
     r.dont_fragment = true;
     const auto seq = static_cast<std::uint16_t>(echoes.size());
-    std::vector<std::uint8_t> icmp(ip_size > 28 ? ip_size - 20 : 8, 0);
-    icmp[0] = frames::kIcmpEchoRequest;
+    const std::uint32_t l3 = v6_ ? 40 : 20;
+    std::vector<std::uint8_t> icmp(ip_size > header_size() ? ip_size - l3 : 8, 0);
+    icmp[0] = v6_ ? 128 : frames::kIcmpEchoRequest;
     icmp[4] = static_cast<std::uint8_t>(id_ >> 8);
     icmp[5] = static_cast<std::uint8_t>(id_ & 0xff);
     icmp[6] = static_cast<std::uint8_t>(seq >> 8);
     icmp[7] = static_cast<std::uint8_t>(seq & 0xff);
     for (std::size_t i = 8; i < icmp.size(); ++i) icmp[i] = static_cast<std::uint8_t>(i);
-    const auto sum = frames::internet_checksum(icmp);
-    icmp[2] = static_cast<std::uint8_t>(sum >> 8);
-    icmp[3] = static_cast<std::uint8_t>(sum & 0xff);
-    sockaddr_in to{};
-    to.sin_family = AF_INET;
-    std::memcpy(&to.sin_addr, target.bytes().data(), 4);
-    if (::sendto(fd_.get(), icmp.data(), icmp.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to) < 0)
-      r.send_error = std::strerror(errno);
+    ssize_t rc;
+    if (v6_) {
+      // The kernel fills in the ICMPv6 checksum on raw ICMPv6 sockets.
+      sockaddr_in6 to{};
+      to.sin6_family = AF_INET6;
+      std::memcpy(&to.sin6_addr, target.bytes().data(), 16);
+      if (target.is_link_local()) to.sin6_scope_id = static_cast<std::uint32_t>(scope_id_);
+      rc = ::sendto(fd_.get(), icmp.data(), icmp.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to);
+    } else {
+      const auto sum = frames::internet_checksum(icmp);
+      icmp[2] = static_cast<std::uint8_t>(sum >> 8);
+      icmp[3] = static_cast<std::uint8_t>(sum & 0xff);
+      sockaddr_in to{};
+      to.sin_family = AF_INET;
+      std::memcpy(&to.sin_addr, target.bytes().data(), 4);
+      rc = ::sendto(fd_.get(), icmp.data(), icmp.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to);
+    }
+    if (rc < 0) r.send_error = std::strerror(errno);
     echoes.push_back(r);
     sent_at_.push_back(now);
     return echoes.size() - 1;
@@ -149,21 +175,29 @@ class Pinger {
   void receive(const IpAddr& target, std::vector<EchoResult>& echoes, Clock::time_point now) {
     std::uint8_t buf[2048];
     for (;;) {
-      sockaddr_in from{};
+      sockaddr_storage from{};
       socklen_t fl = sizeof from;
       const auto n = ::recvfrom(fd_.get(), buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &fl);
       if (n <= 0) return;
       try {
         proto::ByteReader r(std::span<const std::uint8_t>(buf, static_cast<std::size_t>(n)));
-        const auto ihl = std::size_t(r.peek8(0) & 0x0f) * 4;
-        r.skip(12);
-        const auto src = IpAddr::from_bytes(r.bytes(4));
-        r.skip(ihl - 16);
+        IpAddr src;
+        if (v6_) {
+          // Raw ICMPv6 sockets deliver the ICMPv6 message alone.
+          const auto* sin6 = reinterpret_cast<const sockaddr_in6*>(&from);
+          src = IpAddr::from_bytes(std::span<const std::uint8_t>(sin6->sin6_addr.s6_addr, 16));
+        } else {
+          const auto ihl = std::size_t(r.peek8(0) & 0x0f) * 4;
+          r.skip(12);
+          src = IpAddr::from_bytes(r.bytes(4));
+          r.skip(ihl - 16);
+        }
         const auto type = r.u8();
         r.skip(3);
         const auto id = r.be16();
         const auto seq = r.be16();
-        if (type != frames::kIcmpEchoReply || id != id_ || !(src == target) || seq >= echoes.size()) continue;
+        const std::uint8_t reply_type = v6_ ? 129 : frames::kIcmpEchoReply;
+        if (type != reply_type || id != id_ || !(src == target) || seq >= echoes.size()) continue;
         auto& e = echoes[seq];
         if (e.answered) continue;
         e.answered = true;
@@ -176,6 +210,8 @@ class Pinger {
  private:
   explicit Pinger(Fd fd) : fd_(std::move(fd)) {}
   Fd fd_;
+  bool v6_ = false;
+  int scope_id_ = 0;
   std::uint16_t id_ = 0;
   std::vector<Clock::time_point> sent_at_;
 };
@@ -193,7 +229,8 @@ Result<Observation> observe(const Netns& ns, const Snapshot& s, const ObserveOpt
 
   std::vector<LinkTap> taps;
   LinkTapOptions topt;
-  topt.filter = "arp or icmp or ether dst 01:80:c2:00:00:00";
+  // icmp6 alone misses MLD, which rides behind a hop-by-hop header.
+  topt.filter = "arp or icmp or icmp6 or (ip6 and ip6[6] == 0) or ether dst 01:80:c2:00:00:00";
   for (const auto& name : capture_set(s)) {
     auto t = LinkTap::open(ns, name, topt);
     if (!t) {
@@ -210,7 +247,8 @@ Result<Observation> observe(const Netns& ns, const Snapshot& s, const ObserveOpt
   const bool active = !options.passive && have_target && s.route_to_target.has_value();
   std::optional<Pinger> pinger;
   if (active && !local) {
-    auto p = Pinger::open(ns);
+    const Link* out = s.route_to_target ? find_link(s.links, s.route_to_target->dev) : nullptr;
+    auto p = Pinger::open(ns, s.family, out ? out->index : 0);
     if (!p) return std::move(p).error();
     pinger.emplace(std::move(*p));
   }
@@ -226,7 +264,7 @@ Result<Observation> observe(const Netns& ns, const Snapshot& s, const ObserveOpt
     for (auto& t : taps)
       if (t.interface() == probe_dev) probe_tap = &t;
     const Link* dev = find_link(s.links, probe_dev);
-    if (probe_tap && dev && dev->mac()) {
+    if (probe_tap && dev && dev->mac() && s.family == Family::Inet) {
       IpAddr src = frames::ipv4_any();
       if (!local) {
         if (s.route_to_target->prefsrc) src = *s.route_to_target->prefsrc;
@@ -300,9 +338,9 @@ Result<Observation> observe(const Netns& ns, const Snapshot& s, const ObserveOpt
 
     if (have_target && now >= next_sample) {
       neigh::Filter nf;
-      nf.family = Family::Inet;
+      nf.family = s.family;
       nf.states = neigh::kAllStates;
-      nf.to = Prefix(*s.target, 32);
+      nf.to = Prefix(*s.target, s.target->is_v4() ? 32 : 128);
       auto entries = neigh::list(ns, nf);
       if (entries) {
         for (auto& e : *entries) {
@@ -316,9 +354,9 @@ Result<Observation> observe(const Netns& ns, const Snapshot& s, const ObserveOpt
 
     if (pinger) {
       const bool small_ok = std::any_of(obs.echoes.begin(), obs.echoes.end(),
-                                        [](const EchoResult& e) { return e.answered && e.size <= 84; });
+                                        [&](const EchoResult& e) { return e.answered && e.size <= pinger->small_size(); });
       if (!small_ok && now >= next_echo && small_echoes < 8) {
-        pinger->send(*s.target, 84, obs.echoes, now);
+        pinger->send(*s.target, pinger->small_size(), obs.echoes, now);
         ++small_echoes;
         next_echo = now + std::chrono::milliseconds(400);
       }
@@ -329,7 +367,7 @@ Result<Observation> observe(const Netns& ns, const Snapshot& s, const ObserveOpt
         const std::uint32_t mtu = out ? out->mtu : 1500;
         std::vector<std::uint32_t> sizes{mtu};
         for (std::uint32_t v : {9000u, 1500u, 1492u, 1480u, 1450u, 1400u, 1280u, 1000u, 576u})
-          if (v < mtu) sizes.push_back(v);
+          if (v < mtu && v >= pinger->small_size() && (s.family != Family::Inet6 || v >= 1280)) sizes.push_back(v);
         for (auto size : sizes) pinger->send(*s.target, size, obs.echoes, now);
         big_sent = true;
         big_sent_at = now;
