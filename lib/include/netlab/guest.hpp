@@ -1,0 +1,88 @@
+// A small userspace guest on an interface, as a unikernel would be: it
+// answers ARP and ICMP echo for its address, announces itself with a
+// gratuitous ARP, pings on request and shows every frame in the decoder's
+// tcpdump text. On a TAP device it attaches the way QEMU and Solo5 do
+// (TUNSETIFF on /dev/net/tun, so the tap gets its carrier); on any other
+// Ethernet interface (a veth end in another namespace) it talks through a
+// packet socket. It can also misbehave the ways real guest stacks do, so a
+// host's plumbing can be tested, and its failure modes reproduced, before a
+// virtual machine is ever booted.
+#pragma once
+
+#include <netlab/error.hpp>
+#include <netlab/export.hpp>
+#include <netlab/netns.hpp>
+#include <netlab/types.hpp>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace netlab::guest {
+
+struct PingSpec {
+  IpAddr target;
+  unsigned count = 3;             // 0: until the guest stops
+  double interval_s = 1.0;        // between echo requests
+  std::uint32_t size = 56;        // ICMP payload bytes, as ping -s
+};
+
+struct Config {
+  std::string iface;
+  Prefix address;                 // the guest's IPv4 address and subnet
+  std::optional<IpAddr> gateway;  // next hop for off-subnet targets
+  std::optional<MacAddr> mac;     // empty: a random locally administered unicast MAC
+  std::uint32_t mtu = 1500;       // longer frames (beyond mtu + 14) are dropped, as a NIC does
+  std::optional<PingSpec> ping;
+  std::optional<double> duration_s;  // stop after this long
+  bool quiet = false;             // no per-frame lines
+
+  // Misbehaviours of real guest stacks.
+  bool garp = true;                       // false: no gratuitous ARP at start
+  bool arp_off = false;                   // never answer ARP
+  std::optional<MacAddr> reply_dst;       // ARP replies go to this Ethernet destination
+  std::optional<IpAddr> reply_sender;     // ARP replies claim this sender IP
+  std::optional<IpAddr> also;             // a second address answered for (ARP and ICMP)
+  bool bpdu = false;                      // an STP configuration BPDU every 2 s
+};
+
+// What a run did; ping counts are meaningful when Config::ping was set.
+struct Stats {
+  MacAddr mac;  // the MAC the guest used
+  std::uint64_t frames_in = 0, frames_out = 0;
+  std::uint64_t arp_replies = 0, echo_replies = 0;
+  std::uint64_t dropped_mtu = 0;
+  std::uint64_t send_errors = 0;
+  bool ping_resolved = false;          // the next hop answered ARP
+  std::uint64_t ping_sent = 0, ping_received = 0;
+};
+
+enum class Line : std::uint8_t {
+  Packet,  // a frame, in the decoder's text (-e): for stdout
+  Ping,    // ping's own lines (replies, summary): for stdout
+  Notice,  // warnings and reports (MTU drops, send errors): for stderr
+  Ready,   // the one "netlab guest: IFACE attached as IP (MAC)" line: for stderr, flushed
+};
+// Receives each line, without its newline.
+using LineSink = std::function<void(Line, std::string_view)>;
+
+// Checks a configuration without touching the system (IPv4 only, gateway on
+// the subnet, ping size within the MTU, a next hop for the ping target...).
+NETLAB_API Result<void> validate(const Config& config);
+
+// A random locally administered unicast MAC (02:xx:.. style), as
+// hypervisors and unikernel tooling pick when none is configured.
+NETLAB_API MacAddr random_mac();
+
+// Attaches to config.iface in `ns` and runs until `stop` becomes true, the
+// duration passes or (with a ping) the ping run is complete. Fails before
+// sending anything when the interface is missing (NotFound, "No such
+// device"), is a TUN (layer 3) device, or cannot be opened; send errors
+// while running are reported as notices and counted, not fatal.
+NETLAB_API Result<Stats> run(const Netns& ns, const Config& config, const std::atomic<bool>& stop,
+                             const LineSink& sink);
+
+}  // namespace netlab::guest
