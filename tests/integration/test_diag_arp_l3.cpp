@@ -221,7 +221,7 @@ TEST_CASE("arp diagnose: C12 offlink-arp-source finds requests from an address t
   lab::require_fault_first(d, "offlink-arp-source", "C12");
   const auto& f = *d.finding("offlink-arp-source");
   INFO(lab::evidence_dump(f));
-  CHECK(lab::has_packet(f, "qvm12", {"who-has 198.51.100.12 tell 203.0.113.5"}));
+  CHECK(lab::has_packet(f, "qvm12", {"who-has 198.51.100.12", "tell 203.0.113.5"}));
 
   auto guest_steps = lab::apply_fix(d);
   if (!guest_steps.empty()) vm12.ip_ok({"route", "add", "203.0.113.5/32", "dev", "eth0"});  // a way back
