@@ -551,24 +551,6 @@ std::vector<FixStep> fix_steps(const testjson::Value& finding) {
   return steps;
 }
 
-std::vector<FixStep> fault_fix_steps(const Diagnosis& d) {
-  std::vector<FixStep> all;
-  std::vector<std::string> seen;
-  for (const auto& f : d.findings()) {
-    if (field(f, "severity") != "fault") continue;
-    for (auto& step : fix_steps(f)) {
-      std::string key = step.where + "\n" + step.netlab + "\n" + step.iproute2;
-      if (step.netlab.empty() && step.iproute2.empty()) key += "\n" + step.description;
-      bool dup = false;
-      for (const auto& k : seen) dup = dup || k == key;
-      if (dup) continue;
-      seen.push_back(key);
-      all.push_back(step);
-    }
-  }
-  return all;
-}
-
 std::vector<FixStep> apply_host_steps(const std::vector<FixStep>& steps) {
   std::vector<FixStep> guest_steps;
   for (const auto& step : steps) {
@@ -604,9 +586,9 @@ std::vector<FixStep> apply_host_steps(const std::vector<FixStep>& steps) {
   return guest_steps;
 }
 
-std::vector<FixStep> apply_fix(const Diagnosis& d) {
-  auto steps = fault_fix_steps(d);
-  INFO(d.describe());
+std::vector<FixStep> apply_fix(const testjson::Value& finding) {
+  auto steps = fix_steps(finding);
+  INFO("fix of " << field(finding, "cause"));
   REQUIRE_FALSE(steps.empty());
   return apply_host_steps(steps);
 }

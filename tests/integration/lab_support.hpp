@@ -193,15 +193,15 @@ struct FixStep {
   std::string iproute2;     // "" when null
 };
 std::vector<FixStep> fix_steps(const testjson::Value& finding);
-// The steps of every fault finding, in order, each distinct command once
-// (two co-occurring causes may print the same step).
-std::vector<FixStep> fault_fix_steps(const Diagnosis& d);
 // Runs the host steps as contracts.md says: the `netlab` string split on
 // spaces and run as the built CLI when not null, else the `iproute2` string
 // via `sh -c` in the lab namespace. REQUIREs each to succeed. Returns the
 // guest steps, which the test carries out on its guest itself.
 std::vector<FixStep> apply_host_steps(const std::vector<FixStep>& steps);
-// fault_fix_steps + apply_host_steps; REQUIREs at least one step.
-std::vector<FixStep> apply_fix(const Diagnosis& d);
+// The fix printed for one finding (the cause under test): REQUIREs at least
+// one step, applies the host steps, returns the guest steps. Where causes
+// co-occur, the fix of the cause under test is applied, as a user would
+// apply the fix of the finding they act on.
+std::vector<FixStep> apply_fix(const testjson::Value& finding);
 
 }  // namespace nltest::lab

@@ -82,7 +82,7 @@ TEST_CASE("arp diagnose: C02 host-owns-target-address finds the kernel guest's a
            return contains(field(e, "address"), "198.51.100.20");
          })));
 
-  lab::apply_fix(d);
+  lab::apply_fix(f);
   REQUIRE(route_get("198.51.100.20").rfind("local ", 0) != 0);
   require_ping_works("198.51.100.20");
   REQUIRE(icmp_in_echos(vm2) > 0);
@@ -114,7 +114,7 @@ TEST_CASE("arp diagnose: C04 route-via-other-interface finds the lab subnet also
   INFO(lab::evidence_dump(f));
   CHECK(lab::has_evidence(f, "route", text_has("homelan")));
 
-  lab::apply_fix(d);
+  lab::apply_fix(f);
   REQUIRE(contains(route_get("203.0.113.44"), "dev virbr4"));
   require_ping_works("203.0.113.44");
   lab::require_ok(lab::diagnose("virbr4", "203.0.113.44"));
@@ -152,15 +152,17 @@ TEST_CASE("arp diagnose: C10 arp-ignore finds the bridge ignoring requests for t
   INFO(lab::evidence_dump(f));
   CHECK(lab::has_sysctl(f, "arp_ignore", "1"));
 
-  lab::apply_fix(d);
+  lab::apply_fix(f);
   require_ping_works("203.0.113.10", &vm10);
   lab::require_ok(lab::diagnose("rtbr10", "203.0.113.10"));
 }
 
 // Co-occurring causes: the stale host route that makes the reverse-path check
 // fail for the guest's requests (C11) also sends the host's own traffic for
-// the guest out of the other link (C04). Both are faults of this one lab, so
-// the test asks for C11 among the fault findings, not necessarily first.
+// the guest out of the other link (C04), where the host asks with a source
+// from another link (C12). All are faults of this one lab, so the test asks
+// for C11 among the fault findings, not necessarily first, and applies C11's
+// fix (delete the stale route), which must clear them all.
 TEST_CASE("arp diagnose: C11 reverse-path-filter finds requests dropped by rp_filter over a stale host route") {
   nltest::PrivateNetns lab_ns;
   lab::PeerNetns vm11, old11;
@@ -189,7 +191,7 @@ TEST_CASE("arp diagnose: C11 reverse-path-filter finds requests dropped by rp_fi
   INFO(lab::evidence_dump(f));
   CHECK(lab::has_sysctl(f, "rp_filter", "1"));
 
-  lab::apply_fix(d);
+  lab::apply_fix(f);
   require_ping_works("198.51.100.161", &vm11);
   require_ping_works("198.51.100.170");
   lab::require_ok(lab::diagnose("labbr11", "198.51.100.170"));
@@ -223,7 +225,7 @@ TEST_CASE("arp diagnose: C12 offlink-arp-source finds requests from an address t
   INFO(lab::evidence_dump(f));
   CHECK(lab::has_packet(f, "qvm12", {"who-has 198.51.100.12", "tell 203.0.113.5"}));
 
-  auto guest_steps = lab::apply_fix(d);
+  auto guest_steps = lab::apply_fix(f);
   if (!guest_steps.empty()) vm12.ip_ok({"route", "add", "203.0.113.5/32", "dev", "eth0"});  // a way back
   require_ping_works("198.51.100.12");
   lab::require_ok(lab::diagnose("qvm12", "198.51.100.12"));
@@ -259,7 +261,7 @@ TEST_CASE("arp diagnose: C13 proxy-arp-without-forwarding finds the UML proxy_ar
   INFO(lab::evidence_dump(f));
   CHECK(lab::has_sysctl(f, "forward", "0"));
 
-  lab::apply_fix(d);
+  lab::apply_fix(f);
   require_ping_works("198.51.100.30", &uml);
   lab::require_ok(lab::diagnose("uml13", "198.51.100.30"));
 }
@@ -286,7 +288,7 @@ TEST_CASE("arp diagnose: C15 target-not-configured finds the kernel guest living
   INFO(lab::evidence_dump(f));
   CHECK(lab::has_evidence(f, "", text_has("192.0.2.23")));  // names the address the guest really has
 
-  lab::apply_fix(d);
+  lab::apply_fix(f);
   // The guest side of the fix: configure the address the host expects.
   vm15.ip_ok({"addr", "del", "192.0.2.23/24", "dev", "eth0"});
   vm15.ip_ok({"addr", "add", "192.0.2.22/24", "dev", "eth0"});
@@ -313,7 +315,7 @@ TEST_CASE("arp diagnose: C20 noarp-interface finds ARP switched off on a routed 
   INFO(lab::evidence_dump(f));
   CHECK(lab::has_about(f, "link", "gw20"));
 
-  lab::apply_fix(d);
+  lab::apply_fix(f);
   require_ping_works("203.0.113.100");
   lab::require_ok(lab::diagnose("gw20", "203.0.113.100"));
 }
