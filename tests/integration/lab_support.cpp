@@ -551,6 +551,12 @@ std::vector<FixStep> fix_steps(const testjson::Value& finding) {
   return steps;
 }
 
+bool has_host_step(const testjson::Value& finding) {
+  for (const auto& step : fix_steps(finding))
+    if (step.where == "host") return true;
+  return false;
+}
+
 std::vector<FixStep> apply_host_steps(const std::vector<FixStep>& steps) {
   std::vector<FixStep> guest_steps;
   for (const auto& step : steps) {

@@ -193,6 +193,11 @@ struct FixStep {
   std::string iproute2;     // "" when null
 };
 std::vector<FixStep> fix_steps(const testjson::Value& finding);
+// True when the fix has a host step. Labs whose cause can be fixed on either
+// side (C08, C12, C19) do the guest's part only when the fix has no host step:
+// a guest step beside host steps reads as an alternative ("or set the
+// guest's MTU"), and doing both would test neither.
+bool has_host_step(const testjson::Value& finding);
 // Runs the host steps as contracts.md says: the `netlab` string split on
 // spaces and run as the built CLI when not null, else the `iproute2` string
 // via `sh -c` in the lab namespace. REQUIREs each to succeed. Returns the

@@ -226,7 +226,10 @@ TEST_CASE("arp diagnose: C12 offlink-arp-source finds requests from an address t
   CHECK(lab::has_packet(f, "qvm12", {"who-has 198.51.100.12", "tell 203.0.113.5"}));
 
   auto guest_steps = lab::apply_fix(f);
-  if (!guest_steps.empty()) vm12.ip_ok({"route", "add", "203.0.113.5/32", "dev", "eth0"});  // a way back
+  if (!lab::has_host_step(f)) {
+    REQUIRE_FALSE(guest_steps.empty());
+    vm12.ip_ok({"route", "add", "203.0.113.5/32", "dev", "eth0"});  // the guest side: a way back
+  }
   require_ping_works("198.51.100.12");
   lab::require_ok(lab::diagnose("qvm12", "198.51.100.12"));
 }
