@@ -248,11 +248,6 @@ bool Background::wait_in(bool on_stderr, std::string_view needle, Millis timeout
 bool Background::wait_stderr(std::string_view needle, Millis timeout) { return wait_in(true, needle, timeout); }
 bool Background::wait_stdout(std::string_view needle, Millis timeout) { return wait_in(false, needle, timeout); }
 
-int Background::wait_exit(Millis timeout) {
-  if (!wait_for([&] { return !running(); }, timeout)) return -1;
-  return status_;
-}
-
 int Background::stop() {
   if (pid_ <= 0) return status_;
   if (running()) {
@@ -397,12 +392,6 @@ std::vector<std::string> Diagnosis::fault_causes() const {
   std::vector<std::string> causes;
   for (const auto& f : findings())
     if (field(f, "severity") == "fault") causes.push_back(field(f, "cause"));
-  return causes;
-}
-
-std::vector<std::string> Diagnosis::all_causes() const {
-  std::vector<std::string> causes;
-  for (const auto& f : findings()) causes.push_back(field(f, "cause"));
   return causes;
 }
 

@@ -50,6 +50,7 @@ class PeerNetns {
   std::string ip_ok(const std::vector<std::string>& args) const;  // ip must succeed
   // Writes a /proc/sys/net file of this namespace (REQUIREs success).
   void write_proc(const std::string& path, const std::string& value) const;
+  // Reads a /proc file as a process in this namespace sees it (/proc/net/snmp).
   std::string read_proc(const std::string& path) const;
 
  private:
@@ -85,9 +86,6 @@ class Background {
   // runs out or the process exits first.
   bool wait_stderr(std::string_view needle, Millis timeout);
   bool wait_stdout(std::string_view needle, Millis timeout);
-  // Waits for the process to end by itself; its exit status, or -1 if it is
-  // still running after `timeout`.
-  int wait_exit(Millis timeout);
   int stop();  // SIGTERM, reap; returns the exit status (128+signal); idempotent
   std::string describe() const;  // command line and output, for INFO()
 
@@ -141,7 +139,6 @@ struct Diagnosis {
   std::string verdict() const;                   // "" when absent
   const testjson::Array& findings() const;       // REQUIRE()s a parsed document
   std::vector<std::string> fault_causes() const;  // causes of severity "fault", in order
-  std::vector<std::string> all_causes() const;
   const testjson::Value* finding(std::string_view cause) const;  // first with that cause
   std::string describe() const;                  // command, exit status, output
 };

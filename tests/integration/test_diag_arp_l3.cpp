@@ -5,7 +5,8 @@
 // "ok". The causes and their ids: /work/shared/diagnosis/CAUSES.md.
 #include "lab_support.hpp"
 
-#include <optional>
+#include <string>
+#include <vector>
 
 using namespace std::chrono_literals;
 namespace lab = nltest::lab;
