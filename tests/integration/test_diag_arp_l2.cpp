@@ -204,8 +204,8 @@ TEST_CASE("arp diagnose: C07 stp-port-not-forwarding finds a new port still in t
   ip_ok({"link", "add", "stpbr7", "type", "bridge", "stp_state", "1", "forward_delay", "3000"});
   ip_ok({"link", "set", "stpbr7", "up"});
   ip_ok({"addr", "add", "203.0.113.65/28", "dev", "stpbr7"});
-  lab::veth_to(vm7, "kvm7", "stpbr7");
-  vm7.ip_ok({"addr", "add", "203.0.113.70/28", "dev", "eth0"});
+  lab::veth_to(vm7, "kvm7", "stpbr7", "enp0s3");
+  vm7.ip_ok({"addr", "add", "203.0.113.70/28", "dev", "enp0s3"});
 
   {
     auto state = lab::port_state("kvm7");
@@ -460,9 +460,9 @@ TEST_CASE("arp diagnose: C19 mtu-mismatch finds a kernel guest with a smaller MT
   ip_ok({"link", "add", "mtubr19", "type", "bridge"});
   ip_ok({"link", "set", "mtubr19", "up"});
   ip_ok({"addr", "add", "192.0.2.1/28", "dev", "mtubr19"});
-  lab::veth_to(vm19, "vnet19", "mtubr19");
-  vm19.ip_ok({"link", "set", "eth0", "mtu", "1400"});
-  vm19.ip_ok({"addr", "add", "192.0.2.9/28", "dev", "eth0"});
+  lab::veth_to(vm19, "vnet19", "mtubr19", "enp7s0");
+  vm19.ip_ok({"link", "set", "enp7s0", "mtu", "1400"});
+  vm19.ip_ok({"addr", "add", "192.0.2.9/28", "dev", "enp7s0"});
 
   REQUIRE(lab::ping("192.0.2.9"));                                  // small frames pass
   REQUIRE_FALSE(lab::ping("192.0.2.9", {"-s", "1472", "-M", "do"}));  // full-size frames do not
@@ -481,7 +481,7 @@ TEST_CASE("arp diagnose: C19 mtu-mismatch finds a kernel guest with a smaller MT
   auto guest_steps = lab::apply_fix(f);
   if (!lab::has_host_step(f)) {
     REQUIRE_FALSE(guest_steps.empty());
-    vm19.ip_ok({"link", "set", "eth0", "mtu", "1500"});  // the guest side: one MTU for the segment
+    vm19.ip_ok({"link", "set", "enp7s0", "mtu", "1500"});  // the guest side: one MTU for the segment
   }
   // Whichever side the fix changed, full-size frames for the bridge's MTU now pass.
   auto mtu = static_cast<long>(lab::link_json("mtubr19")["mtu"].num());

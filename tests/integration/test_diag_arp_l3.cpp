@@ -64,10 +64,10 @@ TEST_CASE("arp diagnose: C02 host-owns-target-address finds the kernel guest's a
   lab::PeerNetns vm2;
   ip_ok({"link", "add", "lanbr2", "type", "bridge"});
   ip_ok({"link", "set", "lanbr2", "up"});
-  lab::veth_to(vm2, "vm2", "lanbr2");
+  lab::veth_to(vm2, "vm2", "lanbr2", "ens3");
   ip_ok({"addr", "add", "198.51.100.1/24", "dev", "lanbr2"});
   ip_ok({"addr", "add", "198.51.100.20/24", "dev", "lanbr2"});  // the mistake: the guest's address
-  vm2.ip_ok({"addr", "add", "198.51.100.20/24", "dev", "eth0"});
+  vm2.ip_ok({"addr", "add", "198.51.100.20/24", "dev", "ens3"});
 
   // ping "works", but the host answers itself: the guest never sees it.
   REQUIRE(lab::ping("198.51.100.20"));
@@ -205,9 +205,9 @@ TEST_CASE("arp diagnose: C12 offlink-arp-source finds requests from an address t
   ip_ok({"addr", "add", "203.0.113.5/24", "dev", "wan12"});
   lan12.ip_ok({"addr", "add", "203.0.113.254/24", "dev", "eth0"});
   // The UML/QEMU "host route" recipe without an address on the guest's link.
-  lab::veth_to(vm12, "qvm12");
+  lab::veth_to(vm12, "qvm12", "", "ens4");
   ip_ok({"route", "add", "198.51.100.12/32", "dev", "qvm12"});
-  vm12.ip_ok({"addr", "add", "198.51.100.12/24", "dev", "eth0"});
+  vm12.ip_ok({"addr", "add", "198.51.100.12/24", "dev", "ens4"});
   vm12.write_proc("/proc/sys/net/ipv4/conf/all/rp_filter", "2");  // the Debian/Ubuntu default
 
   {
@@ -229,7 +229,7 @@ TEST_CASE("arp diagnose: C12 offlink-arp-source finds requests from an address t
   auto guest_steps = lab::apply_fix(f);
   if (!lab::has_host_step(f)) {
     REQUIRE_FALSE(guest_steps.empty());
-    vm12.ip_ok({"route", "add", "203.0.113.5/32", "dev", "eth0"});  // the guest side: a way back
+    vm12.ip_ok({"route", "add", "203.0.113.5/32", "dev", "ens4"});  // the guest side: a way back
   }
   require_ping_works("198.51.100.12");
   lab::require_ok(lab::diagnose("qvm12", "198.51.100.12"));
@@ -276,10 +276,10 @@ TEST_CASE("arp diagnose: C15 target-not-configured finds the kernel guest living
   ip_ok({"link", "add", "lxcbr15", "type", "bridge"});
   ip_ok({"link", "set", "lxcbr15", "up"});
   ip_ok({"addr", "add", "192.0.2.1/24", "dev", "lxcbr15"});
-  lab::veth_to(vm15, "veth15", "lxcbr15");
+  lab::veth_to(vm15, "veth15", "lxcbr15", "eth1");
   // The host expects 192.0.2.22; the guest was configured with .23.
-  vm15.ip_ok({"addr", "add", "192.0.2.23/24", "dev", "eth0"});
-  const std::string guest_mac = lab::mac_of("eth0", &vm15);
+  vm15.ip_ok({"addr", "add", "192.0.2.23/24", "dev", "eth1"});
+  const std::string guest_mac = lab::mac_of("eth1", &vm15);
   lab::Background traffic({"ping", "-n", "-i", "0.5", "192.0.2.1"}, &vm15);  // the guest is alive and talks
 
   REQUIRE_FALSE(lab::ping("192.0.2.22"));
@@ -294,8 +294,8 @@ TEST_CASE("arp diagnose: C15 target-not-configured finds the kernel guest living
 
   lab::apply_fix(f);
   // The guest side of the fix: configure the address the host expects.
-  vm15.ip_ok({"addr", "del", "192.0.2.23/24", "dev", "eth0"});
-  vm15.ip_ok({"addr", "add", "192.0.2.22/24", "dev", "eth0"});
+  vm15.ip_ok({"addr", "del", "192.0.2.23/24", "dev", "eth1"});
+  vm15.ip_ok({"addr", "add", "192.0.2.22/24", "dev", "eth1"});
   require_ping_works("192.0.2.22");
   lab::require_ok(lab::diagnose("lxcbr15", "192.0.2.22"));
 }
@@ -303,10 +303,10 @@ TEST_CASE("arp diagnose: C15 target-not-configured finds the kernel guest living
 TEST_CASE("arp diagnose: C20 noarp-interface finds ARP switched off on a routed veth") {
   nltest::PrivateNetns lab_ns;
   lab::PeerNetns vm20;
-  lab::veth_to(vm20, "gw20");
+  lab::veth_to(vm20, "gw20", "", "net0");
   ip_ok({"link", "set", "dev", "gw20", "arp", "off"});
   ip_ok({"addr", "add", "203.0.113.97/28", "dev", "gw20"});
-  vm20.ip_ok({"addr", "add", "203.0.113.100/28", "dev", "eth0"});
+  vm20.ip_ok({"addr", "add", "203.0.113.100/28", "dev", "net0"});
   const std::string own_mac = lab::mac_of("gw20");
 
   REQUIRE_FALSE(lab::ping("203.0.113.100"));
