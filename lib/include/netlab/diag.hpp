@@ -84,6 +84,7 @@ struct Resolution {
 };
 
 struct Report {
+  Family family = Family::Inet;
   std::string interface;
   std::optional<IpAddr> target;
   Verdict verdict = Verdict::Unexplained;

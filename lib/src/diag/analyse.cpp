@@ -10,6 +10,7 @@
 #include "analyse_context.hpp"
 
 #include <algorithm>
+#include <array>
 #include <set>
 
 namespace netlab::diag {
@@ -205,8 +206,8 @@ void rule_route_via_other(Ctx& c) {
   const auto covering = c.ipv4_covering(c.iface->name, *c.target);
   f.fix.push_back(c.fix_host("send " + c.target_text() + " through " + c.iface->name +
                                  " (or renumber one of the labs so their subnets do not overlap)",
-                             "route add " + c.target_text() + "/32 dev " + c.iface->name,
-                             "ip route add " + c.target_text() + "/32 dev " + c.iface->name));
+                             "route replace " + c.target_text() + "/32 dev " + c.iface->name,
+                             "ip route replace " + c.target_text() + "/32 dev " + c.iface->name));
   (void)covering;
   c.add(std::move(f));
 }
@@ -958,13 +959,24 @@ void rule_bridge_mac(Ctx& c) {
     if (!p->mac() || !(*p->mac() == *c.bridge->mac())) continue;
     Finding f = c.finding("bridge-mac-changed", "C33", Severity::Warning, 10);
     const auto mac = c.bridge->mac()->to_string();
+    // Pinning the current MAC would pin a port's; give the bridge one of its
+    // own (locally administered, derived from its name so it is stable).
+    std::array<std::uint8_t, 6> own{0x02, 0x00, 0x00, 0x00, 0x00, 0x00};
+    std::uint32_t h = 2166136261u;
+    for (unsigned char ch : c.bridge->name) h = (h ^ ch) * 16777619u;
+    own[2] = static_cast<std::uint8_t>(h >> 24);
+    own[3] = static_cast<std::uint8_t>(h >> 16);
+    own[4] = static_cast<std::uint8_t>(h >> 8);
+    own[5] = static_cast<std::uint8_t>(h);
+    const auto fixed = MacAddr(own).to_string();
     f.summary = "bridge " + c.bridge->name + " carries " + p->name + "'s MAC (" + mac +
                 "): it will change when ports come and go, and guests will keep the old one in their caches";
     f.explanation = "A bridge without a MAC of its own takes the lowest port MAC; adding or removing a TAP changes it.";
     f.evidence.push_back(c.ev_link(*c.bridge));
     f.evidence.push_back(c.ev_link(*p));
-    f.fix.push_back(c.fix_host("fix the bridge's MAC", "link set dev " + c.bridge->name + " address " + mac,
-                               "ip link set dev " + c.bridge->name + " address " + mac));
+    f.fix.push_back(c.fix_host("give the bridge a fixed MAC of its own (guests relearn it once)",
+                               "link set dev " + c.bridge->name + " address " + fixed,
+                               "ip link set dev " + c.bridge->name + " address " + fixed));
     c.add(std::move(f));
     return;
   }

@@ -114,6 +114,7 @@ bool Ctx::has_fault() const {
 
 Report Ctx::finish() {
   Report r;
+  r.family = s.family;
   r.interface = s.interface;
   r.target = target;
   r.passive = o.passive;

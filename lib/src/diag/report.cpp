@@ -58,7 +58,7 @@ int exit_status(const Report& r) noexcept {
 }
 
 void render_text(const Report& r, std::string& out) {
-  out += "netlab arp diagnose " + r.interface + (r.target ? " " + r.target->to_string() : std::string()) + ": ";
+  out += std::string(r.family == Family::Inet6 ? "netlab ndp diagnose " : "netlab arp diagnose ") + r.interface + (r.target ? " " + r.target->to_string() : std::string()) + ": ";
   std::size_t faults = 0;
   for (const auto& f : r.findings) faults += f.severity == Severity::Fault;
   switch (r.verdict) {
@@ -220,6 +220,7 @@ Result<Report> diagnose_arp(const Netns& ns, const Options& options) {
   oo.duration_s = options.duration_s;
   oo.passive = options.passive;
   CollectOptions co;
+  co.family = options.family;
   co.interface = options.interface;
   co.target = options.target;
   auto snap = collect(ns, co);
