@@ -110,6 +110,8 @@ void add_route_command(CLI::App& root, Global& g);
 void add_capture_command(CLI::App& root, Global& g);
 void add_tap_command(CLI::App& root, Global& g);
 void add_bridge_command(CLI::App& root, Global& g);
+void add_arp_command(CLI::App& root, Global& g);
+void add_arp_diagnose_command(CLI::App& arp, Global& g);
 
 // Adds a COMMAND subcommand that collects its keyword arguments in `words`
 // and calls run() once the global options are resolved.

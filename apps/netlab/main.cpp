@@ -68,6 +68,7 @@ int main(int argc, char** argv) {
   add_capture_command(app, g);
   add_tap_command(app, g);
   add_bridge_command(app, g);
+  add_arp_command(app, g);
   auto args = normalize_args(argc, argv);
   try {
     app.parse(args);
