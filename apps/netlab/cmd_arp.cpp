@@ -129,6 +129,13 @@ void run_inspect(const Global& g, const std::vector<std::string>& args) {
 std::atomic<bool> g_probe_stop{false};
 extern "C" void on_probe_signal(int) { g_probe_stop.store(true); }
 
+// An address argument; the error names the argument, not just the text.
+IpAddr parse_ipv4_word(const std::string& text, const char* what) {
+  auto a = IpAddr::parse(text);
+  if (!a) usage_error(std::string(what) + " \"" + text + "\"", "is not an IPv4 address");
+  return *a;
+}
+
 // Seconds as arping takes them ("1", "0.2"), to whole milliseconds.
 std::chrono::milliseconds parse_seconds(const std::string& text, const char* what) {
   double v = 0;
@@ -210,8 +217,8 @@ void run_probe(Global& g, const ArpArgs& a) {
   if (int modes = a.dad + a.unsolicited + a.advert; modes > 1) usage_error("arp probe", "-D, -U and -A exclude each other");
   arp::ProbeOptions o;
   o.interface = parse_ifname(a.iface).str();
-  o.target = parse_ip(a.target);
-  if (!a.source.empty()) o.source = parse_ip(a.source);
+  o.target = parse_ipv4_word(a.target, "target");
+  if (!a.source.empty()) o.source = parse_ipv4_word(a.source, "source");
   if (!a.count.empty()) o.count = parse_u32(a.count, "count", 1000000);
   if (!a.deadline.empty()) o.deadline = parse_seconds(a.deadline, "deadline");
   if (!a.interval.empty()) o.interval = parse_seconds(a.interval, "interval");
@@ -272,12 +279,13 @@ void add_arp_command(CLI::App& root, Global& g) {
                     a->inspect, "[dev IFACE]", [&g, a] { run_inspect(g, a->inspect); });
 
   auto* probe = arp->add_subcommand("probe", "Send ARP requests (arping) and report who answers");
-  probe->add_option("iface", a->iface, "Interface to send on")->required();
-  probe->add_option("target", a->target, "IPv4 address to resolve")->required();
-  probe->add_option("-c", a->count, "Send COUNT probes (with -w: stop after COUNT answered probes)");
-  probe->add_option("-w", a->deadline, "Stop after SECONDS");
-  probe->add_option("-i", a->interval, "Seconds between probes (default 1)");
-  probe->add_option("-s", a->source, "Sender IPv4 address (default: the interface's first)");
+  probe->add_option("iface", a->iface, "Interface to send on")->required()->type_name("IFACE");
+  probe->add_option("target", a->target, "IPv4 address to resolve")->required()->type_name("TARGET");
+  probe->add_option("-c", a->count, "Send COUNT probes (with -w: stop after COUNT answered probes)")
+      ->type_name("COUNT");
+  probe->add_option("-w", a->deadline, "Stop after SECONDS")->type_name("SECONDS");
+  probe->add_option("-i", a->interval, "Seconds between probes (default 1)")->type_name("SECONDS");
+  probe->add_option("-s", a->source, "Sender IPv4 address (default: the interface's first)")->type_name("SOURCE");
   probe->add_flag("-D", a->dad, "Duplicate address detection: exit 0 when nobody answers");
   probe->add_flag("-U", a->unsolicited, "Unsolicited announcement (gratuitous request)");
   probe->add_flag("-A", a->advert, "Announcement as a gratuitous reply");

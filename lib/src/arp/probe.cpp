@@ -41,7 +41,7 @@ Result<void> check_unicast_ipv4(const IpAddr& a, const char* what) {
   if (!a.is_v4()) return Error::usage(text, "is not an IPv4 address: ARP resolves IPv4 addresses only");
   if (a.is_multicast()) return Error::usage(text, "is a multicast address: ARP resolves unicast addresses only");
   if (is_limited_broadcast(a)) return Error::usage(text, "is the broadcast address");
-  if (a == frames::ipv4_any()) return Error::usage(text, "is 0.0.0.0");
+  if (a == frames::ipv4_any()) return Error::usage(text, "is the unspecified address");
   return {};
 }
 
