@@ -404,6 +404,12 @@ TEST_CASE("arp probe refuses bad input with one line", "[arp][probe][cli]") {
     CHECK(r.out.empty());
     if (!k.line.empty()) CHECK(r.err == k.line);
   }
+  // Without CAP_NET_RAW: the error names the capability.
+  auto unpriv = nltest::run({"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", NETLAB_CLI_PATH, "arp",
+                             "probe", "labv0", "192.0.2.2", "-c", "1"});
+  CHECK(unpriv.status == 1);
+  CHECK(unpriv.out.empty());
+  CHECK(unpriv.err.rfind("netlab: interface labv0: Operation not permitted\nhint: needs CAP_NET_RAW", 0) == 0);
   // An interface without an IPv4 address and no -s: nothing to send from.
   ip_ok({"addr", "flush", "dev", "labv0"});
   auto r = nltest::netlab({"arp", "probe", "labv0", "192.0.2.2"});
