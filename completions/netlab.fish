@@ -82,6 +82,14 @@ function __netlab_complete
                     set i (math $i + 1)
                 end
                 continue
+            case -c -w -i -s --duration
+                # After "arp" (probe, diagnose) these take a value.
+                if test "$object" = arp
+                    set i (math $i + 2)
+                else
+                    set i (math $i + 1)
+                end
+                continue
             case '-*'
                 set i (math $i + 1)
                 continue
@@ -106,6 +114,8 @@ function __netlab_complete
                     # No command word: IFACE and keywords follow.
                     set object guest
                     set command run
+                case arp
+                    set object arp
                 case '*'
                     set object unknown
             end
@@ -162,6 +172,14 @@ function __netlab_complete
         end
     end
 
+    # Values of the options of arp probe and arp diagnose: free-form.
+    if test "$object" = arp
+        switch $prev
+            case -c -w -i -s --duration
+                return
+        end
+    end
+
     # Options are completed by the "complete -s/-l" definitions below.
     if string match -q -- '-*' $cur
         return
@@ -191,6 +209,7 @@ function __netlab_complete
             bridge 'Bridges and their ports' \
             capture 'Capture or read packets, printed as tcpdump does' \
             guest 'Run a small userspace guest (ARP, ping) on a TAP or Ethernet interface'
+            arp 'Inspect the ARP table, probe addresses, diagnose ARP faults'
         return
     end
 
@@ -248,6 +267,11 @@ function __netlab_complete
                     hairpin 'Turn hairpin mode of a port on or off' \
                     setport 'Set the flags of a port' \
                     vlan_filtering 'Turn VLAN filtering on or off'
+            case arp
+                printf '%s\t%s\n' \
+                    inspect 'Show the neighbour table with each state explained' \
+                    probe 'Send ARP requests and report who answers (arping)' \
+                    diagnose 'Find why an address does not resolve'
         end
         return
     end
@@ -299,6 +323,10 @@ function __netlab_complete
             set valkw learning flood isolated hairpin cost priority
         case 'bridge/*'
             # the other bridge commands take positional words only
+        case arp/inspect
+            set valkw dev
+        case arp/probe arp/diagnose
+            # IFACE and TARGET, options only otherwise
         case '*'
             return
     end
@@ -497,6 +525,14 @@ function __netlab_complete
             end
         case tap/delete
             __netlab_tapnames | __netlab_not_in $args
+        case arp/inspect
+            if test $npos -eq 0; and not contains -- dev $used
+                set kw dev
+                set want_if 1
+            end
+        case arp/probe arp/diagnose
+            # IFACE, then TARGET (an address: nothing to offer)
+            test $npos -eq 0; and set want_if 1
         case bridge/show bridge/showmacs bridge/showstp bridge/setfd \
             bridge/sethello bridge/setmaxage bridge/setageing
             test $npos -eq 0; and __netlab_bridges
@@ -588,3 +624,16 @@ complete -c netlab -n $__netlab_capture -l immediate-mode -d 'Deliver packets as
 complete -c netlab -n $__netlab_capture -l no-promiscuous-mode -d 'No promiscuous mode (-p)'
 complete -c netlab -n $__netlab_capture -l nano -d 'Nanosecond timestamps'
 complete -c netlab -n $__netlab_capture -l annotate -d 'ARP diagnosis notes under the packets and a summary'
+
+# Options of arp probe and arp diagnose; their values are free-form.
+set -l __netlab_arp_probe '__fish_seen_subcommand_from arp; and __fish_seen_subcommand_from probe'
+complete -c netlab -n $__netlab_arp_probe -s c -x -d 'Send COUNT probes (with -w: until COUNT are answered)'
+complete -c netlab -n $__netlab_arp_probe -s w -x -d 'Stop after SECONDS'
+complete -c netlab -n $__netlab_arp_probe -s i -x -d 'Seconds between probes'
+complete -c netlab -n $__netlab_arp_probe -s s -x -d 'Source IPv4 address'
+complete -c netlab -n $__netlab_arp_probe -s D -d 'Duplicate address detection (exit 0 when free)'
+complete -c netlab -n $__netlab_arp_probe -s U -d 'Unsolicited announcement (gratuitous request)'
+complete -c netlab -n $__netlab_arp_probe -s A -d 'Announcement as a gratuitous reply'
+set -l __netlab_arp_diagnose '__fish_seen_subcommand_from arp; and __fish_seen_subcommand_from diagnose'
+complete -c netlab -n $__netlab_arp_diagnose -l duration -x -d 'Seconds to watch'
+complete -c netlab -n $__netlab_arp_diagnose -l passive -d 'Only watch, send nothing'

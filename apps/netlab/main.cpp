@@ -57,8 +57,9 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->each([&g](const std::string& w) { g.color = w == "always" ? Color::Always : w == "never" ? Color::Never : Color::Auto; });
   app.footer("Objects: link (l), addr (a, address), neigh (n, neighbor, neighbour), route (r), tap (tuntap),\n"
-             "bridge (br), capture. See netlab(8).\n"
-             "Exit status: 0 success, 1 the operation failed, 2 usage error, 3 negative result.");
+             "bridge (br), capture, arp, guest. See netlab(8).\n"
+             "Exit status: 0 success, 1 the operation failed, 2 usage error, 3 negative result (no reply, a fault\n"
+             "diagnosed), 4 a failure no known cause explains.");
 
   // Resolve global options once, after parsing and before any command callback.
   add_link_command(app, g);
@@ -69,6 +70,7 @@ int main(int argc, char** argv) {
   add_tap_command(app, g);
   add_bridge_command(app, g);
   add_guest_command(app, g);
+  add_arp_command(app, g);
   auto args = normalize_args(argc, argv);
   try {
     app.parse(args);
