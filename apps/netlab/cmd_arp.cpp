@@ -146,15 +146,6 @@ std::chrono::milliseconds parse_seconds(const std::string& text, const char* wha
   return std::chrono::milliseconds(std::llround(v * 1000.0));
 }
 
-// JsonWriter has no floating-point value: write the whole milliseconds
-// through it, then append the fraction to the same buffer. The writer only
-// tracks separators, so the number it just wrote can be extended in place.
-void json_ms(JsonWriter& w, std::string& buf, std::string_view key, double ms) {
-  const long long us = std::llround(ms * 1000.0);
-  w.member(key, static_cast<std::int64_t>(us / 1000));
-  fmt::format_to(std::back_inserter(buf), ".{:03}", us % 1000);
-}
-
 std::string fmt_ms(double ms) {
   const long long us = std::llround(ms * 1000.0);
   return fmt::format("{}.{:03}ms", us / 1000, us % 1000);
@@ -195,7 +186,8 @@ void probe_json(Output& out, const arp::ProbeResult& r) {
     w.member("type", p.request ? "request" : "reply");
     w.member("broadcast", p.broadcast);
     w.member("probe", p.probe);
-    json_ms(w, out.text(), "rtt_ms", p.rtt_ms);
+    w.key("rtt_ms");
+    w.value(p.rtt_ms, 3);
     w.end_object();
   }
   w.end_array();
