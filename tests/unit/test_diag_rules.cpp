@@ -338,3 +338,32 @@ TEST_CASE("diag render_text: verdict first, then each cause with evidence and fi
   CHECK(out.find("FAULT ip-on-bridge-port (C01)") != std::string::npos);
   CHECK(out.find("netlab addr add 198.51.100.1/24 dev br7") != std::string::npos);
 }
+
+TEST_CASE("diag analyse: a full neighbour table is named, from the count or from ENOBUFS") {
+  Link v = make_link(5, "labv34", "veth", "02:00:00:00:34:01");
+  Snapshot s;
+  s.interface = "labv34";
+  s.target = ip("192.0.2.234");
+  s.links = {v};
+  s.addresses = {make_addr(v, "192.0.2.1/24")};
+  s.route_to_target = route_via(v, "192.0.2.234/32");
+  s.sysctl["net.ipv4.neigh.default.gc_thresh3"] = 4;
+  for (const char* a : {"192.0.2.10", "192.0.2.11", "192.0.2.12", "192.0.2.13"})
+    s.neighbours.push_back(make_neigh(v, a, NudReachable, "02:00:00:00:34:99"));
+  Observation o;
+  EchoResult e;
+  e.size = 84;
+  e.send_error = "No buffer space available";
+  o.echoes = {e};
+  Report r = analyse(s, o);
+  const Finding* f = find_cause(r, "neighbour-table-full");
+  REQUIRE(f);
+  CHECK(f->id == "C34");
+  CHECK(has_evidence(*f, "sysctl", "gc_thresh3 = 4"));
+  CHECK(has_evidence(*f, "observation", "No buffer space available"));
+  // Room in the table and no error: ruled out.
+  s.sysctl["net.ipv4.neigh.default.gc_thresh3"] = 1024;
+  o.echoes[0].send_error.clear();
+  r = analyse(s, o);
+  CHECK_FALSE(find_cause(r, "neighbour-table-full"));
+}

@@ -126,7 +126,7 @@ void rule_ip_on_bridge_port(Ctx& c) {
   if (c.iface && c.iface->kind == "bridge")
     for (const Link* p : c.ports) candidates.push_back(p);
   for (const Link* port : candidates) {
-    const auto addrs = c.ipv4_on(port->name);
+    const auto addrs = c.l3_on(port->name);
     if (addrs.empty()) continue;
     const Link* br = c.master_bridge(*port);
     if (!br) continue;
@@ -224,7 +224,7 @@ void rule_port_not_in_bridge(Ctx& c) {
   bool found = false;
   for (const auto& l : c.s.links) {
     if (!l.tun || !l.tun->tap || l.master_index != 0 || !l.is_up() || l.no_carrier()) continue;
-    if (!c.ipv4_on(l.name).empty()) continue;
+    if (!c.l3_on(l.name).empty()) continue;
     found = true;
     const bool guest_seen = c.target_seen_on(l.name);
     Finding f = c.finding("port-not-in-bridge", "C06", Severity::Fault, guest_seen ? 93 : 70);
@@ -727,7 +727,7 @@ void rule_bridge_filter(Ctx& c) {
     if (!port || !c.bridge || !port->bridge_port || port->bridge_port->state != 3) continue;
     const auto& src = fr->parsed.eth_src;
     if (src.is_multicast() || src.is_zero() || !c.is_ours(fr->parsed.eth_dst)) continue;
-    if (!c.ipv4_on(port->name).empty()) continue;  // that is C01: the bridge takes it on purpose
+    if (!c.l3_on(port->name).empty()) continue;  // that is C01: the bridge takes it on purpose
     bool on_bridge = false;
     for (const auto& other : c.frames)
       if (other.sf->interface == c.bridge->name && other.sf->bytes == fr->sf->bytes) on_bridge = true;
@@ -750,20 +750,31 @@ void rule_bridge_filter(Ctx& c) {
   }
   // A valid reply that reached the device the kernel asked on, and still no
   // entry: an ARP-family input rule (nft arp, arptables).
-  if (c.egress && c.ipv4_on(c.egress->name).size() > 0 && !c.master_bridge(*c.egress)) {
+  if (c.egress && c.l3_on(c.egress->name).size() > 0 && !c.master_bridge(*c.egress)) {
     for (const auto* fr : c.replies_for_target()) {
       if (fr->sf->interface != c.egress->name || !c.is_ours(fr->parsed.eth_dst)) continue;
       const auto& src = fr->parsed.eth_src;
       if (src.is_multicast() || src.is_zero() || !(fr->msg->tpa == c.our_source())) continue;
       if (!c.target_stayed_unresolved_after(fr->sf->time + 0.2)) continue;
-      Finding f = c.finding("bridge-filter-drops-arp", "C17", Severity::Fault, 70);
-      f.summary = "a valid reply for " + c.target_text() + " reaches " + c.egress->name +
-                  " yet the kernel's entry stays unresolved: an ARP input filter (nft arp family, arptables) drops it";
-      f.explanation = "Packet taps see a frame before the ARP-family netfilter hooks; the kernel never processed this reply.";
+      const bool v6 = c.s.family == Family::Inet6;
+      Finding f = v6 ? c.finding("icmpv6-filtered", "C29", Severity::Fault, 70)
+                     : c.finding("bridge-filter-drops-arp", "C17", Severity::Fault, 70);
+      f.summary = "a valid " + std::string(v6 ? "advertisement" : "reply") + " for " + c.target_text() + " reaches " +
+                  c.egress->name + " yet the kernel's entry stays unresolved: " +
+                  (v6 ? "an input firewall rule drops ICMPv6 (neighbour discovery is ICMPv6)"
+                      : "an ARP input filter (nft arp family, arptables) drops it");
+      f.explanation = v6 ? "Packet taps run before the input hook, so the NA is captured yet never reaches ndisc_rcv(). "
+                           "A fix must allow ICMPv6 types 133-137 (RFC 4890), not only echo."
+                         : "Packet taps see a frame before the ARP-family netfilter hooks; the kernel never processed this reply.";
       f.evidence.push_back(c.ev_packet(*fr));
       c.add_target_state(f, c.egress->name);
-      f.fix.push_back(c.fix_host("remove or correct the ARP-family rule (inspect: nft list ruleset arp)", "",
-                                 "nft flush ruleset arp"));
+      if (v6)
+        f.fix.push_back(c.fix_host("accept neighbour discovery before any drop rule (inspect: nft list ruleset)", "",
+                                   "nft insert rule inet filter input icmpv6 type { nd-router-solicit, nd-router-advert, "
+                                   "nd-neighbor-solicit, nd-neighbor-advert, nd-redirect } accept"));
+      else
+        f.fix.push_back(c.fix_host("remove or correct the ARP-family rule (inspect: nft list ruleset arp)", "",
+                                   "nft flush ruleset arp"));
       c.add(std::move(f));
       return;
     }
@@ -772,7 +783,9 @@ void rule_bridge_filter(Ctx& c) {
 }
 
 void rule_br_netfilter(Ctx& c) {
-  const auto v = c.sysctl("net.bridge.bridge-nf-call-iptables");
+  const std::string nf_key = c.s.family == Family::Inet6 ? "net.bridge.bridge-nf-call-ip6tables"
+                                                         : "net.bridge.bridge-nf-call-iptables";
+  const auto v = c.sysctl(nf_key);
   const bool per_bridge = c.bridge && c.bridge->bridge && false;
   (void)per_bridge;
   if (!c.bridge || v.value_or(0) == 0) {
@@ -793,14 +806,14 @@ void rule_br_netfilter(Ctx& c) {
   f.explanation =
       "br_netfilter hands bridged IPv4 to the inet FORWARD hook. ARP is not IP and resolves fine; the "
       "ICMP/TCP that follows disappears inside the bridge.";
-  f.evidence.push_back(c.ev_sysctl("net.bridge.bridge-nf-call-iptables"));
+  f.evidence.push_back(c.ev_sysctl(nf_key));
   for (const auto* fr : lost) {
     f.evidence.push_back(c.ev_packet(*fr, "never left the bridge"));
     break;
   }
   f.fix.push_back(c.fix_host("let bridged traffic bypass iptables (or accept " + c.bridge->name + " to " + c.bridge->name +
                                  " in FORWARD: iptables -I FORWARD -i " + c.bridge->name + " -o " + c.bridge->name + " -j ACCEPT)",
-                             "", "sysctl -w net.bridge.bridge-nf-call-iptables=0"));
+                             "", "sysctl -w " + nf_key + "=0"));
   c.add(std::move(f));
 }
 
@@ -1038,10 +1051,14 @@ Report analyse(const Snapshot& s, const Observation& o, const AnalyseOptions& op
   rule_invalid_mac(c);
   rule_malformed(c);
   rule_stale_permanent(c);
-  rule_arp_ignore(c);
-  rule_reverse_path(c);
-  rule_offlink_source(c);
-  rule_proxy_arp(c);
+  if (c.s.family == Family::Inet) {
+    rule_arp_ignore(c);
+    rule_reverse_path(c);
+    rule_offlink_source(c);
+    rule_proxy_arp(c);
+  } else {
+    analyse_ipv6(c);
+  }
   rule_bridge_filter(c);
   rule_br_netfilter(c);
   rule_mtu(c);

@@ -6,6 +6,7 @@
 #include <netlab/render.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <set>
 
@@ -80,6 +81,17 @@ Ctx::Ctx(const Snapshot& snap, const Observation& obs, const AnalyseOptions& opt
     if (fr.parsed.arp) {
       const auto& a = *fr.parsed.arp;
       fr.msg = ResolutionMsg{a.is_request(), a.sha, a.spa, a.tha, a.tpa, true};
+    } else if (fr.parsed.ndp && fr.parsed.ipv6) {
+      // Neighbour discovery read as ARP: an NS asks for its target, an NA
+      // answers for its target with the link-layer address it carries.
+      const auto& nd = *fr.parsed.ndp;
+      const auto& ip = *fr.parsed.ipv6;
+      if (nd.type == 135) {
+        fr.msg = ResolutionMsg{true, nd.source_lladdr.value_or(fr.parsed.eth_src), ip.src, MacAddr(), nd.target, true};
+      } else if (nd.type == 136) {
+        fr.msg = ResolutionMsg{false, nd.target_lladdr.value_or(fr.parsed.eth_src), nd.target, fr.parsed.eth_dst, ip.dst,
+                               nd.target_lladdr.has_value()};
+      }
     }
     frames.push_back(std::move(fr));
   }
@@ -210,6 +222,14 @@ std::vector<const Address*> Ctx::ipv4_on(std::string_view dev) const {
   return out;
 }
 
+std::vector<const Address*> Ctx::l3_on(std::string_view dev) const {
+  if (s.family == Family::Inet) return ipv4_on(dev);
+  std::vector<const Address*> out;
+  for (const auto& a : s.addresses)
+    if (a.dev == dev && a.local.addr().is_v6() && !a.local.addr().is_link_local()) out.push_back(&a);
+  return out;
+}
+
 std::vector<const Address*> Ctx::ipv4_covering(std::string_view dev, const IpAddr& ip) const {
   std::vector<const Address*> out;
   for (const auto* a : ipv4_on(dev))
@@ -218,7 +238,7 @@ std::vector<const Address*> Ctx::ipv4_covering(std::string_view dev, const IpAdd
 }
 
 bool Ctx::has_address(std::string_view dev, const IpAddr& ip) const {
-  for (const auto* a : ipv4_on(dev))
+  for (const auto* a : l3_on(dev))
     if (a->local.addr() == ip) return true;
   return false;
 }
@@ -346,6 +366,23 @@ std::optional<IpAddr> Ctx::guest_gateway() const {
 }
 
 IpAddr Ctx::free_address_near(const IpAddr& ip, bool avoid_claimed) const {
+  if (ip.is_v6()) {
+    // ::1, ::2, ... in the same /64.
+    std::array<std::uint8_t, 16> a{};
+    std::copy(ip.bytes().begin(), ip.bytes().end(), a.begin());
+    std::fill(a.begin() + 8, a.end(), 0);
+    for (int last = 1; last < 255; ++last) {
+      a[15] = static_cast<std::uint8_t>(last);
+      const auto cand = IpAddr::v6(a);
+      if (cand == ip || is_local(cand)) continue;
+      bool claimed = false;
+      if (avoid_claimed)
+        for (const auto& f : frames)
+          if (f.msg && f.msg->spa == cand) claimed = true;
+      if (!claimed) return cand;
+    }
+    return ip;
+  }
   auto b = ip.bytes();
   std::array<std::uint8_t, 4> a{b[0], b[1], b[2], 0};
   std::set<IpAddr> claimed;

@@ -46,6 +46,10 @@ std::string join_names(const std::vector<const Link*>& v);
 std::string join_prefixes(const std::vector<const Address*>& v);
 std::string fmt_seconds(std::uint32_t centiseconds);
 
+class Ctx;
+// The IPv6-only rules (neighbour discovery, DAD, SLAAC), in rules6.cpp.
+void analyse_ipv6(Ctx& c);
+
 class Ctx {
  public:
   Ctx(const Snapshot& s, const Observation& o, const AnalyseOptions& options);
@@ -81,6 +85,9 @@ class Ctx {
   const Link* master_bridge(const Link& l) const;
   const Link* port_named(std::string_view name) const;
   std::vector<const Address*> ipv4_on(std::string_view dev) const;
+  // The addresses of the diagnosed family on dev (IPv6: not link-local,
+  // which every IPv6 device has).
+  std::vector<const Address*> l3_on(std::string_view dev) const;
   std::vector<const Address*> ipv4_covering(std::string_view dev, const IpAddr& ip) const;
   bool has_address(std::string_view dev, const IpAddr& ip) const;
   bool is_local(const IpAddr& ip) const;

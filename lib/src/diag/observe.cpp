@@ -260,7 +260,11 @@ Result<Observation> observe(const Netns& ns, const Snapshot& s, const ObserveOpt
   LinkTap* probe_tap = nullptr;
   std::vector<std::uint8_t> probe_frame;
   std::string probe_dev = local ? s.interface : (s.route_to_target ? s.route_to_target->dev : std::string());
-  if (active && !probe_dev.empty()) {
+  const bool v6 = s.family == Family::Inet6;
+  // IPv6 without a target asks about SLAAC: one router solicitation, as a
+  // booting guest sends, shows whether anyone advertises.
+  if (v6 && !have_target && !options.passive) probe_dev = s.interface;
+  if ((active || (v6 && !have_target && !options.passive)) && !probe_dev.empty()) {
     for (auto& t : taps)
       if (t.interface() == probe_dev) probe_tap = &t;
     const Link* dev = find_link(s.links, probe_dev);
@@ -274,6 +278,27 @@ Result<Observation> observe(const Netns& ns, const Snapshot& s, const ObserveOpt
       obs.probe_interface = probe_dev;
       obs.probe_mac = dev->mac();
       obs.probe_source = src;
+    } else if (probe_tap && dev && dev->mac() && v6) {
+      // Our link-local address on the device ("::" when it has none).
+      IpAddr ll = frames::ipv6_any();
+      for (const auto& a : s.addresses)
+        if (a.dev == probe_dev && a.local.addr().is_v6() && a.local.addr().is_link_local()) ll = a.local.addr();
+      if (!have_target) {
+        probe_frame = frames::router_solicitation(*dev->mac(), ll);
+      } else {
+        frames::NsSpec ns_spec;
+        ns_spec.src_mac = *dev->mac();
+        ns_spec.target = *s.target;
+        // For one of our own addresses a DAD probe (from ::), so that any
+        // other station claiming it answers; else as the kernel asks.
+        ns_spec.src = local ? frames::ipv6_any()
+                            : (s.route_to_target->prefsrc && !s.target->is_link_local() ? *s.route_to_target->prefsrc : ll);
+        ns_spec.slla = !local;
+        probe_frame = frames::neighbor_solicitation(ns_spec);
+        obs.probe_source = ns_spec.src;
+      }
+      obs.probe_interface = probe_dev;
+      obs.probe_mac = dev->mac();
     }
   }
 
@@ -388,7 +413,7 @@ Result<Observation> observe(const Netns& ns, const Snapshot& s, const ObserveOpt
     }
     // Nobody answered for the target: ask the rest of its subnet, as
     // arp-scan would, to find a guest that is up with another address.
-    if (probe_tap && !local && !swept && now >= start + std::chrono::milliseconds(700) && !answered_by_wire()) {
+    if (probe_tap && !v6 && !local && !swept && now >= start + std::chrono::milliseconds(700) && !answered_by_wire()) {
       swept = true;
       const Address* net = connected_prefix_for(s, probe_dev, *s.target);
       if (net && net->local.len() >= 22 && obs.probe_mac && obs.probe_source) {
