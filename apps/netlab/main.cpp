@@ -69,6 +69,7 @@ int main(int argc, char** argv) {
   add_tap_command(app, g);
   add_bridge_command(app, g);
   add_guest_command(app, g);
+  add_ndp_command(app, g);
   auto args = normalize_args(argc, argv);
   try {
     app.parse(args);
