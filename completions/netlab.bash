@@ -116,6 +116,11 @@ _netlab()
                 [[ $object == tap ]] && ((i++))
                 continue
                 ;;
+            -c | -w | -i | -s | --duration)
+                # After "ndp" (probe, rs, diagnose) these take a value.
+                [[ $object == ndp ]] && ((i++))
+                continue
+                ;;
             -*)
                 continue
                 ;;
@@ -134,6 +139,7 @@ _netlab()
                     object='guest'
                     command='run'
                     ;;
+                ndp) object='ndp' ;;
                 *) object=unknown ;;
             esac
         elif [[ -z $command ]]; then
@@ -192,19 +198,29 @@ _netlab()
         esac
     fi
 
+    # Values of the options of ndp probe, rs and diagnose: free-form.
+    if [[ $object == ndp ]]; then
+        case $prev in
+            -c | -w | -i | -s | --duration) return ;;
+        esac
+    fi
+
     if [[ $cur == -* ]]; then
         # Options of tap and bridge commands (-b, --brief and -d are
         # already among the global ones).
         case $object/$command in
             tap/create) globalopts+=" -t -u -g --count" ;;
             bridge/addif) globalopts+=" --move-addresses" ;;
+            ndp/probe) globalopts+=" -c -w -i -s -u" ;;
+            ndp/rs) globalopts+=" -w -1 --single" ;;
+            ndp/diagnose) globalopts+=" --duration --passive" ;;
         esac
         COMPREPLY=($(compgen -W "$globalopts" -- "$cur"))
         return
     fi
 
     if [[ -z $object ]]; then
-        COMPREPLY=($(compgen -W "link addr neigh route tap bridge capture guest" -- "$cur"))
+        COMPREPLY=($(compgen -W "link addr neigh route tap bridge capture guest ndp" -- "$cur"))
         return
     fi
 
@@ -215,6 +231,7 @@ _netlab()
             neigh) COMPREPLY=($(compgen -W "show add replace change delete flush" -- "$cur")) ;;
             route) COMPREPLY=($(compgen -W "show get add replace delete" -- "$cur")) ;;
             tap) COMPREPLY=($(compgen -W "show create delete" -- "$cur")) ;;
+            ndp) COMPREPLY=($(compgen -W "inspect probe rs diagnose" -- "$cur")) ;;
             bridge)
                 COMPREPLY=($(compgen -W "show add delete addif delif showmacs
                     showstp stp setfd sethello setmaxage setageing setpathcost
@@ -249,6 +266,7 @@ _netlab()
         guest/run) valkw="ip address mac gateway mtu ping count interval size duration reply-dst reply-sender also dev" ;;
         bridge/add) valkw="address mac stp forward_delay hello_time max_age ageing_time priority vlan_filtering" ;;
         bridge/setport) valkw="learning flood isolated hairpin cost priority" ;;
+        ndp/inspect) valkw="dev" ;;
     esac
 
     # Count positional arguments and remember the keywords already used.
@@ -444,6 +462,16 @@ _netlab()
             ;;
         tap/delete)
             words=$(_netlab_tapnames | _netlab_not_in "${args[@]}")
+            ;;
+        ndp/inspect)
+            if ((npos == 0)) && [[ $used != *" dev "* ]]; then
+                kw="dev"
+                words=$(_netlab_ifnames)
+            fi
+            ;;
+        ndp/probe | ndp/rs | ndp/diagnose)
+            # IFACE, then (probe, diagnose) TARGET: an address, nothing to offer.
+            ((npos == 0)) && words=$(_netlab_ifnames)
             ;;
         bridge/show | bridge/showmacs | bridge/showstp | bridge/setfd | \
             bridge/sethello | bridge/setmaxage | bridge/setageing)

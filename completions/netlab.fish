@@ -82,6 +82,14 @@ function __netlab_complete
                     set i (math $i + 1)
                 end
                 continue
+            case -c -w -i -s --duration
+                # After "ndp" (probe, rs, diagnose) these take a value.
+                if test "$object" = ndp
+                    set i (math $i + 2)
+                else
+                    set i (math $i + 1)
+                end
+                continue
             case '-*'
                 set i (math $i + 1)
                 continue
@@ -106,6 +114,8 @@ function __netlab_complete
                     # No command word: IFACE and keywords follow.
                     set object guest
                     set command run
+                case ndp
+                    set object ndp
                 case '*'
                     set object unknown
             end
@@ -162,6 +172,14 @@ function __netlab_complete
         end
     end
 
+    # Values of the options of ndp probe, rs and diagnose: free-form.
+    if test "$object" = ndp
+        switch $prev
+            case -c -w -i -s --duration
+                return
+        end
+    end
+
     # Options are completed by the "complete -s/-l" definitions below.
     if string match -q -- '-*' $cur
         return
@@ -190,7 +208,8 @@ function __netlab_complete
             tap 'Persistent TUN/TAP devices' \
             bridge 'Bridges and their ports' \
             capture 'Capture or read packets, printed as tcpdump does' \
-            guest 'Run a small userspace guest (ARP, ping) on a TAP or Ethernet interface'
+            guest 'Run a small userspace guest (ARP, ping) on a TAP or Ethernet interface' \
+            ndp 'IPv6 neighbour discovery: inspect, probe, rs, diagnose'
         return
     end
 
@@ -248,6 +267,12 @@ function __netlab_complete
                     hairpin 'Turn hairpin mode of a port on or off' \
                     setport 'Set the flags of a port' \
                     vlan_filtering 'Turn VLAN filtering on or off'
+            case ndp
+                printf '%s\t%s\n' \
+                    inspect 'Show IPv6 neighbours, addresses and SLAAC settings explained' \
+                    probe 'Send neighbour solicitations and report the advertisements (ndisc6)' \
+                    rs 'Send a router solicitation and decode the advertisements (rdisc6)' \
+                    diagnose 'Find why IPv6 resolution or SLAAC fails'
         end
         return
     end
@@ -297,6 +322,10 @@ function __netlab_complete
                 ageing_time priority vlan_filtering
         case bridge/setport
             set valkw learning flood isolated hairpin cost priority
+        case ndp/inspect
+            set valkw dev
+        case ndp/probe ndp/rs ndp/diagnose
+            # IFACE (and TARGET), options only otherwise
         case 'bridge/*'
             # the other bridge commands take positional words only
         case '*'
@@ -497,6 +526,14 @@ function __netlab_complete
             end
         case tap/delete
             __netlab_tapnames | __netlab_not_in $args
+        case ndp/inspect
+            if test $npos -eq 0; and not contains -- dev $used
+                set kw dev
+                set want_if 1
+            end
+        case ndp/probe ndp/rs ndp/diagnose
+            # IFACE, then (probe, diagnose) TARGET: an address, nothing to offer
+            test $npos -eq 0; and set want_if 1
         case bridge/show bridge/showmacs bridge/showstp bridge/setfd \
             bridge/sethello bridge/setmaxage bridge/setageing
             test $npos -eq 0; and __netlab_bridges
@@ -588,3 +625,17 @@ complete -c netlab -n $__netlab_capture -l immediate-mode -d 'Deliver packets as
 complete -c netlab -n $__netlab_capture -l no-promiscuous-mode -d 'No promiscuous mode (-p)'
 complete -c netlab -n $__netlab_capture -l nano -d 'Nanosecond timestamps'
 complete -c netlab -n $__netlab_capture -l annotate -d 'ARP diagnosis notes under the packets and a summary'
+
+# Options of ndp probe, rs and diagnose; their values are free-form.
+set -l __netlab_ndp_probe '__fish_seen_subcommand_from ndp; and __fish_seen_subcommand_from probe'
+complete -c netlab -n $__netlab_ndp_probe -s c -x -d 'Send up to COUNT solicitations'
+complete -c netlab -n $__netlab_ndp_probe -s w -x -d 'Listen SECONDS in all'
+complete -c netlab -n $__netlab_ndp_probe -s i -x -d 'Seconds between solicitations'
+complete -c netlab -n $__netlab_ndp_probe -s s -x -d 'Source IPv6 address'
+complete -c netlab -n $__netlab_ndp_probe -s u -d 'Unicast solicitation to the cached MAC'
+set -l __netlab_ndp_rs '__fish_seen_subcommand_from ndp; and __fish_seen_subcommand_from rs'
+complete -c netlab -n $__netlab_ndp_rs -s w -x -d 'Listen SECONDS'
+complete -c netlab -n $__netlab_ndp_rs -s 1 -l single -d 'Stop at the first advertisement'
+set -l __netlab_ndp_diagnose '__fish_seen_subcommand_from ndp; and __fish_seen_subcommand_from diagnose'
+complete -c netlab -n $__netlab_ndp_diagnose -l duration -x -d 'Seconds to watch'
+complete -c netlab -n $__netlab_ndp_diagnose -l passive -d 'Only watch, send nothing'
