@@ -5,6 +5,7 @@
 #pragma once
 
 #include <netlab/export.hpp>
+#include <netlab/frames6.hpp>
 #include <netlab/types.hpp>
 
 #include <cstdint>
@@ -68,6 +69,12 @@ struct Parsed {
   std::optional<Ipv4> ipv4;
   std::optional<Icmp> icmp;
   std::span<const std::uint8_t> l3_payload;  // bytes after the IPv4 header, clamped to total length
+  // IPv6 (frames6.hpp): the header, then ICMPv6 and, by type, neighbour
+  // discovery or MLD. The upper-layer bytes are in ipv6->payload.
+  std::optional<Ipv6> ipv6;
+  std::optional<Icmpv6> icmpv6;
+  std::optional<Ndp> ndp;
+  std::optional<Mld> mld;
 };
 
 // Parses an Ethernet (DLT_EN10MB) frame; nullopt when even the Ethernet

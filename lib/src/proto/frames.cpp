@@ -110,6 +110,7 @@ std::optional<Parsed> parse(std::span<const std::uint8_t> frame) {
     }
     if (p.ethertype == kEtherArp) parse_arp(r, p);
     else if (p.ethertype == kEtherIpv4) parse_ipv4(r, p);
+    else if (p.ethertype == kEtherIpv6) parse_ipv6(r.rest(), p);
   } catch (const proto::Truncated&) {
     // The layers read so far stay; the cut one stays empty.
   }
