@@ -117,8 +117,8 @@ _netlab()
                 continue
                 ;;
             -c | -w | -i | -s | --duration)
-                # After "arp" (probe, diagnose) these take a value.
-                [[ $object == arp ]] && ((i++))
+                # After "arp" or "ndp" (probe, rs, diagnose) these take a value.
+                [[ $object == arp || $object == ndp ]] && ((i++))
                 continue
                 ;;
             -*)
@@ -140,6 +140,7 @@ _netlab()
                     command='run'
                     ;;
                 arp) object='arp' ;;
+                ndp) object='ndp' ;;
                 *) object=unknown ;;
             esac
         elif [[ -z $command ]]; then
@@ -198,8 +199,8 @@ _netlab()
         esac
     fi
 
-    # Values of the options of arp probe and arp diagnose: free-form.
-    if [[ $object == arp ]]; then
+    # Values of the options of arp and ndp probe, rs and diagnose: free-form.
+    if [[ $object == arp || $object == ndp ]]; then
         case $prev in
             -c | -w | -i | -s | --duration) return ;;
         esac
@@ -213,13 +214,16 @@ _netlab()
             bridge/addif) globalopts+=" --move-addresses" ;;
             arp/probe) globalopts+=" -c -w -i -s -D -U -A" ;;
             arp/diagnose) globalopts+=" --duration --passive" ;;
+            ndp/probe) globalopts+=" -c -w -i -s -u" ;;
+            ndp/rs) globalopts+=" -w -1 --single" ;;
+            ndp/diagnose) globalopts+=" --duration --passive" ;;
         esac
         COMPREPLY=($(compgen -W "$globalopts" -- "$cur"))
         return
     fi
 
     if [[ -z $object ]]; then
-        COMPREPLY=($(compgen -W "link addr neigh route tap bridge capture guest arp" -- "$cur"))
+        COMPREPLY=($(compgen -W "link addr neigh route tap bridge capture guest arp ndp" -- "$cur"))
         return
     fi
 
@@ -231,6 +235,7 @@ _netlab()
             route) COMPREPLY=($(compgen -W "show get add replace delete" -- "$cur")) ;;
             tap) COMPREPLY=($(compgen -W "show create delete" -- "$cur")) ;;
             arp) COMPREPLY=($(compgen -W "inspect probe diagnose" -- "$cur")) ;;
+            ndp) COMPREPLY=($(compgen -W "inspect probe rs diagnose" -- "$cur")) ;;
             bridge)
                 COMPREPLY=($(compgen -W "show add delete addif delif showmacs
                     showstp stp setfd sethello setmaxage setageing setpathcost
@@ -266,6 +271,7 @@ _netlab()
         bridge/add) valkw="address mac stp forward_delay hello_time max_age ageing_time priority vlan_filtering" ;;
         bridge/setport) valkw="learning flood isolated hairpin cost priority" ;;
         arp/inspect) valkw="dev" ;;
+        ndp/inspect) valkw="dev" ;;
     esac
 
     # Count positional arguments and remember the keywords already used.
@@ -462,13 +468,13 @@ _netlab()
         tap/delete)
             words=$(_netlab_tapnames | _netlab_not_in "${args[@]}")
             ;;
-        arp/inspect)
+        arp/inspect | ndp/inspect)
             if ((npos == 0)) && [[ $used != *" dev "* ]]; then
                 kw="dev"
                 words=$(_netlab_ifnames)
             fi
             ;;
-        arp/probe | arp/diagnose)
+        arp/probe | arp/diagnose | ndp/probe | ndp/rs | ndp/diagnose)
             # IFACE, then TARGET (an address: nothing to offer).
             ((npos == 0)) && words=$(_netlab_ifnames)
             ;;

@@ -83,8 +83,8 @@ function __netlab_complete
                 end
                 continue
             case -c -w -i -s --duration
-                # After "arp" (probe, diagnose) these take a value.
-                if test "$object" = arp
+                # After "arp" or "ndp" (probe, rs, diagnose) these take a value.
+                if test "$object" = arp -o "$object" = ndp
                     set i (math $i + 2)
                 else
                     set i (math $i + 1)
@@ -116,6 +116,8 @@ function __netlab_complete
                     set command run
                 case arp
                     set object arp
+                case ndp
+                    set object ndp
                 case '*'
                     set object unknown
             end
@@ -172,8 +174,8 @@ function __netlab_complete
         end
     end
 
-    # Values of the options of arp probe and arp diagnose: free-form.
-    if test "$object" = arp
+    # Values of the options of arp and ndp probe, rs and diagnose: free-form.
+    if test "$object" = arp -o "$object" = ndp
         switch $prev
             case -c -w -i -s --duration
                 return
@@ -208,8 +210,9 @@ function __netlab_complete
             tap 'Persistent TUN/TAP devices' \
             bridge 'Bridges and their ports' \
             capture 'Capture or read packets, printed as tcpdump does' \
-            guest 'Run a small userspace guest (ARP, ping) on a TAP or Ethernet interface'
-            arp 'Inspect the ARP table, probe addresses, diagnose ARP faults'
+            guest 'Run a small userspace guest (ARP, ping) on a TAP or Ethernet interface' \
+            arp 'Inspect the ARP table, probe addresses, diagnose ARP faults' \
+            ndp 'IPv6 neighbour discovery: inspect, probe, rs, diagnose'
         return
     end
 
@@ -272,6 +275,12 @@ function __netlab_complete
                     inspect 'Show the neighbour table with each state explained' \
                     probe 'Send ARP requests and report who answers (arping)' \
                     diagnose 'Find why an address does not resolve'
+            case ndp
+                printf '%s\t%s\n' \
+                    inspect 'Show IPv6 neighbours, addresses and SLAAC settings explained' \
+                    probe 'Send neighbour solicitations and report the advertisements (ndisc6)' \
+                    rs 'Send a router solicitation and decode the advertisements (rdisc6)' \
+                    diagnose 'Find why IPv6 resolution or SLAAC fails'
         end
         return
     end
@@ -321,6 +330,10 @@ function __netlab_complete
                 ageing_time priority vlan_filtering
         case bridge/setport
             set valkw learning flood isolated hairpin cost priority
+        case ndp/inspect
+            set valkw dev
+        case ndp/probe ndp/rs ndp/diagnose
+            # IFACE (and TARGET), options only otherwise
         case 'bridge/*'
             # the other bridge commands take positional words only
         case arp/inspect
@@ -525,12 +538,12 @@ function __netlab_complete
             end
         case tap/delete
             __netlab_tapnames | __netlab_not_in $args
-        case arp/inspect
+        case arp/inspect ndp/inspect
             if test $npos -eq 0; and not contains -- dev $used
                 set kw dev
                 set want_if 1
             end
-        case arp/probe arp/diagnose
+        case arp/probe arp/diagnose ndp/probe ndp/rs ndp/diagnose
             # IFACE, then TARGET (an address: nothing to offer)
             test $npos -eq 0; and set want_if 1
         case bridge/show bridge/showmacs bridge/showstp bridge/setfd \
@@ -637,3 +650,16 @@ complete -c netlab -n $__netlab_arp_probe -s A -d 'Announcement as a gratuitous 
 set -l __netlab_arp_diagnose '__fish_seen_subcommand_from arp; and __fish_seen_subcommand_from diagnose'
 complete -c netlab -n $__netlab_arp_diagnose -l duration -x -d 'Seconds to watch'
 complete -c netlab -n $__netlab_arp_diagnose -l passive -d 'Only watch, send nothing'
+# Options of ndp probe, rs and diagnose; their values are free-form.
+set -l __netlab_ndp_probe '__fish_seen_subcommand_from ndp; and __fish_seen_subcommand_from probe'
+complete -c netlab -n $__netlab_ndp_probe -s c -x -d 'Send up to COUNT solicitations'
+complete -c netlab -n $__netlab_ndp_probe -s w -x -d 'Listen SECONDS in all'
+complete -c netlab -n $__netlab_ndp_probe -s i -x -d 'Seconds between solicitations'
+complete -c netlab -n $__netlab_ndp_probe -s s -x -d 'Source IPv6 address'
+complete -c netlab -n $__netlab_ndp_probe -s u -d 'Unicast solicitation to the cached MAC'
+set -l __netlab_ndp_rs '__fish_seen_subcommand_from ndp; and __fish_seen_subcommand_from rs'
+complete -c netlab -n $__netlab_ndp_rs -s w -x -d 'Listen SECONDS'
+complete -c netlab -n $__netlab_ndp_rs -s 1 -l single -d 'Stop at the first advertisement'
+set -l __netlab_ndp_diagnose '__fish_seen_subcommand_from ndp; and __fish_seen_subcommand_from diagnose'
+complete -c netlab -n $__netlab_ndp_diagnose -l duration -x -d 'Seconds to watch'
+complete -c netlab -n $__netlab_ndp_diagnose -l passive -d 'Only watch, send nothing'

@@ -71,6 +71,7 @@ int main(int argc, char** argv) {
   add_bridge_command(app, g);
   add_guest_command(app, g);
   add_arp_command(app, g);
+  add_ndp_command(app, g);
   auto args = normalize_args(argc, argv);
   try {
     app.parse(args);
