@@ -755,6 +755,8 @@ void rule_bridge_filter(Ctx& c) {
       if (fr->sf->interface != c.egress->name || !c.is_ours(fr->parsed.eth_dst)) continue;
       const auto& src = fr->parsed.eth_src;
       if (src.is_multicast() || src.is_zero() || !(fr->msg->tpa == c.our_source())) continue;
+      // An answer the kernel cannot use for other reasons is not a filter's doing.
+      if (!fr->msg->has_lladdr || c.has_cause("dad-failed") || c.has_cause("na-without-tlla")) continue;
       if (!c.target_stayed_unresolved_after(fr->sf->time + 0.2)) continue;
       const bool v6 = c.s.family == Family::Inet6;
       Finding f = v6 ? c.finding("icmpv6-filtered", "C29", Severity::Fault, 70)

@@ -120,6 +120,10 @@ void Ctx::add(Finding f) {
   findings_.push_back(std::move(f));
 }
 
+bool Ctx::has_cause(std::string_view cause) const {
+  return std::any_of(findings_.begin(), findings_.end(), [&](const Finding& f) { return f.cause == cause; });
+}
+
 bool Ctx::has_fault() const {
   return std::any_of(findings_.begin(), findings_.end(), [](const Finding& f) { return f.severity == Severity::Fault; });
 }

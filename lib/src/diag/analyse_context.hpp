@@ -76,6 +76,7 @@ class Ctx {
   Finding finding(std::string cause, std::string id, Severity severity, int weight) const;
   void add(Finding f);
   bool has_fault() const;
+  bool has_cause(std::string_view cause) const;
   Report finish();
 
   // Facts.

@@ -282,6 +282,16 @@ Result<Report> diagnose_arp(const Netns& ns, const Options& options) {
     return n.find("no known cause") != std::string::npos;
   });
   merged.verdict = fault ? Verdict::Fault : unexplained ? Verdict::Unexplained : Verdict::Ok;
+  if (options.family == Family::Inet6) {
+    // Without a target the IPv6 question is SLAAC: did an address form?
+    std::vector<std::string> formed;
+    const std::string slaac_dev = snap->bridge.empty() ? options.interface : snap->bridge;
+    for (const auto& a : snap->addresses)
+      if (a.dev == slaac_dev && a.local.addr().is_v6() && !a.local.addr().is_link_local() && a.valid_lft != kForever)
+        formed.push_back(a.local.to_string());
+    merged.notes.push_back(formed.empty() ? "SLAAC: no address from a router advertisement on " + slaac_dev
+                                          : "SLAAC: " + slaac_dev + " has " + formed.front() + " from a router advertisement");
+  }
   if (failing.empty())
     merged.notes.push_back("no unresolved neighbour entry on " + options.interface +
                            "; give a TARGET to test resolution of one address");
