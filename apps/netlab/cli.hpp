@@ -77,6 +77,8 @@ class Words {
 };
 
 IfName parse_ifname(std::string_view s);
+// `[dev] IFACE` or nothing, as the inspect commands take it; "" for none.
+std::string read_optional_dev(const std::vector<std::string>& args, const std::string& command);
 IpAddr parse_ip(std::string_view s);
 Prefix parse_prefix(std::string_view s);  // also "default" for /0 in the given family
 Prefix parse_prefix_or_default(std::string_view s, Family family);

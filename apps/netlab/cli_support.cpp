@@ -93,6 +93,25 @@ CLI::App* add_words_command(CLI::App& object, Global& g, std::string name, std::
   return cmd;
 }
 
+std::string read_optional_dev(const std::vector<std::string>& args, const std::string& command) {
+  Words w(args, command);
+  std::string dev;
+  bool dev_seen = false;
+  while (!w.done()) {
+    const std::string& word = w.next();
+    if (word == "dev") {
+      w.once("dev", dev_seen);
+      dev = parse_ifname(w.value("dev")).str();
+    } else if (!dev_seen && !word.empty() && word.front() != '-') {
+      dev_seen = true;
+      dev = parse_ifname(word).str();
+    } else {
+      w.unknown(word);
+    }
+  }
+  return dev;
+}
+
 void default_to_show(CLI::App* object, Global& g, std::function<void()> show) {
   object->require_subcommand(0, 1);
   object->fallthrough();

@@ -93,21 +93,7 @@ void inspect_text(std::string& out, const std::vector<arp::InspectRow>& rows) {
 }
 
 void run_inspect(const Global& g, const std::vector<std::string>& args) {
-  Words w(args, "arp inspect");
-  std::string dev;
-  bool dev_seen = false;
-  while (!w.done()) {
-    const std::string& word = w.next();
-    if (word == "dev") {
-      w.once("dev", dev_seen);
-      dev = parse_ifname(w.value("dev")).str();
-    } else if (!dev_seen && word.front() != '-') {
-      dev_seen = true;
-      dev = parse_ifname(word).str();
-    } else {
-      w.unknown(word);
-    }
-  }
+  const std::string dev = read_optional_dev(args, "arp inspect");
   if (g.ipv6) usage_error("arp inspect", "ARP is IPv4 only (-6 given)");
   auto rows = value_or_fail(arp::inspect(g.netns, dev));
   Output out(g);

@@ -234,21 +234,7 @@ void inspect_json(JsonWriter& w, const ndp::InterfaceReport& r) {
 }
 
 void run_inspect(const Global& g, const std::vector<std::string>& args) {
-  Words w(args, "ndp inspect");
-  std::string dev;
-  bool dev_seen = false;
-  while (!w.done()) {
-    const std::string& word = w.next();
-    if (word == "dev") {
-      w.once("dev", dev_seen);
-      dev = parse_ifname(w.value("dev")).str();
-    } else if (!dev_seen && !word.empty() && word.front() != '-') {
-      dev_seen = true;
-      dev = parse_ifname(word).str();
-    } else {
-      w.unknown(word);
-    }
-  }
+  const std::string dev = read_optional_dev(args, "ndp inspect");
   if (g.ipv4) usage_error("ndp inspect", "neighbour discovery is IPv6 only (-4 given)");
   const auto reports = value_or_fail(ndp::inspect(g.netns, dev));
   Output out(g);
