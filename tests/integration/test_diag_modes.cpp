@@ -1,0 +1,137 @@
+// arp diagnose beyond one cause: passive watching on an idle link, no
+// target (every unresolved entry), a named namespace in the printed fixes,
+// the text layout, bad input, and a capture running on the same interface.
+#include "lab_support.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <string>
+
+namespace lab = nltest::lab;
+using nltest::ip_ok;
+
+namespace {
+
+bool contains(const std::string& s, std::string_view needle) { return s.find(needle) != std::string::npos; }
+
+// A host on a veth to a kernel-stack guest, nothing else going on.
+void idle_pair(lab::PeerNetns& vm) {
+  lab::veth_to(vm, "idle0", "", "eth0");
+  ip_ok({"addr", "add", "198.51.100.1/24", "dev", "idle0"});
+  vm.ip_ok({"addr", "add", "198.51.100.2/24", "dev", "eth0"});
+  REQUIRE(lab::wait_for([] { return lab::has_carrier("idle0"); }, lab::Millis(3000)));
+}
+
+}  // namespace
+
+TEST_CASE("arp diagnose --passive on an idle link says what it could not observe") {
+  nltest::PrivateNetns ns;
+  lab::PeerNetns vm;
+  idle_pair(vm);
+  auto d = lab::diagnose("idle0", "198.51.100.2", {"--passive"});
+  INFO(d.describe());
+  // Nothing was sent and nothing was seen: no guess, no fault.
+  CHECK(d.status() == 4);
+  CHECK(d.verdict() == "unexplained");
+  REQUIRE(d.json);
+  CHECK((*d.json)["passive"].text() == "true");
+  bool said = false;
+  for (const auto& n : (*d.json)["notes"].array()) said = said || contains(n.str(), "could not be observed");
+  CHECK(said);
+  // The guest never heard from us: passive means passive.
+  CHECK(lab::neigh_state("198.51.100.1", "eth0", &vm).empty());
+  // Asked actively, the same link works.
+  lab::require_ok(lab::diagnose("idle0", "198.51.100.2"));
+}
+
+TEST_CASE("arp diagnose without a target examines every unresolved entry on the interface") {
+  nltest::PrivateNetns ns;
+  lab::PeerNetns vm;
+  idle_pair(vm);
+  // An entry that never resolves: nobody has .9.
+  CHECK_FALSE(lab::ping("198.51.100.9"));
+  REQUIRE(lab::neigh_unresolved("198.51.100.9", "idle0"));
+  auto r = nltest::netlab({"-j", "arp", "diagnose", "idle0", "--duration", "1"});
+  INFO(r.out << r.err);
+  auto doc = testjson::parse(r.out);
+  CHECK(doc["target"].is_null());
+  // Nobody has .9, but a station is alive on the link with .2: the
+  // likeliest story in a guest lab is a guest configured with another
+  // address, and the verdict says which one.
+  CHECK(r.status == 3);
+  const auto& f = doc["findings"].array().at(0);
+  CHECK(f["cause"].str() == "target-not-configured");
+  CHECK(contains(f["summary"].str(), "198.51.100.9"));
+  CHECK(contains(f["summary"].str(), "uses 198.51.100.2"));
+}
+
+TEST_CASE("arp diagnose -n NETNS prints fixes that name the namespace") {
+  nltest::PrivateNetns ns;
+  nltest::make_named_netns("diagns5");
+  auto in_ns = [](std::vector<std::string> args) {
+    args.insert(args.begin(), {"-n", "diagns5"});
+    return ip_ok(args);
+  };
+  in_ns({"link", "set", "lo", "up"});
+  in_ns({"link", "add", "nsbr5", "type", "bridge"});
+  in_ns({"link", "add", "nsport5", "type", "veth", "peer", "name", "nsvm5"});
+  in_ns({"link", "set", "nsport5", "master", "nsbr5", "up"});
+  in_ns({"link", "set", "nsvm5", "up"});
+  in_ns({"link", "set", "nsbr5", "up"});
+  in_ns({"addr", "add", "203.0.113.1/24", "dev", "nsport5"});
+  auto r = nltest::netlab({"-n", "diagns5", "-j", "arp", "diagnose", "nsport5", "203.0.113.5", "--duration", "1"});
+  INFO(r.out << r.err);
+  CHECK(r.status == 3);
+  auto doc = testjson::parse(r.out);
+  const auto& f = doc["findings"].array().at(0);
+  CHECK(f["cause"].str() == "ip-on-bridge-port");
+  CHECK(f["fix"].array().at(0)["netlab"].str() == "netlab -n diagns5 addr del 203.0.113.1/24 dev nsport5");
+  CHECK(f["fix"].array().at(0)["iproute2"].str() == "ip -n diagns5 addr del 203.0.113.1/24 dev nsport5");
+  // The same run in text: the verdict first, then the cause, its evidence and fix.
+  auto t = nltest::netlab({"-n", "diagns5", "arp", "diagnose", "nsport5", "203.0.113.5", "--duration", "1"});
+  CHECK(t.status == 3);
+  CHECK(t.out.rfind("netlab arp diagnose nsport5 203.0.113.5: FAULT", 0) == 0);
+  CHECK(contains(t.out, "FAULT ip-on-bridge-port (C01)"));
+  CHECK(contains(t.out, "  evidence:\n"));
+  CHECK(contains(t.out, "    netlab -n diagns5 addr add 203.0.113.1/24 dev nsbr5"));
+}
+
+TEST_CASE("arp diagnose refuses bad input with one line and exit 2 or 1") {
+  nltest::PrivateNetns ns;
+  lab::PeerNetns vm;
+  idle_pair(vm);
+  struct Case {
+    std::vector<std::string> args;
+    int status;
+    std::string needle;
+  };
+  const std::vector<Case> cases = {
+      {{"arp", "diagnose"}, 2, "needs an interface"},
+      {{"arp", "diagnose", "idle0", "2001:db8::2"}, 2, "not an IPv4 address"},
+      {{"ndp", "diagnose", "idle0", "198.51.100.2"}, 2, "not an IPv6 address"},
+      {{"arp", "diagnose", "idle0", "224.0.0.1"}, 2, "multicast"},
+      {{"arp", "diagnose", "idle0", "198.51.100.2", "--duration", "0"}, 2, "--duration"},
+      {{"arp", "diagnose", "idle0", "198.51.100.2", "extra"}, 2, "extra"},
+      {{"arp", "diagnose", "averyveryverylongname0", "198.51.100.2"}, 2, "averyveryverylongname0"},
+      {{"arp", "diagnose", "nosuch0", "198.51.100.2"}, 1, "nosuch0"},
+  };
+  for (const auto& c : cases) {
+    auto r = nltest::netlab(c.args);
+    INFO(r.err);
+    CHECK(r.status == c.status);
+    CHECK(contains(r.err, c.needle));
+    CHECK(r.out.empty());
+  }
+}
+
+TEST_CASE("arp diagnose and a capture on the same interface both work at once") {
+  nltest::PrivateNetns ns;
+  lab::PeerNetns vm;
+  idle_pair(vm);
+  lab::Background capture({NETLAB_CLI_PATH, "capture", "-i", "idle0", "-n", "-l", "arp"});
+  REQUIRE(capture.wait_stderr("listening on idle0", lab::Millis(3000)));
+  lab::require_ok(lab::diagnose("idle0", "198.51.100.2"));
+  REQUIRE(lab::wait_for([&] { return contains(capture.out(), "Reply 198.51.100.2 is-at"); }, lab::Millis(2000)));
+  CHECK(capture.stop() == 0);
+  CHECK(contains(capture.err(), "packets captured"));
+}
