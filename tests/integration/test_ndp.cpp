@@ -691,6 +691,22 @@ TEST_CASE("ndp probe: bad input is one stderr line with status 2, a missing or d
     CHECK(r.err.rfind("netlab: ", 0) == 0);
     CHECK(r.out.empty());
   }
+  // Without CAP_NET_RAW: the error names the capability; inspect needs none.
+  for (const std::vector<std::string>& cmd : {std::vector<std::string>{"probe", "ndp0", "2001:db8::1", "-c", "1"},
+                                              std::vector<std::string>{"rs", "ndp0", "-w", "0.2"}}) {
+    std::vector<std::string> argv{"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", NETLAB_CLI_PATH, "ndp"};
+    argv.insert(argv.end(), cmd.begin(), cmd.end());
+    auto unpriv = nltest::run(argv);
+    INFO(unpriv.err);
+    CHECK(unpriv.status == 1);
+    CHECK(unpriv.out.empty());
+    CHECK(unpriv.err.rfind("netlab: interface ndp0: Operation not permitted\nhint: needs CAP_NET_RAW", 0) == 0);
+  }
+  auto unpriv_inspect = nltest::run({"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", NETLAB_CLI_PATH,
+                                     "-j", "ndp", "inspect", "dev", "ndp0"});
+  CHECK(unpriv_inspect.status == 0);
+  CHECK(unpriv_inspect.err.empty());
+
   ip_ok({"link", "set", "ndp0", "down"});
   auto down = netlab_run({"ndp", "probe", "ndp0", "2001:db8::1"});
   CHECK(down.status == 1);
