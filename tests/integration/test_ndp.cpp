@@ -16,6 +16,7 @@
 #include <cmath>
 #include <fstream>
 #include <functional>
+#include <memory>
 #include <csignal>
 #include <fcntl.h>
 #include <optional>
@@ -450,6 +451,9 @@ class BackgroundCli {
   BackgroundCli(const BackgroundCli&) = delete;
   BackgroundCli& operator=(const BackgroundCli&) = delete;
 
+  // What the process wrote on stderr so far.
+  std::string peek_err() const { return read_raw(err_); }
+
   // Waits for the exit; the result as nltest::run gives it.
   nltest::RunResult wait(int ms = 10000) {
     wait_for([&] {
@@ -866,4 +870,127 @@ TEST_CASE("ndp probe and rs without a usable address: from ::, no SLLA, the answ
   auto o = cli.wait();
   CHECK(o.status == 3);
   CHECK_FALSE(testjson::parse(o.out)["slla"].boolean());
+}
+
+// ---- with netlab guest on a TAP ---------------------------------------------------
+
+namespace {
+
+const char* kGuestMac = "02:00:5e:00:53:20";
+
+// A host TAP (up, IPv6 on) named ndptap0 for a guest to attach to.
+void tap_lab() {
+  auto r = netlab_run({"tap", "create", "ndptap0", "up"});
+  REQUIRE(r.status == 0);
+}
+
+// Starts `netlab guest ndptap0 ... quiet` and waits until the guest says
+// its address `ready` passed DAD and the host's TAP finished its own DAD.
+std::unique_ptr<BackgroundCli> start_guest(std::vector<std::string> extra, const std::string& ready) {
+  std::vector<std::string> args{"guest", "ndptap0", "mac", kGuestMac, "quiet"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  auto g = std::make_unique<BackgroundCli>(args);
+  INFO("waiting for the guest: " << ready);
+  REQUIRE(wait_for([&] { return g->peek_err().find(ready) != std::string::npos; }, 5000));
+  wait_dad("ndptap0");
+  return g;
+}
+
+}  // namespace
+
+TEST_CASE("ndp rs: the RA of netlab guest ra 2001:db8:7::/64, and the host kernel's use of it", "[ndp][rs][guest]") {
+  nltest::PrivateNetns ns;
+  tap_lab();
+  auto guest = start_guest({"ip6", "2001:db8:7::1/64", "ra", "2001:db8:7::/64", "ra-interval", "1"},
+                           "IPv6 address 2001:db8:7::1/64 ready");
+  const std::string guest_ll = "fe80::5eff:fe00:5320";  // EUI-64 of kGuestMac
+
+  auto r = netlab_run({"-j", "ndp", "rs", "ndptap0", "-w", "3", "-1"});
+  REQUIRE(r.status == 0);
+  auto o = testjson::parse(r.out);
+  REQUIRE(o["adverts"].array().size() == 1);
+  const auto& a = o["adverts"].array().at(0);
+  CHECK(a["from"].str() == guest_ll);
+  CHECK(a["eth_src"].str() == kGuestMac);
+  CHECK(a["slla"].str() == kGuestMac);
+  CHECK(a["router_lifetime"].num() > 0);
+  CHECK(a["problems"].array().empty());
+  REQUIRE(a["prefixes"].array().size() == 1);
+  const auto& p = a["prefixes"].array().at(0);
+  CHECK(p["prefix"].str() == "2001:db8:7::/64");
+  CHECK(p["on_link"].boolean());
+  CHECK(p["autonomous"].boolean());
+  CHECK(p["cause"].is_null());
+  CHECK(p["note"].str() == "SLAAC forms an address from it");
+
+  // The host kernel (accept_ra=1, forwarding=0) took the same RA: inspect
+  // shows it received and the SLAAC address it formed.
+  REQUIRE(wait_for([] {
+    const auto addrs = ip_addrs("ndptap0");
+    for (const auto& x : addrs.array())
+      if (x["local"].str().rfind("2001:db8:7:", 0) == 0 && !x.has("tentative")) return true;
+    return false;
+  }, 5000));
+  auto iface = inspect_json("ndptap0");
+  CHECK(iface["ndisc"]["ra_received"].boolean());
+  bool slaac = false;
+  for (const auto& x : iface["addr_info"].array())
+    if (x["local"].str().rfind("2001:db8:7:", 0) == 0) slaac = x.has("dynamic");
+  CHECK(slaac);
+  CHECK(iface["hints"].array().empty());
+
+  // forwarding=1: rs still sees the RA (as rdisc6 would), inspect says the
+  // kernel ignores it.
+  set_conf("ndptap0", "forwarding", "1");
+  auto again = netlab_run({"ndp", "rs", "ndptap0", "-w", "3", "-1"});
+  CHECK(again.status == 0);
+  CHECK(again.out.find("  prefix 2001:db8:7::/64 L=1 A=1, valid ") != std::string::npos);
+  CHECK(has_cause(inspect_json("ndptap0"), "ra-ignored"));
+}
+
+TEST_CASE("ndp rs: a guest advertising a /56 is named ra-prefix-not-64", "[ndp][rs][guest]") {
+  nltest::PrivateNetns ns;
+  tap_lab();
+  auto guest = start_guest({"ip6", "2001:db8:30::1/56", "ra", "2001:db8:30::/56", "ra-interval", "1"},
+                           "IPv6 address 2001:db8:30::1/56 ready");
+  auto r = netlab_run({"ndp", "rs", "ndptap0", "-w", "3", "-1"});
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find("no SLAAC: prefix length 56, not 64 (cause ra-prefix-not-64)") != std::string::npos);
+}
+
+TEST_CASE("ndp probe: netlab guest no-tlla answers without the option, the kernel cannot resolve, exit 3", "[ndp][probe][guest]") {
+  nltest::PrivateNetns ns;
+  tap_lab();
+  ip_ok({"-6", "addr", "add", "2001:db8:28::1/64", "dev", "ndptap0"});
+  {
+    auto guest = start_guest({"ip6", "2001:db8:28::2/64", "no-tlla"}, "IPv6 address 2001:db8:28::2/64 ready");
+    auto r = netlab_run({"-j", "ndp", "probe", "ndptap0", "2001:db8:28::2", "-c", "2", "-i", "0.3"});
+    CHECK(r.status == 3);
+    auto o = testjson::parse(r.out);
+    REQUIRE_FALSE(o["adverts"].array().empty());
+    for (const auto& na : o["adverts"].array()) {
+      CHECK(na["lladdr"].is_null());
+      CHECK(na["eth_src"].str() == kGuestMac);
+      CHECK(na["solicited"].boolean());
+    }
+    CHECK(o["cause"].str() == "na-without-tlla");
+    auto text = netlab_run({"ndp", "probe", "ndptap0", "2001:db8:28::2", "-c", "1"});
+    CHECK(text.status == 3);
+    CHECK(text.out.find("NA without target link-layer address: the kernel cannot resolve from it (cause "
+                        "na-without-tlla)") != std::string::npos);
+    // The kernel agrees: it never resolves the guest.
+    auto ping = nltest::run({"ping", "-6", "-n", "-c1", "-W4", "2001:db8:28::2"});
+    CHECK(ping.status != 0);
+    auto n = testjson::parse(ip_ok({"-6", "-j", "neigh", "show", "2001:db8:28::2", "dev", "ndptap0"}));
+    REQUIRE(n.array().size() == 1);
+    const std::string state = n.array().at(0)["state"].array().at(0).str();
+    CHECK((state == "FAILED" || state == "INCOMPLETE"));
+  }
+  // The fix: a guest that includes the option.
+  ip_ok({"-6", "neigh", "flush", "dev", "ndptap0"});
+  auto fixed = start_guest({"ip6", "2001:db8:28::2/64"}, "IPv6 address 2001:db8:28::2/64 ready");
+  auto r = netlab_run({"-j", "ndp", "probe", "ndptap0", "2001:db8:28::2", "-c", "1"});
+  CHECK(r.status == 0);
+  CHECK(testjson::parse(r.out)["adverts"].array().at(0)["lladdr"].str() == kGuestMac);
+  CHECK(nltest::run({"ping", "-6", "-n", "-c1", "-W2", "2001:db8:28::2"}).status == 0);
 }
