@@ -229,6 +229,25 @@ TEST_CASE("ndp inspect: every setting as /proc shows it, addresses as ip -6 -j a
                       "addr_gen_mode eui64\n") != std::string::npos);
   CHECK(text.out.find("2001:db8:1::5/64") != std::string::npos);
   CHECK(text.out.find("hint (ra-ignored) autoconf=0") != std::string::npos);
+
+  // addrgenmode random: a stable-privacy link-local, flagged as ip flags it.
+  set_conf("ndp0", "dad_transmits", "1");  // 3 was only there to be read back
+  ip_ok({"link", "set", "dev", "ndp0", "addrgenmode", "random"});
+  ip_ok({"link", "set", "ndp0", "down"});
+  ip_ok({"link", "set", "ndp0", "up"});
+  wait_dad("ndp0");
+  const auto random = inspect_json("ndp0");
+  CHECK(random["addr_gen_mode"].str() == "random");
+  const auto ip_random = ip_addrs("ndp0");
+  bool stable_privacy = false;
+  for (const auto& a : ip_random.array()) {
+    if (a["scope"].str() != "link") continue;
+    const auto* o = find_addr(random["addr_info"], a["local"].str());
+    REQUIRE(o);
+    CHECK(o->has("stable-privacy") == a.has("stable-privacy"));
+    stable_privacy = o->has("stable-privacy");
+  }
+  CHECK(stable_privacy);
 }
 
 TEST_CASE("ndp inspect: forwarding=1 with accept_ra=1 is named ra-ignored, accept_ra=2 clears it", "[ndp][inspect]") {
@@ -901,6 +920,7 @@ std::unique_ptr<BackgroundCli> start_guest(std::vector<std::string> extra, const
 TEST_CASE("ndp rs: the RA of netlab guest ra 2001:db8:7::/64, and the host kernel's use of it", "[ndp][rs][guest]") {
   nltest::PrivateNetns ns;
   tap_lab();
+  set_conf("ndptap0", "use_tempaddr", "2");  // a temporary address beside the SLAAC one
   auto guest = start_guest({"ip6", "2001:db8:7::1/64", "ra", "2001:db8:7::/64", "ra-interval", "1"},
                            "IPv6 address 2001:db8:7::1/64 ready");
   const std::string guest_ll = "fe80::5eff:fe00:5320";  // EUI-64 of kGuestMac
@@ -927,16 +947,29 @@ TEST_CASE("ndp rs: the RA of netlab guest ra 2001:db8:7::/64, and the host kerne
   // shows it received and the SLAAC address it formed.
   REQUIRE(wait_for([] {
     const auto addrs = ip_addrs("ndptap0");
+    int formed = 0;
     for (const auto& x : addrs.array())
-      if (x["local"].str().rfind("2001:db8:7:", 0) == 0 && !x.has("tentative")) return true;
-    return false;
-  }, 5000));
+      if (x["local"].str().rfind("2001:db8:7:", 0) == 0 && !x.has("tentative")) ++formed;
+    return formed == 2;  // the SLAAC address and its temporary sibling
+  }, 8000));
   auto iface = inspect_json("ndptap0");
   CHECK(iface["ndisc"]["ra_received"].boolean());
-  bool slaac = false;
-  for (const auto& x : iface["addr_info"].array())
-    if (x["local"].str().rfind("2001:db8:7:", 0) == 0) slaac = x.has("dynamic");
+  bool slaac = false, temporary = false;
+  const auto ip_view = ip_addrs("ndptap0");
+  for (const auto& x : iface["addr_info"].array()) {
+    if (x["local"].str().rfind("2001:db8:7:", 0) != 0) continue;
+    const auto* ref = find_addr(ip_view, x["local"].str());
+    REQUIRE(ref);
+    for (const char* flag : {"dynamic", "temporary", "mngtmpaddr", "deprecated"}) CHECK(x.has(flag) == ref->has(flag));
+    if (x.has("temporary")) {
+      temporary = true;
+      CHECK(x["explanation"].str() == "usable temporary (privacy) address");
+    } else {
+      slaac = x.has("dynamic");
+    }
+  }
   CHECK(slaac);
+  CHECK(temporary);
   CHECK(iface["hints"].array().empty());
 
   // forwarding=1: rs still sees the RA (as rdisc6 would), inspect says the
