@@ -3,6 +3,7 @@
 // (rdisc6's job). `ndp diagnose` registers itself from cmd_ndp_diagnose.cpp.
 #include "cli.hpp"
 
+#include <netlab/frames.hpp>
 #include <netlab/link.hpp>
 #include <netlab/ndp.hpp>
 #include <netlab/render.hpp>
@@ -10,6 +11,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
+#include <charconv>
+#include <cmath>
+#include <csignal>
 #include <memory>
 
 namespace netlab::cli {
@@ -17,6 +22,12 @@ namespace {
 
 struct NdpArgs {
   std::vector<std::string> inspect;
+  // probe
+  std::string probe_iface, target, source, count, probe_wait, interval;
+  bool unicast = false;
+  // rs
+  std::string rs_iface, rs_wait;
+  bool single = false;
 };
 
 // ---- inspect ----------------------------------------------------------------
@@ -247,6 +258,322 @@ void run_inspect(const Global& g, const std::vector<std::string>& args) {
   out.end_list();
 }
 
+
+// ---- probe and rs: shared ----------------------------------------------------
+
+std::atomic<bool> g_stop{false};
+void on_ndp_stop_signal(int) { g_stop.store(true); }
+
+// SIGINT/SIGTERM end a probe early; what came so far is still printed.
+class StopOnSignal {
+ public:
+  StopOnSignal() {
+    g_stop.store(false);
+    struct sigaction sa {};
+    sa.sa_handler = on_ndp_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int_);
+    sigaction(SIGTERM, &sa, &old_term_);
+  }
+  ~StopOnSignal() {
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+  }
+  StopOnSignal(const StopOnSignal&) = delete;
+  StopOnSignal& operator=(const StopOnSignal&) = delete;
+
+ private:
+  struct sigaction old_int_ {}, old_term_ {};
+};
+
+IpAddr parse_ipv6_word(const std::string& text, const char* what) {
+  auto a = IpAddr::parse(text);
+  if (!a || !a->is_v6()) usage_error(std::string(what) + " \"" + text + "\"", "is not an IPv6 address");
+  return *a;
+}
+
+// Seconds as ndisc6 and arping take them ("1", "0.5"), to whole milliseconds.
+std::chrono::milliseconds parse_seconds(const std::string& text, const char* what) {
+  double v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || !std::isfinite(v))
+    usage_error(std::string(what) + " \"" + text + "\"", "expected seconds, such as 1 or 0.5");
+  if (v < 0.001 || v > 86400.0) usage_error(std::string(what) + " \"" + text + "\"", "must be from 0.001 to 86400 seconds");
+  return std::chrono::milliseconds(std::llround(v * 1000.0));
+}
+
+std::string fmt_ms(double ms) {
+  const long long us = std::llround(ms * 1000.0);
+  return fmt::format("{}.{:03}ms", us / 1000, us % 1000);
+}
+
+void write_now(const std::string& s) {
+  std::fwrite(s.data(), 1, s.size(), stdout);
+  std::fflush(stdout);
+}
+
+std::string plural(unsigned n, const char* one, const char* many) {
+  return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
+// ---- probe ----------------------------------------------------------------------
+
+std::string na_flags(const ndp::Advert& a) {
+  std::vector<std::string> f;
+  if (a.router) f.emplace_back("router");
+  if (a.solicited) f.emplace_back("solicited");
+  if (a.override_flag) f.emplace_back("override");
+  return f.empty() ? "none" : join(f, ",");
+}
+
+constexpr const char* kNoTllaSentence =
+    "NA without target link-layer address: the kernel cannot resolve from it (cause na-without-tlla)";
+
+std::string advert_line(const ndp::Advert& a, const ndp::ProbeResult& r) {
+  std::string line = fmt::format("NA from {} [{}]: {} is-at {}, flags {}, {}", a.source.to_string(),
+                                 a.eth_src.to_string(), a.target.to_string(),
+                                 a.tlla ? a.tlla->to_string() : "(no target link-layer address)", na_flags(a),
+                                 fmt_ms(a.rtt_ms));
+  if (a.destination.is_multicast()) line += fmt::format(", to {}", a.destination.to_string());
+  line += '\n';
+  if (a.tlla && *a.tlla != a.eth_src)
+    line += fmt::format("  note: the target link-layer address differs from the Ethernet source {}\n", a.eth_src.to_string());
+  for (const auto& p : a.problems) line += "  invalid: " + p + ": the kernel drops it\n";
+  if (a.problems.empty() && !a.tlla) {
+    if (r.unicast) line += "  no target link-layer address: fine for a unicast probe, the kernel keeps the MAC it has\n";
+    else line += std::string("  ") + kNoTllaSentence + "\n";
+  }
+  return line;
+}
+
+void probe_json(Output& out, const ndp::ProbeResult& r) {
+  auto& w = out.json();
+  w.begin_object();
+  w.member("interface", r.interface);
+  w.member("target", r.target.to_string());
+  w.member("source", r.source.to_string());
+  w.member("source_mac", r.source_mac.to_string());
+  w.member("destination", r.destination.to_string());
+  w.member("destination_mac", r.destination_mac.to_string());
+  w.member("unicast", r.unicast);
+  w.member("sent", r.sent);
+  w.member("received", static_cast<std::uint64_t>(r.adverts.size()));
+  w.key("adverts");
+  w.begin_array();
+  for (const auto& a : r.adverts) {
+    w.begin_object();
+    w.member("from", a.source.to_string());
+    w.member("to", a.destination.to_string());
+    w.member("eth_src", a.eth_src.to_string());
+    w.member("target", a.target.to_string());
+    w.key("lladdr");
+    if (a.tlla) w.value(a.tlla->to_string());
+    else w.null();
+    w.member("router", a.router);
+    w.member("solicited", a.solicited);
+    w.member("override", a.override_flag);
+    w.member("hop_limit", a.hop_limit);
+    w.member("probe", a.probe);
+    w.key("rtt_ms");
+    w.value(a.rtt_ms, 3);
+    w.member("problems", a.problems);
+    w.member("usable", a.usable(r.unicast));
+    w.end_object();
+  }
+  w.end_array();
+  w.member("answered", r.answered());
+  w.member("na_without_tlla", r.only_without_tlla());
+  w.key("cause");
+  if (r.only_without_tlla()) w.value("na-without-tlla");
+  else w.null();
+  w.member("interrupted", r.interrupted);
+  w.end_object();
+  w.newline();
+}
+
+void run_probe(Global& g, const NdpArgs& a) {
+  resolve_globals(g);
+  if (g.ipv4) usage_error("ndp probe", "neighbour discovery is IPv6 only (-4 given)");
+  ndp::ProbeOptions o;
+  o.interface = parse_ifname(a.probe_iface).str();
+  o.target = parse_ipv6_word(a.target, "target");
+  if (!a.source.empty()) o.source = parse_ipv6_word(a.source, "source");
+  if (!a.count.empty()) o.count = parse_u32(a.count, "count", 1000000);
+  if (!a.probe_wait.empty()) o.deadline = parse_seconds(a.probe_wait, "wait");
+  if (!a.interval.empty()) o.interval = parse_seconds(a.interval, "interval");
+  o.unicast = a.unicast;
+  o.stop = [] { return g_stop.load(); };
+
+  ndp::ProbeCallbacks cb;
+  if (!g.json) {
+    const bool chosen = !o.source;
+    cb.started = [chosen](const ndp::ProbeResult& r) {
+      const bool fallback = chosen && r.source == frames::ipv6_any();
+      write_now(fmt::format("NS for {} on {} from {} ({}) to {}{}\n", r.target.to_string(), r.interface,
+                            r.source.to_string(), r.source_mac.to_string(), r.destination.to_string(),
+                            fallback ? " (no usable IPv6 address on the interface: sent as a DAD probe)" : ""));
+    };
+    cb.advert = [](const ndp::Advert& adv, const ndp::ProbeResult& r) { write_now(advert_line(adv, r)); };
+  }
+  ndp::ProbeResult r;
+  {
+    StopOnSignal guard;
+    r = value_or_fail(ndp::probe(g.netns, o, cb));
+  }
+  if (g.json) {
+    Output out(g);
+    probe_json(out, r);
+  } else {
+    std::string summary = fmt::format("Sent {}, received {}", plural(r.sent, "solicitation", "solicitations"),
+                                      plural(static_cast<unsigned>(r.adverts.size()), "advertisement", "advertisements"));
+    if (!r.answered()) summary += r.adverts.empty() ? ": no response" : ": no usable response";
+    summary += '\n';
+    if (r.only_without_tlla()) summary += std::string(kNoTllaSentence) + "\n";
+    write_now(summary);
+  }
+  if (!r.answered()) throw CLI::RuntimeError(3);
+}
+
+// ---- rs ---------------------------------------------------------------------------
+
+std::string lifetime_text(std::uint32_t s) { return s == 0xffffffffu ? "infinite" : std::to_string(s) + "s"; }
+
+std::string advert_text(const ndp::RouterAdvertRow& ra) {
+  std::string t;
+  auto it = std::back_inserter(t);
+  fmt::format_to(it, "RA from {} [{}]", ra.source.to_string(), ra.eth_src.to_string());
+  if (ra.delay_ms >= 0) fmt::format_to(it, " after {}", fmt_ms(ra.delay_ms));
+  if (ra.destination.is_multicast()) fmt::format_to(it, ", to {}", ra.destination.to_string());
+  t += '\n';
+  fmt::format_to(it, "  hop limit {}, flags M={} O={}, preference {}, router lifetime {}s{}\n",
+                 ra.cur_hop_limit == 0 ? std::string("unspecified") : std::to_string(ra.cur_hop_limit),
+                 ra.managed ? 1 : 0, ra.other_config ? 1 : 0, ra.preference_name(), ra.router_lifetime,
+                 ra.router_lifetime == 0 ? " (not a default router)" : "");
+  fmt::format_to(it, "  reachable time {}, retrans timer {}",
+                 ra.reachable_time_ms ? std::to_string(ra.reachable_time_ms) + "ms" : std::string("unspecified"),
+                 ra.retrans_timer_ms ? std::to_string(ra.retrans_timer_ms) + "ms" : std::string("unspecified"));
+  if (ra.mtu) fmt::format_to(it, ", MTU {}", *ra.mtu);
+  t += '\n';
+  if (ra.slla) fmt::format_to(it, "  source link-layer address {}\n", ra.slla->to_string());
+  else t += "  no source link-layer address option\n";
+  for (const auto& p : ra.prefixes) {
+    fmt::format_to(it, "  prefix {} L={} A={}, valid {}, preferred {}: {}", p.prefix.to_string(), p.on_link ? 1 : 0,
+                   p.autonomous ? 1 : 0, lifetime_text(p.valid_lifetime), lifetime_text(p.preferred_lifetime), p.note);
+    if (!p.cause.empty()) fmt::format_to(it, " (cause {})", p.cause);
+    t += '\n';
+  }
+  for (const auto& d : ra.rdnss) {
+    std::vector<std::string> servers;
+    for (const auto& s : d.servers) servers.push_back(s.to_string());
+    fmt::format_to(it, "  RDNSS {}, lifetime {}\n", join(servers, " "), lifetime_text(d.lifetime));
+  }
+  for (const auto& p : ra.problems) t += "  invalid: " + p + ": the kernel drops it\n";
+  return t;
+}
+
+void rs_json(Output& out, const ndp::RsResult& r) {
+  auto& w = out.json();
+  w.begin_object();
+  w.member("interface", r.interface);
+  w.member("source", r.source.to_string());
+  w.member("source_mac", r.source_mac.to_string());
+  w.member("slla", r.slla);
+  w.member("sent", r.sent);
+  w.member("received", static_cast<std::uint64_t>(r.adverts.size()));
+  w.key("adverts");
+  w.begin_array();
+  for (const auto& ra : r.adverts) {
+    w.begin_object();
+    w.member("from", ra.source.to_string());
+    w.member("to", ra.destination.to_string());
+    w.member("eth_src", ra.eth_src.to_string());
+    w.key("slla");
+    if (ra.slla) w.value(ra.slla->to_string());
+    else w.null();
+    w.member("ip_hop_limit", ra.ip_hop_limit);
+    w.member("hop_limit", ra.cur_hop_limit);
+    w.member("managed", ra.managed);
+    w.member("other_config", ra.other_config);
+    w.member("preference", ra.preference_name());
+    w.member("router_lifetime", ra.router_lifetime);
+    w.member("reachable_time_ms", static_cast<std::uint64_t>(ra.reachable_time_ms));
+    w.member("retrans_timer_ms", static_cast<std::uint64_t>(ra.retrans_timer_ms));
+    w.key("mtu");
+    if (ra.mtu) w.value(static_cast<std::uint64_t>(*ra.mtu));
+    else w.null();
+    w.key("prefixes");
+    w.begin_array();
+    for (const auto& p : ra.prefixes) {
+      w.begin_object();
+      w.member("prefix", p.prefix.to_string());
+      w.member("on_link", p.on_link);
+      w.member("autonomous", p.autonomous);
+      w.member("router_address", p.router_address);
+      w.member("valid_lifetime", static_cast<std::uint64_t>(p.valid_lifetime));
+      w.member("preferred_lifetime", static_cast<std::uint64_t>(p.preferred_lifetime));
+      w.member("note", p.note);
+      w.key("cause");
+      if (p.cause.empty()) w.null();
+      else w.value(p.cause);
+      w.end_object();
+    }
+    w.end_array();
+    w.key("rdnss");
+    w.begin_array();
+    for (const auto& d : ra.rdnss) {
+      w.begin_object();
+      w.member("lifetime", static_cast<std::uint64_t>(d.lifetime));
+      std::vector<std::string> servers;
+      for (const auto& s : d.servers) servers.push_back(s.to_string());
+      w.member("servers", servers);
+      w.end_object();
+    }
+    w.end_array();
+    w.key("delay_ms");
+    if (ra.delay_ms >= 0) w.value(ra.delay_ms, 3);
+    else w.null();
+    w.member("problems", ra.problems);
+    w.end_object();
+  }
+  w.end_array();
+  w.member("answered", r.answered());
+  w.member("interrupted", r.interrupted);
+  w.end_object();
+  w.newline();
+}
+
+void run_rs(Global& g, const NdpArgs& a) {
+  resolve_globals(g);
+  if (g.ipv4) usage_error("ndp rs", "neighbour discovery is IPv6 only (-4 given)");
+  ndp::RsOptions o;
+  o.interface = parse_ifname(a.rs_iface).str();
+  if (!a.rs_wait.empty()) o.wait = parse_seconds(a.rs_wait, "wait");
+  o.single = a.single;
+  o.stop = [] { return g_stop.load(); };
+  ndp::RsCallbacks cb;
+  if (!g.json) {
+    cb.started = [](const ndp::RsResult& r) {
+      write_now(fmt::format("RS on {} from {} ({}) to ff02::2{}\n", r.interface, r.source.to_string(),
+                            r.source_mac.to_string(), r.slla ? "" : ", no source link-layer option (no usable link-local address)"));
+    };
+    cb.advert = [](const ndp::RouterAdvertRow& ra) { write_now(advert_text(ra)); };
+  }
+  ndp::RsResult r;
+  {
+    StopOnSignal guard;
+    r = value_or_fail(ndp::rs(g.netns, o, cb));
+  }
+  if (g.json) {
+    Output out(g);
+    rs_json(out, r);
+  } else {
+    write_now(fmt::format("Sent {}, received {}{}\n", plural(r.sent, "solicitation", "solicitations"),
+                          plural(static_cast<unsigned>(r.adverts.size()), "advertisement", "advertisements"),
+                          r.answered() ? "" : ": no router answered"));
+  }
+  if (!r.answered()) throw CLI::RuntimeError(3);
+}
+
 }  // namespace
 
 void add_ndp_command(CLI::App& root, Global& g) {
@@ -255,6 +582,30 @@ void add_ndp_command(CLI::App& root, Global& g) {
   add_words_command(*ndp, g, "inspect",
                     "Show IPv6 neighbours, addresses and SLAAC settings with what they mean (the default)",
                     a->inspect, "[dev IFACE]", [&g, a] { run_inspect(g, a->inspect); });
+
+  auto* probe = ndp->add_subcommand("probe", "Send neighbour solicitations (ndisc6) and report the advertisements");
+  probe->add_option("iface", a->probe_iface, "Interface to send on")->required()->type_name("IFACE");
+  probe->add_option("target", a->target, "IPv6 address to resolve")->required()->type_name("TARGET");
+  probe->add_option("-c", a->count, "Send up to COUNT solicitations, one a second (default 3)")->type_name("COUNT");
+  probe->add_option("-w", a->probe_wait, "Listen SECONDS in all (default: one second per solicitation)")
+      ->type_name("SECONDS");
+  probe->add_option("-i", a->interval, "Seconds between solicitations (default 1)")->type_name("SECONDS");
+  probe->add_option("-s", a->source, "Source IPv6 address (default: the interface's best match, or ::)")
+      ->type_name("SOURCE");
+  probe->add_flag("-u", a->unicast, "Unicast solicitation to the MAC the kernel has cached for TARGET");
+  probe->footer("Exit status: 0 a usable advertisement came, 1 failure, 2 usage error, 3 none (or only ones\n"
+                "without the target link-layer address, cause na-without-tlla).");
+  probe->fallthrough();
+  probe->callback([&g, a] { run_probe(g, *a); });
+
+  auto* rs = ndp->add_subcommand("rs", "Send a router solicitation (rdisc6) and decode the advertisements");
+  rs->add_option("iface", a->rs_iface, "Interface to send on")->required()->type_name("IFACE");
+  rs->add_option("-w", a->rs_wait, "Listen SECONDS (default 3)")->type_name("SECONDS");
+  rs->add_flag("-1,--single", a->single, "Stop at the first advertisement");
+  rs->footer("Exit status: 0 an advertisement came, 1 failure, 2 usage error, 3 none.");
+  rs->fallthrough();
+  rs->callback([&g, a] { run_rs(g, *a); });
+
   default_to_show(ndp, g, [&g] { run_inspect(g, {}); });
   add_ndp_diagnose_command(*ndp, g);
 }

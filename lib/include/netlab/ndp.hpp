@@ -165,7 +165,7 @@ struct ProbeOptions {
   // answer goes to all-nodes).
   std::optional<IpAddr> source;
   unsigned count = 3;  // solicitations, one a second, until a usable answer
-  // How long to listen in all; default: one second per solicitation.
+  // How long to listen in all; default: count × interval.
   std::optional<std::chrono::milliseconds> deadline;
   std::chrono::milliseconds interval{1000};
   // Unicast NS to the target's address and the MAC from the kernel's
