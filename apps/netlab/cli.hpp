@@ -117,7 +117,6 @@ void add_arp_diagnose_command(CLI::App& arp, Global& g);
 void add_ndp_diagnose_command(CLI::App& ndp, Global& g);
 void add_guest_command(CLI::App& root, Global& g);
 void add_ndp_command(CLI::App& root, Global& g);
-void add_ndp_diagnose_command(CLI::App& ndp, Global& g);
 
 // Adds a COMMAND subcommand that collects its keyword arguments in `words`
 // and calls run() once the global options are resolved.
