@@ -162,6 +162,13 @@ Report Ctx::finish() {
     // Not the host's own resolution: did the target answer anyone?
     for (const auto* fr : replies_for_target())
       if (!r.resolved) r.resolved = Resolution{fr->msg->sha, std::nullopt};
+    // Resolved earlier, the guests now just talk: IP from the target proves it.
+    for (const auto& fr : frames) {
+      if (r.resolved) break;
+      const bool from_target = (fr.parsed.ipv4 && fr.parsed.ipv4->src == *target) ||
+                               (fr.parsed.ipv6 && fr.parsed.ipv6->src == *target);
+      if (from_target && !fr.parsed.eth_src.is_multicast()) r.resolved = Resolution{fr.parsed.eth_src, std::nullopt};
+    }
     r.notes.push_back("this host has no route to " + target_text() + " (" + s.route_error +
                       "); only the guests' own traffic was watched");
   }
