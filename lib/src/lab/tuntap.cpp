@@ -15,6 +15,7 @@
 #include <grp.h>
 #include <pwd.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <linux/if.h>
@@ -54,14 +55,30 @@ bool is_number(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-// Every (device name, holder) pair from /proc/*/fdinfo/* "iff:" lines.
-std::vector<std::pair<std::string, TapHolder>> scan_holders() {
+// The inode /proc/PID/ns/net links to for a namespace (0 if unknown). The
+// thread's own namespace is /proc/thread-self: netlab's tests and callers
+// may have moved one thread only.
+ino_t netns_inode(const Netns& ns) {
+  struct stat st {};
+  const std::string path = ns.is_current() ? std::string("/proc/thread-self/ns/net") : ns.path();
+  return ::stat(path.c_str(), &st) == 0 ? st.st_ino : 0;
+}
+
+// Every (device name, holder) pair from /proc/*/fdinfo/* "iff:" lines, for
+// processes in the namespace with inode `netns` (all when 0). "iff:" names
+// the device only, and two namespaces may each have a tap0: without this
+// filter a guest in another lab would be reported as holding ours.
+std::vector<std::pair<std::string, TapHolder>> scan_holders(ino_t netns) {
   std::vector<std::pair<std::string, TapHolder>> out;
   DIR* proc = ::opendir("/proc");
   if (!proc) return out;
   while (dirent* p = ::readdir(proc)) {
     if (!is_number(p->d_name)) continue;
     std::string base = std::string("/proc/") + p->d_name;
+    if (netns != 0) {
+      struct stat st {};
+      if (::stat((base + "/ns/net").c_str(), &st) != 0 || st.st_ino != netns) continue;
+    }
     DIR* fds = ::opendir((base + "/fdinfo").c_str());
     if (!fds) continue;
     std::string comm;
@@ -90,7 +107,7 @@ std::vector<std::pair<std::string, TapHolder>> scan_holders() {
 
 std::string holders_text(const std::string& dev) {
   std::string text;
-  for (const auto& [name, h] : scan_holders()) {
+  for (const auto& [name, h] : scan_holders(netns_inode(Netns()))) {
     if (name != dev) continue;
     if (!text.empty()) text += ", ";
     text += "pid " + std::to_string(h.pid) + " (" + h.command + ")";
@@ -261,7 +278,7 @@ Result<std::vector<Tap>> list(const Netns& ns, std::string_view name) {
   NETLAB_TRY(addr::detail::dump(*sock, names, {}, [&](const Address& a) {
     if (!a.dev.empty()) addrs.push_back(a);
   }));
-  auto holders = scan_holders();
+  auto holders = scan_holders(netns_inode(ns));
   std::vector<Tap> out;
   for (auto& l : *links) {
     Tap t;
