@@ -190,7 +190,7 @@ function __netlab_complete
             tap 'Persistent TUN/TAP devices' \
             bridge 'Bridges and their ports' \
             capture 'Capture or read packets, printed as tcpdump does' \
-            guest 'Run a small userspace guest (ARP, NDP, ping, SLAAC) on a TAP or Ethernet interface'
+            guest 'Run a small userspace guest (ARP, ping) on a TAP or Ethernet interface'
         return
     end
 
