@@ -267,7 +267,7 @@ _netlab()
         route/add | route/replace | route/delete) valkw="via dev src metric table proto scope weight" ;;
         tap/show) valkw="dev name" ;;
         tap/create) valkw="user group mode mac address mtu master count dev name" ;;
-        guest/run) valkw="ip address mac gateway mtu ping count interval size duration reply-dst reply-sender also dev" ;;
+        guest/run) valkw="ip address ip6 mac gateway mtu ping ping6 count interval size duration reply-dst reply-sender also ra ra-interval dev" ;;
         bridge/add) valkw="address mac stp forward_delay hello_time max_age ageing_time priority vlan_filtering" ;;
         bridge/setport) valkw="learning flood isolated hairpin cost priority" ;;
         arp/inspect) valkw="dev" ;;
@@ -292,7 +292,7 @@ _netlab()
             ((npos++))
         elif [[ $object == tap && " tun tap multi_queue vnet_hdr pi one_queue " == *" $w "* ]]; then
             used+="$w "
-        elif [[ $object == guest && " quiet no-garp arp-off bpdu " == *" $w "* ]]; then
+        elif [[ $object == guest && " quiet no-garp arp-off bpdu no-ipv6 no-tlla no-slaac " == *" $w "* ]]; then
             used+="$w "
         else
             case $w in
@@ -326,9 +326,11 @@ _netlab()
             return
             ;;
         tap/create/mode) words="tap tun" ;;
+        guest/run/ip6) words="auto" ;;
         guest/run/ip | guest/run/address | guest/run/mac | guest/run/gateway | guest/run/ping | \
             guest/run/count | guest/run/interval | guest/run/size | guest/run/duration | \
-            guest/run/reply-dst | guest/run/reply-sender | guest/run/also)
+            guest/run/reply-dst | guest/run/reply-sender | guest/run/also | guest/run/ping6 | \
+            guest/run/ra | guest/run/ra-interval)
             return # free-form value
             ;;
         bridge/add/stp | bridge/add/vlan_filtering | bridge/setport/learning | \
@@ -460,9 +462,10 @@ _netlab()
             if ((npos == 0)) && [[ $used != *" dev "* ]]; then
                 words=$(_netlab_ifnames)
             else
-                kw="ip mac gateway mtu ping duration quiet no-garp arp-off
-                    reply-dst reply-sender also bpdu"
-                [[ $used == *" ping "* ]] && kw+=" count interval size"
+                kw="ip ip6 mac gateway mtu ping ping6 duration quiet no-garp arp-off
+                    reply-dst reply-sender also bpdu no-ipv6 no-tlla no-slaac ra"
+                [[ $used == *" ping "* || $used == *" ping6 "* ]] && kw+=" count interval size"
+                [[ $used == *" ra "* ]] && kw+=" ra-interval"
             fi
             ;;
         tap/delete)

@@ -322,8 +322,8 @@ function __netlab_complete
         case tap/create
             set valkw user group mode mac address mtu master count dev name
         case guest/run
-            set valkw ip address mac gateway mtu ping count interval size duration \
-                reply-dst reply-sender also dev
+            set valkw ip address ip6 mac gateway mtu ping ping6 count interval size duration \
+                reply-dst reply-sender also ra ra-interval dev
         case tap/delete
         case bridge/add
             set valkw address mac stp forward_delay hello_time max_age \
@@ -367,7 +367,7 @@ function __netlab_complete
             set npos (math $npos + 1)
         else if test $object = tap; and contains -- $w tun tap multi_queue vnet_hdr pi one_queue
             set -a used $w
-        else if test $object = guest; and contains -- $w quiet no-garp arp-off bpdu
+        else if test $object = guest; and contains -- $w quiet no-garp arp-off bpdu no-ipv6 no-tlla no-slaac
             set -a used $w
         else if contains -- $w $flags
             set -a used $w
@@ -394,9 +394,13 @@ function __netlab_complete
         case tap/create/mode
             printf '%s\n' tap tun
             return
+        case guest/run/ip6
+            printf '%s\n' auto
+            return
         case guest/run/ip guest/run/address guest/run/mac guest/run/gateway guest/run/ping \
             guest/run/count guest/run/interval guest/run/size guest/run/duration \
-            guest/run/reply-dst guest/run/reply-sender guest/run/also
+            guest/run/reply-dst guest/run/reply-sender guest/run/also guest/run/ping6 \
+            guest/run/ra guest/run/ra-interval
             # free-form value
             return
         case bridge/add/stp bridge/add/vlan_filtering bridge/setport/learning \
@@ -532,9 +536,10 @@ function __netlab_complete
             if test $npos -eq 0; and not contains -- dev $used
                 set want_if 1
             else
-                set kw ip mac gateway mtu ping duration quiet no-garp arp-off reply-dst \
-                    reply-sender also bpdu
-                contains -- ping $used; and set -a kw count interval size
+                set kw ip ip6 mac gateway mtu ping ping6 duration quiet no-garp arp-off reply-dst \
+                    reply-sender also bpdu no-ipv6 no-tlla no-slaac ra
+                contains -- ping $used; or contains -- ping6 $used; and set -a kw count interval size
+                contains -- ra $used; and set -a kw ra-interval
             end
         case tap/delete
             __netlab_tapnames | __netlab_not_in $args

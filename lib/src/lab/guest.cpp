@@ -571,7 +571,6 @@ class Guest {
     report_groups();
     if (router_mode()) {
       send_ra(now);
-      next_ra_ = now + ra_interval();
     } else if (cfg_.slaac) {
       transmit(frames::router_solicitation(mac_, a.addr()));
     }
@@ -591,11 +590,7 @@ class Guest {
       else wake = std::min(wake, addrs6_[i].dad_until);
     }
     if (router_mode() && next_ra_ != Clock::time_point::max()) {
-      if (now >= next_ra_) {
-        send_ra(now);
-        next_ra_ += ra_interval();
-        if (next_ra_ <= now) next_ra_ = now + ra_interval();
-      }
+      if (now >= next_ra_) send_ra(now);  // schedules the next one
       wake = std::min(wake, next_ra_);
     }
     return wake;
@@ -619,6 +614,7 @@ class Guest {
     transmit(frames::router_advertisement(ra));
     ++stats_.ra_sent;
     last_ra_ = now;
+    next_ra_ = now + ra_interval();  // an answer to an RS restarts the period, as radvd does
   }
 
   // --- IPv6: receiving --------------------------------------------------------
@@ -713,10 +709,12 @@ class Guest {
     if (!router_mode()) return;
     const frames::Ndp& nd = *p.ndp;
     if (!(p.ipv6->src == frames::ipv6_any()) && nd.source_lladdr) learn6(p.ipv6->src, *nd.source_lladdr, true);
+    if (!usable_link_local()) return;  // not a router yet: the first RA follows DAD
     const auto now = Clock::now();
-    // Answer with a multicast RA, as radvd does; not more often than kRaAnswerGap.
-    if (last_ra_ != Clock::time_point{} && now - last_ra_ < kRaAnswerGap) return;
-    send_ra(now);
+    // Answer with a multicast RA, as radvd does; one that would follow the
+    // last too closely is delayed to kRaAnswerGap after it (RFC 4861 6.2.6).
+    if (last_ra_ != Clock::time_point{} && now - last_ra_ < kRaAnswerGap) next_ra_ = std::min(next_ra_, last_ra_ + kRaAnswerGap);
+    else send_ra(now);
   }
 
   void on_ra(const frames::Parsed& p) {
@@ -831,6 +829,18 @@ class Guest {
     return true;
   }
 
+  // True when a source address is there but no route can ever come: the
+  // target is off-link and RAs are not taken (no-slaac, or a router).
+  bool route6_hopeless(const PingState& ps) const {
+    if (ps.spec.target.is_link_local() || (cfg_.slaac && !router_mode())) return false;
+    for (const auto& a : addrs6_) {
+      if (a.origin == Address6::Origin::LinkLocal) continue;
+      if (a.state == Address6::State::Tentative) return false;  // DAD still running
+      if (a.usable() && a.prefix.network().contains(ps.spec.target)) return false;
+    }
+    return true;
+  }
+
   void ping_unreachable(PingState& ps, std::string_view reason) {
     ps.unreachable = true;
     ps.phase = PingState::Phase::Done;
@@ -850,11 +860,13 @@ class Guest {
       if (choose_route6(ps)) {
         ps.phase = Phase::Resolving;
         ps.next_arp = now;
-      } else if (now >= ps.wait_until) {
+      } else if (now >= ps.wait_until || route6_hopeless(ps)) {
         ps.phase = Phase::Done;
         ps.unreachable = true;
-        notice(fmt::format("netlab guest: no usable IPv6 source address or route toward {} after {} s",
-                           ps.spec.target.to_string(), std::chrono::duration_cast<std::chrono::seconds>(kPing6SourceWait).count()));
+        notice(fmt::format("netlab guest: no usable IPv6 source address or route toward {}{}", ps.spec.target.to_string(),
+                           now >= ps.wait_until
+                               ? fmt::format(" after {} s", std::chrono::duration_cast<std::chrono::seconds>(kPing6SourceWait).count())
+                               : std::string(" (off-link, and no router can be learnt: RAs are not taken)")));
         return now;
       } else {
         return std::min(ps.wait_until, now + kLoopCeiling);  // addresses change as frames arrive
