@@ -78,10 +78,12 @@ Ctx::Ctx(const Snapshot& snap, const Observation& obs, const AnalyseOptions& opt
     auto p = frames::parse(f.bytes);
     if (!p) continue;
     Frame2 fr{&f, std::move(*p), std::nullopt};
-    if (fr.parsed.arp) {
+    // Resolution messages of the diagnosed family only: a guest's IPv6
+    // chatter is no station "with another address" in an ARP diagnosis.
+    if (fr.parsed.arp && s.family == Family::Inet) {
       const auto& a = *fr.parsed.arp;
       fr.msg = ResolutionMsg{a.is_request(), a.sha, a.spa, a.tha, a.tpa, true};
-    } else if (fr.parsed.ndp && fr.parsed.ipv6) {
+    } else if (fr.parsed.ndp && fr.parsed.ipv6 && s.family == Family::Inet6) {
       // Neighbour discovery read as ARP: an NS asks for its target, an NA
       // answers for its target with the link-layer address it carries.
       const auto& nd = *fr.parsed.ndp;
