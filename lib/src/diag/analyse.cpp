@@ -203,12 +203,12 @@ void rule_route_via_other(Ctx& c) {
   for (const auto& r : c.s.routes)
     if (r.dst.network().contains(*c.target) && r.dst.len() > 0) f.evidence.push_back(c.ev_route(r, ""));
   c.add_target_state(f, e->name);
-  const auto covering = c.ipv4_covering(c.iface->name, *c.target);
+  const std::string host_len = c.s.family == Family::Inet6 ? "/128" : "/32";
   f.fix.push_back(c.fix_host("send " + c.target_text() + " through " + c.iface->name +
                                  " (or renumber one of the labs so their subnets do not overlap)",
-                             "route replace " + c.target_text() + "/32 dev " + c.iface->name,
-                             "ip route replace " + c.target_text() + "/32 dev " + c.iface->name));
-  (void)covering;
+                             "route replace " + c.target_text() + host_len + " dev " + c.iface->name,
+                             std::string(c.s.family == Family::Inet6 ? "ip -6" : "ip") + " route replace " +
+                                 c.target_text() + host_len + " dev " + c.iface->name));
   c.add(std::move(f));
 }
 
@@ -824,7 +824,7 @@ void rule_mtu(Ctx& c) {
   std::optional<std::uint32_t> largest_ok, smallest_lost;
   bool small_ok = false;
   for (const auto& e : c.o.echoes) {
-    if (e.size <= 84) {
+    if (e.size <= c.small_echo_size()) {
       small_ok = small_ok || e.answered;
       continue;
     }
@@ -860,7 +860,7 @@ void rule_mtu(Ctx& c) {
       "dropped by the receiving NIC (its rx_dropped grows) and nothing reports it. Every port of an L2 segment "
       "needs the same MTU.";
   for (const auto& e : c.o.echoes)
-    if (e.size > 84 || e.answered) {
+    if (e.size > c.small_echo_size() || e.answered) {
       Evidence ev;
       ev.type = "observation";
       ev.interface = c.egress ? c.egress->name : "";

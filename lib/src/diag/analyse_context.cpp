@@ -243,13 +243,6 @@ std::vector<const Address*> Ctx::l3_on(std::string_view dev) const {
   return out;
 }
 
-std::vector<const Address*> Ctx::ipv4_covering(std::string_view dev, const IpAddr& ip) const {
-  std::vector<const Address*> out;
-  for (const auto* a : ipv4_on(dev))
-    if (a->local.network().contains(ip)) out.push_back(a);
-  return out;
-}
-
 bool Ctx::has_address(std::string_view dev, const IpAddr& ip) const {
   for (const auto* a : l3_on(dev))
     if (a->local.addr() == ip) return true;
@@ -342,7 +335,7 @@ bool Ctx::echo_ok() const {
 
 std::optional<double> Ctx::echo_rtt() const {
   for (const auto& e : o.echoes)
-    if (e.answered && e.size <= 84) return e.rtt_ms;
+    if (e.answered && e.size <= small_echo_size()) return e.rtt_ms;
   return std::nullopt;
 }
 

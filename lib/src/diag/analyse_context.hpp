@@ -89,7 +89,6 @@ class Ctx {
   // The addresses of the diagnosed family on dev (IPv6: not link-local,
   // which every IPv6 device has).
   std::vector<const Address*> l3_on(std::string_view dev) const;
-  std::vector<const Address*> ipv4_covering(std::string_view dev, const IpAddr& ip) const;
   bool has_address(std::string_view dev, const IpAddr& ip) const;
   bool is_local(const IpAddr& ip) const;
   bool is_ours(const MacAddr& mac) const;
@@ -103,6 +102,8 @@ class Ctx {
   bool c_resolved() const;  // the kernel's entry for the target is usable
   std::optional<MacAddr> resolved_mac() const;
   bool echo_ok() const;
+  // The IP size of ping's default echo: 84 bytes for IPv4, 104 for IPv6.
+  std::uint32_t small_echo_size() const noexcept { return s.family == Family::Inet6 ? 104 : 84; }
   std::optional<double> echo_rtt() const;
   const Link* port_of_target() const;
   bool target_seen_on(std::string_view dev) const;

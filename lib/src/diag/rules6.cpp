@@ -50,12 +50,14 @@ void rule_no_link_local(Ctx& c) {
   bool found = false;
   for (const Link* l : v6_devices(c)) {
     if (c.sysctl(conf_key(l->name, "disable_ipv6")).value_or(0) != 0) continue;
+    const auto mode = c.sysctl(conf_key(l->name, "addr_gen_mode"));
     bool has_ll = false;
     for (const auto& a : c.s.addresses)
       if (a.dev == l->name && a.local.addr().is_v6() && a.local.addr().is_link_local()) has_ll = true;
     if (has_ll) continue;
-    const auto mode = c.sysctl(conf_key(l->name, "addr_gen_mode"));
-    if (!l->is_up()) continue;  // a down device has no link-local yet; no-carrier/admin rules say so
+    // A device that is down or has no carrier makes no link-local yet (the
+    // no-carrier rule says why); only addrgenmode none is a cause in itself.
+    if ((!l->is_up() || l->no_carrier()) && !(mode && *mode == 1)) continue;
     found = true;
     Finding f = c.finding("no-link-local", "C26", Severity::Fault, 90);
     f.summary = l->name + " has no IPv6 link-local address" +
