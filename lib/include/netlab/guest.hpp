@@ -93,7 +93,7 @@ enum class Line : std::uint8_t {
 // Receives each line, without its newline.
 using LineSink = std::function<void(Line, std::string_view)>;
 
-// Checks a configuration without touching the system (an address of some
+// Checks a configuration without touching the host (an address of some
 // family, each address of the right family, gateway on the subnet, ping size
 // within the MTU, a next hop for an IPv4 ping target...).
 NETLAB_API Result<void> validate(const Config& config);
