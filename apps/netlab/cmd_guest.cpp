@@ -11,6 +11,7 @@
 #include <csignal>
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 namespace netlab::cli {
 namespace {
@@ -58,7 +59,27 @@ double parse_seconds(const std::string& text, const std::string& what) {
 Prefix parse_guest_address(const std::string& text) {
   if (text.find('/') == std::string::npos)
     usage_error("ip " + text, "needs a prefix length, as in 192.0.2.2/24");
-  return parse_prefix(text);
+  Prefix p = parse_prefix(text);
+  if (p.addr().is_v6()) usage_error("ip " + text, "takes an IPv4 address (IPv4 only); use ip6 for IPv6");
+  return p;
+}
+
+// `ip6 ADDR/LEN`, or `ip6 auto` (the link-local address and SLAAC only):
+// nullopt for auto.
+std::optional<Prefix> parse_guest_address6(const std::string& text) {
+  if (text == "auto") return std::nullopt;
+  if (text.find('/') == std::string::npos)
+    usage_error("ip6 " + text, "needs a prefix length, as in 2001:db8::2/64 (or: ip6 auto)");
+  Prefix p = parse_prefix(text);
+  if (!p.addr().is_v6()) usage_error("ip6 " + text, "takes an IPv6 address; use ip for IPv4");
+  return p;
+}
+
+IpAddr parse_ping_target(const std::string& word, const std::string& text) {
+  IpAddr a = parse_ip(text);
+  if (word == "ping" && a.is_v6()) usage_error("ping " + text, "is IPv6: use ping6");
+  if (word == "ping6" && !a.is_v6()) usage_error("ping6 " + text, "is not IPv6: use ping");
+  return a;
 }
 
 void write_line(std::FILE* f, std::string_view text) {
@@ -72,11 +93,13 @@ void run_guest(const Global& g, const std::vector<std::string>& args) {
   Words w(args, "guest");
   guest::Config c;
   guest::PingSpec ping;
-  bool have_ip = false, have_ping = false;
+  bool have_ip = false, have_ip6 = false, have_ping = false, have_ra = false;
   bool seen_mac = false, seen_gw = false, seen_mtu = false, seen_count = false, seen_interval = false,
        seen_size = false, seen_duration = false, seen_reply_dst = false, seen_reply_sender = false,
-       seen_also = false;
+       seen_also = false, seen_ra_interval = false;
   std::string ping_only;  // the first ping option given, for the error when there is no ping
+  std::string ping_word;  // "ping" or "ping6"
+  std::string ipv6_only;  // the first IPv6 option given, for the error with no-ipv6
   while (!w.done()) {
     const std::string& word = w.next();
     if (word == "ip" || word == "address") {
@@ -92,9 +115,28 @@ void run_guest(const Global& g, const std::vector<std::string>& args) {
     } else if (word == "mtu") {
       w.once("mtu", seen_mtu);
       c.mtu = parse_u32(w.value("mtu"), "mtu", 65535);
-    } else if (word == "ping") {
-      w.once("ping", have_ping);
-      ping.target = parse_ip(w.value("ping"));
+    } else if (word == "ip6") {
+      w.once("ip6", have_ip6);
+      c.address6 = parse_guest_address6(w.value("ip6"));
+    } else if (word == "ping" || word == "ping6") {
+      if (have_ping && word != ping_word) usage_error(word, "cannot go with " + ping_word + ": one ping run at a time");
+      w.once(word, have_ping);
+      ping_word = word;
+      ping.target = parse_ping_target(word, w.value(word));
+    } else if (word == "no-ipv6") {
+      c.ipv6 = false;
+    } else if (word == "no-tlla" || word == "no-slaac") {
+      (word == "no-tlla" ? c.tlla : c.slaac) = false;
+      if (ipv6_only.empty()) ipv6_only = word;
+    } else if (word == "ra") {
+      w.once("ra", have_ra);
+      const std::string& text = w.value("ra");
+      if (text.find('/') == std::string::npos)
+        usage_error("ra " + text, "needs a prefix length, as in 2001:db8:1::/64");
+      c.ra_prefix = parse_prefix(text);
+    } else if (word == "ra-interval") {
+      w.once("ra-interval", seen_ra_interval);
+      c.ra_interval_s = parse_seconds(w.value("ra-interval"), "ra-interval");
     } else if (word == "count") {
       w.once("count", seen_count);
       ping.count = parse_u32(w.value("count"), "count", 1000000);
@@ -136,8 +178,13 @@ void run_guest(const Global& g, const std::vector<std::string>& args) {
     }
   }
   if (c.iface.empty()) usage_error("guest", "needs an interface: netlab guest IFACE ip CIDR");
-  if (!have_ip) usage_error("guest " + c.iface, "needs an address: ip CIDR, such as ip 192.0.2.2/24");
-  if (!have_ping && !ping_only.empty()) usage_error(ping_only, "goes with ping ADDR");
+  if (!have_ip && !have_ip6)
+    usage_error("guest " + c.iface,
+                "needs an address: ip CIDR, such as ip 192.0.2.2/24, and/or ip6 CIDR or ip6 auto");
+  if (!have_ping && !ping_only.empty()) usage_error(ping_only, "goes with ping ADDR or ping6 ADDR");
+  if (seen_ra_interval && !have_ra) usage_error("ra-interval", "goes with ra PREFIX/LEN");
+  if (!c.ipv6 && have_ip6) usage_error("ip6", "cannot go with no-ipv6");
+  if (!c.ipv6 && !ipv6_only.empty()) usage_error(ipv6_only, "cannot go with no-ipv6");
   if (have_ping) c.ping = ping;
   check(guest::validate(c));
 
@@ -156,10 +203,12 @@ void run_guest(const Global& g, const std::vector<std::string>& args) {
 
 void add_guest_command(CLI::App& root, Global& g) {
   auto args = std::make_shared<std::vector<std::string>>();
-  add_words_command(root, g, "guest", "Run a small userspace guest (ARP, ICMP echo) on a TAP or Ethernet interface",
-                    *args,
-                    "IFACE ip CIDR [mac MAC] [gateway ADDR] [mtu N] [ping ADDR [count N] [interval S] [size B]] "
-                    "[duration S] [no-garp] [arp-off] [reply-dst MAC] [reply-sender IP] [also IP] [bpdu] [quiet]",
+  add_words_command(root, g, "guest",
+                    "Run a small userspace guest (ARP, NDP, ICMP echo, SLAAC) on a TAP or Ethernet interface", *args,
+                    "IFACE {ip CIDR | ip6 CIDR|auto}... [mac MAC] [gateway ADDR] [mtu N] "
+                    "[{ping|ping6} ADDR [count N] [interval S] [size B]] [duration S] [no-garp] [arp-off] "
+                    "[reply-dst MAC] [reply-sender IP] [also IP] [bpdu] [no-ipv6] [no-tlla] [no-slaac] "
+                    "[ra PREFIX/LEN [ra-interval S]] [quiet]",
                     [&g, args] { run_guest(g, *args); });
 }
 

@@ -1,7 +1,10 @@
 // A small userspace guest on an interface, as a unikernel would be: it
 // answers ARP and ICMP echo for its address, announces itself with a
 // gratuitous ARP, pings on request and shows every frame in the decoder's
-// tcpdump text. On a TAP device it attaches the way QEMU and Solo5 do
+// tcpdump text. Unless told not to it speaks IPv6 too: an EUI-64 link-local
+// address with duplicate address detection, neighbour discovery answers,
+// echo, one router solicitation and SLAAC from the advertisements it
+// receives, or, as a router, advertisements of its own. On a TAP device it attaches the way QEMU and Solo5 do
 // (TUNSETIFF on /dev/net/tun, so the tap gets its carrier); on any other
 // Ethernet interface (a veth end in another namespace) it talks through a
 // packet socket. It can also misbehave the ways real guest stacks do, so a
@@ -20,11 +23,12 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace netlab::guest {
 
 struct PingSpec {
-  IpAddr target;
+  IpAddr target;                  // IPv4, or IPv6 (ping6: needs Config::ipv6)
   unsigned count = 3;             // 0: until the guest stops
   double interval_s = 1.0;        // between echo requests
   std::uint32_t size = 56;        // ICMP payload bytes, as ping -s
@@ -32,7 +36,7 @@ struct PingSpec {
 
 struct Config {
   std::string iface;
-  Prefix address;                 // the guest's IPv4 address and subnet
+  Prefix address;                 // the guest's IPv4 address and subnet; unspecified: no IPv4
   std::optional<IpAddr> gateway;  // next hop for off-subnet targets
   std::optional<MacAddr> mac;     // empty: a random locally administered unicast MAC
   std::uint32_t mtu = 1500;       // longer frames (beyond mtu + 14) are dropped, as a NIC does
@@ -47,6 +51,21 @@ struct Config {
   std::optional<IpAddr> reply_sender;     // ARP replies claim this sender IP
   std::optional<IpAddr> also;             // a second address answered for (ARP and ICMP)
   bool bpdu = false;                      // an STP configuration BPDU every 2 s
+
+  // IPv6. On by default: the link-local address from the MAC (EUI-64), DAD
+  // for every address, one RS once the link-local address is usable, SLAAC
+  // from received RAs (A flag, /64 prefixes).
+  bool ipv6 = true;                       // false: IPv4 only, nothing IPv6 sent or answered
+  // A static address with its on-link prefix, DAD first. A link-local one
+  // (fe80::/10) replaces the EUI-64 link-local address.
+  std::optional<Prefix> address6;
+  bool tlla = true;                       // false: NAs lack the target link-layer option (cause C28)
+  bool slaac = true;                      // false: received RAs are ignored (and no RS is sent)
+  // Act as a router: RAs for this prefix (L and A flags; any length, so a
+  // non-/64 can be reproduced) from the link-local address, every
+  // ra_interval_s and in answer to RS; received RAs are then ignored.
+  std::optional<Prefix> ra_prefix;
+  double ra_interval_s = 3.0;
 };
 
 // What a run did; ping counts are meaningful when Config::ping was set.
@@ -56,21 +75,27 @@ struct Stats {
   std::uint64_t arp_replies = 0, echo_replies = 0;
   std::uint64_t dropped_mtu = 0;
   std::uint64_t send_errors = 0;
-  bool ping_resolved = false;          // the next hop answered ARP
+  bool ping_resolved = false;          // the next hop answered ARP (or NS)
   std::uint64_t ping_sent = 0, ping_received = 0;
+  std::uint64_t na_replies = 0, ra_sent = 0;
+  std::vector<Prefix> ipv6_addresses;  // the addresses that passed DAD, in that order
+  std::vector<IpAddr> dad_failed;      // the addresses another station already had
 };
 
 enum class Line : std::uint8_t {
   Packet,  // a frame, in the decoder's text (-e): for stdout
   Ping,    // ping's own lines (replies, summary): for stdout
-  Notice,  // warnings and reports (MTU drops, send errors): for stderr
-  Ready,   // the one "netlab guest: IFACE attached as IP (MAC)" line: for stderr, flushed
+  Notice,  // warnings and reports (MTU drops, send errors, DAD, SLAAC): for stderr
+  // The one "netlab guest: IFACE attached as IP (MAC)" line (IP: the IPv4
+  // address, else the static IPv6 one, else the link-local): stderr, flushed.
+  Ready,
 };
 // Receives each line, without its newline.
 using LineSink = std::function<void(Line, std::string_view)>;
 
-// Checks a configuration without touching the system (IPv4 only, gateway on
-// the subnet, ping size within the MTU, a next hop for the ping target...).
+// Checks a configuration without touching the system (an address of some
+// family, each address of the right family, gateway on the subnet, ping size
+// within the MTU, a next hop for an IPv4 ping target...).
 NETLAB_API Result<void> validate(const Config& config);
 
 // A random locally administered unicast MAC (02:xx:.. style), as
