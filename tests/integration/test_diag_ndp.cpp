@@ -527,6 +527,36 @@ TEST_CASE("ndp diagnose: C01 ip-on-bridge-port finds an IPv6 address on the TAP 
   lab::require_ok(lab::diagnose6("pbr1", "2001:db8:1::9"));
 }
 
+TEST_CASE("ndp diagnose: C04 route-via-other-interface finds the lab's /64 also routed to the home LAN") {
+  nltest::PrivateNetns lab_ns;
+  lab::PeerNetns home;
+  // The home LAN came first, with the same /64 the lab uses.
+  lab::veth_to(home, "homelan6");
+  ip_ok({"-6", "addr", "add", "2001:db8:4::200/64", "dev", "homelan6"});
+  home.ip_ok({"-6", "addr", "add", "2001:db8:4::254/64", "dev", "eth0"});
+  bridge_with_taps("virbr4", {"vnet4"});
+  ip_ok({"-6", "addr", "add", "2001:db8:4::1/64", "dev", "virbr4"});
+  auto guest = lab::start_guest({"vnet4", "ip6", "2001:db8:4::44/64", "mac", "02:04:00:00:00:44"});
+  REQUIRE(lab::wait_guest_ipv6_ready(guest, "2001:db8:4::44", 5s));
+  lab::require_ipv6_settled("virbr4", 5s);
+  lab::require_ipv6_settled("homelan6", 5s);
+
+  REQUIRE(contains(ip_ok({"-6", "route", "get", "2001:db8:4::44"}), "dev homelan6"));
+  REQUIRE_FALSE(lab::ping6("2001:db8:4::44"));
+  REQUIRE(lab::neigh_unresolved("2001:db8:4::44", "homelan6"));
+
+  auto d = lab::diagnose6("virbr4", "2001:db8:4::44");
+  lab::require_fault_first(d, "route-via-other-interface", "C04");
+  const auto& f = *d.finding("route-via-other-interface");
+  INFO(lab::evidence_dump(f));
+  CHECK(lab::has_evidence(f, "route", text_has("homelan6")));
+
+  lab::apply_fix(f);
+  REQUIRE(contains(ip_ok({"-6", "route", "get", "2001:db8:4::44"}), "dev virbr4"));
+  require_ping6_works("2001:db8:4::44");
+  lab::require_ok(lab::diagnose6("virbr4", "2001:db8:4::44"));
+}
+
 TEST_CASE("ndp diagnose: C05 no-carrier finds a routed TAP with no guest, its IPv6 address stuck tentative") {
   nltest::PrivateNetns lab_ns;
   ip_ok({"tuntap", "add", "dev", "qemu6", "mode", "tap"});
@@ -725,4 +755,5 @@ TEST_CASE("ndp diagnose: healthy static global addresses on a bridge with a kern
   INFO(d.describe());
   REQUIRE((*d.json)["resolved"].is_object());
   CHECK(field((*d.json)["resolved"], "mac") == mac);
+  CHECK((*d.json)["resolved"]["rtt_ms"].is_number());  // the echo was answered: its round trip
 }
