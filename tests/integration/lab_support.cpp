@@ -588,4 +588,121 @@ std::vector<FixStep> apply_fix(const testjson::Value& finding) {
   return apply_host_steps(steps);
 }
 
+// ---- IPv6 labs --------------------------------------------------------------
+
+Diagnosis diagnose6(const std::string& iface, const std::string& target, const std::vector<std::string>& extra) {
+  std::vector<std::string> argv{NETLAB_CLI_PATH, "-j", "ndp", "diagnose", iface};
+  if (!target.empty()) argv.push_back(target);
+  argv.insert(argv.end(), {"--duration", kDiagnoseSeconds});
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  Diagnosis d;
+  d.command = join(argv);
+  d.result = run_in(nullptr, argv);
+  try {
+    d.json = testjson::parse(d.result.out);
+    if (!d.json->is_object()) {
+      d.parse_error = "not a JSON object";
+      d.json.reset();
+    }
+  } catch (const std::exception& e) {
+    d.parse_error = e.what();
+  }
+  return d;
+}
+
+bool ping6(const std::string& addr, const std::vector<std::string>& extra, const PeerNetns* peer) {
+  std::vector<std::string> args{"-6"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return ping(addr, args, peer);
+}
+
+testjson::Array ipv6_addr_info(const std::string& dev, const PeerNetns* peer) {
+  auto r = run_in(peer, {"ip", "-j", "-6", "addr", "show", "dev", dev});
+  INFO("ip -j -6 addr show dev " << dev << ": " << r.err);
+  REQUIRE(r.status == 0);
+  auto doc = testjson::parse(r.out);
+  testjson::Array out;
+  for (const auto& link : doc.array())
+    if (link.has("addr_info") && link["addr_info"].is_array())
+      for (const auto& a : link["addr_info"].array()) out.push_back(a);
+  return out;
+}
+
+bool addr_flag(const testjson::Value& info, const std::string& flag) {
+  return info.has(flag) && field(info, flag) == "true";
+}
+
+std::vector<std::string> ipv6_addresses(const std::string& dev, const std::string& scope, const PeerNetns* peer) {
+  std::vector<std::string> out;
+  for (const auto& a : ipv6_addr_info(dev, peer))
+    if (field(a, "scope") == scope) out.push_back(field(a, "local"));
+  return out;
+}
+
+bool ipv6_settled(const std::string& dev, bool link_local, const PeerNetns* peer) {
+  bool have_ll = false;
+  for (const auto& a : ipv6_addr_info(dev, peer)) {
+    if (addr_flag(a, "tentative") && !addr_flag(a, "dadfailed")) return false;
+    if (field(a, "scope") == "link") have_ll = true;
+  }
+  return have_ll || !link_local;
+}
+
+void require_ipv6_settled(const std::string& dev, Millis timeout, bool link_local, const PeerNetns* peer) {
+  bool settled = wait_for([&] { return ipv6_settled(dev, link_local, peer); }, timeout);
+  auto r = run_in(peer, {"ip", "-6", "addr", "show", "dev", dev});
+  INFO("DAD still running on " << dev << (link_local ? " (or no link-local address)" : "") << ":\n" << r.out);
+  REQUIRE(settled);
+}
+
+std::string settled_global(const std::string& dev, const std::string& prefix_start, const PeerNetns* peer) {
+  for (const auto& a : ipv6_addr_info(dev, peer))
+    if (field(a, "scope") == "global" && field(a, "local").rfind(prefix_start, 0) == 0 && !addr_flag(a, "tentative"))
+      return field(a, "local");
+  return "";
+}
+
+namespace {
+// The address that follows `marker` on a line of the guest's stderr that also
+// holds `also`, up to its '/' ("" when no such line).
+std::string guest_notice_address(const Background& guest, const std::string& marker, const std::string& also,
+                                 const std::string& starts_with) {
+  const std::string err = guest.err();
+  std::size_t at = 0;
+  while (at < err.size()) {
+    std::size_t end = err.find('\n', at);
+    if (end == std::string::npos) end = err.size();
+    const std::string line = err.substr(at, end - at);
+    at = end + 1;
+    const std::size_t m = line.find(marker);
+    if (m == std::string::npos || !contains(line, also)) continue;
+    const std::size_t from = m + marker.size();
+    const std::size_t slash = line.find('/', from);
+    if (slash == std::string::npos) continue;
+    std::string addr = line.substr(from, slash - from);
+    if (addr.rfind(starts_with, 0) == 0) return addr;
+  }
+  return "";
+}
+}  // namespace
+
+bool wait_guest_ipv6_ready(Background& guest, const std::string& addr, Millis timeout) {
+  return wait_for([&] { return guest_notice_address(guest, "netlab guest: IPv6 address ", "ready", addr) == addr; },
+                  timeout);
+}
+
+std::string guest_link_local(Background& guest, Millis timeout) {
+  std::string ll;
+  wait_for([&] { return !(ll = guest_notice_address(guest, "netlab guest: IPv6 address ", "ready", "fe80:")).empty(); },
+           timeout);
+  return ll;
+}
+
+std::string guest_slaac_address(Background& guest, Millis timeout) {
+  std::string addr;
+  wait_for([&] { return !(addr = guest_notice_address(guest, "netlab guest: SLAAC address ", "from router", "")).empty(); },
+           timeout);
+  return addr;
+}
+
 }  // namespace nltest::lab

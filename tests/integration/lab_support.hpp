@@ -206,4 +206,46 @@ std::vector<FixStep> apply_host_steps(const std::vector<FixStep>& steps);
 // apply the fix of the finding they act on.
 std::vector<FixStep> apply_fix(const testjson::Value& finding);
 
+// ---- IPv6 labs (netlab ndp diagnose) ---------------------------------------
+// In a new namespace link-local addresses and duplicate address detection
+// complete asynchronously (up to ~2 s): labs poll these before asserting.
+
+// netlab -j ndp diagnose IFACE [TARGET] --duration kDiagnoseSeconds [extra...];
+// an empty target asks about the interface's own SLAAC/RA health.
+Diagnosis diagnose6(const std::string& iface, const std::string& target,
+                    const std::vector<std::string>& extra = {});
+
+// ping -6 -n -c 1 -W 1 [extra...] ADDR (ADDR%DEV for a link-local one);
+// true when it got a reply.
+bool ping6(const std::string& addr, const std::vector<std::string>& extra = {},
+           const PeerNetns* peer = nullptr);
+
+// `ip -j -6 addr show dev DEV`: its addr_info objects ("local", "prefixlen",
+// "scope", and the flags "tentative", "dadfailed", "dynamic", ... as true).
+testjson::Array ipv6_addr_info(const std::string& dev, const PeerNetns* peer = nullptr);
+bool addr_flag(const testjson::Value& info, const std::string& flag);
+// The addresses of DEV in SCOPE ("link", "global"), without prefix length.
+std::vector<std::string> ipv6_addresses(const std::string& dev, const std::string& scope,
+                                        const PeerNetns* peer = nullptr);
+// DAD is over on DEV: no address is tentative any more (except those that
+// failed DAD: they stay tentative for good) and, when `link_local`, an
+// fe80:: address exists.
+bool ipv6_settled(const std::string& dev, bool link_local = true, const PeerNetns* peer = nullptr);
+// REQUIREs ipv6_settled within `timeout`.
+void require_ipv6_settled(const std::string& dev, Millis timeout, bool link_local = true,
+                          const PeerNetns* peer = nullptr);
+// The first global address of DEV inside PREFIX_START (text match on the
+// address, e.g. "2001:db8:23:") that is no longer tentative; "" when none.
+std::string settled_global(const std::string& dev, const std::string& prefix_start,
+                           const PeerNetns* peer = nullptr);
+
+// `netlab guest` IPv6 notices (stderr). True once the guest says that ADDR
+// passed DAD ("IPv6 address ADDR/LEN ready").
+bool wait_guest_ipv6_ready(Background& guest, const std::string& addr, Millis timeout);
+// The guest's link-local address once it passed DAD ("" when not in time).
+std::string guest_link_local(Background& guest, Millis timeout);
+// The address the guest formed by SLAAC ("SLAAC address ADDR/64 from router
+// R"), without its length; "" when none in time.
+std::string guest_slaac_address(Background& guest, Millis timeout);
+
 }  // namespace nltest::lab
