@@ -85,7 +85,7 @@ void rule_no_carrier(Ctx& c) {
       for (const auto& d : dead) c.add_carrier_fix(f, d);
     } else {
       f.summary = l->name + " has no carrier" + (l->tun ? ": no guest has the TAP open" : "") +
-                  "; ARP requests are dropped before they reach the wire";
+                  "; requests for neighbours are dropped before they reach the wire";
       f.explanation =
           "A TAP has carrier only while a process (QEMU, Xen's backend, UML, netlab guest) holds it open. "
           "Without carrier the kernel swaps the queue for noop: requests are dropped before packet taps, so "
@@ -174,7 +174,7 @@ void rule_ip_on_bridge_port(Ctx& c) {
                                  "ip link set dev " + br->name + " up"));
     c.add(std::move(f));
   }
-  if (!found) c.rule_out("ip-on-bridge-port", "no bridge port on the path carries an IPv4 address");
+  if (!found) c.rule_out("ip-on-bridge-port", "no bridge port on the path carries an address of its own");
 }
 
 void rule_route_via_other(Ctx& c) {
@@ -195,7 +195,7 @@ void rule_route_via_other(Ctx& c) {
   }
   Finding f = c.finding("route-via-other-interface", "C04", Severity::Fault, 94);
   f.summary = "the kernel routes " + c.target_text() + " through " + e->name + ", not " + c.iface->name +
-              ": ARP for it is asked on " + e->name;
+              ": neighbour resolution for it happens on " + e->name;
   f.explanation =
       "Two interfaces carry routes that cover the target (overlapping lab subnets, or a stale route); the "
       "first one wins, so the requests never appear on " + c.iface->name + ".";
@@ -771,7 +771,9 @@ void rule_bridge_filter(Ctx& c) {
       f.evidence.push_back(c.ev_packet(*fr));
       c.add_target_state(f, c.egress->name);
       if (v6)
-        f.fix.push_back(c.fix_host("accept neighbour discovery before any drop rule (inspect: nft list ruleset)", "",
+        f.fix.push_back(c.fix_host("accept neighbour discovery before any drop rule (inspect: nft list ruleset; the "
+                                   "command below assumes table inet filter, chain input)",
+                                   "",
                                    "nft insert rule inet filter input icmpv6 type { nd-router-solicit, nd-router-advert, "
                                    "nd-neighbor-solicit, nd-neighbor-advert, nd-redirect } accept"));
       else
@@ -801,20 +803,26 @@ void rule_br_netfilter(Ctx& c) {
     // Without loss on the wire it is only a note: the FORWARD policy itself
   // (iptables-nft or legacy) is not read by this version.
   Finding f = c.finding("br-netfilter-forward-drop", "C18", fault ? Severity::Fault : Severity::Info, fault ? 85 : 5);
-  f.summary = fault ? "IPv4 between guests on " + c.bridge->name + " is lost in the bridge while ARP works: "
-                      "bridged IPv4 goes through iptables FORWARD (bridge-nf-call-iptables=1), whose policy drops it"
-                    : "bridged IPv4 on " + c.bridge->name + " goes through iptables FORWARD (bridge-nf-call-iptables=1): "
-                      "a DROP policy there (Docker sets one) would cut guest-to-guest traffic";
-  f.explanation =
-      "br_netfilter hands bridged IPv4 to the inet FORWARD hook. ARP is not IP and resolves fine; the "
-      "ICMP/TCP that follows disappears inside the bridge.";
+  const bool v6 = c.s.family == Family::Inet6;
+  const std::string ipv = v6 ? "IPv6" : "IPv4";
+  const std::string table = v6 ? "ip6tables" : "iptables";
+  f.summary = fault ? ipv + " between guests on " + c.bridge->name + " is lost in the bridge while resolution works: "
+                      "bridged " + ipv + " goes through " + table + " FORWARD (bridge-nf-call-" + table +
+                      "=1), whose policy drops it"
+                    : "bridged " + ipv + " on " + c.bridge->name + " goes through " + table + " FORWARD (bridge-nf-call-" +
+                      table + "=1): a DROP policy there (Docker sets one) would cut guest-to-guest traffic";
+  f.explanation = v6 ? "br_netfilter hands bridged IPv6 to the ip6tables FORWARD hook; neighbour discovery is IPv6 "
+                       "itself, so NS/NA between guests can be lost too (moby/moby#48365)."
+                     : "br_netfilter hands bridged IPv4 to the inet FORWARD hook. ARP is not IP and resolves fine; the "
+                       "ICMP/TCP that follows disappears inside the bridge.";
   f.evidence.push_back(c.ev_sysctl(nf_key));
   for (const auto* fr : lost) {
     f.evidence.push_back(c.ev_packet(*fr, "never left the bridge"));
     break;
   }
-  f.fix.push_back(c.fix_host("let bridged traffic bypass iptables (or accept " + c.bridge->name + " to " + c.bridge->name +
-                                 " in FORWARD: iptables -I FORWARD -i " + c.bridge->name + " -o " + c.bridge->name + " -j ACCEPT)",
+  f.fix.push_back(c.fix_host("let bridged traffic bypass " + table + " (or accept " + c.bridge->name + " to " +
+                                 c.bridge->name + " in FORWARD: " + table + " -I FORWARD -i " + c.bridge->name + " -o " +
+                                 c.bridge->name + " -j ACCEPT)",
                              "", "sysctl -w " + nf_key + "=0"));
   c.add(std::move(f));
 }

@@ -339,6 +339,17 @@ Result<Observation> observe(const Netns& ns, const Snapshot& s, const ObserveOpt
     }
     auto nf = s.sysctl.find("net.bridge.bridge-nf-call-iptables");
     watch_guests = isolated >= 2 || (ports >= 2 && nf != s.sysctl.end() && nf->second != 0);
+    // RAs come every few seconds: when the settings say they would be
+    // ignored, watch long enough to catch one and prove it.
+    if (s.family == Family::Inet6) {
+      const std::string dev = s.bridge.empty() ? s.interface : s.bridge;
+      auto get = [&](const char* key, long dflt) {
+        auto it = s.sysctl.find("net.ipv6.conf." + dev + "." + key);
+        return it == s.sysctl.end() ? dflt : it->second;
+      };
+      const long accept = get("accept_ra", 1);
+      if (accept == 0 || (accept == 1 && get("forwarding", 0) != 0) || get("autoconf", 1) == 0) watch_guests = true;
+    }
   }
   std::size_t small_echoes = 0;
   bool big_sent = false;
