@@ -3,6 +3,7 @@
 // and each misbehaviour must show on the wire as a packet socket on the
 // host sees it. Every test runs in a private namespace it creates.
 #include "mini_json.hpp"
+#include "guest_process.hpp"
 #include "netns_fixture.hpp"
 
 #include <netlab/frames.hpp>
@@ -26,16 +27,16 @@ using nltest::ip_ok;
 using Clock = std::chrono::steady_clock;
 namespace frames = netlab::frames;
 
+using nltest::guestproc::command_text;
+using nltest::guestproc::GuestProcess;
+using nltest::guestproc::read_file;
+using nltest::guestproc::wait_for;
+
 namespace {
 
 const netlab::MacAddr kGuestMac = netlab::MacAddr::parse("02:00:5e:00:53:02").value();
 const netlab::MacAddr kProberMac = netlab::MacAddr::parse("02:00:5e:00:53:50").value();
 
-std::string command_text(const std::vector<std::string>& args) {
-  std::string cmd = "netlab";
-  for (const auto& a : args) cmd += " " + a;
-  return cmd;
-}
 
 void ok(const std::vector<std::string>& args) {
   auto r = nltest::netlab(args);
@@ -43,21 +44,7 @@ void ok(const std::vector<std::string>& args) {
   REQUIRE(r.status == 0);
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
-bool wait_for(const std::function<bool()>& cond, int ms) {
-  const auto until = Clock::now() + std::chrono::milliseconds(ms);
-  while (Clock::now() < until) {
-    if (cond()) return true;
-    ::usleep(10000);
-  }
-  return cond();
-}
 
 std::size_t count_of(const std::string& text, const std::string& needle) {
   std::size_t n = 0;
@@ -65,103 +52,6 @@ std::size_t count_of(const std::string& text, const std::string& needle) {
   return n;
 }
 
-// The built CLI running a guest in the background, in this thread's
-// namespaces; stdout and stderr go to files so a chatty guest never blocks.
-class GuestProcess {
- public:
-  explicit GuestProcess(const std::vector<std::string>& args) {
-    out_path_ = make_temp("out");
-    err_path_ = make_temp("err");
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      int out = ::open(out_path_.c_str(), O_WRONLY | O_TRUNC);
-      int err = ::open(err_path_.c_str(), O_WRONLY | O_TRUNC);
-      if (out < 0 || err < 0) ::_exit(126);
-      ::dup2(out, 1);
-      ::dup2(err, 2);
-      std::vector<std::string> argv{NETLAB_CLI_PATH};
-      argv.insert(argv.end(), args.begin(), args.end());
-      std::vector<char*> cargv;
-      for (auto& a : argv) cargv.push_back(a.data());
-      cargv.push_back(nullptr);
-      ::execv(cargv[0], cargv.data());
-      ::_exit(127);
-    }
-  }
-  ~GuestProcess() {
-    if (pid_ > 0 && !exited_) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
-    if (!out_path_.empty()) ::unlink(out_path_.c_str());
-    if (!err_path_.empty()) ::unlink(err_path_.c_str());
-  }
-  GuestProcess(const GuestProcess&) = delete;
-  GuestProcess& operator=(const GuestProcess&) = delete;
-
-  std::string out() const { return read_file(out_path_); }
-  std::string err() const { return read_file(err_path_); }
-  pid_t pid() const { return pid_; }
-
-  // Waits for the readiness line; returns it (without the newline).
-  std::string wait_ready(int ms = 3000) {
-    REQUIRE(pid_ > 0);
-    std::string line;
-    bool ready = wait_for(
-        [&] {
-          const std::string e = err();
-          const auto at = e.find("netlab guest: ");
-          for (auto pos = at; pos != std::string::npos; pos = e.find("netlab guest: ", pos + 1)) {
-            const auto end = e.find('\n', pos);
-            if (end == std::string::npos) break;
-            std::string candidate = e.substr(pos, end - pos);
-            if (candidate.find(" attached as ") != std::string::npos) {
-              line = candidate;
-              return true;
-            }
-          }
-          return poll_exit();
-        },
-        ms);
-    INFO("guest stderr: " << err());
-    REQUIRE(ready);
-    REQUIRE_FALSE(line.empty());
-    return line;
-  }
-
-  // Waits up to `ms` for the guest to exit; returns its status (128+signal), or -1.
-  int wait_exit(int ms) {
-    wait_for([&] { return poll_exit(); }, ms);
-    return exited_ ? status_ : -1;
-  }
-
-  int stop(int sig, int ms = 2000) {
-    REQUIRE(::kill(pid_, sig) == 0);
-    return wait_exit(ms);
-  }
-
- private:
-  static std::string make_temp(const char* what) {
-    std::string path = std::string("/tmp/netlab-guest-test-") + what + "-XXXXXX";
-    int fd = ::mkstemp(path.data());
-    REQUIRE(fd >= 0);
-    ::close(fd);
-    return path;
-  }
-  bool poll_exit() {
-    if (exited_) return true;
-    int status = 0;
-    if (::waitpid(pid_, &status, WNOHANG) != pid_) return false;
-    exited_ = true;
-    status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    return true;
-  }
-
-  pid_t pid_ = -1;
-  bool exited_ = false;
-  int status_ = -1;
-  std::string out_path_, err_path_;
-};
 
 // A host with a TAP device (up, no process attached) holding 192.0.2.1/24,
 // made with netlab tap create as a user would. IPv6 is off so the wire

@@ -6,6 +6,7 @@
 // Every test runs in a private namespace it creates. IPv6 addresses of new
 // interfaces appear and finish DAD asynchronously: tests poll for them.
 #include "mini_json.hpp"
+#include "guest_process.hpp"
 #include "netns_fixture.hpp"
 
 #include <netlab/frames.hpp>
@@ -30,6 +31,11 @@ using nltest::ip_ok;
 using Clock = std::chrono::steady_clock;
 namespace frames = netlab::frames;
 
+using nltest::guestproc::command_text;
+using nltest::guestproc::GuestProcess;
+using nltest::guestproc::read_file;
+using nltest::guestproc::wait_for;
+
 namespace {
 
 const netlab::MacAddr kGuestMac = netlab::MacAddr::parse("02:00:5e:00:53:02").value();
@@ -39,11 +45,6 @@ const netlab::MacAddr kProberMac = netlab::MacAddr::parse("02:00:5e:00:53:50").v
 const char* const kGuestLinkLocal = "fe80::5eff:fe00:5302";
 const char* const kRouterLinkLocal = "fe80::5eff:fe00:5301";
 
-std::string command_text(const std::vector<std::string>& args) {
-  std::string cmd = "netlab";
-  for (const auto& a : args) cmd += " " + a;
-  return cmd;
-}
 
 void ok(const std::vector<std::string>& args) {
   auto r = nltest::netlab(args);
@@ -51,21 +52,7 @@ void ok(const std::vector<std::string>& args) {
   REQUIRE(r.status == 0);
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
-bool wait_for(const std::function<bool()>& cond, int ms) {
-  const auto until = Clock::now() + std::chrono::milliseconds(ms);
-  while (Clock::now() < until) {
-    if (cond()) return true;
-    ::usleep(20000);
-  }
-  return cond();
-}
 
 std::size_t count_of(const std::string& text, const std::string& needle) {
   std::size_t n = 0;
@@ -73,96 +60,6 @@ std::size_t count_of(const std::string& text, const std::string& needle) {
   return n;
 }
 
-// The built CLI running a guest in the background, in this thread's
-// namespaces; stdout and stderr go to files so a chatty guest never blocks.
-class GuestProcess {
- public:
-  explicit GuestProcess(const std::vector<std::string>& args) {
-    out_path_ = make_temp("out");
-    err_path_ = make_temp("err");
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      int out = ::open(out_path_.c_str(), O_WRONLY | O_TRUNC);
-      int err = ::open(err_path_.c_str(), O_WRONLY | O_TRUNC);
-      if (out < 0 || err < 0) ::_exit(126);
-      ::dup2(out, 1);
-      ::dup2(err, 2);
-      std::vector<std::string> argv{NETLAB_CLI_PATH};
-      argv.insert(argv.end(), args.begin(), args.end());
-      std::vector<char*> cargv;
-      for (auto& a : argv) cargv.push_back(a.data());
-      cargv.push_back(nullptr);
-      ::execv(cargv[0], cargv.data());
-      ::_exit(127);
-    }
-  }
-  ~GuestProcess() {
-    if (pid_ > 0 && !exited_) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
-    if (!out_path_.empty()) ::unlink(out_path_.c_str());
-    if (!err_path_.empty()) ::unlink(err_path_.c_str());
-  }
-  GuestProcess(const GuestProcess&) = delete;
-  GuestProcess& operator=(const GuestProcess&) = delete;
-
-  std::string out() const { return read_file(out_path_); }
-  std::string err() const { return read_file(err_path_); }
-
-  // Waits for a line of stderr containing `needle`; returns that line.
-  std::string wait_err(const std::string& needle, int ms) {
-    std::string line;
-    const bool seen = wait_for(
-        [&] {
-          const std::string e = err();
-          const auto at = e.find(needle);
-          if (at == std::string::npos) return poll_exit();
-          const auto begin = e.rfind('\n', at);
-          const auto end = e.find('\n', at);
-          if (end == std::string::npos) return false;
-          line = e.substr(begin == std::string::npos ? 0 : begin + 1, end - (begin == std::string::npos ? 0 : begin + 1));
-          return true;
-        },
-        ms);
-    INFO("waiting for \"" << needle << "\"; guest stderr:\n" << err());
-    REQUIRE(seen);
-    REQUIRE_FALSE(line.empty());
-    return line;
-  }
-  std::string wait_ready(int ms = 3000) { return wait_err(" attached as ", ms); }
-
-  int wait_exit(int ms) {
-    wait_for([&] { return poll_exit(); }, ms);
-    return exited_ ? status_ : -1;
-  }
-  int stop(int sig = SIGTERM, int ms = 2000) {
-    REQUIRE(::kill(pid_, sig) == 0);
-    return wait_exit(ms);
-  }
-
- private:
-  static std::string make_temp(const char* what) {
-    std::string path = std::string("/tmp/netlab-guest6-test-") + what + "-XXXXXX";
-    int fd = ::mkstemp(path.data());
-    REQUIRE(fd >= 0);
-    ::close(fd);
-    return path;
-  }
-  bool poll_exit() {
-    if (exited_) return true;
-    int status = 0;
-    if (::waitpid(pid_, &status, WNOHANG) != pid_) return false;
-    exited_ = true;
-    status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    return true;
-  }
-
-  pid_t pid_ = -1;
-  bool exited_ = false;
-  int status_ = -1;
-  std::string out_path_, err_path_;
-};
 
 // A host TAP device, up, no process attached, IPv6 on (the namespace's
 // defaults: accept_ra 1, forwarding 0, addr_gen_mode eui64).
