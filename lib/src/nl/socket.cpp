@@ -1,5 +1,6 @@
 #include "nl/socket.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -10,6 +11,7 @@
 #include <netlink/errno.h>
 #include <netlink/netlink.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
@@ -95,10 +97,14 @@ Result<void> Socket::dump(nl_msg* msg, std::string_view object, const MessageFn&
 
 Result<void> Socket::dump_consistent(nl_msg* msg, std::string_view object, const MessageFn& fn,
                                      const std::function<void()>& reset) {
-  constexpr int kAttempts = 5;
+  // Another process creating devices (two netlab tap create runs, a lab
+  // script) keeps the table changing for tens of milliseconds: back off a
+  // little more each time instead of retrying in a tight burst.
+  constexpr int kAttempts = 40;
   for (int attempt = 1;; ++attempt) {
     auto r = exchange(msg, object, fn, true);
     if (r || r.error().sys_errno != EAGAIN || attempt == kAttempts) return r;
+    ::usleep(static_cast<useconds_t>(std::min(attempt * 1000, 20000)));
     reset();
     nlmsg_hdr(msg)->nlmsg_seq = 0;  // nl_complete_msg gives the retry a fresh sequence number
   }
