@@ -61,6 +61,9 @@ void tap_lab(const std::string& tap = "gtap0") {
   nltest::write_proc("/proc/sys/net/ipv6/conf/default/disable_ipv6", "1");
   ok({"tap", "create", tap, "up"});
   ip_ok({"addr", "add", "192.0.2.1/24", "dev", tap});
+  // NO-CARRIER shows a moment after creation: let it settle before tests
+  // compare the host's state before and after a command.
+  REQUIRE(wait_for([&] { return ip_ok({"link", "show", tap}).find("NO-CARRIER") != std::string::npos; }, 3000));
 }
 
 bool carrier(const std::string& dev) {

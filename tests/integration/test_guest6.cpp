@@ -63,7 +63,12 @@ std::size_t count_of(const std::string& text, const std::string& needle) {
 
 // A host TAP device, up, no process attached, IPv6 on (the namespace's
 // defaults: accept_ra 1, forwarding 0, addr_gen_mode eui64).
-void tap6_lab(const std::string& tap = "gtap0") { ok({"tap", "create", tap, "up"}); }
+void tap6_lab(const std::string& tap = "gtap0") {
+  ok({"tap", "create", tap, "up"});
+  // The new tap reports NO-CARRIER a moment later: wait for it, or a state
+  // snapshot taken now differs from one taken after the test's commands.
+  REQUIRE(wait_for([&] { return ip_ok({"link", "show", tap}).find("NO-CARRIER") != std::string::npos; }, 3000));
+}
 
 // The host's view of the wire on `dev`: frames coming in from the guest.
 netlab::LinkTap host_tap(const std::string& dev) {
