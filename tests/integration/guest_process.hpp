@@ -27,6 +27,19 @@ inline std::string command_text(const std::vector<std::string>& args) {
   return cmd;
 }
 
+// Runs the built CLI and requires it to succeed (lab setup).
+inline void ok(const std::vector<std::string>& args) {
+  auto r = nltest::netlab(args);
+  INFO(command_text(args) << "\nstderr: " << r.err);
+  REQUIRE(r.status == 0);
+}
+
+inline std::size_t count_of(const std::string& text, const std::string& needle) {
+  std::size_t n = 0;
+  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  return n;
+}
+
 inline std::string read_file(const std::string& path) {
   std::ifstream in(path);
   std::stringstream ss;

@@ -28,6 +28,8 @@ using Clock = std::chrono::steady_clock;
 namespace frames = netlab::frames;
 
 using nltest::guestproc::command_text;
+using nltest::guestproc::count_of;
+using nltest::guestproc::ok;
 using nltest::guestproc::GuestProcess;
 using nltest::guestproc::read_file;
 using nltest::guestproc::wait_for;
@@ -36,21 +38,6 @@ namespace {
 
 const netlab::MacAddr kGuestMac = netlab::MacAddr::parse("02:00:5e:00:53:02").value();
 const netlab::MacAddr kProberMac = netlab::MacAddr::parse("02:00:5e:00:53:50").value();
-
-
-void ok(const std::vector<std::string>& args) {
-  auto r = nltest::netlab(args);
-  INFO(command_text(args) << "\nstderr: " << r.err);
-  REQUIRE(r.status == 0);
-}
-
-
-
-std::size_t count_of(const std::string& text, const std::string& needle) {
-  std::size_t n = 0;
-  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
-  return n;
-}
 
 
 // A host with a TAP device (up, no process attached) holding 192.0.2.1/24,

@@ -32,6 +32,8 @@ using Clock = std::chrono::steady_clock;
 namespace frames = netlab::frames;
 
 using nltest::guestproc::command_text;
+using nltest::guestproc::count_of;
+using nltest::guestproc::ok;
 using nltest::guestproc::GuestProcess;
 using nltest::guestproc::read_file;
 using nltest::guestproc::wait_for;
@@ -44,21 +46,6 @@ const netlab::MacAddr kProberMac = netlab::MacAddr::parse("02:00:5e:00:53:50").v
 // The EUI-64 link-local addresses of those MACs, as the kernel would form them.
 const char* const kGuestLinkLocal = "fe80::5eff:fe00:5302";
 const char* const kRouterLinkLocal = "fe80::5eff:fe00:5301";
-
-
-void ok(const std::vector<std::string>& args) {
-  auto r = nltest::netlab(args);
-  INFO(command_text(args) << "\nstderr: " << r.err);
-  REQUIRE(r.status == 0);
-}
-
-
-
-std::size_t count_of(const std::string& text, const std::string& needle) {
-  std::size_t n = 0;
-  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
-  return n;
-}
 
 
 // A host TAP device, up, no process attached, IPv6 on (the namespace's
