@@ -14,6 +14,9 @@ packages=(
   # cpack -G DEB and its test: dpkg-shlibdeps (Depends), file (CPack's ELF
   # check), man -l on the packaged pages
   dpkg-dev file man-db
+  # the end-to-end tests: real guests under QEMU (TCG), their busybox userland,
+  # the initramfs tools, and a real router advertisement daemon
+  qemu-system-x86 busybox-static cpio xz-utils radvd
 )
 
 missing=()
@@ -22,13 +25,18 @@ for p in "${packages[@]}"; do
 done
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: all ${#packages[@]} packages present"
-  exit 0
+else
+  if [ "$(id -u)" != 0 ]; then
+    echo "setup: needs root to install: ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
-if [ "$(id -u)" != 0 ]; then
-  echo "setup: needs root to install: ${missing[*]}" >&2
-  exit 1
-fi
-echo "setup: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}"
+
+# The end-to-end tests' guest (Debian's kernel, fetched and unpacked, never
+# installed; busybox): built once into its cache, rebuilt only when the
+# kernel package or the build script changes.
+"$(dirname "$0")/e2e-guest.sh"

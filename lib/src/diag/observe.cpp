@@ -368,9 +368,23 @@ Result<Observation> observe(const Netns& ns, const Snapshot& s, const ObserveOpt
     return false;
   };
 
+  // A question about SLAAC (IPv6, no target: our RS) must give a router its
+  // time to answer: RFC 4861 lets it delay the answer by MAX_RA_DELAY_TIME
+  // (0.5 s) and never advertise twice within MIN_DELAY_BETWEEN_RAS (3 s),
+  // which radvd honours. Without an RA, watch until 4 s after our RS even
+  // when the duration asked for is shorter; any RA ends that wait.
+  auto rs_answer_until = start;
+  auto ra_seen = [&]() {
+    for (const auto& f : obs.frames) {
+      auto p = frames::parse(f.bytes);
+      if (p && p->ndp && p->ndp->type == 134) return true;
+    }
+    return false;
+  };
+
   for (;;) {
     const auto now = Clock::now();
-    if (now >= deadline) break;
+    if (now >= deadline && (now >= rs_answer_until || ra_seen())) break;
 
     if (have_target && now >= next_sample) {
       neigh::Filter nf;
@@ -421,6 +435,7 @@ Result<Observation> observe(const Netns& ns, const Snapshot& s, const ObserveOpt
         obs.frames.push_back(std::move(sf));
       }
       probe_sent = true;
+      if (v6 && !have_target) rs_answer_until = now + std::chrono::milliseconds(4000);
     }
     // Nobody answered for the target: ask the rest of its subnet, as
     // arp-scan would, to find a guest that is up with another address.
@@ -453,7 +468,7 @@ Result<Observation> observe(const Netns& ns, const Snapshot& s, const ObserveOpt
 
     std::vector<LinkTap*> ptrs;
     for (auto& t : taps) ptrs.push_back(&t);
-    auto wake = std::min(deadline, now + std::chrono::milliseconds(50));
+    auto wake = std::min(std::max(deadline, rs_answer_until), now + std::chrono::milliseconds(50));
     if (pinger) {
       // The raw socket has no place in wait_any; keep its wait short.
       wake = std::min(wake, now + std::chrono::milliseconds(5));

@@ -156,6 +156,16 @@ void rule_ra_ignored(Ctx& c) {
     return;
   }
   const bool seen = ra_seen(c, l->name) || (c.iface && ra_seen(c, c.iface->name));
+  // A host that sends the link's RAs itself (radvd on the bridge) is its
+  // router: that it ignores RAs is by design, not a risk.
+  bool host_advertises = false;
+  for (const auto& fr : c.frames)
+    host_advertises = host_advertises ||
+                      (fr.parsed.ndp && fr.parsed.ndp->type == kNdRouterAdvert && c.is_ours(fr.parsed.eth_src));
+  if (!seen && host_advertises) {
+    c.rule_out("ra-ignored", "the host sends the router advertisements on " + l->name + ": it is the link's router");
+    return;
+  }
   Finding f = c.finding("ra-ignored", "C23", seen ? Severity::Fault : Severity::Warning, seen ? 93 : 30);
   f.summary = std::string(seen ? "router advertisements arrive on " : "router advertisements would be ignored on ") + l->name +
               ": " + why + "; no SLAAC address and no default route come from them";
