@@ -16,7 +16,7 @@ packages=(
   dpkg-dev file man-db
   # the end-to-end tests: real guests under QEMU (TCG), their busybox userland,
   # the initramfs tools, and a real router advertisement daemon
-  qemu-system-x86 busybox-static cpio xz-utils radvd
+  qemu-system-x86 user-mode-linux busybox-static cpio xz-utils radvd
 )
 
 missing=()

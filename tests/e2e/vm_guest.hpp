@@ -1,8 +1,11 @@
-// A real Linux guest under QEMU (TCG: this machine kind has no usable KVM)
-// for the end-to-end tests: Debian's 6.1 kernel started through its PVH
-// entry, a busybox initramfs, one virtio-net NIC on a TAP that netlab made
-// (`-netdev tap,ifname=TAP,script=no,downscript=no`, as users run it). The
-// guest's serial console is this object's pipe: the guest's /init prints
+// A real Linux guest for the end-to-end tests, on a TAP that netlab made, as
+// users run them:
+// - QEMU (TCG: this machine kind has no usable KVM): Debian's 6.1 kernel
+//   started through its PVH entry, one virtio-net NIC
+//   (`-netdev tap,ifname=TAP,script=no,downscript=no`);
+// - User-Mode Linux: Debian's `linux.uml` with `eth0=tuntap,TAP`.
+// Both boot the same busybox initramfs. The guest's console is this object's
+// pipe: the guest's /init prints
 // "netlab-guest: ready MAC" once eth0 is configured, then evaluates each line
 // it reads, so a test can run `ip -6 addr` in the guest or power it off.
 //
@@ -25,9 +28,12 @@ namespace nltest::e2e {
 
 using Millis = std::chrono::milliseconds;
 
+enum class Hypervisor { Qemu, Uml };
+
 struct GuestConfig {
+  Hypervisor hypervisor = Hypervisor::Qemu;
   std::string tap;                      // the host TAP QEMU attaches to (it must exist)
-  std::string mac = "52:54:00:e2:e0:01";  // the guest NIC's MAC
+  std::string mac = "52:54:00:e2:e0:01";  // the guest NIC's MAC (UML: its eth0)
   std::string ipv4;                     // "192.0.2.2/24": eth0's IPv4 address (none when empty)
   std::string ipv6;                     // a static IPv6 address/len (none when empty: SLAAC only)
 };
@@ -36,12 +42,12 @@ struct GuestConfig {
 // environment, else the path configured at build time).
 std::string guest_cache_dir();
 
-class QemuGuest {
+class VmGuest {
  public:
-  explicit QemuGuest(GuestConfig config);  // starts QEMU; REQUIREs the image to exist
-  ~QemuGuest();                            // SIGKILL and reap (idempotent with poweroff)
-  QemuGuest(const QemuGuest&) = delete;
-  QemuGuest& operator=(const QemuGuest&) = delete;
+  explicit VmGuest(GuestConfig config);  // starts QEMU; REQUIREs the image to exist
+  ~VmGuest();                            // SIGKILL and reap (idempotent with poweroff)
+  VmGuest(const VmGuest&) = delete;
+  VmGuest& operator=(const VmGuest&) = delete;
 
   // REQUIREs the guest's readiness line within `timeout` (console in the
   // failure message); returns the boot time in seconds (QEMU start to ready).
@@ -55,6 +61,7 @@ class QemuGuest {
   bool running();
   pid_t pid() const noexcept { return pid_; }
   const GuestConfig& config() const noexcept { return config_; }
+  const std::string& uml_dir() const noexcept { return uml_dir_; }  // "" for QEMU
   std::string console() const;   // everything the guest printed so far
   std::string describe() const;  // the QEMU command line and the console, for INFO()
 
@@ -68,6 +75,7 @@ class QemuGuest {
   int status_ = -1;
   unsigned commands_ = 0;
   std::chrono::steady_clock::time_point started_;
+  std::string uml_dir_;  // UML's state directory (umid, mconsole socket), removed on destruction
 };
 
 }  // namespace nltest::e2e

@@ -1,14 +1,18 @@
-// End to end: netlab against a real hypervisor guest. Each lab boots Debian's
-// 6.1 kernel under QEMU (TCG) on a TAP that `netlab tap create` made, a port
+// End to end: netlab against real hypervisor guests. Each lab boots Debian's
+// 6.1 kernel under QEMU (TCG), or Debian's User-Mode Linux, on a TAP that `netlab tap create` made, a port
 // of a bridge that `netlab bridge` made, inside the test's private network
 // namespace, and checks netlab's verdict and evidence about a guest kernel
 // nobody here wrote: healthy IPv4, healthy SLAAC from radvd, the MirageOS
 // mistake (fixed with the printed fix), the guest powered off, the STP
 // forward delay, the guest configured with another address; and `netlab
-// capture` printing the guest's ARP, ICMP and NDP exactly as tcpdump does.
+// capture` printing the guest's ARP, ICMP and NDP exactly as tcpdump does;
+// and UML guests (eth0=tuntap,TAP) healthy and behind the MirageOS mistake.
 #include "lab_support.hpp"
-#include "qemu_guest.hpp"
+#include "vm_guest.hpp"
 
+#include <cerrno>
+#include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -55,8 +59,10 @@ LabOptions lab_options(std::string host_address, bool on_port = false,
 }
 
 // The guest on e2etap0.
-e2e::GuestConfig guest_config(std::string mac, std::string ipv4, std::string ipv6 = "") {
+e2e::GuestConfig guest_config(std::string mac, std::string ipv4, std::string ipv6 = "",
+                              e2e::Hypervisor hypervisor = e2e::Hypervisor::Qemu) {
   e2e::GuestConfig c;
+  c.hypervisor = hypervisor;
   c.tap = "e2etap0";
   c.mac = std::move(mac);
   c.ipv4 = std::move(ipv4);
@@ -99,7 +105,7 @@ void require_carrier(const std::string& tap) {
 TEST_CASE("e2e qemu: healthy IPv4 guest on a netlab TAP in a netlab bridge") {
   nltest::PrivateNetns lab_ns;
   make_lab(lab_options("192.0.2.1/24"));
-  e2e::QemuGuest guest(guest_config("52:54:00:e2:e0:01", "192.0.2.2/24"));
+  e2e::VmGuest guest(guest_config("52:54:00:e2:e0:01", "192.0.2.2/24"));
   guest.require_ready();
   require_carrier("e2etap0");
   require_port_forwarding("e2etap0", 5s);
@@ -120,7 +126,7 @@ TEST_CASE("e2e qemu: healthy IPv4 guest on a netlab TAP in a netlab bridge") {
 TEST_CASE("e2e qemu: the MirageOS mistake (host address on the TAP port) is found and fixed") {
   nltest::PrivateNetns lab_ns;
   make_lab(lab_options("192.0.2.1/24", true));
-  e2e::QemuGuest guest(guest_config("52:54:00:e2:e0:02", "192.0.2.2/24"));
+  e2e::VmGuest guest(guest_config("52:54:00:e2:e0:02", "192.0.2.2/24"));
   guest.require_ready();
   require_carrier("e2etap0");
 
@@ -158,7 +164,7 @@ TEST_CASE("e2e qemu: a powered-off guest leaves its TAP without carrier") {
   nltest::PrivateNetns lab_ns;
   make_lab(lab_options("192.0.2.1/24"));
   {
-    e2e::QemuGuest guest(guest_config("52:54:00:e2:e0:03", "192.0.2.2/24"));
+    e2e::VmGuest guest(guest_config("52:54:00:e2:e0:03", "192.0.2.2/24"));
     guest.require_ready();
     require_carrier("e2etap0");
     require_ping("192.0.2.2");
@@ -178,7 +184,7 @@ TEST_CASE("e2e qemu: a guest on a new port during the STP forward delay") {
   nltest::PrivateNetns lab_ns;
   // forward_delay 20 s: the port listens, then learns, for 40 s after the guest's link comes up.
   make_lab(lab_options("192.0.2.1/24", false, {"stp", "on", "forward_delay", "20"}));
-  e2e::QemuGuest guest(guest_config("52:54:00:e2:e0:04", "192.0.2.2/24"));
+  e2e::VmGuest guest(guest_config("52:54:00:e2:e0:04", "192.0.2.2/24"));
   guest.require_ready();
   require_carrier("e2etap0");
   {
@@ -202,7 +208,7 @@ TEST_CASE("e2e qemu: a guest on a new port during the STP forward delay") {
 TEST_CASE("e2e qemu: the guest configured with another address") {
   nltest::PrivateNetns lab_ns;
   make_lab(lab_options("192.0.2.1/24"));
-  e2e::QemuGuest guest(guest_config("52:54:00:e2:e0:05", "192.0.2.3/24"));
+  e2e::VmGuest guest(guest_config("52:54:00:e2:e0:05", "192.0.2.3/24"));
   guest.require_ready();
   require_carrier("e2etap0");
   require_port_forwarding("e2etap0", 5s);
@@ -248,7 +254,7 @@ TEST_CASE("e2e qemu: healthy SLAAC from radvd") {
   } cleanup{conf_path, pid_path};
   lab::Background radvd({"radvd", "--nodaemon", "-C", conf_path, "-p", pid_path, "-m", "stderr"});
 
-  e2e::QemuGuest guest(guest_config("52:54:00:e2:e0:06", ""));
+  e2e::VmGuest guest(guest_config("52:54:00:e2:e0:06", ""));
   guest.require_ready();
   require_carrier("e2etap0");
   require_port_forwarding("e2etap0", 5s);
@@ -295,7 +301,7 @@ TEST_CASE("e2e qemu: netlab capture prints the guest's ARP, ICMP and NDP as tcpd
   nltest::PrivateNetns lab_ns;
   make_lab(lab_options("192.0.2.1/24"));
   netlab_ok({"addr", "add", "2001:db8:e2e::1/64", "dev", "e2ebr0", "nodad"});
-  e2e::QemuGuest guest(guest_config("52:54:00:e2:e0:07", "192.0.2.2/24", "2001:db8:e2e::2/64"));
+  e2e::VmGuest guest(guest_config("52:54:00:e2:e0:07", "192.0.2.2/24", "2001:db8:e2e::2/64"));
   guest.require_ready();
   require_carrier("e2etap0");
   require_port_forwarding("e2etap0", 5s);
@@ -352,4 +358,81 @@ TEST_CASE("e2e qemu: netlab capture prints the guest's ARP, ICMP and NDP as tcpd
     CHECK(contains(all, "neighbor solicitation"));
     CHECK(contains(all, "ICMP6, echo request"));
   }
+}
+
+// ---- User-Mode Linux ---------------------------------------------------------
+
+TEST_CASE("e2e uml: healthy IPv4 UML guest (eth0=tuntap) on a netlab TAP in a netlab bridge") {
+  nltest::PrivateNetns lab_ns;
+  make_lab(lab_options("198.51.100.1/24"));
+  e2e::VmGuest guest(guest_config("52:54:00:e2:e1:01", "198.51.100.2/24", "", e2e::Hypervisor::Uml));
+  guest.require_ready();
+  require_carrier("e2etap0");
+  require_port_forwarding("e2etap0", 5s);
+  // The guest runs programs (busybox under UML's ptrace) and sees its NIC.
+  REQUIRE(contains(guest.sh("ip -4 addr show dev eth0"), "198.51.100.2/24"));
+
+  auto d = lab::diagnose("e2ebr0", "198.51.100.2");
+  INFO(d.describe());
+  lab::require_ok(d);
+  CHECK(field((*d.json)["resolved"], "mac") == "52:54:00:e2:e1:01");
+  REQUIRE(lab::ping("198.51.100.2"));
+  CHECK(lab::neigh_lladdr("198.51.100.2", "e2ebr0") == "52:54:00:e2:e1:01");
+  // netlab sees who holds the TAP: the UML process.
+  auto show = nltest::netlab({"tap", "show", "e2etap0"});
+  INFO(show.out << show.err);
+  CHECK(contains(show.out, std::to_string(guest.pid())));
+}
+
+TEST_CASE("e2e uml: the MirageOS mistake with a UML guest is found and fixed") {
+  nltest::PrivateNetns lab_ns;
+  make_lab(lab_options("198.51.100.1/24", true));
+  e2e::VmGuest guest(guest_config("52:54:00:e2:e1:02", "198.51.100.2/24", "", e2e::Hypervisor::Uml));
+  guest.require_ready();
+  require_carrier("e2etap0");
+  REQUIRE_FALSE(lab::ping("198.51.100.2"));
+
+  auto d = lab::diagnose("e2etap0", "198.51.100.2");
+  lab::require_fault_first(d, "ip-on-bridge-port", "C01");
+  const auto& f = *d.finding("ip-on-bridge-port");
+  INFO(lab::evidence_dump(f));
+  CHECK(lab::has_packet(f, "e2etap0", {"Reply", "198.51.100.2", "is-at", "52:54:00:e2:e1:02"}));
+
+  lab::apply_fix(f);
+  require_ping("198.51.100.2");
+  lab::require_ok(lab::diagnose("e2ebr0", "198.51.100.2"));
+  guest.poweroff();
+}
+
+TEST_CASE("e2e: a lab leaves no guest process, state directory or interface behind") {
+  pid_t qemu_pid = -1, uml_pid = -1;
+  std::string uml_dir;
+  {
+    nltest::PrivateNetns lab_ns;
+    make_lab(lab_options("198.51.100.1/24"));
+    netlab_ok({"tap", "create", "e2etap1", "master", "e2ebr0", "up"});
+    e2e::VmGuest qemu(guest_config("52:54:00:e2:e2:01", "198.51.100.2/24"));
+    auto uml_config = guest_config("52:54:00:e2:e2:02", "198.51.100.3/24", "", e2e::Hypervisor::Uml);
+    uml_config.tap = "e2etap1";
+    e2e::VmGuest uml(uml_config);
+    qemu.require_ready();
+    uml.require_ready();
+    qemu_pid = qemu.pid();
+    uml_pid = uml.pid();
+    uml_dir = uml.uml_dir();
+    REQUIRE(std::filesystem::exists(uml_dir));
+    // Both guests work at once, on one bridge.
+    require_ping("198.51.100.2");
+    require_ping("198.51.100.3");
+    REQUIRE(contains(uml.sh("ping -c 1 -W 2 198.51.100.2"), "1 packets received"));
+  }
+  // Killed and reaped: no such process, nor any of UML's process group.
+  errno = 0;
+  CHECK(::kill(qemu_pid, 0) == -1);
+  CHECK(errno == ESRCH);
+  bool group_gone = lab::wait_for([&] { return ::kill(-uml_pid, 0) == -1 && errno == ESRCH; }, 5s);
+  CHECK(group_gone);
+  CHECK_FALSE(std::filesystem::exists(uml_dir));
+  // The lab's interfaces died with its namespace: none here.
+  CHECK_FALSE(contains(ip_ok({"-br", "link"}), "e2etap"));
 }
