@@ -436,3 +436,26 @@ TEST_CASE("e2e: a lab leaves no guest process, state directory or interface behi
   // The lab's interfaces died with its namespace: none here.
   CHECK_FALSE(contains(ip_ok({"-br", "link"}), "e2etap"));
 }
+
+TEST_CASE("e2e uml: a UML guest halted through its management console leaves its TAP without carrier") {
+  nltest::PrivateNetns lab_ns;
+  make_lab(lab_options("198.51.100.1/24"));
+  {
+    e2e::VmGuest guest(guest_config("52:54:00:e2:e1:03", "198.51.100.2/24", "", e2e::Hypervisor::Uml));
+    guest.require_ready();
+    require_carrier("e2etap0");
+    require_ping("198.51.100.2");
+    CHECK(contains(guest.mconsole("version"), "6.1"));
+    guest.mconsole("halt");
+    bool exited = lab::wait_for([&] { return !guest.running(); }, 20s);
+    INFO(guest.describe());
+    REQUIRE(exited);
+  }
+  REQUIRE(lab::wait_for([] { return !lab::has_carrier("e2etap0"); }, 5s));
+
+  auto d = lab::diagnose("e2ebr0", "198.51.100.2");
+  lab::require_fault_first(d, "no-carrier", "C05");
+  const auto& f = *d.finding("no-carrier");
+  INFO(lab::evidence_dump(f));
+  CHECK(lab::has_about(f, "link", "e2etap0"));
+}

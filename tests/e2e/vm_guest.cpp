@@ -11,7 +11,9 @@
 #include <sstream>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -248,6 +250,55 @@ std::string VmGuest::sh(const std::string& line, int* status, Millis timeout) {
   std::string out = text.substr(from, at - from);
   if (status) *status = std::atoi(text.c_str() + at + marker.size());
   return out;
+}
+
+std::string VmGuest::mconsole(const std::string& command) {
+  REQUIRE_FALSE(uml_dir_.empty());
+  // UML's mconsole protocol (arch/um/drivers/mconsole.h): a request is magic,
+  // version, length and up to 512 bytes of text; each reply is error, "more
+  // follows", length and text.
+  struct Request {
+    std::uint32_t magic = 0xcafebabe, version = 2, len = 0;
+    char data[512] = {};
+  } request;
+  struct Reply {
+    std::uint32_t err = 0, more = 0, len = 0;
+    char data[512] = {};
+  };
+  REQUIRE(command.size() < sizeof request.data);
+  request.len = static_cast<std::uint32_t>(command.size());
+  command.copy(request.data, command.size());
+
+  int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  REQUIRE(fd >= 0);
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  sockaddr_un self{};
+  self.sun_family = AF_UNIX;
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&self), sizeof(sa_family_t)) == 0);  // autobind: abstract
+  sockaddr_un uml{};
+  uml.sun_family = AF_UNIX;
+  const std::string path = uml_dir_ + "/netlab-e2e/mconsole";
+  REQUIRE(path.size() < sizeof uml.sun_path);
+  path.copy(uml.sun_path, path.size());
+  const auto size = offsetof(Request, data) + request.len;
+  INFO("mconsole " << path << ": " << command);
+  REQUIRE(::sendto(fd, &request, size, 0, reinterpret_cast<sockaddr*>(&uml), sizeof uml) == static_cast<ssize_t>(size));
+  timeval tv{10, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  std::string text;
+  for (;;) {
+    Reply reply;
+    ssize_t n = ::recv(fd, &reply, sizeof reply, 0);
+    REQUIRE(n >= static_cast<ssize_t>(offsetof(Reply, data)));
+    text.append(reply.data, std::min<std::size_t>(reply.len, sizeof reply.data));
+    INFO("mconsole answered: " << text);
+    REQUIRE(reply.err == 0);
+    if (!reply.more) break;
+  }
+  return text;
 }
 
 void VmGuest::poweroff(Millis timeout) {

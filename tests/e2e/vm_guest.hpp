@@ -58,6 +58,11 @@ class VmGuest {
   std::string sh(const std::string& line, int* status = nullptr, Millis timeout = std::chrono::seconds(20));
   // `poweroff -f` in the guest; REQUIREs QEMU to exit within `timeout`.
   void poweroff(Millis timeout = std::chrono::seconds(30));
+  // UML only: one command on UML's management console ("version", "halt",
+  // ...), over its datagram socket in uml_dir; REQUIREs an answer and
+  // returns its text. Called from the guest's network namespace: the socket
+  // our answer comes back to is an abstract one, which belongs to it.
+  std::string mconsole(const std::string& command);
   bool running();
   pid_t pid() const noexcept { return pid_; }
   const GuestConfig& config() const noexcept { return config_; }
