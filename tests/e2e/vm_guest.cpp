@@ -1,5 +1,7 @@
 #include "vm_guest.hpp"
 
+#include "lab_support.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <cerrno>
@@ -28,20 +30,8 @@
 #endif
 
 namespace nltest::e2e {
+namespace lab = nltest::lab;
 namespace {
-
-std::string read_all(int fd) {
-  std::string text;
-  char buf[65536];
-  off_t at = 0;
-  for (;;) {
-    ssize_t n = ::pread(fd, buf, sizeof buf, at);
-    if (n <= 0) break;
-    text.append(buf, static_cast<std::size_t>(n));
-    at += n;
-  }
-  return text;
-}
 
 bool is_file(const std::string& path) {
   struct stat st {};
@@ -196,7 +186,7 @@ bool VmGuest::running() {
   return r == 0;
 }
 
-std::string VmGuest::console() const { return strip_cr(read_all(console_out_)); }
+std::string VmGuest::console() const { return strip_cr(lab::read_all(console_out_)); }
 
 std::string VmGuest::describe() const {
   std::ostringstream s;

@@ -27,22 +27,6 @@ std::string join(const std::vector<std::string>& words) {
   return s;
 }
 
-// The whole content of a memory file the child writes to (pread: the child
-// shares the file offset, so we never move it).
-std::string read_all(int fd) {
-  std::string s;
-  if (fd < 0) return s;
-  char buf[16384];
-  off_t at = 0;
-  for (;;) {
-    ssize_t n = ::pread(fd, buf, sizeof buf, at);
-    if (n <= 0) break;
-    s.append(buf, static_cast<std::size_t>(n));
-    at += n;
-  }
-  return s;
-}
-
 // In a forked child: enter the peer's namespace or die (never run in the
 // wrong namespace by accident).
 void child_enter(const PeerNetns* peer) {
@@ -66,6 +50,20 @@ int decode_status(int status) {
 }
 
 }  // namespace
+
+std::string read_all(int fd) {
+  std::string s;
+  if (fd < 0) return s;
+  char buf[16384];
+  off_t at = 0;
+  for (;;) {
+    ssize_t n = ::pread(fd, buf, sizeof buf, at);
+    if (n <= 0) break;
+    s.append(buf, static_cast<std::size_t>(n));
+    at += n;
+  }
+  return s;
+}
 
 bool wait_for(const std::function<bool()>& done, Millis timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;

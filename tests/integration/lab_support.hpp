@@ -29,6 +29,10 @@ using Millis = std::chrono::milliseconds;
 // tests wait for them with this, never with a fixed sleep.
 bool wait_for(const std::function<bool()>& done, Millis timeout);
 
+// The whole content of a memory file a child process writes to (pread: the
+// child shares the file offset, so it is never moved). "" for fd < 0.
+std::string read_all(int fd);
+
 // A second network namespace: the "other machine" of a lab (a Linux guest
 // behind a veth, a LAN host). It is held by a file descriptor only, so it
 // disappears with this object and the processes inside it. It is created
