@@ -363,6 +363,8 @@ TEST_CASE("e2e uml: healthy IPv4 UML guest (eth0=tuntap) on a netlab TAP in a ne
   require_port_forwarding("e2etap0", 5s);
   // The guest runs programs (busybox under UML's ptrace) and sees its NIC.
   REQUIRE(contains(guest.sh("ip -4 addr show dev eth0"), "198.51.100.2/24"));
+  // Its programs got the setting that keeps glibc off AVX (UML saves FXSAVE state only).
+  CHECK(contains(guest.sh("echo \"$GLIBC_TUNABLES\""), "glibc.cpu.hwcaps=-AVX,-AVX2,-AVX512F"));
 
   auto d = lab::diagnose("e2ebr0", "198.51.100.2");
   INFO(d.describe());
