@@ -4,6 +4,8 @@
 // namespace it was opened in.
 #include <netlab/capture.hpp>
 
+#include "privilege.hpp"
+
 #include <pcap/pcap.h>
 
 #include <cerrno>
@@ -132,7 +134,10 @@ Result<Capture> Capture::open(const CaptureOptions& o) {
       if (reason.empty()) reason = pcap_statustostr(rc);
       Error e = pcap_error("interface " + dev, reason);
       if (rc == PCAP_ERROR_NO_SUCH_DEVICE) e.kind = Errc::NotFound;
-      if (rc == PCAP_ERROR_PERM_DENIED) e.hint = "needs CAP_NET_RAW: run as root";
+      if (rc == PCAP_ERROR_PERM_DENIED) {
+        e.sys_errno = EPERM;
+        e = needs_capability(std::move(e), Capability::NetRaw);
+      }
       return e;
     }
   }
