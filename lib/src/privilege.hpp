@@ -12,7 +12,8 @@ enum class Capability {
   NetAdmin,  // netlink changes, tun/tap ioctls, /proc/sys/net writes
   NetRaw,    // packet and raw sockets: live capture, probes, diagnosis
   SysAdmin,  // setns into another network namespace
-  Setuid,    // capture -Z: change to another user and its groups
+  Setuid,    // capture -Z: change to another user...
+  Setgid,    // ...and its groups
 };
 
 // "CAP_NET_ADMIN".
