@@ -13,29 +13,10 @@
 set -uo pipefail
 
 netlab_bin=${1:?usage: privileges.sh NETLAB_BINARY}
-if [ "${NETLAB_PRIVILEGES_INNER:-}" != 1 ]; then
-  exec env NETLAB_PRIVILEGES_INNER=1 unshare --net --mount --propagation private -- "$0" "$@"
-fi
-if [ "$(readlink /proc/self/ns/net)" = "$(readlink /proc/1/ns/net)" ]; then
-  echo "privileges.sh: refusing to run in the initial network namespace" >&2
-  exit 1
-fi
-
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-pass() { echo "ok: $*"; }
-
-ip link set lo up
-
-dir=$(mktemp -d /tmp/netlab-priv.XXXXXX)
-peer_pid=
-cleanup() {
-  [ -n "$peer_pid" ] && kill "$peer_pid" 2>/dev/null && wait "$peer_pid" 2>/dev/null
-  umount "$dir/dev" "$dir/peer-ns" 2>/dev/null
-  rm -rf "$dir"
-}
-trap cleanup EXIT
-chmod 755 "$dir"
+lab_script=$0
+lab_args=("$@")
+# shellcheck source=shell_lab.sh
+. "$(dirname "$0")/shell_lab.sh"
 
 # The loader runs a file-capability binary in secure mode: it ignores
 # LD_LIBRARY_PATH and $ORIGIN, so the copies must find libnetlab through an
@@ -57,10 +38,11 @@ getcap "$dir/netlab-caps" | grep -q 'cap_net_admin,cap_net_raw=ep' || fail "getc
 # world-usable node (on a tmpfs that allows device nodes), as a lab host would.
 mkdir "$dir/dev"
 mount -t tmpfs -o mode=755 none "$dir/dev"
+lab_mounts+=("$dir/dev")
 mknod -m 666 "$dir/dev/tun" c 10 200
 mount --bind "$dir/dev/tun" /dev/net/tun
+lab_mounts+=(/dev/net/tun)
 
-as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"; }
 caps() { as_nobody "$dir/netlab-caps" "$@"; }
 plain() { as_nobody "$dir/netlab-plain" "$@"; }
 
@@ -101,21 +83,7 @@ expect_ok() {
   return 0
 }
 
-# A peer machine: a second namespace (held by a sleeping process) behind a veth.
-unshare --net sleep 600 &
-peer_pid=$!
-for _ in $(seq 50); do
-  [ "$(readlink /proc/$peer_pid/ns/net 2>/dev/null)" != "$(readlink /proc/self/ns/net)" ] && break
-  sleep 0.05
-done
-peer() { nsenter -t "$peer_pid" -n "$@"; }
-ip link add v0 type veth peer name v1
-ip link set v1 netns "$peer_pid"
-ip addr add 198.51.100.1/24 dev v0
-ip link set v0 up
-peer ip link set lo up
-peer ip addr add 198.51.100.2/24 dev v1
-peer ip link set v1 up
+start_peer
 # Objects the refused commands would act on, made by root with iproute2.
 ip link add brx type bridge
 ip tuntap add dev tapx mode tap
@@ -123,6 +91,7 @@ ip link add dmx type veth peer name dmy
 # An nsfs file uid 65534 can open, so the refusal comes from setns itself.
 touch "$dir/peer-ns"
 mount --bind /proc/$peer_pid/ns/net "$dir/peer-ns"
+lab_mounts+=("$dir/peer-ns")
 
 echo "== without capabilities"
 expect_refused CAP_NET_ADMIN tap create lab0
@@ -161,7 +130,7 @@ expect_ok tap delete lab0 && { ! ip link show lab0 >/dev/null 2>&1 || fail "tap 
 # A live capture of 3 packets while the peer pings us.
 caps capture -i v0 -c 3 icmp >"$dir/cap.out" 2>"$dir/cap.err" &
 cap_pid=$!
-for _ in $(seq 100); do grep -qs 'listening on' "$dir/cap.err" && break; sleep 0.05; done
+wait_listening "$dir/cap.err"
 peer ping -c 6 -i 0.2 -W 1 198.51.100.1 >/dev/null 2>&1
 wait "$cap_pid"
 status=$?
@@ -178,8 +147,4 @@ else
   fail "with caps, arp diagnose exited $? (stdout: $out; stderr: $(cat "$dir/err"))"
 fi
 
-if [ "$failures" != 0 ]; then
-  echo "privileges.sh: $failures failure(s)" >&2
-  exit 1
-fi
-echo "privileges.sh: all passed"
+finish
