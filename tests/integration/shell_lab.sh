@@ -25,6 +25,11 @@ finish() {
 }
 
 ip link set lo up
+# No IPv6 on the test links: DAD and link-local routes finishing in the
+# background would change the state the tests compare (this namespace's
+# /proc/sys/net only).
+echo 1 >/proc/sys/net/ipv6/conf/default/disable_ipv6
+echo 1 >/proc/sys/net/ipv6/conf/all/disable_ipv6
 dir=$(mktemp -d /tmp/netlab-shell-lab.XXXXXX)
 chmod 755 "$dir"
 peer_pid=
