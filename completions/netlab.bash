@@ -31,10 +31,14 @@ _netlab_capture()
             COMPREPLY=($(compgen -f -- "$cur"))
             return
             ;;
+        -Z | --relinquish-privileges)
+            COMPREPLY=($(compgen -u -- "$cur"))
+            return
+            ;;
         -c | --count | -s | --snapshot-length | -B | --buffer-size) return ;;
     esac
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W "-i --interface -r --read -w --write -c --count -s --snapshot-length
+        COMPREPLY=($(compgen -W "-i --interface -r --read -w --write -c --count -Z --relinquish-privileges -s --snapshot-length
             -B --buffer-size -e -v -vv -vvv -n -q -S -t -tt -ttt -tttt -ttttt -x -xx -X -XX -l
             --immediate-mode -j --json -p --no-promiscuous-mode --nano --annotate -h --help" -- "$cur"))
         return

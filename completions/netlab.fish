@@ -628,6 +628,7 @@ complete -c netlab -n $__netlab_capture -s i -l interface -r -d 'Capture live on
 complete -c netlab -n $__netlab_capture -s r -l read -r -d 'Read a pcap or pcapng file'
 complete -c netlab -n $__netlab_capture -s w -l write -r -d 'Write the packets to a pcap file'
 complete -c netlab -n $__netlab_capture -s c -l count -x -d 'Stop after COUNT packets'
+complete -c netlab -n $__netlab_capture -s Z -l relinquish-privileges -x -a '(__fish_complete_users)' -d 'Become USER once the capture and the -w file are open'
 complete -c netlab -n $__netlab_capture -s s -l snapshot-length -x -d 'Bytes to capture per packet'
 complete -c netlab -n $__netlab_capture -s B -l buffer-size -x -d 'Capture buffer size in KiB'
 complete -c netlab -n $__netlab_capture -s e -d 'Print the link-level header'

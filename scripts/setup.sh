@@ -9,6 +9,8 @@ packages=(
   libnl-3-dev libnl-route-3-dev libpcap-dev libfmt-dev libcli11-dev catch2
   # the independent references the tests compare against, and what they run
   iproute2 tcpdump util-linux iputils-ping arping nftables
+  # setcap/getcap for the file-capability test
+  libcap2-bin
   # man page checks (groff) and the benchmark (GNU time, python3)
   groff-base time python3
   # cpack -G DEB and its test: dpkg-shlibdeps (Depends), file (CPack's ELF

@@ -8,6 +8,7 @@
 #include <netlab/capture.hpp>
 #include <netlab/link.hpp>
 #include <netlab/packet.hpp>
+#include <netlab/privileges.hpp>
 
 #include <atomic>
 #include <cerrno>
@@ -22,6 +23,7 @@ namespace {
 
 struct CaptureArgs {
   std::string interface, read_file, write_file;
+  std::string user;  // -Z: become this user once the capture and the -w file are open
   std::uint64_t count = 0;
   int snaplen = 262144;
   int buffer_kib = 0;
@@ -126,7 +128,13 @@ void run_capture(Global& g, CaptureArgs& a, const std::vector<std::string>& extr
   co.nano = a.nano;
   co.netns = g.netns;
   if (!co.read_file.empty() && !g.netns.is_current()) usage_error("capture", "--netns applies to live capture only");
+  // An unknown -Z user is bad input: refused (exit 2) before anything is opened.
+  std::optional<UserIds> become;
+  if (!a.user.empty()) become = value_or_fail(lookup_user(a.user));
   auto cap = value_or_fail(Capture::open(co));
+  // As tcpdump: the packet socket and the -w file are open (the file stays
+  // the caller's), so nothing privileged is left to do.
+  if (become) check(drop_privileges(*become));
 
   bool offline = !co.read_file.empty();
   bool printing = co.write_file.empty();  // as tcpdump: -w saves instead of printing
@@ -218,6 +226,8 @@ void add_capture_command(CLI::App& root, Global& g) {
   cmd->add_option("-r,--read", a->read_file, "Read packets from a pcap or pcapng file (- for stdin)");
   cmd->add_option("-w,--write", a->write_file, "Write the packets to this pcap file (- for stdout)");
   cmd->add_option("-c,--count", a->count, "Stop after COUNT packets");
+  cmd->add_option("-Z,--relinquish-privileges", a->user,
+                  "After opening the capture and the -w file, become USER (its uid, gid and groups; no capabilities)");
   cmd->add_option("-s,--snapshot-length", a->snaplen, "Bytes to capture per packet (0: 262144)");
   cmd->add_option("-B,--buffer-size", a->buffer_kib, "Kernel capture buffer size in KiB");
   cmd->add_flag("-e", a->link_header, "Print the link-level header");
@@ -237,7 +247,8 @@ void add_capture_command(CLI::App& root, Global& g) {
                 "Add ARP diagnosis notes under the packets (replies and latency, unanswered requests, "
                 "probes, conflicts, ...) and an ARP summary at the end");
   cmd->add_option("filter", a->filter, "BPF filter expression (pcap-filter(7)); -# numbers packets");
-  cmd->footer("Exit status: 0 success, 1 the capture failed, 2 usage error.");
+  cmd->footer("Exit status: 0 success, 1 the capture failed (a full disk under -w too), 2 usage error "
+              "(an unknown -Z user too).");
   // No fallthrough: tcpdump's letters (-n, -p, -j, -v ...) keep their
   // meanings after `capture`; netlab's global options go before it.
   cmd->allow_extras();

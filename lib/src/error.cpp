@@ -10,7 +10,6 @@ Error Error::from_errno(int err, std::string object, std::string reason) {
   e.sys_errno = err;
   e.object = std::move(object);
   e.reason = reason.empty() ? std::string(std::strerror(err)) : std::move(reason);
-  if (err == EPERM || err == EACCES) e.hint = "needs CAP_NET_ADMIN: run as root";
   return e;
 }
 

@@ -1,5 +1,7 @@
 #include <netlab/netns.hpp>
 
+#include "privilege.hpp"
+
 #include <cerrno>
 #include <fcntl.h>
 #include <sched.h>
@@ -53,8 +55,7 @@ Result<NetnsScope> NetnsScope::enter(const Netns& ns) {
     ::close(saved);
     auto e = Error::from_errno(err, ns.describe(),
                            err == EINVAL ? "is not a network namespace" : std::string());
-    if (err == EPERM) e.hint = "needs CAP_SYS_ADMIN: run as root";
-    return e;
+    return needs_capability(std::move(e), Capability::SysAdmin);
   }
   ::close(target);
   return NetnsScope{saved};

@@ -723,7 +723,7 @@ TEST_CASE("ndp probe: bad input is one stderr line with status 2, a missing or d
     INFO(unpriv.err);
     CHECK(unpriv.status == 1);
     CHECK(unpriv.out.empty());
-    CHECK(unpriv.err.rfind("netlab: interface ndp0: Operation not permitted\nhint: needs CAP_NET_RAW", 0) == 0);
+    CHECK(unpriv.err == "netlab: interface ndp0: Operation not permitted (needs CAP_NET_RAW)\n");
   }
   auto unpriv_inspect = nltest::run({"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", NETLAB_CLI_PATH,
                                      "-j", "ndp", "inspect", "dev", "ndp0"});

@@ -3,6 +3,8 @@
 // in), used both to inject frames and to read them as they arrive.
 #include <netlab/linkio.hpp>
 
+#include "privilege.hpp"
+
 #include <pcap/pcap.h>
 #include <poll.h>
 
@@ -76,8 +78,7 @@ Result<LinkTap> LinkTap::open(const Netns& ns, std::string_view iface_view, cons
     if (rc == PCAP_ERROR_PERM_DENIED) {
       Error e = tap_error(iface, "Operation not permitted");
       e.sys_errno = EPERM;
-      e.hint = "needs CAP_NET_RAW (run as root, or setcap cap_net_raw,cap_net_admin+ep on netlab)";
-      return e;
+      return needs_capability(std::move(e), Capability::NetRaw);
     }
     std::string reason = pcap_geterr(p);
     if (reason.empty()) reason = pcap_statustostr(rc);

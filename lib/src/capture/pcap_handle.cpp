@@ -1,16 +1,25 @@
-// libpcap behind RAII: PcapHandle (pcap_close), BpfProgram (pcap_freecode)
-// and Dumper (pcap_dump_close). A live handle is created after entering the
-// target network namespace, because a packet socket belongs to the
-// namespace it was opened in.
+// libpcap behind RAII: PcapHandle (pcap_close) and BpfProgram
+// (pcap_freecode), plus our own pcap file writer (see PcapWriter). A live
+// handle is created after entering the target network namespace, because a
+// packet socket belongs to the namespace it was opened in.
 #include <netlab/capture.hpp>
+
+#include "privilege.hpp"
 
 #include <pcap/pcap.h>
 
 #include <cerrno>
 #include <climits>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <optional>
+#include <vector>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace netlab {
 namespace {
@@ -23,7 +32,6 @@ struct Releaser {
   }
 };
 using PcapHandle = std::unique_ptr<pcap_t, Releaser<pcap_close>>;
-using Dumper = std::unique_ptr<pcap_dumper_t, Releaser<pcap_dump_close>>;
 
 class BpfProgram {
  public:
@@ -55,11 +63,136 @@ std::string strip_prefix(std::string msg, const std::string& prefix) {
   return msg;
 }
 
+bool write_all(int fd, const char* data, std::size_t size, std::size_t& done) {
+  done = 0;
+  while (done < size) {
+    ssize_t n = ::write(fd, data + done, size - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    if (n == 0) {
+      errno = ENOSPC;
+      return false;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+// The -w file, written record by record so that it always ends on a whole
+// record: pcap_dump's stdio buffer can leave half a record behind when the
+// disk fills mid-fwrite, which readers report as a truncated dump. Records
+// gather in one buffer (few write(2)s); when a write fails, the file is cut
+// back to the last record that reached it whole. A signal only breaks the
+// capture loop, and run() then flushes here, so the file holds every
+// packet captured until the signal.
+class PcapWriter {
+ public:
+  PcapWriter() = default;
+  PcapWriter(const PcapWriter&) = delete;
+  PcapWriter& operator=(const PcapWriter&) = delete;
+  ~PcapWriter() {
+    (void)flush();
+    if (fd_ >= 0 && owned_) ::close(fd_);
+  }
+
+  // The file header comes from libpcap itself (magic for the timestamp
+  // precision, LINKTYPE_ mapped from the DLT, snaplen) through a memory stream.
+  Result<void> open(pcap_t* p, const std::string& path) {
+    path_ = path;
+    char* head = nullptr;
+    std::size_t head_size = 0;
+    FILE* mem = open_memstream(&head, &head_size);
+    if (!mem) return Error::from_errno(errno, "file " + path, "cannot build the pcap header");
+    pcap_dumper_t* d = pcap_dump_fopen(p, mem);
+    if (!d) {
+      std::fclose(mem);
+      std::free(head);
+      return Error::from_errno(EIO, "file " + path, pcap_geterr(p));
+    }
+    pcap_dump_close(d);  // closes the stream: head/head_size now hold the header
+    std::string header(head, head_size);
+    std::free(head);
+
+    if (path == "-") {
+      fd_ = STDOUT_FILENO;
+      owned_ = false;
+    } else {
+      fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+      if (fd_ < 0) return Error::from_errno(errno, "file " + path);
+      struct stat st {};
+      seekable_ = ::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode);
+    }
+    std::size_t done = 0;
+    if (!write_all(fd_, header.data(), header.size(), done)) {
+      int err = errno;
+      if (seekable_) (void)::ftruncate(fd_, 0);
+      return Error::from_errno(err, "capture: " + path, std::string(std::strerror(err)) + " (0 packets written)");
+    }
+    committed_ = header.size();
+    return {};
+  }
+
+  // False once a write failed: the capture must stop.
+  bool append(const pcap_pkthdr* h, const u_char* bytes) {
+    if (err_) return false;
+    // The on-disk record header: 32-bit seconds and fraction, host order, as pcap_dump writes it.
+    const std::uint32_t rec[4] = {static_cast<std::uint32_t>(h->ts.tv_sec), static_cast<std::uint32_t>(h->ts.tv_usec),
+                                  h->caplen, h->len};
+    buf_.append(reinterpret_cast<const char*>(rec), sizeof rec);
+    buf_.append(reinterpret_cast<const char*>(bytes), h->caplen);
+    ends_.push_back(buf_.size());
+    return buf_.size() < kBuffer || flush();
+  }
+
+  bool flush() noexcept {
+    if (err_ || fd_ < 0) return !err_;
+    if (buf_.empty()) return true;
+    std::size_t done = 0;
+    bool ok = write_all(fd_, buf_.data(), buf_.size(), done);
+    if (!ok) err_ = errno;
+    // Count (and keep) only the records that reached the file whole.
+    std::size_t whole = 0, whole_bytes = 0;
+    for (std::size_t end : ends_) {
+      if (end > done) break;
+      ++whole;
+      whole_bytes = end;
+    }
+    records_ += whole;
+    committed_ += whole_bytes;
+    if (!ok && seekable_) (void)::ftruncate(fd_, static_cast<off_t>(committed_));
+    buf_.clear();
+    ends_.clear();
+    return ok;
+  }
+
+  int error() const noexcept { return err_; }
+  std::uint64_t records() const noexcept { return records_; }
+  Error failure() const {
+    return Error::from_errno(err_, "capture: " + path_,
+                             std::string(std::strerror(err_)) + " (" + std::to_string(records_) +
+                                 (records_ == 1 ? " packet" : " packets") + " written)");
+  }
+
+ private:
+  static constexpr std::size_t kBuffer = 1 << 16;
+  std::string path_;
+  int fd_ = -1;
+  bool owned_ = true;
+  bool seekable_ = false;
+  std::string buf_;
+  std::vector<std::size_t> ends_;  // where each buffered record ends in buf_
+  std::uint64_t committed_ = 0;    // bytes of the file known good
+  std::uint64_t records_ = 0;
+  int err_ = 0;
+};
+
 }  // namespace
 
 struct Capture::Impl {
   PcapHandle pcap;
-  Dumper dumper;
+  std::unique_ptr<PcapWriter> writer;
   bool live = false;
   std::uint64_t captured = 0;
   const Callback* cb = nullptr;
@@ -69,7 +202,11 @@ struct Capture::Impl {
   static void on_packet(u_char* user, const pcap_pkthdr* h, const u_char* bytes) {
     auto* self = reinterpret_cast<Impl*>(user);
     ++self->captured;
-    if (self->dumper) pcap_dump(reinterpret_cast<u_char*>(self->dumper.get()), h, bytes);
+    if (self->writer && !self->writer->append(h, bytes)) {
+      self->callback_stop = true;
+      pcap_breakloop(self->pcap.get());
+      return;
+    }
     if (self->cb && *self->cb) {
       PacketMeta m;
       m.sec = h->ts.tv_sec;
@@ -132,7 +269,10 @@ Result<Capture> Capture::open(const CaptureOptions& o) {
       if (reason.empty()) reason = pcap_statustostr(rc);
       Error e = pcap_error("interface " + dev, reason);
       if (rc == PCAP_ERROR_NO_SUCH_DEVICE) e.kind = Errc::NotFound;
-      if (rc == PCAP_ERROR_PERM_DENIED) e.hint = "needs CAP_NET_RAW: run as root";
+      if (rc == PCAP_ERROR_PERM_DENIED) {
+        e.sys_errno = EPERM;
+        e = needs_capability(std::move(e), Capability::NetRaw);
+      }
       return e;
     }
   }
@@ -146,9 +286,8 @@ Result<Capture> Capture::open(const CaptureOptions& o) {
     if (pcap_setfilter(p, prog.get()) < 0) return pcap_error("filter \"" + o.filter + "\"", pcap_geterr(p));
   }
   if (!o.write_file.empty()) {
-    pcap_dumper_t* d = pcap_dump_open(p, o.write_file.c_str());
-    if (!d) return pcap_error("file " + o.write_file, strip_prefix(pcap_geterr(p), o.write_file));
-    impl->dumper.reset(d);
+    impl->writer = std::make_unique<PcapWriter>();
+    NETLAB_TRY(impl->writer->open(p, o.write_file));
   }
   return Capture(std::move(impl));
 }
@@ -173,7 +312,8 @@ Result<void> Capture::run(std::uint64_t count, const Callback& on_packet) {
   int cnt = count == 0 || count > INT_MAX ? -1 : static_cast<int>(count);
   int rc = pcap_loop(impl_->pcap.get(), cnt, &Impl::on_packet, reinterpret_cast<u_char*>(impl_.get()));
   impl_->cb = nullptr;
-  if (impl_->dumper) pcap_dump_flush(impl_->dumper.get());
+  // Also after a signal's breakloop: the file gets every packet captured so far.
+  if (impl_->writer && !impl_->writer->flush()) return impl_->writer->failure();
   if (rc == PCAP_ERROR) {
     std::string what = impl_->live ? "interface " + impl_->source : "file " + impl_->source;
     return pcap_error(what, pcap_geterr(impl_->pcap.get()));
@@ -186,7 +326,7 @@ void Capture::stop() noexcept {
 }
 
 void Capture::flush_writer() noexcept {
-  if (impl_->dumper) pcap_dump_flush(impl_->dumper.get());
+  if (impl_->writer) (void)impl_->writer->flush();
 }
 
 CaptureStats Capture::stats() const {

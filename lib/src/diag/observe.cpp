@@ -10,6 +10,7 @@
 #include <netlab/linkio.hpp>
 
 #include "../proto/byte_reader.hpp"
+#include "privilege.hpp"
 
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -109,8 +110,7 @@ class Pinger {
     int fd = ::socket(v6 ? AF_INET6 : AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
     if (fd < 0) {
       Error e = Error::from_errno(errno, v6 ? "ICMPv6 socket" : "ICMP socket", "cannot open");
-      if (errno == EPERM || errno == EACCES) e.hint = "needs CAP_NET_RAW";
-      return e;
+      return needs_capability(std::move(e), Capability::NetRaw);
     }
     Pinger p{Fd(fd)};
     p.v6_ = v6;

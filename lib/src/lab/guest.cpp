@@ -16,6 +16,8 @@
 #include <netlab/packet.hpp>
 #include <netlab/tuntap.hpp>
 
+#include "privilege.hpp"
+
 #include <fmt/format.h>
 #include <pcap/dlt.h>
 
@@ -135,8 +137,12 @@ class TapWire final : public Wire {
     if (::ioctl(fd.get(), TUNSETIFF, &ifr) != 0) {
       const int err = errno;
       Error e = Error::from_errno(err, object, std::string("TUNSETIFF: ") + std::strerror(err));
-      if (err == EPERM)
-        e.hint = "needs CAP_NET_ADMIN, or a tap owned by this user (netlab tap create " + link.name + " user USER)";
+      if (err == EPERM) {
+        const std::size_t plain = e.reason.size();
+        e = needs_capability(std::move(e), Capability::NetAdmin);
+        // The other way in, on the same line: a tap made for this user.
+        if (e.reason.size() > plain) e.reason.insert(e.reason.size() - 1, ", or a tap owned by this user");
+      }
       if (err == EBUSY) {
         e.reason = "already attached to another process";
         auto taps = tap::list(ns, link.name);

@@ -4,6 +4,7 @@
 #include "link_internal.hpp"
 #include "link_names.hpp"
 #include "nl/socket.hpp"
+#include "privilege.hpp"
 #include "rollback.hpp"
 
 #include <algorithm>
@@ -117,7 +118,8 @@ std::string holders_text(const std::string& dev) {
 
 Error tun_error(int err, const std::string& object, const char* step) {
   Error e = Error::from_errno(err, object, std::string(step) + ": " + std::strerror(err));
-  if (err == EPERM || err == EACCES) e.hint = "needs CAP_NET_ADMIN: run as root";
+  // Opening the device is a matter of its file mode; the ioctls need the capability.
+  if (std::string_view(step) != "open /dev/net/tun") e = needs_capability(std::move(e), Capability::NetAdmin);
   if (err == ENOENT || err == ENODEV) e.hint = "no /dev/net/tun: load the tun module (modprobe tun)";
   return e;
 }

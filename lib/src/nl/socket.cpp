@@ -1,5 +1,7 @@
 #include "nl/socket.hpp"
 
+#include "privilege.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
@@ -58,7 +60,8 @@ Error kernel_error(int err, std::string_view object, std::string extack) {
   e.object = std::string(object);
   e.reason = std::strerror(err);
   e.extack = std::move(extack);
-  if (err == EPERM || err == EACCES) e.hint = "needs CAP_NET_ADMIN: run as root";
+  // Only changes need privilege (dumps are open to all), and all of them CAP_NET_ADMIN.
+  e = needs_capability(std::move(e), Capability::NetAdmin);
   if (err == EOPNOTSUPP && e.extack.empty()) e.kind = Errc::Unsupported;
   return e;
 }
