@@ -57,7 +57,7 @@ struct Filter {
 
 // Calls fn for each matching address while the dump streams in, on the
 // calling thread; the Address reference is valid only during that call (copy
-// it to keep it). fn must not throw. Filter.dev naming a missing link:
+// it to keep it); an exception from fn propagates out of the call. Filter.dev naming a missing link:
 // NotFound "link DEV: no such device". A dump interrupted by a table change
 // is not retried here: EAGAIN, after fn already saw part of it.
 NETLAB_API Result<void> for_each(const Netns& ns, const Filter& filter,
