@@ -62,7 +62,7 @@ struct PacketMeta {
 // packets (TCP initial sequence numbers, previous timestamp, packet count).
 // Move-only; not thread-safe (one printer per capture, used by one thread).
 // For a linktype outside linktype_supported() each packet decodes as raw
-// link-layer data (tcpdump's fallback), never as an error.
+// link-layer data (one unknown layer holding the bytes), never an error.
 class NETLAB_API PacketPrinter {
  public:
   // linktype is the DLT_* of the source (Capture::linktype()); interface is
