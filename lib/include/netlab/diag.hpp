@@ -14,6 +14,16 @@
 //              returns the verdict. It is pure: the unit tests feed it
 //              recorded snapshots without any privilege.
 // diagnose_arp() does all three.
+//
+// Ownership and threads: every struct here is a plain value the caller owns
+// (no handle stays open after a call returns); calls are independent, so
+// several diagnoses may run at once on different threads. Namespace: collect()
+// and observe() act in `ns` (netns.hpp); analyse() touches nothing.
+// Privilege: collect() reads only (it gets less without root: TAP holders are
+// found only among processes whose /proc entries it may read); observe()
+// captures and sends, so it needs CAP_NET_RAW.
+// A fault found is a result (Report::verdict), never an Error: an Error means
+// the diagnosis itself could not run.
 #pragma once
 
 #include <netlab/addr.hpp>
@@ -121,6 +131,11 @@ struct CollectOptions {
   std::string interface;
   std::optional<IpAddr> target;
 };
+// Errors: Usage when the target is not of options.family; NotFound
+// "interface X: No such device"; the link, address, neighbour and route
+// listing errors (the common errors of error.hpp). Everything else is read
+// best effort: no route to the target fills route_error, an unreadable sysctl
+// is absent from the map, a failed fdb or TAP listing leaves those empty.
 NETLAB_API Result<Snapshot> collect(const Netns& ns, const CollectOptions& options);
 
 // ---- step 2: what happened on the wire ---------------------------------------
@@ -167,6 +182,12 @@ struct ObserveOptions {
   double duration_s = 2.0;
   bool passive = false;
 };
+// Blocks for duration_s (clamped to 0.2-600 s). The snapshot is read during
+// the call only. Errors: the LinkTap errors of linkio.hpp for the interface
+// itself (Pcap EPERM with the CAP_NET_RAW hint, NotFound); a capture that
+// cannot open on the bridge or another port is only listed in
+// capture_errors. System EPERM/EACCES "ICMP socket: cannot open" (hint: needs
+// CAP_NET_RAW) when the echo probe cannot be sent.
 NETLAB_API Result<Observation> observe(const Netns& ns, const Snapshot& snapshot, const ObserveOptions& options);
 
 // ---- step 3: the verdict -----------------------------------------------------
@@ -174,6 +195,11 @@ NETLAB_API Result<Observation> observe(const Netns& ns, const Snapshot& snapshot
 struct AnalyseOptions {
   std::string netns_arg;  // "-n NAME" is added to the printed netlab/ip commands
 };
+// Pure and deterministic for given inputs; never fails. Findings are sorted
+// by severity, then weight; the verdict is Fault when any finding is a
+// fault; else Ok without a target, for a target that is one of our own
+// addresses (or answered by proxy ARP), or when the target resolved; else
+// Unexplained.
 NETLAB_API Report analyse(const Snapshot& snapshot, const Observation& observation,
                           const AnalyseOptions& options = {});
 
@@ -185,11 +211,23 @@ struct Options {
   bool passive = false;
   std::string netns_arg;
 };
+// collect(), observe() and analyse() with the options given; errors are
+// theirs. Without a target it examines up to four unresolved neighbour
+// entries on the interface (or its bridge and the bridge's ports), each with
+// a share of the duration, and merges the findings; with none it says so in
+// notes. Inet6 gives `netlab ndp diagnose`'s IPv6 verdict despite the name.
 NETLAB_API Result<Report> diagnose_arp(const Netns& ns, const Options& options);
 
 // 0 ok, 3 fault, 4 unexplained.
 NETLAB_API int exit_status(const Report& report) noexcept;
+// Appends the report as text (the verdict line first, then each finding
+// with its evidence and fix), as `netlab arp diagnose` prints it.
 NETLAB_API void render_text(const Report& report, std::string& out);
+// Writes the report as one JSON object (no newline) through `json`, so a
+// caller may nest it in its own document; the keys are
+// `netlab -j arp diagnose`'s: interface, target, verdict, resolved, findings
+// (cause, id, severity, summary, explanation, evidence, fix), checked, notes,
+// duration_s, passive.
 NETLAB_API void render_json(const Report& report, JsonWriter& json);
 
 }  // namespace netlab::diag
