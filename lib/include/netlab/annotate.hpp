@@ -31,6 +31,7 @@
 
 namespace netlab {
 
+// What a note says about a packet; the comment after each kind is its text.
 enum class NoteKind : std::uint8_t {
   Reply,              // reply to request #N after X ms (also a reply to a probe: address in use)
   Unanswered,         // request #N got no reply before it was sent again

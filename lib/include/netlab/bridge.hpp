@@ -96,8 +96,8 @@ NETLAB_API Result<void> remove_port(const Netns& ns, const IfName& bridge, const
 NETLAB_API Result<void> configure_port(const Netns& ns, const IfName& bridge, const IfName& port,
                                        const PortSettings& settings);
 
-// One entry of a bridge's forwarding database (`bridge fdb`, `brctl showmacs`).
 
+// One entry of a bridge's forwarding database (`bridge fdb`, `brctl showmacs`).
 struct FdbEntry {
   std::string port;
   std::uint16_t port_no = 0;

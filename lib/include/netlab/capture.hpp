@@ -47,6 +47,8 @@ struct CaptureStats {
   bool live = false;           // received/dropped are meaningful
 };
 
+// An open capture source (and optional writer). Move-only; destroying it
+// closes the libpcap handle and flushes and closes the writer.
 class NETLAB_API Capture {
  public:
   // Opens the source, compiles and sets the filter, opens the writer.

@@ -70,6 +70,7 @@ struct FixStep {
   std::string iproute2;  // the classic command: ip, bridge, sysctl -w, nft
 };
 
+// One cause found (or suspected), with its evidence and the fix.
 struct Finding {
   std::string cause;  // the catalog id: "ip-on-bridge-port"
   std::string id;     // the catalog number: "C01"
@@ -88,11 +89,13 @@ struct Check {
   std::string detail;
 };
 
+// The target resolved: to which MAC, and the echo's round trip when one came.
 struct Resolution {
   MacAddr mac;
   std::optional<double> rtt_ms;
 };
 
+// The whole verdict: what render_text() and render_json() print.
 struct Report {
   Family family = Family::Inet;
   std::string interface;
@@ -108,6 +111,7 @@ struct Report {
 
 // ---- step 1: the kernel's state --------------------------------------------
 
+// The kernel's state as collect() read it; plain values, no live handles.
 struct Snapshot {
   Family family = Family::Inet;  // which resolution: ARP (Inet) or neighbour discovery (Inet6)
   std::string interface;
@@ -126,6 +130,7 @@ struct Snapshot {
   std::map<std::string, std::vector<TapHolder>> tap_holders;  // every TAP, held or not
 };
 
+// What to collect: the interface asked about and, optionally, the target.
 struct CollectOptions {
   Family family = Family::Inet;
   std::string interface;
@@ -140,6 +145,7 @@ NETLAB_API Result<Snapshot> collect(const Netns& ns, const CollectOptions& optio
 
 // ---- step 2: what happened on the wire ---------------------------------------
 
+// One captured frame; bytes is a copy the Observation owns.
 struct SeenFrame {
   std::string interface;
   double time = 0;  // seconds since the observation began
@@ -147,11 +153,13 @@ struct SeenFrame {
   bool sent_by_us = false;  // netlab's own probe (a packet socket never sees its own frames)
 };
 
+// The kernel's neighbour entry for the target at one moment.
 struct NeighSample {
   double time = 0;
   Neighbour entry;
 };
 
+// One ICMP echo sent through the kernel (so the kernel itself resolves).
 struct EchoResult {
   std::uint32_t size = 0;  // IP datagram size (ICMP payload + 28)
   bool dont_fragment = false;
@@ -160,6 +168,7 @@ struct EchoResult {
   std::string send_error;  // errno text when sendto failed (ENOBUFS: neighbour table full)
 };
 
+// Everything observe() saw on the wire and in the neighbour table.
 struct Observation {
   double duration_s = 0;
   bool passive = false;
@@ -178,6 +187,7 @@ struct Observation {
   std::map<IpAddr, Route> reverse_routes;
 };
 
+// How long to watch and whether to send anything (passive: only watch).
 struct ObserveOptions {
   double duration_s = 2.0;
   bool passive = false;
@@ -192,6 +202,7 @@ NETLAB_API Result<Observation> observe(const Netns& ns, const Snapshot& snapshot
 
 // ---- step 3: the verdict -----------------------------------------------------
 
+// How to word the printed fixes.
 struct AnalyseOptions {
   std::string netns_arg;  // "-n NAME" is added to the printed netlab/ip commands
 };
@@ -203,6 +214,9 @@ struct AnalyseOptions {
 NETLAB_API Report analyse(const Snapshot& snapshot, const Observation& observation,
                           const AnalyseOptions& options = {});
 
+// diagnose_arp()'s options: CollectOptions, ObserveOptions and
+// AnalyseOptions in one. netns_arg is only the text printed in fixes ("-n
+// lab1"); the namespace acted in is the Netns argument.
 struct Options {
   Family family = Family::Inet;  // Inet6: `netlab ndp diagnose`
   std::string interface;

@@ -215,6 +215,7 @@ struct NaSpec {
   bool router = false, solicited = true, override_flag = true;
   bool tlla = true;  // include the target link-layer address option
 };
+// An Ethernet frame with the NA, checksum filled in.
 NETLAB_API std::vector<std::uint8_t> neighbor_advertisement(const NaSpec& spec);
 
 // The answer of a node owning ns.target with `mac` and `src` (normally the
@@ -243,6 +244,7 @@ struct RaSpec {
   std::vector<NdPrefixInfo> prefixes;
   std::vector<NdRdnss> rdnss;
 };
+// An Ethernet frame with the RA and its options, checksum filled in.
 NETLAB_API std::vector<std::uint8_t> router_advertisement(const RaSpec& spec);
 
 // An ICMPv6 echo request or reply in IPv6 in Ethernet. payload is borrowed:
@@ -255,6 +257,7 @@ struct Echo6Spec {
   std::uint8_t hop_limit = 64;
   std::span<const std::uint8_t> payload;
 };
+// Builds the frame with the ICMPv6 checksum filled in.
 NETLAB_API std::vector<std::uint8_t> icmpv6_echo(const Echo6Spec& spec);
 
 // An MLDv2 report to ff02::16 (hop limit 1, hop-by-hop router alert), one

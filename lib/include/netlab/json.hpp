@@ -24,6 +24,8 @@ class NETLAB_API JsonWriter {
  public:
   explicit JsonWriter(std::string& out, bool pretty = false) : out_(out), pretty_(pretty) {}
 
+  // Open and close containers; a container opened right after key() is
+  // that member's value.
   void begin_object();
   void end_object();
   void begin_array();
@@ -43,12 +45,14 @@ class NETLAB_API JsonWriter {
   void value(unsigned n) { value(static_cast<std::uint64_t>(n)); }
   void value(std::uint16_t n) { value(static_cast<std::uint64_t>(n)); }
   void value(std::uint8_t n) { value(static_cast<std::uint64_t>(n)); }
+  // An array of strings.
   void value(const std::vector<std::string>& list);
   // A finite number with up to `decimals` digits after the point; NaN and
   // infinities become null (JSON has no spelling for them).
   void value(double d, int decimals = 3);
   void null();
 
+  // key(k) then value(v): one member of the object being written.
   template <typename T>
   void member(std::string_view k, const T& v) {
     key(k);

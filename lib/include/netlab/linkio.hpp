@@ -39,6 +39,7 @@ struct NETLAB_API Frame {
 // Which frames to receive: all, only those arriving, only those leaving.
 enum class Direction : std::uint8_t { Both, In, Out };
 
+// How a LinkTap receives; sending is unaffected by these.
 struct LinkTapOptions {
   std::string filter;        // BPF expression; empty: every frame
   bool promiscuous = false;  // off by default: promisc on a bridge changes what it passes up
@@ -46,6 +47,7 @@ struct LinkTapOptions {
   int snaplen = 2048;
 };
 
+// One packet socket on one interface, for sending and receiving frames.
 class NETLAB_API LinkTap {
  public:
   // Opens a packet socket on `iface` inside `ns`, in immediate mode.
@@ -60,6 +62,7 @@ class NETLAB_API LinkTap {
   LinkTap& operator=(LinkTap&&) noexcept;
   ~LinkTap();
 
+  // The name given to open(); valid while the LinkTap lives.
   const std::string& interface() const noexcept;
   int linktype() const noexcept;  // DLT_*
   // A descriptor that polls readable when frames are waiting.

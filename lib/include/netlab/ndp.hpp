@@ -63,6 +63,8 @@ enum AddrGenMode : std::uint8_t {
 // iproute2's words: "eui64", "none", "stable_secret", "random"; a number otherwise.
 NETLAB_API std::string addr_gen_mode_name(std::int64_t mode);
 
+// The IPv6 state the kernel keeps for one link (what `sysctl net.ipv6.conf.DEV`
+// and `ip -6 -d link` would tell); a plain value.
 struct NETLAB_API Inet6Settings {
   // False when the kernel keeps no IPv6 state for the link (no AF_INET6 in
   // IFLA_AF_SPEC): IPv6 is off there, e.g. because the MTU is below 1280.

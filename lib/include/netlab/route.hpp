@@ -109,6 +109,7 @@ struct Spec {
   std::uint8_t protocol = 3;  // RTPROT_BOOT, what `ip route add` uses
   std::optional<std::uint8_t> scope;
   bool onlink = false;
+  // One hop of a multipath route; non-empty nexthops replace gateway/dev.
   struct Hop {
     std::optional<IpAddr> gateway;
     std::string dev;
