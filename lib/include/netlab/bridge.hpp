@@ -121,7 +121,7 @@ struct View {
   std::string mac_from_port;
 };
 // Every bridge (or the one named) with its ports, bridges without ports included.
-// From one link dump: bridges in ifindex order, each port's STP state in
+// From one link dump: bridges in dump order, each port's STP state in
 // Link::bridge_port (state_name(): "forwarding", "listening", ...). With a
 // name: NotFound "no such device" when no link has it, Usage "is not a
 // bridge" when it is another kind. Needs no privilege.

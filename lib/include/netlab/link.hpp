@@ -127,7 +127,7 @@ struct Filter {
 // list().
 NETLAB_API Result<void> for_each(const Netns& ns, const Filter& filter,
                                  const std::function<void(const Link&)>& fn);
-// Every matching link, in ifindex order, with master and veth peer names
+// Every matching link, in the kernel's dump order, with master and veth peer names
 // resolved (the peer's only when it is in the same namespace). NotFound
 // "no such device" when Filter.name or Filter.master names no link.
 NETLAB_API Result<std::vector<Link>> list(const Netns& ns, const Filter& filter = {});
@@ -177,8 +177,8 @@ struct Change {
 // cannot take ports, and the like.
 NETLAB_API Result<void> set(const Netns& ns, const IfName& name, const Change& change);
 // Deletes the link (a veth takes its peer with it). NotFound "no such
-// device" when it is not there; Netlink EOPNOTSUPP for devices that cannot be
-// deleted (lo, a physical NIC). No kind check here: bridge::remove() and
+// device" when it is not there; EOPNOTSUPP (Errc::Unsupported) for devices
+// that cannot be deleted (lo, a physical NIC). No kind check here: bridge::remove() and
 // tuntap::remove() refuse other kinds.
 NETLAB_API Result<void> remove(const Netns& ns, const IfName& name);
 

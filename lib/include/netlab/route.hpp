@@ -137,9 +137,8 @@ struct GetQuery {
 };
 // The route the kernel picks for dst, as `ip route get` reports it.
 // Usage when `from` is of another family. Netlink ENETUNREACH ("Network is
-// unreachable") when no route matches, EHOSTUNREACH/EINVAL and the like as the
-// kernel answers for odd queries (an iif lookup needs forwarding); System
-// EBADMSG when the kernel's answer held no route.
+// unreachable") when no route matches, and the kernel's other refusals with
+// their errno; System EBADMSG when the kernel's answer held no route.
 NETLAB_API Result<Route> get(const Netns& ns, const GetQuery& query);
 
 }  // namespace route
