@@ -109,12 +109,14 @@ TEST_CASE("example bridge_ports: every bridge with its STP states and a healthy 
   vm.ip_ok({"addr", "add", "198.51.100.66/26", "dev", "eth0"});
   const std::string guest_mac = lab::mac_of("eth0", &vm);
   // A bridge running kernel STP (forward delay 15 s): its new port stays in
-  // listening/learning for the whole test. Its port is a dummy (no carrier
-  // question) and a second, empty bridge is listed too.
+  // listening/learning for the whole test. Its port is one end of a local
+  // veth pair (carrier once both ends are up); a third, empty bridge is
+  // listed too.
   ip_ok({"link", "add", "exbr3", "type", "bridge", "stp_state", "1"});
-  ip_ok({"link", "add", "exdum3", "type", "dummy"});
-  ip_ok({"link", "set", "exdum3", "master", "exbr3"});
-  ip_ok({"link", "set", "exdum3", "up"});
+  ip_ok({"link", "add", "exvp3", "type", "veth", "peer", "name", "exvq3"});
+  ip_ok({"link", "set", "exvp3", "master", "exbr3"});
+  ip_ok({"link", "set", "exvq3", "up"});
+  ip_ok({"link", "set", "exvp3", "up"});
   ip_ok({"link", "set", "exbr3", "up"});
   ip_ok({"link", "add", "exbr4", "type", "bridge"});
   REQUIRE(lab::wait_for([] { return lab::port_state("export2") == "forwarding"; }, 3s));
@@ -131,9 +133,10 @@ TEST_CASE("example bridge_ports: every bridge with its STP states and a healthy 
   CHECK(field(port_in(br2, "export2"), "carrier") == "true");
   const auto& br3 = bridge_in(r.json["bridges"], "exbr3");
   CHECK(field(br3, "stp_state") == "1");
-  const std::string stp_port = field(port_in(br3, "exdum3"), "state");
+  const std::string stp_port = field(port_in(br3, "exvp3"), "state");
   CHECK((stp_port == "listening" || stp_port == "learning"));
-  CHECK(stp_port == lab::port_state("exdum3"));
+  CHECK(stp_port == lab::port_state("exvp3"));
+  CHECK(field(port_in(br3, "exvp3"), "carrier") == "true");
   CHECK(bridge_in(r.json["bridges"], "exbr4")["ports"].array().empty());
 
   const auto& d = r.json["diagnosis"];
@@ -145,11 +148,11 @@ TEST_CASE("example bridge_ports: every bridge with its STP states and a healthy 
   CHECK(field(d["resolved"], "mac") == guest_mac);
 }
 
-TEST_CASE("example bridge_ports: without --diagnose it prints the bare list; bad input is one line") {
+TEST_CASE("example bridge_ports: without --diagnose it prints the bare list and refuses bad input in one line") {
   nltest::PrivateNetns lab_ns;
   ip_ok({"link", "add", "exbr5", "type", "bridge"});
-  ip_ok({"link", "add", "exdum5", "type", "dummy"});
-  ip_ok({"link", "set", "exdum5", "master", "exbr5"});
+  ip_ok({"link", "add", "exvp5", "type", "veth", "peer", "name", "exvq5"});
+  ip_ok({"link", "set", "exvp5", "master", "exbr5"});
   {
     auto r = run_example({"exbr5"});
     INFO(r.describe());
@@ -157,8 +160,9 @@ TEST_CASE("example bridge_ports: without --diagnose it prints the bare list; bad
     REQUIRE(r.json.is_array());
     const auto& br = bridge_in(r.json, "exbr5");
     // Both down: the kernel calls the port disabled.
-    CHECK(field(port_in(br, "exdum5"), "state") == lab::port_state("exdum5"));
-    CHECK(field(port_in(br, "exdum5"), "state") == "disabled");
+    CHECK(field(port_in(br, "exvp5"), "state") == lab::port_state("exvp5"));
+    CHECK(field(port_in(br, "exvp5"), "state") == "disabled");
+    CHECK(field(port_in(br, "exvp5"), "carrier") == "false");
   }
   auto once = [](const std::vector<std::string>& args, int status, const std::string& needle) {
     std::vector<std::string> argv{NETLAB_EXAMPLE_BRIDGE_PORTS_PATH};
@@ -170,8 +174,8 @@ TEST_CASE("example bridge_ports: without --diagnose it prints the bare list; bad
     CHECK(lab::contains(r.err, needle));
     CHECK(lab::contains(r.err.substr(0, r.err.find('\n')), needle));  // the first line names it
   };
-  once({"--diagnose", "exdum5", "2001:db8::1"}, 2, "2001:db8::1");
-  once({"--diagnose", "exdum5", "192.0.2.300"}, 2, "192.0.2.300");
+  once({"--diagnose", "exvp5", "2001:db8::1"}, 2, "2001:db8::1");
+  once({"--diagnose", "exvp5", "192.0.2.300"}, 2, "192.0.2.300");
   once({"--diagnose", "nosuch5", "192.0.2.1"}, 1, "nosuch5");
   once({"nosuch6"}, 1, "nosuch6");
 }
