@@ -215,8 +215,9 @@ NETLAB_API Report analyse(const Snapshot& snapshot, const Observation& observati
                           const AnalyseOptions& options = {});
 
 // diagnose_arp()'s options: CollectOptions, ObserveOptions and
-// AnalyseOptions in one. netns_arg is only the text printed in fixes ("-n
-// lab1"); the namespace acted in is the Netns argument.
+// AnalyseOptions in one. netns_arg is only the word the printed fixes put
+// after "-n" (the name or path the user typed, "lab1"); the namespace acted
+// in is the Netns argument.
 struct Options {
   Family family = Family::Inet;  // Inet6: `netlab ndp diagnose`
   std::string interface;
