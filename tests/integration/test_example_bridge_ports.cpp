@@ -180,4 +180,36 @@ TEST_CASE("example bridge_ports: without --diagnose it prints the bare list and 
   once({"nosuch6"}, 1, "nosuch6");
 }
 
+TEST_CASE("example bridge_ports -n NETNS lists and diagnoses inside a named namespace") {
+  nltest::PrivateNetns lab_ns;
+  nltest::make_named_netns("exns6");
+  auto in_ns = [](std::vector<std::string> args) {
+    args.insert(args.begin(), {"-n", "exns6"});
+    return ip_ok(args);
+  };
+  in_ns({"link", "set", "lo", "up"});
+  in_ns({"link", "add", "exbr6", "type", "bridge"});
+  in_ns({"link", "add", "export6", "type", "veth", "peer", "name", "exvm6"});
+  in_ns({"link", "set", "export6", "master", "exbr6", "up"});
+  in_ns({"link", "set", "exvm6", "up"});
+  in_ns({"link", "set", "exbr6", "up"});
+  in_ns({"addr", "add", "203.0.113.1/24", "dev", "export6"});  // the mistake: on the port
+  // The test's own namespace has no such bridge: the example must look in exns6.
+  REQUIRE_FALSE(lab::contains(ip_ok({"link", "show"}), "exbr6"));
+
+  auto r = run_example({"-n", "exns6", "--diagnose", "export6", "203.0.113.5", "--duration", "1"});
+  INFO(r.describe());
+  CHECK(r.result.status == 3);
+  REQUIRE(r.json.is_object());
+  const auto& br = bridge_in(r.json["bridges"], "exbr6");
+  CHECK(field(port_in(br, "export6"), "state") == "forwarding");
+  const auto& d = r.json["diagnosis"];
+  REQUIRE_FALSE(d["findings"].array().empty());
+  const auto& f = d["findings"].array().front();
+  CHECK(field(f, "cause") == "ip-on-bridge-port");
+  REQUIRE_FALSE(f["fix"].array().empty());
+  // The printed fix names the namespace, as `netlab -n exns6 arp diagnose` would.
+  CHECK(field(f["fix"].array().at(0), "netlab") == "netlab -n exns6 addr del 203.0.113.1/24 dev export6");
+}
+
 #endif  // NETLAB_EXAMPLE_BRIDGE_PORTS_PATH
