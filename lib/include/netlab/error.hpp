@@ -19,8 +19,9 @@
 //     reason and the kernel's extended-ack text in `extack`; ENODEV becomes
 //     NotFound; EPERM/EACCES carry the hint "needs CAP_NET_ADMIN: run as
 //     root"; EOPNOTSUPP without an extack becomes Unsupported. A dump the
-//     kernel kept interrupting (tables changing under it) gives EAGAIN after
-//     the library's retries. libnl's own failures (socket allocation,
+//     kernel interrupted (tables changing under it) gives EAGAIN: link
+//     dumps are retried first, address/neighbour/route dumps are not (their
+//     headers say so). libnl's own failures (socket allocation,
 //     connect, send, receive) are Netlink with sys_errno ENOMEM, EPERM or EIO.
 //   - a device named by the caller that the link dump does not have:
 //     NotFound "link DEV: no such device" (sys_errno ENOENT).
