@@ -9,6 +9,11 @@
 // Fields come from frames::parse (bounds-checked); the annotator never reads
 // a packet byte itself. It keeps state between frames, bounded in size, and
 // never prints: render the notes and the summary with the append_* functions.
+//
+// Pure computation on the bytes it is fed: no privilege, no namespace, no
+// system calls, no errors (a frame it cannot read gets no note). Its tables
+// are capped (65536 entries each) so a long capture or a hostile file cannot
+// grow memory without bound; what falls off is counted, not listed.
 #pragma once
 
 #include <netlab/export.hpp>
@@ -26,6 +31,7 @@
 
 namespace netlab {
 
+// What a note says about a packet; the comment after each kind is its text.
 enum class NoteKind : std::uint8_t {
   Reply,              // reply to request #N after X ms (also a reply to a probe: address in use)
   Unanswered,         // request #N got no reply before it was sent again
@@ -47,6 +53,7 @@ enum class NoteKind : std::uint8_t {
 // "reply", "unanswered", "retransmission", ... (the JSON "kind").
 NETLAB_API std::string_view note_kind_name(NoteKind kind) noexcept;
 
+// One annotation of one packet; a plain value the caller owns.
 struct Note {
   NoteKind kind = NoteKind::Reply;
   std::uint64_t packet = 0;                 // the packet the note is about (1-based, as -# counts)
@@ -55,6 +62,7 @@ struct Note {
   std::optional<std::chrono::nanoseconds> latency;  // reply after request; time waited when unanswered
 };
 
+// How to annotate; the defaults suit an offline file.
 struct AnnotateOptions {
   // Live capture: the capturing interface's MAC. A reply that answers no
   // request seen and is sent neither to it nor to broadcast is noted.
@@ -64,6 +72,7 @@ struct AnnotateOptions {
   bool echo = true;  // also pair ICMP echo requests and replies
 };
 
+// A request (with its retransmissions) that no reply answered.
 struct UnansweredRequest {
   IpAddr target;          // tpa: who was asked for
   IpAddr requester;       // spa
@@ -73,17 +82,20 @@ struct UnansweredRequest {
   std::uint64_t tries = 0;
 };
 
+// One IPv4 address claimed by several MACs in the capture.
 struct AddressConflict {
   IpAddr address;
   std::vector<MacAddr> macs;   // in the order they were seen
   std::uint64_t packet = 0;    // where the second MAC first appeared
 };
 
+// Reply latencies over the capture.
 struct LatencyStats {
   std::uint64_t count = 0;
   std::chrono::nanoseconds median{0}, max{0};  // meaningful when count > 0
 };
 
+// The whole capture summed up (`netlab capture --annotate`'s closing block).
 struct ArpSummary {
   bool annotated = true;     // false: the link type has no Ethernet frames
   int linktype = 1;
@@ -107,6 +119,7 @@ struct ArpSummary {
   LatencyStats echo_latency;
 };
 
+// Move-only; not thread-safe: feed one annotator from one thread.
 class NETLAB_API ArpAnnotator {
  public:
   // linktype: the capture's DLT_*; only Ethernet (1) is annotated.
@@ -121,8 +134,12 @@ class NETLAB_API ArpAnnotator {
   bool annotates() const noexcept;
   // Feed every captured packet, in order (the count must match the packet
   // numbers the printer shows); returns its notes, possibly none.
+  // bytes is read during the call only (nothing keeps a pointer into it);
+  // meta gives the packet's time, which orders latencies. A note may be about
+  // an earlier packet (Unanswered names the request it concerns).
   std::vector<Note> annotate(const PacketMeta& meta, std::span<const std::uint8_t> bytes);
   // The state so far; requests still waiting count as unanswered.
+  // A copy: it does not change the annotator, and may be taken at any time.
   ArpSummary summary() const;
 
  private:
@@ -130,6 +147,7 @@ class NETLAB_API ArpAnnotator {
   std::unique_ptr<State> state_;
 };
 
+// The render functions append to `out` and never fail.
 // "    ^ reply to #3 after 0.412 ms\n"
 NETLAB_API void append_note_text(const Note& note, std::string& out);
 // {"annotation":{"packet":4,"kind":"reply","related":3,"latency_us":412,"text":"..."}} and '\n'

@@ -2,6 +2,12 @@
 // means on the interface it sits on; probe does arping's job (requests,
 // duplicate address detection, announcements) over libpcap and reports every
 // station that answered, so two MACs claiming one address are seen.
+//
+// inspect() is a reader (needs no privilege); probe() sends and captures
+// frames, so it needs CAP_NET_RAW in `ns` (Pcap EPERM with the hint "needs
+// CAP_NET_RAW"). Both act in the namespace given, open their own sockets and
+// return values the caller owns; both can return the common errors of
+// error.hpp. The diagnosis (diag.hpp) reuses the same building blocks.
 #pragma once
 
 #include <netlab/error.hpp>
@@ -30,6 +36,7 @@ enum class Role : std::uint8_t {
   BridgePort,  // a port: frames it receives are handed to its bridge
 };
 
+// One neighbour entry with what it means where it sits.
 struct InspectRow {
   Neighbour entry;          // as the kernel reports it (dst, lladdr, NUD state, flags)
   Role role = Role::Standalone;
@@ -43,6 +50,9 @@ struct InspectRow {
 // The IPv4 neighbour table, NOARP and NONE entries included, on `dev` or on
 // every interface when `dev` is empty; ordered by interface, then address.
 // A `dev` that does not exist is a NotFound error.
+// Usage for a malformed `dev` name. Reads links, neighbours and, when a hint
+// needs them, addresses and the bridge's forwarding database (one snapshot
+// each, not taken atomically together).
 NETLAB_API Result<std::vector<InspectRow>> inspect(const Netns& ns, std::string_view dev = {});
 
 // One phrase per NUD state ("confirmed recently", ...). For several bits
@@ -63,6 +73,7 @@ enum class ProbeMode : std::uint8_t {
 };
 NETLAB_API std::string_view probe_mode_name(ProbeMode mode) noexcept;  // "request", "duplicate-check", ...
 
+// What to probe; only interface and target have no default.
 struct ProbeOptions {
   std::string interface;
   IpAddr target;
@@ -79,6 +90,7 @@ struct ProbeOptions {
   std::function<bool()> stop;
 };
 
+// One answer seen on the wire for our probe.
 struct ProbeReply {
   IpAddr from;          // ARP sender protocol address
   MacAddr mac;          // ARP sender hardware address: the station that claims `from`
@@ -90,6 +102,7 @@ struct ProbeReply {
   double time = 0;         // capture timestamp, seconds since the epoch
 };
 
+// Everything a probe sent and saw; a plain value the caller owns.
 struct NETLAB_API ProbeResult {
   std::string interface;
   ProbeMode mode = ProbeMode::Request;
@@ -116,6 +129,10 @@ struct NETLAB_API ProbeResult {
   bool succeeded() const noexcept;
 };
 
+// Progress reports for a caller that prints as it goes (arping's lines).
+// Both are optional and run on the calling thread, inside probe(); the
+// references are valid only during the call (the final ProbeResult is
+// returned whole at the end). They must not throw.
 struct ProbeCallbacks {
   std::function<void(const ProbeResult&)> started;  // source and MAC known, nothing sent yet
   std::function<void(const ProbeReply&)> reply;     // each answer as it arrives
@@ -125,6 +142,12 @@ struct ProbeCallbacks {
 // Usage errors (non-IPv4 or multicast target or source, -s with an
 // announcement or duplicate check, zero count or interval, no IPv4 address
 // to send from) come back before anything is sent.
+// Blocks until the probe ends (count, deadline or stop()). More errors:
+// Usage for a malformed interface name or a non-Ethernet interface; NotFound
+// when the interface does not exist; System ENETDOWN "is down" (hint: bring
+// it up) for a link that is down; the LinkTap errors of linkio.hpp (Pcap
+// EPERM with the CAP_NET_RAW hint). No answer is not an error: see
+// ProbeResult::succeeded().
 NETLAB_API Result<ProbeResult> probe(const Netns& ns, const ProbeOptions& options,
                                      const ProbeCallbacks& callbacks = {});
 

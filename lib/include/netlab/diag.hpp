@@ -14,6 +14,16 @@
 //              returns the verdict. It is pure: the unit tests feed it
 //              recorded snapshots without any privilege.
 // diagnose_arp() does all three.
+//
+// Ownership and threads: every struct here is a plain value the caller owns
+// (no handle stays open after a call returns); calls are independent, so
+// several diagnoses may run at once on different threads. Namespace: collect()
+// and observe() act in `ns` (netns.hpp); analyse() touches nothing.
+// Privilege: collect() reads only (it gets less without root: TAP holders are
+// found only among processes whose /proc entries it may read); observe()
+// captures and sends, so it needs CAP_NET_RAW.
+// A fault found is a result (Report::verdict), never an Error: an Error means
+// the diagnosis itself could not run.
 #pragma once
 
 #include <netlab/addr.hpp>
@@ -60,6 +70,7 @@ struct FixStep {
   std::string iproute2;  // the classic command: ip, bridge, sysctl -w, nft
 };
 
+// One cause found (or suspected), with its evidence and the fix.
 struct Finding {
   std::string cause;  // the catalog id: "ip-on-bridge-port"
   std::string id;     // the catalog number: "C01"
@@ -78,11 +89,13 @@ struct Check {
   std::string detail;
 };
 
+// The target resolved: to which MAC, and the echo's round trip when one came.
 struct Resolution {
   MacAddr mac;
   std::optional<double> rtt_ms;
 };
 
+// The whole verdict: what render_text() and render_json() print.
 struct Report {
   Family family = Family::Inet;
   std::string interface;
@@ -98,6 +111,7 @@ struct Report {
 
 // ---- step 1: the kernel's state --------------------------------------------
 
+// The kernel's state as collect() read it; plain values, no live handles.
 struct Snapshot {
   Family family = Family::Inet;  // which resolution: ARP (Inet) or neighbour discovery (Inet6)
   std::string interface;
@@ -116,15 +130,22 @@ struct Snapshot {
   std::map<std::string, std::vector<TapHolder>> tap_holders;  // every TAP, held or not
 };
 
+// What to collect: the interface asked about and, optionally, the target.
 struct CollectOptions {
   Family family = Family::Inet;
   std::string interface;
   std::optional<IpAddr> target;
 };
+// Errors: Usage when the target is not of options.family; NotFound
+// "interface X: No such device"; the link, address, neighbour and route
+// listing errors (the common errors of error.hpp). Everything else is read
+// best effort: no route to the target fills route_error, an unreadable sysctl
+// is absent from the map, a failed fdb or TAP listing leaves those empty.
 NETLAB_API Result<Snapshot> collect(const Netns& ns, const CollectOptions& options);
 
 // ---- step 2: what happened on the wire ---------------------------------------
 
+// One captured frame; bytes is a copy the Observation owns.
 struct SeenFrame {
   std::string interface;
   double time = 0;  // seconds since the observation began
@@ -132,11 +153,13 @@ struct SeenFrame {
   bool sent_by_us = false;  // netlab's own probe (a packet socket never sees its own frames)
 };
 
+// The kernel's neighbour entry for the target at one moment.
 struct NeighSample {
   double time = 0;
   Neighbour entry;
 };
 
+// One ICMP echo sent through the kernel (so the kernel itself resolves).
 struct EchoResult {
   std::uint32_t size = 0;  // IP datagram size (ICMP payload + 28)
   bool dont_fragment = false;
@@ -145,6 +168,7 @@ struct EchoResult {
   std::string send_error;  // errno text when sendto failed (ENOBUFS: neighbour table full)
 };
 
+// Everything observe() saw on the wire and in the neighbour table.
 struct Observation {
   double duration_s = 0;
   bool passive = false;
@@ -163,20 +187,37 @@ struct Observation {
   std::map<IpAddr, Route> reverse_routes;
 };
 
+// How long to watch and whether to send anything (passive: only watch).
 struct ObserveOptions {
   double duration_s = 2.0;
   bool passive = false;
 };
+// Blocks for duration_s (clamped to 0.2-600 s). The snapshot is read during
+// the call only. Errors: the LinkTap errors of linkio.hpp for the interface
+// itself (Pcap EPERM with the CAP_NET_RAW hint, NotFound); a capture that
+// cannot open on the bridge or another port is only listed in
+// capture_errors. System EPERM/EACCES "ICMP socket: cannot open" (hint: needs
+// CAP_NET_RAW) when the echo probe cannot be sent.
 NETLAB_API Result<Observation> observe(const Netns& ns, const Snapshot& snapshot, const ObserveOptions& options);
 
 // ---- step 3: the verdict -----------------------------------------------------
 
+// How to word the printed fixes.
 struct AnalyseOptions {
   std::string netns_arg;  // "-n NAME" is added to the printed netlab/ip commands
 };
+// Pure and deterministic for given inputs; never fails. Findings are sorted
+// by severity, then weight; the verdict is Fault when any finding is a
+// fault; else Ok without a target, for a target that is one of our own
+// addresses (or answered by proxy ARP), or when the target resolved; else
+// Unexplained.
 NETLAB_API Report analyse(const Snapshot& snapshot, const Observation& observation,
                           const AnalyseOptions& options = {});
 
+// diagnose_arp()'s options: CollectOptions, ObserveOptions and
+// AnalyseOptions in one. netns_arg is only the word the printed fixes put
+// after "-n" (the name or path the user typed, "lab1"); the namespace acted
+// in is the Netns argument.
 struct Options {
   Family family = Family::Inet;  // Inet6: `netlab ndp diagnose`
   std::string interface;
@@ -185,11 +226,23 @@ struct Options {
   bool passive = false;
   std::string netns_arg;
 };
+// collect(), observe() and analyse() with the options given; errors are
+// theirs. Without a target it examines up to four unresolved neighbour
+// entries on the interface (or its bridge and the bridge's ports), each with
+// a share of the duration, and merges the findings; with none it says so in
+// notes. Inet6 gives `netlab ndp diagnose`'s IPv6 verdict despite the name.
 NETLAB_API Result<Report> diagnose_arp(const Netns& ns, const Options& options);
 
 // 0 ok, 3 fault, 4 unexplained.
 NETLAB_API int exit_status(const Report& report) noexcept;
+// Appends the report as text (the verdict line first, then each finding
+// with its evidence and fix), as `netlab arp diagnose` prints it.
 NETLAB_API void render_text(const Report& report, std::string& out);
+// Writes the report as one JSON object (no newline) through `json`, so a
+// caller may nest it in its own document; the keys are
+// `netlab -j arp diagnose`'s: interface, target, verdict, resolved, findings
+// (cause, id, severity, summary, explanation, evidence, fix), checked, notes,
+// duration_s, passive.
 NETLAB_API void render_json(const Report& report, JsonWriter& json);
 
 }  // namespace netlab::diag

@@ -2,6 +2,30 @@
 // why it failed (errno, libnl or pcap text, the kernel's extended ack) and,
 // when we know one, a hint for the user. The library never prints and never
 // exits; callers get Result<T> and decide.
+//
+// How the pieces fit: every fallible call returns Result<T> (or Result<void>)
+// holding either the value or one Error; NETLAB_TRY passes an Error up from
+// a function that itself returns a Result. A caller that reports errors
+// prints Error::message() as one line (plus `hint` when it is not empty) and
+// exits with Error::exit_status().
+//
+// The errors every call that talks to the kernel can return, documented once
+// here and referred to from the other headers as "the common errors":
+//   - namespace entry (any call taking a Netns other than the current one):
+//     NotFound (sys_errno ENOENT) when the nsfs path or /run/netns/NAME does
+//     not exist; System with EPERM and the hint "needs CAP_SYS_ADMIN" when
+//     setns() is refused; System with EINVAL "is not a network namespace".
+//   - netlink: Netlink with the kernel's errno in sys_errno, strerror() as
+//     reason and the kernel's extended-ack text in `extack`; ENODEV becomes
+//     NotFound; EPERM/EACCES carry the hint "needs CAP_NET_ADMIN: run as
+//     root"; EOPNOTSUPP without an extack becomes Unsupported. A dump the
+//     kernel interrupted (tables changing under it) gives EAGAIN: link
+//     dumps are retried first, address/neighbour/route dumps are not (their
+//     headers say so). libnl's own failures (socket allocation,
+//     connect, send, receive) are Netlink with sys_errno ENOMEM, EPERM or EIO.
+//   - a device named by the caller that the link dump does not have:
+//     NotFound "link DEV: no such device" (sys_errno ENOENT).
+// Errors never carry ownership of anything: an Error is a plain value.
 #pragma once
 
 #include <netlab/export.hpp>
@@ -13,6 +37,7 @@
 
 namespace netlab {
 
+// What kind of failure an Error is; exit_status() and callers branch on it.
 enum class Errc {
   System,       // a system call failed; sys_errno says why
   Netlink,      // the kernel answered a netlink request with an error
@@ -22,6 +47,8 @@ enum class Errc {
   Unsupported,  // the kernel or this build lacks the feature
 };
 
+// A copyable value; all members are public so a caller may refine them
+// (add a hint, rename the object) before passing the error on.
 struct NETLAB_API Error {
   Errc kind = Errc::System;
   int sys_errno = 0;      // errno, 0 when none applies
@@ -30,8 +57,12 @@ struct NETLAB_API Error {
   std::string extack;     // the kernel's extended-ack message, when it sent one
   std::string hint;       // "needs CAP_NET_ADMIN: run as root"
 
+  // Errc::System with sys_errno = err; reason defaults to strerror(err).
+  // EPERM and EACCES get the hint "needs CAP_NET_ADMIN: run as root".
   static Error from_errno(int err, std::string object, std::string reason = {});
+  // Errc::Usage with sys_errno EINVAL: the caller's input was wrong.
   static Error usage(std::string object, std::string reason);
+  // Errc::NotFound with sys_errno ENOENT.
   static Error not_found(std::string object, std::string reason = "does not exist");
 
   // "link mirtap0: Operation not permitted (kernel: ...)": one line, no prefix.
@@ -41,7 +72,11 @@ struct NETLAB_API Error {
 };
 
 // A minimal std::expected<T, Error> with the same member names, so it can be
-// swapped for the standard type once we build as C++23.
+// swapped for the standard type once we build as C++23. It owns its value or
+// its Error. Calling value()/operator* on an error, or error() on a value, is
+// a precondition violation (an assert in debug builds, undefined otherwise):
+// test has_value() or operator bool first. [[nodiscard]]: ignoring a Result
+// is a warning (an error with NETLAB_WERROR).
 template <typename T>
 class [[nodiscard]] Result {
  public:
@@ -64,6 +99,8 @@ class [[nodiscard]] Result {
   std::variant<T, Error> v_;
 };
 
+// The Result of a call that returns nothing on success: it holds only the
+// Error, or nothing.
 template <>
 class [[nodiscard]] Result<void> {
  public:
@@ -82,7 +119,10 @@ class [[nodiscard]] Result<void> {
 
 }  // namespace netlab
 
-// Propagate an error from an expression returning Result<...>.
+// Propagate an error from an expression returning Result<...>: evaluates
+// expr once and, when it failed, returns its Error from the enclosing
+// function (which must return a Result or an Error). The value, if any, is
+// discarded: use an explicit `auto r = ...; if (!r) return ...` to keep it.
 #define NETLAB_TRY(expr)                                   \
   do {                                                     \
     if (auto netlab_try_result_ = (expr); !netlab_try_result_) \

@@ -7,6 +7,12 @@
 // RFC 8200 (IPv6), RFC 4443 (ICMPv6), RFC 4861 (neighbour discovery),
 // RFC 4862 (SLAAC, DAD), RFC 3810 (MLDv2), RFC 8106 (RDNSS), RFC 2711
 // (router alert), RFC 4291 (EUI-64 interface identifiers, solicited-node).
+//
+// As frames.hpp: pure functions on bytes (no privilege, no namespace, no
+// shared state, any thread). Builders return new vectors the caller owns and
+// trust their input (IPv6 addresses where IPv6 is expected); neighbour
+// discovery messages are built with hop limit 255, as receivers require.
+// Parsers never read outside the span given and never throw.
 #pragma once
 
 #include <netlab/export.hpp>
@@ -75,6 +81,7 @@ NETLAB_API IpAddr link_local_from_mac(const MacAddr& mac) noexcept;
 // are not IPv6 give an unspecified address.
 NETLAB_API IpAddr slaac_address(const Prefix& prefix, const MacAddr& mac) noexcept;
 
+// The IPv6 fixed header and what the extension-header walk found.
 struct Ipv6 {
   IpAddr src, dst;
   std::uint8_t traffic_class = 0;
@@ -89,9 +96,11 @@ struct Ipv6 {
   bool router_alert = false;  // a hop-by-hop router alert option (MLD carries one)
   bool fragment = false;      // a fragment header was seen
   // The upper-layer bytes, clamped to the payload length (no Ethernet padding).
+  // A view into the parsed packet: valid only while those bytes live.
   std::span<const std::uint8_t> payload;
 };
 
+// The ICMPv6 header; checksum_ok needs the whole message captured.
 struct Icmpv6 {
   std::uint8_t type = 0, code = 0;
   std::uint16_t checksum = 0;
@@ -144,6 +153,7 @@ struct Ndp {
   NETLAB_API bool is_dad_probe(const Ipv6& ip) const noexcept;  // an NS from ::
 };
 
+// One multicast address record of an MLDv2 report.
 struct MldRecord {
   std::uint8_t type = 0;  // kMldModeIsInclude...
   IpAddr group;
@@ -184,6 +194,7 @@ NETLAB_API std::vector<std::uint8_t> icmpv6(const MacAddr& eth_dst, const MacAdd
                                             const IpAddr& dst, std::uint8_t hop_limit,
                                             std::span<const std::uint8_t> message);
 
+// A neighbour solicitation to build (see neighbor_solicitation()).
 struct NsSpec {
   MacAddr src_mac;
   IpAddr src;     // "::" (ipv6_any) for a DAD probe: then no SLLA, as RFC 4861 7.2.2 requires
@@ -194,14 +205,17 @@ struct NsSpec {
   std::optional<MacAddr> dst_mac;
   bool slla = true;  // include the source link-layer address option
 };
+// An Ethernet frame with the NS, checksum filled in.
 NETLAB_API std::vector<std::uint8_t> neighbor_solicitation(const NsSpec& spec);
 
+// A neighbour advertisement to build, every field explicit.
 struct NaSpec {
   MacAddr eth_dst, src_mac;
   IpAddr src, dst, target;
   bool router = false, solicited = true, override_flag = true;
   bool tlla = true;  // include the target link-layer address option
 };
+// An Ethernet frame with the NA, checksum filled in.
 NETLAB_API std::vector<std::uint8_t> neighbor_advertisement(const NaSpec& spec);
 
 // The answer of a node owning ns.target with `mac` and `src` (normally the
@@ -214,6 +228,7 @@ NETLAB_API std::optional<std::vector<std::uint8_t>> neighbor_advertisement_to(co
 // An RS to ff02::2; with a source of "::" it carries no SLLA option.
 NETLAB_API std::vector<std::uint8_t> router_solicitation(const MacAddr& src_mac, const IpAddr& src);
 
+// A router advertisement to build (the test guest's router role).
 struct RaSpec {
   MacAddr src_mac;
   IpAddr src;                   // the router's link-local address
@@ -229,8 +244,11 @@ struct RaSpec {
   std::vector<NdPrefixInfo> prefixes;
   std::vector<NdRdnss> rdnss;
 };
+// An Ethernet frame with the RA and its options, checksum filled in.
 NETLAB_API std::vector<std::uint8_t> router_advertisement(const RaSpec& spec);
 
+// An ICMPv6 echo request or reply in IPv6 in Ethernet. payload is borrowed:
+// it must stay valid until icmpv6_echo() returns (the frame holds a copy).
 struct Echo6Spec {
   MacAddr eth_dst, eth_src;
   IpAddr src, dst;
@@ -239,6 +257,7 @@ struct Echo6Spec {
   std::uint8_t hop_limit = 64;
   std::span<const std::uint8_t> payload;
 };
+// Builds the frame with the ICMPv6 checksum filled in.
 NETLAB_API std::vector<std::uint8_t> icmpv6_echo(const Echo6Spec& spec);
 
 // An MLDv2 report to ff02::16 (hop limit 1, hop-by-hop router alert), one

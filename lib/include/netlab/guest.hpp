@@ -10,6 +10,13 @@
 // packet socket. It can also misbehave the ways real guest stacks do, so a
 // host's plumbing can be tested, and its failure modes reproduced, before a
 // virtual machine is ever booted.
+//
+// How it fits: validate() checks a Config without touching anything; run()
+// attaches, then loops on the calling thread until told to stop, handing each
+// output line to the caller's LineSink (the library never prints). The guest
+// holds the TAP (or packet socket) only while run() runs: the TAP loses its
+// carrier when run() returns. Attaching to a TAP needs CAP_NET_ADMIN or a
+// TAP owned by the caller (tuntap.hpp), a packet socket needs CAP_NET_RAW.
 #pragma once
 
 #include <netlab/error.hpp>
@@ -27,6 +34,7 @@
 
 namespace netlab::guest {
 
+// A ping the guest runs once its address is usable (Config::ping).
 struct PingSpec {
   IpAddr target;                  // IPv4, or IPv6 (ping6: needs Config::ipv6)
   unsigned count = 3;             // 0: until the guest stops
@@ -34,6 +42,7 @@ struct PingSpec {
   std::uint32_t size = 56;        // ICMP payload bytes, as ping -s
 };
 
+// Who the guest is and how it behaves; validate() states the rules.
 struct Config {
   std::string iface;
   Prefix address;                 // the guest's IPv4 address and subnet; unspecified: no IPv4
@@ -82,6 +91,7 @@ struct Stats {
   std::vector<IpAddr> dad_failed;      // the addresses another station already had
 };
 
+// What kind of line the sink receives, so the caller can route it.
 enum class Line : std::uint8_t {
   Packet,  // a frame, in the decoder's text (-e): for stdout
   Ping,    // ping's own lines (replies, summary): for stdout
@@ -91,15 +101,20 @@ enum class Line : std::uint8_t {
   Ready,
 };
 // Receives each line, without its newline.
+// Called on the thread running run(), one line at a time; the string_view is
+// valid only during the call. It must not throw and should be quick (the
+// guest answers nothing while the sink runs).
 using LineSink = std::function<void(Line, std::string_view)>;
 
 // Checks a configuration without touching the host (an address of some
 // family, each address of the right family, gateway on the subnet, ping size
 // within the MTU, a next hop for an IPv4 ping target...).
+// Every refusal is a Usage error naming the offending field. Pure.
 NETLAB_API Result<void> validate(const Config& config);
 
 // A random locally administered unicast MAC (02:xx:.. style), as
 // hypervisors and unikernel tooling pick when none is configured.
+// From getrandom(2) (the clock and pid if that fails); safe from any thread.
 NETLAB_API MacAddr random_mac();
 
 // Attaches to config.iface in `ns` and runs until `stop` becomes true, the
@@ -107,6 +122,15 @@ NETLAB_API MacAddr random_mac();
 // sending anything when the interface is missing (NotFound, "No such
 // device"), is a TUN (layer 3) device, or cannot be opened; send errors
 // while running are reported as notices and counted, not fatal.
+// More refusals: validate()'s Usage errors; Usage for a non-Ethernet link;
+// for a TAP: System errno from open("/dev/net/tun") (hint: load the tun
+// module, or let this user open it) or from TUNSETIFF (EPERM with a hint to
+// own the tap; EBUSY "already attached to another process" naming the
+// holder); for another link: the LinkTap errors of linkio.hpp. A multicast
+// or zero MAC and a down interface are warned about on the sink, not
+// refused. `stop` is read between frames (at least every ~100 ms), so a
+// signal handler or another thread may set it; `config`, `stop` and `sink`
+// must outlive the call.
 NETLAB_API Result<Stats> run(const Netns& ns, const Config& config, const std::atomic<bool>& stop,
                              const LineSink& sink);
 

@@ -1,5 +1,18 @@
 // Links: list and show with kind-specific details, create bridges, veth
 // pairs and dummies, change state, MTU, MAC, name and master, delete.
+//
+// Link is the one value type every other part of the library uses for a
+// device: bridge.hpp and tuntap.hpp build on it, diag.hpp snapshots it. It
+// is decoded from RTM_NEWLINK at the library edge, so no libnl type appears;
+// the optional parts (bridge, bridge_port, tun) are set only for links of
+// that kind. Every call opens its own rtnetlink socket inside `ns`, does its
+// work and closes it; a listing is a snapshot, not live.
+//
+// Privilege: reading needs none; creating, changing and deleting need
+// CAP_NET_ADMIN in `ns` (else Netlink EPERM with the hint "needs
+// CAP_NET_ADMIN: run as root"). Besides the errors named below every call
+// can return the common errors of error.hpp. Objects in errors are named
+// "link NAME" ("link index N" for get(ns, index)).
 #pragma once
 
 #include <netlab/error.hpp>
@@ -14,13 +27,14 @@
 
 namespace netlab {
 
+// A bridge's own settings and STP status (IFLA_INFO_DATA of kind "bridge").
 // Times are kept in the kernel's unit (centiseconds) and converted on output.
 struct BridgeInfo {
   std::uint32_t forward_delay_cs = 0;
   std::uint32_t hello_time_cs = 0;
   std::uint32_t max_age_cs = 0;
   std::uint32_t ageing_time_cs = 0;
-  std::uint32_t stp_state = 0;
+  std::uint32_t stp_state = 0;  // 0 off, 1 kernel STP, 2 user-space STP
   std::uint16_t priority = 0;
   std::optional<std::uint8_t> vlan_filtering;
   std::optional<std::uint8_t> multicast_snooping;
@@ -32,6 +46,8 @@ struct BridgeInfo {
   std::uint64_t hello_timer_cs = 0, tcn_timer_cs = 0, topology_change_timer_cs = 0, gc_timer_cs = 0;
 };
 
+// A bridge port's STP state and flags (IFLA_INFO_SLAVE_DATA when
+// slave_kind is "bridge"). A flag is empty when the kernel did not report it.
 struct NETLAB_API BridgePortInfo {
   std::uint8_t state = 0;  // BR_STATE_*: 0 disabled .. 4 blocking
   std::uint16_t priority = 0;
@@ -46,6 +62,9 @@ struct NETLAB_API BridgePortInfo {
   std::string state_name() const;  // "forwarding", "learning", ...
 };
 
+// A TUN/TAP device's settings (IFLA_INFO_DATA of kind "tun"), read over
+// netlink, so they are right in any namespace (sysfs is not). owner/group
+// are empty when not set (anyone with access to /dev/net/tun may attach).
 struct TunInfo {
   bool tap = true;  // IFF_TAP vs IFF_TUN
   std::optional<std::uint32_t> owner, group;
@@ -53,6 +72,8 @@ struct TunInfo {
   std::optional<std::uint32_t> num_queues;
 };
 
+// One network device as the kernel reported it. A plain value: copies are
+// independent, nothing refers back to the kernel.
 struct NETLAB_API Link {
   int index = 0;
   std::string name;
@@ -79,7 +100,7 @@ struct NETLAB_API Link {
   std::optional<BridgePortInfo> bridge_port;
   std::optional<TunInfo> tun;
 
-  bool is_up() const noexcept;
+  bool is_up() const noexcept;  // IFF_UP: administratively up
   // UP but not RUNNING: iproute2's NO-CARRIER, e.g. a tap nobody has opened.
   bool no_carrier() const noexcept;
   // ip's flag words in ip's order: BROADCAST,MULTICAST,UP,LOWER_UP...
@@ -91,6 +112,7 @@ struct NETLAB_API Link {
 
 namespace link {
 
+// What to list; every member left empty matches everything.
 struct Filter {
   std::string name;    // one link by name
   std::string kind;    // "bridge", "veth", "tun", ...
@@ -99,24 +121,45 @@ struct Filter {
 };
 
 // Streams the kernel's dump; `fn` sees each matching link once.
+// The dump is collected whole first (and retried when the table changed
+// under it, EAGAIN only after repeated interruptions), then fn is called on
+// the calling thread; the reference is valid during the call only. Errors as
+// list().
 NETLAB_API Result<void> for_each(const Netns& ns, const Filter& filter,
                                  const std::function<void(const Link&)>& fn);
+// Every matching link, in the kernel's dump order, with master and veth peer names
+// resolved (the peer's only when it is in the same namespace). NotFound
+// "no such device" when Filter.name or Filter.master names no link.
 NETLAB_API Result<std::vector<Link>> list(const Netns& ns, const Filter& filter = {});
+// One link by name: Usage for a malformed name, NotFound when missing.
 NETLAB_API Result<Link> get(const Netns& ns, std::string_view name);
+// One link by ifindex (a single RTM_GETLINK): NotFound (ENODEV) when missing.
 NETLAB_API Result<Link> get(const Netns& ns, int index);
 
+// Settings given at creation; empty ones keep the kernel's defaults.
 struct CreateOptions {
   std::optional<std::uint32_t> mtu;
   std::optional<MacAddr> address;
   bool up = false;
 };
+// Creates a link of that kind in one RTM_NEWLINK (NLM_F_EXCL): the kernel
+// creates it whole or not at all. Netlink EEXIST "already exists" when the
+// name is taken; Netlink/Unsupported EOPNOTSUPP with a hint when the kernel
+// lacks the link type; EINVAL/ERANGE (with the kernel's extack) for an MTU
+// out of range. bridge.hpp's create() adds settings and rollback.
 NETLAB_API Result<void> add_bridge(const Netns& ns, const IfName& name, const CreateOptions& opts = {});
 NETLAB_API Result<void> add_dummy(const Netns& ns, const IfName& name, const CreateOptions& opts = {});
 // The peer is created in peer_ns when given (it must differ from ns), else beside the first end.
+// Both ends are created by one request: both exist afterwards, or neither.
+// opts.mtu applies to both ends, opts.address and opts.up to `name` only.
+// NotFound when peer_ns does not exist; System errno when it cannot be
+// opened.
 NETLAB_API Result<void> add_veth(const Netns& ns, const IfName& name, const IfName& peer,
                                  const CreateOptions& opts = {},
                                  const std::optional<Netns>& peer_ns = std::nullopt);
 
+// What set() changes; members left empty are not touched. master and
+// nomaster are exclusive (master wins if both are given).
 struct Change {
   std::optional<bool> up;
   std::optional<std::uint32_t> mtu;
@@ -126,7 +169,17 @@ struct Change {
   bool nomaster = false;
   bool empty() const noexcept { return !up && !mtu && !address && !new_name && !master && !nomaster; }
 };
+// Applies the change in one RTM_NEWLINK, as `ip link set` does. The kernel
+// applies the parts in turn, so a failure can leave earlier parts applied.
+// NotFound when `name` or the master does not exist; Netlink EEXIST "the
+// name X is taken"; EBUSY on a rename of an up link (hint: set it down
+// first); EINVAL/ERANGE with the kernel's extack for a bad MTU, a master that
+// cannot take ports, and the like.
 NETLAB_API Result<void> set(const Netns& ns, const IfName& name, const Change& change);
+// Deletes the link (a veth takes its peer with it). NotFound "no such
+// device" when it is not there; EOPNOTSUPP (Errc::Unsupported) for devices
+// that cannot be deleted (lo, a physical NIC). No kind check here: bridge::remove() and
+// tuntap::remove() refuse other kinds.
 NETLAB_API Result<void> remove(const Netns& ns, const IfName& name);
 
 }  // namespace link

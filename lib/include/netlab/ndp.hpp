@@ -5,6 +5,18 @@
 // ndisc6's job (a neighbour solicitation, every advertisement reported, the
 // missing target link-layer address called out); rs does rdisc6's job (a
 // router solicitation, every router advertisement decoded).
+//
+// settings() and inspect() only read (no privilege): netlink first, then
+// /proc/sys/net/ipv6/conf inside `ns` for what netlink lacks. probe() and rs()
+// send and capture frames through LinkTaps (linkio.hpp), so they need
+// CAP_NET_RAW in `ns` (Pcap EPERM with the CAP_NET_RAW hint); they block
+// until done, and refuse before sending anything: Usage for a malformed
+// interface name or a non-Ethernet interface, NotFound when it does not
+// exist, System ENETDOWN "is down" (hint: bring it up) for a link that is
+// down. Every call can also return the common errors of error.hpp. All
+// results are plain values the caller owns; callbacks run on the calling
+// thread, inside the call, and their references are valid during the call
+// only. Frames are built and parsed with frames6.hpp.
 #pragma once
 
 #include <netlab/addr.hpp>
@@ -32,6 +44,8 @@ namespace netlab::ndp {
 enum class SettingSource : std::uint8_t { Netlink, Sysctl, Unavailable };
 NETLAB_API std::string_view setting_source_name(SettingSource s) noexcept;  // "netlink", "sysctl", "unavailable"
 
+// One setting's value and where it was read; value is empty when neither
+// netlink nor the sysctl file had it (source Unavailable).
 struct Setting {
   std::optional<std::int64_t> value;
   SettingSource source = SettingSource::Unavailable;
@@ -49,6 +63,8 @@ enum AddrGenMode : std::uint8_t {
 // iproute2's words: "eui64", "none", "stable_secret", "random"; a number otherwise.
 NETLAB_API std::string addr_gen_mode_name(std::int64_t mode);
 
+// The IPv6 state the kernel keeps for one link (what `sysctl net.ipv6.conf.DEV`
+// and `ip -6 -d link` would tell); a plain value.
 struct NETLAB_API Inet6Settings {
   // False when the kernel keeps no IPv6 state for the link (no AF_INET6 in
   // IFLA_AF_SPEC): IPv6 is off there, e.g. because the MTU is below 1280.
@@ -103,6 +119,8 @@ struct NETLAB_API Inet6Settings {
 };
 
 // The IPv6 settings of one interface; NotFound when it does not exist.
+// A setting missing from netlink and from /proc stays Unavailable rather than
+// failing the call.
 NETLAB_API Result<Inet6Settings> settings(const Netns& ns, std::string_view dev);
 
 // ---- inspect -----------------------------------------------------------------
@@ -115,16 +133,19 @@ struct Hint {
   std::string text;
 };
 
+// An IPv6 address of the interface, with its state in words.
 struct AddressRow {
   Address address;          // as the kernel reports it (flags, lifetimes)
   std::string explanation;  // the address's state in a phrase
 };
 
+// An IPv6 neighbour entry of the interface, with its state in words.
 struct NeighbourRow {
   Neighbour entry;
   std::string explanation;  // see state_explanation()
 };
 
+// Everything inspect() knows about one interface's IPv6; a plain value.
 struct NETLAB_API InterfaceReport {
   int index = 0;
   std::string name;
@@ -148,6 +169,8 @@ struct NETLAB_API InterfaceReport {
 
 // Every interface (or only `dev`; NotFound when it does not exist), ordered
 // by index, with its IPv6 addresses, neighbours, settings and hints.
+// Links, addresses, neighbours and settings are separate snapshots, not one
+// atomic view: an interface changing meanwhile may look inconsistent.
 NETLAB_API Result<std::vector<InterfaceReport>> inspect(const Netns& ns, std::string_view dev = {});
 
 // One phrase per NUD state, in NDP's terms. For several bits the most
@@ -156,6 +179,7 @@ NETLAB_API std::string_view state_explanation(std::uint16_t nud_state) noexcept;
 
 // ---- probe (ndisc6) ------------------------------------------------------------
 
+// What to solicit; only interface and target have no default.
 struct ProbeOptions {
   std::string interface;
   IpAddr target;
@@ -175,6 +199,7 @@ struct ProbeOptions {
   std::function<bool()> stop;  // polled; true ends the probe (SIGINT)
 };
 
+// One neighbour advertisement for the target, as seen on the wire.
 struct NETLAB_API Advert {
   IpAddr source;             // IPv6 source of the NA
   IpAddr destination;        // our address, or ff02::1 for an answer to ::
@@ -195,6 +220,7 @@ struct NETLAB_API Advert {
   bool usable(bool unicast_probe) const noexcept;
 };
 
+// Everything a probe sent and saw.
 struct NETLAB_API ProbeResult {
   std::string interface;
   IpAddr target;
@@ -214,6 +240,7 @@ struct NETLAB_API ProbeResult {
   bool only_without_tlla() const noexcept;
 };
 
+// Progress reports (ndisc6's lines); optional, on the calling thread.
 struct ProbeCallbacks {
   std::function<void(const ProbeResult&)> started;  // source and destination known, nothing sent yet
   std::function<void(const Advert&, const ProbeResult&)> advert;  // each NA as it arrives
@@ -221,11 +248,13 @@ struct ProbeCallbacks {
 
 // Usage errors (target not IPv6 unicast, bad source, zero count, -u without
 // a neighbour entry to take the MAC from) come back before anything is sent.
+// No answer is not an error: see ProbeResult::answered().
 NETLAB_API Result<ProbeResult> probe(const Netns& ns, const ProbeOptions& options,
                                      const ProbeCallbacks& callbacks = {});
 
 // ---- rs (rdisc6) ------------------------------------------------------------------
 
+// How long to listen for router advertisements after one solicitation.
 struct RsOptions {
   std::string interface;
   std::chrono::milliseconds wait{3000};  // listen this long after the RS
@@ -233,6 +262,7 @@ struct RsOptions {
   std::function<bool()> stop;
 };
 
+// A prefix information option of an RA, with what SLAAC does with it.
 struct PrefixRow {
   Prefix prefix;
   bool on_link = false, autonomous = false, router_address = false;
@@ -243,11 +273,13 @@ struct PrefixRow {
   std::string cause;  // "ra-prefix-not-64" when the note names one
 };
 
+// A recursive DNS server option (RFC 8106) of an RA.
 struct RdnssRow {
   std::uint32_t lifetime = 0;
   std::vector<IpAddr> servers;
 };
 
+// One router advertisement, decoded.
 struct NETLAB_API RouterAdvertRow {
   IpAddr source;       // the router's link-local address
   IpAddr destination;  // ff02::1 or our address
@@ -269,6 +301,7 @@ struct NETLAB_API RouterAdvertRow {
   std::string preference_name() const;  // "medium", "high", "low", "reserved"
 };
 
+// Everything rs() sent and saw.
 struct NETLAB_API RsResult {
   std::string interface;
   IpAddr source;       // our link-local, or :: when the interface has none usable
@@ -280,11 +313,16 @@ struct NETLAB_API RsResult {
   bool answered() const noexcept { return !adverts.empty(); }
 };
 
+// Progress reports (rdisc6's lines); optional, on the calling thread.
 struct RsCallbacks {
   std::function<void(const RsResult&)> started;
   std::function<void(const RouterAdvertRow&)> advert;
 };
 
+// Sends one router solicitation and collects the advertisements for
+// options.wait (or until the first with `single`, or stop()). Usage when the
+// wait is not above 0; the interface refusals above. No RA is not an error:
+// see RsResult::answered().
 NETLAB_API Result<RsResult> rs(const Netns& ns, const RsOptions& options, const RsCallbacks& callbacks = {});
 
 }  // namespace netlab::ndp

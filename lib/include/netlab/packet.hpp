@@ -5,6 +5,14 @@
 //
 // The decoders read every byte through one bounds-checked reader and never
 // look past the captured length; no libpcap type appears here.
+//
+// How it fits: capture.hpp's Capture (or any source of bytes, such as a test
+// array) hands each packet's PacketMeta and bytes to a PacketPrinter, which
+// decodes and appends the text or JSON to a caller's string. The printer
+// never fails: a truncated packet prints tcpdump's " [|proto]", an
+// inconsistent one " (invalid)", and a decoder bug costs only that packet's
+// detail. Pure computation: no privilege, no namespace, no system calls
+// except localtime_r for the default and -tttt timestamps.
 #pragma once
 
 #include <netlab/export.hpp>
@@ -17,6 +25,7 @@
 
 namespace netlab {
 
+// tcpdump's -t family of options.
 enum class TimestampStyle : std::uint8_t {
   Default,      // HH:MM:SS.frac (local time)
   None,         // -t
@@ -28,6 +37,7 @@ enum class TimestampStyle : std::uint8_t {
 
 enum class HexStyle : std::uint8_t { None, Hex, HexLink, HexAscii, HexAsciiLink };  // -x -xx -X -XX
 
+// tcpdump's output options under their own names.
 struct PrintOptions {
   int verbose = 0;            // -v count
   bool link_header = false;   // -e
@@ -39,6 +49,7 @@ struct PrintOptions {
   HexStyle hex = HexStyle::None;
 };
 
+// What libpcap's pcap_pkthdr says about one packet.
 struct PacketMeta {
   std::int64_t sec = 0;
   std::uint32_t frac = 0;  // microseconds, or nanoseconds when nano
@@ -49,8 +60,13 @@ struct PacketMeta {
 
 // Prints packets of one link type; keeps the state tcpdump keeps between
 // packets (TCP initial sequence numbers, previous timestamp, packet count).
+// Move-only; not thread-safe (one printer per capture, used by one thread).
+// For a linktype outside linktype_supported() each packet decodes as raw
+// link-layer data (one unknown layer holding the bytes), never an error.
 class NETLAB_API PacketPrinter {
  public:
+  // linktype is the DLT_* of the source (Capture::linktype()); interface is
+  // the name shown in JSON output ("" for none).
   PacketPrinter(PrintOptions options, int linktype, std::string interface = {});
   ~PacketPrinter();
   PacketPrinter(PacketPrinter&&) noexcept;
@@ -59,6 +75,8 @@ class NETLAB_API PacketPrinter {
   PacketPrinter& operator=(const PacketPrinter&) = delete;
 
   // Appends the packet's text (or JSON line), newline included, to out.
+  // bytes is read during the call only (its size is meta.caplen); nothing
+  // keeps a pointer into it afterwards. Never throws for bad input.
   void print(const PacketMeta& meta, std::span<const std::uint8_t> bytes, std::string& out);
 
  private:
