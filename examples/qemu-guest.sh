@@ -42,7 +42,7 @@ console=$(mktemp "${TMPDIR:-/tmp}/netlab-qemu-console.XXXXXX")
 qemu_pid=""
 cleanup() {
   [ -n "$qemu_pid" ] && kill "$qemu_pid" 2>/dev/null && wait "$qemu_pid" 2>/dev/null
-  rm -f "$console"
+  rm -f "$console" "$console.in"
 }
 trap cleanup EXIT
 
@@ -56,14 +56,16 @@ else
 fi
 
 printf '\n$ qemu-system-x86_64 ... -netdev tap,ifname=qtap0,script=no,downscript=no ...\n'
-# The guest's console is read from $console; its input is kept open (sleep) so
-# that the guest's shell waits instead of seeing end-of-file.
-sleep infinity | qemu-system-x86_64 -accel tcg -M pc -m 128 -nodefaults -no-user-config -display none -no-reboot \
+# The guest's console is read from $console; its input is a FIFO this script
+# holds open, so that the guest's shell waits instead of seeing end-of-file.
+mkfifo "$console.in"
+exec 3<>"$console.in"
+qemu-system-x86_64 -accel tcg -M pc -m 128 -nodefaults -no-user-config -display none -no-reboot \
   -chardev stdio,id=console,signal=off -serial chardev:console \
   -kernel "$NETLAB_E2E_CACHE/vmlinux" -initrd "$NETLAB_E2E_CACHE/initrd.img" \
   -append "console=ttyS0 quiet loglevel=3 panic=-1 netlab.ip=192.0.2.2/24" \
   -netdev tap,id=net0,ifname=qtap0,script=no,downscript=no \
-  -device virtio-net-pci,netdev=net0,mac=52:54:00:12:34:56,romfile= >"$console" 2>&1 &
+  -device virtio-net-pci,netdev=net0,mac=52:54:00:12:34:56,romfile= <&3 >"$console" 2>&1 &
 qemu_pid=$!
 start=$(date +%s.%N)
 for _ in $(seq 600); do grep -q "netlab-guest: ready" "$console" && break; sleep 0.1; done
