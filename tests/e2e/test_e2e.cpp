@@ -94,7 +94,7 @@ void require_carrier(const std::string& tap) {
 
 }  // namespace
 
-TEST_CASE("e2e qemu: healthy IPv4 guest on a netlab TAP in a netlab bridge") {
+TEST_CASE("qemu: healthy IPv4 guest on a netlab TAP in a netlab bridge") {
   nltest::PrivateNetns lab_ns;
   make_lab(lab_options("192.0.2.1/24"));
   e2e::VmGuest guest(guest_config("52:54:00:e2:e0:01", "192.0.2.2/24"));
@@ -115,7 +115,7 @@ TEST_CASE("e2e qemu: healthy IPv4 guest on a netlab TAP in a netlab bridge") {
   CHECK(contains(neigh, lab::mac_of("e2ebr0")));
 }
 
-TEST_CASE("e2e qemu: the MirageOS mistake (host address on the TAP port) is found and fixed") {
+TEST_CASE("qemu: the MirageOS mistake (host address on the TAP port) is found and fixed") {
   nltest::PrivateNetns lab_ns;
   make_lab(lab_options("192.0.2.1/24", true));
   e2e::VmGuest guest(guest_config("52:54:00:e2:e0:02", "192.0.2.2/24"));
@@ -152,7 +152,7 @@ TEST_CASE("e2e qemu: the MirageOS mistake (host address on the TAP port) is foun
   CHECK(field((*fixed.json)["resolved"], "mac") == "52:54:00:e2:e0:02");
 }
 
-TEST_CASE("e2e qemu: a powered-off guest leaves its TAP without carrier") {
+TEST_CASE("qemu: a powered-off guest leaves its TAP without carrier") {
   nltest::PrivateNetns lab_ns;
   make_lab(lab_options("192.0.2.1/24"));
   {
@@ -172,7 +172,7 @@ TEST_CASE("e2e qemu: a powered-off guest leaves its TAP without carrier") {
   CHECK(lab::has_about(f, "link", "e2etap0"));
 }
 
-TEST_CASE("e2e qemu: a guest on a new port during the STP forward delay") {
+TEST_CASE("qemu: a guest on a new port during the STP forward delay") {
   nltest::PrivateNetns lab_ns;
   // forward_delay 20 s: the port listens, then learns, for 40 s after the guest's link comes up.
   make_lab(lab_options("192.0.2.1/24", false, {"stp", "on", "forward_delay", "20"}));
@@ -197,7 +197,7 @@ TEST_CASE("e2e qemu: a guest on a new port during the STP forward delay") {
   lab::require_ok(lab::diagnose("e2ebr0", "192.0.2.2"));
 }
 
-TEST_CASE("e2e qemu: the guest configured with another address") {
+TEST_CASE("qemu: the guest configured with another address") {
   nltest::PrivateNetns lab_ns;
   make_lab(lab_options("192.0.2.1/24"));
   e2e::VmGuest guest(guest_config("52:54:00:e2:e0:05", "192.0.2.3/24"));
@@ -217,7 +217,7 @@ TEST_CASE("e2e qemu: the guest configured with another address") {
   }));
 }
 
-TEST_CASE("e2e qemu: healthy SLAAC from radvd") {
+TEST_CASE("qemu: healthy SLAAC from radvd") {
   nltest::PrivateNetns lab_ns;
   make_lab(lab_options(""));
   netlab_ok({"addr", "add", "2001:db8:e2e::1/64", "dev", "e2ebr0"});
@@ -289,7 +289,7 @@ std::vector<std::string> packet_lines(const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("e2e qemu: netlab capture prints the guest's ARP, ICMP and NDP as tcpdump does") {
+TEST_CASE("qemu: netlab capture prints the guest's ARP, ICMP and NDP as tcpdump does") {
   nltest::PrivateNetns lab_ns;
   make_lab(lab_options("192.0.2.1/24"));
   netlab_ok({"addr", "add", "2001:db8:e2e::1/64", "dev", "e2ebr0", "nodad"});
@@ -354,7 +354,7 @@ TEST_CASE("e2e qemu: netlab capture prints the guest's ARP, ICMP and NDP as tcpd
 
 // ---- User-Mode Linux ---------------------------------------------------------
 
-TEST_CASE("e2e uml: healthy IPv4 UML guest (eth0=tuntap) on a netlab TAP in a netlab bridge") {
+TEST_CASE("uml: healthy IPv4 UML guest (eth0=tuntap) on a netlab TAP in a netlab bridge") {
   nltest::PrivateNetns lab_ns;
   make_lab(lab_options("198.51.100.1/24"));
   e2e::VmGuest guest(guest_config("52:54:00:e2:e1:01", "198.51.100.2/24", "", e2e::Hypervisor::Uml));
@@ -378,7 +378,7 @@ TEST_CASE("e2e uml: healthy IPv4 UML guest (eth0=tuntap) on a netlab TAP in a ne
   CHECK(contains(show.out, std::to_string(guest.pid())));
 }
 
-TEST_CASE("e2e uml: the MirageOS mistake with a UML guest is found and fixed") {
+TEST_CASE("uml: the MirageOS mistake with a UML guest is found and fixed") {
   nltest::PrivateNetns lab_ns;
   make_lab(lab_options("198.51.100.1/24", true));
   e2e::VmGuest guest(guest_config("52:54:00:e2:e1:02", "198.51.100.2/24", "", e2e::Hypervisor::Uml));
@@ -398,7 +398,7 @@ TEST_CASE("e2e uml: the MirageOS mistake with a UML guest is found and fixed") {
   guest.poweroff();
 }
 
-TEST_CASE("e2e: a lab leaves no guest process, state directory or interface behind") {
+TEST_CASE("a lab leaves no guest process, state directory or interface behind") {
   pid_t qemu_pid = -1, uml_pid = -1;
   std::string uml_dir;
   {
@@ -431,7 +431,7 @@ TEST_CASE("e2e: a lab leaves no guest process, state directory or interface behi
   CHECK_FALSE(contains(ip_ok({"-br", "link"}), "e2etap"));
 }
 
-TEST_CASE("e2e uml: a UML guest halted through its management console leaves its TAP without carrier") {
+TEST_CASE("uml: a UML guest halted through its management console leaves its TAP without carrier") {
   nltest::PrivateNetns lab_ns;
   make_lab(lab_options("198.51.100.1/24"));
   {
