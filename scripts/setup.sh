@@ -14,6 +14,8 @@ packages=(
   # cpack -G DEB and its test: dpkg-shlibdeps (Depends), file (CPack's ELF
   # check), man -l on the packaged pages
   dpkg-dev file man-db
+  # the libFuzzer targets (cmake --preset fuzz): clang and its runtime libraries
+  clang-14 libclang-rt-14-dev
 )
 
 missing=()
