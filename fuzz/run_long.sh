@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Long fuzzing runs, one fuzzer process at a time (the machine is shared):
-#   run_long.sh BUILD_DIR WORK_DIR CPU_SECONDS TARGET...
+#   [NETLAB_SHARED_CORPUS=DIR] run_long.sh BUILD_DIR WORK_DIR CPU_SECONDS TARGET...
 # Each target runs in chunks of at most 300 s wall time under `nice -n 19`
 # until its accumulated CPU time (user+sys, GNU time) reaches CPU_SECONDS.
 # Corpus: WORK_DIR/<target>/corpus, seeded on the first run from the
@@ -12,7 +12,9 @@ build=$(cd "$1" && pwd) work=$2 budget=$3
 shift 3
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(dirname "$here")
-shared=$(cd "$src/.." && pwd)/shared/corpus/tcpdump-tests/all
+# The shared tcpdump captures sit beside the main checkout (../shared); a
+# worktree elsewhere names them with NETLAB_SHARED_CORPUS.
+shared=${NETLAB_SHARED_CORPUS:-$(cd "$src/.." && pwd)/shared/corpus/tcpdump-tests/all}
 for t in "$@"; do
   dir=$work/$t
   mkdir -p "$dir/corpus"
