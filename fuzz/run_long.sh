@@ -45,7 +45,7 @@ for t in "$@"; do
       -artifact_prefix="$dir/" corpus > "run-$n.out" 2>&1; mv fuzz-0.log "run-$n.log" 2>/dev/null)
     u=$(awk -F': ' '/User time/{u=$2} /System time/{s=$2} END{printf "%d", u+s}' "$dir/run-$n.time")
     used=$((used + u))
-    if ls "$dir"/crash-* "$dir"/leak-* "$dir"/timeout-* "$dir"/oom-* >/dev/null 2>&1; then
+    if find "$dir" -maxdepth 1 \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | grep -q .; then
       echo "$(date -u +%T) $t: artifact found, see $dir/run-$n.log; moving on"
       break
     fi
