@@ -435,13 +435,16 @@ struct PacketPrinter::Impl {
   }
 
   void delta(Out& o, std::int64_t sec, std::uint32_t fr, std::int64_t bsec, std::uint32_t bfr, bool nano) {
-    std::int64_t unit = nano ? 1000000000 : 1000000;
-    std::int64_t a = sec * unit + fr, b = bsec * unit + bfr;
-    std::int64_t dlt = a - b;
+    // A capture file's seconds can be anything a 64-bit field holds (pcapng
+    // timestamps, hostile headers): sec * unit and the difference need more
+    // than 64 bits (found by fuzz_pcap_read: signed overflow).
+    __extension__ typedef __int128 Wide;
+    const Wide unit = nano ? 1000000000 : 1000000;
+    Wide dlt = (Wide{sec} * unit + fr) - (Wide{bsec} * unit + bfr);
     bool neg = dlt < 0;
     if (neg) dlt = -dlt;
     o << (neg ? '-' : ' ');
-    std::int64_t s = dlt / unit;
+    Wide s = dlt / unit;
     std::uint32_t f = static_cast<std::uint32_t>(dlt % unit);
     two(o, static_cast<int>(s / 3600 % 24));
     o << ':';

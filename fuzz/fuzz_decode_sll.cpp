@@ -1,0 +1,7 @@
+// libFuzzer target: Linux cooked v1 frames (DLT_LINUX_SLL), decoded and printed with an option set chosen
+// by the input's first byte (layout in fuzz_decode.hpp).
+#include "fuzz_decode.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  return netlab::fuzz::decode_one(113, data, size);  // DLT_LINUX_SLL
+}
