@@ -11,6 +11,7 @@
 #include "lab_support.hpp"
 #include "vm_guest.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <filesystem>
@@ -287,10 +288,29 @@ std::vector<std::string> packet_lines(const std::string& text) {
   return lines;
 }
 
+// The last packet of the test's traffic: the host's echo reply to the guest's ping6.
+bool is_last_packet(const std::string& line) {
+  return contains(line, "2001:db8:e2e::1 > 2001:db8:e2e::2") && contains(line, "echo reply");
+}
+
+// The test's own traffic, from the host's first ARP request to the last
+// packet: the two tools start and stop a moment apart, so a stray packet
+// (a late router solicitation) can fall before or after the other's window.
+std::vector<std::string> traffic_lines(const std::string& text) {
+  auto lines = packet_lines(text);
+  auto first = std::find_if(lines.begin(), lines.end(),
+                            [](const std::string& l) { return contains(l, "who-has 192.0.2.2 tell 192.0.2.1"); });
+  auto last = std::find_if(lines.rbegin(), lines.rend(), is_last_packet);
+  if (first == lines.end() || last == lines.rend() || last.base() <= first) return {};
+  return {first, last.base()};
+}
+
 }  // namespace
 
 TEST_CASE("qemu: netlab capture prints the guest's ARP, ICMP and NDP as tcpdump does") {
   nltest::PrivateNetns lab_ns;
+  // No router solicitations from the host's new links: less stray traffic.
+  nltest::write_proc("/proc/sys/net/ipv6/conf/default/router_solicitations", "0");
   make_lab(lab_options("192.0.2.1/24"));
   netlab_ok({"addr", "add", "2001:db8:e2e::1/64", "dev", "e2ebr0", "nodad"});
   e2e::VmGuest guest(guest_config("52:54:00:e2:e0:07", "192.0.2.2/24", "2001:db8:e2e::2/64"));
@@ -330,17 +350,16 @@ TEST_CASE("qemu: netlab capture prints the guest's ARP, ICMP and NDP as tcpdump 
     REQUIRE(lab::ping6("2001:db8:e2e::2"));
     guest.sh("ping -c 1 -W 2 192.0.2.1; ping -c 1 -W 2 2001:db8:e2e::1");
     // Both saw the last packet (the guest's ICMPv6 echo reply's answer).
-    auto both_have = [&](const std::string& needle) {
-      return lab::wait_for([&] { return contains(reference.out(), needle) && contains(ours.out(), needle); }, 5s);
+    auto has_last = [](const std::string& out) {
+      auto lines = packet_lines(out);
+      return std::any_of(lines.begin(), lines.end(), is_last_packet);
     };
-    REQUIRE(both_have("2001:db8:e2e::1 > 2001:db8:e2e::2"));
-    // Let any trailing packet (a late NS) reach both before stopping.
-    std::this_thread::sleep_for(500ms);
+    REQUIRE(lab::wait_for([&] { return has_last(reference.out()) && has_last(ours.out()); }, 5s));
     reference.stop();
     ours.stop();
 
-    auto expected = packet_lines(reference.out());
-    auto got = packet_lines(ours.out());
+    auto expected = traffic_lines(reference.out());
+    auto got = traffic_lines(ours.out());
     CHECK(expected.size() >= 8);
     REQUIRE(got == expected);
     // The three protocols were all there.
