@@ -5,7 +5,7 @@
 //   2  the payload of IFLA_INFO_DATA of a bridge     (IFLA_BR_* stream)
 //   3  everything after the nlmsghdr of an RTM_NEWLINK (ifinfomsg + IFLA_*)
 // The buffer is allocated at its exact size, so ASan sees any read past it.
-#include "link_attrs.hpp"
+#include "objects/link_attrs.hpp"
 
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>

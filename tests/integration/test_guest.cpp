@@ -2,8 +2,8 @@
 // must accept what the guest sends (ARP resolves, iputils ping succeeds),
 // and each misbehaviour must show on the wire as a packet socket on the
 // host sees it. Every test runs in a private namespace it creates.
-#include "mini_json.hpp"
 #include "guest_process.hpp"
+#include "mini_json.hpp"
 #include "netns_fixture.hpp"
 
 #include <netlab/frames.hpp>

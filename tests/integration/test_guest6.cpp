@@ -5,8 +5,8 @@
 // a non-/64 prefix) must leave exactly the state the cause catalog describes.
 // Every test runs in a private namespace it creates. IPv6 addresses of new
 // interfaces appear and finish DAD asynchronously: tests poll for them.
-#include "mini_json.hpp"
 #include "guest_process.hpp"
+#include "mini_json.hpp"
 #include "netns_fixture.hpp"
 
 #include <netlab/frames.hpp>

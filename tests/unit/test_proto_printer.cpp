@@ -3,7 +3,7 @@
 
 #include <netlab/packet.hpp>
 
-#include "../../lib/src/proto/byte_reader.hpp"
+#include "proto/byte_reader.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -3,7 +3,7 @@
 // in), used both to inject frames and to read them as they arrive.
 #include <netlab/linkio.hpp>
 
-#include "privilege.hpp"
+#include "base/privilege.hpp"
 
 #include <pcap/pcap.h>
 #include <poll.h>

@@ -4,7 +4,7 @@
 // packet socket belongs to the namespace it was opened in.
 #include <netlab/capture.hpp>
 
-#include "privilege.hpp"
+#include "base/privilege.hpp"
 
 #include <pcap/pcap.h>
 

@@ -7,7 +7,7 @@
 // AF_PACKET sees a frame before the bridge, netfilter and arp_rcv() decide
 // its fate, so every rule that reads packets compares tap points (port and
 // bridge) and the kernel's neighbour state rather than trusting one capture.
-#include "analyse_context.hpp"
+#include "diag/analyse_context.hpp"
 
 #include <algorithm>
 #include <array>

@@ -1,6 +1,6 @@
 // The rules' shared view of a snapshot and an observation; see
 // analyse_context.hpp.
-#include "analyse_context.hpp"
+#include "diag/analyse_context.hpp"
 
 #include <netlab/packet.hpp>
 #include <netlab/render.hpp>
@@ -28,15 +28,6 @@ bool usable(std::uint16_t state) {
 int severity_rank(Severity s) { return s == Severity::Fault ? 0 : s == Severity::Warning ? 1 : 2; }
 
 }  // namespace
-
-std::string join(const std::vector<std::string>& v, std::string_view sep) {
-  std::string out;
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    if (i) out += sep;
-    out += v[i];
-  }
-  return out;
-}
 
 std::string join_names(const std::vector<const Link*>& v) {
   std::vector<std::string> names;

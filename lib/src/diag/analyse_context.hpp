@@ -4,6 +4,8 @@
 // every finding speaks the same language.
 #pragma once
 
+#include "base/strings.hpp"
+
 #include <netlab/diag.hpp>
 #include <netlab/frames.hpp>
 
@@ -41,7 +43,6 @@ struct Frame2 {
   std::optional<ResolutionMsg> msg;
 };
 
-std::string join(const std::vector<std::string>& v, std::string_view sep);
 std::string join_names(const std::vector<const Link*>& v);
 std::string join_prefixes(const std::vector<const Address*>& v);
 std::string fmt_seconds(std::uint32_t centiseconds);

@@ -9,8 +9,9 @@
 #include <netlab/frames.hpp>
 #include <netlab/linkio.hpp>
 
-#include "../proto/byte_reader.hpp"
-#include "privilege.hpp"
+#include "base/fd.hpp"
+#include "base/privilege.hpp"
+#include "proto/byte_reader.hpp"
 
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -33,20 +34,6 @@ const Link* find_link(const std::vector<Link>& links, std::string_view name) {
     if (l.name == name) return &l;
   return nullptr;
 }
-
-class Fd {
- public:
-  explicit Fd(int fd = -1) noexcept : fd_(fd) {}
-  Fd(Fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
-  Fd& operator=(Fd&&) = delete;
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const noexcept { return fd_; }
-
- private:
-  int fd_;
-};
 
 // Interfaces worth watching: the one asked about, the bridge it belongs to
 // and all that bridge's ports, the device the route toward the target leaves

@@ -3,7 +3,7 @@
 // advertisements without the target link-layer option, and prefixes with no
 // on-link route. The causes IPv6 shares with ARP (bridge ports, carrier, STP,
 // isolation, MTU, ...) are the same rules as for IPv4, in analyse.cpp.
-#include "analyse_context.hpp"
+#include "diag/analyse_context.hpp"
 
 #include <algorithm>
 #include <set>

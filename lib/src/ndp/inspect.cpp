@@ -4,7 +4,7 @@
 // C26, C27) that this state alone points at. Everything comes from netlink
 // (links, addresses, neighbours, IFLA_INET6_CONF); /proc only where netlink
 // lacks a setting.
-#include "ndp/inet6_conf.hpp"
+#include "objects/inet6_conf.hpp"
 
 #include <netlab/link.hpp>
 

@@ -1,6 +1,6 @@
 #include "nl/socket.hpp"
 
-#include "privilege.hpp"
+#include "base/privilege.hpp"
 
 #include <algorithm>
 #include <cerrno>

@@ -1,6 +1,6 @@
 // ARP (RFC 826), RARP (RFC 903) and InARP (RFC 2390). Address sizes come
 // from hlen/plen, so non-Ethernet hardware decodes too.
-#include "proto.hpp"
+#include "proto/proto.hpp"
 
 namespace netlab::proto {
 namespace {

@@ -2,7 +2,7 @@
 // 802.1Q VLAN tags and 802.1ad QinQ stacks, Linux cooked capture v1/v2
 // (SLL, SLL2: https://www.tcpdump.org/linktypes/LINKTYPE_LINUX_SLL.html),
 // BSD loopback (DLT_NULL, DLT_LOOP) and raw IPv4/IPv6.
-#include "proto.hpp"
+#include "proto/proto.hpp"
 
 #include <net/if.h>
 

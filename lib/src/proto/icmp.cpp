@@ -1,7 +1,7 @@
 // ICMP for IPv4 (RFC 792; RFC 1256 router discovery, RFC 1191 next-hop MTU,
 // RFC 950 address mask). Error messages carry the offending datagram's
 // header, decoded as an inner IPv4 layer with -v, as tcpdump does.
-#include "proto.hpp"
+#include "proto/proto.hpp"
 
 namespace netlab::proto {
 namespace {

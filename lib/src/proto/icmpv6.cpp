@@ -1,7 +1,7 @@
 // ICMPv6 (RFC 4443): echo and errors; neighbour discovery (RFC 4861: RS,
 // RA, NS, NA, redirect and their options, RFC 8106 RDNSS/DNSSL, RFC 4191
 // route information); MLD (RFC 2710) and MLDv2 (RFC 3810).
-#include "proto.hpp"
+#include "proto/proto.hpp"
 
 namespace netlab::proto {
 namespace {

@@ -1,7 +1,7 @@
 // IPv4 (RFC 791): header, options (RFC 791 3.1, RFC 2113 router alert),
 // fragments and header checksum; plus the IP payload demultiplexer that
 // IPv4 and IPv6 share.
-#include "proto.hpp"
+#include "proto/proto.hpp"
 
 namespace netlab::proto {
 namespace {

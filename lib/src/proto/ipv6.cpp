@@ -1,7 +1,7 @@
 // IPv6 (RFC 8200): fixed header and the extension headers hop-by-hop and
 // destination options (with RFC 2675 jumbo payload and RFC 2711 router
 // alert), routing (type 0, 2 and RFC 8754 segment routing) and fragment.
-#include "proto.hpp"
+#include "proto/proto.hpp"
 
 namespace netlab::proto {
 namespace {

@@ -8,7 +8,7 @@
 // is a status (Invalid) or a per-protocol note, never an exception.
 #pragma once
 
-#include "byte_reader.hpp"
+#include "proto/byte_reader.hpp"
 
 #include <array>
 #include <cstdint>

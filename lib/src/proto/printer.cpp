@@ -1,7 +1,7 @@
 // The packet printer: decodes one packet into the layer model (catching the
 // reader's Truncated once), then renders it as tcpdump 4.99.3's text line,
 // or as one JSON object, from that same model.
-#include "proto.hpp"
+#include "proto/proto.hpp"
 
 #include <netlab/json.hpp>
 

@@ -2,7 +2,7 @@
 // output helpers and each protocol's decode and print entry points.
 #pragma once
 
-#include "model.hpp"
+#include "proto/model.hpp"
 
 #include <netlab/packet.hpp>
 

@@ -2,7 +2,7 @@
 // way tcpdump does (first segment with ACK sets the bases), window, urgent
 // pointer and options: RFC 7323 (wscale, timestamps), RFC 2018 (SACK),
 // RFC 2385 (md5), RFC 5482 (uto), RFC 5925 (tcp-ao), RFC 7413 (TFO).
-#include "proto.hpp"
+#include "proto/proto.hpp"
 
 #include <cstring>
 

@@ -1,5 +1,5 @@
 // UDP (RFC 768; IPv6 checksum rules from RFC 8200 8.1).
-#include "proto.hpp"
+#include "proto/proto.hpp"
 
 namespace netlab::proto {
 

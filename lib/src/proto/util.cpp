@@ -1,6 +1,6 @@
 // Output helpers, checksums, name tables and the TCP sequence tracker shared
 // by the protocol files.
-#include "proto.hpp"
+#include "proto/proto.hpp"
 
 #include <cstring>
 

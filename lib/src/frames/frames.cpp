@@ -3,7 +3,7 @@
 // leaves the deeper layers empty instead of reading past the capture.
 #include <netlab/frames.hpp>
 
-#include "byte_reader.hpp"
+#include "proto/byte_reader.hpp"
 
 #include <algorithm>
 #include <array>

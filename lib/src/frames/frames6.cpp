@@ -6,7 +6,7 @@
 
 #include <netlab/frames.hpp>
 
-#include "byte_reader.hpp"
+#include "proto/byte_reader.hpp"
 
 #include <algorithm>
 #include <array>

@@ -1,11 +1,12 @@
 #include <netlab/tuntap.hpp>
 
-#include "addr_internal.hpp"
-#include "link_internal.hpp"
-#include "link_names.hpp"
+#include "base/fd.hpp"
+#include "base/privilege.hpp"
+#include "base/rollback.hpp"
+#include "nl/link_names.hpp"
 #include "nl/socket.hpp"
-#include "privilege.hpp"
-#include "rollback.hpp"
+#include "objects/addr_internal.hpp"
+#include "objects/link_internal.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -26,20 +27,6 @@
 
 namespace netlab::tap {
 namespace {
-
-class Fd {
- public:
-  explicit Fd(int fd) noexcept : fd_(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const noexcept { return fd_; }
-
- private:
-  int fd_;
-};
 
 std::string read_small_file(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);

@@ -16,7 +16,8 @@
 #include <netlab/packet.hpp>
 #include <netlab/tuntap.hpp>
 
-#include "privilege.hpp"
+#include "base/fd.hpp"
+#include "base/privilege.hpp"
 
 #include <fmt/format.h>
 #include <pcap/dlt.h>
@@ -62,31 +63,6 @@ constexpr auto kRaAnswerGap = 200ms;         // a router answers RS at most this
 constexpr std::uint16_t kRouterLifetime = 1800;      // radvd's default (3 x MaxRtrAdvInterval)
 constexpr std::uint32_t kPrefixValid = 86400;        // radvd's AdvValidLifetime
 constexpr std::uint32_t kPrefixPreferred = 14400;    // radvd's AdvPreferredLifetime
-
-class Fd {
- public:
-  Fd() = default;
-  explicit Fd(int fd) noexcept : fd_(fd) {}
-  Fd(Fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
-  Fd& operator=(Fd&& o) noexcept {
-    if (this != &o) {
-      reset();
-      fd_ = std::exchange(o.fd_, -1);
-    }
-    return *this;
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() { reset(); }
-  int get() const noexcept { return fd_; }
-
- private:
-  void reset() noexcept {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-  int fd_ = -1;
-};
 
 PacketMeta meta_now(std::size_t size) {
   timespec ts{};

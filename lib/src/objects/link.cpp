@@ -1,9 +1,9 @@
 #include <netlab/link.hpp>
 
-#include "link_attrs.hpp"
-#include "link_internal.hpp"
 #include "nl/attr.hpp"
 #include "nl/socket.hpp"
+#include "objects/link_attrs.hpp"
+#include "objects/link_internal.hpp"
 
 #include <algorithm>
 #include <cerrno>

@@ -5,7 +5,7 @@
 // IFLA_INET6_ADDR_GEN_MODE, IFLA_INET6_RA_MTU}. The array's length comes
 // from the attribute, so a kernel newer or older than our headers is fine:
 // an index past its end is simply "not exported" and read from /proc.
-#include "ndp/inet6_conf.hpp"
+#include "objects/inet6_conf.hpp"
 
 #include "nl/attr.hpp"
 #include "nl/socket.hpp"

@@ -1,4 +1,4 @@
-#include "privilege.hpp"
+#include "base/privilege.hpp"
 
 #include <netlab/privileges.hpp>
 

@@ -1,10 +1,10 @@
 #include <netlab/bridge.hpp>
 
-#include "link_internal.hpp"
-#include "link_names.hpp"
+#include "base/rollback.hpp"
 #include "nl/attr.hpp"
+#include "nl/link_names.hpp"
 #include "nl/socket.hpp"
-#include "rollback.hpp"
+#include "objects/link_internal.hpp"
 
 #include <algorithm>
 #include <cerrno>

@@ -1,9 +1,9 @@
 #include <netlab/addr.hpp>
 
-#include "addr_internal.hpp"
-#include "link_names.hpp"
 #include "nl/attr.hpp"
+#include "nl/link_names.hpp"
 #include "nl/socket.hpp"
+#include "objects/addr_internal.hpp"
 
 #include <algorithm>
 #include <cerrno>

@@ -1,5 +1,7 @@
 #include <netlab/render.hpp>
 
+#include "base/strings.hpp"
+
 #include <fmt/format.h>
 
 #include <iterator>
@@ -43,15 +45,6 @@ void put(std::string& out, const Painted& p) {
   out += "\033[0m";
 }
 
-std::string join(const std::vector<std::string>& words, char sep) {
-  std::string s;
-  for (const auto& w : words) {
-    if (!s.empty()) s += sep;
-    s += w;
-  }
-  return s;
-}
-
 Paint state_paint(const std::string& state) {
   return state == "UP" ? Paint::Up : state == "DOWN" ? Paint::Down : Paint::Other;
 }
@@ -75,7 +68,7 @@ void link_header_text(std::string& out, const Link& l, const RenderOptions& o, b
   auto it = std::back_inserter(out);
   fmt::format_to(it, "{}: ", l.index);
   put(out, {display_name(l), Paint::Ifname, o.color});
-  fmt::format_to(it, ": <{}> mtu {}", join(l.flag_names(), ','), l.mtu);
+  fmt::format_to(it, ": <{}> mtu {}", join(l.flag_names(), ","), l.mtu);
   if (!l.qdisc.empty()) fmt::format_to(it, " qdisc {}", l.qdisc);
   if (!l.master.empty()) {
     out += " master ";
@@ -155,7 +148,7 @@ void link_brief_text(std::string& out, const Link& l, const RenderOptions& o) {
     put(out, {hw_addr_string(l.address), Paint::Mac, o.color});
     out += ' ';
   }
-  fmt::format_to(it, "<{}>\n", join(l.flag_names(), ','));
+  fmt::format_to(it, "<{}>\n", join(l.flag_names(), ","));
 }
 
 void json_kind_data(JsonWriter& w, const Link& l) {

@@ -1,6 +1,6 @@
 // RTM_NEWLINK -> Link: every attribute is read through nl/attr.hpp, which
 // checks its length first. Moved out of link.cpp unchanged (see link_attrs.hpp).
-#include "link_attrs.hpp"
+#include "objects/link_attrs.hpp"
 
 #include "nl/attr.hpp"
 

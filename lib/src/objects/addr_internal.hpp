@@ -1,7 +1,7 @@
 // Internal: an address dump on a socket and link names the caller holds.
 #pragma once
 
-#include "link_names.hpp"
+#include "nl/link_names.hpp"
 #include "nl/socket.hpp"
 
 #include <netlab/addr.hpp>

@@ -1,4 +1,4 @@
-#include "link_names.hpp"
+#include "nl/link_names.hpp"
 
 #include "nl/attr.hpp"
 

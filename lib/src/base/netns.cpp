@@ -1,6 +1,6 @@
 #include <netlab/netns.hpp>
 
-#include "privilege.hpp"
+#include "base/privilege.hpp"
 
 #include <cerrno>
 #include <fcntl.h>

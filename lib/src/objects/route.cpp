@@ -1,7 +1,7 @@
 #include <netlab/route.hpp>
 
-#include "link_names.hpp"
 #include "nl/attr.hpp"
+#include "nl/link_names.hpp"
 #include "nl/socket.hpp"
 
 #include <cerrno>
