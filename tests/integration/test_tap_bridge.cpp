@@ -212,6 +212,16 @@ TEST_CASE("tap and bridge refuse bad input without changing anything", "[tap][br
       {{"tap", "create", "labtap1", "master", "nosuchbr"}, 1, "link nosuchbr"},
       {{"tap", "create", "labtap1", "user", "nosuchuser-xyz"}, 2, "no such user"},
       {{"tap", "create", "lab%x"}, 2, "pattern"},
+      // The kernel numbers one %d and answers a bare EINVAL to the rest.
+      {{"tap", "create", "lab%d%d"}, 2, "tap lab%d%d: a pattern takes one \"%d\""},
+      {{"tap", "create", "lab%d%"}, 2, "pattern"},
+      {{"tap", "create", "lab/%d"}, 2, "tap lab/%d: contains"},
+      // A TUN has no link-layer address: the kernel's "Operation not supported".
+      {{"tap", "create", "labtun1", "tun", "mac", "02:00:5e:00:53:09"}, 2, "tap labtun1: a TUN device has no MAC"},
+      {{"bridge", "addif", "labbr0", "lo"}, 2, "link lo: is the loopback device"},
+      {{"link", "set", "labv0", "master", "labv1"}, 2, "link labv1: is a veth, not a bridge"},
+      {{"link", "set", "labv0", "master", "labtap0"}, 2, "link labtap0: is a tun, not a bridge"},
+      {{"link", "set", "labbr0", "master", "labbr0"}, 2, "link labbr0: cannot be its own master"},
       {{"bridge", "delete", "labv0"}, 2, "not a bridge"},
       {{"bridge", "addif", "labbr0", "nosuch0"}, 1, "no such device"},
       {{"bridge", "addif", "labv0", "labv1"}, 2, "not a bridge"},
@@ -232,6 +242,19 @@ TEST_CASE("tap and bridge refuse bad input without changing anything", "[tap][br
     CHECK(r.err.rfind("netlab: ", 0) == 0);
     CHECK(r.err.find(c.says) != std::string::npos);
   }
+  CHECK(state_dump() == before);
+}
+
+TEST_CASE("bridge addif refuses a TUN device by name, not with the kernel's EINVAL", "[bridge][errors]") {
+  nltest::PrivateNetns ns;
+  ok({"bridge", "add", "labbr0"});
+  ok({"tap", "create", "labtun0", "tun"});
+  auto before = state_dump();
+  auto r = nltest::netlab({"bridge", "addif", "labbr0", "labtun0"});
+  INFO("stderr: " << r.err);
+  CHECK(r.status == 2);
+  CHECK(r.err == "netlab: link labtun0: is not an Ethernet device (link/none): a bridge port must be one (a TUN "
+                 "cannot, a TAP can)\n");
   CHECK(state_dump() == before);
 }
 

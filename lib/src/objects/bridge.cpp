@@ -13,7 +13,9 @@
 #include <cstring>
 #include <functional>
 
+#include <linux/if.h>
 #include <linux/if_addr.h>
+#include <linux/if_arp.h>
 #include <linux/if_bridge.h>
 #include <linux/if_link.h>
 #include <linux/neighbour.h>
@@ -156,6 +158,13 @@ Result<PortAttach> add_port(const Netns& ns, const IfName& bridge, const IfName&
   if (!p) return std::move(p).error();
   if (p->index == br->index) return Error::usage("link " + port.str(), "a bridge cannot be its own port");
   if (p->master_index == br->index) return Error::usage("link " + port.str(), "is already a port of " + bridge.str());
+  // The kernel's "Invalid argument" for these says nothing: a bridge port
+  // must be an Ethernet-like device, never the loopback.
+  if (p->flags & IFF_LOOPBACK)
+    return Error::usage("link " + port.str(), "is the loopback device, which cannot be a bridge port");
+  if (p->link_type != ARPHRD_ETHER)
+    return Error::usage("link " + port.str(), "is not an Ethernet device (link/" + p->link_type_name() +
+                                                  "): a bridge port must be one (a TUN cannot, a TAP can)");
   if (p->master_index) return Error::usage("link " + port.str(), "is already enslaved to another master (" + std::to_string(p->master_index) + "); release it first");
 
   addr::Filter f;

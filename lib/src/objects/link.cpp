@@ -299,9 +299,17 @@ Result<void> set(const Netns& ns, const IfName& name, const Change& change) {
   if (!index) return std::move(index).error();
   int master_index = change.nomaster ? 0 : -1;
   if (change.master) {
-    auto m = index_of(*sock, change.master->str());
+    auto m = detail::fetch(*sock, change.master->str());
     if (!m) return std::move(m).error();
-    master_index = *m;
+    // The kernel answers EOPNOTSUPP for a master that is not a master device
+    // (a veth, a tap): say which kind it is, as `bridge addif` does.
+    static constexpr std::string_view kMasterKinds[] = {"bridge", "bond", "team", "vrf", "openvswitch"};
+    if (std::find(std::begin(kMasterKinds), std::end(kMasterKinds), m->kind) == std::end(kMasterKinds))
+      return Error::usage(object_name(change.master->str()),
+                          "is " + (m->kind.empty() ? std::string("not a master device") : "a " + m->kind) +
+                              ", not a bridge (nor another master device)");
+    if (m->name == name.str()) return Error::usage(object_name(name.str()), "cannot be its own master");
+    master_index = m->index;
   }
   return detail::apply(*sock, *index, object_name(name.str()), change, master_index);
 }

@@ -115,6 +115,20 @@ Error tun_error(int err, const std::string& object, const char* step) {
 // namespace), then netlink for the rest. Registers its undo steps on rb.
 std::string pattern_of(const Spec& spec) { return spec.name.empty() ? (spec.tun ? "tun%d" : "tap%d") : spec.name; }
 
+// Why a name or "%d" pattern cannot name a device ("" when it can), checked
+// before anything is opened: the kernel numbers one "%d" and answers a bare
+// EINVAL for a second one or any other '%'.
+std::string check_pattern(const std::string& pattern) {
+  const auto percents = std::count(pattern.begin(), pattern.end(), '%');
+  if (percents == 0) return {};
+  const auto at = pattern.find('%');
+  if (percents > 1 || pattern.compare(at, 2, "%d") != 0) return "a pattern takes one \"%d\" and no other '%'";
+  if (pattern.size() > 15) return "the name is longer than 15 bytes";
+  std::string sample = pattern.substr(0, at) + "0" + pattern.substr(at + 2);
+  if (auto n = IfName::parse(sample); !n) return n.error().reason;
+  return {};
+}
+
 // `pattern` is a name, or a "%d" pattern for the kernel to number.
 Result<std::string> create_one(nl::Socket& sock, const Spec& spec, const std::string& pattern, lab::Rollback& rb) {
   std::string object = "tap " + pattern;
@@ -186,6 +200,9 @@ Result<int> master_index_of(nl::Socket& sock, const std::optional<IfName>& maste
 Result<std::vector<std::string>> create_many(const Netns& ns, const Spec& spec, unsigned count) {
   if (spec.mac && (spec.mac->is_multicast() || spec.mac->is_zero()))
     return Error::usage("MAC address " + spec.mac->to_string(), "must be unicast and not all zeros");
+  if (spec.tun && spec.mac)
+    return Error::usage("tap " + pattern_of(spec), "a TUN device has no MAC address (mac is for mode tap)");
+  if (auto bad = check_pattern(pattern_of(spec)); !bad.empty()) return Error::usage("tap " + pattern_of(spec), bad);
   if (count > 1 && !spec.name.empty() && spec.name.find("%d") == std::string::npos)
     return Error::usage("tap " + spec.name, "several devices need a pattern such as lab%d");
   if (count > 1 && spec.mac) return Error::usage("tap " + spec.name, "several devices cannot share one MAC");
