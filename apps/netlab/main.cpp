@@ -5,6 +5,7 @@
 
 #include <netlab/version.hpp>
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 #include <unistd.h>
@@ -31,6 +32,83 @@ std::vector<std::string> normalize_args(int argc, char** argv) {
   }
   // CLI11 parses a reversed vector (it pops from the back).
   return {out.rbegin(), out.rend()};
+}
+
+// Edit distance (insert, delete, substitute, swap two neighbours) between two
+// short words, for "did you mean".
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i)
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1])});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  return d[a.size()][b.size()];
+}
+
+// The words a level accepts (names and aliases of its subcommands), in the
+// order they were added, and which one a typo most likely meant.
+struct Vocabulary {
+  std::vector<std::string> names;    // primary names only, for the list
+  std::vector<std::string> accepted; // names and aliases
+  std::string closest(const std::string& word) const {
+    std::string best;
+    std::size_t best_d = 3;  // at most two edits away
+    for (const auto& w : accepted) {
+      std::size_t dist = edit_distance(word, w);
+      if (w.size() > word.size() && w.compare(0, word.size(), word) == 0) dist = std::min<std::size_t>(dist, 1);
+      if (dist < best_d) best_d = dist, best = w;
+    }
+    return best;
+  }
+  bool has(const std::string& word) const { return std::find(accepted.begin(), accepted.end(), word) != accepted.end(); }
+};
+
+Vocabulary vocabulary(CLI::App& level) {
+  Vocabulary v;
+  for (CLI::App* sub : level.get_subcommands([](CLI::App*) { return true; })) {
+    v.names.push_back(sub->get_name());
+    v.accepted.push_back(sub->get_name());
+    for (const auto& alias : sub->get_aliases()) v.accepted.push_back(alias);
+  }
+  return v;
+}
+
+std::string list_of(const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& w : words) out += (out.empty() ? "" : ", ") + w;
+  return out;
+}
+
+// After a parse error: when the object word, or the command word right after
+// a known object, is not one netlab knows, the one line that says so (with
+// the valid words and the closest one) instead of CLI11's generic text.
+// `args` are in command-line order. "" when the error is about something else.
+std::string unknown_word_message(CLI::App& app, const std::vector<std::string>& args, bool extras_error) {
+  std::size_t i = 0;
+  for (; i < args.size(); ++i) {  // global options come before the object
+    const std::string& a = args[i];
+    if (a.empty() || a[0] != '-') break;
+    if (a == "-n" || a == "--netns" || a == "--color") ++i;  // their value is the next word
+  }
+  if (i >= args.size()) return {};
+  const Vocabulary objects = vocabulary(app);
+  const std::string& object = args[i];
+  if (!objects.has(object)) {
+    std::string msg = "netlab: unknown object \"" + object + "\"";
+    if (auto guess = objects.closest(object); !guess.empty()) msg += "; did you mean \"" + guess + "\"?";
+    return msg + " (objects: " + list_of(objects.names) + ")\n";
+  }
+  if (!extras_error || i + 1 >= args.size()) return {};
+  CLI::App* level = app.get_subcommand(object);
+  const Vocabulary commands = vocabulary(*level);
+  const std::string& command = args[i + 1];
+  if (commands.names.empty() || command.empty() || command[0] == '-' || commands.has(command)) return {};
+  std::string msg = "netlab: " + level->get_name() + ": unknown command \"" + command + "\"";
+  if (auto guess = commands.closest(command); !guess.empty()) msg += "; did you mean \"" + guess + "\"?";
+  return msg + " (commands: " + list_of(commands.names) + ")\n";
 }
 
 }  // namespace
@@ -73,11 +151,19 @@ int main(int argc, char** argv) {
   add_arp_command(app, g);
   add_ndp_command(app, g);
   auto args = normalize_args(argc, argv);
+  const std::vector<std::string> in_order(args.rbegin(), args.rend());  // parse() consumes args
   try {
     app.parse(args);
   } catch (const CLI::RuntimeError& e) {
     return e.get_exit_code();
   } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() != static_cast<int>(CLI::ExitCodes::Success)) {
+      const bool extras = dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr;
+      if (auto msg = unknown_word_message(app, in_order, extras); !msg.empty()) {
+        std::fputs(msg.c_str(), stderr);
+        return 2;
+      }
+    }
     int status = app.exit(e);  // prints help, version or the parse error
     if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return 0;
     return status == 0 ? 0 : 2;  // never leak CLI11's 1xx codes
