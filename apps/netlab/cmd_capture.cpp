@@ -13,7 +13,9 @@
 #include <atomic>
 #include <cerrno>
 #include <csignal>
+#include <charconv>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <unistd.h>
@@ -24,7 +26,9 @@ namespace {
 struct CaptureArgs {
   std::string interface, read_file, write_file;
   std::string user;  // -Z: become this user once the capture and the -w file are open
-  std::uint64_t count = 0;
+  std::string count_word;   // -c as typed: 1 to INT_MAX, as tcpdump
+  std::string buffer_word;  // -B as typed: 1 to INT_MAX/1024 KiB
+  std::uint64_t count = 0;  // 0: unlimited
   int snaplen = 262144;
   int buffer_kib = 0;
   bool link_header = false;
@@ -91,7 +95,31 @@ std::string plural(std::uint64_t n, const char* what) {
   return std::to_string(n) + (n == 1 ? " packet " : " packets ") + what + "\n";
 }
 
+// A whole number from lo to hi as the user typed it, or a usage error that
+// quotes the word and says the range.
+long long number_in_range(const std::string& word, const char* what, long long lo, long long hi) {
+  long long v = 0;
+  auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), v);
+  if (word.empty() || ec != std::errc{} || end != word.data() + word.size() || v < lo || v > hi)
+    usage_error("capture", std::string(what) + " from " + std::to_string(lo) + " to " + std::to_string(hi) + ", not \"" +
+                               word + "\"");
+  return v;
+}
+
+// tcpdump's ranges, checked before anything is opened.
+void check_ranges(CaptureArgs& a) {
+  constexpr long long kIntMax = std::numeric_limits<int>::max();
+  if (!a.count_word.empty()) a.count = static_cast<std::uint64_t>(number_in_range(a.count_word, "-c needs a packet count", 1, kIntMax));
+  if (a.snaplen < 0 || a.snaplen > 262144)
+    usage_error("capture", "-s needs a snapshot length from 0 to 262144 (0: 262144), not \"" + std::to_string(a.snaplen) + "\"");
+  if (!a.buffer_word.empty())
+    a.buffer_kib = static_cast<int>(number_in_range(a.buffer_word, "-B needs a buffer size in KiB", 1, kIntMax / 1024));
+}
+
 void run_capture(Global& g, CaptureArgs& a, const std::vector<std::string>& extras) {
+  check_ranges(a);
+  // A global -j (netlab -j capture ...) means what capture -j means.
+  if (g.json) a.json = true;
   resolve_globals(g);
   // tcpdump's -# (packet numbers) is not a name CLI11 accepts for an
   // option: it arrives as an extra argument.
@@ -111,7 +139,6 @@ void run_capture(Global& g, CaptureArgs& a, const std::vector<std::string>& extr
     filter += w;
   }
   if (!a.interface.empty() && !a.read_file.empty()) usage_error("capture", "-i and -r exclude each other");
-  if (a.snaplen < 0) usage_error("capture", "-s needs a non-negative snapshot length");
   if (a.json && (a.xflag || a.Xflag)) usage_error("capture", "-j and -x/-X exclude each other");
   // -w saves instead of printing (as tcpdump), so notes would have no line to follow.
   if (a.annotate && !a.write_file.empty()) usage_error("capture", "--annotate prints; -w saves instead of printing");
@@ -225,11 +252,11 @@ void add_capture_command(CLI::App& root, Global& g) {
   cmd->add_option("-i,--interface", a->interface, "Capture live on this interface (default: any)");
   cmd->add_option("-r,--read", a->read_file, "Read packets from a pcap or pcapng file (- for stdin)");
   cmd->add_option("-w,--write", a->write_file, "Write the packets to this pcap file (- for stdout)");
-  cmd->add_option("-c,--count", a->count, "Stop after COUNT packets");
+  cmd->add_option("-c,--count", a->count_word, "Stop after COUNT packets (1 to 2147483647)");
   cmd->add_option("-Z,--relinquish-privileges", a->user,
                   "After opening the capture and the -w file, become USER (its uid, gid and groups; no capabilities)");
   cmd->add_option("-s,--snapshot-length", a->snaplen, "Bytes to capture per packet (0: 262144)");
-  cmd->add_option("-B,--buffer-size", a->buffer_kib, "Kernel capture buffer size in KiB");
+  cmd->add_option("-B,--buffer-size", a->buffer_word, "Kernel capture buffer size in KiB (1 to 2097151)");
   cmd->add_flag("-e", a->link_header, "Print the link-level header");
   cmd->add_flag("-v", a->verbose, "More detail (-vv, -vvv for even more)");
   cmd->add_flag("-n", a->numeric, "Do not resolve names (netlab never does)");

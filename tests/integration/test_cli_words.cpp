@@ -41,3 +41,40 @@ TEST_CASE("unknown objects and commands are named, with the valid words and the 
   CHECK(r.status == 1);
   CHECK(r.err == "netlab: link nosuch0: no such device\n");
 }
+
+TEST_CASE("capture checks tcpdump's number ranges before opening anything, and honours a global -j", "[cli][capture][errors]") {
+  nltest::PrivateNetns ns;
+  const std::string file = std::string(NETLAB_SOURCE_DIR) + "/tests/data/robustness/LINKTYPE_IPV4_invalid.pcap";
+  struct Case {
+    std::vector<std::string> args;
+    std::string says;
+  };
+  const std::vector<Case> cases = {
+      {{"-c", "-1"}, "-c needs a packet count from 1 to 2147483647, not \"-1\""},
+      {{"-c", "0"}, "-c needs a packet count from 1 to 2147483647, not \"0\""},
+      {{"-c", "99999999999999999999"}, "-c needs a packet count from 1 to 2147483647, not \"99999999999999999999\""},
+      {{"-c", "2x"}, "-c needs a packet count from 1 to 2147483647, not \"2x\""},
+      {{"-B", "-1"}, "-B needs a buffer size in KiB from 1 to 2097151, not \"-1\""},
+      {{"-B", "0"}, "-B needs a buffer size in KiB from 1 to 2097151, not \"0\""},
+      {{"-s", "262145"}, "-s needs a snapshot length from 0 to 262144 (0: 262144), not \"262145\""},
+  };
+  for (const auto& c : cases) {
+    std::vector<std::string> args = {"capture", "-r", file};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    auto r = nltest::netlab(args);
+    INFO("capture " << c.args[0] << " " << c.args[1] << "\nstderr: " << r.err);
+    CHECK(r.status == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err == "netlab: capture: " + c.says + "\n");
+  }
+  // In range, the same file prints; -j before or after `capture` prints the same JSON.
+  auto text = nltest::netlab({"capture", "-r", file, "-c", "1"});
+  CHECK(text.status == 0);
+  CHECK(text.out.rfind("{", 0) == std::string::npos);
+  auto after = nltest::netlab({"capture", "-r", file, "-c", "1", "-j"});
+  auto before = nltest::netlab({"-j", "capture", "-r", file, "-c", "1"});
+  CHECK(after.status == 0);
+  CHECK(after.out.rfind("{\"ts_sec\":", 0) == 0);
+  CHECK(before.status == 0);
+  CHECK(before.out == after.out);
+}
