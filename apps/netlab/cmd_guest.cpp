@@ -90,6 +90,8 @@ void write_line(std::FILE* f, std::string_view text) {
 }
 
 void run_guest(const Global& g, const std::vector<std::string>& args) {
+  // The guest prints a log of what it does, not records: say so rather than ignore -j.
+  if (g.json) usage_error("guest", "has no JSON output; drop -j");
   Words w(args, "guest");
   guest::Config c;
   guest::PingSpec ping;

@@ -3,6 +3,7 @@
 
 #include <netlab/link.hpp>
 
+#include <algorithm>
 #include <memory>
 
 namespace netlab::cli {
@@ -79,8 +80,16 @@ void run_set(const Global& g, const std::vector<std::string>& args) {
   Words w(args, "link set");
   std::optional<IfName> dev;
   link::Change change;
+  std::vector<std::string> seen;  // each keyword once: "up down" or two mtus would be a guess at intent
   while (!w.done()) {
     const std::string& word = w.next();
+    if (word == "up" || word == "down" || word == "mtu" || word == "address" || word == "name" || word == "master" ||
+        word == "nomaster") {
+      const std::string key = word == "down" ? "up" : word;
+      if (std::find(seen.begin(), seen.end(), key) != seen.end())
+        usage_error("link set", key == "up" ? "\"up\" and \"down\" together, or twice" : "\"" + word + "\" given twice");
+      seen.push_back(key);
+    }
     if (word == "dev") dev = parse_ifname(w.value("dev"));
     else if (word == "up") change.up = true;
     else if (word == "down") change.up = false;

@@ -78,3 +78,30 @@ TEST_CASE("capture checks tcpdump's number ranges before opening anything, and h
   CHECK(before.status == 0);
   CHECK(before.out == after.out);
 }
+
+TEST_CASE("link set refuses a keyword twice or up with down; guest refuses -j; nothing changes", "[cli][errors]") {
+  nltest::PrivateNetns ns;
+  nltest::ip_ok({"link", "add", "labv0", "type", "veth", "peer", "name", "labv1"});
+  const std::string before = nltest::ip({"-d", "link", "show"}).out;
+  struct Case {
+    std::vector<std::string> args;
+    std::string err;
+  };
+  const std::vector<Case> cases = {
+      {{"link", "set", "labv0", "up", "down"}, "netlab: link set: \"up\" and \"down\" together, or twice\n"},
+      {{"link", "set", "labv0", "down", "down"}, "netlab: link set: \"up\" and \"down\" together, or twice\n"},
+      {{"link", "set", "labv0", "mtu", "1400", "mtu", "1300"}, "netlab: link set: \"mtu\" given twice\n"},
+      {{"-j", "guest", "labv0", "ip", "192.0.2.2/24"}, "netlab: guest: has no JSON output; drop -j\n"},
+  };
+  for (const auto& c : cases) {
+    auto r = nltest::netlab(c.args);
+    INFO(c.args[0] << " " << c.args[1] << " " << c.args[2] << "\nstderr: " << r.err);
+    CHECK(r.status == 2);
+    CHECK(r.err == c.err);
+  }
+  CHECK(nltest::ip({"-d", "link", "show"}).out == before);
+  // One of each still works.
+  auto r = nltest::netlab({"link", "set", "labv0", "up", "mtu", "1400"});
+  CHECK(r.status == 0);
+  CHECK(nltest::ip({"link", "show", "labv0"}).out.find("mtu 1400") != std::string::npos);
+}
