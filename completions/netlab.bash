@@ -397,9 +397,9 @@ _netlab()
             if ((npos == 0)); then
                 words=$(_netlab_ifnames)
             elif [[ $used == *" up "* || $used == *" down "* ]]; then
-                kw="mtu address name master nomaster"
+                kw="mtu address name master nomaster group alias netns"
             else
-                kw="up down mtu address name master nomaster"
+                kw="up down mtu address name master nomaster group alias netns"
             fi
             ;;
         link/delete)

@@ -475,9 +475,9 @@ function __netlab_complete
             if test $npos -eq 0
                 set want_if 1
             else if contains -- up $used; or contains -- down $used
-                set kw mtu address name master nomaster
+                set kw mtu address name master nomaster group alias netns
             else
-                set kw up down mtu address name master nomaster
+                set kw up down mtu address name master nomaster group alias netns
             end
         case link/delete
             test $npos -eq 0; and set want_if 1

@@ -4,6 +4,7 @@
 #include <netlab/link.hpp>
 
 #include <algorithm>
+#include <limits>
 #include <memory>
 
 namespace netlab::cli {
@@ -84,7 +85,7 @@ void run_set(const Global& g, const std::vector<std::string>& args) {
   while (!w.done()) {
     const std::string& word = w.next();
     if (word == "up" || word == "down" || word == "mtu" || word == "address" || word == "name" || word == "master" ||
-        word == "nomaster") {
+        word == "nomaster" || word == "group" || word == "alias" || word == "netns") {
       const std::string key = word == "down" ? "up" : word;
       if (std::find(seen.begin(), seen.end(), key) != seen.end())
         usage_error("link set", key == "up" ? "\"up\" and \"down\" together, or twice" : "\"" + word + "\" given twice");
@@ -98,6 +99,17 @@ void run_set(const Global& g, const std::vector<std::string>& args) {
     else if (word == "name") change.new_name = parse_ifname(w.value("name"));
     else if (word == "master") change.master = parse_ifname(w.value("master"));
     else if (word == "nomaster") change.nomaster = true;
+    else if (word == "group") {
+      const std::string& v = w.value("group");
+      change.group = v == "default" ? 0u : parse_u32(v, "group", std::numeric_limits<std::uint32_t>::max());
+    } else if (word == "alias") change.alias = w.value("alias");
+    else if (word == "netns") {
+      // ip's forms: a name from `ip netns add`, a path, or the PID of a process in it.
+      const std::string& v = w.value("netns");
+      const bool pid = !v.empty() && std::all_of(v.begin(), v.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+      if (pid) change.netns = Netns::of_pid(static_cast<pid_t>(parse_u32(v, "netns PID", 4194304)));
+      else change.netns = value_or_fail(Netns::from_arg(v));
+    }
     else if (!dev && word.front() != '-') dev = parse_ifname(word);
     else w.unknown(word);
   }

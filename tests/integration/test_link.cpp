@@ -5,6 +5,7 @@
 #include <netlab/render.hpp>
 
 #include <linux/if.h>
+#include <unistd.h>
 
 using namespace netlab;
 using nltest::ip_addr;
@@ -184,4 +185,42 @@ TEST_CASE("link::list filters by kind, master and state", "[link]") {
   link::Filter missing;
   missing.master = "nosuchbr";
   CHECK_FALSE(link::list({}, missing).has_value());
+}
+
+TEST_CASE("link set: group, alias and netns, as ip link set does them", "[link][netns]") {
+  nltest::PrivateNetns ns;
+  nltest::make_named_netns("labpeer");
+  ip_ok({"link", "add", "labv0", "type", "veth", "peer", "name", "labv1"});
+  auto r = nltest::netlab({"link", "set", "labv0", "group", "7", "alias", "guest uplink"});
+  INFO("stderr: " << r.err);
+  REQUIRE(r.status == 0);
+  auto ref = testjson::parse(ip_ok({"-j", "link", "show", "labv0"})).array().at(0);
+  CHECK(ref["group"].str() == "7");
+  CHECK(ref["ifalias"].str() == "guest uplink");
+  auto l = link::get({}, "labv0");
+  REQUIRE(l.has_value());
+  CHECK(l->group == 7);
+  CHECK(l->alias == "guest uplink");
+  REQUIRE(nltest::netlab({"link", "set", "labv0", "group", "default", "alias", ""}).status == 0);
+  ref = testjson::parse(ip_ok({"-j", "link", "show", "labv0"})).array().at(0);
+  CHECK(ref["group"].str() == "default");
+  CHECK_FALSE(ref.has("ifalias"));
+
+  // By name (ip netns add's /run/netns), then back by path.
+  REQUIRE(nltest::netlab({"link", "set", "labv1", "netns", "labpeer"}).status == 0);
+  CHECK_FALSE(link::get({}, "labv1").has_value());
+  CHECK(ip_ok({"-n", "labpeer", "-o", "link", "show", "labv1"}).find("labv1") != std::string::npos);
+  const std::string here = "/proc/" + std::to_string(::getpid()) + "/ns/net";  // this test's namespace
+  REQUIRE(nltest::netlab({"-n", "labpeer", "link", "set", "labv1", "netns", here}).status == 0);
+  CHECK(ip_ok({"-n", "labpeer", "-o", "link", "show"}).find("labv1") == std::string::npos);
+  CHECK(link::get({}, "labv1").has_value());
+
+  // A namespace that is not there: one line, exit 1, nothing moved.
+  auto bad = nltest::netlab({"link", "set", "labv0", "netns", "nosuchns"});
+  CHECK(bad.status == 1);
+  CHECK(bad.err == "netlab: netns nosuchns: no such namespace\n");
+  CHECK(link::get({}, "labv0").has_value());
+  auto twice = nltest::netlab({"link", "set", "labv0", "alias", "a", "alias", "b"});
+  CHECK(twice.status == 2);
+  CHECK(twice.err == "netlab: link set: \"alias\" given twice\n");
 }

@@ -89,6 +89,7 @@ struct NETLAB_API Link {
   std::optional<bool> carrier;
   std::uint32_t txqlen = 0;
   std::uint32_t group = 0;
+  std::string alias;  // IFLA_IFALIAS, "" when none
   std::string qdisc;
   int master_index = 0;
   std::string master;      // resolved name, empty if none
@@ -167,14 +168,21 @@ struct Change {
   std::optional<IfName> new_name;
   std::optional<IfName> master;
   bool nomaster = false;
-  bool empty() const noexcept { return !up && !mtu && !address && !new_name && !master && !nomaster; }
+  std::optional<std::uint32_t> group;  // IFLA_GROUP; 0 is "default"
+  std::optional<std::string> alias;    // IFLA_IFALIAS; "" clears it
+  std::optional<Netns> netns;          // move the link there (IFLA_NET_NS_FD)
+  bool empty() const noexcept {
+    return !up && !mtu && !address && !new_name && !master && !nomaster && !group && !alias && !netns;
+  }
 };
 // Applies the change in one RTM_NEWLINK, as `ip link set` does. The kernel
 // applies the parts in turn, so a failure can leave earlier parts applied.
 // NotFound when `name` or the master does not exist; Netlink EEXIST "the
 // name X is taken"; EBUSY on a rename of an up link (hint: set it down
 // first); EINVAL/ERANGE with the kernel's extack for a bad MTU, a master that
-// cannot take ports, and the like.
+// cannot take ports, and the like. Usage for a master that is no master
+// device (a veth, a tun) or the link itself, and for an alias over 255
+// bytes; NotFound "no such namespace" when `netns` cannot be opened.
 NETLAB_API Result<void> set(const Netns& ns, const IfName& name, const Change& change);
 // Deletes the link (a veth takes its peer with it). NotFound "no such
 // device" when it is not there; EOPNOTSUPP (Errc::Unsupported) for devices

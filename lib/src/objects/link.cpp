@@ -1,5 +1,6 @@
 #include <netlab/link.hpp>
 
+#include "base/fd.hpp"
 #include "nl/attr.hpp"
 #include "nl/socket.hpp"
 #include "objects/link_attrs.hpp"
@@ -338,6 +339,21 @@ Result<void> apply(nl::Socket& sock, int index, const std::string& object, const
   if (change.address) ok = ok && nla_put(msg.get(), IFLA_ADDRESS, 6, change.address->bytes().data()) >= 0;
   if (change.new_name) ok = ok && nla_put_string(msg.get(), IFLA_IFNAME, change.new_name->c_str()) >= 0;
   if (master_index >= 0) ok = ok && nla_put_u32(msg.get(), IFLA_MASTER, static_cast<std::uint32_t>(master_index)) >= 0;
+  if (change.group) ok = ok && nla_put_u32(msg.get(), IFLA_GROUP, *change.group) >= 0;
+  if (change.alias) {
+    if (change.alias->size() > 255) return Error::usage(object, "an alias is at most 255 bytes");
+    ok = ok && nla_put(msg.get(), IFLA_IFALIAS, static_cast<int>(change.alias->size()), change.alias->data()) >= 0;
+  }
+  Fd target_ns;  // open until the request is answered
+  if (change.netns) {
+    target_ns.reset(::open(change.netns->path().c_str(), O_RDONLY | O_CLOEXEC));
+    if (!target_ns) {
+      const int err = errno;
+      if (err == ENOENT) return Error::not_found(change.netns->describe(), "no such namespace");
+      return Error::from_errno(err, change.netns->describe());
+    }
+    ok = ok && nla_put_u32(msg.get(), IFLA_NET_NS_FD, static_cast<std::uint32_t>(target_ns.get())) >= 0;
+  }
   if (extra) ok = ok && extra(msg.get());
   if (!ok) return nl::build_error(object);
   auto r = sock.request(msg.get(), object);

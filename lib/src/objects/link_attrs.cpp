@@ -121,6 +121,7 @@ std::optional<Link> parse_link(const nlmsghdr* h) {
   l.carrier = get_bool(a[IFLA_CARRIER]);
   l.txqlen = nl::get_u32(a[IFLA_TXQLEN]).value_or(0);
   l.group = nl::get_u32(a[IFLA_GROUP]).value_or(0);
+  l.alias = nl::get_string(a[IFLA_IFALIAS]);
   l.qdisc = nl::get_string(a[IFLA_QDISC]);
   l.master_index = static_cast<int>(nl::get_u32(a[IFLA_MASTER]).value_or(0));
   l.link_index = static_cast<int>(nl::get_u32(a[IFLA_LINK]).value_or(0));
