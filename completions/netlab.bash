@@ -65,6 +65,19 @@ _netlab_bridges()
     _netlab_ifnames type bridge
 }
 
+# Interfaces that can become bridge ports: not the loopback, not a bridge,
+# not already enslaved to a master.
+_netlab_free_ports()
+{
+    local bridges
+    bridges=" $(_netlab_bridges | tr '\n' ' ') "
+    netlab "${_netlab_netns_opts[@]}" link show 2>/dev/null |
+        awk -v br="$bridges" '/^[0-9]+: / {
+            name = $2; sub(/:$/, "", name); sub(/@.*/, "", name)
+            if ($3 ~ /LOOPBACK/ || / master / || index(br, " " name " ")) next
+            print name }'
+}
+
 _netlab_ports()
 {
     [[ -n $1 ]] && _netlab_ifnames master "$1"
@@ -501,7 +514,7 @@ _netlab()
             if ((npos == 0)); then
                 words=$(_netlab_bridges)
             else
-                words=$(_netlab_ifnames | _netlab_not_in "${args[@]}")
+                words=$(_netlab_free_ports | _netlab_not_in "${args[@]}")
             fi
             ;;
         bridge/delif)

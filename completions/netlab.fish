@@ -42,6 +42,17 @@ function __netlab_bridges
     __netlab_ifnames type bridge
 end
 
+# Interfaces that can become bridge ports: not the loopback, not a bridge,
+# not already enslaved to a master.
+function __netlab_free_ports
+    set -l bridges " "(string join ' ' (__netlab_bridges))" "
+    netlab (__netlab_netns_opts) link show 2>/dev/null |
+        awk -v br="$bridges" '/^[0-9]+: / {
+            name = $2; sub(/:$/, "", name); sub(/@.*/, "", name)
+            if ($3 ~ /LOOPBACK/ || / master / || index(br, " " name " ")) next
+            print name }'
+end
+
 function __netlab_ports
     test -n "$argv[1]"; and __netlab_ifnames master $argv[1]
 end
@@ -565,7 +576,7 @@ function __netlab_complete
             if test $npos -eq 0
                 __netlab_bridges
             else
-                __netlab_ifnames | __netlab_not_in $args
+                __netlab_free_ports | __netlab_not_in $args
             end
         case bridge/delif
             if test $npos -eq 0
