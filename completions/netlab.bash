@@ -195,6 +195,11 @@ _netlab()
             COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
             return
             ;;
+        --bridge-conf)
+            compopt -o filenames 2>/dev/null
+            COMPREPLY=($(compgen -f -- "$cur"))
+            return
+            ;;
     esac
 
     # Values of tunctl's options after "tap".
@@ -228,6 +233,7 @@ _netlab()
         # already among the global ones).
         case $object/$command in
             tap/create) globalopts+=" -t -u -g --count" ;;
+            tap/diagnose) globalopts+=" --bridge-conf" ;;
             bridge/addif) globalopts+=" --move-addresses" ;;
             arp/probe) globalopts+=" -c -w -i -s -D -U -A" ;;
             arp/diagnose) globalopts+=" --duration --passive" ;;
@@ -250,7 +256,7 @@ _netlab()
             addr) COMPREPLY=($(compgen -W "show add replace delete flush" -- "$cur")) ;;
             neigh) COMPREPLY=($(compgen -W "show add replace change delete flush" -- "$cur")) ;;
             route) COMPREPLY=($(compgen -W "show get add replace delete" -- "$cur")) ;;
-            tap) COMPREPLY=($(compgen -W "show create delete" -- "$cur")) ;;
+            tap) COMPREPLY=($(compgen -W "show create delete diagnose" -- "$cur")) ;;
             arp) COMPREPLY=($(compgen -W "inspect probe diagnose" -- "$cur")) ;;
             ndp) COMPREPLY=($(compgen -W "inspect probe rs diagnose" -- "$cur")) ;;
             bridge)
@@ -283,6 +289,7 @@ _netlab()
         route/get) valkw="from iif oif" ;;
         route/add | route/replace | route/delete) valkw="via dev src metric table proto scope weight" ;;
         tap/show) valkw="dev name" ;;
+        tap/diagnose) valkw="user dev" ;;
         tap/create) valkw="user group mode mac address mtu master count dev name" ;;
         guest/run) valkw="ip address ip6 mac gateway mtu ping ping6 count interval size duration reply-dst reply-sender also ra ra-interval dev" ;;
         bridge/add) valkw="address mac stp forward_delay hello_time max_age ageing_time priority vlan_filtering" ;;
@@ -330,7 +337,7 @@ _netlab()
             COMPREPLY=($(compgen -W "$(_netlab_tapnames)" -- "$cur"))
             return
             ;;
-        tap/create/user)
+        tap/create/user | tap/diagnose/user)
             COMPREPLY=($(compgen -u -- "$cur"))
             return
             ;;
@@ -487,6 +494,13 @@ _netlab()
             ;;
         tap/delete)
             words=$(_netlab_tapnames | _netlab_not_in "${args[@]}")
+            ;;
+        tap/diagnose)
+            if ((npos == 0)) && [[ $used != *" dev "* ]]; then
+                words=$(_netlab_tapnames)
+            else
+                kw="user"
+            fi
             ;;
         arp/inspect | ndp/inspect)
             if ((npos == 0)) && [[ $used != *" dev "* ]]; then

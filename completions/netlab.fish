@@ -154,8 +154,11 @@ function __netlab_complete
 
     set -l prev $tokens[-1]
 
-    # Arguments of global options.
+    # Arguments of global options (and tap diagnose's --bridge-conf FILE).
     switch $prev
+        case --bridge-conf
+            __fish_complete_path $cur
+            return
         case -n --netns
             if string match -q -- '*/*' $cur
                 __fish_complete_path $cur
@@ -261,7 +264,8 @@ function __netlab_complete
                 printf '%s\t%s\n' \
                     show 'List TUN/TAP devices and their processes' \
                     create 'Create a persistent TUN/TAP device' \
-                    delete 'Remove TUN/TAP devices'
+                    delete 'Remove TUN/TAP devices' \
+                    diagnose 'Say whether a user can attach to a TAP, and why not'
             case bridge
                 printf '%s\t%s\n' \
                     show 'List bridges and their ports' \
@@ -332,6 +336,8 @@ function __netlab_complete
             set valkw dev name
         case tap/create
             set valkw user group mode mac address mtu master count dev name
+        case tap/diagnose
+            set valkw user dev
         case guest/run
             set valkw ip address ip6 mac gateway mtu ping ping6 count interval size duration \
                 reply-dst reply-sender also ra ra-interval dev
@@ -393,7 +399,7 @@ function __netlab_complete
         case tap/show/dev tap/show/name
             __netlab_tapnames
             return
-        case tap/create/user
+        case tap/create/user tap/diagnose/user
             __fish_complete_users
             return
         case tap/create/group
@@ -534,6 +540,12 @@ function __netlab_complete
         case tap/show
             if test $npos -eq 0; and not contains -- dev $used; and not contains -- name $used
                 __netlab_tapnames
+            end
+        case tap/diagnose
+            if test $npos -eq 0; and not contains -- dev $used
+                __netlab_tapnames
+            else
+                set kw user
             end
         case tap/create
             # NAME is optional and free-form: offer the keywords only.

@@ -2,6 +2,8 @@
 #include "cli.hpp"
 
 #include <netlab/bridge.hpp>
+#include <netlab/diag.hpp>
+#include <netlab/tap_access.hpp>
 #include <netlab/tuntap.hpp>
 
 #include <fmt/format.h>
@@ -12,9 +14,10 @@ namespace netlab::cli {
 namespace {
 
 struct TapArgs {
-  std::vector<std::string> create, del, show;
+  std::vector<std::string> create, del, show, diagnose;
   // tunctl's flags
   std::string t_name, u_user, g_group, d_name;
+  std::string bridge_conf;  // tap diagnose --bridge-conf
   bool brief = false;
   unsigned count = 1;
 };
@@ -151,6 +154,41 @@ void run_show(const Global& g, const std::vector<std::string>& args, const std::
   out.end_list();
 }
 
+// netlab tap diagnose TAP [user USER]: can USER attach to TAP (C53)?
+void run_diagnose(const Global& g, const std::vector<std::string>& args, const std::string& bridge_conf) {
+  Words w(args, "tap diagnose");
+  std::optional<IfName> dev;
+  tap::AccessOptions o;
+  if (!bridge_conf.empty()) o.bridge_conf = bridge_conf;
+  bool seen_user = false;
+  while (!w.done()) {
+    const std::string& word = w.next();
+    if (word == "user") {
+      w.once("user", seen_user);
+      o.user = w.value("user");
+      if (auto u = tap::parse_user(o.user); !u) fail(u.error());  // before anything is read
+    } else if (word == "dev" || (!dev && word.front() != '-')) {
+      dev = parse_ifname(word == "dev" ? w.value("dev") : word);
+    } else {
+      w.unknown(word);
+    }
+  }
+  if (!dev) usage_error("tap diagnose", "needs a TAP: netlab tap diagnose TAP [user USER]");
+  o.netns_arg = g.netns_arg;
+  const auto report = value_or_fail(tap::diagnose_access(g.netns, *dev, o));
+  {
+    Output out(g);
+    if (g.json) {
+      diag::render_json(report, out.json());
+      out.text() += '\n';
+    } else {
+      diag::render_text(report, out.text());
+    }
+  }
+  std::fflush(stdout);
+  if (const int status = diag::exit_status(report); status != 0) throw CLI::RuntimeError(status);
+}
+
 }  // namespace
 
 void add_tap_command(CLI::App& root, Global& g) {
@@ -173,6 +211,12 @@ void add_tap_command(CLI::App& root, Global& g) {
       ->alias("del");
   add_words_command(*obj, g, "show", "Show TUN/TAP devices (the default)", a->show, "[NAME]",
                     [&g, a] { run_show(g, a->show, a->d_name); });
+  auto* diagnose = add_words_command(*obj, g, "diagnose", "Say whether USER can attach to TAP, and if not, why",
+                                     a->diagnose, "TAP [user USER]",
+                                     [&g, a] { run_diagnose(g, a->diagnose, a->bridge_conf); });
+  diagnose->add_option("--bridge-conf", a->bridge_conf,
+                       "qemu-bridge-helper's ACL file (default /etc/qemu/bridge.conf; QEMU built with another "
+                       "sysconfdir reads SYSCONFDIR/qemu/bridge.conf)");
   // tunctl -d NAME
   obj->add_option("-d", a->d_name, "Delete this device (tunctl)");
   default_to_show(obj, g, [&g, a] {

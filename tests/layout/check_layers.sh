@@ -32,7 +32,7 @@ public_layer() {  # public header (without .hpp) -> its layer
     arp|annotate) echo arp ;;
     ndp) echo ndp ;;
     guest) echo guest ;;
-    diag) echo diag ;;
+    diag|tap_access) echo diag ;;
     *) echo unknown ;;
   esac
 }

@@ -107,6 +107,10 @@ struct Report {
   std::vector<std::string> notes;
   double duration_s = 0;
   bool passive = false;
+  // The text output's first words when the report is not an ARP or NDP
+  // diagnosis ("netlab tap diagnose labtap0 user alice"); such a report
+  // observed nothing on the wire, so its text has no "(observed ...)" line.
+  std::string title;
 };
 
 // ---- step 1: the kernel's state --------------------------------------------

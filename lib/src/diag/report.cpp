@@ -58,7 +58,10 @@ int exit_status(const Report& r) noexcept {
 }
 
 void render_text(const Report& r, std::string& out) {
-  out += std::string(r.family == Family::Inet6 ? "netlab ndp diagnose " : "netlab arp diagnose ") + r.interface + (r.target ? " " + r.target->to_string() : std::string()) + ": ";
+  if (!r.title.empty()) out += r.title + ": ";
+  else
+    out += std::string(r.family == Family::Inet6 ? "netlab ndp diagnose " : "netlab arp diagnose ") + r.interface +
+           (r.target ? " " + r.target->to_string() : std::string()) + ": ";
   std::size_t faults = 0;
   for (const auto& f : r.findings) faults += f.severity == Severity::Fault;
   switch (r.verdict) {
@@ -132,7 +135,8 @@ void render_text(const Report& r, std::string& out) {
     out += "\n";
   }
   for (const auto& n : r.notes) out += "note: " + n + "\n";
-  out += "(" + std::string(r.passive ? "passive, " : "") + "observed " + seconds_text(r.duration_s) + ")\n";
+  if (r.title.empty())
+    out += "(" + std::string(r.passive ? "passive, " : "") + "observed " + seconds_text(r.duration_s) + ")\n";
 }
 
 void render_json(const Report& r, JsonWriter& w) {
