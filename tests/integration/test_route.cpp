@@ -1,4 +1,5 @@
 #include "mini_json.hpp"
+#include "guest_process.hpp"
 #include "netns_fixture.hpp"
 
 #include <netlab/addr.hpp>
@@ -6,6 +7,7 @@
 #include <netlab/route.hpp>
 #include <netlab/sysctl.hpp>
 
+#include <cmath>
 #include <linux/rtnetlink.h>
 #include <unistd.h>
 
@@ -187,4 +189,46 @@ TEST_CASE("sysctl::read sees this namespace's values", "[sysctl][netns]") {
   auto other = sysctl::read_conf(Netns::named("labother").value(), Family::Inet, "labv0", "arp_ignore");
   CHECK_FALSE(other.has_value());
   CHECK(sysctl::read_conf(Netns::named("labother").value(), Family::Inet, "lo", "arp_ignore").has_value());
+}
+
+TEST_CASE("route::list reads expires and hoplimit on routes learned from a router advertisement", "[route][ra]") {
+  nltest::PrivateNetns ns;
+  ip_ok({"link", "add", "labv0", "type", "veth", "peer", "name", "labv1"});
+  ip_ok({"link", "set", "labv0", "up"});
+  ip_ok({"link", "set", "labv1", "up"});
+  // A router on labv1 (netlab's own guest) advertises 2001:db8:5::/64.
+  nltest::guestproc::GuestProcess router({"guest", "labv1", "ip6", "auto", "ra", "2001:db8:5::/64", "duration", "30"});
+  router.wait_ready(5000);
+  const auto ra_default = [] {
+    route::Filter f;
+    f.family = Family::Inet6;
+    f.protocol = RTPROT_RA;
+    auto routes = route::list({}, f);
+    return routes && !routes->empty();
+  };
+  REQUIRE(nltest::guestproc::wait_for(ra_default, 8000));
+  route::Filter f;
+  f.family = Family::Inet6;
+  auto routes = route::list({}, f);
+  REQUIRE(routes.has_value());
+  auto ref = testjson::parse(ip_ok({"-6", "-j", "route", "show"}));
+  std::size_t with_expiry = 0;
+  for (const auto& r : *routes) {
+    const std::string dst = r.is_default() ? "default" : r.dst.to_string();
+    const testjson::Value* same = nullptr;
+    for (const auto& x : ref.array())
+      if (x["dst"].str() == dst && x["dev"].str() == r.dev) same = &x;
+    INFO(dst << " dev " << r.dev);
+    REQUIRE(same);
+    CHECK(r.expires_s.has_value() == same->has("expires"));
+    if (r.expires_s) {
+      ++with_expiry;
+      // Read a moment apart: the kernel's countdown may tick in between.
+      CHECK(std::abs(static_cast<double>(*r.expires_s) - (*same)["expires"].num()) <= 2);
+    }
+    const bool has_hoplimit = same->has("metrics") && (*same)["metrics"].array().at(0).has("hoplimit");
+    CHECK(r.hoplimit.has_value() == has_hoplimit);
+    if (has_hoplimit && r.hoplimit) CHECK(*r.hoplimit == (*same)["metrics"].array().at(0)["hoplimit"].num());
+  }
+  CHECK(with_expiry >= 2);  // the default route and the on-link prefix
 }

@@ -47,6 +47,8 @@ struct NETLAB_API Route {
   std::uint32_t flags = 0;     // rtm_flags | first hop's RTNH_F_* (linkdown, onlink)
   std::optional<std::uint32_t> metric;
   std::optional<std::uint32_t> mtu;
+  std::optional<std::uint32_t> hoplimit;   // RTAX_HOPLIMIT: a router advertisement's hop limit
+  std::optional<std::uint32_t> expires_s;  // RTA_CACHEINFO: seconds left (routes learned from RAs)
   std::optional<std::uint32_t> pref;  // IPv6 router preference
   std::optional<IpAddr> gateway;
   int oif = 0;

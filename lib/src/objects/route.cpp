@@ -4,12 +4,14 @@
 #include "nl/link_names.hpp"
 #include "nl/socket.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
 #include <linux/rtnetlink.h>
 #include <netlink/attr.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 namespace netlab {
 namespace {
@@ -160,7 +162,18 @@ std::optional<Route> parse_route(const nlmsghdr* h, const nl::LinkNames& names) 
   r.pref = nl::get_u8(a[RTA_PREF]);
   if (a[RTA_METRICS]) {
     nl::Attrs<RTAX_MAX> m;
-    if (m.parse_nested(a[RTA_METRICS])) r.mtu = nl::get_u32(m[RTAX_MTU]);
+    if (m.parse_nested(a[RTA_METRICS])) {
+      r.mtu = nl::get_u32(m[RTAX_MTU]);
+      r.hoplimit = nl::get_u32(m[RTAX_HOPLIMIT]);
+    }
+  }
+  // The kernel gives rta_expires in USER_HZ ticks; iproute2 divides by
+  // sysconf(_SC_CLK_TCK) and prints nothing for 0 (a route that never expires).
+  if (const nlattr* ci = a[RTA_CACHEINFO]; ci && nla_len(ci) >= static_cast<int>(sizeof(rta_cacheinfo))) {
+    rta_cacheinfo info{};
+    std::memcpy(&info, nla_data(ci), sizeof info);
+    static const auto hz = static_cast<std::uint32_t>(std::max(1L, ::sysconf(_SC_CLK_TCK)));
+    if (info.rta_expires != 0) r.expires_s = info.rta_expires / hz;
   }
   if (a[RTA_MULTIPATH]) r.nexthops = parse_multipath(a[RTA_MULTIPATH], names);
   return r;
