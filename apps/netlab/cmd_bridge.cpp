@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <memory>
 
 namespace netlab::cli {
@@ -60,34 +61,44 @@ void run_add(const Global& g, const std::vector<std::string>& args) {
   check(bridge::create(g.netns, *name, mac, s, up));
 }
 
-void warn_stranded(const std::string& port, const std::string& br, const std::vector<Address>& stranded) {
+// The hint is a command that works now that the port is attached:
+// --move-addresses on a port already in BR moves its addresses only.
+void warn_stranded(const Global& g, const std::string& port, const std::string& br,
+                   const std::vector<Address>& stranded) {
   if (stranded.empty()) return;
   std::string list;
   for (const auto& a : stranded) list += (list.empty() ? "" : ", ") + a.local.to_string();
+  const std::string ns = g.netns_arg.empty() ? "" : "-n " + g.netns_arg + " ";
   std::fprintf(stderr,
                "netlab: warning: link %s carries %s: a bridge port hands what it receives to %s, so these "
-               "addresses stop working\nhint: put them on the bridge (netlab bridge addif %s %s --move-addresses)\n",
-               port.c_str(), list.c_str(), br.c_str(), br.c_str(), port.c_str());
+               "addresses stop working\nhint: put them on the bridge (netlab %sbridge addif %s %s --move-addresses)\n",
+               port.c_str(), list.c_str(), br.c_str(), ns.c_str(), br.c_str(), port.c_str());
 }
 
 void run_addif(const Global& g, const std::vector<std::string>& args, bool move_addresses) {
   Words w(args, "bridge addif");
   IfName br = take_bridge(w, "bridge addif");
   if (w.done()) usage_error("bridge addif", "needs at least one interface");
+  std::vector<IfName> ports;
+  while (!w.done()) {
+    IfName port = take_port(w, "bridge addif");
+    if (std::find(ports.begin(), ports.end(), port) != ports.end())
+      usage_error("bridge addif", port.str() + " is named twice");
+    ports.push_back(port);
+  }
   // All ports or none: if one fails, the ones already attached are released.
   std::vector<IfName> attached;
   std::vector<std::vector<Address>> stranded;
-  while (!w.done()) {
-    IfName port = take_port(w, "bridge addif");
+  for (const IfName& port : ports) {
     auto r = bridge::add_port(g.netns, br, port, move_addresses);
     if (!r) {
       for (auto it = attached.rbegin(); it != attached.rend(); ++it) (void)bridge::remove_port(g.netns, br, *it);
       fail(r.error());
     }
-    attached.push_back(port);
+    if (!r->was_port) attached.push_back(port);
     stranded.push_back(r->stranded);
   }
-  for (std::size_t i = 0; i < attached.size(); ++i) warn_stranded(attached[i].str(), br.str(), stranded[i]);
+  for (std::size_t i = 0; i < ports.size(); ++i) warn_stranded(g, ports[i].str(), br.str(), stranded[i]);
 }
 
 void run_delif(const Global& g, const std::vector<std::string>& args) {
@@ -157,8 +168,9 @@ void run_show(const Global& g, const std::vector<std::string>& args) {
     }
     if (first) out.text() += "\n";
     if (!v.mac_from_port.empty())
-      fmt::format_to(it, "\t\t(MAC {} is {}'s: inherited unless set; `bridge add ... address MAC` fixes it)\n",
-                     hw_addr_string(v.bridge.address), v.mac_from_port);
+      fmt::format_to(it, "\t\t(MAC {} is {}'s: inherited unless set; `netlab {}link set dev {} address {}` fixes it)\n",
+                     hw_addr_string(v.bridge.address), v.mac_from_port,
+                     g.netns_arg.empty() ? "" : "-n " + g.netns_arg + " ", v.bridge.name, hw_addr_string(v.bridge.address));
     out.maybe_flush();
   }
 }

@@ -361,3 +361,78 @@ TEST_CASE("addresses on a bridge port: a warning, and --move-addresses moves the
   CHECK(added.status == 0);
   CHECK(added.err.find("is a port of bridge mirbr0") != std::string::npos);
 }
+
+// Every hint the bridge commands print must work as printed, in the state
+// in which it was printed (the hint after addif named a command that then
+// answered "already a port").
+namespace {
+std::vector<std::string> printed_command(const std::string& text, const std::string& open, const std::string& close) {
+  auto at = text.find(open);
+  REQUIRE(at != std::string::npos);
+  at += open.size();
+  auto end = text.find(close, at);
+  REQUIRE(end != std::string::npos);
+  std::vector<std::string> words;
+  std::string cmd = text.substr(at, end - at), word;
+  for (char c : cmd + " ") {
+    if (c != ' ') word += c;
+    else if (!word.empty()) words.push_back(std::move(word)), word.clear();
+  }
+  REQUIRE(words.front() == "netlab");
+  words.erase(words.begin());
+  return words;
+}
+}  // namespace
+
+TEST_CASE("bridge hints work as printed: addif's address warning and show's inherited MAC note", "[bridge][hints]") {
+  nltest::PrivateNetns ns;
+  ok({"bridge", "add", "labbr0"});
+  ok({"link", "add", "labv0", "type", "veth", "peer", "labv1"});
+  ok({"addr", "add", "192.0.2.1/24", "dev", "labv0"});
+  auto warned = nltest::netlab({"bridge", "addif", "labbr0", "labv0"});
+  REQUIRE(warned.status == 0);
+  auto hint = printed_command(warned.err, "hint: put them on the bridge (", ")");
+  auto r = nltest::netlab(hint);
+  INFO("stderr: " << r.err);
+  REQUIRE(r.status == 0);
+  CHECK(r.err.empty());
+  CHECK(ip_ok({"-o", "addr", "show", "dev", "labbr0"}).find("192.0.2.1/24") != std::string::npos);
+  CHECK(ip_ok({"-o", "addr", "show", "dev", "labv0"}).find("192.0.2.1") == std::string::npos);
+  CHECK(ip_ok({"-o", "link", "show", "labv0"}).find("master labbr0") != std::string::npos);
+  // A port attached already stays attached when a later one fails.
+  auto fails = nltest::netlab({"bridge", "addif", "labbr0", "labv0", "nosuch0", "--move-addresses"});
+  CHECK(fails.status == 1);
+  CHECK(ip_ok({"-o", "link", "show", "labv0"}).find("master labbr0") != std::string::npos);
+
+  // The bridge took labv0's MAC; show's note names the command that pins it.
+  auto shown = nltest::netlab({"bridge", "show"});
+  REQUIRE(shown.out.find("inherited unless set") != std::string::npos);
+  auto pin = printed_command(shown.out, "`", "`");
+  r = nltest::netlab(pin);
+  INFO("stderr: " << r.err);
+  REQUIRE(r.status == 0);
+  // Pinned: a new port with a lower MAC no longer moves the bridge's MAC
+  // (labbr1, left inherited, shows what happens otherwise).
+  auto mac_of = [](const char* dev) {
+    return testjson::parse(ip_ok({"-j", "link", "show", dev})).array().at(0)["address"].str();
+  };
+  const std::string pinned = mac_of("labbr0");
+  ok({"bridge", "add", "labbr1"});
+  ok({"link", "add", "labv4", "type", "veth", "peer", "labv5"});
+  ok({"bridge", "addif", "labbr1", "labv4"});
+  const std::string inherited = mac_of("labbr1");
+  ok({"link", "add", "labv2", "address", "02:00:00:00:00:01", "type", "veth", "peer", "labv3"});
+  ok({"link", "add", "labv6", "address", "02:00:00:00:00:02", "type", "veth", "peer", "labv7"});
+  ok({"bridge", "addif", "labbr0", "labv2"});
+  ok({"bridge", "addif", "labbr1", "labv6"});
+  CHECK(mac_of("labbr0") == pinned);
+  CHECK(mac_of("labbr1") != inherited);
+  CHECK(mac_of("labbr1") == "02:00:00:00:00:02");
+
+  // A port named twice is refused before anything changes.
+  const std::string before = ip_ok({"-d", "link", "show"});
+  auto twice = nltest::netlab({"bridge", "addif", "labbr0", "labv1", "labv1"});
+  CHECK(twice.status == 2);
+  CHECK(twice.err == "netlab: bridge addif: labv1 is named twice\n");
+  CHECK(ip_ok({"-d", "link", "show"}) == before);
+}

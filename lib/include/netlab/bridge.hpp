@@ -77,14 +77,18 @@ NETLAB_API Result<void> configure(const Netns& ns, const IfName& name, const Set
 struct PortAttach {
   std::vector<Address> stranded;  // IPv4 and global IPv6 addresses left on the port: they stop working
   std::vector<Address> moved;     // addresses moved to the bridge (move_addresses)
+  bool was_port = false;          // it was a port of the bridge already: only addresses moved
 };
 // Enslaves port to bridge. With move_addresses, the port's IPv4 and global
 // IPv6 addresses move to the bridge in the same all-or-nothing change.
 // Without move_addresses nothing is moved and `stranded` lists what a caller
 // should warn about (an address on a bridge port is the classic ARP failure,
-// diag cause C01). Usage when the port is the bridge itself, already a port
-// of this bridge, or enslaved to another master. A failure while moving
-// addresses releases the port and puts every address back where it was.
+// diag cause C01). A port of this bridge already is not touched, but with
+// move_addresses its addresses move (was_port is then set): the command the
+// warning after a plain attach prints. Usage when the port is the bridge
+// itself, already a port of this bridge without move_addresses, or enslaved
+// to another master. A failure while moving addresses releases the port (if
+// this call attached it) and puts every address back where it was.
 NETLAB_API Result<PortAttach> add_port(const Netns& ns, const IfName& bridge, const IfName& port,
                                        bool move_addresses = false);
 // Releases port from bridge; refused if it is not a port of that bridge.

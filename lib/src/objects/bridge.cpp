@@ -157,7 +157,10 @@ Result<PortAttach> add_port(const Netns& ns, const IfName& bridge, const IfName&
   auto p = link::detail::fetch(*sock, port.str());
   if (!p) return std::move(p).error();
   if (p->index == br->index) return Error::usage("link " + port.str(), "a bridge cannot be its own port");
-  if (p->master_index == br->index) return Error::usage("link " + port.str(), "is already a port of " + bridge.str());
+  // Already a port: with move_addresses, only the addresses move (the hint
+  // after a plain addif says exactly that); without, there is nothing to do.
+  const bool already = p->master_index == br->index;
+  if (already && !move_addresses) return Error::usage("link " + port.str(), "is already a port of " + bridge.str());
   // The kernel's "Invalid argument" for these says nothing: a bridge port
   // must be an Ethernet-like device, never the loopback.
   if (p->flags & IFF_LOOPBACK)
@@ -165,19 +168,22 @@ Result<PortAttach> add_port(const Netns& ns, const IfName& bridge, const IfName&
   if (p->link_type != ARPHRD_ETHER)
     return Error::usage("link " + port.str(), "is not an Ethernet device (link/" + p->link_type_name() +
                                                   "): a bridge port must be one (a TUN cannot, a TAP can)");
-  if (p->master_index) return Error::usage("link " + port.str(), "is already enslaved to another master (" + std::to_string(p->master_index) + "); release it first");
+  if (p->master_index && !already) return Error::usage("link " + port.str(), "is already enslaved to another master (" + std::to_string(p->master_index) + "); release it first");
 
   addr::Filter f;
   f.dev = port.str();
   auto addrs = addr::list(ns, f);
   if (!addrs) return std::move(addrs).error();
   PortAttach result;
+  result.was_port = already;
   for (const auto& a : *addrs)
     if (strands(a)) (move_addresses ? result.moved : result.stranded).push_back(a);
 
   lab::Rollback rb;
-  NETLAB_TRY(link::detail::apply(*sock, p->index, "link " + port.str(), {}, br->index));
-  rb.on_failure([&] { (void)link::detail::apply(*sock, p->index, "link " + port.str(), {}, 0); });
+  if (!already) {
+    NETLAB_TRY(link::detail::apply(*sock, p->index, "link " + port.str(), {}, br->index));
+    rb.on_failure([&] { (void)link::detail::apply(*sock, p->index, "link " + port.str(), {}, 0); });
+  }
   for (const auto& a : result.moved) {
     addr::Spec spec;
     spec.prefix = a.local;
