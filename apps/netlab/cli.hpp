@@ -83,6 +83,8 @@ IpAddr parse_ip(std::string_view s);
 Prefix parse_prefix(std::string_view s);  // also "default" for /0 in the given family
 Prefix parse_prefix_or_default(std::string_view s, Family family);
 std::uint32_t parse_u32(std::string_view s, std::string_view what, std::uint32_t max = 0xffffffffu);
+// From min to max, both named in the error.
+std::uint32_t parse_u32(std::string_view s, std::string_view what, std::uint32_t min, std::uint32_t max);
 
 // Buffered stdout: rows are appended to one string and written in large
 // chunks, so a 100k-route listing is a few write(2)s, not 100k.

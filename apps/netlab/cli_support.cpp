@@ -46,6 +46,10 @@ std::uint32_t parse_u32(std::string_view s, std::string_view what, std::uint32_t
   return static_cast<std::uint32_t>(value_or_fail(parse_uint(s, what, max)));
 }
 
+std::uint32_t parse_u32(std::string_view s, std::string_view what, std::uint32_t min, std::uint32_t max) {
+  return static_cast<std::uint32_t>(value_or_fail(parse_uint(s, what, min, max)));
+}
+
 Output::Output(const Global& g) : json_(buf_, g.pretty), json_mode_(g.json) { buf_.reserve(1 << 15); }
 
 Output::~Output() { flush(); }

@@ -197,7 +197,7 @@ void run_probe(Global& g, const ArpArgs& a) {
   o.interface = parse_ifname(a.iface).str();
   o.target = parse_ipv4_word(a.target, "target");
   if (!a.source.empty()) o.source = parse_ipv4_word(a.source, "source");
-  if (!a.count.empty()) o.count = parse_u32(a.count, "count", 1000000);
+  if (!a.count.empty()) o.count = parse_u32(a.count, "count", 1, 1000000);
   if (!a.deadline.empty()) o.deadline = parse_seconds(a.deadline, "deadline");
   if (!a.interval.empty()) o.interval = parse_seconds(a.interval, "interval");
   o.mode = a.dad ? arp::ProbeMode::DuplicateCheck

@@ -306,7 +306,7 @@ void run_setport(const Global& g, const std::vector<std::string>& args) {
     else if (word == "flood") s.flood = parse_on_off(w.value(word), word);
     else if (word == "isolated") s.isolated = parse_on_off(w.value(word), word);
     else if (word == "hairpin") s.hairpin = parse_on_off(w.value(word), word);
-    else if (word == "cost") s.cost = parse_u32(w.value(word), "path cost", 65535);
+    else if (word == "cost") s.cost = parse_u32(w.value(word), "path cost", 1, 65535);
     else if (word == "priority") s.priority = static_cast<std::uint16_t>(parse_u32(w.value(word), "port priority", 63));
     else w.unknown(word);
   }
@@ -321,7 +321,8 @@ void add_bridge_command(CLI::App& root, Global& g) {
   auto* obj = root.add_subcommand("bridge", "Create, change and show bridges (brctl's verbs too)");
   obj->alias("br");
   add_words_command(*obj, g, "add", "Create a bridge", a->add,
-                    "BR [address MAC] [stp on|off] [forward_delay S] [hello_time S] [max_age S] [ageing_time S] [up]",
+                    "BR [address|mac MAC] [stp on|off] [forward_delay S] [hello_time S] [max_age S] [ageing_time S] "
+                    "[priority N] [vlan_filtering on|off] [up]",
                     [&g, a] { run_add(g, a->add); })
       ->alias("addbr");
   add_words_command(*obj, g, "delete", "Delete bridges", a->del, "BR...", [&g, a] { run_del(g, a->del); })
@@ -363,7 +364,7 @@ void add_bridge_command(CLI::App& root, Global& g) {
   });
   add_words_command(*obj, g, "setpathcost", "Set a port's path cost", a->setpathcost, "BR PORT COST", [&g, a] {
     run_port_set(g, a->setpathcost, "bridge setpathcost", [](bridge::PortSettings& s, const std::string& v) {
-      s.cost = parse_u32(v, "path cost", 65535);
+      s.cost = parse_u32(v, "path cost", 1, 65535);
     });
   });
   add_words_command(*obj, g, "setportprio", "Set a port's priority", a->setportprio, "BR PORT PRIORITY", [&g, a] {

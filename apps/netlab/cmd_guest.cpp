@@ -116,7 +116,7 @@ void run_guest(const Global& g, const std::vector<std::string>& args) {
       c.gateway = parse_ip(w.value("gateway"));
     } else if (word == "mtu") {
       w.once("mtu", seen_mtu);
-      c.mtu = parse_u32(w.value("mtu"), "mtu", 65535);
+      c.mtu = parse_u32(w.value("mtu"), "mtu", 68, 65535);
     } else if (word == "ip6") {
       w.once("ip6", have_ip6);
       c.address6 = parse_guest_address6(w.value("ip6"));
@@ -141,7 +141,7 @@ void run_guest(const Global& g, const std::vector<std::string>& args) {
       c.ra_interval_s = parse_seconds(w.value("ra-interval"), "ra-interval");
     } else if (word == "count") {
       w.once("count", seen_count);
-      ping.count = parse_u32(w.value("count"), "count", 1000000);
+      ping.count = parse_u32(w.value("count"), "count", 1, 1000000);
       if (ping_only.empty()) ping_only = word;
     } else if (word == "interval") {
       w.once("interval", seen_interval);

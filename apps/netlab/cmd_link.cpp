@@ -49,7 +49,7 @@ void run_add(const Global& g, const std::vector<std::string>& args) {
     const std::string& word = w.next();
     if (word == "type") kind = w.value("type");
     else if (word == "name") name = parse_ifname(w.value("name"));
-    else if (word == "mtu") { w.once("mtu", seen_mtu); opts.mtu = parse_u32(w.value("mtu"), "mtu", 65535); }
+    else if (word == "mtu") { w.once("mtu", seen_mtu); opts.mtu = parse_u32(w.value("mtu"), "mtu", 68, 65535); }
     else if (word == "address") { w.once("address", seen_addr); opts.address = value_or_fail(MacAddr::parse_unicast(w.value("address"))); }
     else if (word == "up") opts.up = true;
     else if (word == "peer") {
@@ -94,7 +94,7 @@ void run_set(const Global& g, const std::vector<std::string>& args) {
     if (word == "dev") dev = parse_ifname(w.value("dev"));
     else if (word == "up") change.up = true;
     else if (word == "down") change.up = false;
-    else if (word == "mtu") change.mtu = parse_u32(w.value("mtu"), "mtu", 65535);
+    else if (word == "mtu") change.mtu = parse_u32(w.value("mtu"), "mtu", 68, 65535);
     else if (word == "address") change.address = value_or_fail(MacAddr::parse_unicast(w.value("address")));
     else if (word == "name") change.new_name = parse_ifname(w.value("name"));
     else if (word == "master") change.master = parse_ifname(w.value("master"));
@@ -142,9 +142,10 @@ void add_link_command(CLI::App& root, Global& g) {
   add_words_command(*obj, g, "show", "List links (the default)", args->show,
                     "[DEV] [type KIND] [master BRIDGE] [up]", [&g, args] { run_show(g, args->show); });
   add_words_command(*obj, g, "add", "Create a bridge, veth pair or dummy link", args->add,
-                    "NAME type bridge|veth|dummy [peer NAME [netns NS]] [mtu N] [address MAC] [up]", [&g, args] { run_add(g, args->add); });
+                    "[name] NAME type bridge|veth|dummy [peer NAME [netns NS]] [mtu N] [address MAC] [up]", [&g, args] { run_add(g, args->add); });
   add_words_command(*obj, g, "set", "Change a link", args->set,
-                    "DEV [up|down] [mtu N] [address MAC] [name NEW] [master BRIDGE|nomaster]", [&g, args] { run_set(g, args->set); });
+                    "[dev] DEV [up|down] [mtu N] [address MAC] [name NEW] [master BRIDGE|nomaster] [group GROUP] "
+                    "[alias TEXT] [netns NAME|PATH|PID]", [&g, args] { run_set(g, args->set); });
   add_words_command(*obj, g, "delete", "Delete a link", args->del, "DEV", [&g, args] { run_delete(g, args->del); })
       ->alias("del");
   default_to_show(obj, g, [&g] { run_show(g, {}); });

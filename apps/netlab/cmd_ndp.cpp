@@ -398,7 +398,7 @@ void run_probe(Global& g, const NdpArgs& a) {
   o.interface = parse_ifname(a.probe_iface).str();
   o.target = parse_ipv6_word(a.target, "target");
   if (!a.source.empty()) o.source = parse_ipv6_word(a.source, "source");
-  if (!a.count.empty()) o.count = parse_u32(a.count, "count", 1000000);
+  if (!a.count.empty()) o.count = parse_u32(a.count, "count", 1, 1000000);
   if (!a.probe_wait.empty()) o.deadline = parse_seconds(a.probe_wait, "wait");
   if (!a.interval.empty()) o.interval = parse_seconds(a.interval, "interval");
   o.unicast = a.unicast;

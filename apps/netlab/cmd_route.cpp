@@ -97,7 +97,7 @@ route::Spec parse_spec(const Global& g, const std::vector<std::string>& args, co
         const std::string& h = w.next();
         if (h == "via") hop.gateway = parse_ip(w.value("via"));
         else if (h == "dev") hop.dev = parse_ifname(w.value("dev")).str();
-        else if (h == "weight") hop.weight = static_cast<std::uint16_t>(parse_u32(w.value("weight"), "weight", 256));
+        else if (h == "weight") hop.weight = static_cast<std::uint16_t>(parse_u32(w.value("weight"), "weight", 1, 256));
         else if (h == "onlink") hop.onlink = true;
         else w.unknown(h);
       }

@@ -43,10 +43,10 @@ void run_create(const Global& g, TapArgs& a) {
     else if (word == "pi") spec.pi = true;
     else if (word == "one_queue") {}  // accepted for ip tuntap's sake: the kernel ignores it
     else if (word == "mac" || word == "address") spec.mac = value_or_fail(MacAddr::parse_unicast(w.value(word)));
-    else if (word == "mtu") spec.mtu = parse_u32(w.value("mtu"), "mtu", 65535);
+    else if (word == "mtu") spec.mtu = parse_u32(w.value("mtu"), "mtu", 68, 65535);
     else if (word == "master") spec.master = parse_ifname(w.value("master"));
     else if (word == "up") spec.up = true;
-    else if (word == "count") a.count = parse_u32(w.value("count"), "count", 100000);
+    else if (word == "count") a.count = parse_u32(w.value("count"), "count", 1, 100000);
     else if (word == "dev" || word == "name") spec.name = w.value(word);
     else if (spec.name.empty() && word.front() != '-') spec.name = word;
     else w.unknown(word);
@@ -197,8 +197,8 @@ void add_tap_command(CLI::App& root, Global& g) {
   obj->alias("tuntap");
   auto* create = add_words_command(
       *obj, g, "create", "Create a persistent TAP (or TUN) device", a->create,
-      "[NAME|PATTERN%d] [user USER] [group GROUP] [tun] [multi_queue] [vnet_hdr] [pi] [mac MAC] [mtu N] "
-      "[master BRIDGE] [up] [count N]",
+      "[NAME|PATTERN%d|dev NAME|name NAME] [user USER] [group GROUP] [tun|tap|mode tun|tap] [multi_queue] "
+      "[vnet_hdr] [pi] [one_queue] [mac|address MAC] [mtu N] [master BRIDGE] [up] [count N]",
       [&g, a] { run_create(g, *a); });
   create->alias("add");
   create->add_option("-t", a->t_name, "Device name or pattern (tunctl)");

@@ -387,7 +387,7 @@ TEST_CASE("arp probe refuses bad input with one line", "[arp][probe][cli]") {
            {{"a-very-long-name0", "192.0.2.2"}, 2,
             "netlab: interface name \"a-very-long-name0\": is 17 bytes; the kernel allows at most 15\n"},
            {{"lo", "127.0.0.2"}, 2, "netlab: link lo: is not an Ethernet interface (link type loopback)\n"},
-           {{"labv0", "192.0.2.2", "-c", "0"}, 2, "netlab: arp probe: count must be at least 1\n"},
+           {{"labv0", "192.0.2.2", "-c", "0"}, 2, "netlab: count \"0\": expected a whole number from 1 to 1000000\n"},
            {{"labv0", "192.0.2.2", "-w", "soon"}, 2, "netlab: deadline \"soon\": expected seconds, such as 1 or 0.5\n"},
            {{"labv0", "192.0.2.2", "-i", "0"}, 2, "netlab: interval \"0\": must be from 0.001 to 86400 seconds\n"},
            {{"labv0", "192.0.2.2", "-D", "-A"}, 2, "netlab: arp probe: -D, -U and -A exclude each other\n"},

@@ -7,6 +7,8 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <fstream>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -104,4 +106,55 @@ TEST_CASE("link set refuses a keyword twice or up with down; guest refuses -j; n
   auto r = nltest::netlab({"link", "set", "labv0", "up", "mtu", "1400"});
   CHECK(r.status == 0);
   CHECK(nltest::ip({"link", "show", "labv0"}).out.find("mtu 1400") != std::string::npos);
+}
+
+// The man pages' synopses and --help must name the same keywords: for each
+// synopsis block "netlab OBJECT COMMAND ...", every bold word of its
+// optional [...] groups appears in `netlab OBJECT COMMAND --help`.
+TEST_CASE("every keyword a man page's synopsis lists for a command is in that command's --help", "[cli][help]") {
+  nltest::PrivateNetns ns;
+  const std::vector<std::string> objects = {"link", "addr", "neigh", "route", "tap", "bridge", "arp", "ndp"};
+  const std::regex bold(R"(\\fB(.*?)\\fP)");
+  std::size_t checked = 0;
+  for (const auto& object : objects) {
+    std::ifstream in(std::string(NETLAB_SOURCE_DIR) + "/man/netlab-" + object + ".8");
+    REQUIRE(in);
+    std::string line;
+    bool synopsis = false;
+    std::vector<std::vector<std::string>> blocks(1);
+    while (std::getline(in, line)) {
+      if (line.rfind(".SH", 0) == 0) synopsis = line == ".SH SYNOPSIS";
+      else if (synopsis && line == ".sp") blocks.emplace_back();
+      else if (synopsis) blocks.back().push_back(line);
+    }
+    for (const auto& block : blocks) {
+      std::vector<std::string> head;  // netlab OBJECT COMMAND, in bold, before any option group
+      std::vector<std::string> keywords;
+      bool in_options = false;
+      for (const auto& l : block) {
+        if (l.empty() || l[0] == '.') continue;
+        in_options = in_options || l[0] == '[';
+        std::vector<std::string> words;
+        for (std::sregex_iterator it(l.begin(), l.end(), bold), end; it != end; ++it) {
+          std::string w = (*it)[1];
+          for (std::size_t at; (at = w.find("\\-")) != std::string::npos;) w.replace(at, 2, "-");
+          words.push_back(w);
+        }
+        auto& into = in_options ? keywords : head;
+        into.insert(into.end(), words.begin(), words.end());
+      }
+      if (head.size() < 3 || head[0] != "netlab" || head[2].empty() || head[2][0] == '-') continue;
+      auto help = nltest::netlab({object, head[2], "--help"});
+      INFO("netlab " << object << " " << head[2] << " --help:\n" << help.out);
+      REQUIRE(help.status == 0);
+      for (const auto& k : keywords) {
+        INFO("keyword " << k);
+        const std::regex whole("(^|[^A-Za-z0-9_-])" + std::regex_replace(k, std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)") +
+                               "($|[^A-Za-z0-9_-])");
+        CHECK(std::regex_search(help.out, whole));
+        ++checked;
+      }
+    }
+  }
+  CHECK(checked > 100);
 }

@@ -156,5 +156,8 @@ NETLAB_API Result<std::uint8_t> parse_scope(std::string_view word);
 // MAX" for anything else or a value above max.
 NETLAB_API Result<std::uint64_t> parse_uint(std::string_view text, std::string_view what,
                                             std::uint64_t max);
+// The same from min to max: "expected a whole number from MIN to MAX".
+NETLAB_API Result<std::uint64_t> parse_uint(std::string_view text, std::string_view what, std::uint64_t min,
+                                            std::uint64_t max);
 
 }  // namespace netlab

@@ -245,11 +245,15 @@ Result<std::uint8_t> parse_scope(std::string_view word) {
 }
 
 Result<std::uint64_t> parse_uint(std::string_view text, std::string_view what, std::uint64_t max) {
+  return parse_uint(text, what, 0, max);
+}
+
+Result<std::uint64_t> parse_uint(std::string_view text, std::string_view what, std::uint64_t min, std::uint64_t max) {
   std::uint64_t v = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || v > max)
+  if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || v < min || v > max)
     return Error::usage(std::string(what) + " " + quoted(text),
-                        "expected a whole number from 0 to " + std::to_string(max));
+                        "expected a whole number from " + std::to_string(min) + " to " + std::to_string(max));
   return v;
 }
 
