@@ -116,7 +116,7 @@ void run_guest(const Global& g, const std::vector<std::string>& args) {
       c.gateway = parse_ip(w.value("gateway"));
     } else if (word == "mtu") {
       w.once("mtu", seen_mtu);
-      c.mtu = parse_u32(w.value("mtu"), "mtu", 68, 65535);
+      c.mtu = parse_u32(w.value("mtu"), "mtu", 65535);
     } else if (word == "ip6") {
       w.once("ip6", have_ip6);
       c.address6 = parse_guest_address6(w.value("ip6"));

@@ -49,7 +49,7 @@ void run_add(const Global& g, const std::vector<std::string>& args) {
     const std::string& word = w.next();
     if (word == "type") kind = w.value("type");
     else if (word == "name") name = parse_ifname(w.value("name"));
-    else if (word == "mtu") { w.once("mtu", seen_mtu); opts.mtu = parse_u32(w.value("mtu"), "mtu", 68, 65535); }
+    else if (word == "mtu") { w.once("mtu", seen_mtu); opts.mtu = parse_u32(w.value("mtu"), "mtu", 65535); }
     else if (word == "address") { w.once("address", seen_addr); opts.address = value_or_fail(MacAddr::parse_unicast(w.value("address"))); }
     else if (word == "up") opts.up = true;
     else if (word == "peer") {
@@ -94,7 +94,7 @@ void run_set(const Global& g, const std::vector<std::string>& args) {
     if (word == "dev") dev = parse_ifname(w.value("dev"));
     else if (word == "up") change.up = true;
     else if (word == "down") change.up = false;
-    else if (word == "mtu") change.mtu = parse_u32(w.value("mtu"), "mtu", 68, 65535);
+    else if (word == "mtu") change.mtu = parse_u32(w.value("mtu"), "mtu", 65535);
     else if (word == "address") change.address = value_or_fail(MacAddr::parse_unicast(w.value("address")));
     else if (word == "name") change.new_name = parse_ifname(w.value("name"));
     else if (word == "master") change.master = parse_ifname(w.value("master"));

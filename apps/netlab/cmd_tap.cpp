@@ -43,7 +43,7 @@ void run_create(const Global& g, TapArgs& a) {
     else if (word == "pi") spec.pi = true;
     else if (word == "one_queue") {}  // accepted for ip tuntap's sake: the kernel ignores it
     else if (word == "mac" || word == "address") spec.mac = value_or_fail(MacAddr::parse_unicast(w.value(word)));
-    else if (word == "mtu") spec.mtu = parse_u32(w.value("mtu"), "mtu", 68, 65535);
+    else if (word == "mtu") spec.mtu = parse_u32(w.value("mtu"), "mtu", 65535);
     else if (word == "master") spec.master = parse_ifname(w.value("master"));
     else if (word == "up") spec.up = true;
     else if (word == "count") a.count = parse_u32(w.value("count"), "count", 1, 100000);
