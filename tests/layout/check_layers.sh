@@ -29,7 +29,7 @@ public_layer() {  # public header (without .hpp) -> its layer
     packet) echo proto ;;
     frames|frames6) echo frames ;;
     capture|linkio) echo capture ;;
-    arp|annotate) echo arp ;;
+    arp|annotate|arp_kernel) echo arp ;;
     ndp) echo ndp ;;
     guest) echo guest ;;
     diag|tap_access) echo diag ;;
