@@ -224,3 +224,23 @@ TEST_CASE("link set: group, alias and netns, as ip link set does them", "[link][
   CHECK(twice.status == 2);
   CHECK(twice.err == "netlab: link set: \"alias\" given twice\n");
 }
+
+TEST_CASE("link::list reads a macvtap's and a macvlan's mode and lower device", "[link][macvlan]") {
+  nltest::PrivateNetns ns;
+  ip_ok({"link", "add", "labv0", "type", "veth", "peer", "name", "labv1"});
+  ip_ok({"link", "add", "link", "labv0", "name", "labmvt0", "type", "macvtap", "mode", "bridge"});
+  ip_ok({"link", "add", "link", "labv0", "name", "labmvl0", "type", "macvlan", "mode", "private"});
+  auto links = link::list({});
+  REQUIRE(links.has_value());
+  const Link& lower = find(*links, "labv0");
+  for (const auto& [dev, mode] : {std::pair{"labmvt0", "bridge"}, std::pair{"labmvl0", "private"}}) {
+    const Link& l = find(*links, dev);
+    INFO(dev);
+    REQUIRE(l.macvlan.has_value());
+    CHECK(l.macvlan->mode_name() == mode);
+    CHECK(l.link_index == lower.index);
+    // ip -d's view, the independent reference.
+    auto ref = testjson::parse(ip_ok({"-j", "-d", "link", "show", dev})).array().at(0);
+    CHECK(ref["linkinfo"]["info_data"]["mode"].str() == mode);
+  }
+}

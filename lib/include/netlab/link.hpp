@@ -72,6 +72,15 @@ struct TunInfo {
   std::optional<std::uint32_t> num_queues;
 };
 
+// A macvlan or macvtap device's mode (IFLA_INFO_DATA of those kinds): its
+// traffic to and from its lower device (IFLA_LINK) never crosses between the
+// two in any mode: the host cannot reach a guest on a macvtap of its own NIC
+// through that NIC (diagnosis cause C54).
+struct NETLAB_API MacvlanInfo {
+  std::uint32_t mode = 0;  // MACVLAN_MODE_*
+  std::string mode_name() const;  // "private", "vepa", "bridge", "passthru", "source", or the number
+};
+
 // One network device as the kernel reported it. A plain value: copies are
 // independent, nothing refers back to the kernel.
 struct NETLAB_API Link {
@@ -100,6 +109,7 @@ struct NETLAB_API Link {
   std::optional<BridgeInfo> bridge;
   std::optional<BridgePortInfo> bridge_port;
   std::optional<TunInfo> tun;
+  std::optional<MacvlanInfo> macvlan;  // kind "macvlan" or "macvtap"
 
   bool is_up() const noexcept;  // IFF_UP: administratively up
   // UP but not RUNNING: iproute2's NO-CARRIER, e.g. a tap nobody has opened.

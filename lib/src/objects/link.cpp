@@ -66,6 +66,18 @@ std::string Link::link_type_name() const {
   }
 }
 
+std::string MacvlanInfo::mode_name() const {
+  // iproute2's words (ip -d link: "macvlan mode bridge").
+  switch (mode) {
+    case MACVLAN_MODE_PRIVATE: return "private";
+    case MACVLAN_MODE_VEPA: return "vepa";
+    case MACVLAN_MODE_BRIDGE: return "bridge";
+    case MACVLAN_MODE_PASSTHRU: return "passthru";
+    case MACVLAN_MODE_SOURCE: return "source";
+    default: return std::to_string(mode);
+  }
+}
+
 std::optional<MacAddr> Link::mac() const {
   if (address.size() != 6) return std::nullopt;
   std::array<std::uint8_t, 6> b{};

@@ -132,6 +132,12 @@ std::optional<Link> parse_link(const nlmsghdr* h) {
     l.slave_kind = nl::get_string(info[IFLA_INFO_SLAVE_KIND]);
     if (l.kind == "bridge") l.bridge = parse_bridge(info[IFLA_INFO_DATA]);
     if (l.kind == "tun") l.tun = parse_tun(info[IFLA_INFO_DATA]);
+    if (l.kind == "macvlan" || l.kind == "macvtap") {
+      nl::Attrs<IFLA_MACVLAN_MAX> mv;
+      MacvlanInfo m;
+      if (mv.parse_nested(info[IFLA_INFO_DATA])) m.mode = nl::get_u32(mv[IFLA_MACVLAN_MODE]).value_or(0);
+      l.macvlan = m;
+    }
     if (l.slave_kind == "bridge") l.bridge_port = parse_bridge_port(info[IFLA_INFO_SLAVE_DATA]);
   }
   return l;
