@@ -2,6 +2,7 @@
 // iproute2-style keyword arguments, error reporting and buffered output.
 #pragma once
 
+#include <netlab/diag.hpp>
 #include <netlab/error.hpp>
 #include <netlab/json.hpp>
 #include <netlab/netns.hpp>
@@ -117,6 +118,9 @@ void add_bridge_command(CLI::App& root, Global& g);
 void add_arp_command(CLI::App& root, Global& g);
 void add_arp_diagnose_command(CLI::App& arp, Global& g);
 void add_ndp_diagnose_command(CLI::App& ndp, Global& g);
+// Prints a diagnosis report (text, or JSON with -j) and unwinds with its exit
+// status (0 ok, 3 fault, 4 unexplained): arp/ndp/tap diagnose share it.
+void print_diagnosis(const Global& g, const diag::Report& report);
 void add_guest_command(CLI::App& root, Global& g);
 void add_ndp_command(CLI::App& root, Global& g);
 

@@ -41,7 +41,21 @@ void run_diagnose(const DiagnoseArgs& a, const Global& g, Family family) {
   o.duration_s = a.duration;
   o.passive = a.passive;
   o.netns_arg = g.netns_arg;
-  const auto report = value_or_fail(diag::diagnose_arp(g.netns, o));
+  print_diagnosis(g, value_or_fail(diag::diagnose_arp(g.netns, o)));
+}
+
+void add_diagnose(CLI::App& object, Global& g, Family family, std::string help) {
+  auto args = std::make_shared<DiagnoseArgs>();
+  auto* cmd = add_words_command(object, g, "diagnose", std::move(help), args->words, "IFACE [TARGET]",
+                                [args, &g, family] { run_diagnose(*args, g, family); });
+  cmd->add_option("--duration", args->duration, "Seconds to watch the wire (default 2)");
+  cmd->add_flag("--passive", args->passive, "Only watch: send no probe of our own");
+}
+
+}  // namespace
+
+// The one place text (prose) and JSON rightly differ: a diagnosis report.
+void print_diagnosis(const Global& g, const diag::Report& report) {
   {
     Output out(g);
     if (g.json) {
@@ -54,16 +68,6 @@ void run_diagnose(const DiagnoseArgs& a, const Global& g, Family family) {
   std::fflush(stdout);
   if (const int status = diag::exit_status(report); status != 0) throw CLI::RuntimeError(status);
 }
-
-void add_diagnose(CLI::App& object, Global& g, Family family, std::string help) {
-  auto args = std::make_shared<DiagnoseArgs>();
-  auto* cmd = add_words_command(object, g, "diagnose", std::move(help), args->words, "IFACE [TARGET]",
-                                [args, &g, family] { run_diagnose(*args, g, family); });
-  cmd->add_option("--duration", args->duration, "Seconds to watch the wire (default 2)");
-  cmd->add_flag("--passive", args->passive, "Only watch: send no probe of our own");
-}
-
-}  // namespace
 
 void add_arp_diagnose_command(CLI::App& arp, Global& g) {
   add_diagnose(arp, g, Family::Inet, "Explain why ARP resolution fails, with evidence and the fix");

@@ -175,18 +175,7 @@ void run_diagnose(const Global& g, const std::vector<std::string>& args, const s
   }
   if (!dev) usage_error("tap diagnose", "needs a TAP: netlab tap diagnose TAP [user USER]");
   o.netns_arg = g.netns_arg;
-  const auto report = value_or_fail(tap::diagnose_access(g.netns, *dev, o));
-  {
-    Output out(g);
-    if (g.json) {
-      diag::render_json(report, out.json());
-      out.text() += '\n';
-    } else {
-      diag::render_text(report, out.text());
-    }
-  }
-  std::fflush(stdout);
-  if (const int status = diag::exit_status(report); status != 0) throw CLI::RuntimeError(status);
+  print_diagnosis(g, value_or_fail(tap::diagnose_access(g.netns, *dev, o)));
 }
 
 }  // namespace
