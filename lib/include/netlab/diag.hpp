@@ -186,6 +186,11 @@ struct Observation {
   std::optional<MacAddr> probe_mac;
   std::optional<IpAddr> probe_source;
   bool swept = false;  // the target's subnet was asked, because nobody answered for it
+  // What the sweep asked and when: its requests leave through the probe
+  // handle, which never captures its own frames, so answers to them must
+  // not be mistaken for answers to a request for the target.
+  std::optional<Prefix> swept_network;
+  double swept_at = 0;
   // The route back to each requester seen asking for one of our addresses
   // (reverse-path checks): requester -> route, or the error.
   std::map<IpAddr, Route> reverse_routes;

@@ -402,6 +402,9 @@ IpAddr Ctx::our_source() const {
 }
 
 bool Ctx::answered_our_request_for_target(const Frame2& reply) const {
+  // An answer to our sweep: we asked its sender's address, just not in a
+  // frame any capture could see.
+  if (o.swept_network && o.swept_network->contains(reply.msg->spa) && reply.sf->time >= o.swept_at) return false;
   for (const auto* req : requests_for_target()) {
     if (!is_ours(req->msg->sha)) continue;
     const double dt = reply.sf->time - req->sf->time;

@@ -432,6 +432,8 @@ Result<Observation> observe(const Netns& ns, const Snapshot& s, const ObserveOpt
       if (net && net->local.len() >= 22 && obs.probe_mac && obs.probe_source) {
         obs.swept = true;
         const Prefix network = net->local.network();
+        obs.swept_network = network;
+        obs.swept_at = since_start(now);
         const auto base = network.addr().bytes();
         const std::uint32_t first = std::uint32_t(base[0]) << 24 | std::uint32_t(base[1]) << 16 |
                                     std::uint32_t(base[2]) << 8 | base[3];
