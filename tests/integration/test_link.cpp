@@ -2,6 +2,7 @@
 #include "netns_fixture.hpp"
 
 #include <netlab/link.hpp>
+#include <netlab/json.hpp>
 #include <netlab/render.hpp>
 
 #include <linux/if.h>
@@ -243,4 +244,29 @@ TEST_CASE("link::list reads a macvtap's and a macvlan's mode and lower device", 
     auto ref = testjson::parse(ip_ok({"-j", "-d", "link", "show", dev})).array().at(0);
     CHECK(ref["linkinfo"]["info_data"]["mode"].str() == mode);
   }
+}
+
+TEST_CASE("link -d: a bridge's bridge_id reads as ip -d prints it, in text and JSON", "[link][bridge]") {
+  nltest::PrivateNetns ns;
+  // Bytes with a leading zero (0a, 00, 05) show ip's unpadded form.
+  ip_ok({"link", "add", "labbr0", "address", "02:0a:00:d2:e5:05", "type", "bridge", "priority", "4096"});
+  auto links = link::list({});
+  REQUIRE(links.has_value());
+  const Link& br = find(*links, "labbr0");
+  RenderOptions opts;
+  opts.details = true;
+
+  auto ref = testjson::parse(ip_ok({"-j", "-d", "link", "show", "labbr0"})).array().at(0);
+  const std::string want = ref["linkinfo"]["info_data"]["bridge_id"].str();
+  CHECK(want == "1000.2:a:0:d2:e5:5");
+  std::string out;
+  JsonWriter w(out);
+  render_link_json(w, br, opts);
+  auto mine = testjson::parse(out);
+  CHECK(mine["linkinfo"]["info_data"]["bridge_id"].str() == want);
+
+  std::string text;
+  render_link_text(text, br, opts);
+  CHECK(text.find(" bridge_id " + want) != std::string::npos);
+  CHECK(ip_ok({"-d", "link", "show", "labbr0"}).find(" bridge_id " + want) != std::string::npos);
 }

@@ -231,4 +231,35 @@ TEST_CASE("route::list reads expires and hoplimit on routes learned from a route
     if (has_hoplimit && r.hoplimit) CHECK(*r.hoplimit == (*same)["metrics"].array().at(0)["hoplimit"].num());
   }
   CHECK(with_expiry >= 2);  // the default route and the on-link prefix
+
+  // The CLI prints them as ip does: "expires Nsec" and "hoplimit N" in text,
+  // "expires" and "metrics":[{"hoplimit":N}] in JSON.
+  auto mine = nltest::netlab({"-6", "-j", "route", "show"});
+  REQUIRE(mine.status == 0);
+  auto mine_json = testjson::parse(mine.out);
+  for (const auto& x : ref.array()) {
+    INFO(x["dst"].str() << " dev " << x["dev"].str());
+    const testjson::Value* same = nullptr;
+    for (const auto& y : mine_json.array())
+      if (y["dst"].str() == x["dst"].str() && y["dev"].str() == x["dev"].str()) same = &y;
+    REQUIRE(same);
+    CHECK(same->has("expires") == x.has("expires"));
+    if (x.has("expires") && same->has("expires")) CHECK(std::abs((*same)["expires"].num() - x["expires"].num()) <= 2);
+    CHECK(same->has("metrics") == x.has("metrics"));
+    if (x.has("metrics") && same->has("metrics"))
+      CHECK((*same)["metrics"].array().at(0)["hoplimit"].num() == x["metrics"].array().at(0)["hoplimit"].num());
+  }
+  auto text = nltest::netlab({"-6", "route", "show", "default"});
+  REQUIRE(text.status == 0);
+  const std::string ip_text = ip_ok({"-6", "route", "show", "default"});
+  // Same words once the countdown is masked.
+  auto mask = [](std::string t) {
+    const auto at = t.find("expires ");
+    if (at == std::string::npos) return t;
+    const auto end = t.find("sec", at);
+    return t.substr(0, at) + "expires N" + (end == std::string::npos ? "" : t.substr(end));
+  };
+  CHECK(text.out.find("expires ") != std::string::npos);
+  CHECK(text.out.find(" hoplimit 64") != std::string::npos);
+  CHECK(mask(text.out) == mask(ip_text));
 }

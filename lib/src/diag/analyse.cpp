@@ -45,6 +45,26 @@ void rule_noarp(Ctx& c) {
   c.add(std::move(f));
 }
 
+// C52: a device without IFF_UP (a recipe that forgot `ip link set DEV up`).
+// The kernel removed its connected routes and libpcap cannot capture on it,
+// so the flag itself is the evidence.
+void add_interface_down(Ctx& c, const Link& l) {
+  const bool is_port = l.master_index != 0 && c.bridge && l.master_index == c.bridge->index && &l != c.iface;
+  const bool matters = !is_port || (c.target && !c.c_resolved() && !c.local);
+  Finding f = c.finding("interface-down", "C52", matters ? Severity::Fault : Severity::Info, matters ? 97 : 5);
+  f.summary = l.name + " is administratively down: nothing is sent or received on it";
+  if (is_port && c.bridge)
+    f.summary += " (port of " + c.bridge->name + (matters ? "; if " + c.target_text() + " is the guest behind it, it cannot answer)" : ")");
+  f.explanation =
+      "Without IFF_UP the kernel removes the device's connected routes and refuses to transmit on it, and "
+      "libpcap refuses to capture on it; a guest holding a TAP that was never set up stays cut off although "
+      "its process runs.";
+  f.evidence.push_back(c.ev_link(l));
+  f.fix.push_back(c.fix_host("bring " + l.name + " up", "link set dev " + l.name + " up",
+                             "ip link set dev " + l.name + " up"));
+  c.add(std::move(f));
+}
+
 void rule_no_carrier(Ctx& c) {
   std::vector<const Link*> devs;
   auto add = [&](const Link* l) {
@@ -61,15 +81,28 @@ void rule_no_carrier(Ctx& c) {
       // Its ports have carrier: STP states keep it down (stp-port-not-forwarding, port-disabled).
       continue;
     }
+    if (!l->is_up()) {
+      add_interface_down(c, *l);
+      continue;
+    }
+    if (l->kind == "bridge") {
+      // Ports that are only down explain the bridge's missing carrier: C52
+      // for each, not C05 for the bridge.
+      bool only_down = !c.ports.empty();
+      for (const Link* p : c.ports)
+        if (p->is_up() && p->no_carrier()) only_down = false;
+      bool any_down = false;
+      for (const Link* p : c.ports)
+        if (!p->is_up()) {
+          add_interface_down(c, *p);
+          any_down = true;
+        }
+      if (only_down && any_down) continue;
+    }
     found = true;
     Finding f = c.finding("no-carrier", "C05", Severity::Fault, 96);
     f.evidence.push_back(c.ev_link(*l));
-    if (!l->is_up()) {
-      f.summary = l->name + " is administratively down: nothing is sent or received on it";
-      f.explanation = "A device without IFF_UP has no routes and passes no frames.";
-      f.fix.push_back(c.fix_host("bring " + l->name + " up", "link set dev " + l->name + " up",
-                                 "ip link set dev " + l->name + " up"));
-    } else if (l->kind == "bridge") {
+    if (l->kind == "bridge") {
       std::vector<std::string> dead;
       for (const Link* p : c.ports)
         if (!p->is_up() || p->no_carrier()) dead.push_back(p->name);
@@ -100,6 +133,10 @@ void rule_no_carrier(Ctx& c) {
     for (const Link* p : c.ports) {
       if (p->is_up() && !p->no_carrier()) continue;
       if (p == c.iface || p == c.egress) continue;
+      if (!p->is_up()) {
+        add_interface_down(c, *p);
+        continue;
+      }
       found = true;
       const bool matters = c.target && !c.c_resolved() && !c.local;
       Finding f = c.finding("no-carrier", "C05", matters ? Severity::Fault : Severity::Info, matters ? 60 : 5);
@@ -112,7 +149,8 @@ void rule_no_carrier(Ctx& c) {
       c.add(std::move(f));
     }
   }
-  if (!found) c.rule_out("no-carrier", "every device on the path is up with carrier");
+  if (!found) c.rule_out("no-carrier", "every device on the path that is up has carrier");
+  if (!c.has_cause("interface-down")) c.rule_out("interface-down", "every device on the path is up");
 }
 
 void rule_ip_on_bridge_port(Ctx& c) {

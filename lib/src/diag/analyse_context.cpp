@@ -27,6 +27,25 @@ bool usable(std::uint16_t state) {
 
 int severity_rank(Severity s) { return s == Severity::Fault ? 0 : s == Severity::Warning ? 1 : 2; }
 
+// Causes whose mechanism produces the evidence other rules read as their
+// own. When the first is a fault, the others are ruled out rather than
+// reported beside it (their fixes would not help, or not work as printed).
+struct Explains {
+  std::string_view cause;
+  std::array<std::string_view, 6> explained;
+};
+constexpr std::array<Explains, 2> kExplains{{
+    // The kernel never asks: our probe's answer reaches a kernel that
+    // drops it on purpose, which looks like a filter.
+    {"noarp-interface", {"bridge-filter-drops-arp", "icmpv6-filtered", "target-not-configured", "malformed-reply"}},
+    // A down device loses its connected routes (the route then leaves
+    // elsewhere, and `route replace ... dev DOWN` fails), carries nothing
+    // and cannot be captured on.
+    {"interface-down",
+     {"route-via-other-interface", "no-carrier", "bridge-filter-drops-arp", "icmpv6-filtered", "target-not-configured",
+      "malformed-reply"}},
+}};
+
 }  // namespace
 
 std::string join_names(const std::vector<const Link*>& v) {
@@ -108,9 +127,31 @@ Finding Ctx::finding(std::string cause, std::string id, Severity severity, int w
   return f;
 }
 
+bool fold_finding(std::vector<Finding>& findings, Finding f) {
+  auto same_fix = [](const std::vector<FixStep>& a, const std::vector<FixStep>& b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const FixStep& x, const FixStep& y) {
+      return x.where == y.where && x.netlab == y.netlab && x.iproute2 == y.iproute2 && x.description == y.description;
+    });
+  };
+  for (auto& g : findings) {
+    if (g.cause != f.cause || !same_fix(g.fix, f.fix)) continue;
+    for (auto& e : f.evidence) {
+      const bool have = std::any_of(g.evidence.begin(), g.evidence.end(), [&](const Evidence& x) {
+        return x.type == e.type && x.interface == e.interface && x.text == e.text;
+      });
+      if (!have) g.evidence.push_back(std::move(e));
+    }
+    if (severity_rank(f.severity) < severity_rank(g.severity)) g.severity = f.severity;
+    g.weight = std::max(g.weight, f.weight);
+    return true;
+  }
+  findings.push_back(std::move(f));
+  return false;
+}
+
 void Ctx::add(Finding f) {
-  checks_.push_back(Check{f.cause, "found", f.summary});
-  findings_.push_back(std::move(f));
+  Check found{f.cause, "found", f.summary};
+  if (!fold_finding(findings_, std::move(f))) checks_.push_back(std::move(found));
 }
 
 bool Ctx::has_cause(std::string_view cause) const {
@@ -128,6 +169,24 @@ Report Ctx::finish() {
   r.target = target;
   r.passive = o.passive;
   r.duration_s = o.duration_s;
+  // A finding another fault's mechanism explains is ruled out, saying which.
+  for (const auto& ex : kExplains) {
+    const auto by = std::find_if(findings_.begin(), findings_.end(), [&](const Finding& f) {
+      return f.cause == ex.cause && f.severity == Severity::Fault;
+    });
+    if (by == findings_.end()) continue;
+    const std::string because = "explained by " + std::string(ex.cause) + " (" + by->id + ")";
+    std::vector<Finding> kept;
+    for (auto& f : findings_) {
+      if (std::find(ex.explained.begin(), ex.explained.end(), f.cause) == ex.explained.end()) {
+        kept.push_back(std::move(f));
+        continue;
+      }
+      std::erase_if(checks_, [&](const Check& k) { return k.cause == f.cause && k.result == "found"; });
+      checks_.push_back(Check{f.cause, "ruled out", because});
+    }
+    findings_ = std::move(kept);
+  }
   std::stable_sort(findings_.begin(), findings_.end(), [](const Finding& a, const Finding& b) {
     if (severity_rank(a.severity) != severity_rank(b.severity)) return severity_rank(a.severity) < severity_rank(b.severity);
     return a.weight > b.weight;

@@ -47,6 +47,12 @@ std::string join_names(const std::vector<const Link*>& v);
 std::string join_prefixes(const std::vector<const Address*>& v);
 std::string fmt_seconds(std::uint32_t centiseconds);
 
+// Adds f to findings, or folds it into a finding of the same cause with the
+// same fix (one cause seen twice, e.g. from the static checks and again for
+// a failing entry): that one keeps its summary, gains f's evidence it lacks,
+// and the graver severity. Returns true when f was folded.
+bool fold_finding(std::vector<Finding>& findings, Finding f);
+
 class Ctx;
 // The IPv6-only rules (neighbour discovery, DAD, SLAAC), in rules6.cpp.
 void analyse_ipv6(Ctx& c);

@@ -219,6 +219,12 @@ Result<Observation> observe(const Netns& ns, const Snapshot& s, const ObserveOpt
   // icmp6 alone misses MLD, which rides behind a hop-by-hop header.
   topt.filter = "arp or icmp or icmp6 or (ip6 and ip6[6] == 0) or ether dst 01:80:c2:00:00:00";
   for (const auto& name : capture_set(s)) {
+    // libpcap refuses a device that is down ("That device is not up"): that
+    // is a finding (interface-down), not a reason to stop.
+    if (const Link* l = find_link(s.links, name); l && !l->is_up()) {
+      obs.capture_errors.push_back(name + ": administratively down, not captured");
+      continue;
+    }
     auto t = LinkTap::open(ns, name, topt);
     if (!t) {
       if (name == s.interface) return std::move(t).error();  // no capture at all: say why and stop

@@ -4,6 +4,8 @@
 // on the interface when no target is given).
 #include <netlab/diag.hpp>
 
+#include "diag/analyse_context.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <set>
@@ -264,12 +266,7 @@ Result<Report> diagnose_arp(const Netns& ns, const Options& options) {
     if (!obs) return std::move(obs).error();
     Report r = analyse(*s, *obs, ao);
     merged.duration_s += r.duration_s;
-    for (auto& f : r.findings) {
-      const bool dup = std::any_of(merged.findings.begin(), merged.findings.end(), [&](const Finding& g) {
-        return g.cause == f.cause && g.summary == f.summary;
-      });
-      if (!dup) merged.findings.push_back(std::move(f));
-    }
+    for (auto& f : r.findings) fold_finding(merged.findings, std::move(f));
     if (r.verdict == Verdict::Unexplained && !std::any_of(r.findings.begin(), r.findings.end(), [](const Finding& f) {
           return f.severity == Severity::Fault;
         }))

@@ -58,6 +58,20 @@ std::string display_name(const Link& l) {
 std::string linkmode_name(std::uint8_t mode) { return mode == 1 ? "DORMANT" : "DEFAULT"; }
 std::string group_name(std::uint32_t g) { return g == 0 ? "default" : std::to_string(g); }
 
+// A bridge id as ip -d prints it ("8000.52:e0:f1:d2:e5:e2": priority, then
+// the MAC's bytes in unpadded hex), from brctl's form ("8000.52e0f1d2e5e2").
+std::string ip_bridge_id(const std::string& brctl_form) {
+  const auto dot = brctl_form.find('.');
+  if (dot == std::string::npos || brctl_form.size() != dot + 13) return brctl_form;
+  std::string out = brctl_form.substr(0, dot + 1);
+  for (std::size_t i = 0; i < 6; ++i) {
+    const std::string byte = brctl_form.substr(dot + 1 + 2 * i, 2);
+    if (i) out += ':';
+    out += byte[0] == '0' ? byte.substr(1) : byte;
+  }
+  return out;
+}
+
 std::string seconds(std::uint32_t centiseconds) {
   return fmt::format("{:g}s", centiseconds / 100.0);
 }
@@ -105,7 +119,7 @@ void link_details_text(std::string& out, const Link& l) {
                      seconds(b.ageing_time_cs), b.stp_state, b.priority);
       if (b.vlan_filtering) fmt::format_to(it, " vlan_filtering {}", *b.vlan_filtering);
       if (b.multicast_snooping) fmt::format_to(it, " mcast_snooping {}", *b.multicast_snooping);
-      if (!b.bridge_id.empty()) fmt::format_to(it, " bridge_id {}", b.bridge_id);
+      if (!b.bridge_id.empty()) fmt::format_to(it, " bridge_id {}", ip_bridge_id(b.bridge_id));
     }
     if (l.tun) {
       const auto& t = *l.tun;
@@ -169,7 +183,7 @@ void json_kind_data(JsonWriter& w, const Link& l) {
       w.member("priority", b.priority);
       if (b.vlan_filtering) w.member("vlan_filtering", *b.vlan_filtering);
       if (b.multicast_snooping) w.member("mcast_snooping", *b.multicast_snooping);
-      if (!b.bridge_id.empty()) w.member("bridge_id", b.bridge_id);
+      if (!b.bridge_id.empty()) w.member("bridge_id", ip_bridge_id(b.bridge_id));
       w.end_object();
     }
     if (l.tun) {
@@ -397,7 +411,11 @@ void render_route_text(std::string& out, const Route& r, const RenderOptions& o)
   if (r.prefsrc) fmt::format_to(it, " src {}", r.prefsrc->to_string());
   if (r.metric) fmt::format_to(it, " metric {}", *r.metric);
   for (const auto& f : r.flag_names()) fmt::format_to(it, " {}", f);
+  // ip's order: the cache info (a route learned from an RA expires), then
+  // the metrics in RTAX order, then the preference.
+  if (r.expires_s) fmt::format_to(it, " expires {}sec", *r.expires_s);
   if (r.mtu) fmt::format_to(it, " mtu {}", *r.mtu);
+  if (r.hoplimit) fmt::format_to(it, " hoplimit {}", *r.hoplimit);
   if (r.pref && r.family == Family::Inet6) {
     static constexpr const char* kPref[] = {"medium", "high", "invalid", "low"};
     fmt::format_to(it, " pref {}", *r.pref < 4 ? kPref[*r.pref] : "unknown");
@@ -428,17 +446,19 @@ void render_route_json(JsonWriter& w, const Route& r, const RenderOptions& o) {
   if (r.prefsrc) w.member("prefsrc", r.prefsrc->to_string());
   if (r.metric) w.member("metric", *r.metric);
   w.member("flags", r.flag_names());
-  if (r.pref && r.family == Family::Inet6) {
-    static constexpr const char* kPref[] = {"medium", "high", "invalid", "low"};
-    w.member("pref", *r.pref < 4 ? kPref[*r.pref] : "unknown");
-  }
-  if (r.mtu) {
+  if (r.expires_s) w.member("expires", *r.expires_s);
+  if (r.mtu || r.hoplimit) {
     w.key("metrics");
     w.begin_array();
     w.begin_object();
-    w.member("mtu", *r.mtu);
+    if (r.mtu) w.member("mtu", *r.mtu);
+    if (r.hoplimit) w.member("hoplimit", *r.hoplimit);
     w.end_object();
     w.end_array();
+  }
+  if (r.pref && r.family == Family::Inet6) {
+    static constexpr const char* kPref[] = {"medium", "high", "invalid", "low"};
+    w.member("pref", *r.pref < 4 ? kPref[*r.pref] : "unknown");
   }
   if (!r.nexthops.empty()) {
     w.key("nexthops");
