@@ -236,7 +236,7 @@ _netlab()
             tap/diagnose) globalopts+=" --bridge-conf" ;;
             bridge/addif) globalopts+=" --move-addresses" ;;
             arp/probe) globalopts+=" -c -w -i -s -D -U -A" ;;
-            arp/diagnose) globalopts+=" --duration --passive" ;;
+            arp/diagnose) globalopts+=" --duration --passive --sweep" ;;
             ndp/probe) globalopts+=" -c -w -i -s -u" ;;
             ndp/rs) globalopts+=" -w -1 --single" ;;
             ndp/diagnose) globalopts+=" --duration --passive" ;;

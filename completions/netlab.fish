@@ -679,6 +679,7 @@ complete -c netlab -n $__netlab_arp_probe -s A -d 'Announcement as a gratuitous 
 set -l __netlab_arp_diagnose '__fish_seen_subcommand_from arp; and __fish_seen_subcommand_from diagnose'
 complete -c netlab -n $__netlab_arp_diagnose -l duration -x -d 'Seconds to watch'
 complete -c netlab -n $__netlab_arp_diagnose -l passive -d 'Only watch, send nothing'
+complete -c netlab -n $__netlab_arp_diagnose -l sweep -d 'Sweep the subnet even off a lab link'
 # Options of ndp probe, rs and diagnose; their values are free-form.
 set -l __netlab_ndp_probe '__fish_seen_subcommand_from ndp; and __fish_seen_subcommand_from probe'
 complete -c netlab -n $__netlab_ndp_probe -s c -x -d 'Send up to COUNT solicitations'

@@ -15,6 +15,7 @@ struct DiagnoseArgs {
   std::vector<std::string> words;
   double duration = 2.0;
   bool passive = false;
+  bool sweep = false;
 };
 
 void run_diagnose(const DiagnoseArgs& a, const Global& g, Family family) {
@@ -40,6 +41,8 @@ void run_diagnose(const DiagnoseArgs& a, const Global& g, Family family) {
     usage_error("--duration " + std::to_string(a.duration), "must be between 0.2 and 600 seconds");
   o.duration_s = a.duration;
   o.passive = a.passive;
+  o.sweep = a.sweep;
+  if (a.sweep && a.passive) usage_error("--sweep", "sends requests: it cannot go with --passive");
   o.netns_arg = g.netns_arg;
   print_diagnosis(g, value_or_fail(diag::diagnose_arp(g.netns, o)));
 }
@@ -50,6 +53,9 @@ void add_diagnose(CLI::App& object, Global& g, Family family, std::string help) 
                                 [args, &g, family] { run_diagnose(*args, g, family); });
   cmd->add_option("--duration", args->duration, "Seconds to watch the wire (default 2)");
   cmd->add_flag("--passive", args->passive, "Only watch: send no probe of our own");
+  if (family == Family::Inet)
+    cmd->add_flag("--sweep", args->sweep,
+                  "When nobody answers, ask the target's whole subnet even on a link that is not a lab link");
 }
 
 }  // namespace

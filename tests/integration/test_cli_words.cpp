@@ -81,7 +81,7 @@ TEST_CASE("capture checks tcpdump's number ranges before opening anything, and h
   CHECK(before.out == after.out);
 }
 
-TEST_CASE("link set refuses a keyword twice or up with down; guest refuses -j; nothing changes", "[cli][errors]") {
+TEST_CASE("link set refuses a keyword twice or up with down, guest refuses -j, nothing changes", "[cli][errors]") {
   nltest::PrivateNetns ns;
   nltest::ip_ok({"link", "add", "labv0", "type", "veth", "peer", "name", "labv1"});
   const std::string before = nltest::ip({"-d", "link", "show"}).out;

@@ -315,6 +315,7 @@ TEST_CASE("arp diagnose: C20 noarp-interface finds ARP switched off on a routed 
 
   auto d = lab::diagnose("gw20", "203.0.113.100");
   lab::require_fault_first(d, "noarp-interface", "C20");
+  CHECK(d.fault_causes() == std::vector<std::string>{"noarp-interface"});  // nothing it explains beside it
   const auto& f = *d.finding("noarp-interface");
   INFO(lab::evidence_dump(f));
   CHECK(lab::has_about(f, "link", "gw20"));

@@ -135,3 +135,62 @@ TEST_CASE("arp diagnose and a capture on the same interface both work at once") 
   CHECK(capture.stop() == 0);
   CHECK(contains(capture.err(), "packets captured"));
 }
+
+TEST_CASE("arp diagnose sweeps a silent subnet only on a lab link or with --sweep, and says what it swept") {
+  nltest::PrivateNetns ns;
+  lab::PeerNetns lan;
+  // An uplink to a LAN: the default route leaves through it.
+  lab::veth_to(lan, "uplink9", "", "eth0");
+  ip_ok({"addr", "add", "192.0.2.10/24", "dev", "uplink9"});
+  ip_ok({"route", "add", "default", "via", "192.0.2.1"});
+  lan.ip_ok({"addr", "add", "192.0.2.1/24", "dev", "eth0"});
+  REQUIRE(lab::wait_for([] { return lab::has_carrier("uplink9"); }, lab::Millis(3000)));
+
+  auto notes_of = [](const lab::Diagnosis& d) {
+    std::string all;
+    for (const auto& n : (*d.json)["notes"].array()) all += n.str() + "\n";
+    return all;
+  };
+  {
+    auto cap = lab::start_capture("eth0", {"arp", "and", "arp[24:4]", "=", "0xc0000264"}, &lan);  // who-has 192.0.2.100; 252 = the /24 less the target and our own address
+    auto d = lab::diagnose("uplink9", "192.0.2.99");
+    INFO(d.describe());
+    REQUIRE(d.json.has_value());
+    const std::string notes = notes_of(d);
+    CHECK(contains(notes, "not swept because uplink9 carries the default route"));
+    CHECK_FALSE(cap.wait_stdout("who-has 192.0.2.100", lab::Millis(500)));
+  }
+  {
+    auto cap = lab::start_capture("eth0", {"arp", "and", "arp[24:4]", "=", "0xc0000264"}, &lan);
+    auto d = lab::diagnose("uplink9", "192.0.2.99", {"--sweep"});
+    INFO(d.describe());
+    REQUIRE(d.json.has_value());
+    CHECK(contains(notes_of(d), "192.0.2.0/24 was swept on uplink9 (252 ARP requests)"));
+    CHECK(cap.wait_stdout("who-has 192.0.2.100", lab::Millis(2000)));
+  }
+  // --sweep with --passive is a usage error, and changes nothing.
+  auto r = nltest::netlab({"arp", "diagnose", "uplink9", "192.0.2.99", "--sweep", "--passive"});
+  CHECK(r.status == 2);
+  CHECK(contains(r.err, "--sweep"));
+}
+
+TEST_CASE("arp diagnose sweeps a lab bridge's silent subnet and names it in the notes") {
+  nltest::PrivateNetns ns;
+  ip_ok({"link", "add", "sweepbr", "type", "bridge"});
+  ip_ok({"link", "set", "sweepbr", "up"});
+  ip_ok({"addr", "add", "203.0.113.193/26", "dev", "sweepbr"});
+  ip_ok({"tuntap", "add", "dev", "sweeptap", "mode", "tap"});
+  ip_ok({"link", "set", "sweeptap", "master", "sweepbr"});
+  ip_ok({"link", "set", "sweeptap", "up"});
+  // The guest is up with another address than the one asked about.
+  auto guest = lab::start_guest({"sweeptap", "ip", "203.0.113.201/26", "mac", "02:5e:00:00:02:01"});
+  auto d = lab::diagnose("sweepbr", "203.0.113.200");
+  INFO(d.describe());
+  REQUIRE(d.json.has_value());
+  std::string notes;
+  for (const auto& n : (*d.json)["notes"].array()) notes += n.str() + "\n";
+  CHECK(contains(notes, "203.0.113.192/26 was swept on sweepbr (60 ARP requests)"));
+  const auto* f = d.finding("target-not-configured");
+  REQUIRE(f);
+  CHECK(contains(lab::field(*f, "summary"), "203.0.113.201"));
+}

@@ -158,7 +158,7 @@ bool has_evidence(const testjson::Value& f, const std::string& type, const std::
 
 }  // namespace
 
-TEST_CASE("tap diagnose: owner, group and a closed /dev/net/tun refuse the user; the printed fix lets it attach",
+TEST_CASE("tap diagnose: owner, group and a closed /dev/net/tun refuse the user, the printed fix lets it attach",
           "[tap][diagnose][c53]") {
   nltest::PrivateNetns ns;
   const std::string conf = private_tun_node(0600);
@@ -193,7 +193,7 @@ TEST_CASE("tap diagnose: owner, group and a closed /dev/net/tun refuse the user;
   CHECK(try_attach("labtap0", kStranger, kStranger) == EPERM);  // owner nobody now: others are refused
 }
 
-TEST_CASE("tap diagnose: a single-queue TAP held by another process; the printed kill frees it", "[tap][diagnose][c53]") {
+TEST_CASE("tap diagnose: a single-queue TAP held by another process, the printed kill frees it", "[tap][diagnose][c53]") {
   nltest::PrivateNetns ns;
   private_tun_node(0666);
   REQUIRE(nltest::netlab({"tap", "create", "labtap0", "user", "nobody"}).status == 0);

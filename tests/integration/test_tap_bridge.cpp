@@ -85,7 +85,7 @@ std::vector<std::string> state_dump() {
 
 }  // namespace
 
-TEST_CASE("tap create: owner and group as the kernel reports them; only the owner can attach", "[tap]") {
+TEST_CASE("tap create: owner and group as the kernel reports them, only the owner can attach", "[tap]") {
   nltest::PrivateNetns ns;
   nltest::open_dev_net_tun_to_all();
   ok({"tap", "create", "labtap0", "user", "4242", "group", "4343", "vnet_hdr"});

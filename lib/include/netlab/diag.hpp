@@ -191,6 +191,11 @@ struct Observation {
   // not be mistaken for answers to a request for the target.
   std::optional<Prefix> swept_network;
   double swept_at = 0;
+  std::string swept_interface;
+  std::uint32_t swept_count = 0;  // requests sent
+  // Nobody answered and the subnet was not swept: why ("homelan carries the
+  // default route"); empty when it was swept or never needed to be.
+  std::string sweep_skipped;
   // The route back to each requester seen asking for one of our addresses
   // (reverse-path checks): requester -> route, or the error.
   std::map<IpAddr, Route> reverse_routes;
@@ -200,6 +205,11 @@ struct Observation {
 struct ObserveOptions {
   double duration_s = 2.0;
   bool passive = false;
+  // When nobody answers for the target, ask the rest of its subnet (up to a
+  // /22) to find a guest up with another address. Without `sweep`, only on a
+  // lab link: a bridge, TAP or veth that the default route does not leave
+  // through (on a real LAN uplink a sweep is a broadcast storm).
+  bool sweep = false;
 };
 // Blocks for duration_s (clamped to 0.2-600 s). The snapshot is read during
 // the call only. Errors: the LinkTap errors of linkio.hpp for the interface
@@ -233,6 +243,7 @@ struct Options {
   std::optional<IpAddr> target;
   double duration_s = 2.0;
   bool passive = false;
+  bool sweep = false;  // ObserveOptions::sweep
   std::string netns_arg;
 };
 // collect(), observe() and analyse() with the options given; errors are

@@ -244,7 +244,13 @@ Report Ctx::finish() {
     if (target && !r.resolved && !fault && !local)
       r.notes.push_back("passive: the kernel's entry for " + target_text() + " is not usable and nothing on the wire explains it");
   }
-  if (o.swept) r.notes.push_back("the target's subnet was asked (an ARP sweep) because nobody answered for the target");
+  if (o.swept)
+    r.notes.push_back("nobody answered for " + target_text() + ", so its subnet " +
+                      (o.swept_network ? o.swept_network->to_string() : std::string()) + " was swept on " +
+                      o.swept_interface + " (" + std::to_string(o.swept_count) + " ARP requests)");
+  else if (!o.sweep_skipped.empty())
+    r.notes.push_back("nobody answered for " + target_text() + "; its subnet was not swept because " + o.sweep_skipped +
+                      " (--sweep asks it anyway)");
   r.findings = std::move(findings_);
   return r;
 }

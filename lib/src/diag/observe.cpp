@@ -35,6 +35,19 @@ const Link* find_link(const std::vector<Link>& links, std::string_view name) {
   return nullptr;
 }
 
+// Empty when dev is a lab link (a bridge, TAP or veth the default route does
+// not leave through), else why it is not: a sweep on a real LAN uplink is a
+// broadcast storm, so it needs --sweep there.
+std::string why_not_a_lab_link(const Snapshot& s, const std::string& dev) {
+  for (const auto& r : s.routes)
+    if (r.is_default() && r.dev == dev) return dev + " carries the default route";
+  const Link* l = find_link(s.links, dev);
+  if (!l) return dev + " is not listed";
+  if (l->kind == "bridge" || l->kind == "veth" || (l->tun && l->tun->tap)) return {};
+  return dev + " is " + (l->kind.empty() ? std::string("a physical or unknown device") : "a " + l->kind) +
+         ", not a bridge, TAP or veth";
+}
+
 // Interfaces worth watching: the one asked about, the bridge it belongs to
 // and all that bridge's ports, the device the route toward the target leaves
 // through, and TAPs that carry a guest but belong to no bridge (a forgotten
@@ -435,8 +448,12 @@ Result<Observation> observe(const Netns& ns, const Snapshot& s, const ObserveOpt
     if (probe_tap && !v6 && !local && !swept && now >= start + std::chrono::milliseconds(700) && !answered_by_wire()) {
       swept = true;
       const Address* net = connected_prefix_for(s, probe_dev, *s.target);
-      if (net && net->local.len() >= 22 && obs.probe_mac && obs.probe_source) {
+      const std::string not_lab = options.sweep ? std::string() : why_not_a_lab_link(s, probe_dev);
+      if (!not_lab.empty()) {
+        obs.sweep_skipped = not_lab;
+      } else if (net && net->local.len() >= 22 && obs.probe_mac && obs.probe_source) {
         obs.swept = true;
+        obs.swept_interface = probe_dev;
         const Prefix network = net->local.network();
         obs.swept_network = network;
         obs.swept_at = since_start(now);
@@ -450,7 +467,7 @@ Result<Observation> observe(const Netns& ns, const Snapshot& s, const ObserveOpt
                                               std::uint8_t(v)};
           const auto ip = IpAddr::v4(b);
           if (ip == *s.target || ip == *obs.probe_source) continue;
-          (void)probe_tap->send(frames::arp_request(*obs.probe_mac, *obs.probe_source, ip));
+          if (probe_tap->send(frames::arp_request(*obs.probe_mac, *obs.probe_source, ip))) ++obs.swept_count;
         }
       }
     }

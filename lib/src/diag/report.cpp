@@ -225,6 +225,7 @@ Result<Report> diagnose_arp(const Netns& ns, const Options& options) {
   ObserveOptions oo;
   oo.duration_s = options.duration_s;
   oo.passive = options.passive;
+  oo.sweep = options.sweep;
   CollectOptions co;
   co.family = options.family;
   co.interface = options.interface;
