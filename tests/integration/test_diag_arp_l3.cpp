@@ -158,6 +158,61 @@ TEST_CASE("arp diagnose: C10 arp-ignore finds the bridge ignoring requests for t
   lab::require_ok(lab::diagnose("rtbr10", "203.0.113.10"));
 }
 
+// The hosting-provider recipe: guests with public /32 addresses routed to
+// the bridge, each with "default via GW onlink". arp_ignore=2 answers only
+// senders inside the subnet of the address asked for, and a /32 guest is in
+// none: the host stays silent while the value looks harmless.
+TEST_CASE("arp diagnose: C10 arp-ignore finds arp_ignore=2 silencing routed /32 guests with an onlink gateway") {
+  nltest::PrivateNetns lab_ns;
+  lab::PeerNetns vps1;
+  ip_ok({"link", "add", "hostbr2", "type", "bridge"});
+  ip_ok({"link", "set", "hostbr2", "up"});
+  ip_ok({"addr", "add", "192.0.2.1/26", "dev", "hostbr2"});
+  lab::veth_to(vps1, "vps1", "hostbr2");
+  ip_ok({"route", "add", "198.51.100.77/32", "dev", "hostbr2"});
+  vps1.ip_ok({"addr", "add", "198.51.100.77/32", "dev", "eth0"});
+  vps1.ip_ok({"route", "add", "default", "via", "192.0.2.1", "dev", "eth0", "onlink"});
+  nltest::write_proc("/proc/sys/net/ipv4/conf/all/arp_ignore", "2");
+
+  REQUIRE_FALSE(lab::ping("192.0.2.1", {}, &vps1));
+  SECTION("the guest keeps asking while netlab watches") {
+    lab::Background traffic({"ping", "-n", "-i", "0.5", "192.0.2.1"}, &vps1);
+    auto d = lab::diagnose("hostbr2", "192.0.2.1");
+    lab::require_fault_first(d, "arp-ignore", "C10");
+    const auto& f = *d.finding("arp-ignore");
+    INFO(lab::evidence_dump(f));
+    CHECK(lab::has_sysctl(f, "arp_ignore", "2"));
+    CHECK(contains(field(f, "summary"), "198.51.100.77"));
+    CHECK(lab::has_packet(f, "hostbr2", {"who-has 192.0.2.1 tell 198.51.100.77"}));
+    lab::apply_fix(f);
+  }
+  SECTION("no traffic: the routed guest's host route alone says who would ask") {
+    auto d = lab::diagnose("hostbr2", "192.0.2.1");
+    lab::require_fault_first(d, "arp-ignore", "C10");
+    const auto& f = *d.finding("arp-ignore");
+    INFO(lab::evidence_dump(f));
+    CHECK(lab::has_evidence(f, "route", text_has("198.51.100.77")));
+    lab::apply_fix(f);
+  }
+  require_ping_works("192.0.2.1", &vps1);
+  lab::require_ok(lab::diagnose("hostbr2", "192.0.2.1"));
+}
+
+TEST_CASE("arp diagnose: arp_ignore=2 with guests inside the bridge's subnet reads ok") {
+  nltest::PrivateNetns lab_ns;
+  ip_ok({"link", "add", "okbr2", "type", "bridge"});
+  ip_ok({"link", "set", "okbr2", "up"});
+  ip_ok({"addr", "add", "203.0.113.1/28", "dev", "okbr2"});
+  ip_ok({"tuntap", "add", "dev", "oktap2", "mode", "tap"});
+  ip_ok({"link", "set", "oktap2", "master", "okbr2"});
+  ip_ok({"link", "set", "oktap2", "up"});
+  nltest::write_proc("/proc/sys/net/ipv4/conf/okbr2/arp_ignore", "2");
+  auto guest = lab::start_guest({"oktap2", "ip", "203.0.113.2/28", "mac", "02:0a:00:00:00:02"});
+  require_ping_works("203.0.113.2");
+  lab::require_ok(lab::diagnose("okbr2", "203.0.113.1"));
+  lab::require_ok(lab::diagnose("okbr2", "203.0.113.2"));
+}
+
 // Co-occurring causes: the stale host route that makes the reverse-path check
 // fail for the guest's requests (C11) also sends the host's own traffic for
 // the guest out of the other link (C04), where the host asks with a source

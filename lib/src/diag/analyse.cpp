@@ -9,6 +9,8 @@
 // bridge) and the kernel's neighbour state rather than trusting one capture.
 #include "diag/analyse_context.hpp"
 
+#include <netlab/arp_kernel.hpp>
+
 #include <algorithm>
 #include <array>
 #include <set>
@@ -423,37 +425,60 @@ void rule_isolation(Ctx& c) {
   c.add(std::move(f));
 }
 
+// C10: the kernel's own arp_ignore rule (arp::arp_ignore_decision, every
+// value 0-8) for each sender that asks, or would ask, for the target: the
+// requesters seen on the interface, and the routed guests (host routes
+// through it, the "default via GW onlink" recipe) whose requests value 2
+// ignores. Without either, a sender in the target's own subnet stands in.
 void rule_arp_ignore(Ctx& c) {
   if (!c.target || !c.local || !c.iface) {
     c.not_observable("arp-ignore", "the target is not one of this host's addresses");
     return;
   }
-  const auto owner = c.local_owner();
-  const long v = c.effective_max("arp_ignore", c.iface->name);
-  const bool on_iface = owner == c.iface->name;
-  if (v < 1 || (v == 1 && on_iface)) {
-    c.rule_out("arp-ignore", "arp_ignore=" + std::to_string(v) + " lets " + c.iface->name + " answer for " +
-                                 c.target_text());
-    return;
+  const std::string& dev = c.iface->name;
+  const long v = c.effective_max("arp_ignore", dev);
+  std::vector<IpAddr> senders;
+  auto add_sender = [&](const IpAddr& ip) {
+    if (ip.is_v4() && !(ip == frames::ipv4_any()) && std::find(senders.begin(), senders.end(), ip) == senders.end())
+      senders.push_back(ip);
+  };
+  for (const auto* fr : c.requests_for_target())
+    if (fr->sf->interface == dev && !c.is_ours(fr->msg->sha)) add_sender(fr->msg->spa);
+  for (const auto& r : c.s.routes)
+    if (r.dev == dev && r.dst.len() == 32 && !r.gateway && r.type == 1) add_sender(r.dst.addr());
+  if (senders.empty()) add_sender(*c.target);
+  std::vector<std::pair<IpAddr, arp::IgnoreDecision>> ignored;
+  std::string answered_why;
+  for (const auto& sip : senders) {
+    auto d = arp::arp_ignore_decision(v, c.s.addresses, dev, sip, *c.target);
+    if (d.ignored) ignored.emplace_back(sip, std::move(d));
+    else if (answered_why.empty()) answered_why = d.why;
   }
-  if (v == 2 && on_iface) {
-    c.rule_out("arp-ignore", "arp_ignore=2 and the address is on " + c.iface->name);
+  if (ignored.empty()) {
+    c.rule_out("arp-ignore", answered_why.empty() ? "arp_ignore=" + std::to_string(v) + " lets " + dev + " answer"
+                                                  : answered_why);
     return;
   }
   Finding f = c.finding("arp-ignore", "C10", Severity::Fault, 92);
-  f.summary = "peers on " + c.iface->name + " get no ARP answer for " + c.target_text() + ": it is configured on " +
-              owner + " and arp_ignore=" + std::to_string(v) + " answers only for addresses on the receiving interface";
+  std::vector<std::string> who;
+  for (const auto& [sip, d] : ignored) who.push_back(sip.to_string());
+  f.summary = "peers on " + dev + " get no ARP answer for " + c.target_text() + " (" + join(who, ", ") +
+              " asking): " + ignored.front().second.why;
   f.explanation =
-      "arp_ignore=1 makes the kernel reply only when the target address is configured on the interface the "
-      "request came in on (2 also requires the sender in that address's subnet). The effective value is the "
-      "larger of conf/all and conf/" + c.iface->name + ". Guests that use the host's main address as their "
-      "gateway on another link break this way (LVS-DR and IPVS set arp_ignore=1).";
-  c.add_sysctl_evidence(f, "arp_ignore", c.iface->name);
+      "arp_ignore decides, per request, whether the kernel answers for a local address: 1 only for addresses "
+      "configured on the receiving interface, 2 also only to senders inside that address's subnet (routed /32 "
+      "guests with an onlink gateway are in none), 3 not for scope host addresses, 8 never. The effective value "
+      "is the larger of conf/all and conf/" + dev + ". LVS-DR and IPVS set arp_ignore=1 or 2.";
+  c.add_sysctl_evidence(f, "arp_ignore", dev);
   for (const auto& a : c.s.addresses)
     if (a.local.addr() == *c.target) f.evidence.push_back(c.ev_addr(a));
+  for (const auto& r : c.s.routes)
+    if (r.dev == dev && r.dst.len() == 32 && !r.gateway && r.type == 1 &&
+        std::any_of(ignored.begin(), ignored.end(), [&](const auto& x) { return x.first == r.dst.addr(); }))
+      f.evidence.push_back(c.ev_route(r, "a routed guest: its requests come from outside every subnet of " + dev));
   c.add_unanswered_requests_for_local(f);
-  for (const auto& dev : {std::string("all"), c.iface->name}) {
-    const auto key = "net.ipv4.conf." + dev + ".arp_ignore";
+  for (const auto& key_dev : {std::string("all"), dev}) {
+    const auto key = "net.ipv4.conf." + key_dev + ".arp_ignore";
     auto it = c.s.sysctl.find(key);
     if (it != c.s.sysctl.end() && it->second > 0)
       f.fix.push_back(c.fix_host("answer ARP for any local address (or give the guests a gateway on their own link)",
