@@ -19,6 +19,9 @@ packages=(
   # the end-to-end tests: real guests under QEMU (TCG), their busybox userland,
   # the initramfs tools, and a real router advertisement daemon
   qemu-system-x86 user-mode-linux busybox-static cpio xz-utils radvd
+  # dnsmasq: the router advertisement daemon a diagnosis fix starts, and the
+  # DHCP server of the DHCP labs
+  dnsmasq-base
   # the libFuzzer targets (cmake --preset fuzz): clang and its runtime libraries
   clang-14 libclang-rt-14-dev
 )

@@ -28,6 +28,13 @@ using nltest::ip_ok;
 
 namespace {
 
+// Stops a daemon a printed fix started (it outlives the command that ran it).
+struct KillOnExit {
+  std::string pattern;
+  explicit KillOnExit(std::string p) : pattern(std::move(p)) {}
+  ~KillOnExit() { nltest::run({"pkill", "-f", pattern}); }
+};
+
 auto text_has(std::string needle) {
   return [needle = std::move(needle)](const testjson::Value& item) { return contains(field(item, "text"), needle); };
 }
@@ -208,13 +215,11 @@ TEST_CASE("ndp diagnose: C24 no-router-advertisement finds a Linux guest solicit
   CHECK(lab::has_packet(f, "", {"router solicitation"}));
   CHECK(lab::has_evidence(f, "observation", text_has("no router advertisement")));
 
+  // The fix starts a router advertisement daemon on the host (dnsmasq, as
+  // a daemon): stop it whatever happens next.
+  KillOnExit daemon("dnsmasq --port=0 --interface=nrbr24 ");
   auto guest_steps = lab::apply_fix(f);
-  REQUIRE_FALSE(guest_steps.empty());  // a router daemon for the link: the lab's own guest router
-  ip_ok({"tuntap", "add", "dev", "rtr24", "mode", "tap"});
-  ip_ok({"link", "set", "rtr24", "master", "nrbr24"});
-  ip_ok({"link", "set", "rtr24", "up"});
-  auto router = lab::start_guest(
-      {"rtr24", "ip6", "auto", "mac", "02:24:00:00:00:fe", "ra", "2001:db8:24::/64", "ra-interval", "1"});
+  CHECK(guest_steps.empty());  // the daemon belongs on the host
   std::string guest_global;
   bool slaac = lab::wait_for([&] { return !(guest_global = lab::settled_global("ens3", "2001:db8:24:", &vm24)).empty(); },
                              8s);
@@ -756,4 +761,52 @@ TEST_CASE("ndp diagnose: healthy static global addresses on a bridge with a kern
   REQUIRE((*d.json)["resolved"].is_object());
   CHECK(field((*d.json)["resolved"], "mac") == mac);
   CHECK((*d.json)["resolved"]["rtt_ms"].is_number());  // the echo was answered: its round trip
+}
+
+TEST_CASE("ndp diagnose: a statically addressed link without RAs is a warning, its fix a daemon on the host") {
+  nltest::PrivateNetns lab_ns;
+  ip_ok({"link", "add", "stbr6", "type", "bridge"});
+  ip_ok({"link", "set", "stbr6", "up"});
+  ip_ok({"-6", "addr", "add", "2001:db8:6::1/64", "dev", "stbr6"});
+  ip_ok({"tuntap", "add", "dev", "sttap6", "mode", "tap"});
+  ip_ok({"link", "set", "sttap6", "master", "stbr6"});
+  ip_ok({"link", "set", "sttap6", "up"});
+  auto guest = lab::start_guest({"sttap6", "ip6", "2001:db8:6::2/64", "mac", "02:06:00:00:00:02"});
+  lab::require_ipv6_settled("stbr6", 5s);
+  require_ping6_works("2001:db8:6::2");
+
+  // --duration 0.5 (diagnose6 passes its own duration).
+  lab::Diagnosis d;
+  d.command = "netlab -j ndp diagnose stbr6 --duration 0.5";
+  d.result = nltest::netlab({"-j", "ndp", "diagnose", "stbr6", "--duration", "0.5"});
+  d.json = testjson::parse(d.result.out);
+  INFO(d.describe());
+  REQUIRE(d.json.has_value());
+  CHECK(d.status() == 0);
+  CHECK(d.verdict() == "ok");
+  const auto* f = d.finding("no-router-advertisement");
+  REQUIRE(f);
+  CHECK(field(*f, "severity") == "warning");
+  CHECK(contains(field(*f, "summary"), "static"));
+  CHECK(contains(field(*f, "summary"), "SLAAC"));
+  // Nothing in the findings speaks of ARP in an IPv6 diagnosis.
+  for (const auto& g : d.findings()) {
+    CHECK_FALSE(contains(field(g, "summary"), "ARP"));
+    CHECK_FALSE(contains(field(g, "explanation"), "ARP"));
+  }
+  // Longer than --duration 0.5, and it says why.
+  std::string notes;
+  for (const auto& n : (*d.json)["notes"].array()) notes += n.str() + "\n";
+  CHECK(contains(notes, "longer than asked"));
+
+  KillOnExit daemon("dnsmasq --port=0 --interface=stbr6 ");
+  auto guest_steps = lab::apply_fix(*f);
+  CHECK(guest_steps.empty());
+  // Now a router answers: no finding about it, and the guest still works.
+  bool advertised = lab::wait_for([&] {
+    auto again = lab::diagnose6("stbr6", "");
+    return again.json.has_value() && again.status() == 0 && !again.finding("no-router-advertisement");
+  }, 15s);
+  CHECK(advertised);
+  require_ping6_works("2001:db8:6::2");
 }

@@ -196,6 +196,8 @@ struct Observation {
   // Nobody answered and the subnet was not swept: why ("homelan carries the
   // default route"); empty when it was swept or never needed to be.
   std::string sweep_skipped;
+  // Why the watch ran longer than asked (empty when it did not).
+  std::string longer_because;
   // The route back to each requester seen asking for one of our addresses
   // (reverse-path checks): requester -> route, or the error.
   std::map<IpAddr, Route> reverse_routes;

@@ -112,7 +112,8 @@ void rule_no_carrier(Ctx& c) {
                   (dead.empty() ? std::string() : " (" + join(dead, ", ") + " without carrier)");
       f.explanation =
           "A bridge reports carrier only while at least one port forwards. Without it the kernel drops "
-          "the ARP requests at the queue, before any capture sees them, and counts them as tx_dropped.";
+          "the " + std::string(c.s.family == Family::Inet6 ? "neighbour solicitations" : "ARP requests") +
+          " at the queue, before any capture sees them, and counts them as tx_dropped.";
       for (const Link* p : c.ports) f.evidence.push_back(c.ev_link(*p));
       if (c.ports.empty()) f.fix.push_back(c.fix_host("attach the guest's TAP or veth to " + l->name,
                                                       "bridge addif " + l->name + " IFACE",
@@ -179,7 +180,7 @@ void rule_ip_on_bridge_port(Ctx& c) {
                                      : " neighbours on " + port->name + " never resolve");
     f.explanation =
         "Once " + port->name + " is enslaved, the bridge's rx handler takes every frame received on it and "
-        "re-injects it on " + br->name + ". The ARP reply to the request sent from " + port->name +
+        "re-injects it on " + br->name + ". The " + c.answer_word() + " to the request sent from " + port->name +
         " is processed on " + br->name + ", where no entry for it exists, and is consumed; the entry on " +
         port->name + " goes INCOMPLETE, then FAILED. tcpdump and arping on " + port->name +
         " do show the reply, which is why this is so easy to miss. The address belongs on the bridge.";
@@ -927,7 +928,7 @@ void rule_mtu(Ctx& c) {
     f.summary = "the devices of one segment have different MTUs (" + join(parts, ", ") + ")";
   }
   f.explanation =
-      "ARP and small pings work, so resolution is fine; frames larger than the smallest MTU on the path are "
+      c.resolution_word() + " and small pings work, so resolution is fine; frames larger than the smallest MTU on the path are "
       "dropped by the receiving NIC (its rx_dropped grows) and nothing reports it. Every port of an L2 segment "
       "needs the same MTU.";
   for (const auto& e : c.o.echoes)
@@ -990,7 +991,8 @@ void rule_target_not_configured(Ctx& c) {
   f.summary = "nobody answers for " + c.target_text() + ", but a station is up on the link: " + mac.to_string() +
               " uses " + ip.to_string() + (stations.size() > 1 ? " (and " + std::to_string(stations.size() - 1) + " more)" : "") +
               "; the guest is probably configured with another address";
-  f.explanation = "The guest runs and answers ARP, only not for the address asked (a typo, another DHCP lease, a copied config).";
+  f.explanation = "The guest runs and answers " + c.resolution_word() +
+                  ", only not for the address asked (a typo, another DHCP lease, a copied config).";
   int shown = 0;
   for (const auto& fr : c.frames)
     if (fr.msg && fr.msg->sha == mac && shown++ < 2) f.evidence.push_back(c.ev_packet(fr));
@@ -1031,10 +1033,11 @@ void rule_stale_permanent(Ctx& c) {
   f.summary = "a static (PERMANENT) entry sends " + c.target_text() + "'s traffic to " +
               (pinned ? pinned->to_string() : std::string("?")) +
               (real ? ", but the station answering for it is " + real->to_string() : ", a MAC no port of the bridge has seen");
-  f.explanation = "PERMANENT entries are never re-checked: the kernel sends no ARP and keeps using the old MAC after the guest's changed.";
+  f.explanation = "PERMANENT entries are never re-checked: the kernel sends no " + c.resolution_word() +
+                  " and keeps using the old MAC after the guest's changed.";
   f.evidence.push_back(c.ev_neigh(*perm, ""));
   if (proof) f.evidence.push_back(c.ev_packet(*proof));
-  f.fix.push_back(c.fix_host("delete the static entry and let ARP resolve", "neigh del " + c.target_text() + " dev " + perm->dev,
+  f.fix.push_back(c.fix_host("delete the static entry and let " + c.resolution_word() + " resolve", "neigh del " + c.target_text() + " dev " + perm->dev,
                              "ip neigh del " + c.target_text() + " dev " + perm->dev));
   c.add(std::move(f));
 }

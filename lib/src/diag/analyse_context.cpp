@@ -231,6 +231,8 @@ Report Ctx::finish() {
   else r.verdict = Verdict::Unexplained;
 
   for (const auto& e : o.capture_errors) r.notes.push_back("capture: " + e);
+  if (!o.longer_because.empty())
+    r.notes.push_back("watched " + duration_text() + ", longer than asked: " + o.longer_because);
   if (target && local && !fault)
     r.notes.push_back(target_text() + " is this host's own address (on " + local_owner() +
                       "); nothing found that keeps peers on " + s.interface + " from getting answers for it");

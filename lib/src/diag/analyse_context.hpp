@@ -88,6 +88,10 @@ class Ctx {
 
   // Facts.
   std::string target_text() const;
+  // The words of the diagnosed family, for texts the rules share: "ARP" or
+  // "neighbour discovery", "ARP reply" or "neighbour advertisement".
+  std::string resolution_word() const { return s.family == Family::Inet6 ? "neighbour discovery" : "ARP"; }
+  std::string answer_word() const { return s.family == Family::Inet6 ? "neighbour advertisement" : "ARP reply"; }
   std::string duration_text() const;
   const Link* link_named(std::string_view name) const;
   const Link* master_bridge(const Link& l) const;

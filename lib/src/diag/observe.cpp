@@ -494,6 +494,9 @@ Result<Observation> observe(const Netns& ns, const Snapshot& s, const ObserveOpt
   for (auto& t : taps) (void)drain(t);
   if (pinger) pinger->receive(*s.target, obs.echoes, Clock::now());
   obs.duration_s = since_start(Clock::now());
+  if (obs.duration_s > duration + 0.5 && rs_answer_until > deadline)
+    obs.longer_because = "a router may delay its answer to a solicitation by up to 0.5 s and never advertises twice "
+                         "within 3 s (RFC 4861), so the watch lasts 4 s after our router solicitation";
   std::stable_sort(obs.frames.begin(), obs.frames.end(),
                    [](const SeenFrame& a, const SeenFrame& b) { return a.time < b.time; });
 

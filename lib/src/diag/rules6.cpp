@@ -223,17 +223,70 @@ void rule_no_router_advert(Ctx& c) {
     c.rule_out("no-router-advertisement", "a router advertisement was seen");
     return;
   }
-  // Only a fault when SLAAC is what was asked about (no target) or the target
-  // is global and the host has no route to it.
-  const bool relevant = !c.target || (c.target && !c.target->is_link_local() && !c.route);
-  Finding f = c.finding("no-router-advertisement", "C24", relevant ? Severity::Fault : Severity::Info, relevant ? 80 : 5);
-  f.summary = "router solicitations on " + rs->sf->interface + " get no router advertisement: nobody routes this link, "
-              "so guests stay link-local only";
-  f.explanation = "The kernel never originates RAs; a router daemon (radvd, dnsmasq enable-ra, networkd IPv6SendRA, or "
-                  "netlab guest ... ra PREFIX/64 for a lab) must send them.";
+  // Statically addressed links work without RAs; what breaks there is only
+  // a guest that expects SLAAC: one that solicits and never uses a global
+  // address of its own.
+  const Link* dev = slaac_device(c);
+  std::vector<const Address*> statics;
+  if (dev)
+    for (const auto& a : c.s.addresses)
+      if (a.dev == dev->name && a.local.addr().is_v6() && !a.local.addr().is_link_local() && a.valid_lft == kForever)
+        statics.push_back(&a);
+  std::vector<MacAddr> expecting;
+  for (const auto& fr : c.frames) {
+    if (!fr.parsed.ndp || fr.parsed.ndp->type != kNdRouterSolicit || c.is_ours(fr.parsed.eth_src)) continue;
+    const MacAddr mac = fr.parsed.eth_src;
+    const bool has_global = std::any_of(c.frames.begin(), c.frames.end(), [&](const Frame2& g) {
+      return g.parsed.ipv6 && g.parsed.eth_src == mac && !g.parsed.ipv6->src.is_link_local() &&
+             !(g.parsed.ipv6->src == frames::ipv6_any());
+    });
+    if (!has_global && std::find(expecting.begin(), expecting.end(), mac) == expecting.end()) expecting.push_back(mac);
+  }
+  Severity severity;
+  int weight;
+  if (c.target) {
+    // Only a fault when the target is global and the host has no route to it.
+    const bool relevant = !c.target->is_link_local() && !c.route;
+    severity = relevant ? Severity::Fault : Severity::Info;
+    weight = relevant ? 80 : 5;
+  } else if (!expecting.empty() || statics.empty()) {
+    severity = Severity::Fault;
+    weight = 80;
+  } else {
+    severity = Severity::Warning;
+    weight = 30;
+  }
+  Finding f = c.finding("no-router-advertisement", "C24", severity, weight);
+  const std::string link = dev ? dev->name : rs->sf->interface;
+  if (severity == Severity::Warning) {
+    f.summary = "no router advertises on " + link + "; its addresses are static (" + join_prefixes(statics) +
+                "), which works, but guests that expect SLAAC get no address there";
+  } else {
+    std::vector<std::string> macs;
+    for (const auto& m : expecting) macs.push_back(m.to_string());
+    f.summary = "router solicitations on " + link + " get no router advertisement: nobody routes this link, so " +
+                (macs.empty() ? std::string("guests") : "the guest" + std::string(macs.size() > 1 ? "s " : " ") + join(macs, ", ")) +
+                " stay link-local only";
+  }
+  f.explanation = "The kernel never originates RAs; a router daemon on the host (radvd, dnsmasq --enable-ra, networkd "
+                  "IPv6SendRA) must send them. In a lab, netlab guest TAP ip6 auto ra PREFIX on a TAP port of the "
+                  "bridge plays the router.";
   f.evidence.push_back(c.ev_packet(*rs));
   f.evidence.push_back(c.ev_observation(rs->sf->interface, "no router advertisement in " + c.duration_text()));
-  f.fix.push_back(c.fix_guest("run a router advertisement daemon for the link (radvd, dnsmasq --enable-ra), or netlab guest IFACE ip ADDR ra PREFIX/64 in a lab"));
+  for (const auto* a : statics) f.evidence.push_back(c.ev_addr(*a));
+  if (!statics.empty()) {
+    // dnsmasq's constructor takes the prefixes from the device's own
+    // addresses: one command, no configuration file.
+    f.fix.push_back(c.fix_host("advertise " + link + "'s prefixes from the host (dnsmasq runs as a daemon; radvd does the same "
+                               "with a configuration file)",
+                               "",
+                               "dnsmasq --port=0 --interface=" + link + " --bind-interfaces --enable-ra --dhcp-range=::,constructor:" +
+                                   link + ",ra-only"));
+  } else {
+    f.fix.push_back(c.fix_host("give " + link + " an address in the prefix to advertise, then run a router advertisement "
+                               "daemon on the host for it (radvd, or dnsmasq --enable-ra)",
+                               "", ""));
+  }
   c.add(std::move(f));
 }
 
