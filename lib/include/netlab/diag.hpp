@@ -123,6 +123,7 @@ struct Snapshot {
   std::vector<Link> links;
   std::vector<Address> addresses;     // IPv4 and IPv6, every device
   std::vector<Neighbour> neighbours;  // of the family, every state (NOARP included)
+  std::vector<Neighbour> proxies;     // proxy entries (NTF_PROXY, `ip neigh show proxy`), of the family
   std::vector<Route> routes;          // of the family, main table
   std::optional<Route> route_to_target;
   std::string route_error;            // why there is no route, when there is none

@@ -224,8 +224,8 @@ void rule_route_via_other(Ctx& c) {
     return;
   }
   if (c.proxy_mode) {
-    c.rule_out("route-via-other-interface", c.target_text() + " is routed through " + c.egress->name +
-                                                " and proxied on " + c.iface->name + " (proxy_arp)");
+    c.rule_out("route-via-other-interface", c.target_text() + " is routed through " + c.egress->name + ", and " +
+                                                c.iface->name + " answers for it by " + c.proxy_mechanism());
     return;
   }
   const Link* e = c.egress;
@@ -588,22 +588,29 @@ void rule_offlink_source(Ctx& c) {
 
 void rule_proxy_arp(Ctx& c) {
   if (!c.iface) return;
-  if (!c.effective_or("proxy_arp", c.iface->name)) {
-    c.rule_out("proxy-arp-without-forwarding", "proxy_arp is off on " + c.iface->name);
+  // Either form of the recipe: proxy_arp on the interface, or a proxy entry
+  // for the target on it (`netlab neigh add proxy ADDR dev IFACE`).
+  const bool flag = c.effective_or("proxy_arp", c.iface->name);
+  const Neighbour* entry = c.proxy_entry_for_target();
+  if (!flag && !entry) {
+    c.rule_out("proxy-arp-without-forwarding", "proxy_arp is off on " + c.iface->name + " and no proxy entry is there");
     return;
   }
+  const std::string what = flag ? "proxy_arp is on for " + c.iface->name
+                                : "a proxy entry for " + c.target_text() + " is on " + c.iface->name;
   const auto fwd = c.sysctl("net.ipv4.conf." + c.iface->name + ".forwarding");
   if (fwd.value_or(0) != 0) {
-    c.rule_out("proxy-arp-without-forwarding", "proxy_arp and forwarding are both on for " + c.iface->name);
+    c.rule_out("proxy-arp-without-forwarding", what + " and forwarding is on");
     return;
   }
   Finding f = c.finding("proxy-arp-without-forwarding", "C13", Severity::Fault, 87);
-  f.summary = "proxy_arp is on for " + c.iface->name + " but IP forwarding is off: the kernel answers no request by proxy";
+  f.summary = what + " but IP forwarding is off: the kernel answers no request by proxy";
   f.explanation =
       "The kernel proxies ARP only for a device with forwarding on, and only for targets routed through "
       "another device. With ip_forward=0 the UML/QEMU proxy-ARP recipe is inert: guests asking for off-link "
       "addresses (and the LAN asking for the guest) get no answer.";
-  c.add_sysctl_evidence(f, "proxy_arp", c.iface->name);
+  if (flag) c.add_sysctl_evidence(f, "proxy_arp", c.iface->name);
+  if (entry) f.evidence.push_back(c.ev_neigh(*entry, "proxy entry"));
   f.evidence.push_back(c.ev_sysctl("net.ipv4.conf." + c.iface->name + ".forwarding"));
   if (c.sysctl("net.ipv4.ip_forward")) f.evidence.push_back(c.ev_sysctl("net.ipv4.ip_forward"));
   int shown = 0;

@@ -77,8 +77,15 @@ Ctx::Ctx(const Snapshot& snap, const Observation& obs, const AnalyseOptions& opt
   }
   observer = target && !route;
   if (!egress && !local) egress = iface;
-  if (target && route && !local && iface && egress && egress != iface && effective_or("proxy_arp", iface->name))
-    proxy_mode = true;
+  // The kernel answers for a target routed through another device by proxy
+  // (arp_process: forwarding on the receiving device, and proxy_arp on it
+  // or a proxy entry for the target on it; IPv6: proxy_ndp and an entry).
+  if (target && route && !local && iface && egress && egress != iface) {
+    if (s.family == Family::Inet && effective_or("proxy_arp", iface->name)) proxy_mode = true;
+    const bool ndp_proxying = sysctl("net.ipv6.conf.all.proxy_ndp").value_or(0) != 0 ||
+                              sysctl("net.ipv6.conf." + iface->name + ".proxy_ndp").value_or(0) != 0;
+    if (proxy_entry_for_target() && (s.family == Family::Inet || ndp_proxying)) proxy_mode = true;
+  }
   bridge = s.bridge.empty() ? nullptr : link_named(s.bridge);
   if (bridge)
     for (const auto& l : s.links)
@@ -237,8 +244,8 @@ Report Ctx::finish() {
     r.notes.push_back(target_text() + " is this host's own address (on " + local_owner() +
                       "); nothing found that keeps peers on " + s.interface + " from getting answers for it");
   if (target && proxy_mode && !fault)
-    r.notes.push_back(target_text() + " is routed through " + egress->name + "; " + s.interface +
-                      " answers for it by proxy ARP (proxy_arp on, forwarding on)");
+    r.notes.push_back(target_text() + " is routed through " + egress->name + "; " + s.interface + " answers for it by " +
+                      proxy_mechanism());
   if (o.passive) {
     if (target && requests_for_target().empty() && replies_for_target().empty())
       r.notes.push_back("passive: no ARP for " + target_text() + " was seen in " + duration_text() +
@@ -260,6 +267,24 @@ Report Ctx::finish() {
 // ---- facts ------------------------------------------------------------------
 
 std::string Ctx::target_text() const { return target ? target->to_string() : std::string("the target"); }
+
+const Neighbour* Ctx::proxy_entry_for_target() const {
+  if (!target || !iface) return nullptr;
+  for (const auto& n : s.proxies)
+    if (n.dst == *target && (n.index == iface->index || n.index == 0)) return &n;
+  return nullptr;
+}
+
+std::string Ctx::proxy_mechanism() const {
+  const bool v6 = s.family == Family::Inet6;
+  const bool entry = proxy_entry_for_target() != nullptr;
+  const bool flag = !v6 && iface && effective_or("proxy_arp", iface->name);
+  std::string how = v6 ? "proxy NDP (" : "proxy ARP (";
+  if (entry) how += "a proxy entry for " + target_text() + " on " + (iface ? iface->name : s.interface);
+  if (entry && flag) how += ", and ";
+  if (flag) how += "proxy_arp on";
+  return how + ")";
+}
 
 std::string Ctx::duration_text() const {
   char buf[32];

@@ -88,6 +88,10 @@ class Ctx {
 
   // Facts.
   std::string target_text() const;
+  // The proxy entry (NTF_PROXY) for the target on the interface, if any.
+  const Neighbour* proxy_entry_for_target() const;
+  // How the interface answers by proxy: "proxy ARP (a proxy entry for X on eth0)".
+  std::string proxy_mechanism() const;
   // The words of the diagnosed family, for texts the rules share: "ARP" or
   // "neighbour discovery", "ARP reply" or "neighbour advertisement".
   std::string resolution_word() const { return s.family == Family::Inet6 ? "neighbour discovery" : "ARP"; }

@@ -69,6 +69,12 @@ Result<Snapshot> collect(const Netns& ns, const CollectOptions& options) {
   auto neighbours = neigh::list(ns, nf);
   if (!neighbours) return std::move(neighbours).error();
   s.neighbours = std::move(*neighbours);
+  // Proxy entries live in their own table (the UML recipe's
+  // `arp -Ds ADDR eth0 pub`); a dump of the family's, best effort.
+  neigh::Filter pf;
+  pf.family = s.family;
+  pf.proxy = true;
+  if (auto proxies = neigh::list(ns, pf)) s.proxies = std::move(*proxies);
 
   route::Filter rf;
   rf.family = s.family;
