@@ -229,7 +229,8 @@ TEST_CASE("link set: group, alias and netns, as ip link set does them", "[link][
 TEST_CASE("link::list reads a macvtap's and a macvlan's mode and lower device", "[link][macvlan]") {
   nltest::PrivateNetns ns;
   ip_ok({"link", "add", "labv0", "type", "veth", "peer", "name", "labv1"});
-  ip_ok({"link", "add", "link", "labv0", "name", "labmvt0", "type", "macvtap", "mode", "bridge"});
+  // An ifindex of its own: /dev/tapIFINDEX is shared by every namespace.
+  ip_ok({"link", "add", "link", "labv0", "name", "labmvt0", "index", "5001", "type", "macvtap", "mode", "bridge"});
   ip_ok({"link", "add", "link", "labv0", "name", "labmvl0", "type", "macvlan", "mode", "private"});
   auto links = link::list({});
   REQUIRE(links.has_value());

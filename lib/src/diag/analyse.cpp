@@ -967,6 +967,75 @@ void rule_mtu(Ctx& c) {
   c.add(std::move(f));
 }
 
+// C54: a guest on a macvtap (or macvlan) whose lower device is the host's
+// own interface toward it. macvlan delivers between its devices and the
+// wire, never between a device and its lower: the host's requests go out on
+// the wire and the guest never hears them.
+void rule_macvtap_isolation(Ctx& c) {
+  if (!c.target || c.local || !c.egress) {
+    c.not_observable("macvtap-host-isolation", "no target reached through an interface of this host");
+    return;
+  }
+  std::vector<const Link*> uppers;
+  for (const auto& l : c.s.links)
+    if (l.macvlan && l.link_index == c.egress->index) uppers.push_back(&l);
+  if (uppers.empty()) {
+    c.rule_out("macvtap-host-isolation", "no macvlan or macvtap on " + c.egress->name);
+    return;
+  }
+  if (c.c_resolved() || !c.replies_for_target().empty()) {
+    c.rule_out("macvtap-host-isolation", c.target_text() + " answers on " + c.egress->name);
+    return;
+  }
+  // The guest's own frames seen on one of them tie the target to it.
+  const Frame2* seen = nullptr;
+  for (const auto& fr : c.frames) {
+    if (std::none_of(uppers.begin(), uppers.end(), [&](const Link* u) { return u->name == fr.sf->interface; })) continue;
+    const bool from_target = (fr.msg && fr.msg->spa == *c.target) || (fr.parsed.ipv4 && fr.parsed.ipv4->src == *c.target) ||
+                             (fr.parsed.ipv6 && fr.parsed.ipv6->src == *c.target);
+    if (from_target) {
+      seen = &fr;
+      break;
+    }
+  }
+  const Link* up = uppers.front();
+  if (seen)
+    for (const Link* u : uppers)
+      if (u->name == seen->sf->interface) up = u;
+  Finding f = c.finding("macvtap-host-isolation", "C54", Severity::Fault, seen ? 93 : 70);
+  f.summary = (seen ? c.target_text() + " is a guest behind " + up->kind + " " + up->name
+                    : "if " + c.target_text() + " is the guest behind " + up->kind + " " + up->name + ", it") +
+              (seen ? ", " : " ") + "cannot be reached from this host through " + c.egress->name + ", its lower device (" +
+              up->kind + " mode " + up->macvlan->mode_name() + ")";
+  f.explanation =
+      "macvlan and macvtap deliver frames between their devices and the wire, never between a device and its "
+      "lower device: the host's requests for the guest leave " + c.egress->name + " on the wire and never come "
+      "back, whatever the mode (libvirt's <interface type='direct'> guests). The LAN reaches the guest; the host "
+      "does not.";
+  for (const Link* u : uppers) f.evidence.push_back(c.ev_link(*u));
+  if (seen) f.evidence.push_back(c.ev_packet(*seen, "the guest, on " + up->name));
+  c.add_target_state(f, c.egress->name);
+  // Give the host a macvlan of its own (mode bridge) on the same lower
+  // device and move its address there: macvlan devices in bridge mode reach
+  // each other.
+  std::vector<const Address*> moving;
+  for (const auto* a : c.ipv4_on(c.egress->name))
+    if (a->local.network().contains(*c.target)) moving.push_back(a);
+  if (c.s.family == Family::Inet6) moving = c.l3_on(c.egress->name);
+  const std::string host_dev = "hostmv" + std::to_string(c.egress->index);
+  f.fix.push_back(c.fix_host("give the host its own macvlan on " + c.egress->name +
+                                 " (mode bridge reaches the guest's macvtap; or put guest and NIC on a bridge)",
+                             "", "ip link add link " + c.egress->name + " name " + host_dev + " type macvlan mode bridge"));
+  for (const auto* a : moving) {
+    const std::string p = a->local.to_string();
+    f.fix.push_back(c.fix_host("move the host's address there", "addr del " + p + " dev " + c.egress->name,
+                               "ip addr del " + p + " dev " + c.egress->name));
+    f.fix.push_back(c.fix_host("", "addr add " + p + " dev " + host_dev, "ip addr add " + p + " dev " + host_dev));
+  }
+  f.fix.push_back(c.fix_host("", "link set dev " + host_dev + " up", "ip link set dev " + host_dev + " up"));
+  c.add(std::move(f));
+}
+
 void rule_target_not_configured(Ctx& c) {
   if (!c.target || c.local) return;
   if (c.c_resolved() || !c.replies_for_target().empty()) {
@@ -1145,6 +1214,7 @@ Report analyse(const Snapshot& s, const Observation& o, const AnalyseOptions& op
   rule_bridge_filter(c);
   rule_br_netfilter(c);
   rule_mtu(c);
+  rule_macvtap_isolation(c);
   rule_target_not_configured(c);
   rule_bridge_mac(c);
   rule_vlan(c);

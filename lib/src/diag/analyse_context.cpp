@@ -34,13 +34,17 @@ struct Explains {
   std::string_view cause;
   std::array<std::string_view, 6> explained;
 };
-constexpr std::array<Explains, 2> kExplains{{
+constexpr std::array<Explains, 3> kExplains{{
     // The kernel never asks: our probe's answer reaches a kernel that
     // drops it on purpose, which looks like a filter.
     {"noarp-interface", {"bridge-filter-drops-arp", "icmpv6-filtered", "target-not-configured", "malformed-reply"}},
     // A down device loses its connected routes (the route then leaves
     // elsewhere, and `route replace ... dev DOWN` fails), carries nothing
     // and cannot be captured on.
+    // The host's requests leave on the wire and never reach the guest behind
+    // the macvtap; the LAN's stations answering the sweep are not the guest
+    // "configured with another address".
+    {"macvtap-host-isolation", {"target-not-configured"}},
     {"interface-down",
      {"route-via-other-interface", "no-carrier", "bridge-filter-drops-arp", "icmpv6-filtered", "target-not-configured",
       "malformed-reply"}},
@@ -339,8 +343,10 @@ bool Ctx::is_local(const IpAddr& ip) const {
 }
 
 bool Ctx::is_ours(const MacAddr& mac) const {
-  for (const auto& l : s.links)
+  for (const auto& l : s.links) {
+    if (l.kind == "macvtap") continue;  // a macvtap's MAC is its guest's (QEMU's NIC), not the host's
     if (auto m = l.mac(); m && *m == mac) return true;
+  }
   return false;
 }
 

@@ -66,6 +66,12 @@ std::vector<std::string> capture_set(const Snapshot& s) {
       if (br && l.master_index == br->index) add(l.name);
   }
   if (s.route_to_target) add(s.route_to_target->dev);
+  // macvlan and macvtap devices on the route's device: their guests' frames
+  // show there and never on the device itself (C54).
+  if (s.route_to_target)
+    if (const Link* out_dev = find_link(s.links, s.route_to_target->dev))
+      for (const auto& l : s.links)
+        if (l.macvlan && l.link_index == out_dev->index && l.is_up()) add(l.name);
   if (!s.bridge.empty()) {
     for (const auto& l : s.links) {
       if (!l.tun || !l.tun->tap || l.master_index != 0) continue;
