@@ -357,9 +357,15 @@ TEST_CASE("arp probe honours -c, -w and -i", "[arp][probe]") {
     CHECK(seconds_since(t0) >= 0.65);
   }
   SECTION("SIGINT ends it early with the summary") {
-    // A shell runs the probe, interrupts it and reports its status.
-    const std::string cmd = std::string(NETLAB_CLI_PATH) +
-                            " arp probe labv0 192.0.2.2 -c 50 -i 0.2 & pid=$!; sleep 0.7; kill -INT $pid; wait $pid";
+    // A shell runs the probe, interrupts it once it has an answer (a
+    // background job of sh starts with SIGINT ignored until netlab installs
+    // its handler: a fixed sleep raced that on a loaded machine) and reports
+    // its status and output.
+    const std::string out = "/tmp/netlab-arp-sigint-" + std::to_string(::getpid());
+    const std::string cmd = std::string(NETLAB_CLI_PATH) + " arp probe labv0 192.0.2.2 -c 50 -i 0.2 >" + out +
+                            " 2>&1 & pid=$!; i=0; until grep -q 'reply from' " + out +
+                            " || [ $i -ge 100 ]; do sleep 0.1; i=$((i+1)); done; kill -INT $pid; wait $pid; s=$?; cat " +
+                            out + "; rm -f " + out + "; exit $s";
     const auto t0 = std::chrono::steady_clock::now();
     auto r = nltest::run({"sh", "-c", cmd});
     INFO(r.out << r.err);

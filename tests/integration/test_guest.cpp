@@ -222,8 +222,10 @@ TEST_CASE("guest ping to a dead address: three ARP tries, exit 3, and the host i
   dead.wait_ready();
   auto ping = host_ping({"-W2", "192.0.2.2"});
   CHECK(ping.status == 0);
-  CHECK(dead.wait_exit(4500) == 3);
-  CHECK(Clock::now() - start < std::chrono::milliseconds(4500));
+  // Three tries a second apart, then exit: well under the margin a loaded
+  // machine needs, far under a guest that kept trying.
+  CHECK(dead.wait_exit(6500) == 3);
+  CHECK(Clock::now() - start < std::chrono::milliseconds(6500));
   const std::string out = dead.out();
   INFO(out << dead.err());
   CHECK(count_of(out, "Request who-has 192.0.2.99 tell 192.0.2.2") == 3);  // three tries, then give up
@@ -479,5 +481,7 @@ TEST_CASE("guest stops cleanly on SIGTERM, SIGINT and duration, and the tap lose
   CHECK(timed.wait_exit(2000) == 0);
   const auto took = Clock::now() - start;
   CHECK(took >= std::chrono::milliseconds(500));
-  CHECK(took < std::chrono::milliseconds(1500));
+  // Ends near its duration; the margin is for a slow start (ASan, tests
+  // running side by side), not for another half-second run.
+  CHECK(took < std::chrono::milliseconds(3000));
 }

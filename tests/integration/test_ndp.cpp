@@ -612,7 +612,7 @@ TEST_CASE("ndp probe: no answer exits 3, -u uses the cached MAC, the peer's answ
   CHECK(none.out.find("Sent 2 solicitations, received 0 advertisements: no response\n") != std::string::npos);
   CHECK(none.err.empty());
   CHECK(took >= 400);
-  CHECK(took < 2000);
+  CHECK(took < 3500);  // no extra wait after the last interval; margin for a slow start
   auto none_json = netlab_run({"-j", "ndp", "probe", "ndp0", "2001:db8:3::99", "-c", "1", "-w", "0.3"});
   CHECK(none_json.status == 3);
   CHECK_FALSE(testjson::parse(none_json.out)["answered"].boolean());
