@@ -11,6 +11,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <chrono>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -86,6 +87,16 @@ Prefix parse_prefix_or_default(std::string_view s, Family family);
 std::uint32_t parse_u32(std::string_view s, std::string_view what, std::uint32_t max = 0xffffffffu);
 // From min to max, both named in the error.
 std::uint32_t parse_u32(std::string_view s, std::string_view what, std::uint32_t min, std::uint32_t max);
+// Seconds as arping, ndisc6 and ping take them ("1", "0.5"), 0.001 to 86400;
+// a usage error (exit 2) naming `what` otherwise.
+double parse_seconds(const std::string& text, const std::string& what);
+// The same, to whole milliseconds.
+std::chrono::milliseconds parse_millis(const std::string& text, const std::string& what);
+// A neighbour state as the words of its bits ("REACHABLE", "NONE" for 0),
+// as ip -j neigh's "state" array.
+std::vector<std::string> state_words(std::uint16_t state);
+// words joined by sep ("a,b").
+std::string join(const std::vector<std::string>& words, std::string_view sep);
 
 // Buffered stdout: rows are appended to one string and written in large
 // chunks, so a 100k-route listing is a few write(2)s, not 100k.

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <unistd.h>
 
@@ -124,6 +126,36 @@ void default_to_show(CLI::App* object, Global& g, std::function<void()> show) {
     resolve_globals(g);
     show();
   });
+}
+
+double parse_seconds(const std::string& text, const std::string& what) {
+  double v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || !std::isfinite(v))
+    usage_error(what + " \"" + text + "\"", "expected seconds, such as 1 or 0.5");
+  if (v < 0.001 || v > 86400.0) usage_error(what + " \"" + text + "\"", "must be from 0.001 to 86400 seconds");
+  return v;
+}
+
+std::chrono::milliseconds parse_millis(const std::string& text, const std::string& what) {
+  return std::chrono::milliseconds(std::llround(parse_seconds(text, what) * 1000.0));
+}
+
+std::vector<std::string> state_words(std::uint16_t state) {
+  std::vector<std::string> words;
+  for (std::uint16_t bit = 1; bit <= NudPermanent; bit = static_cast<std::uint16_t>(bit << 1))
+    if (state & bit) words.push_back(nud_state_names(bit));
+  if (words.empty()) words.emplace_back("NONE");
+  return words;
+}
+
+std::string join(const std::vector<std::string>& words, std::string_view sep) {
+  std::string s;
+  for (const auto& w : words) {
+    if (!s.empty()) s += sep;
+    s += w;
+  }
+  return s;
 }
 
 }  // namespace netlab::cli

@@ -27,14 +27,6 @@ struct ArpArgs {
 
 // ---- inspect ----------------------------------------------------------------
 
-std::vector<std::string> state_words(std::uint16_t state) {
-  std::vector<std::string> words;
-  for (std::uint16_t bit = 1; bit <= NudPermanent; bit = static_cast<std::uint16_t>(bit << 1))
-    if (state & bit) words.push_back(nud_state_names(bit));
-  if (words.empty()) words.emplace_back("NONE");
-  return words;
-}
-
 void inspect_json(JsonWriter& w, const arp::InspectRow& row) {
   const Neighbour& n = row.entry;
   w.begin_object();
@@ -69,10 +61,8 @@ void inspect_text(std::string& out, const std::vector<arp::InspectRow>& rows) {
   cols.reserve(rows.size() + 1);
   cols.push_back({"ADDRESS", "DEV", "ROLE", "LLADDR", "STATE"});
   for (const auto& r : rows) {
-    std::string state;
-    for (const auto& w : state_words(r.entry.state)) state += (state.empty() ? "" : ",") + w;
     cols.push_back({r.entry.dst.to_string(), r.entry.dev, arp::role_description(r.role, r.master),
-                    r.entry.lladdr.empty() ? "-" : hw_addr_string(r.entry.lladdr), std::move(state)});
+                    r.entry.lladdr.empty() ? "-" : hw_addr_string(r.entry.lladdr), join(state_words(r.entry.state), ",")});
   }
   std::size_t wa = 0, wd = 0, wr = 0, wl = 0, ws = 0;
   for (const auto& c : cols) {
@@ -120,16 +110,6 @@ IpAddr parse_ipv4_word(const std::string& text, const char* what) {
   auto a = IpAddr::parse(text);
   if (!a) usage_error(std::string(what) + " \"" + text + "\"", "is not an IPv4 address");
   return *a;
-}
-
-// Seconds as arping takes them ("1", "0.2"), to whole milliseconds.
-std::chrono::milliseconds parse_seconds(const std::string& text, const char* what) {
-  double v = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || !std::isfinite(v))
-    usage_error(std::string(what) + " \"" + text + "\"", "expected seconds, such as 1 or 0.5");
-  if (v < 0.001 || v > 86400.0) usage_error(std::string(what) + " \"" + text + "\"", "must be from 0.001 to 86400 seconds");
-  return std::chrono::milliseconds(std::llround(v * 1000.0));
 }
 
 std::string fmt_ms(double ms) {
@@ -198,8 +178,8 @@ void run_probe(Global& g, const ArpArgs& a) {
   o.target = parse_ipv4_word(a.target, "target");
   if (!a.source.empty()) o.source = parse_ipv4_word(a.source, "source");
   if (!a.count.empty()) o.count = parse_u32(a.count, "count", 1, 1000000);
-  if (!a.deadline.empty()) o.deadline = parse_seconds(a.deadline, "deadline");
-  if (!a.interval.empty()) o.interval = parse_seconds(a.interval, "interval");
+  if (!a.deadline.empty()) o.deadline = parse_millis(a.deadline, "deadline");
+  if (!a.interval.empty()) o.interval = parse_millis(a.interval, "interval");
   o.mode = a.dad ? arp::ProbeMode::DuplicateCheck
            : a.unsolicited ? arp::ProbeMode::AnnounceRequest
            : a.advert ? arp::ProbeMode::AnnounceReply

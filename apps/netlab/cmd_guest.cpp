@@ -47,15 +47,6 @@ class StopSignals {
   struct sigaction old_int_ {}, old_term_ {}, old_pipe_ {};
 };
 
-double parse_seconds(const std::string& text, const std::string& what) {
-  double v = 0;
-  const char* end = text.data() + text.size();
-  auto [ptr, ec] = std::from_chars(text.data(), end, v);
-  if (ec != std::errc() || ptr != end || !std::isfinite(v) || v <= 0)
-    usage_error(what + " \"" + text + "\"", "expected a positive number of seconds");
-  return v;
-}
-
 Prefix parse_guest_address(const std::string& text) {
   if (text.find('/') == std::string::npos)
     usage_error("ip " + text, "needs a prefix length, as in 192.0.2.2/24");

@@ -32,23 +32,6 @@ struct NdpArgs {
 
 // ---- inspect ----------------------------------------------------------------
 
-std::vector<std::string> state_words(std::uint16_t state) {
-  std::vector<std::string> words;
-  for (std::uint16_t bit = 1; bit <= NudPermanent; bit = static_cast<std::uint16_t>(bit << 1))
-    if (state & bit) words.push_back(nud_state_names(bit));
-  if (words.empty()) words.emplace_back("NONE");
-  return words;
-}
-
-std::string join(const std::vector<std::string>& words, std::string_view sep) {
-  std::string s;
-  for (const auto& w : words) {
-    if (!s.empty()) s += sep;
-    s += w;
-  }
-  return s;
-}
-
 std::string lifetime(std::uint32_t seconds) {
   return seconds == kForever ? "forever" : std::to_string(seconds) + "s";
 }
@@ -292,16 +275,6 @@ IpAddr parse_ipv6_word(const std::string& text, const char* what) {
   return *a;
 }
 
-// Seconds as ndisc6 and arping take them ("1", "0.5"), to whole milliseconds.
-std::chrono::milliseconds parse_seconds(const std::string& text, const char* what) {
-  double v = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || !std::isfinite(v))
-    usage_error(std::string(what) + " \"" + text + "\"", "expected seconds, such as 1 or 0.5");
-  if (v < 0.001 || v > 86400.0) usage_error(std::string(what) + " \"" + text + "\"", "must be from 0.001 to 86400 seconds");
-  return std::chrono::milliseconds(std::llround(v * 1000.0));
-}
-
 std::string fmt_ms(double ms) {
   const long long us = std::llround(ms * 1000.0);
   return fmt::format("{}.{:03}ms", us / 1000, us % 1000);
@@ -399,8 +372,8 @@ void run_probe(Global& g, const NdpArgs& a) {
   o.target = parse_ipv6_word(a.target, "target");
   if (!a.source.empty()) o.source = parse_ipv6_word(a.source, "source");
   if (!a.count.empty()) o.count = parse_u32(a.count, "count", 1, 1000000);
-  if (!a.probe_wait.empty()) o.deadline = parse_seconds(a.probe_wait, "wait");
-  if (!a.interval.empty()) o.interval = parse_seconds(a.interval, "interval");
+  if (!a.probe_wait.empty()) o.deadline = parse_millis(a.probe_wait, "wait");
+  if (!a.interval.empty()) o.interval = parse_millis(a.interval, "interval");
   o.unicast = a.unicast;
   o.stop = [] { return g_stop.load(); };
 
@@ -547,7 +520,7 @@ void run_rs(Global& g, const NdpArgs& a) {
   if (g.ipv4) usage_error("ndp rs", "neighbour discovery is IPv6 only (-4 given)");
   ndp::RsOptions o;
   o.interface = parse_ifname(a.rs_iface).str();
-  if (!a.rs_wait.empty()) o.wait = parse_seconds(a.rs_wait, "wait");
+  if (!a.rs_wait.empty()) o.wait = parse_millis(a.rs_wait, "wait");
   o.single = a.single;
   o.stop = [] { return g_stop.load(); };
   ndp::RsCallbacks cb;

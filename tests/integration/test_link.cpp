@@ -271,3 +271,33 @@ TEST_CASE("link -d: a bridge's bridge_id reads as ip -d prints it, in text and J
   CHECK(text.find(" bridge_id " + want) != std::string::npos);
   CHECK(ip_ok({"-d", "link", "show", "labbr0"}).find(" bridge_id " + want) != std::string::npos);
 }
+
+TEST_CASE("link -d: a bridge port's settings read the same in text and JSON, each as ip -d has it", "[link][bridge]") {
+  nltest::PrivateNetns ns;
+  ip_ok({"link", "add", "labbr1", "type", "bridge"});
+  ip_ok({"link", "add", "labv0", "type", "veth", "peer", "name", "labv1"});
+  ip_ok({"link", "set", "labv0", "master", "labbr1"});
+  ip_ok({"link", "set", "dev", "labv0", "type", "bridge_slave", "mcast_flood", "off", "guard", "on"});
+  auto links = link::list({});
+  REQUIRE(links.has_value());
+  const Link& port = find(*links, "labv0");
+  RenderOptions opts;
+  opts.details = true;
+  std::string text;
+  render_link_text(text, port, opts);
+  std::string js;
+  JsonWriter w(js);
+  render_link_json(w, port, opts);
+  auto mine = testjson::parse(js)["linkinfo"]["info_slave_data"];
+  auto ref = testjson::parse(ip_ok({"-j", "-d", "link", "show", "labv0"})).array().at(0)["linkinfo"]["info_slave_data"];
+  const std::string ip_text = ip_ok({"-d", "link", "show", "labv0"});
+  for (const char* key : {"hairpin", "guard", "learning", "flood", "proxy_arp", "mcast_flood", "bcast_flood",
+                          "neigh_suppress", "isolated"}) {
+    INFO(key);
+    REQUIRE(mine.has(key));
+    CHECK(mine[key].boolean() == ref[key].boolean());
+    const std::string word = std::string(" ") + key + (ref[key].boolean() ? " on" : " off");
+    CHECK(text.find(word) != std::string::npos);
+    CHECK(ip_text.find(word) != std::string::npos);
+  }
+}

@@ -263,3 +263,17 @@ TEST_CASE("route::list reads expires and hoplimit on routes learned from a route
   CHECK(text.out.find(" hoplimit 64") != std::string::npos);
   CHECK(mask(text.out) == mask(ip_text));
 }
+
+TEST_CASE("route -j carries tos as ip -j does", "[route]") {
+  nltest::PrivateNetns ns;
+  ip_ok({"link", "add", "labv0", "type", "veth", "peer", "name", "labv1"});
+  ip_ok({"link", "set", "labv0", "up"});
+  ip_ok({"route", "add", "198.51.100.0/24", "tos", "0x04", "dev", "labv0"});
+  auto ref = testjson::parse(ip_ok({"-j", "route", "show"})).array().at(0);
+  auto mine = nltest::netlab({"-j", "route", "show"});
+  REQUIRE(mine.status == 0);
+  auto got = testjson::parse(mine.out).array().at(0);
+  REQUIRE(got.has("tos"));
+  CHECK(got["tos"].str() == ref["tos"].str());
+  CHECK(nltest::netlab({"route", "show"}).out.find(" tos 0x04 ") != std::string::npos);
+}

@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <set>
 
 using namespace netlab;
 using namespace netlab::diag;
@@ -395,4 +396,44 @@ TEST_CASE("diag analyse: a full neighbour table is named, from the count or from
   o.echoes[0].send_error.clear();
   r = analyse(s, o);
   CHECK_FALSE(find_cause(r, "neighbour-table-full"));
+}
+
+TEST_CASE("diag catalog: unique ids and causes, each rule after the causes it reads") {
+  const auto& cat = catalog();
+  REQUIRE(cat.size() >= 36);
+  std::set<std::string_view> ids, causes, earlier;
+  for (const auto& c : cat) {
+    INFO(c.id << " " << c.cause);
+    CHECK(ids.insert(c.id).second);
+    CHECK(causes.insert(c.cause).second);
+    CHECK((c.family == "both" || c.family == "ipv4" || c.family == "ipv6"));
+    for (auto dep : c.after) CHECK((dep == "*" || earlier.count(dep) == 1));
+    earlier.insert(c.cause);
+  }
+}
+
+TEST_CASE("diag run_rule: one cause alone, with the id the catalog gives it") {
+  BridgePortLab lab;
+  auto one = run_rule("ip-on-bridge-port", lab.s, lab.o);
+  REQUIRE(one.has_value());
+  REQUIRE(one->findings.size() == 1);
+  CHECK(one->findings.front().id == "C01");
+  CHECK(one->verdict == Verdict::Fault);
+  for (const auto& k : one->checked) CHECK(k.cause == "ip-on-bridge-port");
+  // A cause this lab does not have: ruled out, no finding, no fault.
+  auto other = run_rule("port-isolated", lab.s, lab.o);
+  REQUIRE(other.has_value());
+  CHECK(other->findings.empty());
+  CHECK(other->verdict != Verdict::Fault);
+  // Bad names and the other family's causes are usage errors.
+  CHECK_FALSE(run_rule("no-such-cause", lab.s, lab.o).has_value());
+  CHECK_FALSE(run_rule("ra-ignored", lab.s, lab.o).has_value());
+  // Every finding of the full run carries its catalog id.
+  const Report all = analyse(lab.s, lab.o);
+  for (const auto& f : all.findings) {
+    const auto it = std::find_if(catalog().begin(), catalog().end(), [&](const CauseInfo& c) { return c.cause == f.cause; });
+    INFO(f.cause);
+    REQUIRE(it != catalog().end());
+    CHECK(it->id == f.id);
+  }
 }

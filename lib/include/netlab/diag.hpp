@@ -236,6 +236,26 @@ struct AnalyseOptions {
 NETLAB_API Report analyse(const Snapshot& snapshot, const Observation& observation,
                           const AnalyseOptions& options = {});
 
+// One cause of the catalog (../shared/diagnosis/CAUSES.md) as the engine
+// knows it. `family` is "both", "ipv4" or "ipv6": the diagnoses that look
+// for it. `after`: causes whose rules must have run before this one's (it
+// reads their findings); "*" means every other rule of the run.
+struct CauseInfo {
+  std::string_view id;     // "C01"
+  std::string_view cause;  // "ip-on-bridge-port"
+  std::string_view family;
+  Severity severity;  // the usual severity; a rule may lower it (a worked-around fault is a warning)
+  std::vector<std::string_view> after;
+};
+// Every cause the rules decide, in the order analyse() runs them.
+NETLAB_API const std::vector<CauseInfo>& catalog();
+// The rule of one cause alone (after the rules it depends on), for tests and
+// tools: the Report holds only that cause's findings and checks, verdict
+// as analyse() would give from them. Usage error for an unknown cause, or one
+// of the other family than the snapshot's.
+NETLAB_API Result<Report> run_rule(std::string_view cause, const Snapshot& snapshot, const Observation& observation,
+                                   const AnalyseOptions& options = {});
+
 // diagnose_arp()'s options: CollectOptions, ObserveOptions and
 // AnalyseOptions in one. netns_arg is only the word the printed fixes put
 // after "-n" (the name or path the user typed, "lab1"); the namespace acted

@@ -142,6 +142,8 @@ NETLAB_API Result<void> for_each(const Netns& ns, const Filter& filter,
 // resolved (the peer's only when it is in the same namespace). NotFound
 // "no such device" when Filter.name or Filter.master names no link.
 NETLAB_API Result<std::vector<Link>> list(const Netns& ns, const Filter& filter = {});
+// The link named `name` in a list, or nullptr (a view into `links`).
+NETLAB_API const Link* find(const std::vector<Link>& links, std::string_view name) noexcept;
 // One link by name: Usage for a malformed name, NotFound when missing.
 NETLAB_API Result<Link> get(const Netns& ns, std::string_view name);
 // One link by ifindex (a single RTM_GETLINK): NotFound (ENODEV) when missing.

@@ -2,6 +2,7 @@
 // analyse_context.hpp.
 #include "diag/analyse_context.hpp"
 
+#include <netlab/link.hpp>
 #include <netlab/packet.hpp>
 #include <netlab/render.hpp>
 
@@ -296,11 +297,7 @@ std::string Ctx::duration_text() const {
   return buf;
 }
 
-const Link* Ctx::link_named(std::string_view name) const {
-  for (const auto& l : s.links)
-    if (l.name == name) return &l;
-  return nullptr;
-}
+const Link* Ctx::link_named(std::string_view name) const { return link::find(s.links, name); }
 
 const Link* Ctx::master_bridge(const Link& l) const {
   if (!l.master_index) return nullptr;

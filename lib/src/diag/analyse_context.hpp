@@ -53,9 +53,6 @@ std::string fmt_seconds(std::uint32_t centiseconds);
 // and the graver severity. Returns true when f was folded.
 bool fold_finding(std::vector<Finding>& findings, Finding f);
 
-class Ctx;
-// The IPv6-only rules (neighbour discovery, DAD, SLAAC), in rules6.cpp.
-void analyse_ipv6(Ctx& c);
 
 class Ctx {
  public:

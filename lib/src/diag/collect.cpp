@@ -2,6 +2,7 @@
 // /proc/sys/net for the knobs netlink does not give us per device), into a
 // plain Snapshot the rules can read without touching the system again.
 #include <netlab/diag.hpp>
+#include <netlab/link.hpp>
 #include <netlab/sysctl.hpp>
 
 #include <algorithm>
@@ -10,12 +11,6 @@
 
 namespace netlab::diag {
 namespace {
-
-const Link* find_link(const std::vector<Link>& links, std::string_view name) {
-  for (const auto& l : links)
-    if (l.name == name) return &l;
-  return nullptr;
-}
 
 // The IPv4 knobs the ARP causes depend on, for every device involved.
 constexpr std::string_view kConfKeys[] = {"arp_ignore", "arp_filter", "arp_announce", "arp_accept",
@@ -55,7 +50,7 @@ Result<Snapshot> collect(const Netns& ns, const CollectOptions& options) {
   auto links = link::list(ns);
   if (!links) return std::move(links).error();
   s.links = std::move(*links);
-  const Link* iface = find_link(s.links, s.interface);
+  const Link* iface = link::find(s.links, s.interface);
   if (!iface) return Error::not_found("interface " + s.interface, "No such device");
 
   addr::Filter af;
@@ -100,12 +95,12 @@ Result<Snapshot> collect(const Netns& ns, const CollectOptions& options) {
     return bridge::master_bridge_of(*l);
   };
   s.bridge = bridge_of(iface);
-  if (s.bridge.empty() && s.route_to_target) s.bridge = bridge_of(find_link(s.links, s.route_to_target->dev));
+  if (s.bridge.empty() && s.route_to_target) s.bridge = bridge_of(link::find(s.links, s.route_to_target->dev));
 
   std::set<std::string> devs{"all", "default", s.interface};
   if (!s.bridge.empty()) {
     devs.insert(s.bridge);
-    const Link* br = find_link(s.links, s.bridge);
+    const Link* br = link::find(s.links, s.bridge);
     for (const auto& l : s.links)
       if (br && l.master_index == br->index) devs.insert(l.name);
   }

@@ -6,6 +6,7 @@
 // way ping would (ICMP echo through the routing table, small then large) and
 // asks the wire itself who answers for it.
 #include <netlab/diag.hpp>
+#include <netlab/link.hpp>
 #include <netlab/frames.hpp>
 #include <netlab/linkio.hpp>
 
@@ -29,19 +30,13 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-const Link* find_link(const std::vector<Link>& links, std::string_view name) {
-  for (const auto& l : links)
-    if (l.name == name) return &l;
-  return nullptr;
-}
-
 // Empty when dev is a lab link (a bridge, TAP or veth the default route does
 // not leave through), else why it is not: a sweep on a real LAN uplink is a
 // broadcast storm, so it needs --sweep there.
 std::string why_not_a_lab_link(const Snapshot& s, const std::string& dev) {
   for (const auto& r : s.routes)
     if (r.is_default() && r.dev == dev) return dev + " carries the default route";
-  const Link* l = find_link(s.links, dev);
+  const Link* l = link::find(s.links, dev);
   if (!l) return dev + " is not listed";
   if (l->kind == "bridge" || l->kind == "veth" || (l->tun && l->tun->tap)) return {};
   return dev + " is " + (l->kind.empty() ? std::string("a physical or unknown device") : "a " + l->kind) +
@@ -61,7 +56,7 @@ std::vector<std::string> capture_set(const Snapshot& s) {
   add(s.interface);
   if (!s.bridge.empty()) {
     add(s.bridge);
-    const Link* br = find_link(s.links, s.bridge);
+    const Link* br = link::find(s.links, s.bridge);
     for (const auto& l : s.links)
       if (br && l.master_index == br->index) add(l.name);
   }
@@ -69,7 +64,7 @@ std::vector<std::string> capture_set(const Snapshot& s) {
   // macvlan and macvtap devices on the route's device: their guests' frames
   // show there and never on the device itself (C54).
   if (s.route_to_target)
-    if (const Link* out_dev = find_link(s.links, s.route_to_target->dev))
+    if (const Link* out_dev = link::find(s.links, s.route_to_target->dev))
       for (const auto& l : s.links)
         if (l.macvlan && l.link_index == out_dev->index && l.is_up()) add(l.name);
   if (!s.bridge.empty()) {
@@ -240,7 +235,7 @@ Result<Observation> observe(const Netns& ns, const Snapshot& s, const ObserveOpt
   for (const auto& name : capture_set(s)) {
     // libpcap refuses a device that is down ("That device is not up"): that
     // is a finding (interface-down), not a reason to stop.
-    if (const Link* l = find_link(s.links, name); l && !l->is_up()) {
+    if (const Link* l = link::find(s.links, name); l && !l->is_up()) {
       obs.capture_errors.push_back(name + ": administratively down, not captured");
       continue;
     }
@@ -259,7 +254,7 @@ Result<Observation> observe(const Netns& ns, const Snapshot& s, const ObserveOpt
   const bool active = !options.passive && have_target && s.route_to_target.has_value();
   std::optional<Pinger> pinger;
   if (active && !local) {
-    const Link* out = s.route_to_target ? find_link(s.links, s.route_to_target->dev) : nullptr;
+    const Link* out = s.route_to_target ? link::find(s.links, s.route_to_target->dev) : nullptr;
     auto p = Pinger::open(ns, s.family, out ? out->index : 0);
     if (!p) return std::move(p).error();
     pinger.emplace(std::move(*p));
@@ -279,7 +274,7 @@ Result<Observation> observe(const Netns& ns, const Snapshot& s, const ObserveOpt
   if ((active || (v6 && !have_target && !options.passive)) && !probe_dev.empty()) {
     for (auto& t : taps)
       if (t.interface() == probe_dev) probe_tap = &t;
-    const Link* dev = find_link(s.links, probe_dev);
+    const Link* dev = link::find(s.links, probe_dev);
     if (probe_tap && dev && dev->mac() && s.family == Family::Inet) {
       IpAddr src = frames::ipv4_any();
       if (!local) {
@@ -343,7 +338,7 @@ Result<Observation> observe(const Netns& ns, const Snapshot& s, const ObserveOpt
   bool watch_guests = false;
   {
     int isolated = 0, ports = 0;
-    const Link* br = find_link(s.links, s.bridge);
+    const Link* br = link::find(s.links, s.bridge);
     for (const auto& l : s.links) {
       if (!br || l.master_index != br->index) continue;
       ++ports;
@@ -425,7 +420,7 @@ Result<Observation> observe(const Netns& ns, const Snapshot& s, const ObserveOpt
       if (small_ok && !big_sent) {
         // A set of sizes at once, so the largest that gets through is known
         // in one round trip rather than a search.
-        const Link* out = find_link(s.links, s.route_to_target->dev);
+        const Link* out = link::find(s.links, s.route_to_target->dev);
         const std::uint32_t mtu = out ? out->mtu : 1500;
         std::vector<std::uint32_t> sizes{mtu};
         for (std::uint32_t v : {9000u, 1500u, 1492u, 1480u, 1450u, 1400u, 1280u, 1000u, 576u})

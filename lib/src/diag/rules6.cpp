@@ -2,8 +2,8 @@
 // router advertisements and SLAAC, link-local addresses, disabled IPv6,
 // advertisements without the target link-layer option, and prefixes with no
 // on-link route. The causes IPv6 shares with ARP (bridge ports, carrier, STP,
-// isolation, MTU, ...) are the same rules as for IPv4, in analyse.cpp.
-#include "diag/analyse_context.hpp"
+// isolation, MTU, ...) are the same rules as for IPv4 (rules_link.cpp, rules_guest.cpp).
+#include "diag/rules.hpp"
 
 #include <algorithm>
 #include <set>
@@ -27,6 +27,27 @@ std::vector<const Link*> v6_devices(const Ctx& c) {
     if (l && std::find(out.begin(), out.end(), l) == out.end()) out.push_back(l);
   return out;
 }
+
+bool ra_seen(const Ctx& c, std::string_view dev) {
+  for (const auto& fr : c.frames)
+    if (fr.parsed.ndp && fr.parsed.ndp->type == kNdRouterAdvert && fr.sf->interface == dev && !c.is_ours(fr.parsed.eth_src))
+      return true;
+  return false;
+}
+
+const Frame2* first_ra(const Ctx& c) {
+  for (const auto& fr : c.frames)
+    if (fr.parsed.ndp && fr.parsed.ndp->type == kNdRouterAdvert) return &fr;
+  return nullptr;
+}
+
+// The device that does SLAAC: the bridge when the interface is its port.
+const Link* slaac_device(const Ctx& c) {
+  if (c.iface && c.master_bridge(*c.iface)) return c.master_bridge(*c.iface);
+  return c.iface;
+}
+
+}  // namespace
 
 void rule_ipv6_disabled(Ctx& c) {
   bool found = false;
@@ -108,25 +129,6 @@ void rule_dad_failed(Ctx& c) {
     c.add(std::move(f));
   }
   if (!found) c.rule_out("dad-failed", "no address of the devices involved failed DAD");
-}
-
-bool ra_seen(const Ctx& c, std::string_view dev) {
-  for (const auto& fr : c.frames)
-    if (fr.parsed.ndp && fr.parsed.ndp->type == kNdRouterAdvert && fr.sf->interface == dev && !c.is_ours(fr.parsed.eth_src))
-      return true;
-  return false;
-}
-
-const Frame2* first_ra(const Ctx& c) {
-  for (const auto& fr : c.frames)
-    if (fr.parsed.ndp && fr.parsed.ndp->type == kNdRouterAdvert) return &fr;
-  return nullptr;
-}
-
-// The device that does SLAAC: the bridge when the interface is its port.
-const Link* slaac_device(const Ctx& c) {
-  if (c.iface && c.master_bridge(*c.iface)) return c.master_bridge(*c.iface);
-  return c.iface;
 }
 
 void rule_ra_ignored(Ctx& c) {
@@ -363,20 +365,6 @@ void rule_mld_snooping(Ctx& c) {
   c.add(std::move(f));
   (void)kIfaFTentative;
   (void)kIfaFPermanent;
-}
-
-}  // namespace
-
-void analyse_ipv6(Ctx& c) {
-  rule_ipv6_disabled(c);
-  rule_no_link_local(c);
-  rule_dad_failed(c);
-  rule_ra_ignored(c);
-  rule_na_without_tlla(c);
-  rule_no_router_advert(c);
-  rule_ra_prefix(c);
-  rule_no_onlink_prefix(c);
-  rule_mld_snooping(c);
 }
 
 }  // namespace netlab::diag

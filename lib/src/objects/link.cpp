@@ -220,6 +220,12 @@ Result<void> for_each(const Netns& ns, const Filter& filter, const std::function
   return {};
 }
 
+const Link* find(const std::vector<Link>& links, std::string_view name) noexcept {
+  for (const auto& l : links)
+    if (l.name == name) return &l;
+  return nullptr;
+}
+
 Result<std::vector<Link>> list(const Netns& ns, const Filter& filter) {
   auto sock = nl::Socket::open(ns);
   if (!sock) return std::move(sock).error();

@@ -76,7 +76,6 @@ std::string seconds(std::uint32_t centiseconds) {
   return fmt::format("{:g}s", centiseconds / 100.0);
 }
 
-const char* on_off(const std::optional<bool>& b) { return b.value_or(false) ? "on" : "off"; }
 
 void link_header_text(std::string& out, const Link& l, const RenderOptions& o, bool with_mode) {
   auto it = std::back_inserter(out);
@@ -108,6 +107,21 @@ void link_header_text(std::string& out, const Link& l, const RenderOptions& o, b
   out += '\n';
 }
 
+// A bridge port's on/off settings, in the order ip -d prints them: one list
+// for text ("hairpin off") and JSON ("hairpin": false), so the two cannot
+// drift apart; settings the kernel did not report are left out of both.
+struct PortFlag {
+  std::string_view key;
+  std::optional<bool> BridgePortInfo::*value;
+};
+constexpr PortFlag kPortFlags[] = {
+    {"hairpin", &BridgePortInfo::hairpin},         {"guard", &BridgePortInfo::guard},
+    {"learning", &BridgePortInfo::learning},       {"flood", &BridgePortInfo::flood},
+    {"proxy_arp", &BridgePortInfo::proxy_arp},     {"mcast_flood", &BridgePortInfo::mcast_flood},
+    {"bcast_flood", &BridgePortInfo::bcast_flood}, {"neigh_suppress", &BridgePortInfo::neigh_suppress},
+    {"isolated", &BridgePortInfo::isolated},
+};
+
 void link_details_text(std::string& out, const Link& l) {
   auto it = std::back_inserter(out);
   if (!l.kind.empty()) {
@@ -133,11 +147,9 @@ void link_details_text(std::string& out, const Link& l) {
   }
   if (l.bridge_port) {
     const auto& p = *l.bridge_port;
-    fmt::format_to(it, "    bridge_slave state {} priority {} cost {} hairpin {} learning {} flood {}",
-                   p.state_name(), p.priority, p.cost, on_off(p.hairpin), on_off(p.learning), on_off(p.flood));
-    if (p.isolated) fmt::format_to(it, " isolated {}", on_off(p.isolated));
-    if (p.proxy_arp) fmt::format_to(it, " proxy_arp {}", on_off(p.proxy_arp));
-    if (p.neigh_suppress) fmt::format_to(it, " neigh_suppress {}", on_off(p.neigh_suppress));
+    fmt::format_to(it, "    bridge_slave state {} priority {} cost {}", p.state_name(), p.priority, p.cost);
+    for (const auto& f : kPortFlags)
+      if (const auto& v = p.*f.value) fmt::format_to(it, " {} {}", f.key, *v ? "on" : "off");
     out += '\n';
   }
   if (l.carrier) fmt::format_to(it, "    carrier {}\n", *l.carrier ? "on" : "off");
@@ -209,18 +221,8 @@ void json_kind_data(JsonWriter& w, const Link& l) {
       w.member("state", p.state_name());
       w.member("priority", p.priority);
       w.member("cost", p.cost);
-      auto flag = [&](std::string_view k, const std::optional<bool>& v) {
-        if (v) w.member(k, *v);
-      };
-      flag("hairpin", p.hairpin);
-      flag("learning", p.learning);
-      flag("flood", p.flood);
-      flag("mcast_flood", p.mcast_flood);
-      flag("bcast_flood", p.bcast_flood);
-      flag("isolated", p.isolated);
-      flag("guard", p.guard);
-      flag("neigh_suppress", p.neigh_suppress);
-      flag("proxy_arp", p.proxy_arp);
+      for (const auto& f : kPortFlags)
+        if (const auto& v = p.*f.value) w.member(f.key, *v);
       w.end_object();
     }
   }
@@ -437,6 +439,7 @@ void render_route_json(JsonWriter& w, const Route& r, const RenderOptions& o) {
   if (r.type != RTN_UNICAST || o.details) w.member("type", r.type_name());
   w.member("dst", route_dst(r));
   if (r.src && r.src->len()) w.member("from", r.src->to_string());
+  if (r.tos) w.member("tos", fmt::format("0x{:02x}", r.tos));
   if (r.gateway) w.member("gateway", r.gateway->to_string());
   if (!r.dev.empty()) w.member("dev", r.dev);
   if (r.table != kTableMain || o.details) w.member("table", r.table_name());
