@@ -371,7 +371,7 @@ TEST_CASE("arp probe honours -c, -w and -i", "[arp][probe]") {
     INFO(r.out << r.err);
     CHECK(r.status == 0);
     CHECK(seconds_since(t0) < 3.0 + slack);
-    CHECK(contains(r.out, "probes, received "));
+    CHECK(contains(r.out, ", received "));  // the summary ("Sent 1 probe, received 1 response(s)")
     CHECK_FALSE(contains(r.out, "Sent 50 probes"));
   }
 }
