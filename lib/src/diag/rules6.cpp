@@ -4,6 +4,7 @@
 // on-link route. The causes IPv6 shares with ARP (bridge ports, carrier, STP,
 // isolation, MTU, ...) are the same rules as for IPv4 (rules_link.cpp, rules_guest.cpp).
 #include "diag/rules.hpp"
+#include "ndp/ra_ignored.hpp"
 
 #include <algorithm>
 #include <set>
@@ -134,26 +135,14 @@ void rule_dad_failed(Ctx& c) {
 void rule_ra_ignored(Ctx& c) {
   const Link* l = slaac_device(c);
   if (!l) return;
-  const long fwd = c.sysctl(conf_key(l->name, "forwarding")).value_or(0);
-  const long accept = c.sysctl(conf_key(l->name, "accept_ra")).value_or(1);
-  const long autoconf = c.sysctl(conf_key(l->name, "autoconf")).value_or(1);
-  std::string why;
-  std::string key;
-  std::string fix_value;
-  if (accept == 0) {
-    why = "accept_ra=0";
-    key = "accept_ra";
-    fix_value = fwd ? "2" : "1";
-  } else if (accept == 1 && fwd != 0) {
-    why = "forwarding=1 with accept_ra=1 (RAs are accepted only by hosts, not routers)";
-    key = "accept_ra";
-    fix_value = "2";
-  } else if (autoconf == 0) {
-    why = "autoconf=0 (no address from prefixes)";
-    key = "autoconf";
-    fix_value = "1";
-  }
-  if (why.empty()) {
+  auto setting = [&](const char* key) -> std::optional<std::int64_t> {
+    if (auto v = c.sysctl(conf_key(l->name, key))) return *v;
+    return std::nullopt;
+  };
+  // The predicate `ndp inspect` asks too (ndp/ra_ignored.hpp).
+  const auto reasons = ndp::ra_ignored_reasons(
+      {setting("forwarding"), setting("accept_ra"), setting("autoconf"), setting("accept_ra_defrtr")});
+  if (reasons.empty()) {
     c.rule_out("ra-ignored", l->name + " accepts router advertisements");
     return;
   }
@@ -168,16 +157,24 @@ void rule_ra_ignored(Ctx& c) {
     c.rule_out("ra-ignored", "the host sends the router advertisements on " + l->name + ": it is the link's router");
     return;
   }
+  std::string why;
+  for (const auto& r : reasons) why += (why.empty() ? "" : "; ") + r.settings + " (" + r.effect + ")";
+  const bool ignores_all = reasons.front().ignores_all;
   Finding f = c.finding("ra-ignored", "C23", seen ? Severity::Fault : Severity::Warning, seen ? 93 : 30);
-  f.summary = std::string(seen ? "router advertisements arrive on " : "router advertisements would be ignored on ") + l->name +
-              ": " + why + "; no SLAAC address and no default route come from them";
+  f.summary = std::string(seen ? "router advertisements arrive on " : "router advertisements would be ignored on ") +
+              l->name + ": " + why + (ignores_all ? "; no SLAAC address and no default route come from them" : "");
   f.explanation = "Docker, libvirt and VPNs turn forwarding on; with accept_ra=1 the kernel then ignores RAs, and the "
-                  "host loses its SLAAC address and default route. accept_ra=2 accepts them even when forwarding.";
-  for (const char* k : {"forwarding", "accept_ra", "autoconf"})
+                  "host loses its SLAAC address and default route. accept_ra=2 accepts them even when forwarding. "
+                  "autoconf=0 keeps the address from them, accept_ra_defrtr=0 the default route.";
+  for (const char* k : {"forwarding", "accept_ra", "autoconf", "accept_ra_defrtr"})
     if (c.sysctl(conf_key(l->name, k))) f.evidence.push_back(c.ev_sysctl(conf_key(l->name, k)));
   if (const Frame2* ra = first_ra(c)) f.evidence.push_back(c.ev_packet(*ra, "ignored"));
-  f.fix.push_back(c.fix_host("accept router advertisements on " + l->name, "",
-                             "sysctl -w " + conf_key(l->name, key.c_str()) + "=" + fix_value));
+  for (const auto& r : reasons)
+    f.fix.push_back(c.fix_host(r.fix_key == "accept_ra" ? "accept router advertisements on " + l->name
+                                                        : "let router advertisements set " +
+                                                              std::string(r.fix_key == "autoconf" ? "addresses" : "the default route") +
+                                                              " on " + l->name,
+                               "", "sysctl -w " + conf_key(l->name, r.fix_key.c_str()) + "=" + std::to_string(r.fix_value)));
   c.add(std::move(f));
 }
 

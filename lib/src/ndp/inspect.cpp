@@ -4,6 +4,7 @@
 // C26, C27) that this state alone points at. Everything comes from netlink
 // (links, addresses, neighbours, IFLA_INET6_CONF); /proc only where netlink
 // lacks a setting.
+#include "ndp/ra_ignored.hpp"
 #include "objects/inet6_conf.hpp"
 
 #include <netlab/link.hpp>
@@ -76,31 +77,25 @@ bool hint_ipv6_off(InterfaceReport& r) {
   return false;
 }
 
-// C23: settings under which router advertisements configure nothing.
+// C23: settings under which router advertisements configure nothing (the
+// predicate `ndp diagnose` asks too).
 void hint_ra_settings(InterfaceReport& r) {
   const auto& s = r.settings;
   const std::string want = "If " + r.name + " should get its address or default route from router advertisements: ";
-  if (s.forwarding.value && *s.forwarding.value != 0 && s.accept_ra.is(1)) {
-    add_hint(r, "ra-ignored", "forwarding=1, accept_ra=1",
-             "with forwarding on, accept_ra=1 means the kernel ignores router advertisements on " + r.name +
-                 " (no SLAAC address, no default route; Docker, libvirt and VPNs turn forwarding on). " + want +
-                 "`sysctl -w " + sysctl_key(r.name, "accept_ra") + "=2`.");
-  } else if (s.accept_ra.is(0)) {
-    add_hint(r, "ra-ignored", "accept_ra=0",
-             "router advertisements are ignored on " + r.name + " (no SLAAC address, no default route). " + want +
-                 "`sysctl -w " + sysctl_key(r.name, "accept_ra") + "=" +
-                 (s.forwarding.value && *s.forwarding.value != 0 ? "2" : "1") + "`.");
-  }
-  if (s.accepts_ra().value_or(false)) {
-    if (s.autoconf.is(0))
-      add_hint(r, "ra-ignored", "autoconf=0",
-               "router advertisements are accepted on " + r.name +
-                   " but SLAAC forms no address from their prefixes. " + want + "`sysctl -w " +
-                   sysctl_key(r.name, "autoconf") + "=1`.");
-    if (s.accept_ra_defrtr.is(0))
-      add_hint(r, "ra-ignored", "accept_ra_defrtr=0",
-               "router advertisements on " + r.name + " install no default route. " + want + "`sysctl -w " +
-                   sysctl_key(r.name, "accept_ra_defrtr") + "=1`.");
+  for (const auto& why : ra_ignored_reasons({s.forwarding.value, s.accept_ra.value, s.autoconf.value,
+                                             s.accept_ra_defrtr.value})) {
+    std::string text;
+    if (why.fix_key == "accept_ra" && why.fix_value == 2 && s.accept_ra.is(1))
+      text = "with forwarding on, accept_ra=1 means the kernel ignores router advertisements on " + r.name +
+             " (no SLAAC address, no default route; Docker, libvirt and VPNs turn forwarding on). ";
+    else if (why.fix_key == "accept_ra")
+      text = "router advertisements are ignored on " + r.name + " (no SLAAC address, no default route). ";
+    else if (why.fix_key == "autoconf")
+      text = "router advertisements are accepted on " + r.name + " but SLAAC forms no address from their prefixes. ";
+    else
+      text = "router advertisements on " + r.name + " install no default route. ";
+    add_hint(r, "ra-ignored", why.settings,
+             text + want + "`sysctl -w " + sysctl_key(r.name, why.fix_key) + "=" + std::to_string(why.fix_value) + "`.");
   }
 }
 
