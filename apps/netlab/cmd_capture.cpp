@@ -116,19 +116,16 @@ void check_ranges(CaptureArgs& a) {
     a.buffer_kib = static_cast<int>(number_in_range(a.buffer_word, "-B needs a buffer size in KiB", 1, kIntMax / 1024));
 }
 
-void run_capture(Global& g, CaptureArgs& a, const std::vector<std::string>& extras) {
-  check_ranges(a);
-  // A global -j (netlab -j capture ...) means what capture -j means.
-  if (g.json) a.json = true;
-  resolve_globals(g);
-  // tcpdump's -# (packet numbers) is not a name CLI11 accepts for an
-  // option: it arrives as an extra argument.
+// The filter words joined, with tcpdump's -# (packet numbers) taken out:
+// -# is not a name CLI11 accepts for an option, so it arrives as an extra
+// argument or among the filter words.
+std::string filter_expression(CaptureArgs& a, const std::vector<std::string>& extras, bool& numbers) {
   for (const auto& w : extras) {
     if (w == "-#") a.filter.insert(a.filter.begin(), w);
     else if (w == "--") continue;  // CLI11 hands the separator back; the words after it are the filter
     else usage_error("capture", "unknown option \"" + w + "\" (see --help)");
   }
-  bool numbers = false;
+  numbers = false;
   std::string filter;
   for (const auto& w : a.filter) {
     if (w == "-#" || w == "--number") {
@@ -138,40 +135,25 @@ void run_capture(Global& g, CaptureArgs& a, const std::vector<std::string>& extr
     if (!filter.empty()) filter += ' ';
     filter += w;
   }
-  if (!a.interface.empty() && !a.read_file.empty()) usage_error("capture", "-i and -r exclude each other");
-  if (a.json && (a.xflag || a.Xflag)) usage_error("capture", "-j and -x/-X exclude each other");
-  // -w saves instead of printing (as tcpdump), so notes would have no line to follow.
-  if (a.annotate && !a.write_file.empty()) usage_error("capture", "--annotate prints; -w saves instead of printing");
+  return filter;
+}
 
+CaptureOptions capture_options(const Global& g, const CaptureArgs& a, std::string filter) {
   CaptureOptions co;
   co.interface = a.interface;
   co.read_file = a.read_file;
   co.write_file = a.write_file;
-  co.filter = filter;
+  co.filter = std::move(filter);
   co.snaplen = a.snaplen == 0 ? 262144 : a.snaplen;
   co.buffer_kib = a.buffer_kib;
   co.promiscuous = !a.no_promisc;
   co.immediate = a.immediate;
   co.nano = a.nano;
   co.netns = g.netns;
-  if (!co.read_file.empty() && !g.netns.is_current()) usage_error("capture", "--netns applies to live capture only");
-  // An unknown -Z user is bad input: refused (exit 2) before anything is opened.
-  std::optional<UserIds> become;
-  if (!a.user.empty()) become = value_or_fail(lookup_user(a.user));
-  auto cap = value_or_fail(Capture::open(co));
-  // As tcpdump: the packet socket and the -w file are open (the file stays
-  // the caller's), so nothing privileged is left to do.
-  if (become) check(drop_privileges(*become));
+  return co;
+}
 
-  bool offline = !co.read_file.empty();
-  bool printing = co.write_file.empty();  // as tcpdump: -w saves instead of printing
-  {
-    std::string head = offline ? "reading from file " + co.read_file : "listening on " + (co.interface.empty() ? std::string("any") : co.interface);
-    head += ", link-type " + cap.linktype_name() + " (" + cap.linktype_description() + "), snapshot length " +
-            std::to_string(cap.snaplen()) + (offline ? "\n" : " bytes\n");
-    std::fputs(head.c_str(), stderr);
-  }
-
+PrintOptions print_options(const CaptureArgs& a, bool numbers) {
   PrintOptions po;
   po.verbose = a.verbose;
   po.link_header = a.link_header;
@@ -184,54 +166,113 @@ void run_capture(Global& g, CaptureArgs& a, const std::vector<std::string>& extr
   po.ts = kTs[std::min(a.tflag, 5)];
   if (a.Xflag) po.hex = a.Xflag > 1 ? HexStyle::HexAsciiLink : HexStyle::HexAscii;
   else if (a.xflag) po.hex = a.xflag > 1 ? HexStyle::HexLink : HexStyle::Hex;
-  PacketPrinter printer(po, cap.linktype(), offline ? std::string() : co.interface);
+  return po;
+}
 
+// tcpdump's first line on stderr.
+void print_source_line(const CaptureOptions& co, const Capture& cap) {
+  const bool offline = !co.read_file.empty();
+  std::string head = offline ? "reading from file " + co.read_file
+                             : "listening on " + (co.interface.empty() ? std::string("any") : co.interface);
+  head += ", link-type " + cap.linktype_name() + " (" + cap.linktype_description() + "), snapshot length " +
+          std::to_string(cap.snaplen()) + (offline ? "\n" : " bytes\n");
+  std::fputs(head.c_str(), stderr);
+}
+
+// --annotate: the ARP annotator for this capture, or none.
+std::optional<ArpAnnotator> make_annotator(const CaptureArgs& a, const CaptureOptions& co, const Capture& cap) {
+  if (!a.annotate) return std::nullopt;
+  AnnotateOptions ao;
+  // Live: replies nobody here asked for should at least be for this interface.
+  if (co.read_file.empty() && !co.interface.empty())
+    if (auto l = link::get(co.netns, co.interface)) ao.local_mac = l->mac();
   std::optional<ArpAnnotator> annotator;
-  if (a.annotate) {
-    AnnotateOptions ao;
-    // Live: replies nobody here asked for should at least be for this interface.
-    if (!offline && !co.interface.empty())
-      if (auto l = link::get(co.netns, co.interface)) ao.local_mac = l->mac();
-    annotator.emplace(cap.linktype(), ao);
-    if (!annotator->annotates()) {
-      std::string say = "netlab: capture: --annotate: link type " + cap.linktype_name() +
-                        " is not Ethernet, nothing will be annotated\n";
-      std::fputs(say.c_str(), stderr);
+  annotator.emplace(cap.linktype(), ao);
+  if (!annotator->annotates()) {
+    std::string say = "netlab: capture: --annotate: link type " + cap.linktype_name() +
+                      " is not Ethernet, nothing will be annotated\n";
+    std::fputs(say.c_str(), stderr);
+  }
+  return annotator;
+}
+
+// SIGINT and SIGTERM stop the capture (the loop ends, the summary prints);
+// SIGPIPE is ignored so that a closed stdout ends it too. Restored on scope
+// exit.
+class StopSignals {
+ public:
+  explicit StopSignals(Capture& cap) {
+    struct sigaction sa {};
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int_);
+    sigaction(SIGTERM, &sa, &old_term_);
+    struct sigaction ign {};
+    ign.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &ign, nullptr);
+    g_active.store(&cap);
+  }
+  ~StopSignals() {
+    g_active.store(nullptr);
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+  }
+  StopSignals(const StopSignals&) = delete;
+  StopSignals& operator=(const StopSignals&) = delete;
+
+ private:
+  struct sigaction old_int_ {}, old_term_ {};
+};
+
+void run_capture(Global& g, CaptureArgs& a, const std::vector<std::string>& extras) {
+  check_ranges(a);
+  // A global -j (netlab -j capture ...) means what capture -j means.
+  if (g.json) a.json = true;
+  resolve_globals(g);
+  bool numbers = false;
+  std::string filter = filter_expression(a, extras, numbers);
+  if (!a.interface.empty() && !a.read_file.empty()) usage_error("capture", "-i and -r exclude each other");
+  if (a.json && (a.xflag || a.Xflag)) usage_error("capture", "-j and -x/-X exclude each other");
+  // -w saves instead of printing (as tcpdump), so notes would have no line to follow.
+  if (a.annotate && !a.write_file.empty()) usage_error("capture", "--annotate prints; -w saves instead of printing");
+
+  const CaptureOptions co = capture_options(g, a, std::move(filter));
+  if (!co.read_file.empty() && !g.netns.is_current()) usage_error("capture", "--netns applies to live capture only");
+  // An unknown -Z user is bad input: refused (exit 2) before anything is opened.
+  std::optional<UserIds> become;
+  if (!a.user.empty()) become = value_or_fail(lookup_user(a.user));
+  auto cap = value_or_fail(Capture::open(co));
+  // As tcpdump: the packet socket and the -w file are open (the file stays
+  // the caller's), so nothing privileged is left to do.
+  if (become) check(drop_privileges(*become));
+
+  const bool offline = !co.read_file.empty();
+  const bool printing = co.write_file.empty();  // as tcpdump: -w saves instead of printing
+  print_source_line(co, cap);
+  const PrintOptions po = print_options(a, numbers);
+  PacketPrinter printer(po, cap.linktype(), offline ? std::string() : co.interface);
+  std::optional<ArpAnnotator> annotator = make_annotator(a, co, cap);
+  PacketOut out(a.line_buffered || (!offline && isatty(STDOUT_FILENO)));
+
+  Result<void> result;
+  {
+    StopSignals signals(cap);
+    result = cap.run(a.count, [&](const PacketMeta& m, std::span<const std::uint8_t> bytes) {
+      if (!printing) return true;
+      printer.print(m, bytes, out.buf());
+      if (annotator)
+        for (const auto& note : annotator->annotate(m, bytes))
+          po.json ? append_note_json(note, out.buf()) : append_note_text(note, out.buf());
+      return out.packet_done();
+    });
+    // The summary ends stdout, before the statistics on stderr; it is also
+    // printed when the capture ended on an error, for what was read until then.
+    if (annotator && !out.broken()) {
+      if (po.json) append_summary_json(annotator->summary(), out.buf());
+      else append_summary_text(annotator->summary(), out.buf());
     }
+    out.flush();
   }
-
-  bool line = a.line_buffered || (!offline && isatty(STDOUT_FILENO));
-  PacketOut out(line);
-
-  struct sigaction sa {};
-  sa.sa_handler = on_stop_signal;
-  sigemptyset(&sa.sa_mask);
-  struct sigaction old_int {}, old_term {}, old_pipe {};
-  sigaction(SIGINT, &sa, &old_int);
-  sigaction(SIGTERM, &sa, &old_term);
-  struct sigaction ign {};
-  ign.sa_handler = SIG_IGN;
-  sigaction(SIGPIPE, &ign, &old_pipe);
-  g_active.store(&cap);
-
-  auto result = cap.run(a.count, [&](const PacketMeta& m, std::span<const std::uint8_t> bytes) {
-    if (!printing) return true;
-    printer.print(m, bytes, out.buf());
-    if (annotator)
-      for (const auto& note : annotator->annotate(m, bytes))
-        po.json ? append_note_json(note, out.buf()) : append_note_text(note, out.buf());
-    return out.packet_done();
-  });
-  // The summary ends stdout, before the statistics on stderr; it is also
-  // printed when the capture ended on an error, for what was read until then.
-  if (annotator && !out.broken()) {
-    if (po.json) append_summary_json(annotator->summary(), out.buf());
-    else append_summary_text(annotator->summary(), out.buf());
-  }
-  out.flush();
-  g_active.store(nullptr);
-  sigaction(SIGINT, &old_int, nullptr);
-  sigaction(SIGTERM, &old_term, nullptr);
 
   if (!result) fail(result.error());
   if (!offline) {
