@@ -80,10 +80,9 @@ void write_line(std::FILE* f, std::string_view text) {
   std::fflush(f);  // a guest is watched live, often through a pipe or a file
 }
 
-void run_guest(const Global& g, const std::vector<std::string>& args) {
-  // The guest prints a log of what it does, not records: say so rather than ignore -j.
-  if (g.json) usage_error("guest", "has no JSON output; drop -j");
-  Words w(args, "guest");
+// The guest's words (ip-style grammar): each is taken by one of three
+// groups (addresses, ping, behaviour), then the combinations are checked.
+struct GuestWords {
   guest::Config c;
   guest::PingSpec ping;
   bool have_ip = false, have_ip6 = false, have_ping = false, have_ra = false;
@@ -93,8 +92,9 @@ void run_guest(const Global& g, const std::vector<std::string>& args) {
   std::string ping_only;  // the first ping option given, for the error when there is no ping
   std::string ping_word;  // "ping" or "ping6"
   std::string ipv6_only;  // the first IPv6 option given, for the error with no-ipv6
-  while (!w.done()) {
-    const std::string& word = w.next();
+
+  // ip, ip6, mac, gateway, mtu, ra, ra-interval, no-ipv6, no-tlla, no-slaac.
+  bool address_word(Words& w, const std::string& word) {
     if (word == "ip" || word == "address") {
       w.once("ip", have_ip);
       c.address = parse_guest_address(w.value(word));
@@ -111,11 +111,6 @@ void run_guest(const Global& g, const std::vector<std::string>& args) {
     } else if (word == "ip6") {
       w.once("ip6", have_ip6);
       c.address6 = parse_guest_address6(w.value("ip6"));
-    } else if (word == "ping" || word == "ping6") {
-      if (have_ping && word != ping_word) usage_error(word, "cannot go with " + ping_word + ": one ping run at a time");
-      w.once(word, have_ping);
-      ping_word = word;
-      ping.target = parse_ping_target(word, w.value(word));
     } else if (word == "no-ipv6") {
       c.ipv6 = false;
     } else if (word == "no-tlla" || word == "no-slaac") {
@@ -124,25 +119,46 @@ void run_guest(const Global& g, const std::vector<std::string>& args) {
     } else if (word == "ra") {
       w.once("ra", have_ra);
       const std::string& text = w.value("ra");
-      if (text.find('/') == std::string::npos)
-        usage_error("ra " + text, "needs a prefix length, as in 2001:db8:1::/64");
+      if (text.find('/') == std::string::npos) usage_error("ra " + text, "needs a prefix length, as in 2001:db8:1::/64");
       c.ra_prefix = parse_prefix(text);
     } else if (word == "ra-interval") {
       w.once("ra-interval", seen_ra_interval);
       c.ra_interval_s = parse_seconds(w.value("ra-interval"), "ra-interval");
-    } else if (word == "count") {
+    } else {
+      return false;
+    }
+    return true;
+  }
+
+  // ping, ping6, count, interval, size.
+  bool ping_option(Words& w, const std::string& word) {
+    if (word == "ping" || word == "ping6") {
+      if (have_ping && word != ping_word) usage_error(word, "cannot go with " + ping_word + ": one ping run at a time");
+      w.once(word, have_ping);
+      ping_word = word;
+      ping.target = parse_ping_target(word, w.value(word));
+      return true;
+    }
+    if (word == "count") {
       w.once("count", seen_count);
       ping.count = parse_u32(w.value("count"), "count", 1, 1000000);
-      if (ping_only.empty()) ping_only = word;
     } else if (word == "interval") {
       w.once("interval", seen_interval);
       ping.interval_s = parse_seconds(w.value("interval"), "interval");
-      if (ping_only.empty()) ping_only = word;
     } else if (word == "size") {
       w.once("size", seen_size);
       ping.size = parse_u32(w.value("size"), "size", 65507);
-      if (ping_only.empty()) ping_only = word;
-    } else if (word == "duration") {
+    } else {
+      return false;
+    }
+    if (ping_only.empty()) ping_only = word;
+    return true;
+  }
+
+  // duration, the misbehaviours (no-garp, arp-off, reply-dst, reply-sender,
+  // also, bpdu), quiet, and the interface.
+  bool behaviour_word(Words& w, const std::string& word) {
+    if (word == "duration") {
       w.once("duration", seen_duration);
       c.duration_s = parse_seconds(w.value("duration"), "duration");
     } else if (word == "no-garp") {
@@ -167,18 +183,36 @@ void run_guest(const Global& g, const std::vector<std::string>& args) {
     } else if (c.iface.empty() && !word.empty() && word.front() != '-') {
       c.iface = parse_ifname(word).str();
     } else {
-      w.unknown(word);
+      return false;
     }
+    return true;
   }
-  if (c.iface.empty()) usage_error("guest", "needs an interface: netlab guest IFACE ip CIDR");
-  if (!have_ip && !have_ip6)
-    usage_error("guest " + c.iface,
-                "needs an address: ip CIDR, such as ip 192.0.2.2/24, and/or ip6 CIDR or ip6 auto");
-  if (!have_ping && !ping_only.empty()) usage_error(ping_only, "goes with ping ADDR or ping6 ADDR");
-  if (seen_ra_interval && !have_ra) usage_error("ra-interval", "goes with ra PREFIX/LEN");
-  if (!c.ipv6 && have_ip6) usage_error("ip6", "cannot go with no-ipv6");
-  if (!c.ipv6 && !ipv6_only.empty()) usage_error(ipv6_only, "cannot go with no-ipv6");
-  if (have_ping) c.ping = ping;
+
+  // The combinations, once every word is read; usage errors before anything is opened.
+  void check_combinations() {
+    if (c.iface.empty()) usage_error("guest", "needs an interface: netlab guest IFACE ip CIDR");
+    if (!have_ip && !have_ip6)
+      usage_error("guest " + c.iface,
+                  "needs an address: ip CIDR, such as ip 192.0.2.2/24, and/or ip6 CIDR or ip6 auto");
+    if (!have_ping && !ping_only.empty()) usage_error(ping_only, "goes with ping ADDR or ping6 ADDR");
+    if (seen_ra_interval && !have_ra) usage_error("ra-interval", "goes with ra PREFIX/LEN");
+    if (!c.ipv6 && have_ip6) usage_error("ip6", "cannot go with no-ipv6");
+    if (!c.ipv6 && !ipv6_only.empty()) usage_error(ipv6_only, "cannot go with no-ipv6");
+    if (have_ping) c.ping = ping;
+  }
+};
+
+void run_guest(const Global& g, const std::vector<std::string>& args) {
+  // The guest prints a log of what it does, not records: say so rather than ignore -j.
+  if (g.json) usage_error("guest", "has no JSON output; drop -j");
+  Words w(args, "guest");
+  GuestWords gw;
+  while (!w.done()) {
+    const std::string& word = w.next();
+    if (!gw.address_word(w, word) && !gw.ping_option(w, word) && !gw.behaviour_word(w, word)) w.unknown(word);
+  }
+  gw.check_combinations();
+  const guest::Config& c = gw.c;
   check(guest::validate(c));
 
   StopSignals signals;
