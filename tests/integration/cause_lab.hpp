@@ -64,6 +64,10 @@ struct CauseCase {
   // Diagnose again after the fix (require_ok, the cause gone). Off only for
   // labs whose fix leaves no interface to ask that question of as it stands.
   bool diagnose_after_fix = true;
+  // That diagnosis names the cause no more, not even as a warning. Off where
+  // the fix cures the fault but a short diagnosis may still name the cause
+  // as a warning (C24: dnsmasq's unsolicited RAs are minutes apart).
+  bool cause_gone = true;
 };
 
 // The diagnosis of a row's lab as it is (diagnose or diagnose6 with the row's
