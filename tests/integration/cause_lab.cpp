@@ -101,6 +101,15 @@ void require_ping6_works(const std::string& addr, const PeerNetns* from) {
   REQUIRE(works);
 }
 
+void require_full_size_ping(Family family, const std::string& dev, const std::string& addr) {
+  const bool v6 = family == Family::Ndp;
+  const auto mtu = static_cast<long>(link_json(dev)["mtu"].num());
+  const auto payload = std::to_string(mtu - (v6 ? 48 : 28));
+  INFO(dev << " MTU " << mtu);
+  const std::vector<std::string> full{"-s", payload, "-M", "do"};
+  REQUIRE(wait_for([&] { return v6 ? ping6(addr, full) : ping(addr, full); }, 3s));
+}
+
 bool neigh_valid(const std::string& state) {
   return state == "REACHABLE" || state == "STALE" || state == "DELAY" || state == "PROBE";
 }

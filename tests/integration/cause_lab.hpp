@@ -5,15 +5,18 @@
 // as do the reference-tool checks that the lab fails the way the cause
 // says; the cycle after that is one row, a CauseCase, run by check_cause:
 //
-//   lab::check_cause({.iface = "qemu5", .target = "198.51.100.130",
-//                     .cause = "no-carrier", .id = "C05",
-//                     .checks = [](const lab::Diagnosis&, const testjson::Value& f) {
-//                       CHECK(lab::has_about(f, "link", "qemu5"));
-//                     },
-//                     .after_fix = [] { lab::require_ping_works("198.51.100.130"); }});
+//   lab::check_cause({
+//       .iface = "qemu5", .target = "198.51.100.130",
+//       .cause = "no-carrier", .id = "C05",
+//       .checks = [](const lab::Diagnosis&, const testjson::Value& f) {
+//         CHECK(lab::has_about(f, "link", "qemu5"));
+//       },
+//       .after_fix = [] { lab::require_ping_works("198.51.100.130"); },
+//   });
 //
 // Fields are named in declaration order (C++20 designated initializers);
-// what a row leaves out has the default of the common case.
+// what a row leaves out has the default of the common case. Checks that
+// fit no field stay in the test, beside the call.
 #pragma once
 
 #include "lab_support.hpp"
@@ -94,6 +97,10 @@ long nft_counter(const std::string& listing);
 // and a fixed IPv6 address may still be finishing DAD.
 void require_ping_works(const std::string& addr, const PeerNetns* from = nullptr);
 void require_ping6_works(const std::string& addr, const PeerNetns* from = nullptr);
+// Full-size packets for DEV's MTU reach ADDR unfragmented (ping -M do with
+// the payload that fills it: MTU less 28 bytes of IPv4 and ICMP headers, or
+// 48 of IPv6 and ICMPv6), within 3 s: C19's proof, whichever side its fix changed.
+void require_full_size_ping(Family family, const std::string& dev, const std::string& addr);
 // A neighbour state in which the entry resolved (REACHABLE, STALE, DELAY, PROBE).
 bool neigh_valid(const std::string& state);
 // A healthy lab: require_ok, and the target resolved to `mac`.

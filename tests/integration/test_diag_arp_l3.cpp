@@ -70,10 +70,8 @@ TEST_CASE("arp diagnose: C02 host-owns-target-address finds the kernel guest's a
   REQUIRE(icmp_in_echos(vm2) == 0);
 
   lab::check_cause({
-      .iface = "lanbr2",
-      .target = "198.51.100.20",
-      .cause = "host-owns-target-address",
-      .id = "C02",
+      .iface = "lanbr2", .target = "198.51.100.20",
+      .cause = "host-owns-target-address", .id = "C02",
       .checks = [](const lab::Diagnosis&, const Value& f) {
         CHECK((lab::has_evidence(f, "route", text_has("local")) ||
                lab::has_evidence(f, "address", [](const Value& e) {
@@ -108,10 +106,8 @@ TEST_CASE("arp diagnose: C04 route-via-other-interface finds the lab subnet also
   REQUIRE(lab::neigh_unresolved("203.0.113.44", "homelan"));
 
   lab::check_cause({
-      .iface = "virbr4",
-      .target = "203.0.113.44",
-      .cause = "route-via-other-interface",
-      .id = "C04",
+      .iface = "virbr4", .target = "203.0.113.44",
+      .cause = "route-via-other-interface", .id = "C04",
       .checks = [](const lab::Diagnosis&, const Value& f) {
         CHECK(lab::has_evidence(f, "route", text_has("homelan")));
       },
@@ -149,10 +145,8 @@ TEST_CASE("arp diagnose: C10 arp-ignore finds the bridge ignoring requests for t
   lab::Background traffic({"ping", "-n", "-i", "0.5", "203.0.113.10"}, &vm10);
 
   lab::check_cause({
-      .iface = "rtbr10",
-      .target = "203.0.113.10",
-      .cause = "arp-ignore",
-      .id = "C10",
+      .iface = "rtbr10", .target = "203.0.113.10",
+      .cause = "arp-ignore", .id = "C10",
       .checks = [](const lab::Diagnosis&, const Value& f) { CHECK(lab::has_sysctl(f, "arp_ignore", "1")); },
       .after_fix = [&] { require_ping_works("203.0.113.10", &vm10); },
   });
@@ -178,10 +172,8 @@ TEST_CASE("arp diagnose: C10 arp-ignore finds arp_ignore=2 silencing routed /32 
   // One lab, two ways to find the cause: a row each, the same fix and check.
   std::optional<lab::Background> traffic;
   lab::CauseCase row{
-      .iface = "hostbr2",
-      .target = "192.0.2.1",
-      .cause = "arp-ignore",
-      .id = "C10",
+      .iface = "hostbr2", .target = "192.0.2.1",
+      .cause = "arp-ignore", .id = "C10",
       .after_fix = [&] {
         traffic.reset();
         require_ping_works("192.0.2.1", &vps1);
@@ -248,10 +240,8 @@ TEST_CASE("arp diagnose: C11 reverse-path-filter finds requests dropped by rp_fi
   lab::Background traffic({"ping", "-n", "-i", "0.5", "198.51.100.161"}, &vm11);
 
   lab::check_cause({
-      .iface = "labbr11",
-      .target = "198.51.100.170",
-      .cause = "reverse-path-filter",
-      .id = "C11",
+      .iface = "labbr11", .target = "198.51.100.170",
+      .cause = "reverse-path-filter", .id = "C11",
       .expect = lab::Expect::FaultAmong,
       .checks = [](const lab::Diagnosis&, const Value& f) { CHECK(lab::has_sysctl(f, "rp_filter", "1")); },
       .after_fix = [&] {
@@ -284,10 +274,8 @@ TEST_CASE("arp diagnose: C12 offlink-arp-source finds requests from an address t
   }
 
   lab::check_cause({
-      .iface = "qvm12",
-      .target = "198.51.100.12",
-      .cause = "offlink-arp-source",
-      .id = "C12",
+      .iface = "qvm12", .target = "198.51.100.12",
+      .cause = "offlink-arp-source", .id = "C12",
       .checks = [](const lab::Diagnosis&, const Value& f) {
         CHECK(lab::has_packet(f, "qvm12", {"who-has 198.51.100.12", "tell 203.0.113.5"}));
       },
@@ -323,10 +311,8 @@ TEST_CASE("arp diagnose: C13 proxy-arp-without-forwarding finds the UML proxy_ar
   lab::Background traffic({"ping", "-n", "-i", "0.5", "198.51.100.30"}, &uml);
 
   lab::check_cause({
-      .iface = "uml13",
-      .target = "198.51.100.30",
-      .cause = "proxy-arp-without-forwarding",
-      .id = "C13",
+      .iface = "uml13", .target = "198.51.100.30",
+      .cause = "proxy-arp-without-forwarding", .id = "C13",
       .checks = [](const lab::Diagnosis&, const Value& f) { CHECK(lab::has_sysctl(f, "forward", "0")); },
       .after_fix = [&] { require_ping_works("198.51.100.30", &uml); },
   });
@@ -349,10 +335,8 @@ TEST_CASE("arp diagnose: C15 target-not-configured finds the kernel guest living
   REQUIRE(lab::wait_for([&] { return lab::neigh_lladdr("192.0.2.23", "lxcbr15") == guest_mac; }, 3s));
 
   lab::check_cause({
-      .iface = "lxcbr15",
-      .target = "192.0.2.22",
-      .cause = "target-not-configured",
-      .id = "C15",
+      .iface = "lxcbr15", .target = "192.0.2.22",
+      .cause = "target-not-configured", .id = "C15",
       .checks = [](const lab::Diagnosis&, const Value& f) {
         CHECK(lab::has_evidence(f, "", text_has("192.0.2.23")));  // names the address the guest really has
       },
@@ -379,10 +363,8 @@ TEST_CASE("arp diagnose: C20 noarp-interface finds ARP switched off on a routed 
   REQUIRE(lab::neigh_lladdr("203.0.113.100", "gw20") == own_mac);  // frames go to ourselves
 
   lab::check_cause({
-      .iface = "gw20",
-      .target = "203.0.113.100",
-      .cause = "noarp-interface",
-      .id = "C20",
+      .iface = "gw20", .target = "203.0.113.100",
+      .cause = "noarp-interface", .id = "C20",
       .checks = [](const lab::Diagnosis& d, const Value& f) {
         CHECK(d.fault_causes() == std::vector<std::string>{"noarp-interface"});  // nothing it explains beside it
         CHECK(lab::has_about(f, "link", "gw20"));

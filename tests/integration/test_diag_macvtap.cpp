@@ -53,10 +53,8 @@ TEST_CASE("arp diagnose: C54 macvtap-host-isolation finds a guest on a macvtap o
   // its address there: the interface to ask once it is applied.
   const auto nic_index = static_cast<long>(lab::link_json("enp54")["ifindex"].num());
   lab::check_cause({
-      .iface = "enp54",
-      .target = "192.0.2.54",
-      .cause = "macvtap-host-isolation",
-      .id = "C54",
+      .iface = "enp54", .target = "192.0.2.54",
+      .cause = "macvtap-host-isolation", .id = "C54",
       .checks = [&](const lab::Diagnosis& d, const Value& f) {
         CHECK(lab::has_about(f, "link", "macvtap54"));
         CHECK(lab::has_packet(f, "macvtap54", {"192.0.2.54"}));
@@ -82,10 +80,8 @@ TEST_CASE("arp diagnose: C54 finds a guest on a private-mode macvlan of a NIC, w
 
   // The finding only: the fix is the one the test above applies.
   lab::find_cause({
-      .iface = "eno7",
-      .target = "203.0.113.7",
-      .cause = "macvtap-host-isolation",
-      .id = "C54",
+      .iface = "eno7", .target = "203.0.113.7",
+      .cause = "macvtap-host-isolation", .id = "C54",
       .checks = [](const lab::Diagnosis&, const Value& f) {
         CHECK(lab::has_about(f, "link", "mvguest7"));
         CHECK(contains(field(f, "summary"), "mode private"));

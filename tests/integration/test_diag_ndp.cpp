@@ -93,11 +93,8 @@ TEST_CASE("ndp diagnose: C22 dad-failed finds the host holding the guest's addre
   }
 
   lab::check_cause({
-      .family = lab::Family::Ndp,
-      .iface = "dadbr22",
-      .target = "2001:db8:22::2",
-      .cause = "dad-failed",
-      .id = "C22",
+      .family = lab::Family::Ndp, .iface = "dadbr22", .target = "2001:db8:22::2",
+      .cause = "dad-failed", .id = "C22",
       .checks = [](const lab::Diagnosis&, const Value& f) {
         CHECK(lab::has_evidence(f, "address", [](const Value& e) {
           return contains(field(e, "address"), "2001:db8:22::2") && contains(field(e, "text"), "dadfailed");
@@ -140,11 +137,8 @@ TEST_CASE("ndp diagnose: C23 ra-ignored finds a forwarding bridge ignoring a gue
   }
 
   lab::check_cause({
-      .family = lab::Family::Ndp,
-      .iface = "rabr23",
-      .target = "",
-      .cause = "ra-ignored",
-      .id = "C23",
+      .family = lab::Family::Ndp, .iface = "rabr23", .target = "",
+      .cause = "ra-ignored", .id = "C23",
       .checks = [&](const lab::Diagnosis&, const Value& f) {
         CHECK(lab::has_sysctl(f, "rabr23.forwarding", "1"));
         CHECK(lab::has_sysctl(f, "rabr23.accept_ra", "1"));
@@ -195,11 +189,8 @@ TEST_CASE("ndp diagnose: C24 no-router-advertisement finds a Linux guest solicit
   // a daemon): stop it whatever happens next.
   KillOnExit daemon("dnsmasq --port=0 --interface=nrbr24 ");
   lab::check_cause({
-      .family = lab::Family::Ndp,
-      .iface = "nrbr24",
-      .target = "",
-      .cause = "no-router-advertisement",
-      .id = "C24",
+      .family = lab::Family::Ndp, .iface = "nrbr24", .target = "",
+      .cause = "no-router-advertisement", .id = "C24",
       .checks = [](const lab::Diagnosis&, const Value& f) {
         CHECK(lab::has_packet(f, "", {"router solicitation"}));
         CHECK(lab::has_evidence(f, "observation", text_has("no router advertisement")));
@@ -236,11 +227,8 @@ TEST_CASE("ndp diagnose: C26 no-link-local finds a bridge with addrgenmode none 
   REQUIRE_FALSE(lab::ping6(guest_ll + "%llbr26"));
 
   lab::check_cause({
-      .family = lab::Family::Ndp,
-      .iface = "llbr26",
-      .target = guest_ll,
-      .cause = "no-link-local",
-      .id = "C26",
+      .family = lab::Family::Ndp, .iface = "llbr26", .target = guest_ll,
+      .cause = "no-link-local", .id = "C26",
       .checks = [](const lab::Diagnosis&, const Value& f) {
         CHECK(lab::has_about(f, "link", "llbr26"));
         CHECK(lab::has_sysctl(f, "llbr26.addr_gen_mode", "1"));
@@ -270,11 +258,8 @@ TEST_CASE("ndp diagnose: C27 ipv6-disabled finds disable_ipv6 on the bridge of a
   REQUIRE_FALSE(lab::ping6(guest_ll + "%v6offbr27"));
 
   lab::check_cause({
-      .family = lab::Family::Ndp,
-      .iface = "v6offbr27",
-      .target = guest_ll,
-      .cause = "ipv6-disabled",
-      .id = "C27",
+      .family = lab::Family::Ndp, .iface = "v6offbr27", .target = guest_ll,
+      .cause = "ipv6-disabled", .id = "C27",
       .checks = [](const lab::Diagnosis&, const Value& f) {
         CHECK(lab::has_sysctl(f, "v6offbr27.disable_ipv6", "1"));
       },
@@ -307,11 +292,8 @@ TEST_CASE("ndp diagnose: C28 na-without-tlla finds a unikernel answering solicit
 
   bool host_pin = false;  // the fix has a host step: a workaround (a pinned entry)
   lab::check_cause({
-      .family = lab::Family::Ndp,
-      .iface = "uk28",
-      .target = "2001:db8:28::2",
-      .cause = "na-without-tlla",
-      .id = "C28",
+      .family = lab::Family::Ndp, .iface = "uk28", .target = "2001:db8:28::2",
+      .cause = "na-without-tlla", .id = "C28",
       .checks = [&](const lab::Diagnosis&, const Value& f) {
         CHECK(lab::has_packet(f, "uk28", {"neighbor advertisement, tgt is 2001:db8:28::2", "length 24"}));
         CHECK(lab::has_neighbour(f, "2001:db8:28::2", {"INCOMPLETE", "FAILED"}));
@@ -367,11 +349,8 @@ TEST_CASE("ndp diagnose: C29 icmpv6-filtered finds an inet input rule dropping n
   }
 
   lab::check_cause({
-      .family = lab::Family::Ndp,
-      .iface = "fwbr29",
-      .target = "2001:db8:29::2",
-      .cause = "icmpv6-filtered",
-      .id = "C29",
+      .family = lab::Family::Ndp, .iface = "fwbr29", .target = "2001:db8:29::2",
+      .cause = "icmpv6-filtered", .id = "C29",
       .checks = [](const lab::Diagnosis&, const Value& f) {
         CHECK(lab::has_packet(f, "", {"neighbor advertisement, tgt is 2001:db8:29::2"}));
         CHECK(lab::has_neighbour(f, "2001:db8:29::2", {"INCOMPLETE", "FAILED"}));
@@ -398,11 +377,8 @@ TEST_CASE("ndp diagnose: C30 ra-prefix-not-64 finds a guest router advertising a
   REQUIRE(lab::ipv6_addresses("pfxbr30", "global").empty());  // ...but no address forms from a /56
 
   lab::check_cause({
-      .family = lab::Family::Ndp,
-      .iface = "pfxbr30",
-      .target = "",
-      .cause = "ra-prefix-not-64",
-      .id = "C30",
+      .family = lab::Family::Ndp, .iface = "pfxbr30", .target = "",
+      .cause = "ra-prefix-not-64", .id = "C30",
       .checks = [](const lab::Diagnosis&, const Value& f) {
         CHECK(contains(summary(f), "2001:db8:30::/56"));
         CHECK(lab::has_packet(f, "", {"02:30:00:00:00:fe >", "router advertisement"}));
@@ -454,11 +430,8 @@ TEST_CASE("ndp diagnose: C31 no-onlink-prefix finds the host advertising a prefi
   REQUIRE_FALSE(lab::ping6(guest_addr));
 
   lab::check_cause({
-      .family = lab::Family::Ndp,
-      .iface = "olbr31",
-      .target = guest_addr,
-      .cause = "no-onlink-prefix",
-      .id = "C31",
+      .family = lab::Family::Ndp, .iface = "olbr31", .target = guest_addr,
+      .cause = "no-onlink-prefix", .id = "C31",
       .checks = [](const lab::Diagnosis&, const Value& f) {
         CHECK(lab::has_evidence(f, "", text_has("unreachable")));
         CHECK(lab::has_packet(f, "", {"router advertisement"}));
@@ -491,11 +464,8 @@ TEST_CASE("ndp diagnose: C25 mld-snooping is reported as a possibility, not a fa
   require_ping6_works("2001:db8:25::2");
 
   lab::check_cause({
-      .family = lab::Family::Ndp,
-      .iface = "mldbr25",
-      .target = "2001:db8:25::2",
-      .cause = "mld-snooping",
-      .id = "C25",
+      .family = lab::Family::Ndp, .iface = "mldbr25", .target = "2001:db8:25::2",
+      .cause = "mld-snooping", .id = "C25",
       .expect = lab::Expect::Advice,
       .checks = [](const lab::Diagnosis&, const Value& f) { CHECK(lab::has_about(f, "link", "mldbr25")); },
       .after_fix = [] {
@@ -524,11 +494,8 @@ TEST_CASE("ndp diagnose: C01 ip-on-bridge-port finds an IPv6 address on the TAP 
   }
 
   lab::check_cause({
-      .family = lab::Family::Ndp,
-      .iface = "vif1",
-      .target = "2001:db8:1::9",
-      .cause = "ip-on-bridge-port",
-      .id = "C01",
+      .family = lab::Family::Ndp, .iface = "vif1", .target = "2001:db8:1::9",
+      .cause = "ip-on-bridge-port", .id = "C01",
       .checks = [](const lab::Diagnosis&, const Value& f) {
         CHECK(lab::has_packet(f, "vif1", {"neighbor advertisement, tgt is 2001:db8:1::9"}));
         CHECK(lab::has_neighbour(f, "2001:db8:1::9", {"INCOMPLETE", "FAILED"}));
@@ -565,11 +532,8 @@ TEST_CASE("ndp diagnose: C04 route-via-other-interface finds the lab's /64 also 
   REQUIRE(lab::neigh_unresolved("2001:db8:4::44", "homelan6"));
 
   lab::check_cause({
-      .family = lab::Family::Ndp,
-      .iface = "virbr4",
-      .target = "2001:db8:4::44",
-      .cause = "route-via-other-interface",
-      .id = "C04",
+      .family = lab::Family::Ndp, .iface = "virbr4", .target = "2001:db8:4::44",
+      .cause = "route-via-other-interface", .id = "C04",
       .checks = [](const lab::Diagnosis&, const Value& f) {
         CHECK(lab::has_evidence(f, "route", text_has("homelan6")));
       },
@@ -596,11 +560,8 @@ TEST_CASE("ndp diagnose: C05 no-carrier finds a routed TAP with no guest, its IP
 
   std::optional<lab::Background> guest;
   lab::check_cause({
-      .family = lab::Family::Ndp,
-      .iface = "qemu6",
-      .target = "2001:db8:5::2",
-      .cause = "no-carrier",
-      .id = "C05",
+      .family = lab::Family::Ndp, .iface = "qemu6", .target = "2001:db8:5::2",
+      .cause = "no-carrier", .id = "C05",
       .checks = [](const lab::Diagnosis& d, const Value& f) {
         CHECK(lab::has_about(f, "link", "qemu6"));
         // No link-local yet is a consequence of the missing carrier (addrgenmode
@@ -639,11 +600,8 @@ TEST_CASE("ndp diagnose: C21 stale-permanent-neighbour finds a static IPv6 entry
   REQUIRE(lab::neigh_lladdr("2001:db8:21::2", "spbr21") == "02:21:00:00:00:41");
 
   lab::check_cause({
-      .family = lab::Family::Ndp,
-      .iface = "spbr21",
-      .target = "2001:db8:21::2",
-      .cause = "stale-permanent-neighbour",
-      .id = "C21",
+      .family = lab::Family::Ndp, .iface = "spbr21", .target = "2001:db8:21::2",
+      .cause = "stale-permanent-neighbour", .id = "C21",
       .checks = [](const lab::Diagnosis&, const Value& f) {
         CHECK(lab::has_neighbour(f, "2001:db8:21::2", {"PERMANENT"}));
         CHECK(lab::has_packet(f, "", {"02:21:00:00:00:42 >", "neighbor advertisement, tgt is 2001:db8:21::2"}));
@@ -676,24 +634,16 @@ TEST_CASE("ndp diagnose: C19 mtu-mismatch finds a kernel guest with a smaller MT
   }
 
   lab::check_cause({
-      .family = lab::Family::Ndp,
-      .iface = "mtubr19",
-      .target = "2001:db8:19::9",
-      .cause = "mtu-mismatch",
-      .id = "C19",
+      .family = lab::Family::Ndp, .iface = "mtubr19", .target = "2001:db8:19::9",
+      .cause = "mtu-mismatch", .id = "C19",
       .checks = [](const lab::Diagnosis&, const Value& f) {
         CHECK((lab::has_evidence(f, "", text_has("MTU")) || lab::has_evidence(f, "", text_has("mtu"))));
       },
       .guest_steps = lab::GuestSteps::UnlessHostStep,
       // the guest side: one MTU for the segment
       .guest_fix = [&] { vm19.ip_ok({"link", "set", "enp7s0", "mtu", "1500"}); },
-      .after_fix = [] {
-        // Whichever side the fix changed, full-size packets for the bridge's MTU now pass.
-        auto mtu = static_cast<long>(lab::link_json("mtubr19")["mtu"].num());
-        auto payload = std::to_string(mtu - 48);
-        INFO("bridge MTU " << mtu);
-        REQUIRE(lab::wait_for([&] { return lab::ping6("2001:db8:19::9", {"-s", payload, "-M", "do"}); }, 3s));
-      },
+      // Whichever side the fix changed, full-size packets for the bridge's MTU now pass.
+      .after_fix = [] { lab::require_full_size_ping(lab::Family::Ndp, "mtubr19", "2001:db8:19::9"); },
   });
 }
 
@@ -720,11 +670,8 @@ TEST_CASE("ndp diagnose: C09 port-isolated finds two isolated ports between IPv6
   lab::Background traffic({"ping", "-6", "-n", "-i", "0.5", "2001:db8:9::b"}, &vm_a);
 
   lab::check_cause({
-      .family = lab::Family::Ndp,
-      .iface = "isobr9",
-      .target = "2001:db8:9::b",
-      .cause = "port-isolated",
-      .id = "C09",
+      .family = lab::Family::Ndp, .iface = "isobr9", .target = "2001:db8:9::b",
+      .cause = "port-isolated", .id = "C09",
       .checks = [](const lab::Diagnosis&, const Value& f) {
         CHECK((lab::has_about(f, "link", "vnetA9") || lab::has_about(f, "link", "vnetB9")));
         CHECK(lab::has_packet(f, "", {"neighbor solicitation, who has 2001:db8:9::b"}));

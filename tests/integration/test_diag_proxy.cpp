@@ -114,10 +114,8 @@ TEST_CASE("arp diagnose: C13 proxy-arp-without-forwarding finds a proxy entry wi
 
   lab::Background asking({"ping", "-n", "-i", "0.4", "198.51.100.253"}, &lan);
   lab::check_cause({
-      .iface = "lan0",
-      .target = "198.51.100.253",
-      .cause = "proxy-arp-without-forwarding",
-      .id = "C13",
+      .iface = "lan0", .target = "198.51.100.253",
+      .cause = "proxy-arp-without-forwarding", .id = "C13",
       .checks = [](const lab::Diagnosis& d, const testjson::Value& f) {
         require_no_route_fix(d);
         CHECK(lab::has_evidence(f, "neighbour", lab::text_has("proxy")));

@@ -54,10 +54,8 @@ TEST_CASE("arp diagnose: C52 interface-down finds a routed TAP a recipe never se
   REQUIRE(nltest::run({"timeout", "3", "tcpdump", "-c", "1", "-i", "uml52"}).status == 1);
 
   lab::check_cause({
-      .iface = "uml52",
-      .target = "192.0.2.82",
-      .cause = "interface-down",
-      .id = "C52",
+      .iface = "uml52", .target = "192.0.2.82",
+      .cause = "interface-down", .id = "C52",
       .checks = [](const lab::Diagnosis& d, const Value& f) {
         require_faults(d, {"interface-down"});
         CHECK(lab::has_about(f, "link", "uml52"));
@@ -84,10 +82,8 @@ TEST_CASE("arp diagnose: C52 interface-down finds a kernel guest's bridge port l
   REQUIRE_FALSE(lab::ping("198.51.100.162"));
 
   lab::check_cause({
-      .iface = "lxcbr52",
-      .target = "198.51.100.162",
-      .cause = "interface-down",
-      .id = "C52",
+      .iface = "lxcbr52", .target = "198.51.100.162",
+      .cause = "interface-down", .id = "C52",
       .expect = lab::Expect::FaultAmong,
       .checks = [](const lab::Diagnosis& d, const Value& f) {
         CHECK(lab::has_about(f, "link", "veth52"));
@@ -108,10 +104,8 @@ TEST_CASE("arp diagnose: C52 interface-down finds the bridge itself down, asked 
   REQUIRE_FALSE(lab::ping("203.0.113.66"));
 
   lab::check_cause({
-      .iface = "virbr52",
-      .target = "203.0.113.66",
-      .cause = "interface-down",
-      .id = "C52",
+      .iface = "virbr52", .target = "203.0.113.66",
+      .cause = "interface-down", .id = "C52",
       .checks = [](const lab::Diagnosis&, const Value& f) { CHECK(lab::has_about(f, "link", "virbr52")); },
       .after_fix = [] { require_ping_works("203.0.113.66"); },
   });
@@ -148,10 +142,8 @@ TEST_CASE("arp diagnose without a target reports a cause met twice as one findin
   REQUIRE(lab::neigh_unresolved("198.51.100.7", "mirtap7"));
 
   lab::check_cause({
-      .iface = "mirtap7",
-      .target = "",
-      .cause = "ip-on-bridge-port",
-      .id = "C01",
+      .iface = "mirtap7", .target = "",
+      .cause = "ip-on-bridge-port", .id = "C01",
       .expect = lab::Expect::FaultAmong,
       .checks = [](const lab::Diagnosis& d, const Value& f) {
         CHECK(count_cause(d, "ip-on-bridge-port") == 1);
@@ -179,10 +171,8 @@ TEST_CASE("arp diagnose: NOARP on a bridge with a TAP guest is the one fault, a 
   REQUIRE_FALSE(lab::ping("203.0.113.130"));
 
   lab::check_cause({
-      .iface = "noarpbr",
-      .target = "203.0.113.130",
-      .cause = "noarp-interface",
-      .id = "C20",
+      .iface = "noarpbr", .target = "203.0.113.130",
+      .cause = "noarp-interface", .id = "C20",
       .checks = [](const lab::Diagnosis& d, const Value&) {
         require_faults(d, {"noarp-interface"});
         const std::string filter = check_detail(d, "bridge-filter-drops-arp");
