@@ -6,46 +6,28 @@
 // really fails the way the cause says, then checks the diagnosis (exit 3,
 // verdict "fault", the cause first, its key evidence), applies the fix it
 // prints and checks that the path works again (reference tool + diagnosis
-// "ok", exit 0). The causes and their ids: /work/shared/diagnosis/CAUSES.md.
-#include "lab_support.hpp"
+// "ok", exit 0): that cycle is a row for lab::check_cause (cause_lab.hpp).
+// The causes and their ids: /work/shared/diagnosis/CAUSES.md.
+#include "cause_lab.hpp"
 
 #include <optional>
-#include <regex>
 
 using namespace std::chrono_literals;
 namespace lab = nltest::lab;
 using lab::contains;
 using lab::field;
+using lab::require_ping_works;
+using lab::text_has;
 using nltest::ip_ok;
+using testjson::Value;
 
 namespace {
-
-// Text evidence predicate: "text" holds `needle`.
-auto text_has(std::string needle) {
-  return [needle = std::move(needle)](const testjson::Value& item) { return contains(field(item, "text"), needle); };
-}
-
-// The packet counter of the first `counter` in `nft list ...` output (-1 if none).
-long nft_counter(const std::string& listing) {
-  std::smatch m;
-  static const std::regex counter("counter packets ([0-9]+)");
-  if (!std::regex_search(listing, m, counter)) return -1;
-  return std::stol(m[1]);
-}
 
 // Waits until a bridge port forwards (STP off: at once; on: after 2 x forward delay).
 void require_forwarding(const std::string& port, lab::Millis timeout) {
   bool forwarding = lab::wait_for([&] { return lab::port_state(port) == "forwarding"; }, timeout);
   INFO(port << " is " << lab::port_state(port));
   REQUIRE(forwarding);
-}
-
-void require_ping_works(const std::string& addr, const nltest::lab::PeerNetns* from = nullptr) {
-  // Neighbour entries left FAILED by the broken lab are re-resolved on the
-  // next packet; give that a few tries.
-  bool works = lab::wait_for([&] { return lab::ping(addr, {}, from); }, 5s);
-  INFO("ping " << addr << (from ? " from the peer namespace" : " from the lab namespace"));
-  REQUIRE(works);
 }
 
 }  // namespace
@@ -71,21 +53,23 @@ TEST_CASE("arp diagnose: C01 ip-on-bridge-port finds the host address on the TAP
     REQUIRE(lab::neigh_unresolved("203.0.113.9", "vif3.0"));
   }
 
-  auto d = lab::diagnose("vif3.0", "203.0.113.9");
-  lab::require_fault_first(d, "ip-on-bridge-port", "C01");
-  const auto& f = *d.finding("ip-on-bridge-port");
-  INFO(lab::evidence_dump(f));
-  CHECK(lab::has_packet(f, "vif3.0", {"Reply", "is-at"}));
-  CHECK(lab::has_neighbour(f, "203.0.113.9", {"INCOMPLETE", "FAILED"}));
-  CHECK(lab::has_evidence(f, "address", [](const testjson::Value& e) {
-    return contains(field(e, "address"), "203.0.113.1") && field(e, "interface") == "vif3.0";
-  }));
-
-  lab::apply_fix(f);
-  REQUIRE_FALSE(contains(ip_ok({"-4", "addr", "show", "dev", "vif3.0"}), "inet "));
-  require_ping_works("203.0.113.9");
-  // The address now lives on the bridge: that is the interface to diagnose.
-  lab::require_ok(lab::diagnose("xenbr1", "203.0.113.9"));
+  lab::check_cause({
+      .iface = "vif3.0", .target = "203.0.113.9",
+      .cause = "ip-on-bridge-port", .id = "C01",
+      .checks = [](const lab::Diagnosis&, const Value& f) {
+        CHECK(lab::has_packet(f, "vif3.0", {"Reply", "is-at"}));
+        CHECK(lab::has_neighbour(f, "203.0.113.9", {"INCOMPLETE", "FAILED"}));
+        CHECK(lab::has_evidence(f, "address", [](const Value& e) {
+          return contains(field(e, "address"), "203.0.113.1") && field(e, "interface") == "vif3.0";
+        }));
+      },
+      .after_fix = [] {
+        REQUIRE_FALSE(contains(ip_ok({"-4", "addr", "show", "dev", "vif3.0"}), "inet "));
+        require_ping_works("203.0.113.9");
+      },
+      // The address now lives on the bridge: that is the interface to diagnose.
+      .ok_iface = "xenbr1",
+  });
 }
 
 TEST_CASE("arp diagnose: C03 duplicate-guest-address finds a TAP guest and a veth guest with one address") {
@@ -112,29 +96,30 @@ TEST_CASE("arp diagnose: C03 duplicate-guest-address finds a TAP guest and a vet
     REQUIRE(contains(r.out, kernel_mac));
   }
 
-  auto d = lab::diagnose("kvmbr3", "192.0.2.133");
-  lab::require_fault_first(d, "duplicate-guest-address", "C03");
-  const auto& f = *d.finding("duplicate-guest-address");
-  INFO(lab::evidence_dump(f));
-  CHECK(lab::has_packet(f, "", {"is-at 02:03:00:00:00:31"}));
-  CHECK(lab::has_packet(f, "", {"is-at " + kernel_mac}));
-
-  auto guest_steps = lab::apply_fix(f);
-  CHECK_FALSE(guest_steps.empty());  // only a guest can give up the address
-  // The guest side of the fix: the kernel guest takes another address; the
-  // unikernel restarts so that its gratuitous ARP corrects the host's cache.
-  vm32.ip_ok({"addr", "del", "192.0.2.133/25", "dev", "eth0"});
-  vm32.ip_ok({"addr", "add", "192.0.2.134/25", "dev", "eth0"});
-  unikernel.reset();
-  unikernel.emplace(lab::start_guest({"vnet31", "ip", "192.0.2.133/25", "mac", "02:03:00:00:00:31"}));
-  {
-    auto r = nltest::run({"arping", "-d", "-c", "1", "-w", "1", "-i", "kvmbr3", "192.0.2.133"});
-    INFO(r.out << r.err);
-    REQUIRE(r.status == 0);
-    REQUIRE_FALSE(contains(r.out, kernel_mac));
-  }
-  require_ping_works("192.0.2.133");
-  lab::require_ok(lab::diagnose("kvmbr3", "192.0.2.133"));
+  lab::check_cause({
+      .iface = "kvmbr3", .target = "192.0.2.133",
+      .cause = "duplicate-guest-address", .id = "C03",
+      .checks = [&](const lab::Diagnosis&, const Value& f) {
+        CHECK(lab::has_packet(f, "", {"is-at 02:03:00:00:00:31"}));
+        CHECK(lab::has_packet(f, "", {"is-at " + kernel_mac}));
+      },
+      .guest_steps = lab::GuestSteps::Required,  // only a guest can give up the address
+      // The guest side of the fix: the kernel guest takes another address; the
+      // unikernel restarts so that its gratuitous ARP corrects the host's cache.
+      .guest_fix = [&] {
+        vm32.ip_ok({"addr", "del", "192.0.2.133/25", "dev", "eth0"});
+        vm32.ip_ok({"addr", "add", "192.0.2.134/25", "dev", "eth0"});
+        unikernel.reset();
+        unikernel.emplace(lab::start_guest({"vnet31", "ip", "192.0.2.133/25", "mac", "02:03:00:00:00:31"}));
+      },
+      .after_fix = [&] {
+        auto r = nltest::run({"arping", "-d", "-c", "1", "-w", "1", "-i", "kvmbr3", "192.0.2.133"});
+        INFO(r.out << r.err);
+        REQUIRE(r.status == 0);
+        REQUIRE_FALSE(contains(r.out, kernel_mac));
+        require_ping_works("192.0.2.133");
+      },
+  });
 }
 
 TEST_CASE("arp diagnose: C05 no-carrier finds a routed TAP that no guest has opened") {
@@ -147,18 +132,20 @@ TEST_CASE("arp diagnose: C05 no-carrier finds a routed TAP that no guest has ope
   REQUIRE_FALSE(lab::ping("198.51.100.130"));
   REQUIRE(lab::neigh_unresolved("198.51.100.130", "qemu5"));
 
-  auto d = lab::diagnose("qemu5", "198.51.100.130");
-  lab::require_fault_first(d, "no-carrier", "C05");
-  const auto& f = *d.finding("no-carrier");
-  INFO(lab::evidence_dump(f));
-  CHECK(lab::has_about(f, "link", "qemu5"));
-
-  lab::apply_fix(f);
-  // The fix is to start the guest on that TAP (as QEMU's -netdev tap,ifname=qemu5 would).
-  auto guest = lab::start_guest({"qemu5", "ip", "198.51.100.130/26", "mac", "02:05:00:00:00:82"});
-  REQUIRE(lab::wait_for([] { return lab::has_carrier("qemu5"); }, 3s));
-  require_ping_works("198.51.100.130");
-  lab::require_ok(lab::diagnose("qemu5", "198.51.100.130"));
+  std::optional<lab::Background> guest;
+  lab::check_cause({
+      .iface = "qemu5", .target = "198.51.100.130",
+      .cause = "no-carrier", .id = "C05",
+      .checks = [](const lab::Diagnosis&, const Value& f) { CHECK(lab::has_about(f, "link", "qemu5")); },
+      // The fix is to start the guest on that TAP (as QEMU's -netdev tap,ifname=qemu5 would).
+      .guest_fix = [&] {
+        guest.emplace(lab::start_guest({"qemu5", "ip", "198.51.100.130/26", "mac", "02:05:00:00:00:82"}));
+      },
+      .after_fix = [] {
+        REQUIRE(lab::wait_for([] { return lab::has_carrier("qemu5"); }, 3s));
+        require_ping_works("198.51.100.130");
+      },
+  });
 }
 
 TEST_CASE("arp diagnose: C06 port-not-in-bridge finds a running guest's TAP left outside the bridge") {
@@ -184,17 +171,16 @@ TEST_CASE("arp diagnose: C06 port-not-in-bridge finds a running guest's TAP left
     REQUIRE_FALSE(contains(on_tap.out(), "who-has 192.0.2.2"));
   }
 
-  auto d = lab::diagnose("vmbr6", "192.0.2.2");
-  lab::require_fault_first(d, "port-not-in-bridge", "C06");
-  const auto& f = *d.finding("port-not-in-bridge");
-  INFO(lab::evidence_dump(f));
-  CHECK(lab::has_about(f, "link", "tap6b"));
-
-  lab::apply_fix(f);
-  REQUIRE(lab::link_json("tap6b").has("master"));
-  require_forwarding("tap6b", 3s);
-  require_ping_works("192.0.2.2");
-  lab::require_ok(lab::diagnose("vmbr6", "192.0.2.2"));
+  lab::check_cause({
+      .iface = "vmbr6", .target = "192.0.2.2",
+      .cause = "port-not-in-bridge", .id = "C06",
+      .checks = [](const lab::Diagnosis&, const Value& f) { CHECK(lab::has_about(f, "link", "tap6b")); },
+      .after_fix = [] {
+        REQUIRE(lab::link_json("tap6b").has("master"));
+        require_forwarding("tap6b", 3s);
+        require_ping_works("192.0.2.2");
+      },
+  });
 }
 
 TEST_CASE("arp diagnose: C07 stp-port-not-forwarding finds a new port still in the STP forward delay") {
@@ -215,16 +201,15 @@ TEST_CASE("arp diagnose: C07 stp-port-not-forwarding finds a new port still in t
     REQUIRE(lab::neigh_unresolved("203.0.113.70", "stpbr7"));
   }
 
-  auto d = lab::diagnose("stpbr7", "203.0.113.70");
-  lab::require_fault_first(d, "stp-port-not-forwarding", "C07");
-  const auto& f = *d.finding("stp-port-not-forwarding");
-  INFO(lab::evidence_dump(f));
-  CHECK(lab::has_about(f, "link", "kvm7"));
-
-  lab::apply_fix(f);
-  require_forwarding("kvm7", 5s);
-  require_ping_works("203.0.113.70");
-  lab::require_ok(lab::diagnose("stpbr7", "203.0.113.70"));
+  lab::check_cause({
+      .iface = "stpbr7", .target = "203.0.113.70",
+      .cause = "stp-port-not-forwarding", .id = "C07",
+      .checks = [](const lab::Diagnosis&, const Value& f) { CHECK(lab::has_about(f, "link", "kvm7")); },
+      .after_fix = [] {
+        require_forwarding("kvm7", 5s);
+        require_ping_works("203.0.113.70");
+      },
+  });
 }
 
 TEST_CASE("arp diagnose: C08 port-disabled finds a port BPDU guard disabled under a guest sending BPDUs") {
@@ -251,22 +236,21 @@ TEST_CASE("arp diagnose: C08 port-disabled finds a port BPDU guard disabled unde
     REQUIRE(lab::port_state("vm8tap") == "disabled");  // and it stays so
   }
 
-  auto d = lab::diagnose("grdbr8", "192.0.2.66");
-  lab::require_fault_first(d, "port-disabled", "C08");
-  const auto& f = *d.finding("port-disabled");
-  INFO(lab::evidence_dump(f));
-  CHECK(lab::has_about(f, "link", "vm8tap"));
-
-  auto guest_steps = lab::apply_fix(f);
-  if (!lab::has_host_step(f)) {
-    REQUIRE_FALSE(guest_steps.empty());
-    // "Stop STP inside the guest": the same guest without BPDUs.
-    guest.reset();
-    guest.emplace(lab::start_guest({"vm8tap", "ip", "192.0.2.66/27", "mac", "02:08:00:00:00:66"}));
-  }
-  require_forwarding("vm8tap", 8s);
-  require_ping_works("192.0.2.66");
-  lab::require_ok(lab::diagnose("grdbr8", "192.0.2.66"));
+  lab::check_cause({
+      .iface = "grdbr8", .target = "192.0.2.66",
+      .cause = "port-disabled", .id = "C08",
+      .checks = [](const lab::Diagnosis&, const Value& f) { CHECK(lab::has_about(f, "link", "vm8tap")); },
+      .guest_steps = lab::GuestSteps::UnlessHostStep,
+      // "Stop STP inside the guest": the same guest without BPDUs.
+      .guest_fix = [&] {
+        guest.reset();
+        guest.emplace(lab::start_guest({"vm8tap", "ip", "192.0.2.66/27", "mac", "02:08:00:00:00:66"}));
+      },
+      .after_fix = [] {
+        require_forwarding("vm8tap", 8s);
+        require_ping_works("192.0.2.66");
+      },
+  });
 }
 
 TEST_CASE("arp diagnose: C09 port-isolated finds two isolated ports between kernel guests") {
@@ -288,15 +272,14 @@ TEST_CASE("arp diagnose: C09 port-isolated finds two isolated ports between kern
   // The failing traffic is the guests' own: keep it running while diagnosing.
   lab::Background traffic({"ping", "-n", "-i", "0.5", "198.51.100.202"}, &vm_a);
 
-  auto d = lab::diagnose("isobr9", "198.51.100.202");
-  lab::require_fault_first(d, "port-isolated", "C09");
-  const auto& f = *d.finding("port-isolated");
-  INFO(lab::evidence_dump(f));
-  CHECK((lab::has_about(f, "link", "vnetA9") || lab::has_about(f, "link", "vnetB9")));
-
-  lab::apply_fix(f);
-  require_ping_works("198.51.100.202", &vm_a);
-  lab::require_ok(lab::diagnose("isobr9", "198.51.100.202"));
+  lab::check_cause({
+      .iface = "isobr9", .target = "198.51.100.202",
+      .cause = "port-isolated", .id = "C09",
+      .checks = [](const lab::Diagnosis&, const Value& f) {
+        CHECK((lab::has_about(f, "link", "vnetA9") || lab::has_about(f, "link", "vnetB9")));
+      },
+      .after_fix = [&] { require_ping_works("198.51.100.202", &vm_a); },
+  });
 }
 
 TEST_CASE("arp diagnose: C14 malformed-reply finds a unikernel replying to the wrong Ethernet address") {
@@ -318,18 +301,19 @@ TEST_CASE("arp diagnose: C14 malformed-reply finds a unikernel replying to the w
     REQUIRE(lab::neigh_unresolved("192.0.2.162", "mir14"));
   }
 
-  auto d = lab::diagnose("mir14", "192.0.2.162");
-  lab::require_fault_first(d, "malformed-reply", "C14");
-  const auto& f = *d.finding("malformed-reply");
-  INFO(lab::evidence_dump(f));
-  CHECK(lab::has_packet(f, "mir14", {"02:14:00:00:00:99", "Reply"}));
-
-  auto guest_steps = lab::apply_fix(f);
-  CHECK_FALSE(guest_steps.empty());  // the real fix is in the guest's stack
-  guest.reset();
-  guest.emplace(lab::start_guest({"mir14", "ip", "192.0.2.162/27", "mac", "02:14:00:00:00:62"}));
-  require_ping_works("192.0.2.162");
-  lab::require_ok(lab::diagnose("mir14", "192.0.2.162"));
+  lab::check_cause({
+      .iface = "mir14", .target = "192.0.2.162",
+      .cause = "malformed-reply", .id = "C14",
+      .checks = [](const lab::Diagnosis&, const Value& f) {
+        CHECK(lab::has_packet(f, "mir14", {"02:14:00:00:00:99", "Reply"}));
+      },
+      .guest_steps = lab::GuestSteps::Required,  // the real fix is in the guest's stack
+      .guest_fix = [&] {
+        guest.reset();
+        guest.emplace(lab::start_guest({"mir14", "ip", "192.0.2.162/27", "mac", "02:14:00:00:00:62"}));
+      },
+      .after_fix = [] { require_ping_works("192.0.2.162"); },
+  });
 }
 
 TEST_CASE("arp diagnose: C16 invalid-guest-mac finds a unikernel with a multicast MAC") {
@@ -355,18 +339,19 @@ TEST_CASE("arp diagnose: C16 invalid-guest-mac finds a unikernel with a multicas
     REQUIRE(lab::neigh_unresolved("198.51.100.16", "mirbr16"));
   }
 
-  auto d = lab::diagnose("mirbr16", "198.51.100.16");
-  lab::require_fault_first(d, "invalid-guest-mac", "C16");
-  const auto& f = *d.finding("invalid-guest-mac");
-  INFO(lab::evidence_dump(f));
-  CHECK(lab::has_packet(f, "mirtap16", {"07:16:00:00:00:16"}));
-
-  auto guest_steps = lab::apply_fix(f);
-  CHECK_FALSE(guest_steps.empty());  // the MAC is the guest's configuration
-  guest.reset();
-  guest.emplace(lab::start_guest({"mirtap16", "ip", "198.51.100.16/24", "mac", "02:16:00:00:00:16"}));
-  require_ping_works("198.51.100.16");
-  lab::require_ok(lab::diagnose("mirbr16", "198.51.100.16"));
+  lab::check_cause({
+      .iface = "mirbr16", .target = "198.51.100.16",
+      .cause = "invalid-guest-mac", .id = "C16",
+      .checks = [](const lab::Diagnosis&, const Value& f) {
+        CHECK(lab::has_packet(f, "mirtap16", {"07:16:00:00:00:16"}));
+      },
+      .guest_steps = lab::GuestSteps::Required,  // the MAC is the guest's configuration
+      .guest_fix = [&] {
+        guest.reset();
+        guest.emplace(lab::start_guest({"mirtap16", "ip", "198.51.100.16/24", "mac", "02:16:00:00:00:16"}));
+      },
+      .after_fix = [] { require_ping_works("198.51.100.16"); },
+  });
 }
 
 TEST_CASE("arp diagnose: C17 bridge-filter-drops-arp finds an nft bridge rule dropping the guest's replies") {
@@ -397,22 +382,21 @@ TEST_CASE("arp diagnose: C17 bridge-filter-drops-arp finds an nft bridge rule dr
     REQUIRE(seen);
     REQUIRE_FALSE(contains(on_bridge.out(), "Reply"));
     REQUIRE(lab::neigh_unresolved("192.0.2.217", "virbr17"));
-    REQUIRE(nft_counter(lab::sh_ok("nft list chain bridge nwfilter17 vnet17_in")) > 0);
+    REQUIRE(lab::nft_counter(lab::sh_ok("nft list chain bridge nwfilter17 vnet17_in")) > 0);
   }
 
-  auto d = lab::diagnose("virbr17", "192.0.2.217");
-  lab::require_fault_first(d, "bridge-filter-drops-arp", "C17");
-  const auto& f = *d.finding("bridge-filter-drops-arp");
-  INFO(lab::evidence_dump(f));
-  CHECK(lab::has_packet(f, "vnet17", {"Reply", "is-at"}));
-  // and says the reply never made it to the bridge (what tells C17 from C16's invalid MAC)
-  CHECK(lab::has_evidence(f, "", [](const testjson::Value& e) {
-    return field(e, "type") != "packet" && contains(field(e, "text"), "virbr17");
-  }));
-
-  lab::apply_fix(f);
-  require_ping_works("192.0.2.217");
-  lab::require_ok(lab::diagnose("virbr17", "192.0.2.217"));
+  lab::check_cause({
+      .iface = "virbr17", .target = "192.0.2.217",
+      .cause = "bridge-filter-drops-arp", .id = "C17",
+      .checks = [](const lab::Diagnosis&, const Value& f) {
+        CHECK(lab::has_packet(f, "vnet17", {"Reply", "is-at"}));
+        // and says the reply never made it to the bridge (what tells C17 from C16's invalid MAC)
+        CHECK(lab::has_evidence(f, "", [](const Value& e) {
+          return field(e, "type") != "packet" && contains(field(e, "text"), "virbr17");
+        }));
+      },
+      .after_fix = [] { require_ping_works("192.0.2.217"); },
+  });
 }
 
 TEST_CASE("arp diagnose: C18 br-netfilter-forward-drop finds bridged IPv4 sent through a dropping FORWARD chain") {
@@ -438,20 +422,19 @@ TEST_CASE("arp diagnose: C18 br-netfilter-forward-drop finds bridged IPv4 sent t
   {
     auto state = lab::neigh_state("203.0.113.12", "eth0", &vm_a);
     INFO("vm A's entry for 203.0.113.12: " << state);
-    REQUIRE((state == "REACHABLE" || state == "STALE" || state == "DELAY" || state == "PROBE"));  // ARP worked
+    REQUIRE(lab::neigh_valid(state));  // ARP worked
   }
-  REQUIRE(nft_counter(lab::sh_ok("nft list chain ip filter FORWARD")) > 0);
+  REQUIRE(lab::nft_counter(lab::sh_ok("nft list chain ip filter FORWARD")) > 0);
   lab::Background traffic({"ping", "-n", "-i", "0.5", "203.0.113.12"}, &vm_a);
 
-  auto d = lab::diagnose("dockbr18", "203.0.113.12");
-  lab::require_fault_first(d, "br-netfilter-forward-drop", "C18");
-  const auto& f = *d.finding("br-netfilter-forward-drop");
-  INFO(lab::evidence_dump(f));
-  CHECK(lab::has_sysctl(f, "bridge-nf-call-iptables", "1"));
-
-  lab::apply_fix(f);
-  require_ping_works("203.0.113.12", &vm_a);
-  lab::require_ok(lab::diagnose("dockbr18", "203.0.113.12"));
+  lab::check_cause({
+      .iface = "dockbr18", .target = "203.0.113.12",
+      .cause = "br-netfilter-forward-drop", .id = "C18",
+      .checks = [](const lab::Diagnosis&, const Value& f) {
+        CHECK(lab::has_sysctl(f, "bridge-nf-call-iptables", "1"));
+      },
+      .after_fix = [&] { require_ping_works("203.0.113.12", &vm_a); },
+  });
 }
 
 TEST_CASE("arp diagnose: C19 mtu-mismatch finds a kernel guest with a smaller MTU than the bridge") {
@@ -469,26 +452,21 @@ TEST_CASE("arp diagnose: C19 mtu-mismatch finds a kernel guest with a smaller MT
   {
     auto state = lab::neigh_state("192.0.2.9", "mtubr19");
     INFO("entry for 192.0.2.9: " << state);
-    REQUIRE((state == "REACHABLE" || state == "STALE" || state == "DELAY" || state == "PROBE"));
+    REQUIRE(lab::neigh_valid(state));
   }
 
-  auto d = lab::diagnose("mtubr19", "192.0.2.9");
-  lab::require_fault_first(d, "mtu-mismatch", "C19");
-  const auto& f = *d.finding("mtu-mismatch");
-  INFO(lab::evidence_dump(f));
-  CHECK((lab::has_evidence(f, "", text_has("MTU")) || lab::has_evidence(f, "", text_has("mtu"))));
-
-  auto guest_steps = lab::apply_fix(f);
-  if (!lab::has_host_step(f)) {
-    REQUIRE_FALSE(guest_steps.empty());
-    vm19.ip_ok({"link", "set", "enp7s0", "mtu", "1500"});  // the guest side: one MTU for the segment
-  }
-  // Whichever side the fix changed, full-size frames for the bridge's MTU now pass.
-  auto mtu = static_cast<long>(lab::link_json("mtubr19")["mtu"].num());
-  auto payload = std::to_string(mtu - 28);
-  INFO("bridge MTU " << mtu);
-  REQUIRE(lab::wait_for([&] { return lab::ping("192.0.2.9", {"-s", payload, "-M", "do"}); }, 3s));
-  lab::require_ok(lab::diagnose("mtubr19", "192.0.2.9"));
+  lab::check_cause({
+      .iface = "mtubr19", .target = "192.0.2.9",
+      .cause = "mtu-mismatch", .id = "C19",
+      .checks = [](const lab::Diagnosis&, const Value& f) {
+        CHECK((lab::has_evidence(f, "", text_has("MTU")) || lab::has_evidence(f, "", text_has("mtu"))));
+      },
+      .guest_steps = lab::GuestSteps::UnlessHostStep,
+      // the guest side: one MTU for the segment
+      .guest_fix = [&] { vm19.ip_ok({"link", "set", "enp7s0", "mtu", "1500"}); },
+      // Whichever side the fix changed, full-size frames for the bridge's MTU now pass.
+      .after_fix = [] { lab::require_full_size_ping(lab::Family::Arp, "mtubr19", "192.0.2.9"); },
+  });
 }
 
 TEST_CASE("arp diagnose: C21 stale-permanent-neighbour finds a static entry with a replaced guest's MAC") {
@@ -507,16 +485,17 @@ TEST_CASE("arp diagnose: C21 stale-permanent-neighbour finds a static entry with
   REQUIRE(lab::neigh_state("192.0.2.242", "br21") == "PERMANENT");
   REQUIRE(lab::neigh_lladdr("192.0.2.242", "br21") == "02:21:00:00:00:41");
 
-  auto d = lab::diagnose("br21", "192.0.2.242");
-  lab::require_fault_first(d, "stale-permanent-neighbour", "C21");
-  const auto& f = *d.finding("stale-permanent-neighbour");
-  INFO(lab::evidence_dump(f));
-  CHECK(lab::has_neighbour(f, "192.0.2.242", {"PERMANENT"}));
-
-  lab::apply_fix(f);
-  REQUIRE(lab::neigh_lladdr("192.0.2.242", "br21") != "02:21:00:00:00:41");
-  require_ping_works("192.0.2.242");
-  lab::require_ok(lab::diagnose("br21", "192.0.2.242"));
+  lab::check_cause({
+      .iface = "br21", .target = "192.0.2.242",
+      .cause = "stale-permanent-neighbour", .id = "C21",
+      .checks = [](const lab::Diagnosis&, const Value& f) {
+        CHECK(lab::has_neighbour(f, "192.0.2.242", {"PERMANENT"}));
+      },
+      .after_fix = [] {
+        REQUIRE(lab::neigh_lladdr("192.0.2.242", "br21") != "02:21:00:00:00:41");
+        require_ping_works("192.0.2.242");
+      },
+  });
 }
 
 TEST_CASE("arp diagnose: C33 bridge-mac-changed warns that the bridge MAC follows its ports") {
@@ -542,34 +521,21 @@ TEST_CASE("arp diagnose: C33 bridge-mac-changed warns that the bridge MAC follow
   REQUIRE(lab::wait_for([] { return lab::mac_of("br33") == "02:33:00:00:00:0b"; }, 2s));
   require_ping_works("203.0.113.40");
 
-  auto d = lab::diagnose("br33", "203.0.113.40");
-  {
-    INFO(d.describe());
-    REQUIRE(d.json.has_value());
-    REQUIRE(d.status() == 0);  // nothing is broken yet: a warning, not a fault
-    REQUIRE(d.verdict() == "ok");
-  }
-  const auto* f = d.finding("bridge-mac-changed");
-  {
-    INFO(d.describe());
-    REQUIRE(f != nullptr);
-    CHECK(field(*f, "id") == "C33");
-    auto severity = field(*f, "severity");
-    REQUIRE((severity == "warning" || severity == "info"));
-  }
-  INFO(lab::evidence_dump(*f));
-  CHECK(lab::has_evidence(*f, "link", text_has("02:33:00:00:00:0b")));
-
-  lab::apply_fix(*f);
-  // A fixed MAC stays when the port that lent it leaves.
-  const std::string pinned = lab::mac_of("br33");
-  ip_ok({"link", "set", "late33", "nomaster"});
-  REQUIRE(lab::mac_of("br33") == pinned);
-  require_ping_works("203.0.113.40");
-  auto after = lab::diagnose("br33", "203.0.113.40");
-  lab::require_ok(after);
-  INFO(after.describe());
-  CHECK(after.finding("bridge-mac-changed") == nullptr);
+  lab::check_cause({
+      .iface = "br33", .target = "203.0.113.40",
+      .cause = "bridge-mac-changed", .id = "C33",
+      .expect = lab::Expect::Advice,  // nothing is broken yet: a warning, not a fault
+      .checks = [](const lab::Diagnosis&, const Value& f) {
+        CHECK(lab::has_evidence(f, "link", text_has("02:33:00:00:00:0b")));
+      },
+      .after_fix = [] {
+        // A fixed MAC stays when the port that lent it leaves.
+        const std::string pinned = lab::mac_of("br33");
+        ip_ok({"link", "set", "late33", "nomaster"});
+        REQUIRE(lab::mac_of("br33") == pinned);
+        require_ping_works("203.0.113.40");
+      },
+  });
 }
 
 // ---- healthy labs: no fault --------------------------------------------------
@@ -588,11 +554,7 @@ TEST_CASE("arp diagnose: healthy bridge with two TAP guests reports no fault") {
   auto g2 = lab::start_guest({"oktap2", "ip", "192.0.2.99/27", "mac", "02:0c:00:00:00:99"});
   require_ping_works("192.0.2.99");
 
-  auto d = lab::diagnose("okbr1", "192.0.2.99");
-  lab::require_ok(d);
-  INFO(d.describe());
-  REQUIRE((*d.json)["resolved"].is_object());
-  CHECK(field((*d.json)["resolved"], "mac") == "02:0c:00:00:00:99");
+  lab::require_resolved(lab::diagnose("okbr1", "192.0.2.99"), "02:0c:00:00:00:99");
 }
 
 TEST_CASE("arp diagnose: healthy bridge with two veth guests reports no fault") {
@@ -609,9 +571,5 @@ TEST_CASE("arp diagnose: healthy bridge with two veth guests reports no fault") 
   require_ping_works("198.51.100.66");
   require_ping_works("198.51.100.67", &vm1);
 
-  auto d = lab::diagnose("okbr4", "198.51.100.66");
-  lab::require_ok(d);
-  INFO(d.describe());
-  REQUIRE((*d.json)["resolved"].is_object());
-  CHECK(field((*d.json)["resolved"], "mac") == mac);
+  lab::require_resolved(lab::diagnose("okbr4", "198.51.100.66"), mac);
 }

@@ -2,9 +2,11 @@
 // routes and the ARP-related sysctls. Same method as test_diag_arp_l2.cpp:
 // build the lab, prove the failure with reference tools, check the
 // diagnosis, apply its fix, check that the path works and the diagnosis says
-// "ok". The causes and their ids: /work/shared/diagnosis/CAUSES.md.
-#include "lab_support.hpp"
+// "ok" (lab::check_cause, cause_lab.hpp). The causes and their ids:
+// /work/shared/diagnosis/CAUSES.md.
+#include "cause_lab.hpp"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,19 +14,12 @@ using namespace std::chrono_literals;
 namespace lab = nltest::lab;
 using lab::contains;
 using lab::field;
+using lab::require_ping_works;
+using lab::text_has;
 using nltest::ip_ok;
+using testjson::Value;
 
 namespace {
-
-auto text_has(std::string needle) {
-  return [needle = std::move(needle)](const testjson::Value& item) { return contains(field(item, "text"), needle); };
-}
-
-void require_ping_works(const std::string& addr, const nltest::lab::PeerNetns* from = nullptr) {
-  bool works = lab::wait_for([&] { return lab::ping(addr, {}, from); }, 5s);
-  INFO("ping " << addr << (from ? " from the peer namespace" : " from the lab namespace"));
-  REQUIRE(works);
-}
 
 std::string route_get(const std::string& addr) { return ip_ok({"route", "get", addr}); }
 
@@ -74,20 +69,21 @@ TEST_CASE("arp diagnose: C02 host-owns-target-address finds the kernel guest's a
   REQUIRE(route_get("198.51.100.20").rfind("local ", 0) == 0);
   REQUIRE(icmp_in_echos(vm2) == 0);
 
-  auto d = lab::diagnose("lanbr2", "198.51.100.20");
-  lab::require_fault_first(d, "host-owns-target-address", "C02");
-  const auto& f = *d.finding("host-owns-target-address");
-  INFO(lab::evidence_dump(f));
-  CHECK((lab::has_evidence(f, "route", text_has("local")) ||
-         lab::has_evidence(f, "address", [](const testjson::Value& e) {
-           return contains(field(e, "address"), "198.51.100.20");
-         })));
-
-  lab::apply_fix(f);
-  REQUIRE(route_get("198.51.100.20").rfind("local ", 0) != 0);
-  require_ping_works("198.51.100.20");
-  REQUIRE(icmp_in_echos(vm2) > 0);
-  lab::require_ok(lab::diagnose("lanbr2", "198.51.100.20"));
+  lab::check_cause({
+      .iface = "lanbr2", .target = "198.51.100.20",
+      .cause = "host-owns-target-address", .id = "C02",
+      .checks = [](const lab::Diagnosis&, const Value& f) {
+        CHECK((lab::has_evidence(f, "route", text_has("local")) ||
+               lab::has_evidence(f, "address", [](const Value& e) {
+                 return contains(field(e, "address"), "198.51.100.20");
+               })));
+      },
+      .after_fix = [&] {
+        REQUIRE(route_get("198.51.100.20").rfind("local ", 0) != 0);
+        require_ping_works("198.51.100.20");
+        REQUIRE(icmp_in_echos(vm2) > 0);
+      },
+  });
 }
 
 TEST_CASE("arp diagnose: C04 route-via-other-interface finds the lab subnet also routed to the home LAN") {
@@ -109,16 +105,17 @@ TEST_CASE("arp diagnose: C04 route-via-other-interface finds the lab subnet also
   REQUIRE_FALSE(lab::ping("203.0.113.44"));
   REQUIRE(lab::neigh_unresolved("203.0.113.44", "homelan"));
 
-  auto d = lab::diagnose("virbr4", "203.0.113.44");
-  lab::require_fault_first(d, "route-via-other-interface", "C04");
-  const auto& f = *d.finding("route-via-other-interface");
-  INFO(lab::evidence_dump(f));
-  CHECK(lab::has_evidence(f, "route", text_has("homelan")));
-
-  lab::apply_fix(f);
-  REQUIRE(contains(route_get("203.0.113.44"), "dev virbr4"));
-  require_ping_works("203.0.113.44");
-  lab::require_ok(lab::diagnose("virbr4", "203.0.113.44"));
+  lab::check_cause({
+      .iface = "virbr4", .target = "203.0.113.44",
+      .cause = "route-via-other-interface", .id = "C04",
+      .checks = [](const lab::Diagnosis&, const Value& f) {
+        CHECK(lab::has_evidence(f, "route", text_has("homelan")));
+      },
+      .after_fix = [] {
+        REQUIRE(contains(route_get("203.0.113.44"), "dev virbr4"));
+        require_ping_works("203.0.113.44");
+      },
+  });
 }
 
 TEST_CASE("arp diagnose: C10 arp-ignore finds the bridge ignoring requests for the host's uplink address") {
@@ -147,15 +144,12 @@ TEST_CASE("arp diagnose: C10 arp-ignore finds the bridge ignoring requests for t
   }
   lab::Background traffic({"ping", "-n", "-i", "0.5", "203.0.113.10"}, &vm10);
 
-  auto d = lab::diagnose("rtbr10", "203.0.113.10");
-  lab::require_fault_first(d, "arp-ignore", "C10");
-  const auto& f = *d.finding("arp-ignore");
-  INFO(lab::evidence_dump(f));
-  CHECK(lab::has_sysctl(f, "arp_ignore", "1"));
-
-  lab::apply_fix(f);
-  require_ping_works("203.0.113.10", &vm10);
-  lab::require_ok(lab::diagnose("rtbr10", "203.0.113.10"));
+  lab::check_cause({
+      .iface = "rtbr10", .target = "203.0.113.10",
+      .cause = "arp-ignore", .id = "C10",
+      .checks = [](const lab::Diagnosis&, const Value& f) { CHECK(lab::has_sysctl(f, "arp_ignore", "1")); },
+      .after_fix = [&] { require_ping_works("203.0.113.10", &vm10); },
+  });
 }
 
 // The hosting-provider recipe: guests with public /32 addresses routed to
@@ -175,27 +169,30 @@ TEST_CASE("arp diagnose: C10 arp-ignore finds arp_ignore=2 silencing routed /32 
   nltest::write_proc("/proc/sys/net/ipv4/conf/all/arp_ignore", "2");
 
   REQUIRE_FALSE(lab::ping("192.0.2.1", {}, &vps1));
+  // One lab, two ways to find the cause: a row each, the same fix and check.
+  std::optional<lab::Background> traffic;
+  lab::CauseCase row{
+      .iface = "hostbr2", .target = "192.0.2.1",
+      .cause = "arp-ignore", .id = "C10",
+      .after_fix = [&] {
+        traffic.reset();
+        require_ping_works("192.0.2.1", &vps1);
+      },
+  };
   SECTION("the guest keeps asking while netlab watches") {
-    lab::Background traffic({"ping", "-n", "-i", "0.5", "192.0.2.1"}, &vps1);
-    auto d = lab::diagnose("hostbr2", "192.0.2.1");
-    lab::require_fault_first(d, "arp-ignore", "C10");
-    const auto& f = *d.finding("arp-ignore");
-    INFO(lab::evidence_dump(f));
-    CHECK(lab::has_sysctl(f, "arp_ignore", "2"));
-    CHECK(contains(field(f, "summary"), "198.51.100.77"));
-    CHECK(lab::has_packet(f, "hostbr2", {"who-has 192.0.2.1 tell 198.51.100.77"}));
-    lab::apply_fix(f);
+    traffic.emplace(std::vector<std::string>{"ping", "-n", "-i", "0.5", "192.0.2.1"}, &vps1);
+    row.checks = [](const lab::Diagnosis&, const Value& f) {
+      CHECK(lab::has_sysctl(f, "arp_ignore", "2"));
+      CHECK(contains(field(f, "summary"), "198.51.100.77"));
+      CHECK(lab::has_packet(f, "hostbr2", {"who-has 192.0.2.1 tell 198.51.100.77"}));
+    };
   }
   SECTION("no traffic: the routed guest's host route alone says who would ask") {
-    auto d = lab::diagnose("hostbr2", "192.0.2.1");
-    lab::require_fault_first(d, "arp-ignore", "C10");
-    const auto& f = *d.finding("arp-ignore");
-    INFO(lab::evidence_dump(f));
-    CHECK(lab::has_evidence(f, "route", text_has("198.51.100.77")));
-    lab::apply_fix(f);
+    row.checks = [](const lab::Diagnosis&, const Value& f) {
+      CHECK(lab::has_evidence(f, "route", text_has("198.51.100.77")));
+    };
   }
-  require_ping_works("192.0.2.1", &vps1);
-  lab::require_ok(lab::diagnose("hostbr2", "192.0.2.1"));
+  lab::check_cause(row);
 }
 
 TEST_CASE("arp diagnose: arp_ignore=2 with guests inside the bridge's subnet reads ok") {
@@ -242,15 +239,16 @@ TEST_CASE("arp diagnose: C11 reverse-path-filter finds requests dropped by rp_fi
   }
   lab::Background traffic({"ping", "-n", "-i", "0.5", "198.51.100.161"}, &vm11);
 
-  auto d = lab::diagnose("labbr11", "198.51.100.170");
-  const auto& f = lab::require_fault_among(d, "reverse-path-filter", "C11");
-  INFO(lab::evidence_dump(f));
-  CHECK(lab::has_sysctl(f, "rp_filter", "1"));
-
-  lab::apply_fix(f);
-  require_ping_works("198.51.100.161", &vm11);
-  require_ping_works("198.51.100.170");
-  lab::require_ok(lab::diagnose("labbr11", "198.51.100.170"));
+  lab::check_cause({
+      .iface = "labbr11", .target = "198.51.100.170",
+      .cause = "reverse-path-filter", .id = "C11",
+      .expect = lab::Expect::FaultAmong,
+      .checks = [](const lab::Diagnosis&, const Value& f) { CHECK(lab::has_sysctl(f, "rp_filter", "1")); },
+      .after_fix = [&] {
+        require_ping_works("198.51.100.161", &vm11);
+        require_ping_works("198.51.100.170");
+      },
+  });
 }
 
 TEST_CASE("arp diagnose: C12 offlink-arp-source finds requests from an address the Linux guest cannot route back") {
@@ -275,19 +273,17 @@ TEST_CASE("arp diagnose: C12 offlink-arp-source finds requests from an address t
     REQUIRE(lab::neigh_unresolved("198.51.100.12", "qvm12"));
   }
 
-  auto d = lab::diagnose("qvm12", "198.51.100.12");
-  lab::require_fault_first(d, "offlink-arp-source", "C12");
-  const auto& f = *d.finding("offlink-arp-source");
-  INFO(lab::evidence_dump(f));
-  CHECK(lab::has_packet(f, "qvm12", {"who-has 198.51.100.12", "tell 203.0.113.5"}));
-
-  auto guest_steps = lab::apply_fix(f);
-  if (!lab::has_host_step(f)) {
-    REQUIRE_FALSE(guest_steps.empty());
-    vm12.ip_ok({"route", "add", "203.0.113.5/32", "dev", "ens4"});  // the guest side: a way back
-  }
-  require_ping_works("198.51.100.12");
-  lab::require_ok(lab::diagnose("qvm12", "198.51.100.12"));
+  lab::check_cause({
+      .iface = "qvm12", .target = "198.51.100.12",
+      .cause = "offlink-arp-source", .id = "C12",
+      .checks = [](const lab::Diagnosis&, const Value& f) {
+        CHECK(lab::has_packet(f, "qvm12", {"who-has 198.51.100.12", "tell 203.0.113.5"}));
+      },
+      .guest_steps = lab::GuestSteps::UnlessHostStep,
+      // the guest side: a way back
+      .guest_fix = [&] { vm12.ip_ok({"route", "add", "203.0.113.5/32", "dev", "ens4"}); },
+      .after_fix = [] { require_ping_works("198.51.100.12"); },
+  });
 }
 
 TEST_CASE("arp diagnose: C13 proxy-arp-without-forwarding finds the UML proxy_arp recipe with forwarding off") {
@@ -314,15 +310,12 @@ TEST_CASE("arp diagnose: C13 proxy-arp-without-forwarding finds the UML proxy_ar
   }
   lab::Background traffic({"ping", "-n", "-i", "0.5", "198.51.100.30"}, &uml);
 
-  auto d = lab::diagnose("uml13", "198.51.100.30");
-  lab::require_fault_first(d, "proxy-arp-without-forwarding", "C13");
-  const auto& f = *d.finding("proxy-arp-without-forwarding");
-  INFO(lab::evidence_dump(f));
-  CHECK(lab::has_sysctl(f, "forward", "0"));
-
-  lab::apply_fix(f);
-  require_ping_works("198.51.100.30", &uml);
-  lab::require_ok(lab::diagnose("uml13", "198.51.100.30"));
+  lab::check_cause({
+      .iface = "uml13", .target = "198.51.100.30",
+      .cause = "proxy-arp-without-forwarding", .id = "C13",
+      .checks = [](const lab::Diagnosis&, const Value& f) { CHECK(lab::has_sysctl(f, "forward", "0")); },
+      .after_fix = [&] { require_ping_works("198.51.100.30", &uml); },
+  });
 }
 
 TEST_CASE("arp diagnose: C15 target-not-configured finds the kernel guest living on another address") {
@@ -341,18 +334,19 @@ TEST_CASE("arp diagnose: C15 target-not-configured finds the kernel guest living
   REQUIRE(lab::neigh_unresolved("192.0.2.22", "lxcbr15"));
   REQUIRE(lab::wait_for([&] { return lab::neigh_lladdr("192.0.2.23", "lxcbr15") == guest_mac; }, 3s));
 
-  auto d = lab::diagnose("lxcbr15", "192.0.2.22");
-  lab::require_fault_first(d, "target-not-configured", "C15");
-  const auto& f = *d.finding("target-not-configured");
-  INFO(lab::evidence_dump(f));
-  CHECK(lab::has_evidence(f, "", text_has("192.0.2.23")));  // names the address the guest really has
-
-  lab::apply_fix(f);
-  // The guest side of the fix: configure the address the host expects.
-  vm15.ip_ok({"addr", "del", "192.0.2.23/24", "dev", "eth1"});
-  vm15.ip_ok({"addr", "add", "192.0.2.22/24", "dev", "eth1"});
-  require_ping_works("192.0.2.22");
-  lab::require_ok(lab::diagnose("lxcbr15", "192.0.2.22"));
+  lab::check_cause({
+      .iface = "lxcbr15", .target = "192.0.2.22",
+      .cause = "target-not-configured", .id = "C15",
+      .checks = [](const lab::Diagnosis&, const Value& f) {
+        CHECK(lab::has_evidence(f, "", text_has("192.0.2.23")));  // names the address the guest really has
+      },
+      // The guest side of the fix: configure the address the host expects.
+      .guest_fix = [&] {
+        vm15.ip_ok({"addr", "del", "192.0.2.23/24", "dev", "eth1"});
+        vm15.ip_ok({"addr", "add", "192.0.2.22/24", "dev", "eth1"});
+      },
+      .after_fix = [] { require_ping_works("192.0.2.22"); },
+  });
 }
 
 TEST_CASE("arp diagnose: C20 noarp-interface finds ARP switched off on a routed veth") {
@@ -368,16 +362,15 @@ TEST_CASE("arp diagnose: C20 noarp-interface finds ARP switched off on a routed 
   REQUIRE(lab::neigh_state("203.0.113.100", "gw20") == "NOARP");
   REQUIRE(lab::neigh_lladdr("203.0.113.100", "gw20") == own_mac);  // frames go to ourselves
 
-  auto d = lab::diagnose("gw20", "203.0.113.100");
-  lab::require_fault_first(d, "noarp-interface", "C20");
-  CHECK(d.fault_causes() == std::vector<std::string>{"noarp-interface"});  // nothing it explains beside it
-  const auto& f = *d.finding("noarp-interface");
-  INFO(lab::evidence_dump(f));
-  CHECK(lab::has_about(f, "link", "gw20"));
-
-  lab::apply_fix(f);
-  require_ping_works("203.0.113.100");
-  lab::require_ok(lab::diagnose("gw20", "203.0.113.100"));
+  lab::check_cause({
+      .iface = "gw20", .target = "203.0.113.100",
+      .cause = "noarp-interface", .id = "C20",
+      .checks = [](const lab::Diagnosis& d, const Value& f) {
+        CHECK(d.fault_causes() == std::vector<std::string>{"noarp-interface"});  // nothing it explains beside it
+        CHECK(lab::has_about(f, "link", "gw20"));
+      },
+      .after_fix = [] { require_ping_works("203.0.113.100"); },
+  });
 }
 
 // ---- healthy labs: no fault --------------------------------------------------
@@ -390,11 +383,7 @@ TEST_CASE("arp diagnose: healthy routed TAP with a unikernel reports no fault") 
   auto guest = lab::start_guest({"uk0", "ip", "198.51.100.250/30", "mac", "02:0c:00:00:02:50"});
   require_ping_works("198.51.100.250");
 
-  auto d = lab::diagnose("uk0", "198.51.100.250");
-  lab::require_ok(d);
-  INFO(d.describe());
-  REQUIRE((*d.json)["resolved"].is_object());
-  CHECK(field((*d.json)["resolved"], "mac") == "02:0c:00:00:02:50");
+  lab::require_resolved(lab::diagnose("uk0", "198.51.100.250"), "02:0c:00:00:02:50");
 }
 
 TEST_CASE("arp diagnose: healthy veth pair to a kernel guest reports no fault") {
@@ -406,9 +395,5 @@ TEST_CASE("arp diagnose: healthy veth pair to a kernel guest reports no fault") 
   const std::string mac = lab::mac_of("eth0", &vm);
   require_ping_works("203.0.113.254");
 
-  auto d = lab::diagnose("okpair0", "203.0.113.254");
-  lab::require_ok(d);
-  INFO(d.describe());
-  REQUIRE((*d.json)["resolved"].is_object());
-  CHECK(field((*d.json)["resolved"], "mac") == mac);
+  lab::require_resolved(lab::diagnose("okpair0", "203.0.113.254"), mac);
 }

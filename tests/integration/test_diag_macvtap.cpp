@@ -3,13 +3,14 @@
 // but never from the host through that NIC. Labs: a veth stands for the NIC,
 // its peer namespace for the LAN; the guest is `netlab guest` on the macvtap
 // or macvlan device with that device's MAC (as QEMU's NIC on a macvtap).
-#include "lab_support.hpp"
+#include "cause_lab.hpp"
 
 using namespace std::chrono_literals;
 namespace lab = nltest::lab;
 using lab::contains;
 using lab::field;
 using nltest::ip_ok;
+using testjson::Value;
 
 namespace {
 
@@ -48,19 +49,25 @@ TEST_CASE("arp diagnose: C54 macvtap-host-isolation finds a guest on a macvtap o
 
   // The guest talks while netlab watches (a booting guest's ARP, its pings).
   lab::Background chatter({"ping", "-n", "-i", "0.3", "192.0.2.54"}, &lan);
-  auto d = lab::diagnose("enp54", "192.0.2.54");
-  lab::require_fault_first(d, "macvtap-host-isolation", "C54");
-  const auto& f = *d.finding("macvtap-host-isolation");
-  INFO(lab::evidence_dump(f));
-  CHECK(lab::has_about(f, "link", "macvtap54"));
-  CHECK(lab::has_packet(f, "macvtap54", {"192.0.2.54"}));
-  CHECK(d.finding("target-not-configured") == nullptr);
-  chatter.stop();
-
-  lab::apply_fix(f);
-  bool host_ok = lab::wait_for([] { return lab::ping("192.0.2.54"); }, 5s);
-  CHECK(host_ok);
-  CHECK(lab::ping("192.0.2.54", {}, &lan));
+  // The fix gives the host a macvlan of its own, hostmvIFINDEX, and moves
+  // its address there: the interface to ask once it is applied.
+  const auto nic_index = static_cast<long>(lab::link_json("enp54")["ifindex"].num());
+  lab::check_cause({
+      .iface = "enp54", .target = "192.0.2.54",
+      .cause = "macvtap-host-isolation", .id = "C54",
+      .checks = [&](const lab::Diagnosis& d, const Value& f) {
+        CHECK(lab::has_about(f, "link", "macvtap54"));
+        CHECK(lab::has_packet(f, "macvtap54", {"192.0.2.54"}));
+        CHECK(d.finding("target-not-configured") == nullptr);
+        chatter.stop();  // the guest's traffic was for the diagnosis; the fix is tested without it
+      },
+      .after_fix = [&] {
+        bool host_ok = lab::wait_for([] { return lab::ping("192.0.2.54"); }, 5s);
+        CHECK(host_ok);
+        CHECK(lab::ping("192.0.2.54", {}, &lan));
+      },
+      .ok_iface = "hostmv" + std::to_string(nic_index),
+  });
 }
 
 TEST_CASE("arp diagnose: C54 finds a guest on a private-mode macvlan of a NIC, with no traffic to go on") {
@@ -71,12 +78,15 @@ TEST_CASE("arp diagnose: C54 finds a guest on a private-mode macvlan of a NIC, w
   auto guest = guest_on("mvguest7", "203.0.113.7/25");
   require_reachable_from_lan_only("203.0.113.7", lan);
 
-  auto d = lab::diagnose("eno7", "203.0.113.7");
-  lab::require_fault_first(d, "macvtap-host-isolation", "C54");
-  const auto& f = *d.finding("macvtap-host-isolation");
-  INFO(lab::evidence_dump(f));
-  CHECK(lab::has_about(f, "link", "mvguest7"));
-  CHECK(contains(field(f, "summary"), "mode private"));
+  // The finding only: the fix is the one the test above applies.
+  lab::find_cause({
+      .iface = "eno7", .target = "203.0.113.7",
+      .cause = "macvtap-host-isolation", .id = "C54",
+      .checks = [](const lab::Diagnosis&, const Value& f) {
+        CHECK(lab::has_about(f, "link", "mvguest7"));
+        CHECK(contains(field(f, "summary"), "mode private"));
+      },
+  });
 }
 
 TEST_CASE("arp diagnose: a LAN station beside a macvtap on the same NIC reads ok") {

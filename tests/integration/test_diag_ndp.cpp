@@ -9,22 +9,26 @@
 // tcpdump, nft) that the lab fails the way the cause says, checks the
 // diagnosis (exit 3, verdict "fault", the cause first, its key evidence),
 // applies the fix it prints (host steps as printed; guest steps done here)
-// and checks that the path works again and the diagnosis says "ok".
+// and checks that the path works again and the diagnosis says "ok": that
+// cycle is a row for lab::check_cause (cause_lab.hpp).
 //
 // IPv6 in a new namespace is asynchronous: link-local addresses appear and
 // DAD completes up to ~2 s after a link comes up, so every lab polls for
 // that (lab::require_ipv6_settled) before asserting anything.
-#include "lab_support.hpp"
+#include "cause_lab.hpp"
 
 #include <algorithm>
 #include <optional>
-#include <regex>
 
 using namespace std::chrono_literals;
 namespace lab = nltest::lab;
 using lab::contains;
 using lab::field;
+using lab::neigh_valid;
+using lab::require_ping6_works;
+using lab::text_has;
 using nltest::ip_ok;
+using testjson::Value;
 
 namespace {
 
@@ -35,22 +39,6 @@ struct KillOnExit {
   ~KillOnExit() { nltest::run({"pkill", "-f", pattern}); }
 };
 
-auto text_has(std::string needle) {
-  return [needle = std::move(needle)](const testjson::Value& item) { return contains(field(item, "text"), needle); };
-}
-
-void require_ping6_works(const std::string& addr, const lab::PeerNetns* from = nullptr) {
-  // Entries left FAILED by the broken lab are solicited again on the next
-  // packet, and a fixed address may still be finishing DAD: a few tries.
-  bool works = lab::wait_for([&] { return lab::ping6(addr, {}, from); }, 6s);
-  INFO("ping -6 " << addr << (from ? " from the peer namespace" : " from the lab namespace"));
-  REQUIRE(works);
-}
-
-bool neigh_valid(const std::string& state) {
-  return state == "REACHABLE" || state == "STALE" || state == "DELAY" || state == "PROBE";
-}
-
 // The addr_info entry of DEV for ADDR (empty when DEV does not have it).
 std::optional<testjson::Value> addr_entry(const std::string& dev, const std::string& addr) {
   for (const auto& a : lab::ipv6_addr_info(dev))
@@ -60,13 +48,6 @@ std::optional<testjson::Value> addr_entry(const std::string& dev, const std::str
 
 bool default_route_from_ra(const std::string& dev) {
   return contains(ip_ok({"-6", "route", "show", "default", "dev", dev}), "proto ra");
-}
-
-long nft_counter(const std::string& listing) {
-  std::smatch m;
-  static const std::regex counter("counter packets ([0-9]+)");
-  if (!std::regex_search(listing, m, counter)) return -1;
-  return std::stol(m[1]);
 }
 
 // A bridge with STP off, up, and TAP ports enslaved and up.
@@ -111,20 +92,21 @@ TEST_CASE("ndp diagnose: C22 dad-failed finds the host holding the guest's addre
     REQUIRE(lab::neigh_unresolved("2001:db8:22::2", "dadbr22"));
   }
 
-  auto d = lab::diagnose6("dadbr22", "2001:db8:22::2");
-  lab::require_fault_first(d, "dad-failed", "C22");
-  const auto& f = *d.finding("dad-failed");
-  INFO(lab::evidence_dump(f));
-  CHECK(lab::has_evidence(f, "address", [](const testjson::Value& e) {
-    return contains(field(e, "address"), "2001:db8:22::2") && contains(field(e, "text"), "dadfailed");
-  }));
-  CHECK(lab::has_packet(f, "", {"02:22:00:00:00:02 >", "neighbor advertisement, tgt is 2001:db8:22::2"}));
-
-  lab::apply_fix(f);
-  REQUIRE_FALSE(addr_entry("dadbr22", "2001:db8:22::2").has_value());
-  lab::require_ipv6_settled("dadbr22", 5s);
-  require_ping6_works("2001:db8:22::2");
-  lab::require_ok(lab::diagnose6("dadbr22", "2001:db8:22::2"));
+  lab::check_cause({
+      .family = lab::Family::Ndp, .iface = "dadbr22", .target = "2001:db8:22::2",
+      .cause = "dad-failed", .id = "C22",
+      .checks = [](const lab::Diagnosis&, const Value& f) {
+        CHECK(lab::has_evidence(f, "address", [](const Value& e) {
+          return contains(field(e, "address"), "2001:db8:22::2") && contains(field(e, "text"), "dadfailed");
+        }));
+        CHECK(lab::has_packet(f, "", {"02:22:00:00:00:02 >", "neighbor advertisement, tgt is 2001:db8:22::2"}));
+      },
+      .after_fix = [] {
+        REQUIRE_FALSE(addr_entry("dadbr22", "2001:db8:22::2").has_value());
+        lab::require_ipv6_settled("dadbr22", 5s);
+        require_ping6_works("2001:db8:22::2");
+      },
+  });
 }
 
 TEST_CASE("ndp diagnose: C23 ra-ignored finds a forwarding bridge ignoring a guest router's advertisements") {
@@ -154,34 +136,29 @@ TEST_CASE("ndp diagnose: C23 ra-ignored finds a forwarding bridge ignoring a gue
     REQUIRE_FALSE(default_route_from_ra("rabr23"));
   }
 
-  auto d = lab::diagnose6("rabr23", "");
-  lab::require_fault_first(d, "ra-ignored", "C23");
-  const auto& f = *d.finding("ra-ignored");
-  INFO(lab::evidence_dump(f));
-  CHECK(lab::has_sysctl(f, "rabr23.forwarding", "1"));
-  CHECK(lab::has_sysctl(f, "rabr23.accept_ra", "1"));
-  CHECK(lab::has_packet(f, "", {"02:23:00:00:00:fe >", "router advertisement"}));
-
-  // Asked about the router itself, resolution works; the ignored RAs are
-  // still worth saying.
-  {
-    auto toward_router = lab::diagnose6("rabr23", router_ll);
-    INFO(toward_router.describe());
-    REQUIRE(toward_router.json.has_value());
-    const auto* again = toward_router.finding("ra-ignored");
-    REQUIRE(again != nullptr);
-    CHECK(field(*again, "id") == "C23");
-  }
-
-  lab::apply_fix(f);
-  bool slaac = lab::wait_for([] { return !lab::settled_global("rabr23", "2001:db8:23:").empty(); }, 6s);
-  INFO(ip_ok({"-6", "addr", "show", "dev", "rabr23"}));
-  REQUIRE(slaac);
-  REQUIRE(default_route_from_ra("rabr23"));
-  auto after = lab::diagnose6("rabr23", "");
-  lab::require_ok(after);
-  INFO(after.describe());
-  CHECK(after.finding("ra-ignored") == nullptr);
+  lab::check_cause({
+      .family = lab::Family::Ndp, .iface = "rabr23", .target = "",
+      .cause = "ra-ignored", .id = "C23",
+      .checks = [&](const lab::Diagnosis&, const Value& f) {
+        CHECK(lab::has_sysctl(f, "rabr23.forwarding", "1"));
+        CHECK(lab::has_sysctl(f, "rabr23.accept_ra", "1"));
+        CHECK(lab::has_packet(f, "", {"02:23:00:00:00:fe >", "router advertisement"}));
+        // Asked about the router itself, resolution works; the ignored RAs are
+        // still worth saying.
+        auto toward_router = lab::diagnose6("rabr23", router_ll);
+        INFO(toward_router.describe());
+        REQUIRE(toward_router.json.has_value());
+        const auto* again = toward_router.finding("ra-ignored");
+        REQUIRE(again != nullptr);
+        CHECK(field(*again, "id") == "C23");
+      },
+      .after_fix = [] {
+        bool slaac = lab::wait_for([] { return !lab::settled_global("rabr23", "2001:db8:23:").empty(); }, 6s);
+        INFO(ip_ok({"-6", "addr", "show", "dev", "rabr23"}));
+        REQUIRE(slaac);
+        REQUIRE(default_route_from_ra("rabr23"));
+      },
+  });
 }
 
 TEST_CASE("ndp diagnose: C24 no-router-advertisement finds a Linux guest soliciting a link no router serves") {
@@ -208,25 +185,29 @@ TEST_CASE("ndp diagnose: C24 no-router-advertisement finds a Linux guest solicit
     REQUIRE(lab::ipv6_addresses("ens3", "global", &vm24).empty());  // the guest stays link-local only
   }
 
-  auto d = lab::diagnose6("nrbr24", "");
-  lab::require_fault_first(d, "no-router-advertisement", "C24");
-  const auto& f = *d.finding("no-router-advertisement");
-  INFO(lab::evidence_dump(f));
-  CHECK(lab::has_packet(f, "", {"router solicitation"}));
-  CHECK(lab::has_evidence(f, "observation", text_has("no router advertisement")));
-
   // The fix starts a router advertisement daemon on the host (dnsmasq, as
   // a daemon): stop it whatever happens next.
   KillOnExit daemon("dnsmasq --port=0 --interface=nrbr24 ");
-  auto guest_steps = lab::apply_fix(f);
-  CHECK(guest_steps.empty());  // the daemon belongs on the host
-  std::string guest_global;
-  bool slaac = lab::wait_for([&] { return !(guest_global = lab::settled_global("ens3", "2001:db8:24:", &vm24)).empty(); },
-                             8s);
-  INFO(vm24.ip_ok({"-6", "addr", "show", "dev", "ens3"}));
-  REQUIRE(slaac);
-  require_ping6_works(guest_global);
-  lab::require_ok(lab::diagnose6("nrbr24", ""));
+  lab::check_cause({
+      .family = lab::Family::Ndp, .iface = "nrbr24", .target = "",
+      .cause = "no-router-advertisement", .id = "C24",
+      .checks = [](const lab::Diagnosis&, const Value& f) {
+        CHECK(lab::has_packet(f, "", {"router solicitation"}));
+        CHECK(lab::has_evidence(f, "observation", text_has("no router advertisement")));
+      },
+      .guest_steps = lab::GuestSteps::None,  // the daemon belongs on the host
+      .after_fix = [&] {
+        std::string guest_global;
+        bool slaac = lab::wait_for(
+            [&] { return !(guest_global = lab::settled_global("ens3", "2001:db8:24:", &vm24)).empty(); }, 8s);
+        INFO(vm24.ip_ok({"-6", "addr", "show", "dev", "ens3"}));
+        REQUIRE(slaac);
+        require_ping6_works(guest_global);
+      },
+      // The fault is gone; 2 s may see none of dnsmasq's RAs, which leaves a
+      // warning that the addresses look static.
+      .cause_gone = false,
+  });
 }
 
 TEST_CASE("ndp diagnose: C26 no-link-local finds a bridge with addrgenmode none that cannot reach a guest's fe80::") {
@@ -245,17 +226,18 @@ TEST_CASE("ndp diagnose: C26 no-link-local finds a bridge with addrgenmode none 
   REQUIRE(lab::ipv6_addresses("llbr26", "link").empty());
   REQUIRE_FALSE(lab::ping6(guest_ll + "%llbr26"));
 
-  auto d = lab::diagnose6("llbr26", guest_ll);
-  lab::require_fault_first(d, "no-link-local", "C26");
-  const auto& f = *d.finding("no-link-local");
-  INFO(lab::evidence_dump(f));
-  CHECK(lab::has_about(f, "link", "llbr26"));
-  CHECK(lab::has_sysctl(f, "llbr26.addr_gen_mode", "1"));
-
-  lab::apply_fix(f);
-  lab::require_ipv6_settled("llbr26", 5s);
-  require_ping6_works(guest_ll + "%llbr26");
-  lab::require_ok(lab::diagnose6("llbr26", guest_ll));
+  lab::check_cause({
+      .family = lab::Family::Ndp, .iface = "llbr26", .target = guest_ll,
+      .cause = "no-link-local", .id = "C26",
+      .checks = [](const lab::Diagnosis&, const Value& f) {
+        CHECK(lab::has_about(f, "link", "llbr26"));
+        CHECK(lab::has_sysctl(f, "llbr26.addr_gen_mode", "1"));
+      },
+      .after_fix = [&] {
+        lab::require_ipv6_settled("llbr26", 5s);
+        require_ping6_works(guest_ll + "%llbr26");
+      },
+  });
 }
 
 TEST_CASE("ndp diagnose: C27 ipv6-disabled finds disable_ipv6 on the bridge of a link-local guest") {
@@ -275,16 +257,17 @@ TEST_CASE("ndp diagnose: C27 ipv6-disabled finds disable_ipv6 on the bridge of a
   }
   REQUIRE_FALSE(lab::ping6(guest_ll + "%v6offbr27"));
 
-  auto d = lab::diagnose6("v6offbr27", guest_ll);
-  lab::require_fault_first(d, "ipv6-disabled", "C27");
-  const auto& f = *d.finding("ipv6-disabled");
-  INFO(lab::evidence_dump(f));
-  CHECK(lab::has_sysctl(f, "v6offbr27.disable_ipv6", "1"));
-
-  lab::apply_fix(f);
-  lab::require_ipv6_settled("v6offbr27", 5s);
-  require_ping6_works(guest_ll + "%v6offbr27");
-  lab::require_ok(lab::diagnose6("v6offbr27", guest_ll));
+  lab::check_cause({
+      .family = lab::Family::Ndp, .iface = "v6offbr27", .target = guest_ll,
+      .cause = "ipv6-disabled", .id = "C27",
+      .checks = [](const lab::Diagnosis&, const Value& f) {
+        CHECK(lab::has_sysctl(f, "v6offbr27.disable_ipv6", "1"));
+      },
+      .after_fix = [&] {
+        lab::require_ipv6_settled("v6offbr27", 5s);
+        require_ping6_works(guest_ll + "%v6offbr27");
+      },
+  });
 }
 
 TEST_CASE("ndp diagnose: C28 na-without-tlla finds a unikernel answering solicitations without its link-layer address") {
@@ -307,31 +290,31 @@ TEST_CASE("ndp diagnose: C28 na-without-tlla finds a unikernel answering solicit
     REQUIRE(lab::neigh_unresolved("2001:db8:28::2", "uk28"));
   }
 
-  auto d = lab::diagnose6("uk28", "2001:db8:28::2");
-  lab::require_fault_first(d, "na-without-tlla", "C28");
-  const auto& f = *d.finding("na-without-tlla");
-  INFO(lab::evidence_dump(f));
-  CHECK(lab::has_packet(f, "uk28", {"neighbor advertisement, tgt is 2001:db8:28::2", "length 24"}));
-  CHECK(lab::has_neighbour(f, "2001:db8:28::2", {"INCOMPLETE", "FAILED"}));
-
-  auto guest_steps = lab::apply_fix(f);
-  REQUIRE_FALSE(guest_steps.empty());  // the real fix is in the guest's stack
-  if (lab::has_host_step(f)) {
-    // The host's workaround alone (a pinned entry) already restores the path.
-    require_ping6_works("2001:db8:28::2");
-    lab::require_ok(lab::diagnose6("uk28", "2001:db8:28::2"));
-  }
-  // The guest's part: a stack that includes the option; without the pin.
-  guest.reset();
-  guest.emplace(lab::start_guest({"uk28", "ip6", "2001:db8:28::2/64", "mac", "02:28:00:00:00:02"}));
-  REQUIRE(lab::wait_guest_ipv6_ready(*guest, "2001:db8:28::2", 5s));
-  (void)nltest::ip({"-6", "neigh", "del", "2001:db8:28::2", "dev", "uk28"});
-  REQUIRE(lab::neigh_state("2001:db8:28::2", "uk28") != "PERMANENT");
-  require_ping6_works("2001:db8:28::2");
-  auto after = lab::diagnose6("uk28", "2001:db8:28::2");
-  lab::require_ok(after);
-  INFO(after.describe());
-  CHECK(after.finding("na-without-tlla") == nullptr);
+  bool host_pin = false;  // the fix has a host step: a workaround (a pinned entry)
+  lab::check_cause({
+      .family = lab::Family::Ndp, .iface = "uk28", .target = "2001:db8:28::2",
+      .cause = "na-without-tlla", .id = "C28",
+      .checks = [&](const lab::Diagnosis&, const Value& f) {
+        CHECK(lab::has_packet(f, "uk28", {"neighbor advertisement, tgt is 2001:db8:28::2", "length 24"}));
+        CHECK(lab::has_neighbour(f, "2001:db8:28::2", {"INCOMPLETE", "FAILED"}));
+        host_pin = lab::has_host_step(f);
+      },
+      .guest_steps = lab::GuestSteps::Required,  // the real fix is in the guest's stack
+      .guest_fix = [&] {
+        if (host_pin) {
+          // The host's workaround alone (a pinned entry) already restores the path.
+          require_ping6_works("2001:db8:28::2");
+          lab::require_ok(lab::diagnose6("uk28", "2001:db8:28::2"));
+        }
+        // The guest's part: a stack that includes the option; without the pin.
+        guest.reset();
+        guest.emplace(lab::start_guest({"uk28", "ip6", "2001:db8:28::2/64", "mac", "02:28:00:00:00:02"}));
+        REQUIRE(lab::wait_guest_ipv6_ready(*guest, "2001:db8:28::2", 5s));
+        (void)nltest::ip({"-6", "neigh", "del", "2001:db8:28::2", "dev", "uk28"});
+        REQUIRE(lab::neigh_state("2001:db8:28::2", "uk28") != "PERMANENT");
+      },
+      .after_fix = [] { require_ping6_works("2001:db8:28::2"); },
+  });
 }
 
 TEST_CASE("ndp diagnose: C29 icmpv6-filtered finds an inet input rule dropping neighbour advertisements") {
@@ -362,19 +345,18 @@ TEST_CASE("ndp diagnose: C29 icmpv6-filtered finds an inet input rule dropping n
     INFO(cap.describe());
     REQUIRE(seen);  // the answer is on the wire...
     REQUIRE(lab::neigh_unresolved("2001:db8:29::2", "fwbr29"));  // ...and never reaches the kernel
-    REQUIRE(nft_counter(lab::sh_ok("nft list chain inet filter input")) > 0);
+    REQUIRE(lab::nft_counter(lab::sh_ok("nft list chain inet filter input")) > 0);
   }
 
-  auto d = lab::diagnose6("fwbr29", "2001:db8:29::2");
-  lab::require_fault_first(d, "icmpv6-filtered", "C29");
-  const auto& f = *d.finding("icmpv6-filtered");
-  INFO(lab::evidence_dump(f));
-  CHECK(lab::has_packet(f, "", {"neighbor advertisement, tgt is 2001:db8:29::2"}));
-  CHECK(lab::has_neighbour(f, "2001:db8:29::2", {"INCOMPLETE", "FAILED"}));
-
-  lab::apply_fix(f);
-  require_ping6_works("2001:db8:29::2");
-  lab::require_ok(lab::diagnose6("fwbr29", "2001:db8:29::2"));
+  lab::check_cause({
+      .family = lab::Family::Ndp, .iface = "fwbr29", .target = "2001:db8:29::2",
+      .cause = "icmpv6-filtered", .id = "C29",
+      .checks = [](const lab::Diagnosis&, const Value& f) {
+        CHECK(lab::has_packet(f, "", {"neighbor advertisement, tgt is 2001:db8:29::2"}));
+        CHECK(lab::has_neighbour(f, "2001:db8:29::2", {"INCOMPLETE", "FAILED"}));
+      },
+      .after_fix = [] { require_ping6_works("2001:db8:29::2"); },
+  });
 }
 
 TEST_CASE("ndp diagnose: C30 ra-prefix-not-64 finds a guest router advertising a /56") {
@@ -394,22 +376,25 @@ TEST_CASE("ndp diagnose: C30 ra-prefix-not-64 finds a guest router advertising a
   INFO(ip_ok({"-6", "addr", "show", "dev", "pfxbr30"}));
   REQUIRE(lab::ipv6_addresses("pfxbr30", "global").empty());  // ...but no address forms from a /56
 
-  auto d = lab::diagnose6("pfxbr30", "");
-  lab::require_fault_first(d, "ra-prefix-not-64", "C30");
-  const auto& f = *d.finding("ra-prefix-not-64");
-  INFO(lab::evidence_dump(f));
-  CHECK(contains(summary(f), "2001:db8:30::/56"));
-  CHECK(lab::has_packet(f, "", {"02:30:00:00:00:fe >", "router advertisement"}));
-
-  auto guest_steps = lab::apply_fix(f);
-  REQUIRE_FALSE(guest_steps.empty());  // the router's configuration
-  router.reset();
-  router.emplace(lab::start_guest(
-      {"rtr30", "ip6", "auto", "mac", "02:30:00:00:00:fe", "ra", "2001:db8:30::/64", "ra-interval", "1"}));
-  bool slaac = lab::wait_for([] { return !lab::settled_global("pfxbr30", "2001:db8:30:").empty(); }, 6s);
-  INFO(ip_ok({"-6", "addr", "show", "dev", "pfxbr30"}));
-  REQUIRE(slaac);
-  lab::require_ok(lab::diagnose6("pfxbr30", ""));
+  lab::check_cause({
+      .family = lab::Family::Ndp, .iface = "pfxbr30", .target = "",
+      .cause = "ra-prefix-not-64", .id = "C30",
+      .checks = [](const lab::Diagnosis&, const Value& f) {
+        CHECK(contains(summary(f), "2001:db8:30::/56"));
+        CHECK(lab::has_packet(f, "", {"02:30:00:00:00:fe >", "router advertisement"}));
+      },
+      .guest_steps = lab::GuestSteps::Required,  // the router's configuration
+      .guest_fix = [&] {
+        router.reset();
+        router.emplace(lab::start_guest(
+            {"rtr30", "ip6", "auto", "mac", "02:30:00:00:00:fe", "ra", "2001:db8:30::/64", "ra-interval", "1"}));
+      },
+      .after_fix = [] {
+        bool slaac = lab::wait_for([] { return !lab::settled_global("pfxbr30", "2001:db8:30:").empty(); }, 6s);
+        INFO(ip_ok({"-6", "addr", "show", "dev", "pfxbr30"}));
+        REQUIRE(slaac);
+      },
+  });
 }
 
 // The host runs the router daemon for its bridge (radvd's job; here
@@ -444,18 +429,19 @@ TEST_CASE("ndp diagnose: C31 no-onlink-prefix finds the host advertising a prefi
   }
   REQUIRE_FALSE(lab::ping6(guest_addr));
 
-  auto d = lab::diagnose6("olbr31", guest_addr);
-  lab::require_fault_first(d, "no-onlink-prefix", "C31");
-  const auto& f = *d.finding("no-onlink-prefix");
-  INFO(lab::evidence_dump(f));
-  CHECK(lab::has_evidence(f, "", text_has("unreachable")));
-  CHECK(lab::has_packet(f, "", {"router advertisement"}));
-
-  lab::apply_fix(f);
-  REQUIRE_FALSE(lab::ipv6_addresses("olbr31", "global").empty());
-  lab::require_ipv6_settled("olbr31", 5s);
-  require_ping6_works(guest_addr);
-  lab::require_ok(lab::diagnose6("olbr31", guest_addr));
+  lab::check_cause({
+      .family = lab::Family::Ndp, .iface = "olbr31", .target = guest_addr,
+      .cause = "no-onlink-prefix", .id = "C31",
+      .checks = [](const lab::Diagnosis&, const Value& f) {
+        CHECK(lab::has_evidence(f, "", text_has("unreachable")));
+        CHECK(lab::has_packet(f, "", {"router advertisement"}));
+      },
+      .after_fix = [&] {
+        REQUIRE_FALSE(lab::ipv6_addresses("olbr31", "global").empty());
+        lab::require_ipv6_settled("olbr31", 5s);
+        require_ping6_works(guest_addr);
+      },
+  });
 }
 
 // C25 did not reproduce on this kernel (the bridge still floods NS with a
@@ -477,22 +463,15 @@ TEST_CASE("ndp diagnose: C25 mld-snooping is reported as a possibility, not a fa
   }
   require_ping6_works("2001:db8:25::2");
 
-  auto d = lab::diagnose6("mldbr25", "2001:db8:25::2");
-  lab::require_ok(d);
-  INFO(d.describe());
-  const auto* f = d.finding("mld-snooping");
-  REQUIRE(f != nullptr);
-  CHECK(field(*f, "id") == "C25");
-  const auto severity = field(*f, "severity");
-  REQUIRE((severity == "info" || severity == "warning"));
-  CHECK(lab::has_about(*f, "link", "mldbr25"));
-
-  lab::apply_fix(*f);
-  REQUIRE(field(lab::link_json("mldbr25")["linkinfo"]["info_data"], "mcast_snooping") == "0");
-  auto after = lab::diagnose6("mldbr25", "2001:db8:25::2");
-  lab::require_ok(after);
-  INFO(after.describe());
-  CHECK(after.finding("mld-snooping") == nullptr);
+  lab::check_cause({
+      .family = lab::Family::Ndp, .iface = "mldbr25", .target = "2001:db8:25::2",
+      .cause = "mld-snooping", .id = "C25",
+      .expect = lab::Expect::Advice,
+      .checks = [](const lab::Diagnosis&, const Value& f) { CHECK(lab::has_about(f, "link", "mldbr25")); },
+      .after_fix = [] {
+        REQUIRE(field(lab::link_json("mldbr25")["linkinfo"]["info_data"], "mcast_snooping") == "0");
+      },
+  });
 }
 
 // ---- causes IPv6 shares with ARP ---------------------------------------------
@@ -514,22 +493,24 @@ TEST_CASE("ndp diagnose: C01 ip-on-bridge-port finds an IPv6 address on the TAP 
     REQUIRE(lab::neigh_unresolved("2001:db8:1::9", "vif1"));
   }
 
-  auto d = lab::diagnose6("vif1", "2001:db8:1::9");
-  lab::require_fault_first(d, "ip-on-bridge-port", "C01");
-  const auto& f = *d.finding("ip-on-bridge-port");
-  INFO(lab::evidence_dump(f));
-  CHECK(lab::has_packet(f, "vif1", {"neighbor advertisement, tgt is 2001:db8:1::9"}));
-  CHECK(lab::has_neighbour(f, "2001:db8:1::9", {"INCOMPLETE", "FAILED"}));
-  CHECK(lab::has_evidence(f, "address", [](const testjson::Value& e) {
-    return contains(field(e, "address"), "2001:db8:1::1") && field(e, "interface") == "vif1";
-  }));
-
-  lab::apply_fix(f);
-  REQUIRE(lab::ipv6_addresses("vif1", "global").empty());
-  lab::require_ipv6_settled("pbr1", 5s);
-  require_ping6_works("2001:db8:1::9");
-  // The address now lives on the bridge: that is the interface to diagnose.
-  lab::require_ok(lab::diagnose6("pbr1", "2001:db8:1::9"));
+  lab::check_cause({
+      .family = lab::Family::Ndp, .iface = "vif1", .target = "2001:db8:1::9",
+      .cause = "ip-on-bridge-port", .id = "C01",
+      .checks = [](const lab::Diagnosis&, const Value& f) {
+        CHECK(lab::has_packet(f, "vif1", {"neighbor advertisement, tgt is 2001:db8:1::9"}));
+        CHECK(lab::has_neighbour(f, "2001:db8:1::9", {"INCOMPLETE", "FAILED"}));
+        CHECK(lab::has_evidence(f, "address", [](const Value& e) {
+          return contains(field(e, "address"), "2001:db8:1::1") && field(e, "interface") == "vif1";
+        }));
+      },
+      .after_fix = [] {
+        REQUIRE(lab::ipv6_addresses("vif1", "global").empty());
+        lab::require_ipv6_settled("pbr1", 5s);
+        require_ping6_works("2001:db8:1::9");
+      },
+      // The address now lives on the bridge: that is the interface to diagnose.
+      .ok_iface = "pbr1",
+  });
 }
 
 TEST_CASE("ndp diagnose: C04 route-via-other-interface finds the lab's /64 also routed to the home LAN") {
@@ -550,16 +531,17 @@ TEST_CASE("ndp diagnose: C04 route-via-other-interface finds the lab's /64 also 
   REQUIRE_FALSE(lab::ping6("2001:db8:4::44"));
   REQUIRE(lab::neigh_unresolved("2001:db8:4::44", "homelan6"));
 
-  auto d = lab::diagnose6("virbr4", "2001:db8:4::44");
-  lab::require_fault_first(d, "route-via-other-interface", "C04");
-  const auto& f = *d.finding("route-via-other-interface");
-  INFO(lab::evidence_dump(f));
-  CHECK(lab::has_evidence(f, "route", text_has("homelan6")));
-
-  lab::apply_fix(f);
-  REQUIRE(contains(ip_ok({"-6", "route", "get", "2001:db8:4::44"}), "dev virbr4"));
-  require_ping6_works("2001:db8:4::44");
-  lab::require_ok(lab::diagnose6("virbr4", "2001:db8:4::44"));
+  lab::check_cause({
+      .family = lab::Family::Ndp, .iface = "virbr4", .target = "2001:db8:4::44",
+      .cause = "route-via-other-interface", .id = "C04",
+      .checks = [](const lab::Diagnosis&, const Value& f) {
+        CHECK(lab::has_evidence(f, "route", text_has("homelan6")));
+      },
+      .after_fix = [] {
+        REQUIRE(contains(ip_ok({"-6", "route", "get", "2001:db8:4::44"}), "dev virbr4"));
+        require_ping6_works("2001:db8:4::44");
+      },
+  });
 }
 
 TEST_CASE("ndp diagnose: C05 no-carrier finds a routed TAP with no guest, its IPv6 address stuck tentative") {
@@ -576,28 +558,30 @@ TEST_CASE("ndp diagnose: C05 no-carrier finds a routed TAP with no guest, its IP
   }
   REQUIRE_FALSE(lab::ping6("2001:db8:5::2"));
 
-  auto d = lab::diagnose6("qemu6", "2001:db8:5::2");
-  lab::require_fault_first(d, "no-carrier", "C05");
-  const auto& f = *d.finding("no-carrier");
-  INFO(lab::evidence_dump(f));
-  CHECK(lab::has_about(f, "link", "qemu6"));
-  // No link-local yet is a consequence of the missing carrier (addrgenmode
-  // is eui64), not a cause of its own.
-  CHECK(field(lab::link_json("qemu6"), "inet6_addr_gen_mode") == "eui64");
-  {
-    INFO(d.describe());
-    const auto faults = d.fault_causes();
-    CHECK(std::find(faults.begin(), faults.end(), "no-link-local") == faults.end());
-  }
-
-  lab::apply_fix(f);
-  // The fix is to start the guest on that TAP (as QEMU's -netdev tap,ifname=qemu6 would).
-  auto guest = lab::start_guest({"qemu6", "ip6", "2001:db8:5::2/64", "mac", "02:05:00:00:00:02"});
-  REQUIRE(lab::wait_for([] { return lab::has_carrier("qemu6"); }, 3s));
-  lab::require_ipv6_settled("qemu6", 5s);
-  REQUIRE(lab::wait_guest_ipv6_ready(guest, "2001:db8:5::2", 5s));
-  require_ping6_works("2001:db8:5::2");
-  lab::require_ok(lab::diagnose6("qemu6", "2001:db8:5::2"));
+  std::optional<lab::Background> guest;
+  lab::check_cause({
+      .family = lab::Family::Ndp, .iface = "qemu6", .target = "2001:db8:5::2",
+      .cause = "no-carrier", .id = "C05",
+      .checks = [](const lab::Diagnosis& d, const Value& f) {
+        CHECK(lab::has_about(f, "link", "qemu6"));
+        // No link-local yet is a consequence of the missing carrier (addrgenmode
+        // is eui64), not a cause of its own.
+        CHECK(field(lab::link_json("qemu6"), "inet6_addr_gen_mode") == "eui64");
+        INFO(d.describe());
+        const auto faults = d.fault_causes();
+        CHECK(std::find(faults.begin(), faults.end(), "no-link-local") == faults.end());
+      },
+      // The fix is to start the guest on that TAP (as QEMU's -netdev tap,ifname=qemu6 would).
+      .guest_fix = [&] {
+        guest.emplace(lab::start_guest({"qemu6", "ip6", "2001:db8:5::2/64", "mac", "02:05:00:00:00:02"}));
+      },
+      .after_fix = [&] {
+        REQUIRE(lab::wait_for([] { return lab::has_carrier("qemu6"); }, 3s));
+        lab::require_ipv6_settled("qemu6", 5s);
+        REQUIRE(lab::wait_guest_ipv6_ready(*guest, "2001:db8:5::2", 5s));
+        require_ping6_works("2001:db8:5::2");
+      },
+  });
 }
 
 TEST_CASE("ndp diagnose: C21 stale-permanent-neighbour finds a static IPv6 entry with a replaced guest's MAC") {
@@ -615,17 +599,18 @@ TEST_CASE("ndp diagnose: C21 stale-permanent-neighbour finds a static IPv6 entry
   REQUIRE(lab::neigh_state("2001:db8:21::2", "spbr21") == "PERMANENT");
   REQUIRE(lab::neigh_lladdr("2001:db8:21::2", "spbr21") == "02:21:00:00:00:41");
 
-  auto d = lab::diagnose6("spbr21", "2001:db8:21::2");
-  lab::require_fault_first(d, "stale-permanent-neighbour", "C21");
-  const auto& f = *d.finding("stale-permanent-neighbour");
-  INFO(lab::evidence_dump(f));
-  CHECK(lab::has_neighbour(f, "2001:db8:21::2", {"PERMANENT"}));
-  CHECK(lab::has_packet(f, "", {"02:21:00:00:00:42 >", "neighbor advertisement, tgt is 2001:db8:21::2"}));
-
-  lab::apply_fix(f);
-  REQUIRE(lab::neigh_lladdr("2001:db8:21::2", "spbr21") != "02:21:00:00:00:41");
-  require_ping6_works("2001:db8:21::2");
-  lab::require_ok(lab::diagnose6("spbr21", "2001:db8:21::2"));
+  lab::check_cause({
+      .family = lab::Family::Ndp, .iface = "spbr21", .target = "2001:db8:21::2",
+      .cause = "stale-permanent-neighbour", .id = "C21",
+      .checks = [](const lab::Diagnosis&, const Value& f) {
+        CHECK(lab::has_neighbour(f, "2001:db8:21::2", {"PERMANENT"}));
+        CHECK(lab::has_packet(f, "", {"02:21:00:00:00:42 >", "neighbor advertisement, tgt is 2001:db8:21::2"}));
+      },
+      .after_fix = [] {
+        REQUIRE(lab::neigh_lladdr("2001:db8:21::2", "spbr21") != "02:21:00:00:00:41");
+        require_ping6_works("2001:db8:21::2");
+      },
+  });
 }
 
 TEST_CASE("ndp diagnose: C19 mtu-mismatch finds a kernel guest with a smaller MTU than the bridge") {
@@ -648,23 +633,18 @@ TEST_CASE("ndp diagnose: C19 mtu-mismatch finds a kernel guest with a smaller MT
     REQUIRE(neigh_valid(state));
   }
 
-  auto d = lab::diagnose6("mtubr19", "2001:db8:19::9");
-  lab::require_fault_first(d, "mtu-mismatch", "C19");
-  const auto& f = *d.finding("mtu-mismatch");
-  INFO(lab::evidence_dump(f));
-  CHECK((lab::has_evidence(f, "", text_has("MTU")) || lab::has_evidence(f, "", text_has("mtu"))));
-
-  auto guest_steps = lab::apply_fix(f);
-  if (!lab::has_host_step(f)) {
-    REQUIRE_FALSE(guest_steps.empty());
-    vm19.ip_ok({"link", "set", "enp7s0", "mtu", "1500"});  // the guest side: one MTU for the segment
-  }
-  // Whichever side the fix changed, full-size packets for the bridge's MTU now pass.
-  auto mtu = static_cast<long>(lab::link_json("mtubr19")["mtu"].num());
-  auto payload = std::to_string(mtu - 48);
-  INFO("bridge MTU " << mtu);
-  REQUIRE(lab::wait_for([&] { return lab::ping6("2001:db8:19::9", {"-s", payload, "-M", "do"}); }, 3s));
-  lab::require_ok(lab::diagnose6("mtubr19", "2001:db8:19::9"));
+  lab::check_cause({
+      .family = lab::Family::Ndp, .iface = "mtubr19", .target = "2001:db8:19::9",
+      .cause = "mtu-mismatch", .id = "C19",
+      .checks = [](const lab::Diagnosis&, const Value& f) {
+        CHECK((lab::has_evidence(f, "", text_has("MTU")) || lab::has_evidence(f, "", text_has("mtu"))));
+      },
+      .guest_steps = lab::GuestSteps::UnlessHostStep,
+      // the guest side: one MTU for the segment
+      .guest_fix = [&] { vm19.ip_ok({"link", "set", "enp7s0", "mtu", "1500"}); },
+      // Whichever side the fix changed, full-size packets for the bridge's MTU now pass.
+      .after_fix = [] { lab::require_full_size_ping(lab::Family::Ndp, "mtubr19", "2001:db8:19::9"); },
+  });
 }
 
 TEST_CASE("ndp diagnose: C09 port-isolated finds two isolated ports between IPv6 kernel guests") {
@@ -689,16 +669,15 @@ TEST_CASE("ndp diagnose: C09 port-isolated finds two isolated ports between IPv6
   // The failing traffic is the guests' own: keep it running while diagnosing.
   lab::Background traffic({"ping", "-6", "-n", "-i", "0.5", "2001:db8:9::b"}, &vm_a);
 
-  auto d = lab::diagnose6("isobr9", "2001:db8:9::b");
-  lab::require_fault_first(d, "port-isolated", "C09");
-  const auto& f = *d.finding("port-isolated");
-  INFO(lab::evidence_dump(f));
-  CHECK((lab::has_about(f, "link", "vnetA9") || lab::has_about(f, "link", "vnetB9")));
-  CHECK(lab::has_packet(f, "", {"neighbor solicitation, who has 2001:db8:9::b"}));
-
-  lab::apply_fix(f);
-  require_ping6_works("2001:db8:9::b", &vm_a);
-  lab::require_ok(lab::diagnose6("isobr9", "2001:db8:9::b"));
+  lab::check_cause({
+      .family = lab::Family::Ndp, .iface = "isobr9", .target = "2001:db8:9::b",
+      .cause = "port-isolated", .id = "C09",
+      .checks = [](const lab::Diagnosis&, const Value& f) {
+        CHECK((lab::has_about(f, "link", "vnetA9") || lab::has_about(f, "link", "vnetB9")));
+        CHECK(lab::has_packet(f, "", {"neighbor solicitation, who has 2001:db8:9::b"}));
+      },
+      .after_fix = [&] { require_ping6_works("2001:db8:9::b", &vm_a); },
+  });
 }
 
 // ---- healthy IPv6 labs: no fault -----------------------------------------------
@@ -713,11 +692,7 @@ TEST_CASE("ndp diagnose: healthy link-local-only bridge with a TAP guest reports
   REQUIRE(lab::ipv6_addresses("okbr6l", "global").empty());
   require_ping6_works(guest_ll + "%okbr6l");
 
-  auto d = lab::diagnose6("okbr6l", guest_ll);
-  lab::require_ok(d);
-  INFO(d.describe());
-  REQUIRE((*d.json)["resolved"].is_object());
-  CHECK(field((*d.json)["resolved"], "mac") == "02:6c:00:00:00:02");
+  lab::require_resolved(lab::diagnose6("okbr6l", guest_ll), "02:6c:00:00:00:02");
 }
 
 TEST_CASE("ndp diagnose: healthy SLAAC from a netlab guest router reports no fault without a target") {
@@ -756,10 +731,8 @@ TEST_CASE("ndp diagnose: healthy static global addresses on a bridge with a kern
   require_ping6_works("2001:db8:61::2");
 
   auto d = lab::diagnose6("okbr6g", "2001:db8:61::2");
-  lab::require_ok(d);
+  lab::require_resolved(d, mac);
   INFO(d.describe());
-  REQUIRE((*d.json)["resolved"].is_object());
-  CHECK(field((*d.json)["resolved"], "mac") == mac);
   CHECK((*d.json)["resolved"]["rtt_ms"].is_number());  // the echo was answered: its round trip
 }
 

@@ -4,7 +4,7 @@
 // guest's address down the TAP, and ip_forward joins the two. A working proxy
 // must read ok, in either form and for either kind of guest, and no fix may
 // take away the route it depends on; a proxy without forwarding is C13.
-#include "lab_support.hpp"
+#include "cause_lab.hpp"
 
 using namespace std::chrono_literals;
 namespace lab = nltest::lab;
@@ -113,14 +113,16 @@ TEST_CASE("arp diagnose: C13 proxy-arp-without-forwarding finds a proxy entry wi
   REQUIRE_FALSE(lab::ping("198.51.100.253", {}, &lan));
 
   lab::Background asking({"ping", "-n", "-i", "0.4", "198.51.100.253"}, &lan);
-  auto d = lab::diagnose("lan0", "198.51.100.253");
-  lab::require_fault_first(d, "proxy-arp-without-forwarding", "C13");
-  require_no_route_fix(d);
-  const auto& f = *d.finding("proxy-arp-without-forwarding");
-  INFO(lab::evidence_dump(f));
-  CHECK(lab::has_evidence(f, "neighbour", [](const testjson::Value& e) { return contains(field(e, "text"), "proxy"); }));
-  lab::apply_fix(f);
-  asking.stop();
-  require_lan_reaches_guest(lan);
-  lab::require_ok(lab::diagnose("lan0", "198.51.100.253"));
+  lab::check_cause({
+      .iface = "lan0", .target = "198.51.100.253",
+      .cause = "proxy-arp-without-forwarding", .id = "C13",
+      .checks = [](const lab::Diagnosis& d, const testjson::Value& f) {
+        require_no_route_fix(d);
+        CHECK(lab::has_evidence(f, "neighbour", lab::text_has("proxy")));
+      },
+      .after_fix = [&] {
+        asking.stop();
+        require_lan_reaches_guest(lan);
+      },
+  });
 }

@@ -3,8 +3,9 @@
 // down), one finding per cause and fix (the same cause reached twice), and
 // findings another fault's mechanism explains (ruled out, not reported
 // beside it). Each lab is built with ip in a private namespace; each fix
-// printed is applied and the lab diagnosed again.
-#include "lab_support.hpp"
+// printed is applied and the lab diagnosed again (lab::check_cause,
+// cause_lab.hpp).
+#include "cause_lab.hpp"
 
 #include <algorithm>
 
@@ -12,15 +13,11 @@ using namespace std::chrono_literals;
 namespace lab = nltest::lab;
 using lab::contains;
 using lab::field;
+using lab::require_ping_works;
 using nltest::ip_ok;
+using testjson::Value;
 
 namespace {
-
-void require_ping_works(const std::string& addr) {
-  bool works = lab::wait_for([&] { return lab::ping(addr); }, 5s);
-  INFO("ping " << addr);
-  REQUIRE(works);
-}
 
 // The diagnosis's faults are exactly `causes`, in any order.
 void require_faults(const lab::Diagnosis& d, std::vector<std::string> causes) {
@@ -56,16 +53,15 @@ TEST_CASE("arp diagnose: C52 interface-down finds a routed TAP a recipe never se
   REQUIRE_FALSE(lab::ping("192.0.2.82"));
   REQUIRE(nltest::run({"timeout", "3", "tcpdump", "-c", "1", "-i", "uml52"}).status == 1);
 
-  auto d = lab::diagnose("uml52", "192.0.2.82");
-  lab::require_fault_first(d, "interface-down", "C52");
-  require_faults(d, {"interface-down"});
-  const auto& f = *d.finding("interface-down");
-  INFO(lab::evidence_dump(f));
-  CHECK(lab::has_about(f, "link", "uml52"));
-
-  lab::apply_fix(f);
-  require_ping_works("192.0.2.82");
-  lab::require_ok(lab::diagnose("uml52", "192.0.2.82"));
+  lab::check_cause({
+      .iface = "uml52", .target = "192.0.2.82",
+      .cause = "interface-down", .id = "C52",
+      .checks = [](const lab::Diagnosis& d, const Value& f) {
+        require_faults(d, {"interface-down"});
+        CHECK(lab::has_about(f, "link", "uml52"));
+      },
+      .after_fix = [] { require_ping_works("192.0.2.82"); },
+  });
 }
 
 TEST_CASE("arp diagnose: C52 interface-down finds a kernel guest's bridge port left down") {
@@ -85,15 +81,16 @@ TEST_CASE("arp diagnose: C52 interface-down finds a kernel guest's bridge port l
   vm.ip_ok({"addr", "add", "198.51.100.162/27", "dev", "eth0"});
   REQUIRE_FALSE(lab::ping("198.51.100.162"));
 
-  auto d = lab::diagnose("lxcbr52", "198.51.100.162");
-  const auto& f = lab::require_fault_among(d, "interface-down", "C52");
-  INFO(lab::evidence_dump(f));
-  CHECK(lab::has_about(f, "link", "veth52"));
-  CHECK(count_cause(d, "no-carrier") == 0);
-
-  lab::apply_fix(f);
-  require_ping_works("198.51.100.162");
-  lab::require_ok(lab::diagnose("lxcbr52", "198.51.100.162"));
+  lab::check_cause({
+      .iface = "lxcbr52", .target = "198.51.100.162",
+      .cause = "interface-down", .id = "C52",
+      .expect = lab::Expect::FaultAmong,
+      .checks = [](const lab::Diagnosis& d, const Value& f) {
+        CHECK(lab::has_about(f, "link", "veth52"));
+        CHECK(count_cause(d, "no-carrier") == 0);
+      },
+      .after_fix = [] { require_ping_works("198.51.100.162"); },
+  });
 }
 
 TEST_CASE("arp diagnose: C52 interface-down finds the bridge itself down, asked about its port") {
@@ -106,13 +103,12 @@ TEST_CASE("arp diagnose: C52 interface-down finds the bridge itself down, asked 
   auto guest = lab::start_guest({"vnet52", "ip", "203.0.113.66/26", "mac", "02:52:00:00:00:66"});
   REQUIRE_FALSE(lab::ping("203.0.113.66"));
 
-  auto d = lab::diagnose("virbr52", "203.0.113.66");
-  lab::require_fault_first(d, "interface-down", "C52");
-  const auto& f = *d.finding("interface-down");
-  CHECK(lab::has_about(f, "link", "virbr52"));
-  lab::apply_fix(f);
-  require_ping_works("203.0.113.66");
-  lab::require_ok(lab::diagnose("virbr52", "203.0.113.66"));
+  lab::check_cause({
+      .iface = "virbr52", .target = "203.0.113.66",
+      .cause = "interface-down", .id = "C52",
+      .checks = [](const lab::Diagnosis&, const Value& f) { CHECK(lab::has_about(f, "link", "virbr52")); },
+      .after_fix = [] { require_ping_works("203.0.113.66"); },
+  });
 }
 
 TEST_CASE("arp diagnose: a healthy lab reads ok beside a spare port left down (info only)") {
@@ -145,18 +141,21 @@ TEST_CASE("arp diagnose without a target reports a cause met twice as one findin
   REQUIRE_FALSE(lab::ping("198.51.100.7"));
   REQUIRE(lab::neigh_unresolved("198.51.100.7", "mirtap7"));
 
-  auto d = lab::diagnose("mirtap7", "");
-  INFO(d.describe());
-  REQUIRE(d.status() == 3);
-  CHECK(count_cause(d, "ip-on-bridge-port") == 1);
-  const auto& f = *d.finding("ip-on-bridge-port");
-  INFO(lab::evidence_dump(f));
-  // The static check's evidence (the address) and the failing entry's (the
-  // guest's reply on the port) in one finding.
-  CHECK(lab::has_evidence(f, "address", [](const testjson::Value& e) { return field(e, "interface") == "mirtap7"; }));
-  CHECK(lab::has_packet(f, "mirtap7", {"Reply", "is-at"}));
-  lab::apply_fix(f);
-  require_ping_works("198.51.100.7");
+  lab::check_cause({
+      .iface = "mirtap7", .target = "",
+      .cause = "ip-on-bridge-port", .id = "C01",
+      .expect = lab::Expect::FaultAmong,
+      .checks = [](const lab::Diagnosis& d, const Value& f) {
+        CHECK(count_cause(d, "ip-on-bridge-port") == 1);
+        // The static check's evidence (the address) and the failing entry's (the
+        // guest's reply on the port) in one finding.
+        CHECK(lab::has_evidence(f, "address", [](const Value& e) { return field(e, "interface") == "mirtap7"; }));
+        CHECK(lab::has_packet(f, "mirtap7", {"Reply", "is-at"}));
+      },
+      .after_fix = [] { require_ping_works("198.51.100.7"); },
+      // Asked about every entry of the port, which no longer holds the address.
+      .diagnose_after_fix = false,
+  });
 }
 
 TEST_CASE("arp diagnose: NOARP on a bridge with a TAP guest is the one fault, a filter ruled out as explained") {
@@ -171,14 +170,15 @@ TEST_CASE("arp diagnose: NOARP on a bridge with a TAP guest is the one fault, a 
   auto guest = lab::start_guest({"noarptap", "ip", "203.0.113.130/25", "mac", "02:20:00:00:01:30"});
   REQUIRE_FALSE(lab::ping("203.0.113.130"));
 
-  auto d = lab::diagnose("noarpbr", "203.0.113.130");
-  lab::require_fault_first(d, "noarp-interface", "C20");
-  require_faults(d, {"noarp-interface"});
-  const std::string filter = check_detail(d, "bridge-filter-drops-arp");
-  INFO(filter);
-  CHECK(contains(filter, "ruled out"));
-
-  lab::apply_fix(*d.finding("noarp-interface"));
-  require_ping_works("203.0.113.130");
-  lab::require_ok(lab::diagnose("noarpbr", "203.0.113.130"));
+  lab::check_cause({
+      .iface = "noarpbr", .target = "203.0.113.130",
+      .cause = "noarp-interface", .id = "C20",
+      .checks = [](const lab::Diagnosis& d, const Value&) {
+        require_faults(d, {"noarp-interface"});
+        const std::string filter = check_detail(d, "bridge-filter-drops-arp");
+        INFO(filter);
+        CHECK(contains(filter, "ruled out"));
+      },
+      .after_fix = [] { require_ping_works("203.0.113.130"); },
+  });
 }
