@@ -51,7 +51,7 @@ void check_evidence_path(const std::string& path) {
 // failed write never leaves half a document under the name asked for.
 void write_evidence_file(const std::string& path, const diag::Recording& rec) {
   std::string text;
-  JsonWriter json(text, true);
+  JsonWriter json(text);  // one line: most of it is frames in hex, which indenting would not make readable
   diag::write_recording(rec, json);
   text += '\n';
   const std::string tmp = path + ".tmp";
