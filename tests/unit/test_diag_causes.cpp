@@ -30,7 +30,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Causes that have no recorded lab, and why; each keeps its hand-built case
+// Causes that have no recorded lab, and why; each has its hand-built case
 // in test_diag_rules.cpp. A recording for one of them must come with its
 // removal from here (the catalog test checks both ways).
 const std::map<std::string, std::string> kNoLab{
