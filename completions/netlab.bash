@@ -195,7 +195,7 @@ _netlab()
             COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
             return
             ;;
-        --bridge-conf)
+        --bridge-conf | --save-evidence)
             compopt -o filenames 2>/dev/null
             COMPREPLY=($(compgen -f -- "$cur"))
             return
@@ -236,10 +236,10 @@ _netlab()
             tap/diagnose) globalopts+=" --bridge-conf" ;;
             bridge/addif) globalopts+=" --move-addresses" ;;
             arp/probe) globalopts+=" -c -w -i -s -D -U -A" ;;
-            arp/diagnose) globalopts+=" --duration --passive --sweep" ;;
+            arp/diagnose) globalopts+=" --duration --passive --sweep --save-evidence" ;;
             ndp/probe) globalopts+=" -c -w -i -s -u" ;;
             ndp/rs) globalopts+=" -w -1 --single" ;;
-            ndp/diagnose) globalopts+=" --duration --passive" ;;
+            ndp/diagnose) globalopts+=" --duration --passive --save-evidence" ;;
         esac
         COMPREPLY=($(compgen -W "$globalopts" -- "$cur"))
         return

@@ -154,9 +154,10 @@ function __netlab_complete
 
     set -l prev $tokens[-1]
 
-    # Arguments of global options (and tap diagnose's --bridge-conf FILE).
+    # Arguments of global options (and tap diagnose's --bridge-conf FILE,
+    # arp and ndp diagnose's --save-evidence FILE).
     switch $prev
-        case --bridge-conf
+        case --bridge-conf --save-evidence
             __fish_complete_path $cur
             return
         case -n --netns
@@ -680,6 +681,7 @@ set -l __netlab_arp_diagnose '__fish_seen_subcommand_from arp; and __fish_seen_s
 complete -c netlab -n $__netlab_arp_diagnose -l duration -x -d 'Seconds to watch'
 complete -c netlab -n $__netlab_arp_diagnose -l passive -d 'Only watch, send nothing'
 complete -c netlab -n $__netlab_arp_diagnose -l sweep -d 'Sweep the subnet even off a lab link'
+complete -c netlab -n $__netlab_arp_diagnose -l save-evidence -r -d 'Write what was analysed to a JSON FILE'
 # Options of ndp probe, rs and diagnose; their values are free-form.
 set -l __netlab_ndp_probe '__fish_seen_subcommand_from ndp; and __fish_seen_subcommand_from probe'
 complete -c netlab -n $__netlab_ndp_probe -s c -x -d 'Send up to COUNT solicitations'
@@ -693,3 +695,4 @@ complete -c netlab -n $__netlab_ndp_rs -s 1 -l single -d 'Stop at the first adve
 set -l __netlab_ndp_diagnose '__fish_seen_subcommand_from ndp; and __fish_seen_subcommand_from diagnose'
 complete -c netlab -n $__netlab_ndp_diagnose -l duration -x -d 'Seconds to watch'
 complete -c netlab -n $__netlab_ndp_diagnose -l passive -d 'Only watch, send nothing'
+complete -c netlab -n $__netlab_ndp_diagnose -l save-evidence -r -d 'Write what was analysed to a JSON FILE'

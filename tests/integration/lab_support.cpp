@@ -2,7 +2,10 @@
 
 #include <netlab/netns.hpp>
 
+#include <cctype>
 #include <cerrno>
+#include <cstdlib>
+#include <map>
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
@@ -406,11 +409,36 @@ std::string Diagnosis::describe() const {
   return s;
 }
 
+namespace {
+
+// NETLAB_RECORD_EVIDENCE=DIR: every diagnosis a test runs also saves its
+// evidence as DIR/<test name>-<n>.json (n counts the test's diagnoses from
+// 1), the recordings tests/data/diag/ is picked from.
+void add_recording(std::vector<std::string>& argv) {
+  const char* dir = std::getenv("NETLAB_RECORD_EVIDENCE");
+  if (!dir || !*dir) return;
+  const std::string test = Catch::getResultCapture().getCurrentTestName();
+  std::string slug;
+  for (char c : test) {
+    const bool keep = std::isalnum(static_cast<unsigned char>(c)) != 0;
+    if (keep) slug += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    else if (!slug.empty() && slug.back() != '-') slug += '-';
+    if (slug.size() >= 100) break;
+  }
+  while (!slug.empty() && slug.back() == '-') slug.pop_back();
+  static std::map<std::string, int> counts;
+  const int n = ++counts[test];
+  argv.insert(argv.end(), {"--save-evidence", std::string(dir) + "/" + slug + "-" + std::to_string(n) + ".json"});
+}
+
+}  // namespace
+
 Diagnosis diagnose(const std::string& iface, const std::string& target, const std::vector<std::string>& extra) {
   std::vector<std::string> argv{NETLAB_CLI_PATH, "-j", "arp", "diagnose", iface};
   if (!target.empty()) argv.push_back(target);
   argv.insert(argv.end(), {"--duration", kDiagnoseSeconds});
   argv.insert(argv.end(), extra.begin(), extra.end());
+  add_recording(argv);
   Diagnosis d;
   d.command = join(argv);
   d.result = run_in(nullptr, argv);
@@ -593,6 +621,7 @@ Diagnosis diagnose6(const std::string& iface, const std::string& target, const s
   if (!target.empty()) argv.push_back(target);
   argv.insert(argv.end(), {"--duration", kDiagnoseSeconds});
   argv.insert(argv.end(), extra.begin(), extra.end());
+  add_recording(argv);
   Diagnosis d;
   d.command = join(argv);
   d.result = run_in(nullptr, argv);

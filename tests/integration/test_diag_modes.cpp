@@ -1,11 +1,18 @@
 // arp diagnose beyond one cause: passive watching on an idle link, no
 // target (every unresolved entry), a named namespace in the printed fixes,
-// the text layout, bad input, and a capture running on the same interface.
+// the text layout, bad input, a capture running on the same interface, and
+// --save-evidence.
 #include "lab_support.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <fstream>
+#include <sstream>
 #include <string>
+
+#include <stdlib.h>
+#include <unistd.h>
 
 namespace lab = nltest::lab;
 using nltest::ip_ok;
@@ -13,6 +20,13 @@ using nltest::ip_ok;
 namespace {
 
 bool contains(const std::string& s, std::string_view needle) { return s.find(needle) != std::string::npos; }
+
+std::string file_text(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
 
 // A host on a veth to a kernel-stack guest, nothing else going on.
 void idle_pair(lab::PeerNetns& vm) {
@@ -193,4 +207,72 @@ TEST_CASE("arp diagnose sweeps a lab bridge's silent subnet and names it in the 
   const auto* f = d.finding("target-not-configured");
   REQUIRE(f);
   CHECK(contains(lab::field(*f, "summary"), "203.0.113.201"));
+}
+
+TEST_CASE("arp and ndp diagnose --save-evidence write what was analysed, and refuse a file they cannot write") {
+  nltest::PrivateNetns ns;
+  lab::PeerNetns vm;
+  idle_pair(vm);
+  char tmpl[] = "/tmp/netlab-evidence-XXXXXX";
+  REQUIRE(::mkdtemp(tmpl) != nullptr);
+  const std::string dir = tmpl;
+  const std::string file = dir + "/arp.json";
+
+  auto r = nltest::netlab({"-j", "arp", "diagnose", "idle0", "198.51.100.2", "--duration", "1", "--save-evidence", file});
+  INFO(r.out << r.err);
+  CHECK(r.status == 0);
+  CHECK(r.err.empty());
+  const auto out = testjson::parse(r.out);  // stdout is the report, as without the option
+  CHECK(out["verdict"].str() == "ok");
+  const auto doc = testjson::parse(file_text(file));
+  CHECK(doc["format"].str() == "netlab-diagnosis-evidence");
+  CHECK(doc["options"]["interface"].str() == "idle0");
+  CHECK(doc["options"]["target"].str() == "198.51.100.2");
+  CHECK(doc["options"]["family"].str() == "inet");
+  REQUIRE(doc["examined"].array().size() == 1);
+  const auto& pair = doc["examined"].array()[0];
+  CHECK(pair["snapshot"]["interface"].str() == "idle0");
+  bool has_idle0 = false;
+  for (const auto& l : pair["snapshot"]["links"].array()) has_idle0 = has_idle0 || l["name"].str() == "idle0";
+  CHECK(has_idle0);
+  CHECK_FALSE(pair["observation"]["frames"].array().empty());  // the guest's reply at least
+  CHECK(doc["report"]["verdict"].str() == out["verdict"].str());
+  CHECK(doc["report"]["findings"].array().size() == out["findings"].array().size());
+  CHECK(::access((file + ".tmp").c_str(), F_OK) != 0);
+
+  // ndp diagnose without a target: the interface's own pair, family inet6.
+  const std::string file6 = dir + "/ndp.json";
+  auto r6 = nltest::netlab({"ndp", "diagnose", "idle0", "--duration", "0.5", "--save-evidence", file6});
+  INFO(r6.out << r6.err);
+  CHECK((r6.status == 0 || r6.status == 3));
+  const auto doc6 = testjson::parse(file_text(file6));
+  CHECK(doc6["options"]["family"].str() == "inet6");
+  CHECK(doc6["options"]["target"].is_null());
+  CHECK(doc6["examined"].array().size() >= 1);
+
+  struct Case {
+    std::vector<std::string> args;
+    int status;
+    std::string needle;
+  };
+  const std::vector<Case> cases = {
+      {{"arp", "diagnose", "idle0", "198.51.100.2", "--save-evidence", ""}, 2, "--save-evidence: needs a file name"},
+      {{"arp", "diagnose", "idle0", "198.51.100.2", "--save-evidence"}, 2, "save-evidence"},
+      {{"arp", "diagnose", "idle0", "198.51.100.2", "--save-evidence", dir}, 1, "Is a directory"},
+      {{"ndp", "diagnose", "idle0", "--save-evidence", dir + "/no/such/x.json"}, 1, "No such file or directory"},
+      // Usage is checked before the file: a bad target is the error named.
+      {{"arp", "diagnose", "idle0", "2001:db8::2", "--save-evidence", dir + "/no/such/x.json"}, 2,
+       "not an IPv4 address"},
+  };
+  for (const auto& c : cases) {
+    auto e = nltest::netlab(c.args);
+    INFO(e.err);
+    CHECK(e.status == c.status);
+    CHECK(contains(e.err, c.needle));
+    CHECK(std::count(e.err.begin(), e.err.end(), '\n') == 1);
+    CHECK(e.out.empty());
+  }
+  ::unlink(file.c_str());
+  ::unlink(file6.c_str());
+  ::rmdir(dir.c_str());
 }

@@ -437,3 +437,25 @@ TEST_CASE("diag run_rule: one cause alone, with the id the catalog gives it") {
     CHECK(it->id == f.id);
   }
 }
+
+// C32 has no lab (this kernel has no bridge VLAN filtering) and no rule that
+// reads PVIDs yet: with filtering on it must say so, never rule it out.
+TEST_CASE("diag run_rule: VLAN filtering on the bridge makes a PVID mismatch not observable, off rules it out") {
+  BridgePortLab lab;
+  auto check_of = [](const Report& r) -> const Check* {
+    for (const auto& k : r.checked)
+      if (k.cause == "vlan-pvid-mismatch") return &k;
+    return nullptr;
+  };
+  auto off = run_rule("vlan-pvid-mismatch", lab.s, lab.o);
+  REQUIRE(off.has_value());
+  CHECK(off->findings.empty());
+  REQUIRE(check_of(*off));
+  CHECK(check_of(*off)->result == "ruled out");
+  lab.s.links[0].bridge->vlan_filtering = 1;
+  auto on = run_rule("vlan-pvid-mismatch", lab.s, lab.o);
+  REQUIRE(on.has_value());
+  CHECK(on->findings.empty());
+  REQUIRE(check_of(*on));
+  CHECK(check_of(*on)->result == "not observable");
+}

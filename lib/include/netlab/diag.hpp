@@ -269,12 +269,58 @@ struct Options {
   bool sweep = false;  // ObserveOptions::sweep
   std::string netns_arg;
 };
+// ---- saved evidence ------------------------------------------------------------
+
+// One snapshot and the observation made with it: what analyse() reads.
+struct Examined {
+  Snapshot snapshot;
+  Observation observation;
+};
+
+// A finding of a recorded report, by its catalog number and cause.
+struct RecordedFinding {
+  std::string id;     // "C01"
+  std::string cause;  // "ip-on-bridge-port"
+  Severity severity = Severity::Fault;
+};
+
+// Everything a diagnosis analysed, so that it can be analysed again without
+// the lab: `--save-evidence FILE` writes it for a bug report, and the unit
+// tests replay the recordings of the causes' labs (tests/data/diag/).
+struct Recording {
+  std::string version;  // netlab's version() when it was recorded
+  Options options;      // what was asked (netns_arg words the printed fixes)
+  // In the order analysed: with a target, one pair; without one, the
+  // interface's own first, then one per unresolved entry examined.
+  std::vector<Examined> examined;
+  // The report the diagnosis gave: its verdict and findings, in order.
+  Verdict verdict = Verdict::Unexplained;
+  std::vector<RecordedFinding> findings;
+};
+
+// analyse() over a whole recording, as diagnose_arp() does it: the one pair
+// of a targeted diagnosis, or the merge of an untargeted one. Pure; the
+// recorded verdict and findings are not read.
+NETLAB_API Report analyse(const Recording& recording);
+
+// Writes the recording as one JSON document (no newline) through `json`:
+// {"format": "netlab-diagnosis-evidence", "format_version": 1, "version",
+// "options", "examined": [{"snapshot", "observation"}...], "report":
+// {"verdict", "findings": [{"id", "cause", "severity"}...]}}. Every field of
+// Snapshot and Observation is written (absent optionals as null, link-layer
+// addresses as colon-separated hex, frames as plain hex, times in seconds
+// to the nanosecond), so a reader can rebuild both exactly.
+NETLAB_API void write_recording(const Recording& recording, JsonWriter& json);
+
 // collect(), observe() and analyse() with the options given; errors are
 // theirs. Without a target it examines up to four unresolved neighbour
 // entries on the interface (or its bridge and the bridge's ports), each with
 // a share of the duration, and merges the findings; with none it says so in
 // notes. Inet6 gives `netlab ndp diagnose`'s IPv6 verdict despite the name.
 NETLAB_API Result<Report> diagnose_arp(const Netns& ns, const Options& options);
+// The same, and when `recording` is not null it receives every pair
+// analysed and the report's verdict and findings (left as it was on error).
+NETLAB_API Result<Report> diagnose_arp(const Netns& ns, const Options& options, Recording* recording);
 
 // 0 ok, 3 fault, 4 unexplained.
 NETLAB_API int exit_status(const Report& report) noexcept;

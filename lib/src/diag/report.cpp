@@ -3,6 +3,7 @@
 // collect, observe and analyse for the target (or for every unresolved entry
 // on the interface when no target is given).
 #include <netlab/diag.hpp>
+#include <netlab/version.hpp>
 
 #include "diag/analyse_context.hpp"
 
@@ -219,59 +220,32 @@ void render_json(const Report& r, JsonWriter& w) {
   w.end_object();
 }
 
-Result<Report> diagnose_arp(const Netns& ns, const Options& options) {
+// The interface's own pair first, then one per unresolved entry: the
+// untargeted diagnosis examines each entry and merges what it finds.
+Report analyse(const Recording& rec) {
   AnalyseOptions ao;
-  ao.netns_arg = options.netns_arg;
-  ObserveOptions oo;
-  oo.duration_s = options.duration_s;
-  oo.passive = options.passive;
-  oo.sweep = options.sweep;
-  CollectOptions co;
-  co.family = options.family;
-  co.interface = options.interface;
-  co.target = options.target;
-  auto snap = collect(ns, co);
-  if (!snap) return std::move(snap).error();
-  if (options.target) {
-    auto obs = observe(ns, *snap, oo);
-    if (!obs) return std::move(obs).error();
-    return analyse(*snap, *obs, ao);
+  ao.netns_arg = rec.options.netns_arg;
+  if (rec.examined.empty()) {
+    Report r;
+    r.family = rec.options.family;
+    r.interface = rec.options.interface;
+    r.target = rec.options.target;
+    r.notes.push_back("nothing was examined");
+    return r;
   }
-  // No target: every entry on the interface (or its bridge and ports) that
-  // failed to resolve is one, and the static causes are checked once.
-  std::vector<IpAddr> failing;
-  std::set<std::string> devs{options.interface};
-  if (!snap->bridge.empty()) {
-    devs.insert(snap->bridge);
-    int br_index = 0;
-    for (const auto& l : snap->links)
-      if (l.name == snap->bridge) br_index = l.index;
-    for (const auto& l : snap->links)
-      if (br_index && l.master_index == br_index) devs.insert(l.name);
-  }
-  for (const auto& n : snap->neighbours)
-    if ((n.state & (NudIncomplete | NudFailed)) && devs.count(n.dev) &&
-        std::find(failing.begin(), failing.end(), n.dst) == failing.end())
-      failing.push_back(n.dst);
-  if (failing.size() > 4) failing.resize(4);
-  auto base_obs = observe(ns, *snap, oo);
-  if (!base_obs) return std::move(base_obs).error();
-  Report merged = analyse(*snap, *base_obs, ao);
-  for (const auto& t : failing) {
-    co.target = t;
-    auto s = collect(ns, co);
-    if (!s) return std::move(s).error();
-    ObserveOptions short_oo = oo;
-    short_oo.duration_s = std::max(1.0, oo.duration_s / static_cast<double>(failing.size()));
-    auto obs = observe(ns, *s, short_oo);
-    if (!obs) return std::move(obs).error();
-    Report r = analyse(*s, *obs, ao);
+  const Snapshot& base = rec.examined.front().snapshot;
+  Report merged = analyse(base, rec.examined.front().observation, ao);
+  if (rec.options.target) return merged;
+  for (std::size_t i = 1; i < rec.examined.size(); ++i) {
+    const auto& [s, obs] = rec.examined[i];
+    Report r = analyse(s, obs, ao);
     merged.duration_s += r.duration_s;
     for (auto& f : r.findings) fold_finding(merged.findings, std::move(f));
     if (r.verdict == Verdict::Unexplained && !std::any_of(r.findings.begin(), r.findings.end(), [](const Finding& f) {
           return f.severity == Severity::Fault;
         }))
-      merged.notes.push_back(t.to_string() + " does not resolve and no known cause explains it");
+      merged.notes.push_back((s.target ? s.target->to_string() : std::string("?")) +
+                             " does not resolve and no known cause explains it");
   }
   std::stable_sort(merged.findings.begin(), merged.findings.end(), [](const Finding& a, const Finding& b) {
     auto rank = [](Severity s) { return s == Severity::Fault ? 0 : s == Severity::Warning ? 1 : 2; };
@@ -284,20 +258,80 @@ Result<Report> diagnose_arp(const Netns& ns, const Options& options) {
     return n.find("no known cause") != std::string::npos;
   });
   merged.verdict = fault ? Verdict::Fault : unexplained ? Verdict::Unexplained : Verdict::Ok;
-  if (options.family == Family::Inet6) {
+  if (rec.options.family == Family::Inet6) {
     // Without a target the IPv6 question is SLAAC: did an address form?
     std::vector<std::string> formed;
-    const std::string slaac_dev = snap->bridge.empty() ? options.interface : snap->bridge;
-    for (const auto& a : snap->addresses)
+    const std::string slaac_dev = base.bridge.empty() ? rec.options.interface : base.bridge;
+    for (const auto& a : base.addresses)
       if (a.dev == slaac_dev && a.local.addr().is_v6() && !a.local.addr().is_link_local() && a.valid_lft != kForever)
         formed.push_back(a.local.to_string());
     merged.notes.push_back(formed.empty() ? "SLAAC: no address from a router advertisement on " + slaac_dev
                                           : "SLAAC: " + slaac_dev + " has " + formed.front() + " from a router advertisement");
   }
-  if (failing.empty())
-    merged.notes.push_back("no unresolved neighbour entry on " + options.interface +
+  if (rec.examined.size() == 1)
+    merged.notes.push_back("no unresolved neighbour entry on " + rec.options.interface +
                            "; give a TARGET to test resolution of one address");
   return merged;
+}
+
+Result<Report> diagnose_arp(const Netns& ns, const Options& options) { return diagnose_arp(ns, options, nullptr); }
+
+// Collects and observes every pair into a Recording, then analyses that: the
+// verdict printed and the one a saved recording replays are one code path.
+Result<Report> diagnose_arp(const Netns& ns, const Options& options, Recording* recording) {
+  Recording rec;
+  rec.version = version();
+  rec.options = options;
+  ObserveOptions oo;
+  oo.duration_s = options.duration_s;
+  oo.passive = options.passive;
+  oo.sweep = options.sweep;
+  CollectOptions co;
+  co.family = options.family;
+  co.interface = options.interface;
+  co.target = options.target;
+  auto snap = collect(ns, co);
+  if (!snap) return std::move(snap).error();
+  auto obs = observe(ns, *snap, oo);
+  if (!obs) return std::move(obs).error();
+  rec.examined.push_back({std::move(*snap), std::move(*obs)});
+  if (!options.target) {
+    // No target: every entry on the interface (or its bridge and ports) that
+    // failed to resolve is one, and the static causes are checked once.
+    const Snapshot& base = rec.examined.front().snapshot;
+    std::vector<IpAddr> failing;
+    std::set<std::string> devs{options.interface};
+    if (!base.bridge.empty()) {
+      devs.insert(base.bridge);
+      int br_index = 0;
+      for (const auto& l : base.links)
+        if (l.name == base.bridge) br_index = l.index;
+      for (const auto& l : base.links)
+        if (br_index && l.master_index == br_index) devs.insert(l.name);
+    }
+    for (const auto& n : base.neighbours)
+      if ((n.state & (NudIncomplete | NudFailed)) && devs.count(n.dev) &&
+          std::find(failing.begin(), failing.end(), n.dst) == failing.end())
+        failing.push_back(n.dst);
+    if (failing.size() > 4) failing.resize(4);
+    for (const auto& t : failing) {
+      co.target = t;
+      auto s = collect(ns, co);
+      if (!s) return std::move(s).error();
+      ObserveOptions short_oo = oo;
+      short_oo.duration_s = std::max(1.0, oo.duration_s / static_cast<double>(failing.size()));
+      auto o = observe(ns, *s, short_oo);
+      if (!o) return std::move(o).error();
+      rec.examined.push_back({std::move(*s), std::move(*o)});
+    }
+  }
+  Report report = analyse(rec);
+  if (recording) {
+    rec.verdict = report.verdict;
+    for (const auto& f : report.findings) rec.findings.push_back({f.id, f.cause, f.severity});
+    *recording = std::move(rec);
+  }
+  return report;
 }
 
 }  // namespace netlab::diag
