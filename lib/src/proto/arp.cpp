@@ -156,3 +156,22 @@ void print_arp(PrintCtx& p, std::size_t i) {
 }
 
 }  // namespace netlab::proto
+
+namespace netlab::proto {
+
+void json_arp(JsonWriter& w, const ArpL& l) {
+  w.member("layer", "arp");
+  w.member("htype", l.htype);
+  w.member("ptype", l.ptype);
+  w.member("hlen", l.hlen);
+  w.member("plen", l.plen);
+  w.member("op", l.op);
+  if (l.complete) {
+    w.member("sha", mac_text(l.sha));
+    w.member("spa", l.plen == 4 ? ip4_text(l.spa) : hex_text(l.spa));
+    w.member("tha", mac_text(l.tha));
+    w.member("tpa", l.plen == 4 ? ip4_text(l.tpa) : hex_text(l.tpa));
+  }
+}
+
+}  // namespace netlab::proto

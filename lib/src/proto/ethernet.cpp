@@ -353,3 +353,55 @@ std::size_t link_header_length(const Decoded& d) {
 }
 
 }  // namespace netlab::proto
+
+// ---- JSON ------------------------------------------------------------------
+
+namespace netlab::proto {
+
+void json_ethernet(JsonWriter& w, const EthernetL& l) {
+  w.member("layer", "ethernet");
+  if (l.stage >= 1) {
+    w.member("src", mac_text(l.src));
+    w.member("dst", mac_text(l.dst));
+  }
+  if (l.stage >= 2) w.member("ethertype", l.type);
+  w.member("length", l.length);
+}
+
+void json_vlan(JsonWriter& w, const VlanL& l) {
+  w.member("layer", "vlan");
+  w.member("tpid", l.tpid);
+  if (l.stage >= 2) {
+    w.member("vlan", l.tci & 0xfff);
+    w.member("pcp", l.tci >> 13);
+    w.member("dei", (l.tci & 0x1000) != 0);
+    w.member("ethertype", l.type);
+  }
+}
+
+void json_sll(JsonWriter& w, const SllL& l) {
+  w.member("layer", l.version == 1 ? "sll" : "sll2");
+  w.member("pkttype", l.pkttype);
+  w.member("hatype", l.hatype);
+  w.member("protocol", l.type);
+  if (l.version == 2) w.member("ifindex", l.ifindex);
+  if (l.halen == 6) w.member("address", mac_text(l.addr.first(6)));
+}
+
+void json_null(JsonWriter& w, const NullL& l) {
+  w.member("layer", "null");
+  w.member("family", l.family);
+}
+
+void json_llc(JsonWriter& w, const LlcL& l) {
+  w.member("layer", "802.3");
+  w.member("length", l.length);
+}
+
+void json_unknown(JsonWriter& w, const UnknownL& l) {
+  w.member("layer", "payload");
+  if (l.type != 0xffff) w.member("ethertype", l.type);
+  w.member("length", static_cast<std::uint64_t>(l.data.size()));
+}
+
+}  // namespace netlab::proto

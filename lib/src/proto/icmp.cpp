@@ -258,3 +258,19 @@ void print_icmp(PrintCtx& p, std::size_t i) {
 }
 
 }  // namespace netlab::proto
+
+namespace netlab::proto {
+
+void json_icmp(JsonWriter& w, const IcmpL& l) {
+  w.member("layer", "icmp");
+  if (l.msg.size() >= 2) {
+    w.member("type", l.type);
+    w.member("code", l.code);
+  }
+  if (l.msg.size() >= 4) w.member("checksum", l.sum);
+  if (l.sum_checked) w.member("checksum_ok", l.computed == 0);
+  if (l.type == 0 || l.type == 8) json_echo(w, l.msg);
+  w.member("length", l.plen);
+}
+
+}  // namespace netlab::proto

@@ -39,22 +39,6 @@ std::string_view type_name(std::uint8_t t) {
   }
 }
 
-std::string_view opt_name(std::uint8_t t) {
-  switch (t) {
-    case 1: return "source link-address";
-    case 2: return "destination link-address";
-    case 3: return "prefix info";
-    case 4: return "redirected header";
-    case 5: return "mtu";
-    case 7: return "advertisement interval";
-    case 8: return "homeagent information";
-    case 24: return "route info";
-    case 25: return "rdnss";
-    case 31: return "dnssl";
-    default: return "unknown";
-  }
-}
-
 std::string_view rtpref(std::uint8_t flags) {
   static constexpr std::string_view kPref[] = {"medium", "high", "rsv", "low"};
   return kPref[(flags >> 3) & 3];
@@ -105,102 +89,137 @@ void flags(Out& o, std::uint32_t v, std::initializer_list<std::pair<std::uint32_
   if (!any) o << "none";
 }
 
-// RFC 4861 4.6 options; false at a malformed or truncated option.
-bool print_nd_options(Out& o, const PrintOptions& po, Bytes msg, std::size_t start, std::int64_t resid) {
-  std::size_t cp = start;
-  while (cp < msg.size()) {
-    sub(msg, cp + 1, 1);
-    if (resid <= 0) return true;
-    std::uint8_t type = msg[cp];
-    std::uint32_t olen = msg[cp + 1];
-    if (olen == 0) return false;
-    if (cp + (olen << 3) > msg.size()) return false;
-    o << "\n\t  " << opt_name(type) << " option (";
-    o.u(type) << "), length ";
-    o.u(olen << 3) << " (";
-    o.u(olen) << "): ";
-    Bytes op = msg.subspan(cp, olen << 3);
-    switch (type) {
-      case 1:
-      case 2:
-        o.mac(op.subspan(2));
-        break;
-      case 3:
-        o.ip6(sub(op, 16, 16)) << '/';
-        o.u(sub(op, 2, 1)[0]);
-        if (olen != 4) o << "badlen";
-        o << ", Flags [";
-        flags(o, sub(op, 3, 1)[0], {{0x80, "onlink"}, {0x40, "auto"}, {0x20, "router"}});
-        o << "], valid time ";
-        lifetime(o, be32(op, 4));
-        o << ", pref. time ";
-        lifetime(o, be32(op, 8));
-        break;
-      case 4:
-        unknown_data(o, msg, start, olen << 3, "\n\t    ");
-        break;
-      case 5:
-        o << ' ';
-        o.u(be32(op, 4));
-        if (olen != 1) o << "bad option length";
-        break;
-      case 25: {
-        o << " lifetime ";
-        o.u(be32(op, 4)) << "s,";
-        std::size_t n = (olen - 1) / 2;
-        for (std::size_t k = 0; k < n; ++k) o << " addr: ", o.ip6(sub(op, 8 + 16 * k, 16));
-        break;
-      }
-      case 31: {
-        o << " lifetime ";
-        o.u(be32(op, 4)) << "s, domain(s):";
-        std::size_t d = 8;
-        while (d < op.size() && op[d] != 0) {
-          o << ' ';
-          while (true) {
-            std::uint8_t l = sub(op, d, 1)[0];
-            ++d;
-            if (l == 0) break;
-            if (l & 0xc0) return false;  // no compression in ND options
-            Bytes label = sub(op, d, l);
-            for (auto ch : label) print_char(o, ch);
-            o << '.';
-            d += l;
-          }
-        }
-        break;
-      }
-      case 7:
-        o << ' ';
-        o.u(be32(op, 4)) << "ms";
-        break;
-      case 8:
-        o << " preference ";
-        o.u(be16(op, 4)) << ", lifetime ";
-        o.u(be16(op, 6));
-        break;
-      case 24: {
-        be32(op, 4);
-        std::uint8_t prefix[16] = {};
-        if (olen == 2) std::copy_n(sub(op, 8, 8).begin(), 8, prefix);
-        else if (olen == 3) std::copy_n(sub(op, 8, 16).begin(), 16, prefix);
-        else if (olen != 1) return false;
-        o << ' ';
-        o.ip6(Bytes(prefix, 16)) << '/';
-        o.u(op[2]) << ", pref=" << rtpref(op[3]) << ", lifetime=";
-        lifetime(o, be32(op, 4));
-        break;
-      }
-      default:
-        if (po.verbose <= 1) {
-          unknown_data(o, msg, cp + 2, (olen << 3) - 2, "\n\t  ");
-          return true;
-        }
-        break;
+// Where the options start: after the fixed part of RS, RA, NS, NA and
+// redirect (RFC 4861 4.1 to 4.5); 0 for other types.
+std::size_t nd_fixed_length(std::uint8_t type) {
+  switch (type) {
+    case 133: return 8;
+    case 134: return 16;
+    case 135:
+    case 136: return 24;
+    case 137: return 40;
+    default: return 0;
+  }
+}
+
+enum class NdNext { Go, Done, Bad };
+
+void nd_prefix_info(Out& o, Bytes op, std::uint8_t olen) {
+  o.ip6(sub(op, 16, 16)) << '/';
+  o.u(sub(op, 2, 1)[0]);
+  if (olen != 4) o << "badlen";
+  o << ", Flags [";
+  flags(o, sub(op, 3, 1)[0], {{0x80, "onlink"}, {0x40, "auto"}, {0x20, "router"}});
+  o << "], valid time ";
+  lifetime(o, be32(op, 4));
+  o << ", pref. time ";
+  lifetime(o, be32(op, 8));
+}
+
+// RFC 8106 DNSSL: uncompressed domain names; false at a compression pointer.
+bool nd_dnssl(Out& o, Bytes op) {
+  o << " lifetime ";
+  o.u(be32(op, 4)) << "s, domain(s):";
+  std::size_t d = 8;
+  while (d < op.size() && op[d] != 0) {
+    o << ' ';
+    while (true) {
+      std::uint8_t l = sub(op, d, 1)[0];
+      ++d;
+      if (l == 0) break;
+      if (l & 0xc0) return false;  // no compression in ND options
+      for (auto ch : sub(op, d, l)) print_char(o, ch);
+      o << '.';
+      d += l;
     }
-    if (po.verbose > 1) unknown_data(o, msg, cp + 2, (olen << 3) - 2, "\n\t    ");
-    cp += olen << 3;
-    resid -= olen << 3;
+  }
+  return true;
+}
+
+// RFC 4191 route information.
+bool nd_route_info(Out& o, Bytes op, std::uint8_t olen) {
+  be32(op, 4);
+  std::uint8_t prefix[16] = {};
+  if (olen == 2) std::copy_n(sub(op, 8, 8).begin(), 8, prefix);
+  else if (olen == 3) std::copy_n(sub(op, 8, 16).begin(), 16, prefix);
+  else if (olen != 1) return false;
+  o << ' ';
+  o.ip6(Bytes(prefix, 16)) << '/';
+  o.u(sub(op, 2, 1)[0]) << ", pref=" << rtpref(sub(op, 3, 1)[0]) << ", lifetime=";
+  lifetime(o, be32(op, 4));
+  return true;
+}
+
+// One whole option's text after its header; `list` is the option list,
+// which a redirected header option dumps from its start (as tcpdump does).
+NdNext print_nd_option(Out& o, const PrintOptions& po, const Tlv& t, Bytes list) {
+  Bytes op = sub(t.rest, 0, t.size);
+  switch (t.type) {
+    case 1:
+    case 2: o.mac(op.subspan(2)); break;
+    case 3: nd_prefix_info(o, op, t.length); break;
+    case 4: unknown_data(o, list, 0, t.size, "\n\t    "); break;
+    case 5:
+      o << ' ';
+      o.u(be32(op, 4));
+      if (t.length != 1) o << "bad option length";
+      break;
+    case 25: {
+      o << " lifetime ";
+      o.u(be32(op, 4)) << "s,";
+      std::size_t n = (t.length - 1) / 2;
+      for (std::size_t k = 0; k < n; ++k) o << " addr: ", o.ip6(sub(op, 8 + 16 * k, 16));
+      break;
+    }
+    case 31:
+      if (!nd_dnssl(o, op)) return NdNext::Bad;
+      break;
+    case 7:
+      o << ' ';
+      o.u(be32(op, 4)) << "ms";
+      break;
+    case 8:
+      o << " preference ";
+      o.u(be16(op, 4)) << ", lifetime ";
+      o.u(be16(op, 6));
+      break;
+    case 24:
+      if (!nd_route_info(o, op, t.length)) return NdNext::Bad;
+      break;
+    default:
+      if (po.verbose <= 1) {
+        unknown_data(o, t.value, 0, t.value.size(), "\n\t  ");
+        return NdNext::Done;
+      }
+      break;
+  }
+  if (po.verbose > 1) unknown_data(o, t.value, 0, t.value.size(), "\n\t    ");
+  return NdNext::Go;
+}
+
+// RFC 4861 4.6 options from msg[start]; false at a malformed or truncated
+// option. resid is what the ICMPv6 length leaves for them.
+bool print_nd_options(Out& o, const PrintOptions& po, Bytes msg, std::size_t start, std::int64_t resid) {
+  static constexpr Tok kNames[] = {
+      {1, "source link-address"}, {2, "destination link-address"}, {3, "prefix info"}, {4, "redirected header"},
+      {5, "mtu"}, {7, "advertisement interval"}, {8, "homeagent information"}, {24, "route info"},
+      {25, "rdnss"}, {31, "dnssl"}};
+  Bytes list = msg.subspan(std::min(start, msg.size()));
+  TlvWalker walker(kNdOptions, list);
+  while (auto t = walker.next()) {
+    if (t->status == TlvStatus::Cut) throw Truncated{};  // the length byte, read before resid is
+    if (resid - static_cast<std::int64_t>(t->offset) <= 0) return true;
+    if (t->status != TlvStatus::Ok) return false;
+    std::string_view name = tok_name(kNames, t->type);
+    o << "\n\t  " << (name.empty() ? std::string_view("unknown") : name) << " option (";
+    o.u(t->type) << "), length ";
+    o.u(t->size) << " (";
+    o.u(t->length) << "): ";
+    switch (print_nd_option(o, po, *t, list)) {
+      case NdNext::Go: break;
+      case NdNext::Done: return true;
+      case NdNext::Bad: return false;
+    }
   }
   return true;
 }
@@ -520,6 +539,76 @@ void print_icmp6(PrintCtx& p, std::size_t i) {
       return;
   }
   if (!po.verbose) o << ", length ", o.u(m.plen);
+}
+
+}  // namespace netlab::proto
+
+namespace netlab::proto {
+namespace {
+
+// Neighbour-discovery options (RFC 4861 section 4.6, RFC 8106 RDNSS).
+void json_nd_option(JsonWriter& w, const Tlv& o, TlvWalker&) {
+  w.member("type", static_cast<unsigned>(o.type));
+  if (o.status == TlvStatus::Cut) throw Truncated{};
+  w.member("length", o.length * 8u);
+  if (o.status == TlvStatus::BadLength) {  // the list cannot go on; tcpdump stops here too
+    w.member("invalid", true);
+    return;
+  }
+  if (o.status != TlvStatus::Ok) throw Truncated{};
+  ByteReader body(o.value);
+  switch (o.type) {
+    case 1: case 2:
+      w.member("name", o.type == 1 ? "source link-address" : "target link-address");
+      w.member("lladdr", mac_text(body.rest()));
+      break;
+    case 3: {
+      w.member("name", "prefix info");
+      std::uint8_t plen = body.u8(), flags = body.u8();
+      w.member("prefix_length", plen);
+      w.member("on_link", (flags & 0x80) != 0);
+      w.member("autonomous", (flags & 0x40) != 0);
+      w.member("valid_lifetime", static_cast<std::uint64_t>(body.be32()));
+      w.member("preferred_lifetime", static_cast<std::uint64_t>(body.be32()));
+      body.skip(4);
+      w.member("prefix", ip6_text(body.bytes(16)));
+      break;
+    }
+    case 5:
+      w.member("name", "mtu");
+      body.skip(2);
+      w.member("mtu", static_cast<std::uint64_t>(body.be32()));
+      break;
+    case 25:
+      w.member("name", "rdnss");
+      body.skip(2);
+      w.member("lifetime", static_cast<std::uint64_t>(body.be32()));
+      w.key("servers");
+      w.begin_array();
+      while (body.remaining() >= 16) w.value(ip6_text(body.bytes(16)));
+      w.end_array();
+      break;
+    default:
+      w.member("data", hex_text(body.rest()));
+  }
+}
+
+}  // namespace
+
+void json_icmp6(JsonWriter& w, const Icmp6L& l) {
+  w.member("layer", "icmpv6");
+  if (l.stage >= 2) {
+    w.member("type", l.type);
+    w.member("code", l.code);
+  }
+  if (l.sum_checked) w.member("checksum_ok", l.computed == 0);
+  if (l.type == 128 || l.type == 129) json_echo(w, l.msg);
+  if ((l.type == 135 || l.type == 136 || l.type == 137) && l.msg.size() >= 24)
+    w.member("target", ip6_text(sub(l.msg, 8, 16)));
+  std::size_t fixed = nd_fixed_length(l.type);
+  if (fixed && l.msg.size() > fixed)
+    json_options(w, TlvWalker(kNdOptions, l.msg.subspan(fixed)), json_nd_option);
+  w.member("length", l.plen);
 }
 
 }  // namespace netlab::proto

@@ -8,96 +8,80 @@ namespace {
 
 bool is_ext(std::uint8_t nh) { return nh == 0 || nh == 43 || nh == 44 || nh == 60; }
 
+// The jumbo payload option (RFC 2675) of a hop-by-hop header, as tcpdump
+// judges it; jumbo_ok once one is valid.
+void print_jumbo(Out& o, bool v, std::uint32_t j, bool hbh, std::uint16_t plen, bool& found, bool& jumbo_ok) {
+  if (found) {
+    if (v) o << "(jumbo: ", o.u(j) << " - already seen) ";
+    return;
+  }
+  found = true;
+  if (!hbh) {
+    if (v) o << "(jumbo: ", o.u(j) << " - not a hop-by-hop option) ";
+  } else if (plen != 0) {
+    if (v) o << "(jumbo: ", o.u(j) << " - payload len != 0) ";
+  } else if (j < 65536) {
+    if (v) o << "(jumbo: ", o.u(j) << " - < 65536) ";
+  } else {
+    jumbo_ok = true;
+    if (v) o << "(jumbo: ", o.u(j) << ") ";
+  }
+}
+
+// An option whose length tcpdump checks: the room it needs from its first
+// byte, and the length byte it must have (any >= min_len when exact is
+// false). False after the "(name: ...)" text that ends the packet's decode.
+bool option_fits(Out& o, const Tlv& t, std::string_view name, std::size_t need, std::uint8_t len, bool exact) {
+  if (t.room < need) {
+    o << '(' << name << ": trunc)";
+    return false;
+  }
+  if (exact ? t.length != len : t.length < len) {
+    o << '(' << name << ": invalid len ";
+    o.u(t.length) << ')';
+    return false;
+  }
+  return true;
+}
+
 // The options of a hop-by-hop or destination header; returns false at an
 // error that ends the packet's decode (tcpdump's "goto trunc").
 bool print_opts(Out& o, const PrintOptions& opt, Bytes b, bool hbh, std::uint16_t plen, bool& jumbo_ok) {
-  std::size_t len = b.size();
   bool found = false;
-  std::size_t optlen = 0;
   bool v = opt.verbose > 0;
-  for (std::size_t i = 0; i < len; i += optlen) {
-    std::uint8_t type = b[i];
-    if (type == 0) optlen = 1;
-    else if (i + 1 < len) optlen = b[i + 1] + 2u;
-    else return false;
-    if (i + optlen > len) return false;
-    switch (type) {
+  TlvWalker walker(kIpv6Options, b);
+  while (auto t = walker.next()) {
+    if (t->status != TlvStatus::Ok) return false;
+    ByteReader r(t->rest);
+    switch (t->type) {
       case 0:
         if (v) o << "(pad1)";
         break;
       case 1:
-        if (len - i < 2) {
-          o << "(padn: trunc)";
-          return false;
-        }
         if (v) o << "(padn)";
         break;
       case 5:
-        if (len - i < 4) {
-          o << "(rtalert: trunc)";
-          return false;
-        }
-        if (b[i + 1] != 2) {
-          o << "(rtalert: invalid len ";
-          o.u(b[i + 1]) << ')';
-          return false;
-        }
-        if (v) o << "(rtalert: 0x", o.hex(std::uint32_t(b[i + 2]) << 8 | b[i + 3], 4) << ") ";
+        if (!option_fits(o, *t, "rtalert", 4, 2, true)) return false;
+        if (v) o << "(rtalert: 0x", o.hex(r.peek16(2), 4) << ") ";
         break;
       case 0xc2: {
-        if (len - i < 6) {
-          o << "(jumbo: trunc)";
-          return false;
-        }
-        if (b[i + 1] != 4) {
-          o << "(jumbo: invalid len ";
-          o.u(b[i + 1]) << ')';
-          return false;
-        }
-        std::uint32_t j = std::uint32_t(b[i + 2]) << 24 | std::uint32_t(b[i + 3]) << 16 |
-                          std::uint32_t(b[i + 4]) << 8 | b[i + 5];
-        if (found) {
-          if (v) o << "(jumbo: ", o.u(j) << " - already seen) ";
-        } else {
-          found = true;
-          if (!hbh) {
-            if (v) o << "(jumbo: ", o.u(j) << " - not a hop-by-hop option) ";
-          } else if (plen != 0) {
-            if (v) o << "(jumbo: ", o.u(j) << " - payload len != 0) ";
-          } else if (j < 65536) {
-            if (v) o << "(jumbo: ", o.u(j) << " - < 65536) ";
-          } else {
-            jumbo_ok = true;
-            if (v) o << "(jumbo: ", o.u(j) << ") ";
-          }
-        }
+        if (!option_fits(o, *t, "jumbo", 6, 4, true)) return false;
+        r.skip(2);
+        print_jumbo(o, v, r.be32(), hbh, plen, found, jumbo_ok);
         break;
       }
       case 0xc9:
-        if (len - i < 18) {
-          o << "(homeaddr: trunc)";
-          return false;
-        }
-        if (b[i + 1] < 16) {
-          o << "(homeaddr: invalid len ";
-          o.u(b[i + 1]) << ')';
-          return false;
-        }
+        if (!option_fits(o, *t, "homeaddr", 18, 16, false)) return false;
         if (v) {
           o << "(homeaddr: ";
-          o.ip6(b.subspan(i + 2, 16)) << ')';
+          o.ip6(sub(t->rest, 2, 16)) << ')';
         }
         break;
       default:
-        if (len - i < 2) {
-          o << "(type ";
-          o.u(type) << ": trunc)";
-          return false;
-        }
         if (v) {
           o << "(opt_type 0x";
-          o.hex(type, 2) << ": len=";
-          o.u(b[i + 1]) << ')';
+          o.hex(t->type, 2) << ": len=";
+          o.u(t->length) << ')';
         }
         break;
     }
@@ -109,18 +93,15 @@ bool print_opts(Out& o, const PrintOptions& opt, Bytes b, bool hbh, std::uint16_
 // Scans a hop-by-hop header for a valid jumbo payload option (RFC 2675).
 std::uint32_t find_jumbo(Bytes b, std::uint16_t plen) {
   if (plen != 0) return 0;
-  std::size_t optlen = 0;
-  for (std::size_t i = 0; i < b.size(); i += optlen) {
-    if (b[i] == 0) optlen = 1;
-    else if (i + 1 < b.size()) optlen = b[i + 1] + 2u;
-    else return 0;
-    if (i + optlen > b.size()) return 0;
-    if (b[i] == 5 && (b.size() - i < 4 || b[i + 1] != 2)) return 0;
-    if (b[i] == 0xc9 && (b.size() - i < 18 || b[i + 1] < 16)) return 0;
-    if (b[i] == 0xc2) {
-      if (b.size() - i < 6 || b[i + 1] != 4) return 0;
-      std::uint32_t j = std::uint32_t(b[i + 2]) << 24 | std::uint32_t(b[i + 3]) << 16 |
-                        std::uint32_t(b[i + 4]) << 8 | b[i + 5];
+  TlvWalker walker(kIpv6Options, b);
+  while (auto t = walker.next()) {
+    if (t->status != TlvStatus::Ok) return 0;
+    if (t->type == 5 && (t->room < 4 || t->length != 2)) return 0;
+    if (t->type == 0xc9 && (t->room < 18 || t->length < 16)) return 0;
+    if (t->type == 0xc2) {
+      if (t->room < 6 || t->length != 4) return 0;
+      ByteReader r(t->value);
+      std::uint32_t j = r.be32();
       return j >= 65536 ? j : 0;
     }
   }
@@ -401,6 +382,32 @@ void print_ipv6_ext(PrintCtx& p, std::size_t i) {
     o.u(ip->jumbo_missing) << " bytes missing!";
   }
   if (next && i + 1 < p.d.size()) print_layers(p, i + 1);
+}
+
+}  // namespace netlab::proto
+
+namespace netlab::proto {
+
+void json_ipv6(JsonWriter& w, const Ipv6L& l) {
+  w.member("layer", "ipv6");
+  if (l.stage >= 1) {
+    w.member("version", l.version);
+    w.member("traffic_class", l.tclass);
+    w.member("flow_label", l.flow);
+    w.member("payload_length", l.plen);
+    w.member("next_header", l.nh);
+    w.member("hop_limit", l.hlim);
+    w.member("src", ip6_text(l.src));
+    w.member("dst", ip6_text(l.dst));
+  }
+}
+
+void json_ipv6_ext(JsonWriter& w, const Ipv6ExtL& l) {
+  static constexpr Tok kLayers[] = {
+      {0, "ipv6-hop-by-hop"}, {43, "ipv6-routing"}, {44, "ipv6-fragment"}, {60, "ipv6-destination-options"}};
+  w.member("layer", tok_name(kLayers, l.type));
+  if (!l.body.empty()) w.member("next_header", l.nh);
+  w.member("data", hex_text(l.body));
 }
 
 }  // namespace netlab::proto

@@ -344,3 +344,58 @@ TcpTracker::Base* TcpTracker::find(const Key& k) {
 TcpTracker::Base& TcpTracker::insert(const Key& k) { return map_[k]; }
 
 }  // namespace netlab::proto
+
+namespace netlab::proto {
+
+std::string hex_text(Bytes b) {
+  std::string s;
+  s.reserve(b.size() * 2);
+  for (auto x : b) {
+    s.push_back(kHex[x >> 4]);
+    s.push_back(kHex[x & 15]);
+  }
+  return s;
+}
+
+std::string mac_text(Bytes b) {
+  std::string s;
+  Out(s).mac(b);
+  return s;
+}
+std::string ip4_text(Bytes b) {
+  std::string s;
+  Out(s).ip4(b);
+  return s;
+}
+std::string ip6_text(Bytes b) {
+  std::string s;
+  Out(s).ip6(b);
+  return s;
+}
+
+void json_echo(JsonWriter& w, Bytes msg) {
+  if (msg.size() < 8) return;
+  ByteReader r(msg);
+  r.skip(4);
+  w.member("id", static_cast<unsigned>(r.be16()));
+  w.member("seq", static_cast<unsigned>(r.be16()));
+}
+
+const Tok* tok_find(std::span<const Tok> table, std::uint32_t v) noexcept {
+  for (const auto& t : table)
+    if (t.value == v) return &t;
+  return nullptr;
+}
+
+std::string_view tok_name(std::span<const Tok> table, std::uint32_t v) noexcept {
+  const Tok* t = tok_find(table, v);
+  return t ? t->name : std::string_view{};
+}
+
+Out& tok_print(Out& o, std::span<const Tok> table, std::uint32_t v, std::string_view before, std::string_view after) {
+  if (const Tok* t = tok_find(table, v)) return o << t->name;
+  o << before;
+  return o.u(v) << after;
+}
+
+}  // namespace netlab::proto

@@ -1,0 +1,75 @@
+// One walker for the type-length-value option lists the decoder and the frame
+// parsers read: TCP options (RFC 9293 3.1), IPv4 options (RFC 791 3.1), IPv6
+// hop-by-hop and destination options (RFC 8200 4.2) and neighbour-discovery
+// options (RFC 4861 4.6). It reads through ByteReader only and yields each
+// option with a status; what a status means is the caller's business (the
+// tcpdump text printers, the JSON writer and frames6 each answer it their
+// way), so a length check fixed here is fixed for all of them.
+#pragma once
+
+#include "proto/byte_reader.hpp"
+
+#include <cstdint>
+#include <optional>
+
+namespace netlab::proto {
+
+// How a format lays out one option.
+struct TlvFormat {
+  std::uint8_t one_byte_types;  // types below this are one byte, with no length (EOL/NOP, Pad1)
+  bool type0_ends;              // type 0 ends the list (TCP and IPv4 EOL)
+  std::uint8_t unit;            // the length counts units of this many bytes
+  bool length_counts_header;    // the length includes the type and length bytes (else the value only)
+};
+inline constexpr TlvFormat kTcpOptions{2, true, 1, true};
+inline constexpr TlvFormat kIpv4Options{2, true, 1, true};
+inline constexpr TlvFormat kIpv6Options{1, false, 1, false};  // hop-by-hop and destination options
+inline constexpr TlvFormat kNdOptions{0, false, 8, true};
+
+enum class TlvStatus : std::uint8_t {
+  Ok,         // the option's length is valid and all its bytes were captured
+  Cut,        // the capture ends in the type or length byte (`header` says how many were there)
+  BadLength,  // the length is below the format's minimum (TCP/IPv4 below 2, ND 0)
+  PastEnd,    // the length runs past the end of the list
+  Truncated,  // the length fits the list but the capture ends inside the value
+};
+
+struct Tlv {
+  std::size_t offset = 0;    // where the option starts in the list
+  std::uint8_t type = 0;     // valid when header >= 1
+  std::uint8_t length = 0;   // the length byte as on the wire (0 for one-byte options)
+  std::size_t header = 0;    // type and length bytes read: 1 for one-byte options, else 2
+  std::size_t size = 0;      // the option's bytes by its length, header included
+  std::size_t room = 0;      // what is left of the list from the option's first byte on
+  TlvStatus status = TlvStatus::Ok;
+  Bytes value;  // the value as captured: at most size - header bytes
+  Bytes rest;   // everything captured from the option's first byte on, past its end too
+};
+
+class TlvWalker {
+ public:
+  // `bytes` is what was captured of the list (it may go on past the list's
+  // end, into what follows); `room` is the list's length (its header's word).
+  TlvWalker(const TlvFormat& format, Bytes bytes, std::size_t room) noexcept
+      : format_(format), bytes_(bytes), room_(room) {}
+  TlvWalker(const TlvFormat& format, Bytes bytes) noexcept : TlvWalker(format, bytes, bytes.size()) {}
+
+  // The next option, or nullopt once the list is used up, after an end
+  // option, or after an option whose status is not Ok.
+  std::optional<Tlv> next();
+  // Goes on after the first n value bytes of the last option instead of
+  // after its stated length (tcpdump's TCP printer does; the JSON writer
+  // steps over a bad length this way). Never past an end option.
+  void resume_after(std::size_t n) noexcept;
+
+ private:
+  TlvFormat format_;
+  Bytes bytes_;
+  std::size_t room_;
+  std::size_t pos_ = 0;
+  std::size_t last_value_ = 0;  // where the last option's value starts
+  bool ended_ = false;          // after an end option
+  bool stopped_ = false;        // after a status that is not Ok
+};
+
+}  // namespace netlab::proto
