@@ -232,25 +232,17 @@ void parse_ipv6_layers(proto::ByteReader r, Parsed& out) {
 
   for (std::size_t n = 0; n < kMaxExtensionHeaders; ++n) {
     const std::uint8_t nh = ip.upper_protocol;
-    if (nh == kIpProtoHopByHop || nh == kIpProtoDestOpts || nh == kIpProtoRouting) {
-      const std::uint8_t next = r.peek8(0);
-      const std::size_t length = (std::size_t(r.peek8(1)) + 1) * 8;
-      const auto header = r.bytes(length);
-      if (nh == kIpProtoHopByHop && has_router_alert(header.subspan(2))) ip.router_alert = true;
-      ip.upper_protocol = next;
-    } else if (nh == kIpProtoFragment) {
-      const std::uint8_t next = r.u8();
-      r.skip(1);
-      const std::uint16_t offset_flags = r.be16();
-      r.skip(4);  // identification
+    if (nh != kIpProtoHopByHop && nh != kIpProtoDestOpts && nh != kIpProtoRouting && nh != kIpProtoFragment) break;
+    const auto ext = proto::ext_header(nh, r);
+    const auto header = r.bytes(ext->size);
+    if (nh == kIpProtoHopByHop && has_router_alert(header.subspan(2))) ip.router_alert = true;
+    ip.upper_protocol = ext->next;
+    if (nh == kIpProtoFragment) {
       ip.fragment = true;
-      ip.upper_protocol = next;
-      if ((offset_flags & 0xfff8) != 0) {  // a later fragment: no upper-layer header here
+      if (ext->later_fragment) {  // no upper-layer header here
         ip.payload = r.rest();
         return;
       }
-    } else {
-      break;
     }
   }
   ip.payload = r.rest();

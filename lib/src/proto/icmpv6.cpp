@@ -310,40 +310,18 @@ void mldv2_query(Out& o, const PrintOptions& po, Bytes m, std::uint32_t len) {
 
 // The upper-layer header inside an ICMPv6 error, past extension headers.
 bool upper_layer(Bytes inner, std::uint8_t& proto, std::size_t& off) {
-  sub(inner, 0, 40);
-  std::uint8_t nh = inner[6];
+  std::uint8_t nh = sub(inner, 0, 40)[6];
   off = 40;
-  while (true) {
-    switch (nh) {
-      case 6:
-      case 17:
-        proto = nh;
-        return true;
-      case 0:
-      case 43:
-      case 60: {
-        auto h = sub(inner, off, 2);
-        nh = h[0];
-        off += (h[1] + 1u) * 8u;
-        break;
-      }
-      case 44: {
-        auto h = sub(inner, off, 4);
-        if ((std::uint32_t(h[2]) << 8 | h[3]) & 0xfff8) return false;
-        nh = h[0];
-        off += 8;
-        break;
-      }
-      case 51: {
-        auto h = sub(inner, off, 2);
-        nh = h[0];
-        off += (h[1] + 2u) * 4u;
-        break;
-      }
-      default:
-        return false;
-    }
+  while (nh != 6 && nh != 17) {
+    ByteReader r(inner);
+    r.skip(off);  // Truncated once the chain runs past the capture
+    auto h = ext_header(nh, r);
+    if (!h || h->later_fragment) return false;
+    nh = h->next;
+    off += h->size;
   }
+  proto = nh;
+  return true;
 }
 
 // A malformed option list: tcpdump prints [|icmp6] and returns normally.

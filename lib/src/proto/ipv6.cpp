@@ -108,6 +108,57 @@ std::uint32_t find_jumbo(Bytes b, std::uint16_t plen) {
   return 0;
 }
 
+struct ExtStep {
+  std::uint32_t advance = 0;  // 0: the decode ends with this header
+  std::uint8_t next = 0;
+};
+
+// Decodes the extension header nh at the start of r into a new layer: its
+// size and next header, or advance 0 when the decode ends with it (marked
+// Invalid, or a fragment with no upper-layer header after it). Throws
+// Truncated when the capture ends in it.
+ExtStep decode_ext(Ctx& c, const ByteReader& r, std::uint8_t nh, std::uint16_t plen, bool first_ext,
+                   bool& fragmented, std::uint32_t& jumbo) {
+  std::size_t index = c.d.size();
+  auto& e = c.d.push<Ipv6ExtL>();
+  e.type = nh;
+  c.d.trunc_proto = nh == 0 ? "hbhopt" : nh == 60 ? "dstopt" : nh == 43 ? "rt6" : "frag6";
+  auto invalid = [&] {
+    c.d[index].status = Status::Invalid;
+    return ExtStep{};
+  };
+  if (nh == 44) {
+    e.body = r.rest().first(std::min<std::size_t>(8, r.remaining()));
+    // frag6_print reads the offset (and with -v the identification); a
+    // header cut after them still prints, and ends the packet below.
+    if (r.remaining() < (c.opt.verbose ? 8u : 4u)) throw Truncated{};
+    auto x = ext_header(nh, r);
+    e.nh = x->next;
+    e.stage = 2;
+    fragmented = true;
+    if (x->later_fragment || r.remaining() <= 8) return {};
+    return {8, e.nh};
+  }
+  auto x = ext_header(nh, r);
+  e.body = r.rest().first(std::min<std::size_t>(x->size, r.remaining()));
+  e.nh = x->next;
+  if (nh == 43) {
+    e.stage = r.has(x->size) ? 2 : 1;
+    std::uint8_t rtype = r.peek8(2);
+    if (rtype != 0 && rtype != 2 && rtype != 4) return invalid();
+    if (r.peek8(1) % 2 == 1) return invalid();
+  } else if (nh == 0 && !first_ext) {
+    return invalid();
+  }
+  if (!r.has(x->size)) throw Truncated{};
+  e.stage = 2;
+  if (nh == 0) {
+    jumbo = find_jumbo(e.body.subspan(2), plen);
+    if (plen == 0 && jumbo == 0) return invalid();
+  }
+  return {static_cast<std::uint32_t>(x->size), e.nh};
+}
+
 }  // namespace
 
 void decode_ipv6(Ctx& c, ByteReader r, std::uint32_t length) {
@@ -146,63 +197,16 @@ void decode_ipv6(Ctx& c, ByteReader r, std::uint32_t length) {
   bool first_ext = true;
   while (is_ext(nh)) {
     if (len == 0) return;  // tcpdump's loop runs to the end of the payload length, not of the capture
-    std::size_t ext_index = c.d.size();
-    auto& e = c.d.push<Ipv6ExtL>();
-    e.type = nh;
-    c.d.trunc_proto = nh == 0 ? "hbhopt" : nh == 60 ? "dstopt" : nh == 43 ? "rt6" : "frag6";
-    std::uint32_t advance = 0;
-    if (nh == 44) {
-      e.body = r.rest().first(std::min<std::size_t>(8, r.remaining()));
-      // frag6_print reads the offset (and with -v the identification); a
-      // header cut after them still prints, and ends the packet below.
-      if (r.remaining() < (c.opt.verbose ? 8u : 4u)) throw Truncated{};
-      e.nh = e.body[0];
-      e.stage = 2;
-      fragmented = true;
-      advance = 8;
-      if ((static_cast<std::uint16_t>(e.body[2] << 8 | e.body[3]) & 0xfff8) != 0) return;  // not the first
-      if (r.remaining() <= 8) return;
-    } else {
-      std::uint8_t hl = r.peek8(1);
-      advance = (hl + 1u) * 8u;
-      e.body = r.rest().first(std::min<std::size_t>(advance, r.remaining()));
-      e.nh = r.peek8(0);
-      if (nh == 43) {
-        e.stage = r.has(advance) ? 2 : 1;
-        std::uint8_t rtype = r.peek8(2);
-        if (rtype != 0 && rtype != 2 && rtype != 4) {
-          c.d[ext_index].status = Status::Invalid;
-          return;
-        }
-        if (hl % 2 == 1) {
-          c.d[ext_index].status = Status::Invalid;
-          return;
-        }
-        if (!r.has(advance)) throw Truncated{};
-      } else {
-        if (nh == 0 && !first_ext) {
-          c.d[ext_index].status = Status::Invalid;
-          return;
-        }
-        if (!r.has(advance)) throw Truncated{};
-        e.stage = 2;
-        if (nh == 0) {
-          jumbo = find_jumbo(e.body.subspan(2), h.plen);
-          if (h.plen == 0 && jumbo == 0) {
-            c.d[ext_index].status = Status::Invalid;
-            return;
-          }
-        }
-      }
-    }
-    if (len < advance) {
+    ExtStep step = decode_ext(c, r, nh, h.plen, first_ext, fragmented, jumbo);
+    if (step.advance == 0) return;
+    if (len < step.advance) {
       c.d.truncated = true;
       return;
     }
-    r.skip(advance);
-    len -= advance;
-    total += advance;
-    nh = e.nh;
+    r.skip(step.advance);
+    len -= step.advance;
+    total += step.advance;
+    nh = step.next;
     first_ext = false;
     c.d.trunc_proto = "ip6";
   }

@@ -74,6 +74,44 @@ class TlvWalker {
   bool stopped_ = false;        // after a status that is not Ok
 };
 
+// ---- the IPv6 extension-header chain (RFC 8200 4.1) ------------------------
+
+// What the fixed start of one extension header says.
+struct ExtHeader {
+  std::uint8_t next = 0;        // its Next Header field
+  std::size_t size = 0;         // its length by its length field (8 for a fragment header)
+  bool later_fragment = false;  // a fragment header with a non-zero offset: no upper-layer header follows
+};
+
+// Reads the start of the extension header `nh` at the start of `r` (2
+// bytes; 4 for a fragment header, to see its offset) without consuming
+// them: hop-by-hop, routing and destination options are (Hdr Ext Len + 1)
+// * 8 bytes, a fragment header 8, an authentication header (RFC 4302)
+// (Payload Len + 2) * 4. nullopt for any other nh; Truncated when those
+// bytes were not captured. The decoder, the ICMPv6 error printer and
+// frames6 each walk their chain with it and decide how far to go.
+inline std::optional<ExtHeader> ext_header(std::uint8_t nh, const ByteReader& r) {
+  ExtHeader h;
+  switch (nh) {
+    case 0:
+    case 43:
+    case 60:
+      h.size = (r.peek8(1) + 1u) * 8u;
+      break;
+    case 44:
+      h.later_fragment = (r.peek16(2) & 0xfff8) != 0;
+      h.size = 8;
+      break;
+    case 51:
+      h.size = (r.peek8(1) + 2u) * 4u;
+      break;
+    default:
+      return std::nullopt;
+  }
+  h.next = r.peek8(0);
+  return h;
+}
+
 inline std::optional<Tlv> TlvWalker::next() {
   if (ended_ || stopped_ || pos_ >= room_) return std::nullopt;
   Tlv t;
