@@ -6,38 +6,16 @@
 namespace netlab::proto {
 namespace {
 
-std::string_view type_name(std::uint8_t t) {
-  switch (t) {
-    case 1: return "destination unreachable";
-    case 2: return "packet too big";
-    case 3: return "time exceeded in-transit";
-    case 4: return "parameter problem";
-    case 128: return "echo request";
-    case 129: return "echo reply";
-    case 130: return "multicast listener query";
-    case 131: return "multicast listener report";
-    case 132: return "multicast listener done";
-    case 133: return "router solicitation";
-    case 134: return "router advertisement";
-    case 135: return "neighbor solicitation";
-    case 136: return "neighbor advertisement";
-    case 137: return "redirect";
-    case 138: return "router renumbering";
-    case 139: return "who-are-you request";
-    case 140: return "who-are-you reply";
-    case 141: return "inverse neighbor solicitation";
-    case 142: return "inverse neighbor advertisement";
-    case 143: return "multicast listener report v2";
-    case 144: return "ha discovery request";
-    case 145: return "ha discovery reply";
-    case 146: return "mobile router solicitation";
-    case 147: return "mobile router advertisement";
-    case 155: return "RPL";
-    case 200: return "mtrace message";
-    case 201: return "mtrace response";
-    default: return {};
-  }
-}
+constexpr Tok kTypes[] = {
+    {1, "destination unreachable"}, {2, "packet too big"}, {3, "time exceeded in-transit"},
+    {4, "parameter problem"}, {128, "echo request"}, {129, "echo reply"},
+    {130, "multicast listener query"}, {131, "multicast listener report"}, {132, "multicast listener done"},
+    {133, "router solicitation"}, {134, "router advertisement"}, {135, "neighbor solicitation"},
+    {136, "neighbor advertisement"}, {137, "redirect"}, {138, "router renumbering"},
+    {139, "who-are-you request"}, {140, "who-are-you reply"}, {141, "inverse neighbor solicitation"},
+    {142, "inverse neighbor advertisement"}, {143, "multicast listener report v2"},
+    {144, "ha discovery request"}, {145, "ha discovery reply"}, {146, "mobile router solicitation"},
+    {147, "mobile router advertisement"}, {155, "RPL"}, {200, "mtrace message"}, {201, "mtrace response"}};
 
 std::string_view rtpref(std::uint8_t flags) {
   static constexpr std::string_view kPref[] = {"medium", "high", "rsv", "low"};
@@ -349,6 +327,163 @@ void decode_icmp6(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip, bo
   m.stage = 2;
 }
 
+namespace {
+
+// Destination unreachable (RFC 4443 3.1); false when the caller must stop
+// (a code it cannot name, dumped in hex).
+bool print_unreach6(Out& o, const PrintOptions& po, const Icmp6L& m, Bytes b) {
+  static constexpr std::string_view kCodes[] = {"unreachable route", " unreachable prohibited", "beyond scope",
+                                                "unreachable address", "unreachable port"};
+  o << ", ";
+  if (m.code < 5) o << kCodes[m.code];
+  else o << "unknown unreach code (", o.u(m.code) << ')';
+  switch (m.code) {
+    case 0:
+    case 1:
+    case 3:
+      o << ' ';
+      o.ip6(sub(b, 8 + 24, 16));
+      return true;
+    case 2:
+      o << ' ';
+      o.ip6(sub(b, 8 + 24, 16)) << ", source address ";
+      o.ip6(sub(b, 8 + 8, 16));
+      return true;
+    case 4: {
+      std::uint8_t proto = 0;
+      std::size_t off = 0;
+      Bytes inner = b.subspan(std::min<std::size_t>(8, b.size()));
+      if (!upper_layer(inner, proto, off)) throw Truncated{};
+      std::uint16_t dport = be16(inner, off + 2);
+      o << ", ";
+      o.ip6(sub(inner, 24, 16));
+      o << (proto == 6 ? " tcp port " : " udp port ");
+      o.u(dport);
+      return true;
+    }
+    default:
+      if (po.verbose > 1) return true;
+      unknown_data(o, b, 0, m.plen, "\n\t");
+      return false;
+  }
+}
+
+// Neighbour discovery (RFC 4861 4.1 to 4.5): the fixed part, then with -v
+// the options (a malformed list ends in " [|icmp6]").
+void print_nd(PrintCtx& p, const Icmp6L& m, Bytes b) {
+  Out& o = p.o;
+  const auto& po = p.opt;
+  switch (m.type) {
+    case 134:
+      if (!po.verbose) return;
+      {
+        std::uint8_t fl = sub(b, 5, 1)[0];
+        std::uint8_t hop = sub(b, 4, 1)[0];
+        std::uint16_t life = be16(b, 6);
+        std::uint32_t reach = be32(b, 8), retrans = be32(b, 12);
+        o << "\n\thop limit ";
+        o.u(hop) << ", Flags [";
+        flags(o, fl, {{0x80, "managed"}, {0x40, "other stateful"}, {0x20, "home agent"}, {0x02, "ipv6 only"}});
+        o << "], pref " << rtpref(fl) << ", router lifetime ";
+        o.u(life) << "s, reachable time ";
+        o.u(reach) << "ms, retrans timer ";
+        o.u(retrans) << "ms";
+      }
+      break;
+    case 135:
+      o << ", who has ";
+      o.ip6(sub(b, 8, 16));
+      break;
+    case 136:
+      o << ", tgt is ";
+      o.ip6(sub(b, 8, 16));
+      if (po.verbose) {
+        o << ", Flags [";
+        flags(o, be32(b, 4), {{0x80000000u, "router"}, {0x40000000u, "solicited"}, {0x20000000u, "override"}});
+        o << ']';
+      }
+      break;
+    case 137: {
+      // Each address is read before its text is printed (tcpdump's GET_ in
+      // the ND_PRINT arguments): the destination, then the better first hop.
+      Bytes dst = sub(b, 24, 16);
+      o << ", ";
+      o.ip6(dst);
+      Bytes gw = sub(b, 8, 16);
+      o << " to ";
+      o.ip6(gw);
+      break;
+    }
+    default: break;
+  }
+  std::size_t start = nd_fixed_length(m.type);
+  if (po.verbose && !print_nd_options(o, po, b, start, std::int64_t(m.plen) - std::int64_t(start))) nd_trunc(p);
+}
+
+// The message after "ICMP6, <type>"; false when tcpdump returns without
+// the trailing ", length".
+bool print_icmp6_body(PrintCtx& p, const Icmp6L& m, std::string_view name) {
+  Out& o = p.o;
+  const auto& po = p.opt;
+  Bytes b = m.msg;
+  switch (m.type) {
+    case 1: return print_unreach6(o, po, m, b);
+    case 2:
+      o << ", mtu ";
+      o.u(be32(b, 4));
+      return true;
+    case 3:
+      if (m.code == 0) o << " for ", o.ip6(sub(b, 8 + 24, 16));
+      else if (m.code == 1) o << " (reassembly)";
+      else o << ", unknown code (", o.u(m.code) << ')';
+      return true;
+    case 4: {
+      sub(b, 8 + 24, 16);
+      static constexpr std::string_view kCodes[] = {", erroneous - octet ", ", next header - octet ",
+                                                    ", option - octet ", ", incomplete header chain - octet "};
+      if (m.code < 4) o << kCodes[m.code], o.u(be32(b, 4));
+      else o << ", code-#", o.u(m.code);
+      return true;
+    }
+    case 128:
+    case 129:
+      o << ", id ";
+      o.u(be16(b, 4)) << ", seq ";
+      o.u(be16(b, 6));
+      return true;
+    case 130:
+      if (m.plen == 24) mld(o, b);
+      else if (m.plen >= 28) o << " v2", mldv2_query(o, po, b, m.plen);
+      else o << " unknown-version (len ", o.u(m.plen) << ") ";
+      return true;
+    case 131:
+    case 132: mld(o, b); return true;
+    case 133:
+    case 134:
+    case 135:
+    case 136:
+    case 137: print_nd(p, m, b); return true;
+    case 141:
+    case 142: return true;
+    case 143: mldv2_report(o, po, b, m.plen); return true;
+    case 144:
+    case 146:
+      o << ", id 0x";
+      o.hex(be16(b, 4), 4);
+      return true;
+    default:
+      if (!name.empty() && m.type != 138 && m.type != 139 && m.type != 140 && m.type != 155 && m.type != 145 &&
+          m.type != 147 && m.type != 200 && m.type != 201)
+        return true;
+      o << ", length ";
+      o.u(m.plen);
+      if (po.verbose <= 1) unknown_data(o, b, 0, m.plen, "\n\t");
+      return false;
+  }
+}
+
+}  // namespace
+
 void print_icmp6(PrintCtx& p, std::size_t i) {
   p.proto = "icmp6";
   const auto& m = at<Icmp6L>(p.d, i);
@@ -368,155 +503,13 @@ void print_icmp6(PrintCtx& p, std::size_t i) {
     }
   }
   if (m.stage < 1) return;
-  auto name = type_name(m.type);
+  auto name = tok_name(kTypes, m.type);
   o << "ICMP6, ";
-  if (name.empty()) o << "unknown icmp6 type (", o.u(m.type) << ')';
-  else o << name;
-  bool nd = m.type == 133 || m.type == 134 || m.type == 135 || m.type == 136 || m.type == 137 || m.type == 145 ||
-            m.type == 147;
+  tok_print(o, kTypes, m.type, "unknown icmp6 type (", ")");
+  bool nd = (m.type >= 133 && m.type <= 137) || m.type == 145 || m.type == 147;
   if (po.verbose && nd) o << ", length ", o.u(m.plen);
   if (m.stage < 2) return;
-  Bytes b = m.msg;
-  switch (m.type) {
-    case 1: {
-      static constexpr std::string_view kCodes[] = {"unreachable route", " unreachable prohibited", "beyond scope",
-                                                    "unreachable address", "unreachable port"};
-      o << ", ";
-      if (m.code < 5) o << kCodes[m.code];
-      else o << "unknown unreach code (", o.u(m.code) << ')';
-      switch (m.code) {
-        case 0:
-        case 1:
-        case 3:
-          o << ' ';
-          o.ip6(sub(b, 8 + 24, 16));
-          break;
-        case 2:
-          o << ' ';
-          o.ip6(sub(b, 8 + 24, 16)) << ", source address ";
-          o.ip6(sub(b, 8 + 8, 16));
-          break;
-        case 4: {
-          std::uint8_t proto = 0;
-          std::size_t off = 0;
-          Bytes inner = b.subspan(std::min<std::size_t>(8, b.size()));
-          if (!upper_layer(inner, proto, off)) throw Truncated{};
-          std::uint16_t dport = be16(inner, off + 2);
-          o << ", ";
-          o.ip6(sub(inner, 24, 16));
-          if (proto == 6) o << " tcp port ", o.u(dport);
-          else o << " udp port ", o.u(dport);
-          break;
-        }
-        default:
-          if (po.verbose <= 1) {
-            unknown_data(o, b, 0, m.plen, "\n\t");
-            return;
-          }
-          break;
-      }
-      break;
-    }
-    case 2:
-      o << ", mtu ";
-      o.u(be32(b, 4));
-      break;
-    case 3:
-      if (m.code == 0) o << " for ", o.ip6(sub(b, 8 + 24, 16));
-      else if (m.code == 1) o << " (reassembly)";
-      else o << ", unknown code (", o.u(m.code) << ')';
-      break;
-    case 4: {
-      sub(b, 8 + 24, 16);
-      static constexpr std::string_view kCodes[] = {", erroneous - octet ", ", next header - octet ",
-                                                    ", option - octet ", ", incomplete header chain - octet "};
-      if (m.code < 4) o << kCodes[m.code], o.u(be32(b, 4));
-      else o << ", code-#", o.u(m.code);
-      break;
-    }
-    case 128:
-    case 129:
-      o << ", id ";
-      o.u(be16(b, 4)) << ", seq ";
-      o.u(be16(b, 6));
-      break;
-    case 130:
-      if (m.plen == 24) mld(o, b);
-      else if (m.plen >= 28) o << " v2", mldv2_query(o, po, b, m.plen);
-      else o << " unknown-version (len ", o.u(m.plen) << ") ";
-      break;
-    case 131:
-    case 132:
-      mld(o, b);
-      break;
-    case 133:
-      if (po.verbose && !print_nd_options(o, po, b, 8, std::int64_t(m.plen) - 8)) nd_trunc(p);
-      break;
-    case 134:
-      if (po.verbose) {
-        std::uint8_t fl = sub(b, 5, 1)[0];
-        std::uint8_t hop = b[4];
-        std::uint16_t life = be16(b, 6);
-        std::uint32_t reach = be32(b, 8), retrans = be32(b, 12);
-        o << "\n\thop limit ";
-        o.u(hop) << ", Flags [";
-        flags(o, fl, {{0x80, "managed"}, {0x40, "other stateful"}, {0x20, "home agent"}, {0x02, "ipv6 only"}});
-        o << "], pref " << rtpref(fl) << ", router lifetime ";
-        o.u(life) << "s, reachable time ";
-        o.u(reach) << "ms, retrans timer ";
-        o.u(retrans) << "ms";
-        if (!print_nd_options(o, po, b, 16, std::int64_t(m.plen) - 16)) nd_trunc(p);
-      }
-      break;
-    case 135:
-      o << ", who has ";
-      o.ip6(sub(b, 8, 16));
-      if (po.verbose && !print_nd_options(o, po, b, 24, std::int64_t(m.plen) - 24)) nd_trunc(p);
-      break;
-    case 136:
-      o << ", tgt is ";
-      o.ip6(sub(b, 8, 16));
-      if (po.verbose) {
-        o << ", Flags [";
-        flags(o, be32(b, 4), {{0x80000000u, "router"}, {0x40000000u, "solicited"}, {0x20000000u, "override"}});
-        o << ']';
-        if (!print_nd_options(o, po, b, 24, std::int64_t(m.plen) - 24)) nd_trunc(p);
-      }
-      break;
-    case 137:
-      {
-        // Each address is read before its text is printed (tcpdump's GET_ in
-        // the ND_PRINT arguments): the destination, then the better first hop.
-        Bytes dst = sub(b, 24, 16);
-        o << ", ";
-        o.ip6(dst);
-        Bytes gw = sub(b, 8, 16);
-        o << " to ";
-        o.ip6(gw);
-      }
-      if (po.verbose && !print_nd_options(o, po, b, 40, std::int64_t(m.plen) - 40)) nd_trunc(p);
-      break;
-    case 141:
-    case 142:
-      break;
-    case 143:
-      mldv2_report(o, po, b, m.plen);
-      break;
-    case 144:
-    case 146:
-      o << ", id 0x";
-      o.hex(be16(b, 4), 4);
-      break;
-    default:
-      if (!name.empty() && m.type != 138 && m.type != 139 && m.type != 140 && m.type != 155 && m.type != 145 &&
-          m.type != 147 && m.type != 200 && m.type != 201)
-        break;
-      o << ", length ";
-      o.u(m.plen);
-      if (po.verbose <= 1) unknown_data(o, b, 0, m.plen, "\n\t");
-      return;
-  }
-  if (!po.verbose) o << ", length ", o.u(m.plen);
+  if (print_icmp6_body(p, m, name) && !po.verbose) o << ", length ", o.u(m.plen);
 }
 
 }  // namespace netlab::proto
