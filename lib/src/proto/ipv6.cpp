@@ -269,6 +269,110 @@ void print_ipv6(PrintCtx& p, std::size_t i) {
   if (i + 1 < p.d.size()) print_layers(p, i + 1);
 }
 
+namespace {
+
+// Hop-by-hop and destination options headers; false when the packet's text
+// ends here.
+bool print_opts_header(PrintCtx& p, std::size_t i, const Ipv6ExtL& e, const Ipv6L& ip) {
+  Out& o = p.o;
+  bool invalid = p.d[i].status == Status::Invalid;
+  p.proto = e.type == 0 ? "hbhopt" : "dstopt";
+  if (e.type != 0) {
+    if (e.stage < 2) return false;
+    o << "DSTOPT ";
+    bool unused = false;
+    if (p.opt.verbose && !print_opts(o, p.opt, e.body.subspan(2), false, ip.plen, unused)) throw Truncated{};
+    return true;
+  }
+  if (e.stage < 2 && !invalid) return false;  // ND_TCHECK_LEN before "HBH "
+  if (invalid && e.stage < 2) {
+    bool again = false;  // tcpdump checks for an earlier one first
+    for (std::size_t k = i; k-- > 0 && is<Ipv6ExtL>(p.d, k);) again |= at<Ipv6ExtL>(p.d, k).type == 0;
+    o << (again ? "[The Hop-by-Hop Options header was already found] (invalid)"
+                : "[The Hop-by-Hop Options header don't follow the IPv6 header] (invalid)");
+    return false;
+  }
+  o << "HBH ";
+  bool jumbo_ok = false;
+  if (!print_opts(o, p.opt, e.body.subspan(2), true, ip.plen, jumbo_ok)) throw Truncated{};
+  if (invalid) {
+    o << "[No valid Jumbo Payload Hop-by-Hop option found] (invalid)";
+    return false;
+  }
+  return true;
+}
+
+// A fragment header; false for a later fragment (nothing follows).
+bool print_frag6(PrintCtx& p, std::size_t i, const Ipv6ExtL& e, const Ipv6L& ip) {
+  Out& o = p.o;
+  p.proto = "frag6";
+  if (e.stage < 2) return false;
+  ByteReader r(e.body);
+  std::uint32_t off = r.peek16(2) & 0xfff8u;
+  std::uint32_t ident = r.has(8) ? ByteReader(sub(e.body, 4, 4)).be32() : 0;  // printed with -v only, which needs all 8 bytes
+  std::size_t at_off = 40;
+  for (std::size_t k = i; k-- > 0 && is<Ipv6ExtL>(p.d, k);) at_off += at<Ipv6ExtL>(p.d, k).body.size();
+  std::uint32_t rest = 40u + ip.plen - static_cast<std::uint32_t>(at_off) - 8u;
+  o << "frag (";
+  if (p.opt.verbose) o << "0x", o.hex(ident, 8) << ':';
+  o.u(off) << '|';
+  o.u(rest) << ')';
+  if (off != 0) return false;
+  o << ' ';
+  return true;
+}
+
+// A routing header (type 0, 2, or 4: RFC 8754 segment routing); false when
+// it is invalid.
+bool print_rt6(PrintCtx& p, const Ipv6ExtL& e) {
+  Out& o = p.o;
+  p.proto = "rt6";
+  ByteReader r(e.body);
+  o << "RT6";
+  r.skip(1);
+  std::uint32_t len = r.u8();
+  o << " (len=";
+  o.u(len);
+  std::uint8_t type = r.u8();
+  o << ", type=";
+  o.u(type);
+  if (type == 0) o << " [Deprecated]";
+  std::uint8_t segleft = r.u8();
+  o << ", segleft=";
+  o.u(segleft);
+  if (type == 0 || type == 2) {
+    std::uint32_t rsv = r.be32();
+    if (rsv || p.opt.verbose) o << ", rsv=0x", o.hex(rsv);
+  } else if (type == 4) {
+    std::uint8_t last = r.u8();
+    o << ", last-entry=";
+    o.u(last);
+    std::uint8_t flags = r.u8();
+    if (flags || p.opt.verbose) o << ", flags=0x", o.hex(flags);
+    std::uint16_t tag = r.be16();
+    o << ", tag=";
+    o.hex(tag);
+  } else {
+    o << " (unknown type) (invalid)";
+    return false;
+  }
+  if (len % 2 == 1) {
+    o << " (invalid length ";
+    o.u(len) << ") (invalid)";
+    return false;
+  }
+  for (std::uint32_t k = 0; k < len / 2; ++k) {
+    Bytes a = r.bytes(16);
+    o << ", [";
+    o.u(k) << ']';
+    o.ip6(a);
+  }
+  o << ") ";
+  return true;
+}
+
+}  // namespace
+
 void print_ipv6_ext(PrintCtx& p, std::size_t i) {
   const auto& e = at<Ipv6ExtL>(p.d, i);
   Out& o = p.o;
@@ -280,112 +384,20 @@ void print_ipv6_ext(PrintCtx& p, std::size_t i) {
       break;
     }
   if (!ip) return;
-  bool next = true;
+  bool go_on = true;
   switch (e.type) {
     case 0:
-    case 60: {
-      p.proto = e.type == 0 ? "hbhopt" : "dstopt";
-      if (e.type == 0) {
-        if (e.stage < 2 && p.d[i].status != Status::Invalid) return;  // ND_TCHECK_LEN before "HBH "
-        if (p.d[i].status == Status::Invalid && e.stage < 2) {
-          bool again = false;  // tcpdump checks for an earlier one first
-          for (std::size_t k = i; k-- > 0 && is<Ipv6ExtL>(p.d, k);) again |= at<Ipv6ExtL>(p.d, k).type == 0;
-          o << (again ? "[The Hop-by-Hop Options header was already found] (invalid)"
-                      : "[The Hop-by-Hop Options header don't follow the IPv6 header] (invalid)");
-          return;
-        }
-        o << "HBH ";
-        bool jumbo_ok = false;
-        if (!print_opts(o, p.opt, e.body.subspan(2), true, ip->plen, jumbo_ok)) throw Truncated{};
-        if (p.d[i].status == Status::Invalid) {
-          o << "[No valid Jumbo Payload Hop-by-Hop option found] (invalid)";
-          return;
-        }
-      } else {
-        if (e.stage < 2) return;
-        o << "DSTOPT ";
-        bool unused = false;
-        if (p.opt.verbose && !print_opts(o, p.opt, e.body.subspan(2), false, ip->plen, unused)) throw Truncated{};
-      }
-      break;
-    }
-    case 44: {
-      p.proto = "frag6";
-      if (e.stage < 2) return;
-      std::uint32_t ident = 0;  // only printed with -v, which needs all 8 bytes captured
-      if (e.body.size() >= 8)
-        ident = std::uint32_t(e.body[4]) << 24 | std::uint32_t(e.body[5]) << 16 | std::uint32_t(e.body[6]) << 8 |
-                e.body[7];
-      std::uint32_t off = (std::uint32_t(e.body[2]) << 8 | e.body[3]) & 0xfff8;
-      std::size_t at_off = 40;
-      for (std::size_t k = i; k-- > 0 && is<Ipv6ExtL>(p.d, k);) at_off += at<Ipv6ExtL>(p.d, k).body.size();
-      std::uint32_t rest = 40u + ip->plen - static_cast<std::uint32_t>(at_off) - 8u;
-      o << "frag (";
-      if (p.opt.verbose) o << "0x", o.hex(ident, 8) << ':';
-      o.u(off) << '|';
-      o.u(rest) << ')';
-      if (off != 0) return;
-      o << ' ';
-      break;
-    }
-    case 43: {
-      p.proto = "rt6";
-      ByteReader r(e.body);
-      o << "RT6";
-      r.skip(1);
-      std::uint32_t len = r.u8();
-      o << " (len=";
-      o.u(len);
-      std::uint8_t type = r.u8();
-      o << ", type=";
-      o.u(type);
-      if (type == 0) o << " [Deprecated]";
-      std::uint8_t segleft = r.u8();
-      o << ", segleft=";
-      o.u(segleft);
-      if (type == 0 || type == 2) {
-        std::uint32_t rsv = r.be32();
-        if (rsv || p.opt.verbose) o << ", rsv=0x", o.hex(rsv);
-        if (len % 2 == 1) {
-          o << " (invalid length ";
-          o.u(len) << ") (invalid)";
-          return;
-        }
-      } else if (type == 4) {
-        std::uint8_t last = r.u8();
-        o << ", last-entry=";
-        o.u(last);
-        std::uint8_t flags = r.u8();
-        if (flags || p.opt.verbose) o << ", flags=0x", o.hex(flags);
-        std::uint16_t tag = r.be16();
-        o << ", tag=";
-        o.hex(tag);
-        if (len % 2 == 1) {
-          o << " (invalid length ";
-          o.u(len) << ") (invalid)";
-          return;
-        }
-      } else {
-        o << " (unknown type) (invalid)";
-        return;
-      }
-      for (std::uint32_t k = 0; k < len / 2; ++k) {
-        Bytes a = r.bytes(16);
-        o << ", [";
-        o.u(k) << ']';
-        o.ip6(a);
-      }
-      o << ") ";
-      break;
-    }
-    default:
-      break;
+    case 60: go_on = print_opts_header(p, i, e, *ip); break;
+    case 44: go_on = print_frag6(p, i, e, *ip); break;
+    case 43: go_on = print_rt6(p, e); break;
+    default: break;
   }
+  if (!go_on) return;
   if (ip->jumbo_missing && !is<Ipv6ExtL>(p.d, i + 1)) {
     o << "truncated-ip6 - ";
     o.u(ip->jumbo_missing) << " bytes missing!";
   }
-  if (next && i + 1 < p.d.size()) print_layers(p, i + 1);
+  if (i + 1 < p.d.size()) print_layers(p, i + 1);
 }
 
 }  // namespace netlab::proto
