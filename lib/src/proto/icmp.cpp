@@ -61,8 +61,109 @@ std::string_view unreach_text(std::uint8_t code, std::string_view& after) {
   }
 }
 
+// Destination unreachable (RFC 792, RFC 1191 need-to-frag with the MTU).
+void describe_unreach(Out& o, const IcmpL& m, Bytes b) {
+  Bytes dst = sub(b, 8 + 16, 4);
+  switch (m.code) {
+    case 2:
+      o.ip4(dst) << " protocol ";
+      o.u(sub(b, 8 + 9, 1)[0]) << " unreachable";
+      return;
+    case 3: {
+      std::uint32_t hlen = (sub(b, 8, 1)[0] & 0x0f) * 4u;
+      std::uint16_t dport = be16_at(b, 8 + hlen + 2);
+      std::uint8_t proto = sub(b, 8 + 9, 1)[0];
+      o.ip4(dst);
+      if (proto == 6) o << " tcp port ", o.u(dport) << " unreachable";
+      else if (proto == 17) o << " udp port ", o.u(dport) << " unreachable";
+      else {
+        o << " protocol ";
+        o.u(proto) << " port ";
+        o.u(dport) << " unreachable";
+      }
+      return;
+    }
+    case 4: {
+      std::uint16_t mtu = be16_at(b, 6);
+      o.ip4(dst) << " unreachable - need to frag";
+      if (mtu) o << " (mtu ", o.u(mtu) << ')';
+      return;
+    }
+    default: {
+      std::string_view after;
+      auto before = unreach_text(m.code, after);
+      if (m.code > 15) {  // tcpdump 4.99.3: "<dst> unreachable - #<code>"
+        o.ip4(dst) << " unreachable - #";
+        o.u(m.code);
+        return;
+      }
+      o << before;
+      o.ip4(dst) << after;
+      return;
+    }
+  }
+}
+
+void describe_redirect(Out& o, const IcmpL& m, Bytes b) {
+  static constexpr Tok kRedirects[] = {
+      {0, "redirect "}, {1, "redirect "}, {2, "redirect-tos "}, {3, "redirect-tos "}};
+  Bytes dst = sub(b, 8 + 16, 4);
+  Bytes gw = sub(b, 4, 4);
+  tok_print(o, kRedirects, m.code, "redirect-#", " ");
+  o.ip4(dst) << (m.code > 3 ? " to " : m.code % 2 ? " to host " : " to net ");
+  o.ip4(gw);
+}
+
+// RFC 1256 router advertisement: the lifetime as tcpdump's unsigned_relts_print.
+void describe_router_adv(Out& o, Bytes b) {
+  o << "router advertisement lifetime ";
+  sub(b, 4, 4);
+  std::uint32_t life = be16_at(b, 6);
+  if (life < 60) o.u(life);
+  else if (life < 3600) {
+    o.u(life / 60) << ':';
+    if (life % 60 < 10) o << '0';
+    o.u(life % 60);
+  } else {
+    o.u(life / 3600) << ':';
+    if ((life % 3600) / 60 < 10) o << '0';
+    o.u((life % 3600) / 60) << ':';
+    if (life % 60 < 10) o << '0';
+    o.u(life % 60);
+  }
+  std::uint32_t num = sub(b, 4, 1)[0], size = sub(b, 5, 1)[0];
+  o << ' ';
+  o.u(num) << ':';
+  if (size != 2) {
+    o << " [size ";
+    o.u(size) << ']';
+    return;
+  }
+  for (std::size_t k = 0; k < num; ++k) {
+    Bytes e = sub(b, 8 + 8 * k, 8);
+    o << " {";
+    o.ip4(e.first(4)) << ' ';
+    o.u(be32_at(e, 4)) << '}';
+  }
+}
+
+void describe_timestamp_reply(Out& o, Bytes b) {
+  std::uint16_t id = be16_at(b, 4), seq = be16_at(b, 6);
+  std::uint32_t org = be32_at(b, 8), recv = be32_at(b, 12), xmit = be32_at(b, 16);
+  o << "time stamp reply id ";
+  o.u(id) << " seq ";
+  o.u(seq) << ": org ";
+  tstamp(o, org);
+  o << ", recv ";
+  tstamp(o, recv);
+  o << ", xmit ";
+  tstamp(o, xmit);
+}
+
 // The summary text; throws Truncated (the caller rolls the text back).
 void describe(Out& o, const IcmpL& m) {
+  static constexpr Tok kPlain[] = {{4, "source quench"}, {10, "router solicitation"}, {15, "information request"},
+                                   {16, "information reply"}, {17, "address mask request"}};
   Bytes b = m.msg;
   switch (m.type) {
     case 0:
@@ -71,102 +172,15 @@ void describe(Out& o, const IcmpL& m) {
       o.u(be16_at(b, 4)) << ", seq ";
       o.u(be16_at(b, 6));
       return;
-    case 3: {
-      Bytes dst = sub(b, 8 + 16, 4);
-      switch (m.code) {
-        case 2:
-          o.ip4(dst) << " protocol ";
-          o.u(sub(b, 8 + 9, 1)[0]) << " unreachable";
-          return;
-        case 3: {
-          std::uint32_t hlen = (sub(b, 8, 1)[0] & 0x0f) * 4u;
-          std::uint16_t dport = be16_at(b, 8 + hlen + 2);
-          std::uint8_t proto = sub(b, 8 + 9, 1)[0];
-          o.ip4(dst);
-          if (proto == 6) o << " tcp port ", o.u(dport) << " unreachable";
-          else if (proto == 17) o << " udp port ", o.u(dport) << " unreachable";
-          else {
-            o << " protocol ";
-            o.u(proto) << " port ";
-            o.u(dport) << " unreachable";
-          }
-          return;
-        }
-        case 4: {
-          std::uint16_t mtu = be16_at(b, 6);
-          o.ip4(dst) << " unreachable - need to frag";
-          if (mtu) o << " (mtu ", o.u(mtu) << ')';
-          return;
-        }
-        default: {
-          std::string_view after;
-          auto before = unreach_text(m.code, after);
-          if (m.code > 15) {  // tcpdump 4.99.3: "<dst> unreachable - #<code>"
-            o.ip4(dst) << " unreachable - #";
-            o.u(m.code);
-            return;
-          }
-          o << before;
-          o.ip4(dst) << after;
-          return;
-        }
-      }
-    }
-    case 5: {
-      Bytes dst = sub(b, 8 + 16, 4);
-      Bytes gw = sub(b, 4, 4);
-      switch (m.code) {
-        case 0: o << "redirect ", o.ip4(dst) << " to net ", o.ip4(gw); return;
-        case 1: o << "redirect ", o.ip4(dst) << " to host ", o.ip4(gw); return;
-        case 2: o << "redirect-tos ", o.ip4(dst) << " to net ", o.ip4(gw); return;
-        case 3: o << "redirect-tos ", o.ip4(dst) << " to host ", o.ip4(gw); return;
-        default:
-          o << "redirect-#";
-          o.u(m.code) << ' ';
-          o.ip4(dst) << " to ";
-          o.ip4(gw);
-          return;
-      }
-    }
-    case 9: {
-      o << "router advertisement lifetime ";
-      sub(b, 4, 4);
-      std::uint32_t life = be16_at(b, 6);
-      if (life < 60) o.u(life);
-      else if (life < 3600) {
-        o.u(life / 60) << ':';
-        if (life % 60 < 10) o << '0';
-        o.u(life % 60);
-      } else {
-        o.u(life / 3600) << ':';
-        if ((life % 3600) / 60 < 10) o << '0';
-        o.u((life % 3600) / 60) << ':';
-        if (life % 60 < 10) o << '0';
-        o.u(life % 60);
-      }
-      std::uint32_t num = b[4], size = b[5];
-      o << ' ';
-      o.u(num) << ':';
-      if (size != 2) {
-        o << " [size ";
-        o.u(size) << ']';
-        return;
-      }
-      for (std::size_t k = 0; k < num; ++k) {
-        Bytes e = sub(b, 8 + 8 * k, 8);
-        o << " {";
-        o.ip4(e.first(4)) << ' ';
-        o.u(be32_at(e, 4)) << '}';
-      }
-      return;
-    }
-    case 11: {
+    case 3: describe_unreach(o, m, b); return;
+    case 5: describe_redirect(o, m, b); return;
+    case 9: describe_router_adv(o, b); return;
+    case 11:
       sub(b, 8 + 16, 4);
       if (m.code == 0) o << "time exceeded in-transit";
       else if (m.code == 1) o << "ip reassembly time exceeded";
       else o << "time exceeded-#", o.u(m.code);
       return;
-    }
     case 12:
       if (m.code) o << "parameter problem - code ", o.u(m.code);
       else o << "parameter problem - octet ", o.u(sub(b, 4, 1)[0]);
@@ -176,29 +190,12 @@ void describe(Out& o, const IcmpL& m) {
       o.u(be16_at(b, 4)) << " seq ";
       o.u(be16_at(b, 6));
       return;
-    case 14: {
-      std::uint16_t id = be16_at(b, 4), seq = be16_at(b, 6);
-      std::uint32_t org = be32_at(b, 8), recv = be32_at(b, 12), xmit = be32_at(b, 16);
-      o << "time stamp reply id ";
-      o.u(id) << " seq ";
-      o.u(seq) << ": org ";
-      tstamp(o, org);
-      o << ", recv ";
-      tstamp(o, recv);
-      o << ", xmit ";
-      tstamp(o, xmit);
-      return;
-    }
+    case 14: describe_timestamp_reply(o, b); return;
     case 18:
       o << "address mask is 0x";
       o.hex(be32_at(b, 8), 8);
       return;
-    case 4: o << "source quench"; return;
-    case 10: o << "router solicitation"; return;
-    case 15: o << "information request"; return;
-    case 16: o << "information reply"; return;
-    case 17: o << "address mask request"; return;
-    default: o << "type-#"; o.u(m.type); return;
+    default: tok_print(o, kPlain, m.type, "type-#"); return;
   }
 }
 
