@@ -243,6 +243,66 @@ void print_ip_pair(PrintCtx& p, std::size_t ip, int sport, int dport) {
   }
 }
 
+namespace {
+
+// tcpdump's "[, flags ...]" of the fragment field: "+" (MF), "DF", "rsvd".
+void print_frag_flags(Out& o, std::uint16_t off) {
+  static constexpr std::pair<std::uint16_t, std::string_view> kFlags[] = {{0x2000, "+"}, {0x4000, "DF"}, {0x8000, "rsvd"}};
+  std::uint16_t f = off & 0xe000;
+  if (!f) o << "none";
+  bool first = true;
+  for (auto [bit, name] : kFlags) {
+    if (!(f & bit)) continue;
+    if (!first) o << ", ";
+    o << name;
+    first = false;
+  }
+}
+
+// The -v header text "(tos ..., options (...))\n    "; false when the
+// options ran past the capture (" [truncated-option]").
+bool print_ipv4_verbose(PrintCtx& p, const Ipv4L& h) {
+  static constexpr Tok kEcn[] = {{1, ",ECT(1)"}, {2, ",ECT(0)"}, {3, ",CE"}};
+  Out& o = p.o;
+  std::uint32_t hlen = h.ihl * 4u;
+  o << "(tos 0x";
+  o.hex(h.tos) << tok_name(kEcn, h.tos & 3);
+  if (h.ttl >= 1) o << ", ttl ", o.u(h.ttl);
+  o << ", id ";
+  o.u(h.id) << ", offset ";
+  o.u((h.off & 0x1fff) * 8u) << ", flags [";
+  print_frag_flags(o, h.off);
+  o << "], proto ";
+  auto pn = ipproto_name(h.proto);
+  o << (pn.empty() ? std::string_view("unknown") : pn) << " (";
+  o.u(h.proto) << "), length ";
+  o.u(h.total);
+  bool complete = true;
+  if (hlen > 20) {
+    o << ", options (";
+    // tcpdump reads an option's code and length bytes wherever the
+    // datagram was captured, past the header too (up to its total length).
+    std::size_t avail = static_cast<std::size_t>(p.d.raw.data() + p.d.raw.size() - h.options.data());
+    std::uint32_t end = std::min<std::uint32_t>(h.length, h.total);
+    Bytes wide(h.options.data(), std::min<std::size_t>(avail, end > 20 ? end - 20 : 0));
+    if (wide.size() < h.options.size()) wide = h.options;
+    if (!print_options(o, wide, hlen - 20)) {
+      o << " [truncated-option]";
+      complete = false;
+    }
+    o << ')';
+  }
+  if (h.sum_checked && h.computed_sum != 0) {
+    o << ", bad cksum ";
+    o.hex(h.sum) << " (->";
+    o.hex(cksum_shouldbe(h.sum, h.computed_sum)) << ")!";
+  }
+  o << ")\n    ";
+  return complete;
+}
+
+}  // namespace
+
 void print_ipv4(PrintCtx& p, std::size_t i) {
   p.proto = "ip";
   const auto& h = at<Ipv4L>(p.d, i);
@@ -272,65 +332,11 @@ void print_ipv4(PrintCtx& p, std::size_t i) {
     return;
   }
   std::uint32_t hlen = h.ihl * 4u;
-  if (p.opt.verbose) {
-    o << "(tos 0x";
-    o.hex(h.tos);
-    switch (h.tos & 3) {
-      case 1: o << ",ECT(1)"; break;
-      case 2: o << ",ECT(0)"; break;
-      case 3: o << ",CE"; break;
-      default: break;
-    }
-    if (h.ttl >= 1) o << ", ttl ", o.u(h.ttl);
-    o << ", id ";
-    o.u(h.id) << ", offset ";
-    o.u((h.off & 0x1fff) * 8u) << ", flags [";
-    std::uint16_t f = h.off & 0xe000;
-    if (!f) o << "none";
-    else {
-      bool first = true;
-      auto flag = [&](std::uint16_t bit, std::string_view n) {
-        if (!(f & bit)) return;
-        if (!first) o << ", ";
-        o << n;
-        first = false;
-      };
-      flag(0x2000, "+");
-      flag(0x4000, "DF");
-      flag(0x8000, "rsvd");
-    }
-    o << "], proto ";
-    auto pn = ipproto_name(h.proto);
-    o << (pn.empty() ? std::string_view("unknown") : pn) << " (";
-    o.u(h.proto) << "), length ";
-    o.u(h.total);
-    bool truncated = false;
-    if (hlen > 20) {
-      o << ", options (";
-      // tcpdump reads an option's code and length bytes wherever the
-      // datagram was captured, past the header too (up to its total length).
-      std::size_t avail = static_cast<std::size_t>(p.d.raw.data() + p.d.raw.size() - h.options.data());
-      std::uint32_t end = std::min<std::uint32_t>(h.length, h.total);
-      Bytes wide(h.options.data(), std::min<std::size_t>(avail, end > 20 ? end - 20 : 0));
-      if (wide.size() < h.options.size()) wide = h.options;
-      if (!print_options(o, wide, hlen - 20)) {
-        o << " [truncated-option]";
-        truncated = true;
-      }
-      o << ')';
-    }
-    if (h.sum_checked && h.computed_sum != 0) {
-      o << ", bad cksum ";
-      o.hex(h.sum) << " (->";
-      o.hex(cksum_shouldbe(h.sum, h.computed_sum)) << ")!";
-    }
-    o << ")\n    ";
-    if (truncated) {
-      print_ip_pair(p, i, -1, -1);
-      o << ": ";
-      p.proto = "ip";
-      throw Truncated{};
-    }
+  if (p.opt.verbose && !print_ipv4_verbose(p, h)) {
+    print_ip_pair(p, i, -1, -1);
+    o << ": ";
+    p.proto = "ip";
+    throw Truncated{};
   }
   if (h.fragment()) {
     print_ip_pair(p, i, -1, -1);
