@@ -42,15 +42,14 @@ void decode_raw_ip(Ctx& c, ByteReader r, std::uint32_t length) {
 }
 
 std::string_view pkttype_name(std::uint16_t t) {
-  switch (t) {
-    case 0: return "In";
-    case 1: return "B";
-    case 2: return "M";
-    case 3: return "P";
-    case 4: return "Out";
-    default: return "?";
-  }
+  static constexpr Tok kPkttypes[] = {{0, "In"}, {1, "B"}, {2, "M"}, {3, "P"}, {4, "Out"}};
+  auto name = tok_name(kPkttypes, t);
+  return name.empty() ? std::string_view("?") : name;
 }
+
+// BSD address families as tcpdump's bsd_af_values names them.
+constexpr Tok kFamilies[] = {{2, "IPv4"}, {24, "IPv6"}, {28, "IPv6"}, {30, "IPv6"},
+                             {7, "ISO"}, {16, "Appletalk"}, {23, "IPX"}};
 
 }  // namespace
 
@@ -312,12 +311,7 @@ void print_null(PrintCtx& p, std::size_t i) {
   Out& o = p.o;
   if (n.stage < 2) return;
   auto header = [&](std::uint32_t length) {
-    std::string_view name = n.family == 2 ? "IPv4"
-                            : (n.family == 24 || n.family == 28 || n.family == 30) ? "IPv6"
-                            : n.family == 7 ? "ISO"
-                            : n.family == 16 ? "Appletalk"
-                            : n.family == 23 ? "IPX"
-                                             : "";
+    std::string_view name = tok_name(kFamilies, n.family);
     if (!p.opt.quiet) {
       o << "AF " << (name.empty() ? std::string_view("Unknown") : name) << " (";
       o.u(n.family) << ')';
