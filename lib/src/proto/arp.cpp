@@ -32,10 +32,7 @@ bool nonzero(Bytes b) {
 
 }  // namespace
 
-void decode_arp(Ctx& c, ByteReader r, std::uint32_t length) {
-  c.d.trunc_proto = "arp";
-  auto& a = c.d.push<ArpL>();
-  a.length = length;
+void read_arp(ByteReader r, ArpL& a) {
   a.raw = r.rest();
   a.htype = r.be16();
   a.ptype = r.be16();
@@ -49,6 +46,13 @@ void decode_arp(Ctx& c, ByteReader r, std::uint32_t length) {
   a.tha = r.bytes(a.hlen);
   a.tpa = r.bytes(a.plen);
   a.complete = true;
+}
+
+void decode_arp(Ctx& c, ByteReader r, std::uint32_t length) {
+  c.d.trunc_proto = "arp";
+  auto& a = c.d.push<ArpL>();
+  a.length = length;
+  read_arp(r, a);
 }
 
 void print_arp(PrintCtx& p, std::size_t i) {

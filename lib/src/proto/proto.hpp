@@ -75,6 +75,9 @@ void decode_link(Ctx& c, int dlt, ByteReader r);
 void decode_ethernet(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_ethertype(Ctx& c, std::uint16_t type, ByteReader r, std::uint32_t length);
 void decode_arp(Ctx& c, ByteReader r, std::uint32_t length);
+// The ARP header and its four addresses (sizes from hlen/plen), the one ARP
+// reader of the decoder and of frames; fields read before a Truncated stay.
+void read_arp(ByteReader r, ArpL& a);
 void decode_ipv4(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_ipv6(Ctx& c, ByteReader r, std::uint32_t length);
 // The IP payload demultiplexer shared by IPv4 and IPv6; ip is the index of
