@@ -140,7 +140,7 @@ TEST_CASE("IPv4 options: record route, NOP, EOL and bad lengths", "[proto][optio
   CHECK(cut[0].rest.size() == 5);
 }
 
-TEST_CASE("IPv6 options: Pad1, PadN, router alert; cut and past the end", "[proto][options][ipv6]") {
+TEST_CASE("IPv6 options: Pad1, PadN, router alert, cut and past the end", "[proto][options][ipv6]") {
   List hbh{5, 2, 0, 0, 0, 1, 0};
   auto opts = walk(kIpv6Options, hbh);
   REQUIRE(opts.size() == 3);
