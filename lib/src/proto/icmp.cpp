@@ -8,15 +8,6 @@ namespace {
 
 bool is_error(std::uint8_t type) { return type == 3 || type == 4 || type == 5 || type == 11 || type == 12; }
 
-std::uint16_t be16_at(Bytes b, std::size_t off) {
-  auto x = sub(b, off, 2);
-  return static_cast<std::uint16_t>(x[0] << 8 | x[1]);
-}
-std::uint32_t be32_at(Bytes b, std::size_t off) {
-  auto x = sub(b, off, 4);
-  return std::uint32_t(x[0]) << 24 | std::uint32_t(x[1]) << 16 | std::uint32_t(x[2]) << 8 | x[3];
-}
-
 void tstamp(Out& o, std::uint32_t t) {
   if (t & 0x80000000u) {
     o << "[not-std]";  // not milliseconds since midnight UT

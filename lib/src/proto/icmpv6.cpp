@@ -22,15 +22,6 @@ std::string_view rtpref(std::uint8_t flags) {
   return kPref[(flags >> 3) & 3];
 }
 
-std::uint16_t be16(Bytes b, std::size_t off) {
-  auto x = sub(b, off, 2);
-  return static_cast<std::uint16_t>(x[0] << 8 | x[1]);
-}
-std::uint32_t be32(Bytes b, std::size_t off) {
-  auto x = sub(b, off, 4);
-  return std::uint32_t(x[0]) << 24 | std::uint32_t(x[1]) << 16 | std::uint32_t(x[2]) << 8 | x[3];
-}
-
 void lifetime(Out& o, std::uint32_t v) {
   if (v == 0xffffffffu) o << "infinity";
   else o.u(v) << 's';
@@ -89,15 +80,15 @@ void nd_prefix_info(Out& o, Bytes op, std::uint8_t olen) {
   o << ", Flags [";
   flags(o, sub(op, 3, 1)[0], {{0x80, "onlink"}, {0x40, "auto"}, {0x20, "router"}});
   o << "], valid time ";
-  lifetime(o, be32(op, 4));
+  lifetime(o, be32_at(op, 4));
   o << ", pref. time ";
-  lifetime(o, be32(op, 8));
+  lifetime(o, be32_at(op, 8));
 }
 
 // RFC 8106 DNSSL: uncompressed domain names; false at a compression pointer.
 bool nd_dnssl(Out& o, Bytes op) {
   o << " lifetime ";
-  o.u(be32(op, 4)) << "s, domain(s):";
+  o.u(be32_at(op, 4)) << "s, domain(s):";
   std::size_t d = 8;
   while (d < op.size() && op[d] != 0) {
     o << ' ';
@@ -116,7 +107,7 @@ bool nd_dnssl(Out& o, Bytes op) {
 
 // RFC 4191 route information.
 bool nd_route_info(Out& o, Bytes op, std::uint8_t olen) {
-  be32(op, 4);
+  be32_at(op, 4);
   std::uint8_t prefix[16] = {};
   if (olen == 2) std::copy_n(sub(op, 8, 8).begin(), 8, prefix);
   else if (olen == 3) std::copy_n(sub(op, 8, 16).begin(), 16, prefix);
@@ -124,7 +115,7 @@ bool nd_route_info(Out& o, Bytes op, std::uint8_t olen) {
   o << ' ';
   o.ip6(Bytes(prefix, 16)) << '/';
   o.u(sub(op, 2, 1)[0]) << ", pref=" << rtpref(sub(op, 3, 1)[0]) << ", lifetime=";
-  lifetime(o, be32(op, 4));
+  lifetime(o, be32_at(op, 4));
   return true;
 }
 
@@ -139,12 +130,12 @@ NdNext print_nd_option(Out& o, const PrintOptions& po, const Tlv& t, Bytes list)
     case 4: unknown_data(o, list, 0, t.size, "\n\t    "); break;
     case 5:
       o << ' ';
-      o.u(be32(op, 4));
+      o.u(be32_at(op, 4));
       if (t.length != 1) o << "bad option length";
       break;
     case 25: {
       o << " lifetime ";
-      o.u(be32(op, 4)) << "s,";
+      o.u(be32_at(op, 4)) << "s,";
       std::size_t n = (t.length - 1) / 2;
       for (std::size_t k = 0; k < n; ++k) o << " addr: ", o.ip6(sub(op, 8 + 16 * k, 16));
       break;
@@ -154,12 +145,12 @@ NdNext print_nd_option(Out& o, const PrintOptions& po, const Tlv& t, Bytes list)
       break;
     case 7:
       o << ' ';
-      o.u(be32(op, 4)) << "ms";
+      o.u(be32_at(op, 4)) << "ms";
       break;
     case 8:
       o << " preference ";
-      o.u(be16(op, 4)) << ", lifetime ";
-      o.u(be16(op, 6));
+      o.u(be16_at(op, 4)) << ", lifetime ";
+      o.u(be16_at(op, 6));
       break;
     case 24:
       if (!nd_route_info(o, op, t.length)) return NdNext::Bad;
@@ -204,7 +195,7 @@ bool print_nd_options(Out& o, const PrintOptions& po, Bytes msg, std::size_t sta
 
 void mld(Out& o, Bytes m) {
   o << "max resp delay: ";
-  o.u(be16(m, 4)) << " addr: ";
+  o.u(be16_at(m, 4)) << " addr: ";
   o.ip6(sub(m, 8, 16));
 }
 
@@ -214,7 +205,7 @@ void mldv2_report(Out& o, const PrintOptions& po, Bytes m, std::uint32_t len) {
     o.u(len) << ']';
     return;
   }
-  std::uint16_t ngroups = be16(m, 6);
+  std::uint16_t ngroups = be16_at(m, 6);
   o << ", ";
   o.u(ngroups) << " group record(s)";
   if (!po.verbose) return;
@@ -232,7 +223,7 @@ void mldv2_report(Out& o, const PrintOptions& po, Bytes m, std::uint32_t len) {
     o << ' ';
     if (t >= 1 && t <= 6) o << kRec[t];
     else o << " [v2-report-#", o.u(t) << ']';
-    std::uint16_t nsrcs = be16(m, group + 2);
+    std::uint16_t nsrcs = be16_at(m, group + 2);
     if (len < group + 20 + nsrcs * 16u) {
       o << " [invalid number of sources ";
       o.u(nsrcs) << ']';
@@ -257,7 +248,7 @@ void mldv2_query(Out& o, const PrintOptions& po, Bytes m, std::uint32_t len) {
     o.u(len) << ']';
     return;
   }
-  std::uint32_t mrc = be16(m, 4);
+  std::uint32_t mrc = be16_at(m, 4);
   std::uint32_t mrt = mrc < 32768 ? mrc : ((mrc & 0x0fff) | 0x1000) << (((mrc & 0x7000) >> 12) + 3);
   if (po.verbose) o << " [max resp delay=", o.u(mrt) << ']';
   Bytes gaddr = sub(m, 8, 16);
@@ -271,7 +262,7 @@ void mldv2_query(Out& o, const PrintOptions& po, Bytes m, std::uint32_t len) {
     o << " qqi=";
     o.u(qqi);
   }
-  std::uint16_t nsrcs = be16(m, 26);
+  std::uint16_t nsrcs = be16_at(m, 26);
   if (nsrcs > 0) {
     if (len < 28 + nsrcs * 16u) o << " [invalid number of sources]";
     else if (po.verbose > 1) {
@@ -354,7 +345,7 @@ bool print_unreach6(Out& o, const PrintOptions& po, const Icmp6L& m, Bytes b) {
       std::size_t off = 0;
       Bytes inner = b.subspan(std::min<std::size_t>(8, b.size()));
       if (!upper_layer(inner, proto, off)) throw Truncated{};
-      std::uint16_t dport = be16(inner, off + 2);
+      std::uint16_t dport = be16_at(inner, off + 2);
       o << ", ";
       o.ip6(sub(inner, 24, 16));
       o << (proto == 6 ? " tcp port " : " udp port ");
@@ -379,8 +370,8 @@ void print_nd(PrintCtx& p, const Icmp6L& m, Bytes b) {
       {
         std::uint8_t fl = sub(b, 5, 1)[0];
         std::uint8_t hop = sub(b, 4, 1)[0];
-        std::uint16_t life = be16(b, 6);
-        std::uint32_t reach = be32(b, 8), retrans = be32(b, 12);
+        std::uint16_t life = be16_at(b, 6);
+        std::uint32_t reach = be32_at(b, 8), retrans = be32_at(b, 12);
         o << "\n\thop limit ";
         o.u(hop) << ", Flags [";
         flags(o, fl, {{0x80, "managed"}, {0x40, "other stateful"}, {0x20, "home agent"}, {0x02, "ipv6 only"}});
@@ -399,7 +390,7 @@ void print_nd(PrintCtx& p, const Icmp6L& m, Bytes b) {
       o.ip6(sub(b, 8, 16));
       if (po.verbose) {
         o << ", Flags [";
-        flags(o, be32(b, 4), {{0x80000000u, "router"}, {0x40000000u, "solicited"}, {0x20000000u, "override"}});
+        flags(o, be32_at(b, 4), {{0x80000000u, "router"}, {0x40000000u, "solicited"}, {0x20000000u, "override"}});
         o << ']';
       }
       break;
@@ -430,7 +421,7 @@ bool print_icmp6_body(PrintCtx& p, const Icmp6L& m, std::string_view name) {
     case 1: return print_unreach6(o, po, m, b);
     case 2:
       o << ", mtu ";
-      o.u(be32(b, 4));
+      o.u(be32_at(b, 4));
       return true;
     case 3:
       if (m.code == 0) o << " for ", o.ip6(sub(b, 8 + 24, 16));
@@ -441,15 +432,15 @@ bool print_icmp6_body(PrintCtx& p, const Icmp6L& m, std::string_view name) {
       sub(b, 8 + 24, 16);
       static constexpr std::string_view kCodes[] = {", erroneous - octet ", ", next header - octet ",
                                                     ", option - octet ", ", incomplete header chain - octet "};
-      if (m.code < 4) o << kCodes[m.code], o.u(be32(b, 4));
+      if (m.code < 4) o << kCodes[m.code], o.u(be32_at(b, 4));
       else o << ", code-#", o.u(m.code);
       return true;
     }
     case 128:
     case 129:
       o << ", id ";
-      o.u(be16(b, 4)) << ", seq ";
-      o.u(be16(b, 6));
+      o.u(be16_at(b, 4)) << ", seq ";
+      o.u(be16_at(b, 6));
       return true;
     case 130:
       if (m.plen == 24) mld(o, b);
@@ -469,7 +460,7 @@ bool print_icmp6_body(PrintCtx& p, const Icmp6L& m, std::string_view name) {
     case 144:
     case 146:
       o << ", id 0x";
-      o.hex(be16(b, 4), 4);
+      o.hex(be16_at(b, 4), 4);
       return true;
     default:
       if (!name.empty() && m.type != 138 && m.type != 139 && m.type != 140 && m.type != 155 && m.type != 145 &&

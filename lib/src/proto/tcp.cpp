@@ -50,8 +50,8 @@ class OptionValue {
     return true;
   }
   std::uint8_t u8(std::size_t at) const { return sub(bytes_, at, 1)[0]; }
-  std::uint16_t be16(std::size_t at) const { return ByteReader(sub(bytes_, at, 2)).be16(); }
-  std::uint32_t be32(std::size_t at) const { return ByteReader(sub(bytes_, at, 4)).be32(); }
+  std::uint16_t be16(std::size_t at) const { return be16_at(bytes_, at); }
+  std::uint32_t be32(std::size_t at) const { return be32_at(bytes_, at); }
   Bytes bytes(std::size_t at, std::size_t n) const { return sub(bytes_, at, n); }
   std::uint32_t stated() const { return t_.length - 2u; }  // what the length says the value is
 
