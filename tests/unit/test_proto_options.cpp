@@ -202,3 +202,45 @@ TEST_CASE("every prefix of an option list walks in bounds", "[proto][options][tr
     }
   }
 }
+
+TEST_CASE("IPv6 extension headers: the size each one states", "[proto][options][ext]") {
+  using netlab::proto::ByteReader;
+  using netlab::proto::ext_header;
+  SECTION("hop-by-hop, routing and destination options count 8-byte units after the first") {
+    for (std::uint8_t nh : {0, 43, 60}) {
+      List h{58, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+      auto x = ext_header(nh, ByteReader(Bytes(h)));
+      REQUIRE(x);
+      CHECK(x->next == 58);
+      CHECK(x->size == 16);
+      CHECK_FALSE(x->later_fragment);
+    }
+  }
+  SECTION("a fragment header is 8 bytes, a later fragment says so") {
+    List first{6, 0, 0x00, 0x01, 0, 0, 0, 7};
+    auto x = ext_header(44, ByteReader(Bytes(first)));
+    REQUIRE(x);
+    CHECK(x->size == 8);
+    CHECK_FALSE(x->later_fragment);  // offset 0, M flag set
+    List later{6, 0, 0x05, 0x00, 0, 0, 0, 7};
+    CHECK(ext_header(44, ByteReader(Bytes(later)))->later_fragment);
+  }
+  SECTION("an authentication header counts 4-byte units after the first two") {
+    List ah{6, 4, 0, 0};
+    CHECK(ext_header(51, ByteReader(Bytes(ah)))->size == 24);
+  }
+  SECTION("an upper-layer protocol is not an extension header") {
+    CHECK_FALSE(ext_header(6, ByteReader(Bytes(List{0, 0, 0, 0}))));
+    CHECK_FALSE(ext_header(58, ByteReader(Bytes(List{}))));
+  }
+  SECTION("a header cut before its length, or a fragment before its offset, is Truncated") {
+    CHECK_THROWS_AS(ext_header(0, ByteReader(Bytes(List{58}))), netlab::proto::Truncated);
+    CHECK_THROWS_AS(ext_header(44, ByteReader(Bytes(List{6, 0, 0}))), netlab::proto::Truncated);
+    CHECK_THROWS_AS(ext_header(60, ByteReader(Bytes(List{}))), netlab::proto::Truncated);
+  }
+  SECTION("a length of 0 is the smallest header, never an endless chain") {
+    auto x = ext_header(60, ByteReader(Bytes(List{59, 0})));
+    REQUIRE(x);
+    CHECK(x->size == 8);
+  }
+}

@@ -411,11 +411,9 @@ void print_tcp(PrintCtx& p, std::size_t i) {
 
 namespace {
 
-constexpr Tok kJsonKinds[] = {{0, "eol"}, {1, "nop"}, {2, "mss"}, {3, "wscale"}, {4, "sackOK"}, {5, "sack"}, {8, "TS"}};
-
 void json_option(JsonWriter& w, const Tlv& o, TlvWalker& walker) {
   if (o.header == 1 && o.status == TlvStatus::Ok) {
-    w.member("kind", tok_name(kJsonKinds, o.type));
+    w.member("kind", tok_name(kOptionNames, o.type));  // eol, nop
     return;
   }
   if (o.status == TlvStatus::BadLength) walker.resume_after(0);  // no value; the list goes on
