@@ -32,25 +32,27 @@ void tstamp(Out& o, std::uint32_t t) {
   o.u(ms);
 }
 
-std::string_view unreach_text(std::uint8_t code, std::string_view& after) {
-  // Text before and after the destination address.
-  switch (code) {
-    case 0: after = " unreachable"; return "net ";
-    case 1: after = " unreachable"; return "host ";
-    case 5: after = " unreachable - source route failed"; return "";
-    case 6: after = " unreachable - unknown"; return "net ";
-    case 7: after = " unreachable - unknown"; return "host ";
-    case 8: after = " unreachable - source host isolated"; return "";
-    case 9: after = " unreachable - admin prohibited"; return "net ";
-    case 10: after = " unreachable - admin prohibited"; return "host ";
-    case 11: after = " unreachable - tos prohibited"; return "net ";
-    case 12: after = " unreachable - tos prohibited"; return "host ";
-    case 13: after = " unreachable - admin prohibited filter"; return "host ";
-    case 14: after = " unreachable - host precedence violation"; return "host ";
-    case 15: after = " unreachable - precedence cutoff"; return "host ";
-    default: after = " unreachable"; return {};
-  }
-}
+// The text before and after the destination of an unreachable, by code
+// (codes 2 to 4 print more than a name).
+struct UnreachText {
+  std::uint8_t code;
+  std::string_view before, after;
+};
+constexpr UnreachText kUnreach[] = {
+    {0, "net ", " unreachable"},
+    {1, "host ", " unreachable"},
+    {5, "", " unreachable - source route failed"},
+    {6, "net ", " unreachable - unknown"},
+    {7, "host ", " unreachable - unknown"},
+    {8, "", " unreachable - source host isolated"},
+    {9, "net ", " unreachable - admin prohibited"},
+    {10, "host ", " unreachable - admin prohibited"},
+    {11, "net ", " unreachable - tos prohibited"},
+    {12, "host ", " unreachable - tos prohibited"},
+    {13, "host ", " unreachable - admin prohibited filter"},
+    {14, "host ", " unreachable - host precedence violation"},
+    {15, "host ", " unreachable - precedence cutoff"},
+};
 
 // Destination unreachable (RFC 792, RFC 1191 need-to-frag with the MTU).
 void describe_unreach(Out& o, const IcmpL& m, Bytes b) {
@@ -80,18 +82,16 @@ void describe_unreach(Out& o, const IcmpL& m, Bytes b) {
       if (mtu) o << " (mtu ", o.u(mtu) << ')';
       return;
     }
-    default: {
-      std::string_view after;
-      auto before = unreach_text(m.code, after);
-      if (m.code > 15) {  // tcpdump 4.99.3: "<dst> unreachable - #<code>"
-        o.ip4(dst) << " unreachable - #";
-        o.u(m.code);
-        return;
-      }
-      o << before;
-      o.ip4(dst) << after;
+    default:
+      for (const auto& t : kUnreach)
+        if (t.code == m.code) {
+          o << t.before;
+          o.ip4(dst) << t.after;
+          return;
+        }
+      o.ip4(dst) << " unreachable - #";  // tcpdump 4.99.3: "<dst> unreachable - #<code>"
+      o.u(m.code);
       return;
-    }
   }
 }
 
