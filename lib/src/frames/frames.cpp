@@ -4,6 +4,7 @@
 #include <netlab/frames.hpp>
 
 #include "proto/byte_reader.hpp"
+#include "proto/proto.hpp"
 
 #include <algorithm>
 #include <array>
@@ -31,20 +32,16 @@ MacAddr mac_from(std::span<const std::uint8_t> b) {
 IpAddr ipv4_from(std::span<const std::uint8_t> b) { return IpAddr::v4(b.first<4>()); }
 
 void parse_arp(proto::ByteReader r, Parsed& p) {
-  const auto htype = r.be16();
-  const auto ptype = r.be16();
-  const auto hlen = r.u8();
-  const auto plen = r.u8();
-  const auto op = r.be16();
-  if (htype != 1 || ptype != kEtherIpv4 || hlen != 6 || plen != 4) return;  // not Ethernet/IPv4 ARP
-  r.require(20);
-  Arp a;
-  a.op = op;
-  a.sha = mac_from(r.bytes(6));
-  a.spa = ipv4_from(r.bytes(4));
-  a.tha = mac_from(r.bytes(6));
-  a.tpa = ipv4_from(r.bytes(4));
-  p.arp = a;
+  proto::ArpL a;
+  proto::read_arp(r, a);  // the decoder's reader: Truncated unless all four addresses were captured
+  if (a.htype != 1 || a.ptype != kEtherIpv4 || a.hlen != 6 || a.plen != 4) return;  // not Ethernet/IPv4 ARP
+  Arp arp;
+  arp.op = a.op;
+  arp.sha = mac_from(a.sha);
+  arp.spa = ipv4_from(a.spa);
+  arp.tha = mac_from(a.tha);
+  arp.tpa = ipv4_from(a.tpa);
+  p.arp = arp;
 }
 
 void parse_ipv4(proto::ByteReader r, Parsed& p) {

@@ -7,6 +7,7 @@
 #include <netlab/frames.hpp>
 
 #include "proto/byte_reader.hpp"
+#include "proto/options.hpp"
 
 #include <algorithm>
 #include <array>
@@ -17,7 +18,6 @@ namespace {
 constexpr std::size_t kIpv6Header = 40;
 constexpr std::uint8_t kNdHopLimit = 255;  // RFC 4861: receivers drop ND with any other hop limit
 constexpr std::uint8_t kMldHopLimit = 1;
-constexpr std::uint8_t kHbhPad1 = 0;
 constexpr std::uint8_t kHbhRouterAlert = 5;
 constexpr std::size_t kMaxExtensionHeaders = 8;  // a longer chain is not worth following
 
@@ -82,23 +82,18 @@ std::vector<std::uint8_t> ipv6_header(const IpAddr& src, const IpAddr& dst, std:
   return out;
 }
 
-// Options of a neighbour discovery message, up to the end of `r`.
+// Options of a neighbour discovery message, up to the end of `r`, through
+// the decoder's option walker.
 void parse_nd_options(proto::ByteReader r, Ndp& nd) {
-  while (r.remaining() > 0) {
-    if (!r.has(2)) {
+  proto::TlvWalker walker(proto::kNdOptions, r.rest());
+  while (auto o = walker.next()) {
+    if (o->status != proto::TlvStatus::Ok) {
       nd.options_malformed = true;
       return;
     }
-    const std::uint8_t type = r.peek8(0);
-    const std::size_t length = std::size_t(r.peek8(1)) * 8;
-    if (length == 0 || !r.has(length)) {
-      nd.options_malformed = true;
-      return;
-    }
-    proto::ByteReader opt(r.bytes(length));
-    opt.skip(2);
-    nd.option_types.push_back(type);
-    switch (type) {
+    proto::ByteReader opt(o->value);
+    nd.option_types.push_back(o->type);
+    switch (o->type) {
       case kNdOptSourceLinkAddr:
         nd.source_lladdr = mac_from(opt.bytes(6));
         break;
@@ -106,7 +101,7 @@ void parse_nd_options(proto::ByteReader r, Ndp& nd) {
         nd.target_lladdr = mac_from(opt.bytes(6));
         break;
       case kNdOptPrefixInfo: {
-        if (length != 32) break;  // RFC 4861 4.6.2: exactly 4 units
+        if (o->size != 32) break;  // RFC 4861 4.6.2: exactly 4 units
         NdPrefixInfo pi;
         const std::uint8_t prefix_len = opt.u8();
         const std::uint8_t flags = opt.u8();
@@ -210,15 +205,10 @@ void parse_mld(proto::ByteReader r, std::uint8_t type, Parsed& out) {
 // Skips a hop-by-hop or destination options header's options, noting a
 // router alert; stops quietly at a malformed option.
 bool has_router_alert(std::span<const std::uint8_t> options) {
-  proto::ByteReader r(options);
-  while (r.remaining() > 0) {
-    const std::uint8_t type = r.u8();
-    if (type == kHbhPad1) continue;
-    if (!r.has(1)) return false;
-    const std::uint8_t len = r.u8();
-    if (!r.has(len)) return false;
-    r.skip(len);
-    if (type == kHbhRouterAlert) return true;
+  proto::TlvWalker walker(proto::kIpv6Options, options);
+  while (auto o = walker.next()) {
+    if (o->status != proto::TlvStatus::Ok) return false;
+    if (o->type == kHbhRouterAlert) return true;
   }
   return false;
 }
@@ -242,25 +232,17 @@ void parse_ipv6_layers(proto::ByteReader r, Parsed& out) {
 
   for (std::size_t n = 0; n < kMaxExtensionHeaders; ++n) {
     const std::uint8_t nh = ip.upper_protocol;
-    if (nh == kIpProtoHopByHop || nh == kIpProtoDestOpts || nh == kIpProtoRouting) {
-      const std::uint8_t next = r.peek8(0);
-      const std::size_t length = (std::size_t(r.peek8(1)) + 1) * 8;
-      const auto header = r.bytes(length);
-      if (nh == kIpProtoHopByHop && has_router_alert(header.subspan(2))) ip.router_alert = true;
-      ip.upper_protocol = next;
-    } else if (nh == kIpProtoFragment) {
-      const std::uint8_t next = r.u8();
-      r.skip(1);
-      const std::uint16_t offset_flags = r.be16();
-      r.skip(4);  // identification
+    if (nh != kIpProtoHopByHop && nh != kIpProtoDestOpts && nh != kIpProtoRouting && nh != kIpProtoFragment) break;
+    const auto ext = proto::ext_header(nh, r);
+    const auto header = r.bytes(ext->size);
+    if (nh == kIpProtoHopByHop && has_router_alert(header.subspan(2))) ip.router_alert = true;
+    ip.upper_protocol = ext->next;
+    if (nh == kIpProtoFragment) {
       ip.fragment = true;
-      ip.upper_protocol = next;
-      if ((offset_flags & 0xfff8) != 0) {  // a later fragment: no upper-layer header here
+      if (ext->later_fragment) {  // no upper-layer header here
         ip.payload = r.rest();
         return;
       }
-    } else {
-      break;
     }
   }
   ip.payload = r.rest();

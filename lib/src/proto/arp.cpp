@@ -5,32 +5,11 @@
 namespace netlab::proto {
 namespace {
 
-std::string_view op_name(std::uint16_t op) {
-  switch (op) {
-    case 1: return "Request";
-    case 2: return "Reply";
-    case 3: return "Reverse Request";
-    case 4: return "Reverse Reply";
-    case 8: return "Inverse Request";
-    case 9: return "Inverse Reply";
-    case 10: return "NACK Reply";
-    default: return {};
-  }
-}
-
-std::string_view hrd_name(std::uint16_t h) {
-  switch (h) {
-    case 1: return "Ethernet";
-    case 6: return "TokenRing";
-    case 7: return "ArcNet";
-    case 15: return "FrameRelay";
-    case 19: return "ATM (RFC 2225)";
-    case 23: return "Strip";
-    case 24: return "IEEE 1394";
-    case 32: return "InfiniBand";
-    default: return {};
-  }
-}
+// tcpdump's arpop_values and arphrd_values.
+constexpr Tok kOps[] = {{1, "Request"}, {2, "Reply"}, {3, "Reverse Request"}, {4, "Reverse Reply"},
+                        {8, "Inverse Request"}, {9, "Inverse Reply"}, {10, "NACK Reply"}};
+constexpr Tok kHardware[] = {{1, "Ethernet"}, {6, "TokenRing"}, {7, "ArcNet"}, {15, "FrameRelay"},
+                             {19, "ATM (RFC 2225)"}, {23, "Strip"}, {24, "IEEE 1394"}, {32, "InfiniBand"}};
 
 bool is_ip(const ArpL& a) { return a.ptype == 0x0800 || a.ptype == 0x1000; }
 
@@ -53,10 +32,7 @@ bool nonzero(Bytes b) {
 
 }  // namespace
 
-void decode_arp(Ctx& c, ByteReader r, std::uint32_t length) {
-  c.d.trunc_proto = "arp";
-  auto& a = c.d.push<ArpL>();
-  a.length = length;
+void read_arp(ByteReader r, ArpL& a) {
   a.raw = r.rest();
   a.htype = r.be16();
   a.ptype = r.be16();
@@ -72,6 +48,13 @@ void decode_arp(Ctx& c, ByteReader r, std::uint32_t length) {
   a.complete = true;
 }
 
+void decode_arp(Ctx& c, ByteReader r, std::uint32_t length) {
+  c.d.trunc_proto = "arp";
+  auto& a = c.d.push<ArpL>();
+  a.length = length;
+  read_arp(r, a);
+}
+
 void print_arp(PrintCtx& p, std::size_t i) {
   p.proto = "arp";
   const auto& a = at<ArpL>(p.d, i);
@@ -80,14 +63,7 @@ void print_arp(PrintCtx& p, std::size_t i) {
   bool v = p.opt.verbose > 0;
   if (!p.opt.link_header) o << "ARP, ";
   if (!is_ip(a) || a.plen != 4 || a.hlen == 0 || v) {
-    auto h = hrd_name(a.htype);
-    if (h.empty()) {
-      o << "Unknown Hardware (";
-      o.u(a.htype) << ')';
-    } else {
-      o << h;
-    }
-    o << " (len ";
+    tok_print(o, kHardware, a.htype, "Unknown Hardware (", ")") << " (len ";
     o.u(a.hlen) << "), ";
     auto pn = ethertype_name(a.ptype);
     if (pn.empty()) {
@@ -105,14 +81,7 @@ void print_arp(PrintCtx& p, std::size_t i) {
     }
   }
   if (v) o << ", ";
-  auto name = op_name(a.op);
-  if (name.empty()) {
-    o << "Unknown (";
-    o.u(a.op) << ')';
-  } else {
-    o << name;
-  }
-  o << ' ';
+  tok_print(o, kOps, a.op, "Unknown (", ")") << ' ';
   switch (a.op) {
     case 1:
       o << "who-has ";
@@ -153,6 +122,25 @@ void print_arp(PrintCtx& p, std::size_t i) {
   }
   o << ", length ";
   o.u(a.length);
+}
+
+}  // namespace netlab::proto
+
+namespace netlab::proto {
+
+void json_arp(JsonWriter& w, const ArpL& l) {
+  w.member("layer", "arp");
+  w.member("htype", l.htype);
+  w.member("ptype", l.ptype);
+  w.member("hlen", l.hlen);
+  w.member("plen", l.plen);
+  w.member("op", l.op);
+  if (l.complete) {
+    w.member("sha", mac_text(l.sha));
+    w.member("spa", l.plen == 4 ? ip4_text(l.spa) : hex_text(l.spa));
+    w.member("tha", mac_text(l.tha));
+    w.member("tpa", l.plen == 4 ? ip4_text(l.tpa) : hex_text(l.tpa));
+  }
 }
 
 }  // namespace netlab::proto

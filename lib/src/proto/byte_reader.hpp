@@ -85,4 +85,14 @@ inline Bytes sub(Bytes b, std::size_t off, std::size_t n) {
   return b.subspan(off, n);
 }
 
+// Big-endian fields at an offset of a span, or Truncated.
+inline std::uint16_t be16_at(Bytes b, std::size_t off) {
+  auto x = sub(b, off, 2);
+  return static_cast<std::uint16_t>(x[0] << 8 | x[1]);
+}
+inline std::uint32_t be32_at(Bytes b, std::size_t off) {
+  auto x = sub(b, off, 4);
+  return std::uint32_t(x[0]) << 24 | std::uint32_t(x[1]) << 16 | std::uint32_t(x[2]) << 8 | x[3];
+}
+
 }  // namespace netlab::proto

@@ -42,15 +42,14 @@ void decode_raw_ip(Ctx& c, ByteReader r, std::uint32_t length) {
 }
 
 std::string_view pkttype_name(std::uint16_t t) {
-  switch (t) {
-    case 0: return "In";
-    case 1: return "B";
-    case 2: return "M";
-    case 3: return "P";
-    case 4: return "Out";
-    default: return "?";
-  }
+  static constexpr Tok kPkttypes[] = {{0, "In"}, {1, "B"}, {2, "M"}, {3, "P"}, {4, "Out"}};
+  auto name = tok_name(kPkttypes, t);
+  return name.empty() ? std::string_view("?") : name;
 }
+
+// BSD address families as tcpdump's bsd_af_values names them.
+constexpr Tok kFamilies[] = {{2, "IPv4"}, {24, "IPv6"}, {28, "IPv6"}, {30, "IPv6"},
+                             {7, "ISO"}, {16, "Appletalk"}, {23, "IPX"}};
 
 }  // namespace
 
@@ -312,12 +311,7 @@ void print_null(PrintCtx& p, std::size_t i) {
   Out& o = p.o;
   if (n.stage < 2) return;
   auto header = [&](std::uint32_t length) {
-    std::string_view name = n.family == 2 ? "IPv4"
-                            : (n.family == 24 || n.family == 28 || n.family == 30) ? "IPv6"
-                            : n.family == 7 ? "ISO"
-                            : n.family == 16 ? "Appletalk"
-                            : n.family == 23 ? "IPX"
-                                             : "";
+    std::string_view name = tok_name(kFamilies, n.family);
     if (!p.opt.quiet) {
       o << "AF " << (name.empty() ? std::string_view("Unknown") : name) << " (";
       o.u(n.family) << ')';
@@ -350,6 +344,58 @@ std::size_t link_header_length(const Decoded& d) {
     else break;
   }
   return n;
+}
+
+}  // namespace netlab::proto
+
+// ---- JSON ------------------------------------------------------------------
+
+namespace netlab::proto {
+
+void json_ethernet(JsonWriter& w, const EthernetL& l) {
+  w.member("layer", "ethernet");
+  if (l.stage >= 1) {
+    w.member("src", mac_text(l.src));
+    w.member("dst", mac_text(l.dst));
+  }
+  if (l.stage >= 2) w.member("ethertype", l.type);
+  w.member("length", l.length);
+}
+
+void json_vlan(JsonWriter& w, const VlanL& l) {
+  w.member("layer", "vlan");
+  w.member("tpid", l.tpid);
+  if (l.stage >= 2) {
+    w.member("vlan", l.tci & 0xfff);
+    w.member("pcp", l.tci >> 13);
+    w.member("dei", (l.tci & 0x1000) != 0);
+    w.member("ethertype", l.type);
+  }
+}
+
+void json_sll(JsonWriter& w, const SllL& l) {
+  w.member("layer", l.version == 1 ? "sll" : "sll2");
+  w.member("pkttype", l.pkttype);
+  w.member("hatype", l.hatype);
+  w.member("protocol", l.type);
+  if (l.version == 2) w.member("ifindex", l.ifindex);
+  if (l.halen == 6) w.member("address", mac_text(l.addr.first(6)));
+}
+
+void json_null(JsonWriter& w, const NullL& l) {
+  w.member("layer", "null");
+  w.member("family", l.family);
+}
+
+void json_llc(JsonWriter& w, const LlcL& l) {
+  w.member("layer", "802.3");
+  w.member("length", l.length);
+}
+
+void json_unknown(JsonWriter& w, const UnknownL& l) {
+  w.member("layer", "payload");
+  if (l.type != 0xffff) w.member("ethertype", l.type);
+  w.member("length", static_cast<std::uint64_t>(l.data.size()));
 }
 
 }  // namespace netlab::proto

@@ -8,15 +8,6 @@ namespace {
 
 bool is_error(std::uint8_t type) { return type == 3 || type == 4 || type == 5 || type == 11 || type == 12; }
 
-std::uint16_t be16_at(Bytes b, std::size_t off) {
-  auto x = sub(b, off, 2);
-  return static_cast<std::uint16_t>(x[0] << 8 | x[1]);
-}
-std::uint32_t be32_at(Bytes b, std::size_t off) {
-  auto x = sub(b, off, 4);
-  return std::uint32_t(x[0]) << 24 | std::uint32_t(x[1]) << 16 | std::uint32_t(x[2]) << 8 | x[3];
-}
-
 void tstamp(Out& o, std::uint32_t t) {
   if (t & 0x80000000u) {
     o << "[not-std]";  // not milliseconds since midnight UT
@@ -41,28 +32,129 @@ void tstamp(Out& o, std::uint32_t t) {
   o.u(ms);
 }
 
-std::string_view unreach_text(std::uint8_t code, std::string_view& after) {
-  // Text before and after the destination address.
-  switch (code) {
-    case 0: after = " unreachable"; return "net ";
-    case 1: after = " unreachable"; return "host ";
-    case 5: after = " unreachable - source route failed"; return "";
-    case 6: after = " unreachable - unknown"; return "net ";
-    case 7: after = " unreachable - unknown"; return "host ";
-    case 8: after = " unreachable - source host isolated"; return "";
-    case 9: after = " unreachable - admin prohibited"; return "net ";
-    case 10: after = " unreachable - admin prohibited"; return "host ";
-    case 11: after = " unreachable - tos prohibited"; return "net ";
-    case 12: after = " unreachable - tos prohibited"; return "host ";
-    case 13: after = " unreachable - admin prohibited filter"; return "host ";
-    case 14: after = " unreachable - host precedence violation"; return "host ";
-    case 15: after = " unreachable - precedence cutoff"; return "host ";
-    default: after = " unreachable"; return {};
+// The text before and after the destination of an unreachable, by code
+// (codes 2 to 4 print more than a name).
+struct UnreachText {
+  std::uint8_t code;
+  std::string_view before, after;
+};
+constexpr UnreachText kUnreach[] = {
+    {0, "net ", " unreachable"},
+    {1, "host ", " unreachable"},
+    {5, "", " unreachable - source route failed"},
+    {6, "net ", " unreachable - unknown"},
+    {7, "host ", " unreachable - unknown"},
+    {8, "", " unreachable - source host isolated"},
+    {9, "net ", " unreachable - admin prohibited"},
+    {10, "host ", " unreachable - admin prohibited"},
+    {11, "net ", " unreachable - tos prohibited"},
+    {12, "host ", " unreachable - tos prohibited"},
+    {13, "host ", " unreachable - admin prohibited filter"},
+    {14, "host ", " unreachable - host precedence violation"},
+    {15, "host ", " unreachable - precedence cutoff"},
+};
+
+// Destination unreachable (RFC 792, RFC 1191 need-to-frag with the MTU).
+void describe_unreach(Out& o, const IcmpL& m, Bytes b) {
+  Bytes dst = sub(b, 8 + 16, 4);
+  switch (m.code) {
+    case 2:
+      o.ip4(dst) << " protocol ";
+      o.u(sub(b, 8 + 9, 1)[0]) << " unreachable";
+      return;
+    case 3: {
+      std::uint32_t hlen = (sub(b, 8, 1)[0] & 0x0f) * 4u;
+      std::uint16_t dport = be16_at(b, 8 + hlen + 2);
+      std::uint8_t proto = sub(b, 8 + 9, 1)[0];
+      o.ip4(dst);
+      if (proto == 6) o << " tcp port ", o.u(dport) << " unreachable";
+      else if (proto == 17) o << " udp port ", o.u(dport) << " unreachable";
+      else {
+        o << " protocol ";
+        o.u(proto) << " port ";
+        o.u(dport) << " unreachable";
+      }
+      return;
+    }
+    case 4: {
+      std::uint16_t mtu = be16_at(b, 6);
+      o.ip4(dst) << " unreachable - need to frag";
+      if (mtu) o << " (mtu ", o.u(mtu) << ')';
+      return;
+    }
+    default:
+      for (const auto& t : kUnreach)
+        if (t.code == m.code) {
+          o << t.before;
+          o.ip4(dst) << t.after;
+          return;
+        }
+      o.ip4(dst) << " unreachable - #";  // tcpdump 4.99.3: "<dst> unreachable - #<code>"
+      o.u(m.code);
+      return;
   }
+}
+
+void describe_redirect(Out& o, const IcmpL& m, Bytes b) {
+  static constexpr Tok kRedirects[] = {
+      {0, "redirect "}, {1, "redirect "}, {2, "redirect-tos "}, {3, "redirect-tos "}};
+  Bytes dst = sub(b, 8 + 16, 4);
+  Bytes gw = sub(b, 4, 4);
+  tok_print(o, kRedirects, m.code, "redirect-#", " ");
+  o.ip4(dst) << (m.code > 3 ? " to " : m.code % 2 ? " to host " : " to net ");
+  o.ip4(gw);
+}
+
+// RFC 1256 router advertisement: the lifetime as tcpdump's unsigned_relts_print.
+void describe_router_adv(Out& o, Bytes b) {
+  o << "router advertisement lifetime ";
+  sub(b, 4, 4);
+  std::uint32_t life = be16_at(b, 6);
+  if (life < 60) o.u(life);
+  else if (life < 3600) {
+    o.u(life / 60) << ':';
+    if (life % 60 < 10) o << '0';
+    o.u(life % 60);
+  } else {
+    o.u(life / 3600) << ':';
+    if ((life % 3600) / 60 < 10) o << '0';
+    o.u((life % 3600) / 60) << ':';
+    if (life % 60 < 10) o << '0';
+    o.u(life % 60);
+  }
+  std::uint32_t num = sub(b, 4, 1)[0], size = sub(b, 5, 1)[0];
+  o << ' ';
+  o.u(num) << ':';
+  if (size != 2) {
+    o << " [size ";
+    o.u(size) << ']';
+    return;
+  }
+  for (std::size_t k = 0; k < num; ++k) {
+    Bytes e = sub(b, 8 + 8 * k, 8);
+    o << " {";
+    o.ip4(e.first(4)) << ' ';
+    o.u(be32_at(e, 4)) << '}';
+  }
+}
+
+void describe_timestamp_reply(Out& o, Bytes b) {
+  std::uint16_t id = be16_at(b, 4), seq = be16_at(b, 6);
+  std::uint32_t org = be32_at(b, 8), recv = be32_at(b, 12), xmit = be32_at(b, 16);
+  o << "time stamp reply id ";
+  o.u(id) << " seq ";
+  o.u(seq) << ": org ";
+  tstamp(o, org);
+  o << ", recv ";
+  tstamp(o, recv);
+  o << ", xmit ";
+  tstamp(o, xmit);
 }
 
 // The summary text; throws Truncated (the caller rolls the text back).
 void describe(Out& o, const IcmpL& m) {
+  static constexpr Tok kPlain[] = {{4, "source quench"}, {10, "router solicitation"}, {15, "information request"},
+                                   {16, "information reply"}, {17, "address mask request"}};
   Bytes b = m.msg;
   switch (m.type) {
     case 0:
@@ -71,102 +163,15 @@ void describe(Out& o, const IcmpL& m) {
       o.u(be16_at(b, 4)) << ", seq ";
       o.u(be16_at(b, 6));
       return;
-    case 3: {
-      Bytes dst = sub(b, 8 + 16, 4);
-      switch (m.code) {
-        case 2:
-          o.ip4(dst) << " protocol ";
-          o.u(sub(b, 8 + 9, 1)[0]) << " unreachable";
-          return;
-        case 3: {
-          std::uint32_t hlen = (sub(b, 8, 1)[0] & 0x0f) * 4u;
-          std::uint16_t dport = be16_at(b, 8 + hlen + 2);
-          std::uint8_t proto = sub(b, 8 + 9, 1)[0];
-          o.ip4(dst);
-          if (proto == 6) o << " tcp port ", o.u(dport) << " unreachable";
-          else if (proto == 17) o << " udp port ", o.u(dport) << " unreachable";
-          else {
-            o << " protocol ";
-            o.u(proto) << " port ";
-            o.u(dport) << " unreachable";
-          }
-          return;
-        }
-        case 4: {
-          std::uint16_t mtu = be16_at(b, 6);
-          o.ip4(dst) << " unreachable - need to frag";
-          if (mtu) o << " (mtu ", o.u(mtu) << ')';
-          return;
-        }
-        default: {
-          std::string_view after;
-          auto before = unreach_text(m.code, after);
-          if (m.code > 15) {  // tcpdump 4.99.3: "<dst> unreachable - #<code>"
-            o.ip4(dst) << " unreachable - #";
-            o.u(m.code);
-            return;
-          }
-          o << before;
-          o.ip4(dst) << after;
-          return;
-        }
-      }
-    }
-    case 5: {
-      Bytes dst = sub(b, 8 + 16, 4);
-      Bytes gw = sub(b, 4, 4);
-      switch (m.code) {
-        case 0: o << "redirect ", o.ip4(dst) << " to net ", o.ip4(gw); return;
-        case 1: o << "redirect ", o.ip4(dst) << " to host ", o.ip4(gw); return;
-        case 2: o << "redirect-tos ", o.ip4(dst) << " to net ", o.ip4(gw); return;
-        case 3: o << "redirect-tos ", o.ip4(dst) << " to host ", o.ip4(gw); return;
-        default:
-          o << "redirect-#";
-          o.u(m.code) << ' ';
-          o.ip4(dst) << " to ";
-          o.ip4(gw);
-          return;
-      }
-    }
-    case 9: {
-      o << "router advertisement lifetime ";
-      sub(b, 4, 4);
-      std::uint32_t life = be16_at(b, 6);
-      if (life < 60) o.u(life);
-      else if (life < 3600) {
-        o.u(life / 60) << ':';
-        if (life % 60 < 10) o << '0';
-        o.u(life % 60);
-      } else {
-        o.u(life / 3600) << ':';
-        if ((life % 3600) / 60 < 10) o << '0';
-        o.u((life % 3600) / 60) << ':';
-        if (life % 60 < 10) o << '0';
-        o.u(life % 60);
-      }
-      std::uint32_t num = b[4], size = b[5];
-      o << ' ';
-      o.u(num) << ':';
-      if (size != 2) {
-        o << " [size ";
-        o.u(size) << ']';
-        return;
-      }
-      for (std::size_t k = 0; k < num; ++k) {
-        Bytes e = sub(b, 8 + 8 * k, 8);
-        o << " {";
-        o.ip4(e.first(4)) << ' ';
-        o.u(be32_at(e, 4)) << '}';
-      }
-      return;
-    }
-    case 11: {
+    case 3: describe_unreach(o, m, b); return;
+    case 5: describe_redirect(o, m, b); return;
+    case 9: describe_router_adv(o, b); return;
+    case 11:
       sub(b, 8 + 16, 4);
       if (m.code == 0) o << "time exceeded in-transit";
       else if (m.code == 1) o << "ip reassembly time exceeded";
       else o << "time exceeded-#", o.u(m.code);
       return;
-    }
     case 12:
       if (m.code) o << "parameter problem - code ", o.u(m.code);
       else o << "parameter problem - octet ", o.u(sub(b, 4, 1)[0]);
@@ -176,29 +181,12 @@ void describe(Out& o, const IcmpL& m) {
       o.u(be16_at(b, 4)) << " seq ";
       o.u(be16_at(b, 6));
       return;
-    case 14: {
-      std::uint16_t id = be16_at(b, 4), seq = be16_at(b, 6);
-      std::uint32_t org = be32_at(b, 8), recv = be32_at(b, 12), xmit = be32_at(b, 16);
-      o << "time stamp reply id ";
-      o.u(id) << " seq ";
-      o.u(seq) << ": org ";
-      tstamp(o, org);
-      o << ", recv ";
-      tstamp(o, recv);
-      o << ", xmit ";
-      tstamp(o, xmit);
-      return;
-    }
+    case 14: describe_timestamp_reply(o, b); return;
     case 18:
       o << "address mask is 0x";
       o.hex(be32_at(b, 8), 8);
       return;
-    case 4: o << "source quench"; return;
-    case 10: o << "router solicitation"; return;
-    case 15: o << "information request"; return;
-    case 16: o << "information reply"; return;
-    case 17: o << "address mask request"; return;
-    default: o << "type-#"; o.u(m.type); return;
+    default: tok_print(o, kPlain, m.type, "type-#"); return;
   }
 }
 
@@ -255,6 +243,22 @@ void print_icmp(PrintCtx& p, std::size_t i) {
     if (i + 1 >= p.d.size()) throw Truncated{};
     print_layers(p, i + 1);
   }
+}
+
+}  // namespace netlab::proto
+
+namespace netlab::proto {
+
+void json_icmp(JsonWriter& w, const IcmpL& l) {
+  w.member("layer", "icmp");
+  if (l.msg.size() >= 2) {
+    w.member("type", l.type);
+    w.member("code", l.code);
+  }
+  if (l.msg.size() >= 4) w.member("checksum", l.sum);
+  if (l.sum_checked) w.member("checksum_ok", l.computed == 0);
+  if (l.type == 0 || l.type == 8) json_echo(w, l.msg);
+  w.member("length", l.plen);
 }
 
 }  // namespace netlab::proto

@@ -6,67 +6,20 @@
 namespace netlab::proto {
 namespace {
 
-std::string_view type_name(std::uint8_t t) {
-  switch (t) {
-    case 1: return "destination unreachable";
-    case 2: return "packet too big";
-    case 3: return "time exceeded in-transit";
-    case 4: return "parameter problem";
-    case 128: return "echo request";
-    case 129: return "echo reply";
-    case 130: return "multicast listener query";
-    case 131: return "multicast listener report";
-    case 132: return "multicast listener done";
-    case 133: return "router solicitation";
-    case 134: return "router advertisement";
-    case 135: return "neighbor solicitation";
-    case 136: return "neighbor advertisement";
-    case 137: return "redirect";
-    case 138: return "router renumbering";
-    case 139: return "who-are-you request";
-    case 140: return "who-are-you reply";
-    case 141: return "inverse neighbor solicitation";
-    case 142: return "inverse neighbor advertisement";
-    case 143: return "multicast listener report v2";
-    case 144: return "ha discovery request";
-    case 145: return "ha discovery reply";
-    case 146: return "mobile router solicitation";
-    case 147: return "mobile router advertisement";
-    case 155: return "RPL";
-    case 200: return "mtrace message";
-    case 201: return "mtrace response";
-    default: return {};
-  }
-}
-
-std::string_view opt_name(std::uint8_t t) {
-  switch (t) {
-    case 1: return "source link-address";
-    case 2: return "destination link-address";
-    case 3: return "prefix info";
-    case 4: return "redirected header";
-    case 5: return "mtu";
-    case 7: return "advertisement interval";
-    case 8: return "homeagent information";
-    case 24: return "route info";
-    case 25: return "rdnss";
-    case 31: return "dnssl";
-    default: return "unknown";
-  }
-}
+constexpr Tok kTypes[] = {
+    {1, "destination unreachable"}, {2, "packet too big"}, {3, "time exceeded in-transit"},
+    {4, "parameter problem"}, {128, "echo request"}, {129, "echo reply"},
+    {130, "multicast listener query"}, {131, "multicast listener report"}, {132, "multicast listener done"},
+    {133, "router solicitation"}, {134, "router advertisement"}, {135, "neighbor solicitation"},
+    {136, "neighbor advertisement"}, {137, "redirect"}, {138, "router renumbering"},
+    {139, "who-are-you request"}, {140, "who-are-you reply"}, {141, "inverse neighbor solicitation"},
+    {142, "inverse neighbor advertisement"}, {143, "multicast listener report v2"},
+    {144, "ha discovery request"}, {145, "ha discovery reply"}, {146, "mobile router solicitation"},
+    {147, "mobile router advertisement"}, {155, "RPL"}, {200, "mtrace message"}, {201, "mtrace response"}};
 
 std::string_view rtpref(std::uint8_t flags) {
   static constexpr std::string_view kPref[] = {"medium", "high", "rsv", "low"};
   return kPref[(flags >> 3) & 3];
-}
-
-std::uint16_t be16(Bytes b, std::size_t off) {
-  auto x = sub(b, off, 2);
-  return static_cast<std::uint16_t>(x[0] << 8 | x[1]);
-}
-std::uint32_t be32(Bytes b, std::size_t off) {
-  auto x = sub(b, off, 4);
-  return std::uint32_t(x[0]) << 24 | std::uint32_t(x[1]) << 16 | std::uint32_t(x[2]) << 8 | x[3];
 }
 
 void lifetime(Out& o, std::uint32_t v) {
@@ -105,109 +58,144 @@ void flags(Out& o, std::uint32_t v, std::initializer_list<std::pair<std::uint32_
   if (!any) o << "none";
 }
 
-// RFC 4861 4.6 options; false at a malformed or truncated option.
-bool print_nd_options(Out& o, const PrintOptions& po, Bytes msg, std::size_t start, std::int64_t resid) {
-  std::size_t cp = start;
-  while (cp < msg.size()) {
-    sub(msg, cp + 1, 1);
-    if (resid <= 0) return true;
-    std::uint8_t type = msg[cp];
-    std::uint32_t olen = msg[cp + 1];
-    if (olen == 0) return false;
-    if (cp + (olen << 3) > msg.size()) return false;
-    o << "\n\t  " << opt_name(type) << " option (";
-    o.u(type) << "), length ";
-    o.u(olen << 3) << " (";
-    o.u(olen) << "): ";
-    Bytes op = msg.subspan(cp, olen << 3);
-    switch (type) {
-      case 1:
-      case 2:
-        o.mac(op.subspan(2));
-        break;
-      case 3:
-        o.ip6(sub(op, 16, 16)) << '/';
-        o.u(sub(op, 2, 1)[0]);
-        if (olen != 4) o << "badlen";
-        o << ", Flags [";
-        flags(o, sub(op, 3, 1)[0], {{0x80, "onlink"}, {0x40, "auto"}, {0x20, "router"}});
-        o << "], valid time ";
-        lifetime(o, be32(op, 4));
-        o << ", pref. time ";
-        lifetime(o, be32(op, 8));
-        break;
-      case 4:
-        unknown_data(o, msg, start, olen << 3, "\n\t    ");
-        break;
-      case 5:
-        o << ' ';
-        o.u(be32(op, 4));
-        if (olen != 1) o << "bad option length";
-        break;
-      case 25: {
-        o << " lifetime ";
-        o.u(be32(op, 4)) << "s,";
-        std::size_t n = (olen - 1) / 2;
-        for (std::size_t k = 0; k < n; ++k) o << " addr: ", o.ip6(sub(op, 8 + 16 * k, 16));
-        break;
-      }
-      case 31: {
-        o << " lifetime ";
-        o.u(be32(op, 4)) << "s, domain(s):";
-        std::size_t d = 8;
-        while (d < op.size() && op[d] != 0) {
-          o << ' ';
-          while (true) {
-            std::uint8_t l = sub(op, d, 1)[0];
-            ++d;
-            if (l == 0) break;
-            if (l & 0xc0) return false;  // no compression in ND options
-            Bytes label = sub(op, d, l);
-            for (auto ch : label) print_char(o, ch);
-            o << '.';
-            d += l;
-          }
-        }
-        break;
-      }
-      case 7:
-        o << ' ';
-        o.u(be32(op, 4)) << "ms";
-        break;
-      case 8:
-        o << " preference ";
-        o.u(be16(op, 4)) << ", lifetime ";
-        o.u(be16(op, 6));
-        break;
-      case 24: {
-        be32(op, 4);
-        std::uint8_t prefix[16] = {};
-        if (olen == 2) std::copy_n(sub(op, 8, 8).begin(), 8, prefix);
-        else if (olen == 3) std::copy_n(sub(op, 8, 16).begin(), 16, prefix);
-        else if (olen != 1) return false;
-        o << ' ';
-        o.ip6(Bytes(prefix, 16)) << '/';
-        o.u(op[2]) << ", pref=" << rtpref(op[3]) << ", lifetime=";
-        lifetime(o, be32(op, 4));
-        break;
-      }
-      default:
-        if (po.verbose <= 1) {
-          unknown_data(o, msg, cp + 2, (olen << 3) - 2, "\n\t  ");
-          return true;
-        }
-        break;
+// Where the options start: after the fixed part of RS, RA, NS, NA and
+// redirect (RFC 4861 4.1 to 4.5); 0 for other types.
+std::size_t nd_fixed_length(std::uint8_t type) {
+  switch (type) {
+    case 133: return 8;
+    case 134: return 16;
+    case 135:
+    case 136: return 24;
+    case 137: return 40;
+    default: return 0;
+  }
+}
+
+enum class NdNext { Go, Done, Bad };
+
+void nd_prefix_info(Out& o, Bytes op, std::uint8_t olen) {
+  o.ip6(sub(op, 16, 16)) << '/';
+  o.u(sub(op, 2, 1)[0]);
+  if (olen != 4) o << "badlen";
+  o << ", Flags [";
+  flags(o, sub(op, 3, 1)[0], {{0x80, "onlink"}, {0x40, "auto"}, {0x20, "router"}});
+  o << "], valid time ";
+  lifetime(o, be32_at(op, 4));
+  o << ", pref. time ";
+  lifetime(o, be32_at(op, 8));
+}
+
+// RFC 8106 DNSSL: uncompressed domain names; false at a compression pointer.
+bool nd_dnssl(Out& o, Bytes op) {
+  o << " lifetime ";
+  o.u(be32_at(op, 4)) << "s, domain(s):";
+  std::size_t d = 8;
+  while (d < op.size() && op[d] != 0) {
+    o << ' ';
+    while (true) {
+      std::uint8_t l = sub(op, d, 1)[0];
+      ++d;
+      if (l == 0) break;
+      if (l & 0xc0) return false;  // no compression in ND options
+      for (auto ch : sub(op, d, l)) print_char(o, ch);
+      o << '.';
+      d += l;
     }
-    if (po.verbose > 1) unknown_data(o, msg, cp + 2, (olen << 3) - 2, "\n\t    ");
-    cp += olen << 3;
-    resid -= olen << 3;
+  }
+  return true;
+}
+
+// RFC 4191 route information.
+bool nd_route_info(Out& o, Bytes op, std::uint8_t olen) {
+  be32_at(op, 4);
+  std::uint8_t prefix[16] = {};
+  if (olen == 2) std::copy_n(sub(op, 8, 8).begin(), 8, prefix);
+  else if (olen == 3) std::copy_n(sub(op, 8, 16).begin(), 16, prefix);
+  else if (olen != 1) return false;
+  o << ' ';
+  o.ip6(Bytes(prefix, 16)) << '/';
+  o.u(sub(op, 2, 1)[0]) << ", pref=" << rtpref(sub(op, 3, 1)[0]) << ", lifetime=";
+  lifetime(o, be32_at(op, 4));
+  return true;
+}
+
+// One whole option's text after its header; `list` is the option list,
+// which a redirected header option dumps from its start (as tcpdump does).
+NdNext print_nd_option(Out& o, const PrintOptions& po, const Tlv& t, Bytes list) {
+  Bytes op = sub(t.rest, 0, t.size);
+  switch (t.type) {
+    case 1:
+    case 2: o.mac(op.subspan(2)); break;
+    case 3: nd_prefix_info(o, op, t.length); break;
+    case 4: unknown_data(o, list, 0, t.size, "\n\t    "); break;
+    case 5:
+      o << ' ';
+      o.u(be32_at(op, 4));
+      if (t.length != 1) o << "bad option length";
+      break;
+    case 25: {
+      o << " lifetime ";
+      o.u(be32_at(op, 4)) << "s,";
+      std::size_t n = (t.length - 1) / 2;
+      for (std::size_t k = 0; k < n; ++k) o << " addr: ", o.ip6(sub(op, 8 + 16 * k, 16));
+      break;
+    }
+    case 31:
+      if (!nd_dnssl(o, op)) return NdNext::Bad;
+      break;
+    case 7:
+      o << ' ';
+      o.u(be32_at(op, 4)) << "ms";
+      break;
+    case 8:
+      o << " preference ";
+      o.u(be16_at(op, 4)) << ", lifetime ";
+      o.u(be16_at(op, 6));
+      break;
+    case 24:
+      if (!nd_route_info(o, op, t.length)) return NdNext::Bad;
+      break;
+    default:
+      if (po.verbose <= 1) {
+        unknown_data(o, t.value, 0, t.value.size(), "\n\t  ");
+        return NdNext::Done;
+      }
+      break;
+  }
+  if (po.verbose > 1) unknown_data(o, t.value, 0, t.value.size(), "\n\t    ");
+  return NdNext::Go;
+}
+
+// RFC 4861 4.6 options from msg[start]; false at a malformed or truncated
+// option. resid is what the ICMPv6 length leaves for them.
+bool print_nd_options(Out& o, const PrintOptions& po, Bytes msg, std::size_t start, std::int64_t resid) {
+  static constexpr Tok kNames[] = {
+      {1, "source link-address"}, {2, "destination link-address"}, {3, "prefix info"}, {4, "redirected header"},
+      {5, "mtu"}, {7, "advertisement interval"}, {8, "homeagent information"}, {24, "route info"},
+      {25, "rdnss"}, {31, "dnssl"}};
+  Bytes list = msg.subspan(std::min(start, msg.size()));
+  TlvWalker walker(kNdOptions, list);
+  while (auto t = walker.next()) {
+    if (t->status == TlvStatus::Cut) throw Truncated{};  // the length byte, read before resid is
+    if (resid - static_cast<std::int64_t>(t->offset) <= 0) return true;
+    if (t->status != TlvStatus::Ok) return false;
+    std::string_view name = tok_name(kNames, t->type);
+    o << "\n\t  " << (name.empty() ? std::string_view("unknown") : name) << " option (";
+    o.u(t->type) << "), length ";
+    o.u(t->size) << " (";
+    o.u(t->length) << "): ";
+    switch (print_nd_option(o, po, *t, list)) {
+      case NdNext::Go: break;
+      case NdNext::Done: return true;
+      case NdNext::Bad: return false;
+    }
   }
   return true;
 }
 
 void mld(Out& o, Bytes m) {
   o << "max resp delay: ";
-  o.u(be16(m, 4)) << " addr: ";
+  o.u(be16_at(m, 4)) << " addr: ";
   o.ip6(sub(m, 8, 16));
 }
 
@@ -217,7 +205,7 @@ void mldv2_report(Out& o, const PrintOptions& po, Bytes m, std::uint32_t len) {
     o.u(len) << ']';
     return;
   }
-  std::uint16_t ngroups = be16(m, 6);
+  std::uint16_t ngroups = be16_at(m, 6);
   o << ", ";
   o.u(ngroups) << " group record(s)";
   if (!po.verbose) return;
@@ -235,7 +223,7 @@ void mldv2_report(Out& o, const PrintOptions& po, Bytes m, std::uint32_t len) {
     o << ' ';
     if (t >= 1 && t <= 6) o << kRec[t];
     else o << " [v2-report-#", o.u(t) << ']';
-    std::uint16_t nsrcs = be16(m, group + 2);
+    std::uint16_t nsrcs = be16_at(m, group + 2);
     if (len < group + 20 + nsrcs * 16u) {
       o << " [invalid number of sources ";
       o.u(nsrcs) << ']';
@@ -260,7 +248,7 @@ void mldv2_query(Out& o, const PrintOptions& po, Bytes m, std::uint32_t len) {
     o.u(len) << ']';
     return;
   }
-  std::uint32_t mrc = be16(m, 4);
+  std::uint32_t mrc = be16_at(m, 4);
   std::uint32_t mrt = mrc < 32768 ? mrc : ((mrc & 0x0fff) | 0x1000) << (((mrc & 0x7000) >> 12) + 3);
   if (po.verbose) o << " [max resp delay=", o.u(mrt) << ']';
   Bytes gaddr = sub(m, 8, 16);
@@ -274,7 +262,7 @@ void mldv2_query(Out& o, const PrintOptions& po, Bytes m, std::uint32_t len) {
     o << " qqi=";
     o.u(qqi);
   }
-  std::uint16_t nsrcs = be16(m, 26);
+  std::uint16_t nsrcs = be16_at(m, 26);
   if (nsrcs > 0) {
     if (len < 28 + nsrcs * 16u) o << " [invalid number of sources]";
     else if (po.verbose > 1) {
@@ -291,40 +279,18 @@ void mldv2_query(Out& o, const PrintOptions& po, Bytes m, std::uint32_t len) {
 
 // The upper-layer header inside an ICMPv6 error, past extension headers.
 bool upper_layer(Bytes inner, std::uint8_t& proto, std::size_t& off) {
-  sub(inner, 0, 40);
-  std::uint8_t nh = inner[6];
+  std::uint8_t nh = sub(inner, 0, 40)[6];
   off = 40;
-  while (true) {
-    switch (nh) {
-      case 6:
-      case 17:
-        proto = nh;
-        return true;
-      case 0:
-      case 43:
-      case 60: {
-        auto h = sub(inner, off, 2);
-        nh = h[0];
-        off += (h[1] + 1u) * 8u;
-        break;
-      }
-      case 44: {
-        auto h = sub(inner, off, 4);
-        if ((std::uint32_t(h[2]) << 8 | h[3]) & 0xfff8) return false;
-        nh = h[0];
-        off += 8;
-        break;
-      }
-      case 51: {
-        auto h = sub(inner, off, 2);
-        nh = h[0];
-        off += (h[1] + 2u) * 4u;
-        break;
-      }
-      default:
-        return false;
-    }
+  while (nh != 6 && nh != 17) {
+    ByteReader r(inner);
+    r.skip(off);  // Truncated once the chain runs past the capture
+    auto h = ext_header(nh, r);
+    if (!h || h->later_fragment) return false;
+    nh = h->next;
+    off += h->size;
   }
+  proto = nh;
+  return true;
 }
 
 // A malformed option list: tcpdump prints [|icmp6] and returns normally.
@@ -352,6 +318,163 @@ void decode_icmp6(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip, bo
   m.stage = 2;
 }
 
+namespace {
+
+// Destination unreachable (RFC 4443 3.1); false when the caller must stop
+// (a code it cannot name, dumped in hex).
+bool print_unreach6(Out& o, const PrintOptions& po, const Icmp6L& m, Bytes b) {
+  static constexpr std::string_view kCodes[] = {"unreachable route", " unreachable prohibited", "beyond scope",
+                                                "unreachable address", "unreachable port"};
+  o << ", ";
+  if (m.code < 5) o << kCodes[m.code];
+  else o << "unknown unreach code (", o.u(m.code) << ')';
+  switch (m.code) {
+    case 0:
+    case 1:
+    case 3:
+      o << ' ';
+      o.ip6(sub(b, 8 + 24, 16));
+      return true;
+    case 2:
+      o << ' ';
+      o.ip6(sub(b, 8 + 24, 16)) << ", source address ";
+      o.ip6(sub(b, 8 + 8, 16));
+      return true;
+    case 4: {
+      std::uint8_t proto = 0;
+      std::size_t off = 0;
+      Bytes inner = b.subspan(std::min<std::size_t>(8, b.size()));
+      if (!upper_layer(inner, proto, off)) throw Truncated{};
+      std::uint16_t dport = be16_at(inner, off + 2);
+      o << ", ";
+      o.ip6(sub(inner, 24, 16));
+      o << (proto == 6 ? " tcp port " : " udp port ");
+      o.u(dport);
+      return true;
+    }
+    default:
+      if (po.verbose > 1) return true;
+      unknown_data(o, b, 0, m.plen, "\n\t");
+      return false;
+  }
+}
+
+// Neighbour discovery (RFC 4861 4.1 to 4.5): the fixed part, then with -v
+// the options (a malformed list ends in " [|icmp6]").
+void print_nd(PrintCtx& p, const Icmp6L& m, Bytes b) {
+  Out& o = p.o;
+  const auto& po = p.opt;
+  switch (m.type) {
+    case 134:
+      if (!po.verbose) return;
+      {
+        std::uint8_t fl = sub(b, 5, 1)[0];
+        std::uint8_t hop = sub(b, 4, 1)[0];
+        std::uint16_t life = be16_at(b, 6);
+        std::uint32_t reach = be32_at(b, 8), retrans = be32_at(b, 12);
+        o << "\n\thop limit ";
+        o.u(hop) << ", Flags [";
+        flags(o, fl, {{0x80, "managed"}, {0x40, "other stateful"}, {0x20, "home agent"}, {0x02, "ipv6 only"}});
+        o << "], pref " << rtpref(fl) << ", router lifetime ";
+        o.u(life) << "s, reachable time ";
+        o.u(reach) << "ms, retrans timer ";
+        o.u(retrans) << "ms";
+      }
+      break;
+    case 135:
+      o << ", who has ";
+      o.ip6(sub(b, 8, 16));
+      break;
+    case 136:
+      o << ", tgt is ";
+      o.ip6(sub(b, 8, 16));
+      if (po.verbose) {
+        o << ", Flags [";
+        flags(o, be32_at(b, 4), {{0x80000000u, "router"}, {0x40000000u, "solicited"}, {0x20000000u, "override"}});
+        o << ']';
+      }
+      break;
+    case 137: {
+      // Each address is read before its text is printed (tcpdump's GET_ in
+      // the ND_PRINT arguments): the destination, then the better first hop.
+      Bytes dst = sub(b, 24, 16);
+      o << ", ";
+      o.ip6(dst);
+      Bytes gw = sub(b, 8, 16);
+      o << " to ";
+      o.ip6(gw);
+      break;
+    }
+    default: break;
+  }
+  std::size_t start = nd_fixed_length(m.type);
+  if (po.verbose && !print_nd_options(o, po, b, start, std::int64_t(m.plen) - std::int64_t(start))) nd_trunc(p);
+}
+
+// The message after "ICMP6, <type>"; false when tcpdump returns without
+// the trailing ", length".
+bool print_icmp6_body(PrintCtx& p, const Icmp6L& m, std::string_view name) {
+  Out& o = p.o;
+  const auto& po = p.opt;
+  Bytes b = m.msg;
+  switch (m.type) {
+    case 1: return print_unreach6(o, po, m, b);
+    case 2:
+      o << ", mtu ";
+      o.u(be32_at(b, 4));
+      return true;
+    case 3:
+      if (m.code == 0) o << " for ", o.ip6(sub(b, 8 + 24, 16));
+      else if (m.code == 1) o << " (reassembly)";
+      else o << ", unknown code (", o.u(m.code) << ')';
+      return true;
+    case 4: {
+      sub(b, 8 + 24, 16);
+      static constexpr std::string_view kCodes[] = {", erroneous - octet ", ", next header - octet ",
+                                                    ", option - octet ", ", incomplete header chain - octet "};
+      if (m.code < 4) o << kCodes[m.code], o.u(be32_at(b, 4));
+      else o << ", code-#", o.u(m.code);
+      return true;
+    }
+    case 128:
+    case 129:
+      o << ", id ";
+      o.u(be16_at(b, 4)) << ", seq ";
+      o.u(be16_at(b, 6));
+      return true;
+    case 130:
+      if (m.plen == 24) mld(o, b);
+      else if (m.plen >= 28) o << " v2", mldv2_query(o, po, b, m.plen);
+      else o << " unknown-version (len ", o.u(m.plen) << ") ";
+      return true;
+    case 131:
+    case 132: mld(o, b); return true;
+    case 133:
+    case 134:
+    case 135:
+    case 136:
+    case 137: print_nd(p, m, b); return true;
+    case 141:
+    case 142: return true;
+    case 143: mldv2_report(o, po, b, m.plen); return true;
+    case 144:
+    case 146:
+      o << ", id 0x";
+      o.hex(be16_at(b, 4), 4);
+      return true;
+    default:
+      if (!name.empty() && m.type != 138 && m.type != 139 && m.type != 140 && m.type != 155 && m.type != 145 &&
+          m.type != 147 && m.type != 200 && m.type != 201)
+        return true;
+      o << ", length ";
+      o.u(m.plen);
+      if (po.verbose <= 1) unknown_data(o, b, 0, m.plen, "\n\t");
+      return false;
+  }
+}
+
+}  // namespace
+
 void print_icmp6(PrintCtx& p, std::size_t i) {
   p.proto = "icmp6";
   const auto& m = at<Icmp6L>(p.d, i);
@@ -371,155 +494,83 @@ void print_icmp6(PrintCtx& p, std::size_t i) {
     }
   }
   if (m.stage < 1) return;
-  auto name = type_name(m.type);
+  auto name = tok_name(kTypes, m.type);
   o << "ICMP6, ";
-  if (name.empty()) o << "unknown icmp6 type (", o.u(m.type) << ')';
-  else o << name;
-  bool nd = m.type == 133 || m.type == 134 || m.type == 135 || m.type == 136 || m.type == 137 || m.type == 145 ||
-            m.type == 147;
+  tok_print(o, kTypes, m.type, "unknown icmp6 type (", ")");
+  bool nd = (m.type >= 133 && m.type <= 137) || m.type == 145 || m.type == 147;
   if (po.verbose && nd) o << ", length ", o.u(m.plen);
   if (m.stage < 2) return;
-  Bytes b = m.msg;
-  switch (m.type) {
-    case 1: {
-      static constexpr std::string_view kCodes[] = {"unreachable route", " unreachable prohibited", "beyond scope",
-                                                    "unreachable address", "unreachable port"};
-      o << ", ";
-      if (m.code < 5) o << kCodes[m.code];
-      else o << "unknown unreach code (", o.u(m.code) << ')';
-      switch (m.code) {
-        case 0:
-        case 1:
-        case 3:
-          o << ' ';
-          o.ip6(sub(b, 8 + 24, 16));
-          break;
-        case 2:
-          o << ' ';
-          o.ip6(sub(b, 8 + 24, 16)) << ", source address ";
-          o.ip6(sub(b, 8 + 8, 16));
-          break;
-        case 4: {
-          std::uint8_t proto = 0;
-          std::size_t off = 0;
-          Bytes inner = b.subspan(std::min<std::size_t>(8, b.size()));
-          if (!upper_layer(inner, proto, off)) throw Truncated{};
-          std::uint16_t dport = be16(inner, off + 2);
-          o << ", ";
-          o.ip6(sub(inner, 24, 16));
-          if (proto == 6) o << " tcp port ", o.u(dport);
-          else o << " udp port ", o.u(dport);
-          break;
-        }
-        default:
-          if (po.verbose <= 1) {
-            unknown_data(o, b, 0, m.plen, "\n\t");
-            return;
-          }
-          break;
-      }
+  if (print_icmp6_body(p, m, name) && !po.verbose) o << ", length ", o.u(m.plen);
+}
+
+}  // namespace netlab::proto
+
+namespace netlab::proto {
+namespace {
+
+// Neighbour-discovery options (RFC 4861 section 4.6, RFC 8106 RDNSS).
+void json_nd_option(JsonWriter& w, const Tlv& o, TlvWalker&) {
+  w.member("type", static_cast<unsigned>(o.type));
+  if (o.status == TlvStatus::Cut) throw Truncated{};
+  w.member("length", o.length * 8u);
+  if (o.status == TlvStatus::BadLength) {  // the list cannot go on; tcpdump stops here too
+    w.member("invalid", true);
+    return;
+  }
+  if (o.status != TlvStatus::Ok) throw Truncated{};
+  ByteReader body(o.value);
+  switch (o.type) {
+    case 1: case 2:
+      w.member("name", o.type == 1 ? "source link-address" : "target link-address");
+      w.member("lladdr", mac_text(body.rest()));
+      break;
+    case 3: {
+      w.member("name", "prefix info");
+      std::uint8_t plen = body.u8(), flags = body.u8();
+      w.member("prefix_length", plen);
+      w.member("on_link", (flags & 0x80) != 0);
+      w.member("autonomous", (flags & 0x40) != 0);
+      w.member("valid_lifetime", static_cast<std::uint64_t>(body.be32()));
+      w.member("preferred_lifetime", static_cast<std::uint64_t>(body.be32()));
+      body.skip(4);
+      w.member("prefix", ip6_text(body.bytes(16)));
       break;
     }
-    case 2:
-      o << ", mtu ";
-      o.u(be32(b, 4));
+    case 5:
+      w.member("name", "mtu");
+      body.skip(2);
+      w.member("mtu", static_cast<std::uint64_t>(body.be32()));
       break;
-    case 3:
-      if (m.code == 0) o << " for ", o.ip6(sub(b, 8 + 24, 16));
-      else if (m.code == 1) o << " (reassembly)";
-      else o << ", unknown code (", o.u(m.code) << ')';
-      break;
-    case 4: {
-      sub(b, 8 + 24, 16);
-      static constexpr std::string_view kCodes[] = {", erroneous - octet ", ", next header - octet ",
-                                                    ", option - octet ", ", incomplete header chain - octet "};
-      if (m.code < 4) o << kCodes[m.code], o.u(be32(b, 4));
-      else o << ", code-#", o.u(m.code);
-      break;
-    }
-    case 128:
-    case 129:
-      o << ", id ";
-      o.u(be16(b, 4)) << ", seq ";
-      o.u(be16(b, 6));
-      break;
-    case 130:
-      if (m.plen == 24) mld(o, b);
-      else if (m.plen >= 28) o << " v2", mldv2_query(o, po, b, m.plen);
-      else o << " unknown-version (len ", o.u(m.plen) << ") ";
-      break;
-    case 131:
-    case 132:
-      mld(o, b);
-      break;
-    case 133:
-      if (po.verbose && !print_nd_options(o, po, b, 8, std::int64_t(m.plen) - 8)) nd_trunc(p);
-      break;
-    case 134:
-      if (po.verbose) {
-        std::uint8_t fl = sub(b, 5, 1)[0];
-        std::uint8_t hop = b[4];
-        std::uint16_t life = be16(b, 6);
-        std::uint32_t reach = be32(b, 8), retrans = be32(b, 12);
-        o << "\n\thop limit ";
-        o.u(hop) << ", Flags [";
-        flags(o, fl, {{0x80, "managed"}, {0x40, "other stateful"}, {0x20, "home agent"}, {0x02, "ipv6 only"}});
-        o << "], pref " << rtpref(fl) << ", router lifetime ";
-        o.u(life) << "s, reachable time ";
-        o.u(reach) << "ms, retrans timer ";
-        o.u(retrans) << "ms";
-        if (!print_nd_options(o, po, b, 16, std::int64_t(m.plen) - 16)) nd_trunc(p);
-      }
-      break;
-    case 135:
-      o << ", who has ";
-      o.ip6(sub(b, 8, 16));
-      if (po.verbose && !print_nd_options(o, po, b, 24, std::int64_t(m.plen) - 24)) nd_trunc(p);
-      break;
-    case 136:
-      o << ", tgt is ";
-      o.ip6(sub(b, 8, 16));
-      if (po.verbose) {
-        o << ", Flags [";
-        flags(o, be32(b, 4), {{0x80000000u, "router"}, {0x40000000u, "solicited"}, {0x20000000u, "override"}});
-        o << ']';
-        if (!print_nd_options(o, po, b, 24, std::int64_t(m.plen) - 24)) nd_trunc(p);
-      }
-      break;
-    case 137:
-      {
-        // Each address is read before its text is printed (tcpdump's GET_ in
-        // the ND_PRINT arguments): the destination, then the better first hop.
-        Bytes dst = sub(b, 24, 16);
-        o << ", ";
-        o.ip6(dst);
-        Bytes gw = sub(b, 8, 16);
-        o << " to ";
-        o.ip6(gw);
-      }
-      if (po.verbose && !print_nd_options(o, po, b, 40, std::int64_t(m.plen) - 40)) nd_trunc(p);
-      break;
-    case 141:
-    case 142:
-      break;
-    case 143:
-      mldv2_report(o, po, b, m.plen);
-      break;
-    case 144:
-    case 146:
-      o << ", id 0x";
-      o.hex(be16(b, 4), 4);
+    case 25:
+      w.member("name", "rdnss");
+      body.skip(2);
+      w.member("lifetime", static_cast<std::uint64_t>(body.be32()));
+      w.key("servers");
+      w.begin_array();
+      while (body.remaining() >= 16) w.value(ip6_text(body.bytes(16)));
+      w.end_array();
       break;
     default:
-      if (!name.empty() && m.type != 138 && m.type != 139 && m.type != 140 && m.type != 155 && m.type != 145 &&
-          m.type != 147 && m.type != 200 && m.type != 201)
-        break;
-      o << ", length ";
-      o.u(m.plen);
-      if (po.verbose <= 1) unknown_data(o, b, 0, m.plen, "\n\t");
-      return;
+      w.member("data", hex_text(body.rest()));
   }
-  if (!po.verbose) o << ", length ", o.u(m.plen);
+}
+
+}  // namespace
+
+void json_icmp6(JsonWriter& w, const Icmp6L& l) {
+  w.member("layer", "icmpv6");
+  if (l.stage >= 2) {
+    w.member("type", l.type);
+    w.member("code", l.code);
+  }
+  if (l.sum_checked) w.member("checksum_ok", l.computed == 0);
+  if (l.type == 128 || l.type == 129) json_echo(w, l.msg);
+  if ((l.type == 135 || l.type == 136 || l.type == 137) && l.msg.size() >= 24)
+    w.member("target", ip6_text(sub(l.msg, 8, 16)));
+  std::size_t fixed = nd_fixed_length(l.type);
+  if (fixed && l.msg.size() > fixed)
+    json_options(w, TlvWalker(kNdOptions, l.msg.subspan(fixed)), json_nd_option);
+  w.member("length", l.plen);
 }
 
 }  // namespace netlab::proto

@@ -6,19 +6,8 @@
 namespace netlab::proto {
 namespace {
 
-std::string_view option_name(std::uint8_t code) {
-  switch (code) {
-    case 0: return "EOL";
-    case 1: return "NOP";
-    case 7: return "RR";
-    case 68: return "timestamp";
-    case 130: return "security";
-    case 131: return "LSRR";
-    case 137: return "SSRR";
-    case 148: return "RA";
-    default: return {};
-  }
-}
+constexpr Tok kOptionNames[] = {{0, "EOL"}, {1, "NOP"}, {7, "RR"}, {68, "timestamp"}, {130, "security"},
+                                 {131, "LSRR"}, {137, "SSRR"}, {148, "RA"}};
 
 void print_route(Out& o, ByteReader opt, std::uint32_t length) {
   if (length < 3) {
@@ -96,69 +85,61 @@ void print_ts(Out& o, ByteReader opt, std::uint32_t length) {
   }
 }
 
+// One option's value (as tcpdump's ip_optprint: the route and timestamp
+// printers may read past a bad option length, as far as the capture goes).
+void print_option_value(Out& o, const Tlv& t) {
+  ByteReader opt(t.rest);
+  auto olen = static_cast<std::uint32_t>(t.size);
+  switch (t.type) {
+    case 68: print_ts(o, opt, olen); break;
+    case 7:
+    case 131:
+    case 137: print_route(o, opt, olen); break;
+    case 148:
+      if (olen < 4) {
+        o << " [bad length ";
+        o.u(olen) << ']';
+        break;
+      }
+      if (opt.peek16(2) != 0) {
+        o << " value ";
+        o.u(opt.peek16(2));
+      }
+      break;
+    default: break;
+  }
+}
+
 // Prints the options; false when they ran past the capture.
 bool print_options(Out& o, Bytes options, std::uint32_t length) {
+  TlvWalker walker(kIpv4Options, options, length);
   std::string_view sep;
-  std::size_t pos = 0;
-  while (length > 0) {
+  while (auto t = walker.next()) {
     o << sep;
     sep = ",";
     // The code and length bytes are GET_U_1 reads in tcpdump's
     // ip_optprint: past the capture they end the packet with " [|ip]"
     // (Truncated leaves the printer); only a short option body is
     // " [truncated-option]".
-    std::uint8_t code = sub(options, pos, 1)[0];
-    auto name = option_name(code);
-    if (name.empty()) {
-      o << "unknown ";
-      o.u(code);
-    } else {
-      o << name;
-    }
-    std::uint32_t olen = 1;
-    if (code > 1) {
-      olen = sub(options, pos + 1, 1)[0];
-      if (olen < 2) {
+    if (t->header == 0) throw Truncated{};
+    tok_print(o, kOptionNames, t->type, "unknown ");
+    switch (t->status) {
+      case TlvStatus::Cut: throw Truncated{};
+      case TlvStatus::BadLength:
+      case TlvStatus::PastEnd:
         o << " [bad length ";
-        o.u(olen) << ']';
+        o.u(t->length) << ']';
         return true;
-      }
+      // ND_TCHECK_LEN of the whole option, and the route and timestamp
+      // printers' own checks: " [truncated-option]".
+      case TlvStatus::Truncated: return false;
+      case TlvStatus::Ok: break;
     }
-    if (olen > length) {
-      o << " [bad length ";
-      o.u(olen) << ']';
-      return true;
-    }
-    // ND_TCHECK_LEN of the whole option, and the route and timestamp
-    // printers' own checks (they may read past a bad option length, as
-    // far as the capture goes): " [truncated-option]".
-    if (olen > options.size() - pos) return false;
-    ByteReader opt(options.subspan(pos));
     try {
-      switch (code) {
-        case 0: return true;
-        case 68: print_ts(o, opt, olen); break;
-        case 7:
-        case 131:
-        case 137: print_route(o, opt, olen); break;
-        case 148:
-          if (olen < 4) {
-            o << " [bad length ";
-            o.u(olen) << ']';
-            break;
-          }
-          if (opt.peek16(2) != 0) {
-            o << " value ";
-            o.u(opt.peek16(2));
-          }
-          break;
-        default: break;
-      }
+      print_option_value(o, *t);
     } catch (const Truncated&) {
       return false;
     }
-    pos += olen;
-    length -= olen;
   }
   return true;
 }
@@ -262,6 +243,66 @@ void print_ip_pair(PrintCtx& p, std::size_t ip, int sport, int dport) {
   }
 }
 
+namespace {
+
+// tcpdump's "[, flags ...]" of the fragment field: "+" (MF), "DF", "rsvd".
+void print_frag_flags(Out& o, std::uint16_t off) {
+  static constexpr std::pair<std::uint16_t, std::string_view> kFlags[] = {{0x2000, "+"}, {0x4000, "DF"}, {0x8000, "rsvd"}};
+  std::uint16_t f = off & 0xe000;
+  if (!f) o << "none";
+  bool first = true;
+  for (auto [bit, name] : kFlags) {
+    if (!(f & bit)) continue;
+    if (!first) o << ", ";
+    o << name;
+    first = false;
+  }
+}
+
+// The -v header text "(tos ..., options (...))\n    "; false when the
+// options ran past the capture (" [truncated-option]").
+bool print_ipv4_verbose(PrintCtx& p, const Ipv4L& h) {
+  static constexpr Tok kEcn[] = {{1, ",ECT(1)"}, {2, ",ECT(0)"}, {3, ",CE"}};
+  Out& o = p.o;
+  std::uint32_t hlen = h.ihl * 4u;
+  o << "(tos 0x";
+  o.hex(h.tos) << tok_name(kEcn, h.tos & 3);
+  if (h.ttl >= 1) o << ", ttl ", o.u(h.ttl);
+  o << ", id ";
+  o.u(h.id) << ", offset ";
+  o.u((h.off & 0x1fff) * 8u) << ", flags [";
+  print_frag_flags(o, h.off);
+  o << "], proto ";
+  auto pn = ipproto_name(h.proto);
+  o << (pn.empty() ? std::string_view("unknown") : pn) << " (";
+  o.u(h.proto) << "), length ";
+  o.u(h.total);
+  bool complete = true;
+  if (hlen > 20) {
+    o << ", options (";
+    // tcpdump reads an option's code and length bytes wherever the
+    // datagram was captured, past the header too (up to its total length).
+    std::size_t avail = static_cast<std::size_t>(p.d.raw.data() + p.d.raw.size() - h.options.data());
+    std::uint32_t end = std::min<std::uint32_t>(h.length, h.total);
+    Bytes wide(h.options.data(), std::min<std::size_t>(avail, end > 20 ? end - 20 : 0));
+    if (wide.size() < h.options.size()) wide = h.options;
+    if (!print_options(o, wide, hlen - 20)) {
+      o << " [truncated-option]";
+      complete = false;
+    }
+    o << ')';
+  }
+  if (h.sum_checked && h.computed_sum != 0) {
+    o << ", bad cksum ";
+    o.hex(h.sum) << " (->";
+    o.hex(cksum_shouldbe(h.sum, h.computed_sum)) << ")!";
+  }
+  o << ")\n    ";
+  return complete;
+}
+
+}  // namespace
+
 void print_ipv4(PrintCtx& p, std::size_t i) {
   p.proto = "ip";
   const auto& h = at<Ipv4L>(p.d, i);
@@ -291,65 +332,11 @@ void print_ipv4(PrintCtx& p, std::size_t i) {
     return;
   }
   std::uint32_t hlen = h.ihl * 4u;
-  if (p.opt.verbose) {
-    o << "(tos 0x";
-    o.hex(h.tos);
-    switch (h.tos & 3) {
-      case 1: o << ",ECT(1)"; break;
-      case 2: o << ",ECT(0)"; break;
-      case 3: o << ",CE"; break;
-      default: break;
-    }
-    if (h.ttl >= 1) o << ", ttl ", o.u(h.ttl);
-    o << ", id ";
-    o.u(h.id) << ", offset ";
-    o.u((h.off & 0x1fff) * 8u) << ", flags [";
-    std::uint16_t f = h.off & 0xe000;
-    if (!f) o << "none";
-    else {
-      bool first = true;
-      auto flag = [&](std::uint16_t bit, std::string_view n) {
-        if (!(f & bit)) return;
-        if (!first) o << ", ";
-        o << n;
-        first = false;
-      };
-      flag(0x2000, "+");
-      flag(0x4000, "DF");
-      flag(0x8000, "rsvd");
-    }
-    o << "], proto ";
-    auto pn = ipproto_name(h.proto);
-    o << (pn.empty() ? std::string_view("unknown") : pn) << " (";
-    o.u(h.proto) << "), length ";
-    o.u(h.total);
-    bool truncated = false;
-    if (hlen > 20) {
-      o << ", options (";
-      // tcpdump reads an option's code and length bytes wherever the
-      // datagram was captured, past the header too (up to its total length).
-      std::size_t avail = static_cast<std::size_t>(p.d.raw.data() + p.d.raw.size() - h.options.data());
-      std::uint32_t end = std::min<std::uint32_t>(h.length, h.total);
-      Bytes wide(h.options.data(), std::min<std::size_t>(avail, end > 20 ? end - 20 : 0));
-      if (wide.size() < h.options.size()) wide = h.options;
-      if (!print_options(o, wide, hlen - 20)) {
-        o << " [truncated-option]";
-        truncated = true;
-      }
-      o << ')';
-    }
-    if (h.sum_checked && h.computed_sum != 0) {
-      o << ", bad cksum ";
-      o.hex(h.sum) << " (->";
-      o.hex(cksum_shouldbe(h.sum, h.computed_sum)) << ")!";
-    }
-    o << ")\n    ";
-    if (truncated) {
-      print_ip_pair(p, i, -1, -1);
-      o << ": ";
-      p.proto = "ip";
-      throw Truncated{};
-    }
+  if (p.opt.verbose && !print_ipv4_verbose(p, h)) {
+    print_ip_pair(p, i, -1, -1);
+    o << ": ";
+    p.proto = "ip";
+    throw Truncated{};
   }
   if (h.fragment()) {
     print_ip_pair(p, i, -1, -1);
@@ -382,6 +369,51 @@ void print_other_ip(PrintCtx& p, std::size_t i) {
   o << " ip-proto-";
   o.u(x.proto) << ' ';
   o.u(x.length);
+}
+
+namespace {
+
+void json_option(JsonWriter& w, const Tlv& o, TlvWalker& walker) {
+  static constexpr Tok kJsonNames[] = {{0, "EOL"}, {1, "NOP"}, {7, "RR"}, {68, "TS"},
+                                       {131, "LSRR"}, {137, "SSRR"}, {148, "RA"}};
+  w.member("type", static_cast<unsigned>(o.type));
+  if (o.header == 1 && o.status == TlvStatus::Ok) {
+    w.member("name", tok_name(kJsonNames, o.type));
+    return;
+  }
+  if (o.status == TlvStatus::BadLength) walker.resume_after(0);  // no value; the list goes on
+  else if (o.status != TlvStatus::Ok) throw Truncated{};
+  if (auto name = tok_name(kJsonNames, o.type); !name.empty()) w.member("name", name);
+  w.member("length", static_cast<unsigned>(o.length));
+  w.member("data", hex_text(o.value));
+}
+
+}  // namespace
+
+void json_ipv4(JsonWriter& w, const Ipv4L& l) {
+  w.member("layer", "ipv4");
+  w.member("version", l.version);
+  if (l.stage < 2) return;
+  w.member("ihl", l.ihl);
+  w.member("tos", l.tos);
+  w.member("total_length", l.total);
+  w.member("id", l.id);
+  w.member("df", (l.off & 0x4000) != 0);
+  w.member("mf", (l.off & 0x2000) != 0);
+  w.member("frag_offset", (l.off & 0x1fff) * 8u);
+  w.member("ttl", l.ttl);
+  w.member("protocol", l.proto);
+  w.member("checksum", l.sum);
+  if (l.sum_checked) w.member("checksum_ok", l.computed_sum == 0);
+  w.member("src", ip4_text(l.src));
+  w.member("dst", ip4_text(l.dst));
+  if (!l.options.empty()) json_options(w, TlvWalker(kIpv4Options, l.options), json_option);
+}
+
+void json_other_ip(JsonWriter& w, const OtherIpL& l) {
+  w.member("layer", "ip-payload");
+  w.member("protocol", l.proto);
+  w.member("length", l.length);
 }
 
 }  // namespace netlab::proto

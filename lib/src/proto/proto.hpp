@@ -3,10 +3,13 @@
 #pragma once
 
 #include "proto/model.hpp"
+#include "proto/options.hpp"
 
+#include <netlab/json.hpp>
 #include <netlab/packet.hpp>
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -72,6 +75,9 @@ void decode_link(Ctx& c, int dlt, ByteReader r);
 void decode_ethernet(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_ethertype(Ctx& c, std::uint16_t type, ByteReader r, std::uint32_t length);
 void decode_arp(Ctx& c, ByteReader r, std::uint32_t length);
+// The ARP header and its four addresses (sizes from hlen/plen), the one ARP
+// reader of the decoder and of frames; fields read before a Truncated stay.
+void read_arp(ByteReader r, ArpL& a);
 void decode_ipv4(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_ipv6(Ctx& c, ByteReader r, std::uint32_t length);
 // The IP payload demultiplexer shared by IPv4 and IPv6; ip is the index of
@@ -106,6 +112,64 @@ void print_udp(PrintCtx& p, std::size_t i);
 void print_other_ip(PrintCtx& p, std::size_t i);
 // The address pair of the IP layer at index ip: "a > b" (no trailing text).
 void print_ip_pair(PrintCtx& p, std::size_t ip, int sport, int dport);
+
+// ---- JSON: each layer's members, written beside its text printer ----------
+void json_ethernet(JsonWriter& w, const EthernetL& l);
+void json_vlan(JsonWriter& w, const VlanL& l);
+void json_sll(JsonWriter& w, const SllL& l);
+void json_null(JsonWriter& w, const NullL& l);
+void json_llc(JsonWriter& w, const LlcL& l);
+void json_unknown(JsonWriter& w, const UnknownL& l);
+void json_arp(JsonWriter& w, const ArpL& l);
+void json_ipv4(JsonWriter& w, const Ipv4L& l);
+void json_other_ip(JsonWriter& w, const OtherIpL& l);
+void json_ipv6(JsonWriter& w, const Ipv6L& l);
+void json_ipv6_ext(JsonWriter& w, const Ipv6ExtL& l);
+void json_icmp(JsonWriter& w, const IcmpL& l);
+void json_icmp6(JsonWriter& w, const Icmp6L& l);
+void json_tcp(JsonWriter& w, const TcpL& l);
+void json_udp(JsonWriter& w, const UdpL& l);
+// An option list as a JSON array "options" of objects, one an option the
+// walker yields. one_option(w, tlv, walker) writes the members of one entry
+// into the object opened for it; when it throws Truncated (a status it
+// cannot print, or a value read that runs off), the entry is closed with
+// "truncated": true instead of invented values, and the list ends.
+template <typename Fn>
+void json_options(JsonWriter& w, TlvWalker walker, Fn one_option) {
+  w.key("options");
+  w.begin_array();
+  while (auto o = walker.next()) {
+    w.begin_object();
+    try {
+      one_option(w, *o, walker);
+    } catch (const Truncated&) {
+      w.member("truncated", true);  // the entry's object is still open
+      w.end_object();
+      break;
+    }
+    w.end_object();
+  }
+  w.end_array();
+}
+// "id" and "seq" of an ICMP or ICMPv6 echo message, when captured.
+void json_echo(JsonWriter& w, Bytes msg);
+// Text forms of bytes for JSON values.
+std::string hex_text(Bytes b);  // "0a1b..."
+std::string mac_text(Bytes b);
+std::string ip4_text(Bytes b);
+std::string ip6_text(Bytes b);
+
+// ---- name tables (tcpdump's struct tok and tok2str) ------------------------
+struct Tok {
+  std::uint32_t value;
+  std::string_view name;
+};
+const Tok* tok_find(std::span<const Tok> table, std::uint32_t v) noexcept;
+// The name of v, or "" when the table has none.
+std::string_view tok_name(std::span<const Tok> table, std::uint32_t v) noexcept;
+// The name of v, or before + v + after ("Unknown (" v ")") when the table has none.
+Out& tok_print(Out& o, std::span<const Tok> table, std::uint32_t v, std::string_view before,
+               std::string_view after = {});
 
 // ---- shared helpers --------------------------------------------------------
 std::string_view ethertype_name(std::uint16_t type);  // "" when unknown

@@ -9,31 +9,17 @@
 namespace netlab::proto {
 namespace {
 
-std::string_view option_name(std::uint8_t k) {
-  switch (k) {
-    case 0: return "eol";
-    case 1: return "nop";
-    case 2: return "mss";
-    case 3: return "wscale";
-    case 4: return "sackOK";
-    case 5: return "sack";
-    case 6: return "echo";
-    case 7: return "echoreply";
-    case 8: return "TS";
-    case 11: return "cc";
-    case 12: return "ccnew";
-    case 13: return "";
-    case 19: return "md5";
-    case 20: return "scps";
-    case 27: return "qs";
-    case 28: return "uto";
-    case 29: return "tcp-ao";
-    case 30: return "mptcp";
-    case 34: return "tfo";
-    case 254: return "exp";
-    default: return {};
-  }
-}
+struct FlagChar {
+  std::uint8_t bit;
+  char c;
+};
+constexpr FlagChar kFlags[] = {{0x01, 'F'}, {0x02, 'S'}, {0x04, 'R'}, {0x08, 'P'},
+                               {0x10, '.'}, {0x20, 'U'}, {0x40, 'E'}, {0x80, 'W'}};
+
+constexpr Tok kOptionNames[] = {
+    {0, "eol"}, {1, "nop"}, {2, "mss"}, {3, "wscale"}, {4, "sackOK"}, {5, "sack"}, {6, "echo"},
+    {7, "echoreply"}, {8, "TS"}, {11, "cc"}, {12, "ccnew"}, {13, ""}, {19, "md5"}, {20, "scps"},
+    {27, "qs"}, {28, "uto"}, {29, "tcp-ao"}, {30, "mptcp"}, {34, "tfo"}, {254, "exp"}};
 
 void fastopen(Out& o, Bytes cookie, bool exp) {
   if (exp) o << "tfo";
@@ -50,9 +36,185 @@ void fastopen(Out& o, Bytes cookie, bool exp) {
 // tcpdump's LENCHECK found the option's bytes not captured (its trunc label).
 struct OptionTruncated {};
 
+// The value of one option as tcpdump's tcp_print reads it: each kind reads
+// the bytes it expects (datalen), whatever the option's length says, as far
+// as the header goes (LENCHECK: past it, "[bad opt]") and as far as the
+// capture goes (past it, OptionTruncated).
+class OptionValue {
+ public:
+  OptionValue(const Tlv& t) : t_(t), bytes_(t.rest.subspan(t.header)) {}
+  // False past the header; throws OptionTruncated past the capture.
+  bool check(std::uint32_t n) const {
+    if (n > t_.room - t_.header) return false;
+    if (n > bytes_.size()) throw OptionTruncated{};
+    return true;
+  }
+  std::uint8_t u8(std::size_t at) const { return sub(bytes_, at, 1)[0]; }
+  std::uint16_t be16(std::size_t at) const { return be16_at(bytes_, at); }
+  std::uint32_t be32(std::size_t at) const { return be32_at(bytes_, at); }
+  Bytes bytes(std::size_t at, std::size_t n) const { return sub(bytes_, at, n); }
+  std::uint32_t stated() const { return t_.length - 2u; }  // what the length says the value is
+
+ private:
+  const Tlv& t_;
+  Bytes bytes_;
+};
+
+// SACK blocks (RFC 2018), relative to the connection's bases as tcpdump
+// shows them; false at "[bad opt]".
+bool print_sack(Out& o, const TcpL& t, const OptionValue& v, std::uint32_t datalen) {
+  if (datalen % 8 != 0) {
+    o << " invalid sack";
+    return true;
+  }
+  o << ' ';
+  o.u(datalen / 8) << ' ';
+  for (std::uint32_t k = 0; k < datalen; k += 8) {
+    if (!v.check(k + 4)) return false;
+    std::uint32_t s = v.be32(k);
+    if (!v.check(k + 8)) return false;
+    std::uint32_t e = v.be32(k + 4);
+    std::uint32_t base = t.rev ? t.thseq : t.thack;
+    o << '{';
+    o.u(std::uint32_t(s - base)) << ':';
+    o.u(std::uint32_t(e - base)) << '}';
+  }
+  return true;
+}
+
+// TCP-AO (RFC 5925); false at "[bad opt]".
+bool print_tcp_ao(Out& o, const OptionValue& v, std::uint32_t datalen) {
+  if (datalen < 2) {
+    o << " (invalid)";
+    return true;
+  }
+  if (!v.check(1)) return false;
+  o << " keyid ";
+  o.u(v.u8(0));
+  if (!v.check(2)) return false;
+  o << " rnextkeyid ";
+  o.u(v.u8(1));
+  if (datalen > 2) {
+    o << " mac 0x";
+    for (std::uint32_t k = 2; k < datalen; ++k) {
+      if (!v.check(k + 1)) return false;
+      o.hex(v.u8(k), 2);
+    }
+  }
+  return true;
+}
+
+// The value bytes as hex (unknown kinds); false at "[bad opt]".
+bool print_raw(Out& o, const OptionValue& v, std::uint32_t datalen) {
+  if (datalen) o << " 0x";
+  for (std::uint32_t k = 0; k < datalen; ++k) {
+    if (!v.check(k + 1)) return false;
+    o.hex(v.u8(k), 2);
+  }
+  return true;
+}
+
+// One option's value; sets datalen (the bytes read) and returns false at
+// "[bad opt]".
+bool print_option_value(Out& o, const TcpL& t, const Tlv& opt, std::uint32_t& datalen) {
+  OptionValue v(opt);
+  auto fixed = [&](std::uint32_t n) {
+    datalen = n;
+    return v.check(n);
+  };
+  switch (opt.type) {
+    case 0: case 1: case 4: return true;
+    case 2:
+      if (!fixed(2)) return false;
+      o << ' ';
+      o.u(v.be16(0));
+      return true;
+    case 3:
+      if (!fixed(1)) return false;
+      o << ' ';
+      o.u(v.u8(0));
+      return true;
+    case 5: datalen = v.stated(); return print_sack(o, t, v, datalen);
+    case 6: case 7: case 11: case 12: case 13:
+      if (!fixed(4)) return false;
+      o << ' ';
+      o.u(v.be32(0));
+      return true;
+    case 8:
+      if (!fixed(8)) return false;
+      o << " val ";
+      o.u(v.be32(0)) << " ecr ";
+      o.u(v.be32(4));
+      return true;
+    case 19:
+      if (!fixed(16)) return false;
+      o << " shared secret not supplied with -M, can't check - ";
+      for (auto b : v.bytes(0, 16)) o.hex(b, 2);
+      return true;
+    case 20:
+      if (!fixed(2)) return false;
+      o << " cap ";
+      o.hex(v.u8(0), 2) << " id ";
+      o.u(v.u8(1));
+      return true;
+    case 28: {
+      if (!fixed(2)) return false;
+      std::uint32_t uto = v.be16(0);
+      o << " 0x";
+      o.hex(uto);
+      o << ' ';
+      o.u((uto & 1) ? (uto >> 1) * 60 : uto >> 1);
+      return true;
+    }
+    case 29: datalen = v.stated(); return print_tcp_ao(o, v, datalen);
+    case 34:
+      if (!fixed(v.stated())) return false;
+      o << ' ';
+      fastopen(o, v.bytes(0, datalen), false);
+      return true;
+    case 254: {
+      if (!fixed(v.stated()) || datalen < 2) return false;
+      std::uint32_t magic = v.be16(0);
+      o << '-';
+      if (magic == 0xf989) fastopen(o, v.bytes(2, datalen - 2), true);
+      else o.hex(magic, 4);
+      return true;
+    }
+    default: datalen = v.stated(); return print_raw(o, v, datalen);
+  }
+}
+
 // Returns false after "[bad opt]" (the caller stops); throws Truncated
-// (the option code or length byte past the capture) or OptionTruncated.
-bool print_options_body(Out& o, const TcpL& t, char& ch);
+// (the option kind or length byte past the capture) or OptionTruncated.
+bool print_options_body(Out& o, const TcpL& t, char& ch) {
+  // tcpdump reads option bytes as far as the segment was captured, past
+  // the header too (a last option's length byte); the payload follows the
+  // options when they were all captured.
+  Bytes all = t.payload.empty() ? t.options : Bytes(t.options.data(), t.options.size() + t.payload.size());
+  TlvWalker walker(kTcpOptions, all, t.hlen - 20u);
+  o << ", options [";
+  auto bad = [&] {
+    o << "[bad opt]";
+    if (ch) o << ']';
+    return false;
+  };
+  while (auto opt = walker.next()) {
+    if (ch) o << ch;
+    if (opt->status == TlvStatus::Cut) throw Truncated{};
+    if (opt->status == TlvStatus::BadLength || opt->status == TlvStatus::PastEnd) return bad();
+    tok_print(o, kOptionNames, opt->type, "unknown-");
+    std::uint32_t datalen = 0;
+    if (!print_option_value(o, t, *opt, datalen)) return bad();
+    walker.resume_after(datalen);  // tcpdump goes on after what it read, not after the length
+    if (datalen + opt->header != opt->size) {
+      o << "[len ";
+      o.u(opt->size) << ']';
+    }
+    ch = ',';
+  }
+  o << ']';
+  return true;
+}
 
 // Returns false when the caller must stop: after "[bad opt]", or after
 // " [|tcp]" (and ">" once an option was printed) for an option whose data
@@ -67,186 +229,6 @@ bool print_options(PrintCtx& p, const TcpL& t) {
     p.local_trunc = true;
     return false;
   }
-}
-
-bool print_options_body(Out& o, const TcpL& t, char& ch) {
-  // tcpdump reads option bytes as far as the segment was captured, past
-  // the header too (a last option's length byte); the payload follows the
-  // options when they were all captured.
-  Bytes all = t.payload.empty() ? t.options : Bytes(t.options.data(), t.options.size() + t.payload.size());
-  std::uint32_t hlen = t.hlen - 20u;
-  std::size_t cp = 0;
-  o << ", options [";
-  auto bad = [&] {
-    o << "[bad opt]";
-    if (ch) o << ']';
-    return false;
-  };
-  while (hlen > 0) {
-    if (ch) o << ch;
-    std::uint8_t opt = sub(all, cp, 1)[0];
-    ++cp;
-    std::uint32_t len = 1;
-    bool zerolen = opt == 0 || opt == 1;
-    if (!zerolen) {
-      len = sub(all, cp, 1)[0];
-      ++cp;
-      if (len < 2 || len > hlen) return bad();
-      --hlen;
-    }
-    --hlen;
-    std::uint32_t datalen = 0;
-    auto lencheck = [&](std::uint32_t l) {
-      if (l > hlen) return false;
-      if (l > all.size() - cp) throw OptionTruncated{};
-      return true;
-    };
-    auto name = option_name(opt);
-    if (name.empty() && opt != 13) {
-      o << "unknown-";
-      o.u(opt);
-    } else {
-      o << name;
-    }
-    auto be32 = [&](std::size_t at) {
-      auto b = sub(all, at, 4);
-      return std::uint32_t(b[0]) << 24 | std::uint32_t(b[1]) << 16 | std::uint32_t(b[2]) << 8 | b[3];
-    };
-    switch (opt) {
-      case 2:
-        datalen = 2;
-        if (!lencheck(datalen)) return bad();
-        o << ' ';
-        o.u(std::uint32_t(all[cp]) << 8 | all[cp + 1]);
-        break;
-      case 3:
-        datalen = 1;
-        if (!lencheck(datalen)) return bad();
-        o << ' ';
-        o.u(all[cp]);
-        break;
-      case 5:
-        datalen = len - 2;
-        if (datalen % 8 != 0) {
-          o << " invalid sack";
-        } else {
-          o << ' ';
-          o.u(datalen / 8) << ' ';
-          for (std::uint32_t k = 0; k < datalen; k += 8) {
-            if (!lencheck(k + 4)) return bad();
-            std::uint32_t s = be32(cp + k);
-            if (!lencheck(k + 8)) return bad();
-            std::uint32_t e = be32(cp + k + 4);
-            std::uint32_t base = t.rev ? t.thseq : t.thack;
-            o << '{';
-            o.u(std::uint32_t(s - base)) << ':';
-            o.u(std::uint32_t(e - base)) << '}';
-          }
-        }
-        break;
-      case 6:
-      case 7:
-      case 11:
-      case 12:
-      case 13:
-        datalen = 4;
-        if (!lencheck(datalen)) return bad();
-        o << ' ';
-        o.u(be32(cp));
-        break;
-      case 8:
-        datalen = 8;
-        if (!lencheck(datalen)) return bad();
-        o << " val ";
-        o.u(be32(cp)) << " ecr ";
-        o.u(be32(cp + 4));
-        break;
-      case 19:
-        datalen = 16;
-        if (!lencheck(datalen)) return bad();
-        o << " shared secret not supplied with -M, can't check - ";
-        for (std::uint32_t k = 0; k < 16; ++k) o.hex(all[cp + k], 2);
-        break;
-      case 20:
-        datalen = 2;
-        if (!lencheck(datalen)) return bad();
-        o << " cap ";
-        o.hex(all[cp], 2) << " id ";
-        o.u(all[cp + 1]);
-        break;
-      case 29:
-        datalen = len - 2;
-        if (datalen < 2) {
-          o << " (invalid)";
-        } else {
-          if (!lencheck(1)) return bad();
-          o << " keyid ";
-          o.u(all[cp]);
-          if (!lencheck(2)) return bad();
-          o << " rnextkeyid ";
-          o.u(all[cp + 1]);
-          if (datalen > 2) {
-            o << " mac 0x";
-            for (std::uint32_t k = 2; k < datalen; ++k) {
-              if (!lencheck(k + 1)) return bad();
-              o.hex(all[cp + k], 2);
-            }
-          }
-        }
-        break;
-      case 0:
-      case 1:
-      case 4:
-        break;
-      case 28: {
-        datalen = 2;
-        if (!lencheck(datalen)) return bad();
-        std::uint32_t uto = std::uint32_t(all[cp]) << 8 | all[cp + 1];
-        o << " 0x";
-        o.hex(uto);
-        uto = (uto & 1) ? (uto >> 1) * 60 : uto >> 1;
-        o << ' ';
-        o.u(uto);
-        break;
-      }
-      case 34:
-        datalen = len - 2;
-        if (!lencheck(datalen)) return bad();
-        o << ' ';
-        fastopen(o, sub(all, cp, datalen), false);
-        break;
-      case 254: {
-        datalen = len - 2;
-        if (!lencheck(datalen)) return bad();
-        if (datalen < 2) return bad();
-        std::uint32_t magic = std::uint32_t(all[cp]) << 8 | all[cp + 1];
-        o << '-';
-        if (magic == 0xf989) fastopen(o, sub(all, cp + 2, datalen - 2), true);
-        else o.hex(magic, 4);
-        break;
-      }
-      default:
-        datalen = len - 2;
-        if (datalen) o << " 0x";
-        for (std::uint32_t k = 0; k < datalen; ++k) {
-          if (!lencheck(k + 1)) return bad();
-          o.hex(all[cp + k], 2);
-        }
-        break;
-    }
-    cp += datalen;
-    hlen -= datalen;
-    ++datalen;
-    if (!zerolen) ++datalen;
-    if (datalen != len) {
-      o << "[len ";
-      o.u(len) << ']';
-    }
-    ch = ',';
-    if (opt == 0) break;
-  }
-  o << ']';
-  return true;
 }
 
 }  // namespace
@@ -365,10 +347,6 @@ void print_tcp(PrintCtx& p, std::size_t i) {
     return;
   }
   o << "Flags [";
-  static constexpr struct {
-    std::uint8_t bit;
-    char c;
-  } kFlags[] = {{0x01, 'F'}, {0x02, 'S'}, {0x04, 'R'}, {0x08, 'P'}, {0x10, '.'}, {0x20, 'U'}, {0x40, 'E'}, {0x80, 'W'}};
   if (!t.flags) o << "none";
   for (auto f : kFlags)
     if (t.flags & f.bit) o << f.c;
@@ -429,6 +407,71 @@ void print_tcp(PrintCtx& p, std::size_t i) {
     for (std::size_t k = 0; k < shown && k < t.payload.size(); ++k) print_char(o, t.payload[k]);
     o << ']';
   }
+}
+
+namespace {
+
+void json_option(JsonWriter& w, const Tlv& o, TlvWalker& walker) {
+  if (o.header == 1 && o.status == TlvStatus::Ok) {
+    w.member("kind", tok_name(kOptionNames, o.type));  // eol, nop
+    return;
+  }
+  if (o.status == TlvStatus::BadLength) walker.resume_after(0);  // no value; the list goes on
+  else if (o.status != TlvStatus::Ok) throw Truncated{};
+  ByteReader body(o.value);
+  switch (o.type) {
+    case 2: w.member("kind", "mss"); w.member("value", body.be16()); break;
+    case 3: w.member("kind", "wscale"); w.member("value", body.u8()); break;
+    case 4: w.member("kind", "sackOK"); break;
+    case 5:
+      w.member("kind", "sack");
+      w.key("blocks");
+      w.begin_array();
+      while (body.remaining() >= 8) {
+        w.begin_array();
+        w.value(static_cast<std::uint64_t>(body.be32()));
+        w.value(static_cast<std::uint64_t>(body.be32()));
+        w.end_array();
+      }
+      w.end_array();
+      break;
+    case 8:
+      w.member("kind", "TS");
+      w.member("val", static_cast<std::uint64_t>(body.be32()));
+      w.member("ecr", static_cast<std::uint64_t>(body.be32()));
+      break;
+    default:
+      w.member("kind", static_cast<unsigned>(o.type));
+      w.member("data", hex_text(body.rest()));
+  }
+  w.member("length", static_cast<unsigned>(o.length));
+}
+
+}  // namespace
+
+void json_tcp(JsonWriter& w, const TcpL& l) {
+  w.member("layer", "tcp");
+  if (l.stage >= 1) {
+    w.member("sport", l.sport);
+    w.member("dport", l.dport);
+  }
+  if (l.stage < 2) return;
+  w.member("seq", l.seq);
+  w.member("ack", l.ack);
+  w.member("relative_seq", l.rel_seq);
+  w.member("relative_ack", l.rel_ack);
+  w.member("header_length", l.hlen);
+  w.member("flags", l.flags);
+  std::string f;
+  for (auto flag : kFlags)
+    if (l.flags & flag.bit) f.push_back(flag.c);
+  w.member("flag_names", f);
+  w.member("window", l.win);
+  w.member("checksum", l.sum);
+  if (l.sum_checked) w.member("checksum_ok", l.computed == 0);
+  w.member("urgent", l.urp);
+  if (!l.options.empty()) json_options(w, TlvWalker(kTcpOptions, l.options), json_option);
+  w.member("payload_length", l.length >= l.hlen ? l.length - l.hlen : 0u);
 }
 
 }  // namespace netlab::proto

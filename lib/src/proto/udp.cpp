@@ -98,3 +98,18 @@ void print_udp(PrintCtx& p, std::size_t i) {
 }
 
 }  // namespace netlab::proto
+
+namespace netlab::proto {
+
+void json_udp(JsonWriter& w, const UdpL& l) {
+  w.member("layer", "udp");
+  if (l.stage >= 1) {
+    w.member("sport", l.sport);
+    w.member("dport", l.dport);
+  }
+  if (l.stage >= 2) w.member("length", l.ulen);
+  if (l.stage >= 3) w.member("checksum", l.sum);
+  if (l.sum_checked) w.member("checksum_ok", l.computed == 0);
+}
+
+}  // namespace netlab::proto

@@ -227,103 +227,44 @@ std::uint16_t l4_checksum(const Decoded& d, std::size_t ip, std::uint8_t proto, 
   return fold_checksum(acc);
 }
 
+namespace {
+
+// tcpdump's ethertype_values, as far as netlab names them.
+constexpr Tok kEthertypes[] = {
+    {0x0800, "IPv4"}, {0x0806, "ARP"}, {0x8035, "Reverse ARP"}, {0x86dd, "IPv6"}, {0x8100, "802.1Q"},
+    {0x88a8, "802.1Q-QinQ"}, {0x9100, "802.1Q-9100"}, {0x9200, "802.1Q-9200"}, {0x8847, "MPLS unicast"},
+    {0x8848, "MPLS multicast"}, {0x8863, "PPPoE D"}, {0x8864, "PPPoE S"}, {0x888e, "EAPOL"}, {0x88cc, "LLDP"},
+    {0x8809, "Slow Protocols"}, {0x880b, "PPP"}, {0x8137, "IPX"}, {0x809b, "Appletalk"},
+    {0x80f3, "Appletalk ARP"}, {0x6558, "Transparent Ethernet Bridging"}, {0x88e5, "802.1AE MACsec"},
+    {0x8902, "CFM"}, {0x9000, "Loopback"}, {0x0200, "PUP"}, {0x0600, "NS"}, {0x1000, "Trail"},
+    {0x6001, "MOP DL"}, {0x6002, "MOP RC"}, {0x6003, "DN"}, {0x6004, "LAT"}, {0x6007, "SCA"},
+    {0x8038, "Lanbridge"}, {0x803c, "DEC DNS"}, {0x803e, "DEC DTS"}, {0x8088, "Geonet-old"},
+    {0x8089, "Geonet"}, {0x876b, "TCP/IP Compression"}, {0x88bb, "LWAPP"}, {0x88f7, "PTP"},
+    {0x893f, "802.1BR"}, {0x8942, "ARISTA"}, {0x22f3, "TRILL"}, {0x8914, "FCoE Initialization"},
+    {0x8906, "FCoE"}, {0x88a2, "AoE"}, {0x886d, "Intel BlueConnector"}, {0x8870, "Jumbo"},
+    {0x8892, "PROFINET"}, {0x88ab, "PowerLink"}, {0x9999, "ALU"}, {0x88c7, "PREAUTH"}};
+
+}  // namespace
+
 std::string_view ethertype_name(std::uint16_t type) {
-  switch (type) {
-    case 0x0800: return "IPv4";
-    case 0x0806: return "ARP";
-    case 0x8035: return "Reverse ARP";
-    case 0x86dd: return "IPv6";
-    case 0x8100: return "802.1Q";
-    case 0x88a8: return "802.1Q-QinQ";
-    case 0x9100: return "802.1Q-9100";
-    case 0x9200: return "802.1Q-9200";
-    case 0x8847: return "MPLS unicast";
-    case 0x8848: return "MPLS multicast";
-    case 0x8863: return "PPPoE D";
-    case 0x8864: return "PPPoE S";
-    case 0x888e: return "EAPOL";
-    case 0x88cc: return "LLDP";
-    case 0x8809: return "Slow Protocols";
-    case 0x880b: return "PPP";
-    case 0x8137: return "IPX";
-    case 0x809b: return "Appletalk";
-    case 0x80f3: return "Appletalk ARP";
-    case 0x6558: return "Transparent Ethernet Bridging";
-    case 0x88e5: return "802.1AE MACsec";
-    case 0x8902: return "CFM";
-    case 0x9000: return "Loopback";
-    case 0x0200: return "PUP";
-    case 0x0600: return "NS";
-    case 0x1000: return "Trail";
-    case 0x6001: return "MOP DL";
-    case 0x6002: return "MOP RC";
-    case 0x6003: return "DN";
-    case 0x6004: return "LAT";
-    case 0x6007: return "SCA";
-    case 0x8038: return "Lanbridge";
-    case 0x803c: return "DEC DNS";
-    case 0x803e: return "DEC DTS";
-    case 0x8088: return "Geonet-old";
-    case 0x8089: return "Geonet";
-    case 0x876b: return "TCP/IP Compression";
-    case 0x88bb: return "LWAPP";
-    case 0x88f7: return "PTP";
-    case 0x893f: return "802.1BR";
-    case 0x8942: return "ARISTA";
-    case 0x22f3: return "TRILL";
-    case 0x8914: return "FCoE Initialization";
-    case 0x8906: return "FCoE";
-    case 0x88a2: return "AoE";
-    case 0x886d: return "Intel BlueConnector";
-    case 0x8870: return "Jumbo";
-    case 0x8892: return "PROFINET";
-    case 0x88ab: return "PowerLink";
-    case 0x9999: return "ALU";
-    case 0x88c7: return "PREAUTH";
-    default: return {};
-  }
+  return tok_name(kEthertypes, type);
 }
 
+namespace {
+
+// tcpdump's ipproto_values.
+constexpr Tok kIpProtos[] = {
+    {0, "Options"}, {1, "ICMP"}, {2, "IGMP"}, {4, "IPIP"}, {6, "TCP"}, {8, "EGP"}, {9, "IGRP"}, {17, "UDP"},
+    {29, "ISO-TP4"}, {33, "DCCP"}, {41, "IPv6"}, {43, "Routing"}, {44, "Fragment"}, {46, "RSVP"}, {47, "GRE"},
+    {50, "ESP"}, {51, "AH"}, {54, "NHRP"}, {58, "ICMPv6"}, {59, "NONE"}, {80, "ISO-IP"}, {81, "VMTP"},
+    {88, "EIGRP"}, {89, "OSPF"}, {97, "ETHERIP"}, {98, "Encapsulation"}, {103, "PIM"}, {108, "Compressed IP"},
+    {112, "VRRP"}, {113, "PGM"}, {132, "SCTP"}, {135, "Mobility"}, {137, "MPLS in IP"}, {138, "MANET"},
+    {253, "Experiment1"}, {254, "Experiment2"}};
+
+}  // namespace
+
 std::string_view ipproto_name(std::uint8_t proto) {
-  switch (proto) {
-    case 0: return "Options";
-    case 1: return "ICMP";
-    case 2: return "IGMP";
-    case 4: return "IPIP";
-    case 6: return "TCP";
-    case 8: return "EGP";
-    case 9: return "IGRP";
-    case 17: return "UDP";
-    case 29: return "ISO-TP4";
-    case 33: return "DCCP";
-    case 41: return "IPv6";
-    case 43: return "Routing";
-    case 44: return "Fragment";
-    case 46: return "RSVP";
-    case 47: return "GRE";
-    case 50: return "ESP";
-    case 51: return "AH";
-    case 54: return "NHRP";
-    case 58: return "ICMPv6";
-    case 59: return "NONE";
-    case 80: return "ISO-IP";
-    case 81: return "VMTP";
-    case 88: return "EIGRP";
-    case 89: return "OSPF";
-    case 97: return "ETHERIP";
-    case 98: return "Encapsulation";
-    case 103: return "PIM";
-    case 108: return "Compressed IP";
-    case 112: return "VRRP";
-    case 113: return "PGM";
-    case 132: return "SCTP";
-    case 135: return "Mobility";
-    case 137: return "MPLS in IP";
-    case 138: return "MANET";
-    case 253: return "Experiment1";
-    case 254: return "Experiment2";
-    default: return {};
-  }
+  return tok_name(kIpProtos, proto);
 }
 
 std::size_t TcpTracker::Hash::operator()(const Key& k) const noexcept {
@@ -342,5 +283,60 @@ TcpTracker::Base* TcpTracker::find(const Key& k) {
 }
 
 TcpTracker::Base& TcpTracker::insert(const Key& k) { return map_[k]; }
+
+}  // namespace netlab::proto
+
+namespace netlab::proto {
+
+std::string hex_text(Bytes b) {
+  std::string s;
+  s.reserve(b.size() * 2);
+  for (auto x : b) {
+    s.push_back(kHex[x >> 4]);
+    s.push_back(kHex[x & 15]);
+  }
+  return s;
+}
+
+std::string mac_text(Bytes b) {
+  std::string s;
+  Out(s).mac(b);
+  return s;
+}
+std::string ip4_text(Bytes b) {
+  std::string s;
+  Out(s).ip4(b);
+  return s;
+}
+std::string ip6_text(Bytes b) {
+  std::string s;
+  Out(s).ip6(b);
+  return s;
+}
+
+void json_echo(JsonWriter& w, Bytes msg) {
+  if (msg.size() < 8) return;
+  ByteReader r(msg);
+  r.skip(4);
+  w.member("id", static_cast<unsigned>(r.be16()));
+  w.member("seq", static_cast<unsigned>(r.be16()));
+}
+
+const Tok* tok_find(std::span<const Tok> table, std::uint32_t v) noexcept {
+  for (const auto& t : table)
+    if (t.value == v) return &t;
+  return nullptr;
+}
+
+std::string_view tok_name(std::span<const Tok> table, std::uint32_t v) noexcept {
+  const Tok* t = tok_find(table, v);
+  return t ? t->name : std::string_view{};
+}
+
+Out& tok_print(Out& o, std::span<const Tok> table, std::uint32_t v, std::string_view before, std::string_view after) {
+  if (const Tok* t = tok_find(table, v)) return o << t->name;
+  o << before;
+  return o.u(v) << after;
+}
 
 }  // namespace netlab::proto
