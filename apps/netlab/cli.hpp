@@ -4,7 +4,6 @@
 
 #include <netlab/diag.hpp>
 #include <netlab/error.hpp>
-#include <netlab/json.hpp>
 #include <netlab/netns.hpp>
 #include <netlab/printer.hpp>
 #include <netlab/render.hpp>
@@ -93,11 +92,6 @@ std::uint32_t parse_u32(std::string_view s, std::string_view what, std::uint32_t
 double parse_seconds(const std::string& text, const std::string& what);
 // The same, to whole milliseconds.
 std::chrono::milliseconds parse_millis(const std::string& text, const std::string& what);
-// A neighbour state as the words of its bits ("REACHABLE", "NONE" for 0),
-// as ip -j neigh's "state" array.
-std::vector<std::string> state_words(std::uint16_t state);
-// words joined by sep ("a,b").
-std::string join(const std::vector<std::string>& words, std::string_view sep);
 
 // Buffered stdout through the library's Printer (text, or JSON with -j):
 // rows are appended to one string and written in large chunks, so a

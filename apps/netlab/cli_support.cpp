@@ -144,21 +144,4 @@ std::chrono::milliseconds parse_millis(const std::string& text, const std::strin
   return std::chrono::milliseconds(std::llround(parse_seconds(text, what) * 1000.0));
 }
 
-std::vector<std::string> state_words(std::uint16_t state) {
-  std::vector<std::string> words;
-  for (std::uint16_t bit = 1; bit <= NudPermanent; bit = static_cast<std::uint16_t>(bit << 1))
-    if (state & bit) words.push_back(nud_state_names(bit));
-  if (words.empty()) words.emplace_back("NONE");
-  return words;
-}
-
-std::string join(const std::vector<std::string>& words, std::string_view sep) {
-  std::string s;
-  for (const auto& w : words) {
-    if (!s.empty()) s += sep;
-    s += w;
-  }
-  return s;
-}
-
 }  // namespace netlab::cli

@@ -4,14 +4,8 @@
 #include "cli.hpp"
 
 #include <netlab/arp.hpp>
-#include <netlab/render.hpp>
 
-#include <fmt/format.h>
-
-#include <algorithm>
 #include <atomic>
-#include <charconv>
-#include <cmath>
 #include <csignal>
 #include <memory>
 

@@ -4,8 +4,6 @@
 #include <netlab/addr.hpp>
 #include <netlab/bridge.hpp>
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <memory>
 

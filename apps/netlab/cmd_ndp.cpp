@@ -3,17 +3,9 @@
 // (rdisc6's job). `ndp diagnose` registers itself from cmd_ndp_diagnose.cpp.
 #include "cli.hpp"
 
-#include <netlab/frames.hpp>
-#include <netlab/link.hpp>
 #include <netlab/ndp.hpp>
-#include <netlab/render.hpp>
 
-#include <fmt/format.h>
-
-#include <algorithm>
 #include <atomic>
-#include <charconv>
-#include <cmath>
 #include <csignal>
 #include <memory>
 
@@ -44,7 +36,6 @@ void run_inspect(const Global& g, const std::vector<std::string>& args) {
   }
   out.end_list();
 }
-
 
 // ---- probe and rs: shared ----------------------------------------------------
 

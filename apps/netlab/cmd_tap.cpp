@@ -6,8 +6,6 @@
 #include <netlab/tap_access.hpp>
 #include <netlab/tuntap.hpp>
 
-#include <fmt/format.h>
-
 #include <memory>
 
 namespace netlab::cli {

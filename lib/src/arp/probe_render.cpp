@@ -51,7 +51,7 @@ void render_probe(Printer& p, const ProbeResult& r) {
   p.print_string("source_mac", "", r.source_mac.to_string());
   p.print_uint("sent", r.sent == 1 ? "Sent {} probe" : "Sent {} probes", r.sent);
   p.print_uint("received", ", received {} response(s)\n", r.replies.size());
-  p.print_bool("answered", "", r.answered);
+  p.print_uint("answered", "", r.answered);
   p.open_array("replies");
   if (p.json())  // text printed each answer as it came
     for (const auto& reply : r.replies) reply_fields(p, reply);

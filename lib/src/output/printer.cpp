@@ -1,5 +1,7 @@
 #include <netlab/printer.hpp>
 
+#include "base/strings.hpp"
+
 #include <fmt/format.h>
 
 #include <iterator>
@@ -148,12 +150,7 @@ void Printer::print_strings(std::string_view key, std::string_view fmt, const st
     return;
   }
   if (fmt.empty()) return;
-  std::string joined;
-  for (const auto& word : words) {
-    if (!joined.empty()) joined += sep;
-    joined += word;
-  }
-  format_text(fmt, joined);
+  format_text(fmt, join(words, sep));
 }
 
 void Printer::print_float(std::string_view key, std::string_view fmt, double value, std::string_view text_value,
