@@ -105,6 +105,15 @@ class Output {
   void flush();
   // flush() and fflush(stdout): for lines printed as things happen.
   void flush_now();
+  // A progress callback that renders each event as it comes, then flushes
+  // (render(printer, event...) writes text lines; in JSON usually nothing).
+  template <typename Render>
+  auto live(Render render) {
+    return [this, render](const auto&... event) {
+      render(printer_, event...);
+      flush_now();
+    };
+  }
   // With -j: the top-level array around the rows, then a newline; text: nothing.
   void begin_list();
   void end_list();

@@ -72,14 +72,8 @@ void run_probe(Global& g, const ArpArgs& a) {
   // Text prints each line as it happens; JSON prints the whole result at the end.
   Output out(g);
   arp::ProbeCallbacks cb;
-  cb.started = [&out](const arp::ProbeResult& r) {
-    arp::render_probe_start(out.printer(), r);
-    out.flush_now();
-  };
-  cb.reply = [&out](const arp::ProbeReply& p) {
-    arp::render_probe_reply(out.printer(), p);
-    out.flush_now();
-  };
+  cb.started = out.live(arp::render_probe_start);
+  cb.reply = out.live(arp::render_probe_reply);
 
   // SIGINT/SIGTERM end the probe early; the summary is still printed, as arping does.
   g_probe_stop.store(false);

@@ -88,14 +88,10 @@ void run_probe(Global& g, const NdpArgs& a) {
   // Text prints each line as it happens; JSON prints the whole result at the end.
   Output out(g);
   ndp::ProbeCallbacks cb;
-  cb.started = [&out, chosen = !o.source](const ndp::ProbeResult& r) {
-    ndp::render_probe_start(out.printer(), r, chosen);
-    out.flush_now();
-  };
-  cb.advert = [&out](const ndp::Advert& adv, const ndp::ProbeResult& r) {
-    ndp::render_advert(out.printer(), adv, r);
-    out.flush_now();
-  };
+  cb.started = out.live([chosen = !o.source](Printer& p, const ndp::ProbeResult& r) {
+    ndp::render_probe_start(p, r, chosen);
+  });
+  cb.advert = out.live(ndp::render_advert);
   ndp::ProbeResult r;
   {
     StopOnSignal guard;
@@ -119,14 +115,8 @@ void run_rs(Global& g, const NdpArgs& a) {
   o.stop = [] { return g_stop.load(); };
   Output out(g);
   ndp::RsCallbacks cb;
-  cb.started = [&out](const ndp::RsResult& r) {
-    ndp::render_rs_start(out.printer(), r);
-    out.flush_now();
-  };
-  cb.advert = [&out](const ndp::RouterAdvertRow& ra) {
-    ndp::render_router_advert(out.printer(), ra);
-    out.flush_now();
-  };
+  cb.started = out.live(ndp::render_rs_start);
+  cb.advert = out.live(ndp::render_router_advert);
   ndp::RsResult r;
   {
     StopOnSignal guard;

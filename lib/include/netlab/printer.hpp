@@ -90,7 +90,10 @@ class NETLAB_API Printer {
   std::string* text_out() noexcept { return w_ ? nullptr : &out_; }
 
  private:
+  void open(std::string_view key, bool array);
   void format_text(std::string_view fmt, std::string_view value);
+  template <typename J, typename T>
+  void field(std::string_view key, std::string_view fmt, const J& json_value, const T& text_value);
 
   std::string& out_;
   std::optional<JsonWriter> own_;

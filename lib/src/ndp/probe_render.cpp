@@ -133,6 +133,19 @@ void router_advert_fields(Printer& p, const RouterAdvertRow& ra) {
   p.close_object();
 }
 
+// Text: "Sent N solicitations, received M advertisements" (the adverts were
+// printed as they came); JSON: sent, received and the "adverts" array.
+template <typename Row, typename Write>
+void sent_and_adverts(Printer& p, unsigned sent, const std::vector<Row>& adverts, Write write) {
+  p.print_uint("sent", "Sent {}", sent, plural(sent, "solicitation", "solicitations"));
+  const auto received = static_cast<unsigned>(adverts.size());
+  p.print_uint("received", ", received {}", received, plural(received, "advertisement", "advertisements"));
+  p.open_array("adverts");
+  if (p.json())
+    for (const auto& a : adverts) write(a);
+  p.close_array();
+}
+
 }  // namespace
 
 void render_probe_start(Printer& p, const ProbeResult& r, bool source_chosen) {
@@ -156,13 +169,7 @@ void render_probe(Printer& p, const ProbeResult& r) {
   p.print_string("destination", "", r.destination.to_string());
   p.print_string("destination_mac", "", r.destination_mac.to_string());
   p.print_bool("unicast", "", r.unicast);
-  p.print_uint("sent", "Sent {}", r.sent, plural(r.sent, "solicitation", "solicitations"));
-  const auto received = static_cast<unsigned>(r.adverts.size());
-  p.print_uint("received", ", received {}", received, plural(received, "advertisement", "advertisements"));
-  p.open_array("adverts");
-  if (p.json())  // text printed each as it came
-    for (const auto& a : r.adverts) advert_fields(p, a, r);
-  p.close_array();
+  sent_and_adverts(p, r.sent, r.adverts, [&](const Advert& a) { advert_fields(p, a, r); });
   p.print_bool("answered", "{}\n", r.answered(), "", r.adverts.empty() ? ": no response" : ": no usable response");
   p.print_bool("na_without_tlla", "", r.only_without_tlla());
   p.print_string_or_null("cause", "", r.only_without_tlla() ? "na-without-tlla" : "");
@@ -187,13 +194,7 @@ void render_rs(Printer& p, const RsResult& r) {
   p.print_string("source", "", r.source.to_string());
   p.print_string("source_mac", "", r.source_mac.to_string());
   p.print_bool("slla", "", r.slla);
-  p.print_uint("sent", "Sent {}", r.sent, plural(r.sent, "solicitation", "solicitations"));
-  const auto received = static_cast<unsigned>(r.adverts.size());
-  p.print_uint("received", ", received {}", received, plural(received, "advertisement", "advertisements"));
-  p.open_array("adverts");
-  if (p.json())  // text printed each as it came
-    for (const auto& ra : r.adverts) router_advert_fields(p, ra);
-  p.close_array();
+  sent_and_adverts(p, r.sent, r.adverts, [&](const RouterAdvertRow& ra) { router_advert_fields(p, ra); });
   p.print_bool("answered", "{}\n", r.answered(), "", ": no router answered");
   p.print_bool("interrupted", "", r.interrupted);
   p.close_object();

@@ -36,21 +36,20 @@ Printer::Printer(std::string& out, bool json, bool pretty, bool color) : out_(ou
 
 Printer::Printer(JsonWriter& w) : out_(w.out()), w_(&w) {}
 
-void Printer::open_object(std::string_view key) {
+void Printer::open(std::string_view key, bool array) {
   if (!w_) return;
   if (!key.empty()) w_->key(key);
-  w_->begin_object();
+  if (array) w_->begin_array();
+  else w_->begin_object();
 }
+
+void Printer::open_object(std::string_view key) { open(key, false); }
 
 void Printer::close_object() {
   if (w_) w_->end_object();
 }
 
-void Printer::open_array(std::string_view key) {
-  if (!w_) return;
-  if (!key.empty()) w_->key(key);
-  w_->begin_array();
-}
+void Printer::open_array(std::string_view key) { open(key, true); }
 
 void Printer::close_array() {
   if (w_) w_->end_array();
@@ -58,13 +57,20 @@ void Printer::close_array() {
 
 void Printer::format_text(std::string_view fmt, std::string_view value) { format_into(out_, fmt, value); }
 
-void Printer::print_string(std::string_view key, std::string_view fmt, std::string_view value, Paint paint) {
+// The rule of every print_ call: JSON writes key: json_value (nothing without
+// a key); text formats text_value through fmt (nothing without a format).
+template <typename J, typename T>
+void Printer::field(std::string_view key, std::string_view fmt, const J& json_value, const T& text_value) {
   if (w_) {
-    if (!key.empty()) w_->member(key, value);
-    return;
+    if (!key.empty()) w_->member(key, json_value);
+  } else if (!fmt.empty()) {
+    format_into(out_, fmt, text_value);
   }
+}
+
+void Printer::print_string(std::string_view key, std::string_view fmt, std::string_view value, Paint paint) {
+  if (w_ || !color_ || paint == Paint::None) return field(key, fmt, value, value);
   if (fmt.empty()) return;
-  if (!color_ || paint == Paint::None) return format_text(fmt, value);
   std::string painted{ansi(paint)};
   painted += value;
   painted += "\033[0m";
@@ -72,37 +78,21 @@ void Printer::print_string(std::string_view key, std::string_view fmt, std::stri
 }
 
 void Printer::print_uint(std::string_view key, std::string_view fmt, std::uint64_t value) {
-  if (w_) {
-    if (!key.empty()) w_->member(key, value);
-  } else if (!fmt.empty()) {
-    format_into(out_, fmt, value);
-  }
+  field(key, fmt, value, value);
 }
 
 void Printer::print_int(std::string_view key, std::string_view fmt, std::int64_t value) {
-  if (w_) {
-    if (!key.empty()) w_->member(key, value);
-  } else if (!fmt.empty()) {
-    format_into(out_, fmt, value);
-  }
+  field(key, fmt, value, value);
 }
 
 void Printer::print_uint(std::string_view key, std::string_view fmt, std::uint64_t value,
                          std::string_view text_value) {
-  if (w_) {
-    if (!key.empty()) w_->member(key, value);
-  } else if (!fmt.empty()) {
-    format_text(fmt, text_value);
-  }
+  field(key, fmt, value, text_value);
 }
 
 void Printer::print_int(std::string_view key, std::string_view fmt, std::int64_t value,
                         std::string_view text_value) {
-  if (w_) {
-    if (!key.empty()) w_->member(key, value);
-  } else if (!fmt.empty()) {
-    format_text(fmt, text_value);
-  }
+  field(key, fmt, value, text_value);
 }
 
 void Printer::print_true(std::string_view key, std::string_view literal) {
@@ -116,11 +106,7 @@ void Printer::print_on_off(std::string_view key, std::string_view fmt, bool valu
 
 void Printer::print_bool(std::string_view key, std::string_view fmt, bool value, std::string_view yes,
                          std::string_view no) {
-  if (w_) {
-    if (!key.empty()) w_->member(key, value);
-  } else if (!fmt.empty()) {
-    format_text(fmt, value ? yes : no);
-  }
+  field(key, fmt, value, value ? yes : no);
 }
 
 void Printer::print_string_or_null(std::string_view key, std::string_view fmt, const std::string& value,
@@ -145,12 +131,7 @@ void Printer::print_null(std::string_view key, std::string_view fmt) {
 
 void Printer::print_strings(std::string_view key, std::string_view fmt, const std::vector<std::string>& words,
                             std::string_view sep) {
-  if (w_) {
-    if (!key.empty()) w_->member(key, words);
-    return;
-  }
-  if (fmt.empty()) return;
-  format_text(fmt, join(words, sep));
+  field(key, fmt, words, w_ ? std::string() : join(words, sep));
 }
 
 void Printer::print_float(std::string_view key, std::string_view fmt, double value, std::string_view text_value,

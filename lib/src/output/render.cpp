@@ -5,6 +5,7 @@
 #include <netlab/render.hpp>
 
 #include "base/strings.hpp"
+#include "output/forms.hpp"
 
 #include <fmt/format.h>
 
@@ -243,27 +244,16 @@ void render_link_addrs(Printer& p, const Link& l, std::span<const Address* const
 }
 
 // The (string, JsonWriter) forms of the calls above.
-void render_link_text(std::string& out, const Link& l, const RenderOptions& o) {
-  Printer p(out, false, false, o.color);
-  render_link(p, l, o);
-}
-void render_link_json(JsonWriter& w, const Link& l, const RenderOptions& o) {
-  Printer p(w);
-  render_link(p, l, o);
-}
+void render_link_text(std::string& out, const Link& l, const RenderOptions& o) { output::as_text(out, o, render_link, l, o); }
+void render_link_json(JsonWriter& w, const Link& l, const RenderOptions& o) { output::as_json(w, render_link, l, o); }
 void render_link_addrs_text(std::string& out, const Link& l, std::span<const Address* const> addrs,
                             const RenderOptions& o) {
-  Printer p(out, false, false, o.color);
-  render_link_addrs(p, l, addrs, o);
+  output::as_text(out, o, render_link_addrs, l, addrs, o);
 }
 void render_link_addrs_json(JsonWriter& w, const Link& l, std::span<const Address* const> addrs,
                             const RenderOptions& o) {
-  Printer p(w);
-  render_link_addrs(p, l, addrs, o);
+  output::as_json(w, render_link_addrs, l, addrs, o);
 }
-void render_address_json(JsonWriter& w, const Address& a) {
-  Printer p(w);
-  render_address(p, a);
-}
+void render_address_json(JsonWriter& w, const Address& a) { output::as_json(w, render_address, a); }
 
 }  // namespace netlab

@@ -2,6 +2,8 @@
 // `ip neigh`/`ip route`, JSON with `ip -j`'s keys).
 #include <netlab/render.hpp>
 
+#include "output/forms.hpp"
+
 #include <fmt/format.h>
 
 #include <linux/rtnetlink.h>
@@ -98,20 +100,12 @@ void render_route(Printer& p, const Route& r, const RenderOptions& o) {
 
 // The (string, JsonWriter) forms of the calls above.
 void render_neigh_text(std::string& out, const Neighbour& n, const RenderOptions& o) {
-  Printer p(out, false, false, o.color);
-  render_neigh(p, n, o);
+  output::as_text(out, o, render_neigh, n, o);
 }
-void render_neigh_json(JsonWriter& w, const Neighbour& n, const RenderOptions& o) {
-  Printer p(w);
-  render_neigh(p, n, o);
-}
+void render_neigh_json(JsonWriter& w, const Neighbour& n, const RenderOptions& o) { output::as_json(w, render_neigh, n, o); }
 void render_route_text(std::string& out, const Route& r, const RenderOptions& o) {
-  Printer p(out, false, false, o.color);
-  render_route(p, r, o);
+  output::as_text(out, o, render_route, r, o);
 }
-void render_route_json(JsonWriter& w, const Route& r, const RenderOptions& o) {
-  Printer p(w);
-  render_route(p, r, o);
-}
+void render_route_json(JsonWriter& w, const Route& r, const RenderOptions& o) { output::as_json(w, render_route, r, o); }
 
 }  // namespace netlab
