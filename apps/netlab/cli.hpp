@@ -4,8 +4,8 @@
 
 #include <netlab/diag.hpp>
 #include <netlab/error.hpp>
-#include <netlab/json.hpp>
 #include <netlab/netns.hpp>
+#include <netlab/printer.hpp>
 #include <netlab/render.hpp>
 #include <netlab/types.hpp>
 
@@ -92,30 +92,35 @@ std::uint32_t parse_u32(std::string_view s, std::string_view what, std::uint32_t
 double parse_seconds(const std::string& text, const std::string& what);
 // The same, to whole milliseconds.
 std::chrono::milliseconds parse_millis(const std::string& text, const std::string& what);
-// A neighbour state as the words of its bits ("REACHABLE", "NONE" for 0),
-// as ip -j neigh's "state" array.
-std::vector<std::string> state_words(std::uint16_t state);
-// words joined by sep ("a,b").
-std::string join(const std::vector<std::string>& words, std::string_view sep);
 
-// Buffered stdout: rows are appended to one string and written in large
-// chunks, so a 100k-route listing is a few write(2)s, not 100k.
+// Buffered stdout through the library's Printer (text, or JSON with -j):
+// rows are appended to one string and written in large chunks, so a
+// 100k-route listing is a few write(2)s, not 100k.
 class Output {
  public:
   explicit Output(const Global& g);
   ~Output();
-  std::string& text() noexcept { return buf_; }
-  JsonWriter& json() noexcept { return json_; }
+  Printer& printer() noexcept { return printer_; }
   void maybe_flush();  // call after each row
   void flush();
-  // For -j: open the top-level array before rows, close it after.
+  // flush() and fflush(stdout): for lines printed as things happen.
+  void flush_now();
+  // A progress callback that renders each event as it comes, then flushes
+  // (render(printer, event...) writes text lines; in JSON usually nothing).
+  template <typename Render>
+  auto live(Render render) {
+    return [this, render](const auto&... event) {
+      render(printer_, event...);
+      flush_now();
+    };
+  }
+  // With -j: the top-level array around the rows, then a newline; text: nothing.
   void begin_list();
   void end_list();
 
  private:
   std::string buf_;
-  JsonWriter json_;
-  bool json_mode_;
+  Printer printer_;
 };
 
 // Registers each object's subcommand on the root app.

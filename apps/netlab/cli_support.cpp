@@ -52,7 +52,7 @@ std::uint32_t parse_u32(std::string_view s, std::string_view what, std::uint32_t
   return static_cast<std::uint32_t>(value_or_fail(parse_uint(s, what, min, max)));
 }
 
-Output::Output(const Global& g) : json_(buf_, g.pretty), json_mode_(g.json) { buf_.reserve(1 << 15); }
+Output::Output(const Global& g) : printer_(buf_, g.json, g.pretty, g.render.color) { buf_.reserve(1 << 15); }
 
 Output::~Output() { flush(); }
 
@@ -66,14 +66,16 @@ void Output::flush() {
   buf_.clear();
 }
 
-void Output::begin_list() {
-  if (json_mode_) json_.begin_array();
+void Output::flush_now() {
+  flush();
+  std::fflush(stdout);
 }
 
+void Output::begin_list() { printer_.open_array(); }
+
 void Output::end_list() {
-  if (!json_mode_) return;
-  json_.end_array();
-  json_.newline();
+  printer_.close_array();
+  printer_.json_newline();
 }
 
 void resolve_globals(Global& g) {
@@ -83,6 +85,7 @@ void resolve_globals(Global& g) {
   if (!g.netns_arg.empty()) g.netns = value_or_fail(Netns::from_arg(g.netns_arg));
   g.render.details = g.details;
   g.render.brief = g.brief;
+  g.render.netns_arg = g.netns_arg;
   g.render.color = !g.json && (g.color == Color::Always ||
                                (g.color == Color::Auto && isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr));
 }
@@ -139,23 +142,6 @@ double parse_seconds(const std::string& text, const std::string& what) {
 
 std::chrono::milliseconds parse_millis(const std::string& text, const std::string& what) {
   return std::chrono::milliseconds(std::llround(parse_seconds(text, what) * 1000.0));
-}
-
-std::vector<std::string> state_words(std::uint16_t state) {
-  std::vector<std::string> words;
-  for (std::uint16_t bit = 1; bit <= NudPermanent; bit = static_cast<std::uint16_t>(bit << 1))
-    if (state & bit) words.push_back(nud_state_names(bit));
-  if (words.empty()) words.emplace_back("NONE");
-  return words;
-}
-
-std::string join(const std::vector<std::string>& words, std::string_view sep) {
-  std::string s;
-  for (const auto& w : words) {
-    if (!s.empty()) s += sep;
-    s += w;
-  }
-  return s;
 }
 
 }  // namespace netlab::cli

@@ -62,8 +62,7 @@ void run_show(const Global& g, const std::vector<std::string>& args) {
     std::vector<const Address*> none;
     const auto& list = it == by_link.end() ? none : it->second;
     if (only_with_addrs && list.empty()) continue;
-    if (g.json) render_link_addrs_json(out.json(), l, list, g.render);
-    else render_link_addrs_text(out.text(), l, list, g.render);
+    render_link_addrs(out.printer(), l, list, g.render);
     out.maybe_flush();
   }
   out.end_list();

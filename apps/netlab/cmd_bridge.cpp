@@ -4,8 +4,6 @@
 #include <netlab/addr.hpp>
 #include <netlab/bridge.hpp>
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <memory>
 
@@ -117,8 +115,6 @@ void run_del(const Global& g, const std::vector<std::string>& args) {
   for (const auto& n : names) check(bridge::remove(g.netns, n));
 }
 
-std::string seconds_text(std::uint64_t cs) { return fmt::format("{:.2f}", static_cast<double>(cs) / 100.0); }
-
 void run_show(const Global& g, const std::vector<std::string>& args) {
   Words w(args, "bridge show");
   std::string name;
@@ -126,53 +122,13 @@ void run_show(const Global& g, const std::vector<std::string>& args) {
   no_more(w);
   auto views = value_or_fail(bridge::list(g.netns, name));
   Output out(g);
-  if (g.json) {
-    out.begin_list();
-    for (const auto& v : views) {
-      auto& j = out.json();
-      j.begin_object();
-      j.member("ifname", v.bridge.name);
-      j.member("bridge_id", v.bridge.bridge ? v.bridge.bridge->bridge_id : std::string());
-      j.member("stp_state", v.bridge.bridge ? v.bridge.bridge->stp_state : 0u);
-      j.member("address", hw_addr_string(v.bridge.address));
-      if (!v.mac_from_port.empty()) j.member("address_from_port", v.mac_from_port);
-      j.member("operstate", v.bridge.operstate_name());
-      j.key("ports");
-      j.begin_array();
-      for (const auto& p : v.ports) {
-        j.begin_object();
-        j.member("ifname", p.name);
-        j.member("state", p.bridge_port ? p.bridge_port->state_name() : std::string());
-        j.member("carrier", p.carrier.value_or(false));
-        j.member("operstate", p.operstate_name());
-        j.end_object();
-      }
-      j.end_array();
-      j.end_object();
-      out.maybe_flush();
-    }
-    out.end_list();
-    return;
-  }
-  auto it = std::back_inserter(out.text());
-  out.text() += "bridge name\tbridge id\t\tSTP enabled\tinterfaces\n";
+  out.begin_list();
+  render_bridge_heading(out.printer());
   for (const auto& v : views) {
-    const auto& b = v.bridge.bridge.value_or(BridgeInfo{});
-    fmt::format_to(it, "{}\t\t{}\t{}\t\t", v.bridge.name, b.bridge_id, b.stp_state ? "yes" : "no");
-    bool first = true;
-    for (const auto& p : v.ports) {
-      if (!first) out.text() += "\t\t\t\t\t\t\t";
-      first = false;
-      fmt::format_to(it, "{} ({}, carrier {})\n", p.name, p.bridge_port ? p.bridge_port->state_name() : "?",
-                     p.carrier.value_or(false) ? "on" : "off");
-    }
-    if (first) out.text() += "\n";
-    if (!v.mac_from_port.empty())
-      fmt::format_to(it, "\t\t(MAC {} is {}'s: inherited unless set; `netlab {}link set dev {} address {}` fixes it)\n",
-                     hw_addr_string(v.bridge.address), v.mac_from_port,
-                     g.netns_arg.empty() ? "" : "-n " + g.netns_arg + " ", v.bridge.name, hw_addr_string(v.bridge.address));
+    render_bridge(out.printer(), v, g.render);
     out.maybe_flush();
   }
+  out.end_list();
 }
 
 void run_showmacs(const Global& g, const std::vector<std::string>& args) {
@@ -182,22 +138,9 @@ void run_showmacs(const Global& g, const std::vector<std::string>& args) {
   auto entries = value_or_fail(bridge::fdb(g.netns, br));
   Output out(g);
   out.begin_list();
-  if (!g.json) out.text() += "port no\tport\tmac addr\t\tis local?\tageing timer\n";
+  render_fdb_heading(out.printer());
   for (const auto& e : entries) {
-    if (g.json) {
-      auto& j = out.json();
-      j.begin_object();
-      j.member("port_no", e.port_no);
-      j.member("ifname", e.port);
-      j.member("mac", e.mac.to_string());
-      j.member("is_local", e.local);
-      if (e.vlan) j.member("vlan", *e.vlan);
-      j.member("ageing_timer", seconds_text(e.local ? 0 : e.ageing_cs));
-      j.end_object();
-    } else {
-      fmt::format_to(std::back_inserter(out.text()), "{:3}\t{}\t{}\t{}\t\t{:6}\n", e.port_no, e.port,
-                     e.mac.to_string(), e.local ? "yes" : "no", seconds_text(e.local ? 0 : e.ageing_cs));
-    }
+    render_fdb(out.printer(), e);
     out.maybe_flush();
   }
   out.end_list();
@@ -208,66 +151,9 @@ void run_showstp(const Global& g, const std::vector<std::string>& args) {
   IfName br = take_bridge(w, "bridge showstp");
   no_more(w);
   auto views = value_or_fail(bridge::list(g.netns, br.str()));
-  const bridge::View& v = views.front();
-  const auto b = v.bridge.bridge.value_or(BridgeInfo{});
   Output out(g);
-  if (g.json) {
-    auto& j = out.json();
-    j.begin_object();
-    j.member("ifname", v.bridge.name);
-    j.member("bridge_id", b.bridge_id);
-    j.member("designated_root", b.root_id);
-    j.member("root_port", b.root_port);
-    j.member("path_cost", b.root_path_cost);
-    j.member("max_age", seconds_text(b.max_age_cs));
-    j.member("hello_time", seconds_text(b.hello_time_cs));
-    j.member("forward_delay", seconds_text(b.forward_delay_cs));
-    j.member("ageing_time", seconds_text(b.ageing_time_cs));
-    j.member("stp_state", b.stp_state);
-    j.member("topology_change", b.topology_change);
-    j.key("ports");
-    j.begin_array();
-    for (const auto& p : v.ports) {
-      const auto bp = p.bridge_port.value_or(BridgePortInfo{});
-      j.begin_object();
-      j.member("ifname", p.name);
-      j.member("port_no", bp.port_no);
-      j.member("port_id", fmt::format("{:04x}", bp.port_id));
-      j.member("state", bp.state_name());
-      j.member("path_cost", bp.cost);
-      j.member("priority", bp.priority);
-      j.member("designated_root", bp.designated_root);
-      j.member("designated_bridge", bp.designated_bridge);
-      j.member("designated_port", bp.designated_port);
-      j.member("designated_cost", bp.designated_cost);
-      j.member("forward_delay_timer", seconds_text(bp.forward_delay_timer_cs));
-      j.end_object();
-    }
-    j.end_array();
-    j.end_object();
-    out.json().newline();
-    return;
-  }
-  auto it = std::back_inserter(out.text());
-  fmt::format_to(it, "{}\n bridge id\t\t{}\n designated root\t{}\n root port\t\t{:4}\t\t\tpath cost\t\t{:4}\n",
-                 v.bridge.name, b.bridge_id, b.root_id, b.root_port, b.root_path_cost);
-  fmt::format_to(it, " max age\t\t{:>6}\t\t\tbridge max age\t\t{:>6}\n", seconds_text(b.max_age_cs), seconds_text(b.max_age_cs));
-  fmt::format_to(it, " hello time\t\t{:>6}\t\t\tbridge hello time\t{:>6}\n", seconds_text(b.hello_time_cs), seconds_text(b.hello_time_cs));
-  fmt::format_to(it, " forward delay\t\t{:>6}\t\t\tbridge forward delay\t{:>6}\n", seconds_text(b.forward_delay_cs), seconds_text(b.forward_delay_cs));
-  fmt::format_to(it, " ageing time\t\t{:>6}\n hello timer\t\t{:>6}\t\t\ttcn timer\t\t{:>6}\n", seconds_text(b.ageing_time_cs),
-                 seconds_text(b.hello_timer_cs), seconds_text(b.tcn_timer_cs));
-  fmt::format_to(it, " topology change timer\t{:>6}\t\t\tgc timer\t\t{:>6}\n flags\t\t\t{}\n STP\t\t\t{}\n\n",
-                 seconds_text(b.topology_change_timer_cs), seconds_text(b.gc_timer_cs),
-                 b.topology_change ? "TOPOLOGY_CHANGE" : "", b.stp_state ? "enabled" : "disabled");
-  for (const auto& p : v.ports) {
-    const auto bp = p.bridge_port.value_or(BridgePortInfo{});
-    fmt::format_to(it, "{} ({})\n port id\t\t{:04x}\t\t\tstate\t\t{:>14}\n", p.name, bp.port_no, bp.port_id, bp.state_name());
-    fmt::format_to(it, " designated root\t{}\tpath cost\t\t{:4}\n designated bridge\t{}\tmessage age timer\t{:>6}\n",
-                   bp.designated_root, bp.cost, bp.designated_bridge, seconds_text(bp.message_age_timer_cs));
-    fmt::format_to(it, " designated port\t{:04x}\t\t\tforward delay timer\t{:>6}\n designated cost\t{:4}\t\t\thold timer\t\t{:>6}\n",
-                   bp.designated_port, seconds_text(bp.forward_delay_timer_cs), bp.designated_cost, seconds_text(bp.hold_timer_cs));
-    fmt::format_to(it, " flags\t\t\t{}\n\n", bp.hairpin.value_or(false) ? "hairpin" : "");
-  }
+  render_bridge_stp(out.printer(), views.front());
+  out.printer().json_newline();
 }
 
 // "VERB BR VALUE" verbs that set one bridge setting.

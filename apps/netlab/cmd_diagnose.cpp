@@ -131,11 +131,12 @@ void add_diagnose(CLI::App& object, Global& g, Family family, std::string help) 
 void print_diagnosis(const Global& g, const diag::Report& report) {
   {
     Output out(g);
+    Printer& p = out.printer();
     if (g.json) {
-      diag::render_json(report, out.json());
-      out.text() += '\n';
+      diag::render_json(report, *p.json_writer());
+      p.json_newline();
     } else {
-      diag::render_text(report, out.text());
+      diag::render_text(report, *p.text_out());
     }
   }
   std::fflush(stdout);

@@ -31,8 +31,7 @@ void run_show(const Global& g, const std::vector<std::string>& args) {
   Output out(g);
   out.begin_list();
   for (const auto& l : links) {
-    if (g.json) render_link_json(out.json(), l, g.render);
-    else render_link_text(out.text(), l, g.render);
+    render_link(out.printer(), l, g.render);
     out.maybe_flush();
   }
   out.end_list();

@@ -46,8 +46,7 @@ void run_show(const Global& g, const std::vector<std::string>& args) {
   Output out(g);
   out.begin_list();
   check(neigh::for_each(g.netns, filter, [&](const Neighbour& n) {
-    if (g.json) render_neigh_json(out.json(), n, g.render);
-    else render_neigh_text(out.text(), n, g.render);
+    render_neigh(out.printer(), n, g.render);
     out.maybe_flush();
   }));
   out.end_list();

@@ -43,8 +43,7 @@ void run_show(const Global& g, const std::vector<std::string>& args) {
   Output out(g);
   out.begin_list();
   check(route::for_each(g.netns, f, [&](const Route& r) {
-    if (g.json) render_route_json(out.json(), r, render);
-    else render_route_text(out.text(), r, render);
+    render_route(out.printer(), r, render);
     out.maybe_flush();
   }));
   out.end_list();
@@ -68,8 +67,7 @@ void run_get(const Global& g, const std::vector<std::string>& args) {
   auto r = value_or_fail(route::get(g.netns, q));
   Output out(g);
   out.begin_list();
-  if (g.json) render_route_json(out.json(), r, g.render);
-  else render_route_text(out.text(), r, g.render);
+  render_route(out.printer(), r, g.render);
   out.end_list();
 }
 

@@ -6,8 +6,6 @@
 #include <netlab/tap_access.hpp>
 #include <netlab/tuntap.hpp>
 
-#include <fmt/format.h>
-
 #include <memory>
 
 namespace netlab::cli {
@@ -56,20 +54,7 @@ void run_create(const Global& g, TapArgs& a) {
   Output out(g);
   out.begin_list();
   for (const auto& n : names) {
-    if (g.json) {
-      out.json().begin_object();
-      out.json().member("ifname", n);
-      out.json().end_object();
-    } else if (a.brief || g.brief) {
-      out.text() += n + "\n";
-    } else {
-      auto it = std::back_inserter(out.text());
-      fmt::format_to(it, "Set '{}' persistent", n);
-      if (spec.owner) fmt::format_to(it, " and owned by uid {}", *spec.owner);
-      if (spec.group) fmt::format_to(it, "{} gid {}", spec.owner ? "," : " and owned by", *spec.group);
-      if (spec.master) fmt::format_to(it, ", port of {}", spec.master->str());
-      out.text() += '\n';
-    }
+    render_tap_created(out.printer(), n, spec, a.brief || g.brief);
     out.maybe_flush();
   }
   out.end_list();
@@ -99,56 +84,7 @@ void run_show(const Global& g, const std::vector<std::string>& args, const std::
   Output out(g);
   out.begin_list();
   for (const auto& t : taps) {
-    const Link& l = t.link;
-    const TunInfo ti = l.tun.value_or(TunInfo{});
-    std::vector<std::string> flags{ti.tap ? "tap" : "tun"};
-    if (!ti.pi) flags.emplace_back("no_pi");
-    if (ti.persist) flags.emplace_back("persist");
-    if (ti.multi_queue) flags.emplace_back("multi_queue");
-    if (ti.vnet_hdr) flags.emplace_back("vnet_hdr");
-    bool carrier = l.carrier.value_or(false);
-    if (g.json) {
-      auto& j = out.json();
-      j.begin_object();
-      j.member("ifname", l.name);
-      j.member("flags", flags);
-      if (ti.owner) j.member("user", *ti.owner);
-      if (ti.group) j.member("group", *ti.group);
-      j.member("operstate", l.operstate_name());
-      j.member("carrier", carrier);
-      if (!l.master.empty()) j.member("master", l.master);
-      j.key("addr_info");
-      j.begin_array();
-      for (const auto& a : t.addresses) render_address_json(j, a);
-      j.end_array();
-      j.key("processes");
-      j.begin_array();
-      for (const auto& h : t.holders) {
-        j.begin_object();
-        j.member("name", h.command);
-        j.member("pid", static_cast<std::int64_t>(h.pid));
-        j.end_object();
-      }
-      j.end_array();
-      j.end_object();
-    } else {
-      auto it = std::back_inserter(out.text());
-      fmt::format_to(it, "{}:", l.name);
-      for (const auto& f : flags) fmt::format_to(it, " {}", f);
-      if (ti.owner) fmt::format_to(it, " user {}", *ti.owner);
-      if (ti.group) fmt::format_to(it, " group {}", *ti.group);
-      fmt::format_to(it, " state {} carrier {}", l.operstate_name(), carrier ? "on" : "off");
-      if (!l.master.empty()) fmt::format_to(it, " master {}", l.master);
-      out.text() += '\n';
-      for (const auto& a : t.addresses) fmt::format_to(it, "\t{} {}\n", family_name(a.family()), a.local.to_string());
-      if (!t.holders.empty()) {
-        out.text() += "\tAttached to processes:";
-        for (const auto& h : t.holders) fmt::format_to(it, " {}({})", h.command, h.pid);
-        out.text() += '\n';
-      } else if (l.is_up()) {
-        out.text() += "\tno process attached: no carrier until one opens the device\n";
-      }
-    }
+    render_tap(out.printer(), t);
     out.maybe_flush();
   }
   out.end_list();

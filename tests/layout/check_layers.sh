@@ -25,7 +25,7 @@ public_layer() {  # public header (without .hpp) -> its layer
   case $1 in
     error|types|netns|sysctl|privileges|export|version) echo base ;;
     link|addr|neigh|route|bridge|tuntap) echo objects ;;
-    json|render) echo output ;;
+    json|printer|render) echo output ;;
     packet) echo proto ;;
     frames|frames6) echo frames ;;
     capture|linkio) echo capture ;;

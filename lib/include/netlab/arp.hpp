@@ -24,6 +24,10 @@
 #include <string_view>
 #include <vector>
 
+namespace netlab {
+class Printer;  // <netlab/printer.hpp>
+}  // namespace netlab
+
 namespace netlab::arp {
 
 // ---- inspect ---------------------------------------------------------------
@@ -62,6 +66,12 @@ NETLAB_API std::string_view state_explanation(std::uint16_t nud_state) noexcept;
 NETLAB_API std::string_view role_name(Role role) noexcept;
 // "bridge port of br0" for a port, else role_name().
 NETLAB_API std::string role_description(Role role, std::string_view master);
+
+// `arp inspect`'s output: in text a table (ADDRESS DEV ROLE LLADDR STATE
+// MEANING, a hint line under a row with a cause; "no IPv4 neighbour entries"
+// [on DEV] when there are none); in JSON one object per row (the caller
+// opens and closes the array), with ip -j neigh's keys for the entry.
+NETLAB_API void render_inspect(Printer& p, const std::vector<InspectRow>& rows, std::string_view dev);
 
 // ---- probe -----------------------------------------------------------------
 
@@ -150,5 +160,13 @@ struct ProbeCallbacks {
 // ProbeResult::succeeded().
 NETLAB_API Result<ProbeResult> probe(const Netns& ns, const ProbeOptions& options,
                                      const ProbeCallbacks& callbacks = {});
+
+// `arp probe`'s output, as arping prints it. Text: render_probe_start() when
+// the probe starts ("ARPING ..."), render_probe_reply() for each answer as it
+// comes, render_probe() the summary line. JSON: the first two write nothing,
+// render_probe() the whole result with every answer.
+NETLAB_API void render_probe_start(Printer& p, const ProbeResult& r);
+NETLAB_API void render_probe_reply(Printer& p, const ProbeReply& r);
+NETLAB_API void render_probe(Printer& p, const ProbeResult& r);
 
 }  // namespace netlab::arp

@@ -63,6 +63,8 @@ class NETLAB_API JsonWriter {
   bool complete() const noexcept { return depth_.empty(); }
   // Appends '\n' after a top-level value (for one-object-per-line output).
   void newline() { out_ += '\n'; }
+  // The caller's string the writer appends to.
+  std::string& out() noexcept { return out_; }
 
  private:
   void before_value();

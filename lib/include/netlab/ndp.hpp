@@ -34,6 +34,11 @@
 #include <string_view>
 #include <vector>
 
+namespace netlab {
+class Printer;         // <netlab/printer.hpp>
+struct RenderOptions;  // <netlab/render.hpp>
+}  // namespace netlab
+
 namespace netlab::ndp {
 
 // ---- per-device IPv6 settings ----------------------------------------------
@@ -172,6 +177,10 @@ struct NETLAB_API InterfaceReport {
 // Links, addresses, neighbours and settings are separate snapshots, not one
 // atomic view: an interface changing meanwhile may look inconsistent.
 NETLAB_API Result<std::vector<InterfaceReport>> inspect(const Netns& ns, std::string_view dev = {});
+// `ndp inspect`'s output for one interface: in text its line, settings (all
+// of them with opts.details), tables of addresses and neighbours, then the
+// hints; in JSON one object (ip -j addr's keys for the addresses).
+NETLAB_API void render_inspect(Printer& p, const InterfaceReport& r, const RenderOptions& opts);
 
 // One phrase per NUD state, in NDP's terms. For several bits the most
 // telling one is explained.
@@ -252,6 +261,15 @@ struct ProbeCallbacks {
 NETLAB_API Result<ProbeResult> probe(const Netns& ns, const ProbeOptions& options,
                                      const ProbeCallbacks& callbacks = {});
 
+// `ndp probe`'s output, as ndisc6 prints it. Text: render_probe_start() when
+// the probe starts ("NS for ..."; source_chosen: no -s was given, so a ::
+// source is explained), render_advert() for each advertisement as it comes,
+// render_probe() the summary. JSON: the first two write nothing,
+// render_probe() the whole result with every advertisement.
+NETLAB_API void render_probe_start(Printer& p, const ProbeResult& r, bool source_chosen);
+NETLAB_API void render_advert(Printer& p, const Advert& a, const ProbeResult& r);
+NETLAB_API void render_probe(Printer& p, const ProbeResult& r);
+
 // ---- rs (rdisc6) ------------------------------------------------------------------
 
 // How long to listen for router advertisements after one solicitation.
@@ -324,5 +342,10 @@ struct RsCallbacks {
 // wait is not above 0; the interface refusals above. No RA is not an error:
 // see RsResult::answered().
 NETLAB_API Result<RsResult> rs(const Netns& ns, const RsOptions& options, const RsCallbacks& callbacks = {});
+
+// `ndp rs`'s output, as rdisc6 prints it; the same shape as the probe's.
+NETLAB_API void render_rs_start(Printer& p, const RsResult& r);
+NETLAB_API void render_router_advert(Printer& p, const RouterAdvertRow& ra);
+NETLAB_API void render_rs(Printer& p, const RsResult& r);
 
 }  // namespace netlab::ndp
