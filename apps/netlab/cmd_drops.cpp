@@ -229,9 +229,11 @@ void run_drops(Global& g, DropsArgs& a) {
     run_list_reasons(a);
     return;
   }
-  // The names must exist where the user looks (the global -n namespace);
-  // the kernel's events carry names only, so that is all that can be checked.
-  for (const auto& dev : c.opts.devices) value_or_fail(link::get(g.netns, dev));
+  // The kernel's events carry device names only, of any namespace: a name
+  // must exist in the -n namespace or in some namespace netlab can see.
+  for (const auto& dev : c.opts.devices)
+    if (!link::get(g.netns, dev) && trace::namespaces_with_device(dev) == 0)
+      fail(Error::not_found("link " + dev, "no such device in any network namespace netlab can see"));
 
   trace::Summary summary;
   std::uint64_t shown = 0;

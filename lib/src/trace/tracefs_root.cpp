@@ -75,25 +75,26 @@ Result<std::shared_ptr<TracefsRoot>> detached_tracefs() {
       Error e{Errc::Unsupported, ENODEV, "tracefs", "this kernel has no tracefs (CONFIG_TRACING)", {}, {}};
       return e;
     }
-    return tracefs_error(err, "tracefs (not mounted; mounting a private one)");
+    return tracefs_error(err, "tracefs (not mounted; mounting a private one)", true);
   }
   if (::fsconfig(fs.get(), FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) < 0)
-    return tracefs_error(errno, "tracefs (not mounted; mounting a private one)");
+    return tracefs_error(errno, "tracefs (not mounted; mounting a private one)", true);
   Fd mnt{::fsmount(fs.get(), FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)};
-  if (!mnt) return tracefs_error(errno, "tracefs (not mounted; mounting a private one)");
+  if (!mnt) return tracefs_error(errno, "tracefs (not mounted; mounting a private one)", true);
   std::string path = "/proc/self/fd/" + std::to_string(mnt.get());
   return std::make_shared<TracefsRoot>(std::move(path), std::move(mnt));
 }
 
 }  // namespace
 
-Error tracefs_error(int err, std::string object) {
+Error tracefs_error(int err, std::string object, bool mounting) {
   Error e = Error::from_errno(err, std::move(object));
   e.hint.clear();
   switch (err) {
     case EPERM:
     case EACCES:
-      e.reason += " (needs root: tracefs files are root's, CAP_DAC_OVERRIDE; mounting it needs CAP_SYS_ADMIN)";
+      e.reason += mounting ? " (mounting tracefs needs CAP_SYS_ADMIN)"
+                           : " (tracefs files are root's: needs root or CAP_DAC_OVERRIDE)";
       break;
     case EROFS: e.reason = "tracefs is mounted read-only"; break;
     case ENOENT:
@@ -174,14 +175,17 @@ Result<void> OwnedInstance::write(const std::string& file, const std::string& va
 
 Result<std::size_t> remove_stale(const TracefsRoot& root) {
   const std::string instances = root.path() + "/instances";
-  char** names = tracefs_instances("^netlab-[0-9]+-[0-9]+$");
+  char** names = tracefs_instances("^netlab-");
   if (!names) return std::size_t{0};
   std::size_t removed = 0;
   for (char** n = names; *n; ++n) {
     std::string name = *n;
-    pid_t pid = static_cast<pid_t>(std::strtol(name.c_str() + 7, nullptr, 10));
-    if (pid <= 0 || pid == ::getpid()) continue;
-    if (::kill(pid, 0) == 0 || errno != ESRCH) continue;  // alive (or not ours to judge)
+    // netlab-<pid>-<n> exactly; anything else is not ours.
+    char* end = nullptr;
+    const long pid = std::strtol(name.c_str() + 7, &end, 10);
+    if (pid <= 0 || *end != '-' || !end[1] || std::strspn(end + 1, "0123456789") != std::strlen(end + 1)) continue;
+    if (pid == ::getpid()) continue;
+    if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;  // alive (or not ours to judge)
     // A netlab in another pid namespace has a pid we cannot see; while it
     // runs its instance has open files and rmdir fails with EBUSY.
     if (::rmdir((instances + "/" + name).c_str()) == 0) ++removed;

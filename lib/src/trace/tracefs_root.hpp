@@ -32,7 +32,7 @@ class TracefsRoot {
 
 // The error for a failed tracefs operation on `object`, with the missing
 // privilege or property named (EPERM/EACCES, EROFS, ENOENT, ENODEV).
-Error tracefs_error(int err, std::string object);
+Error tracefs_error(int err, std::string object, bool mounting = false);
 
 // instances/netlab-<pid>-<n>, removed (rmdir) when destroyed. Created after
 // the stale ones are gone.
