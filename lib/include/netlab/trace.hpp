@@ -222,8 +222,9 @@ class NETLAB_API Attributor {
 };
 
 // How many network namespaces this process can see hold a device `name`
-// (every /proc/PID/task/TID's namespace, read from its /proc/.../net/dev, and
-// /run/netns/*). Cached for a second.
+// (every /proc/PID/task/TID's namespace, read from its /proc/.../net/dev;
+// /run/netns/* and namespaces held open by a descriptor of any process,
+// entered on this thread). Cached for a second per name.
 NETLAB_API int namespaces_with_device(const std::string& name);
 
 // Counts for the end-of-run summary: per reason and location, as dropwatch.

@@ -5,7 +5,8 @@
 // Each thread's namespace is read from /proc/PID/task/TID/net/dev (the file
 // belongs to that thread's namespace), without entering it; namespaces that
 // only a bind mount keeps alive (/run/netns/NAME) are entered with
-// NetnsScope on this thread for if_nametoindex().
+// NetnsScope on this thread for if_nametoindex(). Cost: a readlink per open
+// fd of every process, and a stat per thread; cached a second per name.
 #include <netlab/netns.hpp>
 #include <netlab/trace.hpp>
 
@@ -16,6 +17,7 @@
 #include <net/if.h>
 #include <set>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace netlab::trace {
 namespace {
@@ -56,12 +58,22 @@ int count_now(const std::string& name) {
       if (net_dev_has(base + "/net/dev", name)) ++count;
     }
   }
-  for (const auto& n : entries("/run/netns", false)) {
-    const std::string path = "/run/netns/" + n;
+  // Namespaces no thread is in, kept alive by a bind mount (/run/netns) or
+  // an open descriptor (lab tools, netlab's own tests, lsns finds them so).
+  auto look_inside = [&](const std::string& path) {
     struct stat st {};
-    if (::stat(path.c_str(), &st) < 0 || !seen.insert(st.st_ino).second) continue;
+    if (::stat(path.c_str(), &st) < 0 || !seen.insert(st.st_ino).second) return;
     auto scope = NetnsScope::enter(Netns::at_path(path));
     if (scope && ::if_nametoindex(name.c_str()) != 0) ++count;
+  };
+  for (const auto& n : entries("/run/netns", false)) look_inside("/run/netns/" + n);
+  for (const auto& pid : entries("/proc", true)) {
+    const std::string fds = "/proc/" + pid + "/fd/";
+    for (const auto& fd : entries(fds, true)) {
+      char link[64];
+      ssize_t len = ::readlink((fds + fd).c_str(), link, sizeof link - 1);
+      if (len > 5 && std::string_view(link, 5) == "net:[") look_inside(fds + fd);
+    }
   }
   return count;
 }
