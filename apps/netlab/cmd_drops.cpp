@@ -8,7 +8,6 @@
 
 #include <atomic>
 #include <cerrno>
-#include <charconv>
 #include <csignal>
 #include <cstring>
 #include <ctime>
@@ -66,15 +65,6 @@ class StopSignals {
   struct sigaction old_int_ {}, old_term_ {}, old_pipe_ {};
 };
 
-long long whole_number(const std::string& word, const char* what, long long lo, long long hi) {
-  long long v = 0;
-  auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), v);
-  if (word.empty() || ec != std::errc{} || end != word.data() + word.size() || v < lo || v > hi)
-    usage_error("drops", std::string(what) + " from " + std::to_string(lo) + " to " + std::to_string(hi) + ", not \"" +
-                             word + "\"");
-  return v;
-}
-
 // Every word checked before anything is opened (exit 2, nothing created).
 Checked check_args(const DropsArgs& a) {
   Checked c;
@@ -82,7 +72,7 @@ Checked check_args(const DropsArgs& a) {
   if (!a.protocol_word.empty()) c.opts.protocol = value_or_fail(trace::parse_protocol(a.protocol_word));
   if (!a.reason_word.empty()) c.opts.reason = value_or_fail(trace::normalize_reason(a.reason_word));
   if (!a.count_word.empty())
-    c.count = static_cast<std::uint64_t>(whole_number(a.count_word, "-c needs a drop count", 1, std::numeric_limits<int>::max()));
+    c.count = parse_u32(a.count_word, "-c (drop count)", 1, std::numeric_limits<int>::max());
   if (!a.duration_word.empty()) c.duration = parse_millis(a.duration_word, "--duration");
   return c;
 }

@@ -36,6 +36,17 @@ void pair(lab::PeerNetns& peer, const std::string& host_if, const std::string& p
   peer.ip_ok({"addr", "add", "192.0.2.2/24", "dev", peer_if});
 }
 
+// A peer whose neighbour entry here holds a MAC it does not have: every
+// ping from here reaches `p` addressed to another host (OTHERHOST).
+struct OtherHostLab {
+  lab::PeerNetns peer;
+  std::string h, p;
+  explicit OtherHostLab(const std::string& prefix) : h(unique(prefix, "h")), p(unique(prefix, "p")) {
+    pair(peer, h, p);
+    ip_ok({"neigh", "replace", "192.0.2.2", "lladdr", "02:00:5e:00:53:99", "dev", h});
+  }
+};
+
 netlab::trace::Session open_on(const std::vector<std::string>& devices, std::optional<std::uint16_t> proto = {}) {
   netlab::trace::Options o;
   o.devices = devices;
@@ -152,10 +163,8 @@ TEST_CASE("drops: NETFILTER_DROP from an nft rule in the peer, on the peer's dev
 
 TEST_CASE("drops: OTHERHOST for a frame to another MAC, on the receiving device") {
   nltest::PrivateNetns ns;
-  lab::PeerNetns peer;
-  const std::string h = unique("dot", "h"), p = unique("dot", "p");
-  pair(peer, h, p);
-  ip_ok({"neigh", "replace", "192.0.2.2", "lladdr", "02:00:5e:00:53:99", "dev", h});
+  OtherHostLab l("dot");
+  const std::string& p = l.p;
   auto s = open_on({p});
   std::string seen;
   auto d = wait_drop(s, "OTHERHOST", [] { ping_once({}, "192.0.2.2"); }, seen);
@@ -343,10 +352,8 @@ TEST_CASE("drops: a stale netlab instance whose process is gone is removed, a li
 
 TEST_CASE("drops: two sessions at once work independently") {
   nltest::PrivateNetns ns;
-  lab::PeerNetns peer;
-  const std::string h = unique("d2s", "h"), p = unique("d2s", "p");
-  pair(peer, h, p);
-  ip_ok({"neigh", "replace", "192.0.2.2", "lladdr", "02:00:5e:00:53:99", "dev", h});
+  OtherHostLab l("d2s");
+  const std::string& p = l.p;
   auto a = open_on({p});
   auto b = open_on({p});
   CHECK(a.instance_name() != b.instance_name());
@@ -371,10 +378,8 @@ TEST_CASE("drops: an unknown reason is a usage error naming the kernel's names, 
 
 TEST_CASE("drops CLI: one line per drop and the summary, JSON lines, exit 0") {
   nltest::PrivateNetns ns;
-  lab::PeerNetns peer;
-  const std::string h = unique("dcl", "h"), p = unique("dcl", "p");
-  pair(peer, h, p);
-  ip_ok({"neigh", "replace", "192.0.2.2", "lladdr", "02:00:5e:00:53:99", "dev", h});
+  OtherHostLab l("dcl");
+  const std::string& p = l.p;
   lab::Background text({NETLAB_CLI_PATH, "drops", "-i", p, "-p", "ip", "--reason", "otherhost", "-c", "2", "--duration", "8"});
   lab::Background json({NETLAB_CLI_PATH, "drops", "-i", p, "-j", "-c", "1", "--duration", "8", "--reason", "OTHERHOST"});
   std::this_thread::sleep_for(500ms);  // both sessions open
@@ -437,4 +442,96 @@ TEST_CASE("drops CLI: --list-reasons prints the kernel's names") {
   REQUIRE(r.status == 0);
   for (const char* reason : {"NOT_SPECIFIED\n", "NETFILTER_DROP\n", "OTHERHOST\n", "NEIGH_FAILED\n"})
     CHECK(lab::contains(r.out, reason));
+}
+
+TEST_CASE("drops CLI: a read-only tracefs is one line that says so, exit 1, nothing left") {
+  TracefsView view;
+  const auto before = ours(view.instances(), "netlab-");
+  // A private mount namespace (util-linux unshare) where the only tracefs
+  // is a read-only bind of it: netlab finds it mounted and cannot write.
+  char dir[] = "/tmp/netlab-drops-ro-XXXXXX";
+  REQUIRE(::mkdtemp(dir) != nullptr);
+  const std::string script = std::string("mount --make-rprivate / && mount -t tracefs nodev ") + dir +
+                             " && mount -o remount,bind,ro " + dir + " && exec " + NETLAB_CLI_PATH +
+                             " drops --duration 0.2";
+  auto r = nltest::run({"unshare", "-m", "sh", "-c", script});
+  ::rmdir(dir);
+  INFO(r.err);
+  CHECK(r.status == 1);
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  CHECK(lab::contains(r.err, "read-only"));
+  CHECK(ours(view.instances(), "netlab-") == before);
+}
+
+TEST_CASE("drops CLI: an unprivileged user is told which capability is missing") {
+  auto r = nltest::run({"setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups", "--inh-caps=-all",
+                        NETLAB_CLI_PATH, "drops", "--duration", "0.2"});
+  INFO(r.err);
+  CHECK(r.status == 1);
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  // Where tracefs is not mounted, mounting it needs CAP_SYS_ADMIN; where it
+  // is, its files are root's.
+  CHECK((lab::contains(r.err, "CAP_SYS_ADMIN") || lab::contains(r.err, "CAP_DAC_OVERRIDE")));
+}
+
+TEST_CASE("drops: a reader slower than the kernel is told how many events were lost") {
+  nltest::PrivateNetns ns;
+  OtherHostLab l("dls");
+  const std::string& p = l.p;
+  netlab::trace::Options o;
+  o.devices = {p};
+  o.buffer_kib = 8;  // a few pages per CPU
+  auto s = netlab::trace::Session::open(o);
+  REQUIRE(s.has_value());
+  // 3000 OTHERHOST drops while nobody reads.
+  lab::run_in(nullptr, {"ping", "-n", "-f", "-c", "3000", "-W", "1", "192.0.2.2"});
+  std::uint64_t lost_seen = 0, drops = 0;
+  for (int i = 0; i < 5; ++i)
+    REQUIRE(s->poll(50ms, [&](const netlab::trace::Event& ev) {
+      if (const auto* l = std::get_if<netlab::trace::Lost>(&ev)) lost_seen += l->count ? l->count : 1;
+      if (std::holds_alternative<netlab::trace::Drop>(ev)) ++drops;
+    }).has_value());
+  INFO(drops << " drops read, " << lost_seen << " lost");
+  CHECK(lost_seen > 0);
+  CHECK(s->lost_events() >= lost_seen);
+  CHECK(drops < 3000);
+}
+
+TEST_CASE("drops: neighbour events name the device, address, states, the writer's pid and the MAC") {
+  nltest::PrivateNetns ns;
+  lab::PeerNetns peer;
+  const std::string h = unique("dne", "h"), p = unique("dne", "p");
+  pair(peer, h, p);
+  nltest::write_proc("/proc/sys/net/ipv4/neigh/" + h + "/mcast_solicit", "1");
+  nltest::write_proc("/proc/sys/net/ipv4/neigh/" + h + "/retrans_time_ms", "100");
+  netlab::trace::Options o;
+  o.drops = false;
+  o.neigh = true;
+  o.devices = {h};
+  auto s = netlab::trace::Session::open(o);
+  REQUIRE(s.has_value());
+  ip_ok({"neigh", "replace", "192.0.2.7", "lladdr", "02:00:5e:00:53:07", "dev", h, "nud", "permanent"});
+  ping_once({}, "192.0.2.99");  // INCOMPLETE, then FAILED after one probe
+  std::vector<netlab::trace::NeighEvent> events;
+  bool permanent = false, failed = false;
+  lab::wait_for([&] {
+    REQUIRE(s->poll(100ms, [&](const netlab::trace::Event& ev) {
+      if (const auto* n = std::get_if<netlab::trace::NeighEvent>(&ev)) {
+        events.push_back(*n);
+        const std::string addr = n->address ? n->address->to_string() : "";
+        if (addr == "192.0.2.7" && n->new_state == 0x80 && n->pid != 0 && n->lladdr &&
+            n->lladdr->to_string() == "02:00:5e:00:53:07" && n->device == h)
+          permanent = true;
+        if (addr == "192.0.2.99" && n->new_state == 0x20 && n->device == h) failed = true;
+      }
+    }).has_value());
+    return permanent && failed;
+  }, 5s);
+  std::string seen;
+  for (const auto& e : events)
+    seen += e.event + " " + e.device + " " + (e.address ? e.address->to_string() : "-") + " " +
+            std::to_string(e.old_state) + "->" + std::to_string(e.new_state) + " pid " + std::to_string(e.pid) + "\n";
+  INFO(seen);
+  CHECK(permanent);
+  CHECK(failed);
 }

@@ -87,7 +87,7 @@ Result<std::string> normalize_reason(std::string_view word) {
   std::string r(word);
   for (char& c : r) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   constexpr std::string_view kPrefix = "SKB_DROP_REASON_";
-  if (r.size() > kPrefix.size() && r.compare(0, kPrefix.size(), kPrefix) == 0) r.erase(0, kPrefix.size());
+  if (r.compare(0, kPrefix.size(), kPrefix) == 0) r.erase(0, kPrefix.size());
   const bool ok = !r.empty() && r.size() <= 64 && std::all_of(r.begin(), r.end(), [](char c) {
     return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
   });
@@ -115,7 +115,10 @@ Result<std::string> device_filter(std::string_view field, const std::vector<std:
   for (const auto& d : devices) {
     auto n = IfName::parse(d);
     if (!n) return std::move(n).error();
-    // IfName refuses quotes, spaces and '/', so the name is safe inside "".
+    // The kernel allows '"' and '\\' in a name; the filter grammar has no
+    // escape for them inside a string.
+    if (d.find_first_of("\"\\*?[]") != std::string::npos)
+      return Error::usage("link " + d, "this name cannot be matched by a kernel trace filter");
     if (!out.empty()) out += " || ";
     out += std::string(field) + " == \"" + d + "\"";
   }
