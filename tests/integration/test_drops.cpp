@@ -488,7 +488,7 @@ TEST_CASE("drops: a reader slower than the kernel is told how many events were l
   std::uint64_t lost_seen = 0, drops = 0;
   for (int i = 0; i < 5; ++i)
     REQUIRE(s->poll(50ms, [&](const netlab::trace::Event& ev) {
-      if (const auto* l = std::get_if<netlab::trace::Lost>(&ev)) lost_seen += l->count ? l->count : 1;
+      if (const auto* lost = std::get_if<netlab::trace::Lost>(&ev)) lost_seen += lost->count ? lost->count : 1;
       if (std::holds_alternative<netlab::trace::Drop>(ev)) ++drops;
     }).has_value());
   INFO(drops << " drops read, " << lost_seen << " lost");
