@@ -484,7 +484,7 @@ TEST_CASE("drops: a reader slower than the kernel is told how many events were l
   auto s = netlab::trace::Session::open(o);
   REQUIRE(s.has_value());
   // 3000 OTHERHOST drops while nobody reads.
-  lab::run_in(nullptr, {"ping", "-n", "-f", "-c", "3000", "-W", "1", "192.0.2.2"});
+  lab::run_in(nullptr, {"ping", "-n", "-q", "-l", "3000", "-c", "3000", "-w", "2", "192.0.2.2"});
   std::uint64_t lost_seen = 0, drops = 0;
   for (int i = 0; i < 5; ++i)
     REQUIRE(s->poll(50ms, [&](const netlab::trace::Event& ev) {
