@@ -161,3 +161,56 @@ TEST_CASE("attribution_name") {
   CHECK(std::string(attribution_name(Attribution::Probable)) == "probable");
   CHECK(std::string(attribution_name(Attribution::None)) == "none");
 }
+
+namespace {
+// kfree_skb's format as Linux 6.18 prints it, with the reason list cut short.
+const char* const kFormat618 =
+    "name: kfree_skb\nID: 2310\nformat:\n"
+    "\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+    "\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n"
+    "\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n"
+    "\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
+    "\tfield:void * skbaddr;\toffset:8;\tsize:8;\tsigned:0;\n"
+    "\tfield:void * location;\toffset:16;\tsize:8;\tsigned:0;\n"
+    "\tfield:void * rx_sk;\toffset:24;\tsize:8;\tsigned:0;\n"
+    "\tfield:unsigned short protocol;\toffset:32;\tsize:2;\tsigned:0;\n"
+    "\tfield:enum skb_drop_reason reason;\toffset:36;\tsize:4;\tsigned:0;\n\n"
+    "print fmt: \"skbaddr=%p rx_sk=%p protocol=%u location=%pS reason: %s\", REC->skbaddr, REC->rx_sk, "
+    "REC->protocol, REC->location, __print_symbolic(REC->reason, { 2, \"NOT_SPECIFIED\" }, { 3, \"NO_SOCKET\" }, "
+    "{ 12, \"NETFILTER_DROP\" }, { 13, \"OTHERHOST\" }, { 120, \"BRIDGE_INGRESS_STP_STATE\" }, { 130, \"MAX\" })\n";
+
+// The same event before Linux 5.17: no reason.
+const char* const kFormat516 =
+    "name: kfree_skb\nID: 1234\nformat:\n"
+    "\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+    "\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n"
+    "\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n"
+    "\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
+    "\tfield:void * skbaddr;\toffset:8;\tsize:8;\tsigned:0;\n"
+    "\tfield:void * location;\toffset:16;\tsize:8;\tsigned:0;\n"
+    "\tfield:unsigned short protocol;\toffset:24;\tsize:2;\tsigned:0;\n\n"
+    "print fmt: \"skbaddr=%p protocol=%u location=%p\", REC->skbaddr, REC->protocol, REC->location\n";
+}  // namespace
+
+TEST_CASE("reasons_from_format: the numbers come from the kernel's print fmt") {
+  auto names = reasons_from_format(kFormat618);
+  INFO((names ? "" : names.error().message()));
+  REQUIRE(names.has_value());
+  CHECK(names->at(12) == "NETFILTER_DROP");
+  CHECK(names->at(120) == "BRIDGE_INGRESS_STP_STATE");
+  CHECK(names->size() == 6);
+  // A kernel that numbers the enum differently gets its own numbers.
+  std::string moved = kFormat618;
+  moved.replace(moved.find("{ 12, \"NETFILTER_DROP\" }"), 24, "{ 44, \"NETFILTER_DROP\" }");
+  auto other = reasons_from_format(moved);
+  REQUIRE(other.has_value());
+  CHECK(reason_number(*other, "NETFILTER_DROP").value() == 44);
+}
+
+TEST_CASE("reasons_from_format: a kernel before 5.17 has no reasons, said as Unsupported") {
+  auto r = reasons_from_format(kFormat516);
+  REQUIRE_FALSE(r.has_value());
+  CHECK(r.error().kind == netlab::Errc::Unsupported);
+  CHECK(r.error().message().find("5.17") != std::string::npos);
+  CHECK_FALSE(reasons_from_format("garbage").has_value());
+}

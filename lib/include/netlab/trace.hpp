@@ -173,6 +173,11 @@ NETLAB_API std::string protocol_name(std::uint16_t ethertype);
 // The reason as the kernel names it: upper case, SKB_DROP_REASON_ removed.
 // Usage error when the word cannot be a reason name (only A-Z 0-9 _).
 NETLAB_API Result<std::string> normalize_reason(std::string_view word);
+// The reason table of a kfree_skb format file (the text of
+// events/skb/kfree_skb/format), parsed by libtraceevent: number -> name from
+// the print fmt's __print_symbolic(REC->reason, ...). Unsupported when the
+// event has no `reason` field (kernels before 5.17) or names no reasons.
+NETLAB_API Result<std::map<std::uint32_t, std::string>> reasons_from_format(std::string_view format);
 // The number of `name` in `names`, or a Usage error that says the kernel's
 // names are used (and the closest one).
 NETLAB_API Result<std::uint32_t> reason_number(const std::map<std::uint32_t, std::string>& names,

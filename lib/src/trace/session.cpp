@@ -538,6 +538,16 @@ Result<std::map<std::uint32_t, std::string>> reason_names() {
   return reasons_of(t->get());
 }
 
+Result<std::map<std::uint32_t, std::string>> reasons_from_format(std::string_view format) {
+  TepPtr tep{tep_alloc()};
+  if (!tep) return Error::from_errno(ENOMEM, "libtraceevent");
+  if (tep_parse_event(tep.get(), format.data(), format.size(), "skb") != TEP_ERRNO__SUCCESS) {
+    Error e{Errc::Unsupported, EINVAL, "event skb:kfree_skb", "its format cannot be parsed", {}, {}};
+    return e;
+  }
+  return reasons_of(tep.get());
+}
+
 Result<std::size_t> remove_stale_instances() {
   auto r = TracefsRoot::get();
   if (!r) return std::move(r).error();
