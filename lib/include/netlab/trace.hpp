@@ -51,6 +51,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
@@ -221,7 +222,7 @@ class NETLAB_API Attributor {
     std::uint64_t ns = 0;
   };
   Census census_;
-  std::map<std::uint64_t, Seen> last_;
+  std::unordered_map<std::uint64_t, Seen> last_;
   std::uint64_t newest_ = 0;
   void prune(std::uint64_t now);
 };

@@ -130,7 +130,10 @@ Result<std::string> device_filter(std::string_view field, const std::vector<std:
 Attributor::Attributor(Census census) : census_(std::move(census)) {}
 
 void Attributor::saw_skb(std::uint64_t skbaddr, const std::string& device, std::uint32_t length, std::uint64_t ns) {
-  last_[skbaddr] = Seen{device, length, ns};
+  Seen& s = last_[skbaddr];
+  s.device.assign(device);  // names fit the small-string buffer: no allocation
+  s.length = length;
+  s.ns = ns;
   newest_ = std::max(newest_, ns);
   if (last_.size() > 65536) prune(newest_);
 }

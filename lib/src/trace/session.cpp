@@ -145,25 +145,34 @@ std::uint64_t number(tep_format_field* f, const void* data) {
   return v;
 }
 
-// A __data_loc string or a fixed array, through libtraceevent.
-std::string text_field(tep_event* ev, const char* name, tep_record* rec) {
-  trace_seq s;
-  trace_seq_init(&s);
+// A __data_loc string or a fixed array, through libtraceevent. The
+// trace_seq is only written on errors (err=0 here), so one per thread serves
+// every event: trace_seq_init() allocates a page, too much per packet.
+trace_seq& quiet_seq() {
+  struct Seq {
+    trace_seq s;
+    Seq() { trace_seq_init(&s); }
+    ~Seq() { trace_seq_destroy(&s); }
+  };
+  thread_local Seq seq;
+  return seq.s;
+}
+
+std::string_view raw_field(tep_event* ev, const char* name, tep_record* rec) {
   int len = 0;
-  auto* p = static_cast<const char*>(tep_get_field_raw(&s, ev, name, rec, &len, 0));
-  trace_seq_destroy(&s);
+  auto* p = static_cast<const char*>(tep_get_field_raw(&quiet_seq(), ev, name, rec, &len, 0));
   if (!p || len <= 0) return {};
-  return std::string(p, strnlen(p, static_cast<std::size_t>(len)));
+  return {p, static_cast<std::size_t>(len)};
+}
+
+std::string text_field(tep_event* ev, const char* name, tep_record* rec) {
+  auto v = raw_field(ev, name, rec);
+  return std::string(v.data(), strnlen(v.data(), v.size()));
 }
 
 std::vector<std::uint8_t> bytes_field(tep_event* ev, const char* name, tep_record* rec) {
-  trace_seq s;
-  trace_seq_init(&s);
-  int len = 0;
-  auto* p = static_cast<const std::uint8_t*>(tep_get_field_raw(&s, ev, name, rec, &len, 0));
-  trace_seq_destroy(&s);
-  if (!p || len <= 0) return {};
-  return {p, p + len};
+  auto v = raw_field(ev, name, rec);
+  return {v.begin(), v.end()};
 }
 
 // Monotonic trace clock -> wall clock, measured once per session.
@@ -186,10 +195,11 @@ struct Cpu {
 };
 
 // One record read from a buffer, kept until the batch is sorted.
+// The bytes live in the batch's arena (one allocation per poll, not per event).
 struct Raw {
   std::uint64_t ts = 0;
   int cpu = -1;
-  std::vector<std::uint8_t> data;
+  std::size_t offset = 0, size = 0;
   bool lost = false;  // a "the kernel lost events here" marker, not an event
   std::uint64_t lost_count = 0;
 };
@@ -225,6 +235,8 @@ struct Session::Impl {
   tep_event *kfree = nullptr, *rx = nullptr, *queue = nullptr, *nupdate = nullptr, *ntimer = nullptr;
   tep_format_field *k_skb = nullptr, *k_loc = nullptr, *k_proto = nullptr, *k_reason = nullptr;
   tep_format_field *rx_skb = nullptr, *rx_len = nullptr, *q_skb = nullptr, *q_len = nullptr;
+  tep_format_field *rx_name = nullptr, *q_name = nullptr;
+  std::string name_buf;  // reused: one receive/queue event per packet must not allocate
 
   // NEIGH_* drops with no device yet, waiting for the neighbour event after them.
   struct Pending {
@@ -263,6 +275,8 @@ struct Session::Impl {
 
   Result<void> setup(const Options& o);
   void read_cpu(Cpu& c, std::vector<Raw>& batch);
+  std::vector<std::uint8_t> arena;  // the bytes of the batch being read
+  std::vector<std::uint8_t> page = std::vector<std::uint8_t>(1 << 16);
   void deliver(std::vector<Raw>& batch, const std::function<void(const Event&)>& sink, std::size_t& n);
   bool wanted_device(const std::string& dev) const {
     return opts.devices.empty() || std::find(opts.devices.begin(), opts.devices.end(), dev) != opts.devices.end();
@@ -298,9 +312,13 @@ Result<void> Session::Impl::setup(const Options& o) {
     rx_len = tep_find_field(rx, "len");
     q_skb = tep_find_field(queue, "skbaddr");
     q_len = tep_find_field(queue, "len");
-    if (!k_skb || !k_loc || !k_proto || !rx_skb || !q_skb) {
+    rx_name = tep_find_field(rx, "name");
+    q_name = tep_find_field(queue, "name");
+    if (!k_skb || !k_loc || !k_proto || !rx_skb || !q_skb || !rx_name || !q_name ||
+        !(rx_name->flags & TEP_FIELD_IS_DYNAMIC) || !(q_name->flags & TEP_FIELD_IS_DYNAMIC) ||
+        (rx_name->flags & TEP_FIELD_IS_RELATIVE) || (q_name->flags & TEP_FIELD_IS_RELATIVE)) {
       Error e{Errc::Unsupported, ENOENT, "events skb:kfree_skb, net:netif_receive_skb, net:net_dev_queue",
-              "lack a field netlab reads (skbaddr, location, protocol)", {}, {}};
+              "lack a field netlab reads (skbaddr, location, protocol, name as __data_loc)", {}, {}};
       return e;
     }
     std::vector<std::string> parts;
@@ -336,10 +354,12 @@ Result<void> Session::Impl::setup(const Options& o) {
   instance.emplace(std::move(*inst));
 
   // The instance's own settings: the monotonic clock (so times map to wall
-  // time), its buffer size, and wake-ups as soon as data is there.
+  // time) and its buffer size. buffer_percent stays at the kernel's 50: with
+  // 0 every event wakes the reader, which then spends a CPU reading one event
+  // at a time (a veth flood lost half its rate); poll() wakes every 50 ms
+  // anyway, which bounds the latency of a lone event.
   NETLAB_TRY(instance->write("trace_clock", "mono"));
   NETLAB_TRY(instance->write("buffer_size_kb", std::to_string(opts.buffer_kib)));
-  if (tracefs_file_exists(instance->get(), "buffer_percent")) NETLAB_TRY(instance->write("buffer_percent", "0"));
 
   auto enable = [&](tep_event* ev, const std::string& filter) -> Result<void> {
     if (!ev) return {};
@@ -371,7 +391,6 @@ Result<void> Session::Impl::setup(const Options& o) {
 }
 
 void Session::Impl::read_cpu(Cpu& c, std::vector<Raw>& batch) {
-  std::vector<std::uint8_t> page(1 << 16);
   for (int guard = 0; guard < 4096; ++guard) {
     ssize_t n = ::read(c.fd.get(), page.data(), page.size());
     if (n <= 0) break;  // EAGAIN: drained
@@ -391,7 +410,13 @@ void Session::Impl::read_cpu(Cpu& c, std::vector<Raw>& batch) {
       int size = kbuffer_event_size(kbuf.get());
       if (size <= 0) continue;
       auto* p = static_cast<std::uint8_t*>(d);
-      batch.push_back(Raw{ts, c.cpu, std::vector<std::uint8_t>(p, p + size)});
+      Raw r;
+      r.ts = ts;
+      r.cpu = c.cpu;
+      r.offset = arena.size();
+      r.size = static_cast<std::size_t>(size);
+      arena.insert(arena.end(), p, p + size);
+      batch.push_back(r);
     }
   }
 }
@@ -414,8 +439,8 @@ void Session::Impl::deliver(std::vector<Raw>& batch, const std::function<void(co
     tep_record rec{};
     rec.ts = raw.ts;
     rec.cpu = raw.cpu;
-    rec.data = raw.data.data();
-    rec.size = static_cast<int>(raw.data.size());
+    rec.data = arena.data() + raw.offset;
+    rec.size = static_cast<int>(raw.size);
     const int type = tep_data_type(tep.get(), &rec);
     if (kfree && type == kfree->id) {
       Drop d;
@@ -434,7 +459,15 @@ void Session::Impl::deliver(std::vector<Raw>& batch, const std::function<void(co
       emit_drop(d);
     } else if ((rx && type == rx->id) || (queue && type == queue->id)) {
       const bool is_rx = rx && type == rx->id;
-      attributor.saw_skb(number(is_rx ? rx_skb : q_skb, rec.data), text_field(is_rx ? rx : queue, "name", &rec),
+      // The hot path (every packet of the watched devices): the name's
+      // field is found once; its __data_loc word (offset | length << 16,
+      // read by libtraceevent) points into the record.
+      const std::uint64_t loc = number(is_rx ? rx_name : q_name, rec.data);
+      const std::size_t off = loc & 0xffff, len = (loc >> 16) & 0xffff;
+      if (off + len > raw.size) continue;
+      const char* name = static_cast<const char*>(rec.data) + off;
+      name_buf.assign(name, strnlen(name, len));
+      attributor.saw_skb(number(is_rx ? rx_skb : q_skb, rec.data), name_buf,
                          static_cast<std::uint32_t>(number(is_rx ? rx_len : q_len, rec.data)), raw.ts);
     } else if ((nupdate && type == nupdate->id) || (ntimer && type == ntimer->id)) {
       tep_event* ev = nupdate && type == nupdate->id ? nupdate : ntimer;
@@ -509,6 +542,7 @@ Result<std::size_t> Session::poll(std::chrono::milliseconds timeout, const std::
   std::size_t n = 0;
   for (;;) {
     std::vector<Raw> batch;
+    impl_->arena.clear();
     for (auto& c : impl_->cpus) impl_->read_cpu(c, batch);
     impl_->deliver(batch, sink, n);
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
