@@ -240,8 +240,8 @@ void run_drops(Global& g, DropsArgs& a) {
         summary.add(*d);
         ++shown;
         if (!a.summary_only) a.json ? drop_json(buf, *d) : drop_text(buf, *d);
-      } else if (const auto* l = std::get_if<trace::Lost>(&ev)) {
-        a.json ? lost_json(buf, *l) : lost_text(buf, *l);
+      } else if (const auto* l = std::get_if<trace::Lost>(&ev); l && !a.summary_only) {
+        a.json ? lost_json(buf, *l) : lost_text(buf, *l);  // the summary counts them too
       }
     };
     while (!g_stop.load() && stdout_ok && !(c.count && shown >= c.count)) {

@@ -163,15 +163,18 @@ TEST_CASE("attribution_name") {
 }
 
 namespace {
+// The fields every kfree_skb had: the common header, skbaddr, location.
+#define NETLAB_KFREE_FIRST_FIELDS \
+    "\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n" \
+    "\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n" \
+    "\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n" \
+    "\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n" \
+    "\tfield:void * skbaddr;\toffset:8;\tsize:8;\tsigned:0;\n" \
+    "\tfield:void * location;\toffset:16;\tsize:8;\tsigned:0;\n"
+
 // kfree_skb's format as Linux 6.18 prints it, with the reason list cut short.
 const char* const kFormat618 =
-    "name: kfree_skb\nID: 2310\nformat:\n"
-    "\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
-    "\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n"
-    "\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n"
-    "\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
-    "\tfield:void * skbaddr;\toffset:8;\tsize:8;\tsigned:0;\n"
-    "\tfield:void * location;\toffset:16;\tsize:8;\tsigned:0;\n"
+    "name: kfree_skb\nID: 2310\nformat:\n" NETLAB_KFREE_FIRST_FIELDS
     "\tfield:void * rx_sk;\toffset:24;\tsize:8;\tsigned:0;\n"
     "\tfield:unsigned short protocol;\toffset:32;\tsize:2;\tsigned:0;\n"
     "\tfield:enum skb_drop_reason reason;\toffset:36;\tsize:4;\tsigned:0;\n\n"
@@ -181,13 +184,7 @@ const char* const kFormat618 =
 
 // The same event before Linux 5.17: no reason.
 const char* const kFormat516 =
-    "name: kfree_skb\nID: 1234\nformat:\n"
-    "\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
-    "\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n"
-    "\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n"
-    "\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
-    "\tfield:void * skbaddr;\toffset:8;\tsize:8;\tsigned:0;\n"
-    "\tfield:void * location;\toffset:16;\tsize:8;\tsigned:0;\n"
+    "name: kfree_skb\nID: 1234\nformat:\n" NETLAB_KFREE_FIRST_FIELDS
     "\tfield:unsigned short protocol;\toffset:24;\tsize:2;\tsigned:0;\n\n"
     "print fmt: \"skbaddr=%p protocol=%u location=%p\", REC->skbaddr, REC->protocol, REC->location\n";
 }  // namespace
