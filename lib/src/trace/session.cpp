@@ -242,6 +242,7 @@ struct Session::Impl {
   struct Pending {
     Drop drop;
     std::uint64_t ts;
+    std::uint64_t where;  // the location's address
     int polls = 0;
   };
   std::deque<Pending> pending;
@@ -423,9 +424,12 @@ void Session::Impl::read_cpu(Cpu& c, std::vector<Raw>& batch) {
 
 void Session::Impl::deliver(std::vector<Raw>& batch, const std::function<void(const Event&)>& sink, std::size_t& n) {
   std::stable_sort(batch.begin(), batch.end(), [](const Raw& a, const Raw& b) { return a.ts < b.ts; });
-  auto emit_drop = [&](Drop& d) {
+  // The location is named only for the drops handed over (the first one
+  // reads /proc/kallsyms): with -i most drops of the system are not.
+  auto emit_drop = [&](Drop& d, std::uint64_t location_addr) {
     if (d.device.empty() && !opts.devices.empty()) return;  // not seen on the devices asked for
     if (!d.device.empty() && !wanted_device(d.device)) return;
+    d.location = location(location_addr);
     sink(Event{d});
     ++n;
   };
@@ -451,12 +455,12 @@ void Session::Impl::deliver(std::vector<Raw>& batch, const std::function<void(co
       const auto reason = static_cast<std::uint32_t>(number(k_reason, rec.data));
       auto it = reasons.find(reason);
       d.reason = it != reasons.end() ? it->second : "reason " + std::to_string(reason);
-      d.location = location(number(k_loc, rec.data));
+      const std::uint64_t where = number(k_loc, rec.data);
       if (!attributor.attribute(d, raw.ts) && d.reason.rfind("NEIGH_", 0) == 0) {
-        pending.push_back({std::move(d), raw.ts, 0});
+        pending.push_back({std::move(d), raw.ts, where, 0});
         continue;
       }
-      emit_drop(d);
+      emit_drop(d, where);
     } else if ((rx && type == rx->id) || (queue && type == queue->id)) {
       const bool is_rx = rx && type == rx->id;
       // The hot path (every packet of the watched devices): the name's
@@ -502,7 +506,7 @@ void Session::Impl::deliver(std::vector<Raw>& batch, const std::function<void(co
       }
       for (auto it = pending.begin(); it != pending.end();) {
         if (Attributor::attribute_from_neigh(it->drop, it->ts, ne, raw.ts)) {
-          emit_drop(it->drop);
+          emit_drop(it->drop, it->where);
           it = pending.erase(it);
         } else {
           ++it;
@@ -516,7 +520,7 @@ void Session::Impl::deliver(std::vector<Raw>& batch, const std::function<void(co
   }
   // Drops whose neighbour event did not come within a poll go out unnamed.
   while (!pending.empty() && pending.front().polls >= 1) {
-    emit_drop(pending.front().drop);
+    emit_drop(pending.front().drop, pending.front().where);
     pending.pop_front();
   }
 }
