@@ -13,6 +13,8 @@
 #include <sstream>
 #include <thread>
 
+#include <csignal>
+
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -392,9 +394,19 @@ TEST_CASE("drops CLI: one line per drop and the summary, JSON lines, exit 0") {
   CHECK(json.stop() == 0);
   CHECK(lab::contains(text.out(), " " + p + " IPv4 OTHERHOST at ip_rcv_core+0x"));
   CHECK(lab::contains(text.out(), "2 drops\n"));
-  CHECK(lab::contains(json.out(), "\"reason\":\"OTHERHOST\""));
-  CHECK(lab::contains(json.out(), "\"dev\":\"" + p + "\""));
-  CHECK(lab::contains(json.out(), "{\"summary\":{\"drops\":1,"));
+  // One JSON object per line: the drop, then the summary.
+  std::vector<testjson::Value> lines;
+  std::istringstream in(json.out());
+  for (std::string line; std::getline(in, line);) REQUIRE_NOTHROW(lines.push_back(testjson::parse(line)));
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0]["reason"].str() == "OTHERHOST");
+  CHECK(lines[0]["dev"].str() == p);
+  CHECK(lines[0]["attribution"].str() == "certain");
+  CHECK(lines[0]["protocol"].str() == "IPv4");
+  CHECK(lines[0]["ethertype"].num() == 2048);
+  CHECK(lines[0]["length"].num() == 84);
+  CHECK(lines[1]["summary"]["drops"].num() == 1);
+  CHECK(lines[1]["summary"]["rows"].array().size() == 1);
 }
 
 TEST_CASE("drops CLI: nothing matched is exit 3, SIGTERM ends it cleanly, no instance left") {
@@ -407,6 +419,14 @@ TEST_CASE("drops CLI: nothing matched is exit 3, SIGTERM ends it cleanly, no ins
   REQUIRE(lab::wait_for([&] { return ours(view.instances(), "netlab-" + std::to_string(run.pid()) + "-").size() == 1; }, 5s));
   CHECK(run.stop() == 3);  // SIGTERM: the loop ends, the summary prints, nothing matched
   CHECK(ours(view.instances(), "netlab-" + std::to_string(run.pid()) + "-").empty());
+  lab::Background interrupted({NETLAB_CLI_PATH, "drops", "-i", "lo", "--duration", "30"});
+  const std::string its = "netlab-" + std::to_string(interrupted.pid()) + "-";
+  REQUIRE(lab::wait_for([&] { return ours(view.instances(), its).size() == 1; }, 5s));
+  ::kill(interrupted.pid(), SIGINT);
+  CHECK(lab::wait_for([&] { return !interrupted.running(); }, 3s));
+  CHECK(interrupted.stop() == 3);
+  CHECK(lab::contains(interrupted.out(), "0 drops"));
+  CHECK(ours(view.instances(), its).empty());
 }
 
 TEST_CASE("drops CLI: bad input is exit 2 with one stderr line, before anything is opened") {
