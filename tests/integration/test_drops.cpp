@@ -345,8 +345,7 @@ TEST_CASE("drops: a stale netlab instance whose process is gone is removed, a li
   REQUIRE(::mkdir((view.path() + "/instances/" + stale).c_str(), 0750) == 0);
   REQUIRE(::mkdir((view.path() + "/instances/" + live).c_str(), 0750) == 0);
   auto removed = netlab::trace::remove_stale_instances();
-  REQUIRE(removed.has_value());
-  CHECK(*removed >= 1);
+  REQUIRE(removed.has_value());  // (the count: another netlab starting now may remove it first)
   CHECK_FALSE(view.has_instance(stale));
   CHECK(view.has_instance(live));
   ::rmdir((view.path() + "/instances/" + live).c_str());
