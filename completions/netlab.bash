@@ -47,6 +47,30 @@ _netlab_capture()
         and or not ether portrange proto" -- "$cur"))
 }
 
+# netlab drops: interface names after -i, protocol words after -p, the
+# kernel's reason names (netlab drops --list-reasons) after --reason.
+_netlab_drops()
+{
+    local cur=$1 prev=$2
+    case $prev in
+        -i | --interface)
+            COMPREPLY=($(compgen -W "$(_netlab_ifnames)" -- "$cur"))
+            return
+            ;;
+        -p | --protocol)
+            COMPREPLY=($(compgen -W "arp ip ip6" -- "$cur"))
+            return
+            ;;
+        --reason)
+            COMPREPLY=($(compgen -W "$(netlab drops --list-reasons 2>/dev/null)" -- "${cur^^}"))
+            return
+            ;;
+        -c | --count | --duration) return ;;
+    esac
+    COMPREPLY=($(compgen -W "-i --interface -p --protocol --reason -c --count --duration --summary -j --json -l
+        --list-reasons -h --help" -- "$cur"))
+}
+
 _netlab_netns_names()
 {
     ls /run/netns 2>/dev/null
@@ -113,8 +137,9 @@ _netlab()
     local -a args=()
     for ((i = 1; i < COMP_CWORD; i++)); do
         w=${COMP_WORDS[i]}
-        # After "capture" the words are tcpdump's options and a filter.
-        [[ $object == capture ]] && break
+        # After "capture" the words are tcpdump's options and a filter;
+        # after "drops", its options.
+        [[ $object == capture || $object == drops ]] && break
         case $w in
             -n | --netns)
                 if ((i + 1 < COMP_CWORD)); then
@@ -151,6 +176,7 @@ _netlab()
                 tap | tuntap) object='tap' ;;
                 br | bridge) object='bridge' ;;
                 capture) object='capture' ;;
+                drops) object='drops' ;;
                 guest)
                     # No command word: the interface and keywords follow.
                     object='guest'
@@ -177,6 +203,10 @@ _netlab()
 
     if [[ $object == capture ]]; then
         _netlab_capture "$cur" "$prev"
+        return
+    fi
+    if [[ $object == drops ]]; then
+        _netlab_drops "$cur" "$prev"
         return
     fi
 
@@ -246,7 +276,7 @@ _netlab()
     fi
 
     if [[ -z $object ]]; then
-        COMPREPLY=($(compgen -W "link addr neigh route tap bridge capture guest arp ndp" -- "$cur"))
+        COMPREPLY=($(compgen -W "link addr neigh route tap bridge capture drops guest arp ndp" -- "$cur"))
         return
     fi
 

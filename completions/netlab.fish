@@ -78,8 +78,9 @@ function __netlab_complete
     set -l i 2
     while test $i -le $n
         set -l w $tokens[$i]
-        # After "capture" the words are tcpdump's options and a filter.
-        test "$object" = capture; and break
+        # After "capture" the words are tcpdump's options and a filter;
+        # after "drops", its options.
+        test "$object" = capture -o "$object" = drops; and break
         switch $w
             case -n --netns --color
                 set i (math $i + 2)
@@ -121,6 +122,8 @@ function __netlab_complete
                     set object bridge
                 case capture
                     set object capture
+                case drops
+                    set object drops
                 case guest
                     # No command word: IFACE and keywords follow.
                     set object guest
@@ -202,6 +205,18 @@ function __netlab_complete
         return
     end
 
+    if test "$object" = drops
+        switch $tokens[-1]
+            case -i --interface
+                __netlab_ifnames
+            case -p --protocol
+                printf '%s\n' arp ip ip6
+            case --reason
+                netlab drops --list-reasons 2>/dev/null
+        end
+        return
+    end
+
     if test "$object" = capture
         switch $tokens[-1]
             case -i --interface
@@ -225,6 +240,7 @@ function __netlab_complete
             tap 'Persistent TUN/TAP devices' \
             bridge 'Bridges and their ports' \
             capture 'Capture or read packets, printed as tcpdump does' \
+            drops 'Packet drops with the reasons the kernel gives' \
             guest 'Run a small userspace guest (ARP, ping) on a TAP or Ethernet interface' \
             arp 'Inspect the ARP table, probe addresses, diagnose ARP faults' \
             ndp 'IPv6 neighbour discovery: inspect, probe, rs, diagnose'
@@ -645,6 +661,18 @@ complete -c netlab -n $__netlab_tap_create -s g -d 'Group of the new device (tun
 complete -c netlab -n $__netlab_tap_create -l count -d 'Create this many devices from the pattern'
 complete -c netlab -n '__fish_seen_subcommand_from bridge br; and __fish_seen_subcommand_from addif' \
     -l move-addresses -d "Move the ports' addresses to the bridge"
+
+# Options of drops.
+set -l __netlab_drops '__fish_seen_subcommand_from drops'
+complete -c netlab -n $__netlab_drops -s i -l interface -x -d 'Only drops of packets seen on this interface'
+complete -c netlab -n $__netlab_drops -s p -l protocol -x -d 'Only this ethertype: arp, ip, ip6 or a number'
+complete -c netlab -n $__netlab_drops -l reason -x -d 'Only this drop reason, as the kernel names it'
+complete -c netlab -n $__netlab_drops -s c -l count -x -d 'Stop after COUNT drops'
+complete -c netlab -n $__netlab_drops -l duration -x -d 'Stop after SECONDS'
+complete -c netlab -n $__netlab_drops -l summary -d 'Only the count per reason and location'
+complete -c netlab -n $__netlab_drops -s j -l json -d 'One JSON object per drop'
+complete -c netlab -n $__netlab_drops -s l -d 'Write each line at once'
+complete -c netlab -n $__netlab_drops -l list-reasons -d 'The drop reasons this kernel names'
 
 # Options of capture (tcpdump's letters keep tcpdump's meanings after it).
 set -l __netlab_capture '__fish_seen_subcommand_from capture'

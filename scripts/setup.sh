@@ -7,6 +7,7 @@ packages=(
   # build
   build-essential cmake pkg-config
   libnl-3-dev libnl-route-3-dev libpcap-dev libfmt-dev libcli11-dev catch2
+  libtracefs-dev libtraceevent-dev
   # the independent references the tests compare against, and what they run
   iproute2 tcpdump util-linux iputils-ping arping nftables
   # setcap/getcap for the file-capability test

@@ -129,6 +129,7 @@ void add_addr_command(CLI::App& root, Global& g);
 void add_neigh_command(CLI::App& root, Global& g);
 void add_route_command(CLI::App& root, Global& g);
 void add_capture_command(CLI::App& root, Global& g);
+void add_drops_command(CLI::App& root, Global& g);
 void add_tap_command(CLI::App& root, Global& g);
 void add_bridge_command(CLI::App& root, Global& g);
 void add_arp_command(CLI::App& root, Global& g);

@@ -135,7 +135,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->each([&g](const std::string& w) { g.color = w == "always" ? Color::Always : w == "never" ? Color::Never : Color::Auto; });
   app.footer("Objects: link (l), addr (a, address), neigh (n, neighbor, neighbour), route (r), tap (tuntap),\n"
-             "bridge (br), capture, arp, ndp, guest. See netlab(8).\n"
+             "bridge (br), capture, drops, arp, ndp, guest. See netlab(8).\n"
              "Exit status: 0 success, 1 the operation failed, 2 usage error, 3 negative result (no reply, a fault\n"
              "diagnosed), 4 a failure no known cause explains.");
 
@@ -145,6 +145,7 @@ int main(int argc, char** argv) {
   add_neigh_command(app, g);
   add_route_command(app, g);
   add_capture_command(app, g);
+  add_drops_command(app, g);
   add_tap_command(app, g);
   add_bridge_command(app, g);
   add_guest_command(app, g);

@@ -5,8 +5,8 @@
 #
 # Layers, lowest first; a layer may include its own headers and those of the
 # layers before it (peers on one line may not include each other):
-#   base < nl < objects < output < proto < frames < capture < {arp ndp guest} < diag
-# Extra rules: proto/ and frames/ never include nl/, capture/ or diag/ (they
+#   base < nl < objects < output < proto < frames < {capture trace} < {arp ndp guest} < diag
+# Extra rules: proto/ and frames/ never include nl/, capture/, trace/ or diag/ (they
 # are pure byte code); nothing in lib/ includes apps/; apps/ includes only
 # public headers (<netlab/...>) and its own; public headers include no
 # internal header and no libnl or libpcap header.
@@ -17,7 +17,7 @@ cd "$root" || exit 2
 rank() {  # layer -> rank; peers share one
   case $1 in
     base) echo 0 ;; nl) echo 1 ;; objects) echo 2 ;; output) echo 3 ;;
-    proto) echo 4 ;; frames) echo 5 ;; capture) echo 6 ;;
+    proto) echo 4 ;; frames) echo 5 ;; capture|trace) echo 6 ;;
     arp|ndp|guest) echo 7 ;; diag) echo 8 ;; *) echo 99 ;;
   esac
 }
@@ -29,6 +29,7 @@ public_layer() {  # public header (without .hpp) -> its layer
     packet) echo proto ;;
     frames|frames6) echo frames ;;
     capture|linkio) echo capture ;;
+    trace) echo trace ;;
     arp|annotate|arp_kernel) echo arp ;;
     ndp) echo ndp ;;
     guest) echo guest ;;
@@ -56,13 +57,13 @@ check_edge() {  # file, from-layer, to-layer, what
   checked=$((checked + 1))
   if [ "$to" = unknown ]; then complain "$file" "includes $what, which belongs to no layer (add it to check_layers.sh)"; return; fi
   case $from in proto|frames)
-    case $to in nl|capture|diag) complain "$file" "$from/ includes $what ($to): proto/ and frames/ never include nl/, capture/ or diag/"; return ;; esac ;;
+    case $to in nl|capture|trace|diag) complain "$file" "$from/ includes $what ($to): proto/ and frames/ never include nl/, capture/, trace/ or diag/"; return ;; esac ;;
   esac
   [ "$from" = "$to" ] && return
   local rf rt
   rf=$(rank "$from"); rt=$(rank "$to")
   if [ "$rt" -ge "$rf" ] && ! allowed_exception "$from" "$(echo "$what" | sed "s/^<netlab\/\(.*\)>$/\1/")"; then
-    complain "$file" "$from/ includes $what of layer $to (only lower layers: base < nl < objects < output < proto < frames < capture < arp|ndp|guest < diag)"
+    complain "$file" "$from/ includes $what of layer $to (only lower layers: base < nl < objects < output < proto < frames < capture|trace < arp|ndp|guest < diag)"
   fi
 }
 
