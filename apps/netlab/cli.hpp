@@ -12,6 +12,7 @@
 #include <CLI/CLI.hpp>
 
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -145,6 +146,22 @@ void add_ndp_command(CLI::App& root, Global& g);
 // and calls run() once the global options are resolved.
 CLI::App* add_words_command(CLI::App& object, Global& g, std::string name, std::string help,
                             std::vector<std::string>& words, std::string usage, std::function<void()> run);
+// For the commands that run until stopped (capture, drops, guest): SIGINT
+// and SIGTERM call `handler` (which only asks the loop to end, so that
+// destructors run and the summary prints); SIGPIPE is ignored, so that a
+// closed stdout ends the run through a write error instead of killing it.
+// The previous dispositions come back on scope exit.
+class StopSignals {
+ public:
+  explicit StopSignals(void (*handler)(int));
+  ~StopSignals();
+  StopSignals(const StopSignals&) = delete;
+  StopSignals& operator=(const StopSignals&) = delete;
+
+ private:
+  struct sigaction old_int_ {}, old_term_ {}, old_pipe_ {};
+};
+
 // Makes a bare OBJECT run `show`.
 void default_to_show(CLI::App* object, Global& g, std::function<void()> show);
 

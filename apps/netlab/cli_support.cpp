@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <csignal>
 #include <unistd.h>
 
 namespace netlab::cli {
@@ -142,6 +143,23 @@ double parse_seconds(const std::string& text, const std::string& what) {
 
 std::chrono::milliseconds parse_millis(const std::string& text, const std::string& what) {
   return std::chrono::milliseconds(std::llround(parse_seconds(text, what) * 1000.0));
+}
+
+StopSignals::StopSignals(void (*handler)(int)) {
+  struct sigaction sa {};
+  sa.sa_handler = handler;  // no SA_RESTART: a blocking poll returns at once
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, &old_int_);
+  sigaction(SIGTERM, &sa, &old_term_);
+  struct sigaction ign {};
+  ign.sa_handler = SIG_IGN;
+  sigaction(SIGPIPE, &ign, &old_pipe_);
+}
+
+StopSignals::~StopSignals() {
+  sigaction(SIGINT, &old_int_, nullptr);
+  sigaction(SIGTERM, &old_term_, nullptr);
+  sigaction(SIGPIPE, &old_pipe_, nullptr);
 }
 
 }  // namespace netlab::cli

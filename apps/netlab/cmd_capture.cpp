@@ -196,32 +196,13 @@ std::optional<ArpAnnotator> make_annotator(const CaptureArgs& a, const CaptureOp
   return annotator;
 }
 
-// SIGINT and SIGTERM stop the capture (the loop ends, the summary prints);
-// SIGPIPE is ignored so that a closed stdout ends it too. Restored on scope
-// exit.
-class StopSignals {
+// The capture the stop handler breaks, for the time of a run.
+class ActiveCapture {
  public:
-  explicit StopSignals(Capture& cap) {
-    struct sigaction sa {};
-    sa.sa_handler = on_stop_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old_int_);
-    sigaction(SIGTERM, &sa, &old_term_);
-    struct sigaction ign {};
-    ign.sa_handler = SIG_IGN;
-    sigaction(SIGPIPE, &ign, nullptr);
-    g_active.store(&cap);
-  }
-  ~StopSignals() {
-    g_active.store(nullptr);
-    sigaction(SIGINT, &old_int_, nullptr);
-    sigaction(SIGTERM, &old_term_, nullptr);
-  }
-  StopSignals(const StopSignals&) = delete;
-  StopSignals& operator=(const StopSignals&) = delete;
-
- private:
-  struct sigaction old_int_ {}, old_term_ {};
+  explicit ActiveCapture(Capture& cap) { g_active.store(&cap); }
+  ~ActiveCapture() { g_active.store(nullptr); }
+  ActiveCapture(const ActiveCapture&) = delete;
+  ActiveCapture& operator=(const ActiveCapture&) = delete;
 };
 
 void run_capture(Global& g, CaptureArgs& a, const std::vector<std::string>& extras) {
@@ -256,7 +237,8 @@ void run_capture(Global& g, CaptureArgs& a, const std::vector<std::string>& extr
 
   Result<void> result;
   {
-    StopSignals signals(cap);
+    ActiveCapture active(cap);
+    StopSignals signals(on_stop_signal);
     result = cap.run(a.count, [&](const PacketMeta& m, std::span<const std::uint8_t> bytes) {
       if (!printing) return true;
       printer.print(m, bytes, out.buf());

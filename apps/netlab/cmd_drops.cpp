@@ -37,34 +37,6 @@ struct Checked {
 std::atomic<bool> g_stop{false};
 extern "C" void on_stop(int) { g_stop.store(true); }
 
-// SIGINT/SIGTERM end the loop (so the session's destructor removes the
-// instance); SIGPIPE is ignored so a closed stdout ends it too. Restored on
-// scope exit.
-class StopSignals {
- public:
-  StopSignals() {
-    g_stop.store(false);
-    struct sigaction sa {};
-    sa.sa_handler = on_stop;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old_int_);
-    sigaction(SIGTERM, &sa, &old_term_);
-    struct sigaction ign {};
-    ign.sa_handler = SIG_IGN;
-    sigaction(SIGPIPE, &ign, &old_pipe_);
-  }
-  ~StopSignals() {
-    sigaction(SIGINT, &old_int_, nullptr);
-    sigaction(SIGTERM, &old_term_, nullptr);
-    sigaction(SIGPIPE, &old_pipe_, nullptr);
-  }
-  StopSignals(const StopSignals&) = delete;
-  StopSignals& operator=(const StopSignals&) = delete;
-
- private:
-  struct sigaction old_int_ {}, old_term_ {}, old_pipe_ {};
-};
-
 // Every word checked before anything is opened (exit 2, nothing created).
 Checked check_args(const DropsArgs& a) {
   Checked c;
@@ -230,7 +202,8 @@ void run_drops(Global& g, DropsArgs& a) {
   bool stdout_ok = true;
   std::string buf;
   {
-    StopSignals signals;
+    g_stop.store(false);
+    StopSignals signals(on_stop);
     auto session = value_or_fail(trace::Session::open(c.opts));
     const auto start = std::chrono::steady_clock::now();
     const bool line = a.line_buffered || isatty(STDOUT_FILENO);

@@ -21,32 +21,6 @@ std::atomic<bool> g_guest_stop{false};
 
 extern "C" void on_guest_stop_signal(int) { g_guest_stop.store(true); }
 
-// Installs the stop handlers (without SA_RESTART, so poll returns at once)
-// and restores the previous ones when done.
-class StopSignals {
- public:
-  StopSignals() {
-    struct sigaction sa {};
-    sa.sa_handler = on_guest_stop_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old_int_);
-    sigaction(SIGTERM, &sa, &old_term_);
-    struct sigaction ign {};
-    ign.sa_handler = SIG_IGN;
-    sigaction(SIGPIPE, &ign, &old_pipe_);  // a closed stdout must not kill the guest mid-run
-  }
-  ~StopSignals() {
-    sigaction(SIGINT, &old_int_, nullptr);
-    sigaction(SIGTERM, &old_term_, nullptr);
-    sigaction(SIGPIPE, &old_pipe_, nullptr);
-  }
-  StopSignals(const StopSignals&) = delete;
-  StopSignals& operator=(const StopSignals&) = delete;
-
- private:
-  struct sigaction old_int_ {}, old_term_ {}, old_pipe_ {};
-};
-
 Prefix parse_guest_address(const std::string& text) {
   if (text.find('/') == std::string::npos)
     usage_error("ip " + text, "needs a prefix length, as in 192.0.2.2/24");
@@ -215,7 +189,7 @@ void run_guest(const Global& g, const std::vector<std::string>& args) {
   const guest::Config& c = gw.c;
   check(guest::validate(c));
 
-  StopSignals signals;
+  StopSignals signals(on_guest_stop_signal);
   auto sink = [](guest::Line kind, std::string_view text) {
     const bool to_stdout = kind == guest::Line::Packet || kind == guest::Line::Ping;
     write_line(to_stdout ? stdout : stderr, text);
