@@ -83,11 +83,16 @@ std::optional<netlab::Frame> next_matching(netlab::LinkTap& tap, int ms,
 }
 
 // Asks the guest, from a made-up station on the host's side, who has
-// `target`; returns the ARP reply seen within `ms`, if any.
+// `target`, three times `ms` apart as an ARP client retries (a guest on a
+// loaded machine may miss the first window); returns the first ARP reply.
 std::optional<netlab::Frame> ask(netlab::LinkTap& tap, const char* target, int ms = 1000) {
   auto request = frames::arp_request(kProberMac, ip_addr("192.0.2.50"), ip_addr(target));
-  REQUIRE(tap.send(request).has_value());
-  return next_matching(tap, ms, [](const frames::Parsed& p) { return p.arp && p.arp->is_reply(); });
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    REQUIRE(tap.send(request).has_value());
+    auto reply = next_matching(tap, ms, [](const frames::Parsed& p) { return p.arp && p.arp->is_reply(); });
+    if (reply) return reply;
+  }
+  return std::nullopt;
 }
 
 frames::Arp arp_of(const netlab::Frame& f) {
