@@ -24,6 +24,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace netlab {
@@ -93,5 +94,19 @@ class NETLAB_API LinkTap {
 // passes its filter). System errno if poll fails otherwise.
 NETLAB_API Result<std::vector<std::size_t>> wait_any(std::span<LinkTap* const> taps,
                                                      std::chrono::steady_clock::time_point deadline);
+
+// Hands every frame already waiting on `tap` to `on_frame(const Frame&)`, in
+// order, without blocking: what a tool does with a tap wait_any() found
+// ready. Stops at the first error of poll_one() and returns it.
+template <typename OnFrame>
+Result<void> for_each_waiting_frame(LinkTap& tap, OnFrame&& on_frame) {
+  for (;;) {
+    auto f = tap.poll_one();
+    if (!f) return std::move(f).error();
+    if (!*f) return {};
+    const Frame& frame = **f;
+    on_frame(frame);
+  }
+}
 
 }  // namespace netlab

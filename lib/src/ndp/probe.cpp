@@ -106,12 +106,7 @@ class Prober {
   }
 
   Result<void> drain() {
-    for (;;) {
-      auto f = io_.poll_one();
-      if (!f) return std::move(f).error();
-      if (!*f) return {};
-      handle(**f);
-    }
+    return for_each_waiting_frame(io_, [this](const Frame& frame) { handle(frame); });
   }
 
   void handle(const Frame& frame) {
