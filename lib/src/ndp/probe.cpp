@@ -195,10 +195,7 @@ Result<ProbeResult> probe(const Netns& ns, const ProbeOptions& o, const ProbeCal
   }
 
   // Open before sending, so an answer that comes at once is not missed.
-  LinkTapOptions opts;
-  opts.filter = "icmp6";
-  opts.direction = Direction::In;
-  auto io = LinkTap::open(ns, o.interface, opts);
+  auto io = detail::open_icmp6_receiver(ns, o.interface);
   if (!io) return std::move(io).error();
 
   if (cb.started) cb.started(r);

@@ -112,10 +112,7 @@ Result<RsResult> rs(const Netns& ns, const RsOptions& o, const RsCallbacks& cb) 
   // RFC 4861 6.3.7: an RS from the unspecified address carries no SLLA.
   r.slla = r.source != frames::ipv6_any();
 
-  LinkTapOptions opts;
-  opts.filter = "icmp6";
-  opts.direction = Direction::In;
-  auto io = LinkTap::open(ns, o.interface, opts);
+  auto io = detail::open_icmp6_receiver(ns, o.interface);
   if (!io) return std::move(io).error();
 
   if (cb.started) cb.started(r);

@@ -96,6 +96,13 @@ std::vector<std::string> validity_problems(const frames::Parsed& p) {
   return out;
 }
 
+Result<LinkTap> open_icmp6_receiver(const Netns& ns, std::string_view iface) {
+  LinkTapOptions opts;
+  opts.filter = "icmp6";
+  opts.direction = Direction::In;
+  return LinkTap::open(ns, iface, opts);
+}
+
 double wall_clock_now() {
   const auto d = std::chrono::system_clock::now().time_since_epoch();
   return std::chrono::duration<double>(d).count();
