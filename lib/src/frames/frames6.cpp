@@ -458,12 +458,12 @@ std::vector<std::uint8_t> router_advertisement(const RaSpec& s) {
   return icmpv6(eth_dst, s.src_mac, s.src, dst, kNdHopLimit, m);
 }
 
-std::vector<std::uint8_t> icmpv6_echo(const Echo6Spec& s) {
+std::vector<std::uint8_t> icmpv6_echo(const EchoSpec& s) {
   std::vector<std::uint8_t> m{s.reply ? kIcmp6EchoReply : kIcmp6EchoRequest, 0, 0, 0};
   put16(m, s.id);
   put16(m, s.seq);
   put(m, s.payload);
-  return icmpv6(s.eth_dst, s.eth_src, s.src, s.dst, s.hop_limit, m);
+  return icmpv6(s.eth_dst, s.eth_src, s.src, s.dst, s.ttl, m);
 }
 
 std::vector<std::uint8_t> mldv2_report(const MacAddr& src_mac, const IpAddr& src, std::span<const IpAddr> groups,
