@@ -6,6 +6,7 @@
 
 #include <netlab/frames.hpp>
 
+#include "frames/bytes.hpp"
 #include "proto/byte_reader.hpp"
 #include "proto/options.hpp"
 
@@ -21,17 +22,11 @@ constexpr std::uint8_t kMldHopLimit = 1;
 constexpr std::uint8_t kHbhRouterAlert = 5;
 constexpr std::size_t kMaxExtensionHeaders = 8;  // a longer chain is not worth following
 
-void put16(std::vector<std::uint8_t>& out, std::uint16_t v) {
-  out.push_back(static_cast<std::uint8_t>(v >> 8));
-  out.push_back(static_cast<std::uint8_t>(v & 0xff));
-}
-void put32(std::vector<std::uint8_t>& out, std::uint32_t v) {
-  put16(out, static_cast<std::uint16_t>(v >> 16));
-  put16(out, static_cast<std::uint16_t>(v & 0xffff));
-}
-void put(std::vector<std::uint8_t>& out, std::span<const std::uint8_t> bytes) {
-  out.insert(out.end(), bytes.begin(), bytes.end());
-}
+using detail::mac_from;
+using detail::put;
+using detail::put16;
+using detail::put32;
+
 // The 16 bytes of an IPv6 address; an unspecified IpAddr counts as "::".
 std::array<std::uint8_t, 16> bytes16(const IpAddr& a) {
   std::array<std::uint8_t, 16> b{};
@@ -40,11 +35,6 @@ std::array<std::uint8_t, 16> bytes16(const IpAddr& a) {
 }
 void put_addr(std::vector<std::uint8_t>& out, const IpAddr& a) { put(out, bytes16(a)); }
 
-MacAddr mac_from(std::span<const std::uint8_t> b) {
-  std::array<std::uint8_t, 6> a{};
-  std::copy_n(b.begin(), 6, a.begin());
-  return MacAddr(a);
-}
 IpAddr ipv6_from(std::span<const std::uint8_t> b) { return IpAddr::v6(b.first<16>()); }
 IpAddr ipv6_of(const std::array<std::uint8_t, 16>& b) { return IpAddr::v6(std::span<const std::uint8_t, 16>(b)); }
 
