@@ -154,12 +154,7 @@ std::vector<std::uint8_t> arp_reply_to(const Arp& request, const MacAddr& mac) {
 }
 
 std::uint16_t internet_checksum(std::span<const std::uint8_t> bytes) noexcept {
-  std::uint32_t sum = 0;
-  std::size_t i = 0;
-  for (; i + 1 < bytes.size(); i += 2) sum += std::uint32_t(bytes[i]) << 8 | bytes[i + 1];
-  if (i < bytes.size()) sum += std::uint32_t(bytes[i]) << 8;
-  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
-  return static_cast<std::uint16_t>(~sum);
+  return proto::fold_checksum(proto::ones_sum(bytes));  // the decoder's RFC 1071 sum
 }
 
 std::vector<std::uint8_t> icmp_echo(const EchoSpec& s) {

@@ -9,6 +9,7 @@
 #include "frames/bytes.hpp"
 #include "proto/byte_reader.hpp"
 #include "proto/options.hpp"
+#include "proto/proto.hpp"
 
 #include <algorithm>
 #include <array>
@@ -324,21 +325,14 @@ std::optional<Ndp> parse_ndp(std::span<const std::uint8_t> message) {
 }
 
 std::uint16_t icmpv6_checksum(const IpAddr& src, const IpAddr& dst, std::span<const std::uint8_t> message) noexcept {
-  std::uint64_t sum = 0;
-  auto add = [&sum](std::span<const std::uint8_t> b) {
-    std::size_t i = 0;
-    for (; i + 1 < b.size(); i += 2) sum += std::uint32_t(b[i]) << 8 | b[i + 1];
-    if (i < b.size()) sum += std::uint32_t(b[i]) << 8;
-  };
-  add(bytes16(src));
-  add(bytes16(dst));
-  const std::uint64_t length = message.size();
-  sum += (length >> 16) & 0xffff;
+  // RFC 8200 8.1: the pseudo-header, then the message, through the decoder's RFC 1071 sum.
+  std::uint32_t sum = proto::ones_sum(bytes16(src));
+  sum = proto::ones_sum(bytes16(dst), sum);
+  const std::uint32_t length = static_cast<std::uint32_t>(message.size());
+  sum += length >> 16;
   sum += length & 0xffff;
   sum += kIpProtoIcmpv6;
-  add(message);
-  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
-  return static_cast<std::uint16_t>(~sum & 0xffff);
+  return proto::fold_checksum(proto::ones_sum(message, sum));
 }
 
 std::vector<std::uint8_t> ipv6_packet(const IpAddr& src, const IpAddr& dst, std::uint8_t next_header,
