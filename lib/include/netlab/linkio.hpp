@@ -37,6 +37,10 @@ struct NETLAB_API Frame {
   double time() const noexcept;
 };
 
+// Seconds since the epoch now, on the clock of Frame::time(): what a tool
+// reads when it sends, to set against the capture timestamps of the answers.
+NETLAB_API double wall_clock_now() noexcept;
+
 // Which frames to receive: all, only those arriving, only those leaving.
 enum class Direction : std::uint8_t { Both, In, Out };
 

@@ -98,7 +98,7 @@ class Prober {
 
  private:
   Result<void> send_one() {
-    const double before = detail::wall_clock_now();
+    const double before = wall_clock_now();
     NETLAB_TRY(io_.send(frame_));
     ++r_.sent;
     sent_at_.push_back(before);

@@ -117,7 +117,7 @@ Result<RsResult> rs(const Netns& ns, const RsOptions& o, const RsCallbacks& cb) 
 
   if (cb.started) cb.started(r);
   const auto frame = frames::router_solicitation(r.source_mac, r.source);
-  const double sent_at = detail::wall_clock_now();
+  const double sent_at = wall_clock_now();
   NETLAB_TRY(io->send(frame));
   r.sent = 1;
 

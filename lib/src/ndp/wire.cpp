@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <chrono>
 
 #include <linux/if_addr.h>
 #include <net/if_arp.h>
@@ -101,11 +100,6 @@ Result<LinkTap> open_icmp6_receiver(const Netns& ns, std::string_view iface) {
   opts.filter = "icmp6";
   opts.direction = Direction::In;
   return LinkTap::open(ns, iface, opts);
-}
-
-double wall_clock_now() {
-  const auto d = std::chrono::system_clock::now().time_since_epoch();
-  return std::chrono::duration<double>(d).count();
 }
 
 }  // namespace netlab::ndp::detail

@@ -36,6 +36,4 @@ Result<LinkTap> open_icmp6_receiver(const Netns& ns, std::string_view iface);
 // (RFC 4861 7.1.1, 7.1.2): empty when it would accept it.
 std::vector<std::string> validity_problems(const frames::Parsed& p);
 
-double wall_clock_now();
-
 }  // namespace netlab::ndp::detail
