@@ -1,5 +1,6 @@
-// Internal: the big-endian writers and the MAC reader that the builders and
-// parsers of frames.cpp and frames6.cpp share.
+// Internal: the big-endian writers of the frame builders and the MAC reader
+// of the light parsers (frames.cpp, frames6.cpp; the test guest builds its
+// BPDU with the same writers).
 #pragma once
 
 #include <netlab/types.hpp>
