@@ -311,7 +311,7 @@ TEST_CASE("frames6 router advertisement with every option", "[frames6][proto]") 
 
 TEST_CASE("frames6 echo request and reply", "[frames6][proto]") {
   const std::vector<std::uint8_t> data{'n', 'e', 't', 'l', 'a', 'b', 0, 1};
-  frames::Echo6Spec e;
+  frames::EchoSpec e;
   e.eth_dst = kMacB;
   e.eth_src = kMacA;
   e.src = ip("2001:db8::a");

@@ -108,21 +108,25 @@ NETLAB_API std::vector<std::uint8_t> arp_request(const MacAddr& src_mac, const I
 // The reply to `request` from a station owning request.tpa with `mac`.
 NETLAB_API std::vector<std::uint8_t> arp_reply_to(const Arp& request, const MacAddr& mac);
 
-// An ICMP echo request or reply in IPv4 in Ethernet. payload is borrowed:
-// it must stay valid until icmp_echo() returns.
+// An echo request or reply in Ethernet, over IPv4 (icmp_echo) or IPv6
+// (icmpv6_echo): the two differ only in their IP header. payload is
+// borrowed: it must stay valid until the builder returns.
 struct EchoSpec {
   MacAddr eth_dst, eth_src;
   IpAddr src, dst;
   bool reply = false;
   std::uint16_t id = 0, seq = 0;
-  std::uint8_t ttl = 64;
-  bool dont_fragment = false;
+  std::uint8_t ttl = 64;        // the hop limit in IPv6
+  bool dont_fragment = false;   // IPv4 only
   std::span<const std::uint8_t> payload;
 };
-// Builds the frame with both checksums filled in; the IP id is the sequence
-// number. Addresses must be IPv4. No fragmentation: the caller keeps the
-// frame within the MTU.
+// ICMP in IPv4: builds the frame with both checksums filled in; the IP id is
+// the sequence number. Addresses must be IPv4. No fragmentation: the caller
+// keeps the frame within the MTU.
 NETLAB_API std::vector<std::uint8_t> icmp_echo(const EchoSpec& spec);
+// ICMPv6 in IPv6 (RFC 4443 4.1, 4.2): builds the frame with the ICMPv6
+// checksum filled in. Addresses must be IPv6.
+NETLAB_API std::vector<std::uint8_t> icmpv6_echo(const EchoSpec& spec);
 
 // The RFC 1071 Internet checksum of `bytes` (already complemented).
 NETLAB_API std::uint16_t internet_checksum(std::span<const std::uint8_t> bytes) noexcept;

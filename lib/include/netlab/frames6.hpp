@@ -247,18 +247,8 @@ struct RaSpec {
 // An Ethernet frame with the RA and its options, checksum filled in.
 NETLAB_API std::vector<std::uint8_t> router_advertisement(const RaSpec& spec);
 
-// An ICMPv6 echo request or reply in IPv6 in Ethernet. payload is borrowed:
-// it must stay valid until icmpv6_echo() returns (the frame holds a copy).
-struct Echo6Spec {
-  MacAddr eth_dst, eth_src;
-  IpAddr src, dst;
-  bool reply = false;
-  std::uint16_t id = 0, seq = 0;
-  std::uint8_t hop_limit = 64;
-  std::span<const std::uint8_t> payload;
-};
-// Builds the frame with the ICMPv6 checksum filled in.
-NETLAB_API std::vector<std::uint8_t> icmpv6_echo(const Echo6Spec& spec);
+// ICMPv6 echo requests and replies: icmpv6_echo() in frames.hpp, beside the
+// IPv4 builder (one EchoSpec serves both).
 
 // An MLDv2 report to ff02::16 (hop limit 1, hop-by-hop router alert), one
 // record of `record_type` without sources per group: the default

@@ -24,6 +24,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace netlab {
@@ -35,6 +36,10 @@ struct NETLAB_API Frame {
   // Seconds since the epoch, from the capture timestamp.
   double time() const noexcept;
 };
+
+// Seconds since the epoch now, on the clock of Frame::time(): what a tool
+// reads when it sends, to set against the capture timestamps of the answers.
+NETLAB_API double wall_clock_now() noexcept;
 
 // Which frames to receive: all, only those arriving, only those leaving.
 enum class Direction : std::uint8_t { Both, In, Out };
@@ -93,5 +98,19 @@ class NETLAB_API LinkTap {
 // passes its filter). System errno if poll fails otherwise.
 NETLAB_API Result<std::vector<std::size_t>> wait_any(std::span<LinkTap* const> taps,
                                                      std::chrono::steady_clock::time_point deadline);
+
+// Hands every frame already waiting on `tap` to `on_frame(const Frame&)`, in
+// order, without blocking: what a tool does with a tap wait_any() found
+// ready. Stops at the first error of poll_one() and returns it.
+template <typename OnFrame>
+Result<void> for_each_waiting_frame(LinkTap& tap, OnFrame&& on_frame) {
+  for (;;) {
+    auto f = tap.poll_one();
+    if (!f) return std::move(f).error();
+    if (!*f) return {};
+    const Frame& frame = **f;
+    on_frame(frame);
+  }
+}
 
 }  // namespace netlab

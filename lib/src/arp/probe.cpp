@@ -62,11 +62,6 @@ Result<void> validate(const ProbeOptions& o) {
   return {};
 }
 
-double wall_clock_now() {
-  const auto d = std::chrono::system_clock::now().time_since_epoch();
-  return std::chrono::duration<double>(d).count();
-}
-
 std::vector<std::uint8_t> build_probe(const ProbeResult& r) {
   frames::Arp a;
   a.sha = r.source_mac;
@@ -203,12 +198,7 @@ class Prober {
   }
 
   Result<void> drain() {
-    for (;;) {
-      auto f = io_.poll_one();
-      if (!f) return std::move(f).error();
-      if (!*f) return {};
-      handle(**f);
-    }
+    return for_each_waiting_frame(io_, [this](const Frame& frame) { handle(frame); });
   }
 
   void handle(const Frame& frame) {

@@ -1,34 +1,34 @@
 #include <netlab/error.hpp>
 
+#include <cerrno>
 #include <cstring>
 
 namespace netlab {
+namespace {
+
+// What the named constructors below share: they differ only in the kind and the errno.
+Error make_error(Errc kind, int sys_errno, std::string object, std::string reason) {
+  Error e;
+  e.kind = kind;
+  e.sys_errno = sys_errno;
+  e.object = std::move(object);
+  e.reason = std::move(reason);
+  return e;
+}
+
+}  // namespace
 
 Error Error::from_errno(int err, std::string object, std::string reason) {
-  Error e;
-  e.kind = Errc::System;
-  e.sys_errno = err;
-  e.object = std::move(object);
-  e.reason = reason.empty() ? std::string(std::strerror(err)) : std::move(reason);
-  return e;
+  if (reason.empty()) reason = std::strerror(err);
+  return make_error(Errc::System, err, std::move(object), std::move(reason));
 }
 
 Error Error::usage(std::string object, std::string reason) {
-  Error e;
-  e.kind = Errc::Usage;
-  e.sys_errno = EINVAL;
-  e.object = std::move(object);
-  e.reason = std::move(reason);
-  return e;
+  return make_error(Errc::Usage, EINVAL, std::move(object), std::move(reason));
 }
 
 Error Error::not_found(std::string object, std::string reason) {
-  Error e;
-  e.kind = Errc::NotFound;
-  e.sys_errno = ENOENT;
-  e.object = std::move(object);
-  e.reason = std::move(reason);
-  return e;
+  return make_error(Errc::NotFound, ENOENT, std::move(object), std::move(reason));
 }
 
 std::string Error::message() const {

@@ -42,6 +42,11 @@ double Frame::time() const noexcept {
   return static_cast<double>(meta.sec) + static_cast<double>(meta.frac) / (meta.nano ? 1e9 : 1e6);
 }
 
+double wall_clock_now() noexcept {
+  const auto d = std::chrono::system_clock::now().time_since_epoch();
+  return std::chrono::duration<double>(d).count();
+}
+
 struct LinkTap::Impl {
   PcapPtr pcap;
   std::string iface;

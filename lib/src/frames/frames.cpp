@@ -3,6 +3,7 @@
 // leaves the deeper layers empty instead of reading past the capture.
 #include <netlab/frames.hpp>
 
+#include "frames/bytes.hpp"
 #include "proto/byte_reader.hpp"
 #include "proto/proto.hpp"
 
@@ -17,18 +18,10 @@ constexpr std::size_t kMinFrame = 60;  // without FCS
 constexpr std::uint16_t kEtherVlan = 0x8100;
 constexpr std::uint16_t kEtherQinQ = 0x88a8;
 
-void put16(std::vector<std::uint8_t>& out, std::uint16_t v) {
-  out.push_back(static_cast<std::uint8_t>(v >> 8));
-  out.push_back(static_cast<std::uint8_t>(v & 0xff));
-}
-void put(std::vector<std::uint8_t>& out, std::span<const std::uint8_t> bytes) {
-  out.insert(out.end(), bytes.begin(), bytes.end());
-}
-MacAddr mac_from(std::span<const std::uint8_t> b) {
-  std::array<std::uint8_t, 6> a{};
-  std::copy_n(b.begin(), 6, a.begin());
-  return MacAddr(a);
-}
+using detail::mac_from;
+using detail::put;
+using detail::put16;
+
 IpAddr ipv4_from(std::span<const std::uint8_t> b) { return IpAddr::v4(b.first<4>()); }
 
 void parse_arp(proto::ByteReader r, Parsed& p) {
@@ -161,12 +154,7 @@ std::vector<std::uint8_t> arp_reply_to(const Arp& request, const MacAddr& mac) {
 }
 
 std::uint16_t internet_checksum(std::span<const std::uint8_t> bytes) noexcept {
-  std::uint32_t sum = 0;
-  std::size_t i = 0;
-  for (; i + 1 < bytes.size(); i += 2) sum += std::uint32_t(bytes[i]) << 8 | bytes[i + 1];
-  if (i < bytes.size()) sum += std::uint32_t(bytes[i]) << 8;
-  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
-  return static_cast<std::uint16_t>(~sum);
+  return proto::fold_checksum(proto::ones_sum(bytes));  // the decoder's RFC 1071 sum
 }
 
 std::vector<std::uint8_t> icmp_echo(const EchoSpec& s) {

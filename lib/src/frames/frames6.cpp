@@ -6,8 +6,10 @@
 
 #include <netlab/frames.hpp>
 
+#include "frames/bytes.hpp"
 #include "proto/byte_reader.hpp"
 #include "proto/options.hpp"
+#include "proto/proto.hpp"
 
 #include <algorithm>
 #include <array>
@@ -21,17 +23,11 @@ constexpr std::uint8_t kMldHopLimit = 1;
 constexpr std::uint8_t kHbhRouterAlert = 5;
 constexpr std::size_t kMaxExtensionHeaders = 8;  // a longer chain is not worth following
 
-void put16(std::vector<std::uint8_t>& out, std::uint16_t v) {
-  out.push_back(static_cast<std::uint8_t>(v >> 8));
-  out.push_back(static_cast<std::uint8_t>(v & 0xff));
-}
-void put32(std::vector<std::uint8_t>& out, std::uint32_t v) {
-  put16(out, static_cast<std::uint16_t>(v >> 16));
-  put16(out, static_cast<std::uint16_t>(v & 0xffff));
-}
-void put(std::vector<std::uint8_t>& out, std::span<const std::uint8_t> bytes) {
-  out.insert(out.end(), bytes.begin(), bytes.end());
-}
+using detail::mac_from;
+using detail::put;
+using detail::put16;
+using detail::put32;
+
 // The 16 bytes of an IPv6 address; an unspecified IpAddr counts as "::".
 std::array<std::uint8_t, 16> bytes16(const IpAddr& a) {
   std::array<std::uint8_t, 16> b{};
@@ -40,11 +36,6 @@ std::array<std::uint8_t, 16> bytes16(const IpAddr& a) {
 }
 void put_addr(std::vector<std::uint8_t>& out, const IpAddr& a) { put(out, bytes16(a)); }
 
-MacAddr mac_from(std::span<const std::uint8_t> b) {
-  std::array<std::uint8_t, 6> a{};
-  std::copy_n(b.begin(), 6, a.begin());
-  return MacAddr(a);
-}
 IpAddr ipv6_from(std::span<const std::uint8_t> b) { return IpAddr::v6(b.first<16>()); }
 IpAddr ipv6_of(const std::array<std::uint8_t, 16>& b) { return IpAddr::v6(std::span<const std::uint8_t, 16>(b)); }
 
@@ -334,21 +325,14 @@ std::optional<Ndp> parse_ndp(std::span<const std::uint8_t> message) {
 }
 
 std::uint16_t icmpv6_checksum(const IpAddr& src, const IpAddr& dst, std::span<const std::uint8_t> message) noexcept {
-  std::uint64_t sum = 0;
-  auto add = [&sum](std::span<const std::uint8_t> b) {
-    std::size_t i = 0;
-    for (; i + 1 < b.size(); i += 2) sum += std::uint32_t(b[i]) << 8 | b[i + 1];
-    if (i < b.size()) sum += std::uint32_t(b[i]) << 8;
-  };
-  add(bytes16(src));
-  add(bytes16(dst));
-  const std::uint64_t length = message.size();
-  sum += (length >> 16) & 0xffff;
+  // RFC 8200 8.1: the pseudo-header, then the message, through the decoder's RFC 1071 sum.
+  std::uint32_t sum = proto::ones_sum(bytes16(src));
+  sum = proto::ones_sum(bytes16(dst), sum);
+  const std::uint32_t length = static_cast<std::uint32_t>(message.size());
+  sum += length >> 16;
   sum += length & 0xffff;
   sum += kIpProtoIcmpv6;
-  add(message);
-  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
-  return static_cast<std::uint16_t>(~sum & 0xffff);
+  return proto::fold_checksum(proto::ones_sum(message, sum));
 }
 
 std::vector<std::uint8_t> ipv6_packet(const IpAddr& src, const IpAddr& dst, std::uint8_t next_header,
@@ -458,12 +442,12 @@ std::vector<std::uint8_t> router_advertisement(const RaSpec& s) {
   return icmpv6(eth_dst, s.src_mac, s.src, dst, kNdHopLimit, m);
 }
 
-std::vector<std::uint8_t> icmpv6_echo(const Echo6Spec& s) {
+std::vector<std::uint8_t> icmpv6_echo(const EchoSpec& s) {
   std::vector<std::uint8_t> m{s.reply ? kIcmp6EchoReply : kIcmp6EchoRequest, 0, 0, 0};
   put16(m, s.id);
   put16(m, s.seq);
   put(m, s.payload);
-  return icmpv6(s.eth_dst, s.eth_src, s.src, s.dst, s.hop_limit, m);
+  return icmpv6(s.eth_dst, s.eth_src, s.src, s.dst, s.ttl, m);
 }
 
 std::vector<std::uint8_t> mldv2_report(const MacAddr& src_mac, const IpAddr& src, std::span<const IpAddr> groups,

@@ -1,5 +1,6 @@
 // An 802.1D configuration BPDU every 2 s (Config::bpdu): a guest that
 // claims to be the root bridge, as a misconfigured VM bridge does.
+#include "frames/bytes.hpp"
 #include "guest/parts.hpp"
 
 #include <cstdint>
@@ -7,6 +8,10 @@
 
 namespace netlab::guest {
 namespace {
+
+using frames::detail::put;
+using frames::detail::put16;
+using frames::detail::put32;
 
 constexpr auto kBpduInterval = 2s;  // 802.1D's default hello time
 
@@ -16,27 +21,22 @@ constexpr auto kBpduInterval = 2s;  // 802.1D's default hello time
 std::vector<std::uint8_t> config_bpdu(const MacAddr& mac) {
   const MacAddr stp_group({0x01, 0x80, 0xc2, 0x00, 0x00, 0x00});
   std::vector<std::uint8_t> body{0x42, 0x42, 0x03};  // LLC
-  auto put16 = [&body](std::uint16_t v) {
-    body.push_back(static_cast<std::uint8_t>(v >> 8));
-    body.push_back(static_cast<std::uint8_t>(v & 0xff));
-  };
   auto put_bridge_id = [&](std::uint16_t priority) {
-    put16(priority);
-    body.insert(body.end(), mac.bytes().begin(), mac.bytes().end());
+    put16(body, priority);
+    put(body, mac.bytes());
   };
-  put16(0x0000);         // protocol identifier: STP
-  body.push_back(0x00);  // version 0 (802.1D)
-  body.push_back(0x00);  // type: configuration
-  body.push_back(0x00);  // flags: no topology change
-  put_bridge_id(0x8000); // root identifier
-  put16(0);              // root path cost (32 bits)
-  put16(0);
-  put_bridge_id(0x8000); // bridge identifier
-  put16(0x8001);         // port identifier
-  put16(0);              // message age, in 1/256 s
-  put16(20 * 256);       // max age 20 s
-  put16(2 * 256);        // hello time 2 s
-  put16(15 * 256);       // forward delay 15 s
+  put16(body, 0x0000);    // protocol identifier: STP
+  body.push_back(0x00);   // version 0 (802.1D)
+  body.push_back(0x00);   // type: configuration
+  body.push_back(0x00);   // flags: no topology change
+  put_bridge_id(0x8000);  // root identifier
+  put32(body, 0);         // root path cost
+  put_bridge_id(0x8000);  // bridge identifier
+  put16(body, 0x8001);    // port identifier
+  put16(body, 0);         // message age, in 1/256 s
+  put16(body, 20 * 256);  // max age 20 s
+  put16(body, 2 * 256);   // hello time 2 s
+  put16(body, 15 * 256);  // forward delay 15 s
   return frames::ethernet(stp_group, mac, static_cast<std::uint16_t>(body.size()), body);
 }
 

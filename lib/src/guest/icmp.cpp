@@ -20,17 +20,7 @@ class EchoPart final : public Component {
  private:
   void reply4(const Parsed& p) {
     const frames::Ipv4& ip = *p.ipv4;
-    frames::EchoSpec e;
-    e.eth_dst = p.eth_src;
-    e.eth_src = s_.mac;
-    e.src = ip.dst;
-    e.dst = ip.src;
-    e.reply = true;
-    e.id = p.icmp->id;
-    e.seq = p.icmp->seq;
-    e.payload = p.l3_payload.subspan(8);
-    s_.transmit(frames::icmp_echo(e));
-    ++s_.stats.echo_replies;
+    reply(p, ip.dst, p.icmp->id, p.icmp->seq, p.l3_payload);
   }
 
   void reply6(const Parsed& p) {
@@ -44,16 +34,24 @@ class EchoPart final : public Component {
       return;
     }
     if (ip.payload.size() < 8) return;
-    frames::Echo6Spec e;
+    reply(p, src, p.icmpv6->id, p.icmpv6->seq, ip.payload);
+  }
+
+  // Sends the reply to the echo request in `p` from `src`, in the request's
+  // IP version: its id and sequence, and the data that follows its 8-byte
+  // header in `message`, back to its sender.
+  void reply(const Parsed& p, const IpAddr& src, std::uint16_t id, std::uint16_t seq,
+             std::span<const std::uint8_t> message) {
+    frames::EchoSpec e;
     e.eth_dst = p.eth_src;
     e.eth_src = s_.mac;
     e.src = src;
-    e.dst = ip.src;
+    e.dst = p.ipv4 ? p.ipv4->src : p.ipv6->src;
     e.reply = true;
-    e.id = p.icmpv6->id;
-    e.seq = p.icmpv6->seq;
-    e.payload = ip.payload.subspan(8);
-    s_.transmit(frames::icmpv6_echo(e));
+    e.id = id;
+    e.seq = seq;
+    e.payload = message.subspan(8);
+    s_.transmit(p.ipv4 ? frames::icmp_echo(e) : frames::icmpv6_echo(e));
     ++s_.stats.echo_replies;
   }
 

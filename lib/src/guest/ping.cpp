@@ -262,27 +262,15 @@ class PingPart final : public Component {
     ps.by_seq[seq] = PingState::Outstanding{Clock::now(), false};
     ++ps.sent;
     ++s_.stats.ping_sent;
-    if (ps.v6) {
-      frames::Echo6Spec s;
-      s.eth_dst = s_.neighbours.at(ps.next_hop);
-      s.eth_src = s_.mac;
-      s.src = ps.source;
-      s.dst = ps.spec.target;
-      s.id = ps.id;
-      s.seq = seq;
-      s.payload = payload;
-      s_.transmit(frames::icmpv6_echo(s));
-      return;
-    }
     frames::EchoSpec s;
     s.eth_dst = s_.neighbours.at(ps.next_hop);
     s.eth_src = s_.mac;
-    s.src = s_.ip;
+    s.src = ps.v6 ? ps.source : s_.ip;
     s.dst = ps.spec.target;
     s.id = ps.id;
     s.seq = seq;
     s.payload = payload;
-    s_.transmit(frames::icmp_echo(s));
+    s_.transmit(ps.v6 ? frames::icmpv6_echo(s) : frames::icmp_echo(s));
   }
 
   void on_echo_reply(const IpAddr& src, const IpAddr& dst, std::uint8_t ttl, std::uint16_t id, std::uint16_t seq,

@@ -98,7 +98,7 @@ class Prober {
 
  private:
   Result<void> send_one() {
-    const double before = detail::wall_clock_now();
+    const double before = wall_clock_now();
     NETLAB_TRY(io_.send(frame_));
     ++r_.sent;
     sent_at_.push_back(before);
@@ -106,12 +106,7 @@ class Prober {
   }
 
   Result<void> drain() {
-    for (;;) {
-      auto f = io_.poll_one();
-      if (!f) return std::move(f).error();
-      if (!*f) return {};
-      handle(**f);
-    }
+    return for_each_waiting_frame(io_, [this](const Frame& frame) { handle(frame); });
   }
 
   void handle(const Frame& frame) {
@@ -200,10 +195,7 @@ Result<ProbeResult> probe(const Netns& ns, const ProbeOptions& o, const ProbeCal
   }
 
   // Open before sending, so an answer that comes at once is not missed.
-  LinkTapOptions opts;
-  opts.filter = "icmp6";
-  opts.direction = Direction::In;
-  auto io = LinkTap::open(ns, o.interface, opts);
+  auto io = detail::open_icmp6_receiver(ns, o.interface);
   if (!io) return std::move(io).error();
 
   if (cb.started) cb.started(r);

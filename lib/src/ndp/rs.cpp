@@ -112,20 +112,26 @@ Result<RsResult> rs(const Netns& ns, const RsOptions& o, const RsCallbacks& cb) 
   // RFC 4861 6.3.7: an RS from the unspecified address carries no SLLA.
   r.slla = r.source != frames::ipv6_any();
 
-  LinkTapOptions opts;
-  opts.filter = "icmp6";
-  opts.direction = Direction::In;
-  auto io = LinkTap::open(ns, o.interface, opts);
+  auto io = detail::open_icmp6_receiver(ns, o.interface);
   if (!io) return std::move(io).error();
 
   if (cb.started) cb.started(r);
   const auto frame = frames::router_solicitation(r.source_mac, r.source);
-  const double sent_at = detail::wall_clock_now();
+  const double sent_at = wall_clock_now();
   NETLAB_TRY(io->send(frame));
   r.sent = 1;
 
   const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(o.wait);
   bool done = false;
+  auto on_frame = [&](const Frame& in) {
+    if (done) return;  // with single, the first advert ends the wait: the rest is not reported
+    auto p = frames::parse(in.bytes);
+    if (!p || !p->ipv6 || !p->ndp || p->ndp->type != frames::kNdRouterAdvert) return;
+    if (p->eth_src == r.source_mac) return;
+    r.adverts.push_back(make_row(*p, sent_at, in.time()));
+    if (cb.advert) cb.advert(r.adverts.back());
+    done = o.single;
+  };
   while (!done) {
     if (o.stop && o.stop()) {
       r.interrupted = true;
@@ -136,18 +142,7 @@ Result<RsResult> rs(const Netns& ns, const RsOptions& o, const RsCallbacks& cb) 
     LinkTap* taps[] = {&*io};
     auto ready = wait_any(taps, deadline);
     if (!ready) return std::move(ready).error();
-    while (!done) {
-      auto f = io->poll_one();
-      if (!f) return std::move(f).error();
-      if (!*f) break;
-      const Frame& in = **f;
-      auto p = frames::parse(in.bytes);
-      if (!p || !p->ipv6 || !p->ndp || p->ndp->type != frames::kNdRouterAdvert) continue;
-      if (p->eth_src == r.source_mac) continue;
-      r.adverts.push_back(make_row(*p, sent_at, in.time()));
-      if (cb.advert) cb.advert(r.adverts.back());
-      done = o.single;
-    }
+    NETLAB_TRY(for_each_waiting_frame(*io, on_frame));
   }
   return r;
 }

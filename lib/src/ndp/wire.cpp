@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <chrono>
 
 #include <linux/if_addr.h>
 #include <net/if_arp.h>
@@ -96,9 +95,11 @@ std::vector<std::string> validity_problems(const frames::Parsed& p) {
   return out;
 }
 
-double wall_clock_now() {
-  const auto d = std::chrono::system_clock::now().time_since_epoch();
-  return std::chrono::duration<double>(d).count();
+Result<LinkTap> open_icmp6_receiver(const Netns& ns, std::string_view iface) {
+  LinkTapOptions opts;
+  opts.filter = "icmp6";
+  opts.direction = Direction::In;
+  return LinkTap::open(ns, iface, opts);
 }
 
 }  // namespace netlab::ndp::detail

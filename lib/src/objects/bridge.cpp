@@ -37,6 +37,16 @@ Result<Link> require_bridge(nl::Socket& sock, const IfName& name) {
   return l;
 }
 
+// The link `port`, which must already be a port of the bridge `bridge`.
+Result<Link> require_port(nl::Socket& sock, const IfName& bridge, const IfName& port) {
+  auto br = require_bridge(sock, bridge);
+  if (!br) return std::move(br).error();
+  auto p = link::detail::fetch(sock, port.str());
+  if (!p) return std::move(p).error();
+  if (p->master_index != br->index) return Error::usage("link " + port.str(), "is not a port of " + bridge.str());
+  return p;
+}
+
 // IFLA_LINKINFO { KIND_ATTR "bridge", DATA_ATTR { fill() } }: a bridge's own
 // settings (INFO_KIND/INFO_DATA) and a port's (INFO_SLAVE_KIND/INFO_SLAVE_DATA)
 // travel in the same envelope.
@@ -211,22 +221,16 @@ Result<PortAttach> add_port(const Netns& ns, const IfName& bridge, const IfName&
 Result<void> remove_port(const Netns& ns, const IfName& bridge, const IfName& port) {
   auto sock = nl::Socket::open(ns);
   if (!sock) return std::move(sock).error();
-  auto br = require_bridge(*sock, bridge);
-  if (!br) return std::move(br).error();
-  auto p = link::detail::fetch(*sock, port.str());
+  auto p = require_port(*sock, bridge, port);
   if (!p) return std::move(p).error();
-  if (p->master_index != br->index) return Error::usage("link " + port.str(), "is not a port of " + bridge.str());
   return link::detail::apply(*sock, p->index, "link " + port.str(), {}, 0);
 }
 
 Result<void> configure_port(const Netns& ns, const IfName& bridge, const IfName& port, const PortSettings& settings) {
   auto sock = nl::Socket::open(ns);
   if (!sock) return std::move(sock).error();
-  auto br = require_bridge(*sock, bridge);
-  if (!br) return std::move(br).error();
-  auto p = link::detail::fetch(*sock, port.str());
+  auto p = require_port(*sock, bridge, port);
   if (!p) return std::move(p).error();
-  if (p->master_index != br->index) return Error::usage("link " + port.str(), "is not a port of " + bridge.str());
   return link::detail::apply(*sock, p->index, "bridge port " + port.str(), {}, -1,
                              [&](nl_msg* m) { return put_port_settings(m, settings); });
 }

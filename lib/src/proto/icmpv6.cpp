@@ -199,12 +199,17 @@ void mld(Out& o, Bytes m) {
   o.ip6(sub(m, 8, 16));
 }
 
+// tcpdump's length check of an MLDv2 message: one shorter than its fixed
+// part prints " [invalid len N]" and nothing more.
+bool mldv2_long_enough(Out& o, std::uint32_t len, std::uint32_t fixed_part) {
+  if (len >= fixed_part) return true;
+  o << " [invalid len ";
+  o.u(len) << ']';
+  return false;
+}
+
 void mldv2_report(Out& o, const PrintOptions& po, Bytes m, std::uint32_t len) {
-  if (len < 8) {
-    o << " [invalid len ";
-    o.u(len) << ']';
-    return;
-  }
+  if (!mldv2_long_enough(o, len, 8)) return;
   std::uint16_t ngroups = be16_at(m, 6);
   o << ", ";
   o.u(ngroups) << " group record(s)";
@@ -243,11 +248,7 @@ void mldv2_report(Out& o, const PrintOptions& po, Bytes m, std::uint32_t len) {
 }
 
 void mldv2_query(Out& o, const PrintOptions& po, Bytes m, std::uint32_t len) {
-  if (len < 28) {
-    o << " [invalid len ";
-    o.u(len) << ']';
-    return;
-  }
+  if (!mldv2_long_enough(o, len, 28)) return;
   std::uint32_t mrc = be16_at(m, 4);
   std::uint32_t mrt = mrc < 32768 ? mrc : ((mrc & 0x0fff) | 0x1000) << (((mrc & 0x7000) >> 12) + 3);
   if (po.verbose) o << " [max resp delay=", o.u(mrt) << ']';

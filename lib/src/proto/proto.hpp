@@ -196,5 +196,12 @@ template <typename T>
 const T& at(const Decoded& d, std::size_t i) {
   return std::get<T>(d[i].layer);
 }
+// The index of the IPv4 or IPv6 layer below layer i, which a transport
+// layer (TCP, UDP) always has: the one whose addresses it prints.
+inline std::size_t enclosing_ip(const Decoded& d, std::size_t i) {
+  std::size_t ip = i - 1;
+  while (!is<Ipv4L>(d, ip) && !is<Ipv6L>(d, ip)) --ip;
+  return ip;
+}
 
 }  // namespace netlab::proto

@@ -316,8 +316,7 @@ void print_tcp(PrintCtx& p, std::size_t i) {
   p.proto = "tcp";
   const auto& t = at<TcpL>(p.d, i);
   Out& o = p.o;
-  std::size_t ip = i - 1;
-  while (!is<Ipv4L>(p.d, ip) && !is<Ipv6L>(p.d, ip)) --ip;
+  const std::size_t ip = enclosing_ip(p.d, i);
   if (t.stage < 1) {
     print_ip_pair(p, ip, -1, -1);
     o << ':';

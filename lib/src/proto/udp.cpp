@@ -40,8 +40,7 @@ void print_udp(PrintCtx& p, std::size_t i) {
   p.proto = "udp";
   const auto& u = at<UdpL>(p.d, i);
   Out& o = p.o;
-  std::size_t ip = i - 1;
-  while (!is<Ipv4L>(p.d, ip) && !is<Ipv6L>(p.d, ip)) --ip;
+  const std::size_t ip = enclosing_ip(p.d, i);
   auto addresses = [&](int sport, int dport) {
     if (u.ip_direct) {
       print_ip_pair(p, ip, sport, dport);
