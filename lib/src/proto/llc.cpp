@@ -214,7 +214,10 @@ void print_llc(PrintCtx& p, std::size_t i) {
       o << ' ';
     }
   }
-  auto flags = [&](std::uint16_t poll) { tok_print(o, kFlags, (l.ssap_field & 1u) | (l.control & poll), "?"); };
+  auto flags = [&](std::uint16_t poll) {
+    auto name = tok_name(kFlags, (l.ssap_field & 1u) | (l.control & poll));
+    o << (name.empty() ? std::string_view("?") : name);
+  };
   if (u_format) {
     o << "Unnumbered, ";
     if (auto name = tok_name(kUCommands, l.control & 0xef); !name.empty()) o << name;
@@ -244,7 +247,8 @@ void print_llc(PrintCtx& p, std::size_t i) {
     }
   } else if ((l.control & 3) == 1) {
     o << "Supervisory, ";
-    tok_print(o, kSupervisory, (l.control >> 2) & 3, "?") << ", rcv seq ";
+    auto sname = tok_name(kSupervisory, (l.control >> 2) & 3);
+    o << (sname.empty() ? std::string_view("?") : sname) << ", rcv seq ";
     o.u((l.control >> 9) & 0x7f) << ", Flags [";
     flags(0x100);
     o << "], length ";

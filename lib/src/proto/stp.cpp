@@ -135,13 +135,17 @@ void print_mstp(PrintCtx& p, Bytes b, std::uint32_t length) {
   o << ", rev ";
   o.u(rev) << ",\n\t\tdigest ";
   for (auto c : digest) o.hex(c, 2);
-  o << ", CIST int-root-pathcost ";
-  o.u(be32_at(b, kCistIntCost)) << ',';
+  o << ", ";
+  std::uint32_t int_cost = be32_at(b, kCistIntCost);  // each group is read whole before it prints
+  o << "CIST int-root-pathcost ";
+  o.u(int_cost) << ',';
   Bytes cist = sub(b, kCistBridgeId, 8);
   o << "\n\tCIST bridge-id ";
   bridge_id(o, cist);
-  o << ", CIST remaining-hops ";
-  o.u(u8_at(b, kCistHops));
+  o << ", ";
+  std::uint8_t hops = u8_at(b, kCistHops);
+  o << "CIST remaining-hops ";
+  o.u(hops);
   if (v3len <= kMcidInfoSize) return;
   std::size_t left = v3len - kMcidInfoSize;
   for (std::size_t off = kMstiStart; left >= kMstiSize; off += kMstiSize, left -= kMstiSize) {
@@ -216,8 +220,13 @@ void print_stp(PrintCtx& p, std::size_t i) {
   }
   std::uint8_t version = u8_at(b, 2);
   o << "STP ";
-  tok_print(o, kVersions, version, "Unknown STP protocol (0x", ")");
-  if (!tok_find(kVersions, version)) return;
+  if (auto name = tok_name(kVersions, version); !name.empty()) {
+    o << name;
+  } else {
+    o << "Unknown STP protocol (0x";
+    o.hex(version, 2) << ')';
+    return;
+  }
   std::uint8_t type = u8_at(b, 3);
   o << ", ";
   if (auto name = tok_name(kTypes, type); !name.empty()) o << name;
