@@ -160,7 +160,7 @@ void decode_ethernet(Ctx& c, ByteReader r, std::uint32_t length) {
   }
   if (type <= 1500) {
     r.limit(type);
-    c.d.push<LlcL>({type, r.rest()});
+    decode_llc(c, r, static_cast<std::uint16_t>(std::min<std::uint32_t>(type, length)));  // tcpdump: the smaller
     return;
   }
   decode_ethertype(c, type, r, length);
@@ -172,6 +172,7 @@ void decode_ethertype(Ctx& c, std::uint16_t type, ByteReader r, std::uint32_t le
     case 0x86dd: decode_ipv6(c, r, length); return;
     case 0x0806:
     case 0x8035: decode_arp(c, r, length); return;
+    case 0x88cc: decode_lldp(c, r, length); return;
     default: c.d.push<UnknownL>({type, r.rest()}); return;
   }
 }
@@ -218,12 +219,13 @@ void print_ethernet(PrintCtx& p, std::size_t i) {
   if (is<LlcL>(p.d, k)) {
     const auto& l = at<LlcL>(p.d, k);
     if (eflag) {
-      o << "802.3, length ";
-      o.u(l.length) << ": ";
+      o << "802.3";
+      if (!printed_length) {  // after a VLAN tag tcpdump 4.99.3 prints no length (nor separator)
+        o << ", length ";
+        o.u(l.length) << ": ";
+      }
     }
-    // LLC and what it carries are not decoded: show the bytes, as tcpdump
-    // does for payloads it cannot name.
-    if (p.opt.hex == HexStyle::None) hex_dump(o, l.data, true);
+    print_llc(p, k);
     return;
   }
   if (eflag) {
@@ -385,11 +387,6 @@ void json_sll(JsonWriter& w, const SllL& l) {
 void json_null(JsonWriter& w, const NullL& l) {
   w.member("layer", "null");
   w.member("family", l.family);
-}
-
-void json_llc(JsonWriter& w, const LlcL& l) {
-  w.member("layer", "802.3");
-  w.member("length", l.length);
 }
 
 void json_unknown(JsonWriter& w, const UnknownL& l) {

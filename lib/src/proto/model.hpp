@@ -45,9 +45,15 @@ struct NullL {  // BSD loopback: host-order address family
   std::uint32_t length = 0;
   std::uint8_t stage = 0;
 };
-struct LlcL {  // 802.3 length frame: not decoded further
-  std::uint16_t length = 0;
-  Bytes data;
+struct LlcL {  // IEEE 802.2 LLC after an 802.3 length field, and SNAP (llc.cpp)
+  std::uint16_t length = 0;  // the 802.3 length field
+  Bytes data;                // the 802.3 payload as captured, LLC header included
+  std::uint8_t dsap_field = 0, ssap_field = 0;
+  std::uint16_t control = 0;  // one byte (U format) or two, little-endian (I and S)
+  std::uint8_t hdrlen = 0;    // 3 or 4 once the header was read
+  std::uint32_t oui = 0;      // SNAP
+  std::uint16_t pid = 0;
+  std::uint8_t stage = 0;     // 1 LLC header, 2 SNAP header
 };
 
 // ---- network layers ------------------------------------------------------
@@ -138,13 +144,26 @@ struct OtherIpL {  // an IP protocol we do not decode
   std::uint8_t proto = 0;
   std::uint32_t length = 0;
 };
+struct StpL {  // IEEE 802.1D/w/s/aq BPDU (stp.cpp): read where printed, through be16_at and kin
+  Bytes bpdu;               // as captured
+  std::uint32_t length = 0;  // what LLC (or SNAP) hands down
+};
+struct LldpL {  // IEEE 802.1AB LLDPDU (lldp.cpp)
+  Bytes pdu;
+  std::uint32_t length = 0;
+};
+struct IgmpL {  // RFC 1112, 2236, 3376 (igmp.cpp)
+  Bytes msg;                 // as captured, clamped to the IP payload
+  std::uint32_t length = 0;  // the IP payload length
+};
 struct UnknownL {  // an ethertype or link type we do not decode
   std::uint16_t type = 0;
   Bytes data;
 };
 
 using Layer = std::variant<EthernetL, VlanL, SllL, NullL, LlcL, ArpL, Ipv4L, Ipv6L, Ipv6ExtL, IcmpL, Icmp6L,
-                           TcpL, UdpL, OtherIpL, UnknownL>;
+                           TcpL, UdpL, OtherIpL, UnknownL,
+                           StpL, LldpL, IgmpL>;
 
 struct LayerSlot {
   Layer layer;

@@ -22,11 +22,15 @@ struct TlvFormat {
   bool type0_ends;              // type 0 ends the list (TCP and IPv4 EOL)
   std::uint8_t unit;            // the length counts units of this many bytes
   bool length_counts_header;    // the length includes the type and length bytes (else the value only)
+  bool packed16 = false;        // one 16-bit header: a 7-bit type over a 9-bit length (LLDP)
 };
 inline constexpr TlvFormat kTcpOptions{2, true, 1, true};
 inline constexpr TlvFormat kIpv4Options{2, true, 1, true};
 inline constexpr TlvFormat kIpv6Options{1, false, 1, false};  // hop-by-hop and destination options
 inline constexpr TlvFormat kNdOptions{0, false, 8, true};
+// IEEE 802.1AB 8.4: type and length share two bytes; type 0 (End) and a
+// zero length are the caller's to judge (tcpdump stops on either).
+inline constexpr TlvFormat kLldpTlvs{0, false, 1, false, true};
 
 enum class TlvStatus : std::uint8_t {
   Ok,         // the option's length is valid and all its bytes were captured
@@ -39,7 +43,7 @@ enum class TlvStatus : std::uint8_t {
 struct Tlv {
   std::size_t offset = 0;    // where the option starts in the list
   std::uint8_t type = 0;     // valid when header >= 1
-  std::uint8_t length = 0;   // the length byte as on the wire (0 for one-byte options)
+  std::uint16_t length = 0;  // the length field as on the wire (0 for one-byte options)
   std::size_t header = 0;    // type and length bytes read: 1 for one-byte options, else 2
   std::size_t size = 0;      // the option's bytes by its length, header included
   std::size_t room = 0;      // what is left of the list from the option's first byte on
@@ -120,6 +124,27 @@ inline std::optional<Tlv> TlvWalker::next() {
   t.rest = bytes_.subspan(std::min(pos_, bytes_.size()));
   ByteReader r(t.rest);
   stopped_ = true;  // until the option proves whole
+  if (format_.packed16) {
+    if (t.room < 2) return std::nullopt;  // no room for another header: the list is over
+    if (!r.has(2)) {
+      t.header = r.remaining();
+      t.status = TlvStatus::Cut;
+      return t;
+    }
+    std::uint16_t h = r.be16();
+    t.type = static_cast<std::uint8_t>(h >> 9);
+    t.length = static_cast<std::uint16_t>(h & 0x1ff);
+    t.header = 2;
+    t.size = 2 + std::size_t(t.length) * format_.unit;
+    last_value_ = pos_ + 2;
+    t.value = r.rest().first(std::min(t.size - 2, r.remaining()));
+    if (t.value.size() < t.size - 2) t.status = TlvStatus::Truncated;  // LLDP checks the capture first
+    else if (t.size > t.room) t.status = TlvStatus::PastEnd;
+    if (t.status != TlvStatus::Ok) return t;
+    pos_ += t.size;
+    stopped_ = false;
+    return t;
+  }
   // The type and length bytes are read as far as the capture goes, past the
   // list's end too: a length that runs past it is PastEnd, not Cut.
   if (!r.has(1)) {

@@ -31,6 +31,10 @@ void print_layers(PrintCtx& p, std::size_t i) {
         else if constexpr (std::is_same_v<T, TcpL>) print_tcp(p, i);
         else if constexpr (std::is_same_v<T, UdpL>) print_udp(p, i);
         else if constexpr (std::is_same_v<T, OtherIpL>) print_other_ip(p, i);
+        else if constexpr (std::is_same_v<T, LlcL>) print_llc(p, i);
+        else if constexpr (std::is_same_v<T, StpL>) print_stp(p, i);
+        else if constexpr (std::is_same_v<T, LldpL>) print_lldp(p, i);
+        else if constexpr (std::is_same_v<T, IgmpL>) print_igmp(p, i);
         else if constexpr (std::is_same_v<T, UnknownL>) {
           if (l.type == 0xffff && p.opt.hex == HexStyle::None) hex_dump(p.o, l.data, true);
         }
@@ -89,6 +93,9 @@ struct JsonMembers {
   void operator()(const UdpL& l) const { json_udp(w, l); }
   void operator()(const OtherIpL& l) const { json_other_ip(w, l); }
   void operator()(const UnknownL& l) const { json_unknown(w, l); }
+  void operator()(const StpL& l) const { json_stp(w, l); }
+  void operator()(const LldpL& l) const { json_lldp(w, l); }
+  void operator()(const IgmpL& l) const { json_igmp(w, l); }
 };
 
 void json_layer(JsonWriter& w, const LayerSlot& slot, bool last_truncated) {

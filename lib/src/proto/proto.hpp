@@ -87,6 +87,11 @@ void decode_icmp(Ctx& c, ByteReader r, std::uint32_t length, bool fragmented);
 void decode_icmp6(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip, bool fragmented);
 void decode_tcp(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip, bool fragmented);
 void decode_udp(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip, bool fragmented);
+// 802.2 LLC (and SNAP, and what they carry) in an 802.3 frame of this length field.
+void decode_llc(Ctx& c, ByteReader r, std::uint16_t length);
+void decode_stp(Ctx& c, ByteReader r, std::uint32_t length);
+void decode_lldp(Ctx& c, ByteReader r, std::uint32_t length);
+void decode_igmp(Ctx& c, ByteReader r, std::uint32_t length);
 
 // ---- text printers: print layer i (and what tcpdump prints after it) -------
 struct PrintCtx {
@@ -110,6 +115,10 @@ void print_icmp6(PrintCtx& p, std::size_t i);
 void print_tcp(PrintCtx& p, std::size_t i);
 void print_udp(PrintCtx& p, std::size_t i);
 void print_other_ip(PrintCtx& p, std::size_t i);
+void print_llc(PrintCtx& p, std::size_t i);
+void print_stp(PrintCtx& p, std::size_t i);
+void print_lldp(PrintCtx& p, std::size_t i);
+void print_igmp(PrintCtx& p, std::size_t i);
 // The address pair of the IP layer at index ip: "a > b" (no trailing text).
 void print_ip_pair(PrintCtx& p, std::size_t ip, int sport, int dport);
 
@@ -129,6 +138,9 @@ void json_icmp(JsonWriter& w, const IcmpL& l);
 void json_icmp6(JsonWriter& w, const Icmp6L& l);
 void json_tcp(JsonWriter& w, const TcpL& l);
 void json_udp(JsonWriter& w, const UdpL& l);
+void json_stp(JsonWriter& w, const StpL& l);
+void json_lldp(JsonWriter& w, const LldpL& l);
+void json_igmp(JsonWriter& w, const IgmpL& l);
 // An option list as a JSON array "options" of objects, one an option the
 // walker yields. one_option(w, tlv, walker) writes the members of one entry
 // into the object opened for it; when it throws Truncated (a status it
@@ -174,6 +186,7 @@ Out& tok_print(Out& o, std::span<const Tok> table, std::uint32_t v, std::string_
 // ---- shared helpers --------------------------------------------------------
 std::string_view ethertype_name(std::uint16_t type);  // "" when unknown
 std::string_view ipproto_name(std::uint8_t proto);    // "" when unknown
+std::string_view oui_name(std::uint32_t oui);         // "" when unknown (tcpdump's oui_values)
 // tcpdump's fn_print_char: M- for 8-bit, ^X for control characters.
 void print_char(Out& o, std::uint8_t c);
 bool linktype_is_known(int dlt);

@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+# proto-identity.py NETLAB CORPUS_DIR [PROTO...]: per-protocol packet identity
+# of `netlab capture` against the installed tcpdump 4.99.3 over the captures
+# of CORPUS_DIR (the shared corpus's all/). A packet belongs to a protocol when
+# tcpdump's -n line for it matches the protocol's pattern; it is identical
+# when netlab's text for it (all its lines) is byte for byte tcpdump's, at
+# -n, -v and -vv (and with -e when EXTRA=-e is set in the environment).
+# Prints one row per capture and a TOTAL row per protocol.
+import os
+import re
+import subprocess
+import sys
+
+PATTERNS = {
+    "stp": r"STP 802|\[\|stp\]|unknown STP",
+    "lldp": r"LLDP",
+    "igmp": r"igmp (query|v1 report|v2 report|v3 report|leave)|igmp-\d|mtrace|mresp",
+    "igmp-dvmrp-pimv1": r"igmp (dvmrp|pimv1)",
+    "llc": r"Unknown DSAP|Unknown SSAP|SNAP, |Unnumbered, |Supervisory, |Information, send|\[\|llc\]|\[\|snap\]",
+}
+NUMBERED = re.compile(r"^ {0,4}\d+  ")
+ENV = dict(os.environ, TZ="GMT0", LC_ALL="C")
+
+
+def packets(cmd):
+    out = subprocess.run(cmd, capture_output=True, env=ENV, timeout=300).stdout.decode("latin1")
+    pk, cur = {}, None
+    for line in out.split("\n"):
+        if NUMBERED.match(line):
+            cur = int(line.split()[0])
+            pk[cur] = line
+        elif cur is not None:
+            pk[cur] += "\n" + line
+    return pk
+
+
+def main():
+    netlab, corpus = sys.argv[1], sys.argv[2]
+    protos = sys.argv[3:] or list(PATTERNS)
+    extra = os.environ.get("EXTRA", "").split()
+    files = sorted(f for f in os.listdir(corpus) if f.endswith((".pcap", ".pcapng", ".cap")))
+    base = {f: packets(["tcpdump", "-#", "-n", "-r", os.path.join(corpus, f)]) for f in files}
+    for proto in protos:
+        rx = re.compile(PATTERNS[proto])
+        total = {a: [0, 0] for a in ("-n", "-v", "-vv")}
+        for f in files:
+            sel = [k for k, text in base[f].items() if rx.search(text.split("\n")[0])]
+            if not sel:
+                continue
+            row = [proto, f]
+            for a in total:
+                args = ([] if a == "-n" else [a]) + extra
+                path = os.path.join(corpus, f)
+                t = packets(["tcpdump", "-#", "-n", "-r", path] + args)
+                n = packets([netlab, "capture", "-#", "-n", "-r", path] + args)
+                same = sum(1 for k in sel if n.get(k) == t.get(k))
+                total[a][0] += same
+                total[a][1] += len(sel)
+                row.append(f"{a} {same}/{len(sel)}")
+            print("\t".join(row))
+        print("\t".join([proto, "TOTAL"] + [f"{a} {s}/{n}" for a, (s, n) in total.items()]))
+
+
+if __name__ == "__main__":
+    main()
