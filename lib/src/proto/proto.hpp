@@ -87,6 +87,10 @@ void decode_icmp(Ctx& c, ByteReader r, std::uint32_t length, bool fragmented);
 void decode_icmp6(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip, bool fragmented);
 void decode_tcp(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip, bool fragmented);
 void decode_udp(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip, bool fragmented);
+// UDP payloads: r holds the payload as captured (to the IP layer's end),
+// length the UDP payload length.
+void decode_bootp(Ctx& c, ByteReader r, std::uint32_t length);
+void decode_dhcp6(Ctx& c, ByteReader r, std::uint32_t length);
 
 // ---- text printers: print layer i (and what tcpdump prints after it) -------
 struct PrintCtx {
@@ -109,6 +113,8 @@ void print_icmp(PrintCtx& p, std::size_t i);
 void print_icmp6(PrintCtx& p, std::size_t i);
 void print_tcp(PrintCtx& p, std::size_t i);
 void print_udp(PrintCtx& p, std::size_t i);
+void print_bootp(PrintCtx& p, std::size_t i);
+void print_dhcp6(PrintCtx& p, std::size_t i);
 void print_other_ip(PrintCtx& p, std::size_t i);
 // The address pair of the IP layer at index ip: "a > b" (no trailing text).
 void print_ip_pair(PrintCtx& p, std::size_t ip, int sport, int dport);
@@ -129,6 +135,8 @@ void json_icmp(JsonWriter& w, const IcmpL& l);
 void json_icmp6(JsonWriter& w, const Icmp6L& l);
 void json_tcp(JsonWriter& w, const TcpL& l);
 void json_udp(JsonWriter& w, const UdpL& l);
+void json_bootp(JsonWriter& w, const BootpL& l);
+void json_dhcp6(JsonWriter& w, const Dhcp6L& l);
 // An option list as a JSON array "options" of objects, one an option the
 // walker yields. one_option(w, tlv, walker) writes the members of one entry
 // into the object opened for it; when it throws Truncated (a status it
