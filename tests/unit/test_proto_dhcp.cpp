@@ -132,6 +132,8 @@ TEST_CASE("BOOTP: the typed JSON form", "[proto][bootp][json]") {
   Frame cut(f.begin(), f.end() - 3);
   std::string jt = print(cut, json(), 1, static_cast<std::uint32_t>(f.size()));
   CHECK(has(jt, R"({"type":77,"name":"User-Class","truncated":true})"));
+  CHECK(has(jt, R"({"type":255,"name":"END"})") == false);
+  CHECK(has(jt, R"(}],"status":"truncated"})"));  // the bootp layer, captured short
 }
 
 TEST_CASE("DHCPv6: messages, IAs and DUIDs", "[proto][dhcp6]") {
@@ -164,4 +166,19 @@ TEST_CASE("DHCPv6: the typed JSON form", "[proto][dhcp6][json]") {
                R"("link_address":"02:00:00:00:00:01"})"));
   CHECK(has(j, R"({"type":8,"name":"elapsed-time","length":2,"elapsed":0})"));
   CHECK(has(j, R"({"type":3,"name":"IA_NA","length":12,"iaid":7,"t1":3600,"t2":5400,"options":[]})"));
+}
+
+TEST_CASE("BOOTP and DHCPv6: mutated messages print one sane line each", "[proto][bootp][dhcp6][robust]") {
+  // Seeded byte edits and cuts after the UDP header, at every -v level and
+  // in JSON: no exception escapes, no runaway output.
+  Frame v4 = dhcp4_frame(discover());
+  Frame v6 = dhcp6_frame(solicit());
+  for (int level = 0; level <= 3; ++level) {
+    for (const auto& l : print_mutations(v4, 14 + 20 + 8, 15u + static_cast<unsigned>(level), 400, v(level)))
+      CHECK(sane_line(l, 8192));
+    for (const auto& l : print_mutations(v6, 14 + 40 + 8, 25u + static_cast<unsigned>(level), 400, v(level)))
+      CHECK(sane_line(l, 8192));
+  }
+  for (const auto& l : print_mutations(v4, 14 + 20 + 8, 7, 300, json())) CHECK(sane_line(l, 16384));
+  for (const auto& l : print_mutations(v6, 14 + 40 + 8, 9, 300, json())) CHECK(sane_line(l, 16384));
 }

@@ -470,6 +470,9 @@ void decode_bootp(Ctx& c, ByteReader r, std::uint32_t length) {
   auto& b = c.d.push<BootpL>();
   b.msg = r.rest();
   b.length = length;
+  // The text printer reads the bytes as it goes; the JSON status says up
+  // front whether the message was captured whole.
+  if (b.msg.size() < length) c.d.last()->status = Status::Truncated;
 }
 
 void print_bootp(PrintCtx& p, std::size_t i) {

@@ -592,6 +592,9 @@ void decode_dhcp6(Ctx& c, ByteReader r, std::uint32_t length) {
   auto& m = c.d.push<Dhcp6L>();
   m.msg = r.rest();
   m.length = length;
+  // The text printer reads the bytes as it goes; the JSON status says up
+  // front whether the message was captured whole.
+  if (m.msg.size() < length) c.d.last()->status = Status::Truncated;
 }
 
 void print_dhcp6(PrintCtx& p, std::size_t i) {
