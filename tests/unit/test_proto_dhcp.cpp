@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "proto/options.hpp"
 #include "proto_test_support.hpp"
 
 using namespace proto_test;
@@ -181,4 +182,39 @@ TEST_CASE("BOOTP and DHCPv6: mutated messages print one sane line each", "[proto
   }
   for (const auto& l : print_mutations(v4, 14 + 20 + 8, 7, 300, json())) CHECK(sane_line(l, 16384));
   for (const auto& l : print_mutations(v6, 14 + 40 + 8, 9, 300, json())) CHECK(sane_line(l, 16384));
+}
+
+TEST_CASE("TlvWalker with 16-bit type and length fields (DHCPv6 options)", "[proto][options][dhcp6]") {
+  using netlab::proto::TlvStatus;
+  using netlab::proto::TlvWalker;
+  // client-ID (1, 4 bytes), rapid-commit (14, empty), then an option whose
+  // length runs past the list (room 14 of the 16 bytes given).
+  const std::vector<std::uint8_t> list = {0, 1, 0, 4, 0xa, 0xb, 0xc, 0xd, 0, 14, 0, 0, 0x01, 0x02, 0, 9};
+  TlvWalker w(netlab::proto::kDhcp6Options, list, 14);
+  auto a = w.next();
+  REQUIRE(a);
+  CHECK(a->type == 1);
+  CHECK(a->length == 4);
+  CHECK(a->header == 4);
+  CHECK(a->size == 8);
+  CHECK(a->status == TlvStatus::Ok);
+  CHECK(a->value.size() == 4);
+  auto b = w.next();
+  REQUIRE(b);
+  CHECK(b->type == 14);
+  CHECK(b->size == 4);
+  CHECK(b->status == TlvStatus::Ok);
+  auto c = w.next();
+  REQUIRE(c);
+  CHECK(c->type == 0x0102);
+  CHECK(c->status == TlvStatus::PastEnd);
+  CHECK_FALSE(w.next());
+  // The capture ends inside the second option's type: Cut, one byte of header.
+  const std::vector<std::uint8_t> cut = {0, 14, 0, 0, 0};
+  TlvWalker wc(netlab::proto::kDhcp6Options, cut);
+  REQUIRE(wc.next());
+  auto d = wc.next();
+  REQUIRE(d);
+  CHECK(d->status == TlvStatus::Cut);
+  CHECK(d->header == 1);
 }

@@ -54,10 +54,8 @@ constexpr Tok kStatusCodes[] = {{0, "Success"},       {1, "UnspecFail"},       {
 
 constexpr Tok kDuidTypes[] = {{1, "LLT"}, {2, "EN"}, {3, "LL"}, {4, "UUID"}};
 
-// DHCPv6 options (RFC 8415 21.1): a 16-bit code and a 16-bit length, no
-// one-byte options. The walker reads 8-bit fields, so the text printer
-// below reads the two 16-bit words itself and the JSON writer walks with
-// this reader too.
+// DHCPv6 options (RFC 8415 21.1): a 16-bit code and a 16-bit length, walked
+// by TlvWalker with kDhcp6Options.
 struct Opt {
   std::uint16_t code = 0, len = 0;
 };
@@ -110,20 +108,19 @@ class Printer {
     for (std::uint8_t c : b) o_.hex(c, 2);
   }
 
-  // tcpdump's dhcp6opt_print: the options in [cp, ep) of the view.
+  // tcpdump's dhcp6opt_print: the options in [cp, ep) of the view. An
+  // option whose header the capture cuts (Cut) or whose length runs past ep
+  // (PastEnd) ends the list before its name; one whose value the capture
+  // cuts (Truncated), after it.
   void options(Bytes view, std::size_t cp, std::size_t ep) {
-    while (cp < ep) {
-      if (ep < cp + 4 || view.size() < cp + 4) return trunc();
-      ByteReader h(view.subspan(cp));
-      Opt opt;
-      opt.code = h.be16();
-      opt.len = h.be16();
-      if (ep < cp + 4 + opt.len) return trunc();
+    if (cp >= ep) return;
+    TlvWalker walk(kDhcp6Options, view.subspan(std::min(cp, view.size())), ep - cp);
+    while (auto t = walk.next()) {
+      if (t->status == TlvStatus::Cut || t->status == TlvStatus::PastEnd) return trunc();
       o_ << " (";
-      name_of(o_, opt.code);
-      if (view.size() < cp + 4 + opt.len) return trunc();
-      if (!option(view, cp + 4, opt)) return trunc();
-      cp += 4 + opt.len;
+      name_of(o_, t->type);
+      if (t->status != TlvStatus::Ok) return trunc();  // tcpdump's ND_TCHECK_LEN
+      if (!option(view, cp + t->offset + 4, Opt{t->type, t->length})) return trunc();
     }
   }
 
@@ -617,24 +614,24 @@ void json_message(JsonWriter& w, Bytes view, std::uint32_t length, int depth);
 void json_option_list(JsonWriter& w, Bytes list, int depth) {
   w.key("options");
   w.begin_array();
-  ByteReader r(list);
-  while (r.remaining() > 0) {
+  TlvWalker walk(kDhcp6Options, list);
+  while (auto t = walk.next()) {
     w.begin_object();
-    if (!r.has(4)) {
+    if (t->status == TlvStatus::Cut) {
       w.member("truncated", true);
       w.end_object();
       break;
     }
-    std::uint16_t code = r.be16(), len = r.be16();
+    std::uint16_t code = t->type, len = t->length;
     w.member("type", code);
     if (auto n = tok_name(kOptions, code); !n.empty()) w.member("name", n);
     w.member("length", len);
-    if (!r.has(len)) {
+    if (t->status != TlvStatus::Ok) {
       w.member("truncated", true);
       w.end_object();
       break;
     }
-    ByteReader v(r.bytes(len));
+    ByteReader v(t->value);
     switch (code) {
       case 1:
       case 2:
@@ -717,8 +714,8 @@ void json_option_list(JsonWriter& w, Bytes list, int depth) {
           w.member("status_code", sc);
           if (auto n = tok_name(kStatusCodes, sc); !n.empty()) w.member("status", n);
           std::string text;
-          Out t(text);
-          for (std::uint8_t c : v.rest()) print_char(t, c);
+          Out out(text);
+          for (std::uint8_t c : v.rest()) print_char(out, c);
           w.member("message", text);
         }
         break;
