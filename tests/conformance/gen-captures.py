@@ -2,7 +2,9 @@
 """gen-captures.py OUTDIR - writes the synthetic captures the conformance test
 diffs against tcpdump 4.99.3: every ARP opcode (with gratuitous ARP and RFC 5227
 probes/announcements), ICMP types and codes, NDP with options, MLD, TCP option
-mixes, VLAN stacks and IPv6 extension headers. Deterministic; stdlib only."""
+mixes, VLAN stacks, IPv6 extension headers, and BOOTP/DHCPv4 and DHCPv6 messages
+with every option format, malformed lengths and cut captures. Deterministic;
+stdlib only."""
 import struct, sys, os
 
 def csum(b):
@@ -187,5 +189,63 @@ def main(out):
         eth(MAC_B, MAC_A, 0x0800, u)[:12],
     ]
     write(os.path.join(out, 'vlan-ip.pcap'), v)
+    # BOOTP/DHCPv4 (RFC 2131/2132) and DHCPv6 (RFC 8415): option formats,
+    # special options, bad lengths, -vvv PAD/END, CMU and unknown vendor
+    # areas, truncated names and options, relay messages, leasequery, domain
+    # names with pointers and bit labels.
+    def bootp(op=1, opts=b'', cookie=b'\x63\x82\x53\x63', htype=1, hlen=6, sname=b'', file=b''):
+        return (struct.pack('!BBBBIHH', op, htype, hlen, 0, 0x1234, 0, 0) + Z4 * 4 + MAC_A.ljust(16, b'\0') +
+                sname.ljust(64, b'\0') + file.ljust(128, b'\0') + cookie + opts)
+    def d4(msg, sp=68, dp=67): return eth(BCAST, MAC_A, 0x0800, ip4(IP_A, IP_B, 17, udp4(IP_A, IP_B, sp, dp, msg)))
+    def udp6(src, dst, sp, dp, data):
+        seg = struct.pack('!HHHH', sp, dp, 8 + len(data), 0) + data
+        return seg[:6] + struct.pack('!H', l4sum6(src, dst, 17, seg)) + seg[8:]
+    def d6(msg, sp=546, dp=547): return eth(MAC_B, MAC_A, 0x86dd, ip6(LL_A, LL_B, 17, udp6(LL_A, LL_B, sp, dp, msg)))
+    def o6(t, d): return struct.pack('!HH', t, len(d)) + d
+    d = [
+        d4(bootp(opts=bytes([53, 1, 1, 50, 4]) + IP_A + bytes([55, 5, 1, 3, 6, 121, 200, 61, 7, 1]) + MAC_A +
+                 bytes([12, 5]) + b'guest' + bytes([60, 4]) + b'test' + bytes([255]))),
+        d4(bootp(op=2, opts=bytes([53, 1, 2, 54, 4]) + IP_B + bytes([51, 4, 0, 0, 14, 16, 1, 4, 255, 255, 255, 0,
+                 3, 8]) + IP_B + IP_C + bytes([2, 4, 0xff, 0xff, 0xf1, 0xf0, 26, 2, 5, 220, 19, 2, 0, 1,
+                 33, 8]) + IP_A + IP_B + bytes([46, 1, 8, 52, 1, 3, 255])), sp=67, dp=68),
+        d4(bootp(opts=bytes([81, 5, 0xf5, 1, 2]) + b'ab' + bytes([82, 12, 1, 2]) + b'ab' + bytes([9, 3]) + b'xyz' +
+                 bytes([2, 5, 1, 255]))),
+        d4(bootp(opts=bytes([46, 1, 5, 52, 2, 9, 9, 61, 3, 99, 1, 2, 61, 4, 0]) + b'abc' + bytes([255]))),
+        d4(bootp(opts=bytes([121, 14, 24, 10, 0, 1, 10, 0, 0, 1, 0, 192, 0, 2, 1, 121, 6, 40, 1, 2, 3, 4, 5,
+                 249, 4, 1, 2, 3, 4, 77, 3, 0, 1, 2, 77, 3, 5, 1, 2, 77, 1, 0, 255]))),
+        d4(bootp(opts=bytes([0, 0, 0, 53, 1, 3, 255, 0, 53, 2, 9, 9, 200, 3, 1, 2, 3, 201, 2, 1, 2, 202, 4, 1, 2, 3, 4]))),
+        d4(bootp(sname=b'A' * 64, file=b'boot.img')),
+        d4(bootp(sname=b'server1', file=b'pxelinux.0')),
+        d4(bootp(cookie=b'CMU\0', opts=struct.pack('!I', 3) + bytes([255, 255, 255, 0]) + IP_B + b'\0' * 28)),
+        d4(bootp(cookie=b'\x01\x02\x03\x04')),
+        d4(bootp(op=2, htype=6, hlen=6), sp=67, dp=68),
+        d4(bootp(op=3)),
+        d4(bootp(opts=bytes([53, 1, 1, 12, 10]) + b'abcdefghij' + bytes([255])))[:-6],
+        d4(bootp(sname=b'server1'))[:14 + 20 + 8 + 50],
+        d4(bootp())[:14 + 20 + 8 + 30],
+        d6(bytes([1, 0x12, 0x34, 0x56]) + o6(1, b'\x00\x03\x00\x01' + MAC_A) + o6(8, b'\x00\x00') +
+           o6(3, struct.pack('!III', 7, 3600, 5400)) + o6(6, b'\x00\x17\x00\x18\x00\x52')),
+        d6(bytes([12, 3]) + G6_A + LL_A + o6(18, b'abcdefghijklmnop') +
+           o6(9, bytes([1, 0, 0, 9]) + o6(25, struct.pack('!III', 1, 2, 3) + o6(26, struct.pack('!IIB', 5, 6, 48) + G6_A +
+              o6(13, b'\x00\x02no addrs'))) + o6(13, struct.pack('!H', 300))) +
+           o6(37, struct.pack('!I', 9) + b'remoteidentifier'), sp=547, dp=547),
+        d6(bytes([13, 0]) + G6_A + G6_B)[:-20],
+        d6(bytes([7, 0, 0, 1]) + struct.pack('!HH', 1, 40) + b'\0\1', sp=547, dp=546),
+        d6(bytes([2, 1, 2, 3]) + o6(11, bytes([2, 1, 0]) + b'\0' * 8 + b'realm' + b'\x00\x00\x00\x07' + b'\x11' * 16) +
+           o6(19, b'\x05') + o6(43, b'\x00\x17\x00\x18') + o6(32, b'\0\0\1\0') +
+           o6(44, b'\x01' + G6_A + o6(1, b'\x00\x03\x00\x01abcdef')) + o6(45, o6(46, b'\0\0\0\5')) +
+           o6(47, G6_A + b'0123456789abcdef'), sp=547, dp=546),
+        d6(bytes([7, 1, 2, 3]) + o6(56, o6(1, G6_A) + o6(3, b'\x03ntp\x07example\x03com\x00') + o6(9, b'xx')) +
+           o6(24, b'\x03abc\xc0\x00') + o6(64, b'\x04aftr\x03net\x00') + o6(41, b'EST5EDT') +
+           o6(23, G6_A + G6_B) + o6(7, b'\xff'), sp=547, dp=546),
+        d6(bytes([10, 1, 2, 3]) + o6(11, bytes([3, 1, 0]) + b'\0' * 8 + b'\x02' + b'\x22' * 16) + o6(19, b'\x0b') +
+           o6(19, b'\x09'), sp=547, dp=546),
+        d6(bytes([7, 1, 2, 3]) + o6(24, b'\x01a\x00\x01b\xc0\x00') + o6(24, b'\x41\x08\xaa\x00') + o6(24, b'\x81'),
+           sp=547, dp=546),
+        d6(bytes([1, 1, 2, 3]) + o6(1, b'\x00\x02\x00\x00\x00\x09abcdefgh') + o6(2, b'\x00\x04' + b'u' * 16) +
+           o6(1, b'\x00\x01\x00\x01') + o6(2, b'\x00\x05xyz') + o6(4, b'\0\0\0\1' + o6(5, G6_B + b'\0\0\0\1\0\0\0\2'))),
+        d6(bytes([1, 1]))[:-1],
+    ]
+    write(os.path.join(out, 'dhcp.pcap'), d)
 
 main(sys.argv[1] if len(sys.argv) > 1 else '.')

@@ -140,6 +140,15 @@ struct UdpL {  // RFC 768
   Bytes payload;
   std::uint8_t stage = 0;  // 1 ports, 2 length, 3 header
 };
+// ---- applications over UDP --------------------------------------------------
+struct BootpL {  // RFC 951 / RFC 2131: printed from its bytes (bootp.cpp)
+  Bytes msg;                 // captured from the BOOTP header on, to the IP layer's end
+  std::uint32_t length = 0;  // the UDP payload length
+};
+struct Dhcp6L {  // RFC 8415 (dhcp6.cpp)
+  Bytes msg;                 // captured from the message's first byte, to the IP layer's end
+  std::uint32_t length = 0;  // the UDP payload length
+};
 struct OtherIpL {  // an IP protocol we do not decode
   std::uint8_t proto = 0;
   std::uint32_t length = 0;
@@ -162,7 +171,7 @@ struct UnknownL {  // an ethertype or link type we do not decode
 };
 
 using Layer = std::variant<EthernetL, VlanL, SllL, NullL, LlcL, ArpL, Ipv4L, Ipv6L, Ipv6ExtL, IcmpL, Icmp6L,
-                           TcpL, UdpL, OtherIpL, UnknownL,
+                           TcpL, UdpL, BootpL, Dhcp6L, OtherIpL, UnknownL,
                            StpL, LldpL, IgmpL>;
 
 struct LayerSlot {

@@ -1,7 +1,8 @@
 // One walker for the type-length-value option lists the decoder and the frame
 // parsers read: TCP options (RFC 9293 3.1), IPv4 options (RFC 791 3.1), IPv6
-// hop-by-hop and destination options (RFC 8200 4.2) and neighbour-discovery
-// options (RFC 4861 4.6). It reads through ByteReader only and yields each
+// hop-by-hop and destination options (RFC 8200 4.2), neighbour-discovery
+// options (RFC 4861 4.6), DHCP options (RFC 2132 2) and DHCPv6 options
+// (RFC 8415 21.1, 16-bit type and length). It reads through ByteReader only and yields each
 // option with a status; what a status means is the caller's business (the
 // tcpdump text printers, the JSON writer and frames6 each answer it their
 // way), so a length check fixed here is fixed for all of them. Header only,
@@ -23,6 +24,7 @@ struct TlvFormat {
   std::uint8_t unit;            // the length counts units of this many bytes
   bool length_counts_header;    // the length includes the type and length bytes (else the value only)
   bool packed16 = false;        // one 16-bit header: a 7-bit type over a 9-bit length (LLDP)
+  std::uint8_t field_bytes = 1;  // the type and the length are each this many bytes, big-endian (1 or 2)
 };
 inline constexpr TlvFormat kTcpOptions{2, true, 1, true};
 inline constexpr TlvFormat kIpv4Options{2, true, 1, true};
@@ -31,6 +33,7 @@ inline constexpr TlvFormat kNdOptions{0, false, 8, true};
 // IEEE 802.1AB 8.4: type and length share two bytes; type 0 (End) and a
 // zero length are the caller's to judge (tcpdump stops on either).
 inline constexpr TlvFormat kLldpTlvs{0, false, 1, false, true};
+inline constexpr TlvFormat kDhcp6Options{0, false, 1, false, false, 2};
 
 enum class TlvStatus : std::uint8_t {
   Ok,         // the option's length is valid and all its bytes were captured
@@ -42,9 +45,9 @@ enum class TlvStatus : std::uint8_t {
 
 struct Tlv {
   std::size_t offset = 0;    // where the option starts in the list
-  std::uint8_t type = 0;     // valid when header >= 1
+  std::uint16_t type = 0;    // valid when header >= field_bytes
   std::uint16_t length = 0;  // the length field as on the wire (0 for one-byte options)
-  std::size_t header = 0;    // type and length bytes read: 1 for one-byte options, else 2
+  std::size_t header = 0;    // type and length bytes read: 1 for one-byte options, else 2 (4 for 16-bit fields)
   std::size_t size = 0;      // the option's bytes by its length, header included
   std::size_t room = 0;      // what is left of the list from the option's first byte on
   TlvStatus status = TlvStatus::Ok;
@@ -147,12 +150,14 @@ inline std::optional<Tlv> TlvWalker::next() {
   }
   // The type and length bytes are read as far as the capture goes, past the
   // list's end too: a length that runs past it is PastEnd, not Cut.
-  if (!r.has(1)) {
+  const std::size_t field = format_.field_bytes == 2 ? 2 : 1;
+  if (!r.has(field)) {
+    t.header = r.remaining();
     t.status = TlvStatus::Cut;
     return t;
   }
-  t.type = r.u8();
-  t.header = 1;
+  t.type = field == 2 ? r.be16() : r.u8();
+  t.header = field;
   if (t.type < format_.one_byte_types) {
     t.size = 1;
     pos_ += 1;
@@ -161,25 +166,26 @@ inline std::optional<Tlv> TlvWalker::next() {
     ended_ = format_.type0_ends && t.type == 0;
     return t;
   }
-  if (!r.has(1)) {
+  if (!r.has(field)) {
+    t.header = field + r.remaining();
     t.status = TlvStatus::Cut;
     return t;
   }
-  t.length = r.u8();
-  t.header = 2;
+  t.length = field == 2 ? r.be16() : r.u8();
+  t.header = 2 * field;
   std::size_t stated = std::size_t(t.length) * format_.unit;
-  t.size = format_.length_counts_header ? stated : stated + 2;
-  last_value_ = pos_ + 2;
-  if (t.size < 2) {
+  t.size = format_.length_counts_header ? stated : stated + t.header;
+  last_value_ = pos_ + t.header;
+  if (t.size < t.header) {
     t.status = TlvStatus::BadLength;
     return t;
   }
-  t.value = r.rest().first(std::min(t.size - 2, r.remaining()));
+  t.value = r.rest().first(std::min(t.size - t.header, r.remaining()));
   if (t.size > t.room) {
     t.status = TlvStatus::PastEnd;
     return t;
   }
-  if (t.value.size() < t.size - 2) {
+  if (t.value.size() < t.size - t.header) {
     t.status = TlvStatus::Truncated;
     return t;
   }

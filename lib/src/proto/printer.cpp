@@ -30,6 +30,8 @@ void print_layers(PrintCtx& p, std::size_t i) {
         else if constexpr (std::is_same_v<T, Icmp6L>) print_icmp6(p, i);
         else if constexpr (std::is_same_v<T, TcpL>) print_tcp(p, i);
         else if constexpr (std::is_same_v<T, UdpL>) print_udp(p, i);
+        else if constexpr (std::is_same_v<T, BootpL>) print_bootp(p, i);
+        else if constexpr (std::is_same_v<T, Dhcp6L>) print_dhcp6(p, i);
         else if constexpr (std::is_same_v<T, OtherIpL>) print_other_ip(p, i);
         else if constexpr (std::is_same_v<T, LlcL>) print_llc(p, i);
         else if constexpr (std::is_same_v<T, StpL>) print_stp(p, i);
@@ -91,6 +93,8 @@ struct JsonMembers {
   void operator()(const Icmp6L& l) const { json_icmp6(w, l); }
   void operator()(const TcpL& l) const { json_tcp(w, l); }
   void operator()(const UdpL& l) const { json_udp(w, l); }
+  void operator()(const BootpL& l) const { json_bootp(w, l); }
+  void operator()(const Dhcp6L& l) const { json_dhcp6(w, l); }
   void operator()(const OtherIpL& l) const { json_other_ip(w, l); }
   void operator()(const UnknownL& l) const { json_unknown(w, l); }
   void operator()(const StpL& l) const { json_stp(w, l); }

@@ -92,6 +92,10 @@ void decode_llc(Ctx& c, ByteReader r, std::uint16_t length);
 void decode_stp(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_lldp(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_igmp(Ctx& c, ByteReader r, std::uint32_t length);
+// UDP payloads: r holds the payload as captured (to the IP layer's end),
+// length the UDP payload length.
+void decode_bootp(Ctx& c, ByteReader r, std::uint32_t length);
+void decode_dhcp6(Ctx& c, ByteReader r, std::uint32_t length);
 
 // ---- text printers: print layer i (and what tcpdump prints after it) -------
 struct PrintCtx {
@@ -114,6 +118,8 @@ void print_icmp(PrintCtx& p, std::size_t i);
 void print_icmp6(PrintCtx& p, std::size_t i);
 void print_tcp(PrintCtx& p, std::size_t i);
 void print_udp(PrintCtx& p, std::size_t i);
+void print_bootp(PrintCtx& p, std::size_t i);
+void print_dhcp6(PrintCtx& p, std::size_t i);
 void print_other_ip(PrintCtx& p, std::size_t i);
 void print_llc(PrintCtx& p, std::size_t i);
 void print_stp(PrintCtx& p, std::size_t i);
@@ -141,6 +147,8 @@ void json_udp(JsonWriter& w, const UdpL& l);
 void json_stp(JsonWriter& w, const StpL& l);
 void json_lldp(JsonWriter& w, const LldpL& l);
 void json_igmp(JsonWriter& w, const IgmpL& l);
+void json_bootp(JsonWriter& w, const BootpL& l);
+void json_dhcp6(JsonWriter& w, const Dhcp6L& l);
 // An option list as a JSON array "options" of objects, one an option the
 // walker yields. one_option(w, tlv, walker) writes the members of one entry
 // into the object opened for it; when it throws Truncated (a status it

@@ -3,6 +3,33 @@
 
 namespace netlab::proto {
 
+namespace {
+
+// The payload printers tcpdump 4.99.3's udp_print reaches, in its order:
+// a packet goes to the first row whose port it uses as source or
+// destination, unless a printer earlier in tcpdump's chain (which netlab
+// does not decode yet) claims one of its ports first.
+struct PortRow {
+  std::uint16_t port_a, port_b;
+  std::initializer_list<std::uint16_t> claimed_before;
+  void (*decode)(Ctx&, ByteReader, std::uint32_t);
+};
+const PortRow kPortTable[] = {
+    {67, 68, {53}, decode_bootp},
+    {546, 547, {53, 67, 68, 69, 88, 123, 161, 162, 319, 320, 496, 500, 514, 520, 521, 525}, decode_dhcp6},
+};
+
+void decode_payload(Ctx& c, const UdpL& u, ByteReader r, std::uint32_t plen) {
+  auto uses = [&](std::uint16_t port) { return u.sport == port || u.dport == port; };
+  for (const auto& row : kPortTable) {
+    for (std::uint16_t p : row.claimed_before)
+      if (uses(p)) return;
+    if (uses(row.port_a) || uses(row.port_b)) return row.decode(c, r, plen);
+  }
+}
+
+}  // namespace
+
 void decode_udp(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip, bool fragmented) {
   c.d.trunc_proto = "udp";
   auto& u = c.d.push<UdpL>();
@@ -34,6 +61,7 @@ void decode_udp(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip, bool
       u.sum_checked = true;
     }
   }
+  decode_payload(c, u, r, plen);
 }
 
 void print_udp(PrintCtx& p, std::size_t i) {
@@ -83,6 +111,7 @@ void print_udp(PrintCtx& p, std::size_t i) {
       }
     }
   }
+  if (!p.opt.quiet && i + 1 < p.d.size()) return print_layers(p, i + 1);  // the payload's printer
   ulen -= 8;
   std::uint32_t length = u.length - 8;
   if (ulen < length) length = ulen;
