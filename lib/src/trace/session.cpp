@@ -472,7 +472,7 @@ void Session::Impl::deliver(std::vector<Raw>& batch, const std::function<void(co
       const char* name = static_cast<const char*>(rec.data) + off;
       name_buf.assign(name, strnlen(name, len));
       attributor.saw_skb(number(is_rx ? rx_skb : q_skb, rec.data), name_buf,
-                         static_cast<std::uint32_t>(number(is_rx ? rx_len : q_len, rec.data)), raw.ts);
+                         static_cast<std::uint32_t>(number(is_rx ? rx_len : q_len, rec.data)), raw.ts, !is_rx);
     } else if ((nupdate && type == nupdate->id) || (ntimer && type == ntimer->id)) {
       tep_event* ev = nupdate && type == nupdate->id ? nupdate : ntimer;
       NeighEvent ne;
