@@ -134,6 +134,7 @@ class KernelWatch {
     trace::Options to;
     to.drops = true;
     to.devices = devices;
+    to.symbols_at_open = true;  // on the opening thread, not in the watch's loop
     opening_ = std::async(std::launch::async, [to] { return trace::Session::open(to); });
   }
   KernelWatch(const KernelWatch&) = delete;
@@ -178,6 +179,9 @@ class KernelWatch {
     auto r = session_->poll(std::chrono::milliseconds(0), [this](const trace::Event& ev) {
       const auto* d = std::get_if<trace::Drop>(&ev);
       if (!d || d->device.empty()) return;
+      // Our own echo replies: the kernel delivers them to the pinger's raw
+      // socket and then finds no ping socket for them. Not a fault's drop.
+      if (d->reason == "NO_SOCKET" && d->location.rfind("ping_rcv+", 0) == 0) return;
       KernelDrop kd;
       kd.interface = d->device;
       kd.reason = d->reason;
