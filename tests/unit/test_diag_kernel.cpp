@@ -86,6 +86,7 @@ TEST_CASE("kernel_reasons_of: the mechanisms that leave a drop, and those that l
   CHECK(has("br-netfilter-forward-drop", "NETFILTER_DROP"));
   CHECK(has("stp-port-not-forwarding", "BRIDGE_INGRESS_STP_STATE"));
   CHECK(has("no-carrier", "QDISC_DROP"));
+  CHECK(has("port-disabled", "QDISC_DROP"));
   CHECK(has("invalid-guest-mac", "MAC_INVALID_SOURCE"));
   CHECK(has("malformed-reply", "OTHERHOST"));
   CHECK(has("reverse-path-filter", "IP_RPFILTER"));

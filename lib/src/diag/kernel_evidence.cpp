@@ -4,9 +4,13 @@
 // drops were read by observe() (trace::Session); the unit tests hand-build
 // them.
 //
-// The table says what this kernel (6.18) really gives, checked in the cause
-// labs where one exists (tests/integration/test_diag_kernel.cpp) and from
-// ../shared/diagnosis/CAUSES.md otherwise. Causes whose mechanism consumes
+// The table says what this kernel (6.18) really gives, read from the
+// recordings of the cause labs (tests/integration/test_diag_arp_*.cpp run
+// with NETLAB_RECORD_EVIDENCE): C05 and C07/C08 QDISC_DROP at
+// __dev_queue_xmit, C07 BRIDGE_INGRESS_STP_STATE at br_handle_frame, C16
+// MAC_INVALID_SOURCE at br_handle_frame, C17 and C18 NETFILTER_DROP at
+// nft_do_chain, NEIGH_FAILED at neigh_invalidate wherever the host's entry
+// failed; the rest from ../shared/diagnosis/CAUSES.md. Causes whose mechanism consumes
 // the packet on purpose leave nothing: C01 (the bridge takes the reply),
 // C14's ARP (arp_rcv() consumes PACKET_OTHERHOST), C10 and C11 (arp_process()
 // decides not to answer: rp_filter on ARP frees nothing), C12, C13, C20.
@@ -49,6 +53,7 @@ constexpr Sign kSigns[] = {
     {"stp-port-not-forwarding", "QDISC_DROP", kAny},  // the bridge with no forwarding port has no carrier
     {"stp-port-not-forwarding", "NEIGH_FAILED", kAny},
     {"port-disabled", "BRIDGE_INGRESS_STP_STATE", kAny},
+    {"port-disabled", "QDISC_DROP", kAny},  // seen: the bridge's own requests, its only port disabled
     {"port-disabled", "NEIGH_FAILED", kAny},
     {"no-carrier", "QDISC_DROP", kAny},  // the noop qdisc of a device without carrier
     {"no-carrier", "NEIGH_FAILED", kAny},
