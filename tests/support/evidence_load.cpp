@@ -407,6 +407,25 @@ diag::Observation read_observation(const Value& v) {
     const Value* r = get_object(x, "route");
     o.reverse_routes[requester] = r ? read_route(*r) : Route{};
   }
+  // Kernel evidence: only in recordings made since netlab read drop reasons.
+  if (const Value* k = get_object(v, "kernel")) {
+    diag::KernelEvidence ke;
+    get(*k, "traced", ke.traced);
+    get(*k, "unavailable", ke.unavailable);
+    get(*k, "lost", ke.lost);
+    for (const auto& x : get_array(*k, "drops")) {
+      diag::KernelDrop d;
+      get(x, "time", d.time);
+      get(x, "interface", d.interface);
+      get(x, "reason", d.reason);
+      get(x, "location", d.location);
+      get(x, "protocol", d.protocol);
+      get(x, "probable", d.probable);
+      get(x, "beyond", d.beyond);
+      ke.drops.push_back(std::move(d));
+    }
+    o.kernel = std::move(ke);
+  }
   return o;
 }
 

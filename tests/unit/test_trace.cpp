@@ -95,6 +95,18 @@ TEST_CASE("Attributor: the latest receive/queue event of the same skb names the 
   CHECK_FALSE(a.attribute(unknown, 1'002'000));
 }
 
+TEST_CASE("Attributor: a drop after a transmit says so, after a receive not") {
+  Attributor a([](const std::string&) { return 1; });
+  a.saw_skb(0x1000, "veth0", 60, 0, true);
+  a.saw_skb(0x2000, "veth0", 60, 0);
+  auto sent = drop(0x1000);
+  REQUIRE(a.attribute(sent, 1000));
+  CHECK(sent.after_transmit);
+  auto received = drop(0x2000);
+  REQUIRE(a.attribute(received, 1000));
+  CHECK_FALSE(received.after_transmit);
+}
+
 TEST_CASE("Attributor: a name in two namespaces, or an old match, is probable") {
   Attributor a([](const std::string& n) { return n == "eth0" ? 3 : 1; });
   a.saw_skb(0x1000, "eth0", 60, 0);

@@ -60,6 +60,14 @@ struct Evidence {
   std::optional<double> time;  // packets: seconds since the capture began
   // Further JSON members, all strings ("address", "state", "key", "value"...).
   std::vector<std::pair<std::string, std::string>> attrs;
+  // Kernel evidence (type "kernel"): how many drops the line counts (JSON
+  // "count"), whether their device is only probable (JSON "probable": the
+  // name exists in several namespaces, or the match is old), and whether
+  // they were dropped past the interface, in its veth peer's namespace
+  // (JSON "beyond").
+  std::optional<std::uint64_t> count;
+  bool probable = false;
+  bool beyond = false;
 };
 
 // One step of a fix. `netlab` is empty when netlab has no command for it.
@@ -105,6 +113,10 @@ struct Report {
   std::vector<Finding> findings;
   std::vector<Check> checked;
   std::vector<std::string> notes;
+  // An unexplained verdict: the drops the kernel reported on the watched
+  // interfaces during the watch (Evidence of type "kernel"), its word where
+  // no rule has one. Empty otherwise.
+  std::vector<Evidence> kernel_drops;
   double duration_s = 0;
   bool passive = false;
   // The text output's first words when the report is not an ARP or NDP
@@ -173,6 +185,29 @@ struct EchoResult {
   std::string send_error;  // errno text when sendto failed (ENOBUFS: neighbour table full)
 };
 
+// One packet the kernel threw away during the watch (skb:kfree_skb, with
+// its reason), on one of the watched interfaces.
+struct KernelDrop {
+  double time = 0;          // seconds since the observation began (the frames' time base)
+  std::string interface;    // the device the skb was last seen on
+  std::string reason;       // the kernel's name: "NETFILTER_DROP"
+  std::string location;     // "nft_do_chain+0x4a1"
+  std::uint16_t protocol = 0;  // the skb's ethertype (0x0806 ARP)
+  bool probable = false;    // the device is probable, not certain (trace::Attribution)
+  // Dropped past `interface`: the packet left through that veth and the
+  // kernel dropped it in the peer's namespace (a guest's firewall), not here.
+  bool beyond = false;
+};
+
+// What the kernel itself said during the watch, read from a private tracing
+// instance (trace.hpp) while the captures ran.
+struct KernelEvidence {
+  bool traced = false;      // a session ran for the watch
+  std::string unavailable;  // why not ("tracefs ...: Read-only file system"); empty when traced
+  std::uint64_t lost = 0;   // events the kernel could not store (the reader was too slow)
+  std::vector<KernelDrop> drops;  // on the watched interfaces only, in time order
+};
+
 // Everything observe() saw on the wire and in the neighbour table.
 struct Observation {
   double duration_s = 0;
@@ -202,6 +237,9 @@ struct Observation {
   // The route back to each requester seen asking for one of our addresses
   // (reverse-path checks): requester -> route, or the error.
   std::map<IpAddr, Route> reverse_routes;
+  // The kernel's drops; absent in recordings older than kernel evidence, and
+  // when the observation was told not to trace.
+  std::optional<KernelEvidence> kernel;
 };
 
 // How long to watch and whether to send anything (passive: only watch).
@@ -213,6 +251,10 @@ struct ObserveOptions {
   // lab link: a bridge, TAP or veth that the default route does not leave
   // through (on a real LAN uplink a sweep is a broadcast storm).
   bool sweep = false;
+  // Read the kernel's drop reasons during the watch (a private tracefs
+  // instance, opened beside the captures). Where tracing is unavailable the
+  // observation says why and the diagnosis goes on without it.
+  bool kernel = true;
 };
 // Blocks for duration_s (clamped to 0.2-600 s). The snapshot is read during
 // the call only. Errors: the LinkTap errors of linkio.hpp for the interface
@@ -321,6 +363,30 @@ NETLAB_API Result<Report> diagnose_arp(const Netns& ns, const Options& options);
 // The same, and when `recording` is not null it receives every pair
 // analysed and the report's verdict and findings (left as it was on error).
 NETLAB_API Result<Report> diagnose_arp(const Netns& ns, const Options& options, Recording* recording);
+
+// ---- kernel evidence -------------------------------------------------------------
+
+// The drop reasons (the kernel's names) the mechanism of `cause` leaves, in
+// the order the table lists them; empty when it leaves none (it consumes the
+// packet on purpose, as C01, C11 and C14's ARP do).
+NETLAB_API std::vector<std::string> kernel_reasons_of(std::string_view cause);
+// Whether drop `d` is one `cause` leaves in a diagnosis of `family`: its
+// reason and, where the mechanism has one, its protocol (C17: ARP in an ARP
+// diagnosis, IPv6 in an NDP one). A drop past a veth (beyond) is none's:
+// the causes are this host's.
+NETLAB_API bool kernel_drop_explains(std::string_view cause, Family family, const KernelDrop& d);
+// "the kernel dropped 3 ARP replies at nft_do_chain (NETFILTER_DROP) on vnet3"
+// ("... probably on vnet3" when `probable`; "... past veth3 (in its peer's
+// namespace)" when `beyond`; no device part without an interface).
+NETLAB_API std::string kernel_drop_text(const std::string& what, std::uint64_t count, const std::string& location,
+                                        const std::string& reason, const std::string& interface, bool probable,
+                                        bool beyond = false);
+// The drops as evidence of type "kernel": one per reason, location,
+// interface and protocol, in the order first seen, with count, probable and
+// the members reason, location and protocol. The noun comes from the frame
+// captured on that interface just before each drop ("ARP reply") when all
+// agree, else from the protocol ("ARP packets").
+NETLAB_API std::vector<Evidence> kernel_drop_evidence(const Observation& o, const std::vector<const KernelDrop*>& drops);
 
 // 0 ok, 3 fault, 4 unexplained.
 NETLAB_API int exit_status(const Report& report) noexcept;

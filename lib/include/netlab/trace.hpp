@@ -80,6 +80,11 @@ struct NETLAB_API Drop {
   std::uint16_t protocol = 0;  // the skb's ethertype, host order (0x0806 ARP)
   std::string device;      // "" when unknown
   Attribution attribution = Attribution::None;
+  // The device's last event was a transmit (net_dev_queue), not a receive:
+  // the packet was leaving through it. Through a veth it may then have been
+  // dropped in the peer's namespace (a veth hands the same skb over, and the
+  // peer's receive event is filtered out when only some devices are asked).
+  bool after_transmit = false;
   std::optional<std::uint32_t> length;  // from the receive/queue event, when seen
   int cpu = -1;
 };
@@ -119,6 +124,11 @@ struct NETLAB_API Options {
   // SKB_DROP_REASON_), turned into the kernel's number kernel-side.
   std::string reason;
   std::uint32_t buffer_kib = 512;  // per CPU
+  // Read /proc/kallsyms (to name drop locations) during open(), once the
+  // events are recording, instead of at the first drop: ~0.2 s that a caller
+  // opening the session on its own thread (the diagnosis) hides, where a
+  // first poll() in its loop would stall it.
+  bool symbols_at_open = false;
 };
 
 // One tracing session: a private instance with the needed events enabled and
@@ -199,7 +209,9 @@ class NETLAB_API Attributor {
   explicit Attributor(Census census);
 
   // A receive or queue event: skbaddr was on `device` at `ns` (trace clock).
-  void saw_skb(std::uint64_t skbaddr, const std::string& device, std::uint32_t length, std::uint64_t ns);
+  // `transmit`: a queue event (the skb leaves through device), else a receive.
+  void saw_skb(std::uint64_t skbaddr, const std::string& device, std::uint32_t length, std::uint64_t ns,
+               bool transmit = false);
   // Names drop.device/attribution/length from the latest event of its skb
   // (within the reuse window) and forgets that skb. False when nothing names it.
   bool attribute(Drop& drop, std::uint64_t ns);
@@ -220,6 +232,7 @@ class NETLAB_API Attributor {
     std::string device;
     std::uint32_t length = 0;
     std::uint64_t ns = 0;
+    bool transmit = false;
   };
   Census census_;
   std::unordered_map<std::uint64_t, Seen> last_;

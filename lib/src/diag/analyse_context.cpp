@@ -1,6 +1,7 @@
 // The rules' shared view of a snapshot and an observation; see
 // analyse_context.hpp.
 #include "diag/analyse_context.hpp"
+#include "diag/kernel_evidence.hpp"
 
 #include <netlab/link.hpp>
 #include <netlab/packet.hpp>
@@ -199,6 +200,8 @@ Report Ctx::finish() {
     }
     findings_ = std::move(kept);
   }
+  // The kernel's own word on each finding whose mechanism leaves a drop.
+  attach_kernel_evidence(findings_, s, o);
   std::stable_sort(findings_.begin(), findings_.end(), [](const Finding& a, const Finding& b) {
     if (severity_rank(a.severity) != severity_rank(b.severity)) return severity_rank(a.severity) < severity_rank(b.severity);
     return a.weight > b.weight;
@@ -242,7 +245,15 @@ Report Ctx::finish() {
   else if (r.resolved) r.verdict = Verdict::Ok;
   else r.verdict = Verdict::Unexplained;
 
+  // No rule explains it: the drops the kernel saw on the watched interfaces
+  // are better than silence.
+  if (r.verdict == Verdict::Unexplained && o.kernel && o.kernel->traced) {
+    std::vector<const KernelDrop*> all;
+    for (const auto& d : o.kernel->drops) all.push_back(&d);
+    r.kernel_drops = kernel_drop_evidence(o, all);
+  }
   for (const auto& e : o.capture_errors) r.notes.push_back("capture: " + e);
+  for (auto& n : kernel_notes(o)) r.notes.push_back(std::move(n));
   if (!o.longer_because.empty())
     r.notes.push_back("watched " + duration_text() + ", longer than asked: " + o.longer_because);
   if (target && local && !fault)

@@ -363,6 +363,28 @@ void write_observation(JsonWriter& w, const Observation& o) {
     w.end_object();
   }
   w.end_array();
+  // Kernel evidence: absent (not null) when none was asked for, so a
+  // recording made without it reads back the same.
+  if (o.kernel) {
+    const KernelEvidence& k = *o.kernel;
+    w.key("kernel");
+    w.begin_object();
+    w.member("traced", k.traced);
+    w.member("unavailable", k.unavailable);
+    w.member("lost", k.lost);
+    list(w, "drops", k.drops, [](JsonWriter& j, const KernelDrop& d) {
+      j.begin_object();
+      seconds(j, "time", d.time);
+      j.member("interface", d.interface);
+      j.member("reason", d.reason);
+      j.member("location", d.location);
+      j.member("protocol", d.protocol);
+      j.member("probable", d.probable);
+      j.member("beyond", d.beyond);
+      j.end_object();
+    });
+    w.end_object();
+  }
   w.end_object();
 }
 

@@ -10,10 +10,13 @@
 #include <netlab/frames.hpp>
 #include <netlab/linkio.hpp>
 
+#include <netlab/trace.hpp>
+
 #include "diag/pinger.hpp"
 
 #include <algorithm>
 #include <chrono>
+#include <future>
 #include <set>
 
 namespace netlab::diag {
@@ -113,6 +116,101 @@ Result<std::vector<LinkTap>> open_captures(const Netns& ns, const Snapshot& s, O
   }
   return taps;
 }
+
+// The kernel's drops during the watch, from a private tracing instance
+// (trace::Session) restricted to the watched interfaces. Opening it (formats,
+// instance, filters: ~60 ms) happens on its own thread while the captures
+// open and the watch begins, so the watch never waits for it; it is read at
+// every turn of the watch once open, and drained when the watch ends. Drops
+// before it opened are not seen: the kernel retries its requests and our
+// echoes repeat, so a fault's drops recur within the window. When tracing
+// cannot run, why is kept for the report and nothing else changes.
+class KernelWatch {
+ public:
+  KernelWatch(const Snapshot& s, const std::vector<std::string>& devices) {
+    for (const auto& l : s.links)
+      if (l.kind == "veth" && l.link_netnsid && std::find(devices.begin(), devices.end(), l.name) != devices.end())
+        to_elsewhere_.insert(l.name);
+    trace::Options to;
+    to.drops = true;
+    to.devices = devices;
+    to.symbols_at_open = true;  // on the opening thread, not in the watch's loop
+    opening_ = std::async(std::launch::async, [to] { return trace::Session::open(to); });
+  }
+  KernelWatch(const KernelWatch&) = delete;
+  KernelWatch& operator=(const KernelWatch&) = delete;
+  ~KernelWatch() {
+    if (opening_.valid()) opening_.wait();  // the session (if any) closes with the future
+  }
+
+  // Reads what the session has, without waiting (nothing until it is open).
+  void read() {
+    if (!session_ && opening_.valid() &&
+        opening_.wait_for(std::chrono::seconds(0)) == std::future_status::ready)
+      take();
+    if (session_) read_now();
+  }
+
+  // Waits for the session to be open (or to fail), reads the rest, closes
+  // it, and gives the drops with their wall-clock times.
+  KernelEvidence finish(std::vector<std::pair<trace::Time, KernelDrop>>& drops) {
+    if (!session_ && opening_.valid()) take();
+    KernelEvidence k;
+    if (!session_) {
+      k.unavailable = why_;
+      return k;
+    }
+    read_now();
+    read_now();  // NEIGH_* drops wait one poll for the event naming their device
+    k.traced = true;
+    k.lost = session_->lost_events();
+    session_.reset();  // the instance goes now, not with the observation
+    drops = std::move(drops_);
+    return k;
+  }
+
+ private:
+  void take() {
+    auto r = opening_.get();
+    if (r) session_.emplace(std::move(*r));
+    else why_ = r.error().message();
+  }
+  void read_now() {
+    auto r = session_->poll(std::chrono::milliseconds(0), [this](const trace::Event& ev) {
+      const auto* d = std::get_if<trace::Drop>(&ev);
+      if (!d || d->device.empty()) return;
+      // Our own echo replies: the kernel delivers them to the pinger's raw
+      // socket and then finds no ping socket for them. Not a fault's drop.
+      if (d->reason == "NO_SOCKET" && d->location.rfind("ping_rcv+", 0) == 0) return;
+      KernelDrop kd;
+      kd.interface = d->device;
+      kd.reason = d->reason;
+      kd.location = d->location;
+      kd.protocol = d->protocol;
+      kd.probable = d->attribution != trace::Attribution::Certain;
+      kd.beyond = d->after_transmit && to_elsewhere_.count(d->device) && !in_transmit_path(*d);
+      drops_.emplace_back(d->time, std::move(kd));
+    });
+    (void)r;  // a failed read loses only kernel evidence; the lost count says so
+  }
+
+  // A drop after a transmit on a veth whose peer lives in another
+  // namespace happened here only if the transmit path itself dropped it
+  // (the qdisc, tc, the veth's own xmit); anything later is the peer's.
+  static bool in_transmit_path(const trace::Drop& d) {
+    const std::string_view r = d.reason, loc = d.location;
+    if (r.rfind("QDISC", 0) == 0 || r.rfind("TC_", 0) == 0) return true;
+    for (std::string_view fn : {"__dev_queue_xmit+", "dev_hard_start_xmit+", "veth_xmit+", "validate_xmit_skb"})
+      if (loc.rfind(fn, 0) == 0) return true;
+    return false;
+  }
+
+  std::set<std::string> to_elsewhere_;  // veths whose peer is in another namespace
+  std::future<Result<trace::Session>> opening_;
+  std::optional<trace::Session> session_;
+  std::string why_;
+  std::vector<std::pair<trace::Time, KernelDrop>> drops_;
+};
 
 // Our own question on the wire, built before the watch starts.
 struct Probe {
@@ -225,11 +323,12 @@ void add_reverse_routes(const Netns& ns, const Snapshot& s, Observation& obs) {
 class Watch {
  public:
   Watch(const Netns& ns, const Snapshot& s, const ObserveOptions& options, Observation& obs,
-        std::vector<LinkTap>& taps, std::optional<Pinger>& pinger, Probe probe)
+        std::vector<LinkTap>& taps, std::optional<Pinger>& pinger, Probe probe, KernelWatch* kernel)
       : ns_(ns), s_(s), options_(options), obs_(obs), taps_(taps), pinger_(pinger), probe_(std::move(probe)),
-        whole_duration_(watch_whole_duration(s)) {
+        kernel_(kernel), whole_duration_(watch_whole_duration(s)) {
     const double duration = std::clamp(options.duration_s, 0.2, 600.0);
     start_ = Clock::now();
+    start_wall_ = std::chrono::system_clock::now();
     deadline_ = start_ + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(duration));
     rs_answer_until_ = next_echo_ = next_sample_ = big_sent_at_ = start_;
     for (auto& t : taps_) tap_ptrs_.push_back(&t);
@@ -245,10 +344,12 @@ class Watch {
       sweep(now);
       if (healthy_and_done(now)) break;
       if (auto r = wait_and_read(now); !r) return r;
+      if (kernel_) kernel_->read();
     }
     for (auto& t : taps_) (void)drain(t);
     if (pinger_) pinger_->receive(*s_.target, obs_.echoes, Clock::now());
     obs_.duration_s = since_start(Clock::now());
+    if (kernel_) finish_kernel();
     return {};
   }
 
@@ -403,6 +504,24 @@ class Watch {
     }
   }
 
+  // The drops, on the frames' time base: a capture time is the frame's
+  // kernel timestamp anchored on the first frame's arrival, and a drop's
+  // wall time is anchored the same way, so a drop lands just after the
+  // frame it was (before any frame: on the watch's own start).
+  void finish_kernel() {
+    std::vector<std::pair<trace::Time, KernelDrop>> drops;
+    KernelEvidence k = kernel_->finish(drops);
+    for (auto& [wall, d] : drops) {
+      const double epoch = std::chrono::duration<double>(wall.time_since_epoch()).count();
+      d.time = first_frame_epoch_ >= 0 ? first_frame_rel_ + (epoch - first_frame_epoch_)
+                                       : std::chrono::duration<double>(wall - start_wall_).count();
+      k.drops.push_back(std::move(d));
+    }
+    std::stable_sort(k.drops.begin(), k.drops.end(),
+                     [](const KernelDrop& a, const KernelDrop& b) { return a.time < b.time; });
+    obs_.kernel = std::move(k);
+  }
+
   bool answered_by_wire() const {
     for (const auto& f : obs_.frames) {
       auto p = frames::parse(f.bytes);
@@ -427,8 +546,10 @@ class Watch {
   std::vector<LinkTap*> tap_ptrs_;
   std::optional<Pinger>& pinger_;
   Probe probe_;
+  KernelWatch* kernel_;
   const bool whole_duration_;
   Clock::time_point start_, deadline_, rs_answer_until_, next_echo_, next_sample_, big_sent_at_;
+  std::chrono::system_clock::time_point start_wall_;
   double first_frame_epoch_ = -1, first_frame_rel_ = 0;
   std::size_t small_echoes_ = 0;
   bool big_sent_ = false, swept_ = false, probe_sent_ = false;
@@ -440,6 +561,9 @@ class Watch {
 Result<Observation> observe(const Netns& ns, const Snapshot& s, const ObserveOptions& options) {
   Observation obs;
   obs.passive = options.passive;
+  // Opens beside the captures and the probes (see KernelWatch).
+  std::optional<KernelWatch> kernel;
+  if (options.kernel) kernel.emplace(s, capture_set(s));
   auto taps = open_captures(ns, s, obs);
   if (!taps) return std::move(taps).error();
 
@@ -454,7 +578,7 @@ Result<Observation> observe(const Netns& ns, const Snapshot& s, const ObserveOpt
   }
   Probe probe = make_probe(s, options, *taps, obs, active, local);
 
-  Watch watch(ns, s, options, obs, *taps, pinger, std::move(probe));
+  Watch watch(ns, s, options, obs, *taps, pinger, std::move(probe), kernel ? &*kernel : nullptr);
   if (auto r = watch.run(); !r) return std::move(r).error();
   if (obs.duration_s > std::clamp(options.duration_s, 0.2, 600.0) + 0.5 && watch.waited_for_router())
     obs.longer_because = "a router may delay its answer to a solicitation by up to 0.5 s and never advertises twice "

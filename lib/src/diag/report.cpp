@@ -31,6 +31,15 @@ void pad(std::string& out, std::size_t col, std::size_t now) {
   else out += ' ';
 }
 
+// The members after "text": the string attributes, then a kernel line's
+// count and, when the device is not certain, "probable": true.
+void write_evidence_members(JsonWriter& w, const Evidence& e) {
+  for (const auto& [k, v] : e.attrs) w.member(k, v);
+  if (e.count) w.member("count", *e.count);
+  if (e.probable) w.member("probable", true);
+  if (e.beyond) w.member("beyond", true);
+}
+
 }  // namespace
 
 std::string_view severity_name(Severity s) noexcept {
@@ -137,6 +146,10 @@ void render_text(const Report& r, std::string& out) {
     for (std::size_t i = 0; i < ruled_out.size(); ++i) out += (i ? ", " : "") + ruled_out[i];
     out += "\n";
   }
+  if (!r.kernel_drops.empty()) {
+    out += "\nthe kernel's drops on the watched interfaces:\n";
+    for (const auto& e : r.kernel_drops) out += "  " + e.text + "\n";
+  }
   for (const auto& n : r.notes) out += "note: " + n + "\n";
   if (r.title.empty())
     out += "(" + std::string(r.passive ? "passive, " : "") + "observed " + seconds_text(r.duration_s) + ")\n";
@@ -180,7 +193,7 @@ void render_json(const Report& r, JsonWriter& w) {
         w.value(*e.time, 6);
       }
       w.member("text", e.text);
-      for (const auto& [k, v] : e.attrs) w.member(k, v);
+      write_evidence_members(w, e);
       w.end_object();
     }
     w.end_array();
@@ -214,6 +227,19 @@ void render_json(const Report& r, JsonWriter& w) {
   w.end_array();
   w.key("notes");
   w.value(r.notes);
+  if (!r.kernel_drops.empty()) {
+    w.key("kernel_drops");
+    w.begin_array();
+    for (const auto& e : r.kernel_drops) {
+      w.begin_object();
+      w.member("type", e.type);
+      if (!e.interface.empty()) w.member("interface", e.interface);
+      w.member("text", e.text);
+      write_evidence_members(w, e);
+      w.end_object();
+    }
+    w.end_array();
+  }
   w.key("duration_s");
   w.value(r.duration_s, 3);
   w.member("passive", r.passive);
@@ -241,6 +267,7 @@ Report analyse(const Recording& rec) {
     Report r = analyse(s, obs, ao);
     merged.duration_s += r.duration_s;
     for (auto& f : r.findings) fold_finding(merged.findings, std::move(f));
+    for (auto& e : r.kernel_drops) merged.kernel_drops.push_back(std::move(e));
     if (r.verdict == Verdict::Unexplained && !std::any_of(r.findings.begin(), r.findings.end(), [](const Finding& f) {
           return f.severity == Severity::Fault;
         }))
@@ -258,6 +285,7 @@ Report analyse(const Recording& rec) {
     return n.find("no known cause") != std::string::npos;
   });
   merged.verdict = fault ? Verdict::Fault : unexplained ? Verdict::Unexplained : Verdict::Ok;
+  if (merged.verdict != Verdict::Unexplained) merged.kernel_drops.clear();
   if (rec.options.family == Family::Inet6) {
     // Without a target the IPv6 question is SLAAC: did an address form?
     std::vector<std::string> formed;

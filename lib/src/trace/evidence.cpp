@@ -129,11 +129,13 @@ Result<std::string> device_filter(std::string_view field, const std::vector<std:
 
 Attributor::Attributor(Census census) : census_(std::move(census)) {}
 
-void Attributor::saw_skb(std::uint64_t skbaddr, const std::string& device, std::uint32_t length, std::uint64_t ns) {
+void Attributor::saw_skb(std::uint64_t skbaddr, const std::string& device, std::uint32_t length, std::uint64_t ns,
+                         bool transmit) {
   Seen& s = last_[skbaddr];
   s.device.assign(device);  // names fit the small-string buffer: no allocation
   s.length = length;
   s.ns = ns;
+  s.transmit = transmit;
   newest_ = std::max(newest_, ns);
   if (last_.size() > 65536) prune(newest_);
 }
@@ -154,6 +156,7 @@ bool Attributor::attribute(Drop& drop, std::uint64_t ns) {
   if (age > (neigh ? kNeighWindowNs : kWindowNs)) return false;
   drop.device = seen.device;
   drop.length = seen.length;
+  drop.after_transmit = seen.transmit;
   const int spaces = census_ ? census_(seen.device) : 1;
   drop.attribution = (spaces > 1 || age > kCertainNs) ? Attribution::Probable : Attribution::Certain;
   return true;

@@ -252,17 +252,56 @@ struct Session::Impl {
     instance.reset();
   }
 
-  std::string location(std::uint64_t addr) {
-    // Before the first lookup: libtraceevent builds its function map once,
-    // at the first tep_find_function(), and ignores symbols added later.
-    if (!kallsyms_loaded) {
-      kallsyms_loaded = true;
-      std::ifstream in("/proc/kallsyms");
-      std::stringstream ss;
-      ss << in.rdbuf();
-      std::string all = ss.str();
-      if (!all.empty()) tep_parse_kallsyms(tep.get(), all.c_str());
+  // Before the first lookup: libtraceevent builds its function map once,
+  // at the first tep_find_function(), and ignores symbols added later.
+  void load_kallsyms() {
+    if (kallsyms_loaded) return;
+    kallsyms_loaded = true;
+    std::ifstream in("/proc/kallsyms");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string all = ss.str();
+    if (!all.empty()) tep_parse_kallsyms(tep.get(), all.c_str());
+  }
+
+  // symbols_at_open: the text symbols in a sorted table of our own. Hand
+  // parsed because tep_parse_kallsyms() plus the map libtraceevent builds
+  // from it took ~1 s on a loaded machine, five times this.
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> text_syms;  // address -> offset in sym_names
+  std::string sym_names;
+  void load_text_symbols() {
+    std::ifstream in("/proc/kallsyms");
+    std::string line;
+    while (std::getline(in, line)) {
+      // "ffffffff81234560 T name\t[module]"
+      const auto sp1 = line.find(' ');
+      if (sp1 == std::string::npos || sp1 + 3 >= line.size()) continue;
+      const char type = line[sp1 + 1];
+      if (type != 't' && type != 'T') continue;
+      const std::uint64_t a = std::strtoull(line.c_str(), nullptr, 16);
+      if (a == 0) continue;  // kptr_restrict hides addresses: nothing to name
+      const auto name_end = line.find_first_of(" \t", sp1 + 3);
+      text_syms.emplace_back(a, static_cast<std::uint32_t>(sym_names.size()));
+      sym_names.append(line, sp1 + 3, name_end == std::string::npos ? std::string::npos : name_end - (sp1 + 3));
+      sym_names.push_back('\0');
     }
+    std::sort(text_syms.begin(), text_syms.end());
+  }
+
+  std::string location(std::uint64_t addr) {
+    if (!text_syms.empty()) {
+      auto it = std::upper_bound(text_syms.begin(), text_syms.end(), std::pair{addr, UINT32_MAX});
+      char buf[160];
+      if (it != text_syms.begin() && addr != 0) {
+        --it;
+        std::snprintf(buf, sizeof buf, "%s+0x%llx", sym_names.c_str() + it->second,
+                      static_cast<unsigned long long>(addr - it->first));
+      } else {
+        std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(addr));
+      }
+      return buf;
+    }
+    load_kallsyms();
     char buf[160];
     const char* fn = tep_find_function(tep.get(), addr);
     if (fn && addr != 0) {
@@ -388,6 +427,7 @@ Result<void> Session::Impl::setup(const Options& o) {
   kbuf.reset(kbuffer_alloc(tep_get_long_size(tep.get()) == 8 ? KBUFFER_LSIZE_8 : KBUFFER_LSIZE_4,
                            tep_is_local_bigendian(tep.get()) ? KBUFFER_ENDIAN_BIG : KBUFFER_ENDIAN_LITTLE));
   if (!kbuf) return Error::from_errno(ENOMEM, "kbuffer");
+  if (opts.symbols_at_open) load_text_symbols();  // the events record meanwhile
   return {};
 }
 
@@ -472,7 +512,7 @@ void Session::Impl::deliver(std::vector<Raw>& batch, const std::function<void(co
       const char* name = static_cast<const char*>(rec.data) + off;
       name_buf.assign(name, strnlen(name, len));
       attributor.saw_skb(number(is_rx ? rx_skb : q_skb, rec.data), name_buf,
-                         static_cast<std::uint32_t>(number(is_rx ? rx_len : q_len, rec.data)), raw.ts);
+                         static_cast<std::uint32_t>(number(is_rx ? rx_len : q_len, rec.data)), raw.ts, !is_rx);
     } else if ((nupdate && type == nupdate->id) || (ntimer && type == ntimer->id)) {
       tep_event* ev = nupdate && type == nupdate->id ? nupdate : ntimer;
       NeighEvent ne;
