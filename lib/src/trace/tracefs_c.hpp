@@ -12,8 +12,6 @@ struct tracefs_instance;
 int tracefs_set_tracing_dir(char* tracing_dir);
 struct tracefs_instance* tracefs_instance_alloc(const char* tracing_dir, const char* name);
 void tracefs_instance_free(struct tracefs_instance* instance);
-char** tracefs_instances(const char* regex);
-void tracefs_list_free(char** list);
 struct tep_handle* tracefs_local_events_system(const char* tracing_dir, const char* const* sys_names);
 bool tracefs_file_exists(struct tracefs_instance* instance, const char* name);
 int tracefs_event_file_write(struct tracefs_instance* instance, const char* system, const char* event,

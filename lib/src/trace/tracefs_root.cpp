@@ -13,6 +13,7 @@
 #include "trace/tracefs_c.hpp"
 
 #include <cerrno>
+#include <dirent.h>
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
@@ -24,6 +25,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <vector>
 
 namespace netlab::trace {
 
@@ -174,12 +176,18 @@ Result<void> OwnedInstance::write(const std::string& file, const std::string& va
 }
 
 Result<std::size_t> remove_stale(const TracefsRoot& root) {
+  // Read the folder ourselves: libtracefs 1.6's tracefs_instances() never
+  // frees the regex it compiles (LeakSanitizer sees it in every session), and
+  // it lists the default tracing dir, not necessarily the root we use.
   const std::string instances = root.path() + "/instances";
-  char** names = tracefs_instances("^netlab-");
-  if (!names) return std::size_t{0};
+  std::vector<std::string> names;
+  if (DIR* d = ::opendir(instances.c_str())) {
+    while (const dirent* e = ::readdir(d))
+      if (std::strncmp(e->d_name, "netlab-", 7) == 0) names.emplace_back(e->d_name);
+    ::closedir(d);
+  }
   std::size_t removed = 0;
-  for (char** n = names; *n; ++n) {
-    std::string name = *n;
+  for (const std::string& name : names) {
     // netlab-<pid>-<n> exactly; anything else is not ours.
     char* end = nullptr;
     const long pid = std::strtol(name.c_str() + 7, &end, 10);
@@ -190,7 +198,6 @@ Result<std::size_t> remove_stale(const TracefsRoot& root) {
     // runs its instance has open files and rmdir fails with EBUSY.
     if (::rmdir((instances + "/" + name).c_str()) == 0) ++removed;
   }
-  tracefs_list_free(names);
   return removed;
 }
 
