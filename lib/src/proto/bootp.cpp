@@ -130,12 +130,26 @@ bool chars_to_nul(Out& o, Bytes msg, std::size_t off, std::size_t n) {
 // table), one per option. Each reads from `v` and leaves in `len` what it did
 // not use, which the caller reports as trailing data.
 
+// After an error tcpdump steps over what is left of the value: none of it
+// is then reported as trailing data.
+void skip_rest(ByteReader& v, std::size_t& len) {
+  v.skip(len);
+  len = 0;
+}
+
+// An option shorter than the fixed part of its layout: tcpdump's
+// "[ERROR: length < N bytes]", and the value is skipped.
+bool shorter_than(Out& o, ByteReader& v, std::size_t& len, std::size_t need) {
+  if (len >= need) return false;
+  o << "[ERROR: length < ";
+  o.u(need) << " bytes]";
+  skip_rest(v, len);
+  return true;
+}
+
 // NetBIOS node type (46) and option overload (52): one byte, by name.
 void one_byte_name(Out& o, ByteReader& v, std::size_t& len, std::span<const Tok> table) {
-  if (len < 1) {
-    o << "[ERROR: length < 1 bytes]";
-    return;
-  }
+  if (shorter_than(o, v, len, 1)) return;
   std::uint8_t x = v.u8();
   --len;
   tok_print(o, table, x, "#");
@@ -143,12 +157,7 @@ void one_byte_name(Out& o, ByteReader& v, std::size_t& len, std::span<const Tok>
 
 // RFC 4702 client FQDN (81): flags, two RCODEs, the name.
 void print_client_fqdn(Out& o, ByteReader& v, std::size_t& len) {
-  if (len < 3) {
-    o << "[ERROR: length < 3 bytes]";
-    v.skip(len);
-    len = 0;
-    return;
-  }
+  if (shorter_than(o, v, len, 3)) return;
   std::uint8_t flags = v.u8();
   if (flags & 0xf0) {
     o << "[ERROR: MBZ nibble 0x";
@@ -175,10 +184,7 @@ void print_client_fqdn(Out& o, ByteReader& v, std::size_t& len) {
 
 // Client identifier (61): a hardware type and address, or type 0 and text.
 void print_client_id(Out& o, ByteReader& v, std::size_t& len) {
-  if (len < 1) {
-    o << "[ERROR: length < 1 bytes]";
-    return;
-  }
+  if (shorter_than(o, v, len, 1)) return;
   std::uint8_t type = v.u8();
   --len;
   if (type == 0) {
@@ -214,8 +220,7 @@ void print_agent_information(Out& o, ByteReader& v, std::size_t& len) {
     o.u(sublen) << ": ";
     if (sublen > len) {
       o << "length goes past end of option";
-      v.skip(len);
-      len = 0;
+      skip_rest(v, len);
       break;
     }
     Bytes data = v.bytes(sublen);
@@ -239,12 +244,7 @@ void classless_destination(Out& o, Bytes net, std::uint8_t width) {
 // RFC 3442 classless static routes (121, and Microsoft's 249): width,
 // significant octets, router.
 void print_classless_routes(Out& o, ByteReader& v, std::size_t& len) {
-  if (len < 5) {
-    o << "[ERROR: length < 5 bytes]";
-    v.skip(len);
-    len = 0;
-    return;
-  }
+  if (shorter_than(o, v, len, 5)) return;
   bool first = true;
   while (len > 0) {
     if (!first) o << ',';
@@ -254,8 +254,7 @@ void print_classless_routes(Out& o, ByteReader& v, std::size_t& len) {
     if (width > 32) {
       o << "[ERROR: Mask width (";
       o.u(width) << ") > 32]";
-      v.skip(len);
-      len = 0;
+      skip_rest(v, len);
       break;
     }
     std::size_t significant = (width + 7u) / 8u;
@@ -263,8 +262,7 @@ void print_classless_routes(Out& o, ByteReader& v, std::size_t& len) {
       o << "[ERROR: Remaining length (";
       o.u(len) << ") < ";
       o.u(significant + 4) << " bytes]";
-      v.skip(len);
-      len = 0;
+      skip_rest(v, len);
       break;
     }
     o << '(';
@@ -279,12 +277,7 @@ void print_classless_routes(Out& o, ByteReader& v, std::size_t& len) {
 
 // RFC 3004 user class (77): counted instances.
 void print_user_class(Out& o, ByteReader& v, std::size_t& len) {
-  if (len < 2) {
-    o << "[ERROR: length < 2 bytes]";
-    v.skip(len);
-    len = 0;
-    return;
-  }
+  if (shorter_than(o, v, len, 2)) return;
   unsigned n = 1;
   while (len > 0) {
     std::uint8_t sublen = v.u8();
@@ -293,14 +286,12 @@ void print_user_class(Out& o, ByteReader& v, std::size_t& len) {
     o.u(n) << ": ";
     if (sublen == 0) {
       o << "[ERROR: suboption length must be non-zero]";
-      v.skip(len);
-      len = 0;
+      skip_rest(v, len);
       break;
     }
     if (len < sublen) {
       o << "[ERROR: invalid option]";
-      v.skip(len);
-      len = 0;
+      skip_rest(v, len);
       break;
     }
     o << '"';
