@@ -126,185 +126,193 @@ bool chars_to_nul(Out& o, Bytes msg, std::size_t off, std::size_t n) {
   return false;
 }
 
+// The printers of the options with their own layout ('$' in tcpdump's
+// table), one per option. Each reads from `v` and leaves in `len` what it did
+// not use, which the caller reports as trailing data.
+
+// After an error tcpdump steps over what is left of the value: none of it
+// is then reported as trailing data.
+void skip_rest(ByteReader& v, std::size_t& len) {
+  v.skip(len);
+  len = 0;
+}
+
+// An option shorter than the fixed part of its layout: tcpdump's
+// "[ERROR: length < N bytes]", and the value is skipped.
+bool shorter_than(Out& o, ByteReader& v, std::size_t& len, std::size_t need) {
+  if (len >= need) return false;
+  o << "[ERROR: length < ";
+  o.u(need) << " bytes]";
+  skip_rest(v, len);
+  return true;
+}
+
+// NetBIOS node type (46) and option overload (52): one byte, by name.
+void one_byte_name(Out& o, ByteReader& v, std::size_t& len, std::span<const Tok> table) {
+  if (shorter_than(o, v, len, 1)) return;
+  std::uint8_t x = v.u8();
+  --len;
+  tok_print(o, table, x, "#");
+}
+
+// RFC 4702 client FQDN (81): flags, two RCODEs, the name.
+void print_client_fqdn(Out& o, ByteReader& v, std::size_t& len) {
+  if (shorter_than(o, v, len, 3)) return;
+  std::uint8_t flags = v.u8();
+  if (flags & 0xf0) {
+    o << "[ERROR: MBZ nibble 0x";
+    o.hex((flags & 0xf0) >> 4) << " != 0] ";
+  }
+  if (flags & 0x0f) {
+    o << '[';
+    if (flags & 1) o << 'S';
+    if (flags & 2) o << 'O';
+    if (flags & 4) o << 'E';
+    if (flags & 8) o << 'N';
+    o << "] ";
+  }
+  std::uint8_t rc1 = v.u8(), rc2 = v.u8();
+  if (rc1 || rc2) {
+    o.u(rc1) << '/';
+    o.u(rc2) << ' ';
+  }
+  o << '"';
+  chars(o, v.bytes(len - 3));
+  o << '"';
+  len = 0;
+}
+
+// Client identifier (61): a hardware type and address, or type 0 and text.
+void print_client_id(Out& o, ByteReader& v, std::size_t& len) {
+  if (shorter_than(o, v, len, 1)) return;
+  std::uint8_t type = v.u8();
+  --len;
+  if (type == 0) {
+    o << '"';
+    chars(o, v.bytes(len));
+    o << '"';
+  } else {
+    tok_print(o, kHwTypes, type, "hardware-type ", ",") << ' ';
+    o.mac(v.bytes(len));
+  }
+  len = 0;
+}
+
+// tcpdump's print_unknown_data under a sub-option: a hex dump, one tab deeper.
+void hex_dump_one_tab_deeper(Out& o, Bytes data) {
+  std::string dump;
+  Out d(dump);
+  hex_dump(d, data, false);
+  for (std::size_t k = 0; k < dump.size(); ++k) {
+    o << dump[k];
+    if (dump[k] == '\n' && k + 1 < dump.size() && dump[k + 1] == '\t') o << '\t';
+  }
+}
+
+// RFC 3046 relay agent information (82): sub-options, the known ones as text.
+void print_agent_information(Out& o, ByteReader& v, std::size_t& len) {
+  while (len >= 2) {
+    std::uint8_t sub = v.u8(), sublen = v.u8();
+    len -= 2;
+    std::string_view name = tok_name(kAgentSubopts, sub);
+    o << "\n\t      " << (name.empty() ? std::string_view("Unknown") : name) << " SubOption ";
+    o.u(sub) << ", length ";
+    o.u(sublen) << ": ";
+    if (sublen > len) {
+      o << "length goes past end of option";
+      skip_rest(v, len);
+      break;
+    }
+    Bytes data = v.bytes(sublen);
+    if (sub == 1 || sub == 2 || sub == 6) chars(o, data);
+    else hex_dump_one_tab_deeper(o, data);
+    len -= sublen;
+  }
+}
+
+// An RFC 3442 route's destination as "a.b.c.d/width": the significant
+// octets, zeros for the rest. The text and the JSON forms both write it.
+void classless_destination(Out& o, Bytes net, std::uint8_t width) {
+  for (std::size_t k = 0; k < 4; ++k) {
+    if (k) o << '.';
+    o.u(k < net.size() ? net[k] : 0);
+  }
+  o << '/';
+  o.u(width);
+}
+
+// RFC 3442 classless static routes (121, and Microsoft's 249): width,
+// significant octets, router.
+void print_classless_routes(Out& o, ByteReader& v, std::size_t& len) {
+  if (shorter_than(o, v, len, 5)) return;
+  bool first = true;
+  while (len > 0) {
+    if (!first) o << ',';
+    first = false;
+    std::uint8_t width = v.u8();
+    --len;
+    if (width > 32) {
+      o << "[ERROR: Mask width (";
+      o.u(width) << ") > 32]";
+      skip_rest(v, len);
+      break;
+    }
+    std::size_t significant = (width + 7u) / 8u;
+    if (len < significant + 4) {
+      o << "[ERROR: Remaining length (";
+      o.u(len) << ") < ";
+      o.u(significant + 4) << " bytes]";
+      skip_rest(v, len);
+      break;
+    }
+    o << '(';
+    Bytes net = v.bytes(significant);
+    if (width == 0) o << "default";
+    else classless_destination(o, net, width);
+    o << ':';
+    o.ip4(v.bytes(4)) << ')';
+    len -= significant + 4;
+  }
+}
+
+// RFC 3004 user class (77): counted instances.
+void print_user_class(Out& o, ByteReader& v, std::size_t& len) {
+  if (shorter_than(o, v, len, 2)) return;
+  unsigned n = 1;
+  while (len > 0) {
+    std::uint8_t sublen = v.u8();
+    --len;
+    o << "\n\t      instance#";
+    o.u(n) << ": ";
+    if (sublen == 0) {
+      o << "[ERROR: suboption length must be non-zero]";
+      skip_rest(v, len);
+      break;
+    }
+    if (len < sublen) {
+      o << "[ERROR: invalid option]";
+      skip_rest(v, len);
+      break;
+    }
+    o << '"';
+    chars(o, v.bytes(sublen));
+    o << "\", length ";
+    o.u(sublen);
+    ++n;
+    len -= sublen;
+  }
+}
+
 void print_special(PrintCtx& p, std::uint8_t tag, ByteReader& v, std::size_t& len) {
   Out& o = p.o;
-  auto one_byte_name = [&](std::span<const Tok> table) {
-    if (len < 1) {
-      o << "[ERROR: length < 1 bytes]";
-      return;
-    }
-    std::uint8_t x = v.u8();
-    --len;
-    tok_print(o, table, x, "#");
-  };
   switch (tag) {
-    case 46:
-      one_byte_name(kNetbiosNodes);
-      return;
-    case 52:
-      one_byte_name(kOverload);
-      return;
-    case 81: {  // RFC 4702 client FQDN: flags, two RCODEs, the name
-      if (len < 3) {
-        o << "[ERROR: length < 3 bytes]";
-        v.skip(len);
-        len = 0;
-        return;
-      }
-      std::uint8_t flags = v.u8();
-      if (flags & 0xf0) {
-        o << "[ERROR: MBZ nibble 0x";
-        o.hex((flags & 0xf0) >> 4) << " != 0] ";
-      }
-      if (flags & 0x0f) {
-        o << '[';
-        if (flags & 1) o << 'S';
-        if (flags & 2) o << 'O';
-        if (flags & 4) o << 'E';
-        if (flags & 8) o << 'N';
-        o << "] ";
-      }
-      std::uint8_t rc1 = v.u8(), rc2 = v.u8();
-      if (rc1 || rc2) {
-        o.u(rc1) << '/';
-        o.u(rc2) << ' ';
-      }
-      o << '"';
-      chars(o, v.bytes(len - 3));
-      o << '"';
-      len = 0;
-      return;
-    }
-    case 61: {  // client identifier: a hardware type and address, or type 0 and text
-      if (len < 1) {
-        o << "[ERROR: length < 1 bytes]";
-        return;
-      }
-      std::uint8_t type = v.u8();
-      --len;
-      if (type == 0) {
-        o << '"';
-        chars(o, v.bytes(len));
-        o << '"';
-      } else {
-        tok_print(o, kHwTypes, type, "hardware-type ", ",") << ' ';
-        o.mac(v.bytes(len));
-      }
-      len = 0;
-      return;
-    }
-    case 82:  // RFC 3046 relay agent information: sub-options
-      while (len >= 2) {
-        std::uint8_t sub = v.u8(), sublen = v.u8();
-        len -= 2;
-        std::string_view name = tok_name(kAgentSubopts, sub);
-        o << "\n\t      " << (name.empty() ? std::string_view("Unknown") : name) << " SubOption ";
-        o.u(sub) << ", length ";
-        o.u(sublen) << ": ";
-        if (sublen > len) {
-          o << "length goes past end of option";
-          v.skip(len);
-          len = 0;
-          break;
-        }
-        Bytes data = v.bytes(sublen);
-        if (sub == 1 || sub == 2 || sub == 6) {
-          chars(o, data);
-        } else {
-          // tcpdump's print_unknown_data: a hex dump, one tab deeper.
-          std::string dump;
-          Out d(dump);
-          hex_dump(d, data, false);
-          for (std::size_t k = 0; k < dump.size(); ++k) {
-            o << dump[k];
-            if (dump[k] == '\n' && k + 1 < dump.size() && dump[k + 1] == '\t') o << '\t';
-          }
-        }
-        len -= sublen;
-      }
-      return;
-    case 121:
-    case 249: {  // RFC 3442 classless static routes: width, significant octets, router
-      if (len < 5) {
-        o << "[ERROR: length < 5 bytes]";
-        v.skip(len);
-        len = 0;
-        return;
-      }
-      bool first = true;
-      while (len > 0) {
-        if (!first) o << ',';
-        first = false;
-        std::uint8_t width = v.u8();
-        --len;
-        if (width > 32) {
-          o << "[ERROR: Mask width (";
-          o.u(width) << ") > 32]";
-          v.skip(len);
-          len = 0;
-          break;
-        }
-        std::size_t significant = (width + 7u) / 8u;
-        if (len < significant + 4) {
-          o << "[ERROR: Remaining length (";
-          o.u(len) << ") < ";
-          o.u(significant + 4) << " bytes]";
-          v.skip(len);
-          len = 0;
-          break;
-        }
-        o << '(';
-        if (width == 0) {
-          o << "default";
-        } else {
-          Bytes net = v.bytes(significant);
-          for (std::size_t k = 0; k < 4; ++k) {
-            if (k) o << '.';
-            o.u(k < significant ? net[k] : 0);
-          }
-          o << '/';
-          o.u(width);
-        }
-        o << ':';
-        o.ip4(v.bytes(4)) << ')';
-        len -= significant + 4;
-      }
-      return;
-    }
-    case 77: {  // RFC 3004 user class: counted instances
-      if (len < 2) {
-        o << "[ERROR: length < 2 bytes]";
-        v.skip(len);
-        len = 0;
-        return;
-      }
-      unsigned n = 1;
-      while (len > 0) {
-        std::uint8_t sublen = v.u8();
-        --len;
-        o << "\n\t      instance#";
-        o.u(n) << ": ";
-        if (sublen == 0) {
-          o << "[ERROR: suboption length must be non-zero]";
-          v.skip(len);
-          len = 0;
-          break;
-        }
-        if (len < sublen) {
-          o << "[ERROR: invalid option]";
-          v.skip(len);
-          len = 0;
-          break;
-        }
-        o << '"';
-        chars(o, v.bytes(sublen));
-        o << "\", length ";
-        o.u(sublen);
-        ++n;
-        len -= sublen;
-      }
-      return;
-    }
+    case 46: return one_byte_name(o, v, len, kNetbiosNodes);
+    case 52: return one_byte_name(o, v, len, kOverload);
+    case 61: return print_client_id(o, v, len);
+    case 77: return print_user_class(o, v, len);
+    case 81: return print_client_fqdn(o, v, len);
+    case 82: return print_agent_information(o, v, len);
+    case 121: case 249: return print_classless_routes(o, v, len);
   }
 }
 
@@ -573,24 +581,28 @@ std::string printable(Bytes b) {
   return s;
 }
 
-void json_option_value(JsonWriter& w, std::uint8_t tag, Bytes v) {
-  Fmt fmt = tag_format(tag);
-  if (fmt == Fmt::Unknown || fmt == Fmt::Raw || fmt == Fmt::Bytes) {
-    if (tag == 53 && v.size() == 1) {
-      w.member("message_type", v[0]);
-      if (auto n = tok_name(kDhcpMessages, v[0]); !n.empty()) w.member("message", n);
-      return;
-    }
-    if (tag == 55) {
-      w.key("requested");
-      w.begin_array();
-      for (std::uint8_t x : v) w.value(x);
-      w.end_array();
-      return;
-    }
-    w.member("data", hex_text(v));
+// The options with a byte format ('b', and those tcpdump prints as bytes):
+// the DHCP message type and the parameter request list by number, the
+// others as hex.
+void json_byte_value(JsonWriter& w, std::uint8_t tag, Bytes v) {
+  if (tag == 53 && v.size() == 1) {
+    w.member("message_type", v[0]);
+    if (auto n = tok_name(kDhcpMessages, v[0]); !n.empty()) w.member("message", n);
     return;
   }
+  if (tag == 55) {
+    w.key("requested");
+    w.begin_array();
+    for (std::uint8_t x : v) w.value(x);
+    w.end_array();
+    return;
+  }
+  w.member("data", hex_text(v));
+}
+
+// The options whose table format says how to read them: text, addresses,
+// numbers, booleans.
+void json_formatted_value(JsonWriter& w, Fmt fmt, Bytes v) {
   ByteReader r(v);
   switch (fmt) {
     case Fmt::Text:
@@ -619,16 +631,59 @@ void json_option_value(JsonWriter& w, std::uint8_t tag, Bytes v) {
       }
       w.end_array();
       return;
-    case Fmt::Bool:
+    default:  // Bool
       w.key("values");
       w.begin_array();
       for (std::uint8_t x : v) w.value(x != 0);
       w.end_array();
       return;
-    default:
-      break;
   }
-  // The special options.
+}
+
+// RFC 3046 relay agent information (82): each sub-option as an object.
+void json_agent_information(JsonWriter& w, ByteReader r) {
+  w.key("suboptions");
+  w.begin_array();
+  while (r.has(2)) {
+    std::uint8_t sub = r.u8(), len = r.u8();
+    w.begin_object();
+    w.member("type", sub);
+    if (auto n = tok_name(kAgentSubopts, sub); !n.empty()) w.member("name", n);
+    w.member("length", len);
+    if (!r.has(len)) {
+      w.member("past_end", true);
+      w.end_object();
+      break;
+    }
+    w.member("data", hex_text(r.bytes(len)));
+    w.end_object();
+  }
+  w.end_array();
+}
+
+// RFC 3442 classless static routes (121, 249): destination and router pairs,
+// up to the first malformed route.
+void json_classless_routes(JsonWriter& w, ByteReader r) {
+  w.key("routes");
+  w.begin_array();
+  while (r.has(1)) {
+    std::uint8_t width = r.u8();
+    std::size_t significant = (width + 7u) / 8u;
+    if (width > 32 || !r.has(significant + 4)) break;
+    std::string dst;
+    Out d(dst);
+    classless_destination(d, r.bytes(significant), width);
+    w.begin_object();
+    w.member("destination", dst);
+    w.member("router", ip4_text(r.bytes(4)));
+    w.end_object();
+  }
+  w.end_array();
+}
+
+// The options with their own layout ('$'), one case each.
+void json_special_value(JsonWriter& w, std::uint8_t tag, Bytes v) {
+  ByteReader r(v);
   switch (tag) {
     case 61:
       if (r.has(1)) {
@@ -646,51 +701,11 @@ void json_option_value(JsonWriter& w, std::uint8_t tag, Bytes v) {
         w.member("name", printable(r.rest()));
       }
       return;
-    case 82: {
-      w.key("suboptions");
-      w.begin_array();
-      while (r.has(2)) {
-        std::uint8_t sub = r.u8(), len = r.u8();
-        w.begin_object();
-        w.member("type", sub);
-        if (auto n = tok_name(kAgentSubopts, sub); !n.empty()) w.member("name", n);
-        w.member("length", len);
-        if (!r.has(len)) {
-          w.member("past_end", true);
-          w.end_object();
-          break;
-        }
-        w.member("data", hex_text(r.bytes(len)));
-        w.end_object();
-      }
-      w.end_array();
-      return;
-    }
+    case 82:
+      return json_agent_information(w, r);
     case 121:
-    case 249: {
-      w.key("routes");
-      w.begin_array();
-      while (r.has(1)) {
-        std::uint8_t width = r.u8();
-        std::size_t significant = (width + 7u) / 8u;
-        if (width > 32 || !r.has(significant + 4)) break;
-        Bytes net = r.bytes(significant);
-        std::string dst;
-        Out d(dst);
-        for (std::size_t k = 0; k < 4; ++k) {
-          if (k) d << '.';
-          d.u(k < significant ? net[k] : 0);
-        }
-        d << '/';
-        d.u(width);
-        w.begin_object();
-        w.member("destination", dst);
-        w.member("router", ip4_text(r.bytes(4)));
-        w.end_object();
-      }
-      w.end_array();
-      return;
-    }
+    case 249:
+      return json_classless_routes(w, r);
     case 77: {
       w.key("instances");
       w.begin_array();
@@ -706,6 +721,14 @@ void json_option_value(JsonWriter& w, std::uint8_t tag, Bytes v) {
       if (r.has(1)) w.member("value", r.u8());
       return;
   }
+}
+
+// One option's value, chosen by the same format table as the text form.
+void json_option_value(JsonWriter& w, std::uint8_t tag, Bytes v) {
+  Fmt fmt = tag_format(tag);
+  if (fmt == Fmt::Unknown || fmt == Fmt::Raw || fmt == Fmt::Bytes) json_byte_value(w, tag, v);
+  else if (fmt == Fmt::Special) json_special_value(w, tag, v);
+  else json_formatted_value(w, fmt, v);
 }
 
 }  // namespace

@@ -608,6 +608,122 @@ namespace {
 
 void json_message(JsonWriter& w, Bytes view, std::uint32_t length, int depth);
 
+void json_option_list(JsonWriter& w, Bytes list, int depth);
+
+// A DUID (RFC 8415 11): its type, then the fields of the three known types.
+void json_duid(JsonWriter& w, ByteReader v) {
+  if (!v.has(2)) return;
+  std::uint16_t type = v.be16();
+  w.member("duid_type", type);
+  if (auto n = tok_name(kDuidTypes, type); !n.empty()) w.member("duid", n);
+  if (type == 1 && v.has(6)) {
+    w.member("hardware_type", v.be16());
+    w.member("time", v.be32());
+    w.member("link_address", mac_text(v.rest()));
+  } else if (type == 2 && v.has(4)) {
+    w.member("enterprise", v.be32());
+    w.member("identifier", hex_text(v.rest()));
+  } else if (type == 3 && v.has(2)) {
+    w.member("hardware_type", v.be16());
+    w.member("link_address", mac_text(v.rest()));
+  } else {
+    w.member("data", hex_text(v.rest()));
+  }
+}
+
+// The options that carry options (IA_NA, IA_TA, IA_PD, IA address, IA
+// prefix): their fixed fields, then the options inside, a level deeper.
+void json_option_container(JsonWriter& w, std::uint16_t code, ByteReader v, int depth) {
+  switch (code) {
+    case 3:
+    case 25:
+      if (!v.has(12)) return;
+      w.member("iaid", v.be32());
+      w.member("t1", v.be32());
+      w.member("t2", v.be32());
+      break;
+    case 4:
+      if (!v.has(4)) return;
+      w.member("iaid", v.be32());
+      break;
+    case 5:
+      if (!v.has(24)) return;
+      w.member("address", ip6_text(v.bytes(16)));
+      w.member("preferred_lifetime", v.be32());
+      w.member("valid_lifetime", v.be32());
+      break;
+    default: {  // 26: IA prefix
+      if (!v.has(25)) return;
+      w.member("preferred_lifetime", v.be32());
+      w.member("valid_lifetime", v.be32());
+      std::uint8_t plen = v.u8();
+      w.member("prefix", ip6_text(v.bytes(16)) + "/" + std::to_string(plen));
+      break;
+    }
+  }
+  if (depth < 8) json_option_list(w, v.rest(), depth + 1);
+}
+
+// Status code (13): the code, its name and the message as printable text.
+void json_status_code(JsonWriter& w, ByteReader v) {
+  if (!v.has(2)) return;
+  std::uint16_t sc = v.be16();
+  w.member("status_code", sc);
+  if (auto n = tok_name(kStatusCodes, sc); !n.empty()) w.member("status", n);
+  std::string text;
+  Out out(text);
+  for (std::uint8_t c : v.rest()) print_char(out, c);
+  w.member("message", text);
+}
+
+// One option's value by its code; `len` is the stated length (a relay
+// message's inner message is read up to it).
+void json_option_value(JsonWriter& w, std::uint16_t code, std::uint16_t len, ByteReader v, int depth) {
+  switch (code) {
+    case 1:
+    case 2:
+      return json_duid(w, v);
+    case 3: case 4: case 5: case 25: case 26:
+      return json_option_container(w, code, v, depth);
+    case 6:
+    case 43:
+      w.key("requested");
+      w.begin_array();
+      while (v.has(2)) w.value(v.be16());
+      w.end_array();
+      return;
+    case 7:
+      if (v.has(1)) w.member("preference", v.u8());
+      return;
+    case 8:
+      if (v.has(2)) w.member("elapsed", v.be16());
+      return;
+    case 9:
+      if (depth < 8) {
+        w.key("message");
+        w.begin_object();
+        json_message(w, v.rest(), len, depth + 1);
+        w.end_object();
+      }
+      return;
+    case 13:
+      return json_status_code(w, v);
+    case 22: case 23: case 27: case 28: case 31: case 34: case 40: case 48:
+      w.key("addresses");
+      w.begin_array();
+      while (v.has(16)) w.value(ip6_text(v.bytes(16)));
+      w.end_array();
+      return;
+    case 32:
+    case 46:
+      if (v.has(4)) w.member("value", v.be32());
+      return;
+    default:
+      w.member("data", hex_text(v.rest()));
+      return;
+  }
+}
+
 // The options in `list` as a JSON array; nested lists (IA options, relay
 // messages) recurse, at most a few levels deep as a hostile packet may nest
 // relay messages without end.
@@ -631,109 +747,7 @@ void json_option_list(JsonWriter& w, Bytes list, int depth) {
       w.end_object();
       break;
     }
-    ByteReader v(t->value);
-    switch (code) {
-      case 1:
-      case 2:
-        if (v.has(2)) {
-          std::uint16_t type = v.be16();
-          w.member("duid_type", type);
-          if (auto n = tok_name(kDuidTypes, type); !n.empty()) w.member("duid", n);
-          if (type == 1 && v.has(6)) {
-            w.member("hardware_type", v.be16());
-            w.member("time", v.be32());
-            w.member("link_address", mac_text(v.rest()));
-          } else if (type == 2 && v.has(4)) {
-            w.member("enterprise", v.be32());
-            w.member("identifier", hex_text(v.rest()));
-          } else if (type == 3 && v.has(2)) {
-            w.member("hardware_type", v.be16());
-            w.member("link_address", mac_text(v.rest()));
-          } else {
-            w.member("data", hex_text(v.rest()));
-          }
-        }
-        break;
-      case 3:
-      case 25:
-        if (v.has(12)) {
-          w.member("iaid", v.be32());
-          w.member("t1", v.be32());
-          w.member("t2", v.be32());
-          if (depth < 8) json_option_list(w, v.rest(), depth + 1);
-        }
-        break;
-      case 4:
-        if (v.has(4)) {
-          w.member("iaid", v.be32());
-          if (depth < 8) json_option_list(w, v.rest(), depth + 1);
-        }
-        break;
-      case 5:
-        if (v.has(24)) {
-          w.member("address", ip6_text(v.bytes(16)));
-          w.member("preferred_lifetime", v.be32());
-          w.member("valid_lifetime", v.be32());
-          if (depth < 8) json_option_list(w, v.rest(), depth + 1);
-        }
-        break;
-      case 26:
-        if (v.has(25)) {
-          w.member("preferred_lifetime", v.be32());
-          w.member("valid_lifetime", v.be32());
-          std::uint8_t plen = v.u8();
-          w.member("prefix", ip6_text(v.bytes(16)) + "/" + std::to_string(plen));
-          if (depth < 8) json_option_list(w, v.rest(), depth + 1);
-        }
-        break;
-      case 6:
-      case 43: {
-        w.key("requested");
-        w.begin_array();
-        while (v.has(2)) w.value(v.be16());
-        w.end_array();
-        break;
-      }
-      case 7:
-        if (v.has(1)) w.member("preference", v.u8());
-        break;
-      case 8:
-        if (v.has(2)) w.member("elapsed", v.be16());
-        break;
-      case 9:
-        if (depth < 8) {
-          w.key("message");
-          w.begin_object();
-          json_message(w, v.rest(), len, depth + 1);
-          w.end_object();
-        }
-        break;
-      case 13:
-        if (v.has(2)) {
-          std::uint16_t sc = v.be16();
-          w.member("status_code", sc);
-          if (auto n = tok_name(kStatusCodes, sc); !n.empty()) w.member("status", n);
-          std::string text;
-          Out out(text);
-          for (std::uint8_t c : v.rest()) print_char(out, c);
-          w.member("message", text);
-        }
-        break;
-      case 22: case 23: case 27: case 28: case 31: case 34: case 40: case 48: {
-        w.key("addresses");
-        w.begin_array();
-        while (v.has(16)) w.value(ip6_text(v.bytes(16)));
-        w.end_array();
-        break;
-      }
-      case 32:
-      case 46:
-        if (v.has(4)) w.member("value", v.be32());
-        break;
-      default:
-        w.member("data", hex_text(v.rest()));
-        break;
-    }
+    json_option_value(w, code, len, ByteReader(t->value), depth);
     w.end_object();
   }
   w.end_array();

@@ -129,6 +129,128 @@ void decode_llc(Ctx& c, ByteReader r, std::uint16_t length) {
   else if (dsap == kSapIp) decode_ipv4(c, r, rest);
 }
 
+namespace {
+
+// The SNAP part of an LLC header (OUI and protocol id): its names under -e,
+// then the layer inside, or tcpdump's own line and a dump when there is none.
+void print_snap(PrintCtx& p, std::size_t i, bool next) {
+  const auto& l = at<LlcL>(p.d, i);
+  Out& o = p.o;
+  bool eflag = p.opt.link_header;
+  std::uint32_t rest = l.length - l.hdrlen;
+  p.proto = "snap";
+  if (l.stage < 2) return;  // " [|snap]" follows
+  std::string_view pid = pid_name(l.oui, l.pid);
+  if (eflag) {
+    o << "oui " << (oui_name(l.oui).empty() ? std::string_view("Unknown") : oui_name(l.oui)) << " (0x";
+    o.hex(l.oui, 6) << "), " << (l.oui == 0 ? "ethertype " : "pid ") << (pid.empty() ? std::string_view("Unknown") : pid)
+                    << " (0x";
+    o.hex(l.pid, 4) << "), length ";
+    o.u(rest - 5) << ": ";
+  }
+  if (next) {
+    print_layers(p, i + 1);
+    return;
+  }
+  if (!eflag) {
+    if (const EthernetL* eth = ether_before(p.d, i)) {
+      o.mac(eth->src) << " > ";
+      o.mac(eth->dst) << ' ';
+    }
+    if (l.oui == 0) {
+      o << "SNAP, ethertype " << (pid.empty() ? std::string_view("Unknown") : pid) << " (0x";
+    } else {
+      o << "SNAP, oui " << (oui_name(l.oui).empty() ? std::string_view("Unknown") : oui_name(l.oui)) << " (0x";
+      o.hex(l.oui, 6) << "), pid " << (pid.empty() ? std::string_view("Unknown") : pid) << " (0x";
+    }
+    o.hex(l.pid, 4) << "), length ";
+    o.u(rest - 5) << ": ";
+  }
+  print_unknown_hex(p, l);
+}
+
+// Without -e tcpdump names the MACs and SAPs itself: "src > dst SAP" when
+// both SAPs are the same, "src SSAP > dst DSAP" when they differ.
+void print_sap_addresses(Out& o, const EthernetL* eth, std::uint8_t dsap, std::uint8_t ssap) {
+  auto sap = [&](std::uint8_t v, std::string_view unknown) {
+    if (auto name = tok_name(kSaps, v); !name.empty()) o << name;
+    else o << unknown, o.hex(v, 2);
+  };
+  if (ssap == dsap) {
+    if (eth) {
+      o.mac(eth->src) << " > ";
+      o.mac(eth->dst) << ' ';
+    }
+    sap(dsap, "Unknown DSAP 0x");
+    o << ' ';
+  } else {
+    if (eth) o.mac(eth->src) << ' ';
+    sap(ssap, "Unknown SSAP 0x");
+    o << " > ";
+    if (eth) o.mac(eth->dst) << ' ';
+    sap(dsap, "Unknown DSAP 0x");
+    o << ' ';
+  }
+}
+
+// The control field by its format (U, S or I frame); false when the line is
+// complete without the payload dump (S frames, an XID's own fields, a cut XID).
+bool print_control(PrintCtx& p, const LlcL& l) {
+  Out& o = p.o;
+  std::uint32_t rest = l.length - l.hdrlen;
+  auto flags = [&](std::uint16_t poll) {
+    auto name = tok_name(kFlags, (l.ssap_field & 1u) | (l.control & poll));
+    o << (name.empty() ? std::string_view("?") : name);
+  };
+  if (l.hdrlen == 3) {
+    o << "Unnumbered, ";
+    if (auto name = tok_name(kUCommands, l.control & 0xef); !name.empty()) o << name;
+    else o.hex(l.control & 0xef, 2);
+    o << ", Flags [";
+    flags(0x10);
+    o << "], length ";
+    o.u(l.length);
+    if ((l.control & 0xef) == kXid) {
+      if (rest == 0) return false;
+      Bytes payload = l.data.subspan(std::min<std::size_t>(l.hdrlen, l.data.size()));
+      if (payload.empty()) {
+        o << " [|llc]";
+        return false;
+      }
+      if (payload[0] == 0x81) {
+        if (payload.size() < 3 || rest < 3) {
+          o << " [|llc]";
+          if (p.opt.hex == HexStyle::None) hex_dump(o, payload, true);
+        } else {
+          o << ": ";
+          o.hex(payload[1], 2) << ' ';
+          o.hex(payload[2], 2);
+        }
+        return false;
+      }
+    }
+  } else if ((l.control & 3) == 1) {
+    o << "Supervisory, ";
+    auto sname = tok_name(kSupervisory, (l.control >> 2) & 3);
+    o << (sname.empty() ? std::string_view("?") : sname) << ", rcv seq ";
+    o.u((l.control >> 9) & 0x7f) << ", Flags [";
+    flags(0x100);
+    o << "], length ";
+    o.u(l.length);
+    return false;
+  } else {
+    o << "Information, send seq ";
+    o.u((l.control >> 1) & 0x7f) << ", rcv seq ";
+    o.u((l.control >> 9) & 0x7f) << ", Flags [";
+    flags(0x100);
+    o << "], length ";
+    o.u(l.length);
+  }
+  return true;
+}
+
+}  // namespace
+
 void print_llc(PrintCtx& p, std::size_t i) {
   p.proto = "llc";
   const auto& l = at<LlcL>(p.d, i);
@@ -140,7 +262,6 @@ void print_llc(PrintCtx& p, std::size_t i) {
     return;
   }
   std::uint8_t dsap = l.dsap_field & 0xfe, ssap = l.ssap_field & 0xfe;
-  bool u_format = l.hdrlen == 3;
   if (l.dsap_field == 0xff && l.ssap_field == 0xff) {
     if (eflag) o << "IPX 802.3: ";
     print_unknown_hex(p, l);
@@ -152,117 +273,16 @@ void print_llc(PrintCtx& p, std::size_t i) {
     o.hex(dsap, 2) << ") " << ((l.dsap_field & 1) ? "Group" : "Individual") << ", ssap ";
     o << sap_name(ssap) << " (0x";
     o.hex(ssap, 2) << ") " << ((l.ssap_field & 1) ? "Response" : "Command") << ", ctrl 0x";
-    o.hex(l.control, u_format ? 2 : 4) << ": ";
+    o.hex(l.control, l.hdrlen == 3 ? 2 : 4) << ": ";
   }
-  const EthernetL* eth = ether_before(p.d, i);
   bool next = i + 1 < p.d.size() && !is<UnknownL>(p.d, i + 1);
-  std::uint32_t rest = l.length - l.hdrlen;
-  if (is_snap(l)) {
-    p.proto = "snap";
-    if (l.stage < 2) return;  // " [|snap]" follows
-    std::string_view pid = pid_name(l.oui, l.pid);
-    if (eflag) {
-      o << "oui " << (oui_name(l.oui).empty() ? std::string_view("Unknown") : oui_name(l.oui)) << " (0x";
-      o.hex(l.oui, 6) << "), " << (l.oui == 0 ? "ethertype " : "pid ") << (pid.empty() ? std::string_view("Unknown") : pid)
-                      << " (0x";
-      o.hex(l.pid, 4) << "), length ";
-      o.u(rest - 5) << ": ";
-    }
-    if (next) {
-      print_layers(p, i + 1);
-      return;
-    }
-    if (!eflag) {
-      if (eth) {
-        o.mac(eth->src) << " > ";
-        o.mac(eth->dst) << ' ';
-      }
-      if (l.oui == 0) {
-        o << "SNAP, ethertype " << (pid.empty() ? std::string_view("Unknown") : pid) << " (0x";
-      } else {
-        o << "SNAP, oui " << (oui_name(l.oui).empty() ? std::string_view("Unknown") : oui_name(l.oui)) << " (0x";
-        o.hex(l.oui, 6) << "), pid " << (pid.empty() ? std::string_view("Unknown") : pid) << " (0x";
-      }
-      o.hex(l.pid, 4) << "), length ";
-      o.u(rest - 5) << ": ";
-    }
-    print_unknown_hex(p, l);
-    return;
-  }
+  if (is_snap(l)) return print_snap(p, i, next);
   if (next) {  // STP or IP under their SAPs
     print_layers(p, i + 1);
     return;
   }
-  if (!eflag) {
-    auto sap = [&](std::uint8_t v, std::string_view unknown) {
-      if (auto name = tok_name(kSaps, v); !name.empty()) o << name;
-      else o << unknown, o.hex(v, 2);
-    };
-    if (ssap == dsap) {
-      if (eth) {
-        o.mac(eth->src) << " > ";
-        o.mac(eth->dst) << ' ';
-      }
-      sap(dsap, "Unknown DSAP 0x");
-      o << ' ';
-    } else {
-      if (eth) o.mac(eth->src) << ' ';
-      sap(ssap, "Unknown SSAP 0x");
-      o << " > ";
-      if (eth) o.mac(eth->dst) << ' ';
-      sap(dsap, "Unknown DSAP 0x");
-      o << ' ';
-    }
-  }
-  auto flags = [&](std::uint16_t poll) {
-    auto name = tok_name(kFlags, (l.ssap_field & 1u) | (l.control & poll));
-    o << (name.empty() ? std::string_view("?") : name);
-  };
-  if (u_format) {
-    o << "Unnumbered, ";
-    if (auto name = tok_name(kUCommands, l.control & 0xef); !name.empty()) o << name;
-    else o.hex(l.control & 0xef, 2);
-    o << ", Flags [";
-    flags(0x10);
-    o << "], length ";
-    o.u(l.length);
-    if ((l.control & 0xef) == kXid) {
-      if (rest == 0) return;
-      Bytes payload = l.data.subspan(std::min<std::size_t>(l.hdrlen, l.data.size()));
-      if (payload.empty()) {
-        o << " [|llc]";
-        return;
-      }
-      if (payload[0] == 0x81) {
-        if (payload.size() < 3 || rest < 3) {
-          o << " [|llc]";
-          if (p.opt.hex == HexStyle::None) hex_dump(o, payload, true);
-        } else {
-          o << ": ";
-          o.hex(payload[1], 2) << ' ';
-          o.hex(payload[2], 2);
-        }
-        return;
-      }
-    }
-  } else if ((l.control & 3) == 1) {
-    o << "Supervisory, ";
-    auto sname = tok_name(kSupervisory, (l.control >> 2) & 3);
-    o << (sname.empty() ? std::string_view("?") : sname) << ", rcv seq ";
-    o.u((l.control >> 9) & 0x7f) << ", Flags [";
-    flags(0x100);
-    o << "], length ";
-    o.u(l.length);
-    return;
-  } else {
-    o << "Information, send seq ";
-    o.u((l.control >> 1) & 0x7f) << ", rcv seq ";
-    o.u((l.control >> 9) & 0x7f) << ", Flags [";
-    flags(0x100);
-    o << "], length ";
-    o.u(l.length);
-  }
-  print_unknown_hex(p, l);
+  if (!eflag) print_sap_addresses(o, ether_before(p.d, i), dsap, ssap);
+  if (print_control(p, l)) print_unknown_hex(p, l);
 }
 
 void json_llc(JsonWriter& w, const LlcL& l) {

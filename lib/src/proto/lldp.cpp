@@ -225,13 +225,26 @@ void eight_values(Out& o, std::string_view title, std::string_view head, std::st
   }
 }
 
-// IEEE 802.1 (802.1AB annex D, 802.1Q DCB and EVB TLVs); true: dump the bytes.
-bool org_8021(Out& o, Bytes t) {
-  std::size_t len = t.size();
-  if (len < 4) return false;
-  std::uint8_t subtype = t[3];
-  o << "\n\t  " << name_or(k8021Subtypes, subtype, "unknown") << " Subtype (";
+// The heading every organisation TLV starts with: its subtype by name and number.
+void org_subtype_heading(Out& o, std::span<const Tok> names, std::uint8_t subtype) {
+  o << "\n\t  " << name_or(names, subtype, "unknown") << " Subtype (";
   o.u(subtype) << ')';
+}
+
+// Link aggregation status and port (802.1AX): the same TLV body under 802.3
+// (subtype 3, the old place) and 802.1 (subtype 7, where 802.1AB-2009 moved it).
+bool aggregation(Out& o, Bytes t) {
+  if (t.size() < 9) return false;
+  o << "\n\t    aggregation status [";
+  bits(o, kAggregation, t[4], "none");
+  o << "], aggregation port ID ";
+  o.u(be32_at(t, 5));
+  return false;
+}
+
+// 802.1 VLAN TLVs (802.1AB annex D): PVID, PPVID, VLAN name, protocol identity.
+bool org_8021_vlan(Out& o, Bytes t, std::uint8_t subtype) {
+  std::size_t len = t.size();
   switch (subtype) {
     case 1:
       if (len < 6) return false;
@@ -257,7 +270,7 @@ bool org_8021(Out& o, Bytes t) {
       printzp(o, t.subspan(7, n));
       return false;
     }
-    case 4: {
+    default: {  // 4: protocol identity
       if (len < 5) return false;
       std::size_t n = t[4];
       if (len < 5 + n) return false;
@@ -265,13 +278,43 @@ bool org_8021(Out& o, Bytes t) {
       printzp(o, t.subspan(5, n));
       return false;
     }
-    case 7:  // 802.1AX link aggregation, moved here from the 802.3 TLVs
-      if (len < 9) return false;
-      o << "\n\t    aggregation status [";
-      bits(o, kAggregation, t[4], "none");
-      o << "], aggregation port ID ";
-      o.u(be32_at(t, 5));
-      return false;
+  }
+}
+
+// 802.1Qaz ETS configuration (9) and recommendation (10): the same three
+// tables, only the first byte differs.
+bool org_8021_ets(Out& o, Bytes t, std::uint8_t subtype) {
+  if (t.size() < 25) return false;
+  std::uint8_t v = t[4];
+  if (subtype == 9) {
+    o << "\n\t    Willing:";
+    o.u(v >> 7) << ", CBS:";
+    o.u((v >> 6) & 0x02) << ", RES:";
+    o.u((v >> 3) & 0x07) << ", Max TCs:";
+    o.u(v & 0x07);
+  } else {
+    o << "\n\t    RES: ";
+    o.u(v);
+  }
+  std::uint8_t pri[8];
+  for (int k = 0; k < 4; ++k) {
+    pri[2 * k] = t[5 + k] >> 4;
+    pri[2 * k + 1] = t[5 + k] & 0x0f;
+  }
+  eight_values(o, "\n\t    Priority Assignment Table", "\n\t     Priority : 0   1   2   3   4   5   6   7",
+               "\n\t     Value    : ", Bytes(pri, 8));
+  eight_values(o, "\n\t    TC Bandwidth Table", "\n\t     TC%   : 0   1   2   3   4   5   6   7",
+               "\n\t     Value : ", t.subspan(9, 8));
+  eight_values(o, "\n\t    TSA Assignment Table", "\n\t     Traffic Class: 0   1   2   3   4   5   6   7",
+               "\n\t     Value        : ", t.subspan(17, 8));
+  return false;
+}
+
+// The other DCB TLVs (802.1Qau congestion notification 8, 802.1Qaz PFC 11
+// and application priority 12).
+bool org_8021_dcb(Out& o, Bytes t, std::uint8_t subtype) {
+  std::size_t len = t.size();
+  switch (subtype) {
     case 8:
       if (len < 6) return false;
       o << "\n\t    Pre-Priority CNPV Indicator\n\t     Priority : 0  1  2  3  4  5  6  7\n\t     Value    : ";
@@ -279,33 +322,6 @@ bool org_8021(Out& o, Bytes t) {
       o << "\n\t    Pre-Priority Ready Indicator\n\t     Priority : 0  1  2  3  4  5  6  7\n\t     Value    : ";
       priority_values(o, t[5]);
       return false;
-    case 9:
-    case 10: {
-      if (len < 25) return false;
-      std::uint8_t v = t[4];
-      if (subtype == 9) {
-        o << "\n\t    Willing:";
-        o.u(v >> 7) << ", CBS:";
-        o.u((v >> 6) & 0x02) << ", RES:";
-        o.u((v >> 3) & 0x07) << ", Max TCs:";
-        o.u(v & 0x07);
-      } else {
-        o << "\n\t    RES: ";
-        o.u(v);
-      }
-      std::uint8_t pri[8];
-      for (int k = 0; k < 4; ++k) {
-        pri[2 * k] = t[5 + k] >> 4;
-        pri[2 * k + 1] = t[5 + k] & 0x0f;
-      }
-      eight_values(o, "\n\t    Priority Assignment Table", "\n\t     Priority : 0   1   2   3   4   5   6   7",
-                   "\n\t     Value    : ", Bytes(pri, 8));
-      eight_values(o, "\n\t    TC Bandwidth Table", "\n\t     TC%   : 0   1   2   3   4   5   6   7",
-                   "\n\t     Value : ", t.subspan(9, 8));
-      eight_values(o, "\n\t    TSA Assignment Table", "\n\t     Traffic Class: 0   1   2   3   4   5   6   7",
-                   "\n\t     Value        : ", t.subspan(17, 8));
-      return false;
-    }
     case 11: {
       if (len < 6) return false;
       std::uint8_t v = t[4];
@@ -317,7 +333,7 @@ bool org_8021(Out& o, Bytes t) {
       priority_values(o, t[5]);
       return false;
     }
-    case 12: {
+    default: {  // 12: application priority
       if (len < 5) return false;
       o << "\n\t    RES: ";
       o.u(t[4]);
@@ -335,56 +351,76 @@ bool org_8021(Out& o, Bytes t) {
       }
       return false;
     }
-    case 13: {
-      if (len < 9) return false;
-      std::uint8_t v = t[4];
-      o << "\n\t    EVB Bridge Status\n\t      RES: ";
-      o.u(v >> 3) << ", BGID: ";
-      o.u((v >> 2) & 1) << ", RRCAP: ";
-      o.u((v >> 1) & 1) << ", RRCTR: ";
-      o.u(v & 1);
-      v = t[5];
-      o << "\n\t    EVB Station Status\n\t      RES: ";
-      o.u(v >> 4) << ", SGID: ";
-      o.u((v >> 3) & 1) << ", RRREQ: ";
-      o.u((v >> 2) & 1) << ",RRSTAT: ";
-      o.u(v & 3);
-      v = t[6];
-      o << "\n\t    R: ";
-      o.u(v >> 5) << ", RTE: ";
-      o.u(v & 0x1f) << ", ";
-      v = t[7];
-      o << "EVB Mode: " << name_or(kEvbModes, v >> 6, "unknown") << " [";
-      o.u(v >> 6) << "]\n\t    ROL: ";
-      o.u((v >> 5) & 1) << ", RWD: ";
-      o.u(v & 0x1f) << ", ";
-      v = t[8];
-      o << "RES: ";
-      o.u(v >> 6) << ", ROL: ";
-      o.u((v >> 5) & 1) << ", RKA: ";
-      o.u(v & 0x1f);
-      return false;
-    }
-    case 14: {
-      if (len < 8) return false;
-      std::uint8_t v = t[4];
-      o << "\n\t    Role: ";
-      o.u(v >> 7) << ", RES: ";
-      o.u((v >> 4) & 7) << ", Scomp: ";
-      o.u((v >> 3) & 1) << " ChnCap: ";
-      o.u(be16_at(t, 6) & 0x0fff);
-      std::size_t n = len - 8;
-      if (n % 3) return false;
-      for (std::size_t k = 0; k < n; k += 3) {
-        std::uint32_t x = std::uint32_t(t[8 + k]) << 16 | std::uint32_t(t[9 + k]) << 8 | t[10 + k];
-        o << "\n\t    SCID: ";
-        o.u(x >> 12) << ", SVID: ";
-        o.u(x & 0xfff);
-      }
-      return false;
-    }
-    default:
-      return true;
+  }
+}
+
+// 802.1Qbg EVB (13): the bridge's and the station's status and timers.
+bool org_8021_evb(Out& o, Bytes t) {
+  if (t.size() < 9) return false;
+  std::uint8_t v = t[4];
+  o << "\n\t    EVB Bridge Status\n\t      RES: ";
+  o.u(v >> 3) << ", BGID: ";
+  o.u((v >> 2) & 1) << ", RRCAP: ";
+  o.u((v >> 1) & 1) << ", RRCTR: ";
+  o.u(v & 1);
+  v = t[5];
+  o << "\n\t    EVB Station Status\n\t      RES: ";
+  o.u(v >> 4) << ", SGID: ";
+  o.u((v >> 3) & 1) << ", RRREQ: ";
+  o.u((v >> 2) & 1) << ",RRSTAT: ";
+  o.u(v & 3);
+  v = t[6];
+  o << "\n\t    R: ";
+  o.u(v >> 5) << ", RTE: ";
+  o.u(v & 0x1f) << ", ";
+  v = t[7];
+  o << "EVB Mode: " << name_or(kEvbModes, v >> 6, "unknown") << " [";
+  o.u(v >> 6) << "]\n\t    ROL: ";
+  o.u((v >> 5) & 1) << ", RWD: ";
+  o.u(v & 0x1f) << ", ";
+  v = t[8];
+  o << "RES: ";
+  o.u(v >> 6) << ", ROL: ";
+  o.u((v >> 5) & 1) << ", RKA: ";
+  o.u(v & 0x1f);
+  return false;
+}
+
+// 802.1Qbg CDCP (14): the role and capacity, then S-channel ID / S-VID pairs.
+bool org_8021_cdcp(Out& o, Bytes t) {
+  std::size_t len = t.size();
+  if (len < 8) return false;
+  std::uint8_t v = t[4];
+  o << "\n\t    Role: ";
+  o.u(v >> 7) << ", RES: ";
+  o.u((v >> 4) & 7) << ", Scomp: ";
+  o.u((v >> 3) & 1) << " ChnCap: ";
+  o.u(be16_at(t, 6) & 0x0fff);
+  std::size_t n = len - 8;
+  if (n % 3) return false;
+  for (std::size_t k = 0; k < n; k += 3) {
+    std::uint32_t x = std::uint32_t(t[8 + k]) << 16 | std::uint32_t(t[9 + k]) << 8 | t[10 + k];
+    o << "\n\t    SCID: ";
+    o.u(x >> 12) << ", SVID: ";
+    o.u(x & 0xfff);
+  }
+  return false;
+}
+
+// IEEE 802.1 (802.1AB annex D, 802.1Q DCB and EVB TLVs); true: dump the bytes.
+// One printer per family of subtypes, as the standards group them.
+bool org_8021(Out& o, Bytes t) {
+  if (t.size() < 4) return false;
+  std::uint8_t subtype = t[3];
+  org_subtype_heading(o, k8021Subtypes, subtype);
+  switch (subtype) {
+    case 1: case 2: case 3: case 4: return org_8021_vlan(o, t, subtype);
+    case 7: return aggregation(o, t);  // 802.1AX link aggregation, moved here from the 802.3 TLVs
+    case 8: case 11: case 12: return org_8021_dcb(o, t, subtype);
+    case 9: case 10: return org_8021_ets(o, t, subtype);
+    case 13: return org_8021_evb(o, t);
+    case 14: return org_8021_cdcp(o, t);
+    default: return true;
   }
 }
 
@@ -393,8 +429,7 @@ bool org_8023(Out& o, Bytes t) {
   std::size_t len = t.size();
   if (len < 4) return false;
   std::uint8_t subtype = t[3];
-  o << "\n\t  " << name_or(k8023Subtypes, subtype, "unknown") << " Subtype (";
-  o.u(subtype) << ')';
+  org_subtype_heading(o, k8023Subtypes, subtype);
   switch (subtype) {
     case 1: {
       if (len < 9) return false;
@@ -419,12 +454,7 @@ bool org_8023(Out& o, Bytes t) {
         << name_or(kMdiClasses, t[6], "unknown");
       return false;
     case 3:
-      if (len < 9) return false;
-      o << "\n\t    aggregation status [";
-      bits(o, kAggregation, t[4], "none");
-      o << "], aggregation port ID ";
-      o.u(be32_at(t, 5));
-      return false;
+      return aggregation(o, t);
     case 4:
       if (len < 6) return false;
       o << "\n\t    MTU size ";
@@ -438,8 +468,7 @@ bool org_8023(Out& o, Bytes t) {
 bool org_iana(Out& o, Bytes t) {
   if (t.size() < 8) return false;
   std::uint8_t subtype = t[3];
-  o << "\n\t  " << name_or(kIanaSubtypes, subtype, "unknown") << " Subtype (";
-  o.u(subtype) << ')';
+  org_subtype_heading(o, kIanaSubtypes, subtype);
   if (subtype != 1) return true;
   o << "\n\t  MUD-URL=";
   for (auto c : t.subspan(4)) print_char(o, c);
@@ -451,8 +480,7 @@ bool org_tia(Out& o, Bytes t) {
   std::size_t len = t.size();
   if (len < 4) return false;
   std::uint8_t subtype = t[3];
-  o << "\n\t  " << name_or(kTiaSubtypes, subtype, "unknown") << " Subtype (";
-  o.u(subtype) << ')';
+  org_subtype_heading(o, kTiaSubtypes, subtype);
   switch (subtype) {
     case 1: {
       if (len < 7) return false;
