@@ -46,6 +46,8 @@ struct Frame2 {
 std::string join_names(const std::vector<const Link*>& v);
 std::string join_prefixes(const std::vector<const Address*>& v);
 std::string fmt_seconds(std::uint32_t centiseconds);
+// "+1.234s": a time since the start of the watch.
+std::string fmt_time(double seconds);
 
 // Adds f to findings, or folds it into a finding of the same cause with the
 // same fix (one cause seen twice, e.g. from the static checks and again for
