@@ -68,10 +68,9 @@ bool has(const std::string& s, const std::string& part) { return s.find(part) !=
 
 }  // namespace
 
-TEST_CASE("BOOTP: the summary line and the -v option list", "[proto][bootp]") {
-  Frame f = dhcp4_frame(discover());
-  CHECK(print(f) == "IP 0.0.0.0.68 > 255.255.255.255.67: BOOTP/DHCP, Request from 02:00:00:00:00:01, length 264\n");
-  CHECK(print(f, v(1)) ==
+// discover() at -v up to its last option, as tcpdump 4.99.3 prints it: the
+// whole message and the one cut inside its last option share it.
+const std::string kDiscoverVerboseHead =
         "IP (tos 0x0, ttl 64, id 4660, offset 0, flags [none], proto UDP (17), length 292)\n"
         "    0.0.0.0.68 > 255.255.255.255.67: BOOTP/DHCP, Request from 02:00:00:00:00:01, length 264, xid 0x1234, "
         "Flags [Broadcast]\n"
@@ -81,7 +80,13 @@ TEST_CASE("BOOTP: the summary line and the -v option list", "[proto][bootp]") {
         "\t    DHCP-Message (53), length 1: Discover\n"
         "\t    Parameter-Request (55), length 3: \n"
         "\t      Subnet-Mask (1), Default-Gateway (3), Classless-Static-Route (121)\n"
-        "\t    Client-ID (61), length 7: ether 02:00:00:00:00:01\n"
+        "\t    Client-ID (61), length 7: ether 02:00:00:00:00:01\n";
+
+TEST_CASE("BOOTP: the summary line and the -v option list", "[proto][bootp]") {
+  Frame f = dhcp4_frame(discover());
+  CHECK(print(f) == "IP 0.0.0.0.68 > 255.255.255.255.67: BOOTP/DHCP, Request from 02:00:00:00:00:01, length 264\n");
+  CHECK(print(f, v(1)) ==
+        kDiscoverVerboseHead +
         "\t    User-Class (77), length 4: \n"
         "\t      instance#1: \"abc\", length 3\n");
   // -q keeps tcpdump's plain UDP line.
@@ -100,16 +105,7 @@ TEST_CASE("BOOTP: a message cut short ends in [|bootp]", "[proto][bootp][truncat
   // class is not there (tcpdump's ND_TCHECK_LEN: the line ends in place).
   Frame cut2(f.begin(), f.end() - 3);
   CHECK(print(cut2, v(1), 1, static_cast<std::uint32_t>(f.size())) ==
-        "IP (tos 0x0, ttl 64, id 4660, offset 0, flags [none], proto UDP (17), length 292)\n"
-        "    0.0.0.0.68 > 255.255.255.255.67: BOOTP/DHCP, Request from 02:00:00:00:00:01, length 264, xid 0x1234, "
-        "Flags [Broadcast]\n"
-        "\t  Client-Ethernet-Address 02:00:00:00:00:01\n"
-        "\t  Vendor-rfc1048 Extensions\n"
-        "\t    Magic Cookie 0x63825363\n"
-        "\t    DHCP-Message (53), length 1: Discover\n"
-        "\t    Parameter-Request (55), length 3: \n"
-        "\t      Subnet-Mask (1), Default-Gateway (3), Classless-Static-Route (121)\n"
-        "\t    Client-ID (61), length 7: ether 02:00:00:00:00:01\n"
+        kDiscoverVerboseHead +
         "\t    User-Class (77), length 4:  [|bootp]\n");
   // Every prefix of the frame prints one sane line, never more.
   for (const auto& line : print_prefixes(f, v(2))) CHECK(sane_line(line, 4096));
