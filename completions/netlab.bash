@@ -40,7 +40,7 @@ _netlab_capture()
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "-i --interface -r --read -w --write -c --count -Z --relinquish-privileges -s --snapshot-length
             -B --buffer-size -e -v -vv -vvv -n -q -S -t -tt -ttt -tttt -ttttt -x -xx -X -XX -l
-            --immediate-mode -j --json -p --no-promiscuous-mode --nano --annotate -h --help" -- "$cur"))
+            --immediate-mode -j --json -p --no-promiscuous-mode --nano --annotate --drops -h --help" -- "$cur"))
         return
     fi
     COMPREPLY=($(compgen -W "arp rarp ip ip6 icmp icmp6 tcp udp vlan host net port src dst
@@ -266,10 +266,10 @@ _netlab()
             tap/diagnose) globalopts+=" --bridge-conf" ;;
             bridge/addif) globalopts+=" --move-addresses" ;;
             arp/probe) globalopts+=" -c -w -i -s -D -U -A" ;;
-            arp/diagnose) globalopts+=" --duration --passive --sweep --save-evidence" ;;
+            arp/diagnose) globalopts+=" --duration --passive --whole-duration --no-kernel --sweep --save-evidence" ;;
             ndp/probe) globalopts+=" -c -w -i -s -u" ;;
             ndp/rs) globalopts+=" -w -1 --single" ;;
-            ndp/diagnose) globalopts+=" --duration --passive --save-evidence" ;;
+            ndp/diagnose) globalopts+=" --duration --passive --whole-duration --no-kernel --save-evidence" ;;
         esac
         COMPREPLY=($(compgen -W "$globalopts" -- "$cur"))
         return

@@ -695,6 +695,7 @@ complete -c netlab -n $__netlab_capture -l immediate-mode -d 'Deliver packets as
 complete -c netlab -n $__netlab_capture -l no-promiscuous-mode -d 'No promiscuous mode (-p)'
 complete -c netlab -n $__netlab_capture -l nano -d 'Nanosecond timestamps'
 complete -c netlab -n $__netlab_capture -l annotate -d 'ARP diagnosis notes under the packets and a summary'
+complete -c netlab -n $__netlab_capture -l drops -d "The kernel's drops between the packet lines"
 
 # Options of arp probe and arp diagnose; their values are free-form.
 set -l __netlab_arp_probe '__fish_seen_subcommand_from arp; and __fish_seen_subcommand_from probe'
@@ -708,6 +709,8 @@ complete -c netlab -n $__netlab_arp_probe -s A -d 'Announcement as a gratuitous 
 set -l __netlab_arp_diagnose '__fish_seen_subcommand_from arp; and __fish_seen_subcommand_from diagnose'
 complete -c netlab -n $__netlab_arp_diagnose -l duration -x -d 'Seconds to watch'
 complete -c netlab -n $__netlab_arp_diagnose -l passive -d 'Only watch, send nothing'
+complete -c netlab -n $__netlab_arp_diagnose -l whole-duration -d 'Watch the whole duration even once a fault is proven'
+complete -c netlab -n $__netlab_arp_diagnose -l no-kernel -d "Do not read the kernel's drop reasons"
 complete -c netlab -n $__netlab_arp_diagnose -l sweep -d 'Sweep the subnet even off a lab link'
 complete -c netlab -n $__netlab_arp_diagnose -l save-evidence -r -d 'Write what was analysed to a JSON FILE'
 # Options of ndp probe, rs and diagnose; their values are free-form.
@@ -723,4 +726,6 @@ complete -c netlab -n $__netlab_ndp_rs -s 1 -l single -d 'Stop at the first adve
 set -l __netlab_ndp_diagnose '__fish_seen_subcommand_from ndp; and __fish_seen_subcommand_from diagnose'
 complete -c netlab -n $__netlab_ndp_diagnose -l duration -x -d 'Seconds to watch'
 complete -c netlab -n $__netlab_ndp_diagnose -l passive -d 'Only watch, send nothing'
+complete -c netlab -n $__netlab_ndp_diagnose -l whole-duration -d 'Watch the whole duration even once a fault is proven'
+complete -c netlab -n $__netlab_ndp_diagnose -l no-kernel -d "Do not read the kernel's drop reasons"
 complete -c netlab -n $__netlab_ndp_diagnose -l save-evidence -r -d 'Write what was analysed to a JSON FILE'

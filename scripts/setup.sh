@@ -23,6 +23,8 @@ packages=(
   # dnsmasq: the router advertisement daemon a diagnosis fix starts, and the
   # DHCP server of the DHCP labs
   dnsmasq-base
+  # bench/diagnose-time.sh: the shared reproductions' userspace guests
+  python3-scapy
   # the libFuzzer targets (cmake --preset fuzz): clang and its runtime libraries
   clang-14 libclang-rt-14-dev
 )

@@ -22,6 +22,8 @@ struct DiagnoseArgs {
   double duration = 2.0;
   bool passive = false;
   bool sweep = false;
+  bool whole_duration = false;
+  bool no_kernel = false;
   std::string save_evidence;  // --save-evidence FILE; "" when not given
   bool save_evidence_given = false;
 };
@@ -92,6 +94,8 @@ void run_diagnose(const DiagnoseArgs& a, const Global& g, Family family) {
   o.duration_s = a.duration;
   o.passive = a.passive;
   o.sweep = a.sweep;
+  o.whole_duration = a.whole_duration;
+  o.kernel = !a.no_kernel;
   if (a.sweep && a.passive) usage_error("--sweep", "sends requests: it cannot go with --passive");
   if (a.save_evidence_given && a.save_evidence.empty()) usage_error("--save-evidence", "needs a file name");
   o.netns_arg = g.netns_arg;
@@ -110,7 +114,10 @@ void add_diagnose(CLI::App& object, Global& g, Family family, std::string help) 
   auto args = std::make_shared<DiagnoseArgs>();
   auto* cmd = add_words_command(object, g, "diagnose", std::move(help), args->words, "IFACE [TARGET]",
                                 [args, &g, family] { run_diagnose(*args, g, family); });
-  cmd->add_option("--duration", args->duration, "Seconds to watch the wire (default 2)");
+  cmd->add_option("--duration", args->duration, "Longest watch of the wire in seconds (default 2)");
+  cmd->add_flag("--whole-duration", args->whole_duration,
+                "Watch the whole duration even once the same fault has held for 0.4 s");
+  cmd->add_flag("--no-kernel", args->no_kernel, "Do not read the kernel's drop reasons (no tracing instance)");
   cmd->add_flag("--passive", args->passive, "Only watch: send no probe of our own");
   if (family == Family::Inet)
     cmd->add_flag("--sweep", args->sweep,

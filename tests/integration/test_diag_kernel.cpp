@@ -91,6 +91,14 @@ TEST_CASE("arp diagnose kernel evidence: a C17 finding carries the NETFILTER_DRO
   CHECK_FALSE(k.has("probable"));  // the port's name is this lab's alone
   CHECK(contains(field(k, "text"), "the kernel dropped "));
   CHECK(contains(field(k, "text"), " at nft_do_chain (NETFILTER_DROP) on " + l.port));
+  // The target's entry: the kernel's own transitions (neigh_update), not
+  // only the 100 ms samples.
+  bool transitions = false;
+  for (const auto& e : f.object().at("evidence").array())
+    if (field(e, "type") == "neighbour")
+      transitions = transitions || (contains(field(e, "text"), "kernel transitions: ") &&
+                                    contains(field(e, "text"), " -> INCOMPLETE at +"));
+  CHECK(transitions);
   // Only the finding whose mechanism it is carries it.
   for (const auto& other : d.findings())
     if (field(other, "cause") != "bridge-filter-drops-arp") CHECK(kernel_evidence(other).empty());

@@ -276,3 +276,47 @@ TEST_CASE("arp and ndp diagnose --save-evidence write what was analysed, and ref
   ::unlink(file6.c_str());
   ::rmdir(dir.c_str());
 }
+
+TEST_CASE("arp diagnose ends the watch once the same fault has held, and --whole-duration watches it all") {
+  nltest::PrivateNetns ns;
+  // A bridge whose only port is a TAP nobody holds: no carrier (C05), a
+  // fault the evidence proves at once.
+  ip_ok({"link", "add", "hold0", "type", "bridge"});
+  ip_ok({"link", "set", "hold0", "up"});
+  ip_ok({"addr", "add", "203.0.113.1/24", "dev", "hold0"});
+  ip_ok({"tuntap", "add", "dev", "holdtap0", "mode", "tap"});
+  ip_ok({"link", "set", "holdtap0", "master", "hold0", "up"});
+  auto run = [](std::vector<std::string> extra) {
+    std::vector<std::string> argv{"-j", "arp", "diagnose", "hold0", "203.0.113.2", "--duration", "6"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    auto r = nltest::netlab(argv);
+    INFO(r.out << r.err);
+    REQUIRE(r.status == 3);
+    return testjson::parse(r.out);
+  };
+  auto causes = [](const testjson::Value& doc) {
+    std::vector<std::string> out;
+    for (const auto& f : doc["findings"].array())
+      if (f["severity"].str() == "fault") out.push_back(f["cause"].str());
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  auto noted = [](const testjson::Value& doc) {
+    bool said = false;
+    for (const auto& n : doc["notes"].array()) said = said || contains(n.str(), "the watch ended after ");
+    return said;
+  };
+  const auto early = run({});
+  const auto whole = run({"--whole-duration"});
+  INFO("early: " << early["duration_s"].num() << " s, whole: " << whole["duration_s"].num() << " s");
+  // The early end is a behaviour, not a speed: the watch stopped before the
+  // duration asked for and said so; the whole watch did not.
+  CHECK(early["duration_s"].num() < 6.0);
+  CHECK(noted(early));
+  CHECK(whole["duration_s"].num() >= 6.0);
+  CHECK_FALSE(noted(whole));
+  // The same verdict either way.
+  const auto early_causes = causes(early);
+  CHECK(early_causes == causes(whole));
+  CHECK(std::find(early_causes.begin(), early_causes.end(), "no-carrier") != early_causes.end());
+}

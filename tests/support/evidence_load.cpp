@@ -424,6 +424,17 @@ diag::Observation read_observation(const Value& v) {
       get(x, "beyond", d.beyond);
       ke.drops.push_back(std::move(d));
     }
+    for (const auto& x : get_array(*k, "neighbour")) {
+      diag::KernelNeighbourEvent n;
+      get(x, "time", n.time);
+      get(x, "interface", n.interface);
+      get(x, "event", n.event);
+      get(x, "old_state", n.old_state);
+      get(x, "new_state", n.new_state);
+      get(x, "pid", n.pid);
+      get_mac(x, "lladdr", n.lladdr);
+      ke.neighbour.push_back(std::move(n));
+    }
     o.kernel = std::move(ke);
   }
   return o;
@@ -462,6 +473,8 @@ diag::Recording load_recording(std::string_view json_text) {
     get(*o, "duration_s", rec.options.duration_s);
     get(*o, "passive", rec.options.passive);
     get(*o, "sweep", rec.options.sweep);
+    get(*o, "trace_kernel", rec.options.kernel);
+    get(*o, "whole_duration", rec.options.whole_duration);
     get(*o, "netns", rec.options.netns_arg);
   }
   for (const auto& e : get_array(doc, "examined")) {

@@ -272,3 +272,59 @@ TEST_CASE("write_recording: kernel evidence is saved and read back, and absent w
   CHECK(old_saved.find("\"kernel\"") == std::string::npos);
   CHECK_FALSE(nltest::load_recording(old_saved).examined.front().observation.kernel.has_value());
 }
+
+TEST_CASE("diag analyse: the target's neighbour evidence gives the kernel's own transitions, with the writer") {
+  Recording rec = c17_with_drops();
+  Observation& o = rec.examined.front().observation;
+  const Snapshot& s = rec.examined.front().snapshot;
+  REQUIRE(s.route_to_target.has_value());
+  const std::string dev = s.route_to_target->dev;
+  auto event = [&](double t, const std::string& on, const char* name, std::uint16_t from, std::uint16_t to,
+                   std::uint32_t pid) {
+    KernelNeighbourEvent n;
+    n.time = t;
+    n.interface = on;
+    n.event = name;
+    n.old_state = from;
+    n.new_state = to;
+    n.pid = pid;
+    return n;
+  };
+  o.kernel->neighbour = {
+      event(0.0301, dev, "neigh_update", NudNone, NudIncomplete, 0),
+      event(0.5, dev, "neigh_update", NudIncomplete, NudIncomplete, 0),  // no change, no writer: not told
+      event(0.7, "elsewhere0", "neigh_update", NudNone, NudPermanent, 4242),  // another device: not told
+      event(3.0101, dev, "neigh_timer_handler", NudIncomplete, NudFailed, 0),
+      event(3.2, dev, "neigh_update", NudFailed, NudPermanent, 4242),
+  };
+  const Report r = analyse(rec);
+  const Finding* f = find_cause(r, "bridge-filter-drops-arp");
+  REQUIRE(f != nullptr);
+  const Evidence* neigh = nullptr;
+  for (const auto& e : f->evidence)
+    if (e.type == "neighbour") neigh = &e;
+  REQUIRE(neigh != nullptr);
+  INFO(neigh->text);
+  CHECK(neigh->text.find("(kernel transitions: NONE -> INCOMPLETE at +0.030s, INCOMPLETE -> FAILED at +3.010s "
+                         "(the kernel's timer), FAILED -> PERMANENT at +3.200s (written by pid 4242))") !=
+        std::string::npos);
+  CHECK(neigh->text.find("elsewhere0") == std::string::npos);
+
+  // Saved and read back: the same words.
+  std::string saved;
+  JsonWriter w(saved);
+  write_recording(rec, w);
+  const Recording back = nltest::load_recording(saved);
+  REQUIRE(back.examined.front().observation.kernel->neighbour.size() == 5);
+  CHECK(back.examined.front().observation.kernel->neighbour[4].pid == 4242);
+  std::string a, b;
+  render_text(analyse(rec), a);
+  render_text(analyse(back), b);
+  CHECK(a == b);
+
+  // Without events (no tracing), the 100 ms samples as before.
+  o.kernel->neighbour.clear();
+  const Report sampled = analyse(rec);
+  for (const auto& e : find_cause(sampled, "bridge-filter-drops-arp")->evidence)
+    if (e.type == "neighbour") CHECK(e.text.find("kernel transitions") == std::string::npos);
+}

@@ -38,6 +38,7 @@
 #include <netlab/types.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -88,6 +89,11 @@ struct Finding {
   std::vector<Evidence> evidence;
   std::vector<FixStep> fix;
   int weight = 0;  // how likely; findings are sorted by severity, then weight
+  // Decided before the mechanism was seen acting on the wire (the setting
+  // alone, a station known only from the tables, no advertisement yet): a
+  // longer watch may still add that evidence, so a watch never ends early on
+  // a provisional fault. Neither printed nor saved.
+  bool provisional = false;
 };
 
 // A cause the engine looked for, and what it concluded.
@@ -199,6 +205,19 @@ struct KernelDrop {
   bool beyond = false;
 };
 
+// One transition of the kernel's entry for the target during the watch
+// (neigh:neigh_update or neigh:neigh_timer_handler): its exact time, where
+// polling the table every 100 ms gives it to within 100 ms, and who wrote it.
+struct KernelNeighbourEvent {
+  double time = 0;          // seconds since the observation began (the frames' time base)
+  std::string interface;
+  std::string event;        // "neigh_update" (a write or an answer) or "neigh_timer_handler" (a timer)
+  std::uint16_t old_state = 0;  // NUD_* bits
+  std::uint16_t new_state = 0;
+  std::uint32_t pid = 0;    // the writer through netlink (ip neigh replace); 0: the kernel itself
+  std::optional<MacAddr> lladdr;
+};
+
 // What the kernel itself said during the watch, read from a private tracing
 // instance (trace.hpp) while the captures ran.
 struct KernelEvidence {
@@ -206,6 +225,7 @@ struct KernelEvidence {
   std::string unavailable;  // why not ("tracefs ...: Read-only file system"); empty when traced
   std::uint64_t lost = 0;   // events the kernel could not store (the reader was too slow)
   std::vector<KernelDrop> drops;  // on the watched interfaces only, in time order
+  std::vector<KernelNeighbourEvent> neighbour;  // the target's entry, in time order
 };
 
 // Everything observe() saw on the wire and in the neighbour table.
@@ -255,6 +275,10 @@ struct ObserveOptions {
   // instance, opened beside the captures). Where tracing is unavailable the
   // observation says why and the diagnosis goes on without it.
   bool kernel = true;
+  // Asked every 100 ms during the watch with what was seen so far (frames in
+  // time order); true ends the watch before duration_s. diagnose_arp() asks
+  // whether analyse() has named the same fault for long enough.
+  std::function<bool(const Observation&)> proven;
 };
 // Blocks for duration_s (clamped to 0.2-600 s). The snapshot is read during
 // the call only. Errors: the LinkTap errors of linkio.hpp for the interface
@@ -309,8 +333,20 @@ struct Options {
   double duration_s = 2.0;
   bool passive = false;
   bool sweep = false;  // ObserveOptions::sweep
+  bool kernel = true;  // ObserveOptions::kernel: read the kernel's drop reasons
+  // Watch the whole duration even once a fault is proven (by default the
+  // watch ends when analyse() has named the same faults for kProvenHold_s).
+  bool whole_duration = false;
   std::string netns_arg;
 };
+// How long the same faults must hold in the evidence before a watch ends
+// early on them. The kernel retransmits its ARP and NDP requests every
+// second, and our echoes every 0.4 s, so 0.4 s sees at least one more echo
+// of ours go unanswered before the fault is called.
+inline constexpr double kProvenHold_s = 0.4;
+// And never before the engine's own steps have run: the sweep of a silent
+// target's subnet starts at 0.7 s.
+inline constexpr double kEarliestEnd_s = 0.8;
 // ---- saved evidence ------------------------------------------------------------
 
 // One snapshot and the observation made with it: what analyse() reads.

@@ -188,8 +188,23 @@ void Ctx::add_target_state(Finding& f, std::string_view dev) const {
   if (!last)
     for (const auto& n : s.neighbours)
       if (n.dst == *target && n.dev == dev) last = n;
+  // With tracing, the kernel's own transitions: exact times (the samples
+  // are within 100 ms) and who wrote the entry (a pid: ip neigh, a daemon).
+  std::vector<std::string> transitions;
+  if (o.kernel)
+    for (const auto& e : o.kernel->neighbour) {
+      if (e.interface != dev || (e.old_state == e.new_state && !e.pid)) continue;
+      std::string line = nud_state_names(e.old_state) + " -> " + nud_state_names(e.new_state) + " at " + fmt_time(e.time);
+      if (e.pid) line += " (written by pid " + std::to_string(e.pid) + ")";
+      else if (e.event == "neigh_timer_handler") line += " (the kernel's timer)";
+      transitions.push_back(std::move(line));
+    }
   if (!last) {
     f.evidence.push_back(ev_observation(dev, "the kernel has no neighbour entry for " + target_text() + " on " + std::string(dev)));
+    return;
+  }
+  if (!transitions.empty()) {
+    f.evidence.push_back(ev_neigh(*last, "kernel transitions: " + join(transitions, ", ")));
     return;
   }
   f.evidence.push_back(ev_neigh(*last, history.empty() ? std::string("kernel state") : "kernel state: " + join(history, ", ")));
@@ -209,9 +224,11 @@ void Ctx::add_unanswered_requests_for_local(Finding& f) const {
     f.evidence.push_back(ev_packet(*fr, "no reply"));
     if (++shown == 2) break;
   }
-  if (shown == 0)
+  if (shown == 0) {
     f.evidence.push_back(ev_observation(iface->name, "no peer asked for " + target_text() + " on " + iface->name + " during " +
                                                          duration_text() + " (the setting alone decides it)"));
+    f.provisional = true;  // a peer's unanswered request may still come
+  }
 }
 
 // ---- fixes --------------------------------------------------------------------

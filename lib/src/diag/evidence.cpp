@@ -383,6 +383,17 @@ void write_observation(JsonWriter& w, const Observation& o) {
       j.member("beyond", d.beyond);
       j.end_object();
     });
+    list(w, "neighbour", k.neighbour, [](JsonWriter& j, const KernelNeighbourEvent& n) {
+      j.begin_object();
+      seconds(j, "time", n.time);
+      j.member("interface", n.interface);
+      j.member("event", n.event);
+      j.member("old_state", n.old_state);
+      j.member("new_state", n.new_state);
+      j.member("pid", n.pid);
+      if (n.lladdr) j.member("lladdr", n.lladdr->to_string());
+      j.end_object();
+    });
     w.end_object();
   }
   w.end_object();
@@ -404,6 +415,10 @@ void write_recording(const Recording& rec, JsonWriter& w) {
   seconds(w, "duration_s", o.duration_s);
   w.member("passive", o.passive);
   w.member("sweep", o.sweep);
+  // Written only when not the default, so recordings made before these
+  // options existed read back and write out byte for byte.
+  if (!o.kernel) w.member("trace_kernel", false);
+  if (o.whole_duration) w.member("whole_duration", true);
   w.member("netns", o.netns_arg);
   w.end_object();
   w.key("examined");

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <memory>
 #include <set>
 
 namespace netlab::diag {
@@ -261,7 +262,18 @@ Report analyse(const Recording& rec) {
   }
   const Snapshot& base = rec.examined.front().snapshot;
   Report merged = analyse(base, rec.examined.front().observation, ao);
-  if (rec.options.target) return merged;
+  if (rec.options.target) {
+    const double asked = std::clamp(rec.options.duration_s, 0.2, 600.0);
+    if (merged.verdict == Verdict::Fault && !rec.options.whole_duration && merged.duration_s + 0.05 < asked) {
+      char line[160];
+      std::snprintf(line, sizeof line,
+                    "the watch ended after %.2f s of %.1f s: the same fault held for %.1f s (--whole-duration watches "
+                    "it all)",
+                    merged.duration_s, asked, kProvenHold_s);
+      merged.notes.push_back(line);
+    }
+    return merged;
+  }
   for (std::size_t i = 1; i < rec.examined.size(); ++i) {
     const auto& [s, obs] = rec.examined[i];
     Report r = analyse(s, obs, ao);
@@ -304,6 +316,47 @@ Report analyse(const Recording& rec) {
 
 Result<Report> diagnose_arp(const Netns& ns, const Options& options) { return diagnose_arp(ns, options, nullptr); }
 
+namespace {
+
+// The early end of a watch (ObserveOptions::proven): true once analyse(),
+// run on what was seen so far, has named the same faults for kProvenHold_s.
+// Any change in that set (a fault appears, or another explains it away)
+// starts the hold again, so a cause that a later frame would rule out is
+// not called while that frame can still come.
+class HeldFaults {
+ public:
+  HeldFaults(const Snapshot& s, AnalyseOptions ao) : state_(std::make_shared<State>(State{s, std::move(ao), {}, 0})) {}
+  bool operator()(const Observation& o) const {
+    State& st = *state_;
+    const Report r = analyse(st.snapshot, o, st.options);
+    std::vector<std::string> faults;
+    bool provisional = false;
+    for (const auto& f : r.findings)
+      if (f.severity == Severity::Fault) {
+        faults.push_back(f.cause);
+        provisional = provisional || f.provisional;
+      }
+    std::sort(faults.begin(), faults.end());
+    if (faults.empty() || faults != st.held) {
+      st.held = std::move(faults);
+      st.since = o.duration_s;
+      return false;
+    }
+    return !provisional && o.duration_s >= kEarliestEnd_s && o.duration_s - st.since >= kProvenHold_s;
+  }
+
+ private:
+  struct State {
+    const Snapshot& snapshot;
+    AnalyseOptions options;
+    std::vector<std::string> held;
+    double since;
+  };
+  std::shared_ptr<State> state_;  // std::function copies its target
+};
+
+}  // namespace
+
 // Collects and observes every pair into a Recording, then analyses that: the
 // verdict printed and the one a saved recording replays are one code path.
 Result<Report> diagnose_arp(const Netns& ns, const Options& options, Recording* recording) {
@@ -318,8 +371,14 @@ Result<Report> diagnose_arp(const Netns& ns, const Options& options, Recording* 
   co.family = options.family;
   co.interface = options.interface;
   co.target = options.target;
+  oo.kernel = options.kernel;
   auto snap = collect(ns, co);
   if (!snap) return std::move(snap).error();
+  if (options.target && !options.whole_duration) {
+    AnalyseOptions ao;
+    ao.netns_arg = options.netns_arg;
+    oo.proven = HeldFaults(*snap, ao);
+  }
   auto obs = observe(ns, *snap, oo);
   if (!obs) return std::move(obs).error();
   rec.examined.push_back({std::move(*snap), std::move(*obs)});

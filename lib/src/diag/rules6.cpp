@@ -334,9 +334,11 @@ void rule_no_onlink_prefix(Ctx& c) {
                   "without an address (or route) in it on the bridge, the host has no connected route.";
   if (c.route) f.evidence.push_back(c.ev_route(*c.route, "route get " + c.target_text()));
   else f.evidence.push_back(c.ev_observation("", "route get " + c.target_text() + ": " + c.s.route_error));
+  f.provisional = true;  // until the advertisement of the prefix is seen
   for (const auto& fr : c.frames)
     if (fr.parsed.ndp && fr.parsed.ndp->type == kNdRouterAdvert) {
       f.evidence.push_back(c.ev_packet(fr));
+      f.provisional = false;
       break;
     }
   const IpAddr host = c.free_address_near(*c.target);

@@ -324,6 +324,8 @@ void rule_target_not_configured(Ctx& c) {
   int shown = 0;
   for (const auto& fr : c.frames)
     if (fr.msg && fr.msg->sha == mac && shown++ < 2) f.evidence.push_back(c.ev_packet(fr));
+  // Known from the tables only: its own frames (the sweep's answer) may come.
+  f.provisional = shown == 0;
   if (auto e = c.ev_fdb_for(mac)) f.evidence.push_back(*e);
   c.add_target_state(f, c.egress ? c.egress->name : c.s.interface);
   f.fix.push_back(c.fix_guest("configure the guest with " + c.target_text() + " (or use its real address, " + ip.to_string() + ")"));
