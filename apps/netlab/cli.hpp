@@ -7,6 +7,7 @@
 #include <netlab/netns.hpp>
 #include <netlab/printer.hpp>
 #include <netlab/render.hpp>
+#include <netlab/trace.hpp>
 #include <netlab/types.hpp>
 
 #include <CLI/CLI.hpp>
@@ -161,6 +162,12 @@ class StopSignals {
  private:
   struct sigaction old_int_ {}, old_term_ {}, old_pipe_ {};
 };
+
+// One kernel drop (drop_lines.cpp): a text line, after its time unless
+// with_time is false and after `tag` ("kernel drop: " in a capture), or one
+// JSON object, inside {"WRAPPER": ...} when a wrapper is given.
+void drop_text(std::string& out, const trace::Drop& d, std::string_view tag = {}, bool with_time = true);
+void drop_json(std::string& out, const trace::Drop& d, std::string_view wrapper = {});
 
 // Makes a bare OBJECT run `show`.
 void default_to_show(CLI::App* object, Global& g, std::function<void()> show);

@@ -9,6 +9,7 @@
 #include <netlab/link.hpp>
 #include <netlab/packet.hpp>
 #include <netlab/privileges.hpp>
+#include <netlab/trace.hpp>
 
 #include <atomic>
 #include <cerrno>
@@ -17,7 +18,9 @@
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <thread>
 #include <unistd.h>
 
 namespace netlab::cli {
@@ -44,6 +47,7 @@ struct CaptureArgs {
   bool no_promisc = false;
   bool nano = false;
   bool annotate = false;
+  bool drops = false;  // --drops: the kernel's drops between the packet lines
   std::vector<std::string> filter;
 };
 
@@ -196,6 +200,63 @@ std::optional<ArpAnnotator> make_annotator(const CaptureArgs& a, const CaptureOp
   return annotator;
 }
 
+// --drops: the kernel's drops on the capture's interfaces (the one given by
+// -i, or every device of the namespace for "any"), from a private tracing
+// instance. A libpcap loop has no place for a second descriptor, so the
+// session is read on its own thread, which writes its lines into the same
+// output as the packets, under one lock: a drop line lands between the
+// packets around it, within the 100 ms of one read.
+class DropLines {
+ public:
+  // `seen` counts the drop lines, under the lock.
+  DropLines(trace::Session session, PacketOut& out, std::mutex& lock, std::uint64_t& seen, const PrintOptions& po)
+      : session_(std::move(session)), out_(out), lock_(lock), seen_(seen), json_(po.json),
+        with_time_(po.ts != TimestampStyle::None) {
+    reader_ = std::thread([this] { read(); });
+  }
+  DropLines(const DropLines&) = delete;
+  DropLines& operator=(const DropLines&) = delete;
+  // Reads what is left, then the session's instance goes.
+  ~DropLines() {
+    stop_.store(true);
+    reader_.join();
+  }
+ private:
+  void read() {
+    auto sink = [this](const trace::Event& ev) {
+      const auto* d = std::get_if<trace::Drop>(&ev);
+      if (!d) return;
+      std::lock_guard<std::mutex> held(lock_);
+      if (out_.broken()) return;
+      json_ ? drop_json(out_.buf(), *d, "kernel_drop") : drop_text(out_.buf(), *d, "kernel drop: ", with_time_);
+      ++seen_;
+      (void)out_.packet_done();
+    };
+    for (bool last = false; !last;) {
+      last = stop_.load();
+      // A failed read loses only drop lines; the capture goes on.
+      (void)session_.poll(std::chrono::milliseconds(last ? 0 : 100), sink);
+    }
+  }
+
+  trace::Session session_;
+  PacketOut& out_;
+  std::mutex& lock_;
+  std::uint64_t& seen_;
+  const bool json_, with_time_;
+  std::atomic<bool> stop_{false};
+  std::thread reader_;
+};
+
+// The devices whose drops --drops shows.
+std::vector<std::string> drop_devices(const CaptureOptions& co) {
+  if (!co.interface.empty() && co.interface != "any") return {co.interface};
+  std::vector<std::string> names;
+  for (const auto& l : value_or_fail(link::list(co.netns)))
+    if (l.name != "lo") names.push_back(l.name);
+  return names;
+}
+
 // The capture the stop handler breaks, for the time of a run.
 class ActiveCapture {
  public:
@@ -216,6 +277,10 @@ void run_capture(Global& g, CaptureArgs& a, const std::vector<std::string>& extr
   if (a.json && (a.xflag || a.Xflag)) usage_error("capture", "-j and -x/-X exclude each other");
   // -w saves instead of printing (as tcpdump), so notes would have no line to follow.
   if (a.annotate && !a.write_file.empty()) usage_error("capture", "--annotate prints; -w saves instead of printing");
+  if (a.drops && !a.read_file.empty()) usage_error("capture", "--drops reads the kernel's drops live: it cannot go with -r");
+  if (a.drops && !a.write_file.empty()) usage_error("capture", "--drops prints; -w saves instead of printing");
+  // The tracing instance is root's to remove when the capture ends.
+  if (a.drops && !a.user.empty()) usage_error("capture", "--drops cannot go with -Z: its tracing instance is removed as root");
 
   const CaptureOptions co = capture_options(g, a, std::move(filter));
   if (!co.read_file.empty() && !g.netns.is_current()) usage_error("capture", "--netns applies to live capture only");
@@ -234,19 +299,29 @@ void run_capture(Global& g, CaptureArgs& a, const std::vector<std::string>& extr
   PacketPrinter printer(po, cap.linktype(), offline ? std::string() : co.interface);
   std::optional<ArpAnnotator> annotator = make_annotator(a, co, cap);
   PacketOut out(a.line_buffered || (!offline && isatty(STDOUT_FILENO)));
+  std::mutex out_lock;  // the packet lines and, with --drops, the drop lines
 
   Result<void> result;
+  std::uint64_t drops_seen = 0;
   {
     ActiveCapture active(cap);
     StopSignals signals(on_stop_signal);
+    std::optional<DropLines> drops;
+    if (a.drops) {
+      trace::Options to;
+      to.devices = drop_devices(co);
+      drops.emplace(value_or_fail(trace::Session::open(to)), out, out_lock, drops_seen, po);
+    }
     result = cap.run(a.count, [&](const PacketMeta& m, std::span<const std::uint8_t> bytes) {
       if (!printing) return true;
+      std::lock_guard<std::mutex> held(out_lock);
       printer.print(m, bytes, out.buf());
       if (annotator)
         for (const auto& note : annotator->annotate(m, bytes))
           po.json ? append_note_json(note, out.buf()) : append_note_text(note, out.buf());
       return out.packet_done();
     });
+    drops.reset();  // its last lines are written before the summary
     // The summary ends stdout, before the statistics on stderr; it is also
     // printed when the capture ended on an error, for what was read until then.
     if (annotator && !out.broken()) {
@@ -261,6 +336,9 @@ void run_capture(Global& g, CaptureArgs& a, const std::vector<std::string>& extr
     auto s = cap.stats();
     std::string summary = plural(s.captured, "captured") + plural(s.received, "received by filter") +
                           plural(s.dropped, "dropped by kernel");
+    if (a.drops)
+      summary += std::to_string(drops_seen) + (drops_seen == 1 ? " packet" : " packets") +
+                 " dropped by the kernel's stack (--drops)\n";
     std::fputs(summary.c_str(), stderr);
   }
   if (out.broken() && out.error() != EPIPE)
@@ -296,6 +374,9 @@ void add_capture_command(CLI::App& root, Global& g) {
   cmd->add_flag("--annotate", a->annotate,
                 "Add ARP diagnosis notes under the packets (replies and latency, unanswered requests, "
                 "probes, conflicts, ...) and an ARP summary at the end");
+  cmd->add_flag("--drops", a->drops,
+                "Print the kernel's drops of packets on the capture's interfaces between the packet lines, "
+                "with their reasons (as netlab drops)");
   cmd->add_option("filter", a->filter, "BPF filter expression (pcap-filter(7)); -# numbers packets");
   cmd->footer("Exit status: 0 success, 1 the capture failed (a full disk under -w too), 2 usage error "
               "(an unknown -Z user too).");

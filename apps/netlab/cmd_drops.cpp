@@ -49,57 +49,6 @@ Checked check_args(const DropsArgs& a) {
   return c;
 }
 
-std::string clock_text(trace::Time t) {
-  using namespace std::chrono;
-  const auto us = duration_cast<microseconds>(t.time_since_epoch()).count();
-  std::time_t secs = static_cast<std::time_t>(us / 1'000'000);
-  std::tm tm {};
-  ::localtime_r(&secs, &tm);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%02d:%02d:%02d.%06lld", tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<long long>(us % 1'000'000));
-  return buf;
-}
-
-double epoch_seconds(trace::Time t) {
-  return std::chrono::duration<double>(t.time_since_epoch()).count();
-}
-
-// 12:00:01.000123 vnet3 ARP NETFILTER_DROP at nft_do_chain+0x4a1 length 42
-void drop_text(std::string& out, const trace::Drop& d) {
-  out += clock_text(d.time);
-  out += ' ';
-  out += d.device.empty() ? "?" : d.device;
-  out += ' ';
-  out += trace::protocol_name(d.protocol);
-  out += ' ';
-  out += d.reason;
-  out += " at ";
-  out += d.location;
-  if (d.length) out += " length " + std::to_string(*d.length);
-  if (d.attribution == trace::Attribution::Probable) out += " (device probable)";
-  out += '\n';
-}
-
-void drop_json(std::string& out, const trace::Drop& d) {
-  JsonWriter w(out);
-  w.begin_object();
-  w.key("time");
-  w.value(epoch_seconds(d.time), 6);
-  w.member("dev", d.device);
-  w.member("attribution", std::string(trace::attribution_name(d.attribution)));
-  w.member("protocol", trace::protocol_name(d.protocol));
-  w.member("ethertype", d.protocol);
-  w.member("reason", d.reason);
-  w.member("location", d.location);
-  if (d.length) w.member("length", *d.length);
-  char skb[24];
-  std::snprintf(skb, sizeof skb, "0x%llx", static_cast<unsigned long long>(d.skbaddr));
-  w.member("skbaddr", std::string(skb));
-  w.end_object();
-  out += '\n';
-}
-
 void lost_text(std::string& out, const trace::Lost& l) {
   out += "lost " + (l.count ? std::to_string(l.count) : std::string("some")) + " events on cpu " +
          std::to_string(l.cpu) + " (the reader was slower than the kernel)\n";

@@ -567,3 +567,67 @@ TEST_CASE("drops: neighbour events name the device, address, states, the writer'
   CHECK(permanent);
   CHECK(failed);
 }
+
+TEST_CASE("capture --drops: the kernel's drop lines between the packet lines, text and JSON, no instance left") {
+  nltest::PrivateNetns ns;
+  TracefsView view;
+  OtherHostLab l("cpd");
+  const std::string& p = l.p;
+  // The capture runs in the peer's namespace, on the device that drops.
+  lab::Background text({NETLAB_CLI_PATH, "-n", l.peer.path(), "capture", "-i", p, "-n", "-l", "--drops", "-c", "2", "icmp"});
+  lab::Background json({NETLAB_CLI_PATH, "-n", l.peer.path(), "capture", "-i", p, "-l", "-j", "--drops", "-c", "2", "icmp"});
+  const std::string text_instance = "netlab-" + std::to_string(text.pid()) + "-";
+  const std::string json_instance = "netlab-" + std::to_string(json.pid()) + "-";
+  REQUIRE(lab::wait_for([&] {
+    return ours(view.instances(), text_instance).size() == 1 && ours(view.instances(), json_instance).size() == 1;
+  }, 5s));
+  std::this_thread::sleep_for(300ms);  // the captures are open once the instances are
+  lab::wait_for([&] {
+    ping_once({}, "192.0.2.2");
+    return !text.running() && !json.running();
+  }, 8s);
+  INFO(text.describe() << json.describe());
+  CHECK(text.stop() == 0);
+  CHECK(json.stop() == 0);
+  // Each echo request to another MAC: its packet line, then the kernel's
+  // drop of it on the same device.
+  const std::string out = text.out();
+  const auto packet = out.find("IP 192.0.2.1 > 192.0.2.2: ICMP echo request");
+  const auto drop = out.find(" kernel drop: " + p + " IPv4 OTHERHOST at ip_rcv_core+0x");
+  REQUIRE(packet != std::string::npos);
+  REQUIRE(drop != std::string::npos);
+  CHECK(packet < drop);
+  CHECK(lab::contains(text.err(), " dropped by the kernel's stack (--drops)"));
+  bool saw_packet = false, saw_drop = false;
+  std::istringstream in(json.out());
+  for (std::string line; std::getline(in, line);) {
+    testjson::Value v;
+    REQUIRE_NOTHROW(v = testjson::parse(line));
+    if (v.has("kernel_drop")) {
+      saw_drop = saw_drop || (v["kernel_drop"]["reason"].str() == "OTHERHOST" && v["kernel_drop"]["dev"].str() == p);
+    } else {
+      saw_packet = true;
+    }
+  }
+  CHECK(saw_packet);
+  CHECK(saw_drop);
+  CHECK(ours(view.instances(), text_instance).empty());
+  CHECK(ours(view.instances(), json_instance).empty());
+}
+
+TEST_CASE("capture --drops: with -r, -w or -Z it is a usage error and opens nothing") {
+  TracefsView view;
+  const auto before = ours(view.instances(), "netlab-");
+  for (const auto& extra : std::vector<std::vector<std::string>>{
+           {"-r", "/dev/null"}, {"-i", "lo", "-w", "/tmp/netlab-capture-drops-never.pcap"}, {"-i", "lo", "-Z", "nobody"}}) {
+    std::vector<std::string> argv{"capture", "--drops"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    auto r = nltest::netlab(argv);
+    INFO(r.err);
+    CHECK(r.status == 2);
+    CHECK(lab::contains(r.err, "--drops"));
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  }
+  CHECK(!std::filesystem::exists("/tmp/netlab-capture-drops-never.pcap"));
+  CHECK(left_behind(ours(view.instances(), "netlab-"), before).empty());
+}
