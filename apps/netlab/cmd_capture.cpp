@@ -11,11 +11,13 @@
 #include <netlab/privileges.hpp>
 #include <netlab/trace.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <charconv>
 #include <cstring>
+#include <deque>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -203,47 +205,83 @@ std::optional<ArpAnnotator> make_annotator(const CaptureArgs& a, const CaptureOp
 // --drops: the kernel's drops on the capture's interfaces (the one given by
 // -i, or every device of the namespace for "any"), from a private tracing
 // instance. A libpcap loop has no place for a second descriptor, so the
-// session is read on its own thread, which writes its lines into the same
-// output as the packets, under one lock: a drop line lands between the
-// packets around it, within the 100 ms of one read.
+// session is read on its own thread. Packets reach the capture later than
+// their drops reach the session (libpcap hands them over by blocks), so a
+// drop waits, under the output's lock, until a packet captured after it is
+// printed or until libpcap would have handed that packet over (its buffer
+// timeout, 1 s, plus a margin; immediate mode: at once): the lines come in
+// time order.
 class DropLines {
  public:
   // `seen` counts the drop lines, under the lock.
-  DropLines(trace::Session session, PacketOut& out, std::mutex& lock, std::uint64_t& seen, const PrintOptions& po)
+  DropLines(trace::Session session, PacketOut& out, std::mutex& lock, std::uint64_t& seen, const PrintOptions& po,
+            bool immediate)
       : session_(std::move(session)), out_(out), lock_(lock), seen_(seen), json_(po.json),
-        with_time_(po.ts != TimestampStyle::None) {
+        with_time_(po.ts != TimestampStyle::None),
+        hold_(immediate ? std::chrono::milliseconds(200) : std::chrono::milliseconds(1200)) {
     reader_ = std::thread([this] { read(); });
   }
   DropLines(const DropLines&) = delete;
   DropLines& operator=(const DropLines&) = delete;
-  // Reads what is left, then the session's instance goes.
+  // Reads what is left and prints every drop still waiting; then the
+  // session's instance goes.
   ~DropLines() {
     stop_.store(true);
     reader_.join();
+    std::lock_guard<std::mutex> held(lock_);
+    print_until(trace::Time::max());
   }
+
+  // Before a packet captured at `t` is printed (the lock held): the drops
+  // that came before it.
+  void print_before(const PacketMeta& m) {
+    using namespace std::chrono;
+    const auto since_epoch = seconds(m.sec) + (m.nano ? nanoseconds(m.frac) : nanoseconds(microseconds(m.frac)));
+    print_until(trace::Time(duration_cast<trace::Time::duration>(since_epoch)));
+  }
+
  private:
   void read() {
     auto sink = [this](const trace::Event& ev) {
       const auto* d = std::get_if<trace::Drop>(&ev);
       if (!d) return;
       std::lock_guard<std::mutex> held(lock_);
-      if (out_.broken()) return;
-      json_ ? drop_json(out_.buf(), *d, "kernel_drop") : drop_text(out_.buf(), *d, "kernel drop: ", with_time_);
-      ++seen_;
-      (void)out_.packet_done();
+      if (waiting_.size() >= kMaxWaiting) return;
+      // Each CPU's buffer is in time order, not the whole: keep the queue sorted.
+      auto at = std::upper_bound(waiting_.begin(), waiting_.end(), d->time,
+                                 [](trace::Time t, const trace::Drop& w) { return t < w.time; });
+      waiting_.insert(at, *d);
     };
     for (bool last = false; !last;) {
       last = stop_.load();
       // A failed read loses only drop lines; the capture goes on.
       (void)session_.poll(std::chrono::milliseconds(last ? 0 : 100), sink);
+      std::lock_guard<std::mutex> held(lock_);
+      print_until(std::chrono::system_clock::now() - hold_);
     }
   }
 
+  // The lock held.
+  void print_until(trace::Time t) {
+    while (!waiting_.empty() && waiting_.front().time < t) {
+      const trace::Drop& d = waiting_.front();
+      if (!out_.broken()) {
+        json_ ? drop_json(out_.buf(), d, "kernel_drop") : drop_text(out_.buf(), d, "kernel drop: ", with_time_);
+        ++seen_;
+        (void)out_.packet_done();
+      }
+      waiting_.pop_front();
+    }
+  }
+
+  static constexpr std::size_t kMaxWaiting = 65536;  // a drop storm between two packets stays bounded
   trace::Session session_;
   PacketOut& out_;
   std::mutex& lock_;
   std::uint64_t& seen_;
   const bool json_, with_time_;
+  const std::chrono::milliseconds hold_;
+  std::deque<trace::Drop> waiting_;  // in time order
   std::atomic<bool> stop_{false};
   std::thread reader_;
 };
@@ -310,11 +348,12 @@ void run_capture(Global& g, CaptureArgs& a, const std::vector<std::string>& extr
     if (a.drops) {
       trace::Options to;
       to.devices = drop_devices(co);
-      drops.emplace(value_or_fail(trace::Session::open(to)), out, out_lock, drops_seen, po);
+      drops.emplace(value_or_fail(trace::Session::open(to)), out, out_lock, drops_seen, po, co.immediate);
     }
     result = cap.run(a.count, [&](const PacketMeta& m, std::span<const std::uint8_t> bytes) {
       if (!printing) return true;
       std::lock_guard<std::mutex> held(out_lock);
+      if (drops) drops->print_before(m);
       printer.print(m, bytes, out.buf());
       if (annotator)
         for (const auto& note : annotator->annotate(m, bytes))

@@ -294,7 +294,8 @@ TEST_CASE("diag analyse: the target's neighbour evidence gives the kernel's own 
       event(0.0301, dev, "neigh_update", NudNone, NudIncomplete, 0),
       event(0.5, dev, "neigh_update", NudIncomplete, NudIncomplete, 0),  // no change, no writer: not told
       event(0.7, "elsewhere0", "neigh_update", NudNone, NudPermanent, 4242),  // another device: not told
-      event(3.0101, dev, "neigh_timer_handler", NudIncomplete, NudFailed, 0),
+      // The timer's event carries only the state it left: before is the last event's.
+      event(3.0101, dev, "neigh_timer_handler", NudFailed, NudFailed, 0),
       event(3.2, dev, "neigh_update", NudFailed, NudPermanent, 4242),
   };
   const Report r = analyse(rec);

@@ -190,11 +190,23 @@ void Ctx::add_target_state(Finding& f, std::string_view dev) const {
       if (n.dst == *target && n.dev == dev) last = n;
   // With tracing, the kernel's own transitions: exact times (the samples
   // are within 100 ms) and who wrote the entry (a pid: ip neigh, a daemon).
+  // The timer handler's event gives only the state it left the entry in:
+  // the state before is the previous event's, or else the last sample's.
   std::vector<std::string> transitions;
+  std::optional<std::uint16_t> before;
   if (o.kernel)
     for (const auto& e : o.kernel->neighbour) {
-      if (e.interface != dev || (e.old_state == e.new_state && !e.pid)) continue;
-      std::string line = nud_state_names(e.old_state) + " -> " + nud_state_names(e.new_state) + " at " + fmt_time(e.time);
+      if (e.interface != dev) continue;
+      std::uint16_t from = e.old_state;
+      if (e.event == "neigh_timer_handler") {
+        if (!before)
+          for (const auto& smp : o.neighbour_samples)
+            if (smp.entry.dev == dev && smp.time <= e.time) before = smp.entry.state;
+        if (before) from = *before;
+      }
+      before = e.new_state;
+      if (from == e.new_state && !e.pid) continue;
+      std::string line = nud_state_names(from) + " -> " + nud_state_names(e.new_state) + " at " + fmt_time(e.time);
       if (e.pid) line += " (written by pid " + std::to_string(e.pid) + ")";
       else if (e.event == "neigh_timer_handler") line += " (the kernel's timer)";
       transitions.push_back(std::move(line));
