@@ -518,13 +518,17 @@ std::size_t print_record(PrintCtx& p, const Msg& m, std::size_t off, bool mdns) 
       }
       break;
     }
-    case kTypeUri:
+    case kTypeUri: {
       if (!m.has(off, len)) return kNone;
+      // Both read before either is printed, as tcpdump's one ND_PRINT does
+      // (a record shorter than 4 bytes ends the line right after "URI").
+      std::uint16_t priority = m.u16(off), weight = m.u16(off + 2);
       o << ' ';
-      o.u(m.u16(off)) << ' ';  // priority, weight, target
-      o.u(m.u16(off + 2)) << ' ';
+      o.u(priority) << ' ';
+      o.u(weight) << ' ';
       if (print_n(o, m, off + 4, static_cast<std::uint32_t>(len - 4u))) return kNone;
       break;
+    }
     case kTypeOpt:
       o << " UDPsize=";
       o.u(klass);
