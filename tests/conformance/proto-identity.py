@@ -17,6 +17,9 @@ PATTERNS = {
     "igmp": r"igmp (query|v1 report|v2 report|v3 report|leave)|igmp-\d|mtrace|mresp",
     "igmp-dvmrp-pimv1": r"igmp (dvmrp|pimv1)",
     "llc": r"Unknown DSAP|Unknown SSAP|SNAP, |Unnumbered, |Supervisory, |Information, send|\[\|llc\]|\[\|snap\]",
+    # UDP or TCP port 53 or 5353 and the line ends as domain_print ends it:
+    # the message length, a cut or an invalid header.
+    "dns": r"\.(53|5353)(: | > ).*(\(\d+\)|\[\|domain\]|\(invalid\))$",
 }
 NUMBERED = re.compile(r"^ {0,4}\d+  ")
 ENV = dict(os.environ, TZ="GMT0", LC_ALL="C")

@@ -32,6 +32,7 @@ void print_layers(PrintCtx& p, std::size_t i) {
         else if constexpr (std::is_same_v<T, UdpL>) print_udp(p, i);
         else if constexpr (std::is_same_v<T, BootpL>) print_bootp(p, i);
         else if constexpr (std::is_same_v<T, Dhcp6L>) print_dhcp6(p, i);
+        else if constexpr (std::is_same_v<T, DnsL>) print_dns(p, i);
         else if constexpr (std::is_same_v<T, OtherIpL>) print_other_ip(p, i);
         else if constexpr (std::is_same_v<T, LlcL>) print_llc(p, i);
         else if constexpr (std::is_same_v<T, StpL>) print_stp(p, i);
@@ -95,6 +96,7 @@ struct JsonMembers {
   void operator()(const UdpL& l) const { json_udp(w, l); }
   void operator()(const BootpL& l) const { json_bootp(w, l); }
   void operator()(const Dhcp6L& l) const { json_dhcp6(w, l); }
+  void operator()(const DnsL& l) const { json_dns(w, l); }
   void operator()(const OtherIpL& l) const { json_other_ip(w, l); }
   void operator()(const UnknownL& l) const { json_unknown(w, l); }
   void operator()(const StpL& l) const { json_stp(w, l); }

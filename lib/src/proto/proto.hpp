@@ -96,6 +96,10 @@ void decode_igmp(Ctx& c, ByteReader r, std::uint32_t length);
 // length the UDP payload length.
 void decode_bootp(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_dhcp6(Ctx& c, ByteReader r, std::uint32_t length);
+void decode_dns(Ctx& c, ByteReader r, std::uint32_t length);
+void decode_mdns(Ctx& c, ByteReader r, std::uint32_t length);
+// TCP payloads: r and length as for UDP, the two-byte prefix included.
+void decode_dns_tcp(Ctx& c, ByteReader r, std::uint32_t length);
 
 // ---- text printers: print layer i (and what tcpdump prints after it) -------
 struct PrintCtx {
@@ -120,6 +124,7 @@ void print_tcp(PrintCtx& p, std::size_t i);
 void print_udp(PrintCtx& p, std::size_t i);
 void print_bootp(PrintCtx& p, std::size_t i);
 void print_dhcp6(PrintCtx& p, std::size_t i);
+void print_dns(PrintCtx& p, std::size_t i);
 void print_other_ip(PrintCtx& p, std::size_t i);
 void print_llc(PrintCtx& p, std::size_t i);
 void print_stp(PrintCtx& p, std::size_t i);
@@ -149,6 +154,7 @@ void json_lldp(JsonWriter& w, const LldpL& l);
 void json_igmp(JsonWriter& w, const IgmpL& l);
 void json_bootp(JsonWriter& w, const BootpL& l);
 void json_dhcp6(JsonWriter& w, const Dhcp6L& l);
+void json_dns(JsonWriter& w, const DnsL& l);
 // An option list as a JSON array "options" of objects, one an option the
 // walker yields. one_option(w, tlv, walker) writes the members of one entry
 // into the object opened for it; when it throws Truncated (a status it

@@ -233,6 +233,33 @@ bool print_options(PrintCtx& p, const TcpL& t) {
 
 }  // namespace
 
+namespace {
+
+// The payload printers tcpdump 4.99.3's tcp_print reaches, in its order
+// (as udp.cpp's table): a segment goes to the first row whose port it uses,
+// unless a printer earlier in tcpdump's chain (which netlab does not decode
+// yet: telnet, smtp, whois, bgp, pptp, resp, ssh, beep, openflow, ftp, http,
+// rtsp) claims one of its ports first.
+struct PortRow {
+  std::uint16_t port;
+  std::initializer_list<std::uint16_t> claimed_before;
+  void (*decode)(Ctx&, ByteReader, std::uint32_t);
+};
+const PortRow kPortTable[] = {
+    {53, {23, 25, 43, 179, 1723, 6379, 22, 10288, 6633, 6653, 21, 80, 8080, 554, 8554}, decode_dns_tcp},
+};
+
+void decode_payload(Ctx& c, std::uint16_t sport, std::uint16_t dport, ByteReader r, std::uint32_t plen) {
+  auto uses = [&](std::uint16_t port) { return sport == port || dport == port; };
+  for (const auto& row : kPortTable) {
+    for (std::uint16_t p : row.claimed_before)
+      if (uses(p)) return;
+    if (uses(row.port)) return row.decode(c, r, plen);
+  }
+}
+
+}  // namespace
+
 void decode_tcp(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip, bool fragmented) {
   c.d.trunc_proto = "tcp";
   auto& t = c.d.push<TcpL>();
@@ -310,6 +337,7 @@ void decode_tcp(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip, bool
   }
   t.options = seg.subspan(20, std::min<std::size_t>(seg.size(), t.hlen) - 20);
   if (seg.size() > t.hlen) t.payload = seg.subspan(t.hlen, std::min<std::size_t>(seg.size(), length) - std::min<std::size_t>(seg.size(), t.hlen));
+  if (length > t.hlen && seg.size() >= t.hlen) decode_payload(c, t.sport, t.dport, ByteReader(t.payload), length - t.hlen);
 }
 
 void print_tcp(PrintCtx& p, std::size_t i) {
@@ -405,7 +433,9 @@ void print_tcp(PrintCtx& p, std::size_t i) {
     o << ' ';
     for (std::size_t k = 0; k < shown && k < t.payload.size(); ++k) print_char(o, t.payload[k]);
     o << ']';
+    return;
   }
+  if (i + 1 < p.d.size()) print_layers(p, i + 1);  // the payload's printer
 }
 
 namespace {

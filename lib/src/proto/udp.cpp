@@ -15,8 +15,13 @@ struct PortRow {
   void (*decode)(Ctx&, ByteReader, std::uint32_t);
 };
 const PortRow kPortTable[] = {
+    {53, 53, {}, decode_dns},
     {67, 68, {53}, decode_bootp},
     {546, 547, {53, 67, 68, 69, 88, 123, 161, 162, 319, 320, 496, 500, 514, 520, 521, 525}, decode_dhcp6},
+    {5353, 5353,
+     {53, 67, 68, 69, 88, 123, 161, 162, 319, 320, 496, 500, 514, 520, 521, 525, 546, 547, 646, 654, 698, 701, 750,
+      921},
+     decode_mdns},
 };
 
 void decode_payload(Ctx& c, const UdpL& u, ByteReader r, std::uint32_t plen) {
