@@ -196,6 +196,12 @@ _netlab()
                 bridge/addbr) command=add ;;
                 bridge/delbr) command=delete ;;
             esac
+        elif [[ $object/$command == bridge/fdb ]]; then
+            # bridge fdb VERB: one level more.
+            case $w in
+                del) command=fdb-delete ;;
+                *) command=fdb-$w ;;
+            esac
         else
             args+=("$w")
         fi
@@ -292,9 +298,13 @@ _netlab()
             bridge)
                 COMPREPLY=($(compgen -W "show add delete addif delif showmacs
                     showstp stp setfd sethello setmaxage setageing setpathcost
-                    setportprio hairpin setport vlan_filtering" -- "$cur"))
+                    setportprio hairpin setport vlan_filtering fdb" -- "$cur"))
                 ;;
         esac
+        return
+    fi
+    if [[ $object/$command == bridge/fdb ]]; then
+        COMPREPLY=($(compgen -W "show add append replace delete" -- "$cur"))
         return
     fi
 
@@ -307,7 +317,7 @@ _netlab()
     local valkw=
     case $object/$command in
         link/show) valkw="type master" ;;
-        link/add) valkw="type peer name netns mtu address" ;;
+        link/add) valkw="type peer name netns mtu address index id remote group local dstport dev ttl link mode" ;;
         link/set) valkw="mtu address name master" ;;
         addr/show | addr/flush) valkw="dev scope" ;;
         addr/add | addr/replace) valkw="dev broadcast label scope valid_lft preferred_lft" ;;
@@ -324,6 +334,8 @@ _netlab()
         guest/run) valkw="ip address ip6 mac gateway mtu ping ping6 count interval size duration reply-dst reply-sender also ra ra-interval dev" ;;
         bridge/add) valkw="address mac stp forward_delay hello_time max_age ageing_time priority vlan_filtering" ;;
         bridge/setport) valkw="learning flood isolated hairpin cost priority" ;;
+        bridge/fdb-show) valkw="dev br" ;;
+        bridge/fdb-*) valkw="dev dst vni port vlan" ;;
         arp/inspect) valkw="dev" ;;
         ndp/inspect) valkw="dev" ;;
     esac
@@ -346,6 +358,10 @@ _netlab()
             ((npos++))
         elif [[ $object == tap && " tun tap multi_queue vnet_hdr pi one_queue " == *" $w "* ]]; then
             used+="$w "
+        elif [[ $object == link && " learning nolearning " == *" $w "* ]]; then
+            used+="learning nolearning "
+        elif [[ $object == bridge && " self master permanent static dynamic " == *" $w "* ]]; then
+            [[ " self master " == *" $w "* ]] && used+="$w " || used+="permanent static dynamic "
         elif [[ $object == guest && " quiet no-garp arp-off bpdu no-ipv6 no-tlla no-slaac " == *" $w "* ]]; then
             used+="$w "
         else
@@ -397,6 +413,21 @@ _netlab()
             bridge/setport/cost)
             return # free-form value
             ;;
+        link/add/id | link/add/remote | link/add/group | link/add/local | link/add/dstport | \
+            link/add/index | bridge/fdb-*/dst | bridge/fdb-*/vni | bridge/fdb-*/port | \
+            bridge/fdb-*/vlan)
+            return # free-form value
+            ;;
+        link/add/ttl) words="auto" ;;
+        link/add/mode) words="bridge vepa private passthru source" ;;
+        link/add/link)
+            COMPREPLY=($(compgen -W "$(_netlab_ifnames)" -- "$cur"))
+            return
+            ;;
+        bridge/fdb-show/br)
+            COMPREPLY=($(compgen -W "$(_netlab_bridges)" -- "$cur"))
+            return
+            ;;
         */dev | route/*/iif | route/*/oif)
             COMPREPLY=($(compgen -W "$(_netlab_ifnames)" -- "$cur"))
             return
@@ -406,7 +437,7 @@ _netlab()
             return
             ;;
         link/show/type) words="bridge veth dummy tun" ;;
-        link/add/type) words="bridge veth dummy" ;;
+        link/add/type) words="bridge veth dummy vxlan macvlan macvtap" ;;
         link/add/netns)
             COMPREPLY=($(compgen -W "$(_netlab_netns_names)" -- "$cur"))
             return
@@ -439,9 +470,12 @@ _netlab()
             ;;
         link/add)
             ((npos == 0)) && return # NAME of the new link
-            kw="type mtu address up"
+            kw="type mtu address index up"
             [[ " ${args[*]} " == *" veth "* ]] && kw+=" peer"
             [[ $used == *" peer "* ]] && kw+=" netns"
+            [[ " ${args[*]} " == *" vxlan "* ]] &&
+                kw+=" id remote group local dstport dev ttl learning nolearning"
+            [[ " ${args[*]} " == *" macvlan "* || " ${args[*]} " == *" macvtap "* ]] && kw+=" link mode"
             ;;
         link/set)
             if ((npos == 0)); then
@@ -573,6 +607,11 @@ _netlab()
                 0) words=$(_netlab_bridges) ;;
                 1) words="on off" ;;
             esac
+            ;;
+        bridge/fdb-show) kw="dev br" ;;
+        bridge/fdb-*)
+            ((npos == 0)) && return # LLADDR
+            kw="dev dst vni port vlan self master permanent static dynamic"
             ;;
         bridge/setpathcost | bridge/setportprio | bridge/hairpin | bridge/setport)
             case $npos in

@@ -149,6 +149,13 @@ function __netlab_complete
                 case bridge/delbr
                     set command delete
             end
+        else if test "$object/$command" = bridge/fdb
+            # bridge fdb VERB: one level more.
+            if test "$w" = del
+                set command fdb-delete
+            else
+                set command fdb-$w
+            end
         else
             set -a args $w
         end
@@ -301,7 +308,8 @@ function __netlab_complete
                     setportprio 'Set the priority of a port' \
                     hairpin 'Turn hairpin mode of a port on or off' \
                     setport 'Set the flags of a port' \
-                    vlan_filtering 'Turn VLAN filtering on or off'
+                    vlan_filtering 'Turn VLAN filtering on or off' \
+                    fdb 'Show and change forwarding entries and VXLAN remotes'
             case arp
                 printf '%s\t%s\n' \
                     inspect 'Show the neighbour table with each state explained' \
@@ -314,6 +322,16 @@ function __netlab_complete
                     rs 'Send a router solicitation and decode the advertisements (rdisc6)' \
                     diagnose 'Find why IPv6 resolution or SLAAC fails'
         end
+        return
+    end
+
+    if test "$object/$command" = bridge/fdb
+        printf '%s\t%s\n' \
+            show 'List forwarding entries' \
+            add 'Add an entry' \
+            append 'Add one more remote (00:00:00:00:00:00: the flood list)' \
+            replace 'Add or change an entry' \
+            delete 'Delete an entry or one remote'
         return
     end
 
@@ -330,7 +348,8 @@ function __netlab_complete
         case link/show
             set valkw type master
         case link/add
-            set valkw type peer name netns mtu address
+            set valkw type peer name netns mtu address index id remote group local dstport dev ttl \
+                link mode
         case link/set
             set valkw mtu address name master
         case addr/show addr/flush
@@ -368,6 +387,10 @@ function __netlab_complete
             set valkw dev
         case ndp/probe ndp/rs ndp/diagnose
             # IFACE (and TARGET), options only otherwise
+        case bridge/fdb-show
+            set valkw dev br
+        case 'bridge/fdb-*'
+            set valkw dev dst vni port vlan
         case 'bridge/*'
             # the other bridge commands take positional words only
         case arp/inspect
@@ -401,6 +424,12 @@ function __netlab_complete
             set npos (math $npos + 1)
         else if test $object = tap; and contains -- $w tun tap multi_queue vnet_hdr pi one_queue
             set -a used $w
+        else if test $object = link; and contains -- $w learning nolearning
+            set -a used learning nolearning
+        else if test $object = bridge; and contains -- $w self master
+            set -a used $w
+        else if test $object = bridge; and contains -- $w permanent static dynamic
+            set -a used permanent static dynamic
         else if test $object = guest; and contains -- $w quiet no-garp arp-off bpdu no-ipv6 no-tlla no-slaac
             set -a used $w
         else if contains -- $w $flags
@@ -447,6 +476,23 @@ function __netlab_complete
             bridge/setport/cost
             # free-form value
             return
+        case link/add/id link/add/remote link/add/group link/add/local link/add/dstport \
+            link/add/index 'bridge/fdb-*/dst' 'bridge/fdb-*/vni' 'bridge/fdb-*/port' \
+            'bridge/fdb-*/vlan'
+            # free-form value
+            return
+        case link/add/ttl
+            printf '%s\n' auto
+            return
+        case link/add/mode
+            printf '%s\n' bridge vepa private passthru source
+            return
+        case link/add/link
+            __netlab_ifnames
+            return
+        case bridge/fdb-show/br
+            __netlab_bridges
+            return
         case '*/dev' 'route/*/iif' 'route/*/oif'
             __netlab_ifnames
             return
@@ -457,7 +503,7 @@ function __netlab_complete
             printf '%s\n' bridge veth dummy tun
             return
         case link/add/type
-            printf '%s\n' bridge veth dummy
+            printf '%s\n' bridge veth dummy vxlan macvlan macvtap
             return
         case link/add/netns
             __netlab_netns_names
@@ -502,9 +548,13 @@ function __netlab_complete
         case link/add
             # the first argument is the name of the new link
             test $npos -eq 0; and return
-            set kw type mtu address up
+            set kw type mtu address index up
             contains -- veth $args; and set -a kw peer
             contains -- peer $used; and set -a kw netns
+            contains -- vxlan $args; and set -a kw id remote group local dstport dev ttl learning nolearning
+            if contains -- macvlan $args; or contains -- macvtap $args
+                set -a kw link mode
+            end
         case link/set
             if test $npos -eq 0
                 set want_if 1
@@ -620,6 +670,12 @@ function __netlab_complete
                 case 1
                     printf '%s\n' on off
             end
+        case bridge/fdb-show
+            set kw dev br
+        case 'bridge/fdb-*'
+            # the first argument is the MAC address
+            test $npos -eq 0; and return
+            set kw dev dst vni port vlan self master permanent static dynamic
         case bridge/setpathcost bridge/setportprio bridge/hairpin bridge/setport
             switch $npos
                 case 0

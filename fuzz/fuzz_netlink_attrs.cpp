@@ -3,7 +3,8 @@
 //   0  the payload of IFLA_INFO_DATA of a tun link   (IFLA_TUN_* stream)
 //   1  the payload of IFLA_INFO_SLAVE_DATA of a bridge port (IFLA_BRPORT_*)
 //   2  the payload of IFLA_INFO_DATA of a bridge     (IFLA_BR_* stream)
-//   3  everything after the nlmsghdr of an RTM_NEWLINK (ifinfomsg + IFLA_*)
+//   3  everything after the nlmsghdr of an RTM_NEWLINK (ifinfomsg + IFLA_*;
+//      seed-link-vxlan4/6 reach the IFLA_VXLAN_* reader)
 // The buffer is allocated at its exact size, so ASan sees any read past it.
 #include "objects/link_attrs.hpp"
 
@@ -52,7 +53,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (n) std::memcpy(buf.get() + NLMSG_HDRLEN, rest, n);
     if (auto l = parse_link(reinterpret_cast<const nlmsghdr*>(buf.get())))
       sink = sink + l->name.size() + l->kind.size() + l->address.size() + (l->tun ? 1 : 0) +
-             (l->bridge_port ? 1 : 0) + (l->bridge ? 1 : 0);
+             (l->bridge_port ? 1 : 0) + (l->bridge ? 1 : 0) +
+             (l->vxlan ? l->vxlan->id + l->vxlan->dstport + (l->vxlan->remote ? l->vxlan->remote->size() : 0) +
+                             (l->vxlan->group ? l->vxlan->group->size() : 0)
+                       : 0);
   }
   (void)sink;
   return 0;

@@ -12,7 +12,8 @@ namespace {
 
 struct BridgeArgs {
   std::vector<std::string> add, del, addif, delif, show, showmacs, showstp, stp, setfd, sethello, setmaxage,
-      setageing, setpathcost, setportprio, hairpin, setport, vlan_filtering;
+      setageing, setpathcost, setportprio, hairpin, setport, vlan_filtering, fdb_show, fdb_add, fdb_append, fdb_replace,
+      fdb_del;
   bool move_addresses = false;
 };
 
@@ -200,6 +201,63 @@ void run_setport(const Global& g, const std::vector<std::string>& args) {
   check(bridge::configure_port(g.netns, br, port, s));
 }
 
+// `bridge fdb show [dev DEV | br BRIDGE]`, as iproute2's bridge lists it.
+void run_fdb_show(const Global& g, const std::vector<std::string>& args) {
+  Words w(args, "bridge fdb show");
+  bridge::FdbFilter filter;
+  bool seen_dev = false, seen_br = false;
+  while (!w.done()) {
+    const std::string& word = w.next();
+    if (word == "dev" || word == "brport") { w.once("dev", seen_dev); filter.dev = parse_ifname(w.value(word)).str(); }
+    else if (word == "br") { w.once("br", seen_br); filter.br = parse_ifname(w.value(word)).str(); }
+    else w.unknown(word);
+  }
+  auto entries = value_or_fail(bridge::fdb_list(g.netns, filter));
+  Output out(g);
+  out.begin_list();
+  for (const auto& e : entries) {
+    render_fdb_record(out.printer(), e, filter.dev.empty());
+    out.maybe_flush();
+  }
+  out.end_list();
+}
+
+// `bridge fdb add|append|replace|del LLADDR dev DEV [dst IP] [vni N] [port P] [vlan N] [self|master]
+// [permanent|static|dynamic]`: every value checked before the kernel is asked.
+void run_fdb_change(const Global& g, const std::vector<std::string>& args, bridge::FdbOp op, const char* command) {
+  Words w(args, command);
+  std::optional<MacAddr> mac;
+  std::optional<IfName> dev;
+  bridge::FdbSpec spec;
+  bool seen_dst = false, seen_vni = false, seen_port = false, seen_vlan = false, seen_state = false;
+  while (!w.done()) {
+    const std::string& word = w.next();
+    if (word == "dev") { if (dev) usage_error(command, "\"dev\" is given twice"); dev = parse_ifname(w.value(word)); }
+    else if (word == "dst") { w.once("dst", seen_dst); spec.dst = parse_ip(w.value(word)); }
+    else if (word == "vni") { w.once("vni", seen_vni); spec.vni = parse_u32(w.value(word), "vni", 16777215); }
+    else if (word == "port" || word == "dst_port") {
+      w.once("port", seen_port);
+      spec.port = static_cast<std::uint16_t>(parse_u32(w.value(word), "port", 1, 65535));
+    } else if (word == "vlan") {
+      w.once("vlan", seen_vlan);
+      spec.vlan = static_cast<std::uint16_t>(parse_u32(w.value(word), "vlan", 1, 4094));
+    } else if (word == "self") spec.self = true;
+    else if (word == "master") spec.master = true;
+    else if (word == "permanent" || word == "static" || word == "temp" || word == "dynamic") {
+      w.once("permanent|static|dynamic", seen_state);
+      spec.state = word == "permanent" ? bridge::FdbSpec::State::Permanent
+                   : word == "dynamic" ? bridge::FdbSpec::State::Dynamic
+                                       : bridge::FdbSpec::State::Static;
+    } else if (!mac && word.front() != '-') mac = value_or_fail(MacAddr::parse(word));
+    else w.unknown(word);
+  }
+  if (!mac) usage_error(command, "needs LLADDR");
+  if (!dev) usage_error(command, "needs \"dev DEV\"");
+  spec.mac = *mac;
+  spec.dev = *dev;
+  check(bridge::fdb_change(g.netns, op, spec));
+}
+
 }  // namespace
 
 void add_bridge_command(CLI::App& root, Global& g) {
@@ -271,6 +329,25 @@ void add_bridge_command(CLI::App& root, Global& g) {
       s.vlan_filtering = parse_on_off(v, "vlan_filtering");
     });
   });
+  auto* fdb = obj->add_subcommand("fdb", "Show and change forwarding entries (bridges' and devices' own, VXLAN remotes)");
+  const std::string change_usage =
+      "LLADDR dev DEV [dst IP] [vni N] [port P] [vlan N] [self|master] [permanent|static|dynamic]";
+  add_words_command(*fdb, g, "show", "List forwarding entries (the default)", a->fdb_show, "[dev DEV | br BRIDGE]",
+                    [&g, a] { run_fdb_show(g, a->fdb_show); });
+  add_words_command(*fdb, g, "add", "Add an entry (fails if it exists)", a->fdb_add, change_usage,
+                    [&g, a] { run_fdb_change(g, a->fdb_add, bridge::FdbOp::Add, "bridge fdb add"); });
+  add_words_command(*fdb, g, "append", "Add one more remote to an entry (VXLAN: 00:00:00:00:00:00 floods to all)",
+                    a->fdb_append, change_usage,
+                    [&g, a] { run_fdb_change(g, a->fdb_append, bridge::FdbOp::Append, "bridge fdb append"); });
+  add_words_command(*fdb, g, "replace", "Add or replace an entry", a->fdb_replace, change_usage,
+                    [&g, a] { run_fdb_change(g, a->fdb_replace, bridge::FdbOp::Replace, "bridge fdb replace"); });
+  add_words_command(*fdb, g, "delete", "Delete an entry (with dst: that remote only)", a->fdb_del, change_usage,
+                    [&g, a] { run_fdb_change(g, a->fdb_del, bridge::FdbOp::Del, "bridge fdb delete"); })
+      ->alias("del");
+  // The words of the fdb commands, in fdb's own help as in the man page's synopsis.
+  fdb->footer("fdb show [dev DEV | br BRIDGE]\nfdb add|append|replace|delete " + change_usage + "\n" +
+              fdb->get_footer());
+  default_to_show(fdb, g, [&g, a] { run_fdb_show(g, {}); });
   default_to_show(obj, g, [&g, a] { run_show(g, {}); });
 }
 

@@ -1,4 +1,4 @@
-// netlab link: show, add (bridge, veth, dummy), set, delete.
+// netlab link: show, add (bridge, veth, dummy, vxlan, macvlan, macvtap), set, delete.
 #include "cli.hpp"
 
 #include <netlab/link.hpp>
@@ -37,42 +37,114 @@ void run_show(const Global& g, const std::vector<std::string>& args) {
   out.end_list();
 }
 
+// The kind-specific words of `link add`, read beside the common ones; each
+// value is range-checked here, before anything is opened.
+struct KindWords {
+  link::VxlanSpec vx;
+  bool seen_id = false, seen_dst = false, seen_local = false, seen_port = false, seen_dev = false, seen_ttl = false,
+       seen_learning = false;
+  std::vector<std::string> vxlan_words;  // given, to refuse them on other kinds
+  std::optional<IfName> parent;
+  std::optional<std::uint32_t> mode;
+  std::vector<std::string> macvlan_words;
+};
+
+// True when `word` (and its value) was one of the vxlan or macvlan words.
+bool read_kind_word(Words& w, const std::string& word, KindWords& k) {
+  if (word == "id" || word == "vni") {
+    w.once("id", k.seen_id);
+    k.vx.id = parse_u32(w.value(word), "vxlan id", 16777215);
+  } else if (word == "remote" || word == "group") {
+    if (k.seen_dst) usage_error("link add", "remote and group together, or twice (one default destination)");
+    k.seen_dst = true;
+    (word == "remote" ? k.vx.remote : k.vx.group) = parse_ip(w.value(word));
+  } else if (word == "local") {
+    w.once("local", k.seen_local);
+    k.vx.local = parse_ip(w.value(word));
+  } else if (word == "dstport") {
+    w.once("dstport", k.seen_port);
+    k.vx.dstport = static_cast<std::uint16_t>(parse_u32(w.value(word), "dstport", 1, 65535));
+  } else if (word == "dev") {
+    w.once("dev", k.seen_dev);
+    k.vx.dev = parse_ifname(w.value(word));
+  } else if (word == "ttl" || word == "hoplimit") {
+    w.once("ttl", k.seen_ttl);
+    const std::string& v = w.value(word);
+    k.vx.ttl = static_cast<std::uint8_t>(v == "auto" || v == "inherit" ? 0 : parse_u32(v, "ttl", 255));
+  } else if (word == "learning" || word == "nolearning") {
+    w.once("learning", k.seen_learning);
+    k.vx.learning = word == "learning";
+  } else if (word == "link") {
+    if (k.parent) usage_error("link add", "\"link\" is given twice");
+    k.parent = parse_ifname(w.value(word));
+    k.macvlan_words.push_back(word);
+    return true;
+  } else if (word == "mode") {
+    if (k.mode) usage_error("link add", "\"mode\" is given twice");
+    k.mode = value_or_fail(link::macvlan_mode_from_name(w.value(word)));
+    k.macvlan_words.push_back(word);
+    return true;
+  } else {
+    return false;
+  }
+  k.vxlan_words.push_back(word);
+  return true;
+}
+
 void run_add(const Global& g, const std::vector<std::string>& args) {
   Words w(args, "link add");
   std::optional<IfName> name, peer;
   std::optional<Netns> peer_ns;
   std::string kind;
   link::CreateOptions opts;
-  bool seen_mtu = false, seen_addr = false;
+  KindWords k;
+  bool seen_mtu = false, seen_addr = false, seen_index = false;
   while (!w.done()) {
     const std::string& word = w.next();
     if (word == "type") kind = w.value("type");
     else if (word == "name") name = parse_ifname(w.value("name"));
     else if (word == "mtu") { w.once("mtu", seen_mtu); opts.mtu = parse_u32(w.value("mtu"), "mtu", 65535); }
     else if (word == "address") { w.once("address", seen_addr); opts.address = value_or_fail(MacAddr::parse_unicast(w.value("address"))); }
+    else if (word == "index") { w.once("index", seen_index); opts.index = parse_u32(w.value("index"), "index", 1, 0x7fffffff); }
     else if (word == "up") opts.up = true;
     else if (word == "peer") {
       if (!w.done() && w.peek() == "name") w.next();
       peer = parse_ifname(w.value("peer"));
     } else if (word == "netns" && peer) {
       peer_ns = value_or_fail(Netns::from_arg(w.value("netns")));
+    } else if (read_kind_word(w, word, k)) {
     } else if (!name && word.front() != '-') name = parse_ifname(word);
     else w.unknown(word);
   }
   if (!name) usage_error("link add", "needs a NAME");
-  if (kind.empty()) usage_error("link " + name->str(), "needs \"type bridge|veth|dummy\"");
+  const std::string object = "link " + name->str();
+  if (kind.empty()) usage_error(object, "needs \"type bridge|veth|dummy|vxlan|macvlan|macvtap\"");
+  const bool vxlan = kind == "vxlan", macvlan = kind == "macvlan" || kind == "macvtap";
+  if (!vxlan && !k.vxlan_words.empty()) usage_error(object, "\"" + k.vxlan_words.front() + "\" is only for type vxlan");
+  if (!macvlan && !k.macvlan_words.empty())
+    usage_error(object, "\"" + k.macvlan_words.front() + "\" is only for type macvlan or macvtap");
+  if (kind != "veth" && peer) usage_error(object, "\"peer\" is only for type veth");
   if (kind == "veth") {
-    if (!peer) usage_error("link " + name->str(), "a veth pair needs \"peer NAME\"");
-    if (*peer == *name && !peer_ns) usage_error("link " + name->str(), "the peer needs another name");
+    if (!peer) usage_error(object, "a veth pair needs \"peer NAME\"");
+    if (*peer == *name && !peer_ns) usage_error(object, "the peer needs another name");
     check(link::add_veth(g.netns, *name, *peer, opts, peer_ns));
-  } else if (peer) {
-    usage_error("link " + name->str(), "\"peer\" is only for type veth");
   } else if (kind == "bridge") {
     check(link::add_bridge(g.netns, *name, opts));
   } else if (kind == "dummy") {
     check(link::add_dummy(g.netns, *name, opts));
+  } else if (vxlan) {
+    if (!k.seen_id) usage_error(object, "a vxlan needs \"id VNI\"");
+    check(link::add_vxlan(g.netns, *name, k.vx, opts));
+  } else if (macvlan) {
+    if (!k.parent) usage_error(object, "a " + kind + " needs \"link PARENT\"");
+    link::MacvlanSpec spec;
+    spec.tap = kind == "macvtap";
+    spec.parent = *k.parent;
+    spec.mode = k.mode;
+    check(link::add_macvlan(g.netns, *name, spec, opts));
   } else {
-    usage_error("link type \"" + kind + "\"", "expected bridge, veth or dummy (taps: netlab tap create)");
+    usage_error("link type \"" + kind + "\"",
+                "expected bridge, veth, dummy, vxlan, macvlan or macvtap (taps: netlab tap create)");
   }
 }
 
@@ -140,8 +212,11 @@ void add_link_command(CLI::App& root, Global& g) {
   obj->alias("l");
   add_words_command(*obj, g, "show", "List links (the default)", args->show,
                     "[DEV] [type KIND] [master BRIDGE] [up]", [&g, args] { run_show(g, args->show); });
-  add_words_command(*obj, g, "add", "Create a bridge, veth pair or dummy link", args->add,
-                    "[name] NAME type bridge|veth|dummy [peer NAME [netns NS]] [mtu N] [address MAC] [up]", [&g, args] { run_add(g, args->add); });
+  add_words_command(*obj, g, "add", "Create a bridge, veth pair, dummy, vxlan, macvlan or macvtap link", args->add,
+                    "[name] NAME type bridge|veth|dummy|vxlan|macvlan|macvtap [peer NAME [netns NS]] "
+                    "[id VNI] [remote IP|group IP] [local IP] [dstport P] [dev DEV] [ttl N|auto] [learning|nolearning] "
+                    "[link PARENT] [mode bridge|vepa|private|passthru|source] [mtu N] [address MAC] [index N] [up]",
+                    [&g, args] { run_add(g, args->add); });
   add_words_command(*obj, g, "set", "Change a link", args->set,
                     "[dev] DEV [up|down] [mtu N] [address MAC] [name NEW] [master BRIDGE|nomaster] [group GROUP] "
                     "[alias TEXT] [netns NAME|PATH|PID]", [&g, args] { run_set(g, args->set); });

@@ -116,6 +116,64 @@ struct FdbEntry {
 // by port number. Needs no privilege.
 NETLAB_API Result<std::vector<FdbEntry>> fdb(const Netns& ns, const IfName& bridge);
 
+// One forwarding entry as `bridge fdb show` lists it: the bridge's own
+// table (NDA_MASTER names the bridge) and the devices' own address lists
+// (NTF_SELF: a port's multicast addresses, a VXLAN device's remotes, where
+// the all-zeros MAC is the flood list: one entry per remote).
+struct NETLAB_API FdbRecord {
+  MacAddr mac;
+  int ifindex = 0;
+  std::string dev;                  // resolved name
+  std::optional<std::uint16_t> vlan;
+  std::optional<IpAddr> dst;        // NDA_DST: a VXLAN remote
+  std::optional<std::uint16_t> port;  // NDA_PORT, when not the device's dstport
+  std::optional<std::uint32_t> vni;   // NDA_VNI, when not the device's id
+  std::optional<int> via_index;     // NDA_IFINDEX: egress device of a remote
+  std::string via;
+  int master_index = 0;             // NDA_MASTER
+  std::string master;
+  std::uint8_t flags = 0;           // NTF_*
+  std::uint16_t state = 0;          // NUD_*
+  // iproute2's words: "self", "router", "extern_learn", "offload", "master", "sticky".
+  std::vector<std::string> flag_names() const;
+  // "permanent", "static", "stale", "" (dynamic), as `bridge fdb` prints the state.
+  std::string state_name() const;
+};
+// What fdb_list() keeps: entries on dev, or on br and its ports; both empty: all.
+struct FdbFilter {
+  std::string dev;
+  std::string br;
+};
+// Every entry in the kernel's order (`bridge fdb show [dev DEV | br BR]`).
+// NotFound "no such device" when dev or br names no link; Usage "is not a
+// bridge" when br is another kind. Needs no privilege.
+NETLAB_API Result<std::vector<FdbRecord>> fdb_list(const Netns& ns, const FdbFilter& filter = {});
+
+// `bridge fdb add|append|replace|del`.
+enum class FdbOp { Add, Append, Replace, Del };
+struct FdbSpec {
+  MacAddr mac;
+  IfName dev;
+  std::optional<IpAddr> dst;
+  std::optional<std::uint32_t> vni;   // 0..16777215
+  std::optional<std::uint16_t> port;  // 1..65535
+  std::optional<std::uint16_t> vlan;  // 1..4094
+  bool self = false, master = false;  // neither: self, as iproute2 assumes
+  enum class State { Default, Permanent, Static, Dynamic } state = State::Default;  // Default: permanent
+};
+// One RTM_NEWNEIGH (Add: NLM_F_EXCL; Append: NLM_F_APPEND, which adds a
+// remote to a VXLAN entry, the all-zeros one above all; Replace:
+// NLM_F_REPLACE) or RTM_DELNEIGH (Del; with dst only that remote goes).
+// The object is "fdb entry MAC dev DEV" (with " dst IP" when given). Usage
+// for a VNI or VLAN out of range, port 0; NotFound "no such entry ..." for
+// a Del with dst on a VXLAN device that no remote matches (dst, port and
+// VNI, the device's own when not given: the kernel acknowledges that delete
+// and changes nothing); NotFound "no such device" (object
+// "link DEV") when dev is missing; Netlink ENOENT "no such entry" for a Del
+// of a missing entry, EEXIST "already exists" for an Add of a present one;
+// else the kernel's errno and extack (dst on a device that is no VXLAN).
+NETLAB_API Result<void> fdb_change(const Netns& ns, FdbOp op, const FdbSpec& spec);
+
 // A bridge and its ports, as list() returns them; plain values.
 struct View {
   Link bridge;

@@ -81,6 +81,23 @@ struct NETLAB_API MacvlanInfo {
   std::string mode_name() const;  // "private", "vepa", "bridge", "passthru", "source", or the number
 };
 
+// A VXLAN device's settings (IFLA_INFO_DATA of kind "vxlan"), as `ip -d
+// link` shows them. The kernel keeps the remote and the multicast group in
+// one attribute (IFLA_VXLAN_GROUP or GROUP6); which one it is follows from
+// the address, as iproute2 decides it.
+struct NETLAB_API VxlanInfo {
+  std::uint32_t id = 0;            // the VNI, 0..16777215
+  std::optional<IpAddr> remote;    // unicast default destination
+  std::optional<IpAddr> group;     // multicast group
+  std::optional<IpAddr> local;
+  int link_index = 0;              // IFLA_VXLAN_LINK: the underlay device, 0 for none
+  std::string link_name;           // resolved when in the same namespace
+  std::uint16_t dstport = 0;       // host order
+  std::uint8_t ttl = 0;            // 0: inherit ("auto")
+  bool learning = true;
+  std::optional<std::uint32_t> ageing;  // seconds
+};
+
 // One network device as the kernel reported it. A plain value: copies are
 // independent, nothing refers back to the kernel.
 struct NETLAB_API Link {
@@ -110,6 +127,7 @@ struct NETLAB_API Link {
   std::optional<BridgePortInfo> bridge_port;
   std::optional<TunInfo> tun;
   std::optional<MacvlanInfo> macvlan;  // kind "macvlan" or "macvtap"
+  std::optional<VxlanInfo> vxlan;      // kind "vxlan"
 
   bool is_up() const noexcept;  // IFF_UP: administratively up
   // UP but not RUNNING: iproute2's NO-CARRIER, e.g. a tap nobody has opened.
@@ -154,6 +172,10 @@ struct CreateOptions {
   std::optional<std::uint32_t> mtu;
   std::optional<MacAddr> address;
   bool up = false;
+  // The ifindex to ask for (ip link add's `index`); 0 lets the kernel choose.
+  // A macvtap's character device is /dev/tapIFINDEX in the one devtmpfs all
+  // namespaces share, so two namespaces' macvtaps need distinct indexes.
+  std::uint32_t index = 0;
 };
 // Creates a link of that kind in one RTM_NEWLINK (NLM_F_EXCL): the kernel
 // creates it whole or not at all. Netlink EEXIST "already exists" when the
@@ -170,6 +192,46 @@ NETLAB_API Result<void> add_dummy(const Netns& ns, const IfName& name, const Cre
 NETLAB_API Result<void> add_veth(const Netns& ns, const IfName& name, const IfName& peer,
                                  const CreateOptions& opts = {},
                                  const std::optional<Netns>& peer_ns = std::nullopt);
+
+// A VXLAN device to create (`ip link add NAME type vxlan id N ...`).
+// remote and group are exclusive; a group must be multicast and needs dev
+// (the device whose multicast it joins); remote/group and local must be of
+// one family. dstport defaults to IANA's 4789 (iproute2 still defaults to
+// the kernel's pre-IANA 8472 with a warning: netlab takes the standard
+// port). Members left empty keep the kernel's defaults (ttl inherit,
+// learning on).
+struct VxlanSpec {
+  std::uint32_t id = 0;
+  std::optional<IpAddr> remote, group, local;
+  std::optional<IfName> dev;
+  std::uint16_t dstport = 4789;
+  std::optional<std::uint8_t> ttl;
+  std::optional<bool> learning;
+};
+// Checks a spec without the kernel: Usage "VNI N is out of range
+// (0-16777215)", "remote and group together", "group A is not multicast",
+// "a group needs dev", "dstport 0", "remote and local are of different
+// families" (object "link NAME").
+NETLAB_API Result<void> check_vxlan(const IfName& name, const VxlanSpec& spec);
+// Creates it in one RTM_NEWLINK after check_vxlan(). NotFound "no such
+// device" (object "link DEV") when dev is not there; else as add_bridge.
+NETLAB_API Result<void> add_vxlan(const Netns& ns, const IfName& name, const VxlanSpec& spec,
+                                  const CreateOptions& opts = {});
+
+// macvlan/macvtap on a parent (libvirt's "direct" interfaces). mode is a
+// MACVLAN_MODE_* value; see mode_from_name().
+struct MacvlanSpec {
+  bool tap = false;  // macvtap: a /dev/tapIFINDEX for a guest to open
+  IfName parent;
+  std::optional<std::uint32_t> mode;
+};
+// "private", "vepa", "bridge", "passthru", "source" -> MACVLAN_MODE_*;
+// Usage "expected bridge, vepa, private, passthru or source" otherwise.
+NETLAB_API Result<std::uint32_t> macvlan_mode_from_name(std::string_view word);
+// NotFound "no such device" (object "link PARENT") when the parent is not
+// there; else as add_bridge (the kernel's extack for a refused mode).
+NETLAB_API Result<void> add_macvlan(const Netns& ns, const IfName& name, const MacvlanSpec& spec,
+                                    const CreateOptions& opts = {});
 
 // What set() changes; members left empty are not touched. master and
 // nomaster are exclusive (master wins if both are given).

@@ -83,6 +83,10 @@ NETLAB_API void render_bridge(Printer& p, const bridge::View& v, const RenderOpt
 // `bridge showmacs`: the heading line (text only), then one entry per line.
 NETLAB_API void render_fdb_heading(Printer& p);
 NETLAB_API void render_fdb(Printer& p, const bridge::FdbEntry& e);
+// One `bridge fdb show` line: "00:00:00:00:00:00 dev vx0 dst 198.51.100.2
+// self permanent"; JSON with `bridge -j fdb`'s keys. with_dev false leaves
+// "dev NAME" out of the text, as `bridge fdb show dev NAME` does.
+NETLAB_API void render_fdb_record(Printer& p, const bridge::FdbRecord& e, bool with_dev = true);
 // `bridge showstp`: the bridge's STP state, then each port's.
 NETLAB_API void render_bridge_stp(Printer& p, const bridge::View& v);
 

@@ -7,6 +7,7 @@
 #include "objects/link_internal.hpp"
 
 #include <algorithm>
+#include <arpa/inet.h>
 #include <cerrno>
 #include <fcntl.h>
 #include <unistd.h>
@@ -143,6 +144,8 @@ void resolve_names(std::vector<Link>& links) {
         l.link_name = it->second->name;
         l.lower_down = !it->second->is_up();
       }
+    if (l.vxlan && l.vxlan->link_index)
+      if (auto it = by_index.find(l.vxlan->link_index); it != by_index.end()) l.vxlan->link_name = it->second->name;
   }
 }
 
@@ -176,13 +179,15 @@ Result<void> put_common(nl_msg* msg, const IfName& name, const CreateOptions& op
 }
 
 // RTM_NEWLINK of `kind`; fill_data adds IFLA_INFO_DATA content when given.
+// lower: IFLA_LINK (a macvlan's parent), 0 for none.
 Result<void> create(const Netns& ns, const IfName& name, std::string_view kind, const CreateOptions& opts,
-                    const std::function<Result<void>(nl_msg*)>& fill_data = {}) {
+                    const std::function<Result<void>(nl_msg*)>& fill_data = {}, std::uint32_t lower = 0) {
   std::string object = object_name(name.str());
   auto sock = nl::Socket::open(ns);
   if (!sock) return std::move(sock).error();
   ifinfomsg ifi{};
   ifi.ifi_family = AF_UNSPEC;
+  ifi.ifi_index = static_cast<int>(opts.index);
   if (opts.up) {
     ifi.ifi_flags = IFF_UP;
     ifi.ifi_change = IFF_UP;
@@ -190,6 +195,7 @@ Result<void> create(const Netns& ns, const IfName& name, std::string_view kind, 
   auto msg = nl::new_message(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, ifi);
   if (!msg) return nl::build_error(object);
   NETLAB_TRY(put_common(msg.get(), name, opts));
+  if (lower && nla_put_u32(msg.get(), IFLA_LINK, lower) < 0) return nl::build_error(object);
   nlattr* linkinfo = nla_nest_start(msg.get(), IFLA_LINKINFO);
   if (!linkinfo || nla_put_string(msg.get(), IFLA_INFO_KIND, std::string(kind).c_str()) < 0)
     return nl::build_error(object);
@@ -270,6 +276,8 @@ Result<Link> get(const Netns& ns, int index) {
       l->lower_down = !p->is_up();
     }
   }
+  if (l->vxlan && l->vxlan->link_index)
+    if (auto u = fetch(*sock, {}, l->vxlan->link_index)) l->vxlan->link_name = u->name;
   return l;
 }
 
@@ -279,6 +287,87 @@ Result<void> add_bridge(const Netns& ns, const IfName& name, const CreateOptions
 
 Result<void> add_dummy(const Netns& ns, const IfName& name, const CreateOptions& opts) {
   return create(ns, name, "dummy", opts);
+}
+
+Result<void> check_vxlan(const IfName& name, const VxlanSpec& spec) {
+  const std::string object = object_name(name.str());
+  if (spec.id > 0xffffff) return Error::usage(object, "VNI " + std::to_string(spec.id) + " is out of range (0-16777215)");
+  if (spec.dstport == 0) return Error::usage(object, "dstport 0 is not a port (1-65535)");
+  if (spec.remote && spec.group) return Error::usage(object, "remote and group together (a device has one default destination)");
+  if (spec.remote && spec.remote->is_multicast())
+    return Error::usage(object, "remote " + spec.remote->to_string() + " is multicast: use group");
+  if (spec.group && !spec.group->is_multicast())
+    return Error::usage(object, "group " + spec.group->to_string() + " is not multicast: use remote");
+  if (spec.group && !spec.dev) return Error::usage(object, "a group needs dev (the device that joins it)");
+  if (spec.local && spec.local->is_multicast())
+    return Error::usage(object, "local " + spec.local->to_string() + " is multicast");
+  const auto& dst = spec.remote ? spec.remote : spec.group;
+  if (dst && spec.local && dst->family() != spec.local->family())
+    return Error::usage(object, std::string(spec.remote ? "remote" : "group") + " " + dst->to_string() + " and local " +
+                                    spec.local->to_string() + " are of different families");
+  return {};
+}
+
+Result<void> add_vxlan(const Netns& ns, const IfName& name, const VxlanSpec& spec, const CreateOptions& opts) {
+  NETLAB_TRY(check_vxlan(name, spec));
+  std::uint32_t dev_index = 0;
+  if (spec.dev) {
+    // Looked up first so a missing underlay names the underlay, not the new link.
+    auto sock = nl::Socket::open(ns);
+    if (!sock) return std::move(sock).error();
+    auto index = index_of(*sock, spec.dev->str());
+    if (!index) return std::move(index).error();
+    dev_index = static_cast<std::uint32_t>(*index);
+  }
+  auto fill = [&](nl_msg* msg) -> Result<void> {
+    bool ok = nla_put_u32(msg, IFLA_VXLAN_ID, spec.id) >= 0;
+    if (const auto& dst = spec.remote ? spec.remote : spec.group) {
+      const auto b = dst->bytes();
+      ok = ok && nla_put(msg, dst->is_v4() ? IFLA_VXLAN_GROUP : IFLA_VXLAN_GROUP6, static_cast<int>(b.size()), b.data()) >= 0;
+    }
+    if (spec.local) {
+      const auto b = spec.local->bytes();
+      ok = ok && nla_put(msg, spec.local->is_v4() ? IFLA_VXLAN_LOCAL : IFLA_VXLAN_LOCAL6, static_cast<int>(b.size()),
+                         b.data()) >= 0;
+    }
+    if (dev_index) ok = ok && nla_put_u32(msg, IFLA_VXLAN_LINK, dev_index) >= 0;
+    // IFLA_VXLAN_PORT is in network byte order (the kernel's nla_get_be16).
+    ok = ok && nla_put_u16(msg, IFLA_VXLAN_PORT, htons(spec.dstport)) >= 0;
+    if (spec.ttl) ok = ok && nla_put_u8(msg, IFLA_VXLAN_TTL, *spec.ttl) >= 0;
+    if (spec.learning) ok = ok && nla_put_u8(msg, IFLA_VXLAN_LEARNING, *spec.learning ? 1 : 0) >= 0;
+    if (!ok) return nl::build_error(object_name(name.str()));
+    return {};
+  };
+  return create(ns, name, "vxlan", opts, fill);
+}
+
+Result<std::uint32_t> macvlan_mode_from_name(std::string_view word) {
+  static constexpr std::pair<std::string_view, std::uint32_t> kModes[] = {
+      {"private", MACVLAN_MODE_PRIVATE}, {"vepa", MACVLAN_MODE_VEPA},     {"bridge", MACVLAN_MODE_BRIDGE},
+      {"passthru", MACVLAN_MODE_PASSTHRU}, {"source", MACVLAN_MODE_SOURCE},
+  };
+  for (auto [w, m] : kModes)
+    if (w == word) return m;
+  return Error::usage("mode \"" + std::string(word) + "\"", "expected bridge, vepa, private, passthru or source");
+}
+
+Result<void> add_macvlan(const Netns& ns, const IfName& name, const MacvlanSpec& spec, const CreateOptions& opts) {
+  std::uint32_t parent = 0;
+  {
+    auto sock = nl::Socket::open(ns);
+    if (!sock) return std::move(sock).error();
+    auto index = index_of(*sock, spec.parent.str());
+    if (!index) return std::move(index).error();
+    parent = static_cast<std::uint32_t>(*index);
+  }
+  // The parent goes in IFLA_LINK, beside IFLA_LINKINFO; only the mode is kind data.
+  std::function<Result<void>(nl_msg*)> fill;
+  if (spec.mode)
+    fill = [&](nl_msg* msg) -> Result<void> {
+      if (nla_put_u32(msg, IFLA_MACVLAN_MODE, *spec.mode) < 0) return nl::build_error(object_name(name.str()));
+      return {};
+    };
+  return create(ns, name, spec.tap ? "macvtap" : "macvlan", opts, fill, parent);
 }
 
 Result<void> add_veth(const Netns& ns, const IfName& name, const IfName& peer, const CreateOptions& opts,

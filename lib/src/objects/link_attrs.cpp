@@ -102,6 +102,27 @@ TunInfo parse_tun(const nlattr* data) {
   return t;
 }
 
+VxlanInfo parse_vxlan(const nlattr* data) {
+  VxlanInfo v;
+  nl::Attrs<IFLA_VXLAN_MAX> vx;
+  if (!vx.parse_nested(data)) return v;
+  v.id = nl::get_u32(vx[IFLA_VXLAN_ID]).value_or(0);
+  // One attribute holds the default destination; multicast makes it a group.
+  auto dst = nl::get_ip(vx[IFLA_VXLAN_GROUP]);
+  if (!dst) dst = nl::get_ip(vx[IFLA_VXLAN_GROUP6]);
+  if (dst && dst->is_multicast()) v.group = dst;
+  else if (dst) v.remote = dst;
+  v.local = nl::get_ip(vx[IFLA_VXLAN_LOCAL]);
+  if (!v.local) v.local = nl::get_ip(vx[IFLA_VXLAN_LOCAL6]);
+  v.link_index = static_cast<int>(nl::get_u32(vx[IFLA_VXLAN_LINK]).value_or(0));
+  // Network byte order on the wire (nla_put_be16 in the kernel).
+  if (auto p = nl::payload(vx[IFLA_VXLAN_PORT]); p.size() == 2) v.dstport = static_cast<std::uint16_t>(p[0] << 8 | p[1]);
+  v.ttl = nl::get_u8(vx[IFLA_VXLAN_TTL]).value_or(0);
+  v.learning = nl::get_u8(vx[IFLA_VXLAN_LEARNING]).value_or(1) != 0;
+  v.ageing = nl::get_u32(vx[IFLA_VXLAN_AGEING]);
+  return v;
+}
+
 std::optional<Link> parse_link(const nlmsghdr* h) {
   if (h->nlmsg_type != RTM_NEWLINK) return std::nullopt;
   const auto* ifi = nl::header<ifinfomsg>(h);
@@ -132,6 +153,7 @@ std::optional<Link> parse_link(const nlmsghdr* h) {
     l.slave_kind = nl::get_string(info[IFLA_INFO_SLAVE_KIND]);
     if (l.kind == "bridge") l.bridge = parse_bridge(info[IFLA_INFO_DATA]);
     if (l.kind == "tun") l.tun = parse_tun(info[IFLA_INFO_DATA]);
+    if (l.kind == "vxlan") l.vxlan = parse_vxlan(info[IFLA_INFO_DATA]);
     if (l.kind == "macvlan" || l.kind == "macvtap") {
       nl::Attrs<IFLA_MACVLAN_MAX> mv;
       MacvlanInfo m;

@@ -18,6 +18,7 @@ namespace netlab::link::detail {
 BridgeInfo parse_bridge(const nlattr* data);
 BridgePortInfo parse_bridge_port(const nlattr* data);
 TunInfo parse_tun(const nlattr* data);
+VxlanInfo parse_vxlan(const nlattr* data);
 // nullopt unless h is an RTM_NEWLINK long enough for its ifinfomsg. h must
 // cover h->nlmsg_len bytes (the caller has checked it, as libnl's receive does).
 std::optional<Link> parse_link(const nlmsghdr* h);

@@ -112,6 +112,36 @@ void tun_data(Printer& p, const TunInfo& t) {
   p.close_object();
 }
 
+// `ip -d`'s "vxlan id 42 remote .. local .. dev .. dstport 4789 nolearning
+// ttl auto ageing 300"; JSON as `ip -j -d` (IPv6 addresses under remote6,
+// group6, local6; the underlay under "link"; the port under "port").
+void vxlan_data(Printer& p, const VxlanInfo& v) {
+  p.open_object("info_data");
+  p.print_uint("id", " id {}", v.id);
+  const auto addr = [&p](const char* key, const std::optional<IpAddr>& a) {
+    if (!a) return;
+    p.print_string(a->is_v6() ? std::string(key) + "6" : key, fmt::format(" {} {{}}", key), a->to_string(),
+                   a->is_v6() ? Paint::Inet6 : Paint::Inet);
+  };
+  addr("remote", v.remote);
+  addr("group", v.group);
+  addr("local", v.local);
+  if (v.link_index)
+    p.print_string("link", " dev {}", v.link_name.empty() ? "if" + std::to_string(v.link_index) : v.link_name,
+                   Paint::Ifname);
+  p.print_uint("port", " dstport {}", v.dstport);
+  p.print_bool("learning", "{}", v.learning, "", " nolearning");
+  p.print_uint("ttl", " ttl {}", v.ttl, v.ttl ? std::to_string(v.ttl) : "auto");
+  if (v.ageing) p.print_uint("ageing", " ageing {}", *v.ageing);
+  p.close_object();
+}
+
+void macvlan_data(Printer& p, const MacvlanInfo& m) {
+  p.open_object("info_data");
+  p.print_string("mode", " mode {}", m.mode_name());
+  p.close_object();
+}
+
 void port_data(Printer& p, const Link& l) {
   if (!l.slave_kind.empty()) p.print_string("info_slave_kind", "", l.slave_kind);
   if (!l.bridge_port || (p.json() && l.slave_kind.empty())) return;
@@ -134,6 +164,8 @@ void link_details(Printer& p, const Link& l) {
       p.print_string("info_kind", "    {}", l.kind);
       if (l.bridge) bridge_data(p, *l.bridge);
       if (l.tun) tun_data(p, *l.tun);
+      if (l.vxlan) vxlan_data(p, *l.vxlan);
+      if (l.macvlan) macvlan_data(p, *l.macvlan);
       p.print_text("\n");
     }
     port_data(p, l);

@@ -110,6 +110,26 @@ void render_fdb(Printer& p, const bridge::FdbEntry& e) {
   p.close_object();
 }
 
+void render_fdb_record(Printer& p, const bridge::FdbRecord& e, bool with_dev) {
+  p.open_object();
+  p.print_string("mac", "{}", e.mac.to_string(), Paint::Mac);
+  if (with_dev) p.print_string("ifname", " dev {}", e.dev, Paint::Ifname);  // bridge -j leaves it out too
+  if (e.vlan) p.print_uint("vlan", " vlan {}", *e.vlan);
+  if (e.dst) p.print_string("dst", " dst {}", e.dst->to_string(), e.dst->is_v6() ? Paint::Inet6 : Paint::Inet);
+  if (e.port) p.print_uint("port", " port {}", *e.port);
+  if (e.vni) p.print_uint("vni", " vni {}", *e.vni);
+  if (e.via_index) p.print_string("viaIfname", " via {}", e.via.empty() ? "if" + std::to_string(*e.via_index) : e.via);
+  // Text: each flag as a word; JSON: the array `bridge -j fdb` has, empty included.
+  const auto flags = e.flag_names();
+  for (const auto& f : flags) p.print_text(" " + f);
+  p.print_strings("flags", "", flags);
+  if (e.master_index) p.print_string("master", " master {}", e.master, Paint::Ifname);
+  const std::string state = e.state_name();
+  p.print_string("state", state.empty() ? "" : " {}", state);
+  p.print_text("\n");
+  p.close_object();
+}
+
 void render_bridge_stp(Printer& p, const bridge::View& v) {
   p.open_object();
   stp_bridge(p, v.bridge);
