@@ -1,0 +1,235 @@
+#!/usr/bin/env bash
+# `netlab dhcp probe` against real dnsmasq servers (issue 15 §2):
+#   - on a bridge served by dnsmasq on the same host (through the probe's
+#     temporary veth port, which must be gone afterwards),
+#   - --request: the lease is taken (dnsmasq logs DHCPACK) and released
+#     (DHCPRELEASE, no line for the probe's MAC left in the lease file),
+#   - a second server behind a port of the bridge: both listed, "2 servers",
+#   - nothing serving: exit 3, nothing left behind,
+#   - a veth whose peer namespace runs dnsmasq (no bridge, no veth pair),
+#   - SIGINT and SIGTERM while waiting: the veth pair is removed,
+#   - bad input (missing interface, malformed MAC, -w 0 or 61, a down
+#     bridge, a bridge without carrier): one line, its status, nothing left.
+#
+#   dhcp_probe.sh NETLAB_BINARY
+#
+# Runs as root, in private network and mount namespaces (shell_lab.sh);
+# every dnsmasq is stopped by its pid; lease, pid and log files live in the
+# test's temp dir.
+set -uo pipefail
+
+netlab_bin=${1:?usage: dhcp_probe.sh NETLAB_BINARY}
+lab_script=$0
+lab_args=("$@")
+# shellcheck source=shell_lab.sh
+. "$(dirname "$0")/shell_lab.sh"
+
+command -v dnsmasq >/dev/null || { fail "dnsmasq is not installed (scripts/setup.sh installs it)"; finish; }
+
+start_peer
+# The lab: bridge br0 (192.0.2.1/24) with v0 as its port; v1, in the peer
+# namespace, is a station on that link.
+ip addr flush dev v0
+peer ip addr flush dev v1
+ip link add br0 type bridge
+ip link set v0 master br0
+ip addr add 192.0.2.1/24 dev br0
+ip link set br0 up
+
+dnsmasq_pids=()
+stop_dnsmasq() {
+  local p
+  for p in "${dnsmasq_pids[@]}"; do
+    kill "$p" 2>/dev/null
+    wait "$p" 2>/dev/null
+  done
+  dnsmasq_pids=()
+}
+trap 'stop_dnsmasq; lab_cleanup' EXIT
+
+# start_dnsmasq NAME IFACE RANGE [peer]: dnsmasq serving IFACE, files named NAME.*
+start_dnsmasq() {
+  local name=$1 iface=$2 range=$3 where=${4:-}
+  local -a cmd=(dnsmasq --keep-in-foreground --conf-file=/dev/null --port=0 --user=root --group=root
+    --interface="$iface" --bind-interfaces --dhcp-range="$range"
+    --dhcp-leasefile="$dir/$name.leases" --pid-file="$dir/$name.pid" --log-facility="$dir/$name.log" --log-dhcp)
+  shift 3
+  [ -n "$where" ] && shift
+  if [ "$where" = peer ]; then
+    peer "${cmd[@]}" "$@" &
+  else
+    "${cmd[@]}" "$@" &
+  fi
+  dnsmasq_pids+=($!)
+  local i
+  for i in $(seq 100); do grep -qs 'DHCP, IP range' "$dir/$name.log" && return 0; sleep 0.05; done
+  fail "dnsmasq $name did not start: $(cat "$dir/$name.log" 2>/dev/null)"
+}
+
+links() { ip -o link 2>/dev/null | awk -F': ' '{print $2}' | sed 's/@.*//' | sort; }
+before=$(links)
+nothing_left() {  # WHAT
+  local now
+  now=$(links)
+  if [ "$now" = "$before" ]; then pass "$1: no link left behind"; else fail "$1: links differ: $(diff <(echo "$before") <(echo "$now") | tr '\n' ' ')"; fi
+}
+
+# run OUT ERR ARGS...: netlab's status in $status
+run() {
+  local out=$1 err=$2
+  shift 2
+  "$netlab_bin" "$@" >"$out" 2>"$err"
+  status=$?
+}
+
+in_range() {  # ADDRESS FIRST LAST (last octets of 192.0.2.0/24 or 203.0.113.0/24)
+  local last=${1##*.}
+  [ -n "$last" ] && [ "$last" -ge "$2" ] && [ "$last" -le "$3" ]
+}
+
+start_dnsmasq a br0 192.0.2.100,192.0.2.150,255.255.255.0,1h \
+  --dhcp-option=option:router,192.0.2.1 --dhcp-option=option:dns-server,192.0.2.53 --domain=example.net
+
+# ---- one server on the bridge -------------------------------------------------
+run "$dir/p1.out" "$dir/p1.err" dhcp probe br0
+if [ "$status" = 0 ]; then pass "probe br0: exit 0"; else fail "probe br0: exit $status: $(cat "$dir/p1.err")"; fi
+out=$(cat "$dir/p1.out")
+grep -q 'OFFER from server 192.0.2.1 mac' <<<"$out" && pass "the offer names server id 192.0.2.1" || fail "no offer from 192.0.2.1: $out"
+offered=$(sed -n 's/^ *address \([0-9.]*\) .*/\1/p' <<<"$out" | head -1)
+if [[ $offered == 192.0.2.* ]] && in_range "$offered" 100 150; then pass "offered $offered, in the range"; else fail "offered '$offered': $out"; fi
+for want in 'mask 255.255.255.0' 'router 192.0.2.1' 'dns 192.0.2.53' 'domain example.net' 'lease 3600s' 'relay none' '1 server answered' 'via nlp'; do
+  grep -qF "$want" <<<"$out" && pass "text shows '$want'" || fail "text lacks '$want': $out"
+done
+grep -q 'more than one' <<<"$out" && fail "one server said to be several: $out"
+nothing_left "probe br0"
+grep -q 'DHCPDISCOVER(br0)' "$dir/a.log" && pass "dnsmasq saw the DISCOVER on br0" || fail "dnsmasq log has no DHCPDISCOVER(br0)"
+
+# The MAC given is the one dnsmasq sees; JSON has one offer.
+run "$dir/p2.out" "$dir/p2.err" -j dhcp probe br0 --mac 02:00:5e:00:53:11
+json=$(cat "$dir/p2.out")
+[ "$status" = 0 ] && pass "-j probe: exit 0" || fail "-j probe: exit $status: $(cat "$dir/p2.err")"
+grep -q '"client_mac":"02:00:5e:00:53:11"' <<<"$json" && pass "JSON: client_mac as given" || fail "JSON client_mac: $json"
+grep -q '"servers":1,' <<<"$json" && pass "JSON: servers 1" || fail "JSON servers: $json"
+[ "$(grep -o '"type":"OFFER"' <<<"$json" | wc -l)" = 1 ] && pass "JSON: one offer" || fail "JSON offers: $json"
+grep -q '"lease_time":3600' <<<"$json" && grep -q '"mask":"255.255.255.0"' <<<"$json" && grep -q '"routers":\["192.0.2.1"\]' <<<"$json" \
+  && pass "JSON: lease, mask, routers typed" || fail "JSON fields: $json"
+grep -q 'DHCPDISCOVER(br0) 02:00:5e:00:53:11' "$dir/a.log" && pass "dnsmasq saw MAC 02:00:5e:00:53:11" || fail "dnsmasq did not see the given MAC"
+nothing_left "probe -j --mac"
+
+# ---- --request: taken, then released ---------------------------------------------
+mac=02:00:5e:00:53:22
+run "$dir/p3.out" "$dir/p3.err" dhcp probe br0 --request --mac $mac
+out=$(cat "$dir/p3.out")
+[ "$status" = 0 ] && pass "--request: exit 0" || fail "--request: exit $status: $(cat "$dir/p3.err")"
+grep -q '^exchange: ACK from server 192.0.2.1' <<<"$out" && pass "--request: ACK listed" || fail "--request: no ACK: $out"
+grep -q '^released: yes' <<<"$out" && pass "--request: released" || fail "--request: not released: $out"
+grep -q "DHCPACK(br0) 192.0.2.[0-9]* $mac" "$dir/a.log" && pass "dnsmasq acknowledged a lease to $mac" || fail "dnsmasq log has no DHCPACK for $mac"
+released=0
+for _ in $(seq 40); do
+  if grep -q "DHCPRELEASE(br0) 192.0.2.[0-9]* $mac" "$dir/a.log" && ! grep -qi "$mac" "$dir/a.leases" 2>/dev/null; then
+    released=1
+    break
+  fi
+  sleep 0.05
+done
+[ "$released" = 1 ] && pass "dnsmasq logged DHCPRELEASE and the lease file has no line for $mac" \
+  || fail "lease not released: $(grep -i "$mac" "$dir/a.log" "$dir/a.leases" | tr '\n' ' ')"
+nothing_left "probe --request"
+
+# ---- two servers ----------------------------------------------------------------
+peer ip addr add 192.0.2.2/24 dev v1
+start_dnsmasq b v1 192.0.2.200,192.0.2.250,255.255.255.0,2h peer
+run "$dir/p4.out" "$dir/p4.err" dhcp probe br0
+out=$(cat "$dir/p4.out")
+[ "$status" = 0 ] && pass "two servers: exit 0" || fail "two servers: exit $status: $(cat "$dir/p4.err")"
+grep -q '2 servers answered (more than one DHCP server on this link)' <<<"$out" && pass "two servers: said so" || fail "two servers not said: $out"
+grep -q 'server 192.0.2.1 ' <<<"$out" && grep -q 'server 192.0.2.2 ' <<<"$out" && pass "two servers: both listed" || fail "both servers not listed: $out"
+grep -q 'lease 7200s' <<<"$out" && pass "two servers: the second's own lease time" || fail "no 7200s lease: $out"
+run "$dir/p5.out" "$dir/p5.err" -j dhcp probe br0
+json=$(cat "$dir/p5.out")
+[ "$(grep -o '"type":"OFFER"' <<<"$json" | wc -l)" = 2 ] && pass "JSON: two offers" || fail "JSON offers: $json"
+grep -q '"servers":2,"multiple_servers":true' <<<"$json" && pass "JSON: servers 2, multiple_servers" || fail "JSON: $json"
+nothing_left "two servers"
+
+# ---- nothing serving --------------------------------------------------------------
+stop_dnsmasq
+run "$dir/p6.out" "$dir/p6.err" dhcp probe br0 -w 1
+[ "$status" = 3 ] && pass "no server: exit 3" || fail "no server: exit $status: $(cat "$dir/p6.out" "$dir/p6.err")"
+grep -q '0 servers answered' "$dir/p6.out" && pass "no server: said so" || fail "no server: $(cat "$dir/p6.out")"
+[ -s "$dir/p6.err" ] && fail "no server: stderr: $(cat "$dir/p6.err")"
+nothing_left "no server"
+
+# ---- a veth whose peer namespace serves (no bridge) -----------------------------------
+ip link add v2 type veth peer name v3
+ip link set v3 netns "$peer_pid"
+ip link set v2 up
+peer ip addr add 203.0.113.1/24 dev v3
+peer ip link set v3 up
+before=$(links)
+start_dnsmasq c v3 203.0.113.100,203.0.113.150,255.255.255.0,1h peer
+run "$dir/p7.out" "$dir/p7.err" dhcp probe v2 --request
+out=$(cat "$dir/p7.out")
+[ "$status" = 0 ] && pass "probe v2: exit 0" || fail "probe v2: exit $status: $(cat "$dir/p7.err")"
+grep -q 'via itself' <<<"$out" && pass "probe v2: talks on v2 itself" || fail "probe v2: $out"
+offered=$(sed -n 's/^ *address \([0-9.]*\) .*/\1/p' <<<"$out" | head -1)
+if [[ $offered == 203.0.113.* ]] && in_range "$offered" 100 150; then pass "v2: offered $offered by the peer"; else fail "v2: offered '$offered': $out"; fi
+grep -q 'OFFER from server 203.0.113.1 ' <<<"$out" && grep -q '^released: yes' <<<"$out" && pass "v2: offer and release" || fail "v2: $out"
+nothing_left "probe v2"
+stop_dnsmasq
+
+# ---- signals while waiting: the pair goes --------------------------------------------
+for sig in INT TERM; do
+  "$netlab_bin" dhcp probe br0 -w 20 >"$dir/sig.out" 2>"$dir/sig.err" &
+  pid=$!
+  seen=0
+  for _ in $(seq 100); do
+    if ip -o link 2>/dev/null | grep -q nlp; then seen=1; break; fi
+    sleep 0.02
+  done
+  sleep 0.2
+  kill -"$sig" "$pid"
+  wait "$pid"
+  status=$?
+  [ "$seen" = 1 ] && pass "SIG$sig: the probe port was there" || fail "SIG$sig: no probe port seen"
+  [ "$status" = 3 ] && pass "SIG$sig: exit 3 (nothing answered)" || fail "SIG$sig: exit $status: $(cat "$dir/sig.err")"
+  grep -q 'interrupted' "$dir/sig.out" && pass "SIG$sig: says interrupted" || fail "SIG$sig: $(cat "$dir/sig.out")"
+  nothing_left "SIG$sig"
+done
+
+# ---- bad input ------------------------------------------------------------------------
+check_bad() {  # STATUS NEEDLE WHAT ARGS...
+  local want=$1 needle=$2 what=$3
+  shift 3
+  run "$dir/bad.out" "$dir/bad.err" "$@"
+  local lines
+  lines=$(wc -l <"$dir/bad.err")
+  if [ "$status" = "$want" ] && [ "$lines" -ge 1 ] && grep -q -- "$needle" <(head -1 "$dir/bad.err"); then
+    pass "$what: exit $want, '$(head -1 "$dir/bad.err")'"
+  else
+    fail "$what: exit $status, stderr: $(cat "$dir/bad.err")"
+  fi
+  # One line, and a hint line at most.
+  [ "$lines" -le 2 ] || fail "$what: $lines lines on stderr"
+  [ -s "$dir/bad.out" ] && fail "$what: printed on stdout: $(cat "$dir/bad.out")"
+  nothing_left "$what"
+}
+check_bad 1 'nosuch0' "missing interface" dhcp probe nosuch0
+check_bad 2 '02:00:zz' "malformed MAC" dhcp probe br0 --mac 02:00:zz:00:00:01
+check_bad 2 'ff:ff:ff:ff:ff:ff' "broadcast MAC" dhcp probe br0 --mac ff:ff:ff:ff:ff:ff
+check_bad 2 '-w' "-w 0" dhcp probe br0 -w 0
+check_bad 2 '-w' "-w 61" dhcp probe br0 -w 61
+check_bad 2 '-w' "-w 0.05" dhcp probe br0 -w 0.05
+check_bad 2 '-w' "-w x" dhcp probe br0 -w x
+check_bad 2 '-w' "-w 0 on a missing interface: usage first" dhcp probe nosuch0 -w 0
+# A bridge whose only port is down has no carrier (one that never had a
+# port keeps it: that is a lab still being built, and is probed).
+ip link add br1 type bridge
+ip link add v4 type veth peer name v5
+ip link set v4 master br1
+ip link set br1 up
+before=$(links)
+check_bad 1 'br1.*no carrier' "bridge without carrier" dhcp probe br1
+ip link set br0 down
+check_bad 1 'br0.*is down' "bridge down" dhcp probe br0
+
+finish
