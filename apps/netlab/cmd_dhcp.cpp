@@ -14,7 +14,7 @@ namespace {
 
 struct DhcpArgs {
   std::string iface, mac, wait;
-  bool request = false;
+  bool request = false, ipv6 = false;
 };
 
 std::atomic<bool> g_dhcp_stop{false};
@@ -31,6 +31,7 @@ void run_probe(Global& g, const DhcpArgs& a) {
       usage_error("-w \"" + a.wait + "\"", "must be from 0.1 to 60 seconds");
   }
   o.request = a.request;
+  o.ipv6 = a.ipv6 || g.ipv6;  // -6 after the command, or the global one before the object
   check(dhcp::validate(o));  // every option checked before anything is opened
   o.stop = [] { return g_dhcp_stop.load(); };
 
@@ -56,6 +57,7 @@ void add_dhcp_command(CLI::App& root, Global& g) {
   auto a = std::make_shared<DhcpArgs>();
   auto* dhcp = root.add_subcommand("dhcp", "Probe the DHCP servers of a link");
   dhcp->require_subcommand(1);
+  dhcp->fallthrough();  // so that global options after `probe` (-j, -6) reach the root
   auto* probe = dhcp->add_subcommand("probe", "Send a DHCP DISCOVER as a guest would and list every answer");
   probe->add_option("iface", a->iface, "Interface (a bridge: through a temporary port of it)")
       ->required()
@@ -64,7 +66,11 @@ void add_dhcp_command(CLI::App& root, Global& g) {
   probe->add_option("-w", a->wait, "Listen SECONDS for answers, 0.1 to 60 (default 5)")->type_name("SECONDS");
   probe->add_flag("--request", a->request,
                   "Complete the exchange (REQUEST, ACK), then RELEASE the address");
-  probe->footer("Exit status: 0 a server answered, 1 failure, 2 usage error, 3 no server answered.");
+  // Its own -6: CLI11 takes a "-6" after the positional for a negative
+  // number, so the root's flag is not reached through fallthrough.
+  probe->add_flag("-6", a->ipv6, "DHCPv6: send a SOLICIT, list the ADVERTISEs");
+  probe->footer("-6: DHCPv6, a SOLICIT listing the ADVERTISEs (no --request).\n"
+                "Exit status: 0 a server answered, 1 failure, 2 usage error, 3 no server answered.");
   probe->fallthrough();  // global options such as -j may follow the command
   probe->callback([&g, a] { run_probe(g, *a); });
 }

@@ -49,12 +49,13 @@ trap 'stop_dnsmasq; lab_cleanup' EXIT
 
 # start_dnsmasq NAME IFACE RANGE [peer]: dnsmasq serving IFACE, files named NAME.*
 start_dnsmasq() {
-  local name=$1 iface=$2 range=$3 where=${4:-}
+  local name=$1 iface=$2 range=$3 where=
+  [ "${4:-}" = peer ] && where=peer
   local -a cmd=(dnsmasq --keep-in-foreground --conf-file=/dev/null --port=0 --user=root --group=root
     --interface="$iface" --bind-interfaces --dhcp-range="$range"
     --dhcp-leasefile="$dir/$name.leases" --pid-file="$dir/$name.pid" --log-facility="$dir/$name.log" --log-dhcp)
   shift 3
-  [ -n "$where" ] && shift
+  [ "$where" = peer ] && shift
   if [ "$where" = peer ]; then
     peer "${cmd[@]}" "$@" &
   else
@@ -62,7 +63,7 @@ start_dnsmasq() {
   fi
   dnsmasq_pids+=($!)
   local i
-  for i in $(seq 100); do grep -qs 'DHCP, IP range' "$dir/$name.log" && return 0; sleep 0.05; done
+  for i in $(seq 100); do grep -qs 'IP range' "$dir/$name.log" && return 0; sleep 0.05; done
   fail "dnsmasq $name did not start: $(cat "$dir/$name.log" 2>/dev/null)"
 }
 
@@ -159,6 +160,41 @@ grep -q '0 servers answered' "$dir/p6.out" && pass "no server: said so" || fail 
 [ -s "$dir/p6.err" ] && fail "no server: stderr: $(cat "$dir/p6.err")"
 nothing_left "no server"
 
+# ---- DHCPv6 on the bridge (-6) ------------------------------------------------------
+# IPv6 on br0 only (shell_lab.sh turned it off by default; the probe's veth
+# ends stay without it, so the probe itself must answer the server's
+# neighbour solicitation for its link-local address).
+echo 0 >/proc/sys/net/ipv6/conf/br0/accept_dad
+echo 0 >/proc/sys/net/ipv6/conf/br0/disable_ipv6
+ip addr add 2001:db8:1::1/64 dev br0 nodad
+start_dnsmasq d br0 2001:db8:1::100,2001:db8:1::1ff,64,2h --dhcp-option=option6:dns-server,[2001:db8:1::53]
+run "$dir/p8.out" "$dir/p8.err" dhcp probe br0 -6
+out=$(cat "$dir/p8.out")
+[ "$status" = 0 ] && pass "-6: exit 0" || fail "-6: exit $status: $(cat "$dir/p8.err") $out"
+grep -q '^1: ADVERTISE from server 00:0[0-9a-f:]* mac .* ip fe80::' <<<"$out" && pass "-6: the ADVERTISE with a server DUID" || fail "-6: $out"
+offered=$(sed -n 's/^ *address \(2001:db8:1::[0-9a-f]*\) .*/\1/p' <<<"$out" | head -1)
+if [ -n "$offered" ] && [ $((16#${offered##*:})) -ge $((16#100)) ] && [ $((16#${offered##*:})) -le $((16#1ff)) ]; then
+  pass "-6: offered $offered, in the range"
+else
+  fail "-6: offered '$offered': $out"
+fi
+for want in 'valid 7200s' 'dns 2001:db8:1::53' '1 server answered' 'SOLICIT(s) sent'; do
+  grep -qF "$want" <<<"$out" && pass "-6: text shows '$want'" || fail "-6: text lacks '$want': $out"
+done
+grep -q 'DHCPSOLICIT(br0) 00:03:00:01:' "$dir/d.log" && grep -q 'DHCPADVERTISE(br0) 2001:db8:1::' "$dir/d.log" \
+  && pass "-6: dnsmasq logged the SOLICIT (DUID-LL) and its ADVERTISE" || fail "-6: dnsmasq log: $(grep DHCP "$dir/d.log" | tail -3)"
+run "$dir/p9.out" "$dir/p9.err" -j dhcp probe br0 -6 --mac 02:00:5e:00:53:66
+json=$(cat "$dir/p9.out")
+grep -q '"protocol":"dhcpv6"' <<<"$json" && grep -q '"servers":1,' <<<"$json" && grep -q '"valid_lifetime":7200' <<<"$json" \
+  && pass "-6 -j: protocol, servers, valid_lifetime" || fail "-6 -j: $json $(cat "$dir/p9.err")"
+grep -q 'DHCPSOLICIT(br0) 00:03:00:01:02:00:5e:00:53:66' "$dir/d.log" && pass "-6 --mac: the DUID-LL of the given MAC" \
+  || fail "-6 --mac: $(grep SOLICIT "$dir/d.log" | tail -2)"
+nothing_left "-6"
+stop_dnsmasq
+run "$dir/p10.out" "$dir/p10.err" dhcp probe br0 -6 -w 1
+[ "$status" = 3 ] && pass "-6, no server: exit 3" || fail "-6, no server: exit $status"
+nothing_left "-6, no server"
+
 # ---- a veth whose peer namespace serves (no bridge) -----------------------------------
 ip link add v2 type veth peer name v3
 ip link set v3 netns "$peer_pid"
@@ -221,6 +257,7 @@ check_bad 2 '-w' "-w 61" dhcp probe br0 -w 61
 check_bad 2 '-w' "-w 0.05" dhcp probe br0 -w 0.05
 check_bad 2 '-w' "-w x" dhcp probe br0 -w x
 check_bad 2 '-w' "-w 0 on a missing interface: usage first" dhcp probe nosuch0 -w 0
+check_bad 2 'request' "-6 with --request" dhcp probe br0 -6 --request
 # A bridge whose only port is down has no carrier (one that never had a
 # port keeps it: that is a lab still being built, and is probed).
 ip link add br1 type bridge

@@ -286,3 +286,125 @@ TEST_CASE("parse_dhcp: mutated answers never crash or read past the frame", "[fr
   }
   CHECK(parsed > 0);  // some mutations leave a valid answer: the loop tested the accepting path too
 }
+
+// ---- DHCPv6 -------------------------------------------------------------------
+
+namespace {
+
+PrintOptions verbose(int n) {
+  PrintOptions o;
+  o.verbose = n;
+  return o;
+}
+
+Frame opt6(unsigned code, const Frame& value) {
+  return cat({be16(code), be16(static_cast<unsigned>(value.size())), value});
+}
+
+// An ADVERTISE (RFC 8415 18.3.9) for the SOLICIT of kClient, xid 0xabcdef:
+// server DUID-LLT, IA_NA with one address, preference, DNS, domain list.
+Frame advertise(const Frame& extra = {}) {
+  const Frame client_duid = {0, 3, 0, 1, 0x02, 0x00, 0x5e, 0x00, 0x53, 0x07};
+  const Frame server_duid = {0, 1, 0, 1, 0x2a, 0x2b, 0x2c, 0x2d, 0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
+  const Frame iaaddr = cat({ip6a("2001:db8:1::1b7"), be32(1800), be32(3600)});
+  const Frame ia = cat({be32(7), be32(900), be32(1440), opt6(5, iaaddr)});
+  const Frame domains = {7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'n', 'e', 't', 0, 3, 'l', 'a', 'b', 0};
+  return cat({{2, 0xab, 0xcd, 0xef}, opt6(1, client_duid), opt6(2, server_duid), opt6(3, ia), opt6(7, {255}),
+              opt6(23, cat({ip6a("2001:db8:1::53"), ip6a("2001:db8:1::54")})), opt6(24, domains), extra});
+}
+
+Frame dhcp6_reply_frame(const Frame& msg, unsigned dport = 546) {
+  return ether(0x86dd, ipv6(17, udp(547, dport, msg), "fe80::5054:ff:fe12:3456", "fe80::5eff:fe00:5307"),
+               {0x02, 0x00, 0x5e, 0x00, 0x53, 0x07}, {0x52, 0x54, 0x00, 0x12, 0x34, 0x56});
+}
+
+}  // namespace
+
+TEST_CASE("dhcp6_solicit: from the link-local address to ff02::1:2 with client id, IA_NA, elapsed time, ORO",
+          "[frames][dhcp][dhcp6]") {
+  frames::Dhcp6SolicitSpec s;
+  s.mac = mac(kClient);
+  s.xid = 0x12abcdef;  // only the low 24 bits go out
+  s.iaid = 7;
+  s.elapsed_cs = 150;
+  const auto f = frames::dhcp6_solicit(s);
+  const auto p = frames::parse(f);
+  REQUIRE(p);
+  REQUIRE(p->ipv6);
+  CHECK(p->eth_dst == mac("33:33:00:01:00:02"));
+  CHECK(p->eth_src == mac(kClient));
+  CHECK(p->ipv6->src == ip("fe80::5eff:fe00:5307"));  // EUI-64 of 02:00:5e:00:53:07
+  CHECK(p->ipv6->dst == ip("ff02::1:2"));
+  CHECK(p->ipv6->hop_limit == 1);
+  CHECK(p->ipv6->upper_protocol == 17);
+  // The decoder checks the UDP checksum ("[udp sum ok]") and prints every option.
+  const std::string text = print(Frame(f.begin(), f.end()), verbose(1));
+  INFO(text);
+  CHECK(text.find("fe80::5eff:fe00:5307.546 > ff02::1:2.547: [udp sum ok] dhcp6 solicit (xid=abcdef "
+                  "(client-ID hwaddr type 1 02005e005307) (elapsed-time 150) (IA_NA IAID:7 T1:0 T2:0) "
+                  "(option-request DNS-server DNS-search-list))") != std::string::npos);
+  CHECK(frames::duid_ll(mac(kClient)) == std::vector<std::uint8_t>{0, 3, 0, 1, 0x02, 0x00, 0x5e, 0x00, 0x53, 0x07});
+  CHECK_FALSE(frames::parse_dhcp6(f));  // to port 547: not an answer
+}
+
+TEST_CASE("parse_dhcp6: a hand-built ADVERTISE gives server DUID, address, lifetimes, DNS and domains",
+          "[frames][dhcp][dhcp6]") {
+  const auto d = frames::parse_dhcp6(bytes(dhcp6_reply_frame(advertise())));
+  REQUIRE(d);
+  CHECK(d->type == frames::kDhcp6Advertise);
+  CHECK(frames::dhcp6_type_name(d->type) == "ADVERTISE");
+  CHECK(d->xid == 0xabcdef);
+  CHECK(d->eth_src == mac("52:54:00:12:34:56"));
+  CHECK(d->ip_src == ip("fe80::5054:ff:fe12:3456"));
+  CHECK(d->client_duid == frames::duid_ll(mac(kClient)));
+  CHECK(d->server_duid.size() == 14);
+  CHECK(d->server_duid[1] == 1);  // DUID-LLT
+  CHECK(d->iaid == std::optional<std::uint32_t>(7));
+  CHECK(d->t1 == std::optional<std::uint32_t>(900));
+  CHECK(d->t2 == std::optional<std::uint32_t>(1440));
+  REQUIRE(d->addresses.size() == 1);
+  CHECK(d->addresses[0].address == ip("2001:db8:1::1b7"));
+  CHECK(d->addresses[0].preferred == 1800);
+  CHECK(d->addresses[0].valid == 3600);
+  CHECK(d->preference == std::optional<std::uint8_t>(255));
+  CHECK(d->dns == std::vector<IpAddr>{ip("2001:db8:1::53"), ip("2001:db8:1::54")});
+  CHECK(d->domains == std::vector<std::string>{"example.net", "lab"});
+  CHECK_FALSE(d->status);
+  // A top-level status (NoAddrsAvail, RFC 8415 21.13) is read with its message.
+  const auto s = frames::parse_dhcp6(bytes(dhcp6_reply_frame(advertise(opt6(13, cat({be16(2), {'n', 'o'}}))))));
+  REQUIRE(s);
+  CHECK(s->status == std::optional<std::uint16_t>(2));
+  CHECK(s->status_message == "no");
+}
+
+TEST_CASE("parse_dhcp6: cut, malformed and foreign messages are rejected", "[frames][dhcp][dhcp6]") {
+  const Frame good = dhcp6_reply_frame(advertise());
+  REQUIRE(frames::parse_dhcp6(bytes(good)));
+  for (std::size_t n = 0; n < good.size(); ++n) {
+    const std::vector<std::uint8_t> cut(good.begin(), good.begin() + static_cast<std::ptrdiff_t>(n));
+    INFO("cut at " << n);
+    CHECK_FALSE(frames::parse_dhcp6(cut));
+  }
+  Frame msg = advertise();
+  msg.resize(msg.size() - 3);  // inside the domain list option: its length runs past the message
+  CHECK_FALSE(frames::parse_dhcp6(bytes(dhcp6_reply_frame(msg))));
+  CHECK_FALSE(frames::parse_dhcp6(bytes(dhcp6_reply_frame(advertise(), 547))));              // to a server
+  CHECK_FALSE(frames::parse_dhcp6(bytes(dhcp6_reply_frame(advertise(opt6(7, {1, 2}))))));    // preference of 2 bytes
+  CHECK_FALSE(frames::parse_dhcp6(bytes(dhcp6_reply_frame(advertise(opt6(23, {1, 2, 3}))))));  // DNS not 16n bytes
+  CHECK_FALSE(frames::parse_dhcp6(bytes(dhcp6_reply_frame(advertise(opt6(24, {5, 'a'}))))));   // label past the value
+  CHECK_FALSE(frames::parse_dhcp6(bytes(dhcp6_reply_frame(advertise(opt6(24, {1, 'a'}))))));   // name without its end
+  CHECK_FALSE(frames::parse_dhcp6(bytes(dhcp6_reply_frame(advertise(opt6(3, {0, 0, 0, 7}))))));  // IA_NA too short
+  Frame relay = advertise();
+  relay[0] = 13;  // RELAY-REPL: another layout
+  CHECK_FALSE(frames::parse_dhcp6(bytes(dhcp6_reply_frame(relay))));
+  std::mt19937 rng(546);
+  std::size_t parsed = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::vector<std::uint8_t> f(good.begin(), good.end());
+    const int flips = 1 + static_cast<int>(rng() % 4);
+    for (int k = 0; k < flips; ++k) f[62 + rng() % (f.size() - 62)] = static_cast<std::uint8_t>(rng());
+    if (rng() % 3 == 0) f.resize(rng() % f.size());
+    if (frames::parse_dhcp6(f)) ++parsed;
+  }
+  CHECK(parsed > 0);
+}

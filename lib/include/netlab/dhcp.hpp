@@ -1,6 +1,7 @@
 // DHCP tools: probe asks for an address as a guest's DHCP client would
-// (DISCOVER, and with `request` the whole DORA exchange, then RELEASE) and
-// lists every server that answered, so a second (rogue) server shows.
+// (DISCOVER, and with `request` the whole DORA exchange, then RELEASE; with
+// `ipv6` a DHCPv6 SOLICIT) and lists every server that answered, so a
+// second (rogue) server shows.
 //
 // On a bridge the probe cannot send from the bridge device itself: a server
 // on the same host takes those frames for the host's own traffic and never
@@ -51,23 +52,38 @@ struct ProbeOptions {
   // Complete the exchange with the first server that answered (REQUEST,
   // ACK), then RELEASE the address so nothing stays leased.
   bool request = false;
+  // DHCPv6 (RFC 8415): a SOLICIT from the client MAC's link-local address
+  // to ff02::1:2, listing the ADVERTISEs. `request` is DHCPv4 only. The
+  // probe answers neighbour solicitations for its link-local address, as a
+  // client's kernel would, so that servers can send their ADVERTISE.
+  bool ipv6 = false;
   // Polled while waiting; true ends the probe early (a SIGINT flag): what
   // was seen is still returned, with `interrupted` set.
   std::function<bool()> stop;
 };
 
-// One server's answer (OFFER, or ACK/NAK to our REQUEST).
+// One server's answer (OFFER, or ACK/NAK to our REQUEST; ADVERTISE for
+// DHCPv6).
 struct Answer {
-  std::string type;          // "OFFER", "ACK", "NAK"
+  std::string type;          // "OFFER", "ACK", "NAK", "ADVERTISE"
   MacAddr server_mac;        // Ethernet source of the answer
   IpAddr server_address;     // IP source of the answer
-  std::optional<IpAddr> server_id;  // option 54
-  IpAddr address;            // yiaddr: the address offered or acknowledged
+  std::optional<IpAddr> server_id;  // option 54 (DHCPv4)
+  std::string server_duid;   // DHCPv6 server identifier, hex bytes "00:01:..."
+  // DHCPv4 yiaddr: the address offered or acknowledged; DHCPv6 the first
+  // address of the IA_NA (unspecified when the server offered none).
+  IpAddr address;
   std::optional<IpAddr> mask;
   std::vector<IpAddr> routers;
   std::vector<IpAddr> dns;
-  std::string domain;
+  std::string domain;         // DHCPv6: the domain list, comma separated
   std::optional<std::uint32_t> lease_time;  // seconds
+  // DHCPv6: the IA address's lifetimes (seconds), the server's preference
+  // (option 7) and a status (option 13, top level or in the IA_NA, such as
+  // "NoAddrsAvail"), "" when success or absent.
+  std::optional<std::uint32_t> preferred_lifetime, valid_lifetime;
+  std::optional<std::uint8_t> preference;
+  std::string status;
   IpAddr relay;              // giaddr; 0.0.0.0 when no relay forwarded it
   std::string message;       // option 56 (a NAK's reason), "" when none
   double rtt_ms = 0;         // since the DISCOVER (or REQUEST) it answers
@@ -76,11 +92,12 @@ struct Answer {
 struct NETLAB_API ProbeResult {
   std::string interface;
   std::string port;        // the temporary veth end talked on (bridge), "" when on the interface
+  bool ipv6 = false;
   MacAddr client_mac;
-  std::uint32_t xid = 0;
-  unsigned discovers = 0;  // DISCOVERs sent
+  std::uint32_t xid = 0;   // DHCPv6: 24 bits
+  unsigned sent = 0;       // DISCOVERs (DHCPv6: SOLICITs) sent
   std::vector<Answer> offers;  // one per server, in order of arrival
-  // The distinct servers that offered (by server id, else by MAC).
+  // The distinct servers that offered (by server id or DUID, else by MAC).
   std::size_t servers = 0;
   bool request = false;          // the exchange was asked for
   std::optional<Answer> reply;   // the ACK or NAK to our REQUEST
@@ -92,7 +109,8 @@ struct NETLAB_API ProbeResult {
 };
 
 // Checks the options without touching the system: a malformed interface
-// name, a multicast or zero MAC, a wait outside kMinWait..kMaxWait (Usage).
+// name, a multicast or zero MAC, a wait outside kMinWait..kMaxWait, request
+// with ipv6 (Usage).
 NETLAB_API Result<void> validate(const ProbeOptions& o);
 
 // The probe described above. NotFound for a missing interface; Usage for a

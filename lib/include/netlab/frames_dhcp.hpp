@@ -89,4 +89,59 @@ struct DhcpReply {
 // file and sname fields (option 52) are read too. Never reads outside `frame`.
 NETLAB_API std::optional<DhcpReply> parse_dhcp(std::span<const std::uint8_t> frame);
 
+// ---- DHCPv6 (RFC 8415) --------------------------------------------------------
+
+inline constexpr std::uint16_t kDhcp6ClientPort = 546;
+inline constexpr std::uint16_t kDhcp6ServerPort = 547;
+inline constexpr std::uint8_t kDhcp6Solicit = 1;
+inline constexpr std::uint8_t kDhcp6Advertise = 2;
+inline constexpr std::uint8_t kDhcp6Reply = 7;
+// "SOLICIT", "ADVERTISE", ..., or "type N".
+NETLAB_API std::string dhcp6_type_name(std::uint8_t type);
+
+// The DUID-LL of a MAC (RFC 8415 11.4: type 3, hardware type 1, the MAC):
+// the client identifier a SOLICIT carries.
+NETLAB_API std::vector<std::uint8_t> duid_ll(const MacAddr& mac);
+
+struct Dhcp6SolicitSpec {
+  MacAddr mac;               // Ethernet source, link-local source (EUI-64), DUID-LL
+  std::uint32_t xid = 0;     // the low 24 bits are sent
+  std::uint32_t iaid = 0;    // the IA_NA's identifier
+  std::uint16_t elapsed_cs = 0;  // option 8, hundredths of a second
+};
+// Ethernet to 33:33:00:01:00:02, IPv6 from the MAC's link-local address to
+// ff02::1:2 (All_DHCP_Relay_Agents_and_Servers), hop limit 1, UDP 546 ->
+// 547 with its checksum, a SOLICIT with CLIENTID (DUID-LL), ELAPSED_TIME,
+// IA_NA (T1 and T2 0: the server chooses) and ORO (DNS servers 23, domain
+// list 24).
+NETLAB_API std::vector<std::uint8_t> dhcp6_solicit(const Dhcp6SolicitSpec& spec);
+
+// A server's ADVERTISE or REPLY: the options a client uses.
+struct Dhcp6Reply {
+  MacAddr eth_src;
+  IpAddr ip_src, ip_dst;
+  std::uint8_t type = 0;
+  std::uint32_t xid = 0;                  // 24 bits
+  std::vector<std::uint8_t> server_duid;  // option 2
+  std::vector<std::uint8_t> client_duid;  // option 1
+  std::optional<std::uint8_t> preference;  // option 7
+  std::optional<std::uint16_t> status;     // option 13 at the top level
+  std::string status_message;
+  // The first IA_NA (option 3) and its addresses (option 5).
+  std::optional<std::uint32_t> iaid, t1, t2;
+  std::optional<std::uint16_t> ia_status;  // option 13 inside the IA_NA (2: NoAddrsAvail)
+  struct Address {
+    IpAddr address;
+    std::uint32_t preferred = 0, valid = 0;  // seconds
+  };
+  std::vector<Address> addresses;
+  std::vector<IpAddr> dns;           // option 23
+  std::vector<std::string> domains;  // option 24, dotted
+};
+// Parses an Ethernet frame carrying IPv6/UDP to port 546 and a DHCPv6
+// message from a server (not a relay message). nullopt for anything else,
+// a cut message, an option list running past the message, or a known option
+// with a length its type does not allow. Never reads outside `frame`.
+NETLAB_API std::optional<Dhcp6Reply> parse_dhcp6(std::span<const std::uint8_t> frame);
+
 }  // namespace netlab::frames

@@ -5,6 +5,8 @@
 // leaves nothing behind: the veth pair is removed on every return path, and
 // an address taken with `request` is released.
 #include <netlab/dhcp.hpp>
+#include <netlab/frames.hpp>
+#include <netlab/frames6.hpp>
 #include <netlab/frames_dhcp.hpp>
 #include <netlab/link.hpp>
 #include <netlab/linkio.hpp>
@@ -87,8 +89,48 @@ Answer answer_from(const frames::DhcpReply& d) {
   return a;
 }
 
-// Which server an answer is from: its server id, else its MAC.
+// DHCPv6 status codes (RFC 8415 21.13).
+std::string status_name(std::uint16_t code) {
+  static constexpr const char* kNames[] = {"Success",    "UnspecFail",  "NoAddrsAvail", "NoBinding",
+                                           "NotOnLink",  "UseMulticast", "NoPrefixAvail"};
+  if (code < 7) return kNames[code];
+  return "status " + std::to_string(code);
+}
+
+std::string hex_bytes(const std::vector<std::uint8_t>& b) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string s;
+  for (std::size_t i = 0; i < b.size(); ++i) {
+    if (i) s += ':';
+    s += kHex[b[i] >> 4];
+    s += kHex[b[i] & 15];
+  }
+  return s;
+}
+
+Answer answer_from(const frames::Dhcp6Reply& d) {
+  Answer a;
+  a.type = frames::dhcp6_type_name(d.type);
+  a.server_mac = d.eth_src;
+  a.server_address = d.ip_src;
+  a.server_duid = hex_bytes(d.server_duid);
+  if (!d.addresses.empty()) {
+    a.address = d.addresses.front().address;
+    a.preferred_lifetime = d.addresses.front().preferred;
+    a.valid_lifetime = d.addresses.front().valid;
+  }
+  a.dns = d.dns;
+  for (const auto& name : d.domains) a.domain += (a.domain.empty() ? "" : ",") + name;
+  a.preference = d.preference;
+  if (d.status && *d.status != 0) a.status = status_name(*d.status);
+  else if (d.ia_status && *d.ia_status != 0) a.status = status_name(*d.ia_status);
+  if (d.status && *d.status != 0) a.message = d.status_message;  // dnsmasq says "success" on success
+  return a;
+}
+
+// Which server an answer is from: its server id or DUID, else its MAC.
 std::string server_key(const Answer& a) {
+  if (!a.server_duid.empty()) return a.server_duid;
   return a.server_id ? a.server_id->to_string() : a.server_mac.to_string();
 }
 
@@ -148,7 +190,8 @@ class ProbePort {
 
 class Prober {
  public:
-  Prober(const ProbeOptions& o, ProbeResult& r, LinkTap& tap) : o_(o), r_(r), tap_(tap) {}
+  Prober(const ProbeOptions& o, ProbeResult& r, LinkTap& tap)
+      : o_(o), r_(r), tap_(tap), duid_(frames::duid_ll(r.client_mac)) {}
 
   Result<void> run() {
     start_ = Clock::now();
@@ -165,7 +208,7 @@ class Prober {
       const auto end = awaiting_ack && ack_deadline ? std::max(deadline, *ack_deadline) : deadline;
       if (now >= end) break;
       if (r_.offers.empty() && now >= next_discover && now < deadline) {
-        NETLAB_TRY(send_discover(now));
+        NETLAB_TRY(o_.ipv6 ? send_solicit(now) : send_discover(now));
         next_discover += kResend;
         continue;
       }
@@ -204,9 +247,51 @@ class Prober {
 
   Result<void> send_discover(Clock::time_point now) {
     NETLAB_TRY(tap_.send(frames::dhcp_client(spec(frames::DhcpType::Discover))));
-    if (r_.discovers == 0) first_discover_ = now;
-    ++r_.discovers;
+    if (r_.sent == 0) first_discover_ = now;
+    ++r_.sent;
     return {};
+  }
+
+  // RFC 8415 18.2.1: the elapsed time in hundredths of a second, 0 in the
+  // first SOLICIT; the IAID from the MAC, stable for one client.
+  Result<void> send_solicit(Clock::time_point now) {
+    if (r_.sent == 0) first_discover_ = now;
+    frames::Dhcp6SolicitSpec s;
+    s.mac = r_.client_mac;
+    s.xid = r_.xid;
+    const auto& m = r_.client_mac.bytes();
+    s.iaid = std::uint32_t(m[2]) << 24 | std::uint32_t(m[3]) << 16 | std::uint32_t(m[4]) << 8 | m[5];
+    const auto cs = std::chrono::duration_cast<std::chrono::milliseconds>(now - first_discover_).count() / 10;
+    s.elapsed_cs = static_cast<std::uint16_t>(std::min<long long>(cs, 0xffff));
+    NETLAB_TRY(tap_.send(frames::dhcp6_solicit(s)));
+    ++r_.sent;
+    return {};
+  }
+
+  // A neighbour solicitation for our link-local address: answered as the
+  // client's kernel would, or the server could not send its ADVERTISE.
+  void answer_ns(const Frame& f) {
+    const auto p = frames::parse(f.bytes);
+    if (!p || !p->ndp || p->ndp->type != frames::kNdNeighborSolicit) return;
+    if (p->ndp->target != frames::link_local_from_mac(r_.client_mac)) return;
+    if (auto na = frames::neighbor_advertisement_to(*p, r_.client_mac)) (void)tap_.send(*na);
+  }
+
+  void add_offer(Answer a, Clock::time_point now) {
+    a.rtt_ms = ms_between(first_discover_, now);
+    const auto key = server_key(a);
+    const bool seen =
+        std::any_of(r_.offers.begin(), r_.offers.end(), [&](const Answer& o) { return server_key(o) == key; });
+    if (seen) return;  // the same server answering a resent DISCOVER
+    r_.offers.push_back(std::move(a));
+    r_.servers = r_.offers.size();
+  }
+
+  void handle6(const Frame& f) {
+    auto d = frames::parse_dhcp6(f.bytes);
+    if (!d) return answer_ns(f);
+    if (d->xid != (r_.xid & 0xffffff) || d->client_duid != duid_) return;  // another client's
+    if (d->type == frames::kDhcp6Advertise) add_offer(answer_from(*d), Clock::now());
   }
 
   // RFC 2131 4.3.2 SELECTING: broadcast, ciaddr 0, the offered address in
@@ -236,19 +321,14 @@ class Prober {
   }
 
   void handle(const Frame& f) {
+    if (o_.ipv6) return handle6(f);
     auto d = frames::parse_dhcp(f.bytes);
     if (!d || d->xid != r_.xid || d->chaddr != r_.client_mac || !d->type) return;  // another client's
     const auto now = Clock::now();
     Answer a = answer_from(*d);
     const auto type = static_cast<frames::DhcpType>(*d->type);
     if (type == frames::DhcpType::Offer) {
-      a.rtt_ms = ms_between(first_discover_, now);
-      const auto key = server_key(a);
-      const bool seen = std::any_of(r_.offers.begin(), r_.offers.end(),
-                                    [&](const Answer& o) { return server_key(o) == key; });
-      if (seen) return;  // the same server answering a resent DISCOVER
-      r_.offers.push_back(std::move(a));
-      r_.servers = r_.offers.size();
+      add_offer(std::move(a), now);
     } else if ((type == frames::DhcpType::Ack || type == frames::DhcpType::Nak) && request_sent_ && !r_.reply) {
       if (server_key(a) != chosen_) return;  // RFC 2131 4.3.2: only the chosen server answers a REQUEST
       a.rtt_ms = ms_between(request_at_, now);
@@ -262,6 +342,7 @@ class Prober {
   Clock::time_point start_, first_discover_, request_at_;
   bool request_sent_ = false;
   std::string chosen_;
+  std::vector<std::uint8_t> duid_;  // DHCPv6: our client identifier
 };
 
 }  // namespace
@@ -272,6 +353,8 @@ Result<void> validate(const ProbeOptions& o) {
     return Error::usage("MAC " + o.mac->to_string(), "is not a unicast address: a client's MAC must be one");
   if (o.wait < kMinWait || o.wait > kMaxWait)
     return Error::usage(kObject, "the wait must be from 0.1 to 60 seconds");
+  if (o.ipv6 && o.request)
+    return Error::usage(kObject, "--request completes a DHCPv4 exchange; with -6 the probe lists the ADVERTISEs only");
   return {};
 }
 
@@ -290,8 +373,10 @@ Result<ProbeResult> probe(const Netns& ns, const ProbeOptions& o) {
 
   ProbeResult r;
   r.interface = o.interface;
+  r.ipv6 = o.ipv6;
   r.client_mac = o.mac.value_or(random_mac());
   r.xid = random_xid();
+  if (o.ipv6) r.xid &= 0xffffff;  // a DHCPv6 transaction id is 24 bits
 
   std::unique_ptr<ProbePort> port;
   if (link->kind == "bridge") {
@@ -312,7 +397,8 @@ Result<ProbeResult> probe(const Netns& ns, const ProbeOptions& o) {
   }
 
   LinkTapOptions opts;
-  opts.filter = "udp and dst port 68";
+  // DHCPv6 also needs the neighbour solicitations for our address.
+  opts.filter = o.ipv6 ? "(udp and dst port 546) or icmp6" : "udp and dst port 68";
   opts.direction = Direction::In;
   auto tap = LinkTap::open(ns, port ? r.port : o.interface, opts);
   if (!tap) return std::move(tap).error();

@@ -39,24 +39,44 @@ void optional_addr(Printer& p, std::string_view key, std::string_view fmt, const
   p.print_string_or_null(key, fmt, a ? a->to_string() : std::string(), "none");
 }
 
-// One answer's members (the caller opens its object): two text lines.
-void answer_fields(Printer& p, const Answer& a, std::string_view lead) {
+// Seconds: text "3600s" ("none" when absent), JSON the number or null.
+void lifetime(Printer& p, std::string_view key, std::string_view fmt, const std::optional<std::uint32_t>& v) {
+  if (v) p.print_uint(key, fmt, *v, *v == 0xffffffffu ? std::string("infinite") : fmt::format("{}s", *v));
+  else p.print_null(key, fmt::format(fmt::runtime(fmt), "none"));
+}
+
+// One answer's members (the caller opens its object): two text lines. The
+// DHCPv6 members differ (a DUID, lifetimes, a preference, a status; no
+// mask, router, lease or relay).
+void answer_fields(Printer& p, const Answer& a, std::string_view lead, bool v6) {
   p.print_text(lead);
   p.print_string("type", "{} from", a.type);
-  optional_addr(p, "server_id", " server {}", a.server_id);
+  if (a.server_duid.empty()) optional_addr(p, "server_id", " server {}", a.server_id);
+  else p.print_string("server_duid", " server {}", a.server_duid);
   p.print_string("server_mac", " mac {}", a.server_mac.to_string(), Paint::Mac);
   p.print_string("server_address", " ip {}", a.server_address.to_string(), Paint::Inet);
   p.print_float("rtt_ms", "  {}\n", a.rtt_ms, fmt_ms(a.rtt_ms));
-  p.print_string("address", "    address {}", a.address.to_string(), Paint::Inet);
-  optional_addr(p, "mask", " mask {}", a.mask);
-  addr_list(p, "routers", "router", a.routers);
+  p.print_string_or_null("address", "    address {}", a.address.is_unspecified() ? std::string() : a.address.to_string(),
+                         "none");
+  if (v6) {
+    lifetime(p, "preferred_lifetime", " preferred {}", a.preferred_lifetime);
+    lifetime(p, "valid_lifetime", " valid {}", a.valid_lifetime);
+  } else {
+    optional_addr(p, "mask", " mask {}", a.mask);
+    addr_list(p, "routers", "router", a.routers);
+  }
   addr_list(p, "dns", "dns", a.dns);
   p.print_string_or_null("domain", " domain {}", a.domain, "none");
-  if (a.lease_time) p.print_uint("lease_time", " lease {}", *a.lease_time, fmt::format("{}s", *a.lease_time));
-  else p.print_null("lease_time", " lease none");
-  const bool relayed = !a.relay.bytes().empty() &&
-                       std::any_of(a.relay.bytes().begin(), a.relay.bytes().end(), [](std::uint8_t b) { return b != 0; });
-  p.print_string_or_null("relay", " relay {}", relayed ? a.relay.to_string() : std::string(), "none");
+  if (v6) {
+    if (a.preference) p.print_uint("preference", " preference {}", *a.preference);
+    else p.print_null("preference", "");
+    p.print_string_or_null("status", a.status.empty() ? "" : " status {}", a.status);
+  } else {
+    lifetime(p, "lease_time", " lease {}", a.lease_time);
+    const bool relayed = !a.relay.bytes().empty() && std::any_of(a.relay.bytes().begin(), a.relay.bytes().end(),
+                                                                 [](std::uint8_t b) { return b != 0; });
+    p.print_string_or_null("relay", " relay {}", relayed ? a.relay.to_string() : std::string(), "none");
+  }
   p.print_string_or_null("message", a.message.empty() ? "" : " message \"{}\"", a.message);
   p.print_text("\n");
 }
@@ -66,21 +86,22 @@ void answer_fields(Printer& p, const Answer& a, std::string_view lead) {
 void render_probe(Printer& p, const ProbeResult& r) {
   p.open_object();
   p.print_string("interface", "DHCP probe on {}", r.interface, Paint::Ifname);
+  p.print_string("protocol", r.ipv6 ? " (DHCPv6)" : "", r.ipv6 ? "dhcpv6" : "dhcpv4");
   p.print_string_or_null("port", " via {}", r.port, "itself");
   p.print_string("client_mac", ", client {}", r.client_mac.to_string(), Paint::Mac);
   p.print_uint("xid", ", xid {}", r.xid, fmt::format("{:#010x}", r.xid));
-  p.print_uint("discovers", ", {} DISCOVER(s) sent\n", r.discovers);
+  p.print_uint("sent", r.ipv6 ? ", {} SOLICIT(s) sent\n" : ", {} DISCOVER(s) sent\n", r.sent);
   p.open_array("offers");
   for (std::size_t i = 0; i < r.offers.size(); ++i) {
     p.open_object();
-    answer_fields(p, r.offers[i], fmt::format("{}: ", i + 1));
+    answer_fields(p, r.offers[i], fmt::format("{}: ", i + 1), r.ipv6);
     p.close_object();
   }
   p.close_array();
   p.print_bool("request", "", r.request);
   if (r.reply) {
     p.open_object("reply");
-    answer_fields(p, *r.reply, "exchange: ");
+    answer_fields(p, *r.reply, "exchange: ", r.ipv6);
     p.close_object();
   } else {
     p.print_null("reply", r.request ? "exchange: no ACK to our REQUEST\n" : "");
