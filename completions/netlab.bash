@@ -282,7 +282,7 @@ _netlab()
             ndp/probe) globalopts+=" -c -w -i -s -u" ;;
             ndp/rs) globalopts+=" -w -1 --single" ;;
             ndp/diagnose) globalopts+=" --duration --passive --save-evidence" ;;
-            dhcp/probe) globalopts+=" --mac -w --request" ;;
+            dhcp/probe) globalopts+=" --mac -w --request" ;;  # -6 is among the global ones
         esac
         COMPREPLY=($(compgen -W "$globalopts" -- "$cur"))
         return

@@ -750,3 +750,4 @@ set -l __netlab_dhcp_probe '__fish_seen_subcommand_from dhcp; and __fish_seen_su
 complete -c netlab -n $__netlab_dhcp_probe -l mac -x -d 'Client MAC (default: random, locally administered)'
 complete -c netlab -n $__netlab_dhcp_probe -s w -x -d 'Listen SECONDS for answers (0.1 to 60)'
 complete -c netlab -n $__netlab_dhcp_probe -l request -d 'Complete the exchange, then release the address'
+complete -c netlab -n $__netlab_dhcp_probe -s 6 -d 'DHCPv6: a SOLICIT, list the ADVERTISEs'
