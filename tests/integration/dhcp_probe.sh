@@ -44,6 +44,13 @@ stop_dnsmasq() {
     wait "$p" 2>/dev/null
   done
   dnsmasq_pids=()
+  # And by the pid each wrote, should one have got another pid.
+  for f in "$dir"/*.pid; do
+    [ -s "$f" ] || continue
+    p=$(cat "$f")
+    kill "$p" 2>/dev/null && while kill -0 "$p" 2>/dev/null; do sleep 0.02; done
+    rm -f "$f"
+  done
 }
 trap 'stop_dnsmasq; lab_cleanup' EXIT
 
@@ -57,7 +64,9 @@ start_dnsmasq() {
   shift 3
   [ "$where" = peer ] && shift
   if [ "$where" = peer ]; then
-    peer "${cmd[@]}" "$@" &
+    # nsenter itself (not the peer function, which would run in a subshell
+    # whose pid is not dnsmasq's) execs dnsmasq: $! is dnsmasq's pid.
+    nsenter -t "$peer_pid" -n "${cmd[@]}" "$@" &
   else
     "${cmd[@]}" "$@" &
   fi
@@ -239,13 +248,11 @@ check_bad() {  # STATUS NEEDLE WHAT ARGS...
   run "$dir/bad.out" "$dir/bad.err" "$@"
   local lines
   lines=$(wc -l <"$dir/bad.err")
-  if [ "$status" = "$want" ] && [ "$lines" -ge 1 ] && grep -q -- "$needle" <(head -1 "$dir/bad.err"); then
-    pass "$what: exit $want, '$(head -1 "$dir/bad.err")'"
+  if [ "$status" = "$want" ] && [ "$lines" = 1 ] && grep -q -- "$needle" "$dir/bad.err"; then
+    pass "$what: exit $want, one line: '$(cat "$dir/bad.err")'"
   else
-    fail "$what: exit $status, stderr: $(cat "$dir/bad.err")"
+    fail "$what: exit $status, stderr ($lines lines): $(cat "$dir/bad.err")"
   fi
-  # One line, and a hint line at most.
-  [ "$lines" -le 2 ] || fail "$what: $lines lines on stderr"
   [ -s "$dir/bad.out" ] && fail "$what: printed on stdout: $(cat "$dir/bad.out")"
   nothing_left "$what"
 }
@@ -266,6 +273,24 @@ ip link set v4 master br1
 ip link set br1 up
 before=$(links)
 check_bad 1 'br1.*no carrier' "bridge without carrier" dhcp probe br1
+# A bridge with STP on: the new port listens and learns for twice the
+# forward delay, longer than -w 1; the probe fails after creating its veth
+# pair, which must still be removed.
+# (The kernel's shortest forward delay with STP is 2 s: the lab's own port
+# forwards after 4 s, then the bridge has carrier.)
+ip link add br2 type bridge stp_state 1 forward_delay 200
+ip link add v6 type veth peer name v7
+ip link set v6 master br2
+ip link set v6 up
+ip link set v7 up
+ip link set br2 up
+for _ in $(seq 120); do
+  ip -d link show v6 | grep -q 'state forwarding' && break
+  sleep 0.05
+done
+ip -d link show v6 | grep -q 'state forwarding' || fail "br2's port v6 never forwarded"
+before=$(links)
+check_bad 1 'did not start forwarding.*STP is on' "STP bridge: the port does not forward in time" dhcp probe br2 -w 1
 ip link set br0 down
 check_bad 1 'br0.*is down' "bridge down" dhcp probe br0
 

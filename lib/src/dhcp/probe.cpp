@@ -365,11 +365,8 @@ Result<ProbeResult> probe(const Netns& ns, const ProbeOptions& o) {
   const std::string object = "link " + o.interface;
   if (link->link_type != ARPHRD_ETHER || !link->mac())
     return Error::usage(object, "is not an Ethernet interface (link type " + link->link_type_name() + ")");
-  if (!link->is_up()) {
-    Error e = Error::from_errno(ENETDOWN, object, "is down");
-    e.hint = "bring it up with `netlab link set " + o.interface + " up`";
-    return e;
-  }
+  // One line each, no hint line: the reason says what to look at.
+  if (!link->is_up()) return Error::from_errno(ENETDOWN, object, "is down");
 
   ProbeResult r;
   r.interface = o.interface;
@@ -385,11 +382,8 @@ Result<ProbeResult> probe(const Netns& ns, const ProbeOptions& o) {
     // than test a lab that does not work yet. (The carrier attribute, not
     // IFF_RUNNING: that flag follows it only after the kernel's linkwatch
     // delay. A bridge that never had a port keeps its carrier.)
-    if (link->carrier == false) {
-      Error e = Error::from_errno(ENETDOWN, object, "has no carrier: no port of the bridge is up");
-      e.hint = "attach and bring up a port (the guest's TAP) first";
-      return e;
-    }
+    if (link->carrier == false)
+      return Error::from_errno(ENETDOWN, object, "has no carrier: no port of the bridge is up");
     auto created = ProbePort::create(ns, *link, r.client_mac, Clock::now() + o.wait);
     if (!created) return std::move(created).error();
     port = std::move(*created);
