@@ -291,6 +291,19 @@ done
 ip -d link show v6 | grep -q 'state forwarding' || fail "br2's port v6 never forwarded"
 before=$(links)
 check_bad 1 'did not start forwarding.*STP is on' "STP bridge: the port does not forward in time" dhcp probe br2 -w 1
+# SIGINT while the probe waits for its port to forward: it stops at once.
+"$netlab_bin" dhcp probe br2 -w 20 >"$dir/stp.out" 2>"$dir/stp.err" &
+pid=$!
+for _ in $(seq 100); do ip -o link 2>/dev/null | grep -q nlp && break; sleep 0.02; done
+start=$(date +%s%N)
+kill -INT "$pid"
+wait "$pid"
+status=$?
+ms=$((($(date +%s%N) - start) / 1000000))
+[ "$status" = 3 ] && grep -q interrupted "$dir/stp.out" && pass "SIGINT while the port listens: exit 3, interrupted" \
+  || fail "SIGINT while the port listens: exit $status: $(cat "$dir/stp.out" "$dir/stp.err")"
+[ "$ms" -lt 2000 ] && pass "SIGINT while the port listens: stopped in ${ms} ms" || fail "SIGINT while the port listens: took ${ms} ms"
+nothing_left "SIGINT while the port listens"
 ip link set br0 down
 check_bad 1 'br0.*is down' "bridge down" dhcp probe br0
 

@@ -139,7 +139,7 @@ std::string server_key(const Answer& a) {
 class ProbePort {
  public:
   static Result<std::unique_ptr<ProbePort>> create(const Netns& ns, const Link& bridge, const MacAddr& mac,
-                                                   Clock::time_point deadline) {
+                                                   Clock::time_point deadline, const std::function<bool()>& stop) {
     const std::string stem = "nlp" + std::to_string(::getpid());
     auto talk = IfName::parse(stem + "p");
     auto port = IfName::parse(stem + "b");
@@ -156,7 +156,7 @@ class ProbePort {
     c.master = IfName::parse(bridge.name).value();
     c.up = true;
     NETLAB_TRY(link::set(ns, *port, c));
-    NETLAB_TRY(self->wait_forwarding(*port, bridge, deadline));
+    NETLAB_TRY(self->wait_forwarding(*port, bridge, deadline, stop));
     return self;
   }
   ProbePort(const ProbePort&) = delete;
@@ -169,8 +169,12 @@ class ProbePort {
  private:
   ProbePort(const Netns& ns, IfName talk) : ns_(ns), talk_(std::move(talk)) {}
 
-  Result<void> wait_forwarding(const IfName& port, const Link& bridge, Clock::time_point deadline) {
+  // A stop request ends the wait without an error: the probe then stops at
+  // once, as interrupted, and the pair goes with this object.
+  Result<void> wait_forwarding(const IfName& port, const Link& bridge, Clock::time_point deadline,
+                               const std::function<bool()>& stop) {
     for (;;) {
+      if (stop && stop()) return {};
       auto l = link::get(ns_, port.str());
       if (!l) return std::move(l).error();
       if (l->bridge_port && l->bridge_port->state == kBrStateForwarding && l->carrier != false) return {};
@@ -384,7 +388,7 @@ Result<ProbeResult> probe(const Netns& ns, const ProbeOptions& o) {
     // delay. A bridge that never had a port keeps its carrier.)
     if (link->carrier == false)
       return Error::from_errno(ENETDOWN, object, "has no carrier: no port of the bridge is up");
-    auto created = ProbePort::create(ns, *link, r.client_mac, Clock::now() + o.wait);
+    auto created = ProbePort::create(ns, *link, r.client_mac, Clock::now() + o.wait, o.stop);
     if (!created) return std::move(created).error();
     port = std::move(*created);
     r.port = port->talk().str();
