@@ -56,7 +56,6 @@ void run_probe(Global& g, const DhcpArgs& a) {
 void add_dhcp_command(CLI::App& root, Global& g) {
   auto a = std::make_shared<DhcpArgs>();
   auto* dhcp = root.add_subcommand("dhcp", "Probe the DHCP servers of a link");
-  dhcp->require_subcommand(1);
   dhcp->fallthrough();  // so that global options after `probe` (-j, -6) reach the root
   auto* probe = dhcp->add_subcommand("probe", "Send a DHCP DISCOVER as a guest would and list every answer");
   probe->add_option("iface", a->iface, "Interface (a bridge: through a temporary port of it)")
@@ -73,6 +72,11 @@ void add_dhcp_command(CLI::App& root, Global& g) {
                 "Exit status: 0 a server answered, 1 failure, 2 usage error, 3 no server answered.");
   probe->fallthrough();  // global options such as -j may follow the command
   probe->callback([&g, a] { run_probe(g, *a); });
+  // A bare `dhcp` names the command it lacks (not require_subcommand(1),
+  // whose error would also hide main()'s "did you mean" for a misspelt one).
+  dhcp->callback([dhcp] {
+    if (dhcp->get_subcommands().empty()) usage_error("dhcp", "a command is required: probe");
+  });
 }
 
 }  // namespace netlab::cli

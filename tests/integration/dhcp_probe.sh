@@ -257,6 +257,9 @@ check_bad() {  # STATUS NEEDLE WHAT ARGS...
   nothing_left "$what"
 }
 check_bad 1 'nosuch0' "missing interface" dhcp probe nosuch0
+check_bad 2 'command is required: probe' "bare dhcp" dhcp
+check_bad 2 'did you mean "probe"' "misspelt command" dhcp prob br0
+check_bad 2 'iface is required' "no interface" dhcp probe
 check_bad 2 '02:00:zz' "malformed MAC" dhcp probe br0 --mac 02:00:zz:00:00:01
 check_bad 2 'ff:ff:ff:ff:ff:ff' "broadcast MAC" dhcp probe br0 --mac ff:ff:ff:ff:ff:ff
 check_bad 2 '-w' "-w 0" dhcp probe br0 -w 0
