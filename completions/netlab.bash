@@ -159,8 +159,13 @@ _netlab()
                 continue
                 ;;
             -c | -w | -i | -s | --duration)
-                # After "arp" or "ndp" (probe, rs, diagnose) these take a value.
-                [[ $object == arp || $object == ndp ]] && ((i++))
+                # After "arp" or "ndp" (probe, rs, diagnose) these take a
+                # value; after "dhcp", -w does.
+                [[ $object == arp || $object == ndp || ($object == dhcp && $w == -w) ]] && ((i++))
+                continue
+                ;;
+            --mac)
+                [[ $object == dhcp ]] && ((i++))
                 continue
                 ;;
             -*)
@@ -184,6 +189,7 @@ _netlab()
                     ;;
                 arp) object='arp' ;;
                 ndp) object='ndp' ;;
+                dhcp) object='dhcp' ;;
                 *) object=unknown ;;
             esac
         elif [[ -z $command ]]; then
@@ -257,7 +263,13 @@ _netlab()
         esac
     fi
 
-    # Values of the options of arp and ndp probe, rs and diagnose: free-form.
+    # Values of the options of arp and ndp probe, rs and diagnose, and of
+    # dhcp probe: free-form.
+    if [[ $object == dhcp ]]; then
+        case $prev in
+            -w | --mac) return ;;
+        esac
+    fi
     if [[ $object == arp || $object == ndp ]]; then
         case $prev in
             -c | -w | -i | -s | --duration) return ;;
@@ -276,13 +288,14 @@ _netlab()
             ndp/probe) globalopts+=" -c -w -i -s -u" ;;
             ndp/rs) globalopts+=" -w -1 --single" ;;
             ndp/diagnose) globalopts+=" --duration --passive --whole-duration --no-kernel --save-evidence" ;;
+            dhcp/probe) globalopts+=" --mac -w --request" ;;  # -6 is among the global ones
         esac
         COMPREPLY=($(compgen -W "$globalopts" -- "$cur"))
         return
     fi
 
     if [[ -z $object ]]; then
-        COMPREPLY=($(compgen -W "link addr neigh route tap bridge capture drops guest arp ndp" -- "$cur"))
+        COMPREPLY=($(compgen -W "link addr neigh route tap bridge capture drops guest arp ndp dhcp" -- "$cur"))
         return
     fi
 
@@ -295,6 +308,7 @@ _netlab()
             tap) COMPREPLY=($(compgen -W "show create delete diagnose" -- "$cur")) ;;
             arp) COMPREPLY=($(compgen -W "inspect probe diagnose" -- "$cur")) ;;
             ndp) COMPREPLY=($(compgen -W "inspect probe rs diagnose" -- "$cur")) ;;
+            dhcp) COMPREPLY=($(compgen -W "probe" -- "$cur")) ;;
             bridge)
                 COMPREPLY=($(compgen -W "show add delete addif delif showmacs
                     showstp stp setfd sethello setmaxage setageing setpathcost
@@ -574,6 +588,9 @@ _netlab()
             ;;
         arp/probe | arp/diagnose | ndp/probe | ndp/rs | ndp/diagnose)
             # IFACE, then TARGET (an address: nothing to offer).
+            ((npos == 0)) && words=$(_netlab_ifnames)
+            ;;
+        dhcp/probe)
             ((npos == 0)) && words=$(_netlab_ifnames)
             ;;
         bridge/show | bridge/showmacs | bridge/showstp | bridge/setfd | \

@@ -95,8 +95,16 @@ function __netlab_complete
                 end
                 continue
             case -c -w -i -s --duration
-                # After "arp" or "ndp" (probe, rs, diagnose) these take a value.
-                if test "$object" = arp -o "$object" = ndp
+                # After "arp" or "ndp" (probe, rs, diagnose) these take a
+                # value; after "dhcp", -w does.
+                if test "$object" = arp -o "$object" = ndp; or test "$object" = dhcp -a "$w" = -w
+                    set i (math $i + 2)
+                else
+                    set i (math $i + 1)
+                end
+                continue
+            case --mac
+                if test "$object" = dhcp
                     set i (math $i + 2)
                 else
                     set i (math $i + 1)
@@ -132,6 +140,8 @@ function __netlab_complete
                     set object arp
                 case ndp
                     set object ndp
+                case dhcp
+                    set object dhcp
                 case '*'
                     set object unknown
             end
@@ -199,6 +209,13 @@ function __netlab_complete
         end
     end
 
+    # Values of the options of dhcp probe: free-form.
+    if test "$object" = dhcp
+        switch $prev
+            case -w --mac
+                return
+        end
+    end
     # Values of the options of arp and ndp probe, rs and diagnose: free-form.
     if test "$object" = arp -o "$object" = ndp
         switch $prev
@@ -250,7 +267,8 @@ function __netlab_complete
             drops 'Packet drops with the reasons the kernel gives' \
             guest 'Run a small userspace guest (ARP, ping) on a TAP or Ethernet interface' \
             arp 'Inspect the ARP table, probe addresses, diagnose ARP faults' \
-            ndp 'IPv6 neighbour discovery: inspect, probe, rs, diagnose'
+            ndp 'IPv6 neighbour discovery: inspect, probe, rs, diagnose' \
+            dhcp 'Probe the DHCP servers of a link'
         return
     end
 
@@ -321,6 +339,9 @@ function __netlab_complete
                     probe 'Send neighbour solicitations and report the advertisements (ndisc6)' \
                     rs 'Send a router solicitation and decode the advertisements (rdisc6)' \
                     diagnose 'Find why IPv6 resolution or SLAAC fails'
+            case dhcp
+                printf '%s\t%s\n' \
+                    probe 'Send a DHCP DISCOVER as a guest would and list every answer'
         end
         return
     end
@@ -385,7 +406,7 @@ function __netlab_complete
             set valkw learning flood isolated hairpin cost priority
         case ndp/inspect
             set valkw dev
-        case ndp/probe ndp/rs ndp/diagnose
+        case ndp/probe ndp/rs ndp/diagnose dhcp/probe
             # IFACE (and TARGET), options only otherwise
         case bridge/fdb-show
             set valkw dev br
@@ -638,7 +659,7 @@ function __netlab_complete
                 set kw dev
                 set want_if 1
             end
-        case arp/probe arp/diagnose ndp/probe ndp/rs ndp/diagnose
+        case arp/probe arp/diagnose ndp/probe ndp/rs ndp/diagnose dhcp/probe
             # IFACE, then TARGET (an address: nothing to offer)
             test $npos -eq 0; and set want_if 1
         case bridge/show bridge/showmacs bridge/showstp bridge/setfd \
@@ -785,3 +806,9 @@ complete -c netlab -n $__netlab_ndp_diagnose -l passive -d 'Only watch, send not
 complete -c netlab -n $__netlab_ndp_diagnose -l whole-duration -d 'Watch the whole duration even once a fault is proven'
 complete -c netlab -n $__netlab_ndp_diagnose -l no-kernel -d "Do not read the kernel's drop reasons"
 complete -c netlab -n $__netlab_ndp_diagnose -l save-evidence -r -d 'Write what was analysed to a JSON FILE'
+# Options of dhcp probe; their values are free-form.
+set -l __netlab_dhcp_probe '__fish_seen_subcommand_from dhcp; and __fish_seen_subcommand_from probe'
+complete -c netlab -n $__netlab_dhcp_probe -l mac -x -d 'Client MAC (default: random, locally administered)'
+complete -c netlab -n $__netlab_dhcp_probe -s w -x -d 'Listen SECONDS for answers (0.1 to 60)'
+complete -c netlab -n $__netlab_dhcp_probe -l request -d 'Complete the exchange, then release the address'
+complete -c netlab -n $__netlab_dhcp_probe -s 6 -d 'DHCPv6: a SOLICIT, list the ADVERTISEs'

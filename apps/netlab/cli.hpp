@@ -142,6 +142,7 @@ void add_ndp_diagnose_command(CLI::App& ndp, Global& g);
 void print_diagnosis(const Global& g, const diag::Report& report);
 void add_guest_command(CLI::App& root, Global& g);
 void add_ndp_command(CLI::App& root, Global& g);
+void add_dhcp_command(CLI::App& root, Global& g);
 
 // Adds a COMMAND subcommand that collects its keyword arguments in `words`
 // and calls run() once the global options are resolved.

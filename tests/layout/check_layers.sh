@@ -5,7 +5,7 @@
 #
 # Layers, lowest first; a layer may include its own headers and those of the
 # layers before it (peers on one line may not include each other):
-#   base < nl < objects < output < proto < frames < {capture trace} < {arp ndp guest} < diag
+#   base < nl < objects < output < proto < frames < {capture trace} < {arp ndp dhcp guest} < diag
 # Extra rules: proto/ and frames/ never include nl/, capture/, trace/ or diag/ (they
 # are pure byte code); nothing in lib/ includes apps/; apps/ includes only
 # public headers (<netlab/...>) and its own; public headers include no
@@ -18,7 +18,7 @@ rank() {  # layer -> rank; peers share one
   case $1 in
     base) echo 0 ;; nl) echo 1 ;; objects) echo 2 ;; output) echo 3 ;;
     proto) echo 4 ;; frames) echo 5 ;; capture|trace) echo 6 ;;
-    arp|ndp|guest) echo 7 ;; diag) echo 8 ;; *) echo 99 ;;
+    arp|ndp|dhcp|guest) echo 7 ;; diag) echo 8 ;; *) echo 99 ;;
   esac
 }
 public_layer() {  # public header (without .hpp) -> its layer
@@ -27,11 +27,12 @@ public_layer() {  # public header (without .hpp) -> its layer
     link|addr|neigh|route|bridge|tuntap) echo objects ;;
     json|printer|render) echo output ;;
     packet) echo proto ;;
-    frames|frames6) echo frames ;;
+    frames|frames6|frames_dhcp) echo frames ;;
     capture|linkio) echo capture ;;
     trace) echo trace ;;
     arp|annotate|arp_kernel) echo arp ;;
     ndp) echo ndp ;;
+    dhcp) echo dhcp ;;
     guest) echo guest ;;
     diag|tap_access) echo diag ;;
     *) echo unknown ;;
@@ -63,7 +64,7 @@ check_edge() {  # file, from-layer, to-layer, what
   local rf rt
   rf=$(rank "$from"); rt=$(rank "$to")
   if [ "$rt" -ge "$rf" ] && ! allowed_exception "$from" "$(echo "$what" | sed "s/^<netlab\/\(.*\)>$/\1/")"; then
-    complain "$file" "$from/ includes $what of layer $to (only lower layers: base < nl < objects < output < proto < frames < capture|trace < arp|ndp|guest < diag)"
+    complain "$file" "$from/ includes $what of layer $to (only lower layers: base < nl < objects < output < proto < frames < capture|trace < arp|ndp|dhcp|guest < diag)"
   fi
 }
 

@@ -99,9 +99,8 @@ constexpr Tok kOverload[] = {{1, "file"}, {2, "sname"}, {3, "file+sname"}};
 constexpr Tok kHwTypes[] = {{1, "ether"}, {6, "ieee802"}, {7, "arcnet"}, {15, "frelay"}, {23, "strip"}, {24, "ieee1394"}};
 constexpr Tok kAgentSubopts[] = {{1, "Circuit-ID"}, {2, "Remote-ID"}, {6, "Subscriber-ID"}};
 
-// DHCP options are TLVs with one-byte PAD (0) and END (255); the walker
-// knows PAD, the loop below END (it only ends the list below -vvv).
-constexpr TlvFormat kDhcpOptions{1, false, 1, false};
+// kDhcpOptions (options.hpp): the walker knows PAD; END is the loop's
+// below (it only ends the list below -vvv).
 
 [[noreturn]] void local_trunc(PrintCtx& p) {
   p.local_trunc = true;

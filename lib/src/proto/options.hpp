@@ -34,6 +34,9 @@ inline constexpr TlvFormat kNdOptions{0, false, 8, true};
 // zero length are the caller's to judge (tcpdump stops on either).
 inline constexpr TlvFormat kLldpTlvs{0, false, 1, false, true};
 inline constexpr TlvFormat kDhcp6Options{0, false, 1, false, false, 2};
+// DHCPv4 (RFC 2132 2): one-byte PAD (0); END (255) is a TLV to the walker,
+// each reader decides where it ends the list (the printer and frames/dhcp.cpp).
+inline constexpr TlvFormat kDhcpOptions{1, false, 1, false};
 
 enum class TlvStatus : std::uint8_t {
   Ok,         // the option's length is valid and all its bytes were captured
