@@ -334,6 +334,13 @@ TEST_CASE("nft read: an empty ruleset is empty, and a namespace that does not ex
     CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
     CHECK(lab::contains(r.err, missing));
   }
+  // Without CAP_NET_ADMIN the kernel refuses the dump: one line naming it.
+  auto noadmin = nltest::run({"setpriv", "--bounding-set", "-net_admin", "--inh-caps", "-net_admin", "--",
+                              NETLAB_CLI_PATH, "nft", "show"});
+  INFO(noadmin.err);
+  CHECK(noadmin.status == 1);
+  CHECK(noadmin.err == "netlab: nftables ruleset: Operation not permitted (reading nf_tables needs CAP_NET_ADMIN)\n");
+
   auto lib = netlab::nft::read_ruleset(netlab::Netns::at_path(missing));
   REQUIRE_FALSE(lib);
   CHECK(lib.error().kind == netlab::Errc::NotFound);
@@ -362,6 +369,9 @@ TEST_CASE("socket read: dnsmasq bound to an interface and a python3 SO_BINDTODEV
                       "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
                       "s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, b'v1')\n"
                       "s.bind(('0.0.0.0', 6767))\n"
+                      "t = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)\n"
+                      "t.bind(('::1', 6780))\n"
+                      "t.listen()\n"
                       "print('ready', flush=True)\n"
                       "time.sleep(60)\n"});
   REQUIRE(py.wait_stdout("ready", 5000ms));
@@ -400,6 +410,19 @@ TEST_CASE("socket read: dnsmasq bound to an interface and a python3 SO_BINDTODEV
   auto ss_py = nltest::run({"ss", "-H", "-uapn", "sport", "=", ":6767"});
   CHECK(lab::contains(ss_py.out, "0.0.0.0%v1:6767"));
   CHECK(lab::contains(ss_py.out, "pid=" + std::to_string(py.pid()) + ","));
+
+  // A TCP listener on IPv6 loopback: the other table and family.
+  auto t = netlab::sockets::list(netlab::Netns{}, {netlab::InetSocket::Proto::Tcp, 6780});
+  REQUIRE_OK(t);
+  REQUIRE(t->size() == 1);
+  CHECK((*t)[0].local.to_string() == "::1");
+  CHECK((*t)[0].state == "LISTEN");
+  CHECK((*t)[0].dev.empty());
+  REQUIRE((*t)[0].owners.size() == 1);
+  CHECK((*t)[0].owners[0].pid == py.pid());
+  auto ss_tcp = nltest::run({"ss", "-H", "-tlpn", "sport", "=", ":6780"});
+  CHECK(lab::contains(ss_tcp.out, "[::1]:6780"));
+  CHECK(lab::contains(nltest::netlab({"socket", "show", "tcp"}).out, "[::1]:6780"));
 
   // The CLI: text and JSON.
   auto cli = nltest::netlab({"socket", "show", "udp", "port", "67"});
