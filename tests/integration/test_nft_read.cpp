@@ -311,6 +311,19 @@ TEST_CASE("nft read: may_match_udp_dport is false only where the rule excludes t
   CHECK(r(7).may_match_udp_dport(12345));     // udp, any port
 }
 
+TEST_CASE("nft read: a ruleset beyond the rule bound is refused whole") {
+  nltest::PrivateNetns ns;
+  sh_ok("nft add table inet b && nft add chain inet b c && "
+        "for p in 1 2 3 4 5; do nft add rule inet b c udp dport $p drop || exit 1; done");
+  auto within = netlab::nft::read_ruleset(netlab::Netns{}, 5);
+  REQUIRE_OK(within);
+  CHECK(within->rules.size() == 5);
+  auto beyond = netlab::nft::read_ruleset(netlab::Netns{}, 4);
+  REQUIRE_FALSE(beyond);
+  CHECK(beyond.error().kind == netlab::Errc::Unsupported);
+  CHECK(beyond.error().message() == "nftables ruleset: more than 4 rules: refused");
+}
+
 TEST_CASE("nft read: an empty ruleset is empty, and a namespace that does not exist fails with status 1") {
   nltest::PrivateNetns ns;
   auto rs = read_ok();

@@ -14,7 +14,8 @@
 // refuses nf_tables dumps otherwise): Netlink EPERM "... (needs
 // CAP_NET_ADMIN)". A kernel without nf_tables: Unsupported. Plus the common
 // errors of error.hpp for entering the namespace. A ruleset of more than
-// kMaxRules rules is refused whole (Unsupported "more than N rules").
+// kMaxRules rules is refused whole (Unsupported, sys_errno E2BIG, "more than
+// N rules: refused"), nothing of it returned.
 #pragma once
 
 #include <netlab/error.hpp>
@@ -135,7 +136,8 @@ inline constexpr std::size_t kMaxRules = 200000;
 // an empty value, not an error. A ruleset changed between the three dumps
 // (the generation id moved) is read again, a few times at most; then
 // EAGAIN "the ruleset changed during the dump; try again".
-NETLAB_API Result<Ruleset> read_ruleset(const Netns& ns);
+// max_rules lowers the bound (for callers that want less, and for tests).
+NETLAB_API Result<Ruleset> read_ruleset(const Netns& ns, std::size_t max_rules = kMaxRules);
 
 // `netlab nft show`: text close to `nft -a list ruleset` with one line per
 // rule ("udp dport 67 counter packets 3 bytes 984 drop # handle 4"); JSON

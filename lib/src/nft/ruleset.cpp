@@ -89,7 +89,7 @@ class Socket {
   // Sends a dump request of `type` for every family and hands each reply
   // message to fn (which returns false to stop: a bound was hit).
   template <typename Fn>
-  Result<void> dump(std::uint16_t type, Fn&& fn) {
+  Result<void> dump(std::uint16_t type, Fn&& fn, std::size_t bound = 0) {
     std::vector<char> req(MNL_SOCKET_BUFFER_SIZE);
     const std::uint32_t seq = ++seq_;
     // GETGEN is answered once, not dumped.
@@ -116,7 +116,7 @@ class Socket {
       int rc = mnl_cb_run(buf_.data(), static_cast<std::size_t>(n), seq, portid, cb, &ctx);
       if (rc < 0) return kernel_error(errno ? errno : EIO);
       if (ctx.stopped) return Error{Errc::Unsupported, E2BIG, kObject,
-                                    "more than " + std::to_string(kMaxRules) + " rules: refused", {}, {}};
+                                    "more than " + std::to_string(bound) + " rules: refused", {}, {}};
       if (rc == MNL_CB_STOP) return {};
     }
   }
@@ -454,7 +454,7 @@ Result<std::uint32_t> generation(Socket& s) {
   return id;
 }
 
-Result<Ruleset> read_once(Socket& s) {
+Result<Ruleset> read_once(Socket& s, std::size_t max_rules) {
   Ruleset rs;
   NETLAB_TRY(s.dump(NFT_MSG_GETTABLE, [&](const nlmsghdr* h) {
     TablePtr t{nftnl_table_alloc()};
@@ -483,7 +483,7 @@ Result<Ruleset> read_once(Socket& s) {
     return true;
   }));
   NETLAB_TRY(s.dump(NFT_MSG_GETRULE, [&](const nlmsghdr* h) {
-    if (rs.rules.size() >= kMaxRules) {
+    if (rs.rules.size() >= max_rules) {
       rs.rules.clear();  // nothing partial leaves this function
       return false;
     }
@@ -501,7 +501,7 @@ Result<Ruleset> read_once(Socket& s) {
     }, &dec);
     rs.rules.push_back(std::move(rule));
     return true;
-  }));
+  }, max_rules));
   // The rule dump comes in each chain's order: that is the chain's list.
   for (const Rule& r : rs.rules)
     for (Chain& c : rs.chains)
@@ -573,7 +573,7 @@ const Chain* Ruleset::find_chain(Family f, const std::string& table, const std::
   return nullptr;
 }
 
-Result<Ruleset> read_ruleset(const Netns& ns) {
+Result<Ruleset> read_ruleset(const Netns& ns, std::size_t max_rules) {
   auto s = Socket::open(ns);
   if (!s) return std::move(s).error();
   // The three dumps are separate: a change between them would mix two
@@ -582,7 +582,7 @@ Result<Ruleset> read_ruleset(const Netns& ns) {
   for (int attempt = 1;; ++attempt) {
     auto before = generation(*s);
     if (!before) return std::move(before).error();
-    auto rs = read_once(*s);
+    auto rs = read_once(*s, max_rules);
     if (!rs) return rs;
     auto after = generation(*s);
     if (!after) return std::move(after).error();
