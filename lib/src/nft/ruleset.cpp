@@ -170,6 +170,15 @@ std::string ip_text(Bytes b) {
   return "?";
 }
 
+// Registers hold meta and ct values in host byte order (unlike packet
+// fields): read them as the kernel wrote them.
+std::uint32_t host_u32(proto::ByteReader& r) {
+  auto b = r.bytes(4);
+  std::uint32_t v = 0;
+  std::memcpy(&v, b.data(), sizeof v);
+  return v;
+}
+
 int prefix_from_mask(Bytes mask) {
   int n = 0;
   for (auto byte : mask) n += __builtin_popcount(byte);
@@ -362,7 +371,7 @@ class RuleDecoder {
         std::uint32_t bits = 0;
         Bytes src = (neq && !l.mask.empty()) ? Bytes(l.mask) : value;
         proto::ByteReader br(src);
-        bits = br.remaining() >= 4 ? br.le32() : 0;
+        bits = br.remaining() >= 4 ? host_u32(br) : 0;
         static constexpr std::pair<std::uint32_t, const char*> kStates[] = {
             {1u << 0, "invalid"}, {1u << 1, "established"}, {1u << 2, "related"},
             {1u << 3, "new"}, {1u << 6, "untracked"}};
@@ -370,7 +379,16 @@ class RuleDecoder {
           if (bits & bit) m.ct_state.push_back(word);
         return;
       }
-      case Field::Unknown: m.other.push_back(unknown_name(l)); return;
+      case Field::Unknown:
+        // `iif lo` compares the index, which names no device outside its namespace.
+        if (l.src == Load::Meta && (l.key == NFT_META_IIF || l.key == NFT_META_OIF) && value.size() == 4) {
+          std::uint32_t index = host_u32(r);
+          m.other.push_back(std::string(l.key == NFT_META_IIF ? "iif" : "oif") + (neq ? " != " : " ") + "index " +
+                            std::to_string(index));
+          return;
+        }
+        m.other.push_back(unknown_name(l));
+        return;
     }
   }
 
