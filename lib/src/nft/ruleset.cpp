@@ -179,6 +179,13 @@ std::uint32_t host_u32(proto::ByteReader& r) {
   return v;
 }
 
+std::uint16_t host_u16(proto::ByteReader& r) {
+  auto b = r.bytes(2);
+  std::uint16_t v = 0;
+  std::memcpy(&v, b.data(), sizeof v);
+  return v;
+}
+
 int prefix_from_mask(Bytes mask) {
   int n = 0;
   for (auto byte : mask) n += __builtin_popcount(byte);
@@ -441,7 +448,7 @@ class RuleDecoder {
     r_.match.xt_matches.push_back(name);
     if (name != "udp" && name != "tcp") return;
     proto::ByteReader r(info);
-    const std::uint16_t s0 = r.le16(), s1 = r.le16(), d0 = r.le16(), d1 = r.le16();
+    const std::uint16_t s0 = host_u16(r), s1 = host_u16(r), d0 = host_u16(r), d1 = host_u16(r);
     if (name == "tcp") r.skip(3);  // option, flg_mask, flg_cmp
     const std::uint8_t inv = r.u8();
     if (!r_.match.l4proto) r_.match.l4proto = name == "udp" ? IPPROTO_UDP : IPPROTO_TCP;
