@@ -178,6 +178,8 @@ _netlab()
                 a | addr | address) object='addr' ;;
                 n | neigh | neighbor | neighbour) object='neigh' ;;
                 r | route) object='route' ;;
+                nft) object='nft' ;;
+                socket) object='socket' ;;
                 tap | tuntap) object='tap' ;;
                 br | bridge) object='bridge' ;;
                 capture) object='capture' ;;
@@ -295,7 +297,7 @@ _netlab()
     fi
 
     if [[ -z $object ]]; then
-        COMPREPLY=($(compgen -W "link addr neigh route tap bridge capture drops guest arp ndp dhcp" -- "$cur"))
+        COMPREPLY=($(compgen -W "link addr neigh route tap bridge capture drops guest arp ndp dhcp nft socket" -- "$cur"))
         return
     fi
 
@@ -304,6 +306,7 @@ _netlab()
             link) COMPREPLY=($(compgen -W "show add set delete" -- "$cur")) ;;
             addr) COMPREPLY=($(compgen -W "show add replace delete flush" -- "$cur")) ;;
             neigh) COMPREPLY=($(compgen -W "show add replace change delete flush" -- "$cur")) ;;
+            nft | socket) COMPREPLY=($(compgen -W "show" -- "$cur")) ;;
             route) COMPREPLY=($(compgen -W "show get add replace delete" -- "$cur")) ;;
             tap) COMPREPLY=($(compgen -W "show create delete diagnose" -- "$cur")) ;;
             arp) COMPREPLY=($(compgen -W "inspect probe diagnose" -- "$cur")) ;;
@@ -339,6 +342,7 @@ _netlab()
         neigh/show | neigh/flush) valkw="dev nud" ;;
         neigh/add | neigh/replace | neigh/change) valkw="lladdr dev nud" ;;
         neigh/delete) valkw="dev" ;;
+        socket/show) valkw="port" ;;
         route/show) valkw="table type dev proto via scope" ;;
         route/get) valkw="from iif oif" ;;
         route/add | route/replace | route/delete) valkw="via dev src metric table proto scope weight" ;;
@@ -518,6 +522,7 @@ _netlab()
             ;;
         addr/flush) kw="dev scope" ;;
         neigh/show) kw="dev nud proxy" ;;
+        socket/show) kw="udp tcp port" ;;
         neigh/add | neigh/replace | neigh/change)
             if ((npos == 0)); then
                 kw="proxy"

@@ -124,6 +124,10 @@ function __netlab_complete
                     set object neigh
                 case r route
                     set object route
+                case nft
+                    set object nft
+                case socket
+                    set object socket
                 case tap tuntap
                     set object tap
                 case br bridge
@@ -268,7 +272,9 @@ function __netlab_complete
             guest 'Run a small userspace guest (ARP, ping) on a TAP or Ethernet interface' \
             arp 'Inspect the ARP table, probe addresses, diagnose ARP faults' \
             ndp 'IPv6 neighbour discovery: inspect, probe, rs, diagnose' \
-            dhcp 'Probe the DHCP servers of a link'
+            dhcp 'Probe the DHCP servers of a link' \
+            nft 'The nftables ruleset: tables, chains, rules, counters' \
+            socket 'UDP sockets and TCP listeners with their processes'
         return
     end
 
@@ -287,6 +293,10 @@ function __netlab_complete
                     replace 'Add or update an address' \
                     delete 'Remove an address' \
                     flush 'Remove all addresses of a device'
+            case nft
+                printf '%s\t%s\n' show 'List the ruleset'
+            case socket
+                printf '%s\t%s\n' show 'List sockets'
             case neigh
                 printf '%s\t%s\n' \
                     show 'List neighbour entries' \
@@ -381,6 +391,8 @@ function __netlab_complete
             set valkw dev
         case neigh/show neigh/flush
             set valkw dev nud
+        case socket/show
+            set valkw port
         case neigh/add neigh/replace neigh/change
             set valkw lladdr dev nud
         case route/show
@@ -600,6 +612,8 @@ function __netlab_complete
             set kw dev scope
         case neigh/show
             set kw dev nud proxy
+        case socket/show
+            set kw udp tcp port
         case neigh/add neigh/replace neigh/change
             if test $npos -eq 0
                 set kw proxy

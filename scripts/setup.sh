@@ -7,9 +7,11 @@ packages=(
   # build
   build-essential cmake pkg-config
   libnl-3-dev libnl-route-3-dev libpcap-dev libfmt-dev libcli11-dev catch2
-  libtracefs-dev libtraceevent-dev
+  libtracefs-dev libtraceevent-dev libnftnl-dev libmnl-dev
   # the independent references the tests compare against, and what they run
   iproute2 tcpdump util-linux iputils-ping arping nftables
+  # iptables-nft: the rules Docker writes, read by netlab nft show's tests
+  iptables
   # setcap/getcap for the file-capability test
   libcap2-bin
   # man page checks (groff) and the benchmark (GNU time, python3)

@@ -22,7 +22,7 @@ TEST_CASE("unknown objects and commands are named, with the valid words and the 
       {{"lnk"}, "netlab: unknown object \"lnk\"; did you mean \"link\"? (objects: link, addr, neigh, route, "},
       {{"-j", "-n", "nosuchns", "rout", "show"}, "netlab: unknown object \"rout\"; did you mean \"route\"?"},
       {{"--color", "never", "brige"}, "netlab: unknown object \"brige\"; did you mean \"bridge\"?"},
-      {{"foo"}, "netlab: unknown object \"foo\" (objects: link, addr, neigh, route, capture, drops, tap, bridge, guest, arp, ndp, dhcp)\n"},
+      {{"foo"}, "netlab: unknown object \"foo\" (objects: link, addr, neigh, route, capture, drops, tap, bridge, guest, arp, ndp, dhcp, nft, socket)\n"},
       {{"tap", "foo"}, "netlab: tap: unknown command \"foo\" (commands: create, delete, show, diagnose)\n"},
       {{"bridge", "adif", "br0", "v0"}, "netlab: bridge: unknown command \"adif\"; did you mean \"addif\"?"},
       {{"neigh", "shw"}, "netlab: neigh: unknown command \"shw\"; did you mean \"show\"?"},
@@ -113,7 +113,7 @@ TEST_CASE("link set refuses a keyword twice or up with down, guest refuses -j, n
 // optional [...] groups appears in `netlab OBJECT COMMAND --help`.
 TEST_CASE("every keyword a man page's synopsis lists for a command is in that command's --help", "[cli][help]") {
   nltest::PrivateNetns ns;
-  const std::vector<std::string> objects = {"link", "addr", "neigh", "route", "tap", "bridge", "arp", "ndp"};
+  const std::vector<std::string> objects = {"link", "addr", "neigh", "route", "tap", "bridge", "arp", "ndp", "nft", "socket"};
   const std::regex bold(R"(\\fB(.*?)\\fP)");
   std::size_t checked = 0;
   for (const auto& object : objects) {

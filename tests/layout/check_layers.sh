@@ -5,7 +5,7 @@
 #
 # Layers, lowest first; a layer may include its own headers and those of the
 # layers before it (peers on one line may not include each other):
-#   base < nl < objects < output < proto < frames < {capture trace} < {arp ndp dhcp guest} < diag
+#   base < nl < objects < output < proto < frames < {capture trace nft} < {arp ndp dhcp guest} < diag
 # Extra rules: proto/ and frames/ never include nl/, capture/, trace/ or diag/ (they
 # are pure byte code); nothing in lib/ includes apps/; apps/ includes only
 # public headers (<netlab/...>) and its own; public headers include no
@@ -17,19 +17,20 @@ cd "$root" || exit 2
 rank() {  # layer -> rank; peers share one
   case $1 in
     base) echo 0 ;; nl) echo 1 ;; objects) echo 2 ;; output) echo 3 ;;
-    proto) echo 4 ;; frames) echo 5 ;; capture|trace) echo 6 ;;
+    proto) echo 4 ;; frames) echo 5 ;; capture|trace|nft) echo 6 ;;
     arp|ndp|dhcp|guest) echo 7 ;; diag) echo 8 ;; *) echo 99 ;;
   esac
 }
 public_layer() {  # public header (without .hpp) -> its layer
   case $1 in
     error|types|netns|sysctl|privileges|export|version) echo base ;;
-    link|addr|neigh|route|bridge|tuntap) echo objects ;;
+    link|addr|neigh|route|bridge|tuntap|sockets) echo objects ;;
     json|printer|render) echo output ;;
     packet) echo proto ;;
     frames|frames6|frames_dhcp) echo frames ;;
     capture|linkio) echo capture ;;
     trace) echo trace ;;
+    nft) echo nft ;;
     arp|annotate|arp_kernel) echo arp ;;
     ndp) echo ndp ;;
     dhcp) echo dhcp ;;
@@ -64,7 +65,7 @@ check_edge() {  # file, from-layer, to-layer, what
   local rf rt
   rf=$(rank "$from"); rt=$(rank "$to")
   if [ "$rt" -ge "$rf" ] && ! allowed_exception "$from" "$(echo "$what" | sed "s/^<netlab\/\(.*\)>$/\1/")"; then
-    complain "$file" "$from/ includes $what of layer $to (only lower layers: base < nl < objects < output < proto < frames < capture|trace < arp|ndp|dhcp|guest < diag)"
+    complain "$file" "$from/ includes $what of layer $to (only lower layers: base < nl < objects < output < proto < frames < capture|trace|nft < arp|ndp|dhcp|guest < diag)"
   fi
 }
 

@@ -22,6 +22,7 @@
 #include <netlab/neigh.hpp>
 #include <netlab/printer.hpp>
 #include <netlab/route.hpp>
+#include <netlab/sockets.hpp>
 #include <netlab/tuntap.hpp>
 
 #include <span>
@@ -94,5 +95,10 @@ NETLAB_API void render_bridge_stp(Printer& p, const bridge::View& v);
 NETLAB_API void render_tap(Printer& p, const Tap& t);
 // `tap create`: one created device, as tunctl reports it (brief: the name).
 NETLAB_API void render_tap_created(Printer& p, const std::string& name, const tap::Spec& spec, bool brief);
+
+// `socket show` (`ss -ulpn`'s columns): one socket per line, its local
+// address:port, bound device, peer, uid, inode and the processes holding it.
+NETLAB_API void render_socket_heading(Printer& p);
+NETLAB_API void render_socket(Printer& p, const InetSocket& s);
 
 }  // namespace netlab

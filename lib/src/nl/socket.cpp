@@ -72,12 +72,12 @@ struct FreeBuffer {
 
 }  // namespace
 
-Result<Socket> Socket::open(const Netns& ns) {
+Result<Socket> Socket::open(const Netns& ns, int protocol) {
   auto scope = NetnsScope::enter(ns);
   if (!scope) return std::move(scope).error();
   SockPtr sk{nl_socket_alloc()};
   if (!sk) return Error::from_errno(ENOMEM, "netlink socket", "cannot allocate");
-  if (int err = nl_connect(sk.get(), NETLINK_ROUTE); err < 0)
+  if (int err = nl_connect(sk.get(), protocol); err < 0)
     return libnl_error(err, "netlink socket", "connect");
   int fd = nl_socket_get_fd(sk.get());
   int one = 1;

@@ -23,8 +23,9 @@ using MessageFn = std::function<void(const nlmsghdr*)>;
 
 class Socket {
  public:
-  // The socket is created inside ns (and stays bound to it).
-  static Result<Socket> open(const Netns& ns);
+  // The socket is created inside ns (and stays bound to it); protocol
+  // NETLINK_ROUTE, or NETLINK_SOCK_DIAG for the socket tables.
+  static Result<Socket> open(const Netns& ns, int protocol = NETLINK_ROUTE);
 
   // Sends msg with NLM_F_ACK; errors name `object`. Replies other than the
   // ack go to on_reply when given.
