@@ -393,6 +393,225 @@ std::size_t print_question(Out& o, const Msg& m, std::size_t off, bool mdns) {
   return end == kNone ? kNone : end + 4;
 }
 
+// The TTL as tcpdump's ns_nprint at -vvv: years down to seconds, only the
+// units that are non-zero, "0s" for zero.
+void print_ttl(Out& o, std::uint32_t ttl) {
+  o << " [";
+  static constexpr std::pair<std::uint32_t, char> kUnits[] = {
+      {31536000, 'y'}, {604800, 'w'}, {86400, 'd'}, {3600, 'h'}, {60, 'm'}, {1, 's'}};
+  if (ttl == 0) o << "0s";
+  for (auto [unit, name] : kUnits) {
+    if (ttl < unit) continue;
+    o.u(ttl / unit) << name;
+    ttl %= unit;
+  }
+  o << ']';
+}
+
+// A record's fixed part once its owner name has been dealt with: what the
+// RDATA printers need to know about it.
+struct Rr {
+  std::uint16_t type = 0;
+  std::uint16_t klass = 0;      // for OPT, the UDP payload size
+  std::uint16_t opt_flags = 0;  // OPT only: the TTL field's low half
+  std::uint16_t len = 0;        // RDLENGTH
+  std::size_t data = 0;         // where RDATA starts
+  std::size_t end = 0;          // where RDATA ends as RDLENGTH says
+};
+
+// Prints class, cache-flush bit, TTL and type in tcpdump's order and reads
+// the rest into an Rr. The caller has checked the ten fixed bytes are there.
+Rr print_rr_fixed(PrintCtx& p, const Msg& m, std::size_t off, bool mdns) {
+  Out& o = p.o;
+  Rr rr;
+  rr.type = m.u16(off);
+  std::uint16_t cls = m.u16(off + 2);
+  rr.klass = mdns ? (cls & 0x7fff) : cls;
+  off += 4;
+  if (rr.klass != 1 && rr.type != kTypeOpt) {
+    o << ' ';
+    tok_print(o, kClasses, rr.klass, "(Class ", ")");
+  }
+  if (mdns && (cls & 0x8000)) o << " (Cache flush)";
+  if (rr.type == kTypeOpt) {
+    rr.opt_flags = m.u16(off + 2);  // RFC 6891 6.1.3: extended RCODE, version, then DO
+  } else if (p.opt.verbose > 2) {
+    print_ttl(o, m.u32(off));
+  }
+  off += 4;
+  rr.len = m.u16(off);
+  rr.data = off + 2;
+  rr.end = rr.data + rr.len;
+  o << ' ';
+  tok_print(o, kTypes, rr.type, "Type");
+  return rr;
+}
+
+// The RDATA printers below return false when the data runs past the
+// capture, which the caller turns into truncation; what they print up to
+// that point stays, as in tcpdump.
+
+// SOA: both names at -v and above, then serial, refresh, retry, expire, minimum.
+bool print_soa(Out& o, const Msg& m, std::size_t off, int v) {
+  if (!v) return true;
+  o << ' ';
+  off = print_name(o, m, off);
+  if (off == kNone) return false;
+  o << ' ';
+  off = print_name(o, m, off);
+  if (off == kNone) return false;
+  if (!m.has(off, 20)) return false;
+  for (int k = 0; k < 5; ++k) {
+    o << ' ';
+    o.u(m.u32(off + 4 * k));
+  }
+  return true;
+}
+
+// MX: exchange name, then preference (tcpdump's order).
+bool print_mx(Out& o, const Msg& m, std::size_t off) {
+  o << ' ';
+  if (!m.has(off, 2)) return false;
+  if (print_name(o, m, off + 2) == kNone) return false;
+  o << ' ';
+  o.u(m.u16(off));
+  return true;
+}
+
+// SRV: target:port, then priority and weight.
+bool print_srv(Out& o, const Msg& m, std::size_t off) {
+  o << ' ';
+  if (!m.has(off, 6)) return false;
+  if (print_name(o, m, off + 6) == kNone) return false;
+  o << ':';
+  o.u(m.u16(off + 4)) << ' ';  // port, priority, weight
+  o.u(m.u16(off)) << ' ';
+  o.u(m.u16(off + 2));
+  return true;
+}
+
+// TXT: each character-string quoted, until RDLENGTH is used up.
+bool print_txt(Out& o, const Msg& m, std::size_t off, std::size_t end) {
+  while (off < end) {
+    o << " \"";
+    off = print_cstring(o, m, off);
+    if (off == kNone) return false;
+    o << '"';
+  }
+  return true;
+}
+
+// A6 (RFC 2874): prefix length, the address suffix padded out to sixteen
+// bytes, and the prefix name when the prefix is not empty.
+bool print_a6(Out& o, const Msg& m, std::size_t off) {
+  if (!m.has(off)) return false;
+  unsigned pbit = m.b[off];
+  unsigned pbyte = (pbit & ~7u) / 8;
+  if (pbit > 128) {
+    o << ' ';
+    o.u(pbit) << "(bad plen)";
+    return true;
+  }
+  if (pbit < 128) {
+    std::uint8_t a[16] = {};
+    Bytes suffix = sub(m.b, off + 1, 16 - pbyte);
+    std::copy(suffix.begin(), suffix.end(), a + pbyte);
+    o << ' ';
+    o.u(pbit) << ' ';
+    o.ip6(Bytes(a, 16));
+  }
+  if (pbit > 0) {
+    o << ' ';
+    if (print_name(o, m, off + 1 + 16 - pbyte) == kNone) return false;
+  }
+  return true;
+}
+
+// URI (RFC 7553): priority, weight, target.
+bool print_uri(Out& o, const Msg& m, std::size_t off, std::uint16_t len) {
+  if (!m.has(off, len)) return false;
+  // Both read before either is printed, as tcpdump's one ND_PRINT does
+  // (a record shorter than 4 bytes ends the line right after "URI").
+  std::uint16_t priority = m.u16(off), weight = m.u16(off + 2);
+  o << ' ';
+  o.u(priority) << ' ';
+  o.u(weight) << ' ';
+  return !print_n(o, m, off + 4, static_cast<std::uint32_t>(len - 4u));
+}
+
+// OPT (RFC 6891): the class field is the UDP payload size; the options
+// follow in brackets.
+bool print_opt(Out& o, const Msg& m, const Rr& rr) {
+  o << " UDPsize=";
+  o.u(rr.klass);
+  if (rr.opt_flags & 0x8000) o << " DO";
+  std::size_t off = rr.data;
+  if (off < rr.end) {
+    o << " [";
+    while (off < rr.end) {
+      off = print_edns_option(o, m, off);
+      if (off == kNone) return false;
+      if (off < rr.end) o << ',';
+    }
+    o << ']';
+  }
+  return true;
+}
+
+// TSIG (RFC 8945): algorithm name, then the 16-bit fields, skipping the
+// time signed and the MAC itself (whose length is one of those fields).
+bool print_tsig(Out& o, const Msg& m, const Rr& rr, int v) {
+  if (rr.data + rr.len > m.b.size()) return false;
+  if (!v) return true;
+  o << ' ';
+  std::size_t off = print_name(o, m, rr.data);
+  if (off == kNone) return false;
+  off += 6;  // time signed
+  constexpr std::string_view kFields[] = {" fudge=", " maclen=", " origid=", " error=", " otherlen="};
+  for (std::size_t k = 0; k < 5; ++k) {
+    if (!m.has(off, 2)) return false;
+    std::uint16_t val = m.u16(off);
+    o << kFields[k];
+    o.u(val);
+    off += 2;
+    if (k == 1) off += val;  // the MAC itself
+  }
+  return true;
+}
+
+// RDATA by type; types tcpdump does not decode print nothing.
+bool print_rdata(Out& o, const Msg& m, const Rr& rr, int v) {
+  const std::size_t off = rr.data;
+  switch (rr.type) {
+    case kTypeA:
+      if (!m.has(off, 4)) return false;
+      o << ' ';
+      o.ip4(sub(m.b, off, 4));
+      return true;
+    case kTypeNs:
+    case kTypeCname:
+    case kTypePtr:
+    case kTypeDname:
+      o << ' ';
+      return print_name(o, m, off) != kNone;
+    case kTypeSoa: return print_soa(o, m, off, v);
+    case kTypeMx: return print_mx(o, m, off);
+    case kTypeTxt: return print_txt(o, m, off, rr.end);
+    case kTypeSrv: return print_srv(o, m, off);
+    case kTypeAaaa:
+      if (!m.has(off, 16)) return false;
+      o << ' ';
+      o.ip6(sub(m.b, off, 16));
+      return true;
+    case kTypeA6: return print_a6(o, m, off);
+    case kTypeUri: return print_uri(o, m, off, rr.len);
+    case kTypeOpt: return print_opt(o, m, rr);
+    case kTypeUnspecA: return m.has(off, rr.len) && !print_n(o, m, off, rr.len);
+    case kTypeTsig: return print_tsig(o, m, rr, v);
+    default: return true;
+  }
+}
+
 // One resource record (tcpdump's ns_rprint). Returns the offset after the
 // record's data as its length says, the message's end when the fixed part
 // is missing, kNone on truncation.
@@ -407,168 +626,9 @@ std::size_t print_record(PrintCtx& p, const Msg& m, std::size_t off, bool mdns) 
     off = skip_name(m, off);
   }
   if (off == kNone || !m.has(off, 10)) return m.b.size();
-  std::uint16_t type = m.u16(off);
-  std::uint16_t cls = m.u16(off + 2);
-  std::uint16_t klass = mdns ? (cls & 0x7fff) : cls;
-  off += 4;
-  if (klass != 1 && type != kTypeOpt) {
-    o << ' ';
-    tok_print(o, kClasses, klass, "(Class ", ")");
-  }
-  if (mdns && (cls & 0x8000)) o << " (Cache flush)";
-  std::uint16_t opt_flags = 0;
-  if (type == kTypeOpt) {
-    opt_flags = m.u16(off + 2);  // RFC 6891 6.1.3: extended RCODE, version, then DO
-  } else if (v > 2) {
-    std::uint32_t ttl = m.u32(off);
-    o << " [";
-    static constexpr std::pair<std::uint32_t, char> kUnits[] = {
-        {31536000, 'y'}, {604800, 'w'}, {86400, 'd'}, {3600, 'h'}, {60, 'm'}, {1, 's'}};
-    if (ttl == 0) o << "0s";
-    for (auto [unit, name] : kUnits) {
-      if (ttl < unit) continue;
-      o.u(ttl / unit) << name;
-      ttl %= unit;
-    }
-    o << ']';
-  }
-  off += 4;
-  std::uint16_t len = m.u16(off);
-  off += 2;
-  std::size_t rp = off + len;
-  o << ' ';
-  tok_print(o, kTypes, type, "Type");
-  if (rp > m.b.size()) return kNone;
-  switch (type) {
-    case kTypeA:
-      if (!m.has(off, 4)) return kNone;
-      o << ' ';
-      o.ip4(sub(m.b, off, 4));
-      break;
-    case kTypeNs:
-    case kTypeCname:
-    case kTypePtr:
-    case kTypeDname:
-      o << ' ';
-      if (print_name(o, m, off) == kNone) return kNone;
-      break;
-    case kTypeSoa:
-      if (!v) break;
-      o << ' ';
-      off = print_name(o, m, off);
-      if (off == kNone) return kNone;
-      o << ' ';
-      off = print_name(o, m, off);
-      if (off == kNone) return kNone;
-      if (!m.has(off, 20)) return kNone;
-      for (int k = 0; k < 5; ++k) {  // serial, refresh, retry, expire, minimum
-        o << ' ';
-        o.u(m.u32(off + 4 * k));
-      }
-      break;
-    case kTypeMx:
-      o << ' ';
-      if (!m.has(off, 2)) return kNone;
-      if (print_name(o, m, off + 2) == kNone) return kNone;
-      o << ' ';
-      o.u(m.u16(off));
-      break;
-    case kTypeTxt:
-      while (off < rp) {
-        o << " \"";
-        off = print_cstring(o, m, off);
-        if (off == kNone) return kNone;
-        o << '"';
-      }
-      break;
-    case kTypeSrv:
-      o << ' ';
-      if (!m.has(off, 6)) return kNone;
-      if (print_name(o, m, off + 6) == kNone) return kNone;
-      o << ':';
-      o.u(m.u16(off + 4)) << ' ';  // port, priority, weight
-      o.u(m.u16(off)) << ' ';
-      o.u(m.u16(off + 2));
-      break;
-    case kTypeAaaa:
-      if (!m.has(off, 16)) return kNone;
-      o << ' ';
-      o.ip6(sub(m.b, off, 16));
-      break;
-    case kTypeA6: {
-      if (!m.has(off)) return kNone;
-      unsigned pbit = m.b[off];
-      unsigned pbyte = (pbit & ~7u) / 8;
-      if (pbit > 128) {
-        o << ' ';
-        o.u(pbit) << "(bad plen)";
-        break;
-      }
-      if (pbit < 128) {
-        std::uint8_t a[16] = {};
-        Bytes suffix = sub(m.b, off + 1, 16 - pbyte);
-        std::copy(suffix.begin(), suffix.end(), a + pbyte);
-        o << ' ';
-        o.u(pbit) << ' ';
-        o.ip6(Bytes(a, 16));
-      }
-      if (pbit > 0) {
-        o << ' ';
-        if (print_name(o, m, off + 1 + 16 - pbyte) == kNone) return kNone;
-      }
-      break;
-    }
-    case kTypeUri: {
-      if (!m.has(off, len)) return kNone;
-      // Both read before either is printed, as tcpdump's one ND_PRINT does
-      // (a record shorter than 4 bytes ends the line right after "URI").
-      std::uint16_t priority = m.u16(off), weight = m.u16(off + 2);
-      o << ' ';
-      o.u(priority) << ' ';
-      o.u(weight) << ' ';
-      if (print_n(o, m, off + 4, static_cast<std::uint32_t>(len - 4u))) return kNone;
-      break;
-    }
-    case kTypeOpt:
-      o << " UDPsize=";
-      o.u(klass);
-      if (opt_flags & 0x8000) o << " DO";
-      if (off < rp) {
-        o << " [";
-        while (off < rp) {
-          off = print_edns_option(o, m, off);
-          if (off == kNone) return kNone;
-          if (off < rp) o << ',';
-        }
-        o << ']';
-      }
-      break;
-    case kTypeUnspecA:
-      if (!m.has(off, len)) return kNone;
-      if (print_n(o, m, off, len)) return kNone;
-      break;
-    case kTypeTsig: {
-      if (off + len > m.b.size()) return kNone;
-      if (!v) break;
-      o << ' ';
-      off = print_name(o, m, off);
-      if (off == kNone) return kNone;
-      off += 6;  // time signed
-      constexpr std::string_view kFields[] = {" fudge=", " maclen=", " origid=", " error=", " otherlen="};
-      for (std::size_t k = 0; k < 5; ++k) {
-        if (!m.has(off, 2)) return kNone;
-        std::uint16_t val = m.u16(off);
-        o << kFields[k];
-        o.u(val);
-        off += 2;
-        if (k == 1) off += val;  // the MAC itself
-      }
-      break;
-    }
-    default:
-      break;
-  }
-  return rp;
+  const Rr rr = print_rr_fixed(p, m, off, mdns);
+  if (rr.end > m.b.size()) return kNone;
+  return print_rdata(o, m, rr, v) ? rr.end : kNone;
 }
 
 // A section of count records after its label (" ns:", " ar:", or nothing
@@ -632,6 +692,129 @@ void print_rcode(Out& o, unsigned rcode) {
   }
 }
 
+// The header's fields that both the query and the response lines use.
+struct Header {
+  std::uint16_t id = 0;
+  std::uint16_t flags = 0;
+  unsigned qd = 0, an = 0, ns = 0, ar = 0;  // section counts
+  unsigned opcode = 0;
+};
+
+// DNS over TCP (RFC 1035 4.2.2): checks the two-byte length prefix against
+// the segment's length and strips it. False once the problem is printed.
+bool strip_tcp_prefix(Out& o, Bytes& bytes, std::uint32_t& length) {
+  if (length < 2) {
+    o << " [DNS over TCP: length ";
+    o.u(length) << " < 2]";
+    print_invalid(o);
+    return false;
+  }
+  length -= 2;
+  std::uint16_t prefix = be16_at(bytes, 0);
+  if (prefix != length) {
+    o << " [prefix length(";
+    o.u(prefix) << ") != length(";
+    o.u(length) << ")]";
+    print_invalid(o);
+    return false;
+  }
+  bytes = bytes.subspan(2);
+  o << ' ';
+  return true;
+}
+
+// Answer, authority and additional sections; the first two only from -vv
+// on in a query, the last two only from -vv on in a response.
+void print_sections(PrintCtx& p, const Msg& m, std::size_t& off, const Header& h, bool mdns, bool answers) {
+  if (answers) print_section(p, m, off, h.an, "", false, mdns);
+  if (p.opt.verbose > 1) {
+    print_section(p, m, off, h.ns, " ns:", true, mdns);
+    print_section(p, m, off, h.ar, " ar:", true, mdns);
+  }
+}
+
+// A response: id, opcode, RCODE, flag marks, questions (shown from -vv
+// on, skipped otherwise), counts, then the sections.
+void print_response(PrintCtx& p, const Msg& m, const Header& h, bool mdns) {
+  Out& o = p.o;
+  std::size_t off = kHeader;
+  unsigned rcode = full_rcode(m, h.qd, h.an, h.ns, h.ar, h.flags & 0xf);
+  o.u(h.id) << kOpcodes[h.opcode];
+  print_rcode(o, rcode);
+  if (h.flags & 0x0400) o << '*';    // AA
+  if (!(h.flags & 0x0080)) o << '-';  // no RA
+  if (h.flags & 0x0200) o << '|';    // TC
+  if (h.flags & 0x0020) o << '$';    // AD
+  if (h.qd != 1) {
+    o << " [";
+    o.u(h.qd) << "q]";
+  }
+  for (unsigned k = 0; k < h.qd; ++k) {
+    if (k != 0) o << ',';
+    if (p.opt.verbose > 1) {
+      o << " q:";
+      off = print_question(o, m, off, mdns);
+      if (off == kNone) local_trunc(p);
+    } else {
+      off = skip_name(m, off);
+      if (off == kNone) local_trunc(p);
+      off += 4;
+    }
+  }
+  o << ' ';
+  o.u(h.an) << '/';
+  o.u(h.ns) << '/';
+  o.u(h.ar);
+  print_section(p, m, off, h.an, "", false, mdns);
+  print_sections(p, m, off, h, mdns, false);
+}
+
+// A query's id, opcode, RD/CD marks, stray flag bits and the counts that
+// differ from what a query normally carries.
+void print_query_header(Out& o, const Header& h) {
+  o.u(h.id) << kOpcodes[h.opcode];
+  if (h.flags & 0x0100) o << '+';  // RD
+  if (h.flags & 0x0010) o << '%';  // CD
+  if (h.flags & 0x06cf) {          // bits a query should not have set
+    o << " [b2&3=0x";
+    o.hex(h.flags) << ']';
+  }
+  auto count = [&](unsigned n, std::string_view suffix) {
+    o << " [";
+    o.u(n) << suffix;
+  };
+  if (h.opcode == 1) {  // IQUERY (RFC 1035 6.4, obsolete): one answer, no question
+    if (h.qd) count(h.qd, "q]");
+    if (h.an != 1) count(h.an, "a]");
+  } else {
+    if (h.an) count(h.an, "a]");
+    if (h.qd != 1) count(h.qd, "q]");
+  }
+  if (h.ns) count(h.ns, "n]");
+  if (h.ar) count(h.ar, "au]");
+}
+
+// A query: the header part, every question (stopping at the capture's
+// end, which counts as truncation), then the sections from -vv on.
+void print_query(PrintCtx& p, const Msg& m, const Header& h, bool mdns) {
+  Out& o = p.o;
+  std::size_t off = kHeader;
+  print_query_header(o, h);
+  unsigned qd = h.qd;
+  if (qd) {
+    off = print_question(o, m, off, mdns);
+    if (off == kNone) local_trunc(p);
+    --qd;
+    while (off < m.b.size() && qd) {
+      off = print_question(o, m, off, mdns);
+      if (off == kNone) local_trunc(p);
+      --qd;
+    }
+  }
+  if (qd) local_trunc(p);
+  if (p.opt.verbose > 1) print_sections(p, m, off, h, mdns, true);
+}
+
 void push_dns(Ctx& c, ByteReader r, std::uint32_t length, bool tcp, bool mdns) {
   c.d.trunc_proto = "domain";
   auto& d = c.d.push<DnsL>();
@@ -654,23 +837,7 @@ void print_dns(PrintCtx& p, std::size_t i) {
   Out& o = p.o;
   Bytes bytes = d.msg;
   std::uint32_t length = d.length;
-  if (d.tcp) {
-    if (length < 2) {
-      o << " [DNS over TCP: length ";
-      o.u(length) << " < 2]";
-      return print_invalid(o);
-    }
-    length -= 2;
-    std::uint16_t prefix = be16_at(bytes, 0);
-    if (prefix != length) {
-      o << " [prefix length(";
-      o.u(prefix) << ") != length(";
-      o.u(length) << ")]";
-      return print_invalid(o);
-    }
-    bytes = bytes.subspan(2);
-    o << ' ';
-  }
+  if (d.tcp && !strip_tcp_prefix(o, bytes, length)) return;
   const Msg m{bytes};
   if (length < kHeader) {
     o << "domain [length ";
@@ -678,81 +845,18 @@ void print_dns(PrintCtx& p, std::size_t i) {
     return print_invalid(o);
   }
   if (!m.has(0, kHeader)) local_trunc(p);
-  const std::uint16_t id = m.u16(0), flags = m.u16(2);
-  unsigned qd = m.u16(4), an = m.u16(6), ns = m.u16(8), ar = m.u16(10);
-  const unsigned opcode = (flags >> 11) & 0xf;
-  const int v = p.opt.verbose;
-  std::size_t off = kHeader;
-  if (flags & 0x8000) {  // a response
-    unsigned rcode = full_rcode(m, qd, an, ns, ar, flags & 0xf);
-    o.u(id) << kOpcodes[opcode];
-    print_rcode(o, rcode);
-    if (flags & 0x0400) o << '*';   // AA
-    if (!(flags & 0x0080)) o << '-';  // no RA
-    if (flags & 0x0200) o << '|';   // TC
-    if (flags & 0x0020) o << '$';   // AD
-    if (qd != 1) {
-      o << " [";
-      o.u(qd) << "q]";
-    }
-    for (unsigned k = 0; k < qd; ++k) {
-      if (k != 0) o << ',';
-      if (v > 1) {
-        o << " q:";
-        off = print_question(o, m, off, d.mdns);
-        if (off == kNone) local_trunc(p);
-      } else {
-        off = skip_name(m, off);
-        if (off == kNone) local_trunc(p);
-        off += 4;
-      }
-    }
-    o << ' ';
-    o.u(an) << '/';
-    o.u(ns) << '/';
-    o.u(ar);
-    print_section(p, m, off, an, "", false, d.mdns);
-    if (v > 1) {
-      print_section(p, m, off, ns, " ns:", true, d.mdns);
-      print_section(p, m, off, ar, " ar:", true, d.mdns);
-    }
-  } else {  // a query
-    o.u(id) << kOpcodes[opcode];
-    if (flags & 0x0100) o << '+';  // RD
-    if (flags & 0x0010) o << '%';  // CD
-    if (flags & 0x06cf) {          // bits a query should not have set
-      o << " [b2&3=0x";
-      o.hex(flags) << ']';
-    }
-    auto count = [&](unsigned n, std::string_view suffix) {
-      o << " [";
-      o.u(n) << suffix;
-    };
-    if (opcode == 1) {  // IQUERY (RFC 1035 6.4, obsolete): one answer, no question
-      if (qd) count(qd, "q]");
-      if (an != 1) count(an, "a]");
-    } else {
-      if (an) count(an, "a]");
-      if (qd != 1) count(qd, "q]");
-    }
-    if (ns) count(ns, "n]");
-    if (ar) count(ar, "au]");
-    if (qd) {
-      off = print_question(o, m, off, d.mdns);
-      if (off == kNone) local_trunc(p);
-      --qd;
-      while (off < m.b.size() && qd) {
-        off = print_question(o, m, off, d.mdns);
-        if (off == kNone) local_trunc(p);
-        --qd;
-      }
-    }
-    if (qd) local_trunc(p);
-    if (v > 1) {
-      print_section(p, m, off, an, "", false, d.mdns);
-      print_section(p, m, off, ns, " ns:", true, d.mdns);
-      print_section(p, m, off, ar, " ar:", true, d.mdns);
-    }
+  Header h;
+  h.id = m.u16(0);
+  h.flags = m.u16(2);
+  h.qd = m.u16(4);
+  h.an = m.u16(6);
+  h.ns = m.u16(8);
+  h.ar = m.u16(10);
+  h.opcode = (h.flags >> 11) & 0xf;
+  if (h.flags & 0x8000) {
+    print_response(p, m, h, d.mdns);
+  } else {
+    print_query(p, m, h, d.mdns);
   }
   o << " (";
   o.u(length) << ')';
