@@ -139,12 +139,28 @@ class KernelWatch {
     to.neigh = s.target.has_value();
     to.devices = devices;
     to.symbols_at_open = true;  // on the opening thread, not in the watch's loop
-    opening_ = std::async(std::launch::async, [to] { return trace::Session::open(to); });
+    opening_ = std::async(std::launch::async, [to] {
+      auto r = trace::Session::open(to);
+      return Opened{std::move(r), std::chrono::steady_clock::now()};
+    });
   }
   KernelWatch(const KernelWatch&) = delete;
   KernelWatch& operator=(const KernelWatch&) = delete;
   ~KernelWatch() {
     if (opening_.valid()) opening_.wait();  // the session (if any) closes with the future
+  }
+
+  // Whether a watch that began at `start` may end now as far as the kernel
+  // evidence goes. Drops before the session opened are not seen. Opened in
+  // its usual ~0.1 s, it is there for the sweep's requests (0.7 s) and the
+  // kernel's retransmissions (every retrans_time, 1 s by default), so a
+  // fault's drops recur while it reads. Under load (a sanitizer build, a
+  // busy machine) opening can take seconds: then the watch goes on for one
+  // retransmission after it opened. One that failed to open holds nothing.
+  bool may_end(std::chrono::steady_clock::time_point now, std::chrono::steady_clock::time_point start) {
+    read();
+    if (!session_) return !opening_.valid();  // still opening: wait; failed: no evidence to wait for
+    return opened_at_ - start <= kOpenedInTime || now - opened_at_ >= kRecurrence;
   }
 
   // Reads what the session has, without waiting (nothing until it is open).
@@ -176,10 +192,18 @@ class KernelWatch {
   }
 
  private:
+  struct Opened {
+    Result<trace::Session> session;
+    std::chrono::steady_clock::time_point at;
+  };
+  static constexpr std::chrono::milliseconds kOpenedInTime{500};
+  static constexpr std::chrono::milliseconds kRecurrence{1000};
+
   void take() {
-    auto r = opening_.get();
-    if (r) session_.emplace(std::move(*r));
-    else why_ = r.error().message();
+    auto o = opening_.get();
+    opened_at_ = o.at;
+    if (o.session) session_.emplace(std::move(*o.session));
+    else why_ = o.session.error().message();
   }
   void read_now() {
     auto r = session_->poll(std::chrono::milliseconds(0), [this](const trace::Event& ev) {
@@ -225,8 +249,9 @@ class KernelWatch {
   }
 
   std::set<std::string> to_elsewhere_;  // veths whose peer is in another namespace
-  std::future<Result<trace::Session>> opening_;
+  std::future<Opened> opening_;
   std::optional<trace::Session> session_;
+  std::chrono::steady_clock::time_point opened_at_;
   std::string why_;
   std::vector<std::pair<trace::Time, KernelDrop>> drops_;
   std::optional<IpAddr> target_;
@@ -499,6 +524,7 @@ class Watch {
   bool proven(Clock::time_point now) {
     if (!options_.proven || whole_duration_ || now < next_proof_ || rs_answer_until_ > now) return false;
     next_proof_ = now + std::chrono::milliseconds(100);
+    if (kernel_ && !kernel_->may_end(now, start_)) return false;
     Observation so_far = obs_;
     so_far.duration_s = since_start(now);
     std::stable_sort(so_far.frames.begin(), so_far.frames.end(),
