@@ -1,10 +1,12 @@
 // netlab dhcp probe: ask for an address as a guest's DHCP client would and
-// list every server that answers (issue 15 §2). The library does the work
-// (dhcp.hpp); this file reads the options, checks them before anything is
-// opened, and maps the outcome to the exit status.
+// list every server that answers (issue 15 §2); netlab dhcp diagnose: why a
+// guest gets no lease (§3). The library does the work (dhcp.hpp,
+// dhcp_diagnose.hpp); this file reads the options, checks them before
+// anything is opened, and maps the outcome to the exit status.
 #include "cli.hpp"
 
 #include <netlab/dhcp.hpp>
+#include <netlab/dhcp_diagnose.hpp>
 
 #include <atomic>
 #include <memory>
@@ -15,6 +17,11 @@ namespace {
 struct DhcpArgs {
   std::string iface, mac, wait;
   bool request = false, ipv6 = false;
+};
+
+struct DhcpDiagnoseArgs {
+  std::string iface, client, duration;
+  bool passive = false;
 };
 
 std::atomic<bool> g_dhcp_stop{false};
@@ -51,6 +58,22 @@ void run_probe(Global& g, const DhcpArgs& a) {
   if (!r.answered()) throw CLI::RuntimeError(3);
 }
 
+void run_dhcp_diagnose(Global& g, const DhcpDiagnoseArgs& a) {
+  resolve_globals(g);
+  diag::DhcpDiagnoseOptions o;
+  o.interface = parse_ifname(a.iface).str();
+  if (!a.client.empty()) o.client = value_or_fail(MacAddr::parse_unicast(a.client));
+  if (!a.duration.empty()) {
+    o.duration = parse_millis(a.duration, "--duration");
+    if (o.duration < diag::kDhcpMinWatch || o.duration > diag::kDhcpMaxWatch)
+      usage_error("--duration \"" + a.duration + "\"", "must be from 1 to 60 seconds");
+  }
+  o.passive = a.passive;
+  o.netns_arg = g.netns_arg;
+  check(diag::validate(o));  // every option checked before anything is opened
+  print_diagnosis(g, value_or_fail(diag::diagnose_dhcp(g.netns, o)));
+}
+
 }  // namespace
 
 void add_dhcp_command(CLI::App& root, Global& g) {
@@ -72,10 +95,22 @@ void add_dhcp_command(CLI::App& root, Global& g) {
                 "Exit status: 0 a server answered, 1 failure, 2 usage error, 3 no server answered.");
   probe->fallthrough();  // global options such as -j may follow the command
   probe->callback([&g, a] { run_probe(g, *a); });
+  auto d = std::make_shared<DhcpDiagnoseArgs>();
+  auto* diagnose = dhcp->add_subcommand("diagnose", "Find why a guest gets no DHCP lease");
+  diagnose->add_option("iface", d->iface, "The guest's TAP or bridge port, or the bridge")
+      ->required()
+      ->type_name("IFACE");
+  diagnose->add_option("client", d->client, "Diagnose this guest only (its MAC)")->type_name("CLIENT-MAC");
+  diagnose->add_option("--duration", d->duration, "Watch SECONDS, 1 to 60 (default 5)")->type_name("SECONDS");
+  diagnose->add_flag("--passive", d->passive, "Only watch the guests: send no probe of our own");
+  diagnose->footer("Exit status: 0 ok, 1 failure, 2 usage error, 3 a cause found, 4 no server answered and no "
+                   "known cause explains it.");
+  diagnose->fallthrough();
+  diagnose->callback([&g, d] { run_dhcp_diagnose(g, *d); });
   // A bare `dhcp` names the command it lacks (not require_subcommand(1),
   // whose error would also hide main()'s "did you mean" for a misspelt one).
   dhcp->callback([dhcp] {
-    if (dhcp->get_subcommands().empty()) usage_error("dhcp", "a command is required: probe");
+    if (dhcp->get_subcommands().empty()) usage_error("dhcp", "a command is required: probe or diagnose");
   });
 }
 

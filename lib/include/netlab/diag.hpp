@@ -129,6 +129,9 @@ struct Report {
   // diagnosis ("netlab tap diagnose labtap0 user alice"); such a report
   // observed nothing on the wire, so its text has no "(observed ...)" line.
   std::string title;
+  // What fails, in an unexplained verdict's text: "resolution fails" when
+  // empty (ARP, NDP); "no DHCP server answers" for `dhcp diagnose`.
+  std::string problem;
 };
 
 // ---- step 1: the kernel's state --------------------------------------------

@@ -88,7 +88,8 @@ void render_text(const Report& r, std::string& out) {
       out += "FAULT (" + std::to_string(faults) + (faults == 1 ? " cause" : " causes") + " found)";
       break;
     case Verdict::Unexplained:
-      out += "UNEXPLAINED: resolution fails and no known cause explains it";
+      out += "UNEXPLAINED: " + (r.problem.empty() ? std::string("resolution fails") : r.problem) +
+             " and no known cause explains it";
       break;
   }
   out += "\n";

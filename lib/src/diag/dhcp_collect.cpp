@@ -1,0 +1,394 @@
+// `dhcp diagnose`: the facts (dhcp_facts.hpp) and the whole diagnosis.
+// Reading is best effort where a fact only sharpens the verdict (a server's
+// configuration files, the ruleset, a sysctl): what could not be read is
+// said in the facts, and the rules judge without it.
+#include "diag/dhcp_facts.hpp"
+
+#include "proto/byte_reader.hpp"
+
+#include <netlab/addr.hpp>
+#include <netlab/bridge.hpp>
+#include <netlab/dhcp.hpp>
+#include <netlab/frames_dhcp.hpp>
+#include <netlab/linkio.hpp>
+#include <netlab/sysctl.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace netlab::diag {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::optional<std::string> read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream s;
+  s << in.rdbuf();
+  std::string text = s.str();
+  if (text.size() > (1u << 20)) text.resize(1u << 20);  // a configuration, not a log
+  return text;
+}
+
+std::vector<std::string> cmdline_of(int pid) {
+  std::vector<std::string> out;
+  auto text = read_text("/proc/" + std::to_string(pid) + "/cmdline");
+  if (!text) return out;
+  std::string cur;
+  for (char c : *text) {
+    if (c == '\0') {
+      out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+// The server behind a socket: its owner's command line and, for dnsmasq, the
+// files it reads, seen through /proc/PID/root (its own mount namespace).
+std::optional<DhcpServerProcess> server_of(const InetSocket& s) {
+  if (s.owners.empty()) return std::nullopt;
+  const SocketOwner& owner = s.owners.front();
+  const std::string root = "/proc/" + std::to_string(owner.pid) + "/root";
+  DhcpServerProcess p;
+  const auto cmd = cmdline_of(owner.pid);
+  if (owner.comm == "dnsmasq") {
+    p = parse_dnsmasq(
+        cmd, [&](const std::string& path) { return read_text(root + path); },
+        [&](const std::string& dir) {
+          std::vector<std::string> names;
+          std::error_code ec;
+          for (const auto& e : std::filesystem::directory_iterator(root + dir, ec))
+            if (e.is_regular_file(ec)) names.push_back(e.path().filename().string());
+          std::sort(names.begin(), names.end());
+          return names;
+        });
+  } else {
+    p.cmdline = cmd;
+  }
+  p.pid = owner.pid;
+  p.comm = owner.comm;
+  return p;
+}
+
+bool dnsmasq_name_matches(const std::string& pattern, const std::string& dev) {
+  if (!pattern.empty() && pattern.back() == '*') return dev.rfind(pattern.substr(0, pattern.size() - 1), 0) == 0;
+  return pattern == dev;
+}
+
+// Whether a DISCOVER arriving on `served` reaches the socket (and its
+// server takes requests from there); else why not.
+void judge_listener(DhcpListener& l, const Link& served) {
+  const InetSocket& s = l.socket;
+  const bool wildcard = s.local.is_unspecified() || (s.local.is_v4() && s.local == IpAddr::v4(std::array<std::uint8_t, 4>{0, 0, 0, 0}));
+  if (!s.local.is_v4() && !s.local.is_unspecified()) {
+    l.elsewhere = "an IPv6 socket";
+    return;
+  }
+  if (s.dev_index != 0 && s.dev_index != served.index) {
+    l.elsewhere = "bound to " + (s.dev.empty() ? "device " + std::to_string(s.dev_index) : s.dev);
+    return;
+  }
+  if (!wildcard) {
+    l.elsewhere = "bound to " + s.local.to_string() + ", which takes no broadcast DISCOVER";
+    return;
+  }
+  if (l.server && l.server->dnsmasq) {
+    const auto& p = *l.server;
+    auto listed = [&](const std::vector<std::string>& v) {
+      return std::any_of(v.begin(), v.end(), [&](const std::string& x) { return dnsmasq_name_matches(x, served.name); });
+    };
+    auto joined = [](const std::vector<std::string>& v) {
+      std::string j;
+      for (const auto& x : v) j += (j.empty() ? "" : ",") + x;
+      return j;
+    };
+    if (!p.interfaces.empty() && !listed(p.interfaces)) {
+      l.elsewhere = "dnsmasq serves --interface=" + joined(p.interfaces) + " only";
+      return;
+    }
+    if (listed(p.except_interfaces)) {
+      l.elsewhere = "dnsmasq has --except-interface=" + served.name;
+      return;
+    }
+    if (listed(p.no_dhcp_interfaces)) {
+      l.elsewhere = "dnsmasq has --no-dhcp-interface=" + served.name;
+      return;
+    }
+  }
+  l.here = true;
+}
+
+// A DHCP message in an Ethernet frame (IPv4, UDP 67 or 68), or nullopt.
+std::optional<SeenDhcp> parse_seen(std::span<const std::uint8_t> frame) {
+  if (auto reply = frames::parse_dhcp(frame)) {
+    SeenDhcp s;
+    s.type = reply->type ? frames::dhcp_type_name(*reply->type) : "BOOTREPLY";
+    s.client = reply->chaddr;
+    s.eth_src = reply->eth_src;
+    s.xid = reply->xid;
+    s.server_id = reply->server_id;
+    s.yiaddr = reply->yiaddr;
+    s.mask = reply->mask;
+    s.routers = reply->routers;
+    return s;
+  }
+  // A request: read only what the verdict needs (who asks, and what).
+  try {
+    proto::ByteReader r(frame);
+    r.skip(6);
+    const MacAddr src = [&] {
+      std::array<std::uint8_t, 6> m{};
+      auto b = r.bytes(6);
+      std::copy(b.begin(), b.end(), m.begin());
+      return MacAddr(m);
+    }();
+    if (r.be16() != 0x0800) return std::nullopt;
+    const std::uint8_t vihl = r.peek8(0);
+    const std::size_t ihl = std::size_t(vihl & 0x0f) * 4;
+    if ((vihl >> 4) != 4 || ihl < 20 || r.peek8(9) != 17) return std::nullopt;
+    r.skip(ihl);
+    r.skip(2);  // source port
+    if (r.be16() != 67) return std::nullopt;
+    r.skip(4);  // length, checksum
+    if (r.u8() != 1) return std::nullopt;  // BOOTREQUEST
+    const std::uint8_t htype = r.u8(), hlen = r.u8();
+    r.skip(1);
+    SeenDhcp s;
+    s.from_client = true;
+    s.eth_src = src;
+    s.xid = r.be32();
+    r.skip(20);  // secs, flags, ciaddr, yiaddr, siaddr, giaddr
+    auto ch = r.bytes(16);
+    if (htype == 1 && hlen == 6) {
+      std::array<std::uint8_t, 6> m{};
+      std::copy_n(ch.begin(), 6, m.begin());
+      s.client = MacAddr(m);
+    }
+    r.skip(192);  // sname, file
+    if (r.be32() != 0x63825363) return std::nullopt;
+    s.type = "BOOTREQUEST";
+    while (r.remaining() > 0) {
+      const std::uint8_t code = r.u8();
+      if (code == 255) break;
+      if (code == 0) continue;
+      const std::uint8_t len = r.u8();
+      auto v = r.bytes(len);
+      if (code == 53 && len == 1) s.type = frames::dhcp_type_name(v[0]);
+    }
+    return s;
+  } catch (const proto::Truncated&) {
+    return std::nullopt;
+  }
+}
+
+// Captures DHCP on the served device (and the interface asked about) on
+// its own thread while the probe runs.
+class Watch {
+ public:
+  Watch(std::vector<LinkTap> taps) : taps_(std::move(taps)) {
+    start_ = Clock::now();
+    thread_ = std::thread([this] { loop(); });
+  }
+  Watch(const Watch&) = delete;
+  Watch& operator=(const Watch&) = delete;
+  ~Watch() { stop(); }
+
+  // Stops and hands over what was seen, in time order.
+  std::vector<SeenDhcp> stop() {
+    if (thread_.joinable()) {
+      done_ = true;
+      thread_.join();
+    }
+    std::stable_sort(seen_.begin(), seen_.end(), [](const SeenDhcp& a, const SeenDhcp& b) { return a.time < b.time; });
+    return std::move(seen_);
+  }
+  std::vector<std::string> errors() const { return errors_; }
+
+ private:
+  void loop() {
+    std::vector<LinkTap*> ptrs;
+    for (auto& t : taps_) ptrs.push_back(&t);
+    const double t0 = wall_clock_now();
+    while (!done_) {
+      auto ready = wait_any(ptrs, Clock::now() + std::chrono::milliseconds(50));
+      if (!ready) {
+        errors_.push_back(ready.error().message());
+        return;
+      }
+      for (auto i : *ready) {
+        auto r = for_each_waiting_frame(*ptrs[i], [&](const Frame& f) {
+          if (seen_.size() >= 4096) return;  // a bound on memory: a DHCP storm is seen by then
+          if (auto s = parse_seen(f.bytes)) {
+            s->time = std::max(0.0, f.time() - t0);
+            s->interface = ptrs[i]->interface();
+            seen_.push_back(std::move(*s));
+          }
+        });
+        if (!r) errors_.push_back(ptrs[i]->interface() + ": " + r.error().message());
+      }
+    }
+  }
+
+  std::vector<LinkTap> taps_;
+  std::atomic<bool> done_{false};
+  std::vector<SeenDhcp> seen_;
+  std::vector<std::string> errors_;
+  Clock::time_point start_;
+  std::thread thread_;
+};
+
+std::string server_key(const std::optional<IpAddr>& id, const MacAddr& mac) {
+  return id ? id->to_string() : mac.to_string();
+}
+
+}  // namespace
+
+Result<void> validate(const DhcpDiagnoseOptions& o) {
+  if (auto n = IfName::parse(o.interface); !n) return std::move(n).error();
+  if (o.client && (o.client->is_multicast() || o.client->is_zero()))
+    return Error::usage("client MAC " + o.client->to_string(), "must be a unicast address");
+  if (o.duration < kDhcpMinWatch || o.duration > kDhcpMaxWatch)
+    return Error::usage("duration", "must be from 1 to 60 seconds");
+  return {};
+}
+
+Result<DhcpFacts> collect_dhcp(const Netns& ns, const DhcpDiagnoseOptions& o) {
+  NETLAB_TRY(validate(o));
+  DhcpFacts f;
+  f.interface = o.interface;
+  f.passive = o.passive;
+  auto links = link::list(ns);
+  if (!links) return std::move(links).error();
+  f.links = std::move(*links);
+  const Link* asked = link::find(f.links, o.interface);
+  if (!asked) return Error::not_found("interface " + o.interface, "No such device");
+  const Link* served = asked;
+  if (asked->master_index)
+    for (const auto& l : f.links)
+      if (l.index == asked->master_index && l.kind == "bridge") served = &l;
+  f.served = served->name;
+  f.served_link = *served;
+
+  addr::Filter af;
+  af.dev = f.served;
+  af.family = Family::Inet;
+  auto addrs = addr::list(ns, af);
+  if (!addrs) return std::move(addrs).error();
+  for (const auto& a : *addrs) f.served_prefixes.push_back(a.local);
+
+  auto socks = sockets::udp_listeners(ns, 67);
+  if (!socks) return std::move(socks).error();
+  for (auto& s : *socks) {
+    DhcpListener l;
+    l.socket = std::move(s);
+    l.server = server_of(l.socket);
+    judge_listener(l, *served);
+    f.listeners.push_back(std::move(l));
+  }
+
+  auto rs = nft::read_ruleset(ns);
+  if (rs) f.input = input_verdict_for_discover(*rs, f.served, served->index);
+  else f.input.unread = rs.error().message();
+  if (auto v = sysctl::read_int(ns, "net.bridge.bridge-nf-call-iptables")) f.br_nf_call_iptables = *v;
+
+  if (!served->is_up()) return f;  // nothing passes: no watch to make
+
+  std::vector<LinkTap> taps;
+  LinkTapOptions to;
+  to.filter = "udp and (port 67 or port 68)";
+  for (const std::string& dev : {f.served, o.interface}) {
+    if (!taps.empty() && dev == f.served) continue;
+    auto t = LinkTap::open(ns, dev, to);
+    if (t) taps.push_back(std::move(*t));
+    else f.capture_errors.push_back(dev + ": " + t.error().message());
+  }
+  const auto started = Clock::now();
+  std::optional<Watch> watch;
+  if (!taps.empty()) watch.emplace(std::move(taps));
+  std::optional<dhcp::ProbeResult> probed;
+  if (!o.passive) {
+    dhcp::ProbeOptions po;
+    po.interface = f.served;
+    po.wait = o.duration;
+    auto r = dhcp::probe(ns, po);
+    if (!r) return std::move(r).error();  // its one line says why (a port that never forwards, ...)
+    probed = std::move(*r);
+  } else {
+    std::this_thread::sleep_for(o.duration);
+  }
+  if (watch) {
+    f.seen = watch->stop();
+    for (auto& e : watch->errors()) f.capture_errors.push_back(e);
+  }
+  f.duration_s = std::chrono::duration<double>(Clock::now() - started).count();
+
+  if (probed) {
+    f.probed = true;
+    f.probe_mac = probed->client_mac;
+    f.probe_sent = probed->sent;
+    for (const auto& a : probed->offers) {
+      DhcpOffer x;
+      x.server = server_key(a.server_id, a.server_mac);
+      x.server_mac = a.server_mac;
+      x.address = a.address;
+      x.mask = a.mask;
+      x.routers = a.routers;
+      x.to_probe = true;
+      f.offers.push_back(std::move(x));
+    }
+  }
+  // Offers on the wire to the guests, from servers the probe did not hear.
+  for (const auto& s : f.seen) {
+    if (s.from_client || s.type != "OFFER") continue;
+    if (o.client && s.client != *o.client && !(f.probed && s.client == f.probe_mac)) continue;
+    const std::string key = server_key(s.server_id, s.eth_src);
+    if (std::any_of(f.offers.begin(), f.offers.end(), [&](const DhcpOffer& x) { return x.server == key; })) continue;
+    DhcpOffer x;
+    x.server = key;
+    x.server_mac = s.eth_src;
+    x.address = s.yiaddr;
+    x.mask = s.mask;
+    x.routers = s.routers;
+    x.to_probe = f.probed && s.client == f.probe_mac;
+    f.offers.push_back(std::move(x));
+  }
+  // Which port each server is behind, and which is the host itself.
+  for (auto& x : f.offers)
+    for (const auto& p : f.served_prefixes)
+      if (x.server == p.addr().to_string()) x.host = true;
+  if (served->kind == "bridge")
+    if (auto ifn = IfName::parse(f.served))
+      if (auto fdb = bridge::fdb(ns, *ifn))
+        for (auto& x : f.offers)
+          for (const auto& e : *fdb)
+            if (e.mac == x.server_mac) {
+              if (e.local) x.host = true;
+              else x.port = e.port;
+            }
+
+  // The deciding rule's counter after the watch.
+  if (f.input.drop && !f.input.policy && f.input.counter_before)
+    if (auto after = nft::read_ruleset(ns))
+      for (const auto& r : after->rules)
+        if (nft::family_name(r.family) == f.input.family && r.table == f.input.table && r.handle == f.input.handle &&
+            r.has_counter)
+          f.input.counter_after = r.packets;
+  return f;
+}
+
+Result<Report> diagnose_dhcp(const Netns& ns, const DhcpDiagnoseOptions& o) {
+  auto facts = collect_dhcp(ns, o);
+  if (!facts) return std::move(facts).error();
+  return analyse_dhcp(*facts, o);
+}
+
+}  // namespace netlab::diag

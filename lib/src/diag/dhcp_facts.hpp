@@ -1,0 +1,125 @@
+// `dhcp diagnose` in two steps, as C53's tap_access: collect_dhcp() reads
+// the facts (links, addresses, UDP 67 listeners and their servers'
+// settings, the firewall's input hook, the wire during the watch and the
+// probe's answers); analyse_dhcp() judges them without a system call, so
+// the unit tests feed it hand-built facts without privilege.
+#pragma once
+
+#include <netlab/dhcp_diagnose.hpp>
+#include <netlab/link.hpp>
+#include <netlab/nft.hpp>
+#include <netlab/sockets.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace netlab::diag {
+
+// One DHCP server process that owns a UDP 67 socket, as its command line
+// (and, for dnsmasq, the configuration files it reads) describe it.
+struct DhcpServerProcess {
+  int pid = 0;
+  std::string comm;                         // "dnsmasq"
+  std::vector<std::string> cmdline;
+  bool dnsmasq = false;
+  std::vector<std::string> interfaces;      // --interface (dnsmasq: empty = every one)
+  std::vector<std::string> except_interfaces;
+  std::vector<std::string> no_dhcp_interfaces;
+  bool bind_interfaces = false;
+  std::vector<IpAddr> range_starts;         // the first address of each IPv4 --dhcp-range
+  bool ranges_known = false;                // the configuration was read whole
+};
+
+// A UDP 67 socket and whether a DISCOVER arriving on the served device can
+// reach it.
+struct DhcpListener {
+  InetSocket socket;
+  std::optional<DhcpServerProcess> server;  // its owner, when one was found
+  bool here = false;     // reachable from the served device
+  std::string elsewhere;  // why not ("bound to br1", "dnsmasq serves --interface=br1 only")
+};
+
+// How the input hook treats a DISCOVER (UDP 0.0.0.0:68 -> 255.255.255.255:67,
+// conntrack state new) arriving on the served device.
+struct InputVerdict {
+  bool read = false;       // the ruleset was read
+  std::string unread;      // why not
+  bool drop = false;       // a rule or a policy drops it
+  bool certain = false;    // no rule before the drop might have accepted it
+  std::string family, table, chain;  // where the drop is decided (the base chain for the fix)
+  std::string base_chain;
+  std::string rule;        // the rule's text ("udp dport 67 drop"), "" for the policy
+  std::uint64_t handle = 0;
+  bool policy = false;     // the base chain's policy drops it
+  std::optional<std::uint64_t> counter_before, counter_after;
+};
+
+// A DHCP message seen on the wire during the watch.
+struct SeenDhcp {
+  double time = 0;
+  std::string interface;
+  bool from_client = false;   // BOOTREQUEST
+  std::string type;           // "DISCOVER", "OFFER", ...
+  MacAddr client;             // chaddr
+  MacAddr eth_src;
+  std::uint32_t xid = 0;
+  std::optional<IpAddr> server_id;
+  IpAddr yiaddr;
+  std::optional<IpAddr> mask;
+  std::vector<IpAddr> routers;
+};
+
+// One server's offer, from the probe or the wire.
+struct DhcpOffer {
+  std::string server;  // server id, else its MAC
+  MacAddr server_mac;
+  std::string port;    // the bridge port the server's MAC was learned on, "" unknown
+  IpAddr address;
+  std::optional<IpAddr> mask;
+  std::vector<IpAddr> routers;
+  bool to_probe = false;
+  // The host itself answered: its server identifier is an address of the
+  // served device, or its MAC is one of the bridge's own (local) entries.
+  // (Not the bridge's MAC as read before the watch: a bridge without an
+  // address of its own takes its lowest port's, and the probe's port moves it.)
+  bool host = false;
+};
+
+struct DhcpFacts {
+  std::string interface;   // as asked
+  std::string served;      // the bridge when interface is a port of one; else the interface
+  Link served_link;
+  std::vector<Link> links;
+  std::vector<Prefix> served_prefixes;   // IPv4, on the served device
+  std::vector<DhcpListener> listeners;   // every UDP 67 socket of the namespace
+  InputVerdict input;
+  std::optional<long> br_nf_call_iptables;
+  // The watch.
+  double duration_s = 0;
+  bool passive = false;
+  bool probed = false;
+  MacAddr probe_mac;
+  unsigned probe_sent = 0;
+  std::vector<DhcpOffer> offers;  // distinct servers, in order of arrival
+  std::vector<SeenDhcp> seen;
+  std::vector<std::string> capture_errors;
+};
+
+Result<DhcpFacts> collect_dhcp(const Netns& ns, const DhcpDiagnoseOptions& o);
+Report analyse_dhcp(const DhcpFacts& facts, const DhcpDiagnoseOptions& o);
+
+// The input-hook walk on a ruleset alone (pure; collect_dhcp() fills the
+// counters): what a DISCOVER on `iif` (its index `iif_index`) meets.
+InputVerdict input_verdict_for_discover(const nft::Ruleset& rs, const std::string& iif, int iif_index);
+
+// dnsmasq's settings from its command line, and the lines of the
+// configuration files it reads (`read_file` returns a file's text or
+// nullopt; conf-dir entries are read through `list_dir`).
+DhcpServerProcess parse_dnsmasq(const std::vector<std::string>& cmdline,
+                                const std::function<std::optional<std::string>(const std::string&)>& read_file,
+                                const std::function<std::vector<std::string>(const std::string&)>& list_dir);
+
+}  // namespace netlab::diag

@@ -1,0 +1,294 @@
+#!/usr/bin/env bash
+# `netlab dhcp diagnose` against real dnsmasq servers and a busybox udhcpc
+# guest (issue 15 §3). For each cause a lab that shows it, the cause named
+# with its evidence, the printed fix run as printed, and the diagnosis again:
+# ok. Healthy labs must read ok: a host dnsmasq on a libvirt-like bridge, and
+# a "router VM" (dnsmasq in the peer namespace behind a port) with none on
+# the host.
+#   C35 no-dhcp-server                  (active, and --passive on udhcpc's DISCOVERs)
+#   C36 dhcp-server-not-listening-here  (dnsmasq bound to another bridge)
+#   C37 dhcp-input-filtered             (inet input policy drop; a counted drop rule)
+#   C41 multiple-dhcp-servers           (a second server behind a port, another router)
+#   C42 dhcp-no-range-for-subnet        (dnsmasq's range in another subnet)
+#   C52 interface-down                  (the bridge down)
+# and bad input: one line, its status, nothing left behind.
+#
+#   dhcp_diagnose.sh NETLAB_BINARY
+#
+# Runs as root in private network and mount namespaces (shell_lab.sh); every
+# dnsmasq, including those the printed fixes start, is found by its UDP 67
+# socket in this namespace (ss) and stopped by pid. /run and /var/lib/misc are
+# private tmpfs, so a fix's dnsmasq writes its pid and leases there.
+set -uo pipefail
+
+netlab_bin=${1:?usage: dhcp_diagnose.sh NETLAB_BINARY}
+lab_script=$0
+lab_args=("$@")
+# shellcheck source=shell_lab.sh
+. "$(dirname "$0")/shell_lab.sh"
+
+for tool in dnsmasq busybox nft ss python3; do
+  command -v "$tool" >/dev/null || { fail "$tool is not installed (scripts/setup.sh installs it)"; finish; }
+done
+mount -t tmpfs netlab-run /run && lab_mounts+=(/run)
+mkdir -p /var/lib/misc && mount -t tmpfs netlab-misc /var/lib/misc && lab_mounts+=(/var/lib/misc)
+
+start_peer
+# The lab: bridge br0 (192.0.2.1/24) with v0 as its port; v1, in the peer
+# namespace, is the guest.
+ip addr flush dev v0
+peer ip addr flush dev v1
+ip link add br0 type bridge
+ip link set v0 master br0
+ip addr add 192.0.2.1/24 dev br0
+ip link set br0 up
+
+# Every dnsmasq holding UDP 67 here or in the peer, by pid.
+dnsmasq_pids() {
+  { ss -H -ulpn 'sport = :67'; peer ss -H -ulpn 'sport = :67'; } 2>/dev/null | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -u
+}
+stop_dnsmasq() {
+  local p
+  for p in $(dnsmasq_pids); do
+    kill "$p" 2>/dev/null
+    for _ in $(seq 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.02; done
+  done
+  nft flush ruleset
+}
+trap 'stop_dnsmasq; lab_cleanup' EXIT
+
+# start_dnsmasq NAME IFACE RANGE [peer] [ARGS...]: dnsmasq serving IFACE.
+start_dnsmasq() {
+  local name=$1 iface=$2 range=$3 where=
+  shift 3
+  if [ "${1:-}" = peer ]; then where=peer; shift; fi
+  local -a cmd=(dnsmasq --conf-file=/dev/null --port=0 --no-ping --user=root --group=root
+    --interface="$iface" --bind-interfaces --dhcp-range="$range"
+    --dhcp-leasefile="$dir/$name.leases" --pid-file="$dir/$name.pid" --log-facility="$dir/$name.log" --log-dhcp "$@")
+  if [ "$where" = peer ]; then nsenter -t "$peer_pid" -n "${cmd[@]}"; else "${cmd[@]}"; fi
+  local i
+  for i in $(seq 100); do grep -qs 'IP range' "$dir/$name.log" && return 0; sleep 0.05; done
+  fail "dnsmasq $name did not start: $(cat "$dir/$name.log" 2>/dev/null)"
+}
+
+links() { ip -o link 2>/dev/null | awk -F': ' '{print $2}' | sed 's/@.*//' | sort; }
+before=$(links)
+
+# diagnose NAME ARGS...: text in $dir/NAME.out, JSON in $dir/NAME.json, status in $status.
+diagnose() {
+  local name=$1
+  shift
+  "$netlab_bin" dhcp diagnose "$@" >"$dir/$name.out" 2>"$dir/$name.err"
+  status=$?
+  "$netlab_bin" -j dhcp diagnose "$@" >"$dir/$name.json" 2>>"$dir/$name.err"
+  json_status=$?
+}
+# has_cause NAME ID: the JSON names that cause among its findings.
+json_field() {  # NAME EXPR: a Python expression on the document d
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$dir/$1.json" "$2" 2>/dev/null
+}
+causes() { json_field "$1" '" ".join(f["id"] for f in d["findings"])'; }
+verdict() { json_field "$1" 'd["verdict"]'; }
+# The fix steps of a report, one command per line (netlab's own when it has one).
+fixes() {
+  python3 - "$dir/$1.json" "$netlab_bin" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for f in d["findings"]:
+    for s in f["fix"]:
+        cmd = s.get("netlab") or s.get("iproute2")
+        if cmd.startswith("netlab "):
+            cmd = sys.argv[2] + cmd[len("netlab"):]
+        print(cmd)
+EOF
+}
+expect_cause() {  # NAME ID STATUS: the cause found, text and JSON agree
+  local name=$1 id=$2 want=$3
+  if [ "$status" = "$want" ] && [ "$json_status" = "$want" ]; then pass "$name: exit $want"; else
+    fail "$name: exit $status/$json_status, wanted $want: $(cat "$dir/$name.out" "$dir/$name.err")"; fi
+  if [[ " $(causes "$name") " == *" $id "* ]]; then pass "$name: $id found"; else
+    fail "$name: $id not among '$(causes "$name")': $(cat "$dir/$name.out")"; fi
+  grep -q "($id)" "$dir/$name.out" && pass "$name: the text names $id" || fail "$name: text: $(cat "$dir/$name.out")"
+}
+expect_ok() {  # NAME
+  if [ "$status" = 0 ] && [ "$(verdict "$1")" = ok ]; then pass "$1: ok"; else
+    fail "$1: exit $status, verdict $(verdict "$1"): $(cat "$dir/$1.out" "$dir/$1.err")"; fi
+}
+run_fixes() {  # NAME: runs each printed fix step as printed
+  local cmd n=0
+  while IFS= read -r cmd; do
+    [ -n "$cmd" ] || continue
+    n=$((n + 1))
+    if bash -c "$cmd" >"$dir/$1.fix.out" 2>&1; then pass "$1: fix runs: $cmd"; else fail "$1: fix failed: $cmd: $(cat "$dir/$1.fix.out")"; fi
+  done < <(fixes "$1")
+  [ "$n" -gt 0 ] || fail "$1: no fix printed"
+}
+
+# ---- C35: nobody serves ----------------------------------------------------------
+diagnose c35 br0 --duration 2
+expect_cause c35 C35 3
+grep -q 'no UDP socket bound to port 67' "$dir/c35.out" && pass "c35: the socket evidence" || fail "c35: $(cat "$dir/c35.out")"
+grep -q 'sent [0-9]* DISCOVERs* through br0 and no server answered' "$dir/c35.out" && pass "c35: the probe's evidence" \
+  || fail "c35: no probe evidence: $(cat "$dir/c35.out")"
+# Passive: the guest's own DISCOVERs, unanswered.
+peer busybox udhcpc -i v1 -f -q -n -t 20 -T 1 -s /bin/true >/dev/null 2>&1 &
+client=$!
+guest_mac=$(peer ip -o link show v1 | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p')
+diagnose c35p br0 --passive --duration 3
+kill "$client" 2>/dev/null; wait "$client" 2>/dev/null
+expect_cause c35p C35 3
+grep -q "DISCOVERs* from $guest_mac, no OFFER to it" "$dir/c35p.out" && pass "c35p: the guest's DISCOVERs as evidence" \
+  || fail "c35p: $(cat "$dir/c35p.out")"
+grep -q 'our probe' "$dir/c35p.out" && fail "c35p: a passive diagnosis probed: $(cat "$dir/c35p.out")"
+run_fixes c35
+# The fix's dnsmasq pings an address for 3 s before it first offers it:
+# the default watch (5 s) is long enough.
+diagnose c35fixed br0
+expect_ok c35fixed
+stop_dnsmasq
+nothing_left() {
+  local now
+  now=$(links)
+  if [ "$now" = "$before" ]; then pass "$1: no link left behind"; else fail "$1: links differ: $(diff <(echo "$before") <(echo "$now") | tr '\n' ' ')"; fi
+}
+nothing_left "C35"
+
+# ---- C36: the host's server serves another bridge --------------------------------------
+ip link add br1 type bridge
+ip addr add 203.0.113.1/24 dev br1
+ip link set br1 up
+start_dnsmasq other br1 203.0.113.100,203.0.113.150,1h
+diagnose c36 br0 --duration 2
+expect_cause c36 C36 3
+grep -q 'dnsmasq pid [0-9]*): bound to br1\|serves --interface=br1 only' "$dir/c36.out" && pass "c36: the socket elsewhere, named" \
+  || fail "c36: $(cat "$dir/c36.out")"
+run_fixes c36
+diagnose c36fixed br0
+expect_ok c36fixed
+stop_dnsmasq
+ip link del br1
+before=$(links)
+
+# ---- C37: the input hook drops DHCP ----------------------------------------------------
+start_dnsmasq host br0 192.0.2.100,192.0.2.150,1h
+nft -f - <<'EOF'
+table inet hardened {
+  chain input {
+    type filter hook input priority 0; policy drop;
+    iif "lo" accept
+    ct state established,related accept
+  }
+}
+EOF
+diagnose c37 br0 --duration 2
+expect_cause c37 C37 3
+grep -q 'chain inet hardened input (hook input) has policy drop' "$dir/c37.out" && pass "c37: the policy as evidence" \
+  || fail "c37: $(cat "$dir/c37.out")"
+run_fixes c37
+diagnose c37fixed br0 --duration 2
+expect_ok c37fixed
+nft flush ruleset
+# A drop rule with a counter in an accepting chain, reached through a jump.
+nft -f - <<'EOF'
+table ip filter {
+  chain guests {
+    udp dport 67 counter drop
+  }
+  chain INPUT {
+    type filter hook input priority 0; policy accept;
+    iifname "br*" jump guests
+  }
+}
+EOF
+diagnose c37r br0 --duration 2
+expect_cause c37r C37 3
+grep -q 'rule in ip filter guests: .*udp dport 67 .*drop # handle [0-9]*, its counter rose by [1-9]' "$dir/c37r.out" \
+  && pass "c37r: the rule and its counter" || fail "c37r: $(cat "$dir/c37r.out")"
+run_fixes c37r
+diagnose c37rfixed br0 --duration 2
+expect_ok c37rfixed
+nft flush ruleset
+
+# ---- healthy: a host server on a libvirt-like bridge -------------------------------------
+diagnose okhost br0 --duration 2
+expect_ok okhost
+grep -q 'server 192.0.2.1 .* offered 192.0.2.1[0-5][0-9]' "$dir/okhost.out" && pass "okhost: the offer noted" || fail "okhost: $(cat "$dir/okhost.out")"
+
+# ---- C41: a rogue server behind a port of its own ----------------------------------------
+unshare --net sleep 600 &
+rogue_pid=$!
+for _ in $(seq 50); do [ "$(readlink /proc/$rogue_pid/ns/net)" != "$(readlink /proc/self/ns/net)" ] && break; sleep 0.05; done
+ip link add vrogue type veth peer name eth0 netns "$rogue_pid"
+ip link set vrogue master br0
+ip link set vrogue up
+nsenter -t "$rogue_pid" -n sh -c 'ip link set lo up; ip link set eth0 up; ip addr add 192.0.2.2/24 dev eth0'
+nsenter -t "$rogue_pid" -n dnsmasq --conf-file=/dev/null --port=0 --no-ping --user=root --group=root --interface=eth0 \
+  --bind-interfaces --dhcp-range=192.0.2.200,192.0.2.250,1h --dhcp-option=option:router,192.0.2.2 \
+  --dhcp-leasefile="$dir/rogue.leases" --pid-file="$dir/rogue.pid" --log-facility="$dir/rogue.log"
+for _ in $(seq 100); do grep -qs 'IP range' "$dir/rogue.log" && break; sleep 0.05; done
+diagnose c41 br0 --duration 2
+expect_cause c41 C41 3
+[ "$(grep -c 'OFFER from' "$dir/c41.out")" = 2 ] && pass "c41: both offers as evidence" || fail "c41: $(cat "$dir/c41.out")"
+grep -q 'link set dev vrogue nomaster' "$dir/c41.out" && pass "c41: the rogue's port detached" || fail "c41: fix: $(cat "$dir/c41.out")"
+grep -q 'link set dev v0 ' "$dir/c41.out" && fail "c41: the guest's port would be detached: $(cat "$dir/c41.out")"
+run_fixes c41
+diagnose c41fixed br0 --duration 2
+expect_ok c41fixed
+kill "$(cat "$dir/rogue.pid")" 2>/dev/null
+kill "$rogue_pid" 2>/dev/null; wait "$rogue_pid" 2>/dev/null
+ip link del vrogue 2>/dev/null
+stop_dnsmasq
+
+# ---- healthy: a router VM serves the bridge, nothing on the host -------------------------
+peer ip addr add 192.0.2.254/24 dev v1
+start_dnsmasq router v1 192.0.2.20,192.0.2.40,1h peer --dhcp-option=option:router,192.0.2.254
+diagnose okrouter br0 --duration 2
+expect_ok okrouter
+# The guest's port itself names the bridge.
+diagnose okport v0 --duration 2
+expect_ok okport
+stop_dnsmasq
+peer ip addr flush dev v1
+
+# ---- C42: the server's range is in another subnet -----------------------------------------
+start_dnsmasq norange br0 203.0.113.50,203.0.113.60,255.255.255.0,1h
+diagnose c42 br0 --duration 2
+expect_cause c42 C42 3
+grep -q 'ranges start at 203.0.113.50' "$dir/c42.out" && pass "c42: the range as evidence" || fail "c42: $(cat "$dir/c42.out")"
+run_fixes c42
+diagnose c42fixed br0 --duration 2
+expect_ok c42fixed
+stop_dnsmasq
+ip addr del 203.0.113.1/24 dev br0 2>/dev/null
+
+# ---- C52: the bridge is down --------------------------------------------------------------
+start_dnsmasq host2 br0 192.0.2.100,192.0.2.150,1h
+ip link set br0 down
+diagnose c52 br0 --duration 2
+expect_cause c52 C52 3
+run_fixes c52
+diagnose c52fixed br0 --duration 3
+expect_ok c52fixed
+stop_dnsmasq
+nothing_left "the cause labs"
+
+# ---- bad input ---------------------------------------------------------------------------
+bad() {  # WANT-STATUS WORD ARGS...: one stderr line naming WORD, nothing on stdout
+  local want=$1 word=$2
+  shift 2
+  "$netlab_bin" dhcp diagnose "$@" >"$dir/bad.out" 2>"$dir/bad.err"
+  local st=$?
+  if [ "$st" = "$want" ] && [ "$(wc -l <"$dir/bad.err")" = 1 ] && grep -q -- "$word" "$dir/bad.err" && [ ! -s "$dir/bad.out" ]; then
+    pass "bad input '$*': exit $want, one line naming $word"
+  else
+    fail "bad input '$*': exit $st: $(cat "$dir/bad.err" "$dir/bad.out")"
+  fi
+}
+bad 1 nosuch0 nosuch0
+bad 2 'not-a-mac' br0 not-a-mac
+bad 2 '01:00:5e:00:00:01' br0 01:00:5e:00:00:01
+bad 2 duration br0 --duration 0
+bad 2 duration br0 --duration 61
+bad 2 duration br0 --duration x
+nothing_left "bad input"
+finish
