@@ -160,8 +160,8 @@ _netlab()
                 ;;
             -c | -w | -i | -s | --duration)
                 # After "arp" or "ndp" (probe, rs, diagnose) these take a
-                # value; after "dhcp", -w does.
-                [[ $object == arp || $object == ndp || ($object == dhcp && $w == -w) ]] && ((i++))
+                # value; after "dhcp", -w and --duration do.
+                [[ $object == arp || $object == ndp || ($object == dhcp && ($w == -w || $w == --duration)) ]] && ((i++))
                 continue
                 ;;
             --mac)
@@ -266,10 +266,10 @@ _netlab()
     fi
 
     # Values of the options of arp and ndp probe, rs and diagnose, and of
-    # dhcp probe: free-form.
+    # dhcp probe and diagnose: free-form.
     if [[ $object == dhcp ]]; then
         case $prev in
-            -w | --mac) return ;;
+            -w | --mac | --duration) return ;;
         esac
     fi
     if [[ $object == arp || $object == ndp ]]; then
@@ -291,6 +291,7 @@ _netlab()
             ndp/rs) globalopts+=" -w -1 --single" ;;
             ndp/diagnose) globalopts+=" --duration --passive --whole-duration --no-kernel --save-evidence" ;;
             dhcp/probe) globalopts+=" --mac -w --request" ;;  # -6 is among the global ones
+            dhcp/diagnose) globalopts+=" --duration --passive" ;;
         esac
         COMPREPLY=($(compgen -W "$globalopts" -- "$cur"))
         return
@@ -311,7 +312,7 @@ _netlab()
             tap) COMPREPLY=($(compgen -W "show create delete diagnose" -- "$cur")) ;;
             arp) COMPREPLY=($(compgen -W "inspect probe diagnose" -- "$cur")) ;;
             ndp) COMPREPLY=($(compgen -W "inspect probe rs diagnose" -- "$cur")) ;;
-            dhcp) COMPREPLY=($(compgen -W "probe" -- "$cur")) ;;
+            dhcp) COMPREPLY=($(compgen -W "probe diagnose" -- "$cur")) ;;
             bridge)
                 COMPREPLY=($(compgen -W "show add delete addif delif showmacs
                     showstp stp setfd sethello setmaxage setageing setpathcost
@@ -595,7 +596,8 @@ _netlab()
             # IFACE, then TARGET (an address: nothing to offer).
             ((npos == 0)) && words=$(_netlab_ifnames)
             ;;
-        dhcp/probe)
+        dhcp/probe | dhcp/diagnose)
+            # IFACE (diagnose: then CLIENT-MAC, free-form).
             ((npos == 0)) && words=$(_netlab_ifnames)
             ;;
         bridge/show | bridge/showmacs | bridge/showstp | bridge/setfd | \

@@ -96,8 +96,8 @@ function __netlab_complete
                 continue
             case -c -w -i -s --duration
                 # After "arp" or "ndp" (probe, rs, diagnose) these take a
-                # value; after "dhcp", -w does.
-                if test "$object" = arp -o "$object" = ndp; or test "$object" = dhcp -a "$w" = -w
+                # value; after "dhcp", -w and --duration do.
+                if test "$object" = arp -o "$object" = ndp; or test "$object" = dhcp -a \( "$w" = -w -o "$w" = --duration \)
                     set i (math $i + 2)
                 else
                     set i (math $i + 1)
@@ -213,10 +213,10 @@ function __netlab_complete
         end
     end
 
-    # Values of the options of dhcp probe: free-form.
+    # Values of the options of dhcp probe and diagnose: free-form.
     if test "$object" = dhcp
         switch $prev
-            case -w --mac
+            case -w --mac --duration
                 return
         end
     end
@@ -272,7 +272,7 @@ function __netlab_complete
             guest 'Run a small userspace guest (ARP, ping) on a TAP or Ethernet interface' \
             arp 'Inspect the ARP table, probe addresses, diagnose ARP faults' \
             ndp 'IPv6 neighbour discovery: inspect, probe, rs, diagnose' \
-            dhcp 'Probe the DHCP servers of a link' \
+            dhcp 'Probe the DHCP servers of a link, diagnose why a guest gets no lease' \
             nft 'The nftables ruleset: tables, chains, rules, counters' \
             socket 'UDP sockets and TCP listeners with their processes'
         return
@@ -351,7 +351,8 @@ function __netlab_complete
                     diagnose 'Find why IPv6 resolution or SLAAC fails'
             case dhcp
                 printf '%s\t%s\n' \
-                    probe 'Send a DHCP DISCOVER as a guest would and list every answer'
+                    probe 'Send a DHCP DISCOVER as a guest would and list every answer' \
+                    diagnose 'Find why a guest gets no DHCP lease'
         end
         return
     end
@@ -418,7 +419,7 @@ function __netlab_complete
             set valkw learning flood isolated hairpin cost priority
         case ndp/inspect
             set valkw dev
-        case ndp/probe ndp/rs ndp/diagnose dhcp/probe
+        case ndp/probe ndp/rs ndp/diagnose dhcp/probe dhcp/diagnose
             # IFACE (and TARGET), options only otherwise
         case bridge/fdb-show
             set valkw dev br
@@ -673,7 +674,7 @@ function __netlab_complete
                 set kw dev
                 set want_if 1
             end
-        case arp/probe arp/diagnose ndp/probe ndp/rs ndp/diagnose dhcp/probe
+        case arp/probe arp/diagnose ndp/probe ndp/rs ndp/diagnose dhcp/probe dhcp/diagnose
             # IFACE, then TARGET (an address: nothing to offer)
             test $npos -eq 0; and set want_if 1
         case bridge/show bridge/showmacs bridge/showstp bridge/setfd \
@@ -826,3 +827,7 @@ complete -c netlab -n $__netlab_dhcp_probe -l mac -x -d 'Client MAC (default: ra
 complete -c netlab -n $__netlab_dhcp_probe -s w -x -d 'Listen SECONDS for answers (0.1 to 60)'
 complete -c netlab -n $__netlab_dhcp_probe -l request -d 'Complete the exchange, then release the address'
 complete -c netlab -n $__netlab_dhcp_probe -s 6 -d 'DHCPv6: a SOLICIT, list the ADVERTISEs'
+# Options of dhcp diagnose; their values are free-form.
+set -l __netlab_dhcp_diagnose '__fish_seen_subcommand_from dhcp; and __fish_seen_subcommand_from diagnose'
+complete -c netlab -n $__netlab_dhcp_diagnose -l duration -x -d 'Watch SECONDS (1 to 60, default 5)'
+complete -c netlab -n $__netlab_dhcp_diagnose -l passive -d 'Only watch the guests: send no probe'

@@ -1,0 +1,317 @@
+// `dhcp diagnose`'s pure parts, on hand-built facts (no privilege): the walk
+// of the nftables input hook for a DISCOVER, dnsmasq's settings from its
+// command line and files, and the judge's verdicts, evidence and fixes.
+// The labs with real servers are in tests/integration/dhcp_diagnose.sh.
+#include "diag/dhcp_facts.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <map>
+
+using namespace netlab;
+using namespace netlab::diag;
+
+namespace {
+
+IpAddr ip(const char* s) { return *IpAddr::parse(s); }
+MacAddr mac(const char* s) { return *MacAddr::parse(s); }
+
+nft::Chain base(nft::Family f, const char* table, const char* name, const char* policy, std::int32_t prio = 0) {
+  nft::Chain c;
+  c.family = f;
+  c.table = table;
+  c.name = name;
+  c.hook = "input";
+  c.type = "filter";
+  c.priority = prio;
+  c.policy = policy;
+  return c;
+}
+
+nft::Chain user_chain(nft::Family f, const char* table, const char* name) {
+  nft::Chain c;
+  c.family = f;
+  c.table = table;
+  c.name = name;
+  return c;
+}
+
+nft::Rule rule(const nft::Chain& c, std::uint64_t handle, nft::VerdictKind v) {
+  nft::Rule r;
+  r.family = c.family;
+  r.table = c.table;
+  r.chain = c.name;
+  r.handle = handle;
+  r.verdict = v;
+  return r;
+}
+
+nft::PortMatch port(std::uint16_t p) {
+  nft::PortMatch m;
+  m.lo = m.hi = p;
+  return m;
+}
+
+// The hardened host of the integration lab: policy drop, loopback and
+// established traffic accepted.
+nft::Ruleset hardened() {
+  nft::Ruleset rs;
+  rs.chains.push_back(base(nft::Family::Inet, "hardened", "input", "drop"));
+  nft::Rule lo = rule(rs.chains[0], 2, nft::VerdictKind::Accept);
+  lo.match.other.push_back("iif index 1");
+  nft::Rule est = rule(rs.chains[0], 3, nft::VerdictKind::Accept);
+  est.match.ct_state = {"established", "related"};
+  rs.rules = {lo, est};
+  return rs;
+}
+
+}  // namespace
+
+TEST_CASE("dhcp diagnose input walk: a policy drop after rules that take no DISCOVER drops it for certain") {
+  const auto v = input_verdict_for_discover(hardened(), "br0", 7);
+  CHECK(v.read);
+  CHECK(v.drop);
+  CHECK(v.certain);
+  CHECK(v.policy);
+  CHECK(v.family == "inet");
+  CHECK(v.table == "hardened");
+  CHECK(v.base_chain == "input");
+}
+
+TEST_CASE("dhcp diagnose input walk: an accept for UDP 67 from the bridge, or loopback's index on it, lets it through") {
+  auto rs = hardened();
+  nft::Rule dhcp = rule(rs.chains[0], 4, nft::VerdictKind::Accept);
+  dhcp.match.l4proto = 17;
+  dhcp.match.dport = port(67);
+  dhcp.match.iifname = "br0";
+  rs.rules.push_back(dhcp);
+  CHECK_FALSE(input_verdict_for_discover(rs, "br0", 7).drop);
+  // The same rule for another bridge does not take it.
+  CHECK(input_verdict_for_discover(rs, "br9", 8).drop);
+  // `iif lo` with the served device's own index accepts it.
+  CHECK_FALSE(input_verdict_for_discover(hardened(), "br0", 1).drop);
+}
+
+TEST_CASE("dhcp diagnose input walk: a drop rule reached through a jump is named with its chain and handle") {
+  nft::Ruleset rs;
+  rs.chains.push_back(base(nft::Family::Ip, "filter", "INPUT", "accept"));
+  rs.chains.push_back(user_chain(nft::Family::Ip, "filter", "guests"));
+  nft::Rule jump = rule(rs.chains[0], 5, nft::VerdictKind::Jump);
+  jump.match.iifname = "br*";
+  jump.target = "guests";
+  nft::Rule ssh = rule(rs.chains[1], 8, nft::VerdictKind::Drop);
+  ssh.match.l4proto = 6;
+  ssh.match.dport = port(22);
+  nft::Rule drop = rule(rs.chains[1], 9, nft::VerdictKind::Drop);
+  drop.match.l4proto = 17;
+  drop.match.dport = port(67);
+  drop.has_counter = true;
+  drop.packets = 4;
+  rs.rules = {jump, ssh, drop};
+  auto v = input_verdict_for_discover(rs, "br0", 7);
+  REQUIRE(v.drop);
+  CHECK(v.certain);
+  CHECK_FALSE(v.policy);
+  CHECK(v.chain == "guests");
+  CHECK(v.base_chain == "INPUT");
+  CHECK(v.handle == 9);
+  CHECK(v.counter_before == 4u);
+  CHECK(v.rule.find("udp dport 67") != std::string::npos);
+  // Not through the jump: the interface does not match br*.
+  CHECK_FALSE(input_verdict_for_discover(rs, "virbr0", 7).drop);
+  // A DISCOVER's source port is 68: a drop of sport 53 does not take it.
+  rs.rules[2].match.sport = port(53);
+  CHECK_FALSE(input_verdict_for_discover(rs, "br0", 7).drop);
+}
+
+TEST_CASE("dhcp diagnose input walk: an accept it cannot judge makes a later drop uncertain") {
+  auto rs = hardened();
+  nft::Rule viaset = rule(rs.chains[0], 6, nft::VerdictKind::Accept);
+  viaset.match.sets.push_back("set trusted");
+  rs.rules.push_back(viaset);
+  const auto v = input_verdict_for_discover(rs, "br0", 7);
+  CHECK(v.drop);
+  CHECK_FALSE(v.certain);
+}
+
+TEST_CASE("dhcp diagnose dnsmasq: interfaces and ranges from the command line and the files it names") {
+  std::map<std::string, std::string> files{
+      {"/etc/lab.conf", "# lab\ninterface=br2 # the second\ndhcp-range=tag:a,203.0.113.5,203.0.113.9,1h\nconf-dir=/etc/lab.d,*.conf\n"},
+      {"/etc/lab.d/extra.conf", "dhcp-range=set:b,2001:db8::10,2001:db8::20\nexcept-interface=eth0\n"},
+      {"/etc/lab.d/ignored.bak", "dhcp-range=198.51.100.1,198.51.100.9\n"}};
+  auto read = [&](const std::string& p) -> std::optional<std::string> {
+    auto it = files.find(p);
+    if (it == files.end()) return std::nullopt;
+    return it->second;
+  };
+  auto list = [](const std::string& d) {
+    return d == "/etc/lab.d" ? std::vector<std::string>{"extra.conf", "ignored.bak"} : std::vector<std::string>{};
+  };
+  auto p = parse_dnsmasq({"dnsmasq", "--interface=br1", "-z", "--dhcp-range", "192.0.2.10,192.0.2.20,12h", "-C",
+                          "/etc/lab.conf"},
+                         read, list);
+  CHECK(p.dnsmasq);
+  CHECK(p.bind_interfaces);
+  CHECK(p.interfaces == std::vector<std::string>{"br1", "br2"});
+  CHECK(p.except_interfaces == std::vector<std::string>{"eth0"});
+  REQUIRE(p.range_starts.size() == 2);
+  CHECK(p.range_starts[0] == ip("192.0.2.10"));
+  CHECK(p.range_starts[1] == ip("203.0.113.5"));
+  CHECK(p.ranges_known);
+  // A file it names that cannot be read: the ranges are not known whole.
+  auto q = parse_dnsmasq({"dnsmasq", "--conf-file=/etc/missing.conf"}, read, list);
+  CHECK_FALSE(q.ranges_known);
+}
+
+namespace {
+
+// A bridge br0 (index 7, 192.0.2.1/24) probed for 5 s, nothing answered.
+DhcpFacts probed_bridge() {
+  DhcpFacts f;
+  f.interface = f.served = "br0";
+  f.served_link.index = 7;
+  f.served_link.name = "br0";
+  f.served_link.kind = "bridge";
+  f.served_link.flags = 0x1;  // IFF_UP
+  f.served_prefixes.push_back(*Prefix::parse("192.0.2.1/24"));
+  f.input.read = true;
+  f.duration_s = 5.0;
+  f.probed = true;
+  f.probe_mac = mac("02:00:5e:00:53:01");
+  f.probe_sent = 5;
+  return f;
+}
+
+DhcpListener dnsmasq_listener(bool here, std::vector<IpAddr> ranges) {
+  DhcpListener l;
+  l.socket.local = ip("0.0.0.0");
+  l.socket.port = 67;
+  DhcpServerProcess p;
+  p.pid = 4242;
+  p.comm = "dnsmasq";
+  p.dnsmasq = true;
+  p.range_starts = std::move(ranges);
+  p.ranges_known = true;
+  l.server = p;
+  l.here = here;
+  if (!here) {
+    l.socket.dev = "br1";
+    l.socket.dev_index = 9;
+    l.elsewhere = "bound to br1";
+  }
+  return l;
+}
+
+DhcpOffer offer(const char* server, const char* m, const char* addr, const char* router, const char* port) {
+  DhcpOffer o;
+  o.server = server;
+  o.server_mac = mac(m);
+  o.address = ip(addr);
+  o.mask = ip("255.255.255.0");
+  o.routers = {ip(router)};
+  o.port = port;
+  o.to_probe = true;
+  return o;
+}
+
+std::vector<std::string> ids(const Report& r) {
+  std::vector<std::string> out;
+  for (const auto& f : r.findings) out.push_back(f.id);
+  return out;
+}
+
+std::string fix_text(const Report& r) {
+  std::string s;
+  for (const auto& f : r.findings)
+    for (const auto& x : f.fix) s += (x.netlab.empty() ? x.iproute2 : x.netlab) + "\n";
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("dhcp diagnose judge: nobody listening is C35, with a dnsmasq for the bridge's subnet as the fix") {
+  DhcpDiagnoseOptions o;
+  o.interface = "br0";
+  const Report r = analyse_dhcp(probed_bridge(), o);
+  CHECK(r.verdict == Verdict::Fault);
+  CHECK(ids(r) == std::vector<std::string>{"C35"});
+  CHECK(fix_text(r) == "dnsmasq --port=0 --bind-interfaces --interface=br0 --dhcp-range=192.0.2.128,192.0.2.254,12h\n");
+  // In a named namespace the fix runs there.
+  o.netns_arg = "lab1";
+  CHECK(fix_text(analyse_dhcp(probed_bridge(), o)).rfind("ip netns exec lab1 dnsmasq ", 0) == 0);
+}
+
+TEST_CASE("dhcp diagnose judge: a server bound elsewhere is C36, a firewall drop C37, a foreign range C42") {
+  DhcpDiagnoseOptions o;
+  o.interface = "br0";
+  auto f = probed_bridge();
+  f.listeners.push_back(dnsmasq_listener(false, {ip("203.0.113.100")}));
+  CHECK(ids(analyse_dhcp(f, o)) == std::vector<std::string>{"C36"});
+
+  f = probed_bridge();
+  f.listeners.push_back(dnsmasq_listener(true, {ip("192.0.2.100")}));
+  f.input = input_verdict_for_discover(hardened(), "br0", 7);
+  Report r = analyse_dhcp(f, o);
+  CHECK(ids(r) == std::vector<std::string>{"C37"});
+  CHECK(fix_text(r) == "nft insert rule inet hardened input iifname \"br0\" udp dport 67 accept\n");
+
+  f = probed_bridge();
+  f.listeners.push_back(dnsmasq_listener(true, {ip("203.0.113.50")}));
+  r = analyse_dhcp(f, o);
+  CHECK(ids(r) == std::vector<std::string>{"C42"});
+  CHECK(fix_text(r) == "netlab addr add 203.0.113.1/24 dev br0\n");
+
+  // A reachable dnsmasq with a range here, unfiltered, silent: unexplained,
+  // with every check listed.
+  f = probed_bridge();
+  f.listeners.push_back(dnsmasq_listener(true, {ip("192.0.2.100")}));
+  r = analyse_dhcp(f, o);
+  CHECK(r.verdict == Verdict::Unexplained);
+  CHECK(r.findings.empty());
+  CHECK(r.checked.size() >= 5);
+}
+
+TEST_CASE("dhcp diagnose judge: two servers with different routers is a C41 fault that detaches the port of the one not on the host") {
+  DhcpDiagnoseOptions o;
+  o.interface = "br0";
+  auto f = probed_bridge();
+  f.listeners.push_back(dnsmasq_listener(true, {ip("192.0.2.100")}));
+  f.offers.push_back(offer("192.0.2.2", "02:00:5e:00:53:99", "192.0.2.210", "192.0.2.2", "vrogue"));
+  f.offers.push_back(offer("192.0.2.1", "02:00:5e:00:53:01", "192.0.2.110", "192.0.2.1", ""));
+  f.offers.back().host = true;
+  Report r = analyse_dhcp(f, o);
+  CHECK(r.verdict == Verdict::Fault);
+  REQUIRE(ids(r) == std::vector<std::string>{"C41"});
+  CHECK(r.findings[0].severity == Severity::Fault);
+  CHECK(fix_text(r) == "netlab link set dev vrogue nomaster\n");
+  // The same router and subnet: a warning, and the guests still get a lease.
+  f.offers[0].routers = {ip("192.0.2.1")};
+  r = analyse_dhcp(f, o);
+  REQUIRE(r.findings.size() == 1);
+  CHECK(r.findings[0].severity == Severity::Warning);
+  CHECK(r.verdict == Verdict::Ok);
+}
+
+TEST_CASE("dhcp diagnose judge: one offer is ok, a bridge down is C52, and a passive watch with no client is ok") {
+  DhcpDiagnoseOptions o;
+  o.interface = "br0";
+  auto f = probed_bridge();
+  f.offers.push_back(offer("192.0.2.1", "02:00:5e:00:53:01", "192.0.2.110", "192.0.2.1", ""));
+  Report r = analyse_dhcp(f, o);
+  CHECK(r.verdict == Verdict::Ok);
+  CHECK(r.findings.empty());
+
+  f = probed_bridge();
+  f.served_link.flags = 0;
+  r = analyse_dhcp(f, o);
+  CHECK(ids(r) == std::vector<std::string>{"C52"});
+  CHECK(fix_text(r) == "netlab link set dev br0 up\n");
+
+  f = probed_bridge();
+  f.probed = false;
+  f.passive = true;
+  r = analyse_dhcp(f, o);
+  CHECK(r.verdict == Verdict::Ok);
+  REQUIRE_FALSE(r.notes.empty());
+  CHECK(r.notes.back().find("no DHCP client asked on br0") != std::string::npos);
+}
