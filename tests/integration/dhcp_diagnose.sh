@@ -8,6 +8,7 @@
 #   C35 no-dhcp-server                  (active, and --passive on udhcpc's DISCOVERs)
 #   C36 dhcp-server-not-listening-here  (dnsmasq bound to another bridge)
 #   C37 dhcp-input-filtered             (inet input policy drop; a counted drop rule)
+#   C38 dhcp-forward-filtered           (br_netfilter and a FORWARD policy drop, a router VM behind a port)
 #   C41 multiple-dhcp-servers           (a second server behind a port, another router)
 #   C42 dhcp-no-range-for-subnet        (dnsmasq's range in another subnet)
 #   C52 interface-down                  (the bridge down)
@@ -247,6 +248,28 @@ expect_ok okrouter
 # The guest's port itself names the bridge.
 diagnose okport v0 --duration 2
 expect_ok okport
+
+# ---- C38: br_netfilter passes the bridged DISCOVER to a forward policy drop ------------------
+# (Docker's shape.) A second port for our probe's DISCOVER to cross: the
+# router VM stays behind v0.
+echo 1 >/proc/sys/net/bridge/bridge-nf-call-iptables
+nft -f - <<'EOF2'
+table ip filter {
+  chain FORWARD {
+    type filter hook forward priority 0; policy drop;
+    ct state established,related accept
+  }
+}
+EOF2
+diagnose c38 br0 --duration 2
+expect_cause c38 C38 3
+grep -q 'net.bridge.bridge-nf-call-iptables = 1' "$dir/c38.out" && grep -q 'chain ip filter FORWARD (hook forward) has policy drop' "$dir/c38.out" \
+  && pass "c38: the sysctl and the policy as evidence" || fail "c38: $(cat "$dir/c38.out")"
+grep -q '(C35)' "$dir/c38.out" && fail "c38: also called no-dhcp-server: $(cat "$dir/c38.out")"
+run_fixes c38
+diagnose c38fixed br0 --duration 2
+expect_ok c38fixed
+nft flush ruleset
 stop_dnsmasq
 peer ip addr flush dev v1
 

@@ -315,3 +315,33 @@ TEST_CASE("dhcp diagnose judge: one offer is ok, a bridge down is C52, and a pas
   REQUIRE_FALSE(r.notes.empty());
   CHECK(r.notes.back().find("no DHCP client asked on br0") != std::string::npos);
 }
+
+TEST_CASE("dhcp diagnose judge: br_netfilter and a FORWARD policy drop with no host server is C38, not C35") {
+  DhcpDiagnoseOptions o;
+  o.interface = "br0";
+  nft::Ruleset rs;
+  rs.chains.push_back(base(nft::Family::Ip, "filter", "FORWARD", "drop"));
+  rs.chains[0].hook = "forward";
+  nft::Rule est = rule(rs.chains[0], 3, nft::VerdictKind::Accept);
+  est.match.ct_state = {"established", "related"};
+  rs.rules = {est};
+  auto f = probed_bridge();
+  f.forward = forward_verdict_for_bridged_discover(rs, "br0", 7);
+  CHECK(f.forward.drop);
+  CHECK(f.forward.certain);
+  // The input hook is not the forward hook: a DISCOVER to the host passes.
+  CHECK_FALSE(input_verdict_for_discover(rs, "br0", 7).drop);
+  f.br_nf_call_iptables = 1;
+  Report r = analyse_dhcp(f, o);
+  CHECK(ids(r) == std::vector<std::string>{"C38"});
+  CHECK(fix_text(r) == "nft insert rule ip filter FORWARD iifname \"br0\" oifname \"br0\" accept\n");
+  // Bridged frames that skip the IPv4 hooks: no C38, nobody serves.
+  f.br_nf_call_iptables = 0;
+  CHECK(ids(analyse_dhcp(f, o)) == std::vector<std::string>{"C35"});
+  // An accept for the bridge to itself first: passed.
+  nft::Rule accept = rule(rs.chains[0], 4, nft::VerdictKind::Accept);
+  accept.match.iifname = "br0";
+  accept.match.oifname = "br0";
+  rs.rules.insert(rs.rules.begin(), accept);
+  CHECK_FALSE(forward_verdict_for_bridged_discover(rs, "br0", 7).drop);
+}

@@ -7,15 +7,18 @@
 // the owning process, and for dnsmasq its interfaces and ranges from its
 // command line and the configuration files it names), the nftables input
 // hook of the ip and inet families as a DISCOVER arriving on the served
-// device would meet it (with the deciding rule's counter before and after),
-// and the links and addresses; then it watches the served device (the
+// device would meet it (with the deciding rule's counter before and after)
+// and their forward hook as a DISCOVER bridged between two ports meets it
+// (br_netfilter's bridge-nf-call-iptables), and the links and addresses;
+// then it watches the served device (the
 // bridge when IFACE is one of its ports) for DHCP while, unless passive, a
 // probe asks for an address as a new guest would (dhcp::probe, through a
 // temporary port of the bridge, removed on every path).
 //
 // Causes named: C52 interface-down, C35 no-dhcp-server, C36
-// dhcp-server-not-listening-here, C37 dhcp-input-filtered, C41
-// multiple-dhcp-servers, C42 dhcp-no-range-for-subnet. A lab where nobody
+// dhcp-server-not-listening-here, C37 dhcp-input-filtered, C38
+// dhcp-forward-filtered (br_netfilter), C41 multiple-dhcp-servers, C42
+// dhcp-no-range-for-subnet. A lab where nobody
 // answered and none of them holds is "unexplained", with what was read.
 //
 // Needs CAP_NET_RAW and CAP_NET_ADMIN in `ns` (capture, the probe's port,

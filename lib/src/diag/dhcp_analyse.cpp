@@ -1,5 +1,5 @@
 // The DHCP verdict from the facts alone (dhcp_facts.hpp): which of C52,
-// C35, C36, C37, C41 and C42 holds, with the evidence and a fix that works
+// C35, C36, C37, C38, C41 and C42 holds, with the evidence and a fix that works
 // as printed. Also the two pure readers the collector uses: the input-hook
 // walk of an nftables ruleset for a DISCOVER, and dnsmasq's settings.
 #include "diag/dhcp_facts.hpp"
@@ -20,6 +20,16 @@ namespace {
 // at all, or maybe (a match the summary does not model: a set, an xt match).
 enum class Fit { No, Maybe, Yes };
 
+// Where the DISCOVER meets the hook: the input hook has an input device
+// only; the forward hook of a bridged frame under br_netfilter has the
+// bridge as both (its ports are physdev, which nft's iifname never sees).
+struct HookDevices {
+  std::string iif;
+  int iif_index = 0;
+  std::string oif;  // "" in the input hook
+  int oif_index = 0;
+};
+
 bool ifname_matches(const std::string& pattern, const std::string& name) {
   if (!pattern.empty() && pattern.back() == '*') return name.rfind(pattern.substr(0, pattern.size() - 1), 0) == 0;
   return pattern == name;
@@ -37,20 +47,20 @@ Fit address_fit(const std::string& text, bool negated, const IpAddr& a) {
 
 // The ruleset's words for an index match (`iif lo`): "iif index 1",
 // "iif != index 1", "oif index 3"; Maybe for any other expression.
-Fit index_fit(const std::string& word, int iif_index) {
+Fit index_fit(const std::string& word, const HookDevices& h) {
   const bool input = word.rfind("iif ", 0) == 0, output = word.rfind("oif ", 0) == 0;
   if (!input && !output) return Fit::Maybe;
   const bool negated = word.find(" != ") != std::string::npos;
   const auto at = word.rfind("index ");
   if (at == std::string::npos) return Fit::Maybe;
   const long index = std::strtol(word.c_str() + at + 6, nullptr, 10);
-  // The input hook has no output device: an oif match takes nothing, its
-  // negation everything.
-  const bool equal = input && index == iif_index;
+  // Without an output device (the input hook) an oif match takes nothing,
+  // its negation everything.
+  const bool equal = input ? index == h.iif_index : !h.oif.empty() && index == h.oif_index;
   return equal != negated ? Fit::Yes : Fit::No;
 }
 
-Fit discover_fit(const nft::Rule& r, const std::string& iif, int iif_index) {
+Fit discover_fit(const nft::Rule& r, const HookDevices& h) {
   const nft::Match& m = r.match;
   Fit fit = Fit::Yes;
   auto narrow = [&](Fit f) {
@@ -64,14 +74,14 @@ Fit discover_fit(const nft::Rule& r, const std::string& iif, int iif_index) {
   };
   if (m.dport) narrow(port_fit(*m.dport, 67));
   if (m.sport) narrow(port_fit(*m.sport, 68));
-  if (!m.iifname.empty()) narrow(ifname_matches(m.iifname, iif) != m.iifname_negated ? Fit::Yes : Fit::No);
+  if (!m.iifname.empty()) narrow(ifname_matches(m.iifname, h.iif) != m.iifname_negated ? Fit::Yes : Fit::No);
   // The input hook has no output device: oifname matches "" only.
-  if (!m.oifname.empty()) narrow(m.oifname_negated ? Fit::Yes : Fit::No);
+  if (!m.oifname.empty()) narrow(ifname_matches(m.oifname, h.oif) != m.oifname_negated ? Fit::Yes : Fit::No);
   narrow(address_fit(m.saddr, m.saddr_negated, IpAddr::v4(std::array<std::uint8_t, 4>{0, 0, 0, 0})));
   narrow(address_fit(m.daddr, m.daddr_negated, IpAddr::v4(std::array<std::uint8_t, 4>{255, 255, 255, 255})));
   if (!m.ct_state.empty())
     narrow(std::find(m.ct_state.begin(), m.ct_state.end(), "new") != m.ct_state.end() ? Fit::Yes : Fit::No);
-  for (const auto& word : m.other) narrow(index_fit(word, iif_index));
+  for (const auto& word : m.other) narrow(index_fit(word, h));
   if (!m.sets.empty() || !m.xt_matches.empty()) narrow(Fit::Maybe);
   return fit;
 }
@@ -80,13 +90,12 @@ enum class Flow { Next, Accept, Drop };
 
 class InputWalk {
  public:
-  InputWalk(const nft::Ruleset& rs, const std::string& iif, int iif_index, InputVerdict& v)
-      : rs_(rs), iif_(iif), iif_index_(iif_index), v_(v) {}
+  InputWalk(const nft::Ruleset& rs, const HookDevices& h, InputVerdict& v) : rs_(rs), h_(h), v_(v) {}
 
   Flow chain(const nft::Chain& c, int depth) {
     if (depth > 16) return Flow::Next;  // a loop nft itself refuses; never followed further
     for (const nft::Rule* r : rs_.rules_of(c)) {
-      const Fit fit = discover_fit(*r, iif_, iif_index_);
+      const Fit fit = discover_fit(*r, h_);
       if (fit == Fit::No) continue;
       const bool sure = fit == Fit::Yes;
       switch (r->verdict) {
@@ -144,8 +153,7 @@ class InputWalk {
   }
 
   const nft::Ruleset& rs_;
-  const std::string& iif_;
-  int iif_index_;
+  const HookDevices& h_;
   InputVerdict& v_;
   bool uncertain_ = false;
 };
@@ -233,10 +241,14 @@ class Judge {
     multiple_servers();
     const bool answered = !f_.offers.empty() && client_answered();
     if (!answered && asked()) {
-      if (!no_server() && !not_here() && !input_filtered()) no_range();
+      // No server of the host's receives here: one behind another port may
+      // be cut off by the forward hook (br_netfilter) before C35 and C36
+      // are told.
+      if (!(listeners(true).empty() && forward_filtered()) && !no_server() && !not_here() && !input_filtered())
+        no_range();
     } else {
-      for (const char* c : {"no-dhcp-server", "dhcp-server-not-listening-here", "dhcp-input-filtered",
-                            "dhcp-no-range-for-subnet"})
+      for (const char* c : {"dhcp-forward-filtered", "no-dhcp-server", "dhcp-server-not-listening-here",
+                            "dhcp-input-filtered", "dhcp-no-range-for-subnet"})
         check(c, "ruled out", answered ? "a server answered" : "no DHCP client asked during the watch");
     }
     if (!asked()) r_.notes.push_back("no DHCP client asked on " + f_.served +
@@ -387,6 +399,59 @@ class Judge {
     for (const auto& l : f_.listeners)
       if (l.here == here) out.push_back(&l);
     return out;
+  }
+
+  // C38: bridged IPv4 goes through the forward hook (br_netfilter) and a
+  // chain there drops the DISCOVER on its way to a server behind a port.
+  bool forward_filtered() {
+    const InputVerdict& v = f_.forward;
+    if (f_.served_link.kind != "bridge") {
+      check("dhcp-forward-filtered", "ruled out", f_.served + " is not a bridge");
+      return false;
+    }
+    if (f_.br_nf_call_iptables.value_or(0) != 1) {
+      check("dhcp-forward-filtered", "ruled out",
+            f_.br_nf_call_iptables ? "net.bridge.bridge-nf-call-iptables is 0: bridged frames skip the IPv4 hooks"
+                                   : "br_netfilter is not loaded: bridged frames skip the IPv4 hooks");
+      return false;
+    }
+    if (!v.read) {
+      check("dhcp-forward-filtered", "not observable", "the ruleset could not be read: " + v.unread);
+      return false;
+    }
+    const bool counted = v.counter_before && v.counter_after && *v.counter_after > *v.counter_before;
+    if (!v.drop || (!v.certain && !counted)) {
+      check("dhcp-forward-filtered", "ruled out", "the forward hook passes a DISCOVER bridged on " + f_.served);
+      return false;
+    }
+    Finding& x = add("C38", "dhcp-forward-filtered",
+                     "the forward hook drops DHCP bridged between the guests of " + f_.served,
+                     "with br_netfilter and bridge-nf-call-iptables=1, IPv4 frames bridged between two ports go "
+                     "through the IPv4 forward hook with the bridge as in and out device, and a chain there (a "
+                     "FORWARD policy drop, as Docker sets) discards the DISCOVER on its way to a server behind "
+                     "another port");
+    unanswered_evidence(x);
+    x.evidence.push_back(fact("sysctl", f_.served, "net.bridge.bridge-nf-call-iptables = 1"));
+    if (v.policy)
+      x.evidence.push_back(fact("firewall", f_.served,
+                                "chain " + v.family + " " + v.table + " " + v.chain +
+                                    " (hook forward) has policy drop and no rule accepting " + f_.served + " to " +
+                                    f_.served));
+    else
+      x.evidence.push_back(fact("firewall", f_.served,
+                                "rule in " + v.family + " " + v.table + " " + v.chain + ": " + v.rule + " # handle " +
+                                    std::to_string(v.handle) +
+                                    (counted ? ", its counter rose by " +
+                                                   std::to_string(*v.counter_after - *v.counter_before) +
+                                                   " during the watch"
+                                             : "")));
+    if (f_.listeners.empty())
+      x.evidence.push_back(fact("socket", f_.served, "no UDP socket bound to port 67 on the host: the server is a guest"));
+    x.fix.push_back(step("accept what " + f_.served + " bridges between its own ports, first in the forward chain "
+                         "(or turn bridge-nf-call-iptables off)",
+                         "", exec_words(o_) + "nft insert rule " + v.family + " " + v.table + " " + v.base_chain +
+                                 " iifname \"" + f_.served + "\" oifname \"" + f_.served + "\" accept"));
+    return true;
   }
 
   // C35: nobody listens on UDP 67 here or anywhere in the namespace.
@@ -625,18 +690,20 @@ class DnsmasqReader {
 
 }  // namespace
 
-InputVerdict input_verdict_for_discover(const nft::Ruleset& rs, const std::string& iif, int iif_index) {
+namespace {
+
+InputVerdict hook_verdict(const nft::Ruleset& rs, const std::string& hook, const HookDevices& h) {
   InputVerdict v;
   v.read = true;
   std::vector<const nft::Chain*> bases;
   for (const auto& c : rs.chains)
-    if (c.is_base() && c.hook == "input" && c.type == "filter" &&
+    if (c.is_base() && c.hook == hook && c.type == "filter" &&
         (c.family == nft::Family::Ip || c.family == nft::Family::Inet))
       bases.push_back(&c);
   std::stable_sort(bases.begin(), bases.end(),
                    [](const nft::Chain* a, const nft::Chain* b) { return a->priority < b->priority; });
   for (const nft::Chain* c : bases) {
-    InputWalk walk(rs, iif, iif_index, v);
+    InputWalk walk(rs, h, v);
     Flow f = walk.chain(*c, 0);
     if (f == Flow::Next && c->policy == "drop") {
       v.family = nft::family_name(c->family);
@@ -656,6 +723,16 @@ InputVerdict input_verdict_for_discover(const nft::Ruleset& rs, const std::strin
     }
   }
   return v;
+}
+
+}  // namespace
+
+InputVerdict input_verdict_for_discover(const nft::Ruleset& rs, const std::string& iif, int iif_index) {
+  return hook_verdict(rs, "input", HookDevices{iif, iif_index, "", 0});
+}
+
+InputVerdict forward_verdict_for_bridged_discover(const nft::Ruleset& rs, const std::string& bridge, int index) {
+  return hook_verdict(rs, "forward", HookDevices{bridge, index, bridge, index});
 }
 
 DhcpServerProcess parse_dnsmasq(const std::vector<std::string>& cmdline,

@@ -296,9 +296,13 @@ Result<DhcpFacts> collect_dhcp(const Netns& ns, const DhcpDiagnoseOptions& o) {
   }
 
   auto rs = nft::read_ruleset(ns);
-  if (rs) f.input = input_verdict_for_discover(*rs, f.served, served->index);
-  else f.input.unread = rs.error().message();
-  if (auto v = sysctl::read_int(ns, "net.bridge.bridge-nf-call-iptables")) f.br_nf_call_iptables = *v;
+  if (rs) {
+    f.input = input_verdict_for_discover(*rs, f.served, served->index);
+    f.forward = forward_verdict_for_bridged_discover(*rs, f.served, served->index);
+  } else {
+    f.input.unread = f.forward.unread = rs.error().message();
+  }
+  if (auto v = sysctl::read_int(ns, "bridge/bridge-nf-call-iptables")) f.br_nf_call_iptables = *v;
 
   if (!served->is_up()) return f;  // nothing passes: no watch to make
 
@@ -375,13 +379,13 @@ Result<DhcpFacts> collect_dhcp(const Netns& ns, const DhcpDiagnoseOptions& o) {
               else x.port = e.port;
             }
 
-  // The deciding rule's counter after the watch.
-  if (f.input.drop && !f.input.policy && f.input.counter_before)
-    if (auto after = nft::read_ruleset(ns))
-      for (const auto& r : after->rules)
-        if (nft::family_name(r.family) == f.input.family && r.table == f.input.table && r.handle == f.input.handle &&
-            r.has_counter)
-          f.input.counter_after = r.packets;
+  // The deciding rules' counters after the watch.
+  for (InputVerdict* v : {&f.input, &f.forward})
+    if (v->drop && !v->policy && v->counter_before)
+      if (auto after = nft::read_ruleset(ns))
+        for (const auto& r : after->rules)
+          if (nft::family_name(r.family) == v->family && r.table == v->table && r.handle == v->handle && r.has_counter)
+            v->counter_after = r.packets;
   return f;
 }
 

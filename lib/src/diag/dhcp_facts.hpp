@@ -42,8 +42,10 @@ struct DhcpListener {
   std::string elsewhere;  // why not ("bound to br1", "dnsmasq serves --interface=br1 only")
 };
 
-// How the input hook treats a DISCOVER (UDP 0.0.0.0:68 -> 255.255.255.255:67,
-// conntrack state new) arriving on the served device.
+// How a hook treats a DISCOVER (UDP 0.0.0.0:68 -> 255.255.255.255:67,
+// conntrack state new) arriving on the served device: the input hook on its
+// way to a server on the host, the forward hook (br_netfilter) on its way to
+// a server behind another port.
 struct InputVerdict {
   bool read = false;       // the ruleset was read
   std::string unread;      // why not
@@ -96,6 +98,7 @@ struct DhcpFacts {
   std::vector<Prefix> served_prefixes;   // IPv4, on the served device
   std::vector<DhcpListener> listeners;   // every UDP 67 socket of the namespace
   InputVerdict input;
+  InputVerdict forward;  // only meaningful on a bridge with br_netfilter on
   std::optional<long> br_nf_call_iptables;
   // The watch.
   double duration_s = 0;
@@ -114,6 +117,10 @@ Report analyse_dhcp(const DhcpFacts& facts, const DhcpDiagnoseOptions& o);
 // The input-hook walk on a ruleset alone (pure; collect_dhcp() fills the
 // counters): what a DISCOVER on `iif` (its index `iif_index`) meets.
 InputVerdict input_verdict_for_discover(const nft::Ruleset& rs, const std::string& iif, int iif_index);
+// The same for the forward hook that a DISCOVER bridged between two ports of
+// `bridge` meets when br_netfilter passes bridged IPv4 to it (in and out
+// device the bridge).
+InputVerdict forward_verdict_for_bridged_discover(const nft::Ruleset& rs, const std::string& bridge, int index);
 
 // dnsmasq's settings from its command line, and the lines of the
 // configuration files it reads (`read_file` returns a file's text or
