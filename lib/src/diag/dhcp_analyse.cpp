@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <map>
 #include <set>
+#include <tuple>
 
 namespace netlab::diag {
 namespace {
@@ -237,6 +238,8 @@ class Judge {
 
   Report run() {
     for (const auto& e : f_.capture_errors) r_.notes.push_back("capture: " + e);
+    if (!f_.kernel_unavailable.empty())
+      r_.notes.push_back("no kernel evidence (drop reasons): " + f_.kernel_unavailable);
     if (interface_down()) return finish();
     multiple_servers();
     const bool answered = !f_.offers.empty() && client_answered();
@@ -326,6 +329,25 @@ class Judge {
       x.evidence.push_back(fact("packet", d.front()->interface,
                                 std::to_string(d.size()) + " DISCOVER" + (d.size() == 1 ? "" : "s") + " from " +
                                     d.front()->client.to_string() + ", no OFFER to it"));
+  }
+
+  // The kernel's own word for a firewall drop: NETFILTER_DROP of IPv4
+  // packets on the lab's devices, one line per location and device.
+  void netfilter_evidence(Finding& x) const {
+    std::map<std::tuple<std::string, std::string, std::string, bool>, std::uint64_t> groups;
+    for (const auto& d : f_.kernel_drops)
+      if (d.reason == "NETFILTER_DROP" && d.protocol == 0x0800)
+        ++groups[{d.location, d.reason, d.interface, d.probable}];
+    for (const auto& [key, count] : groups) {
+      const auto& [location, reason, interface, probable] = key;
+      Evidence e = fact("kernel", interface,
+                        kernel_drop_text("IPv4 packet", count, location, reason,
+                                         interface, probable));
+      e.count = count;
+      e.probable = probable;
+      e.attrs = {{"reason", reason}, {"location", location}, {"protocol", "IPv4"}};
+      x.evidence.push_back(std::move(e));
+    }
   }
 
   static std::string seconds(double s) {
@@ -447,6 +469,9 @@ class Judge {
                                              : "")));
     if (f_.listeners.empty())
       x.evidence.push_back(fact("socket", f_.served, "no UDP socket bound to port 67 on the host: the server is a guest"));
+    // Seldom a kernel line: the bridge floods a broadcast to its ports as
+    // clones, whose drops no receive event ties to a device.
+    netfilter_evidence(x);
     x.fix.push_back(step("accept what " + f_.served + " bridges between its own ports, first in the forward chain "
                          "(or turn bridge-nf-call-iptables off)",
                          "", exec_words(o_) + "nft insert rule " + v.family + " " + v.table + " " + v.base_chain +
@@ -532,6 +557,7 @@ class Judge {
       if (counted) t += ", its counter rose by " + std::to_string(*v.counter_after - *v.counter_before) + " during the watch";
       x.evidence.push_back(fact("firewall", f_.served, t));
     }
+    netfilter_evidence(x);
     const std::string rule = "iifname \"" + f_.served + "\" udp dport 67 accept";
     x.fix.push_back(step("accept DHCP from " + f_.served + " first in the input chain", "",
                          exec_words(o_) + "nft insert rule " + v.family + " " + v.table + " " + v.base_chain + " " + rule));

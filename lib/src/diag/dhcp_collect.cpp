@@ -12,6 +12,7 @@
 #include <netlab/frames_dhcp.hpp>
 #include <netlab/linkio.hpp>
 #include <netlab/sysctl.hpp>
+#include <netlab/trace.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -19,6 +20,9 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
+#include <variant>
+
+#include <unistd.h>
 
 namespace netlab::diag {
 namespace {
@@ -315,6 +319,20 @@ Result<DhcpFacts> collect_dhcp(const Netns& ns, const DhcpDiagnoseOptions& o) {
     if (t) taps.push_back(std::move(*t));
     else f.capture_errors.push_back(dev + ": " + t.error().message());
   }
+  // The kernel's drops during the watch: the served device, its ports, and
+  // the probe's own port (named after our pid, dhcp.hpp).
+  std::optional<trace::Session> kernel;
+  {
+    trace::Options kt;
+    kt.drops = true;
+    kt.protocol = 0x0800;
+    kt.devices = {f.served, "nlp" + std::to_string(::getpid()) + "b"};
+    for (const auto& l : f.links)
+      if (l.master_index == served->index) kt.devices.push_back(l.name);
+    auto s = trace::Session::open(kt);
+    if (s) kernel.emplace(std::move(*s));
+    else f.kernel_unavailable = s.error().message();
+  }
   const auto started = Clock::now();
   std::optional<Watch> watch;
   if (!taps.empty()) watch.emplace(std::move(taps));
@@ -334,6 +352,24 @@ Result<DhcpFacts> collect_dhcp(const Netns& ns, const DhcpDiagnoseOptions& o) {
     for (auto& e : watch->errors()) f.capture_errors.push_back(e);
   }
   f.duration_s = std::chrono::duration<double>(Clock::now() - started).count();
+  if (kernel) {
+    const auto wall_start = std::chrono::system_clock::now() - (Clock::now() - started);
+    auto sink = [&](const trace::Event& ev) {
+      const auto* d = std::get_if<trace::Drop>(&ev);
+      if (!d || d->device.empty() || f.kernel_drops.size() >= 1024) return;
+      KernelDrop kd;
+      kd.time = std::chrono::duration<double>(d->time - wall_start).count();
+      kd.interface = d->device;
+      kd.reason = d->reason;
+      kd.location = d->location;
+      kd.protocol = d->protocol;
+      kd.probable = d->attribution != trace::Attribution::Certain;
+      f.kernel_drops.push_back(std::move(kd));
+    };
+    (void)kernel->poll(std::chrono::milliseconds(0), sink);
+    (void)kernel->poll(std::chrono::milliseconds(0), sink);  // drops held for a neighbour event come one poll late
+    kernel.reset();  // the instance goes now
+  }
 
   if (probed) {
     f.probed = true;

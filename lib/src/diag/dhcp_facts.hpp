@@ -109,6 +109,11 @@ struct DhcpFacts {
   std::vector<DhcpOffer> offers;  // distinct servers, in order of arrival
   std::vector<SeenDhcp> seen;
   std::vector<std::string> capture_errors;
+  // The kernel's IPv4 drops on the served device, its ports and the probe's
+  // port during the watch (a private tracing instance); why not, when it
+  // could not run.
+  std::vector<KernelDrop> kernel_drops;
+  std::string kernel_unavailable;
 };
 
 Result<DhcpFacts> collect_dhcp(const Netns& ns, const DhcpDiagnoseOptions& o);
