@@ -12,6 +12,8 @@
 #   C41 multiple-dhcp-servers           (a second server behind a port, another router)
 #   C42 dhcp-no-range-for-subnet        (dnsmasq's range in another subnet)
 #   C52 interface-down                  (the bridge down)
+#   C05 no-carrier                      (the guest's TAP held by nobody; a netlab guest then holds it)
+#   C07 stp-port-not-forwarding         (STP on, the guest's port listening)
 # and bad input: one line, its status, nothing left behind.
 #
 #   dhcp_diagnose.sh NETLAB_BINARY
@@ -288,6 +290,37 @@ diagnose c42fixed br0 --duration 2
 expect_ok c42fixed
 stop_dnsmasq
 ip addr del 203.0.113.1/24 dev br0 2>/dev/null
+
+# ---- C05: the guest's TAP has no carrier ----------------------------------------------------
+start_dnsmasq host3 br0 192.0.2.100,192.0.2.150,1h
+ip tuntap add dev tapg0 mode tap
+ip link set tapg0 master br0
+ip link set tapg0 up
+diagnose c05 tapg0 --duration 2
+expect_cause c05 C05 3
+grep -q '(in the guest) start the guest that uses tapg0' "$dir/c05.out" && pass "c05: the guest step" || fail "c05: $(cat "$dir/c05.out")"
+# The guest step, done: a userspace guest holds the TAP open.
+"$netlab_bin" guest tapg0 ip 192.0.2.77/24 >"$dir/guest.out" 2>&1 &
+guest=$!
+for _ in $(seq 100); do ip -o link show tapg0 | grep -q 'LOWER_UP' && break; sleep 0.05; done
+diagnose c05fixed tapg0 --duration 2
+expect_ok c05fixed
+kill "$guest" 2>/dev/null; wait "$guest" 2>/dev/null
+ip link del tapg0
+
+# ---- C07: STP keeps the guest's port listening ------------------------------------------------
+ip link set br0 type bridge stp_state 1 forward_delay 1000
+ip link set v0 down
+ip link set v0 up
+for _ in $(seq 50); do ip -d link show v0 | grep -q 'state listening\|state learning' && break; sleep 0.05; done
+diagnose c07 v0 --duration 2
+expect_cause c07 C07 3
+grep -q 'port v0 of br0 is still \(listening\|learning\)' "$dir/c07.out" && pass "c07: the port's state" || fail "c07: $(cat "$dir/c07.out")"
+grep -q 'our probe' "$dir/c07.out" && fail "c07: probed through a port that would wait too: $(cat "$dir/c07.out")"
+run_fixes c07
+diagnose c07fixed v0 --duration 2
+expect_ok c07fixed
+stop_dnsmasq
 
 # ---- C52: the bridge is down --------------------------------------------------------------
 start_dnsmasq host2 br0 192.0.2.100,192.0.2.150,1h

@@ -345,3 +345,34 @@ TEST_CASE("dhcp diagnose judge: br_netfilter and a FORWARD policy drop with no h
   rs.rules.insert(rs.rules.begin(), accept);
   CHECK_FALSE(forward_verdict_for_bridged_discover(rs, "br0", 7).drop);
 }
+
+TEST_CASE("dhcp diagnose judge: a guest's TAP without carrier is C05 with a guest step, a listening port C07") {
+  DhcpDiagnoseOptions o;
+  o.interface = "tap0";
+  auto f = probed_bridge();
+  f.interface = "tap0";
+  f.asked_link.name = "tap0";
+  f.asked_link.flags = 0x1;  // UP, not RUNNING: NO-CARRIER
+  f.asked_link.carrier = false;
+  f.asked_link.tun = TunInfo{};
+  Report r = analyse_dhcp(f, o);
+  REQUIRE(ids(r) == std::vector<std::string>{"C05"});
+  REQUIRE(r.findings[0].fix.size() == 1);
+  CHECK(r.findings[0].fix[0].where == "guest");
+
+  o.interface = "br0";
+  f = probed_bridge();
+  f.asked_link = f.served_link;
+  f.served_link.bridge = BridgeInfo{};
+  f.served_link.bridge->forward_delay_cs = 1500;
+  Link port;
+  port.name = "vnet3";
+  port.bridge_port = BridgePortInfo{};
+  port.bridge_port->state = 1;  // listening
+  f.ports.push_back(port);
+  f.stp_waiting = true;
+  f.probed = false;
+  r = analyse_dhcp(f, o);
+  REQUIRE(ids(r) == std::vector<std::string>{"C07"});
+  CHECK(fix_text(r) == "netlab bridge stp br0 off\nnetlab link set dev vnet3 down\nnetlab link set dev vnet3 up\n");
+}

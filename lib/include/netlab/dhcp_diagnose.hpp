@@ -15,7 +15,8 @@
 // probe asks for an address as a new guest would (dhcp::probe, through a
 // temporary port of the bridge, removed on every path).
 //
-// Causes named: C52 interface-down, C35 no-dhcp-server, C36
+// Causes named: C52 interface-down, C05 no-carrier (the guest's TAP), C07
+// stp-port-not-forwarding, C35 no-dhcp-server, C36
 // dhcp-server-not-listening-here, C37 dhcp-input-filtered, C38
 // dhcp-forward-filtered (br_netfilter), C41 multiple-dhcp-servers, C42
 // dhcp-no-range-for-subnet. A lab where nobody

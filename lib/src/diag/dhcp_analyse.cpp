@@ -1,5 +1,5 @@
 // The DHCP verdict from the facts alone (dhcp_facts.hpp): which of C52,
-// C35, C36, C37, C38, C41 and C42 holds, with the evidence and a fix that works
+// C05, C07, C35, C36, C37, C38, C41 and C42 holds, with the evidence and a fix that works
 // as printed. Also the two pure readers the collector uses: the input-hook
 // walk of an nftables ruleset for a DISCOVER, and dnsmasq's settings.
 #include "diag/dhcp_facts.hpp"
@@ -241,6 +241,13 @@ class Judge {
     if (!f_.kernel_unavailable.empty())
       r_.notes.push_back("no kernel evidence (drop reasons): " + f_.kernel_unavailable);
     if (interface_down()) return finish();
+    // A guest's port without carrier or still waiting on STP: its
+    // DISCOVERs never reach a server, whatever the server does.
+    const bool carrier = no_carrier(), stp = stp_waiting();
+    if (carrier || stp) {
+      if (stp) r_.notes.push_back("no probe was sent: its own new port on " + f_.served + " would wait for STP too");
+      return finish();
+    }
     multiple_servers();
     const bool answered = !f_.offers.empty() && client_answered();
     if (!answered && asked()) {
@@ -369,6 +376,59 @@ class Judge {
     x.evidence.push_back(fact("link", l.name, l.name + " state " + l.operstate_name() + ", flags without UP"));
     x.fix.push_back(step("bring it up", netlab_words(o_) + "link set dev " + l.name + " up",
                          ip_words(o_) + "link set dev " + l.name + " up"));
+    return true;
+  }
+
+  // C05: the guest's TAP (or veth) has no carrier: nobody holds it open.
+  bool no_carrier() {
+    const Link& l = f_.asked_link;
+    if (l.name == f_.served || !l.is_up() || !l.no_carrier()) {
+      check("no-carrier", "ruled out",
+            l.name == f_.served ? "no guest port asked about" : l.name + " has carrier");
+      return false;
+    }
+    Finding& x = add("C05", "no-carrier",
+                     l.name + " has no carrier" + (l.tun ? ": no guest has the TAP open" : "") +
+                         "; the guest's DHCP never reaches " + f_.served,
+                     "a TAP has carrier only while a process (QEMU, Xen's backend, UML, netlab guest) holds it "
+                     "open, a veth only while its peer is up; without it the bridge forwards nothing to or from "
+                     "the port, so no DISCOVER leaves the guest and no OFFER reaches it");
+    x.evidence.push_back(fact("link", l.name, l.name + " state " + l.operstate_name() + ", NO-CARRIER"));
+    FixStep g;
+    g.where = "guest";
+    g.description = l.tun ? "start the guest that uses " + l.name + " (QEMU -netdev tap,ifname=" + l.name +
+                                ",script=no), so that it holds the TAP open"
+                          : "bring up the other end of " + l.name + " in the guest";
+    x.fix.push_back(g);
+    return true;
+  }
+
+  // C07: a port of the bridge still listens or learns (STP forward delay).
+  bool stp_waiting() {
+    if (!f_.stp_waiting) {
+      check("stp-port-not-forwarding", "ruled out",
+            f_.ports.empty() ? f_.served + " is not a bridge" : "every port of " + f_.served + " forwards");
+      return false;
+    }
+    const BridgeInfo* bi = f_.served_link.bridge ? &*f_.served_link.bridge : nullptr;
+    for (const auto& p : f_.ports) {
+      if (!p.bridge_port || (p.bridge_port->state != 1 && p.bridge_port->state != 2)) continue;
+      Finding& x = add("C07", "stp-port-not-forwarding",
+                       "port " + p.name + " of " + f_.served + " is still " + p.bridge_port->state_name() +
+                           " (STP forward delay): it passes no DHCP until it forwards",
+                       "with STP on, the kernel walks a new port through listening and learning, one forward "
+                       "delay each" +
+                           (bi ? " (" + seconds(bi->forward_delay_cs / 100.0) + ")" : std::string()) +
+                           ", before it forwards: a guest's first DISCOVERs are lost and its client gives up. "
+                           "Turning STP off does not release a port already listening or learning: bounce it");
+      x.evidence.push_back(fact("link", p.name, p.name + " STP state " + p.bridge_port->state_name()));
+      x.fix.push_back(step("turn STP off on " + f_.served, netlab_words(o_) + "bridge stp " + f_.served + " off",
+                           ip_words(o_) + "link set dev " + f_.served + " type bridge stp_state 0"));
+      x.fix.push_back(step("bounce the port so it forwards at once", netlab_words(o_) + "link set dev " + p.name + " down",
+                           ip_words(o_) + "link set dev " + p.name + " down"));
+      x.fix.push_back(step("", netlab_words(o_) + "link set dev " + p.name + " up",
+                           ip_words(o_) + "link set dev " + p.name + " up"));
+    }
     return true;
   }
 

@@ -281,6 +281,12 @@ Result<DhcpFacts> collect_dhcp(const Netns& ns, const DhcpDiagnoseOptions& o) {
       if (l.index == asked->master_index && l.kind == "bridge") served = &l;
   f.served = served->name;
   f.served_link = *served;
+  f.asked_link = *asked;
+  if (served->kind == "bridge")
+    for (const auto& l : f.links)
+      if (l.master_index == served->index) f.ports.push_back(l);
+  for (const auto& p : f.ports)
+    if (p.bridge_port && (p.bridge_port->state == 1 || p.bridge_port->state == 2)) f.stp_waiting = true;
 
   addr::Filter af;
   af.dev = f.served;
@@ -337,7 +343,10 @@ Result<DhcpFacts> collect_dhcp(const Netns& ns, const DhcpDiagnoseOptions& o) {
   std::optional<Watch> watch;
   if (!taps.empty()) watch.emplace(std::move(taps));
   std::optional<dhcp::ProbeResult> probed;
-  if (!o.passive) {
+  // A guest's port without carrier is the answer already (C05), and a
+  // bridge whose only port it is would refuse the probe.
+  const bool asked_dead = asked != served && asked->is_up() && asked->no_carrier();
+  if (!o.passive && !f.stp_waiting && !asked_dead) {
     dhcp::ProbeOptions po;
     po.interface = f.served;
     po.wait = o.duration;

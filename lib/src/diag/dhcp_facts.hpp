@@ -94,7 +94,9 @@ struct DhcpFacts {
   std::string interface;   // as asked
   std::string served;      // the bridge when interface is a port of one; else the interface
   Link served_link;
+  Link asked_link;          // the interface asked about (== served_link when it is the bridge)
   std::vector<Link> links;
+  std::vector<Link> ports;  // the served bridge's ports (empty when it is no bridge)
   std::vector<Prefix> served_prefixes;   // IPv4, on the served device
   std::vector<DhcpListener> listeners;   // every UDP 67 socket of the namespace
   InputVerdict input;
@@ -104,6 +106,9 @@ struct DhcpFacts {
   double duration_s = 0;
   bool passive = false;
   bool probed = false;
+  // A port of the bridge listens or learns (STP): the probe was not sent,
+  // since its own new port would wait the same.
+  bool stp_waiting = false;
   MacAddr probe_mac;
   unsigned probe_sent = 0;
   std::vector<DhcpOffer> offers;  // distinct servers, in order of arrival
