@@ -6,7 +6,9 @@
 // mistake (fixed with the printed fix), the guest powered off, the STP
 // forward delay, the guest configured with another address; and `netlab
 // capture` printing the guest's ARP, ICMP and NDP exactly as tcpdump does;
-// and UML guests (eth0=tuntap,TAP) healthy and behind the MirageOS mistake.
+// and UML guests (eth0=tuntap,TAP) healthy and behind the MirageOS mistake;
+// and the guest's own DHCP client (busybox udhcpc) against dnsmasq, with
+// `dhcp diagnose` naming a server bound to another bridge (C36).
 #include "guest_process.hpp"
 #include "lab_support.hpp"
 #include "vm_guest.hpp"
@@ -471,4 +473,56 @@ TEST_CASE("uml: a UML guest halted through its management console leaves its TAP
   const auto& f = *d.finding("no-carrier");
   INFO(lab::evidence_dump(f));
   CHECK(lab::has_about(f, "link", "e2etap0"));
+}
+
+// issue 15 §5: the guest's own DHCP client (busybox udhcpc) against dnsmasq.
+// dnsmasq serving another bridge leaves the guest without a lease, and
+// `dhcp diagnose` on the guest's TAP names C36; a server for the guest's
+// bridge gives it a lease, and the diagnosis reads ok.
+namespace {
+
+std::vector<std::string> dnsmasq_args(const std::string& iface, const std::string& range) {
+  // Foreground (the Background owns and kills it), no DNS, no lease or pid
+  // file, no ping before an offer: the guest's client gives up quickly.
+  return {"dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null", "--port=0", "--user=root", "--group=root",
+          "--pid-file=", "--leasefile-ro", "--no-ping", "--log-facility=-", "--log-dhcp", "--interface=" + iface,
+          "--bind-interfaces", "--dhcp-range=" + range};
+}
+
+}  // namespace
+
+TEST_CASE("qemu: udhcpc in the guest gets no lease from dnsmasq bound to another bridge and one from a server on its own") {
+  nltest::PrivateNetns lab_ns;
+  make_lab(lab_options("192.0.2.1/24"));
+  netlab_ok({"bridge", "add", "e2ebr1", "up"});
+  netlab_ok({"addr", "add", "203.0.113.1/24", "dev", "e2ebr1"});
+  e2e::VmGuest guest(guest_config("52:54:00:e2:e0:05", ""));
+  guest.require_ready();
+  require_carrier("e2etap0");
+  require_port_forwarding("e2etap0", 5s);
+
+  {
+    lab::Background elsewhere(dnsmasq_args("e2ebr1", "203.0.113.100,203.0.113.150,1h"));
+    REQUIRE(elsewhere.wait_stderr("IP range", 10s));
+    int status = -1;
+    const std::string out = guest.sh("udhcpc -i eth0 -n -q -t 3 -T 1 -s /bin/true 2>&1", &status, 30s);
+    INFO(out);
+    CHECK(status != 0);  // the reference: the guest's own client gets nothing
+    auto text = nltest::netlab({"dhcp", "diagnose", "e2etap0", "--duration", "3"});
+    INFO(text.out << text.err);
+    CHECK(text.status == 3);
+    CHECK(contains(text.out, "(C36)"));
+    CHECK(contains(text.out, "bound to e2ebr1"));
+  }
+  lab::Background server(dnsmasq_args("e2ebr0", "192.0.2.100,192.0.2.150,1h"));
+  REQUIRE(server.wait_stderr("IP range", 10s));
+  int status = -1;
+  const std::string out = guest.sh("udhcpc -i eth0 -n -q -t 5 -T 1 -s /bin/true 2>&1", &status, 30s);
+  INFO(out);
+  CHECK(status == 0);
+  CHECK(contains(out, "lease of 192.0.2.1"));
+  auto text = nltest::netlab({"dhcp", "diagnose", "e2etap0", "--duration", "3"});
+  INFO(text.out << text.err);
+  CHECK(text.status == 0);
+  CHECK(contains(text.out, ": ok"));
 }
