@@ -171,6 +171,10 @@ struct IgmpL {  // RFC 1112, 2236, 3376 (igmp.cpp)
   Bytes msg;                 // as captured, clamped to the IP payload
   std::uint32_t length = 0;  // the IP payload length
 };
+struct GreL {  // RFC 2784/2890 and RFC 2637 enhanced GRE (gre.cpp): printed from its bytes
+  Bytes msg;                 // captured from the GRE header on, to the IP layer's end
+  std::uint32_t length = 0;  // the IP payload length
+};
 struct UnknownL {  // an ethertype or link type we do not decode
   std::uint16_t type = 0;
   Bytes data;
@@ -178,7 +182,7 @@ struct UnknownL {  // an ethertype or link type we do not decode
 
 using Layer = std::variant<EthernetL, VlanL, SllL, NullL, LlcL, ArpL, Ipv4L, Ipv6L, Ipv6ExtL, IcmpL, Icmp6L,
                            TcpL, UdpL, BootpL, Dhcp6L, DnsL, OtherIpL, UnknownL,
-                           StpL, LldpL, IgmpL>;
+                           StpL, LldpL, IgmpL, GreL>;
 
 struct LayerSlot {
   Layer layer;

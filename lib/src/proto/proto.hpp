@@ -92,6 +92,8 @@ void decode_llc(Ctx& c, ByteReader r, std::uint16_t length);
 void decode_stp(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_lldp(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_igmp(Ctx& c, ByteReader r, std::uint32_t length);
+// GRE in IPv4 or IPv6 (IP protocol 47): r the IP payload as captured, length its length.
+void decode_gre(Ctx& c, ByteReader r, std::uint32_t length);
 // UDP payloads: r holds the payload as captured (to the IP layer's end),
 // length the UDP payload length.
 void decode_bootp(Ctx& c, ByteReader r, std::uint32_t length);
@@ -130,6 +132,7 @@ void print_llc(PrintCtx& p, std::size_t i);
 void print_stp(PrintCtx& p, std::size_t i);
 void print_lldp(PrintCtx& p, std::size_t i);
 void print_igmp(PrintCtx& p, std::size_t i);
+void print_gre(PrintCtx& p, std::size_t i);
 // The address pair of the IP layer at index ip: "a > b" (no trailing text).
 void print_ip_pair(PrintCtx& p, std::size_t ip, int sport, int dport);
 
@@ -152,6 +155,7 @@ void json_udp(JsonWriter& w, const UdpL& l);
 void json_stp(JsonWriter& w, const StpL& l);
 void json_lldp(JsonWriter& w, const LldpL& l);
 void json_igmp(JsonWriter& w, const IgmpL& l);
+void json_gre(JsonWriter& w, const GreL& l);
 void json_bootp(JsonWriter& w, const BootpL& l);
 void json_dhcp6(JsonWriter& w, const Dhcp6L& l);
 void json_dns(JsonWriter& w, const DnsL& l);
