@@ -182,9 +182,8 @@ void print_gre(PrintCtx& p, std::size_t i) {
   const auto& g = at<GreL>(p.d, i);
   Out& o = p.o;
   const bool verbose = p.opt.verbose > 0;
-  o << "GRE";
-  unsigned version = be16_at(g.msg, 0) & 0x7;
-  o << 'v';
+  unsigned version = be16_at(g.msg, 0) & 0x7;  // tcpdump 4.99.3 prints nothing of GRE before this read
+  o << "GREv";
   o.u(version);
   if (version > 1) {
     o << " ERROR: unknown-version";
