@@ -175,6 +175,12 @@ struct GreL {  // RFC 2784/2890 and RFC 2637 enhanced GRE (gre.cpp): printed fro
   Bytes msg;                 // captured from the GRE header on, to the IP layer's end
   std::uint32_t length = 0;  // the IP payload length
 };
+struct VxlanL {  // RFC 7348 (vxlan.cpp); the inner Ethernet frame is the next layer
+  std::uint8_t flags = 0;
+  std::uint32_t vni = 0;
+  std::uint32_t length = 0;  // the UDP payload length
+  std::uint8_t stage = 0;    // 1 once the 8-byte header was read
+};
 struct UnknownL {  // an ethertype or link type we do not decode
   std::uint16_t type = 0;
   Bytes data;
@@ -182,7 +188,7 @@ struct UnknownL {  // an ethertype or link type we do not decode
 
 using Layer = std::variant<EthernetL, VlanL, SllL, NullL, LlcL, ArpL, Ipv4L, Ipv6L, Ipv6ExtL, IcmpL, Icmp6L,
                            TcpL, UdpL, BootpL, Dhcp6L, DnsL, OtherIpL, UnknownL,
-                           StpL, LldpL, IgmpL, GreL>;
+                           StpL, LldpL, IgmpL, GreL, VxlanL>;
 
 struct LayerSlot {
   Layer layer;
