@@ -181,6 +181,15 @@ struct VxlanL {  // RFC 7348 (vxlan.cpp); the inner Ethernet frame is the next l
   std::uint32_t length = 0;  // the UDP payload length
   std::uint8_t stage = 0;    // 1 once the 8-byte header was read
 };
+struct GeneveL {  // RFC 8926 (geneve.cpp); the payload is the next layer
+  std::uint8_t first = 0;  // version (2 bits) and option length in words (6)
+  std::uint8_t flags = 0, reserved = 0;
+  std::uint16_t proto = 0;
+  std::uint32_t vni = 0;
+  Bytes options;             // once captured
+  std::uint32_t length = 0;  // the UDP payload length
+  std::uint8_t stage = 0;    // 1 the fixed header, 2 the options
+};
 struct UnknownL {  // an ethertype or link type we do not decode
   std::uint16_t type = 0;
   Bytes data;
@@ -188,7 +197,7 @@ struct UnknownL {  // an ethertype or link type we do not decode
 
 using Layer = std::variant<EthernetL, VlanL, SllL, NullL, LlcL, ArpL, Ipv4L, Ipv6L, Ipv6ExtL, IcmpL, Icmp6L,
                            TcpL, UdpL, BootpL, Dhcp6L, DnsL, OtherIpL, UnknownL,
-                           StpL, LldpL, IgmpL, GreL, VxlanL>;
+                           StpL, LldpL, IgmpL, GreL, VxlanL, GeneveL>;
 
 struct LayerSlot {
   Layer layer;
