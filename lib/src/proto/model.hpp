@@ -179,7 +179,7 @@ struct VxlanL {  // RFC 7348 (vxlan.cpp); the inner Ethernet frame is the next l
   std::uint8_t flags = 0;
   std::uint32_t vni = 0;
   std::uint32_t length = 0;  // the UDP payload length
-  std::uint8_t stage = 0;    // 1 once the 8-byte header was read
+  std::uint8_t stage = 0;    // 1 the flags, 2 the VNI
 };
 struct GeneveL {  // RFC 8926 (geneve.cpp); the payload is the next layer
   std::uint8_t first = 0;  // version (2 bits) and option length in words (6)

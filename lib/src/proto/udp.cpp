@@ -16,7 +16,6 @@ struct PortRow {
   // tcpdump's tests earlier in the chain that are not "either port is P":
   // a destination port alone, or a range.
   bool (*claimed_otherwise)(std::uint16_t sport, std::uint16_t dport) = nullptr;
-  bool dport_only = false;  // the row's own test is on the destination port
 };
 
 // Before VXLAN in udp_print: the AFS/RX range 7000-7009, and the printers
@@ -46,12 +45,13 @@ const PortRow kPortTable[] = {
       2104, 5359, 6696, 6697, 8231, 1645, 1812, 1646, 1813, 1700, 3799, 3503, 1589, 6343, 12222,
       5060, 8472},
      decode_vxlan, claimed_before_vxlan},
-    // Geneve: the destination port only, right after VXLAN.
+    // Geneve, right after VXLAN (either port in 4.99.3; later tcpdumps test
+    // the destination only).
     {6081, 6081,
      {53,   67,   68,   69,   88,   123,  161,  162,  319,  320,  496,  500,  514,  520,  521,  525,
       546,  547,  646,  654,  698,  701,  750,  921,  5353, 4500, 7500, 8500, 1701, 2103, 2104, 5359,
       6696, 6697, 8231, 1645, 1812, 1646, 1813, 1700, 3799, 3503, 1589, 6343, 12222, 5060, 8472, 4789},
-     decode_geneve, claimed_before_vxlan, true},
+     decode_geneve, claimed_before_vxlan},
 };
 
 void decode_payload(Ctx& c, const UdpL& u, ByteReader r, std::uint32_t plen) {
@@ -60,8 +60,7 @@ void decode_payload(Ctx& c, const UdpL& u, ByteReader r, std::uint32_t plen) {
     for (std::uint16_t p : row.claimed_before)
       if (uses(p)) return;
     if (row.claimed_otherwise && row.claimed_otherwise(u.sport, u.dport)) return;
-    if (row.dport_only ? (u.dport == row.port_a || u.dport == row.port_b) : (uses(row.port_a) || uses(row.port_b)))
-      return row.decode(c, r, plen);
+    if (uses(row.port_a) || uses(row.port_b)) return row.decode(c, r, plen);
   }
 }
 
