@@ -155,6 +155,10 @@ struct DnsL {  // RFC 1035 over UDP 53, TCP 53 and mDNS (dns.cpp): printed from 
   bool tcp = false;          // RFC 1035 4.2.2: a two-byte length first
   bool mdns = false;         // RFC 6762: the class's top bit is QU / cache-flush
 };
+struct NtpL {  // RFC 5905 and mode 6 control messages (ntp.cpp): printed from its bytes
+  Bytes msg;                 // captured from the message on, to the IP layer's end
+  std::uint32_t length = 0;  // the UDP payload length
+};
 struct OtherIpL {  // an IP protocol we do not decode
   std::uint8_t proto = 0;
   std::uint32_t length = 0;
@@ -197,7 +201,7 @@ struct UnknownL {  // an ethertype or link type we do not decode
 
 using Layer = std::variant<EthernetL, VlanL, SllL, NullL, LlcL, ArpL, Ipv4L, Ipv6L, Ipv6ExtL, IcmpL, Icmp6L,
                            TcpL, UdpL, BootpL, Dhcp6L, DnsL, OtherIpL, UnknownL,
-                           StpL, LldpL, IgmpL, GreL, VxlanL, GeneveL>;
+                           StpL, LldpL, IgmpL, GreL, VxlanL, GeneveL, NtpL>;
 
 struct LayerSlot {
   Layer layer;

@@ -40,6 +40,7 @@ void print_layers(PrintCtx& p, std::size_t i) {
         else if constexpr (std::is_same_v<T, IgmpL>) print_igmp(p, i);
         else if constexpr (std::is_same_v<T, GreL>) print_gre(p, i);
         else if constexpr (std::is_same_v<T, VxlanL>) print_vxlan(p, i);
+        else if constexpr (std::is_same_v<T, NtpL>) print_ntp(p, i);
         else if constexpr (std::is_same_v<T, GeneveL>) print_geneve(p, i);
         else if constexpr (std::is_same_v<T, UnknownL>) {
           if (l.type == 0xffff && p.opt.hex == HexStyle::None) hex_dump(p.o, l.data, true);
@@ -107,6 +108,7 @@ struct JsonMembers {
   void operator()(const IgmpL& l) const { json_igmp(w, l); }
   void operator()(const GreL& l) const { json_gre(w, l); }
   void operator()(const VxlanL& l) const { json_vxlan(w, l); }
+  void operator()(const NtpL& l) const { json_ntp(w, l); }
   void operator()(const GeneveL& l) const { json_geneve(w, l); }
 };
 
