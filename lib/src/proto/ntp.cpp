@@ -99,8 +99,9 @@ void print_time_message(PrintCtx& p, Bytes m, std::uint32_t length) {
     if (poll >= 0) o << " (", o.u(1u << poll) << "s)";
     else o << " (1/", o.u(1u << -poll) << "s)";
   }
+  auto precision = static_cast<std::int8_t>(sub(m, 3, 1)[0]);  // tcpdump reads each field before its label
   o << ", precision ";
-  o.i(static_cast<std::int8_t>(sub(m, 3, 1)[0]));
+  o.i(precision);
   sub(m, 4, 4);
   o << "\n\tRoot Delay: ";
   print_short(o, m, 4);
@@ -137,8 +138,9 @@ void print_time_message(PrintCtx& p, Bytes m, std::uint32_t length) {
   // RFC 5905 7.3: a key id, then an MD5 (16-byte) or SHA-1 (20-byte) digest.
   std::uint32_t extra = length - kTimeMsgLen;
   if (extra == 4 || extra == 20 || extra == 24) {
+    std::uint32_t key = be32_at(m, kTimeMsgLen);
     o << "\n\tKey id: ";
-    o.u(be32_at(m, kTimeMsgLen));
+    o.u(key);
     if (extra > 4) {
       sub(m, kTimeMsgLen + 4, extra - 4);
       o << "\n\tAuthentication: ";
@@ -160,16 +162,23 @@ void print_control_message(PrintCtx& p, Bytes m, std::uint32_t length) {
   std::uint8_t control = sub(m, 1, 1)[0];
   o << ", " << (control & 0x80 ? "Response" : "Request") << ", " << (control & 0x40 ? "Error" : "OK") << ", "
     << (control & 0x20 ? "More" : "Last") << ", OpCode=";
-  o.u(control & 0x1fu) << "\n\tSequence=";
-  o.u(be16_at(m, 2));
+  o.u(control & 0x1fu) << '\n';
+  // Each field is read before its label is printed, as in tcpdump.
+  std::uint16_t sequence = be16_at(m, 2);
+  o << "\tSequence=";
+  o.u(sequence);
   std::uint16_t status = be16_at(m, 4);
   o << ", Status=";
   if (status) o << "0x", o.hex(status);  // C's %#hx: no prefix for zero
   else o << '0';
+  std::uint16_t assoc = be16_at(m, 6);
   o << ", Assoc.=";
-  o.u(be16_at(m, 6)) << ", Offset=";
-  o.u(be16_at(m, 8)) << ", Count=";
+  o.u(assoc);
+  std::uint16_t offset = be16_at(m, 8);
+  o << ", Offset=";
+  o.u(offset);
   std::uint16_t count = be16_at(m, 10);
+  o << ", Count=";
   o.u(count);
   if (kCtrlMsgLen + count > length) {
     o << " (invalid)";
@@ -237,10 +246,11 @@ void json_ntp(JsonWriter& w, const NtpL& l) {
       static constexpr std::pair<std::size_t, std::string_view> kStamps[] = {
           {16, "reference"}, {24, "originate"}, {32, "receive"}, {40, "transmit"}};
       for (auto [at, name] : kStamps) {
+        std::uint32_t secs = be32_at(m, at), frac = be32_at(m, at + 4);  // both read before the object opens
         w.key(name);
         w.begin_object();
-        w.member("seconds", be32_at(m, at));
-        w.member("fraction", be32_at(m, at + 4));
+        w.member("seconds", secs);
+        w.member("fraction", frac);
         w.end_object();
       }
     } else if (mode == 6 && l.length >= kCtrlMsgLen) {
