@@ -159,6 +159,14 @@ struct NtpL {  // RFC 5905 and mode 6 control messages (ntp.cpp): printed from i
   Bytes msg;                 // captured from the message on, to the IP layer's end
   std::uint32_t length = 0;  // the UDP payload length
 };
+struct VrrpL {  // RFC 3768 and RFC 5798 (vrrp.cpp): printed from its bytes
+  Bytes msg;                 // as captured, to the IP layer's end
+  std::uint32_t length = 0;  // the IP payload length
+  std::uint8_t ttl = 0;      // the IP TTL or hop limit (RFC 5798: 255)
+  bool v6 = false;
+  bool sum_checked = false;  // -v and the message captured whole
+  std::uint16_t computed = 0;  // 0: the checksum is right
+};
 struct OtherIpL {  // an IP protocol we do not decode
   std::uint8_t proto = 0;
   std::uint32_t length = 0;
@@ -201,7 +209,7 @@ struct UnknownL {  // an ethertype or link type we do not decode
 
 using Layer = std::variant<EthernetL, VlanL, SllL, NullL, LlcL, ArpL, Ipv4L, Ipv6L, Ipv6ExtL, IcmpL, Icmp6L,
                            TcpL, UdpL, BootpL, Dhcp6L, DnsL, OtherIpL, UnknownL,
-                           StpL, LldpL, IgmpL, GreL, VxlanL, GeneveL, NtpL>;
+                           StpL, LldpL, IgmpL, GreL, VxlanL, GeneveL, NtpL, VrrpL>;
 
 struct LayerSlot {
   Layer layer;

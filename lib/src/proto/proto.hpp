@@ -94,6 +94,8 @@ void decode_lldp(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_igmp(Ctx& c, ByteReader r, std::uint32_t length);
 // GRE in IPv4 or IPv6 (IP protocol 47): r the IP payload as captured, length its length.
 void decode_gre(Ctx& c, ByteReader r, std::uint32_t length);
+// VRRP (IP protocol 112); ip the enclosing IP layer (TTL, pseudo-header).
+void decode_vrrp(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip);
 // UDP payloads: r holds the payload as captured (to the IP layer's end),
 // length the UDP payload length.
 void decode_bootp(Ctx& c, ByteReader r, std::uint32_t length);
@@ -136,6 +138,7 @@ void print_stp(PrintCtx& p, std::size_t i);
 void print_lldp(PrintCtx& p, std::size_t i);
 void print_igmp(PrintCtx& p, std::size_t i);
 void print_gre(PrintCtx& p, std::size_t i);
+void print_vrrp(PrintCtx& p, std::size_t i);
 void print_vxlan(PrintCtx& p, std::size_t i);
 void print_ntp(PrintCtx& p, std::size_t i);
 void print_geneve(PrintCtx& p, std::size_t i);
@@ -162,6 +165,7 @@ void json_stp(JsonWriter& w, const StpL& l);
 void json_lldp(JsonWriter& w, const LldpL& l);
 void json_igmp(JsonWriter& w, const IgmpL& l);
 void json_gre(JsonWriter& w, const GreL& l);
+void json_vrrp(JsonWriter& w, const VrrpL& l);
 void json_vxlan(JsonWriter& w, const VxlanL& l);
 void json_ntp(JsonWriter& w, const NtpL& l);
 void json_geneve(JsonWriter& w, const GeneveL& l);
