@@ -167,6 +167,10 @@ struct VrrpL {  // RFC 3768 and RFC 5798 (vrrp.cpp): printed from its bytes
   bool sum_checked = false;  // -v and the message captured whole
   std::uint16_t computed = 0;  // 0: the checksum is right
 };
+struct HsrpL {  // RFC 2281 (hsrp.cpp): printed from its bytes
+  Bytes msg;                 // captured from the message on, to the IP layer's end
+  std::uint32_t length = 0;  // the UDP payload length
+};
 struct OtherIpL {  // an IP protocol we do not decode
   std::uint8_t proto = 0;
   std::uint32_t length = 0;
@@ -209,7 +213,7 @@ struct UnknownL {  // an ethertype or link type we do not decode
 
 using Layer = std::variant<EthernetL, VlanL, SllL, NullL, LlcL, ArpL, Ipv4L, Ipv6L, Ipv6ExtL, IcmpL, Icmp6L,
                            TcpL, UdpL, BootpL, Dhcp6L, DnsL, OtherIpL, UnknownL,
-                           StpL, LldpL, IgmpL, GreL, VxlanL, GeneveL, NtpL, VrrpL>;
+                           StpL, LldpL, IgmpL, GreL, VxlanL, GeneveL, NtpL, VrrpL, HsrpL>;
 
 struct LayerSlot {
   Layer layer;

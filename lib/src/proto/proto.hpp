@@ -104,6 +104,7 @@ void decode_dns(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_mdns(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_vxlan(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_ntp(Ctx& c, ByteReader r, std::uint32_t length);
+void decode_hsrp(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_geneve(Ctx& c, ByteReader r, std::uint32_t length);
 // TCP payloads: r and length as for UDP, the two-byte prefix included.
 void decode_dns_tcp(Ctx& c, ByteReader r, std::uint32_t length);
@@ -141,6 +142,7 @@ void print_gre(PrintCtx& p, std::size_t i);
 void print_vrrp(PrintCtx& p, std::size_t i);
 void print_vxlan(PrintCtx& p, std::size_t i);
 void print_ntp(PrintCtx& p, std::size_t i);
+void print_hsrp(PrintCtx& p, std::size_t i);
 void print_geneve(PrintCtx& p, std::size_t i);
 // The address pair of the IP layer at index ip: "a > b" (no trailing text).
 void print_ip_pair(PrintCtx& p, std::size_t ip, int sport, int dport);
@@ -168,6 +170,7 @@ void json_gre(JsonWriter& w, const GreL& l);
 void json_vrrp(JsonWriter& w, const VrrpL& l);
 void json_vxlan(JsonWriter& w, const VxlanL& l);
 void json_ntp(JsonWriter& w, const NtpL& l);
+void json_hsrp(JsonWriter& w, const HsrpL& l);
 void json_geneve(JsonWriter& w, const GeneveL& l);
 void json_bootp(JsonWriter& w, const BootpL& l);
 void json_dhcp6(JsonWriter& w, const Dhcp6L& l);
@@ -218,6 +221,8 @@ Out& tok_print(Out& o, std::span<const Tok> table, std::uint32_t v, std::string_
 std::string_view ethertype_name(std::uint16_t type);  // "" when unknown
 std::string_view ipproto_name(std::uint8_t proto);    // "" when unknown
 std::string_view oui_name(std::uint32_t oui);         // "" when unknown (tcpdump's oui_values)
+// tcpdump's unsigned_relts_print: seconds as "1w2d3h", zero as "0s".
+void print_relts(Out& o, std::uint32_t secs);
 // tcpdump's fn_print_char: M- for 8-bit, ^X for control characters.
 void print_char(Out& o, std::uint8_t c);
 bool linktype_is_known(int dlt);

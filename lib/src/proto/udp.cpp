@@ -16,7 +16,14 @@ struct PortRow {
   // tcpdump's tests earlier in the chain that are not "either port is P":
   // a destination port alone, or a range.
   bool (*claimed_otherwise)(std::uint16_t sport, std::uint16_t dport) = nullptr;
+  bool dport_only = false;  // the row's own test is on the destination port (HSRP)
 };
+
+// Before HSRP in udp_print: the RX range and VAT and whiteboard (destination).
+bool claimed_before_hsrp(std::uint16_t sport, std::uint16_t dport) {
+  auto rx = [](std::uint16_t p) { return p >= 7000 && p <= 7009; };
+  return rx(sport) || rx(dport) || dport == 3456 || dport == 4567;
+}
 
 // Before VXLAN in udp_print: the AFS/RX range 7000-7009, and the printers
 // tcpdump chooses by destination port only (VAT 3456, whiteboard 4567,
@@ -37,6 +44,12 @@ const PortRow kPortTable[] = {
      {53, 67, 68, 69, 88, 123, 161, 162, 319, 320, 496, 500, 514, 520, 521, 525, 546, 547, 646, 654, 698, 701, 750,
       921},
      decode_mdns},
+    // HSRP: the destination port only, after RADIUS (1645, 1646, 1700, 1812, 1813, 3799).
+    {1985, 1985,
+     {53,   67,   68,   69,   88,   123,  161,  162,  319,  320,  496,  500,  514,  520,  521,  525,  546,
+      547,  646,  654,  698,  701,  750,  921,  5353, 4500, 7500, 8500, 1701, 2103, 2104, 5359, 6696, 6697,
+      8231, 1645, 1812, 1646, 1813, 1700, 3799},
+     decode_hsrp, claimed_before_hsrp, true},
     // After mDNS: NAT-T and the user ISAKMP ports, L2TP, Zephyr, AHCP,
     // Babel, HNCP, RADIUS (1645, 1646, 1700, 1812, 1813, 3799), MPLS LSP
     // ping, VQP, sFlow, LWAPP data, SIP and OTV (8472, Linux's old VXLAN port).
@@ -61,7 +74,8 @@ void decode_payload(Ctx& c, const UdpL& u, ByteReader r, std::uint32_t plen) {
     for (std::uint16_t p : row.claimed_before)
       if (uses(p)) return;
     if (row.claimed_otherwise && row.claimed_otherwise(u.sport, u.dport)) return;
-    if (uses(row.port_a) || uses(row.port_b)) return row.decode(c, r, plen);
+    bool mine = row.dport_only ? u.dport == row.port_a : uses(row.port_a) || uses(row.port_b);
+    if (mine) return row.decode(c, r, plen);
   }
 }
 

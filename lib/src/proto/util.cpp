@@ -263,6 +263,21 @@ constexpr Tok kIpProtos[] = {
 
 }  // namespace
 
+// tcpdump's unsigned_relts_print (IGMP's max response time, HSRP's timers).
+void print_relts(Out& o, std::uint32_t secs) {
+  static constexpr std::pair<std::uint32_t, char> kUnits[] = {
+      {31536000, 'y'}, {604800, 'w'}, {86400, 'd'}, {3600, 'h'}, {60, 'm'}, {1, 's'}};
+  if (secs == 0) {
+    o << "0s";
+    return;
+  }
+  for (auto [unit, name] : kUnits) {
+    if (secs < unit) continue;
+    o.u(secs / unit) << name;
+    secs %= unit;
+  }
+}
+
 std::string_view ipproto_name(std::uint8_t proto) {
   return tok_name(kIpProtos, proto);
 }
