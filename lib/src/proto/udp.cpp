@@ -19,6 +19,14 @@ struct PortRow {
   bool dport_only = false;  // the row's own test is on the destination port (HSRP)
 };
 
+// Before BFD in udp_print: HSRP's, HSRP itself (destination 1985) and, in
+// 4.99.3 (bfd_source_port_49152.pcap shows it), Broadcom's LI shim on
+// source port 49152.
+bool claimed_before_bfd(std::uint16_t sport, std::uint16_t dport) {
+  auto rx = [](std::uint16_t p) { return p >= 7000 && p <= 7009; };
+  return rx(sport) || rx(dport) || dport == 3456 || dport == 4567 || dport == 1985 || sport == 49152;
+}
+
 // Before HSRP in udp_print: the RX range and VAT and whiteboard (destination).
 bool claimed_before_hsrp(std::uint16_t sport, std::uint16_t dport) {
   auto rx = [](std::uint16_t p) { return p >= 7000 && p <= 7009; };
@@ -50,6 +58,16 @@ const PortRow kPortTable[] = {
       547,  646,  654,  698,  701,  750,  921,  5353, 4500, 7500, 8500, 1701, 2103, 2104, 5359, 6696, 6697,
       8231, 1645, 1812, 1646, 1813, 1700, 3799},
      decode_hsrp, claimed_before_hsrp, true},
+    // BFD: destination ports 3784 (control), 3785 (echo), 4784 (multihop)
+    // and 6784 (LAG), after HSRP (1985, destination) and MPLS LSP ping (3503).
+    {3784, 3784,
+     {53,   67,   68,   69,   88,   123,  161,  162,  319,  320,  496,  500,  514,  520,  521,  525,  546,
+      547,  646,  654,  698,  701,  750,  921,  5353, 4500, 7500, 8500, 1701, 2103, 2104, 5359, 6696, 6697,
+      8231, 1645, 1812, 1646, 1813, 1700, 3799, 3503},
+     decode_bfd, claimed_before_bfd, true},
+    {3785, 3785, {}, decode_bfd, nullptr, true},
+    {4784, 4784, {}, decode_bfd, nullptr, true},
+    {6784, 6784, {}, decode_bfd, nullptr, true},
     // After mDNS: NAT-T and the user ISAKMP ports, L2TP, Zephyr, AHCP,
     // Babel, HNCP, RADIUS (1645, 1646, 1700, 1812, 1813, 3799), MPLS LSP
     // ping, VQP, sFlow, LWAPP data, SIP and OTV (8472, Linux's old VXLAN port).
