@@ -55,8 +55,8 @@ void print_ms(Out& o, std::string_view label, std::uint32_t usecs) {
 void print_auth(Out& o, Bytes m) {
   sub(m, kHeader, 4);  // tcpdump checks its 4-byte minimum first
   std::uint8_t type = m[kHeader], len = m[kHeader + 1];
-  o << "\n\tAuthentication: ";
-  tok_print(o, kAuthTypes, type, "Unknown");
+  auto name = tok_name(kAuthTypes, type);
+  o << "\n\tAuthentication: " << (name.empty() ? std::string_view("Unknown") : name);
   o << " (";
   o.u(type) << "), length: ";
   o.u(len);
@@ -153,8 +153,8 @@ void print_bfd(PrintCtx& p, std::size_t i) {
   o << ", length: ";
   o.u(b.length) << "\n\t";
   port_state_flags();
-  o << ", Diagnostic: ";
-  tok_print(o, kDiag, diag, "unknown");
+  auto diag_name = tok_name(kDiag, diag);
+  o << ", Diagnostic: " << (diag_name.empty() ? std::string_view("unknown") : diag_name);
   o << " (0x";
   o.hex(diag, 2) << ')';
   std::uint32_t tx = be32_at(m, 12);
