@@ -43,6 +43,7 @@ void print_layers(PrintCtx& p, std::size_t i) {
         else if constexpr (std::is_same_v<T, NtpL>) print_ntp(p, i);
         else if constexpr (std::is_same_v<T, HsrpL>) print_hsrp(p, i);
         else if constexpr (std::is_same_v<T, BfdL>) print_bfd(p, i);
+        else if constexpr (std::is_same_v<T, SyslogL>) print_syslog(p, i);
         else if constexpr (std::is_same_v<T, VrrpL>) print_vrrp(p, i);
         else if constexpr (std::is_same_v<T, GeneveL>) print_geneve(p, i);
         else if constexpr (std::is_same_v<T, UnknownL>) {
@@ -114,6 +115,7 @@ struct JsonMembers {
   void operator()(const NtpL& l) const { json_ntp(w, l); }
   void operator()(const HsrpL& l) const { json_hsrp(w, l); }
   void operator()(const BfdL& l) const { json_bfd(w, l); }
+  void operator()(const SyslogL& l) const { json_syslog(w, l); }
   void operator()(const VrrpL& l) const { json_vrrp(w, l); }
   void operator()(const GeneveL& l) const { json_geneve(w, l); }
 };
