@@ -180,6 +180,10 @@ struct SyslogL {  // RFC 3164 over UDP (syslog.cpp): printed from its bytes
   Bytes msg;                 // captured from the message on, to the IP layer's end
   std::uint32_t length = 0;  // the UDP payload length
 };
+struct TftpL {  // RFC 1350 and RFC 2347 (tftp.cpp): printed from its bytes
+  Bytes msg;                 // captured from the packet on, to the IP layer's end
+  std::uint32_t length = 0;  // the UDP payload length
+};
 struct OtherIpL {  // an IP protocol we do not decode
   std::uint8_t proto = 0;
   std::uint32_t length = 0;
@@ -222,7 +226,7 @@ struct UnknownL {  // an ethertype or link type we do not decode
 
 using Layer = std::variant<EthernetL, VlanL, SllL, NullL, LlcL, ArpL, Ipv4L, Ipv6L, Ipv6ExtL, IcmpL, Icmp6L,
                            TcpL, UdpL, BootpL, Dhcp6L, DnsL, OtherIpL, UnknownL,
-                           StpL, LldpL, IgmpL, GreL, VxlanL, GeneveL, NtpL, VrrpL, HsrpL, BfdL, SyslogL>;
+                           StpL, LldpL, IgmpL, GreL, VxlanL, GeneveL, NtpL, VrrpL, HsrpL, BfdL, SyslogL, TftpL>;
 
 struct LayerSlot {
   Layer layer;

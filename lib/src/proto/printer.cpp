@@ -44,6 +44,7 @@ void print_layers(PrintCtx& p, std::size_t i) {
         else if constexpr (std::is_same_v<T, HsrpL>) print_hsrp(p, i);
         else if constexpr (std::is_same_v<T, BfdL>) print_bfd(p, i);
         else if constexpr (std::is_same_v<T, SyslogL>) print_syslog(p, i);
+        else if constexpr (std::is_same_v<T, TftpL>) print_tftp(p, i);
         else if constexpr (std::is_same_v<T, VrrpL>) print_vrrp(p, i);
         else if constexpr (std::is_same_v<T, GeneveL>) print_geneve(p, i);
         else if constexpr (std::is_same_v<T, UnknownL>) {
@@ -116,6 +117,7 @@ struct JsonMembers {
   void operator()(const HsrpL& l) const { json_hsrp(w, l); }
   void operator()(const BfdL& l) const { json_bfd(w, l); }
   void operator()(const SyslogL& l) const { json_syslog(w, l); }
+  void operator()(const TftpL& l) const { json_tftp(w, l); }
   void operator()(const VrrpL& l) const { json_vrrp(w, l); }
   void operator()(const GeneveL& l) const { json_geneve(w, l); }
 };

@@ -107,6 +107,7 @@ void decode_ntp(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_hsrp(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_bfd(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_syslog(Ctx& c, ByteReader r, std::uint32_t length);
+void decode_tftp(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_geneve(Ctx& c, ByteReader r, std::uint32_t length);
 // TCP payloads: r and length as for UDP, the two-byte prefix included.
 void decode_dns_tcp(Ctx& c, ByteReader r, std::uint32_t length);
@@ -147,6 +148,7 @@ void print_ntp(PrintCtx& p, std::size_t i);
 void print_hsrp(PrintCtx& p, std::size_t i);
 void print_bfd(PrintCtx& p, std::size_t i);
 void print_syslog(PrintCtx& p, std::size_t i);
+void print_tftp(PrintCtx& p, std::size_t i);
 void print_geneve(PrintCtx& p, std::size_t i);
 // The address pair of the IP layer at index ip: "a > b" (no trailing text).
 void print_ip_pair(PrintCtx& p, std::size_t ip, int sport, int dport);
@@ -177,6 +179,7 @@ void json_ntp(JsonWriter& w, const NtpL& l);
 void json_hsrp(JsonWriter& w, const HsrpL& l);
 void json_bfd(JsonWriter& w, const BfdL& l);
 void json_syslog(JsonWriter& w, const SyslogL& l);
+void json_tftp(JsonWriter& w, const TftpL& l);
 void json_geneve(JsonWriter& w, const GeneveL& l);
 void json_bootp(JsonWriter& w, const BootpL& l);
 void json_dhcp6(JsonWriter& w, const Dhcp6L& l);

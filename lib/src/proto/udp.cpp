@@ -46,6 +46,7 @@ bool claimed_before_vxlan(std::uint16_t sport, std::uint16_t dport) {
 const PortRow kPortTable[] = {
     {53, 53, {}, decode_dns},
     {67, 68, {53}, decode_bootp},
+    {69, 69, {53, 67, 68}, decode_tftp},
     {123, 123, {53, 67, 68, 69, 88}, decode_ntp},
     {514, 514, {53, 67, 68, 69, 88, 123, 161, 162, 319, 320, 496, 500}, decode_syslog},
     {546, 547, {53, 67, 68, 69, 88, 123, 161, 162, 319, 320, 496, 500, 514, 520, 521, 525}, decode_dhcp6},
