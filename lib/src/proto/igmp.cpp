@@ -17,21 +17,6 @@ constexpr std::uint8_t kQuery = 0x11, kV1Report = 0x12, kDvmrp = 0x13, kPimv1 = 
 constexpr Tok kRecordTypes[] = {{1, "is_in"}, {2, "is_ex"}, {3, "to_in"},
                                 {4, "to_ex"}, {5, "allow"}, {6, "block"}};
 
-// tcpdump's unsigned_relts_print: "1w2d3h", "0s".
-void relts(Out& o, std::uint32_t secs) {
-  static constexpr std::pair<std::uint32_t, char> kUnits[] = {
-      {31536000, 'y'}, {604800, 'w'}, {86400, 'd'}, {3600, 'h'}, {60, 'm'}, {1, 's'}};
-  if (secs == 0) {
-    o << "0s";
-    return;
-  }
-  for (auto [unit, name] : kUnits) {
-    if (secs < unit) continue;
-    o.u(secs / unit) << name;
-    secs %= unit;
-  }
-}
-
 // RFC 3376 4.1.1: a Max Resp Code of 128 or more is a floating-point value.
 std::uint32_t max_resp_time(std::uint8_t code) {
   if (code < 128) return code;
@@ -54,7 +39,7 @@ void print_v3_query(Out& o, Bytes m, std::uint32_t len, int verbose) {
       std::snprintf(buf, sizeof buf, "%.1fs", mrt * 0.1);
       o << std::string_view(buf);
     } else {
-      relts(o, mrt / 10);
+      print_relts(o, mrt / 10);
     }
     o << ']';
   }

@@ -155,6 +155,35 @@ struct DnsL {  // RFC 1035 over UDP 53, TCP 53 and mDNS (dns.cpp): printed from 
   bool tcp = false;          // RFC 1035 4.2.2: a two-byte length first
   bool mdns = false;         // RFC 6762: the class's top bit is QU / cache-flush
 };
+struct NtpL {  // RFC 5905 and mode 6 control messages (ntp.cpp): printed from its bytes
+  Bytes msg;                 // captured from the message on, to the IP layer's end
+  std::uint32_t length = 0;  // the UDP payload length
+};
+struct VrrpL {  // RFC 3768 and RFC 5798 (vrrp.cpp): printed from its bytes
+  Bytes msg;                 // as captured, to the IP layer's end
+  std::uint32_t length = 0;  // the IP payload length
+  std::uint8_t ttl = 0;      // the IP TTL or hop limit (RFC 5798: 255)
+  bool v6 = false;
+  bool sum_checked = false;  // -v and the message captured whole
+  std::uint16_t computed = 0;  // 0: the checksum is right
+};
+struct HsrpL {  // RFC 2281 (hsrp.cpp): printed from its bytes
+  Bytes msg;                 // captured from the message on, to the IP layer's end
+  std::uint32_t length = 0;  // the UDP payload length
+};
+struct BfdL {  // RFC 5880 (bfd.cpp): printed from its bytes
+  Bytes msg;                 // captured from the packet on, to the IP layer's end
+  std::uint32_t length = 0;  // the UDP payload length
+  std::uint16_t port = 0;    // the UDP destination port: control, echo, multihop or LAG
+};
+struct SyslogL {  // RFC 3164 over UDP (syslog.cpp): printed from its bytes
+  Bytes msg;                 // captured from the message on, to the IP layer's end
+  std::uint32_t length = 0;  // the UDP payload length
+};
+struct TftpL {  // RFC 1350 and RFC 2347 (tftp.cpp): printed from its bytes
+  Bytes msg;                 // captured from the packet on, to the IP layer's end
+  std::uint32_t length = 0;  // the UDP payload length
+};
 struct OtherIpL {  // an IP protocol we do not decode
   std::uint8_t proto = 0;
   std::uint32_t length = 0;
@@ -171,6 +200,25 @@ struct IgmpL {  // RFC 1112, 2236, 3376 (igmp.cpp)
   Bytes msg;                 // as captured, clamped to the IP payload
   std::uint32_t length = 0;  // the IP payload length
 };
+struct GreL {  // RFC 2784/2890 and RFC 2637 enhanced GRE (gre.cpp): printed from its bytes
+  Bytes msg;                 // captured from the GRE header on, to the IP layer's end
+  std::uint32_t length = 0;  // the IP payload length
+};
+struct VxlanL {  // RFC 7348 (vxlan.cpp); the inner Ethernet frame is the next layer
+  std::uint8_t flags = 0;
+  std::uint32_t vni = 0;
+  std::uint32_t length = 0;  // the UDP payload length
+  std::uint8_t stage = 0;    // 1 the flags, 2 the VNI
+};
+struct GeneveL {  // RFC 8926 (geneve.cpp); the payload is the next layer
+  std::uint8_t first = 0;  // version (2 bits) and option length in words (6)
+  std::uint8_t flags = 0, reserved = 0;
+  std::uint16_t proto = 0;
+  std::uint32_t vni = 0;
+  Bytes options;             // once captured
+  std::uint32_t length = 0;  // the UDP payload length
+  std::uint8_t stage = 0;    // 1 the fixed header, 2 the options
+};
 struct UnknownL {  // an ethertype or link type we do not decode
   std::uint16_t type = 0;
   Bytes data;
@@ -178,7 +226,7 @@ struct UnknownL {  // an ethertype or link type we do not decode
 
 using Layer = std::variant<EthernetL, VlanL, SllL, NullL, LlcL, ArpL, Ipv4L, Ipv6L, Ipv6ExtL, IcmpL, Icmp6L,
                            TcpL, UdpL, BootpL, Dhcp6L, DnsL, OtherIpL, UnknownL,
-                           StpL, LldpL, IgmpL>;
+                           StpL, LldpL, IgmpL, GreL, VxlanL, GeneveL, NtpL, VrrpL, HsrpL, BfdL, SyslogL, TftpL>;
 
 struct LayerSlot {
   Layer layer;

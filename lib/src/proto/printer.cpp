@@ -38,6 +38,15 @@ void print_layers(PrintCtx& p, std::size_t i) {
         else if constexpr (std::is_same_v<T, StpL>) print_stp(p, i);
         else if constexpr (std::is_same_v<T, LldpL>) print_lldp(p, i);
         else if constexpr (std::is_same_v<T, IgmpL>) print_igmp(p, i);
+        else if constexpr (std::is_same_v<T, GreL>) print_gre(p, i);
+        else if constexpr (std::is_same_v<T, VxlanL>) print_vxlan(p, i);
+        else if constexpr (std::is_same_v<T, NtpL>) print_ntp(p, i);
+        else if constexpr (std::is_same_v<T, HsrpL>) print_hsrp(p, i);
+        else if constexpr (std::is_same_v<T, BfdL>) print_bfd(p, i);
+        else if constexpr (std::is_same_v<T, SyslogL>) print_syslog(p, i);
+        else if constexpr (std::is_same_v<T, TftpL>) print_tftp(p, i);
+        else if constexpr (std::is_same_v<T, VrrpL>) print_vrrp(p, i);
+        else if constexpr (std::is_same_v<T, GeneveL>) print_geneve(p, i);
         else if constexpr (std::is_same_v<T, UnknownL>) {
           if (l.type == 0xffff && p.opt.hex == HexStyle::None) hex_dump(p.o, l.data, true);
         }
@@ -102,6 +111,15 @@ struct JsonMembers {
   void operator()(const StpL& l) const { json_stp(w, l); }
   void operator()(const LldpL& l) const { json_lldp(w, l); }
   void operator()(const IgmpL& l) const { json_igmp(w, l); }
+  void operator()(const GreL& l) const { json_gre(w, l); }
+  void operator()(const VxlanL& l) const { json_vxlan(w, l); }
+  void operator()(const NtpL& l) const { json_ntp(w, l); }
+  void operator()(const HsrpL& l) const { json_hsrp(w, l); }
+  void operator()(const BfdL& l) const { json_bfd(w, l); }
+  void operator()(const SyslogL& l) const { json_syslog(w, l); }
+  void operator()(const TftpL& l) const { json_tftp(w, l); }
+  void operator()(const VrrpL& l) const { json_vrrp(w, l); }
+  void operator()(const GeneveL& l) const { json_geneve(w, l); }
 };
 
 void json_layer(JsonWriter& w, const LayerSlot& slot, bool last_truncated) {

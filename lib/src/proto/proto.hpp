@@ -92,12 +92,23 @@ void decode_llc(Ctx& c, ByteReader r, std::uint16_t length);
 void decode_stp(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_lldp(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_igmp(Ctx& c, ByteReader r, std::uint32_t length);
+// GRE in IPv4 or IPv6 (IP protocol 47): r the IP payload as captured, length its length.
+void decode_gre(Ctx& c, ByteReader r, std::uint32_t length);
+// VRRP (IP protocol 112); ip the enclosing IP layer (TTL, pseudo-header).
+void decode_vrrp(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip);
 // UDP payloads: r holds the payload as captured (to the IP layer's end),
 // length the UDP payload length.
 void decode_bootp(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_dhcp6(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_dns(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_mdns(Ctx& c, ByteReader r, std::uint32_t length);
+void decode_vxlan(Ctx& c, ByteReader r, std::uint32_t length);
+void decode_ntp(Ctx& c, ByteReader r, std::uint32_t length);
+void decode_hsrp(Ctx& c, ByteReader r, std::uint32_t length);
+void decode_bfd(Ctx& c, ByteReader r, std::uint32_t length);
+void decode_syslog(Ctx& c, ByteReader r, std::uint32_t length);
+void decode_tftp(Ctx& c, ByteReader r, std::uint32_t length);
+void decode_geneve(Ctx& c, ByteReader r, std::uint32_t length);
 // TCP payloads: r and length as for UDP, the two-byte prefix included.
 void decode_dns_tcp(Ctx& c, ByteReader r, std::uint32_t length);
 
@@ -130,6 +141,15 @@ void print_llc(PrintCtx& p, std::size_t i);
 void print_stp(PrintCtx& p, std::size_t i);
 void print_lldp(PrintCtx& p, std::size_t i);
 void print_igmp(PrintCtx& p, std::size_t i);
+void print_gre(PrintCtx& p, std::size_t i);
+void print_vrrp(PrintCtx& p, std::size_t i);
+void print_vxlan(PrintCtx& p, std::size_t i);
+void print_ntp(PrintCtx& p, std::size_t i);
+void print_hsrp(PrintCtx& p, std::size_t i);
+void print_bfd(PrintCtx& p, std::size_t i);
+void print_syslog(PrintCtx& p, std::size_t i);
+void print_tftp(PrintCtx& p, std::size_t i);
+void print_geneve(PrintCtx& p, std::size_t i);
 // The address pair of the IP layer at index ip: "a > b" (no trailing text).
 void print_ip_pair(PrintCtx& p, std::size_t ip, int sport, int dport);
 
@@ -152,6 +172,15 @@ void json_udp(JsonWriter& w, const UdpL& l);
 void json_stp(JsonWriter& w, const StpL& l);
 void json_lldp(JsonWriter& w, const LldpL& l);
 void json_igmp(JsonWriter& w, const IgmpL& l);
+void json_gre(JsonWriter& w, const GreL& l);
+void json_vrrp(JsonWriter& w, const VrrpL& l);
+void json_vxlan(JsonWriter& w, const VxlanL& l);
+void json_ntp(JsonWriter& w, const NtpL& l);
+void json_hsrp(JsonWriter& w, const HsrpL& l);
+void json_bfd(JsonWriter& w, const BfdL& l);
+void json_syslog(JsonWriter& w, const SyslogL& l);
+void json_tftp(JsonWriter& w, const TftpL& l);
+void json_geneve(JsonWriter& w, const GeneveL& l);
 void json_bootp(JsonWriter& w, const BootpL& l);
 void json_dhcp6(JsonWriter& w, const Dhcp6L& l);
 void json_dns(JsonWriter& w, const DnsL& l);
@@ -201,6 +230,8 @@ Out& tok_print(Out& o, std::span<const Tok> table, std::uint32_t v, std::string_
 std::string_view ethertype_name(std::uint16_t type);  // "" when unknown
 std::string_view ipproto_name(std::uint8_t proto);    // "" when unknown
 std::string_view oui_name(std::uint32_t oui);         // "" when unknown (tcpdump's oui_values)
+// tcpdump's unsigned_relts_print: seconds as "1w2d3h", zero as "0s".
+void print_relts(Out& o, std::uint32_t secs);
 // tcpdump's fn_print_char: M- for 8-bit, ^X for control characters.
 void print_char(Out& o, std::uint8_t c);
 bool linktype_is_known(int dlt);

@@ -13,15 +13,79 @@ struct PortRow {
   std::uint16_t port_a, port_b;
   std::initializer_list<std::uint16_t> claimed_before;
   void (*decode)(Ctx&, ByteReader, std::uint32_t);
+  // tcpdump's tests earlier in the chain that are not "either port is P":
+  // a destination port alone, or a range.
+  bool (*claimed_otherwise)(std::uint16_t sport, std::uint16_t dport) = nullptr;
+  bool dport_only = false;  // the row's own test is on the destination port (HSRP)
 };
+
+// Before BFD in udp_print: HSRP's, HSRP itself (destination 1985) and, in
+// 4.99.3 (bfd_source_port_49152.pcap shows it), Broadcom's LI shim on
+// source port 49152.
+bool claimed_before_bfd(std::uint16_t sport, std::uint16_t dport) {
+  auto rx = [](std::uint16_t p) { return p >= 7000 && p <= 7009; };
+  return rx(sport) || rx(dport) || dport == 3456 || dport == 4567 || dport == 1985 || sport == 49152;
+}
+
+// Before HSRP in udp_print: the RX range and VAT and whiteboard (destination).
+bool claimed_before_hsrp(std::uint16_t sport, std::uint16_t dport) {
+  auto rx = [](std::uint16_t p) { return p >= 7000 && p <= 7009; };
+  return rx(sport) || rx(dport) || dport == 3456 || dport == 4567;
+}
+
+// Before VXLAN in udp_print: the AFS/RX range 7000-7009, and the printers
+// tcpdump chooses by destination port only (VAT 3456, whiteboard 4567,
+// HSRP 1985, BFD 3784, 3785, 4784, 6784) or LWAPP control (12223) either way.
+bool claimed_before_vxlan(std::uint16_t sport, std::uint16_t dport) {
+  auto rx = [](std::uint16_t p) { return p >= 7000 && p <= 7009; };
+  if (rx(sport) || rx(dport)) return true;
+  for (std::uint16_t p : {3456, 4567, 1985, 3784, 3785, 4784, 6784, 12223})
+    if (dport == p) return true;
+  return sport == 12223;
+}
 const PortRow kPortTable[] = {
     {53, 53, {}, decode_dns},
     {67, 68, {53}, decode_bootp},
+    {69, 69, {53, 67, 68}, decode_tftp},
+    {123, 123, {53, 67, 68, 69, 88}, decode_ntp},
+    {514, 514, {53, 67, 68, 69, 88, 123, 161, 162, 319, 320, 496, 500}, decode_syslog},
     {546, 547, {53, 67, 68, 69, 88, 123, 161, 162, 319, 320, 496, 500, 514, 520, 521, 525}, decode_dhcp6},
     {5353, 5353,
      {53, 67, 68, 69, 88, 123, 161, 162, 319, 320, 496, 500, 514, 520, 521, 525, 546, 547, 646, 654, 698, 701, 750,
       921},
      decode_mdns},
+    // HSRP: the destination port only, after RADIUS (1645, 1646, 1700, 1812, 1813, 3799).
+    {1985, 1985,
+     {53,   67,   68,   69,   88,   123,  161,  162,  319,  320,  496,  500,  514,  520,  521,  525,  546,
+      547,  646,  654,  698,  701,  750,  921,  5353, 4500, 7500, 8500, 1701, 2103, 2104, 5359, 6696, 6697,
+      8231, 1645, 1812, 1646, 1813, 1700, 3799},
+     decode_hsrp, claimed_before_hsrp, true},
+    // BFD: destination ports 3784 (control), 3785 (echo), 4784 (multihop)
+    // and 6784 (LAG), after HSRP (1985, destination) and MPLS LSP ping (3503).
+    {3784, 3784,
+     {53,   67,   68,   69,   88,   123,  161,  162,  319,  320,  496,  500,  514,  520,  521,  525,  546,
+      547,  646,  654,  698,  701,  750,  921,  5353, 4500, 7500, 8500, 1701, 2103, 2104, 5359, 6696, 6697,
+      8231, 1645, 1812, 1646, 1813, 1700, 3799, 3503},
+     decode_bfd, claimed_before_bfd, true},
+    {3785, 3785, {}, decode_bfd, nullptr, true},
+    {4784, 4784, {}, decode_bfd, nullptr, true},
+    {6784, 6784, {}, decode_bfd, nullptr, true},
+    // After mDNS: NAT-T and the user ISAKMP ports, L2TP, Zephyr, AHCP,
+    // Babel, HNCP, RADIUS (1645, 1646, 1700, 1812, 1813, 3799), MPLS LSP
+    // ping, VQP, sFlow, LWAPP data, SIP and OTV (8472, Linux's old VXLAN port).
+    {4789, 4789,
+     {53,   67,   68,   69,   88,   123,  161,  162,  319,  320,  496,  500,  514,  520,  521,
+      525,  546,  547,  646,  654,  698,  701,  750,  921,  5353, 4500, 7500, 8500, 1701, 2103,
+      2104, 5359, 6696, 6697, 8231, 1645, 1812, 1646, 1813, 1700, 3799, 3503, 1589, 6343, 12222,
+      5060, 8472},
+     decode_vxlan, claimed_before_vxlan},
+    // Geneve, right after VXLAN (either port in 4.99.3; later tcpdumps test
+    // the destination only).
+    {6081, 6081,
+     {53,   67,   68,   69,   88,   123,  161,  162,  319,  320,  496,  500,  514,  520,  521,  525,
+      546,  547,  646,  654,  698,  701,  750,  921,  5353, 4500, 7500, 8500, 1701, 2103, 2104, 5359,
+      6696, 6697, 8231, 1645, 1812, 1646, 1813, 1700, 3799, 3503, 1589, 6343, 12222, 5060, 8472, 4789},
+     decode_geneve, claimed_before_vxlan},
 };
 
 void decode_payload(Ctx& c, const UdpL& u, ByteReader r, std::uint32_t plen) {
@@ -29,7 +93,9 @@ void decode_payload(Ctx& c, const UdpL& u, ByteReader r, std::uint32_t plen) {
   for (const auto& row : kPortTable) {
     for (std::uint16_t p : row.claimed_before)
       if (uses(p)) return;
-    if (uses(row.port_a) || uses(row.port_b)) return row.decode(c, r, plen);
+    if (row.claimed_otherwise && row.claimed_otherwise(u.sport, u.dport)) return;
+    bool mine = row.dport_only ? u.dport == row.port_a : uses(row.port_a) || uses(row.port_b);
+    if (mine) return row.decode(c, r, plen);
   }
 }
 

@@ -235,14 +235,14 @@ constexpr Tok kEthertypes[] = {
     {0x88a8, "802.1Q-QinQ"}, {0x9100, "802.1Q-9100"}, {0x9200, "802.1Q-9200"}, {0x8847, "MPLS unicast"},
     {0x8848, "MPLS multicast"}, {0x8863, "PPPoE D"}, {0x8864, "PPPoE S"}, {0x888e, "EAPOL"}, {0x88cc, "LLDP"},
     {0x8809, "Slow Protocols"}, {0x880b, "PPP"}, {0x8137, "IPX"}, {0x809b, "Appletalk"},
-    {0x80f3, "Appletalk ARP"}, {0x6558, "Transparent Ethernet Bridging"}, {0x88e5, "802.1AE MACsec"},
+    {0x80f3, "Appletalk ARP"}, {0x6558, "TEB"}, {0x88e5, "802.1AE MACsec"},
     {0x8902, "CFM"}, {0x9000, "Loopback"}, {0x0200, "PUP"}, {0x0600, "NS"}, {0x1000, "Trail"},
     {0x6001, "MOP DL"}, {0x6002, "MOP RC"}, {0x6003, "DN"}, {0x6004, "LAT"}, {0x6007, "SCA"},
     {0x8038, "Lanbridge"}, {0x803c, "DEC DNS"}, {0x803e, "DEC DTS"}, {0x8088, "Geonet-old"},
     {0x8089, "Geonet"}, {0x876b, "TCP/IP Compression"}, {0x88bb, "LWAPP"}, {0x88f7, "PTP"},
     {0x893f, "802.1BR"}, {0x8942, "ARISTA"}, {0x22f3, "TRILL"}, {0x8914, "FCoE Initialization"},
     {0x8906, "FCoE"}, {0x88a2, "AoE"}, {0x886d, "Intel BlueConnector"}, {0x8870, "Jumbo"},
-    {0x8892, "PROFINET"}, {0x88ab, "PowerLink"}, {0x9999, "ALU"}, {0x88c7, "PREAUTH"}};
+    {0x8892, "PROFINET"}, {0x88ab, "PowerLink"}, {0x9999, "ALU"}, {0x88c7, "PREAUTH"}, {0x00fe, "GRE-OSI"}, {0x894f, "NSH"}};
 
 }  // namespace
 
@@ -257,11 +257,26 @@ constexpr Tok kIpProtos[] = {
     {0, "Options"}, {1, "ICMP"}, {2, "IGMP"}, {4, "IPIP"}, {6, "TCP"}, {8, "EGP"}, {9, "IGRP"}, {17, "UDP"},
     {29, "ISO-TP4"}, {33, "DCCP"}, {41, "IPv6"}, {43, "Routing"}, {44, "Fragment"}, {46, "RSVP"}, {47, "GRE"},
     {50, "ESP"}, {51, "AH"}, {54, "NHRP"}, {58, "ICMPv6"}, {59, "NONE"}, {80, "ISO-IP"}, {81, "VMTP"},
-    {88, "EIGRP"}, {89, "OSPF"}, {97, "ETHERIP"}, {98, "Encapsulation"}, {103, "PIM"}, {108, "Compressed IP"},
+    {88, "EIGRP"}, {89, "OSPF"}, {97, "ETHERIP"}, {103, "PIM"}, {108, "Compressed IP"},
     {112, "VRRP"}, {113, "PGM"}, {132, "SCTP"}, {135, "Mobility"}, {137, "MPLS in IP"}, {138, "MANET"},
     {253, "Experiment1"}, {254, "Experiment2"}};
 
 }  // namespace
+
+// tcpdump's unsigned_relts_print (IGMP's max response time, HSRP's timers).
+void print_relts(Out& o, std::uint32_t secs) {
+  static constexpr std::pair<std::uint32_t, char> kUnits[] = {
+      {31536000, 'y'}, {604800, 'w'}, {86400, 'd'}, {3600, 'h'}, {60, 'm'}, {1, 's'}};
+  if (secs == 0) {
+    o << "0s";
+    return;
+  }
+  for (auto [unit, name] : kUnits) {
+    if (secs < unit) continue;
+    o.u(secs / unit) << name;
+    secs %= unit;
+  }
+}
 
 std::string_view ipproto_name(std::uint8_t proto) {
   return tok_name(kIpProtos, proto);
