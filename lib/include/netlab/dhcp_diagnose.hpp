@@ -54,7 +54,7 @@ struct DhcpDiagnoseOptions {
   std::string netns_arg;         // the word printed fixes put after -n
 };
 
-// Checks the options without touching the system (Usage): a malformed
+// Checks the options before anything is opened (Usage): a malformed
 // interface name, a multicast or zero client MAC, a duration out of range.
 NETLAB_API Result<void> validate(const DhcpDiagnoseOptions& o);
 
