@@ -129,6 +129,10 @@ struct NETLAB_API Options {
   // opening the session on its own thread (the diagnosis) hides, where a
   // first poll() in its loop would stall it.
   bool symbols_at_open = false;
+  // Called once on the opening thread as soon as the events record (the
+  // per-CPU buffers open, before /proc/kallsyms is read): a caller that
+  // opens on another thread can hold back what it wants the session to see.
+  std::function<void()> on_recording;
 };
 
 // One tracing session: a private instance with the needed events enabled and

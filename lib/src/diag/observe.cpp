@@ -16,7 +16,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <future>
+#include <mutex>
+#include <optional>
 #include <set>
 
 namespace netlab::diag {
@@ -139,10 +142,14 @@ class KernelWatch {
     to.neigh = s.target.has_value();
     to.devices = devices;
     to.symbols_at_open = true;  // on the opening thread, not in the watch's loop
-    opening_ = std::async(std::launch::async, [to] {
-      auto r = trace::Session::open(to);
-      return Opened{std::move(r), std::chrono::steady_clock::now()};
-    });
+    to.on_recording = [this] {
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        recording_at_ = std::chrono::steady_clock::now();
+      }
+      recording_cv_.notify_all();
+    };
+    opening_ = std::async(std::launch::async, [to] { return trace::Session::open(to); });
   }
   KernelWatch(const KernelWatch&) = delete;
   KernelWatch& operator=(const KernelWatch&) = delete;
@@ -150,17 +157,35 @@ class KernelWatch {
     if (opening_.valid()) opening_.wait();  // the session (if any) closes with the future
   }
 
-  // Whether a watch that began at `start` may end now as far as the kernel
-  // evidence goes. Drops before the session opened are not seen. Opened in
-  // its usual ~0.1 s, it is there for the sweep's requests (0.7 s) and the
-  // kernel's retransmissions (every retrans_time, 1 s by default), so a
-  // fault's drops recur while it reads. Under load (a sanitizer build, a
-  // busy machine) opening can take seconds: then the watch goes on for one
-  // retransmission after it opened. One that failed to open holds nothing.
+  // Waits until the events record (or the opening failed, or `deadline`):
+  // the watch sends nothing before, so the drops its own questions cause are
+  // seen. Opening takes ~50 ms before the events record; the rest (kallsyms)
+  // goes on while the watch runs.
+  void wait_recording(std::chrono::steady_clock::time_point deadline) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (!recording_at_ && std::chrono::steady_clock::now() < deadline) {
+      // Ready without recording: the opening failed (the report says why).
+      if (opening_.valid() && opening_.wait_for(std::chrono::seconds(0)) == std::future_status::ready) return;
+      recording_cv_.wait_for(lock, std::chrono::milliseconds(10));
+    }
+  }
+
+  // Whether a watch whose first question went out at `start` may end now
+  // as far as the kernel evidence goes. Drops before the events recorded are
+  // not seen: recording before `start`, the session saw them all; recording
+  // later (opening can take seconds under a sanitizer or load), the watch
+  // goes on for one of the kernel's retransmissions (retrans_time, 1 s by
+  // default), with which a fault's drops recur. One that failed to open
+  // holds nothing back; one still opening is read once it is open.
   bool may_end(std::chrono::steady_clock::time_point now, std::chrono::steady_clock::time_point start) {
     read();
     if (!session_) return !opening_.valid();  // still opening: wait; failed: no evidence to wait for
-    return opened_at_ - start <= kOpenedInTime || now - opened_at_ >= kRecurrence;
+    std::optional<std::chrono::steady_clock::time_point> at;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      at = recording_at_;
+    }
+    return !at || *at <= start || now - *at >= kRecurrence;
   }
 
   // Reads what the session has, without waiting (nothing until it is open).
@@ -192,18 +217,12 @@ class KernelWatch {
   }
 
  private:
-  struct Opened {
-    Result<trace::Session> session;
-    std::chrono::steady_clock::time_point at;
-  };
-  static constexpr std::chrono::milliseconds kOpenedInTime{500};
   static constexpr std::chrono::milliseconds kRecurrence{1000};
 
   void take() {
-    auto o = opening_.get();
-    opened_at_ = o.at;
-    if (o.session) session_.emplace(std::move(*o.session));
-    else why_ = o.session.error().message();
+    auto r = opening_.get();
+    if (r) session_.emplace(std::move(*r));
+    else why_ = r.error().message();
   }
   void read_now() {
     auto r = session_->poll(std::chrono::milliseconds(0), [this](const trace::Event& ev) {
@@ -249,9 +268,14 @@ class KernelWatch {
   }
 
   std::set<std::string> to_elsewhere_;  // veths whose peer is in another namespace
-  std::future<Opened> opening_;
+  // Set by the opening thread (on_recording); the mutex orders it with the
+  // watch's reads. Declared before opening_, whose destructor waits for that
+  // thread, so they outlive it.
+  std::mutex mutex_;
+  std::condition_variable recording_cv_;
+  std::optional<std::chrono::steady_clock::time_point> recording_at_;
+  std::future<Result<trace::Session>> opening_;
   std::optional<trace::Session> session_;
-  std::chrono::steady_clock::time_point opened_at_;
   std::string why_;
   std::vector<std::pair<trace::Time, KernelDrop>> drops_;
   std::optional<IpAddr> target_;
@@ -647,6 +671,9 @@ Result<Observation> observe(const Netns& ns, const Snapshot& s, const ObserveOpt
     pinger.emplace(std::move(*p));
   }
   Probe probe = make_probe(s, options, *taps, obs, active, local);
+  // Our questions wait for the kernel's events to record (~50 ms, mostly
+  // hidden behind the captures' opening above), at most 0.5 s.
+  if (kernel) kernel->wait_recording(Clock::now() + std::chrono::milliseconds(500));
 
   Watch watch(ns, s, options, obs, *taps, pinger, std::move(probe), kernel ? &*kernel : nullptr);
   if (auto r = watch.run(); !r) return std::move(r).error();

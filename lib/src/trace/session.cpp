@@ -427,6 +427,7 @@ Result<void> Session::Impl::setup(const Options& o) {
   kbuf.reset(kbuffer_alloc(tep_get_long_size(tep.get()) == 8 ? KBUFFER_LSIZE_8 : KBUFFER_LSIZE_4,
                            tep_is_local_bigendian(tep.get()) ? KBUFFER_ENDIAN_BIG : KBUFFER_ENDIAN_LITTLE));
   if (!kbuf) return Error::from_errno(ENOMEM, "kbuffer");
+  if (opts.on_recording) opts.on_recording();
   if (opts.symbols_at_open) load_text_symbols();  // the events record meanwhile
   return {};
 }
