@@ -122,12 +122,12 @@ Result<std::vector<LinkTap>> open_captures(const Netns& ns, const Snapshot& s, O
 
 // The kernel's drops during the watch, from a private tracing instance
 // (trace::Session) restricted to the watched interfaces. Opening it (formats,
-// instance, filters: ~60 ms) happens on its own thread while the captures
-// open and the watch begins, so the watch never waits for it; it is read at
-// every turn of the watch once open, and drained when the watch ends. Drops
-// before it opened are not seen: the kernel retries its requests and our
-// echoes repeat, so a fault's drops recur within the window. When tracing
-// cannot run, why is kept for the report and nothing else changes.
+// instance, filters: ~50 ms until the events record, then kallsyms) happens
+// on its own thread while the captures open; the watch's first questions
+// wait until the events record (wait_recording, at most 0.5 s), so the
+// drops they cause are seen. It is read at every turn of the watch once
+// open, and drained when the watch ends. When tracing cannot run, why is
+// kept for the report and nothing else changes.
 class KernelWatch {
  public:
   KernelWatch(const Snapshot& s, const std::vector<std::string>& devices) {
