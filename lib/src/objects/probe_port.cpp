@@ -1,6 +1,7 @@
 // The temporary bridge port of probe_port.hpp.
 #include "objects/probe_port.hpp"
 
+#include <array>
 #include <cerrno>
 #include <thread>
 
@@ -32,6 +33,13 @@ Result<std::unique_ptr<ProbePort>> ProbePort::create(const Netns& ns, const Link
     self->created_ = false;
     return std::move(r).error();
   }
+  // A bridge without an address of its own takes its lowest port's: the
+  // port's end gets the highest locally administered address there is, so
+  // joining never moves the bridge's MAC (the guests' ARP entries for it,
+  // and frames to it, would go stale for as long as the probe runs).
+  link::Change high;
+  high.address = MacAddr(std::array<std::uint8_t, 6>{0xfe, 0xff, 0xff, 0xff, 0xff, 0xfe});
+  NETLAB_TRY(link::set(ns, *port, high));
   link::Change c;
   c.master = IfName::parse(bridge.name).value();
   c.up = true;
