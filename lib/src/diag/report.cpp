@@ -170,6 +170,22 @@ void render_text(const Report& r, std::string& out) {
     out += "(" + std::string(r.passive ? "passive, " : "") + "observed " + seconds_text(r.duration_s) + ")\n";
 }
 
+// `path diagnose`'s path: one object per hop, its own members after the four common ones.
+static void write_hops(JsonWriter& w, const std::vector<Hop>& hops) {
+  w.key("hops");
+  w.begin_array();
+  for (const auto& h : hops) {
+    w.begin_object();
+    w.member("step", h.step);
+    w.member("status", h.status);
+    if (!h.interface.empty()) w.member("interface", h.interface);
+    w.member("text", h.text);
+    for (const auto& [k, v] : h.attrs) w.member(k, v);
+    w.end_object();
+  }
+  w.end_array();
+}
+
 void render_json(const Report& r, JsonWriter& w) {
   w.begin_object();
   w.member("interface", r.interface);
@@ -255,20 +271,7 @@ void render_json(const Report& r, JsonWriter& w) {
     }
     w.end_array();
   }
-  if (!r.hops.empty()) {
-    w.key("hops");
-    w.begin_array();
-    for (const auto& h : r.hops) {
-      w.begin_object();
-      w.member("step", h.step);
-      w.member("status", h.status);
-      if (!h.interface.empty()) w.member("interface", h.interface);
-      w.member("text", h.text);
-      for (const auto& [k, v] : h.attrs) w.member(k, v);
-      w.end_object();
-    }
-    w.end_array();
-  }
+  if (!r.hops.empty()) write_hops(w, r.hops);
   w.key("duration_s");
   w.value(r.duration_s, 3);
   w.member("passive", r.passive);
