@@ -11,8 +11,10 @@
 #   C45 forward-filter-drop   (an inet policy drop; a counted drop rule; iptables-nft's FORWARD DROP)
 #   C46 no-route-to-destination (the host's default route gone; no command printed: the test adds it)
 #   C47 guest-wrong-gateway   (the guest's default route via an address nobody owns)
-# and a routed TAP guest (no bridge: the guest's own packets watched), and
-# bad input: one line, its status, nothing left behind.
+# C47 and ok again with a TAP and a userspace guest (netlab guest) on the
+# bridge; a routed guest behind a veth without a bridge (no probe: its own
+# packets watched), ok and C45; and bad input: one line, its status,
+# nothing left behind.
 #
 #   path_diagnose.sh NETLAB_BINARY
 set -uo pipefail
@@ -245,6 +247,67 @@ diagnose c47fixed 10.66.0.20 198.51.100.80
 expect_ok c47fixed
 kill "$pinger" 2>/dev/null; wait "$pinger" 2>/dev/null
 nothing_left "the cause labs"
+
+# ---- a TAP with a userspace guest (netlab guest) on the same bridge ----------------------------
+ip tuntap add labtap mode tap
+ip link set labtap master labbr up
+# The userspace guest gives up on its gateway after 3 ARP requests a second
+# apart: a new one for each of the two runs (text, JSON).
+wrong_gateway_guest() {
+  "$netlab_bin" guest labtap ip 10.66.0.31/24 gateway 10.66.0.78 ping 198.51.100.80 interval 0.3 count 1000 quiet \
+    >"$dir/tapguest.out" 2>&1 &
+  tapguest=$!
+  sleep 0.3
+}
+wrong_gateway_guest
+"$netlab_bin" path diagnose 10.66.0.31 198.51.100.80 >"$dir/tapc47.out" 2>"$dir/tapc47.err"
+status=$?
+kill "$tapguest" 2>/dev/null; wait "$tapguest" 2>/dev/null
+wrong_gateway_guest
+"$netlab_bin" -j path diagnose 10.66.0.31 198.51.100.80 >"$dir/tapc47.json" 2>>"$dir/tapc47.err"
+json_status=$?
+expect_cause tapc47 C47 3
+grep -q '(in the guest) ip route replace default via 10.66.0.1' "$dir/tapc47.out" && pass "tapc47: the host's address as the gateway" \
+  || fail "tapc47: $(cat "$dir/tapc47.out")"
+kill "$tapguest" 2>/dev/null; wait "$tapguest" 2>/dev/null
+"$netlab_bin" guest labtap ip 10.66.0.31/24 gateway 10.66.0.1 quiet >"$dir/tapguest2.out" 2>&1 &
+tapguest=$!
+sleep 0.5
+diagnose tapok 10.66.0.31 198.51.100.80
+expect_ok tapok
+kill "$tapguest" 2>/dev/null; wait "$tapguest" 2>/dev/null
+ip link del labtap
+
+# ---- a routed guest: a veth without a bridge, its own packets watched -----------------------
+machine routed
+ip link add rt0 type veth peer name rt1
+ip link set rt1 netns "$routed"
+ip addr add 10.77.0.1/24 dev rt0
+ip link set rt0 up
+in_ns "$routed" ip link set lo up
+in_ns "$routed" ip addr add 10.77.0.2/24 dev rt1
+in_ns "$routed" ip link set rt1 up
+in_ns "$routed" ip route add default via 10.77.0.1
+nft add rule ip nat postrouting oifname wan7 ip saddr 10.77.0.0/24 masquerade
+in_ns "$routed" ping -i 0.2 198.51.100.80 >/dev/null 2>&1 &
+rpinger=$!
+diagnose routed 10.77.0.2 198.51.100.80
+expect_ok routed
+grep -q 'rt0 is no bridge' "$dir/routed.out" && pass "routed: says the guest's own packets were watched" \
+  || fail "routed: $(cat "$dir/routed.out")"
+nft add table inet labfw3
+nft 'add chain inet labfw3 toll { type filter hook forward priority 5 ; }'
+# rt is one of nft's keywords: the name must reach nft quoted (so must the printed fix's).
+nft add rule inet labfw3 toll iifname '"rt0"' ip protocol icmp drop
+diagnose routedc45 10.77.0.2 198.51.100.80
+expect_cause routedc45 C45 3
+run_fixes routedc45
+diagnose routedfixed 10.77.0.2 198.51.100.80
+expect_ok routedfixed
+kill "$rpinger" 2>/dev/null; wait "$rpinger" 2>/dev/null
+nft delete table inet labfw3
+ip link del rt0
+nothing_left "the TAP and routed shapes"
 
 # ---- bad input ---------------------------------------------------------------------------
 bad() {  # WANT-STATUS WORD ARGS...: one stderr line naming WORD, nothing on stdout

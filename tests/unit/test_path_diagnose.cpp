@@ -224,8 +224,8 @@ TEST_CASE("path diagnose judge: a forward policy drop is C45 with accepts both w
   CHECK(has(r, "C45"));
   CHECK_FALSE(has(r, "C44"));
   CHECK(fixes(r) ==
-        "nft insert rule inet fw fwd iifname \"virbr3\" oifname \"uplink0\" accept\n"
-        "nft insert rule inet fw fwd iifname \"uplink0\" oifname \"virbr3\" ct state established,related accept\n");
+        "nft 'insert rule inet fw fwd iifname \"virbr3\" oifname \"uplink0\" accept'\n"
+        "nft 'insert rule inet fw fwd iifname \"uplink0\" oifname \"virbr3\" ct state established,related accept'\n");
   // A drop the walk could not be sure of, while the probe got out: not named.
   f.filter.certain = false;
   f.seen_out = 3;
@@ -244,7 +244,7 @@ TEST_CASE("path diagnose judge: a private source leaving un-NATed without answer
   const Report r = analyse_path(f, {});
   CHECK(r.verdict == Verdict::Fault);
   CHECK(has(r, "C44"));
-  CHECK(fixes(r).find("nft add rule ip nat postrouting oifname \"uplink0\" ip saddr 172.20.0.0/24 masquerade") !=
+  CHECK(fixes(r).find("nft 'add rule ip nat postrouting oifname \"uplink0\" ip saddr 172.20.0.0/24 masquerade'") !=
         std::string::npos);
   // Answers came back: the upstream routes the subnet, nothing to fix.
   f.replies_out = f.replies_in = 3;

@@ -394,8 +394,9 @@ class Judge {
     netfilter_evidence(x);
     x.fix.push_back(step("accept what " + f_.served + " bridges between its own ports, first in the forward chain "
                          "(or turn bridge-nf-call-iptables off)",
-                         "", exec_words(o_) + "nft insert rule " + v.family + " " + v.table + " " + v.base_chain +
-                                 " iifname \"" + f_.served + "\" oifname \"" + f_.served + "\" accept"));
+                         "", exec_words(o_) + nft_command("insert rule " + v.family + " " + v.table + " " + v.base_chain +
+                                                              " iifname \"" + f_.served + "\" oifname \"" + f_.served +
+                                                              "\" accept")));
     return true;
   }
 
@@ -480,7 +481,7 @@ class Judge {
     netfilter_evidence(x);
     const std::string rule = "iifname \"" + f_.served + "\" udp dport 67 accept";
     x.fix.push_back(step("accept DHCP from " + f_.served + " first in the input chain", "",
-                         exec_words(o_) + "nft insert rule " + v.family + " " + v.table + " " + v.base_chain + " " + rule));
+                         exec_words(o_) + nft_command("insert rule " + v.family + " " + v.table + " " + v.base_chain + " " + rule)));
     return true;
   }
 

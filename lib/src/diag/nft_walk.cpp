@@ -203,6 +203,8 @@ ChainPass pass_of(const nft::Chain& c, const Walk& walk, Flow f) {
 
 }  // namespace
 
+std::string nft_command(const std::string& words) { return "nft '" + words + "'"; }
+
 HookVerdict walk_filter_hook(const nft::Ruleset& rs, const std::string& hook, const HookDevices& h,
                              const PacketShape& p) {
   HookVerdict v;

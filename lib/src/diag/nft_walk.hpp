@@ -73,4 +73,10 @@ HookVerdict walk_filter_hook(const nft::Ruleset& rs, const std::string& hook, co
 // rewrites the packet's source.
 HookVerdict walk_source_nat(const nft::Ruleset& rs, const HookDevices& h, const PacketShape& p);
 
+// One nft command as a shell runs it, for a printed fix: the words in single
+// quotes, so that nft itself reads the double-quoted interface names as
+// strings (`iifname "rt0"`: rt is one of its keywords, and the shell would
+// strip the double quotes).
+std::string nft_command(const std::string& words);
+
 }  // namespace netlab::diag

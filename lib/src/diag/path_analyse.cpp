@@ -199,12 +199,13 @@ class Judge {
     add_kernel(fd, "NETFILTER_DROP");
     const Route* out = out_route(f_);
     const std::string out_dev = out ? out->dev : "UPLINK";
-    const std::string head = exec_words(o_) + "nft insert rule " + v.family + " " + v.table + " " + v.base_chain + " ";
+    const std::string head = "insert rule " + v.family + " " + v.table + " " + v.base_chain + " ";
     fd.fix.push_back(step("accept the guests' packets on their way out",
-                          head + "iifname \"" + f_.guest_link.name + "\" oifname \"" + out_dev + "\" accept"));
+                          exec_words(o_) + nft_command(head + "iifname \"" + f_.guest_link.name + "\" oifname \"" +
+                                                       out_dev + "\" accept")));
     fd.fix.push_back(step("and the answers on their way back",
-                          head + "iifname \"" + out_dev + "\" oifname \"" + f_.guest_link.name +
-                              "\" ct state established,related accept"));
+                          exec_words(o_) + nft_command(head + "iifname \"" + out_dev + "\" oifname \"" +
+                                                       f_.guest_link.name + "\" ct state established,related accept")));
     r_.findings.push_back(std::move(fd));
     return proven;
   }
@@ -245,11 +246,12 @@ class Judge {
                                  std::to_string(f_.seen_out) + " left on " + out_dev + " with source " +
                                      f_.from.to_string() + ", none answered"));
     fd.fix.push_back(step("a nat table and postrouting chain (nothing happens if they exist)",
-                          exec_words(o_) + "nft add table ip nat"));
-    fd.fix.push_back(step("", exec_words(o_) + "nft 'add chain ip nat postrouting { type nat hook postrouting priority 100 ; }'"));
+                          exec_words(o_) + nft_command("add table ip nat")));
+    fd.fix.push_back(step("", exec_words(o_) + nft_command("add chain ip nat postrouting { type nat hook postrouting "
+                                                           "priority 100 ; }")));
     fd.fix.push_back(step("masquerade the guests' subnet on its way out",
-                          exec_words(o_) + "nft add rule ip nat postrouting oifname \"" + out_dev + "\" ip saddr " + src +
-                              " masquerade"));
+                          exec_words(o_) + nft_command("add rule ip nat postrouting oifname \"" + out_dev + "\" ip saddr " +
+                                                       src + " masquerade")));
     r_.findings.push_back(std::move(fd));
   }
 
