@@ -11,6 +11,7 @@
 #   C45 forward-filter-drop   (an inet policy drop; a counted drop rule; iptables-nft's FORWARD DROP)
 #   C46 no-route-to-destination (the host's default route gone; no command printed: the test adds it)
 #   C47 guest-wrong-gateway   (the guest's default route via an address nobody owns)
+#   C48 pmtu-blackhole        (a 1400-byte link beyond the isp; the host's forward chain drops ICMP errors)
 # C47 and ok again with a TAP and a userspace guest (netlab guest) on the
 # bridge; a routed guest behind a veth without a bridge (no probe: its own
 # packets watched), ok and C45; and bad input: one line, its status,
@@ -247,6 +248,36 @@ diagnose c47fixed 10.66.0.20 198.51.100.80
 expect_ok c47fixed
 kill "$pinger" 2>/dev/null; wait "$pinger" 2>/dev/null
 nothing_left "the cause labs"
+
+# ---- C48: a 1400-byte link beyond the isp, and the host drops "fragmentation needed" ------------
+machine core
+in_ns "$isp" ip link add ic0 type veth peer name ic1
+in_ns "$isp" ip link set ic1 netns "$core"
+in_ns "$isp" ip addr add 192.0.2.1/30 dev ic0
+in_ns "$isp" ip link set ic0 mtu 1400 up
+in_ns "$isp" sysctl -qw net.ipv4.ip_forward=1
+in_ns "$isp" ip route add 198.51.100.90/32 via 192.0.2.2
+in_ns "$core" ip link set lo up
+in_ns "$core" ip addr add 192.0.2.2/30 dev ic1
+in_ns "$core" ip addr add 198.51.100.90/32 dev lo
+in_ns "$core" ip link set ic1 mtu 1400 up
+in_ns "$core" ip route add default via 192.0.2.1
+nft add table inet labpmtu
+nft 'add chain inet labpmtu toll { type filter hook forward priority 0 ; }'
+nft 'add rule inet labpmtu toll ip protocol icmp icmp type != { echo-request, echo-reply } counter drop'
+in_ns "$guest" ping -c 1 -W 1 198.51.100.90 >/dev/null 2>&1 && pass "c48: small pings cross" || fail "c48: no small ping"
+in_ns "$guest" ping -c 1 -W 1 -M do -s 1472 198.51.100.90 >/dev/null 2>&1 && fail "c48: a 1500-byte DF ping crossed"
+diagnose c48 10.66.0.20 198.51.100.90
+expect_cause c48 C48 3
+grep -q 'need to frag (mtu 1400) from 203.0.113.9 arrived on wan7, none went on toward the guest' "$dir/c48.out" \
+  && pass "c48: the router's ICMP seen arriving and not leaving" || fail "c48: $(cat "$dir/c48.out")"
+run_fixes c48
+out=$(in_ns "$guest" ping -c 2 -W 1 -M do -s 1472 198.51.100.90 2>&1)
+[[ $out == *"mtu = 1400"* || $out == *"mtu=1400"* ]] && pass "c48: the guest now hears the path MTU" || fail "c48: guest: $out"
+diagnose c48fixed 10.66.0.20 198.51.100.90
+expect_ok c48fixed
+grep -q 'takes 1400 bytes' "$dir/c48fixed.out" && pass "c48fixed: the path MTU noted" || fail "c48fixed: $(cat "$dir/c48fixed.out")"
+nft delete table inet labpmtu
 
 # ---- a TAP with a userspace guest (netlab guest) on the same bridge ----------------------------
 ip tuntap add labtap mode tap

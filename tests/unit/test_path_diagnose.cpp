@@ -292,3 +292,56 @@ TEST_CASE("path diagnose judge: a working path reads ok with its hops in, route,
                                           "back:forwarded"});
   CHECK(r.hops[3].text == "2 left with source 192.0.2.10");
 }
+
+TEST_CASE("path diagnose judge: DF probes of the MTU dying while their frag-needed stops at the host is C48") {
+  PathFacts f = lab();
+  f.seen_out = f.replies_out = f.replies_in = 2;
+  f.nat.nat_rule = "masquerade";
+  f.big_size = 1500;
+  f.big_sent = f.big_out = 2;
+  f.frag_arrived = 2;
+  f.frag_from = ip("192.0.2.254");
+  f.frag_mtu = 1400;
+  f.icmp_filter.read = true;
+  f.icmp_filter.maybe_rule = "ip protocol icmp @__set0 counter drop";
+  f.icmp_filter.maybe_family = "inet";
+  f.icmp_filter.maybe_table = "filter";
+  f.icmp_filter.maybe_base = "forward";
+  f.icmp_filter.maybe_handle = 7;
+  const Report r = analyse_path(f, {});
+  CHECK(r.verdict == Verdict::Fault);
+  REQUIRE(has(r, "C48"));
+  CHECK(fixes(r) ==
+        "nft 'insert rule inet filter forward icmp type destination-unreachable icmp code frag-needed accept'\n");
+  // The ICMP went on to the guest: it learns the path MTU, nothing to fix.
+  f.frag_forwarded = 2;
+  const Report ok = analyse_path(f, {});
+  CHECK(ok.verdict == Verdict::Ok);
+  REQUIRE(ok.notes.size() == 1);
+  CHECK(ok.notes[0].find("takes 1400 bytes") != std::string::npos);
+  // No router said anything: C48 still, with no command (the MTU is the lab's to choose).
+  PathFacts silent = lab();
+  silent.seen_out = silent.replies_out = silent.replies_in = 2;
+  silent.nat.nat_rule = "masquerade";
+  silent.big_size = 1500;
+  silent.big_sent = silent.big_out = 2;
+  const Report s = analyse_path(silent, {});
+  REQUIRE(has(s, "C48"));
+  CHECK(s.findings[0].fix[0].iproute2.empty());
+}
+
+TEST_CASE("path diagnose forward walk: a drop behind a set lookup is remembered as the one that may drop") {
+  nft::Ruleset rs;
+  rs.chains.push_back(base(nft::Family::Inet, "filter", "forward", "forward", "filter", "accept"));
+  nft::Rule stealth = rule(rs.chains[0], 7, nft::VerdictKind::Drop);
+  stealth.match.l4proto = 1;
+  stealth.match.sets.push_back("set __set0");
+  rs.rules.push_back(stealth);
+  PacketShape icmp_error = echo("192.0.2.254", "172.20.0.9");
+  icmp_error.ct_state = "related";
+  const HookVerdict v = walk_filter_hook(rs, "forward", HookDevices{"uplink0", 2, "virbr3", 5}, icmp_error);
+  CHECK_FALSE(v.drop);
+  CHECK(v.maybe_handle == 7);
+  CHECK(v.maybe_base == "forward");
+  CHECK(v.maybe_table == "filter");
+}

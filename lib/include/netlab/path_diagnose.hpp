@@ -14,12 +14,13 @@
 // the guest's bridge it sends what the guest would (an ICMP echo, a UDP
 // datagram or a TCP SYN from FROM to TO) and captures it on the guest's
 // device and the way out, with the kernel's drops and the deciding rule's
-// counter; a passive watch (or a guest device that is no bridge) watches
+// counter; once small probes crossed, ICMP probes of the guest device's MTU
+// with DF, and the routers' "fragmentation needed" followed back; a passive watch (or a guest device that is no bridge) watches
 // the guest's own packets instead, and its ARP for a gateway.
 //
 // Causes named: C43 forwarding-disabled, C44 no-masquerade, C45
 // forward-filter-drop, C46 no-route-to-destination, C47
-// guest-wrong-gateway. IPv4 only. A path the probe crosses both ways reads
+// guest-wrong-gateway, C48 pmtu-blackhole. IPv4 only. A path the probe crosses both ways reads
 // ok; one that fails where none of them holds is "unexplained", with what
 // was seen.
 //

@@ -125,6 +125,13 @@ class Walk {
     if (accept || drop || r.verdict == K::Return) {
       if (!sure) {
         uncertain_ = true;
+        if (drop && v_.maybe_rule.empty()) {
+          v_.maybe_rule = rule_text(r);
+          v_.maybe_handle = r.handle;
+          v_.maybe_family = nft::family_name(c.family);
+          v_.maybe_table = c.table;
+          if (r.has_counter) v_.maybe_counter_before = r.packets;
+        }
         return std::nullopt;
       }
       if (r.verdict == K::Return) return Flow::Next;
@@ -213,6 +220,7 @@ HookVerdict walk_filter_hook(const nft::Ruleset& rs, const std::string& hook, co
     Walk walk(rs, h, p, v, false);
     Flow f = walk.chain(*c, 0);
     v.chains.push_back(pass_of(*c, walk, f));
+    if (!v.maybe_rule.empty() && v.maybe_base.empty()) v.maybe_base = c->name;
     if (f == Flow::Next && c->policy == "drop") {
       v.family = nft::family_name(c->family);
       v.table = c->table;

@@ -60,6 +60,11 @@ struct HookVerdict {
   bool policy = false;     // the base chain's policy drops it
   std::optional<std::uint64_t> counter_before, counter_after;
   std::vector<ChainPass> chains;  // every base chain the packet met, in order
+  // The first drop the walk could not judge (a set lookup such as `icmp type
+  // != { echo-request, echo-reply }`): it may be what drops the packet.
+  std::string maybe_family, maybe_table, maybe_base, maybe_rule;
+  std::uint64_t maybe_handle = 0;
+  std::optional<std::uint64_t> maybe_counter_before, maybe_counter_after;
   // A NAT walk: the rule that rewrites the source (masquerade, snat, xt
   // MASQUERADE/SNAT), its chain and text; "" when none takes the packet.
   std::string nat_rule, nat_chain;

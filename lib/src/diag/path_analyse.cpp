@@ -1,5 +1,5 @@
 // The path verdict from the facts alone (path_facts.hpp): which of C43,
-// C46, C45, C44 and C47 holds, with the evidence, a fix that works as
+// C46, C45, C44, C48 and C47 holds, with the evidence, a fix that works as
 // printed, and the hops as the kernel decides them. The causes are tried
 // in the packet's order (route, filter, NAT), so a consequence is never
 // named for its cause: a host that does not forward has no NAT to judge.
@@ -68,6 +68,7 @@ class Judge {
     // In the packet's order: the first that holds explains what follows.
     const bool stopped = forwarding_disabled() || no_route() || forward_drop();
     if (!stopped) no_masquerade();
+    if (!stopped) pmtu_blackhole();
     wrong_gateway();
     verdict();
     notes();
@@ -208,6 +209,69 @@ class Judge {
                                                        f_.guest_link.name + "\" ct state established,related accept")));
     r_.findings.push_back(std::move(fd));
     return proven;
+  }
+
+  // Small probes crossed, DF probes of the device's MTU did not, and the
+  // router's "fragmentation needed" never reached the guest.
+  void pmtu_blackhole() {
+    if (!f_.big_size) {
+      r_.checked.push_back(Check{"C48", "not observable", "no DF probe of the device's MTU was sent"});
+      return;
+    }
+    const std::string big = std::to_string(f_.big_size);
+    const bool found = works() && f_.big_sent > 0 && f_.big_replies == 0 && f_.frag_forwarded == 0;
+    check("C48", found, "DF probes of " + big + " bytes crossed, or their \"fragmentation needed\" reached the guest");
+    if (f_.frag_forwarded && f_.frag_mtu)
+      r_.notes.push_back("the path beyond the host takes " + std::to_string(*f_.frag_mtu) +
+                         " bytes: a router said so, and its \"fragmentation needed\" went on to the guest");
+    if (!found) return;
+    const Route* out = out_route(f_);
+    const std::string out_dev = out ? out->dev : "";
+    Finding fd;
+    fd.cause = "pmtu-blackhole";
+    fd.id = "C48";
+    fd.summary = "packets of " + big + " bytes with DF die beyond the host, and the guest never hears why";
+    fd.explanation = "a link on the path has a smaller MTU; the router before it drops DF packets larger than it "
+                     "and sends ICMP \"fragmentation needed\", which never reaches the guest, so it never lowers "
+                     "its path MTU: small packets pass, large ones (uploads) hang";
+    fd.evidence.push_back(fact("observation", out_dev,
+                               std::to_string(f_.big_out) + " of " + std::to_string(f_.big_sent) + " DF probes of " + big +
+                                   " bytes left on " + out_dev + ", none answered; the small probes were"));
+    const HookVerdict& v = f_.icmp_filter;
+    std::string family, table, chain;
+    if (f_.frag_arrived) {
+      fd.evidence.push_back(fact("observation", out_dev,
+                                 std::to_string(f_.frag_arrived) + " ICMP unreachable - need to frag" +
+                                     (f_.frag_mtu ? " (mtu " + std::to_string(*f_.frag_mtu) + ")" : std::string()) +
+                                     " from " + f_.frag_from->to_string() + " arrived on " + out_dev +
+                                     ", none went on toward the guest on " + f_.guest_link.name));
+      if (v.drop) {
+        family = v.family, table = v.table, chain = v.base_chain;
+        fd.evidence.push_back(fact("nftables", "", v.policy ? "chain " + v.family + " " + v.table + " " + v.chain +
+                                                                  " has policy drop for it"
+                                                            : "rule `" + v.rule + "` (handle " + std::to_string(v.handle) +
+                                                                  ") in " + v.family + " " + v.table + " " + v.chain +
+                                                                  " drops it"));
+      } else if (!v.maybe_rule.empty()) {
+        family = v.maybe_family, table = v.maybe_table, chain = v.maybe_base;
+        fd.evidence.push_back(fact("nftables", "", "rule `" + v.maybe_rule + "` (handle " + std::to_string(v.maybe_handle) +
+                                                       ") in " + v.maybe_family + " " + v.maybe_table +
+                                                       " may drop it (its match is not modelled)"));
+      }
+      add_kernel(fd, "NETFILTER_DROP");
+    }
+    if (!chain.empty())
+      fd.fix.push_back(step("let \"fragmentation needed\" through, before the drop",
+                            exec_words(o_) + nft_command("insert rule " + family + " " + table + " " + chain +
+                                                         " icmp type destination-unreachable icmp code frag-needed "
+                                                         "accept")));
+    else
+      fd.fix.push_back(step(f_.frag_arrived ? "accept ICMP destination-unreachable (frag-needed) in the chain on the "
+                                              "forward hook that drops it"
+                                            : "no router sent \"fragmentation needed\": lower the guest's MTU to the "
+                                              "path's, or clamp TCP's MSS on the way out",
+                            ""));
+    r_.findings.push_back(std::move(fd));
   }
 
   // The host's address in FROM's subnet on the guest's device.

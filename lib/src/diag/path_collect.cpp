@@ -36,6 +36,9 @@ constexpr std::chrono::milliseconds kBackWait{300};
 // The shortest watch: a guest resolving a gateway nobody owns asks again
 // every second (the kernel's retrans_time), so any 1.2 s shows its question.
 constexpr std::chrono::milliseconds kGuestWindow{1200};
+// How long the DF probes of the device's MTU may wait for an answer or a
+// "fragmentation needed" once the small ones crossed.
+constexpr std::chrono::milliseconds kBigWatch{1200};
 const char* kObject = "path diagnose";
 
 std::uint16_t random16() {
@@ -96,9 +99,9 @@ std::vector<std::uint8_t> transport_packet(const PathFacts& f, std::uint16_t spo
 }
 
 std::vector<std::uint8_t> probe_frame(const PathFacts& f, const MacAddr& src, const MacAddr& dst, std::uint16_t sport,
-                                      std::uint16_t seq) {
+                                      std::uint16_t seq, std::uint32_t size) {
   if (f.protocol == PathProtocol::Icmp) {
-    std::vector<std::uint8_t> payload(f.size > 28 ? f.size - 28 : 0, 0x6e);
+    std::vector<std::uint8_t> payload(size > 28 ? size - 28 : 0, 0x6e);
     frames::EchoSpec e;
     e.eth_dst = dst;
     e.eth_src = src;
@@ -249,7 +252,11 @@ class Counter {
     if (p->arp && dev == f_.guest_link.name) return arp(*p->arp);
     if (!p->ipv4) return;
     const auto& ip = *p->ipv4;
+    if (p->icmp && p->icmp->type == 3 && p->icmp->code == 4) return frag_needed(dev, ip, p->l3_payload);
     const bool ours = ip.protocol == protocol();
+    const bool big = f_.big_size && ip.total_length >= f_.big_size;
+    if (big && ip.dst == f_.to && ours && dev == out_) ++f_.big_out;
+    if (big && ip.src == f_.to && dev == out_) ++f_.big_replies;
     if (dev == f_.guest_link.name) {
       if (ip.src == f_.from && ip.dst == f_.to && ours) ++f_.seen_in;
       else if (ip.src == f_.to && ip.dst == f_.from) ++f_.replies_in;
@@ -270,6 +277,21 @@ class Counter {
   std::uint8_t protocol() const {
     return f_.protocol == PathProtocol::Icmp ? 1 : f_.protocol == PathProtocol::Tcp ? 6 : 17;
   }
+  // A router's "fragmentation needed" about our flow (its quoted header
+  // goes to TO): arriving on the way out, going on toward the guest.
+  void frag_needed(const std::string& dev, const frames::Ipv4& ip, std::span<const std::uint8_t> icmp) {
+    if (icmp.size() < 28) return;
+    const std::array<std::uint8_t, 4> inner_dst{icmp[24], icmp[25], icmp[26], icmp[27]};
+    if (IpAddr::v4(inner_dst) != f_.to) return;
+    if (dev == out_) {
+      ++f_.frag_arrived;
+      f_.frag_from = ip.src;
+      f_.frag_mtu = static_cast<std::uint16_t>(icmp[6] << 8 | icmp[7]);
+    } else if (dev == f_.guest_link.name && ip.dst == f_.from) {
+      ++f_.frag_forwarded;
+    }
+  }
+
   void arp(const frames::Arp& a) {
     const bool host = std::any_of(f_.guest_prefixes.begin(), f_.guest_prefixes.end(),
                                   [&](const Prefix& p) { return p.addr() == a.tpa; });
@@ -351,7 +373,7 @@ Result<void> watch(const Netns& ns, const PathDiagnoseOptions& o, PathFacts& f, 
   const std::string out_dev = out ? out->dev : "";
   std::vector<LinkTap> taps;
   LinkTapOptions to;
-  to.filter = "arp or (ip host " + o.to.to_string() + ")";
+  to.filter = "arp or (ip host " + o.to.to_string() + ") or (icmp and icmp[0] = 3)";
   for (const std::string& dev : {f.guest_link.name, out_dev}) {
     if (dev.empty() || (!taps.empty() && dev == f.guest_link.name)) continue;
     auto t = LinkTap::open(ns, dev, to);
@@ -397,15 +419,28 @@ Result<void> watch(const Netns& ns, const PathDiagnoseOptions& o, PathFacts& f, 
   if (talk)
     if (auto now = link::get(ns, f.guest_link.name); now && now->mac()) gateway_mac = *now->mac();
   std::uint16_t seq = 0;
+  // Once small probes crossed, DF probes of the guest device's MTU (ICMP
+  // only): a smaller link beyond the host shows as their silence.
+  const std::uint32_t mtu_size = f.protocol == PathProtocol::Icmp ? f.guest_link.mtu : 0;
+  std::optional<Clock::time_point> big_until;
   while (Clock::now() < deadline) {
+    const bool small_done = f.replies_in || (back_by && Clock::now() >= *back_by);
+    if (small_done && talk && !big_until && mtu_size > f.size && mtu_size <= kPathMaxSize) {
+      big_until = Clock::now() + kBigWatch;
+      f.big_size = mtu_size;
+      next_send = Clock::now();
+    }
     if (talk && Clock::now() >= next_send) {
-      if (talk->send(probe_frame(f, probe_mac, gateway_mac, sport, ++seq))) ++f.probe_sent;
+      const std::uint32_t size = big_until ? f.big_size : f.size;
+      if (talk->send(probe_frame(f, probe_mac, gateway_mac, sport, ++seq, size))) ++(big_until ? f.big_sent : f.probe_sent);
       next_send = Clock::now() + kResend;
     }
+    const bool big_done = !big_until || f.big_replies || f.frag_forwarded || Clock::now() >= *big_until;
     // The path works both ways: enough seen, once the guest had its window.
-    if ((f.replies_in || (back_by && Clock::now() >= *back_by)) && Clock::now() - started >= kGuestWindow) break;
+    if (small_done && big_done && Clock::now() - started >= kGuestWindow) break;
     auto until = std::min(deadline, talk ? next_send : deadline);
-    if (back_by) until = std::min(until, *back_by);
+    if (back_by && Clock::now() < *back_by) until = std::min(until, *back_by);
+    if (big_until) until = std::min(until, *big_until);
     if (ptrs.empty()) {
       std::this_thread::sleep_until(until);
       continue;
@@ -502,13 +537,30 @@ Result<PathFacts> collect_path(const Netns& ns, const PathDiagnoseOptions& o) {
   const std::uint16_t sport = static_cast<std::uint16_t>(32768 + random16() % 28000);
   NETLAB_TRY(read_decisions(ns, f, sport));
   NETLAB_TRY(watch(ns, o, f, sport));
+  auto after = nft::read_ruleset(ns);
+  if (!after) return f;
   // The deciding rule's counter after the watch.
+  auto counter = [&](const std::string& family, const std::string& table, std::uint64_t handle) {
+    std::optional<std::uint64_t> n;
+    for (const auto& r : after->rules)
+      if (nft::family_name(r.family) == family && r.table == table && r.handle == handle && r.has_counter) n = r.packets;
+    return n;
+  };
   if (f.filter.drop && !f.filter.policy && f.filter.counter_before)
-    if (auto after = nft::read_ruleset(ns))
-      for (const auto& r : after->rules)
-        if (nft::family_name(r.family) == f.filter.family && r.table == f.filter.table &&
-            r.handle == f.filter.handle && r.has_counter)
-          f.filter.counter_after = r.packets;
+    f.filter.counter_after = counter(f.filter.family, f.filter.table, f.filter.handle);
+  // A "fragmentation needed" that arrived and did not go on: the forward
+  // hook as it meets it, a conntrack RELATED packet of our flow (its
+  // counters as they are now: it came during the watch).
+  if (f.frag_arrived && f.frag_from && f.forward.route) {
+    PacketShape p;
+    p.l4proto = 1;
+    p.saddr = *f.frag_from;
+    p.daddr = f.from;
+    p.ct_state = "related";
+    const Route& out = *f.forward.route;
+    f.icmp_filter = walk_filter_hook(*after, "forward",
+                                     HookDevices{out.dev, out.oif, f.guest_link.name, f.guest_link.index}, p);
+  }
   return f;
 }
 

@@ -66,6 +66,15 @@ struct PathFacts {
   unsigned replies_in = 0;   // and leaving toward the guest
   std::optional<double> rtt_ms;
   std::vector<GuestAsk> guest_asks;  // the guest's ARP for others than the host
+  // The path MTU: once small probes crossed, DF probes of the guest
+  // device's MTU, and the ICMP "fragmentation needed" a router sent back.
+  std::uint32_t big_size = 0;      // 0: not sent
+  unsigned big_sent = 0, big_out = 0, big_replies = 0;
+  unsigned frag_arrived = 0;       // on the out device
+  unsigned frag_forwarded = 0;     // on toward the guest
+  std::optional<IpAddr> frag_from;
+  std::optional<std::uint16_t> frag_mtu;
+  HookVerdict icmp_filter;         // the forward hook as that ICMP error (ct state related) meets it
   std::vector<std::string> capture_errors;
   std::vector<KernelDrop> kernel_drops;
   std::string kernel_unavailable;
