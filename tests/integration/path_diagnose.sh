@@ -12,6 +12,8 @@
 #   C46 no-route-to-destination (the host's default route gone; no command printed: the test adds it)
 #   C47 guest-wrong-gateway   (the guest's default route via an address nobody owns)
 #   C48 pmtu-blackhole        (a 1400-byte link beyond the isp; the host's forward chain drops ICMP errors)
+#   C49 vxlan-no-remote       (two hosts' bridges joined by VXLAN without remote or flood entry; both hosts)
+#   C50 vxlan-mtu-overhead    (a guest port at 1500 over the 1450 overlay)
 # C47 and ok again with a TAP and a userspace guest (netlab guest) on the
 # bridge; a routed guest behind a veth without a bridge (no probe: its own
 # packets watched), ok and C45; and bad input: one line, its status,
@@ -104,8 +106,9 @@ json_field() {  # NAME EXPR: a Python expression on the document d
 }
 causes() { json_field "$1" '" ".join(f["id"] for f in d["findings"])'; }
 verdict() { json_field "$1" 'd["verdict"]'; }
-fixes() {  # NAME: the printed fix commands, one per line
-  json_field "$1" '"\n".join(s.get("netlab") or s.get("iproute2") or "" for f in d["findings"] for s in f["fix"] if s["where"] == "host")'
+fixes() {  # NAME: the printed fix commands, one per line (netlab's own with this binary)
+  json_field "$1" '"\n".join(s.get("netlab") or s.get("iproute2") or "" for f in d["findings"] for s in f["fix"] if s["where"] == "host")' |
+    sed "s|^netlab |$netlab_bin |"
 }
 expect_cause() {  # NAME ID STATUS
   local name=$1 id=$2 want=$3
@@ -340,6 +343,70 @@ nft delete table inet labfw3
 ip link del rt0
 nothing_left "the TAP and routed shapes"
 
+# ---- a lab over two hosts: bridges joined by VXLAN ----------------------------------------------
+# hostA is this namespace, hostB a machine; the underlay veth uA0 (192.0.2.65/26) <-> uB0 (.66).
+# Each host: bridge ovlA/ovlB with VXLAN port vxA/vxB (id 88, dev the underlay, nolearning: MTU
+# 1450) and a guest behind a veth port (guestA 10.88.0.2 on hostA, guestB 10.88.0.3 on hostB);
+# hostA's bridge has 10.88.0.1, hostB's none. No remote and no flood entry: C49.
+machine hostb
+machine ga
+machine gb
+ip link add uA0 type veth peer name uB0
+ip link set uB0 netns "$hostb"
+ip addr add 192.0.2.65/26 dev uA0
+ip link set uA0 up
+in_ns "$hostb" ip link set lo up
+in_ns "$hostb" ip addr add 192.0.2.66/26 dev uB0
+in_ns "$hostb" ip link set uB0 up
+overlay_host() {  # WHERE BRIDGE VX LOCAL UNDERLAY PORT GUESTNS GUESTADDR
+  local where=$1 br=$2 vx=$3 local_addr=$4 under=$5 port=$6 gns=$7 gaddr=$8
+  $where ip link add "$br" type bridge
+  $where ip link add "$vx" type vxlan id 88 dstport 4789 local "$local_addr" dev "$under" nolearning
+  $where ip link set "$vx" master "$br" up
+  $where ip link add "$port" type veth peer name gv0
+  $where ip link set gv0 netns "$gns"
+  $where ip link set "$port" mtu 1450 master "$br" up
+  $where ip link set "$br" up
+  in_ns "$gns" ip link set lo up
+  in_ns "$gns" ip link set gv0 mtu 1450 up
+  in_ns "$gns" ip addr add "$gaddr" dev gv0
+}
+on_a() { "$@"; }
+on_b() { in_ns "$hostb" "$@"; }
+overlay_host on_a ovlA vxA 192.0.2.65 uA0 ovpA "$ga" 10.88.0.2/24
+overlay_host on_b ovlB vxB 192.0.2.66 uB0 ovpB "$gb" 10.88.0.3/24
+ip addr add 10.88.0.1/24 dev ovlA
+in_ns "$ga" ping -c 1 -W 1 10.88.0.3 >/dev/null 2>&1 && fail "c49: guestA reaches guestB without a VTEP"
+diagnose c49 10.88.0.2 10.88.0.3
+expect_cause c49 C49 3
+grep -q 'vxA: vxlan id 88 dstport 4789 dev uA0 nolearning mtu 1450' "$dir/c49.out" && pass "c49: the VXLAN device as evidence" \
+  || fail "c49: $(cat "$dir/c49.out")"
+[ -z "$(fixes c49)" ] && pass "c49: no command for a VTEP only the lab knows" || fail "c49: printed $(fixes c49)"
+# The far host, which has no address on its bridge: FROM given with its bridge.
+"$netlab_bin" -n "/proc/$hostb/ns/net" path diagnose ovlB:10.88.0.3 10.88.0.2 >"$dir/c49b.out" 2>&1
+[ $? = 3 ] && grep -q '(C49)' "$dir/c49b.out" && pass "c49b: hostB names C49 too" || fail "c49b: $(cat "$dir/c49b.out")"
+bridge fdb append 00:00:00:00:00:00 dev vxA dst 192.0.2.66
+in_ns "$hostb" bridge fdb append 00:00:00:00:00:00 dev vxB dst 192.0.2.65
+in_ns "$ga" ping -c 1 -W 2 10.88.0.3 >/dev/null 2>&1 && pass "c49: guestA reaches guestB with the flood entries" || fail "c49: no ping"
+diagnose c49fixed 10.88.0.2 10.88.0.3
+expect_ok c49fixed
+[ "$(json_field c49fixed "[h['remotes'] for h in d['hops'] if h['step'] == 'vxlan'][0]")" = 192.0.2.66 ] \
+  && pass "c49fixed: the vxlan hop names the remote" || fail "c49fixed: $(json_field c49fixed 'd["hops"]')"
+# C50: guestA's port and guest back at 1500 over the 1450 overlay.
+ip link set ovpA mtu 1500
+in_ns "$ga" ip link set gv0 mtu 1500
+in_ns "$ga" ping -c 1 -W 2 -M do -s 1472 10.88.0.3 >/dev/null 2>&1 && fail "c50: a 1500-byte frame crossed the overlay"
+diagnose c50 10.88.0.2 10.88.0.3
+expect_cause c50 C50 3
+run_fixes c50
+in_ns "$ga" ip link set gv0 mtu 1450   # the guest's step
+in_ns "$ga" ping -c 1 -W 2 -M do -s 1422 10.88.0.3 >/dev/null 2>&1 && pass "c50: full-size frames cross after the fix" \
+  || fail "c50: no full-size ping"
+diagnose c50fixed 10.88.0.2 10.88.0.3
+expect_ok c50fixed
+ip link del ovlA; ip link del vxA; ip link del ovpA; ip link del uA0
+nothing_left "the overlay lab"
+
 # ---- bad input ---------------------------------------------------------------------------
 bad() {  # WANT-STATUS WORD ARGS...: one stderr line naming WORD, nothing on stdout
   local want=$1 word=$2
@@ -356,7 +423,7 @@ bad 1 '10.66.0.99' 10.66.0.99 198.51.100.80             # no guest owns it
 bad 1 '192.0.2.50' 192.0.2.50 198.51.100.80              # no route toward it here: the host's default route
 bad 2 '10.66.0.1' 10.66.0.1 198.51.100.80                # the host's own
 bad 2 'TO 203.0.113.5' 10.66.0.20 203.0.113.5            # TO local
-bad 2 'own link' 10.66.0.20 10.66.0.30                   # TO on FROM's link
+bad 2 'own link' 10.66.0.20 10.66.0.30                   # TO on FROM's link (a bridge without VXLAN)
 bad 2 'TO 224.0.0.1' 10.66.0.20 224.0.0.1
 bad 2 'not an IPv4' nonsense 198.51.100.80
 bad 2 '\-p' 10.66.0.20 198.51.100.80 -p sctp/1

@@ -345,3 +345,76 @@ TEST_CASE("path diagnose forward walk: a drop behind a set lookup is remembered 
   CHECK(v.maybe_base == "forward");
   CHECK(v.maybe_table == "filter");
 }
+
+namespace {
+
+// guestA 10.88.0.2 behind port ovp1 of bridge ovl1 with VXLAN port vx1
+// (id 88, dev under1 of MTU 1500, nolearning, MTU 1450).
+PathFacts overlay_lab() {
+  PathFacts f;
+  f.overlay = true;
+  f.from = ip("10.88.0.2");
+  f.to = ip("10.88.0.3");
+  f.guest_link.name = "ovl1";
+  f.guest_link.kind = "bridge";
+  VxlanPort v;
+  v.link.name = "vx1";
+  v.link.kind = "vxlan";
+  v.link.mtu = 1450;
+  VxlanInfo x;
+  x.id = 88;
+  x.dstport = 4789;
+  x.learning = false;
+  x.link_name = "under1";
+  v.link.vxlan = x;
+  v.underlay = "under1";
+  v.underlay_mtu = 1500;
+  f.vxlans.push_back(v);
+  Link port;
+  port.name = "ovp1";
+  port.mtu = 1450;
+  f.ports.push_back(port);
+  f.probed = true;
+  f.probe_sent = 2;
+  return f;
+}
+
+}  // namespace
+
+TEST_CASE("path diagnose overlay: a VXLAN port without remote, group or flood entry is C49, described without a command") {
+  PathFacts f = overlay_lab();
+  const Report r = analyse_path(f, {});
+  CHECK(r.verdict == Verdict::Fault);
+  REQUIRE(has(r, "C49"));
+  CHECK_FALSE(has(r, "C50"));
+  CHECK(r.findings[0].fix[0].iproute2.empty());
+  CHECK(r.findings[0].fix[0].description.find("00:00:00:00:00:00 dev vx1 dst OTHER_VTEP") != std::string::npos);
+  // A flood entry, and TO answered: ok, with the remote in the vxlan hop.
+  f.vxlans[0].flood.push_back(ip("192.0.2.66"));
+  f.to_answers = true;
+  const Report ok = analyse_path(f, {});
+  CHECK(ok.verdict == Verdict::Ok);
+  bool named = false;
+  for (const auto& h : ok.hops)
+    if (h.step == "vxlan") named = h.text.find("to 192.0.2.66") != std::string::npos;
+  CHECK(named);
+}
+
+TEST_CASE("path diagnose overlay: a port above the VXLAN port's MTU is C50, its fix the port's MTU and the guest's") {
+  PathFacts f = overlay_lab();
+  f.vxlans[0].flood.push_back(ip("192.0.2.66"));
+  f.to_answers = true;  // ARP is small: it crosses anyway
+  f.ports[0].mtu = 1500;
+  PathDiagnoseOptions o;
+  o.netns_arg = "hosta";
+  const Report r = analyse_path(f, o);
+  CHECK(r.verdict == Verdict::Fault);
+  REQUIRE(has(r, "C50"));
+  CHECK(fixes(r) == "ip -n hosta link set dev ovp1 mtu 1450\nguest: ip link set dev eth0 mtu 1450 (the guest's own interface)\n");
+  CHECK(r.findings[0].fix[0].netlab == "netlab -n hosta link set ovp1 mtu 1450");
+  // A vxlan made without dev keeps 1500 and fragments the underlay: the
+  // frames get through, not this cause.
+  f.vxlans[0].link.mtu = 1500;
+  f.vxlans[0].link.vxlan->link_name.clear();
+  CHECK_FALSE(has(analyse_path(f, {}), "C50"));
+}

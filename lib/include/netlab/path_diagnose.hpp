@@ -20,7 +20,10 @@
 //
 // Causes named: C43 forwarding-disabled, C44 no-masquerade, C45
 // forward-filter-drop, C46 no-route-to-destination, C47
-// guest-wrong-gateway, C48 pmtu-blackhole. IPv4 only. A path the probe crosses both ways reads
+// guest-wrong-gateway, C48 pmtu-blackhole; and when TO is on FROM's own
+// bridge and that bridge has VXLAN ports (a lab over several hosts), the
+// overlay: C49 vxlan-no-remote, C50 vxlan-mtu-overhead (C51, a VNI
+// mismatch, shows only on the far host: not observable here). IPv4 only. A path the probe crosses both ways reads
 // ok; one that fails where none of them holds is "unexplained", with what
 // was seen.
 //

@@ -1,5 +1,5 @@
 // The path verdict from the facts alone (path_facts.hpp): which of C43,
-// C46, C45, C44, C48 and C47 holds, with the evidence, a fix that works as
+// C46, C45, C44, C48 and C47 holds (an overlay: C49, C50), with the evidence, a fix that works as
 // printed, and the hops as the kernel decides them. The causes are tried
 // in the packet's order (route, filter, NAT), so a consequence is never
 // named for its cause: a host that does not forward has no NAT to judge.
@@ -64,6 +64,7 @@ class Judge {
     r_.problem = "the path fails";
     r_.passive = f_.passive;
     r_.duration_s = f_.duration_s;
+    if (f_.overlay) return overlay();
     hops();
     // In the packet's order: the first that holds explains what follows.
     const bool stopped = forwarding_disabled() || no_route() || forward_drop();
@@ -209,6 +210,130 @@ class Judge {
                                                        f_.guest_link.name + "\" ct state established,related accept")));
     r_.findings.push_back(std::move(fd));
     return proven;
+  }
+
+  // ---- the overlay (VXLAN between hosts) --------------------------------------
+
+  Report overlay() {
+    r_.problem = f_.to.to_string() + " does not answer over the overlay";
+    overlay_hops();
+    vxlan_no_remote();
+    vxlan_mtu();
+    r_.checked.push_back(Check{"C51", "not observable",
+                               "a VNI mismatch shows only on the far host (VXLAN_VNI_NOT_FOUND): run netlab there"});
+    const bool fault = std::any_of(r_.findings.begin(), r_.findings.end(),
+                                   [](const Finding& x) { return x.severity == Severity::Fault; });
+    r_.verdict = fault ? Verdict::Fault : f_.to_answers ? Verdict::Ok : Verdict::Unexplained;
+    if (r_.verdict == Verdict::Unexplained) verdict();  // the kernel's drops
+    if (f_.passive) r_.notes.push_back("passive: nothing was asked over the overlay; the verdict rests on the tables");
+    if (!f_.kernel_unavailable.empty()) r_.notes.push_back("the kernel's drops were not read: " + f_.kernel_unavailable);
+    return r_;
+  }
+
+  std::string vxlan_text(const VxlanPort& v) const {
+    const VxlanInfo& x = *v.link.vxlan;
+    std::string t = v.link.name + ": vxlan id " + std::to_string(x.id) + " dstport " + std::to_string(x.dstport);
+    if (x.remote) t += " remote " + x.remote->to_string();
+    if (x.group) t += " group " + x.group->to_string();
+    if (!x.link_name.empty()) t += " dev " + x.link_name;
+    t += std::string(x.learning ? "" : " nolearning") + " mtu " + std::to_string(v.link.mtu);
+    return t;
+  }
+
+  void overlay_hops() {
+    hop("in", "forwarded", f_.guest_link.name, "from " + f_.from.to_string() + " on bridge " + f_.guest_link.name);
+    if (f_.to_mac)
+      hop("bridge", "forwarded", f_.guest_link.name, f_.to.to_string() + " is-at " + f_.to_mac->to_string());
+    for (const auto& v : f_.vxlans) {
+      std::string remotes;
+      if (v.link.vxlan->remote) remotes = v.link.vxlan->remote->to_string();
+      if (v.link.vxlan->group) remotes = v.link.vxlan->group->to_string();
+      if (v.to_remote) remotes = v.to_remote->to_string();
+      for (const auto& a : v.flood) remotes += (remotes.empty() ? "" : ",") + a.to_string();
+      hop("vxlan", remotes.empty() ? "dropped" : "forwarded", v.link.name,
+          vxlan_text(v) + (remotes.empty() ? ", no VTEP to send to" : ", to " + remotes),
+          {{"vni", std::to_string(v.link.vxlan->id)}, {"remotes", remotes}});
+      if (!v.underlay.empty())
+        hop("underlay", "forwarded", v.underlay, v.underlay + " mtu " + std::to_string(v.underlay_mtu));
+    }
+    hop("back", f_.to_answers ? "forwarded" : f_.probed ? "dropped" : "unknown", f_.guest_link.name,
+        f_.to_answers ? f_.to.to_string() + " answered ARP (asked as " + f_.arp_from + ")"
+                      : f_.probed ? "no answer to ARP for " + f_.to.to_string() : "nothing asked");
+  }
+
+  // A VXLAN port with no VTEP for TO: no remote, no group, no flood entry
+  // and no entry for TO's MAC.
+  void vxlan_no_remote() {
+    const VxlanPort* bare = nullptr;
+    for (const auto& v : f_.vxlans)
+      if (!v.link.vxlan->remote && !v.link.vxlan->group && v.flood.empty() && !v.to_remote) bare = &v;
+    check("C49", bare && !f_.to_answers, bare ? "TO answered anyway" : "every VXLAN port has a VTEP to send to");
+    if (!bare || f_.to_answers) return;
+    Finding fd;
+    fd.cause = "vxlan-no-remote";
+    fd.id = "C49";
+    fd.summary = bare->link.name + " has no remote VTEP: broadcasts and unknown unicast go nowhere";
+    fd.explanation = "without remote or group, a VXLAN device sends only to the VTEPs of its forwarding entries; "
+                     "with no entry for the destination and no all-zeros flood entry, ARP never leaves the host";
+    fd.evidence.push_back(fact("link", bare->link.name, vxlan_text(*bare)));
+    fd.evidence.push_back(fact("fdb", bare->link.name, "bridge fdb show dev " + bare->link.name +
+                                                           ": no 00:00:00:00:00:00 entry with a dst, none for " +
+                                                           f_.to.to_string()));
+    if (f_.probed)
+      fd.evidence.push_back(fact("observation", f_.guest_link.name,
+                                 std::to_string(f_.probe_sent) + " ARP requests for " + f_.to.to_string() + ", no answer"));
+    add_kernel(fd, "");
+    // The other VTEP's underlay address is the lab's: described, no command.
+    fd.fix.push_back(step("on both hosts, a flood entry toward the other VTEP: netlab bridge fdb append "
+                          "00:00:00:00:00:00 dev " + bare->link.name + " dst OTHER_VTEP (or create it with remote)",
+                          ""));
+    r_.findings.push_back(std::move(fd));
+  }
+
+  // Full-size frames that cannot fit a VXLAN port, or its underlay.
+  void vxlan_mtu() {
+    const VxlanPort* tight = nullptr;
+    std::vector<const Link*> big;
+    std::uint32_t fits = 0;
+    for (const auto& v : f_.vxlans) {
+      // The VXLAN port's own MTU: made with `dev`, the kernel keeps it at
+      // the underlay's less 50; made without, it fragments the outer
+      // packets and frames of its MTU get through (not this cause).
+      const std::uint32_t limit = v.link.mtu;
+      for (const auto& p : f_.ports)
+        if (p.mtu > limit) {
+          tight = &v;
+          fits = limit;
+          big.push_back(&p);
+        }
+    }
+    check("C50", tight != nullptr, "every port fits the VXLAN ports and their underlay");
+    if (!tight) return;
+    Finding fd;
+    fd.cause = "vxlan-mtu-overhead";
+    fd.id = "C50";
+    fd.summary = "frames of the guests' MTU do not fit " + tight->link.name + " (" + std::to_string(fits) + " bytes)";
+    fd.explanation = "VXLAN adds 50 bytes over IPv4: a full-size frame from a port with a larger MTU cannot be "
+                     "pushed onto the VXLAN port and dies at the bridge, silently; small packets pass";
+    fd.evidence.push_back(fact("link", tight->link.name, vxlan_text(*tight)));
+    if (!tight->underlay.empty())
+      fd.evidence.push_back(fact("link", tight->underlay, "underlay " + tight->underlay + " mtu " +
+                                                              std::to_string(tight->underlay_mtu)));
+    for (const Link* p : big) {
+      fd.evidence.push_back(fact("link", p->name, p->name + " mtu " + std::to_string(p->mtu)));
+      FixStep s = step("the guest's port at the overlay's MTU", "ip link set dev " + p->name + " mtu " + std::to_string(fits));
+      s.netlab = "netlab link set " + p->name + " mtu " + std::to_string(fits);
+      if (!o_.netns_arg.empty()) {
+        s.netlab = "netlab -n " + o_.netns_arg + " link set " + p->name + " mtu " + std::to_string(fits);
+        s.iproute2 = "ip -n " + o_.netns_arg + " link set dev " + p->name + " mtu " + std::to_string(fits);
+      }
+      fd.fix.push_back(std::move(s));
+    }
+    FixStep g;
+    g.where = "guest";
+    g.description = "ip link set dev eth0 mtu " + std::to_string(fits) + " (the guest's own interface)";
+    fd.fix.push_back(std::move(g));
+    r_.findings.push_back(std::move(fd));
   }
 
   // Small probes crossed, DF probes of the device's MTU did not, and the

@@ -160,10 +160,19 @@ Result<void> find_guest(const Netns& ns, const PathDiagnoseOptions& o, const std
   f.guest_link = *l;
   for (const auto& a : addrs)
     if (a.dev == dev && a.local.addr().is_v4()) f.guest_prefixes.push_back(a.local);
-  // TO on the guest's own link is not a path through the host.
+  // TO on the guest's own link is not a path through the host, unless the
+  // link is a bridge with VXLAN ports (a lab spread over hosts): then the
+  // path is the overlay. A bridge without an address of the host's is
+  // layer 2 only: whatever its guests reach, they reach over it.
   route::GetQuery tq;
   tq.dst = o.to;
-  if (auto r = route::get(ns, tq); r && r->dev == dev && !r->gateway)
+  auto to_route = route::get(ns, tq);
+  const bool own_link = to_route && to_route->dev == dev && !to_route->gateway;
+  const bool vxlan_ports = l->kind == "bridge" && std::any_of(f.links.begin(), f.links.end(), [&](const Link& x) {
+                             return x.master_index == l->index && x.kind == "vxlan";
+                           });
+  if (vxlan_ports && (own_link || f.guest_prefixes.empty())) f.overlay = true;
+  else if (own_link)
     return Error::usage("TO " + o.to.to_string(), "is on FROM's own link " + dev +
                                                       ": nothing is forwarded (netlab arp diagnose " + dev + " " +
                                                       o.to.to_string() + ")");
@@ -182,7 +191,7 @@ Result<void> find_guest(const Netns& ns, const PathDiagnoseOptions& o, const std
     po.interval = std::chrono::milliseconds(500);
     if (auto p = arp::probe(ns, po); p && !p->macs.empty()) f.guest_mac = p->macs.front();
   }
-  if (!f.guest_mac) return Error::not_found(who, "no guest answers for it on " + dev);
+  if (!f.guest_mac && !f.overlay) return Error::not_found(who, "no guest answers for it on " + dev);
   if (l->kind == "bridge")
     if (auto ifn = IfName::parse(dev))
       if (auto fdb = bridge::fdb(ns, *ifn))
@@ -464,6 +473,84 @@ Result<void> watch(const Netns& ns, const PathDiagnoseOptions& o, PathFacts& f, 
   return {};
 }
 
+// The overlay: the bridge's VXLAN ports, their remotes and flood entries,
+// the underlay toward them, and the other ports' MTUs.
+Result<void> read_overlay(const Netns& ns, PathFacts& f) {
+  neigh::Filter nf;
+  nf.dev = f.guest_link.name;
+  nf.family = Family::Inet;
+  if (auto list = neigh::list(ns, nf))
+    for (const auto& n : *list)
+      if (n.dst == f.to && n.mac()) f.to_mac = n.mac();
+  for (const auto& l : f.links) {
+    if (l.master_index != f.guest_link.index) continue;
+    if (l.kind != "vxlan" || !l.vxlan) {
+      f.ports.push_back(l);
+      continue;
+    }
+    VxlanPort v;
+    v.link = l;
+    bridge::FdbFilter ff;
+    ff.dev = l.name;
+    if (auto fdb = bridge::fdb_list(ns, ff))
+      for (const auto& e : *fdb) {
+        if (!e.dst) continue;
+        if (e.mac.is_zero()) v.flood.push_back(*e.dst);
+        else if (f.to_mac && e.mac == *f.to_mac) v.to_remote = e.dst;
+      }
+    std::optional<IpAddr> remote = l.vxlan->remote;
+    if (!remote && !v.flood.empty()) remote = v.flood.front();
+    if (remote) {
+      route::GetQuery q;
+      q.dst = *remote;
+      if (auto r = route::get(ns, q)) v.underlay = r->dev;
+    }
+    if (v.underlay.empty()) v.underlay = l.vxlan->link_name;
+    if (const Link* u = link::find(f.links, v.underlay)) v.underlay_mtu = u->mtu;
+    f.vxlans.push_back(std::move(v));
+  }
+  return {};
+}
+
+// Does TO answer over the overlay? An ARP question from the host's address
+// on the bridge or, on a bridge without one, as FROM through a probe port;
+// the kernel's drops on the VXLAN ports meanwhile (NO_TX_TARGET: no VTEP).
+Result<void> ask_overlay(const Netns& ns, const PathDiagnoseOptions& o, PathFacts& f) {
+  if (o.passive || !f.guest_link.is_up()) return {};
+  std::vector<std::string> devices{f.guest_link.name};
+  for (const auto& v : f.vxlans) devices.push_back(v.link.name);
+  KernelWatch kernel;
+  kernel.open(f, devices);
+  const auto started = Clock::now();
+  arp::ProbeOptions po;
+  po.target = f.to;
+  po.count = 2;
+  po.deadline = std::chrono::milliseconds(1500);
+  po.interval = std::chrono::milliseconds(500);
+  std::unique_ptr<ProbePort> port;
+  if (!f.guest_prefixes.empty()) {
+    po.interface = f.guest_link.name;
+  } else {
+    auto created = ProbePort::create(ns, f.guest_link, random_local_mac(), started + o.duration, {}, kObject);
+    if (!created) return std::move(created).error();
+    port = std::move(*created);
+    po.interface = port->talk().str();
+    po.source = f.from;
+  }
+  f.arp_from = f.guest_prefixes.empty() ? f.from.to_string() : f.guest_prefixes.front().addr().to_string();
+  auto r = arp::probe(ns, po);
+  if (!r) return std::move(r).error();
+  f.probed = true;
+  f.probe_sent = r->sent;
+  if (!r->macs.empty()) {
+    f.to_answers = true;
+    f.to_mac = r->macs.front();
+  }
+  f.duration_s = std::chrono::duration<double>(Clock::now() - started).count();
+  kernel.collect(f);
+  return {};
+}
+
 }  // namespace
 
 Result<void> parse_from(const std::string& text, PathDiagnoseOptions& o) {
@@ -534,6 +621,11 @@ Result<PathFacts> collect_path(const Netns& ns, const PathDiagnoseOptions& o) {
   auto addrs = addr::list(ns, af);
   if (!addrs) return std::move(addrs).error();
   NETLAB_TRY(find_guest(ns, o, *addrs, f));
+  if (f.overlay) {
+    NETLAB_TRY(read_overlay(ns, f));
+    NETLAB_TRY(ask_overlay(ns, o, f));
+    return f;
+  }
   const std::uint16_t sport = static_cast<std::uint16_t>(32768 + random16() % 28000);
   NETLAB_TRY(read_decisions(ns, f, sport));
   NETLAB_TRY(watch(ns, o, f, sport));

@@ -33,6 +33,15 @@ struct GuestAsk {
   bool confirmed = false;  // we asked too, and nobody answered us either
 };
 
+// A VXLAN port of the guest's bridge, and where its frames would go.
+struct VxlanPort {
+  Link link;                    // kind "vxlan", its VxlanInfo read
+  std::vector<IpAddr> flood;    // the all-zeros entries' remotes (head-end replication)
+  std::optional<IpAddr> to_remote;  // the remote of an entry for TO's MAC
+  std::string underlay;         // the device toward its remote(s), or its `dev`
+  std::uint32_t underlay_mtu = 0;
+};
+
 struct PathFacts {
   IpAddr from, to;
   PathProtocol protocol = PathProtocol::Icmp;
@@ -45,6 +54,14 @@ struct PathFacts {
   std::string guest_port;
   std::vector<Prefix> guest_prefixes;  // the host's IPv4 addresses on the guest's device
   std::vector<Link> links;
+  // An overlay path: TO is on FROM's own bridge, joined to other hosts by
+  // VXLAN ports (nothing is routed; the frames leave through a VTEP).
+  bool overlay = false;
+  std::vector<VxlanPort> vxlans;
+  std::vector<Link> ports;      // the bridge's other ports
+  std::optional<MacAddr> to_mac;
+  bool to_answers = false;      // TO answered our ARP question over the overlay
+  std::string arp_from;         // where that question was asked from
   // The kernel's decisions.
   Lookup forward;  // from FROM, arriving on the guest's device (RTA_IIF)
   Lookup host;     // the host's own lookup for TO
