@@ -75,6 +75,17 @@ std::optional<DhcpServerProcess> server_of(const InetSocket& s) {
           std::sort(names.begin(), names.end());
           return names;
         });
+    // Its leases as it wrote them (C40: a pool every address of which is
+    // leased to others).
+    p.leases_read = false;
+    if (auto text = read_text(root + p.lease_file)) {
+      p.leases = parse_dnsmasq_leases(*text);
+      p.leases_read = true;
+    } else {
+      p.leases_unread = "cannot read " + p.lease_file + " (through " + root + ")";
+    }
+    std::error_code ec;
+    p.same_root = std::filesystem::equivalent(root, "/", ec);
   } else {
     p.cmdline = cmd;
   }
@@ -254,6 +265,30 @@ std::string server_key(const std::optional<IpAddr>& id, const MacAddr& mac) {
   return id ? id->to_string() : mac.to_string();
 }
 
+// Which port each server is behind, which is the host itself, and who is
+// on the bridge (its forwarding database).
+void place_offers_and_stations(const Netns& ns, DhcpFacts& f, const Link& served) {
+  for (auto& x : f.offers)
+    for (const auto& p : f.served_prefixes)
+      if (x.server == p.addr().to_string()) x.host = true;
+  if (served.kind == "bridge")
+    if (auto ifn = IfName::parse(f.served))
+      if (auto fdb = bridge::fdb(ns, *ifn)) {
+        for (auto& x : f.offers)
+          for (const auto& e : *fdb)
+            if (e.mac == x.server_mac) {
+              if (e.local) x.host = true;
+              else x.port = e.port;
+            }
+        // Who is on the bridge: a lease of a MAC it has not learned is
+        // likely a guest that is gone (C40).
+        f.stations_known = true;
+        for (const auto& e : *fdb)
+          if (!e.local && std::find(f.stations.begin(), f.stations.end(), e.mac) == f.stations.end())
+            f.stations.push_back(e.mac);
+      }
+}
+
 }  // namespace
 
 Result<void> validate(const DhcpDiagnoseOptions& o) {
@@ -410,19 +445,9 @@ Result<DhcpFacts> collect_dhcp(const Netns& ns, const DhcpDiagnoseOptions& o) {
     x.to_probe = f.probed && s.client == f.probe_mac;
     f.offers.push_back(std::move(x));
   }
-  // Which port each server is behind, and which is the host itself.
-  for (auto& x : f.offers)
-    for (const auto& p : f.served_prefixes)
-      if (x.server == p.addr().to_string()) x.host = true;
-  if (served->kind == "bridge")
-    if (auto ifn = IfName::parse(f.served))
-      if (auto fdb = bridge::fdb(ns, *ifn))
-        for (auto& x : f.offers)
-          for (const auto& e : *fdb)
-            if (e.mac == x.server_mac) {
-              if (e.local) x.host = true;
-              else x.port = e.port;
-            }
+  place_offers_and_stations(ns, f, *served);
+  f.now = std::chrono::duration_cast<std::chrono::seconds>(
+              std::chrono::system_clock::now().time_since_epoch()).count();
 
   // The deciding rules' counters after the watch.
   for (InputVerdict* v : {&f.input, &f.forward})
