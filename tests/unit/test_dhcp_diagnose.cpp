@@ -406,6 +406,8 @@ TEST_CASE("dhcp diagnose dnsmasq: ignore entries with where they were read, pool
   CHECK(p.lease_file_given);
   CHECK_FALSE(p.foreground);
   CHECK(parse_dnsmasq({"dnsmasq", "-k"}, read, none).foreground);
+  CHECK(parse_dnsmasq({"dnsmasq", "-9"}, read, none).leasefile_ro);
+  CHECK(parse_dnsmasq({"dnsmasq", "--leasefile-ro"}, read, none).leasefile_ro);
   CHECK(parse_dnsmasq({"dnsmasq", "--no-daemon"}, read, none).lease_file == "/var/lib/misc/dnsmasq.leases");
 
   CHECK(dnsmasq_mac_matches("52:54:00:*:*:*", mac("52:54:00:12:34:56")));

@@ -985,7 +985,8 @@ class DnsmasqReader {
     else if (key == "dhcp-leasefile" && !value.empty()) {
       p_.lease_file = value;
       p_.lease_file_given = true;
-    } else if (key == "no-daemon" || key == "keep-in-foreground") p_.foreground = true;
+    } else if (key == "leasefile-ro") p_.leasefile_ro = true;
+    else if (key == "no-daemon" || key == "keep-in-foreground") p_.foreground = true;
     else if (key == "conf-file") file(value, depth);
     else if (key == "conf-dir") dir(value, depth);
   }
@@ -1171,9 +1172,10 @@ DhcpServerProcess parse_dnsmasq(const std::vector<std::string>& cmdline,
       {'7', "conf-dir"},  {'2', "no-dhcp-interface"}, {'G', "dhcp-host"}, {'l', "dhcp-leasefile"}};
   static const std::set<std::string> kWithValue{"interface", "except-interface", "dhcp-range", "conf-file",
                                                 "conf-dir", "no-dhcp-interface", "dhcp-host", "dhcp-leasefile"};
-  // Flags without a value that matter: -z binds, -d and -k stay in the foreground.
-  static const std::map<char, std::string> kFlags{{'z', "bind-interfaces"}, {'d', "no-daemon"},
-                                                  {'k', "keep-in-foreground"}};
+  // Flags without a value that matter: -z binds, -d and -k stay in the
+  // foreground, -9 keeps no lease file.
+  static const std::map<char, std::string> kFlags{
+      {'z', "bind-interfaces"}, {'d', "no-daemon"}, {'k', "keep-in-foreground"}, {'9', "leasefile-ro"}};
   for (std::size_t i = 1; i < cmdline.size(); ++i) {
     const std::string& a = cmdline[i];
     if (a.rfind("--", 0) == 0) {

@@ -78,7 +78,9 @@ std::optional<DhcpServerProcess> server_of(const InetSocket& s) {
     // Its leases as it wrote them (C40: a pool every address of which is
     // leased to others).
     p.leases_read = false;
-    if (auto text = read_text(root + p.lease_file)) {
+    if (p.leasefile_ro) {
+      p.leases_unread = "it keeps no lease file (--leasefile-ro): its --dhcp-script keeps the leases";
+    } else if (auto text = read_text(root + p.lease_file)) {
       p.leases = parse_dnsmasq_leases(*text);
       p.leases_read = true;
     } else {

@@ -61,6 +61,7 @@ struct DhcpServerProcess {
   // process sees it, and what it held when read (collect_dhcp()).
   std::string lease_file = "/var/lib/misc/dnsmasq.leases";
   bool lease_file_given = false;
+  bool leasefile_ro = false;                // --leasefile-ro (-9): a --dhcp-script keeps the leases (libvirt)
   bool leases_read = false;
   std::string leases_unread;                // why not
   std::vector<DnsmasqLease> leases;
