@@ -11,6 +11,7 @@
 #   C38 dhcp-forward-filtered           (br_netfilter and a FORWARD policy drop, a router VM behind a port)
 #   C41 multiple-dhcp-servers           (a second server behind a port, another router)
 #   C42 dhcp-no-range-for-subnet        (dnsmasq's range in another subnet)
+#   C39 dhcp-offer-bad-checksum         (a TAP guest with checksum offload and no vnet_hdr; then without)
 #   C40 dhcp-server-ignores-client      (a udhcpc guest's MAC ignored on the command line and in a
 #                                        file, with and without CLIENT-MAC, passive; a full pool in
 #                                        dnsmasq's default lease file; an ignore for another MAC: ok)
@@ -397,6 +398,42 @@ expect_ok c40xfixed
 stop_dnsmasq
 rm -f /var/lib/misc/dnsmasq.leases
 nothing_left "C40"
+
+# ---- C39: the guest gets every OFFER with an incomplete UDP checksum ----------------------------
+# A guest's client on a TAP that asked for checksum offload without a
+# vnet_hdr (tap_dhcp_client.py): the kernel leaves the OFFERs' checksums for
+# it to complete, and it drops them as a client does.
+start_dnsmasq csum br0 192.0.2.100,192.0.2.150,1h
+ip tuntap add dev tapc0 mode tap
+ip link set tapc0 master br0
+ip link set tapc0 up
+tap_client() {  # offload|plain NAME: the guest for 30 s, its pid in $tclient
+  python3 "$(dirname "$lab_script")/tap_dhcp_client.py" tapc0 02:00:5e:00:53:39 "$1" 30 >"$dir/$2.client" 2>&1 &
+  tclient=$!
+  for _ in $(seq 100); do ip -o link show tapc0 | grep -q 'LOWER_UP' && break; sleep 0.05; done
+}
+tap_client offload c39
+diagnose c39 tapc0 --duration 3
+expect_cause c39 C39 3
+# The reference: the guest's own checksum check.
+grep -q 'offer 192.0.2.1 bad-checksum' "$dir/c39.client" && ! grep -q valid "$dir/c39.client" \
+  && pass "c39: the guest saw only OFFERs with bad checksums" || fail "c39: the guest saw: $(cat "$dir/c39.client")"
+grep -q 'tapc0: tx checksum offload on (ETHTOOL_GTXCSUM), vnet_hdr off' "$dir/c39.out" && pass "c39: the TAP's offload as evidence" \
+  || fail "c39: $(cat "$dir/c39.out")"
+grep -q 'DISCOVERs from 02:00:5e:00:53:39 and [0-9]* OFFERs* to it: the guest keeps asking' "$dir/c39.out" \
+  && pass "c39: the guest asking again on the wire" || fail "c39: $(cat "$dir/c39.out")"
+grep -q '(in the guest) start the program that holds tapc0 again with a vnet_hdr' "$dir/c39.out" \
+  && pass "c39: the guest step" || fail "c39: $(cat "$dir/c39.out")"
+# The guest step, done: the same client without checksum offload.
+kill "$tclient" 2>/dev/null; wait "$tclient" 2>/dev/null
+tap_client plain c39fixed
+diagnose c39fixed tapc0 --duration 3
+expect_ok c39fixed
+grep -q 'offer 192.0.2.1 valid' "$dir/c39fixed.client" && pass "c39: the guest now takes the OFFERs" \
+  || fail "c39: the guest saw: $(cat "$dir/c39fixed.client")"
+kill "$tclient" 2>/dev/null; wait "$tclient" 2>/dev/null
+ip link del tapc0
+stop_dnsmasq
 
 # ---- C05: the guest's TAP has no carrier ----------------------------------------------------
 start_dnsmasq host3 br0 192.0.2.100,192.0.2.150,1h

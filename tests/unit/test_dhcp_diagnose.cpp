@@ -577,3 +577,48 @@ TEST_CASE("dhcp diagnose judge: a pool every address of which is leased to other
                     c.detail.find("cannot read") != std::string::npos);
   CHECK(said);
 }
+
+TEST_CASE("dhcp diagnose judge: a held TAP with checksum offload and no vnet_hdr is C39 with a guest step, a fault when the host serves") {
+  DhcpDiagnoseOptions o;
+  o.interface = "tapc0";
+  auto f = probed_bridge();
+  f.interface = "tapc0";
+  f.listeners.push_back(dnsmasq_listener(true, {ip("192.0.2.100")}));
+  f.offers.push_back(offer("192.0.2.1", "02:00:5e:00:53:01", "192.0.2.110", "192.0.2.1", ""));
+  TapOffload t;
+  t.name = "tapc0";
+  t.carrier = true;
+  t.tx_csum = true;
+  f.taps.push_back(t);
+  f.seen = {seen("DISCOVER", "02:00:5e:00:53:39", true), seen("OFFER", "02:00:5e:00:53:39", false),
+            seen("DISCOVER", "02:00:5e:00:53:39", true), seen("OFFER", "02:00:5e:00:53:39", false)};
+  Report r = analyse_dhcp(f, o);
+  CHECK(r.verdict == Verdict::Fault);
+  REQUIRE(ids(r) == std::vector<std::string>{"C39"});
+  REQUIRE(r.findings[0].fix.size() == 1);
+  CHECK(r.findings[0].fix[0].where == "guest");
+  std::string evidence;
+  for (const auto& e : r.findings[0].evidence) evidence += e.text + "\n";
+  CHECK(evidence.find("tapc0: tx checksum offload on (ETHTOOL_GTXCSUM), vnet_hdr off") != std::string::npos);
+  CHECK(evidence.find("2 DISCOVERs from 02:00:5e:00:53:39 and 2 OFFERs to it") != std::string::npos);
+
+  // A vnet_hdr tells the reader (QEMU's virtio-net): ok.
+  f.taps[0].vnet_hdr = true;
+  CHECK(analyse_dhcp(f, o).verdict == Verdict::Ok);
+  // No offload, or nobody holding the TAP: ok.
+  f.taps[0].vnet_hdr = false;
+  f.taps[0].tx_csum = false;
+  CHECK(analyse_dhcp(f, o).verdict == Verdict::Ok);
+  f.taps[0].tx_csum = true;
+  f.taps[0].carrier = false;
+  CHECK(analyse_dhcp(f, o).verdict == Verdict::Ok);
+  // The server behind another port (its checksums whole) and no guest seen
+  // asking again: only a warning.
+  f.taps[0].carrier = true;
+  f.listeners.clear();
+  f.seen.clear();
+  r = analyse_dhcp(f, o);
+  REQUIRE(ids(r) == std::vector<std::string>{"C39"});
+  CHECK(r.findings[0].severity == Severity::Warning);
+  CHECK(r.verdict == Verdict::Ok);
+}

@@ -19,7 +19,9 @@
 // Causes named: C52 interface-down, C05 no-carrier (the guest's TAP), C07
 // stp-port-not-forwarding, C35 no-dhcp-server, C36
 // dhcp-server-not-listening-here, C37 dhcp-input-filtered, C38
-// dhcp-forward-filtered (br_netfilter), C40 dhcp-server-ignores-client
+// dhcp-forward-filtered (br_netfilter), C39 dhcp-offer-bad-checksum (a
+// guest's TAP with checksum offload and no vnet_hdr: ETHTOOL_GTXCSUM and
+// IFLA_TUN_VNET_HDR), C40 dhcp-server-ignores-client
 // (a dnsmasq dhcp-host ignore entry for the client, or a pool every address
 // of which its lease file holds for others), C41 multiple-dhcp-servers, C42
 // dhcp-no-range-for-subnet. A lab where nobody

@@ -1,5 +1,5 @@
 // The DHCP verdict from the facts alone (dhcp_facts.hpp): which of C52,
-// C05, C07, C35, C36, C37, C38, C40, C41 and C42 holds, with the evidence and a fix that works
+// C05, C07, C35, C36, C37, C38, C39, C40, C41 and C42 holds, with the evidence and a fix that works
 // as printed. Also the two pure readers the collector uses: the input-hook
 // walk of an nftables ruleset for a DISCOVER, and dnsmasq's settings.
 #include "diag/dhcp_facts.hpp"
@@ -254,6 +254,9 @@ class Judge {
       if (stp) r_.notes.push_back("no probe was sent: its own new port on " + f_.served + " would wait for STP too");
       return finish();
     }
+    // A guest that receives every OFFER with a broken checksum: the
+    // servers answer, so the probe reads ok; the TAP tells why.
+    offer_bad_checksum();
     multiple_servers();
     // An offer reached our probe, or a guest (the one asked about, when a
     // CLIENT-MAC was given: collect_dhcp() keeps only offers to it or to
@@ -444,6 +447,67 @@ class Judge {
                            ip_words(o_) + "link set dev " + p.name + " up"));
     }
     return true;
+  }
+
+  // C39: the kernel hands a TAP's reader packets whose UDP checksum it left
+  // to the device (CHECKSUM_PARTIAL: tx checksum offload, which the reader
+  // asked for with TUNSETOFFLOAD), and without a vnet_hdr nothing tells the
+  // reader: its DHCP client sees every OFFER with a wrong checksum and drops
+  // it. (A capture's "bad udp cksum" alone is no evidence: every host shows
+  // it on packets it sends itself.)
+  void offer_bad_checksum() {
+    bool any = false;
+    for (const auto& t : f_.taps) {
+      if (!t.carrier || t.vnet_hdr || !t.tx_csum.value_or(false)) continue;
+      any = true;
+      Finding& x = add("C39", "dhcp-offer-bad-checksum",
+                       "the guest on " + t.name + " receives the OFFERs with incomplete UDP checksums and drops them",
+                       "the reader of " + t.name + " turned on checksum offload (TUNSETOFFLOAD with TUN_F_CSUM) "
+                       "without a vnet_hdr (IFF_VNET_HDR): the kernel leaves the checksums of the packets it sends "
+                       "to the TAP for the reader to complete, and has no header to say so, so the guest's DHCP "
+                       "client sees a wrong UDP checksum on every OFFER and discards it");
+      x.evidence.push_back(fact("link", t.name, t.name + ": tx checksum offload on (ETHTOOL_GTXCSUM), vnet_hdr off"));
+      // The host's own server sends its OFFERs with partial checksums; a
+      // server behind another port sends whole ones, which pass intact.
+      // Without either sign it is only what the host sends that breaks.
+      const bool asking_again = offered_guest_evidence(x);
+      if (listeners(true).empty() && !asking_again) {
+        x.severity = Severity::Warning;
+        x.summary = "the guest on " + t.name + " receives what the host sends with incomplete checksums";
+      }
+      FixStep g;
+      g.where = "guest";
+      g.description = "start the program that holds " + t.name +
+                      " again with a vnet_hdr (IFF_VNET_HDR; QEMU: -netdev tap,vnet_hdr=on) or with checksum "
+                      "offload off (TUNSETOFFLOAD 0: on a persistent TAP the setting stays from one reader to the "
+                      "next), so that it gets whole checksums";
+      x.fix.push_back(g);
+    }
+    if (!any)
+      check("dhcp-offer-bad-checksum", f_.taps.empty() ? "not observable" : "ruled out",
+            f_.taps.empty() ? "no TAP toward a guest" : "no held TAP with checksum offload and no vnet_hdr");
+  }
+
+  // The guests that were answered and asked again: what C39 looks like on
+  // the bridge.
+  bool offered_guest_evidence(Finding& x) const {
+    bool any = false;
+    std::map<std::string, std::pair<unsigned, unsigned>> count;  // client -> DISCOVERs, OFFERs
+    for (const auto& s : f_.seen) {
+      if (f_.probed && s.client == f_.probe_mac) continue;
+      if (o_.client && s.client != *o_.client) continue;
+      if (s.from_client && s.type == "DISCOVER") ++count[s.client.to_string()].first;
+      if (!s.from_client && s.type == "OFFER") ++count[s.client.to_string()].second;
+    }
+    for (const auto& [mac, n] : count)
+      if (n.first >= 2 && n.second >= 1) {
+        any = true;
+        x.evidence.push_back(fact("packet", f_.served,
+                                  std::to_string(n.first) + " DISCOVERs from " + mac + " and " +
+                                      std::to_string(n.second) + " OFFER" + (n.second == 1 ? "" : "s") +
+                                      " to it: the guest keeps asking"));
+      }
+    return any;
   }
 
   // C41: two servers offered.

@@ -11,6 +11,7 @@
 #include <netlab/dhcp.hpp>
 #include <netlab/frames_dhcp.hpp>
 #include <netlab/linkio.hpp>
+#include <netlab/netns.hpp>
 #include <netlab/sysctl.hpp>
 #include <netlab/trace.hpp>
 
@@ -22,6 +23,13 @@
 #include <thread>
 #include <variant>
 
+#include <cstdio>
+
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 namespace netlab::diag {
@@ -291,6 +299,45 @@ void place_offers_and_stations(const Netns& ns, DhcpFacts& f, const Link& served
       }
 }
 
+// Whether tx checksum offload is on (ETHTOOL_GTXCSUM: any of the
+// NETIF_F_CSUM_MASK features), asked in the namespace; nullopt unread.
+std::optional<bool> tx_checksum_offload(const Netns& ns, const std::string& dev) {
+  std::optional<NetnsScope> scope;
+  if (!ns.is_current()) {
+    auto s = NetnsScope::enter(ns);
+    if (!s) return std::nullopt;
+    scope.emplace(std::move(*s));
+  }
+  const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return std::nullopt;
+  ethtool_value v{};
+  v.cmd = ETHTOOL_GTXCSUM;
+  ifreq ifr{};
+  std::snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", dev.c_str());
+  ifr.ifr_data = reinterpret_cast<char*>(&v);
+  const int rc = ::ioctl(fd, SIOCETHTOOL, &ifr);
+  ::close(fd);
+  if (rc < 0) return std::nullopt;
+  return v.data != 0;
+}
+
+// The TAPs toward the guests: IFACE itself, or the served bridge's ports.
+void read_taps(const Netns& ns, DhcpFacts& f) {
+  std::vector<const Link*> candidates;
+  if (f.asked_link.name != f.served) candidates.push_back(&f.asked_link);
+  else
+    for (const auto& p : f.ports) candidates.push_back(&p);
+  for (const Link* l : candidates) {
+    if (!l->tun || !l->tun->tap) continue;
+    TapOffload t;
+    t.name = l->name;
+    t.carrier = l->is_up() && !l->no_carrier();
+    t.vnet_hdr = l->tun->vnet_hdr;
+    t.tx_csum = tx_checksum_offload(ns, l->name);
+    f.taps.push_back(std::move(t));
+  }
+}
+
 }  // namespace
 
 Result<void> validate(const DhcpDiagnoseOptions& o) {
@@ -324,6 +371,7 @@ Result<DhcpFacts> collect_dhcp(const Netns& ns, const DhcpDiagnoseOptions& o) {
       if (l.master_index == served->index) f.ports.push_back(l);
   for (const auto& p : f.ports)
     if (p.bridge_port && (p.bridge_port->state == 1 || p.bridge_port->state == 2)) f.stp_waiting = true;
+  read_taps(ns, f);
 
   addr::Filter af;
   af.dev = f.served;

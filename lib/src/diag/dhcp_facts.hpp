@@ -130,6 +130,15 @@ struct DhcpOffer {
   bool host = false;
 };
 
+// A TAP that the DHCP exchange crosses toward a guest: whether the kernel
+// may hand its reader packets with incomplete checksums (C39).
+struct TapOffload {
+  std::string name;
+  bool carrier = false;          // a reader holds it
+  bool vnet_hdr = false;         // IFLA_TUN_VNET_HDR: the reader is told which checksums are partial
+  std::optional<bool> tx_csum;   // tx checksum offload (ETHTOOL_GTXCSUM), unknown when unread
+};
+
 struct DhcpFacts {
   std::string interface;   // as asked
   std::string served;      // the bridge when interface is a port of one; else the interface
@@ -161,6 +170,7 @@ struct DhcpFacts {
   std::string kernel_unavailable;
   // The stations the served bridge has learned (its forwarding database,
   // local entries left out), read after the watch; known only on a bridge.
+  std::vector<TapOffload> taps;  // IFACE when it is a TAP, else the served bridge's TAP ports
   std::vector<MacAddr> stations;
   bool stations_known = false;
   std::int64_t now = 0;  // the wall clock (seconds) when the leases were read
