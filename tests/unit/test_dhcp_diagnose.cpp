@@ -501,7 +501,7 @@ TEST_CASE("dhcp diagnose judge: a guest's MAC ignored on the command line while 
   CHECK(r.notes.front().find("supervises it") != std::string::npos);
 }
 
-TEST_CASE("dhcp diagnose judge: an ignore entry in a file is edited by line, then dnsmasq restarted; a passive watch of the guest alone finds it too") {
+TEST_CASE("dhcp diagnose judge: an ignore entry in a file is edited by line, then dnsmasq restarted, and a passive watch of the guest alone finds it too") {
   DhcpDiagnoseOptions o;
   o.interface = "br0";
   auto f = probed_bridge();
