@@ -13,7 +13,8 @@
 #   C42 dhcp-no-range-for-subnet        (dnsmasq's range in another subnet)
 #   C39 dhcp-offer-bad-checksum         (a TAP guest with checksum offload and no vnet_hdr; then without)
 #   C40 dhcp-server-ignores-client      (a udhcpc guest's MAC ignored on the command line and in a
-#                                        file, with and without CLIENT-MAC, passive; a full pool in
+#                                        file, with and without CLIENT-MAC, passive; an allow list
+#                                        without it; a full pool in
 #                                        dnsmasq's default lease file; an ignore for another MAC: ok)
 #   C52 interface-down                  (the bridge down)
 #   C05 no-carrier                      (the guest's TAP held by nobody; a netlab guest then holds it)
@@ -370,6 +371,25 @@ diagnose okc40 br0 --duration 3
 expect_ok okc40
 diagnose okc40m br0 "$guest_mac" --duration 3
 expect_ok okc40m
+stop_guest
+stop_dnsmasq
+
+# An allow list: dnsmasq answers known MACs only (dhcp-ignore=tag:!known),
+# and the guest has no dhcp-host entry: nobody is answered, not even the
+# probe; CLIENT-MAC given.
+start_dnsmasq allow br0 192.0.2.100,192.0.2.150,1h '--dhcp-ignore=tag:!known' --dhcp-host=02:00:5e:00:53:77
+guest_loop c40a
+diagnose c40a br0 "$guest_mac" --duration 3
+expect_cause c40a C40 3
+grep -q "DHCPDISCOVER(br0) $guest_mac ignored" "$dir/allow.log" && pass "c40a: dnsmasq's log: the guest ignored" \
+  || fail "c40a: $(tail -5 "$dir/allow.log")"
+grep -q -- "--dhcp-ignore=tag:!known on its command line, and 1 dhcp-host MAC, none of them $guest_mac" "$dir/c40a.out" \
+  && pass "c40a: the allow list as evidence" || fail "c40a: $(cat "$dir/c40a.out")"
+run_fixes c40a
+diagnose c40afixed br0 "$guest_mac" --duration 3
+expect_ok c40afixed
+grep -q "DHCPACK(br0) 192.0.2.1[0-5][0-9] $guest_mac" "$dir/allow.log" && pass "c40a: the guest got its lease" \
+  || fail "c40a: no DHCPACK to the guest: $(tail -5 "$dir/allow.log")"
 stop_guest
 stop_dnsmasq
 

@@ -622,3 +622,36 @@ TEST_CASE("dhcp diagnose judge: a held TAP with checksum offload and no vnet_hdr
   CHECK(r.findings[0].severity == Severity::Warning);
   CHECK(r.verdict == Verdict::Ok);
 }
+
+TEST_CASE("dhcp diagnose judge: an allow list (dhcp-ignore=tag:!known) without the client is C40, restarted with a dhcp-host for it") {
+  auto none = [](const std::string&) { return std::vector<std::string>{}; };
+  auto nofile = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
+  auto p = parse_dnsmasq({"dnsmasq", "--dhcp-ignore=tag:!known", "--dhcp-host=02:00:5e:00:53:77,192.0.2.77"},
+                         nofile, none);
+  REQUIRE(p.allow_list);
+  CHECK(p.allow_list->arg == 1);
+  CHECK(p.known_macs == std::vector<std::string>{"02:00:5e:00:53:77"});
+  CHECK(p.known_complete);
+  CHECK_FALSE(parse_dnsmasq({"dnsmasq", "--dhcp-hostsfile=/etc/h"}, nofile, none).known_complete);
+
+  DhcpDiagnoseOptions o;
+  o.interface = "br0";
+  o.client = mac("02:00:5e:00:53:10");
+  auto f = probed_bridge();
+  auto l = restartable_dnsmasq(p.cmdline);
+  l.server->allow_list = p.allow_list;
+  l.server->known_macs = p.known_macs;
+  f.listeners.push_back(l);
+  Report r = analyse_dhcp(f, o);
+  REQUIRE(ids(r) == std::vector<std::string>{"C40"});
+  CHECK(fix_text(r) == "kill 4242 && while kill -0 4242 2>/dev/null; do sleep 0.1; done\n"
+                       "dnsmasq '--dhcp-ignore=tag:!known' --dhcp-host=02:00:5e:00:53:77,192.0.2.77 "
+                       "--dhcp-host=02:00:5e:00:53:10\n");
+  // A known client: not this shape (the pool decides, and it is free).
+  o.client = mac("02:00:5e:00:53:77");
+  CHECK(analyse_dhcp(f, o).findings.empty());
+  // Hosts from a file it did not read: not judged.
+  o.client = mac("02:00:5e:00:53:10");
+  f.listeners[0].server->known_complete = false;
+  CHECK(analyse_dhcp(f, o).findings.empty());
+}

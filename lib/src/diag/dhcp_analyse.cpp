@@ -790,6 +790,44 @@ class Judge {
     x.fix.push_back(step("start it again with " + why, "", exec_words(o_) + cmd));
   }
 
+  // (a') dhcp-ignore=tag:!known and no dhcp-host entry for a client that
+  // asked: the fix names it in one, on the command line of a restart.
+  bool unknown_client(const DhcpListener& l, const std::vector<MacAddr>& macs, bool answered) {
+    const DhcpServerProcess& p = *l.server;
+    if (!p.allow_list || !p.known_complete) return false;
+    std::vector<MacAddr> unknown;
+    for (const auto& m : macs)
+      if (std::none_of(p.known_macs.begin(), p.known_macs.end(),
+                       [&](const std::string& pat) { return dnsmasq_mac_matches(pat, m); }))
+        unknown.push_back(m);
+    if (unknown.empty()) return false;
+    std::string who;
+    for (const auto& m : unknown) who += (who.empty() ? "" : ", ") + m.to_string();
+    const std::string pid = std::to_string(p.pid);
+    Finding& x = add("C40", "dhcp-server-ignores-client",
+                     "dnsmasq (pid " + pid + ") answers known clients only, and " + who + " is not one",
+                     "with dhcp-ignore=tag:!known dnsmasq answers only the MACs a dhcp-host entry names and drops "
+                     "every other client's requests without a word (a DISCOVER is never NAKed)");
+    ignored_evidence(x, answered);
+    const DnsmasqIgnore& a = *p.allow_list;
+    x.evidence.push_back(fact("process", f_.served,
+                              "dnsmasq pid " + pid + ": " +
+                                  (a.file.empty() ? "--dhcp-ignore=" + a.entry + " on its command line"
+                                                  : "dhcp-ignore=" + a.entry + " in " + a.file + " line " +
+                                                        std::to_string(a.line)) +
+                                  ", and " + std::to_string(p.known_macs.size()) + " dhcp-host MAC" +
+                                  (p.known_macs.size() == 1 ? "" : "s") + ", none of them " + who));
+    if (!restartable(p)) {
+      r_.notes.push_back("C40: add a dhcp-host entry for " + who + " and restart dnsmasq pid " + pid +
+                         (p.foreground ? " through what supervises it" : " (its root is not ours: no command is printed)"));
+      return true;
+    }
+    std::vector<std::string> argv = p.cmdline;
+    for (const auto& m : unknown) argv.push_back("--dhcp-host=" + m.to_string());
+    restart_steps(x, p, argv, "the same arguments and a dhcp-host entry for " + who);
+    return true;
+  }
+
   // (a) dhcp-host=MAC,ignore for a client that asked.
   bool ignored_client(const DhcpListener& l, const std::vector<MacAddr>& macs, bool answered) {
     const DhcpServerProcess& p = *l.server;
@@ -982,7 +1020,9 @@ class Judge {
   bool ignores_client(bool answered) {
     const auto macs = unanswered_clients();
     for (const DhcpListener* l : listeners(true))
-      if (l->server && l->server->dnsmasq && !macs.empty() && ignored_client(*l, macs, answered)) return true;
+      if (l->server && l->server->dnsmasq && !macs.empty() &&
+          (ignored_client(*l, macs, answered) || unknown_client(*l, macs, answered)))
+        return true;
     if (answered) {
       check("dhcp-server-ignores-client", "ruled out",
             macs.empty() ? "a server answered" : "a server answered; no ignore entry for " + macs.front().to_string());
@@ -1046,6 +1086,8 @@ class DnsmasqReader {
     else if (key == "bind-interfaces" || key == "bind-dynamic") p_.bind_interfaces = true;
     else if (key == "dhcp-range") range(value);
     else if (key == "dhcp-host") host(value);
+    else if (key == "dhcp-ignore") ignore_rule(value);
+    else if (key == "dhcp-hostsfile" || key == "dhcp-hostsdir" || key == "read-ethers") p_.known_complete = false;
     else if (key == "dhcp-leasefile" && !value.empty()) {
       p_.lease_file = value;
       p_.lease_file_given = true;
@@ -1116,6 +1158,18 @@ class DnsmasqReader {
     }
   }
 
+  // dhcp-ignore=tag:!known: only the clients dhcp-host names are answered.
+  void ignore_rule(const std::string& value) {
+    if (trim(value) != "tag:!known") return;  // other tag sets are not modelled
+    DnsmasqIgnore x;
+    x.entry = value;
+    x.file = file_;
+    x.line = line_;
+    x.arg = arg_;
+    x.arg_separate = arg_separate_;
+    p_.allow_list = x;
+  }
+
   // dhcp-host=[MAC,..][,id:..][,set:..][,ADDRESS][,NAME][,TIME][,ignore]:
   // kept when it ignores at least one MAC.
   void host(const std::string& value) {
@@ -1126,6 +1180,7 @@ class DnsmasqReader {
       if (t == "ignore") ignore = true;
       else if (is_mac_pattern(t)) x.macs.push_back(t);
     }
+    if (!ignore) p_.known_macs.insert(p_.known_macs.end(), x.macs.begin(), x.macs.end());
     if (!ignore || x.macs.empty()) return;
     x.entry = value;
     x.file = file_;

@@ -57,6 +57,11 @@ struct DhcpServerProcess {
   bool ranges_known = false;                // the configuration was read whole
   std::vector<DnsmasqRange> ranges;         // the dynamic IPv4 pools (not static or proxy ranges)
   std::vector<DnsmasqIgnore> ignores;       // dhcp-host entries with "ignore" and a MAC
+  // An allow list: dhcp-ignore=tag:!known answers only the clients a
+  // dhcp-host entry names (kept in `allow_list`, with where it was read).
+  std::optional<DnsmasqIgnore> allow_list;
+  std::vector<std::string> known_macs;      // the MAC patterns of dhcp-host entries without "ignore"
+  bool known_complete = true;               // no dhcp-hostsfile, dhcp-hostsdir or read-ethers adds more
   // The lease file (--dhcp-leasefile, -l; else dnsmasq's default), as the
   // process sees it, and what it held when read (collect_dhcp()).
   std::string lease_file = "/var/lib/misc/dnsmasq.leases";
