@@ -161,11 +161,17 @@ _netlab()
             -c | -w | -i | -s | --duration)
                 # After "arp" or "ndp" (probe, rs, diagnose) these take a
                 # value; after "dhcp", -w and --duration do.
-                [[ $object == arp || $object == ndp || ($object == dhcp && ($w == -w || $w == --duration)) ]] && ((i++))
+                [[ $object == arp || $object == ndp || ($object == dhcp && ($w == -w || $w == --duration)) ||
+                    ($object == path && $w == --duration) ]] && ((i++))
                 continue
                 ;;
             --mac)
                 [[ $object == dhcp ]] && ((i++))
+                continue
+                ;;
+            -p | --size)
+                # After "path" these take a value (before it, -p is --pretty).
+                [[ $object == path ]] && ((i++))
                 continue
                 ;;
             -*)
@@ -192,6 +198,7 @@ _netlab()
                 arp) object='arp' ;;
                 ndp) object='ndp' ;;
                 dhcp) object='dhcp' ;;
+                path) object='path' ;;
                 *) object=unknown ;;
             esac
         elif [[ -z $command ]]; then
@@ -277,6 +284,16 @@ _netlab()
             -c | -w | -i | -s | --duration) return ;;
         esac
     fi
+    if [[ $object == path ]]; then
+        case $prev in
+            -p)
+                COMPREPLY=($(compgen -W "icmp udp/ tcp/" -- "$cur"))
+                compopt -o nospace 2>/dev/null
+                return
+                ;;
+            --size | --duration) return ;;
+        esac
+    fi
 
     if [[ $cur == -* ]]; then
         # Options of tap and bridge commands (-b, --brief and -d are
@@ -292,13 +309,14 @@ _netlab()
             ndp/diagnose) globalopts+=" --duration --passive --whole-duration --no-kernel --save-evidence" ;;
             dhcp/probe) globalopts+=" --mac -w --request" ;;  # -6 is among the global ones
             dhcp/diagnose) globalopts+=" --duration --passive" ;;
+            path/diagnose) globalopts+=" -p --size --duration --passive" ;;
         esac
         COMPREPLY=($(compgen -W "$globalopts" -- "$cur"))
         return
     fi
 
     if [[ -z $object ]]; then
-        COMPREPLY=($(compgen -W "link addr neigh route tap bridge capture drops guest arp ndp dhcp nft socket" -- "$cur"))
+        COMPREPLY=($(compgen -W "link addr neigh route tap bridge capture drops guest arp ndp dhcp path nft socket" -- "$cur"))
         return
     fi
 
@@ -313,6 +331,7 @@ _netlab()
             arp) COMPREPLY=($(compgen -W "inspect probe diagnose" -- "$cur")) ;;
             ndp) COMPREPLY=($(compgen -W "inspect probe rs diagnose" -- "$cur")) ;;
             dhcp) COMPREPLY=($(compgen -W "probe diagnose" -- "$cur")) ;;
+            path) COMPREPLY=($(compgen -W "diagnose" -- "$cur")) ;;
             bridge)
                 COMPREPLY=($(compgen -W "show add delete addif delif showmacs
                     showstp stp setfd sethello setmaxage setageing setpathcost

@@ -99,12 +99,22 @@ function __netlab_complete
                 # value; after "dhcp", -w and --duration do.
                 if test "$object" = arp -o "$object" = ndp; or test "$object" = dhcp -a \( "$w" = -w -o "$w" = --duration \)
                     set i (math $i + 2)
+                else if test "$object" = path -a "$w" = --duration
+                    set i (math $i + 2)
                 else
                     set i (math $i + 1)
                 end
                 continue
             case --mac
                 if test "$object" = dhcp
+                    set i (math $i + 2)
+                else
+                    set i (math $i + 1)
+                end
+                continue
+            case -p --size
+                # After "path" these take a value (before it, -p is --pretty).
+                if test "$object" = path
                     set i (math $i + 2)
                 else
                     set i (math $i + 1)
@@ -146,6 +156,8 @@ function __netlab_complete
                     set object ndp
                 case dhcp
                     set object dhcp
+                case path
+                    set object path
                 case '*'
                     set object unknown
             end
@@ -213,6 +225,17 @@ function __netlab_complete
         end
     end
 
+    # Values of the options of path diagnose.
+    if test "$object" = path
+        switch $prev
+            case -p
+                printf '%s\n' icmp udp/ tcp/
+                return
+            case --size --duration
+                return
+        end
+    end
+
     # Values of the options of dhcp probe and diagnose: free-form.
     if test "$object" = dhcp
         switch $prev
@@ -273,6 +296,7 @@ function __netlab_complete
             arp 'Inspect the ARP table, probe addresses, diagnose ARP faults' \
             ndp 'IPv6 neighbour discovery: inspect, probe, rs, diagnose' \
             dhcp 'Probe the DHCP servers of a link, diagnose why a guest gets no lease' \
+            path 'Diagnose why a guest cannot reach beyond the host' \
             nft 'The nftables ruleset: tables, chains, rules, counters' \
             socket 'UDP sockets and TCP listeners with their processes'
         return
@@ -353,6 +377,9 @@ function __netlab_complete
                 printf '%s\t%s\n' \
                     probe 'Send a DHCP DISCOVER as a guest would and list every answer' \
                     diagnose 'Find why a guest gets no DHCP lease'
+            case path
+                printf '%s\t%s\n' \
+                    diagnose "Follow a guest's packet through the host: route, firewall, NAT"
         end
         return
     end
@@ -419,8 +446,8 @@ function __netlab_complete
             set valkw learning flood isolated hairpin cost priority
         case ndp/inspect
             set valkw dev
-        case ndp/probe ndp/rs ndp/diagnose dhcp/probe dhcp/diagnose
-            # IFACE (and TARGET), options only otherwise
+        case ndp/probe ndp/rs ndp/diagnose dhcp/probe dhcp/diagnose path/diagnose
+            # IFACE (and TARGET), or FROM and TO: options only otherwise
         case bridge/fdb-show
             set valkw dev br
         case 'bridge/fdb-*'
@@ -831,3 +858,9 @@ complete -c netlab -n $__netlab_dhcp_probe -s 6 -d 'DHCPv6: a SOLICIT, list the 
 set -l __netlab_dhcp_diagnose '__fish_seen_subcommand_from dhcp; and __fish_seen_subcommand_from diagnose'
 complete -c netlab -n $__netlab_dhcp_diagnose -l duration -x -d 'Watch SECONDS (1 to 60, default 5)'
 complete -c netlab -n $__netlab_dhcp_diagnose -l passive -d 'Only watch the guests: send no probe'
+# Options of path diagnose; --size and --duration are free-form.
+set -l __netlab_path_diagnose '__fish_seen_subcommand_from path; and __fish_seen_subcommand_from diagnose'
+complete -c netlab -n $__netlab_path_diagnose -s p -x -a 'icmp udp/ tcp/' -d 'What to send: icmp, udp/PORT or tcp/PORT'
+complete -c netlab -n $__netlab_path_diagnose -l size -x -d "The probe's IP datagram size (28 to 9000, default 84)"
+complete -c netlab -n $__netlab_path_diagnose -l duration -x -d 'Watch at most SECONDS (1 to 60, default 3)'
+complete -c netlab -n $__netlab_path_diagnose -l passive -d "Send nothing: watch the guest's own packets"

@@ -143,6 +143,7 @@ void print_diagnosis(const Global& g, const diag::Report& report);
 void add_guest_command(CLI::App& root, Global& g);
 void add_ndp_command(CLI::App& root, Global& g);
 void add_dhcp_command(CLI::App& root, Global& g);
+void add_path_command(CLI::App& root, Global& g);
 void add_nft_command(CLI::App& root, Global& g);
 void add_socket_command(CLI::App& root, Global& g);
 

@@ -135,7 +135,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->each([&g](const std::string& w) { g.color = w == "always" ? Color::Always : w == "never" ? Color::Never : Color::Auto; });
   app.footer("Objects: link (l), addr (a, address), neigh (n, neighbor, neighbour), route (r), tap (tuntap),\n"
-             "bridge (br), capture, drops, arp, ndp, dhcp, guest, nft, socket. See netlab(8).\n"
+             "bridge (br), capture, drops, arp, ndp, dhcp, path, guest, nft, socket. See netlab(8).\n"
              "Exit status: 0 success, 1 the operation failed, 2 usage error, 3 negative result (no reply, a fault\n"
              "diagnosed), 4 a failure no known cause explains.");
 
@@ -152,6 +152,7 @@ int main(int argc, char** argv) {
   add_arp_command(app, g);
   add_ndp_command(app, g);
   add_dhcp_command(app, g);
+  add_path_command(app, g);
   add_nft_command(app, g);
   add_socket_command(app, g);
   auto args = normalize_args(argc, argv);

@@ -526,3 +526,74 @@ TEST_CASE("qemu: udhcpc in the guest gets no lease from dnsmasq bound to another
   CHECK(text.status == 0);
   CHECK(contains(text.out, ": ok"));
 }
+
+// issue 16: a QEMU guest reaches the "internet" (an address of an isp
+// namespace that has no route back to the guests' private subnet) through
+// a netlab bridge and the host's masquerade: `path diagnose` reads ok. A
+// forward-hook policy drop then cuts the guest off, as its own ping shows;
+// the diagnosis names C45 with the chain, its printed fix is run, and the
+// guest and the diagnosis agree again.
+namespace {
+
+lab::Diagnosis path_diagnose(const std::string& from, const std::string& to) {
+  lab::Diagnosis d;
+  const std::vector<std::string> argv{NETLAB_CLI_PATH, "-j", "path", "diagnose", from, to};
+  d.command = "netlab -j path diagnose " + from + " " + to;
+  d.result = lab::run_in(nullptr, argv);
+  try {
+    d.json = testjson::parse(d.result.out);
+  } catch (const std::exception& e) {
+    d.parse_error = e.what();
+  }
+  return d;
+}
+
+}  // namespace
+
+TEST_CASE("qemu: the guest reaches beyond the host through NAT and path diagnose names a forward drop") {
+  nltest::PrivateNetns lab_ns;
+  make_lab(lab_options("10.57.0.1/24"));
+  lab::PeerNetns isp;
+  lab::veth_to(isp, "e2ewan0", "", "eth0");
+  ip_ok({"addr", "add", "203.0.113.1/24", "dev", "e2ewan0"});
+  isp.ip_ok({"addr", "add", "203.0.113.2/24", "dev", "eth0"});
+  isp.ip_ok({"addr", "add", "198.51.100.9/32", "dev", "lo"});
+  ip_ok({"route", "add", "default", "via", "203.0.113.2"});
+  nltest::write_proc("/proc/sys/net/ipv4/ip_forward", "1");
+  lab::sh_ok("nft add table ip e2enat && "
+             "nft 'add chain ip e2enat out { type nat hook postrouting priority 100 ; }' && "
+             "nft add rule ip e2enat out oifname e2ewan0 ip saddr 10.57.0.0/24 masquerade");
+  e2e::VmGuest guest(guest_config("52:54:00:e2:e0:06", "10.57.0.2/24"));
+  guest.require_ready();
+  require_carrier("e2etap0");
+  require_port_forwarding("e2etap0", 5s);
+  guest.sh("ip route add default via 10.57.0.1");
+  int status = -1;
+  std::string out = guest.sh("ping -c 2 -W 2 198.51.100.9 2>&1", &status, 30s);
+  INFO(out);
+  REQUIRE(status == 0);  // the reference: the guest's own ping crosses the host
+
+  auto ok = path_diagnose("10.57.0.2", "198.51.100.9");
+  INFO(ok.describe());
+  lab::require_ok(ok);
+  bool masqueraded = false;
+  for (const auto& h : (*ok.json)["hops"].array())
+    if (field(h, "step") == "out") masqueraded = contains(field(h, "text"), "with source 203.0.113.1");
+  CHECK(masqueraded);
+
+  lab::sh_ok("nft add table inet e2efw && "
+             "nft 'add chain inet e2efw gate { type filter hook forward priority 0 ; policy drop ; }'");
+  out = guest.sh("ping -c 2 -W 2 198.51.100.9 2>&1", &status, 30s);
+  INFO(out);
+  REQUIRE(status != 0);
+  auto cut = path_diagnose("10.57.0.2", "198.51.100.9");
+  const auto& finding = lab::require_fault_among(cut, "forward-filter-drop", "C45");
+  CHECK(lab::has_evidence_text(finding, "nftables", {"chain inet e2efw gate has policy drop"}));
+  lab::apply_fix(finding);
+  out = guest.sh("ping -c 2 -W 2 198.51.100.9 2>&1", &status, 30s);
+  INFO(out);
+  CHECK(status == 0);
+  auto again = path_diagnose("10.57.0.2", "198.51.100.9");
+  INFO(again.describe());
+  lab::require_ok(again);
+}

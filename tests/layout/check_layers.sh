@@ -35,7 +35,7 @@ public_layer() {  # public header (without .hpp) -> its layer
     ndp) echo ndp ;;
     dhcp) echo dhcp ;;
     guest) echo guest ;;
-    diag|tap_access|dhcp_diagnose) echo diag ;;
+    diag|tap_access|dhcp_diagnose|path_diagnose) echo diag ;;
     *) echo unknown ;;
   esac
 }

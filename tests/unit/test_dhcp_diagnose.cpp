@@ -253,7 +253,7 @@ TEST_CASE("dhcp diagnose judge: a server bound elsewhere is C36, a firewall drop
   f.input = input_verdict_for_discover(hardened(), "br0", 7);
   Report r = analyse_dhcp(f, o);
   CHECK(ids(r) == std::vector<std::string>{"C37"});
-  CHECK(fix_text(r) == "nft insert rule inet hardened input iifname \"br0\" udp dport 67 accept\n");
+  CHECK(fix_text(r) == "nft 'insert rule inet hardened input iifname \"br0\" udp dport 67 accept'\n");
 
   f = probed_bridge();
   f.listeners.push_back(dnsmasq_listener(true, {ip("203.0.113.50")}));
@@ -334,7 +334,7 @@ TEST_CASE("dhcp diagnose judge: br_netfilter and a FORWARD policy drop with no h
   f.br_nf_call_iptables = 1;
   Report r = analyse_dhcp(f, o);
   CHECK(ids(r) == std::vector<std::string>{"C38"});
-  CHECK(fix_text(r) == "nft insert rule ip filter FORWARD iifname \"br0\" oifname \"br0\" accept\n");
+  CHECK(fix_text(r) == "nft 'insert rule ip filter FORWARD iifname \"br0\" oifname \"br0\" accept'\n");
   // Bridged frames that skip the IPv4 hooks: no C38, nobody serves.
   f.br_nf_call_iptables = 0;
   CHECK(ids(analyse_dhcp(f, o)) == std::vector<std::string>{"C35"});

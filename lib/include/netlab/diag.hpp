@@ -109,6 +109,18 @@ struct Resolution {
   std::optional<double> rtt_ms;
 };
 
+// One step of a packet's way through the host, as the kernel decides it
+// (`path diagnose`): in on a device, the route, each netfilter base chain,
+// NAT, out on a device, the next hop's resolution.
+struct Hop {
+  std::string step;    // "in", "route", "netfilter", "nat", "out", "neighbour"
+  std::string status;  // "forwarded", "dropped", "unknown"
+  std::string interface;
+  std::string text;    // the line a person reads
+  // Further JSON members, all strings ("table", "chain", "handle", "verdict"...).
+  std::vector<std::pair<std::string, std::string>> attrs;
+};
+
 // The whole verdict: what render_text() and render_json() print.
 struct Report {
   Family family = Family::Inet;
@@ -132,6 +144,9 @@ struct Report {
   // What fails, in an unexplained verdict's text: "resolution fails" when
   // empty (ARP, NDP); "no DHCP server answers" for `dhcp diagnose`.
   std::string problem;
+  // `path diagnose`: the path as the kernel sees it (JSON "hops", text
+  // "path:"); empty, and not printed, for the other diagnoses.
+  std::vector<Hop> hops;
 };
 
 // ---- step 1: the kernel's state --------------------------------------------

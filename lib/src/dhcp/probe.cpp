@@ -11,6 +11,8 @@
 #include <netlab/link.hpp>
 #include <netlab/linkio.hpp>
 
+#include "objects/probe_port.hpp"
+
 #include <algorithm>
 #include <array>
 #include <memory>
@@ -33,10 +35,6 @@ using Clock = std::chrono::steady_clock;
 constexpr std::chrono::milliseconds kResend{1000};
 // How long an ACK to our REQUEST may take past the listening window.
 constexpr std::chrono::milliseconds kAckWait{2000};
-// A new bridge port without STP forwards at once; with STP it listens and
-// learns first. We wait for forwarding up to the listening window.
-constexpr std::chrono::milliseconds kPortPoll{20};
-constexpr std::uint8_t kBrStateForwarding = 3;  // BR_STATE_FORWARDING
 
 const char* kObject = "dhcp probe";
 
@@ -133,64 +131,6 @@ std::string server_key(const Answer& a) {
   if (!a.server_duid.empty()) return a.server_duid;
   return a.server_id ? a.server_id->to_string() : a.server_mac.to_string();
 }
-
-// The temporary veth pair on a bridge: created, enslaved and up, or not at
-// all; removed when this goes (deleting one end takes the other along).
-class ProbePort {
- public:
-  static Result<std::unique_ptr<ProbePort>> create(const Netns& ns, const Link& bridge, const MacAddr& mac,
-                                                   Clock::time_point deadline, const std::function<bool()>& stop) {
-    const std::string stem = "nlp" + std::to_string(::getpid());
-    auto talk = IfName::parse(stem + "p");
-    auto port = IfName::parse(stem + "b");
-    if (!talk || !port) return Error::usage(kObject, "cannot name the probe's veth pair " + stem);
-    auto self = std::unique_ptr<ProbePort>(new ProbePort(ns, *talk));
-    link::CreateOptions co;
-    co.address = mac;  // frames unicast to the client MAC are then for this end
-    co.up = true;
-    if (auto r = link::add_veth(ns, *talk, *port, co); !r) {
-      self->created_ = false;
-      return std::move(r).error();
-    }
-    link::Change c;
-    c.master = IfName::parse(bridge.name).value();
-    c.up = true;
-    NETLAB_TRY(link::set(ns, *port, c));
-    NETLAB_TRY(self->wait_forwarding(*port, bridge, deadline, stop));
-    return self;
-  }
-  ProbePort(const ProbePort&) = delete;
-  ProbePort& operator=(const ProbePort&) = delete;
-  ~ProbePort() {
-    if (created_) (void)link::remove(ns_, talk_);
-  }
-  const IfName& talk() const noexcept { return talk_; }
-
- private:
-  ProbePort(const Netns& ns, IfName talk) : ns_(ns), talk_(std::move(talk)) {}
-
-  // A stop request ends the wait without an error: the probe then stops at
-  // once, as interrupted, and the pair goes with this object.
-  Result<void> wait_forwarding(const IfName& port, const Link& bridge, Clock::time_point deadline,
-                               const std::function<bool()>& stop) {
-    for (;;) {
-      if (stop && stop()) return {};
-      auto l = link::get(ns_, port.str());
-      if (!l) return std::move(l).error();
-      if (l->bridge_port && l->bridge_port->state == kBrStateForwarding && l->carrier != false) return {};
-      if (Clock::now() >= deadline) {
-        std::string why = "port " + port.str() + " of bridge " + bridge.name + " did not start forwarding in time";
-        if (bridge.bridge && bridge.bridge->stp_state != 0) why += " (STP is on: the port listens and learns first)";
-        return Error::from_errno(ETIMEDOUT, kObject, why);
-      }
-      std::this_thread::sleep_for(kPortPoll);
-    }
-  }
-
-  Netns ns_;
-  IfName talk_;
-  bool created_ = true;
-};
 
 class Prober {
  public:
@@ -388,7 +328,7 @@ Result<ProbeResult> probe(const Netns& ns, const ProbeOptions& o) {
     // delay. A bridge that never had a port keeps its carrier.)
     if (link->carrier == false)
       return Error::from_errno(ENETDOWN, object, "has no carrier: no port of the bridge is up");
-    auto created = ProbePort::create(ns, *link, r.client_mac, Clock::now() + o.wait, o.stop);
+    auto created = ProbePort::create(ns, *link, r.client_mac, Clock::now() + o.wait, o.stop, kObject);
     if (!created) return std::move(created).error();
     port = std::move(*created);
     r.port = port->talk().str();

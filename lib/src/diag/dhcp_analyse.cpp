@@ -1,7 +1,7 @@
 // The DHCP verdict from the facts alone (dhcp_facts.hpp): which of C52,
 // C05, C07, C35, C36, C37, C38, C39, C40, C41 and C42 holds, with the evidence and a fix that works
-// as printed. Also the two pure readers the collector uses: the input-hook
-// walk of an nftables ruleset for a DISCOVER, and dnsmasq's settings.
+// as printed. Also the two pure readers the collector uses: the hook walks
+// of an nftables ruleset for a DISCOVER (nft_walk.hpp), and dnsmasq's settings.
 #include "diag/dhcp_facts.hpp"
 
 #include <algorithm>
@@ -15,150 +15,6 @@
 
 namespace netlab::diag {
 namespace {
-
-// ---- the input hook, as a DISCOVER meets it --------------------------------------
-
-// Whether a rule's match takes a DISCOVER arriving on `iif`: certainly, not
-// at all, or maybe (a match the summary does not model: a set, an xt match).
-enum class Fit { No, Maybe, Yes };
-
-// Where the DISCOVER meets the hook: the input hook has an input device
-// only; the forward hook of a bridged frame under br_netfilter has the
-// bridge as both (its ports are physdev, which nft's iifname never sees).
-struct HookDevices {
-  std::string iif;
-  int iif_index = 0;
-  std::string oif;  // "" in the input hook
-  int oif_index = 0;
-};
-
-bool ifname_matches(const std::string& pattern, const std::string& name) {
-  if (!pattern.empty() && pattern.back() == '*') return name.rfind(pattern.substr(0, pattern.size() - 1), 0) == 0;
-  return pattern == name;
-}
-
-Fit address_fit(const std::string& text, bool negated, const IpAddr& a) {
-  if (text.empty()) return Fit::Yes;
-  std::optional<Prefix> p;
-  if (auto pp = Prefix::parse(text)) p = *pp;
-  else if (auto ip = IpAddr::parse(text)) p = Prefix(*ip, ip->is_v4() ? 32 : 128);
-  if (!p) return Fit::Maybe;
-  if (p->family() != a.family()) return Fit::No;  // an IPv6 match in an inet chain takes no IPv4 packet
-  return p->contains(a) != negated ? Fit::Yes : Fit::No;
-}
-
-// The ruleset's words for an index match (`iif lo`): "iif index 1",
-// "iif != index 1", "oif index 3"; Maybe for any other expression.
-Fit index_fit(const std::string& word, const HookDevices& h) {
-  const bool input = word.rfind("iif ", 0) == 0, output = word.rfind("oif ", 0) == 0;
-  if (!input && !output) return Fit::Maybe;
-  const bool negated = word.find(" != ") != std::string::npos;
-  const auto at = word.rfind("index ");
-  if (at == std::string::npos) return Fit::Maybe;
-  const long index = std::strtol(word.c_str() + at + 6, nullptr, 10);
-  // Without an output device (the input hook) an oif match takes nothing,
-  // its negation everything.
-  const bool equal = input ? index == h.iif_index : !h.oif.empty() && index == h.oif_index;
-  return equal != negated ? Fit::Yes : Fit::No;
-}
-
-Fit discover_fit(const nft::Rule& r, const HookDevices& h) {
-  const nft::Match& m = r.match;
-  Fit fit = Fit::Yes;
-  auto narrow = [&](Fit f) {
-    if (f == Fit::No) fit = Fit::No;
-    else if (f == Fit::Maybe && fit == Fit::Yes) fit = Fit::Maybe;
-  };
-  if (m.l4proto) narrow((*m.l4proto == 17) != m.l4proto_negated ? Fit::Yes : Fit::No);
-  auto port_fit = [](const nft::PortMatch& pm, std::uint16_t port) {
-    if (!pm.set.empty()) return Fit::Maybe;
-    return pm.may_match(port) ? Fit::Yes : Fit::No;
-  };
-  if (m.dport) narrow(port_fit(*m.dport, 67));
-  if (m.sport) narrow(port_fit(*m.sport, 68));
-  if (!m.iifname.empty()) narrow(ifname_matches(m.iifname, h.iif) != m.iifname_negated ? Fit::Yes : Fit::No);
-  // The input hook has no output device: oifname matches "" only.
-  if (!m.oifname.empty()) narrow(ifname_matches(m.oifname, h.oif) != m.oifname_negated ? Fit::Yes : Fit::No);
-  narrow(address_fit(m.saddr, m.saddr_negated, IpAddr::v4(std::array<std::uint8_t, 4>{0, 0, 0, 0})));
-  narrow(address_fit(m.daddr, m.daddr_negated, IpAddr::v4(std::array<std::uint8_t, 4>{255, 255, 255, 255})));
-  if (!m.ct_state.empty())
-    narrow(std::find(m.ct_state.begin(), m.ct_state.end(), "new") != m.ct_state.end() ? Fit::Yes : Fit::No);
-  for (const auto& word : m.other) narrow(index_fit(word, h));
-  if (!m.sets.empty() || !m.xt_matches.empty()) narrow(Fit::Maybe);
-  return fit;
-}
-
-enum class Flow { Next, Accept, Drop };
-
-class InputWalk {
- public:
-  InputWalk(const nft::Ruleset& rs, const HookDevices& h, InputVerdict& v) : rs_(rs), h_(h), v_(v) {}
-
-  Flow chain(const nft::Chain& c, int depth) {
-    if (depth > 16) return Flow::Next;  // a loop nft itself refuses; never followed further
-    for (const nft::Rule* r : rs_.rules_of(c)) {
-      const Fit fit = discover_fit(*r, h_);
-      if (fit == Fit::No) continue;
-      const bool sure = fit == Fit::Yes;
-      switch (r->verdict) {
-        case nft::VerdictKind::Accept:
-          if (sure) return Flow::Accept;
-          uncertain_ = true;
-          break;
-        case nft::VerdictKind::Drop:
-        case nft::VerdictKind::Reject:
-          if (sure) return dropped_by(c, *r);
-          uncertain_ = true;
-          break;
-        case nft::VerdictKind::XtTarget:
-          if (r->target == "ACCEPT" && sure) return Flow::Accept;
-          if ((r->target == "DROP" || r->target == "REJECT") && sure) return dropped_by(c, *r);
-          if (r->target == "ACCEPT" || r->target == "DROP" || r->target == "REJECT") uncertain_ = true;
-          break;
-        case nft::VerdictKind::Jump:
-        case nft::VerdictKind::Goto: {
-          const nft::Chain* to = rs_.find_chain(c.family, c.table, r->target);
-          if (!to) break;
-          if (!sure) {
-            uncertain_ = true;
-            break;
-          }
-          const Flow f = chain(*to, depth + 1);
-          if (f != Flow::Next) return f;
-          if (r->verdict == nft::VerdictKind::Goto) return Flow::Next;  // goto does not come back here
-          break;
-        }
-        case nft::VerdictKind::Return:
-          if (sure) return Flow::Next;
-          uncertain_ = true;
-          break;
-        default:
-          break;
-      }
-    }
-    return Flow::Next;
-  }
-
-  bool uncertain() const { return uncertain_; }
-
- private:
-  Flow dropped_by(const nft::Chain& c, const nft::Rule& r) {
-    v_.family = nft::family_name(c.family);
-    v_.table = c.table;
-    v_.chain = c.name;
-    v_.rule = r.match_summary();
-    const std::string verdict = r.verdict_text();
-    if (!verdict.empty()) v_.rule += (v_.rule.empty() ? "" : " ") + verdict;
-    v_.handle = r.handle;
-    if (r.has_counter) v_.counter_before = r.packets;
-    return Flow::Drop;
-  }
-
-  const nft::Ruleset& rs_;
-  const HookDevices& h_;
-  InputVerdict& v_;
-  bool uncertain_ = false;
-};
 
 // ---- findings --------------------------------------------------------------------
 
@@ -612,8 +468,9 @@ class Judge {
     netfilter_evidence(x);
     x.fix.push_back(step("accept what " + f_.served + " bridges between its own ports, first in the forward chain "
                          "(or turn bridge-nf-call-iptables off)",
-                         "", exec_words(o_) + "nft insert rule " + v.family + " " + v.table + " " + v.base_chain +
-                                 " iifname \"" + f_.served + "\" oifname \"" + f_.served + "\" accept"));
+                         "", exec_words(o_) + nft_command("insert rule " + v.family + " " + v.table + " " + v.base_chain +
+                                                              " iifname \"" + f_.served + "\" oifname \"" + f_.served +
+                                                              "\" accept")));
     return true;
   }
 
@@ -698,7 +555,7 @@ class Judge {
     netfilter_evidence(x);
     const std::string rule = "iifname \"" + f_.served + "\" udp dport 67 accept";
     x.fix.push_back(step("accept DHCP from " + f_.served + " first in the input chain", "",
-                         exec_words(o_) + "nft insert rule " + v.family + " " + v.table + " " + v.base_chain + " " + rule));
+                         exec_words(o_) + nft_command("insert rule " + v.family + " " + v.table + " " + v.base_chain + " " + rule)));
     return true;
   }
 
@@ -1231,51 +1088,25 @@ std::optional<std::vector<std::string>> mac_groups(const std::string& pattern) {
 
 bool is_mac_pattern(const std::string& t) { return mac_groups(t).has_value(); }
 
-}  // namespace
-
-namespace {
-
-InputVerdict hook_verdict(const nft::Ruleset& rs, const std::string& hook, const HookDevices& h) {
-  InputVerdict v;
-  v.read = true;
-  std::vector<const nft::Chain*> bases;
-  for (const auto& c : rs.chains)
-    if (c.is_base() && c.hook == hook && c.type == "filter" &&
-        (c.family == nft::Family::Ip || c.family == nft::Family::Inet))
-      bases.push_back(&c);
-  std::stable_sort(bases.begin(), bases.end(),
-                   [](const nft::Chain* a, const nft::Chain* b) { return a->priority < b->priority; });
-  for (const nft::Chain* c : bases) {
-    InputWalk walk(rs, h, v);
-    Flow f = walk.chain(*c, 0);
-    if (f == Flow::Next && c->policy == "drop") {
-      v.family = nft::family_name(c->family);
-      v.table = c->table;
-      v.chain = c->name;
-      v.policy = true;
-      f = Flow::Drop;
-    }
-    if (f == Flow::Drop) {
-      v.drop = true;
-      v.certain = !walk.uncertain();
-      v.base_chain = c->name;
-      // The fix goes into the base chain's own table.
-      v.table = c->table;
-      v.family = nft::family_name(c->family);
-      return v;
-    }
-  }
-  return v;
+// A DISCOVER as the firewall sees it: UDP 0.0.0.0:68 -> 255.255.255.255:67, a new flow.
+PacketShape discover() {
+  PacketShape p;
+  p.l4proto = 17;
+  p.sport = 68;
+  p.dport = 67;
+  p.saddr = IpAddr::v4(std::array<std::uint8_t, 4>{0, 0, 0, 0});
+  p.daddr = IpAddr::v4(std::array<std::uint8_t, 4>{255, 255, 255, 255});
+  return p;
 }
 
 }  // namespace
 
 InputVerdict input_verdict_for_discover(const nft::Ruleset& rs, const std::string& iif, int iif_index) {
-  return hook_verdict(rs, "input", HookDevices{iif, iif_index, "", 0});
+  return walk_filter_hook(rs, "input", HookDevices{iif, iif_index, "", 0}, discover());
 }
 
 InputVerdict forward_verdict_for_bridged_discover(const nft::Ruleset& rs, const std::string& bridge, int index) {
-  return hook_verdict(rs, "forward", HookDevices{bridge, index, bridge, index});
+  return walk_filter_hook(rs, "forward", HookDevices{bridge, index, bridge, index}, discover());
 }
 
 DhcpServerProcess parse_dnsmasq(const std::vector<std::string>& cmdline,

@@ -4,6 +4,7 @@
 // said in the facts, and the rules judge without it.
 #include "diag/dhcp_facts.hpp"
 
+#include "objects/probe_port.hpp"
 #include "proto/byte_reader.hpp"
 
 #include <netlab/addr.hpp>
@@ -417,7 +418,7 @@ Result<DhcpFacts> collect_dhcp(const Netns& ns, const DhcpDiagnoseOptions& o) {
     trace::Options kt;
     kt.drops = true;
     kt.protocol = 0x0800;
-    kt.devices = {f.served, "nlp" + std::to_string(::getpid()) + "b"};
+    kt.devices = {f.served, ProbePort::port_name()};
     for (const auto& l : f.links)
       if (l.master_index == served->index) kt.devices.push_back(l.name);
     auto s = trace::Session::open(kt);

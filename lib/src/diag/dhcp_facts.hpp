@@ -5,6 +5,8 @@
 // the unit tests feed it hand-built facts without privilege.
 #pragma once
 
+#include "diag/nft_walk.hpp"
+
 #include <netlab/dhcp_diagnose.hpp>
 #include <netlab/link.hpp>
 #include <netlab/nft.hpp>
@@ -91,18 +93,7 @@ struct DhcpListener {
 // conntrack state new) arriving on the served device: the input hook on its
 // way to a server on the host, the forward hook (br_netfilter) on its way to
 // a server behind another port.
-struct InputVerdict {
-  bool read = false;       // the ruleset was read
-  std::string unread;      // why not
-  bool drop = false;       // a rule or a policy drops it
-  bool certain = false;    // no rule before the drop might have accepted it
-  std::string family, table, chain;  // where the drop is decided (the base chain for the fix)
-  std::string base_chain;
-  std::string rule;        // the rule's text ("udp dport 67 drop"), "" for the policy
-  std::uint64_t handle = 0;
-  bool policy = false;     // the base chain's policy drops it
-  std::optional<std::uint64_t> counter_before, counter_after;
-};
+using InputVerdict = HookVerdict;
 
 // A DHCP message seen on the wire during the watch.
 struct SeenDhcp {

@@ -93,6 +93,18 @@ void render_text(const Report& r, std::string& out) {
       break;
   }
   out += "\n";
+  if (!r.hops.empty()) {
+    out += "\npath:\n";
+    for (const auto& h : r.hops) {
+      std::string head = "  " + h.step;
+      const std::size_t width = head.size();
+      out += head;
+      pad(out, 13, width);
+      out += h.status;
+      pad(out, 23, 13 + h.status.size());
+      out += h.text + "\n";
+    }
+  }
   for (const auto& f : r.findings) {
     out += "\n";
     std::string sev(severity_name(f.severity));
@@ -125,6 +137,7 @@ void render_text(const Report& r, std::string& out) {
         continue;
       }
       if (!s.description.empty()) out += "    # " + s.description + "\n";
+      if (s.netlab.empty() && s.iproute2.empty()) continue;  // no command fits: the description says what to do
       const std::string& cmd = !s.netlab.empty() ? s.netlab : s.iproute2;
       out += "    " + cmd;
       if (!s.netlab.empty() && !s.iproute2.empty()) {
@@ -155,6 +168,22 @@ void render_text(const Report& r, std::string& out) {
   for (const auto& n : r.notes) out += "note: " + n + "\n";
   if (r.title.empty())
     out += "(" + std::string(r.passive ? "passive, " : "") + "observed " + seconds_text(r.duration_s) + ")\n";
+}
+
+// `path diagnose`'s path: one object per hop, its own members after the four common ones.
+static void write_hops(JsonWriter& w, const std::vector<Hop>& hops) {
+  w.key("hops");
+  w.begin_array();
+  for (const auto& h : hops) {
+    w.begin_object();
+    w.member("step", h.step);
+    w.member("status", h.status);
+    if (!h.interface.empty()) w.member("interface", h.interface);
+    w.member("text", h.text);
+    for (const auto& [k, v] : h.attrs) w.member(k, v);
+    w.end_object();
+  }
+  w.end_array();
 }
 
 void render_json(const Report& r, JsonWriter& w) {
@@ -242,6 +271,7 @@ void render_json(const Report& r, JsonWriter& w) {
     }
     w.end_array();
   }
+  if (!r.hops.empty()) write_hops(w, r.hops);
   w.key("duration_s");
   w.value(r.duration_s, 3);
   w.member("passive", r.passive);

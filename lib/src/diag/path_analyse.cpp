@@ -1,0 +1,461 @@
+// The path verdict from the facts alone (path_facts.hpp): which of C43,
+// C46, C45, C44, C48 and C47 holds, with the evidence, a fix that works as
+// printed, and the hops as the kernel decides them. The causes are tried
+// in the packet's order (route, filter, NAT), so a consequence is never
+// named for its cause: a host that does not forward has no NAT to judge.
+#include "diag/path_facts.hpp"
+
+#include <algorithm>
+#include <cerrno>
+
+namespace netlab::diag {
+namespace {
+
+Evidence fact(std::string type, std::string interface, std::string text) {
+  Evidence e;
+  e.type = std::move(type);
+  e.interface = std::move(interface);
+  e.text = std::move(text);
+  return e;
+}
+
+FixStep step(std::string description, std::string classic) {
+  FixStep s;
+  s.description = std::move(description);
+  s.iproute2 = std::move(classic);
+  return s;
+}
+
+std::string exec_words(const PathDiagnoseOptions& o) {
+  return o.netns_arg.empty() ? std::string() : "ip netns exec " + o.netns_arg + " ";
+}
+
+std::string protocol_text(const PathFacts& f) {
+  switch (f.protocol) {
+    case PathProtocol::Icmp: return "ICMP echo";
+    case PathProtocol::Udp: return "UDP to port " + std::to_string(f.port);
+    case PathProtocol::Tcp: return "TCP SYN to port " + std::to_string(f.port);
+  }
+  return "";
+}
+
+std::string route_text(const Route& r) {
+  std::string t = r.is_default() ? "default" : r.dst.to_string();
+  if (r.gateway) t += " via " + r.gateway->to_string();
+  t += " dev " + r.dev;
+  if (r.table != kTableMain) t += " table " + std::to_string(r.table);
+  return t;
+}
+
+const Route* out_route(const PathFacts& f) {
+  if (f.forward.route && !f.forward.error) return &*f.forward.route;
+  if (f.host.route && !f.host.error) return &*f.host.route;
+  return nullptr;
+}
+
+class Judge {
+ public:
+  Judge(const PathFacts& f, const PathDiagnoseOptions& o) : f_(f), o_(o) {}
+
+  Report run() {
+    r_.title = "netlab path diagnose " + f_.from.to_string() + " " + f_.to.to_string();
+    r_.interface = f_.guest_link.name;
+    r_.target = f_.to;
+    r_.problem = "the path fails";
+    r_.passive = f_.passive;
+    r_.duration_s = f_.duration_s;
+    hops();
+    // In the packet's order: the first that holds explains what follows.
+    const bool stopped = forwarding_disabled() || no_route() || forward_drop();
+    if (!stopped) no_masquerade();
+    if (!stopped) pmtu_blackhole();
+    wrong_gateway();
+    verdict();
+    notes();
+    return r_;
+  }
+
+ private:
+  bool works() const { return f_.replies_out > 0; }
+  bool traffic() const { return f_.seen_in > 0; }
+
+  void check(const std::string& cause, bool found, const std::string& detail) {
+    r_.checked.push_back(Check{cause, found ? "found" : "ruled out", detail});
+  }
+
+  Evidence sysctl_fact(const std::string& key, long value) {
+    Evidence e = fact("sysctl", "", "net." + key + " = " + std::to_string(value));
+    e.attrs = {{"key", "net." + key}, {"value", std::to_string(value)}};
+    return e;
+  }
+
+  std::string watch_text() const {
+    std::string t = std::to_string(f_.seen_in) + " " + protocol_text(f_) + " from " + f_.from.to_string() + " to " +
+                    f_.to.to_string() + " on " + f_.guest_link.name;
+    const Route* out = out_route(f_);
+    if (out) t += ", " + std::to_string(f_.seen_out) + " left on " + out->dev;
+    return t + (f_.probed ? " (our probe, " + std::to_string(f_.probe_sent) + " sent)" : " (the guest's own)");
+  }
+
+  void add_kernel(Finding& fd, const std::string& reason) {
+    for (const auto& d : f_.kernel_drops) {
+      if (d.beyond || (!reason.empty() && d.reason != reason)) continue;
+      Evidence e = fact("kernel", d.interface, "the kernel dropped the probe at " + d.location + " (" + d.reason + ") on " + d.interface);
+      e.count = 1;
+      e.probable = d.probable;
+      e.attrs = {{"reason", d.reason}, {"location", d.location}};
+      fd.evidence.push_back(std::move(e));
+      return;  // one line is the evidence; the rest are its repetitions
+    }
+  }
+
+  bool forwarding_disabled() {
+    const bool off = (f_.ip_forward && *f_.ip_forward == 0) || (f_.guest_forwarding && *f_.guest_forwarding == 0);
+    const bool refused = f_.forward.error != 0 && f_.forward.error != ENETUNREACH;
+    const bool found = off && refused && f_.host.route && !f_.host.error;
+    check("C43", found, off ? "forwarding is off, but the route lookup did not refuse for it" : "forwarding is on");
+    if (!found) return false;
+    Finding fd;
+    fd.cause = "forwarding-disabled";
+    fd.id = "C43";
+    fd.summary = "the host does not forward: " + f_.guest_link.name + " has forwarding off";
+    fd.explanation = "with forwarding off on the input device the kernel's input route lookup refuses a route for a "
+                     "packet not addressed to the host, and drops it without an ICMP error";
+    fd.evidence.push_back(fact("route", f_.guest_link.name,
+                               "ip route get " + f_.to.to_string() + " from " + f_.from.to_string() + " iif " +
+                                   f_.guest_link.name + ": " + f_.forward.message));
+    fd.evidence.push_back(fact("route", "", "ip route get " + f_.to.to_string() + ": " + route_text(*f_.host.route)));
+    if (f_.ip_forward) fd.evidence.push_back(sysctl_fact("ipv4.ip_forward", *f_.ip_forward));
+    if (f_.guest_forwarding)
+      fd.evidence.push_back(sysctl_fact("ipv4.conf." + f_.guest_link.name + ".forwarding", *f_.guest_forwarding));
+    if (traffic()) fd.evidence.push_back(fact("observation", f_.guest_link.name, watch_text()));
+    add_kernel(fd, "");
+    if (f_.ip_forward && *f_.ip_forward == 0)
+      fd.fix.push_back(step("turn forwarding on (every device)", exec_words(o_) + "sysctl -w net.ipv4.ip_forward=1"));
+    else
+      fd.fix.push_back(step("turn forwarding on for " + f_.guest_link.name,
+                            exec_words(o_) + "sysctl -w net/ipv4/conf/" + f_.guest_link.name + "/forwarding=1"));
+    r_.findings.push_back(std::move(fd));
+    return true;
+  }
+
+  bool no_route() {
+    const bool found = f_.forward.error == ENETUNREACH || (f_.forward.error && f_.host.error == ENETUNREACH);
+    check("C46", found, f_.forward.route ? "the kernel routes it: " + route_text(*f_.forward.route) : f_.forward.message);
+    if (!found) return false;
+    Finding fd;
+    fd.cause = "no-route-to-destination";
+    fd.id = "C46";
+    fd.summary = "the host has no route toward " + f_.to.to_string();
+    fd.explanation = "the forwarded packet matches no route (no default route either); the host answers ICMP net "
+                     "unreachable and drops it";
+    fd.evidence.push_back(fact("route", f_.guest_link.name,
+                               "ip route get " + f_.to.to_string() + " from " + f_.from.to_string() + " iif " +
+                                   f_.guest_link.name + ": " + f_.forward.message));
+    if (traffic()) fd.evidence.push_back(fact("observation", f_.guest_link.name, watch_text()));
+    add_kernel(fd, "IP_INNOROUTES");
+    // The gateway is the uplink's, which only the lab's owner knows: no command is printed.
+    fd.fix.push_back(step("add a route toward " + f_.to.to_string() +
+                              " (its prefix, or a default route) through the uplink's gateway: ip route add default "
+                              "via GATEWAY dev UPLINK",
+                          ""));
+    r_.findings.push_back(std::move(fd));
+    return true;
+  }
+
+  bool forward_drop() {
+    const HookVerdict& v = f_.filter;
+    if (!v.read) {
+      r_.checked.push_back(Check{"C45", "not observable", "the ruleset was not read: " + v.unread});
+      return false;
+    }
+    const bool counter_rose = v.counter_before && v.counter_after && *v.counter_after > *v.counter_before;
+    const bool kernel = std::any_of(f_.kernel_drops.begin(), f_.kernel_drops.end(),
+                                    [](const KernelDrop& d) { return d.reason == "NETFILTER_DROP" && !d.beyond; });
+    const bool stuck = traffic() && f_.seen_out == 0;
+    const bool proven = v.certain || counter_rose || (stuck && kernel);
+    check("C45", v.drop && (proven || !traffic()),
+          v.drop ? "a drop that the probe passed" : "no chain on the forward hook drops it");
+    if (!v.drop || (!proven && traffic())) return false;
+    Finding fd;
+    fd.cause = "forward-filter-drop";
+    fd.id = "C45";
+    fd.severity = proven ? Severity::Fault : Severity::Warning;
+    fd.provisional = !traffic();
+    const std::string where = v.family + " " + v.table + " " + v.chain;
+    fd.summary = "the forward hook drops the guest's packets: " + where +
+                 (v.policy ? " policy drop" : " rule handle " + std::to_string(v.handle));
+    fd.explanation = "every base chain on the forward hook runs, each with its own policy: an accept in one does not "
+                     "stop another's drop, and nothing here accepts " + f_.guest_link.name + " to the way out";
+    Evidence rule = fact("nftables", "", v.policy ? "chain " + where + " has policy drop and no rule accepts the probe"
+                                                  : "rule `" + v.rule + "` (handle " + std::to_string(v.handle) +
+                                                        ") in " + where + " drops it");
+    rule.attrs = {{"family", v.family}, {"table", v.table}, {"chain", v.chain}};
+    if (!v.policy) rule.attrs.emplace_back("handle", std::to_string(v.handle));
+    fd.evidence.push_back(std::move(rule));
+    if (counter_rose)
+      fd.evidence.push_back(fact("nftables", "", "its counter rose from " + std::to_string(*v.counter_before) + " to " +
+                                                     std::to_string(*v.counter_after) + " packets during the watch"));
+    if (traffic()) fd.evidence.push_back(fact("observation", f_.guest_link.name, watch_text()));
+    add_kernel(fd, "NETFILTER_DROP");
+    const Route* out = out_route(f_);
+    const std::string out_dev = out ? out->dev : "UPLINK";
+    const std::string head = "insert rule " + v.family + " " + v.table + " " + v.base_chain + " ";
+    fd.fix.push_back(step("accept the guests' packets on their way out",
+                          exec_words(o_) + nft_command(head + "iifname \"" + f_.guest_link.name + "\" oifname \"" +
+                                                       out_dev + "\" accept")));
+    fd.fix.push_back(step("and the answers on their way back",
+                          exec_words(o_) + nft_command(head + "iifname \"" + out_dev + "\" oifname \"" +
+                                                       f_.guest_link.name + "\" ct state established,related accept")));
+    r_.findings.push_back(std::move(fd));
+    return proven;
+  }
+
+  // Small probes crossed, DF probes of the device's MTU did not, and the
+  // router's "fragmentation needed" never reached the guest.
+  void pmtu_blackhole() {
+    if (!f_.big_size) {
+      r_.checked.push_back(Check{"C48", "not observable", "no DF probe of the device's MTU was sent"});
+      return;
+    }
+    const std::string big = std::to_string(f_.big_size);
+    const bool found = works() && f_.big_sent > 0 && f_.big_replies == 0 && f_.frag_forwarded == 0;
+    check("C48", found, "DF probes of " + big + " bytes crossed, or their \"fragmentation needed\" reached the guest");
+    if (f_.frag_forwarded && f_.frag_mtu)
+      r_.notes.push_back("the path beyond the host takes " + std::to_string(*f_.frag_mtu) +
+                         " bytes: a router said so, and its \"fragmentation needed\" went on to the guest");
+    if (!found) return;
+    const Route* out = out_route(f_);
+    const std::string out_dev = out ? out->dev : "";
+    Finding fd;
+    fd.cause = "pmtu-blackhole";
+    fd.id = "C48";
+    fd.summary = "packets of " + big + " bytes with DF die beyond the host, and the guest never hears why";
+    fd.explanation = "a link on the path has a smaller MTU; the router before it drops DF packets larger than it "
+                     "and sends ICMP \"fragmentation needed\", which never reaches the guest, so it never lowers "
+                     "its path MTU: small packets pass, large ones (uploads) hang";
+    fd.evidence.push_back(fact("observation", out_dev,
+                               std::to_string(f_.big_out) + " of " + std::to_string(f_.big_sent) + " DF probes of " + big +
+                                   " bytes left on " + out_dev + ", none answered; the small probes were"));
+    const HookVerdict& v = f_.icmp_filter;
+    std::string family, table, chain;
+    if (f_.frag_arrived) {
+      fd.evidence.push_back(fact("observation", out_dev,
+                                 std::to_string(f_.frag_arrived) + " ICMP unreachable - need to frag" +
+                                     (f_.frag_mtu ? " (mtu " + std::to_string(*f_.frag_mtu) + ")" : std::string()) +
+                                     " from " + f_.frag_from->to_string() + " arrived on " + out_dev +
+                                     ", none went on toward the guest on " + f_.guest_link.name));
+      if (v.drop) {
+        family = v.family, table = v.table, chain = v.base_chain;
+        fd.evidence.push_back(fact("nftables", "", v.policy ? "chain " + v.family + " " + v.table + " " + v.chain +
+                                                                  " has policy drop for it"
+                                                            : "rule `" + v.rule + "` (handle " + std::to_string(v.handle) +
+                                                                  ") in " + v.family + " " + v.table + " " + v.chain +
+                                                                  " drops it"));
+      } else if (!v.maybe_rule.empty()) {
+        family = v.maybe_family, table = v.maybe_table, chain = v.maybe_base;
+        fd.evidence.push_back(fact("nftables", "", "rule `" + v.maybe_rule + "` (handle " + std::to_string(v.maybe_handle) +
+                                                       ") in " + v.maybe_family + " " + v.maybe_table +
+                                                       " may drop it (its match is not modelled)"));
+      }
+      add_kernel(fd, "NETFILTER_DROP");
+    }
+    if (!chain.empty())
+      fd.fix.push_back(step("let \"fragmentation needed\" through, before the drop",
+                            exec_words(o_) + nft_command("insert rule " + family + " " + table + " " + chain +
+                                                         " icmp type destination-unreachable icmp code frag-needed "
+                                                         "accept")));
+    else
+      fd.fix.push_back(step(f_.frag_arrived ? "accept ICMP destination-unreachable (frag-needed) in the chain on the "
+                                              "forward hook that drops it"
+                                            : "no router sent \"fragmentation needed\": lower the guest's MTU to the "
+                                              "path's, or clamp TCP's MSS on the way out",
+                            ""));
+    r_.findings.push_back(std::move(fd));
+  }
+
+  // The host's address in FROM's subnet on the guest's device.
+  std::optional<Prefix> guest_subnet() const {
+    for (const auto& p : f_.guest_prefixes)
+      if (p.network().contains(f_.from)) return p;
+    return std::nullopt;
+  }
+
+  void no_masquerade() {
+    const HookVerdict& v = f_.nat;
+    const bool private_src = private_source(f_.from);
+    const bool unchanged = f_.seen_out > 0 && f_.out_source && *f_.out_source == f_.from;
+    const bool found = v.read && v.nat_rule.empty() && private_src && !works() && (unchanged || !traffic());
+    std::string detail = !v.read ? "the ruleset was not read"
+                         : !v.nat_rule.empty() ? "`" + v.nat_rule + "` in " + v.family + " " + v.table + " " + v.base_chain
+                         : !private_src ? f_.from.to_string() + " is no private address"
+                                        : "the path works without it";
+    check("C44", found, detail);
+    if (!found) return;
+    const Route* out = out_route(f_);
+    const std::string out_dev = out ? out->dev : "UPLINK";
+    const auto subnet = guest_subnet();
+    const std::string src = subnet ? subnet->network().to_string() : f_.from.to_string();
+    Finding fd;
+    fd.cause = "no-masquerade";
+    fd.id = "C44";
+    fd.severity = unchanged ? Severity::Fault : Severity::Warning;
+    fd.provisional = !unchanged;
+    fd.summary = "the guest's private source " + f_.from.to_string() + " leaves on " + out_dev + " un-NATed";
+    fd.explanation = "forwarding works, but no masquerade or snat rule takes the guest's packets on the way out, so "
+                     "they keep a private source the upstream has no route back to: the answers die upstream";
+    fd.evidence.push_back(fact("nftables", "", "no rule of a nat chain on the postrouting hook takes " + src + " out of " + out_dev));
+    if (unchanged)
+      fd.evidence.push_back(fact("observation", out_dev,
+                                 std::to_string(f_.seen_out) + " left on " + out_dev + " with source " +
+                                     f_.from.to_string() + ", none answered"));
+    fd.fix.push_back(step("a nat table and postrouting chain (nothing happens if they exist)",
+                          exec_words(o_) + nft_command("add table ip nat")));
+    fd.fix.push_back(step("", exec_words(o_) + nft_command("add chain ip nat postrouting { type nat hook postrouting "
+                                                           "priority 100 ; }")));
+    fd.fix.push_back(step("masquerade the guests' subnet on its way out",
+                          exec_words(o_) + nft_command("add rule ip nat postrouting oifname \"" + out_dev + "\" ip saddr " +
+                                                       src + " masquerade")));
+    r_.findings.push_back(std::move(fd));
+  }
+
+  void wrong_gateway() {
+    const GuestAsk* ask = nullptr;
+    for (const auto& g : f_.guest_asks)
+      if (!g.answered && g.confirmed && g.target != f_.to) ask = &g;
+    const auto subnet = guest_subnet();
+    check("C47", ask && subnet, ask ? "the guest asks for " + ask->target.to_string() : "the guest asks for no stranger");
+    if (!ask || !subnet) return;
+    Finding fd;
+    fd.cause = "guest-wrong-gateway";
+    fd.id = "C47";
+    fd.summary = "the guest's gateway " + ask->target.to_string() + " is an address nobody owns";
+    fd.explanation = "the guest resolves its gateway, not the destination; nobody answers ARP for " +
+                     ask->target.to_string() + ", so its packets never leave it";
+    Evidence e = fact("observation", f_.guest_link.name,
+                      std::to_string(ask->asked) + " ARP requests who-has " + ask->target.to_string() + " tell " +
+                          f_.from.to_string() + ", none answered (nor our own)");
+    e.attrs = {{"address", ask->target.to_string()}};
+    fd.evidence.push_back(std::move(e));
+    fd.evidence.push_back(fact("address", f_.guest_link.name,
+                               "the host's address on the guest's link is " + subnet->addr().to_string()));
+    FixStep s;
+    s.where = "guest";
+    s.description = "ip route replace default via " + subnet->addr().to_string();
+    fd.fix.push_back(std::move(s));
+    r_.findings.push_back(std::move(fd));
+  }
+
+  void verdict() {
+    const bool fault = std::any_of(r_.findings.begin(), r_.findings.end(),
+                                   [](const Finding& x) { return x.severity == Severity::Fault; });
+    if (fault) r_.verdict = Verdict::Fault;
+    else if (works()) r_.verdict = Verdict::Ok;
+    else if (!f_.probed && !traffic() && !r_.findings.empty()) r_.verdict = Verdict::Fault;  // warnings, nothing seen
+    else r_.verdict = r_.findings.empty() ? Verdict::Unexplained : Verdict::Fault;
+    if (r_.verdict == Verdict::Unexplained)
+      for (const auto& d : f_.kernel_drops) {
+        if (d.beyond || r_.kernel_drops.size() >= 8) continue;
+        Evidence e = fact("kernel", d.interface, "the kernel dropped a packet at " + d.location + " (" + d.reason +
+                                                     ") on " + d.interface);
+        e.count = 1;
+        e.attrs = {{"reason", d.reason}, {"location", d.location}};
+        r_.kernel_drops.push_back(std::move(e));
+      }
+  }
+
+  void notes() {
+    if (!f_.no_probe.empty()) r_.notes.push_back(f_.no_probe);
+    if (f_.passive || !f_.probed)
+      if (!traffic()) r_.notes.push_back("no packet from " + f_.from.to_string() + " to " + f_.to.to_string() +
+                                         " was seen during the watch: the verdict rests on the kernel's tables");
+    if (!f_.kernel_unavailable.empty()) r_.notes.push_back("the kernel's drops were not read: " + f_.kernel_unavailable);
+    for (const auto& e : f_.capture_errors) r_.notes.push_back("capture " + e);
+    if (works() && f_.replies_in == 0)
+      r_.notes.push_back(f_.to.to_string() + " answered on the way out, but no answer was seen going back on " +
+                         f_.guest_link.name);
+  }
+
+  // ---- hops --------------------------------------------------------------
+
+  void hop(std::string step_name, std::string status, std::string interface, std::string text,
+           std::vector<std::pair<std::string, std::string>> attrs = {}) {
+    r_.hops.push_back(Hop{std::move(step_name), std::move(status), std::move(interface), std::move(text), std::move(attrs)});
+  }
+
+  void hops() {
+    std::string in = "from " + f_.from.to_string();
+    if (f_.guest_mac) in += " (" + f_.guest_mac->to_string() + (f_.guest_port.empty() ? "" : " on port " + f_.guest_port) + ")";
+    in += ", " + std::to_string(f_.seen_in) + " seen";
+    std::vector<std::pair<std::string, std::string>> in_attrs;
+    if (!f_.guest_port.empty()) in_attrs.emplace_back("port", f_.guest_port);
+    if (f_.guest_mac) in_attrs.emplace_back("mac", f_.guest_mac->to_string());
+    hop("in", traffic() ? "forwarded" : "unknown", f_.guest_link.name, in, in_attrs);
+    if (f_.forward.error) {
+      hop("route", "dropped", "", "from " + f_.from.to_string() + " iif " + f_.guest_link.name + ": " + f_.forward.message,
+          {{"reason", f_.forward.message}});
+      return;
+    }
+    const Route& rt = *f_.forward.route;
+    std::vector<std::pair<std::string, std::string>> ra{{"table", std::to_string(rt.table)}, {"dst", rt.dst.to_string()}};
+    if (rt.gateway) ra.emplace_back("gateway", rt.gateway->to_string());
+    ra.emplace_back("oif", rt.dev);
+    hop("route", "forwarded", rt.dev, route_text(rt), ra);
+    if (!netfilter_hops()) return;
+    if (f_.nat.read) {
+      if (f_.nat.nat_rule.empty()) hop("nat", "forwarded", rt.dev, "no source NAT: the source stays " + f_.from.to_string());
+      else
+        hop("nat", "forwarded", rt.dev, "`" + f_.nat.nat_rule + "` in " + f_.nat.family + " " + f_.nat.table + " " + f_.nat.nat_chain,
+            {{"family", f_.nat.family}, {"table", f_.nat.table}, {"chain", f_.nat.nat_chain}, {"handle", std::to_string(f_.nat.handle)}});
+    }
+    std::string out = std::to_string(f_.seen_out) + " left";
+    if (f_.out_source) out += " with source " + f_.out_source->to_string();
+    const bool seen_any = f_.probed || traffic();
+    hop("out", f_.seen_out ? "forwarded" : seen_any ? "dropped" : "unknown", rt.dev, out);
+    if (f_.next_hop) {
+      const auto mac = f_.next_hop->mac();
+      hop("neighbour", "forwarded", rt.dev,
+          f_.next_hop->dst.to_string() + (mac ? " is-at " + mac->to_string() : std::string(" unresolved")) +
+              " (" + nud_state_names(f_.next_hop->state) + ")");
+    }
+    hop("back", f_.replies_in ? "forwarded" : f_.replies_out ? "dropped" : "unknown", f_.guest_link.name,
+        std::to_string(f_.replies_out) + " answers from " + f_.to.to_string() + " arrived, " +
+            std::to_string(f_.replies_in) + " went on toward the guest");
+  }
+
+  // One hop per base chain of the forward hook; false when one drops.
+  bool netfilter_hops() {
+    const HookVerdict& v = f_.filter;
+    if (!v.read) {
+      hop("netfilter", "unknown", "", "the ruleset was not read: " + v.unread);
+      return true;
+    }
+    for (const auto& c : v.chains) {
+      const std::string where = "forward " + c.family + " " + c.table + " " + c.chain;
+      const std::string decided = c.policy ? "policy " + c.verdict : "`" + c.rule + "` handle " + std::to_string(c.handle);
+      std::vector<std::pair<std::string, std::string>> a{
+          {"hook", "forward"}, {"family", c.family}, {"table", c.table}, {"chain", c.chain}, {"verdict", c.verdict}};
+      if (!c.policy) a.emplace_back("handle", std::to_string(c.handle));
+      hop("netfilter", c.verdict == "drop" ? "dropped" : "forwarded", "", where + ": " + decided, a);
+      if (c.verdict == "drop") return false;
+    }
+    return true;
+  }
+
+  const PathFacts& f_;
+  const PathDiagnoseOptions& o_;
+  Report r_;
+};
+
+}  // namespace
+
+bool private_source(const IpAddr& a) {
+  if (!a.is_v4()) return false;
+  const auto b = a.bytes();
+  return b[0] == 10 || (b[0] == 172 && (b[1] & 0xf0) == 16) || (b[0] == 192 && b[1] == 168) ||
+         (b[0] == 100 && (b[1] & 0xc0) == 64) || (b[0] == 169 && b[1] == 254);
+}
+
+Report analyse_path(const PathFacts& facts, const PathDiagnoseOptions& o) { return Judge(facts, o).run(); }
+
+}  // namespace netlab::diag

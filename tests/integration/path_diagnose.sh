@@ -1,0 +1,370 @@
+#!/usr/bin/env bash
+# `netlab path diagnose FROM TO` on a masquerading host (issue 16): a guest
+# namespace behind a bridge port, an "isp" namespace upstream that answers
+# for the "internet" address and has no route back to the guests' private
+# subnet. For each cause a lab that shows it (ping from the guest fails as
+# the cause says), the cause named with its evidence, the printed fix run
+# as printed, and the diagnosis again: ok. The hops are checked against
+# tcpdump on the uplink and the nft counters.
+#   C43 forwarding-disabled   (ip_forward=0)
+#   C44 no-masquerade         (no nat rule; the isp cannot route back)
+#   C45 forward-filter-drop   (an inet policy drop; a counted drop rule; iptables-nft's FORWARD DROP)
+#   C46 no-route-to-destination (the host's default route gone; no command printed: the test adds it)
+#   C47 guest-wrong-gateway   (the guest's default route via an address nobody owns)
+#   C48 pmtu-blackhole        (a 1400-byte link beyond the isp; the host's forward chain drops ICMP errors)
+# C47 and ok again with a TAP and a userspace guest (netlab guest) on the
+# bridge; a routed guest behind a veth without a bridge (no probe: its own
+# packets watched), ok and C45; and bad input: one line, its status,
+# nothing left behind.
+#
+#   path_diagnose.sh NETLAB_BINARY
+set -uo pipefail
+
+netlab_bin=${1:?usage: path_diagnose.sh NETLAB_BINARY}
+lab_script=$0
+lab_args=("$@")
+# shellcheck source=shell_lab.sh
+. "$(dirname "$0")/shell_lab.sh"
+
+for tool in nft tcpdump iptables-nft python3 ping; do
+  command -v "$tool" >/dev/null || { fail "$tool is not installed (scripts/setup.sh installs it)"; finish; }
+done
+
+# Two more machines, each a namespace held by a sleeping process.
+machines=()
+machine() {  # VAR: a new namespace; its holder's pid in VAR
+  unshare --net sleep 900 &
+  local pid=$!
+  machines+=("$pid")
+  local i
+  for i in $(seq 50); do
+    [ "$(readlink /proc/$pid/ns/net 2>/dev/null)" != "$(readlink /proc/self/ns/net)" ] && break
+    sleep 0.05
+  done
+  printf -v "$1" '%s' "$pid"
+}
+in_ns() { local pid=$1; shift; nsenter -t "$pid" -n "$@"; }
+cleanup_all() {
+  local p
+  for p in "${machines[@]}"; do kill "$p" 2>/dev/null; done
+  jobs -p | xargs -r kill 2>/dev/null
+  lab_cleanup
+}
+trap cleanup_all EXIT
+
+machine guest
+machine isp
+# The guest: kv1 (10.66.0.20/24, default via 10.66.0.1) behind port kv0 of labbr.
+ip link add labbr type bridge
+ip addr add 10.66.0.1/24 dev labbr
+ip link set labbr up
+ip link add kv0 type veth peer name kv1
+ip link set kv1 netns "$guest"
+ip link set kv0 master labbr up
+in_ns "$guest" ip link set lo up
+in_ns "$guest" ip addr add 10.66.0.20/24 dev kv1
+in_ns "$guest" ip link set kv1 up
+in_ns "$guest" ip route add default via 10.66.0.1
+# The uplink: wan7 (203.0.113.5/24) to the isp (203.0.113.9), which holds
+# the "internet" address 198.51.100.80 and knows no route to 10.66.0.0/24.
+ip link add wan7 type veth peer name isp7
+ip link set isp7 netns "$isp"
+ip addr add 203.0.113.5/24 dev wan7
+ip link set wan7 up
+in_ns "$isp" ip link set lo up
+in_ns "$isp" ip addr add 203.0.113.9/24 dev isp7
+in_ns "$isp" ip addr add 198.51.100.80/32 dev lo
+in_ns "$isp" ip link set isp7 up
+ip route add default via 203.0.113.9
+sysctl -qw net.ipv4.ip_forward=1
+nft add table ip labnat
+nft 'add chain ip labnat post { type nat hook postrouting priority 100 ; }'
+nft add rule ip labnat post oifname wan7 ip saddr 10.66.0.0/24 masquerade
+guest_ping() { in_ns "$guest" ping -c 1 -W 1 198.51.100.80 >/dev/null 2>&1; }
+
+links() { ip -o link 2>/dev/null | awk -F': ' '{print $2}' | sed 's/@.*//' | sort; }
+before=$(links)
+nothing_left() {
+  local now
+  now=$(links)
+  if [ "$now" = "$before" ]; then pass "$1: no link left behind"; else fail "$1: links differ: $(diff <(echo "$before") <(echo "$now") | tr '\n' ' ')"; fi
+}
+
+# diagnose NAME ARGS...: text in $dir/NAME.out, JSON in $dir/NAME.json, status in $status.
+diagnose() {
+  local name=$1
+  shift
+  "$netlab_bin" path diagnose "$@" >"$dir/$name.out" 2>"$dir/$name.err"
+  status=$?
+  "$netlab_bin" -j path diagnose "$@" >"$dir/$name.json" 2>>"$dir/$name.err"
+  json_status=$?
+}
+json_field() {  # NAME EXPR: a Python expression on the document d
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$dir/$1.json" "$2" 2>/dev/null
+}
+causes() { json_field "$1" '" ".join(f["id"] for f in d["findings"])'; }
+verdict() { json_field "$1" 'd["verdict"]'; }
+fixes() {  # NAME: the printed fix commands, one per line
+  json_field "$1" '"\n".join(s.get("netlab") or s.get("iproute2") or "" for f in d["findings"] for s in f["fix"] if s["where"] == "host")'
+}
+expect_cause() {  # NAME ID STATUS
+  local name=$1 id=$2 want=$3
+  if [ "$status" = "$want" ] && [ "$json_status" = "$want" ]; then pass "$name: exit $want"; else
+    fail "$name: exit $status/$json_status, wanted $want: $(cat "$dir/$name.out" "$dir/$name.err")"; fi
+  if [[ " $(causes "$name") " == *" $id "* ]]; then pass "$name: $id found"; else
+    fail "$name: $id not among '$(causes "$name")': $(cat "$dir/$name.out")"; fi
+  grep -q "($id)" "$dir/$name.out" && pass "$name: the text names $id" || fail "$name: text: $(cat "$dir/$name.out")"
+}
+expect_ok() {  # NAME
+  if [ "$status" = 0 ] && [ "$(verdict "$1")" = ok ]; then pass "$1: ok"; else
+    fail "$1: exit $status, verdict $(verdict "$1"): $(cat "$dir/$1.out" "$dir/$1.err")"; fi
+}
+run_fixes() {  # NAME
+  local cmd n=0
+  while IFS= read -r cmd; do
+    [ -n "$cmd" ] || continue
+    n=$((n + 1))
+    if bash -c "$cmd" >"$dir/$1.fix.out" 2>&1; then pass "$1: fix runs: $cmd"; else fail "$1: fix failed: $cmd: $(cat "$dir/$1.fix.out")"; fi
+  done < <(fixes "$1")
+  [ "$n" -gt 0 ] || fail "$1: no fix printed"
+}
+hop_status() {  # NAME STEP: the status of the first hop of that step
+  json_field "$1" "next((h['status'] for h in d['hops'] if h['step'] == '$2'), 'none')"
+}
+
+# ---- healthy: the guest reaches the internet through the masquerade -----------------------
+guest_ping && pass "healthy: the guest pings 198.51.100.80" || fail "healthy: the guest cannot ping"
+tcpdump -n -l -i wan7 -c 1 'icmp and src 203.0.113.5 and dst 198.51.100.80' >"$dir/healthy.tcpdump" 2>"$dir/healthy.tcpdump.err" &
+td=$!
+wait_listening "$dir/healthy.tcpdump.err" || fail "healthy: tcpdump did not start"
+diagnose healthy 10.66.0.20 198.51.100.80
+expect_ok healthy
+sleep 0.3
+kill "$td" 2>/dev/null; wait "$td" 2>/dev/null
+grep -q '203.0.113.5 > 198.51.100.80: ICMP echo request' "$dir/healthy.tcpdump" \
+  && pass "healthy: tcpdump saw the probe leave masqueraded" || fail "healthy: tcpdump: $(cat "$dir/healthy.tcpdump")"
+[ "$(json_field healthy "[h['text'] for h in d['hops'] if h['step'] == 'out'][0]")" != "" ] \
+  && grep -q 'with source 203.0.113.5' "$dir/healthy.json" && pass "healthy: the out hop says the masqueraded source" \
+  || fail "healthy: hops: $(json_field healthy 'd["hops"]')"
+[ "$(json_field healthy "[h['text'] for h in d['hops'] if h['step'] == 'nat'][0]")" = '`oifname "wan7" ip saddr 10.66.0.0/24 masquerade` in ip labnat post' ] \
+  && pass "healthy: the nat hop names the masquerade rule" || fail "healthy: nat hop: $(json_field healthy 'd["hops"]')"
+diagnose healthy_udp 10.66.0.20 198.51.100.80 -p udp/53
+expect_ok healthy_udp
+diagnose healthy_ifname kv0:10.66.0.20 198.51.100.80 --passive --duration 1
+# A passive look from the port itself: no bridge, so nothing is sent; the tables read healthy.
+[ "$status" != 3 ] && pass "healthy, passive from the port: no cause ($status)" || fail "healthy passive: $(cat "$dir/healthy_ifname.out")"
+nothing_left healthy
+
+# ---- C43: the host does not forward --------------------------------------------------------
+sysctl -qw net.ipv4.ip_forward=0
+guest_ping && fail "c43: the guest still pings"
+diagnose c43 10.66.0.20 198.51.100.80
+expect_cause c43 C43 3
+grep -q 'net.ipv4.ip_forward = 0' "$dir/c43.out" && pass "c43: the sysctl as evidence" || fail "c43: $(cat "$dir/c43.out")"
+[ "$(hop_status c43 route)" = dropped ] && pass "c43: the route hop is dropped" || fail "c43: hops $(json_field c43 'd["hops"]')"
+run_fixes c43
+guest_ping && pass "c43: the guest pings after the fix" || fail "c43: still no ping"
+diagnose c43fixed 10.66.0.20 198.51.100.80
+expect_ok c43fixed
+
+# ---- C46: no route toward the destination -----------------------------------------------
+ip route del default
+diagnose c46 10.66.0.20 198.51.100.80
+expect_cause c46 C46 3
+grep -q 'Network is unreachable' "$dir/c46.out" && pass "c46: the lookup's refusal as evidence" || fail "c46: $(cat "$dir/c46.out")"
+[ -z "$(fixes c46)" ] && pass "c46: no command printed for a gateway only the lab knows" || fail "c46: printed $(fixes c46)"
+ip route add default via 203.0.113.9
+diagnose c46fixed 10.66.0.20 198.51.100.80
+expect_ok c46fixed
+
+# ---- C45: a forward chain drops -----------------------------------------------------------
+nft add table inet labfw
+nft 'add chain inet labfw toll { type filter hook forward priority 0 ; policy drop ; }'
+guest_ping && fail "c45: the guest still pings"
+diagnose c45 10.66.0.20 198.51.100.80
+expect_cause c45 C45 3
+grep -q 'chain inet labfw toll has policy drop' "$dir/c45.out" && pass "c45: the chain and its policy named" || fail "c45: $(cat "$dir/c45.out")"
+[ "$(json_field c45 "[h['verdict'] for h in d['hops'] if h['step'] == 'netfilter'][0]")" = drop ] \
+  && pass "c45: the netfilter hop drops" || fail "c45: hops $(json_field c45 'd["hops"]')"
+run_fixes c45
+guest_ping && pass "c45: the guest pings after the fix" || fail "c45: still no ping"
+diagnose c45fixed 10.66.0.20 198.51.100.80
+expect_ok c45fixed
+nft delete table inet labfw
+# A counted drop rule in a chain that otherwise accepts: the handle and the counter that rose.
+nft add table ip labfw2
+nft 'add chain ip labfw2 toll { type filter hook forward priority 10 ; }'
+nft add rule ip labfw2 toll iifname labbr counter drop
+handle=$(nft -a list chain ip labfw2 toll | sed -n 's/.*counter.*drop # handle \([0-9]*\)/\1/p')
+diagnose c45r 10.66.0.20 198.51.100.80
+expect_cause c45r C45 3
+grep -q "handle $handle" "$dir/c45r.out" && pass "c45r: the rule's handle ($handle) named" || fail "c45r: $(cat "$dir/c45r.out")"
+grep -q 'its counter rose from' "$dir/c45r.out" && pass "c45r: the counter that rose" || fail "c45r: $(cat "$dir/c45r.out")"
+nft_packets=$(nft list chain ip labfw2 toll | sed -n 's/.*counter packets \([0-9]*\).*/\1/p')
+[ "${nft_packets:-0}" -gt 0 ] && pass "c45r: nft counts $nft_packets dropped" || fail "c45r: nft counter $nft_packets"
+run_fixes c45r
+diagnose c45rfixed 10.66.0.20 198.51.100.80
+expect_ok c45rfixed
+nft delete table ip labfw2
+# Docker's shape: iptables-nft's FORWARD policy DROP.
+iptables-nft -P FORWARD DROP
+diagnose c45d 10.66.0.20 198.51.100.80
+expect_cause c45d C45 3
+grep -q 'chain ip filter FORWARD has policy drop' "$dir/c45d.out" && pass "c45d: iptables-nft's FORWARD named" || fail "c45d: $(cat "$dir/c45d.out")"
+run_fixes c45d
+guest_ping && pass "c45d: the guest pings after the fix" || fail "c45d: still no ping"
+diagnose c45dfixed 10.66.0.20 198.51.100.80
+expect_ok c45dfixed
+iptables-nft -P FORWARD ACCEPT
+iptables-nft -F FORWARD
+
+# ---- C44: no masquerade ---------------------------------------------------------------------
+nft delete table ip labnat
+guest_ping && fail "c44: the guest still pings without NAT"
+diagnose c44 10.66.0.20 198.51.100.80
+expect_cause c44 C44 3
+grep -q 'left on wan7 with source 10.66.0.20, none answered' "$dir/c44.out" && pass "c44: the private source seen leaving" \
+  || fail "c44: $(cat "$dir/c44.out")"
+run_fixes c44
+guest_ping && pass "c44: the guest pings after the fix" || fail "c44: still no ping"
+diagnose c44fixed 10.66.0.20 198.51.100.80
+expect_ok c44fixed
+
+# ---- C47: the guest's gateway is nobody ------------------------------------------------------
+in_ns "$guest" ip route replace default via 10.66.0.77
+guest_ping && fail "c47: the guest still pings"
+in_ns "$guest" ping -i 0.2 198.51.100.80 >/dev/null 2>&1 &
+pinger=$!
+diagnose c47 10.66.0.20 198.51.100.80
+expect_cause c47 C47 3
+grep -q 'who-has 10.66.0.77 tell 10.66.0.20, none answered (nor our own)' "$dir/c47.out" && pass "c47: the guest's unanswered ARP" \
+  || fail "c47: $(cat "$dir/c47.out")"
+grep -q '(in the guest) ip route replace default via 10.66.0.1' "$dir/c47.out" && pass "c47: the guest's fix" \
+  || fail "c47: fix: $(cat "$dir/c47.out")"
+in_ns "$guest" ip route replace default via 10.66.0.1
+# The guest's entry for .77 asks its last probes (3, a second apart) before it fails.
+sleep 3.5
+diagnose c47fixed 10.66.0.20 198.51.100.80
+expect_ok c47fixed
+kill "$pinger" 2>/dev/null; wait "$pinger" 2>/dev/null
+nothing_left "the cause labs"
+
+# ---- C48: a 1400-byte link beyond the isp, and the host drops "fragmentation needed" ------------
+machine core
+in_ns "$isp" ip link add ic0 type veth peer name ic1
+in_ns "$isp" ip link set ic1 netns "$core"
+in_ns "$isp" ip addr add 192.0.2.1/30 dev ic0
+in_ns "$isp" ip link set ic0 mtu 1400 up
+in_ns "$isp" sysctl -qw net.ipv4.ip_forward=1
+in_ns "$isp" ip route add 198.51.100.90/32 via 192.0.2.2
+in_ns "$core" ip link set lo up
+in_ns "$core" ip addr add 192.0.2.2/30 dev ic1
+in_ns "$core" ip addr add 198.51.100.90/32 dev lo
+in_ns "$core" ip link set ic1 mtu 1400 up
+in_ns "$core" ip route add default via 192.0.2.1
+nft add table inet labpmtu
+nft 'add chain inet labpmtu toll { type filter hook forward priority 0 ; }'
+nft 'add rule inet labpmtu toll ip protocol icmp icmp type != { echo-request, echo-reply } counter drop'
+in_ns "$guest" ping -c 1 -W 1 198.51.100.90 >/dev/null 2>&1 && pass "c48: small pings cross" || fail "c48: no small ping"
+in_ns "$guest" ping -c 1 -W 1 -M do -s 1472 198.51.100.90 >/dev/null 2>&1 && fail "c48: a 1500-byte DF ping crossed"
+diagnose c48 10.66.0.20 198.51.100.90
+expect_cause c48 C48 3
+grep -q 'need to frag (mtu 1400) from 203.0.113.9 arrived on wan7, none went on toward the guest' "$dir/c48.out" \
+  && pass "c48: the router's ICMP seen arriving and not leaving" || fail "c48: $(cat "$dir/c48.out")"
+run_fixes c48
+out=$(in_ns "$guest" ping -c 2 -W 1 -M do -s 1472 198.51.100.90 2>&1)
+[[ $out == *"mtu = 1400"* || $out == *"mtu=1400"* ]] && pass "c48: the guest now hears the path MTU" || fail "c48: guest: $out"
+diagnose c48fixed 10.66.0.20 198.51.100.90
+expect_ok c48fixed
+grep -q 'takes 1400 bytes' "$dir/c48fixed.out" && pass "c48fixed: the path MTU noted" || fail "c48fixed: $(cat "$dir/c48fixed.out")"
+nft delete table inet labpmtu
+
+# ---- a TAP with a userspace guest (netlab guest) on the same bridge ----------------------------
+ip tuntap add labtap mode tap
+ip link set labtap master labbr up
+# The userspace guest gives up on its gateway after 3 ARP requests a second
+# apart: a new one for each of the two runs (text, JSON).
+wrong_gateway_guest() {
+  "$netlab_bin" guest labtap ip 10.66.0.31/24 gateway 10.66.0.78 ping 198.51.100.80 interval 0.3 count 1000 quiet \
+    >"$dir/tapguest.out" 2>&1 &
+  tapguest=$!
+  sleep 0.3
+}
+wrong_gateway_guest
+"$netlab_bin" path diagnose 10.66.0.31 198.51.100.80 >"$dir/tapc47.out" 2>"$dir/tapc47.err"
+status=$?
+kill "$tapguest" 2>/dev/null; wait "$tapguest" 2>/dev/null
+wrong_gateway_guest
+"$netlab_bin" -j path diagnose 10.66.0.31 198.51.100.80 >"$dir/tapc47.json" 2>>"$dir/tapc47.err"
+json_status=$?
+expect_cause tapc47 C47 3
+grep -q '(in the guest) ip route replace default via 10.66.0.1' "$dir/tapc47.out" && pass "tapc47: the host's address as the gateway" \
+  || fail "tapc47: $(cat "$dir/tapc47.out")"
+kill "$tapguest" 2>/dev/null; wait "$tapguest" 2>/dev/null
+"$netlab_bin" guest labtap ip 10.66.0.31/24 gateway 10.66.0.1 quiet >"$dir/tapguest2.out" 2>&1 &
+tapguest=$!
+sleep 0.5
+diagnose tapok 10.66.0.31 198.51.100.80
+expect_ok tapok
+kill "$tapguest" 2>/dev/null; wait "$tapguest" 2>/dev/null
+ip link del labtap
+
+# ---- a routed guest: a veth without a bridge, its own packets watched -----------------------
+machine routed
+ip link add rt0 type veth peer name rt1
+ip link set rt1 netns "$routed"
+ip addr add 10.77.0.1/24 dev rt0
+ip link set rt0 up
+in_ns "$routed" ip link set lo up
+in_ns "$routed" ip addr add 10.77.0.2/24 dev rt1
+in_ns "$routed" ip link set rt1 up
+in_ns "$routed" ip route add default via 10.77.0.1
+nft add rule ip nat postrouting oifname wan7 ip saddr 10.77.0.0/24 masquerade
+in_ns "$routed" ping -i 0.2 198.51.100.80 >/dev/null 2>&1 &
+rpinger=$!
+diagnose routed 10.77.0.2 198.51.100.80
+expect_ok routed
+grep -q 'rt0 is no bridge' "$dir/routed.out" && pass "routed: says the guest's own packets were watched" \
+  || fail "routed: $(cat "$dir/routed.out")"
+nft add table inet labfw3
+nft 'add chain inet labfw3 toll { type filter hook forward priority 5 ; }'
+# rt is one of nft's keywords: the name must reach nft quoted (so must the printed fix's).
+nft add rule inet labfw3 toll iifname '"rt0"' ip protocol icmp drop
+diagnose routedc45 10.77.0.2 198.51.100.80
+expect_cause routedc45 C45 3
+run_fixes routedc45
+diagnose routedfixed 10.77.0.2 198.51.100.80
+expect_ok routedfixed
+kill "$rpinger" 2>/dev/null; wait "$rpinger" 2>/dev/null
+nft delete table inet labfw3
+ip link del rt0
+nothing_left "the TAP and routed shapes"
+
+# ---- bad input ---------------------------------------------------------------------------
+bad() {  # WANT-STATUS WORD ARGS...: one stderr line naming WORD, nothing on stdout
+  local want=$1 word=$2
+  shift 2
+  "$netlab_bin" path diagnose "$@" >"$dir/bad.out" 2>"$dir/bad.err"
+  local st=$?
+  if [ "$st" = "$want" ] && [ "$(wc -l <"$dir/bad.err")" = 1 ] && grep -q -- "$word" "$dir/bad.err" && [ ! -s "$dir/bad.out" ]; then
+    pass "bad input '$*': exit $want, one line naming $word"
+  else
+    fail "bad input '$*': exit $st: $(cat "$dir/bad.err" "$dir/bad.out")"
+  fi
+}
+bad 1 '10.66.0.99' 10.66.0.99 198.51.100.80             # no guest owns it
+bad 1 '192.0.2.50' 192.0.2.50 198.51.100.80              # no route toward it here: the host's default route
+bad 2 '10.66.0.1' 10.66.0.1 198.51.100.80                # the host's own
+bad 2 'TO 203.0.113.5' 10.66.0.20 203.0.113.5            # TO local
+bad 2 'own link' 10.66.0.20 10.66.0.30                   # TO on FROM's link
+bad 2 'TO 224.0.0.1' 10.66.0.20 224.0.0.1
+bad 2 'not an IPv4' nonsense 198.51.100.80
+bad 2 '\-p' 10.66.0.20 198.51.100.80 -p sctp/1
+bad 2 'PORT' 10.66.0.20 198.51.100.80 -p udp/0
+bad 2 'size' 10.66.0.20 198.51.100.80 --size 27
+bad 2 'size' 10.66.0.20 198.51.100.80 --size 9001
+bad 2 duration 10.66.0.20 198.51.100.80 --duration 0
+bad 2 duration 10.66.0.20 198.51.100.80 --duration 61
+bad 1 nosuch0 nosuch0:10.66.0.20 198.51.100.80
+nothing_left "bad input"
+finish
