@@ -11,6 +11,11 @@
 #   C38 dhcp-forward-filtered           (br_netfilter and a FORWARD policy drop, a router VM behind a port)
 #   C41 multiple-dhcp-servers           (a second server behind a port, another router)
 #   C42 dhcp-no-range-for-subnet        (dnsmasq's range in another subnet)
+#   C39 dhcp-offer-bad-checksum         (a TAP guest with checksum offload and no vnet_hdr; then without)
+#   C40 dhcp-server-ignores-client      (a udhcpc guest's MAC ignored on the command line and in a
+#                                        file, with and without CLIENT-MAC, passive; an allow list
+#                                        without it; a full pool in
+#                                        dnsmasq's default lease file; an ignore for another MAC: ok)
 #   C52 interface-down                  (the bridge down)
 #   C05 no-carrier                      (the guest's TAP held by nobody; a netlab guest then holds it)
 #   C07 stp-port-not-forwarding         (STP on, the guest's port listening)
@@ -292,6 +297,163 @@ diagnose c42fixed br0 --duration 2
 expect_ok c42fixed
 stop_dnsmasq
 ip addr del 203.0.113.1/24 dev br0 2>/dev/null
+
+# ---- C40: the server is reached but ignores the guest ----------------------------------------
+# (a) The guest's MAC ignored on dnsmasq's command line: udhcpc in the peer
+# (behind v0) DISCOVERs unanswered while our probe from a fresh MAC gets an
+# OFFER; CLIENT-MAC given.
+guest_mac=$(peer ip -o link show v1 | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p')
+# guest_loop NAME: the guest asks again and again (busybox udhcpc in the
+# peer); its pid in $client, stopped with stop_guest.
+guest_loop() {
+  nsenter -t "$peer_pid" -n sh -c 'while :; do busybox udhcpc -i v1 -f -q -n -t 3 -T 1 -s /bin/true; sleep 0.3; done' \
+    >"$dir/$1.guest" 2>&1 &
+  client=$!
+}
+stop_guest() {
+  local c
+  for c in $(pgrep -P "$client"); do kill "$c" 2>/dev/null; done
+  kill "$client" 2>/dev/null; wait "$client" 2>/dev/null
+  for c in $(pgrep -P "$client"); do kill "$c" 2>/dev/null; done
+}
+start_dnsmasq ignoring br0 192.0.2.100,192.0.2.150,1h --dhcp-host="$guest_mac",ignore
+guest_loop c40
+diagnose c40 br0 "$guest_mac" --duration 3
+expect_cause c40 C40 3
+# The reference: dnsmasq's own log says it ignored the guest.
+grep -q "DHCPDISCOVER(br0) $guest_mac ignored" "$dir/ignoring.log" && pass "c40: dnsmasq's log: the guest ignored" \
+  || fail "c40: dnsmasq did not log the guest as ignored: $(tail -5 "$dir/ignoring.log")"
+grep -q -- "--dhcp-host=$guest_mac,ignore on its command line" "$dir/c40.out" && pass "c40: the ignore entry and where" \
+  || fail "c40: no ignore evidence: $(cat "$dir/c40.out")"
+grep -q 'our probe from a fresh MAC (.*) got an OFFER of 192.0.2.1[0-5][0-9]' "$dir/c40.out" && pass "c40: the probe's offer" \
+  || fail "c40: no probe offer: $(cat "$dir/c40.out")"
+grep -q "DISCOVERs* from $guest_mac, no OFFER to it" "$dir/c40.out" && pass "c40: the guest's DISCOVERs unanswered" \
+  || fail "c40: $(cat "$dir/c40.out")"
+run_fixes c40
+grep -q -- "--dhcp-host=" <(tr '\0' ' ' </proc/"$(dnsmasq_pids | head -1)"/cmdline) \
+  && fail "c40: the restarted dnsmasq still has the entry" || pass "c40: dnsmasq restarted without the entry"
+diagnose c40fixed br0 "$guest_mac" --duration 3
+expect_ok c40fixed
+# The guest itself now gets its lease (reference: udhcpc, dnsmasq's log).
+grep -q "DHCPACK(br0) 192.0.2.1[0-5][0-9] $guest_mac" "$dir/ignoring.log" && pass "c40: the guest got its lease" \
+  || fail "c40: no DHCPACK to the guest: $(tail -5 "$dir/ignoring.log")"
+stop_guest
+stop_dnsmasq
+
+# The same, the entry in a configuration file, no CLIENT-MAC: the guests
+# seen on the wire; passive (no probe) first.
+printf '# the lab'"'"'s hosts\ndhcp-host=02:00:5e:00:53:77\ndhcp-host=%s,02:00:5e:00:53:78,ignore\n' "$guest_mac" >"$dir/hosts.conf"
+start_dnsmasq ignoringf br0 192.0.2.100,192.0.2.150,1h --conf-file="$dir/hosts.conf"
+guest_loop c40f
+diagnose c40p br0 --passive --duration 3
+expect_cause c40p C40 3
+grep -q "dhcp-host=$guest_mac,02:00:5e:00:53:78,ignore in $dir/hosts.conf line 3" "$dir/c40p.out" \
+  && pass "c40p: the entry, its file and line" || fail "c40p: $(cat "$dir/c40p.out")"
+grep -q 'our probe' "$dir/c40p.out" && fail "c40p: a passive diagnosis probed: $(cat "$dir/c40p.out")"
+diagnose c40f br0 --duration 3
+expect_cause c40f C40 3
+grep -q "sed -i -e '3c dhcp-host=02:00:5e:00:53:78,ignore' $dir/hosts.conf" "$dir/c40f.out" \
+  && pass "c40f: the other MAC stays ignored" || fail "c40f: fix: $(cat "$dir/c40f.out")"
+run_fixes c40f
+grep -q "^dhcp-host=02:00:5e:00:53:78,ignore$" "$dir/hosts.conf" && ! grep -q "$guest_mac" "$dir/hosts.conf" \
+  && pass "c40f: the file edited" || fail "c40f: $(cat "$dir/hosts.conf")"
+diagnose c40ffixed br0 --duration 3
+expect_ok c40ffixed
+grep -q "DHCPACK(br0) 192.0.2.1[0-5][0-9] $guest_mac" "$dir/ignoringf.log" && pass "c40f: the guest got its lease" \
+  || fail "c40f: no DHCPACK to the guest: $(tail -5 "$dir/ignoringf.log")"
+stop_guest
+stop_dnsmasq
+
+# Healthy: an ignore entry for another MAC, the guest asking and answered.
+start_dnsmasq okignore br0 192.0.2.100,192.0.2.150,1h --dhcp-host=02:00:5e:00:53:79,ignore
+guest_loop okc40
+diagnose okc40 br0 --duration 3
+expect_ok okc40
+diagnose okc40m br0 "$guest_mac" --duration 3
+expect_ok okc40m
+stop_guest
+stop_dnsmasq
+
+# An allow list: dnsmasq answers known MACs only (dhcp-ignore=tag:!known),
+# and the guest has no dhcp-host entry: nobody is answered, not even the
+# probe; CLIENT-MAC given.
+start_dnsmasq allow br0 192.0.2.100,192.0.2.150,1h '--dhcp-ignore=tag:!known' --dhcp-host=02:00:5e:00:53:77
+guest_loop c40a
+diagnose c40a br0 "$guest_mac" --duration 3
+expect_cause c40a C40 3
+grep -q "DHCPDISCOVER(br0) $guest_mac ignored" "$dir/allow.log" && pass "c40a: dnsmasq's log: the guest ignored" \
+  || fail "c40a: $(tail -5 "$dir/allow.log")"
+grep -q -- "--dhcp-ignore=tag:!known on its command line, and 1 dhcp-host MAC, none of them $guest_mac" "$dir/c40a.out" \
+  && pass "c40a: the allow list as evidence" || fail "c40a: $(cat "$dir/c40a.out")"
+run_fixes c40a
+diagnose c40afixed br0 "$guest_mac" --duration 3
+expect_ok c40afixed
+grep -q "DHCPACK(br0) 192.0.2.1[0-5][0-9] $guest_mac" "$dir/allow.log" && pass "c40a: the guest got its lease" \
+  || fail "c40a: no DHCPACK to the guest: $(tail -5 "$dir/allow.log")"
+stop_guest
+stop_dnsmasq
+
+# (b) The pool exhausted: dnsmasq's default lease file (read through
+# /proc/PID/root) holds a lease for each of the range's two addresses, to
+# MACs that are not on the bridge.
+exp=$(($(date +%s) + 3600))
+printf '%s 02:00:5e:00:53:a1 192.0.2.200 gone1 *\n%s 02:00:5e:00:53:a2 192.0.2.201 * *\n' "$exp" "$exp" \
+  >/var/lib/misc/dnsmasq.leases
+dnsmasq --conf-file=/dev/null --port=0 --no-ping --user=root --group=root --interface=br0 --bind-interfaces \
+  --dhcp-range=192.0.2.200,192.0.2.201,1h --pid-file="$dir/full.pid" --log-facility="$dir/full.log" --log-dhcp
+for _ in $(seq 100); do grep -qs 'IP range' "$dir/full.log" && break; sleep 0.05; done
+diagnose c40x br0 --duration 3
+expect_cause c40x C40 3
+grep -q 'no address available' "$dir/full.log" && pass "c40x: dnsmasq's log: no address available" \
+  || fail "c40x: dnsmasq's log: $(tail -5 "$dir/full.log")"
+grep -q "lease file /var/lib/misc/dnsmasq.leases (dnsmasq's default) holds 2 unexpired leases in 192.0.2.200-192.0.2.201, which has 2 addresses" \
+  "$dir/c40x.out" && pass "c40x: the lease count against the range" || fail "c40x: $(cat "$dir/c40x.out")"
+grep -q '192.0.2.200 to 02:00:5e:00:53:a1 (gone1), expires in [0-9]* s; br0 has not learned this MAC' "$dir/c40x.out" \
+  && pass "c40x: each lease" || fail "c40x: $(cat "$dir/c40x.out")"
+run_fixes c40x
+grep -q '02:00:5e:00:53:a' /var/lib/misc/dnsmasq.leases && fail "c40x: leases left: $(cat /var/lib/misc/dnsmasq.leases)" \
+  || pass "c40x: the stale leases freed"
+diagnose c40xfixed br0 --duration 3
+expect_ok c40xfixed
+stop_dnsmasq
+rm -f /var/lib/misc/dnsmasq.leases
+nothing_left "C40"
+
+# ---- C39: the guest gets every OFFER with an incomplete UDP checksum ----------------------------
+# A guest's client on a TAP that asked for checksum offload without a
+# vnet_hdr (tap_dhcp_client.py): the kernel leaves the OFFERs' checksums for
+# it to complete, and it drops them as a client does.
+start_dnsmasq csum br0 192.0.2.100,192.0.2.150,1h
+ip tuntap add dev tapc0 mode tap
+ip link set tapc0 master br0
+ip link set tapc0 up
+tap_client() {  # offload|plain NAME: the guest for 30 s, its pid in $tclient
+  python3 "$(dirname "$lab_script")/tap_dhcp_client.py" tapc0 02:00:5e:00:53:39 "$1" 30 >"$dir/$2.client" 2>&1 &
+  tclient=$!
+  for _ in $(seq 100); do ip -o link show tapc0 | grep -q 'LOWER_UP' && break; sleep 0.05; done
+}
+tap_client offload c39
+diagnose c39 tapc0 --duration 3
+expect_cause c39 C39 3
+# The reference: the guest's own checksum check.
+grep -q 'offer 192.0.2.1 bad-checksum' "$dir/c39.client" && ! grep -q valid "$dir/c39.client" \
+  && pass "c39: the guest saw only OFFERs with bad checksums" || fail "c39: the guest saw: $(cat "$dir/c39.client")"
+grep -q 'tapc0: tx checksum offload on (ETHTOOL_GTXCSUM), vnet_hdr off' "$dir/c39.out" && pass "c39: the TAP's offload as evidence" \
+  || fail "c39: $(cat "$dir/c39.out")"
+grep -q 'DISCOVERs from 02:00:5e:00:53:39 and [0-9]* OFFERs* to it: the guest keeps asking' "$dir/c39.out" \
+  && pass "c39: the guest asking again on the wire" || fail "c39: $(cat "$dir/c39.out")"
+grep -q '(in the guest) start the program that holds tapc0 again with a vnet_hdr' "$dir/c39.out" \
+  && pass "c39: the guest step" || fail "c39: $(cat "$dir/c39.out")"
+# The guest step, done: the same client without checksum offload.
+kill "$tclient" 2>/dev/null; wait "$tclient" 2>/dev/null
+tap_client plain c39fixed
+diagnose c39fixed tapc0 --duration 3
+expect_ok c39fixed
+grep -q 'offer 192.0.2.1 valid' "$dir/c39fixed.client" && pass "c39: the guest now takes the OFFERs" \
+  || fail "c39: the guest saw: $(cat "$dir/c39fixed.client")"
+kill "$tclient" 2>/dev/null; wait "$tclient" 2>/dev/null
+ip link del tapc0
+stop_dnsmasq
 
 # ---- C05: the guest's TAP has no carrier ----------------------------------------------------
 start_dnsmasq host3 br0 192.0.2.100,192.0.2.150,1h

@@ -376,3 +376,282 @@ TEST_CASE("dhcp diagnose judge: a guest's TAP without carrier is C05 with a gues
   REQUIRE(ids(r) == std::vector<std::string>{"C07"});
   CHECK(fix_text(r) == "netlab bridge stp br0 off\nnetlab link set dev vnet3 down\nnetlab link set dev vnet3 up\n");
 }
+
+TEST_CASE("dhcp diagnose dnsmasq: ignore entries with where they were read, pools, the lease file and foreground") {
+  std::map<std::string, std::string> files{
+      {"/etc/hosts.conf", "# lab\ndhcp-host=02:00:5e:00:53:10,192.0.2.10\ndhcp-host = 52:54:00:*:*:*,02:00:5e:00:53:11,ignore\n"}};
+  auto read = [&](const std::string& p) -> std::optional<std::string> {
+    auto it = files.find(p);
+    if (it == files.end()) return std::nullopt;
+    return it->second;
+  };
+  auto none = [](const std::string&) { return std::vector<std::string>{}; };
+  auto p = parse_dnsmasq({"dnsmasq", "-G", "02:00:5e:00:53:20,ignore", "--dhcp-host=id:*,ignore",
+                          "--dhcp-range=192.0.2.100,192.0.2.103,1h", "--dhcp-range=192.0.2.50,static",
+                          "-l", "/run/lab.leases", "-C", "/etc/hosts.conf"},
+                         read, none);
+  REQUIRE(p.ignores.size() == 2);
+  CHECK(p.ignores[0].macs == std::vector<std::string>{"02:00:5e:00:53:20"});
+  CHECK(p.ignores[0].file.empty());
+  CHECK(p.ignores[0].arg == 2);
+  CHECK(p.ignores[0].arg_separate);
+  CHECK(p.ignores[1].file == "/etc/hosts.conf");
+  CHECK(p.ignores[1].line == 3);
+  CHECK(p.ignores[1].macs.size() == 2);
+  REQUIRE(p.ranges.size() == 1);  // the static range has no pool
+  CHECK(p.ranges[0].start == ip("192.0.2.100"));
+  CHECK(p.ranges[0].end == ip("192.0.2.103"));
+  CHECK(p.range_starts.size() == 2);
+  CHECK(p.lease_file == "/run/lab.leases");
+  CHECK(p.lease_file_given);
+  CHECK_FALSE(p.foreground);
+  CHECK(parse_dnsmasq({"dnsmasq", "-k"}, read, none).foreground);
+  CHECK(parse_dnsmasq({"dnsmasq", "-9"}, read, none).leasefile_ro);
+  CHECK(parse_dnsmasq({"dnsmasq", "--leasefile-ro"}, read, none).leasefile_ro);
+  CHECK(parse_dnsmasq({"dnsmasq", "--no-daemon"}, read, none).lease_file == "/var/lib/misc/dnsmasq.leases");
+
+  CHECK(dnsmasq_mac_matches("52:54:00:*:*:*", mac("52:54:00:12:34:56")));
+  CHECK_FALSE(dnsmasq_mac_matches("52:54:00:*:*:*", mac("52:54:01:12:34:56")));
+  CHECK(dnsmasq_mac_matches("1-02:00:5E:00:53:20", mac("02:00:5e:00:53:20")));
+  CHECK_FALSE(dnsmasq_mac_matches("id:01:02", mac("02:00:5e:00:53:20")));
+
+  const auto leases = parse_dnsmasq_leases(
+      "1764000000 02:00:5E:00:53:a1 192.0.2.100 gone1 01:02:00:5e:00:53:a1\n"
+      "0 02:00:5e:00:53:a2 192.0.2.101 * *\n"
+      "duid 00:01:00:01:2c:00:00:00:02:00:5e:00:53:01\n"
+      "1764000000 3735928559 2001:db8::5 * 00:01\n"
+      "garbage\n");
+  REQUIRE(leases.size() == 2);
+  CHECK(leases[0].mac == "02:00:5e:00:53:a1");
+  CHECK(leases[0].hostname == "gone1");
+  CHECK(leases[1].expiry == 0);
+  CHECK(leases[1].hostname.empty());
+}
+
+namespace {
+
+// A reachable dnsmasq (pid 4242, forking, our root) serving br0 with a pool
+// of two addresses.
+DhcpListener restartable_dnsmasq(std::vector<std::string> cmdline) {
+  DhcpListener l = dnsmasq_listener(true, {ip("192.0.2.100")});
+  l.server->ranges.push_back(DnsmasqRange{ip("192.0.2.100"), ip("192.0.2.101")});
+  l.server->cmdline = std::move(cmdline);
+  l.server->same_root = true;
+  l.server->leases_read = true;
+  return l;
+}
+
+SeenDhcp seen(const char* type, const char* client, bool from_client) {
+  SeenDhcp s;
+  s.interface = "br0";
+  s.type = type;
+  s.client = mac(client);
+  s.from_client = from_client;
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("dhcp diagnose judge: a guest's MAC ignored on the command line while the probe is answered is C40, restarted without the entry") {
+  DhcpDiagnoseOptions o;
+  o.interface = "br0";
+  auto f = probed_bridge();
+  auto l = restartable_dnsmasq({"dnsmasq", "--interface=br0", "--dhcp-host=02:00:5e:00:53:10,ignore", "-G",
+                                "02:00:5e:00:53:10,02:00:5e:00:53:11,ignore", "--log-facility=/tmp/a b.log"});
+  DnsmasqIgnore a;
+  a.macs = {"02:00:5e:00:53:10"};
+  a.entry = "02:00:5e:00:53:10,ignore";
+  a.arg = 2;
+  DnsmasqIgnore b;
+  b.macs = {"02:00:5e:00:53:10", "02:00:5e:00:53:11"};
+  b.entry = "02:00:5e:00:53:10,02:00:5e:00:53:11,ignore";
+  b.arg = 4;
+  b.arg_separate = true;
+  l.server->ignores = {a, b};
+  f.listeners.push_back(l);
+  f.offers.push_back(offer("192.0.2.1", "02:00:5e:00:53:01", "192.0.2.100", "192.0.2.1", ""));
+  f.seen = {seen("DISCOVER", "02:00:5e:00:53:10", true), seen("DISCOVER", "02:00:5e:00:53:10", true)};
+  Report r = analyse_dhcp(f, o);
+  CHECK(r.verdict == Verdict::Fault);
+  REQUIRE(ids(r) == std::vector<std::string>{"C40"});
+  CHECK(fix_text(r) == "kill 4242 && while kill -0 4242 2>/dev/null; do sleep 0.1; done\n"
+                       "dnsmasq --interface=br0 -G 02:00:5e:00:53:11,ignore '--log-facility=/tmp/a b.log'\n");
+  std::string evidence;
+  for (const auto& e : r.findings[0].evidence) evidence += e.text + "\n";
+  CHECK(evidence.find("2 DISCOVERs from 02:00:5e:00:53:10, no OFFER to it") != std::string::npos);
+  CHECK(evidence.find("--dhcp-host=02:00:5e:00:53:10,ignore on its command line") != std::string::npos);
+  CHECK(evidence.find("got an OFFER of 192.0.2.100") != std::string::npos);
+
+  // The guest answered too (an OFFER to it on the wire): no C40.
+  f.seen.push_back(seen("OFFER", "02:00:5e:00:53:10", false));
+  CHECK(analyse_dhcp(f, o).verdict == Verdict::Ok);
+  // Another client asked about, not ignored: ok.
+  f.seen.pop_back();
+  o.client = mac("02:00:5e:00:53:12");
+  CHECK(analyse_dhcp(f, o).verdict == Verdict::Ok);
+  // The client asked about is ignored, seen or not: C40.
+  o.client = mac("02:00:5e:00:53:11");
+  f.seen.clear();
+  CHECK(ids(analyse_dhcp(f, o)) == std::vector<std::string>{"C40"});
+  // In the foreground (a supervisor's): the finding, no command, a note.
+  f.listeners[0].server->foreground = true;
+  r = analyse_dhcp(f, o);
+  REQUIRE(ids(r) == std::vector<std::string>{"C40"});
+  CHECK(r.findings[0].fix.empty());
+  CHECK(r.notes.front().find("supervises it") != std::string::npos);
+}
+
+TEST_CASE("dhcp diagnose judge: an ignore entry in a file is edited by line, then dnsmasq restarted, and a passive watch of the guest alone finds it too") {
+  DhcpDiagnoseOptions o;
+  o.interface = "br0";
+  auto f = probed_bridge();
+  f.probed = false;
+  f.passive = true;
+  auto l = restartable_dnsmasq({"dnsmasq", "-C", "/etc/lab.conf"});
+  DnsmasqIgnore e;
+  e.macs = {"52:54:00:*:*:*"};
+  e.entry = "52:54:00:*:*:*,ignore";
+  e.file = "/etc/lab.conf";
+  e.line = 7;
+  l.server->ignores = {e};
+  f.listeners.push_back(l);
+  f.seen = {seen("DISCOVER", "52:54:00:12:34:56", true)};
+  Report r = analyse_dhcp(f, o);
+  REQUIRE(ids(r) == std::vector<std::string>{"C40"});
+  CHECK(fix_text(r) == "sed -i -e '7d' /etc/lab.conf\n"
+                       "kill 4242 && while kill -0 4242 2>/dev/null; do sleep 0.1; done\n"
+                       "dnsmasq -C /etc/lab.conf\n");
+  // Another guest: the entry does not take it, so the pool decides (free).
+  f.seen = {seen("DISCOVER", "02:00:5e:00:53:10", true)};
+  r = analyse_dhcp(f, o);
+  CHECK(r.verdict == Verdict::Unexplained);
+  CHECK(r.findings.empty());
+}
+
+TEST_CASE("dhcp diagnose judge: a pool every address of which is leased to others is C40, freeing only MACs the bridge has not learned") {
+  DhcpDiagnoseOptions o;
+  o.interface = "br0";
+  auto f = probed_bridge();
+  f.now = 1764000000;
+  f.stations_known = true;
+  f.stations = {mac("02:00:5e:00:53:a2")};
+  auto l = restartable_dnsmasq({"dnsmasq", "--dhcp-range=192.0.2.100,192.0.2.101,1h"});
+  DnsmasqLease a;
+  a.expiry = f.now + 600;
+  a.mac = "02:00:5e:00:53:a1";
+  a.address = ip("192.0.2.100");
+  DnsmasqLease b = a;
+  b.mac = "02:00:5e:00:53:a2";
+  b.address = ip("192.0.2.101");
+  l.server->leases = {a, b};
+  f.listeners.push_back(l);
+  Report r = analyse_dhcp(f, o);
+  REQUIRE(ids(r) == std::vector<std::string>{"C40"});
+  CHECK(fix_text(r) == "kill 4242 && while kill -0 4242 2>/dev/null; do sleep 0.1; done\n"
+                       "sed -i -e '/^[0-9]* 02:00:5e:00:53:a1 /d' /var/lib/misc/dnsmasq.leases\n"
+                       "dnsmasq --dhcp-range=192.0.2.100,192.0.2.101,1h\n");
+  std::string evidence;
+  for (const auto& e : r.findings[0].evidence) evidence += e.text + "\n";
+  CHECK(evidence.find("holds 2 unexpired leases in 192.0.2.100-192.0.2.101, which has 2 addresses") != std::string::npos);
+  CHECK(evidence.find("192.0.2.101 to 02:00:5e:00:53:a2, expires in 600 s; br0 has learned this MAC") != std::string::npos);
+
+  // Every lease's MAC on the bridge: the finding, no command (widening the
+  // range is the operator's choice), a note.
+  f.stations.push_back(mac("02:00:5e:00:53:a1"));
+  r = analyse_dhcp(f, o);
+  REQUIRE(ids(r) == std::vector<std::string>{"C40"});
+  CHECK(r.findings[0].fix.empty());
+  CHECK(r.notes.back().find("widen") != std::string::npos);
+  // An expired lease frees its address: not this cause.
+  f.listeners[0].server->leases[0].expiry = f.now - 1;
+  r = analyse_dhcp(f, o);
+  CHECK(r.verdict == Verdict::Unexplained);
+  // The lease file unread: not observable, said why.
+  f.listeners[0].server->leases_read = false;
+  f.listeners[0].server->leases_unread = "cannot read /var/lib/misc/dnsmasq.leases";
+  r = analyse_dhcp(f, o);
+  CHECK(r.verdict == Verdict::Unexplained);
+  bool said = false;
+  for (const auto& c : r.checked)
+    said = said || (c.cause == "dhcp-server-ignores-client" && c.result == "not observable" &&
+                    c.detail.find("cannot read") != std::string::npos);
+  CHECK(said);
+}
+
+TEST_CASE("dhcp diagnose judge: a held TAP with checksum offload and no vnet_hdr is C39 with a guest step, a fault when the host serves") {
+  DhcpDiagnoseOptions o;
+  o.interface = "tapc0";
+  auto f = probed_bridge();
+  f.interface = "tapc0";
+  f.listeners.push_back(dnsmasq_listener(true, {ip("192.0.2.100")}));
+  f.offers.push_back(offer("192.0.2.1", "02:00:5e:00:53:01", "192.0.2.110", "192.0.2.1", ""));
+  TapOffload t;
+  t.name = "tapc0";
+  t.carrier = true;
+  t.tx_csum = true;
+  f.taps.push_back(t);
+  f.seen = {seen("DISCOVER", "02:00:5e:00:53:39", true), seen("OFFER", "02:00:5e:00:53:39", false),
+            seen("DISCOVER", "02:00:5e:00:53:39", true), seen("OFFER", "02:00:5e:00:53:39", false)};
+  Report r = analyse_dhcp(f, o);
+  CHECK(r.verdict == Verdict::Fault);
+  REQUIRE(ids(r) == std::vector<std::string>{"C39"});
+  REQUIRE(r.findings[0].fix.size() == 1);
+  CHECK(r.findings[0].fix[0].where == "guest");
+  std::string evidence;
+  for (const auto& e : r.findings[0].evidence) evidence += e.text + "\n";
+  CHECK(evidence.find("tapc0: tx checksum offload on (ETHTOOL_GTXCSUM), vnet_hdr off") != std::string::npos);
+  CHECK(evidence.find("2 DISCOVERs from 02:00:5e:00:53:39 and 2 OFFERs to it") != std::string::npos);
+
+  // A vnet_hdr tells the reader (QEMU's virtio-net): ok.
+  f.taps[0].vnet_hdr = true;
+  CHECK(analyse_dhcp(f, o).verdict == Verdict::Ok);
+  // No offload, or nobody holding the TAP: ok.
+  f.taps[0].vnet_hdr = false;
+  f.taps[0].tx_csum = false;
+  CHECK(analyse_dhcp(f, o).verdict == Verdict::Ok);
+  f.taps[0].tx_csum = true;
+  f.taps[0].carrier = false;
+  CHECK(analyse_dhcp(f, o).verdict == Verdict::Ok);
+  // The server behind another port (its checksums whole) and no guest seen
+  // asking again: only a warning.
+  f.taps[0].carrier = true;
+  f.listeners.clear();
+  f.seen.clear();
+  r = analyse_dhcp(f, o);
+  REQUIRE(ids(r) == std::vector<std::string>{"C39"});
+  CHECK(r.findings[0].severity == Severity::Warning);
+  CHECK(r.verdict == Verdict::Ok);
+}
+
+TEST_CASE("dhcp diagnose judge: an allow list (dhcp-ignore=tag:!known) without the client is C40, restarted with a dhcp-host for it") {
+  auto none = [](const std::string&) { return std::vector<std::string>{}; };
+  auto nofile = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
+  auto p = parse_dnsmasq({"dnsmasq", "--dhcp-ignore=tag:!known", "--dhcp-host=02:00:5e:00:53:77,192.0.2.77"},
+                         nofile, none);
+  REQUIRE(p.allow_list);
+  CHECK(p.allow_list->arg == 1);
+  CHECK(p.known_macs == std::vector<std::string>{"02:00:5e:00:53:77"});
+  CHECK(p.known_complete);
+  CHECK_FALSE(parse_dnsmasq({"dnsmasq", "--dhcp-hostsfile=/etc/h"}, nofile, none).known_complete);
+
+  DhcpDiagnoseOptions o;
+  o.interface = "br0";
+  o.client = mac("02:00:5e:00:53:10");
+  auto f = probed_bridge();
+  auto l = restartable_dnsmasq(p.cmdline);
+  l.server->allow_list = p.allow_list;
+  l.server->known_macs = p.known_macs;
+  f.listeners.push_back(l);
+  Report r = analyse_dhcp(f, o);
+  REQUIRE(ids(r) == std::vector<std::string>{"C40"});
+  CHECK(fix_text(r) == "kill 4242 && while kill -0 4242 2>/dev/null; do sleep 0.1; done\n"
+                       "dnsmasq '--dhcp-ignore=tag:!known' --dhcp-host=02:00:5e:00:53:77,192.0.2.77 "
+                       "--dhcp-host=02:00:5e:00:53:10\n");
+  // A known client: not this shape (the pool decides, and it is free).
+  o.client = mac("02:00:5e:00:53:77");
+  CHECK(analyse_dhcp(f, o).findings.empty());
+  // Hosts from a file it did not read: not judged.
+  o.client = mac("02:00:5e:00:53:10");
+  f.listeners[0].server->known_complete = false;
+  CHECK(analyse_dhcp(f, o).findings.empty());
+}

@@ -5,7 +5,8 @@
 //
 // It reads who listens on UDP 67 (sock_diag: the bound device and address,
 // the owning process, and for dnsmasq its interfaces and ranges from its
-// command line and the configuration files it names), the nftables input
+// command line and the configuration files it names, and its lease file),
+// the nftables input
 // hook of the ip and inet families as a DISCOVER arriving on the served
 // device would meet it (with the deciding rule's counter before and after)
 // and their forward hook as a DISCOVER bridged between two ports meets it
@@ -18,7 +19,11 @@
 // Causes named: C52 interface-down, C05 no-carrier (the guest's TAP), C07
 // stp-port-not-forwarding, C35 no-dhcp-server, C36
 // dhcp-server-not-listening-here, C37 dhcp-input-filtered, C38
-// dhcp-forward-filtered (br_netfilter), C41 multiple-dhcp-servers, C42
+// dhcp-forward-filtered (br_netfilter), C39 dhcp-offer-bad-checksum (a
+// guest's TAP with checksum offload and no vnet_hdr: ETHTOOL_GTXCSUM and
+// IFLA_TUN_VNET_HDR), C40 dhcp-server-ignores-client
+// (a dnsmasq dhcp-host ignore entry for the client, or a pool every address
+// of which its lease file holds for others), C41 multiple-dhcp-servers, C42
 // dhcp-no-range-for-subnet. A lab where nobody
 // answered and none of them holds is "unexplained", with what was read.
 //

@@ -1,11 +1,12 @@
 // The DHCP verdict from the facts alone (dhcp_facts.hpp): which of C52,
-// C05, C07, C35, C36, C37, C38, C41 and C42 holds, with the evidence and a fix that works
+// C05, C07, C35, C36, C37, C38, C39, C40, C41 and C42 holds, with the evidence and a fix that works
 // as printed. Also the two pure readers the collector uses: the hook walks
 // of an nftables ruleset for a DISCOVER (nft_walk.hpp), and dnsmasq's settings.
 #include "diag/dhcp_facts.hpp"
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstdlib>
 #include <cstdio>
 #include <map>
@@ -81,6 +82,11 @@ std::string dnsmasq_for(const std::string& dev, const std::pair<IpAddr, IpAddr>&
          range.second.to_string() + ",12h";
 }
 
+// dnsmasq's settings are read below (DnsmasqReader); the judge edits them.
+std::vector<std::string> split(const std::string& s, char sep);
+std::string trim(const std::string& s);
+bool is_mac_pattern(const std::string& t);
+
 class Judge {
  public:
   Judge(const DhcpFacts& f, const DhcpDiagnoseOptions& o) : f_(f), o_(o) {
@@ -104,6 +110,9 @@ class Judge {
       if (stp) r_.notes.push_back("no probe was sent: its own new port on " + f_.served + " would wait for STP too");
       return finish();
     }
+    // A guest that receives every OFFER with a broken checksum: the
+    // servers answer, so the probe reads ok; the TAP tells why.
+    offer_bad_checksum();
     multiple_servers();
     // An offer reached our probe, or a guest (the one asked about, when a
     // CLIENT-MAC was given: collect_dhcp() keeps only offers to it or to
@@ -118,12 +127,16 @@ class Judge {
       // No server of the host's receives here: one behind another port may
       // be cut off by the forward hook (br_netfilter) before C35 and C36
       // are told.
-      if (!(listeners(true).empty() && forward_filtered()) && !no_server() && !not_here() && !input_filtered())
-        no_range();
+      if (!(listeners(true).empty() && forward_filtered()) && !no_server() && !not_here() && !input_filtered() &&
+          !no_range())
+        ignores_client(false);
     } else {
       for (const char* c : {"dhcp-forward-filtered", "no-dhcp-server", "dhcp-server-not-listening-here",
                             "dhcp-input-filtered", "dhcp-no-range-for-subnet"})
         check(c, "ruled out", answered ? "a server answered" : "no DHCP client asked during the watch");
+      // A server that answers our probe may still ignore the guest.
+      if (answered) ignores_client(true);
+      else check("dhcp-server-ignores-client", "ruled out", "no DHCP client asked during the watch");
     }
     if (!asked()) r_.notes.push_back("no DHCP client asked on " + f_.served +
                                      " during the watch; without --passive a probe asks as a new guest would");
@@ -290,6 +303,67 @@ class Judge {
                            ip_words(o_) + "link set dev " + p.name + " up"));
     }
     return true;
+  }
+
+  // C39: the kernel hands a TAP's reader packets whose UDP checksum it left
+  // to the device (CHECKSUM_PARTIAL: tx checksum offload, which the reader
+  // asked for with TUNSETOFFLOAD), and without a vnet_hdr nothing tells the
+  // reader: its DHCP client sees every OFFER with a wrong checksum and drops
+  // it. (A capture's "bad udp cksum" alone is no evidence: every host shows
+  // it on packets it sends itself.)
+  void offer_bad_checksum() {
+    bool any = false;
+    for (const auto& t : f_.taps) {
+      if (!t.carrier || t.vnet_hdr || !t.tx_csum.value_or(false)) continue;
+      any = true;
+      Finding& x = add("C39", "dhcp-offer-bad-checksum",
+                       "the guest on " + t.name + " receives the OFFERs with incomplete UDP checksums and drops them",
+                       "the reader of " + t.name + " turned on checksum offload (TUNSETOFFLOAD with TUN_F_CSUM) "
+                       "without a vnet_hdr (IFF_VNET_HDR): the kernel leaves the checksums of the packets it sends "
+                       "to the TAP for the reader to complete, and has no header to say so, so the guest's DHCP "
+                       "client sees a wrong UDP checksum on every OFFER and discards it");
+      x.evidence.push_back(fact("link", t.name, t.name + ": tx checksum offload on (ETHTOOL_GTXCSUM), vnet_hdr off"));
+      // The host's own server sends its OFFERs with partial checksums; a
+      // server behind another port sends whole ones, which pass intact.
+      // Without either sign it is only what the host sends that breaks.
+      const bool asking_again = offered_guest_evidence(x);
+      if (listeners(true).empty() && !asking_again) {
+        x.severity = Severity::Warning;
+        x.summary = "the guest on " + t.name + " receives what the host sends with incomplete checksums";
+      }
+      FixStep g;
+      g.where = "guest";
+      g.description = "start the program that holds " + t.name +
+                      " again with a vnet_hdr (IFF_VNET_HDR; QEMU: -netdev tap,vnet_hdr=on) or with checksum "
+                      "offload off (TUNSETOFFLOAD 0: on a persistent TAP the setting stays from one reader to the "
+                      "next), so that it gets whole checksums";
+      x.fix.push_back(g);
+    }
+    if (!any)
+      check("dhcp-offer-bad-checksum", f_.taps.empty() ? "not observable" : "ruled out",
+            f_.taps.empty() ? "no TAP toward a guest" : "no held TAP with checksum offload and no vnet_hdr");
+  }
+
+  // The guests that were answered and asked again: what C39 looks like on
+  // the bridge.
+  bool offered_guest_evidence(Finding& x) const {
+    bool any = false;
+    std::map<std::string, std::pair<unsigned, unsigned>> count;  // client -> DISCOVERs, OFFERs
+    for (const auto& s : f_.seen) {
+      if (f_.probed && s.client == f_.probe_mac) continue;
+      if (o_.client && s.client != *o_.client) continue;
+      if (s.from_client && s.type == "DISCOVER") ++count[s.client.to_string()].first;
+      if (!s.from_client && s.type == "OFFER") ++count[s.client.to_string()].second;
+    }
+    for (const auto& [mac, n] : count)
+      if (n.first >= 2 && n.second >= 1) {
+        any = true;
+        x.evidence.push_back(fact("packet", f_.served,
+                                  std::to_string(n.first) + " DISCOVERs from " + mac + " and " +
+                                      std::to_string(n.second) + " OFFER" + (n.second == 1 ? "" : "s") +
+                                      " to it: the guest keeps asking"));
+      }
+    return any;
   }
 
   // C41: two servers offered.
@@ -528,6 +602,303 @@ class Judge {
     return false;
   }
 
+  // ---- C40: a server that is reached but silent to this client ----------------
+
+  // The clients that asked and got nothing: the one asked about (seen or
+  // not), else each guest whose DISCOVERs no OFFER answered.
+  std::vector<MacAddr> unanswered_clients() const {
+    auto offered = [&](const MacAddr& m) {
+      return std::any_of(f_.seen.begin(), f_.seen.end(),
+                         [&](const SeenDhcp& s) { return !s.from_client && s.type == "OFFER" && s.client == m; });
+    };
+    std::vector<MacAddr> out;
+    if (o_.client) {
+      if (!offered(*o_.client)) out.push_back(*o_.client);
+      return out;
+    }
+    for (const SeenDhcp* d : client_discovers())
+      if (!offered(d->client) && std::find(out.begin(), out.end(), d->client) == out.end()) out.push_back(d->client);
+    return out;
+  }
+
+  static std::string shell_word(const std::string& w) {
+    if (!w.empty() && w.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:=,@%+-") ==
+                          std::string::npos)
+      return w;
+    std::string q = "'";
+    for (char c : w) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return q + "'";
+  }
+
+  // Whether a printed stop and start of this dnsmasq works as printed: it
+  // forks (no supervisor keeps it in the foreground) and sees our paths.
+  static bool restartable(const DhcpServerProcess& p) { return !p.foreground && p.same_root && !p.cmdline.empty(); }
+
+  // Stop the process, wait until it is gone (the new one binds the same
+  // sockets), start dnsmasq with `argv`.
+  void restart_steps(Finding& x, const DhcpServerProcess& p, const std::vector<std::string>& argv,
+                     const std::string& why, std::optional<FixStep> between = std::nullopt) const {
+    const std::string pid = std::to_string(p.pid);
+    x.fix.push_back(step("stop dnsmasq pid " + pid + " and wait until it is gone", "",
+                         "kill " + pid + " && while kill -0 " + pid + " 2>/dev/null; do sleep 0.1; done"));
+    if (between) x.fix.push_back(std::move(*between));
+    std::string cmd;
+    for (const auto& a : argv) cmd += (cmd.empty() ? "" : " ") + shell_word(a);
+    x.fix.push_back(step("start it again with " + why, "", exec_words(o_) + cmd));
+  }
+
+  // (a') dhcp-ignore=tag:!known and no dhcp-host entry for a client that
+  // asked: the fix names it in one, on the command line of a restart.
+  bool unknown_client(const DhcpListener& l, const std::vector<MacAddr>& macs, bool answered) {
+    const DhcpServerProcess& p = *l.server;
+    if (!p.allow_list || !p.known_complete) return false;
+    std::vector<MacAddr> unknown;
+    for (const auto& m : macs)
+      if (std::none_of(p.known_macs.begin(), p.known_macs.end(),
+                       [&](const std::string& pat) { return dnsmasq_mac_matches(pat, m); }))
+        unknown.push_back(m);
+    if (unknown.empty()) return false;
+    std::string who;
+    for (const auto& m : unknown) who += (who.empty() ? "" : ", ") + m.to_string();
+    const std::string pid = std::to_string(p.pid);
+    Finding& x = add("C40", "dhcp-server-ignores-client",
+                     "dnsmasq (pid " + pid + ") answers known clients only, and " + who + " is not one",
+                     "with dhcp-ignore=tag:!known dnsmasq answers only the MACs a dhcp-host entry names and drops "
+                     "every other client's requests without a word (a DISCOVER is never NAKed)");
+    ignored_evidence(x, answered);
+    const DnsmasqIgnore& a = *p.allow_list;
+    x.evidence.push_back(fact("process", f_.served,
+                              "dnsmasq pid " + pid + ": " +
+                                  (a.file.empty() ? "--dhcp-ignore=" + a.entry + " on its command line"
+                                                  : "dhcp-ignore=" + a.entry + " in " + a.file + " line " +
+                                                        std::to_string(a.line)) +
+                                  ", and " + std::to_string(p.known_macs.size()) + " dhcp-host MAC" +
+                                  (p.known_macs.size() == 1 ? "" : "s") + ", none of them " + who));
+    if (!restartable(p)) {
+      r_.notes.push_back("C40: add a dhcp-host entry for " + who + " and restart dnsmasq pid " + pid +
+                         (p.foreground ? " through what supervises it" : " (its root is not ours: no command is printed)"));
+      return true;
+    }
+    std::vector<std::string> argv = p.cmdline;
+    for (const auto& m : unknown) argv.push_back("--dhcp-host=" + m.to_string());
+    restart_steps(x, p, argv, "the same arguments and a dhcp-host entry for " + who);
+    return true;
+  }
+
+  // (a) dhcp-host=MAC,ignore for a client that asked.
+  bool ignored_client(const DhcpListener& l, const std::vector<MacAddr>& macs, bool answered) {
+    const DhcpServerProcess& p = *l.server;
+    auto takes = [&](const std::string& pattern) {
+      return std::any_of(macs.begin(), macs.end(), [&](const MacAddr& m) { return dnsmasq_mac_matches(pattern, m); });
+    };
+    std::vector<const DnsmasqIgnore*> hits;
+    for (const auto& e : p.ignores)
+      if (std::any_of(e.macs.begin(), e.macs.end(), takes)) hits.push_back(&e);
+    if (hits.empty()) return false;
+    std::string who;
+    for (const auto& m : macs)
+      for (const auto* e : hits)
+        if (std::any_of(e->macs.begin(), e->macs.end(), [&](const std::string& pat) { return dnsmasq_mac_matches(pat, m); })) {
+          if (who.find(m.to_string()) == std::string::npos) who += (who.empty() ? "" : ", ") + m.to_string();
+        }
+    const std::string pid = std::to_string(p.pid);
+    Finding& x = add("C40", "dhcp-server-ignores-client",
+                     "dnsmasq (pid " + pid + ") ignores " + who + ": it never answers its DISCOVERs",
+                     "dnsmasq reads a dhcp-host entry with \"ignore\" for this MAC and drops its requests without a "
+                     "word (a DISCOVER is never NAKed), while it still answers other clients; the client retries "
+                     "until it gives up");
+    ignored_evidence(x, answered);
+    for (const auto* e : hits)
+      x.evidence.push_back(fact("process", f_.served,
+                                "dnsmasq pid " + pid + ": " +
+                                    (e->file.empty() ? "--dhcp-host=" + e->entry + " on its command line"
+                                                     : "dhcp-host=" + e->entry + " in " + e->file + " line " +
+                                                           std::to_string(e->line))));
+    if (!restartable(p)) {
+      r_.notes.push_back("C40: remove the ignore entry and restart dnsmasq pid " + pid +
+                         (p.foreground ? " through what supervises it (it runs in the foreground)"
+                                       : " (its root is not ours: no command is printed)"));
+      return true;
+    }
+    ignored_fix(x, p, hits, takes);
+    return true;
+  }
+
+  void ignored_evidence(Finding& x, bool answered) const {
+    if (!answered) {
+      unanswered_evidence(x);
+      return;
+    }
+    for (const auto& o : f_.offers)
+      if (o.to_probe) {
+        x.evidence.push_back(fact("observation", f_.served,
+                                  "our probe from a fresh MAC (" + f_.probe_mac.to_string() + ") got an OFFER of " +
+                                      o.address.to_string() + " from " + o.server));
+        break;
+      }
+    const auto d = client_discovers();
+    if (!d.empty())
+      x.evidence.push_back(fact("packet", d.front()->interface,
+                                std::to_string(d.size()) + " DISCOVER" + (d.size() == 1 ? "" : "s") + " from " +
+                                    d.front()->client.to_string() + ", no OFFER to it"));
+  }
+
+  // The entries without the ignored clients' MACs: edited in their files
+  // (sed, by line) or on the command line, then dnsmasq restarted (it reads
+  // dhcp-host from its configuration at start only; SIGHUP does not).
+  void ignored_fix(Finding& x, const DhcpServerProcess& p, const std::vector<const DnsmasqIgnore*>& hits,
+                   const std::function<bool(const std::string&)>& takes) const {
+    std::vector<std::string> argv = p.cmdline;
+    std::vector<bool> drop(argv.size(), false);
+    std::map<std::string, std::string> sed;  // file -> its -e expressions
+    for (const auto* e : hits) {
+      std::string kept;
+      bool any_mac = false;
+      for (const auto& token : split(e->entry, ',')) {
+        if (takes(trim(token))) continue;
+        any_mac = any_mac || is_mac_pattern(trim(token));
+        kept += (kept.empty() ? "" : ",") + token;
+      }
+      const std::string line = std::to_string(e->line);
+      if (!e->file.empty()) {
+        sed[e->file] += " -e '" + line + (any_mac ? "c dhcp-host=" + kept : "d") + "'";
+      } else if (e->arg > 0 && std::size_t(e->arg) < argv.size()) {
+        std::string& a = argv[std::size_t(e->arg)];
+        if (!any_mac) {
+          drop[std::size_t(e->arg)] = true;
+          if (e->arg_separate) drop[std::size_t(e->arg) - 1] = true;
+        } else {
+          a = a.substr(0, a.size() - e->entry.size()) + kept;
+        }
+      }
+    }
+    for (const auto& [file, exprs] : sed)
+      x.fix.push_back(step("take the ignored MACs out of " + file, "", "sed -i" + exprs + " " + shell_word(file)));
+    std::vector<std::string> next;
+    for (std::size_t i = 0; i < argv.size(); ++i)
+      if (!drop[i]) next.push_back(argv[i]);
+    restart_steps(x, p, next, sed.empty() ? "the same arguments, less the ignore entry" : "the same arguments");
+  }
+
+  // (b) every address of the pool leased to other clients: Unknown when the
+  // pool or its leases could not be read.
+  enum class Pool { Unknown, Free, Full };
+  Pool pool_state(const DhcpListener& l, std::string& detail) {
+    const DhcpServerProcess& p = *l.server;
+    std::vector<const DnsmasqRange*> pool;
+    std::uint64_t size = 0;
+    for (const auto& r : p.ranges)
+      for (const auto& pre : f_.served_prefixes)
+        if (pre.contains(r.start) && v4_value(r.end) >= v4_value(r.start)) {
+          pool.push_back(&r);
+          size += std::uint64_t(v4_value(r.end) - v4_value(r.start)) + 1;
+          break;
+        }
+    const std::string pid = std::to_string(p.pid);
+    if (pool.empty()) {
+      detail = "dnsmasq pid " + pid + ": no dynamic pool read in " + f_.served + "'s subnet";
+      return Pool::Unknown;
+    }
+    if (!p.leases_read) {
+      detail = "dnsmasq pid " + pid + ": " + p.leases_unread;
+      return Pool::Unknown;
+    }
+    std::vector<const DnsmasqLease*> held;
+    for (const auto& lease : p.leases) {
+      const bool live = lease.expiry == 0 || lease.expiry > f_.now;
+      const bool inside = std::any_of(pool.begin(), pool.end(), [&](const DnsmasqRange* r) {
+        return v4_value(lease.address) >= v4_value(r->start) && v4_value(lease.address) <= v4_value(r->end);
+      });
+      const bool asker = (o_.client && lease.mac == o_.client->to_string()) ||
+                         (f_.probed && lease.mac == f_.probe_mac.to_string());
+      if (live && inside && !asker) held.push_back(&lease);
+    }
+    std::string ranges;
+    for (const auto* r : pool) ranges += (ranges.empty() ? "" : ", ") + r->start.to_string() + "-" + r->end.to_string();
+    detail = "dnsmasq pid " + pid + ": " + std::to_string(held.size()) + " of the " + std::to_string(size) +
+             " addresses of " + ranges + " leased to other clients";
+    if (held.size() < size) return Pool::Free;
+    exhausted_finding(p, held, size, ranges);
+    return Pool::Full;
+  }
+
+  void exhausted_finding(const DhcpServerProcess& p, const std::vector<const DnsmasqLease*>& held,
+                         std::uint64_t size, const std::string& ranges) {
+    const std::string pid = std::to_string(p.pid);
+    Finding& x = add("C40", "dhcp-server-ignores-client",
+                     "dnsmasq (pid " + pid + ") has no free address: its pool " + ranges + " is leased to others",
+                     "every address of the range is leased to another client and the leases have not expired, so "
+                     "dnsmasq has nothing to offer a new client and stays silent (its log says \"no address "
+                     "available\"); a DISCOVER is never NAKed. dnsmasq reads its lease file at start only: freeing "
+                     "leases means stopping it, editing the file and starting it again");
+    unanswered_evidence(x);
+    x.evidence.push_back(fact("file", f_.served,
+                              "lease file " + p.lease_file + " (" +
+                                  (p.lease_file_given ? "--dhcp-leasefile" : "dnsmasq's default") + ") holds " +
+                                  std::to_string(held.size()) + " unexpired leases in " + ranges + ", which has " +
+                                  std::to_string(size) + " address" + (size == 1 ? "" : "es")));
+    std::vector<std::string> gone;
+    for (const auto* l : held) {
+      const bool seen = std::any_of(f_.stations.begin(), f_.stations.end(),
+                                    [&](const MacAddr& m) { return m.to_string() == l->mac; });
+      if (f_.stations_known && !seen) gone.push_back(l->mac);
+      if (x.evidence.size() < 12)
+        x.evidence.push_back(fact("lease", f_.served,
+                                  l->address.to_string() + " to " + l->mac +
+                                      (l->hostname.empty() ? "" : " (" + l->hostname + ")") +
+                                      (l->expiry == 0 ? ", never expires"
+                                                      : ", expires in " + std::to_string(l->expiry - f_.now) + " s") +
+                                      (!f_.stations_known ? ""
+                                       : seen            ? "; " + f_.served + " has learned this MAC"
+                                                         : "; " + f_.served + " has not learned this MAC")));
+    }
+    // Free only the leases of MACs the bridge has not learned (guests that
+    // are gone); a pool full of present clients needs a wider range, which
+    // is the operator's choice of addresses: said, not printed.
+    if (gone.empty() || !restartable(p)) {
+      r_.notes.push_back("C40: widen dnsmasq's --dhcp-range or free leases of guests that are gone, then restart "
+                         "it (no command is printed: " +
+                         std::string(gone.empty() ? (f_.stations_known ? "every lease's MAC is on " + f_.served
+                                                                       : "who is present is unknown off a bridge")
+                                                  : "it cannot be restarted as printed") + ")");
+      return;
+    }
+    // dnsmasq rewrites the file from memory: stop it before the edit.
+    std::string exprs;
+    for (const auto& m : gone) exprs += " -e '/^[0-9]* " + m + " /d'";
+    const std::string file_step = "sed -i" + exprs + " " + shell_word(p.lease_file);
+    restart_steps(x, p, p.cmdline, "the same arguments", step("free the leases of the " + std::to_string(gone.size()) +
+                                                               " MAC" + (gone.size() == 1 ? "" : "s") + " " +
+                                                               f_.served + " has not learned", "", file_step));
+  }
+
+  // C40: a server that receives here, unfiltered, with a range for the
+  // subnet, and still answers nobody, or not this client.
+  bool ignores_client(bool answered) {
+    const auto macs = unanswered_clients();
+    for (const DhcpListener* l : listeners(true))
+      if (l->server && l->server->dnsmasq && !macs.empty() &&
+          (ignored_client(*l, macs, answered) || unknown_client(*l, macs, answered)))
+        return true;
+    if (answered) {
+      check("dhcp-server-ignores-client", "ruled out",
+            macs.empty() ? "a server answered" : "a server answered; no ignore entry for " + macs.front().to_string());
+      return false;
+    }
+    std::string detail = "no dnsmasq receives on " + f_.served;
+    bool unknown = true;
+    for (const DhcpListener* l : listeners(true)) {
+      if (!l->server || !l->server->dnsmasq) continue;
+      const Pool s = pool_state(*l, detail);
+      if (s == Pool::Full) return true;
+      if (s == Pool::Free) unknown = false;
+      if (s == Pool::Free) break;
+    }
+    check("dhcp-server-ignores-client", unknown ? "not observable" : "ruled out",
+          unknown ? detail : detail + ", no ignore entry for the client");
+    return false;
+  }
+
   const DhcpFacts& f_;
   const DhcpDiagnoseOptions& o_;
   Report r_;
@@ -571,8 +942,24 @@ class DnsmasqReader {
     else if (key == "no-dhcp-interface") append(p_.no_dhcp_interfaces, value);
     else if (key == "bind-interfaces" || key == "bind-dynamic") p_.bind_interfaces = true;
     else if (key == "dhcp-range") range(value);
+    else if (key == "dhcp-host") host(value);
+    else if (key == "dhcp-ignore") ignore_rule(value);
+    else if (key == "dhcp-hostsfile" || key == "dhcp-hostsdir" || key == "read-ethers") p_.known_complete = false;
+    else if (key == "dhcp-leasefile" && !value.empty()) {
+      p_.lease_file = value;
+      p_.lease_file_given = true;
+    } else if (key == "leasefile-ro") p_.leasefile_ro = true;
+    else if (key == "no-daemon" || key == "keep-in-foreground") p_.foreground = true;
     else if (key == "conf-file") file(value, depth);
     else if (key == "conf-dir") dir(value, depth);
+  }
+
+  // Where the next setting comes from: an argument of the command line.
+  void from_argument(int arg, bool separate) {
+    file_.clear();
+    line_ = 0;
+    arg_ = arg;
+    arg_separate_ = separate;
   }
 
   void file(const std::string& path, int depth) {
@@ -584,14 +971,22 @@ class DnsmasqReader {
       complete_ = false;
       return;
     }
+    const std::string outer_file = file_;
+    const int outer_line = line_;
+    int number = 0;
     for (const auto& raw : split(*text, '\n')) {
+      ++number;
       std::string line = raw;
       if (auto h = line.find('#'); h != std::string::npos) line.resize(h);
       line = trim(line);
       if (line.empty()) continue;
+      file_ = path;
+      line_ = number;
       const auto eq = line.find('=');
       setting(trim(line.substr(0, eq)), eq == std::string::npos ? "" : trim(line.substr(eq + 1)), depth + 1);
     }
+    file_ = outer_file;
+    line_ = outer_line;
   }
 
   bool conf_given() const { return conf_given_; }
@@ -604,14 +999,52 @@ class DnsmasqReader {
   }
 
   void range(const std::string& value) {
-    for (const auto& token : split(value, ',')) {
-      const std::string t = trim(token);
+    const auto tokens = split(value, ',');
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+      const std::string t = trim(tokens[i]);
       if (t.rfind("tag:", 0) == 0 || t.rfind("set:", 0) == 0 || t.rfind("net:", 0) == 0) continue;
       auto a = IpAddr::parse(t);
       if (!a) continue;  // an old-style tag name, a mode word
-      if (a->is_v4()) p_.range_starts.push_back(*a);
-      return;  // the first address decides: IPv6 ranges are not ours
+      if (!a->is_v4()) return;  // the first address decides: IPv6 ranges are not ours
+      p_.range_starts.push_back(*a);
+      // A pool has its end next; "static" or "proxy" there means none.
+      if (i + 1 < tokens.size())
+        if (auto end = IpAddr::parse(trim(tokens[i + 1])); end && end->is_v4())
+          p_.ranges.push_back(DnsmasqRange{*a, *end});
+      return;
     }
+  }
+
+  // dhcp-ignore=tag:!known: only the clients dhcp-host names are answered.
+  void ignore_rule(const std::string& value) {
+    if (trim(value) != "tag:!known") return;  // other tag sets are not modelled
+    DnsmasqIgnore x;
+    x.entry = value;
+    x.file = file_;
+    x.line = line_;
+    x.arg = arg_;
+    x.arg_separate = arg_separate_;
+    p_.allow_list = x;
+  }
+
+  // dhcp-host=[MAC,..][,id:..][,set:..][,ADDRESS][,NAME][,TIME][,ignore]:
+  // kept when it ignores at least one MAC.
+  void host(const std::string& value) {
+    DnsmasqIgnore x;
+    bool ignore = false;
+    for (const auto& token : split(value, ',')) {
+      const std::string t = trim(token);
+      if (t == "ignore") ignore = true;
+      else if (is_mac_pattern(t)) x.macs.push_back(t);
+    }
+    if (!ignore) p_.known_macs.insert(p_.known_macs.end(), x.macs.begin(), x.macs.end());
+    if (!ignore || x.macs.empty()) return;
+    x.entry = value;
+    x.file = file_;
+    x.line = line_;
+    x.arg = arg_;
+    x.arg_separate = arg_separate_;
+    p_.ignores.push_back(std::move(x));
   }
 
   void dir(const std::string& value, int depth) {
@@ -633,7 +1066,27 @@ class DnsmasqReader {
   const std::function<std::optional<std::string>(const std::string&)>& read_file_;
   const std::function<std::vector<std::string>(const std::string&)>& list_dir_;
   bool conf_given_ = false, complete_ = true;
+  std::string file_;  // where the setting being read comes from
+  int line_ = 0, arg_ = 0;
+  bool arg_separate_ = false;
 };
+
+// dnsmasq's hardware address: an optional "TYPE-" then six colon-separated
+// groups of one or two hex digits, or "*" (a wildcard byte).
+std::optional<std::vector<std::string>> mac_groups(const std::string& pattern) {
+  std::string p = pattern;
+  if (auto dash = p.find('-'); dash != std::string::npos && dash <= 2 && p.find(':') > dash) p = p.substr(dash + 1);
+  auto groups = split(p, ':');
+  if (groups.size() != 6) return std::nullopt;
+  for (const auto& g : groups) {
+    if (g == "*") continue;
+    if (g.empty() || g.size() > 2 || g.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)
+      return std::nullopt;
+  }
+  return groups;
+}
+
+bool is_mac_pattern(const std::string& t) { return mac_groups(t).has_value(); }
 
 // A DISCOVER as the firewall sees it: UDP 0.0.0.0:68 -> 255.255.255.255:67, a new flow.
 PacketShape discover() {
@@ -664,29 +1117,41 @@ DhcpServerProcess parse_dnsmasq(const std::vector<std::string>& cmdline,
   p.cmdline = cmdline;
   DnsmasqReader reader(p, read_file, list_dir);
   // Short options that take a value, by their long names.
-  static const std::map<char, std::string> kShort{{'i', "interface"}, {'I', "except-interface"},
-                                                  {'F', "dhcp-range"}, {'C', "conf-file"}, {'7', "conf-dir"},
-                                                  {'2', "no-dhcp-interface"}};
+  static const std::map<char, std::string> kShort{
+      {'i', "interface"}, {'I', "except-interface"}, {'F', "dhcp-range"}, {'C', "conf-file"},
+      {'7', "conf-dir"},  {'2', "no-dhcp-interface"}, {'G', "dhcp-host"}, {'l', "dhcp-leasefile"}};
   static const std::set<std::string> kWithValue{"interface", "except-interface", "dhcp-range", "conf-file",
-                                                "conf-dir", "no-dhcp-interface"};
+                                                "conf-dir", "no-dhcp-interface", "dhcp-host", "dhcp-leasefile"};
+  // Flags without a value that matter: -z binds, -d and -k stay in the
+  // foreground, -9 keeps no lease file.
+  static const std::map<char, std::string> kFlags{
+      {'z', "bind-interfaces"}, {'d', "no-daemon"}, {'k', "keep-in-foreground"}, {'9', "leasefile-ro"}};
   for (std::size_t i = 1; i < cmdline.size(); ++i) {
     const std::string& a = cmdline[i];
     if (a.rfind("--", 0) == 0) {
       const auto eq = a.find('=');
       const std::string key = a.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
       std::string value;
+      reader.from_argument(int(i), false);
       if (eq != std::string::npos) value = a.substr(eq + 1);
-      else if (kWithValue.count(key) && i + 1 < cmdline.size()) value = cmdline[++i];
+      else if (kWithValue.count(key) && i + 1 < cmdline.size()) {
+        value = cmdline[++i];
+        reader.from_argument(int(i), true);
+      }
       reader.setting(key, value, 0);
     } else if (a.size() >= 2 && a[0] == '-') {
-      if (a[1] == 'z') {
-        reader.setting("bind-interfaces", "", 0);
+      if (auto flag = kFlags.find(a[1]); flag != kFlags.end()) {
+        reader.setting(flag->second, "", 0);
         continue;
       }
       auto it = kShort.find(a[1]);
       if (it == kShort.end()) continue;
       std::string value = a.substr(2);
-      if (value.empty() && i + 1 < cmdline.size()) value = cmdline[++i];
+      reader.from_argument(int(i), false);
+      if (value.empty() && i + 1 < cmdline.size()) {
+        value = cmdline[++i];
+        reader.from_argument(int(i), true);
+      }
       reader.setting(it->second, value, 0);
     }
   }
@@ -694,6 +1159,42 @@ DhcpServerProcess parse_dnsmasq(const std::vector<std::string>& cmdline,
   if (!reader.conf_given() && read_file("/etc/dnsmasq.conf")) reader.file("/etc/dnsmasq.conf", 0);
   p.ranges_known = reader.complete();
   return p;
+}
+
+std::vector<DnsmasqLease> parse_dnsmasq_leases(const std::string& text) {
+  std::vector<DnsmasqLease> out;
+  for (const auto& raw : split(text, '\n')) {
+    std::vector<std::string> words;
+    for (const auto& w : split(trim(raw), ' '))
+      if (!w.empty()) words.push_back(w);
+    // "duid SERVER-DUID" and the DHCPv6 lines (IAID in the MAC's place)
+    // have no IPv4 address third.
+    if (words.size() < 3 || words[0] == "duid") continue;
+    auto address = IpAddr::parse(words[2]);
+    if (!address || !address->is_v4()) continue;
+    char* end = nullptr;
+    const long long expiry = std::strtoll(words[0].c_str(), &end, 10);
+    if (end == words[0].c_str() || *end != '\0') continue;
+    DnsmasqLease l;
+    l.expiry = expiry;
+    l.mac = words[1];
+    for (auto& c : l.mac) c = char(std::tolower(static_cast<unsigned char>(c)));
+    l.address = *address;
+    if (words.size() > 3 && words[3] != "*") l.hostname = words[3];
+    out.push_back(std::move(l));
+  }
+  return out;
+}
+
+bool dnsmasq_mac_matches(const std::string& pattern, const MacAddr& mac) {
+  const auto groups = mac_groups(pattern);
+  if (!groups) return false;
+  const auto bytes = split(mac.to_string(), ':');
+  for (std::size_t i = 0; i < 6; ++i) {
+    if ((*groups)[i] == "*") continue;
+    if (std::strtoul((*groups)[i].c_str(), nullptr, 16) != std::strtoul(bytes[i].c_str(), nullptr, 16)) return false;
+  }
+  return true;
 }
 
 Report analyse_dhcp(const DhcpFacts& facts, const DhcpDiagnoseOptions& o) { return Judge(facts, o).run(); }

@@ -12,6 +12,7 @@
 #include <netlab/dhcp.hpp>
 #include <netlab/frames_dhcp.hpp>
 #include <netlab/linkio.hpp>
+#include <netlab/netns.hpp>
 #include <netlab/sysctl.hpp>
 #include <netlab/trace.hpp>
 
@@ -23,6 +24,13 @@
 #include <thread>
 #include <variant>
 
+#include <cstdio>
+
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 namespace netlab::diag {
@@ -76,6 +84,19 @@ std::optional<DhcpServerProcess> server_of(const InetSocket& s) {
           std::sort(names.begin(), names.end());
           return names;
         });
+    // Its leases as it wrote them (C40: a pool every address of which is
+    // leased to others).
+    p.leases_read = false;
+    if (p.leasefile_ro) {
+      p.leases_unread = "it keeps no lease file (--leasefile-ro): its --dhcp-script keeps the leases";
+    } else if (auto text = read_text(root + p.lease_file)) {
+      p.leases = parse_dnsmasq_leases(*text);
+      p.leases_read = true;
+    } else {
+      p.leases_unread = "cannot read " + p.lease_file + " (through " + root + ")";
+    }
+    std::error_code ec;
+    p.same_root = std::filesystem::equivalent(root, "/", ec);
   } else {
     p.cmdline = cmd;
   }
@@ -255,6 +276,69 @@ std::string server_key(const std::optional<IpAddr>& id, const MacAddr& mac) {
   return id ? id->to_string() : mac.to_string();
 }
 
+// Which port each server is behind, which is the host itself, and who is
+// on the bridge (its forwarding database).
+void place_offers_and_stations(const Netns& ns, DhcpFacts& f, const Link& served) {
+  for (auto& x : f.offers)
+    for (const auto& p : f.served_prefixes)
+      if (x.server == p.addr().to_string()) x.host = true;
+  if (served.kind == "bridge")
+    if (auto ifn = IfName::parse(f.served))
+      if (auto fdb = bridge::fdb(ns, *ifn)) {
+        for (auto& x : f.offers)
+          for (const auto& e : *fdb)
+            if (e.mac == x.server_mac) {
+              if (e.local) x.host = true;
+              else x.port = e.port;
+            }
+        // Who is on the bridge: a lease of a MAC it has not learned is
+        // likely a guest that is gone (C40).
+        f.stations_known = true;
+        for (const auto& e : *fdb)
+          if (!e.local && std::find(f.stations.begin(), f.stations.end(), e.mac) == f.stations.end())
+            f.stations.push_back(e.mac);
+      }
+}
+
+// Whether tx checksum offload is on (ETHTOOL_GTXCSUM: any of the
+// NETIF_F_CSUM_MASK features), asked in the namespace; nullopt unread.
+std::optional<bool> tx_checksum_offload(const Netns& ns, const std::string& dev) {
+  std::optional<NetnsScope> scope;
+  if (!ns.is_current()) {
+    auto s = NetnsScope::enter(ns);
+    if (!s) return std::nullopt;
+    scope.emplace(std::move(*s));
+  }
+  const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return std::nullopt;
+  ethtool_value v{};
+  v.cmd = ETHTOOL_GTXCSUM;
+  ifreq ifr{};
+  std::snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", dev.c_str());
+  ifr.ifr_data = reinterpret_cast<char*>(&v);
+  const int rc = ::ioctl(fd, SIOCETHTOOL, &ifr);
+  ::close(fd);
+  if (rc < 0) return std::nullopt;
+  return v.data != 0;
+}
+
+// The TAPs toward the guests: IFACE itself, or the served bridge's ports.
+void read_taps(const Netns& ns, DhcpFacts& f) {
+  std::vector<const Link*> candidates;
+  if (f.asked_link.name != f.served) candidates.push_back(&f.asked_link);
+  else
+    for (const auto& p : f.ports) candidates.push_back(&p);
+  for (const Link* l : candidates) {
+    if (!l->tun || !l->tun->tap) continue;
+    TapOffload t;
+    t.name = l->name;
+    t.carrier = l->is_up() && !l->no_carrier();
+    t.vnet_hdr = l->tun->vnet_hdr;
+    t.tx_csum = tx_checksum_offload(ns, l->name);
+    f.taps.push_back(std::move(t));
+  }
+}
+
 }  // namespace
 
 Result<void> validate(const DhcpDiagnoseOptions& o) {
@@ -288,6 +372,7 @@ Result<DhcpFacts> collect_dhcp(const Netns& ns, const DhcpDiagnoseOptions& o) {
       if (l.master_index == served->index) f.ports.push_back(l);
   for (const auto& p : f.ports)
     if (p.bridge_port && (p.bridge_port->state == 1 || p.bridge_port->state == 2)) f.stp_waiting = true;
+  read_taps(ns, f);
 
   addr::Filter af;
   af.dev = f.served;
@@ -411,19 +496,9 @@ Result<DhcpFacts> collect_dhcp(const Netns& ns, const DhcpDiagnoseOptions& o) {
     x.to_probe = f.probed && s.client == f.probe_mac;
     f.offers.push_back(std::move(x));
   }
-  // Which port each server is behind, and which is the host itself.
-  for (auto& x : f.offers)
-    for (const auto& p : f.served_prefixes)
-      if (x.server == p.addr().to_string()) x.host = true;
-  if (served->kind == "bridge")
-    if (auto ifn = IfName::parse(f.served))
-      if (auto fdb = bridge::fdb(ns, *ifn))
-        for (auto& x : f.offers)
-          for (const auto& e : *fdb)
-            if (e.mac == x.server_mac) {
-              if (e.local) x.host = true;
-              else x.port = e.port;
-            }
+  place_offers_and_stations(ns, f, *served);
+  f.now = std::chrono::duration_cast<std::chrono::seconds>(
+              std::chrono::system_clock::now().time_since_epoch()).count();
 
   // The deciding rules' counters after the watch.
   for (InputVerdict* v : {&f.input, &f.forward})
