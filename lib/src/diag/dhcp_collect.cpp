@@ -4,6 +4,7 @@
 // said in the facts, and the rules judge without it.
 #include "diag/dhcp_facts.hpp"
 
+#include "base/fd.hpp"
 #include "objects/probe_port.hpp"
 #include "proto/byte_reader.hpp"
 
@@ -309,16 +310,14 @@ std::optional<bool> tx_checksum_offload(const Netns& ns, const std::string& dev)
     if (!s) return std::nullopt;
     scope.emplace(std::move(*s));
   }
-  const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return std::nullopt;
+  const Fd fd(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  if (!fd) return std::nullopt;
   ethtool_value v{};
   v.cmd = ETHTOOL_GTXCSUM;
   ifreq ifr{};
   std::snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", dev.c_str());
   ifr.ifr_data = reinterpret_cast<char*>(&v);
-  const int rc = ::ioctl(fd, SIOCETHTOOL, &ifr);
-  ::close(fd);
-  if (rc < 0) return std::nullopt;
+  if (::ioctl(fd.get(), SIOCETHTOOL, &ifr) < 0) return std::nullopt;
   return v.data != 0;
 }
 
