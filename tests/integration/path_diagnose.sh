@@ -433,5 +433,13 @@ bad 2 'size' 10.66.0.20 198.51.100.80 --size 9001
 bad 2 duration 10.66.0.20 198.51.100.80 --duration 0
 bad 2 duration 10.66.0.20 198.51.100.80 --duration 61
 bad 1 nosuch0 nosuch0:10.66.0.20 198.51.100.80
+# A ruleset too large to judge: refused whole, nothing changed (no probe port).
+python3 -c '
+print("add table ip labbig")
+print("add chain ip labbig c")
+for i in range(200001): print("add rule ip labbig c udp dport 9 counter")' >"$dir/big.nft"
+nft -f "$dir/big.nft"
+bad 1 'rules' 10.66.0.20 198.51.100.80
+nft delete table ip labbig
 nothing_left "bad input"
 finish
