@@ -112,6 +112,24 @@ void decode_geneve(Ctx& c, ByteReader r, std::uint32_t length);
 // TCP payloads: r and length as for UDP, the two-byte prefix included.
 void decode_dns_tcp(Ctx& c, ByteReader r, std::uint32_t length);
 
+// An MPTCP option (TCP option 30, RFC 8684) as mptcp.cpp reads it: opt is
+// the whole option, kind and length included, as far as it was captured
+// (tcp.cpp has checked its stated length was). `ok` is false where tcpdump
+// prints "[bad opt]" (a length the subtype does not have).
+struct MptcpOption {
+  std::uint8_t length = 0, subtype = 8, version = 0, addr_id = 0, dss_flags = 0, dss_read = 0;
+  bool ok = false, csum_flag = false, has_key = false, has_key2 = false, backup = false;
+  bool has_ack = false, has_map = false, has_csum = false, has_port = false, has_addr_id = false;
+  std::uint64_t key = 0, key2 = 0, data_ack = 0, data_seq = 0;
+  std::uint32_t token = 0, nonce = 0, subflow_seq = 0;
+  std::uint16_t data_len = 0, csum = 0, port = 0;
+  Bytes mac, addr, ids;
+};
+MptcpOption read_mptcp_option(Bytes opt, std::uint8_t tcp_flags);
+// The text after "mptcp" in tcpdump's options list; false: "[bad opt]".
+bool print_mptcp_option(Out& o, Bytes opt, std::uint8_t tcp_flags);
+void json_mptcp_option(JsonWriter& w, Bytes opt, std::uint8_t tcp_flags);
+
 // ---- text printers: print layer i (and what tcpdump prints after it) -------
 struct PrintCtx {
   const PrintOptions& opt;
