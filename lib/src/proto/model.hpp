@@ -180,6 +180,15 @@ struct SyslogL {  // RFC 3164 over UDP (syslog.cpp): printed from its bytes
   Bytes msg;                 // captured from the message on, to the IP layer's end
   std::uint32_t length = 0;  // the UDP payload length
 };
+struct HttpL {  // RFC 9112 over TCP 80 and 8080 (http.cpp): printed from its bytes
+  Bytes msg;                 // captured from the TCP payload on, to the IP layer's end
+  std::uint32_t length = 0;  // the TCP payload length
+  bool message = false;      // starts with a request or status line (else a continuation)
+};
+struct SshL {  // RFC 4253 version exchange over TCP 22 (ssh.cpp)
+  Bytes msg;                 // captured from the TCP payload on, to the IP layer's end
+  std::uint32_t length = 0;  // the TCP payload length
+};
 struct TftpL {  // RFC 1350 and RFC 2347 (tftp.cpp): printed from its bytes
   Bytes msg;                 // captured from the packet on, to the IP layer's end
   std::uint32_t length = 0;  // the UDP payload length
@@ -226,7 +235,8 @@ struct UnknownL {  // an ethertype or link type we do not decode
 
 using Layer = std::variant<EthernetL, VlanL, SllL, NullL, LlcL, ArpL, Ipv4L, Ipv6L, Ipv6ExtL, IcmpL, Icmp6L,
                            TcpL, UdpL, BootpL, Dhcp6L, DnsL, OtherIpL, UnknownL,
-                           StpL, LldpL, IgmpL, GreL, VxlanL, GeneveL, NtpL, VrrpL, HsrpL, BfdL, SyslogL, TftpL>;
+                           StpL, LldpL, IgmpL, GreL, VxlanL, GeneveL, NtpL, VrrpL, HsrpL, BfdL, SyslogL, TftpL,
+                           HttpL, SshL>;
 
 struct LayerSlot {
   Layer layer;

@@ -111,6 +111,8 @@ void decode_tftp(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_geneve(Ctx& c, ByteReader r, std::uint32_t length);
 // TCP payloads: r and length as for UDP, the two-byte prefix included.
 void decode_dns_tcp(Ctx& c, ByteReader r, std::uint32_t length);
+void decode_http(Ctx& c, ByteReader r, std::uint32_t length);
+void decode_ssh(Ctx& c, ByteReader r, std::uint32_t length);
 
 // An MPTCP option (TCP option 30, RFC 8684) as mptcp.cpp reads it: opt is
 // the whole option, kind and length included, as far as it was captured
@@ -167,6 +169,8 @@ void print_hsrp(PrintCtx& p, std::size_t i);
 void print_bfd(PrintCtx& p, std::size_t i);
 void print_syslog(PrintCtx& p, std::size_t i);
 void print_tftp(PrintCtx& p, std::size_t i);
+void print_http(PrintCtx& p, std::size_t i);
+void print_ssh(PrintCtx& p, std::size_t i);
 void print_geneve(PrintCtx& p, std::size_t i);
 // The address pair of the IP layer at index ip: "a > b" (no trailing text).
 void print_ip_pair(PrintCtx& p, std::size_t ip, int sport, int dport);
@@ -198,6 +202,8 @@ void json_hsrp(JsonWriter& w, const HsrpL& l);
 void json_bfd(JsonWriter& w, const BfdL& l);
 void json_syslog(JsonWriter& w, const SyslogL& l);
 void json_tftp(JsonWriter& w, const TftpL& l);
+void json_http(JsonWriter& w, const HttpL& l);
+void json_ssh(JsonWriter& w, const SshL& l);
 void json_geneve(JsonWriter& w, const GeneveL& l);
 void json_bootp(JsonWriter& w, const BootpL& l);
 void json_dhcp6(JsonWriter& w, const Dhcp6L& l);
