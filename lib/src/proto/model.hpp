@@ -189,6 +189,11 @@ struct SshL {  // RFC 4253 version exchange over TCP 22 (ssh.cpp)
   Bytes msg;                 // captured from the TCP payload on, to the IP layer's end
   std::uint32_t length = 0;  // the TCP payload length
 };
+struct SctpL {  // RFC 9260 (sctp.cpp): the chunks printed from the bytes
+  Bytes pkt;                 // captured from the common header on, to the IP layer's end
+  std::uint32_t length = 0;  // the SCTP packet's length from IP
+  std::uint16_t sport = 0, dport = 0;
+};
 struct TftpL {  // RFC 1350 and RFC 2347 (tftp.cpp): printed from its bytes
   Bytes msg;                 // captured from the packet on, to the IP layer's end
   std::uint32_t length = 0;  // the UDP payload length
@@ -236,7 +241,7 @@ struct UnknownL {  // an ethertype or link type we do not decode
 using Layer = std::variant<EthernetL, VlanL, SllL, NullL, LlcL, ArpL, Ipv4L, Ipv6L, Ipv6ExtL, IcmpL, Icmp6L,
                            TcpL, UdpL, BootpL, Dhcp6L, DnsL, OtherIpL, UnknownL,
                            StpL, LldpL, IgmpL, GreL, VxlanL, GeneveL, NtpL, VrrpL, HsrpL, BfdL, SyslogL, TftpL,
-                           HttpL, SshL>;
+                           HttpL, SshL, SctpL>;
 
 struct LayerSlot {
   Layer layer;

@@ -95,6 +95,8 @@ void decode_igmp(Ctx& c, ByteReader r, std::uint32_t length);
 // GRE in IPv4 or IPv6 (IP protocol 47): r the IP payload as captured, length its length.
 void decode_gre(Ctx& c, ByteReader r, std::uint32_t length);
 // VRRP (IP protocol 112); ip the enclosing IP layer (TTL, pseudo-header).
+// SCTP (IP protocol 132): r the IP payload as captured, length its length.
+void decode_sctp(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_vrrp(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip);
 // UDP payloads: r holds the payload as captured (to the IP layer's end),
 // length the UDP payload length.
@@ -171,6 +173,9 @@ void print_syslog(PrintCtx& p, std::size_t i);
 void print_tftp(PrintCtx& p, std::size_t i);
 void print_http(PrintCtx& p, std::size_t i);
 void print_ssh(PrintCtx& p, std::size_t i);
+void print_sctp(PrintCtx& p, std::size_t i);
+// A ForCES message in an SCTP DATA chunk: msg as captured, length the chunk's payload length.
+void print_forces(PrintCtx& p, Bytes msg, std::uint32_t length);
 void print_geneve(PrintCtx& p, std::size_t i);
 // The address pair of the IP layer at index ip: "a > b" (no trailing text).
 void print_ip_pair(PrintCtx& p, std::size_t ip, int sport, int dport);
@@ -204,6 +209,7 @@ void json_syslog(JsonWriter& w, const SyslogL& l);
 void json_tftp(JsonWriter& w, const TftpL& l);
 void json_http(JsonWriter& w, const HttpL& l);
 void json_ssh(JsonWriter& w, const SshL& l);
+void json_sctp(JsonWriter& w, const SctpL& l);
 void json_geneve(JsonWriter& w, const GeneveL& l);
 void json_bootp(JsonWriter& w, const BootpL& l);
 void json_dhcp6(JsonWriter& w, const Dhcp6L& l);
