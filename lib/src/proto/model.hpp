@@ -194,6 +194,12 @@ struct SctpL {  // RFC 9260 (sctp.cpp): the chunks printed from the bytes
   std::uint32_t length = 0;  // the SCTP packet's length from IP
   std::uint16_t sport = 0, dport = 0;
 };
+struct DccpL {  // RFC 4340 (dccp.cpp): printed from its bytes
+  Bytes pkt;                 // captured from the generic header on, to the IP layer's end
+  std::uint32_t length = 0;  // the DCCP packet's length from IP
+  std::uint16_t computed = 0;  // the checksum over the coverage, 0 when right
+  bool sum_checked = false;    // -v and the whole packet captured
+};
 struct TftpL {  // RFC 1350 and RFC 2347 (tftp.cpp): printed from its bytes
   Bytes msg;                 // captured from the packet on, to the IP layer's end
   std::uint32_t length = 0;  // the UDP payload length
@@ -241,7 +247,7 @@ struct UnknownL {  // an ethertype or link type we do not decode
 using Layer = std::variant<EthernetL, VlanL, SllL, NullL, LlcL, ArpL, Ipv4L, Ipv6L, Ipv6ExtL, IcmpL, Icmp6L,
                            TcpL, UdpL, BootpL, Dhcp6L, DnsL, OtherIpL, UnknownL,
                            StpL, LldpL, IgmpL, GreL, VxlanL, GeneveL, NtpL, VrrpL, HsrpL, BfdL, SyslogL, TftpL,
-                           HttpL, SshL, SctpL>;
+                           HttpL, SshL, SctpL, DccpL>;
 
 struct LayerSlot {
   Layer layer;

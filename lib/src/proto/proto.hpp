@@ -97,6 +97,8 @@ void decode_gre(Ctx& c, ByteReader r, std::uint32_t length);
 // VRRP (IP protocol 112); ip the enclosing IP layer (TTL, pseudo-header).
 // SCTP (IP protocol 132): r the IP payload as captured, length its length.
 void decode_sctp(Ctx& c, ByteReader r, std::uint32_t length);
+// DCCP (IP protocol 33); ip the enclosing IP layer (pseudo-header).
+void decode_dccp(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip);
 void decode_vrrp(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip);
 // UDP payloads: r holds the payload as captured (to the IP layer's end),
 // length the UDP payload length.
@@ -174,6 +176,7 @@ void print_tftp(PrintCtx& p, std::size_t i);
 void print_http(PrintCtx& p, std::size_t i);
 void print_ssh(PrintCtx& p, std::size_t i);
 void print_sctp(PrintCtx& p, std::size_t i);
+void print_dccp(PrintCtx& p, std::size_t i);
 // A ForCES message in an SCTP DATA chunk: msg as captured, length the chunk's payload length.
 void print_forces(PrintCtx& p, Bytes msg, std::uint32_t length);
 void print_geneve(PrintCtx& p, std::size_t i);
@@ -210,6 +213,7 @@ void json_tftp(JsonWriter& w, const TftpL& l);
 void json_http(JsonWriter& w, const HttpL& l);
 void json_ssh(JsonWriter& w, const SshL& l);
 void json_sctp(JsonWriter& w, const SctpL& l);
+void json_dccp(JsonWriter& w, const DccpL& l);
 void json_geneve(JsonWriter& w, const GeneveL& l);
 void json_bootp(JsonWriter& w, const BootpL& l);
 void json_dhcp6(JsonWriter& w, const Dhcp6L& l);
@@ -273,8 +277,11 @@ std::uint32_t ones_sum(Bytes b, std::uint32_t acc = 0);
 std::uint16_t fold_checksum(std::uint32_t acc);  // ~folded
 // tcpdump's in_cksum_shouldbe: the value the checksum field should have.
 std::uint16_t cksum_shouldbe(std::uint16_t sum, std::uint16_t computed);
-// Pseudo-header + segment checksum for TCP/UDP/ICMPv6 over the IP layer ip.
-std::uint16_t l4_checksum(const Decoded& d, std::size_t ip, std::uint8_t proto, Bytes segment);
+// Pseudo-header + segment checksum for TCP/UDP/ICMPv6 over the IP layer ip;
+// pseudo_length, when not 0, is the pseudo-header's length where the sum
+// covers less than the whole segment (DCCP's CsCov, RFC 4340 9.2).
+std::uint16_t l4_checksum(const Decoded& d, std::size_t ip, std::uint8_t proto, Bytes segment,
+                          std::uint32_t pseudo_length = 0);
 // True if the layer at i holds T.
 template <typename T>
 bool is(const Decoded& d, std::size_t i) {
