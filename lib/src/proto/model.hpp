@@ -200,6 +200,10 @@ struct DccpL {  // RFC 4340 (dccp.cpp): printed from its bytes
   std::uint16_t computed = 0;  // the checksum over the coverage, 0 when right
   bool sum_checked = false;    // -v and the whole packet captured
 };
+struct OpenflowL {  // OpenFlow over TCP 6653/6633 (openflow.cpp): printed from its bytes
+  Bytes msg;                 // captured from the TCP payload on, to the IP layer's end
+  std::uint32_t length = 0;  // the TCP payload length
+};
 struct TftpL {  // RFC 1350 and RFC 2347 (tftp.cpp): printed from its bytes
   Bytes msg;                 // captured from the packet on, to the IP layer's end
   std::uint32_t length = 0;  // the UDP payload length
@@ -247,7 +251,7 @@ struct UnknownL {  // an ethertype or link type we do not decode
 using Layer = std::variant<EthernetL, VlanL, SllL, NullL, LlcL, ArpL, Ipv4L, Ipv6L, Ipv6ExtL, IcmpL, Icmp6L,
                            TcpL, UdpL, BootpL, Dhcp6L, DnsL, OtherIpL, UnknownL,
                            StpL, LldpL, IgmpL, GreL, VxlanL, GeneveL, NtpL, VrrpL, HsrpL, BfdL, SyslogL, TftpL,
-                           HttpL, SshL, SctpL, DccpL>;
+                           HttpL, SshL, SctpL, DccpL, OpenflowL>;
 
 struct LayerSlot {
   Layer layer;

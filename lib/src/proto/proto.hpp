@@ -117,6 +117,7 @@ void decode_geneve(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_dns_tcp(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_http(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_ssh(Ctx& c, ByteReader r, std::uint32_t length);
+void decode_openflow(Ctx& c, ByteReader r, std::uint32_t length);
 
 // An MPTCP option (TCP option 30, RFC 8684) as mptcp.cpp reads it: opt is
 // the whole option, kind and length included, as far as it was captured
@@ -177,6 +178,7 @@ void print_http(PrintCtx& p, std::size_t i);
 void print_ssh(PrintCtx& p, std::size_t i);
 void print_sctp(PrintCtx& p, std::size_t i);
 void print_dccp(PrintCtx& p, std::size_t i);
+void print_openflow(PrintCtx& p, std::size_t i);
 // A ForCES message in an SCTP DATA chunk: msg as captured, length the chunk's payload length.
 void print_forces(PrintCtx& p, Bytes msg, std::uint32_t length);
 void print_geneve(PrintCtx& p, std::size_t i);
@@ -214,6 +216,7 @@ void json_http(JsonWriter& w, const HttpL& l);
 void json_ssh(JsonWriter& w, const SshL& l);
 void json_sctp(JsonWriter& w, const SctpL& l);
 void json_dccp(JsonWriter& w, const DccpL& l);
+void json_openflow(JsonWriter& w, const OpenflowL& l);
 void json_geneve(JsonWriter& w, const GeneveL& l);
 void json_bootp(JsonWriter& w, const BootpL& l);
 void json_dhcp6(JsonWriter& w, const Dhcp6L& l);

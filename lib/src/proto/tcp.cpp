@@ -245,7 +245,7 @@ namespace {
 // The payload printers tcpdump 4.99.3's tcp_print reaches, in its order
 // (as udp.cpp's table): a segment goes to the first row whose port it uses,
 // unless a printer earlier in tcpdump's chain (which netlab does not decode
-// yet: telnet, smtp, whois, bgp, pptp, resp, beep, openflow, ftp, rtsp)
+// yet: telnet, smtp, whois, bgp, pptp, resp, beep, ftp, rtsp)
 // claims one of its ports first.
 struct PortRow {
   std::uint16_t port;
@@ -254,6 +254,8 @@ struct PortRow {
 };
 const PortRow kPortTable[] = {
     {22, {23, 25, 43, 179, 1723, 6379}, decode_ssh},
+    {6633, {23, 25, 43, 179, 1723, 6379, 22, 10288}, decode_openflow},
+    {6653, {23, 25, 43, 179, 1723, 6379, 22, 10288}, decode_openflow},
     {80, {23, 25, 43, 179, 1723, 6379, 22, 10288, 6633, 6653, 21}, decode_http},
     {8080, {23, 25, 43, 179, 1723, 6379, 22, 10288, 6633, 6653, 21}, decode_http},
     {53, {23, 25, 43, 179, 1723, 6379, 22, 10288, 6633, 6653, 21, 80, 8080, 554, 8554}, decode_dns_tcp},
