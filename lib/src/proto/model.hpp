@@ -204,6 +204,10 @@ struct OpenflowL {  // OpenFlow over TCP 6653/6633 (openflow.cpp): printed from 
   Bytes msg;                 // captured from the TCP payload on, to the IP layer's end
   std::uint32_t length = 0;  // the TCP payload length
 };
+struct SlowL {  // IEEE 802.3 slow protocols, LACP and marker (slow.cpp)
+  Bytes pdu;                 // as captured, clamped to the length
+  std::uint32_t length = 0;  // the frame's payload length
+};
 struct TftpL {  // RFC 1350 and RFC 2347 (tftp.cpp): printed from its bytes
   Bytes msg;                 // captured from the packet on, to the IP layer's end
   std::uint32_t length = 0;  // the UDP payload length
@@ -251,7 +255,7 @@ struct UnknownL {  // an ethertype or link type we do not decode
 using Layer = std::variant<EthernetL, VlanL, SllL, NullL, LlcL, ArpL, Ipv4L, Ipv6L, Ipv6ExtL, IcmpL, Icmp6L,
                            TcpL, UdpL, BootpL, Dhcp6L, DnsL, OtherIpL, UnknownL,
                            StpL, LldpL, IgmpL, GreL, VxlanL, GeneveL, NtpL, VrrpL, HsrpL, BfdL, SyslogL, TftpL,
-                           HttpL, SshL, SctpL, DccpL, OpenflowL>;
+                           HttpL, SshL, SctpL, DccpL, OpenflowL, SlowL>;
 
 struct LayerSlot {
   Layer layer;

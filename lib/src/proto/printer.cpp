@@ -50,6 +50,7 @@ void print_layers(PrintCtx& p, std::size_t i) {
         else if constexpr (std::is_same_v<T, SctpL>) print_sctp(p, i);
         else if constexpr (std::is_same_v<T, DccpL>) print_dccp(p, i);
         else if constexpr (std::is_same_v<T, OpenflowL>) print_openflow(p, i);
+        else if constexpr (std::is_same_v<T, SlowL>) print_slow(p, i);
         else if constexpr (std::is_same_v<T, VrrpL>) print_vrrp(p, i);
         else if constexpr (std::is_same_v<T, GeneveL>) print_geneve(p, i);
         else if constexpr (std::is_same_v<T, UnknownL>) {
@@ -128,6 +129,7 @@ struct JsonMembers {
   void operator()(const SctpL& l) const { json_sctp(w, l); }
   void operator()(const DccpL& l) const { json_dccp(w, l); }
   void operator()(const OpenflowL& l) const { json_openflow(w, l); }
+  void operator()(const SlowL& l) const { json_slow(w, l); }
   void operator()(const VrrpL& l) const { json_vrrp(w, l); }
   void operator()(const GeneveL& l) const { json_geneve(w, l); }
 };
