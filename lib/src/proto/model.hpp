@@ -208,6 +208,10 @@ struct SlowL {  // IEEE 802.3 slow protocols, LACP and marker (slow.cpp)
   Bytes pdu;                 // as captured, clamped to the length
   std::uint32_t length = 0;  // the frame's payload length
 };
+struct UdldL {  // Cisco UDLD, RFC 5171 (udld.cpp)
+  Bytes pdu;                 // as captured, clamped to the length
+  std::uint32_t length = 0;  // the SNAP payload length
+};
 struct TftpL {  // RFC 1350 and RFC 2347 (tftp.cpp): printed from its bytes
   Bytes msg;                 // captured from the packet on, to the IP layer's end
   std::uint32_t length = 0;  // the UDP payload length
@@ -255,7 +259,7 @@ struct UnknownL {  // an ethertype or link type we do not decode
 using Layer = std::variant<EthernetL, VlanL, SllL, NullL, LlcL, ArpL, Ipv4L, Ipv6L, Ipv6ExtL, IcmpL, Icmp6L,
                            TcpL, UdpL, BootpL, Dhcp6L, DnsL, OtherIpL, UnknownL,
                            StpL, LldpL, IgmpL, GreL, VxlanL, GeneveL, NtpL, VrrpL, HsrpL, BfdL, SyslogL, TftpL,
-                           HttpL, SshL, SctpL, DccpL, OpenflowL, SlowL>;
+                           HttpL, SshL, SctpL, DccpL, OpenflowL, SlowL, UdldL>;
 
 struct LayerSlot {
   Layer layer;

@@ -51,6 +51,7 @@ void print_layers(PrintCtx& p, std::size_t i) {
         else if constexpr (std::is_same_v<T, DccpL>) print_dccp(p, i);
         else if constexpr (std::is_same_v<T, OpenflowL>) print_openflow(p, i);
         else if constexpr (std::is_same_v<T, SlowL>) print_slow(p, i);
+        else if constexpr (std::is_same_v<T, UdldL>) print_udld(p, i);
         else if constexpr (std::is_same_v<T, VrrpL>) print_vrrp(p, i);
         else if constexpr (std::is_same_v<T, GeneveL>) print_geneve(p, i);
         else if constexpr (std::is_same_v<T, UnknownL>) {
@@ -130,6 +131,7 @@ struct JsonMembers {
   void operator()(const DccpL& l) const { json_dccp(w, l); }
   void operator()(const OpenflowL& l) const { json_openflow(w, l); }
   void operator()(const SlowL& l) const { json_slow(w, l); }
+  void operator()(const UdldL& l) const { json_udld(w, l); }
   void operator()(const VrrpL& l) const { json_vrrp(w, l); }
   void operator()(const GeneveL& l) const { json_geneve(w, l); }
 };

@@ -92,6 +92,7 @@ void decode_llc(Ctx& c, ByteReader r, std::uint16_t length);
 void decode_stp(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_lldp(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_slow(Ctx& c, ByteReader r, std::uint32_t length);
+void decode_udld(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_igmp(Ctx& c, ByteReader r, std::uint32_t length);
 // GRE in IPv4 or IPv6 (IP protocol 47): r the IP payload as captured, length its length.
 void decode_gre(Ctx& c, ByteReader r, std::uint32_t length);
@@ -181,6 +182,7 @@ void print_sctp(PrintCtx& p, std::size_t i);
 void print_dccp(PrintCtx& p, std::size_t i);
 void print_openflow(PrintCtx& p, std::size_t i);
 void print_slow(PrintCtx& p, std::size_t i);
+void print_udld(PrintCtx& p, std::size_t i);
 // A ForCES message in an SCTP DATA chunk: msg as captured, length the chunk's payload length.
 void print_forces(PrintCtx& p, Bytes msg, std::uint32_t length);
 void print_geneve(PrintCtx& p, std::size_t i);
@@ -220,6 +222,7 @@ void json_sctp(JsonWriter& w, const SctpL& l);
 void json_dccp(JsonWriter& w, const DccpL& l);
 void json_openflow(JsonWriter& w, const OpenflowL& l);
 void json_slow(JsonWriter& w, const SlowL& l);
+void json_udld(JsonWriter& w, const UdldL& l);
 void json_geneve(JsonWriter& w, const GeneveL& l);
 void json_bootp(JsonWriter& w, const BootpL& l);
 void json_dhcp6(JsonWriter& w, const Dhcp6L& l);
