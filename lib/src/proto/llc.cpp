@@ -116,6 +116,7 @@ void decode_llc(Ctx& c, ByteReader r, std::uint16_t length) {
         return;
       case kOuiCisco:
         if (l.pid == 0x010b || l.pid == 0x010c) decode_stp(c, r, inner);
+        else if (l.pid == 0x0111) decode_udld(c, r, inner);
         return;
       case kOuiBridged:
         if (l.pid == 0x0e) decode_stp(c, r, inner);

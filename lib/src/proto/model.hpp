@@ -180,6 +180,38 @@ struct SyslogL {  // RFC 3164 over UDP (syslog.cpp): printed from its bytes
   Bytes msg;                 // captured from the message on, to the IP layer's end
   std::uint32_t length = 0;  // the UDP payload length
 };
+struct HttpL {  // RFC 9112 over TCP 80 and 8080 (http.cpp): printed from its bytes
+  Bytes msg;                 // captured from the TCP payload on, to the IP layer's end
+  std::uint32_t length = 0;  // the TCP payload length
+  bool message = false;      // starts with a request or status line (else a continuation)
+};
+struct SshL {  // RFC 4253 version exchange over TCP 22 (ssh.cpp)
+  Bytes msg;                 // captured from the TCP payload on, to the IP layer's end
+  std::uint32_t length = 0;  // the TCP payload length
+};
+struct SctpL {  // RFC 9260 (sctp.cpp): the chunks printed from the bytes
+  Bytes pkt;                 // captured from the common header on, to the IP layer's end
+  std::uint32_t length = 0;  // the SCTP packet's length from IP
+  std::uint16_t sport = 0, dport = 0;
+};
+struct DccpL {  // RFC 4340 (dccp.cpp): printed from its bytes
+  Bytes pkt;                 // captured from the generic header on, to the IP layer's end
+  std::uint32_t length = 0;  // the DCCP packet's length from IP
+  std::uint16_t computed = 0;  // the checksum over the coverage, 0 when right
+  bool sum_checked = false;    // -v and the whole packet captured
+};
+struct OpenflowL {  // OpenFlow over TCP 6653/6633 (openflow.cpp): printed from its bytes
+  Bytes msg;                 // captured from the TCP payload on, to the IP layer's end
+  std::uint32_t length = 0;  // the TCP payload length
+};
+struct SlowL {  // IEEE 802.3 slow protocols, LACP and marker (slow.cpp)
+  Bytes pdu;                 // as captured, clamped to the length
+  std::uint32_t length = 0;  // the frame's payload length
+};
+struct UdldL {  // Cisco UDLD, RFC 5171 (udld.cpp)
+  Bytes pdu;                 // as captured, clamped to the length
+  std::uint32_t length = 0;  // the SNAP payload length
+};
 struct TftpL {  // RFC 1350 and RFC 2347 (tftp.cpp): printed from its bytes
   Bytes msg;                 // captured from the packet on, to the IP layer's end
   std::uint32_t length = 0;  // the UDP payload length
@@ -226,7 +258,8 @@ struct UnknownL {  // an ethertype or link type we do not decode
 
 using Layer = std::variant<EthernetL, VlanL, SllL, NullL, LlcL, ArpL, Ipv4L, Ipv6L, Ipv6ExtL, IcmpL, Icmp6L,
                            TcpL, UdpL, BootpL, Dhcp6L, DnsL, OtherIpL, UnknownL,
-                           StpL, LldpL, IgmpL, GreL, VxlanL, GeneveL, NtpL, VrrpL, HsrpL, BfdL, SyslogL, TftpL>;
+                           StpL, LldpL, IgmpL, GreL, VxlanL, GeneveL, NtpL, VrrpL, HsrpL, BfdL, SyslogL, TftpL,
+                           HttpL, SshL, SctpL, DccpL, OpenflowL, SlowL, UdldL>;
 
 struct LayerSlot {
   Layer layer;

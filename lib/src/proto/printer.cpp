@@ -45,6 +45,13 @@ void print_layers(PrintCtx& p, std::size_t i) {
         else if constexpr (std::is_same_v<T, BfdL>) print_bfd(p, i);
         else if constexpr (std::is_same_v<T, SyslogL>) print_syslog(p, i);
         else if constexpr (std::is_same_v<T, TftpL>) print_tftp(p, i);
+        else if constexpr (std::is_same_v<T, HttpL>) print_http(p, i);
+        else if constexpr (std::is_same_v<T, SshL>) print_ssh(p, i);
+        else if constexpr (std::is_same_v<T, SctpL>) print_sctp(p, i);
+        else if constexpr (std::is_same_v<T, DccpL>) print_dccp(p, i);
+        else if constexpr (std::is_same_v<T, OpenflowL>) print_openflow(p, i);
+        else if constexpr (std::is_same_v<T, SlowL>) print_slow(p, i);
+        else if constexpr (std::is_same_v<T, UdldL>) print_udld(p, i);
         else if constexpr (std::is_same_v<T, VrrpL>) print_vrrp(p, i);
         else if constexpr (std::is_same_v<T, GeneveL>) print_geneve(p, i);
         else if constexpr (std::is_same_v<T, UnknownL>) {
@@ -118,6 +125,13 @@ struct JsonMembers {
   void operator()(const BfdL& l) const { json_bfd(w, l); }
   void operator()(const SyslogL& l) const { json_syslog(w, l); }
   void operator()(const TftpL& l) const { json_tftp(w, l); }
+  void operator()(const HttpL& l) const { json_http(w, l); }
+  void operator()(const SshL& l) const { json_ssh(w, l); }
+  void operator()(const SctpL& l) const { json_sctp(w, l); }
+  void operator()(const DccpL& l) const { json_dccp(w, l); }
+  void operator()(const OpenflowL& l) const { json_openflow(w, l); }
+  void operator()(const SlowL& l) const { json_slow(w, l); }
+  void operator()(const UdldL& l) const { json_udld(w, l); }
   void operator()(const VrrpL& l) const { json_vrrp(w, l); }
   void operator()(const GeneveL& l) const { json_geneve(w, l); }
 };

@@ -91,10 +91,16 @@ void decode_udp(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip, bool
 void decode_llc(Ctx& c, ByteReader r, std::uint16_t length);
 void decode_stp(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_lldp(Ctx& c, ByteReader r, std::uint32_t length);
+void decode_slow(Ctx& c, ByteReader r, std::uint32_t length);
+void decode_udld(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_igmp(Ctx& c, ByteReader r, std::uint32_t length);
 // GRE in IPv4 or IPv6 (IP protocol 47): r the IP payload as captured, length its length.
 void decode_gre(Ctx& c, ByteReader r, std::uint32_t length);
 // VRRP (IP protocol 112); ip the enclosing IP layer (TTL, pseudo-header).
+// SCTP (IP protocol 132): r the IP payload as captured, length its length.
+void decode_sctp(Ctx& c, ByteReader r, std::uint32_t length);
+// DCCP (IP protocol 33); ip the enclosing IP layer (pseudo-header).
+void decode_dccp(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip);
 void decode_vrrp(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip);
 // UDP payloads: r holds the payload as captured (to the IP layer's end),
 // length the UDP payload length.
@@ -111,6 +117,27 @@ void decode_tftp(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_geneve(Ctx& c, ByteReader r, std::uint32_t length);
 // TCP payloads: r and length as for UDP, the two-byte prefix included.
 void decode_dns_tcp(Ctx& c, ByteReader r, std::uint32_t length);
+void decode_http(Ctx& c, ByteReader r, std::uint32_t length);
+void decode_ssh(Ctx& c, ByteReader r, std::uint32_t length);
+void decode_openflow(Ctx& c, ByteReader r, std::uint32_t length);
+
+// An MPTCP option (TCP option 30, RFC 8684) as mptcp.cpp reads it: opt is
+// the whole option, kind and length included, as far as it was captured
+// (tcp.cpp has checked its stated length was). `ok` is false where tcpdump
+// prints "[bad opt]" (a length the subtype does not have).
+struct MptcpOption {
+  std::uint8_t length = 0, subtype = 8, version = 0, addr_id = 0, dss_flags = 0, dss_read = 0;
+  bool ok = false, csum_flag = false, has_key = false, has_key2 = false, backup = false;
+  bool has_ack = false, has_map = false, has_csum = false, has_port = false, has_addr_id = false;
+  std::uint64_t key = 0, key2 = 0, data_ack = 0, data_seq = 0;
+  std::uint32_t token = 0, nonce = 0, subflow_seq = 0;
+  std::uint16_t data_len = 0, csum = 0, port = 0;
+  Bytes mac, addr, ids;
+};
+MptcpOption read_mptcp_option(Bytes opt, std::uint8_t tcp_flags);
+// The text after "mptcp" in tcpdump's options list; false: "[bad opt]".
+bool print_mptcp_option(Out& o, Bytes opt, std::uint8_t tcp_flags);
+void json_mptcp_option(JsonWriter& w, Bytes opt, std::uint8_t tcp_flags);
 
 // ---- text printers: print layer i (and what tcpdump prints after it) -------
 struct PrintCtx {
@@ -149,6 +176,15 @@ void print_hsrp(PrintCtx& p, std::size_t i);
 void print_bfd(PrintCtx& p, std::size_t i);
 void print_syslog(PrintCtx& p, std::size_t i);
 void print_tftp(PrintCtx& p, std::size_t i);
+void print_http(PrintCtx& p, std::size_t i);
+void print_ssh(PrintCtx& p, std::size_t i);
+void print_sctp(PrintCtx& p, std::size_t i);
+void print_dccp(PrintCtx& p, std::size_t i);
+void print_openflow(PrintCtx& p, std::size_t i);
+void print_slow(PrintCtx& p, std::size_t i);
+void print_udld(PrintCtx& p, std::size_t i);
+// A ForCES message in an SCTP DATA chunk: msg as captured, length the chunk's payload length.
+void print_forces(PrintCtx& p, Bytes msg, std::uint32_t length);
 void print_geneve(PrintCtx& p, std::size_t i);
 // The address pair of the IP layer at index ip: "a > b" (no trailing text).
 void print_ip_pair(PrintCtx& p, std::size_t ip, int sport, int dport);
@@ -180,6 +216,13 @@ void json_hsrp(JsonWriter& w, const HsrpL& l);
 void json_bfd(JsonWriter& w, const BfdL& l);
 void json_syslog(JsonWriter& w, const SyslogL& l);
 void json_tftp(JsonWriter& w, const TftpL& l);
+void json_http(JsonWriter& w, const HttpL& l);
+void json_ssh(JsonWriter& w, const SshL& l);
+void json_sctp(JsonWriter& w, const SctpL& l);
+void json_dccp(JsonWriter& w, const DccpL& l);
+void json_openflow(JsonWriter& w, const OpenflowL& l);
+void json_slow(JsonWriter& w, const SlowL& l);
+void json_udld(JsonWriter& w, const UdldL& l);
 void json_geneve(JsonWriter& w, const GeneveL& l);
 void json_bootp(JsonWriter& w, const BootpL& l);
 void json_dhcp6(JsonWriter& w, const Dhcp6L& l);
@@ -243,8 +286,11 @@ std::uint32_t ones_sum(Bytes b, std::uint32_t acc = 0);
 std::uint16_t fold_checksum(std::uint32_t acc);  // ~folded
 // tcpdump's in_cksum_shouldbe: the value the checksum field should have.
 std::uint16_t cksum_shouldbe(std::uint16_t sum, std::uint16_t computed);
-// Pseudo-header + segment checksum for TCP/UDP/ICMPv6 over the IP layer ip.
-std::uint16_t l4_checksum(const Decoded& d, std::size_t ip, std::uint8_t proto, Bytes segment);
+// Pseudo-header + segment checksum for TCP/UDP/ICMPv6 over the IP layer ip;
+// pseudo_length, when not 0, is the pseudo-header's length where the sum
+// covers less than the whole segment (DCCP's CsCov, RFC 4340 9.2).
+std::uint16_t l4_checksum(const Decoded& d, std::size_t ip, std::uint8_t proto, Bytes segment,
+                          std::uint32_t pseudo_length = 0);
 // True if the layer at i holds T.
 template <typename T>
 bool is(const Decoded& d, std::size_t i) {

@@ -115,8 +115,9 @@ bool print_raw(Out& o, const OptionValue& v, std::uint32_t datalen) {
 }
 
 // One option's value; sets datalen (the bytes read) and returns false at
-// "[bad opt]".
-bool print_option_value(Out& o, const TcpL& t, const Tlv& opt, std::uint32_t& datalen) {
+// "[bad opt]". proto becomes "mptcp" once the MPTCP printer is reached:
+// tcpdump's truncation marks name it from then on, for the whole packet.
+bool print_option_value(Out& o, const TcpL& t, const Tlv& opt, std::uint32_t& datalen, const char*& proto) {
   OptionValue v(opt);
   auto fixed = [&](std::uint32_t n) {
     datalen = n;
@@ -167,6 +168,12 @@ bool print_option_value(Out& o, const TcpL& t, const Tlv& opt, std::uint32_t& da
       return true;
     }
     case 29: datalen = v.stated(); return print_tcp_ao(o, v, datalen);
+    case 30:
+      // LENCHECK first (the whole option captured), then the MPTCP
+      // printer sees only the option's own bytes.
+      if (!fixed(v.stated())) return false;
+      proto = "mptcp";
+      return print_mptcp_option(o, sub(opt.rest, 0, opt.header + datalen), t.flags);
     case 34:
       if (!fixed(v.stated())) return false;
       o << ' ';
@@ -186,7 +193,7 @@ bool print_option_value(Out& o, const TcpL& t, const Tlv& opt, std::uint32_t& da
 
 // Returns false after "[bad opt]" (the caller stops); throws Truncated
 // (the option kind or length byte past the capture) or OptionTruncated.
-bool print_options_body(Out& o, const TcpL& t, char& ch) {
+bool print_options_body(Out& o, const TcpL& t, char& ch, const char*& proto) {
   // tcpdump reads option bytes as far as the segment was captured, past
   // the header too (a last option's length byte); the payload follows the
   // options when they were all captured.
@@ -204,7 +211,7 @@ bool print_options_body(Out& o, const TcpL& t, char& ch) {
     if (opt->status == TlvStatus::BadLength || opt->status == TlvStatus::PastEnd) return bad();
     tok_print(o, kOptionNames, opt->type, "unknown-");
     std::uint32_t datalen = 0;
-    if (!print_option_value(o, t, *opt, datalen)) return bad();
+    if (!print_option_value(o, t, *opt, datalen, proto)) return bad();
     walker.resume_after(datalen);  // tcpdump goes on after what it read, not after the length
     if (datalen + opt->header != opt->size) {
       o << "[len ";
@@ -222,9 +229,9 @@ bool print_options_body(Out& o, const TcpL& t, char& ch) {
 bool print_options(PrintCtx& p, const TcpL& t) {
   char ch = 0;
   try {
-    return print_options_body(p.o, t, ch);
+    return print_options_body(p.o, t, ch, p.proto);
   } catch (const OptionTruncated&) {
-    p.o << " [|tcp]";
+    p.o << " [|" << p.proto << ']';
     if (ch) p.o << '>';
     p.local_trunc = true;
     return false;
@@ -238,14 +245,19 @@ namespace {
 // The payload printers tcpdump 4.99.3's tcp_print reaches, in its order
 // (as udp.cpp's table): a segment goes to the first row whose port it uses,
 // unless a printer earlier in tcpdump's chain (which netlab does not decode
-// yet: telnet, smtp, whois, bgp, pptp, resp, ssh, beep, openflow, ftp, http,
-// rtsp) claims one of its ports first.
+// yet: telnet, smtp, whois, bgp, pptp, resp, beep, ftp, rtsp)
+// claims one of its ports first.
 struct PortRow {
   std::uint16_t port;
   std::initializer_list<std::uint16_t> claimed_before;
   void (*decode)(Ctx&, ByteReader, std::uint32_t);
 };
 const PortRow kPortTable[] = {
+    {22, {23, 25, 43, 179, 1723, 6379}, decode_ssh},
+    {6633, {23, 25, 43, 179, 1723, 6379, 22, 10288}, decode_openflow},
+    {6653, {23, 25, 43, 179, 1723, 6379, 22, 10288}, decode_openflow},
+    {80, {23, 25, 43, 179, 1723, 6379, 22, 10288, 6633, 6653, 21}, decode_http},
+    {8080, {23, 25, 43, 179, 1723, 6379, 22, 10288, 6633, 6653, 21}, decode_http},
     {53, {23, 25, 43, 179, 1723, 6379, 22, 10288, 6633, 6653, 21, 80, 8080, 554, 8554}, decode_dns_tcp},
 };
 
@@ -440,7 +452,7 @@ void print_tcp(PrintCtx& p, std::size_t i) {
 
 namespace {
 
-void json_option(JsonWriter& w, const Tlv& o, TlvWalker& walker) {
+void json_option(JsonWriter& w, const Tlv& o, TlvWalker& walker, std::uint8_t tcp_flags) {
   if (o.header == 1 && o.status == TlvStatus::Ok) {
     w.member("kind", tok_name(kOptionNames, o.type));  // eol, nop
     return;
@@ -469,6 +481,7 @@ void json_option(JsonWriter& w, const Tlv& o, TlvWalker& walker) {
       w.member("val", static_cast<std::uint64_t>(body.be32()));
       w.member("ecr", static_cast<std::uint64_t>(body.be32()));
       break;
+    case 30: json_mptcp_option(w, sub(o.rest, 0, o.size), tcp_flags); return;  // writes its own length
     default:
       w.member("kind", static_cast<unsigned>(o.type));
       w.member("data", hex_text(body.rest()));
@@ -499,7 +512,9 @@ void json_tcp(JsonWriter& w, const TcpL& l) {
   w.member("checksum", l.sum);
   if (l.sum_checked) w.member("checksum_ok", l.computed == 0);
   w.member("urgent", l.urp);
-  if (!l.options.empty()) json_options(w, TlvWalker(kTcpOptions, l.options), json_option);
+  if (!l.options.empty()) json_options(w, TlvWalker(kTcpOptions, l.options), [&](JsonWriter& jw, const Tlv& o, TlvWalker& walker) {
+      json_option(jw, o, walker, l.flags);
+    });
   w.member("payload_length", l.length >= l.hlen ? l.length - l.hlen : 0u);
 }
 

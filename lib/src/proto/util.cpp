@@ -189,14 +189,16 @@ std::uint16_t cksum_shouldbe(std::uint16_t sum, std::uint16_t computed) {
   return static_cast<std::uint16_t>(~s & 0xffff);
 }
 
-std::uint16_t l4_checksum(const Decoded& d, std::size_t ip, std::uint8_t proto, Bytes segment) {
+std::uint16_t l4_checksum(const Decoded& d, std::size_t ip, std::uint8_t proto, Bytes segment,
+                          std::uint32_t pseudo_length) {
   std::uint32_t acc = 0;
+  if (pseudo_length == 0) pseudo_length = static_cast<std::uint32_t>(segment.size());
   if (is<Ipv4L>(d, ip)) {
     const auto& h = at<Ipv4L>(d, ip);
     acc = ones_sum(h.src);
     acc = ones_sum(h.dst, acc);
     acc += proto;
-    acc += static_cast<std::uint32_t>(segment.size());
+    acc += pseudo_length;
   } else {
     const auto& h = at<Ipv6L>(d, ip);
     Bytes dst = h.dst;
@@ -218,7 +220,7 @@ std::uint16_t l4_checksum(const Decoded& d, std::size_t ip, std::uint8_t proto, 
     }
     acc = ones_sum(h.src);
     acc = ones_sum(dst, acc);
-    std::uint32_t len = static_cast<std::uint32_t>(segment.size());
+    std::uint32_t len = pseudo_length;
     acc += len >> 16;
     acc += len & 0xffff;
     acc += proto;
