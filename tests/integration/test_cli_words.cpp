@@ -22,7 +22,7 @@ TEST_CASE("unknown objects and commands are named, with the valid words and the 
       {{"lnk"}, "netlab: unknown object \"lnk\"; did you mean \"link\"? (objects: link, addr, neigh, route, "},
       {{"-j", "-n", "nosuchns", "rout", "show"}, "netlab: unknown object \"rout\"; did you mean \"route\"?"},
       {{"--color", "never", "brige"}, "netlab: unknown object \"brige\"; did you mean \"bridge\"?"},
-      {{"foo"}, "netlab: unknown object \"foo\" (objects: link, addr, neigh, route, capture, drops, tap, bridge, guest, arp, ndp, dhcp, nft, socket)\n"},
+      {{"foo"}, "netlab: unknown object \"foo\" (objects: link, addr, neigh, route, capture, drops, tap, bridge, guest, arp, ndp, dhcp, path, nft, socket)\n"},
       {{"tap", "foo"}, "netlab: tap: unknown command \"foo\" (commands: create, delete, show, diagnose)\n"},
       {{"bridge", "adif", "br0", "v0"}, "netlab: bridge: unknown command \"adif\"; did you mean \"addif\"?"},
       {{"neigh", "shw"}, "netlab: neigh: unknown command \"shw\"; did you mean \"show\"?"},
