@@ -374,6 +374,15 @@ void confirm_asks(const Netns& ns, PathFacts& f) {
   }
 }
 
+// The tables alone explain why nothing comes back: the route lookup
+// refuses, the forward hook certainly drops, or the private source left
+// un-NATed.
+bool explained(const PathFacts& f) {
+  if (f.forward.error != 0 || (f.filter.drop && f.filter.certain)) return true;
+  return f.nat.read && f.nat.nat_rule.empty() && private_source(f.from) && f.seen_out > 0 && f.out_source &&
+         *f.out_source == f.from;
+}
+
 // The watch: captures on the guest's device and the way out while the
 // probe (when one can be sent) asks every kResend.
 Result<void> watch(const Netns& ns, const PathDiagnoseOptions& o, PathFacts& f, std::uint16_t sport) {
@@ -447,6 +456,9 @@ Result<void> watch(const Netns& ns, const PathDiagnoseOptions& o, PathFacts& f, 
     const bool big_done = !big_until || f.big_replies || f.frag_forwarded || Clock::now() >= *big_until;
     // The path works both ways: enough seen, once the guest had its window.
     if (small_done && big_done && Clock::now() - started >= kGuestWindow) break;
+    // A fault the kernel's tables explain, and no answer to three probes:
+    // more would only repeat it.
+    if (talk && !f.replies_out && f.probe_sent >= 3 && explained(f) && Clock::now() - started >= kGuestWindow) break;
     auto until = std::min(deadline, talk ? next_send : deadline);
     if (back_by && Clock::now() < *back_by) until = std::min(until, *back_by);
     if (big_until) until = std::min(until, *big_until);
