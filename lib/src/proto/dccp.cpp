@@ -126,6 +126,44 @@ void decode_dccp(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip) {
   }
 }
 
+// -v: " (CCVal N, CsCov N, cksum 0x... (correct))".
+static void print_ccval_checksum(Out& o, Bytes b, const DccpL& d) {
+  o << " (CCVal ";
+  o.u(b[5] >> 4) << ", CsCov ";
+  o.u(b[5] & 0x0f);
+  if (d.sum_checked) {
+    std::uint16_t sum = be16_at(b, 6);
+    o << ", cksum 0x";
+    o.hex(sum, 4) << ' ';
+    if (d.computed != 0) {
+      o << "(incorrect -> 0x";
+      o.hex(cksum_shouldbe(sum, d.computed), 4) << ')';
+    } else {
+      o << "(correct)";
+    }
+  }
+  o << ')';
+}
+
+// -vv: the options between the fixed header and hlen, " <opt, opt>".
+static void print_options(Out& o, Bytes b, std::uint32_t fixed, std::uint32_t hlen) {
+  o << " <";
+  std::uint32_t room = hlen - fixed;
+  std::size_t off = fixed;
+  try {
+    while (true) {
+      std::uint32_t n = print_option(o, b, off, room);
+      if (n == 0 || room <= n) break;
+      room -= n;
+      off += n;
+      o << ", ";
+    }
+  } catch (const OptionCut&) {
+    o << " [|dccp]";
+  }
+  o << '>';
+}
+
 void print_dccp(PrintCtx& p, std::size_t i) {
   p.proto = "dccp";
   const auto& d = at<DccpL>(p.d, i);
@@ -158,23 +196,7 @@ void print_dccp(PrintCtx& p, std::size_t i) {
     }
     return;
   }
-  if (p.opt.verbose) {
-    o << " (CCVal ";
-    o.u(b[5] >> 4) << ", CsCov ";
-    o.u(b[5] & 0x0f);
-    if (d.sum_checked) {
-      std::uint16_t sum = be16_at(b, 6);
-      o << ", cksum 0x";
-      o.hex(sum, 4) << ' ';
-      if (d.computed != 0) {
-        o << "(incorrect -> 0x";
-        o.hex(cksum_shouldbe(sum, d.computed), 4) << ')';
-      } else {
-        o << "(correct)";
-      }
-    }
-    o << ')';
-  }
+  if (p.opt.verbose) print_ccval_checksum(o, b, d);
   o << ' ';
   std::uint8_t type = (b[8] >> 1) & 0x0f;
   std::string_view name = type < 10 ? kTypes[type] : std::string_view{};
@@ -220,22 +242,7 @@ void print_dccp(PrintCtx& p, std::size_t i) {
   if (p.opt.verbose < 2) return;
   o << "seq ";
   o.u(extended(d) ? be48_at(b, 10) : (be32_at(b, 8) & 0xffffffu));
-  if (hlen <= fixed) return;
-  o << " <";
-  std::uint32_t room = hlen - fixed;
-  std::size_t off = fixed;
-  try {
-    while (true) {
-      std::uint32_t n = print_option(o, b, off, room);
-      if (n == 0 || room <= n) break;
-      room -= n;
-      off += n;
-      o << ", ";
-    }
-  } catch (const OptionCut&) {
-    o << " [|dccp]";
-  }
-  o << '>';
+  if (hlen > fixed) print_options(o, b, fixed, hlen);
 }
 
 void json_dccp(JsonWriter& w, const DccpL& l) {
