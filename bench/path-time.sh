@@ -45,7 +45,7 @@ one() {  # prints the wall seconds of one diagnosis, and checks its exit status
   "$netlab" path diagnose 10.91.0.2 198.51.100.61 >/dev/null 2>&1 && st=0 || st=$?
   t1=$(date +%s.%N)
   [ "$st" = "$want" ] || { echo "$0: exit $st, wanted $want" >&2; exit 1; }
-  echo "$t1 - $t0" | bc
+  awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", b - a }'
 }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 healthy=() broken=()
