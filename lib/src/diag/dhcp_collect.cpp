@@ -5,6 +5,7 @@
 #include "diag/dhcp_facts.hpp"
 
 #include "base/fd.hpp"
+#include "diag/kernel_drops.hpp"
 #include "objects/probe_port.hpp"
 #include "proto/byte_reader.hpp"
 
@@ -447,21 +448,7 @@ Result<DhcpFacts> collect_dhcp(const Netns& ns, const DhcpDiagnoseOptions& o) {
   }
   f.duration_s = std::chrono::duration<double>(Clock::now() - started).count();
   if (kernel) {
-    const auto wall_start = std::chrono::system_clock::now() - (Clock::now() - started);
-    auto sink = [&](const trace::Event& ev) {
-      const auto* d = std::get_if<trace::Drop>(&ev);
-      if (!d || d->device.empty() || f.kernel_drops.size() >= 1024) return;
-      KernelDrop kd;
-      kd.time = std::chrono::duration<double>(d->time - wall_start).count();
-      kd.interface = d->device;
-      kd.reason = d->reason;
-      kd.location = d->location;
-      kd.protocol = d->protocol;
-      kd.probable = d->attribution != trace::Attribution::Certain;
-      f.kernel_drops.push_back(std::move(kd));
-    };
-    (void)kernel->poll(std::chrono::milliseconds(0), sink);
-    (void)kernel->poll(std::chrono::milliseconds(0), sink);  // drops held for a neighbour event come one poll late
+    take_kernel_drops(*kernel, std::chrono::system_clock::now() - (Clock::now() - started), f.kernel_drops);
     kernel.reset();  // the instance goes now
   }
 

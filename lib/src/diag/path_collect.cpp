@@ -4,6 +4,7 @@
 // own packet would, and the guest's device and the way out are captured.
 #include "diag/path_facts.hpp"
 
+#include "diag/kernel_drops.hpp"
 #include "objects/probe_port.hpp"
 
 #include <netlab/addr.hpp>
@@ -340,20 +341,7 @@ struct KernelWatch {
   }
   void collect(PathFacts& f) {
     if (!session) return;
-    auto sink = [&](const trace::Event& ev) {
-      const auto* d = std::get_if<trace::Drop>(&ev);
-      if (!d || d->device.empty() || f.kernel_drops.size() >= 1024) return;
-      KernelDrop kd;
-      kd.time = std::chrono::duration<double>(d->time - wall_start).count();
-      kd.interface = d->device;
-      kd.reason = d->reason;
-      kd.location = d->location;
-      kd.protocol = d->protocol;
-      kd.probable = d->attribution != trace::Attribution::Certain;
-      f.kernel_drops.push_back(std::move(kd));
-    };
-    (void)session->poll(std::chrono::milliseconds(0), sink);
-    (void)session->poll(std::chrono::milliseconds(0), sink);
+    take_kernel_drops(*session, wall_start, f.kernel_drops);
     session.reset();  // the instance goes now
   }
 };
