@@ -169,6 +169,15 @@ run_fixes c43
 guest_ping && pass "c43: the guest pings after the fix" || fail "c43: still no ping"
 diagnose c43fixed 10.66.0.20 198.51.100.80
 expect_ok c43fixed
+# Forwarding on, but off on the guests' bridge alone: the device's own sysctl is the fix.
+sysctl -qw net.ipv4.conf.labbr.forwarding=0
+diagnose c43d 10.66.0.20 198.51.100.80
+expect_cause c43d C43 3
+[ "$(fixes c43d)" = "sysctl -w net/ipv4/conf/labbr/forwarding=1" ] && pass "c43d: the device's sysctl as the fix" \
+  || fail "c43d: fix $(fixes c43d)"
+run_fixes c43d
+diagnose c43dfixed 10.66.0.20 198.51.100.80
+expect_ok c43dfixed
 
 # ---- C46: no route toward the destination -----------------------------------------------
 ip route del default

@@ -3,6 +3,7 @@
 // as printed. Also the two pure readers the collector uses: the hook walks
 // of an nftables ruleset for a DISCOVER (nft_walk.hpp), and dnsmasq's settings.
 #include "diag/dhcp_facts.hpp"
+#include "diag/finding_parts.hpp"
 
 #include <algorithm>
 #include <array>
@@ -17,33 +18,6 @@ namespace netlab::diag {
 namespace {
 
 // ---- findings --------------------------------------------------------------------
-
-Evidence fact(std::string type, std::string interface, std::string text) {
-  Evidence e;
-  e.type = std::move(type);
-  e.interface = std::move(interface);
-  e.text = std::move(text);
-  return e;
-}
-
-FixStep step(std::string description, std::string netlab, std::string classic) {
-  FixStep s;
-  s.description = std::move(description);
-  s.netlab = std::move(netlab);
-  s.iproute2 = std::move(classic);
-  return s;
-}
-
-// The words before a command run inside the namespace asked about.
-std::string netlab_words(const DhcpDiagnoseOptions& o) {
-  return "netlab " + (o.netns_arg.empty() ? std::string() : "-n " + o.netns_arg + " ");
-}
-std::string ip_words(const DhcpDiagnoseOptions& o) {
-  return "ip " + (o.netns_arg.empty() ? std::string() : "-n " + o.netns_arg + " ");
-}
-std::string exec_words(const DhcpDiagnoseOptions& o) {
-  return o.netns_arg.empty() ? std::string() : "ip netns exec " + o.netns_arg + " ";
-}
 
 std::uint32_t v4_value(const IpAddr& a) {
   const auto b = a.bytes();
@@ -247,8 +221,8 @@ class Judge {
                      "an interface that is administratively down neither receives the guests' DISCOVERs nor "
                      "carries a server's OFFERs");
     x.evidence.push_back(fact("link", l.name, l.name + " state " + l.operstate_name() + ", flags without UP"));
-    x.fix.push_back(step("bring it up", netlab_words(o_) + "link set dev " + l.name + " up",
-                         ip_words(o_) + "link set dev " + l.name + " up"));
+    x.fix.push_back(step("bring it up", netlab_words(o_.netns_arg) + "link set dev " + l.name + " up",
+                         ip_words(o_.netns_arg) + "link set dev " + l.name + " up"));
     return true;
   }
 
@@ -295,12 +269,12 @@ class Judge {
                            ", before it forwards: a guest's first DISCOVERs are lost and its client gives up. "
                            "Turning STP off does not release a port already listening or learning: bounce it");
       x.evidence.push_back(fact("link", p.name, p.name + " STP state " + p.bridge_port->state_name()));
-      x.fix.push_back(step("turn STP off on " + f_.served, netlab_words(o_) + "bridge stp " + f_.served + " off",
-                           ip_words(o_) + "link set dev " + f_.served + " type bridge stp_state 0"));
-      x.fix.push_back(step("bounce the port so it forwards at once", netlab_words(o_) + "link set dev " + p.name + " down",
-                           ip_words(o_) + "link set dev " + p.name + " down"));
-      x.fix.push_back(step("", netlab_words(o_) + "link set dev " + p.name + " up",
-                           ip_words(o_) + "link set dev " + p.name + " up"));
+      x.fix.push_back(step("turn STP off on " + f_.served, netlab_words(o_.netns_arg) + "bridge stp " + f_.served + " off",
+                           ip_words(o_.netns_arg) + "link set dev " + f_.served + " type bridge stp_state 0"));
+      x.fix.push_back(step("bounce the port so it forwards at once", netlab_words(o_.netns_arg) + "link set dev " + p.name + " down",
+                           ip_words(o_.netns_arg) + "link set dev " + p.name + " down"));
+      x.fix.push_back(step("", netlab_words(o_.netns_arg) + "link set dev " + p.name + " up",
+                           ip_words(o_.netns_arg) + "link set dev " + p.name + " up"));
     }
     return true;
   }
@@ -405,8 +379,8 @@ class Judge {
       const DhcpOffer& o = f_.offers[i];
       if (o.host || o.port.empty() || (!host_serves && i == 0)) continue;
       x.fix.push_back(step("detach the port of server " + o.server + ", which should not serve " + f_.served,
-                           netlab_words(o_) + "link set dev " + o.port + " nomaster",
-                           ip_words(o_) + "link set dev " + o.port + " nomaster"));
+                           netlab_words(o_.netns_arg) + "link set dev " + o.port + " nomaster",
+                           ip_words(o_.netns_arg) + "link set dev " + o.port + " nomaster"));
     }
   }
 
@@ -468,7 +442,7 @@ class Judge {
     netfilter_evidence(x);
     x.fix.push_back(step("accept what " + f_.served + " bridges between its own ports, first in the forward chain "
                          "(or turn bridge-nf-call-iptables off)",
-                         "", exec_words(o_) + nft_command("insert rule " + v.family + " " + v.table + " " + v.base_chain +
+                         "", exec_words(o_.netns_arg) + nft_command("insert rule " + v.family + " " + v.table + " " + v.base_chain +
                                                               " iifname \"" + f_.served + "\" oifname \"" + f_.served +
                                                               "\" accept")));
     return true;
@@ -489,11 +463,11 @@ class Judge {
     if (!f_.served_prefixes.empty()) {
       if (auto range = suggested_range(f_.served_prefixes.front()))
         x.fix.push_back(step("start a DHCP server on " + f_.served + " (or a relay toward one)", "",
-                             exec_words(o_) + dnsmasq_for(f_.served, *range)));
+                             exec_words(o_.netns_arg) + dnsmasq_for(f_.served, *range)));
     } else {
       x.fix.push_back(step("give " + f_.served + " the lab's gateway address first: a server answers on a subnet",
-                           netlab_words(o_) + "addr add 192.0.2.1/24 dev " + f_.served,
-                           ip_words(o_) + "addr add 192.0.2.1/24 dev " + f_.served));
+                           netlab_words(o_.netns_arg) + "addr add 192.0.2.1/24 dev " + f_.served,
+                           ip_words(o_.netns_arg) + "addr add 192.0.2.1/24 dev " + f_.served));
     }
     return true;
   }
@@ -516,7 +490,7 @@ class Judge {
       if (auto range = suggested_range(f_.served_prefixes.front()))
         x.fix.push_back(step("serve " + f_.served + " too: a server of its own beside the other (or add --interface=" +
                                  f_.served + " and a range to the running one, and restart it)",
-                             "", exec_words(o_) + dnsmasq_for(f_.served, *range)));
+                             "", exec_words(o_.netns_arg) + dnsmasq_for(f_.served, *range)));
     return true;
   }
 
@@ -555,7 +529,7 @@ class Judge {
     netfilter_evidence(x);
     const std::string rule = "iifname \"" + f_.served + "\" udp dport 67 accept";
     x.fix.push_back(step("accept DHCP from " + f_.served + " first in the input chain", "",
-                         exec_words(o_) + nft_command("insert rule " + v.family + " " + v.table + " " + v.base_chain + " " + rule)));
+                         exec_words(o_.netns_arg) + nft_command("insert rule " + v.family + " " + v.table + " " + v.base_chain + " " + rule)));
     return true;
   }
 
@@ -594,8 +568,8 @@ class Judge {
       const std::string prefix = gw.to_string() + "/24";
       x.fix.push_back(step("give " + f_.served + " an address in the range's subnet (or give dnsmasq a range in " +
                                f_.served + "'s subnet and restart it)",
-                           netlab_words(o_) + "addr add " + prefix + " dev " + f_.served,
-                           ip_words(o_) + "addr add " + prefix + " dev " + f_.served));
+                           netlab_words(o_.netns_arg) + "addr add " + prefix + " dev " + f_.served,
+                           ip_words(o_.netns_arg) + "addr add " + prefix + " dev " + f_.served));
       return true;
     }
     check("dhcp-no-range-for-subnet", "not observable", "no dnsmasq whose ranges could be read serves " + f_.served);
@@ -644,7 +618,7 @@ class Judge {
     if (between) x.fix.push_back(std::move(*between));
     std::string cmd;
     for (const auto& a : argv) cmd += (cmd.empty() ? "" : " ") + shell_word(a);
-    x.fix.push_back(step("start it again with " + why, "", exec_words(o_) + cmd));
+    x.fix.push_back(step("start it again with " + why, "", exec_words(o_.netns_arg) + cmd));
   }
 
   // (a') dhcp-ignore=tag:!known and no dhcp-host entry for a client that

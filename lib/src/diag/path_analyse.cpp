@@ -3,6 +3,7 @@
 // printed, and the hops as the kernel decides them. The causes are tried
 // in the packet's order (route, filter, NAT), so a consequence is never
 // named for its cause: a host that does not forward has no NAT to judge.
+#include "diag/finding_parts.hpp"
 #include "diag/path_facts.hpp"
 
 #include <algorithm>
@@ -11,24 +12,8 @@
 namespace netlab::diag {
 namespace {
 
-Evidence fact(std::string type, std::string interface, std::string text) {
-  Evidence e;
-  e.type = std::move(type);
-  e.interface = std::move(interface);
-  e.text = std::move(text);
-  return e;
-}
-
-FixStep step(std::string description, std::string classic) {
-  FixStep s;
-  s.description = std::move(description);
-  s.iproute2 = std::move(classic);
-  return s;
-}
-
-std::string exec_words(const PathDiagnoseOptions& o) {
-  return o.netns_arg.empty() ? std::string() : "ip netns exec " + o.netns_arg + " ";
-}
+// A step with only the classic command (nft, sysctl, ip): netlab writes neither.
+FixStep step_(std::string description, std::string classic) { return step(std::move(description), "", std::move(classic)); }
 
 std::string protocol_text(const PathFacts& f) {
   switch (f.protocol) {
@@ -132,10 +117,10 @@ class Judge {
     if (traffic()) fd.evidence.push_back(fact("observation", f_.guest_link.name, watch_text()));
     add_kernel(fd, "");
     if (f_.ip_forward && *f_.ip_forward == 0)
-      fd.fix.push_back(step("turn forwarding on (every device)", exec_words(o_) + "sysctl -w net.ipv4.ip_forward=1"));
+      fd.fix.push_back(step_("turn forwarding on (every device)", exec_words(o_.netns_arg) + "sysctl -w net.ipv4.ip_forward=1"));
     else
-      fd.fix.push_back(step("turn forwarding on for " + f_.guest_link.name,
-                            exec_words(o_) + "sysctl -w net/ipv4/conf/" + f_.guest_link.name + "/forwarding=1"));
+      fd.fix.push_back(step_("turn forwarding on for " + f_.guest_link.name,
+                            exec_words(o_.netns_arg) + "sysctl -w net/ipv4/conf/" + f_.guest_link.name + "/forwarding=1"));
     r_.findings.push_back(std::move(fd));
     return true;
   }
@@ -156,7 +141,7 @@ class Judge {
     if (traffic()) fd.evidence.push_back(fact("observation", f_.guest_link.name, watch_text()));
     add_kernel(fd, "IP_INNOROUTES");
     // The gateway is the uplink's, which only the lab's owner knows: no command is printed.
-    fd.fix.push_back(step("add a route toward " + f_.to.to_string() +
+    fd.fix.push_back(step_("add a route toward " + f_.to.to_string() +
                               " (its prefix, or a default route) through the uplink's gateway: ip route add default "
                               "via GATEWAY dev UPLINK",
                           ""));
@@ -202,11 +187,11 @@ class Judge {
     const Route* out = out_route(f_);
     const std::string out_dev = out ? out->dev : "UPLINK";
     const std::string head = "insert rule " + v.family + " " + v.table + " " + v.base_chain + " ";
-    fd.fix.push_back(step("accept the guests' packets on their way out",
-                          exec_words(o_) + nft_command(head + "iifname \"" + f_.guest_link.name + "\" oifname \"" +
+    fd.fix.push_back(step_("accept the guests' packets on their way out",
+                          exec_words(o_.netns_arg) + nft_command(head + "iifname \"" + f_.guest_link.name + "\" oifname \"" +
                                                        out_dev + "\" accept")));
-    fd.fix.push_back(step("and the answers on their way back",
-                          exec_words(o_) + nft_command(head + "iifname \"" + out_dev + "\" oifname \"" +
+    fd.fix.push_back(step_("and the answers on their way back",
+                          exec_words(o_.netns_arg) + nft_command(head + "iifname \"" + out_dev + "\" oifname \"" +
                                                        f_.guest_link.name + "\" ct state established,related accept")));
     r_.findings.push_back(std::move(fd));
     return proven;
@@ -284,7 +269,7 @@ class Judge {
                                  std::to_string(f_.probe_sent) + " ARP requests for " + f_.to.to_string() + ", no answer"));
     add_kernel(fd, "");
     // The other VTEP's underlay address is the lab's: described, no command.
-    fd.fix.push_back(step("on both hosts, a flood entry toward the other VTEP: netlab bridge fdb append "
+    fd.fix.push_back(step_("on both hosts, a flood entry toward the other VTEP: netlab bridge fdb append "
                           "00:00:00:00:00:00 dev " + bare->link.name + " dst OTHER_VTEP (or create it with remote)",
                           ""));
     r_.findings.push_back(std::move(fd));
@@ -321,13 +306,9 @@ class Judge {
                                                               std::to_string(tight->underlay_mtu)));
     for (const Link* p : big) {
       fd.evidence.push_back(fact("link", p->name, p->name + " mtu " + std::to_string(p->mtu)));
-      FixStep s = step("the guest's port at the overlay's MTU", "ip link set dev " + p->name + " mtu " + std::to_string(fits));
-      s.netlab = "netlab link set " + p->name + " mtu " + std::to_string(fits);
-      if (!o_.netns_arg.empty()) {
-        s.netlab = "netlab -n " + o_.netns_arg + " link set " + p->name + " mtu " + std::to_string(fits);
-        s.iproute2 = "ip -n " + o_.netns_arg + " link set dev " + p->name + " mtu " + std::to_string(fits);
-      }
-      fd.fix.push_back(std::move(s));
+      const std::string mtu = " mtu " + std::to_string(fits);
+      fd.fix.push_back(step("the guest's port at the overlay's MTU", netlab_words(o_.netns_arg) + "link set " + p->name + mtu,
+                            ip_words(o_.netns_arg) + "link set dev " + p->name + mtu));
     }
     FixStep g;
     g.where = "guest";
@@ -386,12 +367,12 @@ class Judge {
       add_kernel(fd, "NETFILTER_DROP");
     }
     if (!chain.empty())
-      fd.fix.push_back(step("let \"fragmentation needed\" through, before the drop",
-                            exec_words(o_) + nft_command("insert rule " + family + " " + table + " " + chain +
+      fd.fix.push_back(step_("let \"fragmentation needed\" through, before the drop",
+                            exec_words(o_.netns_arg) + nft_command("insert rule " + family + " " + table + " " + chain +
                                                          " icmp type destination-unreachable icmp code frag-needed "
                                                          "accept")));
     else
-      fd.fix.push_back(step(f_.frag_arrived ? "accept ICMP destination-unreachable (frag-needed) in the chain on the "
+      fd.fix.push_back(step_(f_.frag_arrived ? "accept ICMP destination-unreachable (frag-needed) in the chain on the "
                                               "forward hook that drops it"
                                             : "no router sent \"fragmentation needed\": lower the guest's MTU to the "
                                               "path's, or clamp TCP's MSS on the way out",
@@ -434,12 +415,12 @@ class Judge {
       fd.evidence.push_back(fact("observation", out_dev,
                                  std::to_string(f_.seen_out) + " left on " + out_dev + " with source " +
                                      f_.from.to_string() + ", none answered"));
-    fd.fix.push_back(step("a nat table and postrouting chain (nothing happens if they exist)",
-                          exec_words(o_) + nft_command("add table ip nat")));
-    fd.fix.push_back(step("", exec_words(o_) + nft_command("add chain ip nat postrouting { type nat hook postrouting "
+    fd.fix.push_back(step_("a nat table and postrouting chain (nothing happens if they exist)",
+                          exec_words(o_.netns_arg) + nft_command("add table ip nat")));
+    fd.fix.push_back(step_("", exec_words(o_.netns_arg) + nft_command("add chain ip nat postrouting { type nat hook postrouting "
                                                            "priority 100 ; }")));
-    fd.fix.push_back(step("masquerade the guests' subnet on its way out",
-                          exec_words(o_) + nft_command("add rule ip nat postrouting oifname \"" + out_dev + "\" ip saddr " +
+    fd.fix.push_back(step_("masquerade the guests' subnet on its way out",
+                          exec_words(o_.netns_arg) + nft_command("add rule ip nat postrouting oifname \"" + out_dev + "\" ip saddr " +
                                                        src + " masquerade")));
     r_.findings.push_back(std::move(fd));
   }
