@@ -14,6 +14,9 @@
 #   C48 pmtu-blackhole        (a 1400-byte link beyond the isp; the host's forward chain drops ICMP errors)
 #   C49 vxlan-no-remote       (two hosts' bridges joined by VXLAN without remote or flood entry; both hosts)
 #   C50 vxlan-mtu-overhead    (a guest port at 1500 over the 1450 overlay)
+#   C51 vxlan-vni-mismatch    (hostB's VXLAN device made again with another VNI; named where its packets arrive)
+#   C18 br-netfilter-forward-drop (two guests of one bridge; iptables-nft's FORWARD DROP)
+#   C11 reverse-path-filter   (answers back by a second link with rp_filter 1; a stale host route to the guest)
 # C47 and ok again with a TAP and a userspace guest (netlab guest) on the
 # bridge; a routed guest behind a veth without a bridge (no probe: its own
 # packets watched), ok and C45; and bad input: one line, its status,
@@ -57,7 +60,9 @@ trap cleanup_all EXIT
 machine guest
 machine isp
 # The guest: kv1 (10.66.0.20/24, default via 10.66.0.1) behind port kv0 of labbr.
-ip link add labbr type bridge
+# A fixed MAC: a bridge that takes its ports' lowest would change it as the
+# labs' ports come and go, and the guest's cached gateway entry would go stale (C33).
+ip link add labbr address 02:66:00:00:00:01 type bridge
 ip addr add 10.66.0.1/24 dev labbr
 ip link set labbr up
 ip link add kv0 type veth peer name kv1
@@ -259,6 +264,96 @@ sleep 3.5
 diagnose c47fixed 10.66.0.20 198.51.100.80
 expect_ok c47fixed
 kill "$pinger" 2>/dev/null; wait "$pinger" 2>/dev/null
+
+# ---- C11: the answers come back by another link, whose source check is strict -----------------
+# A far router (its lo 198.51.100.150) on two links: the host reaches it by ra0
+# (203.0.113.65/30), it routes the guests' subnet back by rb0 (203.0.113.69/30).
+machine far
+for pair in "ra0 ra1 203.0.113.65 203.0.113.66" "rb0 rb1 203.0.113.69 203.0.113.70"; do
+  set -- $pair
+  ip link add "$1" type veth peer name "$2"
+  ip link set "$2" netns "$far"
+  ip addr add "$3/30" dev "$1"
+  ip link set "$1" up
+  in_ns "$far" ip addr add "$4/30" dev "$2"
+  in_ns "$far" ip link set "$2" up
+done
+# Its ARP asks from the link's own address: from its lo address, rb0's strict
+# check would refuse the question itself (an ARP failure, arp diagnose's).
+in_ns "$far" sysctl -qw net.ipv4.conf.all.arp_announce=2
+in_ns "$far" ip link set lo up
+in_ns "$far" ip addr add 198.51.100.150/32 dev lo
+in_ns "$far" ip route add 10.66.0.0/24 via 203.0.113.69
+ip route add 198.51.100.150/32 via 203.0.113.66
+sysctl -qw net.ipv4.conf.all.rp_filter=0
+sysctl -qw net.ipv4.conf.rb0.rp_filter=1
+in_ns "$guest" ping -c 1 -W 1 198.51.100.150 >/dev/null 2>&1 && fail "c11: the guest pings through the strict check"
+diagnose c11 10.66.0.20 198.51.100.150
+expect_cause c11 C11 3
+grep -Eq 'ip route get 10.66.0.20 from 198.51.100.150 iif rb0: (Invalid cross-device link|Invalid argument)' "$dir/c11.out" \
+  && pass "c11: the kernel's refusal on rb0 as evidence" || fail "c11: $(cat "$dir/c11.out")"
+grep -q 'arrived on rb0' "$dir/c11.out" && pass "c11: the answers seen arriving on rb0" || fail "c11: $(cat "$dir/c11.out")"
+[ "$(json_field c11 "[h['interface'] for h in d['hops'] if h['step'] == 'back'][0]")" = rb0 ] \
+  && [ "$(hop_status c11 back)" = dropped ] && pass "c11: the back hop is dropped on rb0" || fail "c11: hops $(json_field c11 'd["hops"]')"
+[ "$(fixes c11)" = "sysctl -w net/ipv4/conf/rb0/rp_filter=2" ] && pass "c11: loose checking on rb0 as the fix" || fail "c11: fix $(fixes c11)"
+run_fixes c11
+in_ns "$guest" ping -c 1 -W 1 198.51.100.150 >/dev/null 2>&1 && pass "c11: the guest pings after the fix" || fail "c11: still no ping"
+diagnose c11fixed 10.66.0.20 198.51.100.150
+expect_ok c11fixed
+# The same check on the guests' bridge, and a stale host route of an earlier
+# guest that sends 10.66.0.20 to rb0: the guest's own packets are refused.
+sysctl -qw net.ipv4.conf.labbr.rp_filter=1
+ip route add 10.66.0.20/32 dev rb0
+diagnose c11f labbr:10.66.0.20 198.51.100.150
+expect_cause c11f C11 3
+[ "$(fixes c11f)" = "netlab route del 10.66.0.20/32 dev rb0" ] || [ "$(fixes c11f)" = "$netlab_bin route del 10.66.0.20/32 dev rb0" ] \
+  && pass "c11f: the stale route's deletion as the fix" || fail "c11f: fix $(fixes c11f)"
+run_fixes c11f
+diagnose c11ffixed 10.66.0.20 198.51.100.150
+expect_ok c11ffixed
+sysctl -qw net.ipv4.conf.labbr.rp_filter=0
+ip route del 198.51.100.150/32
+ip link del ra0; ip link del rb0
+
+# ---- C18: two guests of labbr, and Docker's FORWARD DROP met through br_netfilter -------------
+machine peer
+ip link add kp0 type veth peer name kp1
+ip link set kp1 netns "$peer"
+ip link set kp0 master labbr up
+in_ns "$peer" ip link set lo up
+in_ns "$peer" ip addr add 10.66.0.21/24 dev kp1
+in_ns "$peer" ip link set kp1 up
+sysctl -qw net.bridge.bridge-nf-call-iptables=1
+in_ns "$guest" ping -c 1 -W 1 10.66.0.21 >/dev/null 2>&1 && pass "c18: the guests ping each other" || fail "c18: no ping between guests"
+diagnose c18ok 10.66.0.20 10.66.0.21
+expect_ok c18ok
+[ "$(json_field c18ok "[h['port'] for h in d['hops'] if h['step'] == 'bridge'][0]")" = kp0 ] \
+  && pass "c18ok: the bridge hop names TO's port" || fail "c18ok: hops $(json_field c18ok 'd["hops"]')"
+iptables-nft -P FORWARD DROP
+in_ns "$guest" ping -c 1 -W 1 10.66.0.21 >/dev/null 2>&1 && fail "c18: the guests still ping each other"
+diagnose c18 10.66.0.20 10.66.0.21
+expect_cause c18 C18 3
+grep -q 'net.bridge.bridge-nf-call-iptables = 1' "$dir/c18.out" && grep -q 'chain ip filter FORWARD has policy drop' "$dir/c18.out" \
+  && pass "c18: the sysctl and iptables-nft's FORWARD as evidence" || fail "c18: $(cat "$dir/c18.out")"
+grep -q 'left on kp0' "$dir/c18.out" && pass "c18: the probe watched on TO's port" || fail "c18: $(cat "$dir/c18.out")"
+run_fixes c18
+in_ns "$guest" ping -c 1 -W 1 10.66.0.21 >/dev/null 2>&1 && pass "c18: the guests ping after the fix" || fail "c18: still no ping"
+diagnose c18fixed 10.66.0.20 10.66.0.21
+expect_ok c18fixed
+iptables-nft -P FORWARD ACCEPT
+iptables-nft -F FORWARD
+# A guest on the bridge nobody answers for: one line, exit 1; with br_netfilter off, nothing is forwarded at all.
+bad_peer() {
+  "$netlab_bin" path diagnose 10.66.0.20 "$1" >"$dir/peer.out" 2>"$dir/peer.err"
+  echo $?
+}
+[ "$(bad_peer 10.66.0.30)" = 1 ] && [ "$(wc -l <"$dir/peer.err")" = 1 ] && grep -q 'no guest answers' "$dir/peer.err" \
+  && pass "c18: a TO nobody owns on the bridge: exit 1, one line" || fail "c18: $(cat "$dir/peer.err")"
+sysctl -qw net.bridge.bridge-nf-call-iptables=0
+[ "$(bad_peer 10.66.0.21)" = 2 ] && grep -q 'own link' "$dir/peer.err" \
+  && pass "c18: bridge-nf-call-iptables off: TO on the own link is a usage error" || fail "c18: $(cat "$dir/peer.err")"
+sysctl -qw net.bridge.bridge-nf-call-iptables=1
+ip link del kp0
 nothing_left "the cause labs"
 
 # ---- C48: a 1400-byte link beyond the isp, and the host drops "fragmentation needed" ------------
@@ -277,7 +372,7 @@ in_ns "$core" ip route add default via 192.0.2.1
 nft add table inet labpmtu
 nft 'add chain inet labpmtu toll { type filter hook forward priority 0 ; }'
 nft 'add rule inet labpmtu toll ip protocol icmp icmp type != { echo-request, echo-reply } counter drop'
-in_ns "$guest" ping -c 1 -W 1 198.51.100.90 >/dev/null 2>&1 && pass "c48: small pings cross" || fail "c48: no small ping"
+in_ns "$guest" ping -c 2 -W 1 198.51.100.90 >/dev/null 2>&1 && pass "c48: small pings cross" || fail "c48: no small ping"
 in_ns "$guest" ping -c 1 -W 1 -M do -s 1472 198.51.100.90 >/dev/null 2>&1 && fail "c48: a 1500-byte DF ping crossed"
 diagnose c48 10.66.0.20 198.51.100.90
 expect_cause c48 C48 3
@@ -413,6 +508,27 @@ in_ns "$ga" ping -c 1 -W 2 -M do -s 1422 10.88.0.3 >/dev/null 2>&1 && pass "c50:
   || fail "c50: no full-size ping"
 diagnose c50fixed 10.88.0.2 10.88.0.3
 expect_ok c50fixed
+# C51: hostB's VXLAN device made again with VNI 99 while guestB keeps pinging
+# guestA. hostA sees hostB's packets arrive with a VNI it has no device for;
+# hostB, which sends them, sees nothing of hostA's.
+in_ns "$hostb" ip link del vxB
+in_ns "$hostb" ip link add vxB type vxlan id 99 dstport 4789 local 192.0.2.66 dev uB0 nolearning
+in_ns "$hostb" ip link set vxB master ovlB up
+in_ns "$hostb" bridge fdb append 00:00:00:00:00:00 dev vxB dst 192.0.2.65
+in_ns "$ga" ping -c 1 -W 2 10.88.0.3 >/dev/null 2>&1 && fail "c51: guestA reaches guestB across two VNIs"
+in_ns "$gb" ping -i 0.2 10.88.0.2 >/dev/null 2>&1 &
+bpinger=$!
+diagnose c51 10.88.0.2 10.88.0.3
+expect_cause c51 C51 3
+grep -q 'VXLAN packets from 192.0.2.66 to port 4789 with VNI 99 arrived on uA0' "$dir/c51.out" \
+  && pass "c51: the far end's VNI seen arriving" || fail "c51: $(cat "$dir/c51.out")"
+grep -q 'VXLAN_VNI_NOT_FOUND' "$dir/c51.out" && pass "c51: the kernel's VXLAN_VNI_NOT_FOUND drop" || fail "c51: $(cat "$dir/c51.out")"
+run_fixes c51
+kill "$bpinger" 2>/dev/null; wait "$bpinger" 2>/dev/null
+in_ns "$ga" ping -c 1 -W 2 10.88.0.3 >/dev/null 2>&1 && pass "c51: guestA reaches guestB after the fix" || fail "c51: no ping"
+ip -d link show vxA | grep -q 'vxlan id 99' && pass "c51: vxA has VNI 99" || fail "c51: $(ip -d link show vxA)"
+diagnose c51fixed 10.88.0.2 10.88.0.3
+expect_ok c51fixed
 ip link del ovlA; ip link del vxA; ip link del ovpA; ip link del uA0
 nothing_left "the overlay lab"
 
@@ -432,7 +548,6 @@ bad 1 '10.66.0.99' 10.66.0.99 198.51.100.80             # no guest owns it
 bad 1 '192.0.2.50' 192.0.2.50 198.51.100.80              # no route toward it here: the host's default route
 bad 2 '10.66.0.1' 10.66.0.1 198.51.100.80                # the host's own
 bad 2 'TO 203.0.113.5' 10.66.0.20 203.0.113.5            # TO local
-bad 2 'own link' 10.66.0.20 10.66.0.30                   # TO on FROM's link (a bridge without VXLAN)
 bad 2 'TO 224.0.0.1' 10.66.0.20 224.0.0.1
 bad 2 'not an IPv4' nonsense 198.51.100.80
 bad 2 '\-p' 10.66.0.20 198.51.100.80 -p sctp/1

@@ -418,3 +418,145 @@ TEST_CASE("path diagnose overlay: a port above the VXLAN port's MTU is C50, its 
   f.vxlans[0].link.vxlan->link_name.clear();
   CHECK_FALSE(has(analyse_path(f, {}), "C50"));
 }
+
+TEST_CASE("path diagnose judge: answers coming back on a strict device is C11 with loose checking there as the fix") {
+  PathFacts f = lab();
+  f.from = ip("192.0.2.10");  // a public source: no NAT to judge
+  f.guest_prefixes = {*Prefix::parse("192.0.2.1/24")};
+  f.seen_out = 3;
+  f.out_source = f.from;
+  f.rp_all = 0;
+  f.strict.push_back(StrictDevice{"backhaul1", 0, 1, 3});
+  f.back_dev = "backhaul1";
+  f.back.error = EXDEV;
+  f.back.message = "Invalid cross-device link";
+  PathDiagnoseOptions o;
+  o.netns_arg = "edge";
+  const Report r = analyse_path(f, o);
+  REQUIRE(has(r, "C11"));
+  CHECK_FALSE(has(r, "C44"));
+  CHECK(r.verdict == Verdict::Fault);
+  CHECK(fixes(r) == "ip netns exec edge sysctl -w net/ipv4/conf/backhaul1/rp_filter=2\n");
+  const Finding& x = r.findings.front();
+  CHECK(x.summary.find("come back on backhaul1") != std::string::npos);
+  CHECK(std::any_of(x.evidence.begin(), x.evidence.end(), [](const Evidence& e) {
+    return e.text == "ip route get 192.0.2.10 from 198.51.100.40 iif backhaul1: Invalid cross-device link (the source check refuses it)";
+  }));
+  const auto back = std::find_if(r.hops.begin(), r.hops.end(), [](const Hop& h) { return h.step == "back"; });
+  REQUIRE(back != r.hops.end());
+  CHECK(back->status == "dropped");
+  CHECK(back->interface == "backhaul1");
+  // The same answers accepted there (a loose check): not C11.
+  f.back.error = 0;
+  CHECK_FALSE(has(analyse_path(f, o), "C11"));
+  // No strict device at all: C11 ruled out, in the checked list.
+  f.strict.clear();
+  f.back_dev.clear();
+  const Report none = analyse_path(f, o);
+  CHECK(std::any_of(none.checked.begin(), none.checked.end(),
+                    [](const Check& c) { return c.cause == "C11" && c.result == "ruled out"; }));
+}
+
+TEST_CASE("path diagnose judge: the source check refusing FROM on the guest's device is C11 and the stale route goes") {
+  PathFacts f = lab();
+  f.forward.route.reset();
+  f.forward.error = EXDEV;
+  f.forward.message = "Invalid cross-device link";
+  f.rp_guest = 1;
+  Route stale;
+  stale.dst = *Prefix::parse("172.20.0.9/32");
+  stale.dev = "oldtap7";
+  f.reverse.route = stale;
+  PathDiagnoseOptions o;
+  const Report r = analyse_path(f, o);
+  REQUIRE(has(r, "C11"));
+  CHECK_FALSE(has(r, "C43"));
+  CHECK_FALSE(has(r, "C46"));
+  CHECK(fixes(r) == "ip route del 172.20.0.9/32 dev oldtap7\n");
+  // FROM outside the guest device's own subnets: deleting would leave no
+  // route back by it, so the check is loosened instead.
+  f.guest_prefixes.clear();
+  CHECK(fixes(analyse_path(f, o)) == "sysctl -w net/ipv4/conf/virbr3/rp_filter=2\n");
+}
+
+TEST_CASE("path diagnose overlay: a far VTEP's packets with a VNI foreign here are C51 and the port is made again") {
+  PathFacts f;
+  f.from = ip("10.90.0.2");
+  f.to = ip("10.90.0.3");
+  f.overlay = true;
+  f.probed = true;
+  f.probe_sent = 2;
+  f.guest_link.name = "ovbr2";
+  f.guest_link.kind = "bridge";
+  VxlanPort v;
+  v.link.name = "vtep5";
+  v.link.kind = "vxlan";
+  v.link.mtu = 1450;
+  VxlanInfo x;
+  x.id = 500;
+  x.local = ip("198.51.100.1");
+  x.dstport = 4789;
+  x.link_name = "under1";
+  x.learning = false;
+  v.link.vxlan = x;
+  v.flood = {ip("198.51.100.2")};
+  v.underlay = "under1";
+  v.underlay_mtu = 1500;
+  f.vxlans.push_back(v);
+  f.foreign_vnis.push_back(ForeignVni{ip("198.51.100.2"), "under1", 501, 4789, 4});
+  PathDiagnoseOptions o;
+  const Report r = analyse_path(f, o);
+  REQUIRE(has(r, "C51"));
+  CHECK(r.verdict == Verdict::Fault);
+  CHECK(fixes(r) ==
+        "ip link del vtep5\n"
+        "ip link add vtep5 mtu 1450 type vxlan id 501 local 198.51.100.1 dstport 4789 dev under1 nolearning\n"
+        "ip link set vtep5 master ovbr2 up\n"
+        "bridge fdb append 00:00:00:00:00:00 dev vtep5 dst 198.51.100.2\n");
+  CHECK(r.findings.front().fix[1].netlab ==
+        "netlab link add vtep5 type vxlan id 501 local 198.51.100.1 dstport 4789 dev under1 nolearning mtu 1450");
+  // Nothing foreign arrived: C51 ruled out, and the note says where it would show.
+  f.foreign_vnis.clear();
+  const Report none = analyse_path(f, o);
+  CHECK_FALSE(has(none, "C51"));
+  CHECK(std::any_of(none.notes.begin(), none.notes.end(),
+                    [](const std::string& n) { return n.find("far host") != std::string::npos; }));
+}
+
+TEST_CASE("path diagnose bridged: two guests of one bridge and a forward policy drop is C18 with an accept br to br") {
+  PathFacts f = lab();
+  f.to = ip("172.20.0.12");
+  f.bridged = true;
+  f.br_nf_call_iptables = 1;
+  f.forward.route.reset();
+  f.host.route.reset();
+  f.guest_port = "vnet3";
+  f.to_port = "vnet4";
+  f.to_mac = *MacAddr::parse("52:54:00:aa:bb:cc");
+  f.seen_in = 0;
+  f.filter.drop = true;
+  f.filter.certain = true;
+  f.filter.policy = true;
+  f.filter.family = "ip";
+  f.filter.table = "filter";
+  f.filter.chain = f.filter.base_chain = "FORWARD";
+  PathDiagnoseOptions o;
+  const Report r = analyse_path(f, o);
+  REQUIRE(has(r, "C18"));
+  CHECK_FALSE(has(r, "C45"));
+  CHECK(r.verdict == Verdict::Fault);
+  CHECK(fixes(r) == "nft 'insert rule ip filter FORWARD iifname \"virbr3\" oifname \"virbr3\" accept'\n");
+  const auto bridge = std::find_if(r.hops.begin(), r.hops.end(), [](const Hop& h) { return h.step == "bridge"; });
+  REQUIRE(bridge != r.hops.end());
+  CHECK(bridge->text.find("on port vnet4") != std::string::npos);
+  // The probe crossed and TO answered: ok, C18 ruled out.
+  f.filter = HookVerdict{};
+  f.filter.read = true;
+  f.seen_out = 3;
+  f.replies_out = 3;
+  f.replies_in = 3;
+  const Report ok = analyse_path(f, o);
+  CHECK(ok.verdict == Verdict::Ok);
+  CHECK(std::any_of(ok.checked.begin(), ok.checked.end(),
+                    [](const Check& c) { return c.cause == "C18" && c.result == "ruled out"; }));
+}

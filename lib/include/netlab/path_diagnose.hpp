@@ -20,10 +20,13 @@
 //
 // Causes named: C43 forwarding-disabled, C44 no-masquerade, C45
 // forward-filter-drop, C46 no-route-to-destination, C47
-// guest-wrong-gateway, C48 pmtu-blackhole; and when TO is on FROM's own
-// bridge and that bridge has VXLAN ports (a lab over several hosts), the
-// overlay: C49 vxlan-no-remote, C50 vxlan-mtu-overhead (C51, a VNI
-// mismatch, shows only on the far host: not observable here). IPv4 only. A path the probe crosses both ways reads
+// guest-wrong-gateway, C48 pmtu-blackhole, C11 reverse-path-filter (the
+// guest's packets refused on its device, or the answers on a strict
+// device they come back by); when TO is a guest of FROM's own bridge and
+// bridge-nf-call-iptables is 1, C18 br-netfilter-forward-drop; and when
+// that bridge has VXLAN ports (a lab over several hosts), the overlay: C49
+// vxlan-no-remote, C50 vxlan-mtu-overhead, C51 vxlan-vni-mismatch (seen
+// where the far end's packets arrive with a VNI foreign here). IPv4 only. A path the probe crosses both ways reads
 // ok; one that fails where none of them holds is "unexplained", with what
 // was seen.
 //

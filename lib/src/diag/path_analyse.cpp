@@ -1,5 +1,5 @@
 // The path verdict from the facts alone (path_facts.hpp): which of C43,
-// C46, C45, C44, C48 and C47 holds (an overlay: C49, C50), with the evidence, a fix that works as
+// C46, C11, C45, C44, C48 and C47 holds (two guests of one bridge: C18) (an overlay: C49, C50), with the evidence, a fix that works as
 // printed, and the hops as the kernel decides them. The causes are tried
 // in the packet's order (route, filter, NAT), so a consequence is never
 // named for its cause: a host that does not forward has no NAT to judge.
@@ -50,9 +50,11 @@ class Judge {
     r_.passive = f_.passive;
     r_.duration_s = f_.duration_s;
     if (f_.overlay) return overlay();
+    if (f_.bridged) return bridged();
     hops();
     // In the packet's order: the first that holds explains what follows.
-    const bool stopped = forwarding_disabled() || no_route() || forward_drop();
+    bool stopped = forwarding_disabled() || no_route() || source_check() || forward_drop();
+    if (!stopped) stopped = return_filtered();
     if (!stopped) no_masquerade();
     if (!stopped) pmtu_blackhole();
     wrong_gateway();
@@ -62,7 +64,9 @@ class Judge {
   }
 
  private:
-  bool works() const { return f_.replies_out > 0; }
+  // TO answered: seen arriving on the way out, or going on toward the guest
+  // (an answer may come back by another device than the way out).
+  bool works() const { return f_.replies_out > 0 || f_.replies_in > 0; }
   bool traffic() const { return f_.seen_in > 0; }
 
   void check(const std::string& cause, bool found, const std::string& detail) {
@@ -197,6 +201,185 @@ class Judge {
     return proven;
   }
 
+  // The kernel's input lookup refusing a source: EXDEV, or (since the
+  // lookup returns drop reasons, 6.13) EINVAL for every such refusal.
+  static bool refused_source(const Lookup& l) { return l.error == EXDEV || l.error == EINVAL; }
+
+  Evidence rp_fact(const std::string& dev, long own) {
+    Evidence e = fact("sysctl", dev, "net.ipv4.conf." + dev + ".rp_filter = " + std::to_string(own) +
+                                         ", net.ipv4.conf.all.rp_filter = " + std::to_string(f_.rp_all.value_or(0)) +
+                                         " (the larger holds: 1 is strict)");
+    e.attrs = {{"key", "net.ipv4.conf." + dev + ".rp_filter"}, {"value", std::to_string(own)},
+               {"all", std::to_string(f_.rp_all.value_or(0))}};
+    return e;
+  }
+
+  // C11 on the way out: the source check refuses FROM on the guest's device
+  // because the host's own route to FROM leaves by another (a stale route).
+  bool source_check() {
+    const bool strict = std::max(f_.rp_all.value_or(0), f_.rp_guest.value_or(0)) >= 1;
+    const bool found = refused_source(f_.forward) && strict;
+    if (!found) return false;
+    check("C11", true, "the input lookup refuses " + f_.from.to_string() + " on " + f_.guest_link.name);
+    Finding fd;
+    fd.cause = "reverse-path-filter";
+    fd.id = "C11";
+    const Route* back = f_.reverse.route && !f_.reverse.error ? &*f_.reverse.route : nullptr;
+    fd.summary = "the reverse-path filter drops the guest's packets on " + f_.guest_link.name +
+                 (back ? ": the host's route to " + f_.from.to_string() + " leaves by " + back->dev : std::string());
+    fd.explanation = "with rp_filter 1 (strict) a packet is accepted only if the host's own route back to its source "
+                     "leaves by the device it came in on; a route that sends " + f_.from.to_string() +
+                     " elsewhere (a stale host route of an earlier guest) makes the kernel drop everything the guest sends";
+    fd.evidence.push_back(fact("route", f_.guest_link.name,
+                               "ip route get " + f_.to.to_string() + " from " + f_.from.to_string() + " iif " +
+                                   f_.guest_link.name + ": " + f_.forward.message + " (the source check refuses it)"));
+    if (back) fd.evidence.push_back(fact("route", back->dev, "ip route get " + f_.from.to_string() + ": " + route_text(*back)));
+    if (f_.rp_guest) fd.evidence.push_back(rp_fact(f_.guest_link.name, *f_.rp_guest));
+    if (traffic()) fd.evidence.push_back(fact("observation", f_.guest_link.name, watch_text()));
+    add_kernel(fd, "IP_RPFILTER");
+    const bool own_subnet = std::any_of(f_.guest_prefixes.begin(), f_.guest_prefixes.end(),
+                                        [&](const Prefix& p) { return p.network().contains(f_.from); });
+    if (back && back->dev != f_.guest_link.name && own_subnet && !back->is_default()) {
+      // Without it, the guest's device's own subnet route takes FROM again.
+      const std::string table = back->table != kTableMain ? " table " + std::to_string(back->table) : "";
+      const std::string words = "route del " + back->dst.to_string() + " dev " + back->dev + table;
+      fd.fix.push_back(step("delete the route that sends " + f_.from.to_string() + " to " + back->dev,
+                            netlab_words(o_.netns_arg) + words, ip_words(o_.netns_arg) + words));
+    } else {
+      fd.fix.push_back(step_("check sources loosely on " + f_.guest_link.name + " (any route back will do)",
+                             exec_words(o_.netns_arg) + "sysctl -w net/ipv4/conf/" + f_.guest_link.name + "/rp_filter=2"));
+    }
+    r_.findings.push_back(std::move(fd));
+    return true;
+  }
+
+  // C11 on the way back: TO's answers arrive on a device the host's route
+  // to TO does not leave by, and that device's strict source check drops them.
+  bool return_filtered() {
+    const StrictDevice* dev = nullptr;
+    for (const auto& s : f_.strict)
+      if (s.name == f_.back_dev) dev = &s;
+    const bool found = dev && refused_source(f_.back);
+    if (f_.strict.empty()) {
+      check("C11", false, "no device but the way out checks sources strictly");
+      return false;
+    }
+    check("C11", found, dev ? "answers came back on " + dev->name + " and the kernel accepts them there"
+                            : "no answer came back by a device that checks sources strictly");
+    if (!found) return false;
+    const Route* out = out_route(f_);
+    Finding fd;
+    fd.cause = "reverse-path-filter";
+    fd.id = "C11";
+    fd.summary = "the answers from " + f_.to.to_string() + " come back on " + dev->name +
+                 ", where the reverse-path filter drops them" + (out ? ": the route to it leaves by " + out->dev : "");
+    fd.explanation = "the path is asymmetric: the packets leave by one device and the answers return by another; "
+                     "with rp_filter 1 (strict) there, the kernel accepts a packet only if its route back to the "
+                     "source leaves by the device it came in on, so every answer is dropped on arrival";
+    if (dev->replies)
+      fd.evidence.push_back(fact("observation", dev->name,
+                                 std::to_string(dev->replies) + " answers from " + f_.to.to_string() + " arrived on " +
+                                     dev->name + ", " + std::to_string(f_.replies_in) + " went on toward the guest"));
+    if (out) fd.evidence.push_back(fact("route", out->dev, "ip route get " + f_.to.to_string() + ": " + route_text(*out)));
+    const IpAddr dst = f_.out_source.value_or(f_.from);
+    fd.evidence.push_back(fact("route", dev->name,
+                               "ip route get " + dst.to_string() + " from " + f_.to.to_string() + " iif " + dev->name +
+                                   ": " + f_.back.message + " (the source check refuses it)"));
+    fd.evidence.push_back(rp_fact(dev->name, dev->own));
+    add_kernel(fd, "IP_RPFILTER");
+    fd.fix.push_back(step_("check sources loosely on " + dev->name + " (any route back will do)",
+                           exec_words(o_.netns_arg) + "sysctl -w net/ipv4/conf/" + dev->name + "/rp_filter=2"));
+    r_.findings.push_back(std::move(fd));
+    return true;
+  }
+
+  // ---- a bridged path: two guests of one bridge, through br_netfilter ------------
+
+  Report bridged() {
+    r_.problem = f_.from.to_string() + " and " + f_.to.to_string() + " do not reach each other over " + f_.guest_link.name;
+    bridged_hops();
+    br_netfilter_drop();
+    verdict();
+    notes();
+    return r_;
+  }
+
+  void bridged_hops() {
+    const std::string& br = f_.guest_link.name;
+    const std::string in_dev = f_.guest_port.empty() ? br : f_.guest_port;
+    std::string in = "from " + f_.from.to_string();
+    if (f_.guest_mac) in += " (" + f_.guest_mac->to_string() + (f_.guest_port.empty() ? "" : " on port " + f_.guest_port) + ")";
+    in += f_.probed ? ", " + std::to_string(f_.probe_sent) + " probes sent into " + br
+                    : ", " + std::to_string(f_.seen_in) + " seen";
+    hop("in", f_.probed || traffic() ? "forwarded" : "unknown", in_dev, in);
+    hop("bridge", "forwarded", br,
+        f_.to.to_string() + " is-at " + f_.to_mac->to_string() + (f_.to_port.empty() ? "" : " on port " + f_.to_port) +
+            " (bridge-nf-call-iptables = 1: through the IPv4 forward hook)",
+        {{"port", f_.to_port}, {"mac", f_.to_mac->to_string()}});
+    if (!netfilter_hops()) return;
+    const bool seen_any = f_.probed || traffic();
+    hop("out", f_.seen_out ? "forwarded" : seen_any ? "dropped" : "unknown", f_.to_port,
+        std::to_string(f_.seen_out) + " left on " + (f_.to_port.empty() ? "TO's port" : f_.to_port));
+    hop("back", f_.replies_in ? "forwarded" : f_.replies_out ? "dropped" : "unknown", in_dev,
+        std::to_string(f_.replies_out) + " answers from " + f_.to.to_string() + " arrived, " +
+            std::to_string(f_.replies_in) + " went on toward the guest");
+  }
+
+  // C18 on the path: the forward hook, met by IPv4 bridged between two ports
+  // (bridge-nf-call-iptables), drops it.
+  void br_netfilter_drop() {
+    const HookVerdict& v = f_.filter;
+    const std::string& br = f_.guest_link.name;
+    if (!v.read) {
+      r_.checked.push_back(Check{"C18", "not observable", "the ruleset was not read: " + v.unread});
+      return;
+    }
+    const bool counter_rose = v.counter_before && v.counter_after && *v.counter_after > *v.counter_before;
+    const bool kernel = std::any_of(f_.kernel_drops.begin(), f_.kernel_drops.end(),
+                                    [](const KernelDrop& d) { return d.reason == "NETFILTER_DROP" && !d.beyond; });
+    const bool sent = f_.probed ? f_.probe_sent > 0 : traffic();
+    const bool proven = v.certain || counter_rose || (sent && f_.seen_out == 0 && kernel);
+    check("C18", v.drop && (proven || !sent),
+          v.drop ? "a drop that the probe passed" : "no chain on the forward hook drops " + br + " to " + br);
+    if (!v.drop || (!proven && sent)) return;
+    Finding fd;
+    fd.cause = "br-netfilter-forward-drop";
+    fd.id = "C18";
+    fd.severity = proven ? Severity::Fault : Severity::Warning;
+    fd.provisional = !sent;
+    const std::string where = v.family + " " + v.table + " " + v.chain;
+    fd.summary = "IPv4 bridged between the guests of " + br + " goes through the forward hook, and " + where +
+                 (v.policy ? " drops it by its policy" : " drops it (rule handle " + std::to_string(v.handle) + ")");
+    fd.explanation = "with br_netfilter and bridge-nf-call-iptables=1, IPv4 frames bridged between two ports go "
+                     "through the IPv4 forward hook with the bridge as in and out device; a chain there (a FORWARD "
+                     "policy drop, as Docker sets) discards guest-to-guest traffic while ARP, which is no IP, still "
+                     "resolves";
+    Evidence sys = fact("sysctl", br, "net.bridge.bridge-nf-call-iptables = 1");
+    sys.attrs = {{"key", "net.bridge.bridge-nf-call-iptables"}, {"value", "1"}};
+    fd.evidence.push_back(std::move(sys));
+    Evidence rule = fact("nftables", "", v.policy ? "chain " + where + " has policy drop and no rule accepts " + br + " to " + br
+                                                  : "rule `" + v.rule + "` (handle " + std::to_string(v.handle) +
+                                                        ") in " + where + " drops it");
+    rule.attrs = {{"family", v.family}, {"table", v.table}, {"chain", v.chain}};
+    if (!v.policy) rule.attrs.emplace_back("handle", std::to_string(v.handle));
+    fd.evidence.push_back(std::move(rule));
+    if (counter_rose)
+      fd.evidence.push_back(fact("nftables", "", "its counter rose from " + std::to_string(*v.counter_before) + " to " +
+                                                     std::to_string(*v.counter_after) + " packets during the watch"));
+    if (sent)
+      fd.evidence.push_back(fact("observation", f_.to_port,
+                                 std::to_string(f_.probed ? f_.probe_sent : f_.seen_in) + " " + protocol_text(f_) +
+                                     " from " + f_.from.to_string() + " to " + f_.to.to_string() + " entered " + br +
+                                     ", " + std::to_string(f_.seen_out) + " left on " + f_.to_port));
+    add_kernel(fd, "NETFILTER_DROP");
+    fd.fix.push_back(step_("accept what " + br + " bridges between its own ports, first in the chain (or turn "
+                           "bridge-nf-call-iptables off)",
+                           exec_words(o_.netns_arg) + nft_command("insert rule " + v.family + " " + v.table + " " +
+                                                                  v.base_chain + " iifname \"" + br + "\" oifname \"" +
+                                                                  br + "\" accept")));
+    r_.findings.push_back(std::move(fd));
+  }
+
   // ---- the overlay (VXLAN between hosts) --------------------------------------
 
   Report overlay() {
@@ -204,8 +387,7 @@ class Judge {
     overlay_hops();
     vxlan_no_remote();
     vxlan_mtu();
-    r_.checked.push_back(Check{"C51", "not observable",
-                               "a VNI mismatch shows only on the far host (VXLAN_VNI_NOT_FOUND): run netlab there"});
+    vxlan_vni_mismatch();
     const bool fault = std::any_of(r_.findings.begin(), r_.findings.end(),
                                    [](const Finding& x) { return x.severity == Severity::Fault; });
     r_.verdict = fault ? Verdict::Fault : f_.to_answers ? Verdict::Ok : Verdict::Unexplained;
@@ -272,6 +454,75 @@ class Judge {
     fd.fix.push_back(step_("on both hosts, a flood entry toward the other VTEP: netlab bridge fdb append "
                           "00:00:00:00:00:00 dev " + bare->link.name + " dst OTHER_VTEP (or create it with remote)",
                           ""));
+    r_.findings.push_back(std::move(fd));
+  }
+
+  // The words that make a VXLAN device again as `v` is, but with `vni`:
+  // netlab's grammar, or iproute2's (whose mtu goes before the type).
+  std::string vxlan_add_words(const VxlanPort& v, std::uint32_t vni, bool ip) const {
+    const VxlanInfo& x = *v.link.vxlan;
+    const std::string mtu = " mtu " + std::to_string(v.link.mtu);
+    std::string t = "link add " + v.link.name + (ip ? mtu : "") + " type vxlan id " + std::to_string(vni);
+    if (x.remote) t += " remote " + x.remote->to_string();
+    if (x.group) t += " group " + x.group->to_string();
+    if (x.local) t += " local " + x.local->to_string();
+    t += " dstport " + std::to_string(x.dstport);
+    if (!x.link_name.empty()) t += " dev " + x.link_name;
+    if (x.ttl) t += " ttl " + std::to_string(x.ttl);
+    if (!x.learning) t += " nolearning";
+    return t + (ip ? "" : mtu);
+  }
+
+  // C51: VXLAN packets from a far VTEP arrive with a VNI no device here has
+  // on that port; the kernel drops them (VXLAN_VNI_NOT_FOUND), and ours die
+  // the same way there.
+  void vxlan_vni_mismatch() {
+    const ForeignVni* x = f_.foreign_vnis.empty() ? nullptr : &f_.foreign_vnis.front();
+    const VxlanPort* ours = nullptr;
+    if (x)
+      for (const auto& v : f_.vxlans)
+        if (v.link.vxlan->dstport == x->dstport && (!ours || v.underlay == x->dev)) ours = &v;
+    if (!x || !ours) {
+      const bool watched = f_.probed && !f_.to_answers;
+      check("C51", false, watched ? "no VXLAN packet with a VNI foreign to this host arrived during the watch "
+                                    "(the far end sent nothing, or uses this host's VNI)"
+                                  : "TO answered, or nothing was watched");
+      if (!f_.to_answers)
+        r_.notes.push_back("a VNI mismatch shows where the other end's packets arrive: run netlab path diagnose "
+                           "on the far host too while a guest there sends, or make a guest here send");
+      return;
+    }
+    check("C51", true, std::to_string(x->count) + " packets with VNI " + std::to_string(x->vni) + " from " + x->from.to_string());
+    const std::string name = ours->link.name, vni = std::to_string(x->vni);
+    Finding fd;
+    fd.cause = "vxlan-vni-mismatch";
+    fd.id = "C51";
+    fd.summary = "the far VTEP " + x->from.to_string() + " sends VNI " + vni + ", and " + name + " has VNI " +
+                 std::to_string(ours->link.vxlan->id) + ": the two ends use different VNIs";
+    fd.explanation = "a VTEP hands a VXLAN packet only to its device with the packet's VNI; with none, the kernel drops "
+                     "it (VXLAN_VNI_NOT_FOUND), and the far end drops this host's packets the same way: each side "
+                     "sees only its own guests";
+    Evidence e = fact("observation", x->dev,
+                      std::to_string(x->count) + " VXLAN packets from " + x->from.to_string() + " to port " +
+                          std::to_string(x->dstport) + " with VNI " + vni + " arrived on " + x->dev);
+    e.attrs = {{"vni", vni}, {"remote", x->from.to_string()}};
+    fd.evidence.push_back(std::move(e));
+    fd.evidence.push_back(fact("link", name, vxlan_text(*ours)));
+    add_kernel(fd, "VXLAN_VNI_NOT_FOUND");
+    // A VXLAN device's VNI cannot be changed: it is made again, and joined,
+    // and its flood entries added back.
+    fd.fix.push_back(step("make " + name + " again with the far end's VNI " + vni + " (or give the far end's device VNI " +
+                              std::to_string(ours->link.vxlan->id) + ")",
+                          netlab_words(o_.netns_arg) + "link del " + name, ip_words(o_.netns_arg) + "link del " + name));
+    fd.fix.push_back(step("", netlab_words(o_.netns_arg) + vxlan_add_words(*ours, x->vni, false),
+                          ip_words(o_.netns_arg) + vxlan_add_words(*ours, x->vni, true)));
+    const std::string join = "link set " + name + " master " + f_.guest_link.name + " up";
+    fd.fix.push_back(step("", netlab_words(o_.netns_arg) + join, ip_words(o_.netns_arg) + join));
+    for (const auto& a : ours->flood) {
+      const std::string fdb = "fdb append 00:00:00:00:00:00 dev " + name + " dst " + a.to_string();
+      fd.fix.push_back(step("", netlab_words(o_.netns_arg) + "bridge " + fdb,
+                            "bridge " + (o_.netns_arg.empty() ? std::string() : "-n " + o_.netns_arg + " ") + fdb));
+    }
     r_.findings.push_back(std::move(fd));
   }
 
@@ -523,6 +774,13 @@ class Judge {
       hop("neighbour", "forwarded", rt.dev,
           f_.next_hop->dst.to_string() + (mac ? " is-at " + mac->to_string() : std::string(" unresolved")) +
               " (" + nud_state_names(f_.next_hop->state) + ")");
+    }
+    if (!f_.back_dev.empty() && !f_.replies_out) {
+      hop("back", "dropped", f_.back_dev,
+          "answers from " + f_.to.to_string() + " arrived on " + f_.back_dev +
+              (f_.back.error ? ": " + f_.back.message : std::string()),
+          {{"reason", refused_source(f_.back) ? "rp_filter" : f_.back.message}});
+      return;
     }
     hop("back", f_.replies_in ? "forwarded" : f_.replies_out ? "dropped" : "unknown", f_.guest_link.name,
         std::to_string(f_.replies_out) + " answers from " + f_.to.to_string() + " arrived, " +

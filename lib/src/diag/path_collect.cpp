@@ -23,6 +23,7 @@
 #include <thread>
 #include <variant>
 
+#include <net/if.h>
 #include <sys/random.h>
 
 namespace netlab::diag {
@@ -41,6 +42,8 @@ constexpr std::chrono::milliseconds kGuestWindow{1200};
 // "fragmentation needed" once the small ones crossed.
 constexpr std::chrono::milliseconds kBigWatch{1200};
 const char* kObject = "path diagnose";
+// At most this many strict devices are watched for answers coming back.
+constexpr std::size_t kMaxStrict = 8;
 
 std::uint16_t random16() {
   std::uint16_t v = 0;
@@ -138,6 +141,36 @@ Lookup lookup(const Netns& ns, const route::GetQuery& q) {
   return l;
 }
 
+// TO on FROM's own bridge: its MAC (the neighbour table, else an ARP
+// question from the host's address there) and its port.
+Result<void> find_bridged_peer(const Netns& ns, const PathDiagnoseOptions& o, PathFacts& f) {
+  const std::string& br = f.guest_link.name;
+  neigh::Filter nf;
+  nf.dev = br;
+  nf.family = Family::Inet;
+  if (auto list = neigh::list(ns, nf))
+    for (const auto& n : *list)
+      if (n.dst == o.to && n.mac() && !(n.state & (0x01 | 0x20))) f.to_mac = n.mac();
+  if (!f.to_mac && f.guest_link.is_up() && !f.guest_prefixes.empty()) {
+    arp::ProbeOptions po;
+    po.interface = br;
+    po.target = o.to;
+    po.count = 2;
+    po.deadline = std::chrono::milliseconds(1500);
+    po.interval = std::chrono::milliseconds(500);
+    if (auto p = arp::probe(ns, po); p && !p->macs.empty()) f.to_mac = p->macs.front();
+  }
+  if (!f.to_mac)
+    return Error::not_found("TO " + o.to.to_string(), "is on FROM's own bridge " + br +
+                                                          " and no guest answers for it (netlab arp diagnose " + br + " " +
+                                                          o.to.to_string() + ")");
+  if (auto ifn = IfName::parse(br))
+    if (auto fdb = bridge::fdb(ns, *ifn))
+      for (const auto& e : *fdb)
+        if (e.mac == *f.to_mac && !e.local) f.to_port = e.port;
+  return {};
+}
+
 // The guest behind FROM: its device (the connected route toward it), its
 // MAC (the neighbour table, else an ARP question), its bridge port.
 Result<void> find_guest(const Netns& ns, const PathDiagnoseOptions& o, const std::vector<Address>& addrs,
@@ -172,7 +205,10 @@ Result<void> find_guest(const Netns& ns, const PathDiagnoseOptions& o, const std
   const bool vxlan_ports = l->kind == "bridge" && std::any_of(f.links.begin(), f.links.end(), [&](const Link& x) {
                              return x.master_index == l->index && x.kind == "vxlan";
                            });
+  if (own_link && l->kind == "bridge")
+    if (auto v = sysctl::read_int(ns, "bridge/bridge-nf-call-iptables")) f.br_nf_call_iptables = *v;
   if (vxlan_ports && (own_link || f.guest_prefixes.empty())) f.overlay = true;
+  else if (own_link && f.br_nf_call_iptables.value_or(0) == 1) f.bridged = true;  // bridged IPv4 meets the forward hook
   else if (own_link)
     return Error::usage("TO " + o.to.to_string(), "is on FROM's own link " + dev +
                                                       ": nothing is forwarded (netlab arp diagnose " + dev + " " +
@@ -198,6 +234,7 @@ Result<void> find_guest(const Netns& ns, const PathDiagnoseOptions& o, const std
       if (auto fdb = bridge::fdb(ns, *ifn))
         for (const auto& e : *fdb)
           if (e.mac == *f.guest_mac && !e.local) f.guest_port = e.port;
+  if (f.bridged) return find_bridged_peer(ns, o, f);
   return {};
 }
 
@@ -213,8 +250,52 @@ PacketShape shape_of(const PathFacts& f, std::uint16_t sport) {
   return p;
 }
 
+// The devices TO's answers could come back by, other than the way out,
+// whose reverse-path filter is strict: an answer arriving there is dropped
+// (C11 on the return path). Bridge ports do no IP; down devices get nothing.
+void read_strict_devices(const Netns& ns, PathFacts& f, const std::string& out_dev) {
+  const long all = f.rp_all.value_or(0);
+  for (const auto& l : f.links) {
+    if (f.strict.size() >= kMaxStrict) break;
+    if ((l.flags & IFF_LOOPBACK) || !l.is_up() || l.master_index != 0 || l.name == out_dev ||
+        l.name == f.guest_link.name)
+      continue;
+    auto own = sysctl::read_conf(ns, Family::Inet, l.name, "rp_filter");
+    if (!own || std::max(all, *own) != 1) continue;
+    f.strict.push_back(StrictDevice{l.name, all, *own, 0});
+  }
+}
+
+// After the watch: the strict device TO's answers arrived on (seen, or
+// dropped there for the source check), and the kernel's input lookup for
+// such an answer: EXDEV (EINVAL since 6.13) is the reverse-path filter's refusal.
+void read_back(const Netns& ns, PathFacts& f) {
+  for (const auto& s : f.strict)
+    if (s.replies && f.back_dev.empty()) f.back_dev = s.name;
+  for (const auto& d : f.kernel_drops)
+    if (f.back_dev.empty() && d.reason == "IP_RPFILTER" && !d.beyond)
+      for (const auto& s : f.strict)
+        if (s.name == d.interface) f.back_dev = s.name;
+  if (f.back_dev.empty()) return;
+  route::GetQuery q;
+  q.dst = f.out_source.value_or(f.from);
+  q.from = f.to;
+  q.iif = f.back_dev;
+  f.back = lookup(ns, q);
+}
+
 // The kernel's decisions, nothing sent.
 Result<void> read_decisions(const Netns& ns, PathFacts& f, std::uint16_t sport) {
+  if (f.bridged) {  // no route, no NAT: the forward hook with the bridge as in and out device
+    auto rs = nft::read_ruleset(ns);
+    if (!rs && rs.error().sys_errno == E2BIG) return std::move(rs).error();
+    if (!rs) f.filter.unread = rs.error().message();
+    else
+      f.filter = walk_filter_hook(*rs, "forward",
+                                  HookDevices{f.guest_link.name, f.guest_link.index, f.guest_link.name, f.guest_link.index},
+                                  shape_of(f, sport));
+    return {};
+  }
   route::GetQuery fq;
   fq.dst = f.to;
   fq.from = f.from;
@@ -225,9 +306,17 @@ Result<void> read_decisions(const Netns& ns, PathFacts& f, std::uint16_t sport) 
   f.host = lookup(ns, hq);
   if (auto v = sysctl::read_int(ns, "ipv4/ip_forward")) f.ip_forward = *v;
   if (auto v = sysctl::read_conf(ns, Family::Inet, f.guest_link.name, "forwarding")) f.guest_forwarding = *v;
+  if (auto v = sysctl::read_conf(ns, Family::Inet, "all", "rp_filter")) f.rp_all = *v;
+  if (auto v = sysctl::read_conf(ns, Family::Inet, f.guest_link.name, "rp_filter")) f.rp_guest = *v;
+  if (f.forward.error == EXDEV || f.forward.error == EINVAL) {  // the source check refused FROM: where does the host send FROM?
+    route::GetQuery rq;
+    rq.dst = f.from;
+    f.reverse = lookup(ns, rq);
+  }
 
   const Route* out = f.forward.route && !f.forward.error ? &*f.forward.route : nullptr;
   if (!out && f.host.route && !f.host.error) out = &*f.host.route;  // what the path would take once forwarded
+  read_strict_devices(ns, f, out ? out->dev : "");
   auto rs = nft::read_ruleset(ns);
   if (!rs) {
     if (rs.error().sys_errno == E2BIG) return std::move(rs).error();  // too large to judge: say so, change nothing
@@ -254,20 +343,26 @@ Result<void> read_decisions(const Netns& ns, PathFacts& f, std::uint16_t sport) 
 // What the watch counts, frame by frame.
 class Counter {
  public:
-  Counter(PathFacts& f, std::string out_dev) : f_(f), out_(std::move(out_dev)) {}
+  Counter(PathFacts& f, std::string in_dev, std::string out_dev) : f_(f), in_(std::move(in_dev)), out_(std::move(out_dev)) {}
 
   void frame(const std::string& dev, const Frame& fr, double t0) {
     auto p = frames::parse(fr.bytes);
     if (!p) return;
-    if (p->arp && dev == f_.guest_link.name) return arp(*p->arp);
+    if (p->arp && dev == in_) return arp(*p->arp);
     if (!p->ipv4) return;
     const auto& ip = *p->ipv4;
     if (p->icmp && p->icmp->type == 3 && p->icmp->code == 4) return frag_needed(dev, ip, p->l3_payload);
+    if (dev != out_ && dev != in_) {  // a strict device: TO's answers coming back the other way
+      for (auto& s : f_.strict)
+        if (s.name == dev && ip.src == f_.to) ++s.replies;
+      return;
+    }
     const bool ours = ip.protocol == protocol();
     const bool big = f_.big_size && ip.total_length >= f_.big_size;
     if (big && ip.dst == f_.to && ours && dev == out_) ++f_.big_out;
-    if (big && ip.src == f_.to && dev == out_) ++f_.big_replies;
-    if (dev == f_.guest_link.name) {
+    // Their answers, on the way out or going on to the guest (they may come back by another device).
+    if (big && ip.src == f_.to && (dev == out_ || (dev == in_ && ip.dst == f_.from))) ++f_.big_replies;
+    if (dev == in_) {
       if (ip.src == f_.from && ip.dst == f_.to && ours) ++f_.seen_in;
       else if (ip.src == f_.to && ip.dst == f_.from) ++f_.replies_in;
     }
@@ -297,7 +392,7 @@ class Counter {
       ++f_.frag_arrived;
       f_.frag_from = ip.src;
       f_.frag_mtu = static_cast<std::uint16_t>(icmp[6] << 8 | icmp[7]);
-    } else if (dev == f_.guest_link.name && ip.dst == f_.from) {
+    } else if (dev == in_ && ip.dst == f_.from) {
       ++f_.frag_forwarded;
     }
   }
@@ -321,7 +416,7 @@ class Counter {
   }
 
   PathFacts& f_;
-  std::string out_;
+  std::string in_, out_;  // the guest's side (its device, or its bridge port when bridged) and the way out
   std::optional<double> first_out_;
 };
 
@@ -376,12 +471,18 @@ bool explained(const PathFacts& f) {
 Result<void> watch(const Netns& ns, const PathDiagnoseOptions& o, PathFacts& f, std::uint16_t sport) {
   const Route* out = f.forward.route && !f.forward.error ? &*f.forward.route : nullptr;
   if (!out && f.host.route && !f.host.error) out = &*f.host.route;
-  const std::string out_dev = out ? out->dev : "";
+  // Bridged: in by the guest's port, out by TO's (the bridge device sees
+  // neither of the frames it forwards between two ports).
+  const std::string in_dev = f.bridged && !f.guest_port.empty() ? f.guest_port : f.guest_link.name;
+  const std::string out_dev = f.bridged ? f.to_port : out ? out->dev : "";
   std::vector<LinkTap> taps;
   LinkTapOptions to;
   to.filter = "arp or (ip host " + o.to.to_string() + ") or (icmp and icmp[0] = 3)";
-  for (const std::string& dev : {f.guest_link.name, out_dev}) {
-    if (dev.empty() || (!taps.empty() && dev == f.guest_link.name)) continue;
+  std::vector<std::string> watched{in_dev, out_dev}, opened;
+  for (const auto& s : f.strict) watched.push_back(s.name);
+  for (const std::string& dev : watched) {
+    if (dev.empty() || std::find(opened.begin(), opened.end(), dev) != opened.end()) continue;
+    opened.push_back(dev);
     auto t = LinkTap::open(ns, dev, to);
     if (t) taps.push_back(std::move(*t));
     else f.capture_errors.push_back(dev + ": " + t.error().message());
@@ -389,6 +490,7 @@ Result<void> watch(const Netns& ns, const PathDiagnoseOptions& o, PathFacts& f, 
   std::vector<std::string> devices{f.guest_link.name, ProbePort::port_name()};
   if (!out_dev.empty()) devices.push_back(out_dev);
   if (!f.guest_port.empty()) devices.push_back(f.guest_port);
+  for (const auto& s : f.strict) devices.push_back(s.name);
   KernelWatch kernel;
   kernel.open(f, devices);
 
@@ -413,7 +515,7 @@ Result<void> watch(const Netns& ns, const PathDiagnoseOptions& o, PathFacts& f, 
     if (!t) return std::move(t).error();
     talk.emplace(std::move(*t));
   }
-  Counter counter(f, out_dev);
+  Counter counter(f, in_dev, out_dev);
   std::vector<LinkTap*> ptrs;
   for (auto& t : taps) ptrs.push_back(&t);
   const double t0 = wall_clock_now();
@@ -424,10 +526,11 @@ Result<void> watch(const Netns& ns, const PathDiagnoseOptions& o, PathFacts& f, 
   MacAddr gateway_mac = f.guest_link.mac().value_or(MacAddr{});
   if (talk)
     if (auto now = link::get(ns, f.guest_link.name); now && now->mac()) gateway_mac = *now->mac();
+  if (f.bridged) gateway_mac = *f.to_mac;  // bridged straight to TO
   std::uint16_t seq = 0;
   // Once small probes crossed, DF probes of the guest device's MTU (ICMP
   // only): a smaller link beyond the host shows as their silence.
-  const std::uint32_t mtu_size = f.protocol == PathProtocol::Icmp ? f.guest_link.mtu : 0;
+  const std::uint32_t mtu_size = f.protocol == PathProtocol::Icmp && !f.bridged ? f.guest_link.mtu : 0;
   std::optional<Clock::time_point> big_until;
   while (Clock::now() < deadline) {
     const bool small_done = f.replies_in || (back_by && Clock::now() >= *back_by);
@@ -512,6 +615,55 @@ Result<void> read_overlay(const Netns& ns, PathFacts& f) {
   return {};
 }
 
+// A VXLAN packet arriving on an underlay: noted when no VXLAN device here
+// has its VNI on its port (the kernel drops it: VXLAN_VNI_NOT_FOUND).
+void note_vxlan(PathFacts& f, const std::string& dev, const Frame& fr) {
+  auto p = frames::parse(fr.bytes);
+  if (!p || !p->ipv4 || p->ipv4->protocol != 17 || p->l3_payload.size() < 16) return;
+  const auto u = p->l3_payload;
+  const std::uint16_t dport = static_cast<std::uint16_t>(u[2] << 8 | u[3]);
+  if (!(u[8] & 0x08)) return;  // no VNI: not VXLAN
+  const std::uint32_t vni = static_cast<std::uint32_t>(u[12]) << 16 | static_cast<std::uint32_t>(u[13]) << 8 | u[14];
+  for (const auto& v : f.vxlans)
+    if (v.link.vxlan->dstport == dport && v.link.vxlan->id == vni) return;
+  for (auto& x : f.foreign_vnis)
+    if (x.from == p->ipv4->src && x.vni == vni && x.dev == dev) {
+      ++x.count;
+      return;
+    }
+  if (f.foreign_vnis.size() < 8) f.foreign_vnis.push_back(ForeignVni{p->ipv4->src, dev, vni, dport, 1});
+}
+
+// Captures of the VXLAN packets arriving on each VXLAN port's underlay.
+std::vector<LinkTap> open_underlays(const Netns& ns, PathFacts& f, std::vector<std::string>& devices) {
+  std::vector<LinkTap> taps;
+  for (const auto& v : f.vxlans) {
+    if (v.underlay.empty() || std::find(devices.begin(), devices.end(), v.underlay) != devices.end()) continue;
+    devices.push_back(v.underlay);
+    LinkTapOptions to;
+    to.direction = Direction::In;
+    to.filter = "udp dst port " + std::to_string(v.link.vxlan->dstport);
+    auto t = LinkTap::open(ns, v.underlay, to);
+    if (t) taps.push_back(std::move(*t));
+    else f.capture_errors.push_back(v.underlay + ": " + t.error().message());
+  }
+  return taps;
+}
+
+// Until `deadline`, or the first foreign VNI: what arrived on the underlays.
+void drain_underlays(PathFacts& f, std::vector<LinkTap>& taps, Clock::time_point deadline) {
+  std::vector<LinkTap*> ptrs;
+  for (auto& t : taps) ptrs.push_back(&t);
+  do {
+    auto ready = wait_any(ptrs, std::max(Clock::now(), std::min(deadline, Clock::now() + std::chrono::milliseconds(100))));
+    if (!ready) return;
+    for (auto i : *ready) {
+      const std::string dev = ptrs[i]->interface();
+      (void)for_each_waiting_frame(*ptrs[i], [&](const Frame& fr) { note_vxlan(f, dev, fr); });
+    }
+  } while (!ptrs.empty() && f.foreign_vnis.empty() && Clock::now() < deadline);
+}
+
 // Does TO answer over the overlay? An ARP question from the host's address
 // on the bridge or, on a bridge without one, as FROM through a probe port;
 // the kernel's drops on the VXLAN ports meanwhile (NO_TX_TARGET: no VTEP).
@@ -519,6 +671,7 @@ Result<void> ask_overlay(const Netns& ns, const PathDiagnoseOptions& o, PathFact
   if (o.passive || !f.guest_link.is_up()) return {};
   std::vector<std::string> devices{f.guest_link.name};
   for (const auto& v : f.vxlans) devices.push_back(v.link.name);
+  std::vector<LinkTap> underlays = open_underlays(ns, f, devices);
   KernelWatch kernel;
   kernel.open(f, devices);
   const auto started = Clock::now();
@@ -546,6 +699,8 @@ Result<void> ask_overlay(const Netns& ns, const PathDiagnoseOptions& o, PathFact
     f.to_answers = true;
     f.to_mac = r->macs.front();
   }
+  // No answer: the far end's own traffic may show it uses another VNI.
+  drain_underlays(f, underlays, f.to_answers ? Clock::now() : started + o.duration);
   f.duration_s = std::chrono::duration<double>(Clock::now() - started).count();
   kernel.collect(f);
   return {};
@@ -629,6 +784,7 @@ Result<PathFacts> collect_path(const Netns& ns, const PathDiagnoseOptions& o) {
   const std::uint16_t sport = static_cast<std::uint16_t>(32768 + random16() % 28000);
   NETLAB_TRY(read_decisions(ns, f, sport));
   NETLAB_TRY(watch(ns, o, f, sport));
+  read_back(ns, f);
   auto after = nft::read_ruleset(ns);
   if (!after) return f;
   // The deciding rule's counter after the watch.

@@ -42,6 +42,25 @@ struct VxlanPort {
   std::uint32_t underlay_mtu = 0;
 };
 
+// A device other than the way out whose reverse-path filter is strict
+// (rp_filter 1, the larger of `all` and its own): an answer from TO arriving
+// there is dropped, because the host's route to TO leaves elsewhere.
+struct StrictDevice {
+  std::string name;
+  long all = 0, own = 0;    // net.ipv4.conf.{all,NAME}.rp_filter
+  unsigned replies = 0;     // TO's answers seen arriving on it during the watch
+};
+
+// VXLAN packets that arrived at this host's VTEP with a VNI none of its
+// VXLAN devices on that port has (the far end's, when the two differ: C51).
+struct ForeignVni {
+  IpAddr from;              // the far VTEP
+  std::string dev;          // the underlay they arrived on
+  std::uint32_t vni = 0;
+  std::uint16_t dstport = 0;
+  unsigned count = 0;
+};
+
 struct PathFacts {
   IpAddr from, to;
   PathProtocol protocol = PathProtocol::Icmp;
@@ -54,6 +73,12 @@ struct PathFacts {
   std::string guest_port;
   std::vector<Prefix> guest_prefixes;  // the host's IPv4 addresses on the guest's device
   std::vector<Link> links;
+  // A bridged path (C18): TO is a guest on FROM's own bridge and
+  // bridge-nf-call-iptables hands the frames between them to the IPv4
+  // forward hook, in and out device the bridge.
+  bool bridged = false;
+  std::optional<long> br_nf_call_iptables;  // net.bridge.bridge-nf-call-iptables
+  std::string to_port;                      // TO's bridge port (the FDB)
   // An overlay path: TO is on FROM's own bridge, joined to other hosts by
   // VXLAN ports (nothing is routed; the frames leave through a VTEP).
   bool overlay = false;
@@ -62,11 +87,20 @@ struct PathFacts {
   std::optional<MacAddr> to_mac;
   bool to_answers = false;      // TO answered our ARP question over the overlay
   std::string arp_from;         // where that question was asked from
+  std::vector<ForeignVni> foreign_vnis;  // at most 8 senders
   // The kernel's decisions.
   Lookup forward;  // from FROM, arriving on the guest's device (RTA_IIF)
   Lookup host;     // the host's own lookup for TO
   std::optional<long> ip_forward;          // ipv4/ip_forward
   std::optional<long> guest_forwarding;    // ipv4/conf/GUESTDEV/forwarding
+  // The reverse-path filter (C11): on the guest's device (a forward lookup
+  // refused with EXDEV, and where the host's own route to FROM goes), and
+  // on the devices an answer could come back by.
+  std::optional<long> rp_all, rp_guest;
+  Lookup reverse;                          // the host's route to FROM, read when the forward lookup says EXDEV
+  std::vector<StrictDevice> strict;        // at most kMaxStrict
+  std::string back_dev;                    // the strict device TO's answers arrived on (or were dropped on)
+  Lookup back;                             // the kernel's input lookup for such an answer there
   HookVerdict filter;  // the forward hook, as the probe meets it
   HookVerdict nat;     // the postrouting nat chains
   std::optional<Neighbour> next_hop;  // the out device's entry for the gateway (or TO)
