@@ -19,13 +19,19 @@ PrintOptions packet_options() {
 }  // namespace
 
 Shared::Shared(const Config& c, MacAddr m, Wire& wire, const LineSink& s)
-    : cfg(c), mac(m), ip(c.address.addr()), ipv6(c.ipv6 && c.mtu >= kIpv6MinMtu), sink(s), wire_(wire),
+    : cfg(c), mac(m), ip(c.address.addr()), subnet(c.address), gateway(c.gateway), ipv6(c.ipv6 && c.mtu >= kIpv6MinMtu), sink(s), wire_(wire),
       printer_(packet_options(), DLT_EN10MB, c.iface) {
   stats.mac = m;
 }
 
 bool Shared::owns(const IpAddr& a) const noexcept {
   return has_v4() && (a == ip || (cfg.also && a == *cfg.also));
+}
+
+void Shared::set_v4(const Prefix& p, std::optional<IpAddr> router) {
+  ip = p.addr();
+  subnet = p;
+  gateway = router;
 }
 
 Address6* Shared::find6(const IpAddr& a) {
