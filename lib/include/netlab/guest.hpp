@@ -4,7 +4,8 @@
 // tcpdump text. Unless told not to it speaks IPv6 too: an EUI-64 link-local
 // address with duplicate address detection, neighbour discovery answers,
 // echo, one router solicitation and SLAAC from the advertisements it
-// receives, or, as a router, advertisements of its own. On a TAP device it attaches the way QEMU and Solo5 do
+// receives, or, as a router, advertisements of its own. It can take its
+// IPv4 address from DHCP, or serve DHCP to other guests. On a TAP device it attaches the way QEMU and Solo5 do
 // (TUNSETIFF on /dev/net/tun, so the tap gets its carrier); on any other
 // Ethernet interface (a veth end in another namespace) it talks through a
 // packet socket. It can also misbehave the ways real guest stacks do, so a
