@@ -24,7 +24,7 @@ class ArpPart final : public Component {
   }
 
  private:
-  void announce(const IpAddr& addr) { announce_v4(s_, addr); }
+  void announce(const IpAddr& addr) { s_.announce_v4(addr); }
 
   void on_arp(const frames::Arp& a) {
     if (a.spa == s_.ip && !(a.sha == s_.mac))
@@ -53,17 +53,6 @@ class ArpPart final : public Component {
 };
 
 }  // namespace
-
-// Gratuitous ARP as Linux sends it: a broadcast request with sender and
-// target both the announced address and an all-zero target MAC.
-void announce_v4(Shared& s, const IpAddr& addr) {
-  frames::Arp a;
-  a.op = frames::kArpRequest;
-  a.sha = s.mac;
-  a.spa = addr;
-  a.tpa = addr;
-  s.transmit(frames::arp(frames::broadcast_mac(), s.mac, a));
-}
 
 std::unique_ptr<Component> make_arp(Shared& s) { return std::make_unique<ArpPart>(s); }
 

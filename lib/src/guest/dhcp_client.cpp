@@ -229,7 +229,7 @@ class DhcpClientPart final : public Component {
     if (!l.dns.empty()) line += " dns " + join(l.dns);
     line += infinite ? std::string(" lease infinite") : fmt::format(" lease {}s", l.lease_s);
     s_.sink(Line::Dhcp, line);
-    if (fresh && !misbehave::skips_garp(s_.cfg)) announce_v4(s_, l.address.addr());
+    if (fresh && !misbehave::skips_garp(s_.cfg)) s_.announce_v4(l.address.addr());
   }
 
   void on_nak(const frames::DhcpReply& m, Clock::time_point now) {

@@ -22,9 +22,6 @@ std::unique_ptr<Component> make_ping(Shared& s);        // ping.cpp: our own ech
 std::unique_ptr<Component> make_dhcp_client(Shared& s); // dhcp_client.cpp: DHCPv4 client (Config::dhcp)
 std::unique_ptr<Component> make_dhcp_server(Shared& s); // dhcp_server.cpp: DHCPv4 server (Config::dhcp_server)
 
-// arp.cpp: a gratuitous ARP for `addr` (the DHCP client's new address).
-void announce_v4(Shared& s, const IpAddr& addr);
-
 // mld.cpp: an MLDv2 report of the guest's groups, from its usable
 // link-local address, else from ::.
 void report_groups(Shared& s);

@@ -122,6 +122,17 @@ void Shared::transmit(const std::vector<std::uint8_t>& frame) {
   ++stats.frames_out;
 }
 
+// Gratuitous ARP as Linux sends it: a broadcast request with sender and
+// target both the announced address and an all-zero target MAC.
+void Shared::announce_v4(const IpAddr& addr) {
+  frames::Arp a;
+  a.op = frames::kArpRequest;
+  a.sha = mac;
+  a.spa = addr;
+  a.tpa = addr;
+  transmit(frames::arp(frames::broadcast_mac(), mac, a));
+}
+
 void Shared::link_local_ready(Clock::time_point now) {
   for (Component* c : components_) c->on_link_local_ready(now);
 }

@@ -86,6 +86,8 @@ class Shared {
   void print_frame(const PacketMeta& meta, std::span<const std::uint8_t> bytes);
   void notice(std::string_view text) { sink(Line::Notice, text); }
   void transmit(const std::vector<std::uint8_t>& frame);
+  // A gratuitous ARP for `addr` (at start, and for a DHCP lease).
+  void announce_v4(const IpAddr& addr);
 
   // Tells every component (see Component::on_link_local_ready).
   void link_local_ready(Clock::time_point now);
