@@ -369,7 +369,7 @@ _netlab()
         tap/show) valkw="dev name" ;;
         tap/diagnose) valkw="user dev" ;;
         tap/create) valkw="user group mode mac address mtu master count dev name" ;;
-        guest/run) valkw="ip address ip6 mac gateway mtu ping ping6 count interval size duration reply-dst reply-sender also ra ra-interval dev" ;;
+        guest/run) valkw="ip address ip6 mac gateway mtu ping ping6 count interval size duration reply-dst reply-sender also ra ra-interval dhcp-server lease router dns dev" ;;
         bridge/add) valkw="address mac stp forward_delay hello_time max_age ageing_time priority vlan_filtering" ;;
         bridge/setport) valkw="learning flood isolated hairpin cost priority" ;;
         bridge/fdb-show) valkw="dev br" ;;
@@ -400,7 +400,7 @@ _netlab()
             used+="learning nolearning "
         elif [[ $object == bridge && " self master permanent static dynamic " == *" $w "* ]]; then
             [[ " self master " == *" $w "* ]] && used+="$w " || used+="permanent static dynamic "
-        elif [[ $object == guest && " quiet no-garp arp-off bpdu no-ipv6 no-tlla no-slaac " == *" $w "* ]]; then
+        elif [[ $object == guest && " quiet no-garp arp-off bpdu no-ipv6 no-tlla no-slaac dhcp dhcp-ignore-offers dhcp-no-release dhcp-bad-checksum " == *" $w "* ]]; then
             used+="$w "
         else
             case $w in
@@ -438,7 +438,8 @@ _netlab()
         guest/run/ip | guest/run/address | guest/run/mac | guest/run/gateway | guest/run/ping | \
             guest/run/count | guest/run/interval | guest/run/size | guest/run/duration | \
             guest/run/reply-dst | guest/run/reply-sender | guest/run/also | guest/run/ping6 | \
-            guest/run/ra | guest/run/ra-interval)
+            guest/run/ra | guest/run/ra-interval | guest/run/dhcp-server | guest/run/lease | \
+            guest/run/router | guest/run/dns)
             return # free-form value
             ;;
         bridge/add/stp | bridge/add/vlan_filtering | bridge/setport/learning | \
@@ -590,9 +591,11 @@ _netlab()
                 words=$(_netlab_ifnames)
             else
                 kw="ip ip6 mac gateway mtu ping ping6 duration quiet no-garp arp-off
-                    reply-dst reply-sender also bpdu no-ipv6 no-tlla no-slaac ra"
+                    reply-dst reply-sender also bpdu no-ipv6 no-tlla no-slaac ra dhcp dhcp-server"
                 [[ $used == *" ping "* || $used == *" ping6 "* ]] && kw+=" count interval size"
                 [[ $used == *" ra "* ]] && kw+=" ra-interval"
+                [[ $used == *" dhcp "* ]] && kw+=" dhcp-ignore-offers dhcp-no-release"
+                [[ $used == *" dhcp-server "* ]] && kw+=" lease router dns dhcp-bad-checksum"
             fi
             ;;
         tap/delete)

@@ -437,7 +437,7 @@ function __netlab_complete
             set valkw user dev
         case guest/run
             set valkw ip address ip6 mac gateway mtu ping ping6 count interval size duration \
-                reply-dst reply-sender also ra ra-interval dev
+                reply-dst reply-sender also ra ra-interval dhcp-server lease router dns dev
         case tap/delete
         case bridge/add
             set valkw address mac stp forward_delay hello_time max_age \
@@ -491,7 +491,8 @@ function __netlab_complete
             set -a used $w
         else if test $object = bridge; and contains -- $w permanent static dynamic
             set -a used permanent static dynamic
-        else if test $object = guest; and contains -- $w quiet no-garp arp-off bpdu no-ipv6 no-tlla no-slaac
+        else if test $object = guest; and contains -- $w quiet no-garp arp-off bpdu no-ipv6 no-tlla no-slaac \
+                dhcp dhcp-ignore-offers dhcp-no-release dhcp-bad-checksum
             set -a used $w
         else if contains -- $w $flags
             set -a used $w
@@ -524,7 +525,8 @@ function __netlab_complete
         case guest/run/ip guest/run/address guest/run/mac guest/run/gateway guest/run/ping \
             guest/run/count guest/run/interval guest/run/size guest/run/duration \
             guest/run/reply-dst guest/run/reply-sender guest/run/also guest/run/ping6 \
-            guest/run/ra guest/run/ra-interval
+            guest/run/ra guest/run/ra-interval guest/run/dhcp-server guest/run/lease \
+            guest/run/router guest/run/dns
             # free-form value
             return
         case bridge/add/stp bridge/add/vlan_filtering bridge/setport/learning \
@@ -690,9 +692,11 @@ function __netlab_complete
                 set want_if 1
             else
                 set kw ip ip6 mac gateway mtu ping ping6 duration quiet no-garp arp-off reply-dst \
-                    reply-sender also bpdu no-ipv6 no-tlla no-slaac ra
+                    reply-sender also bpdu no-ipv6 no-tlla no-slaac ra dhcp dhcp-server
                 contains -- ping $used; or contains -- ping6 $used; and set -a kw count interval size
                 contains -- ra $used; and set -a kw ra-interval
+                contains -- dhcp $used; and set -a kw dhcp-ignore-offers dhcp-no-release
+                contains -- dhcp-server $used; and set -a kw lease router dns dhcp-bad-checksum
             end
         case tap/delete
             __netlab_tapnames | __netlab_not_in $args

@@ -47,6 +47,18 @@ IpAddr parse_ping_target(const std::string& word, const std::string& text) {
   return a;
 }
 
+// `dhcp-server FIRST-LAST`: two IPv4 addresses; the subnet rules are validate()'s.
+guest::DhcpServer parse_pool(const std::string& text) {
+  const auto dash = text.find('-');
+  if (dash == std::string::npos || dash == 0 || dash + 1 == text.size())
+    usage_error("dhcp-server " + text, "needs a range FIRST-LAST, as in 192.0.2.100-192.0.2.150");
+  guest::DhcpServer d;
+  d.first = parse_ip(text.substr(0, dash));
+  d.last = parse_ip(text.substr(dash + 1));
+  if (!d.first.is_v4() || !d.last.is_v4()) usage_error("dhcp-server " + text, "takes IPv4 addresses");
+  return d;
+}
+
 void write_line(std::FILE* f, std::string_view text) {
   std::string line(text);
   line += '\n';
@@ -66,6 +78,44 @@ struct GuestWords {
   std::string ping_only;  // the first ping option given, for the error when there is no ping
   std::string ping_word;  // "ping" or "ping6"
   std::string ipv6_only;  // the first IPv6 option given, for the error with no-ipv6
+  bool have_dhcp = false, have_dhcp_server = false, seen_lease = false, seen_router = false, seen_dns = false;
+  guest::DhcpClient dhcp;
+  guest::DhcpServer server;
+  std::string client_only, server_only;  // the first client/server option, for the error without its word
+
+  // dhcp and its misbehaviours; dhcp-server POOL, lease, router, dns,
+  // dhcp-bad-checksum.
+  bool dhcp_word(Words& w, const std::string& word) {
+    if (word == "dhcp") {
+      w.once("dhcp", have_dhcp);
+      return true;
+    }
+    if (word == "dhcp-ignore-offers" || word == "dhcp-no-release") {
+      (word == "dhcp-ignore-offers" ? dhcp.ignore_offers : dhcp.release) = word == "dhcp-ignore-offers";
+      if (client_only.empty()) client_only = word;
+      return true;
+    }
+    if (word == "dhcp-server") {
+      w.once("dhcp-server", have_dhcp_server);
+      const guest::DhcpServer pool = parse_pool(w.value("dhcp-server"));
+      server.first = pool.first;
+      server.last = pool.last;
+      return true;
+    }
+    if (word == "lease") {
+      w.once("lease", seen_lease);
+      server.lease_s = parse_u32(w.value("lease"), "lease", 1, 31536000);
+    } else if (word == "router" || word == "dns") {
+      w.once(word, word == "router" ? seen_router : seen_dns);
+      (word == "router" ? server.router : server.dns) = parse_ip(w.value(word));
+    } else if (word == "dhcp-bad-checksum") {
+      server.bad_checksum = true;
+    } else {
+      return false;
+    }
+    if (server_only.empty()) server_only = word;
+    return true;
+  }
 
   // ip, ip6, mac, gateway, mtu, ra, ra-interval, no-ipv6, no-tlla, no-slaac.
   bool address_word(Words& w, const std::string& word) {
@@ -165,9 +215,13 @@ struct GuestWords {
   // The combinations, once every word is read; usage errors before anything is opened.
   void check_combinations() {
     if (c.iface.empty()) usage_error("guest", "needs an interface: netlab guest IFACE ip CIDR");
-    if (!have_ip && !have_ip6)
+    if (!have_ip && !have_ip6 && !have_dhcp)
       usage_error("guest " + c.iface,
-                  "needs an address: ip CIDR, such as ip 192.0.2.2/24, and/or ip6 CIDR or ip6 auto");
+                  "needs an address: ip CIDR, such as ip 192.0.2.2/24, or dhcp, and/or ip6 CIDR or ip6 auto");
+    if (!have_dhcp && !client_only.empty()) usage_error(client_only, "goes with dhcp");
+    if (!have_dhcp_server && !server_only.empty()) usage_error(server_only, "goes with dhcp-server FIRST-LAST");
+    if (have_dhcp) c.dhcp = dhcp;
+    if (have_dhcp_server) c.dhcp_server = server;
     if (!have_ping && !ping_only.empty()) usage_error(ping_only, "goes with ping ADDR or ping6 ADDR");
     if (seen_ra_interval && !have_ra) usage_error("ra-interval", "goes with ra PREFIX/LEN");
     if (!c.ipv6 && have_ip6) usage_error("ip6", "cannot go with no-ipv6");
@@ -183,7 +237,9 @@ void run_guest(const Global& g, const std::vector<std::string>& args) {
   GuestWords gw;
   while (!w.done()) {
     const std::string& word = w.next();
-    if (!gw.address_word(w, word) && !gw.ping_option(w, word) && !gw.behaviour_word(w, word)) w.unknown(word);
+    if (!gw.address_word(w, word) && !gw.ping_option(w, word) && !gw.dhcp_word(w, word) &&
+        !gw.behaviour_word(w, word))
+      w.unknown(word);
   }
   gw.check_combinations();
   const guest::Config& c = gw.c;
@@ -191,7 +247,7 @@ void run_guest(const Global& g, const std::vector<std::string>& args) {
 
   StopSignals signals(on_guest_stop_signal);
   auto sink = [](guest::Line kind, std::string_view text) {
-    const bool to_stdout = kind == guest::Line::Packet || kind == guest::Line::Ping;
+    const bool to_stdout = kind == guest::Line::Packet || kind == guest::Line::Ping || kind == guest::Line::Dhcp;
     write_line(to_stdout ? stdout : stderr, text);
   };
   auto stats = guest::run(g.netns, c, g_guest_stop, sink);
@@ -205,8 +261,10 @@ void run_guest(const Global& g, const std::vector<std::string>& args) {
 void add_guest_command(CLI::App& root, Global& g) {
   auto args = std::make_shared<std::vector<std::string>>();
   add_words_command(root, g, "guest",
-                    "Run a small userspace guest (ARP, NDP, ICMP echo, SLAAC) on a TAP or Ethernet interface", *args,
-                    "IFACE {ip CIDR | ip6 CIDR|auto}... [mac MAC] [gateway ADDR] [mtu N] "
+                    "Run a small userspace guest (ARP, NDP, ICMP echo, SLAAC, DHCP) on a TAP or Ethernet interface", *args,
+                    "IFACE {ip CIDR | dhcp | ip6 CIDR|auto}... [mac MAC] [gateway ADDR] [mtu N] "
+                    "[dhcp-ignore-offers] [dhcp-no-release] "
+                    "[dhcp-server FIRST-LAST [lease S] [router ADDR] [dns ADDR] [dhcp-bad-checksum]] "
                     "[{ping|ping6} ADDR [count N] [interval S] [size B]] [duration S] [no-garp] [arp-off] "
                     "[reply-dst MAC] [reply-sender IP] [also IP] [bpdu] [no-ipv6] [no-tlla] [no-slaac] "
                     "[ra PREFIX/LEN [ra-interval S]] [quiet]",

@@ -1,6 +1,7 @@
 // The DHCPv4 messages a client sends (RFC 2131: DISCOVER, REQUEST, RELEASE)
-// built as whole Ethernet frames, and a light, bounds-checked parse of the
-// server's answers (OFFER, ACK, NAK): the fields `dhcp probe` reports.
+// and a server's answers (OFFER, ACK, NAK) built as whole Ethernet frames,
+// and a light, bounds-checked parse of either side's messages: the fields
+// `dhcp probe` reports and the test guest's client and server act on.
 //
 // Pure functions on bytes like frames.hpp: no privilege, no shared state.
 // The full decoder (packet.hpp, proto/bootp.cpp) prints every option as
@@ -79,6 +80,7 @@ struct DhcpReply {
   std::optional<std::uint32_t> renewal;     // 58 (T1)
   std::optional<std::uint32_t> rebinding;   // 59 (T2)
   std::string message;                      // 56 (a NAK's reason)
+  std::optional<IpAddr> requested;          // 50 (a client's REQUEST or DISCOVER)
 };
 
 // Parses an Ethernet frame carrying IPv4/UDP to port 68 and a BOOTREPLY
@@ -88,6 +90,34 @@ struct DhcpReply {
 // not allow (a mask that is not 4 bytes). Options overloaded into the
 // file and sname fields (option 52) are read too. Never reads outside `frame`.
 NETLAB_API std::optional<DhcpReply> parse_dhcp(std::span<const std::uint8_t> frame);
+
+// A client's message as a server reads it: the same checks and fields, for
+// a BOOTREQUEST to UDP port 67 (eth_src is the client's or relay's MAC).
+NETLAB_API std::optional<DhcpReply> parse_dhcp_request(std::span<const std::uint8_t> frame);
+
+// A server's answer (RFC 2131 4.3.1, table 3), from `server` at `server_mac`
+// (the IP source and option 54), with the request's xid, flags and chaddr.
+struct DhcpServerSpec {
+  DhcpType type = DhcpType::Offer;
+  MacAddr server_mac;
+  IpAddr server;
+  std::uint32_t xid = 0;
+  std::uint16_t flags = 0;          // the request's (bit 15: broadcast)
+  MacAddr chaddr;
+  IpAddr ciaddr, yiaddr;            // unset: 0.0.0.0
+  std::optional<IpAddr> mask;       // 1
+  std::vector<IpAddr> routers;      // 3
+  std::vector<IpAddr> dns;          // 6
+  std::optional<std::uint32_t> lease_time, renewal, rebinding;  // 51, 58, 59
+  std::string message;              // 56 when not empty (a NAK's reason)
+};
+// Ethernet + IPv4 + UDP 67 -> 68 (checksum) + BOOTREPLY with options 53,
+// 54, then those given, then END, padded to 300 bytes. Where it goes is
+// RFC 2131 4.1's rule without relays: a NAK is broadcast; an answer to a
+// client that has an address (ciaddr) is unicast to it at chaddr; with the
+// broadcast bit set, to 255.255.255.255 at ff:ff:ff:ff:ff:ff; else unicast
+// to yiaddr at chaddr.
+NETLAB_API std::vector<std::uint8_t> dhcp_server(const DhcpServerSpec& spec);
 
 // ---- DHCPv6 (RFC 8415) --------------------------------------------------------
 

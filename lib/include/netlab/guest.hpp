@@ -4,7 +4,8 @@
 // tcpdump text. Unless told not to it speaks IPv6 too: an EUI-64 link-local
 // address with duplicate address detection, neighbour discovery answers,
 // echo, one router solicitation and SLAAC from the advertisements it
-// receives, or, as a router, advertisements of its own. On a TAP device it attaches the way QEMU and Solo5 do
+// receives, or, as a router, advertisements of its own. It can take its
+// IPv4 address from DHCP, or serve DHCP to other guests. On a TAP device it attaches the way QEMU and Solo5 do
 // (TUNSETIFF on /dev/net/tun, so the tap gets its carrier); on any other
 // Ethernet interface (a veth end in another namespace) it talks through a
 // packet socket. It can also misbehave the ways real guest stacks do, so a
@@ -42,10 +43,33 @@ struct PingSpec {
   std::uint32_t size = 56;        // ICMP payload bytes, as ping -s
 };
 
+// The DHCPv4 client (Config::dhcp): RFC 2131's DISCOVER, OFFER, REQUEST,
+// ACK; the lease's address, mask and router become the guest's; renewal at
+// T1 (unicast to the server), rebinding at T2, a NAK or an expired lease
+// starts over, and a RELEASE goes out when the run ends.
+struct DhcpClient {
+  // Misbehaviours of real clients, for the DHCP causes (C35-C42).
+  bool ignore_offers = false;  // OFFERs are dropped: DISCOVERs forever, as a client behind C39's bad checksum
+  bool release = true;         // false: no RELEASE at the end, the lease stays taken (pool exhaustion, C40)
+};
+
+// The DHCPv4 server (Config::dhcp_server): offers from `first`..`last`
+// (inside the guest's own subnet), leases kept per client MAC in memory,
+// a NAK for a REQUEST of an address it cannot give, RELEASE honoured.
+struct DhcpServer {
+  IpAddr first, last;                   // the pool, inclusive
+  std::uint32_t lease_s = 3600;         // 1 .. 31536000
+  std::optional<IpAddr> router;         // option 3
+  std::optional<IpAddr> dns;            // option 6
+  bool bad_checksum = false;            // OFFERs and ACKs with a wrong UDP checksum (cause C39)
+};
+
 // Who the guest is and how it behaves; validate() states the rules.
 struct Config {
   std::string iface;
-  Prefix address;                 // the guest's IPv4 address and subnet; unspecified: no IPv4
+  Prefix address;                 // the guest's IPv4 address and subnet; unspecified: no IPv4 (or DHCP's)
+  std::optional<DhcpClient> dhcp;        // take the IPv4 address from DHCP (address must be unspecified)
+  std::optional<DhcpServer> dhcp_server;  // serve DHCP from the static address
   std::optional<IpAddr> gateway;  // next hop for off-subnet targets
   std::optional<MacAddr> mac;     // empty: a random locally administered unicast MAC
   std::uint32_t mtu = 1500;       // longer frames (beyond mtu + 14) are dropped, as a NIC does
@@ -89,6 +113,8 @@ struct Stats {
   std::uint64_t na_replies = 0, ra_sent = 0;
   std::vector<Prefix> ipv6_addresses;  // the addresses that passed DAD, in that order
   std::vector<IpAddr> dad_failed;      // the addresses another station already had
+  std::optional<Prefix> dhcp_address;  // the client's last lease (Config::dhcp)
+  std::uint64_t dhcp_leases_given = 0;  // the server's ACKs (Config::dhcp_server)
 };
 
 // What kind of line the sink receives, so the caller can route it.
@@ -97,8 +123,12 @@ enum class Line : std::uint8_t {
   Ping,    // ping's own lines (replies, summary): for stdout
   Notice,  // warnings and reports (MTU drops, send errors, DAD, SLAAC): for stderr
   // The one "netlab guest: IFACE attached as IP (MAC)" line (IP: the IPv4
-  // address, else the static IPv6 one, else the link-local): stderr, flushed.
+  // address, else the static IPv6 one, else the link-local; 0.0.0.0 for a
+  // DHCP client without IPv6): stderr, flushed.
   Ready,
+  // The DHCP client's lease, renewal and release lines, and the server's
+  // lease lines ("dhcp lease ...", "dhcp-server lease ..."): for stdout.
+  Dhcp,
 };
 // Receives each line, without its newline.
 // Called on the thread running run(), one line at a time; the string_view is

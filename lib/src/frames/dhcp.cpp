@@ -129,6 +129,7 @@ bool read_options(proto::Bytes list, DhcpReply& d, std::uint8_t& overload) {
       case kLease: ok = u32(d.lease_time); break;
       case kRenewal: ok = u32(d.renewal); break;
       case kRebinding: ok = u32(d.rebinding); break;
+      case kRequested: ok = addr(d.requested); break;
       case kOverload:
         ok = v.size() == 1;
         if (ok) overload = v[0];
@@ -140,7 +141,7 @@ bool read_options(proto::Bytes list, DhcpReply& d, std::uint8_t& overload) {
   return true;  // the list used up without END: accepted, as most clients do
 }
 
-std::optional<DhcpReply> parse_bootp(proto::ByteReader r, DhcpReply d) {
+std::optional<DhcpReply> parse_bootp(proto::ByteReader r, DhcpReply d, std::uint8_t want_op) {
   const proto::Bytes msg = r.rest();
   d.op = r.u8();
   const std::uint8_t htype = r.u8(), hlen = r.u8();
@@ -155,7 +156,7 @@ std::optional<DhcpReply> parse_bootp(proto::ByteReader r, DhcpReply d) {
   const auto chaddr = r.bytes(16);
   if (htype == 1 && hlen == 6) d.chaddr = mac_from(chaddr);
   r.skip(kSnameLen + kFileLen);
-  if (d.op != kBootReply || r.be32() != kMagicCookie) return std::nullopt;
+  if (d.op != want_op || r.be32() != kMagicCookie) return std::nullopt;
   std::uint8_t overload = 0;
   if (!read_options(r.rest(), d, overload)) return std::nullopt;
   // RFC 2131 4.1: the file field is read before sname.
@@ -163,6 +164,118 @@ std::optional<DhcpReply> parse_bootp(proto::ByteReader r, DhcpReply d) {
   if ((overload & 1) && !read_options(proto::sub(msg, kFile, kFileLen), d, ignored)) return std::nullopt;
   if ((overload & 2) && !read_options(proto::sub(msg, kSname, kSnameLen), d, ignored)) return std::nullopt;
   return d;
+}
+
+// The fixed BOOTP header (RFC 951) up to and including the magic cookie.
+struct BootpHeader {
+  std::uint8_t op = kBootRequest;
+  std::uint32_t xid = 0;
+  std::uint16_t secs = 0, flags = 0;
+  IpAddr ciaddr = zero_v4(), yiaddr = zero_v4();
+  MacAddr chaddr;
+};
+std::vector<std::uint8_t> bootp_header(const BootpHeader& h) {
+  std::vector<std::uint8_t> bootp;
+  bootp.reserve(kMinBootp + 64);
+  bootp.push_back(h.op);
+  bootp.push_back(1);  // htype Ethernet
+  bootp.push_back(6);  // hlen
+  bootp.push_back(0);  // hops
+  put32(bootp, h.xid);
+  put16(bootp, h.secs);
+  put16(bootp, h.flags);
+  put(bootp, h.ciaddr.bytes());
+  put(bootp, h.yiaddr.bytes());
+  put(bootp, zero_v4().bytes());  // siaddr
+  put(bootp, zero_v4().bytes());  // giaddr
+  put(bootp, h.chaddr.bytes());   // chaddr, padded to 16
+  bootp.resize(bootp.size() + 10 + kSnameLen + kFileLen, 0);
+  put32(bootp, kMagicCookie);
+  return bootp;
+}
+
+// Ends the option list and pads the message to RFC 1542's minimum.
+void end_options(std::vector<std::uint8_t>& bootp) {
+  bootp.push_back(kEnd);
+  if (bootp.size() < kMinBootp) bootp.resize(kMinBootp, kPad);
+}
+
+// Wraps a BOOTP message in UDP (with its checksum), IPv4 (TTL 64, header
+// checksum, TOS low delay as ISC dhclient and udhcpc send it) and Ethernet.
+struct Envelope {
+  MacAddr dst_mac, src_mac;
+  IpAddr src, dst;
+  std::uint16_t sport = 0, dport = 0, ident = 0;
+};
+std::vector<std::uint8_t> udp_frame(const Envelope& e, const std::vector<std::uint8_t>& bootp) {
+  std::vector<std::uint8_t> udp;
+  udp.reserve(8 + bootp.size());
+  put16(udp, e.sport);
+  put16(udp, e.dport);
+  put16(udp, static_cast<std::uint16_t>(8 + bootp.size()));
+  put16(udp, 0);
+  put(udp, bootp);
+  const auto ucsum = udp_checksum(e.src, e.dst, udp);
+  udp[6] = static_cast<std::uint8_t>(ucsum >> 8);
+  udp[7] = static_cast<std::uint8_t>(ucsum & 0xff);
+
+  std::vector<std::uint8_t> ip;
+  ip.reserve(20 + udp.size());
+  ip.push_back(0x45);
+  ip.push_back(0x10);
+  put16(ip, static_cast<std::uint16_t>(20 + udp.size()));
+  put16(ip, e.ident);  // identification: any value
+  put16(ip, 0);
+  ip.push_back(64);
+  ip.push_back(kIpProtoUdp);
+  put16(ip, 0);
+  put(ip, e.src.bytes());
+  put(ip, e.dst.bytes());
+  const auto hsum = internet_checksum(std::span<const std::uint8_t>(ip.data(), 20));
+  ip[10] = static_cast<std::uint8_t>(hsum >> 8);
+  ip[11] = static_cast<std::uint8_t>(hsum & 0xff);
+  put(ip, udp);
+  return ethernet(e.dst_mac, e.src_mac, kEtherIpv4, ip);
+}
+
+IpAddr limited_broadcast() { return IpAddr::v4(std::array<std::uint8_t, 4>{0xff, 0xff, 0xff, 0xff}); }
+
+void put_u32_option(std::vector<std::uint8_t>& out, std::uint8_t code, std::uint32_t v) {
+  const std::array<std::uint8_t, 4> b{static_cast<std::uint8_t>(v >> 24), static_cast<std::uint8_t>(v >> 16),
+                                      static_cast<std::uint8_t>(v >> 8), static_cast<std::uint8_t>(v)};
+  put_option(out, code, b);
+}
+
+void put_addrs_option(std::vector<std::uint8_t>& out, std::uint8_t code, const std::vector<IpAddr>& addrs) {
+  std::vector<std::uint8_t> v;
+  for (const auto& a : addrs)
+    if (a.is_v4() && v.size() + 4 <= 252) put(v, a.bytes());
+  if (!v.empty()) put_option(out, code, v);
+}
+
+std::optional<DhcpReply> parse_message(std::span<const std::uint8_t> frame, std::uint16_t port, std::uint8_t op) {
+  const auto p = parse(frame);
+  if (!p || !p->ipv4 || p->ipv4->protocol != kIpProtoUdp) return std::nullopt;
+  if (p->ipv4->more_fragments || p->ipv4->fragment_offset != 0) return std::nullopt;  // one datagram, whole
+  DhcpReply d;
+  d.eth_src = p->eth_src;
+  d.ip_src = p->ipv4->src;
+  d.ip_dst = p->ipv4->dst;
+  try {
+    proto::ByteReader udp(p->l3_payload);
+    udp.skip(2);  // source port: a relay answers from 67, a server may not
+    if (udp.be16() != port) return std::nullopt;
+    const std::uint16_t length = udp.be16();
+    // The checksum is not checked: a packet socket sees the frame before
+    // the stack does, and one from a server on this host may still carry
+    // an unfinished (CHECKSUM_PARTIAL) checksum on a veth.
+    udp.skip(2);
+    if (length < 8 || length > p->l3_payload.size()) return std::nullopt;
+    udp.limit(length - 8u);
+    return parse_bootp(udp, d, op);
+  } catch (const proto::Truncated&) {
+    return std::nullopt;
+  }
 }
 
 }  // namespace
@@ -176,24 +289,13 @@ std::string dhcp_type_name(std::uint8_t type) {
 
 std::vector<std::uint8_t> dhcp_client(const DhcpClientSpec& s) {
   const IpAddr src = s.ciaddr.value_or(zero_v4());
-  const IpAddr dst = s.server.value_or(IpAddr::v4(std::array<std::uint8_t, 4>{0xff, 0xff, 0xff, 0xff}));
-
-  std::vector<std::uint8_t> bootp;
-  bootp.reserve(kMinBootp + 64);
-  bootp.push_back(kBootRequest);
-  bootp.push_back(1);  // htype Ethernet
-  bootp.push_back(6);  // hlen
-  bootp.push_back(0);  // hops
-  put32(bootp, s.xid);
-  put16(bootp, s.secs);
-  put16(bootp, 0);  // flags: no broadcast bit, as most clients (answers come unicast to chaddr)
-  put(bootp, src.bytes());          // ciaddr
-  put(bootp, zero_v4().bytes());    // yiaddr
-  put(bootp, zero_v4().bytes());    // siaddr
-  put(bootp, zero_v4().bytes());    // giaddr
-  put(bootp, s.mac.bytes());        // chaddr, padded to 16
-  bootp.resize(bootp.size() + 10 + kSnameLen + kFileLen, 0);
-  put32(bootp, kMagicCookie);
+  BootpHeader h;
+  h.xid = s.xid;
+  h.secs = s.secs;
+  h.flags = 0;  // no broadcast bit, as most clients (answers come unicast to chaddr)
+  h.ciaddr = src;
+  h.chaddr = s.mac;
+  std::vector<std::uint8_t> bootp = bootp_header(h);
 
   const std::array<std::uint8_t, 1> type{static_cast<std::uint8_t>(s.type)};
   put_option(bootp, kMsgType, type);
@@ -207,62 +309,65 @@ std::vector<std::uint8_t> dhcp_client(const DhcpClientSpec& s) {
                std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(s.hostname.data()),
                                              s.hostname.size()));
   if (s.type == DhcpType::Discover || s.type == DhcpType::Request) put_option(bootp, kParamList, kParameters);
-  bootp.push_back(kEnd);
-  if (bootp.size() < kMinBootp) bootp.resize(kMinBootp, kPad);
+  end_options(bootp);
 
-  std::vector<std::uint8_t> udp;
-  udp.reserve(8 + bootp.size());
-  put16(udp, kDhcpClientPort);
-  put16(udp, kDhcpServerPort);
-  put16(udp, static_cast<std::uint16_t>(8 + bootp.size()));
-  put16(udp, 0);
-  put(udp, bootp);
-  const auto ucsum = udp_checksum(src, dst, udp);
-  udp[6] = static_cast<std::uint8_t>(ucsum >> 8);
-  udp[7] = static_cast<std::uint8_t>(ucsum & 0xff);
+  Envelope e;
+  e.dst_mac = s.server_mac.value_or(broadcast_mac());
+  e.src_mac = s.mac;
+  e.src = src;
+  e.dst = s.server.value_or(limited_broadcast());
+  e.sport = kDhcpClientPort;
+  e.dport = kDhcpServerPort;
+  e.ident = static_cast<std::uint16_t>(s.xid & 0xffff);
+  return udp_frame(e, bootp);
+}
 
-  std::vector<std::uint8_t> ip;
-  ip.reserve(20 + udp.size());
-  ip.push_back(0x45);
-  ip.push_back(0x10);  // TOS low delay, as ISC dhclient and udhcpc send it
-  put16(ip, static_cast<std::uint16_t>(20 + udp.size()));
-  put16(ip, static_cast<std::uint16_t>(s.xid & 0xffff));  // identification: any value
-  put16(ip, 0);
-  ip.push_back(64);
-  ip.push_back(kIpProtoUdp);
-  put16(ip, 0);
-  put(ip, src.bytes());
-  put(ip, dst.bytes());
-  const auto hsum = internet_checksum(std::span<const std::uint8_t>(ip.data(), 20));
-  ip[10] = static_cast<std::uint8_t>(hsum >> 8);
-  ip[11] = static_cast<std::uint8_t>(hsum & 0xff);
-  put(ip, udp);
-  return ethernet(s.server_mac.value_or(broadcast_mac()), s.mac, kEtherIpv4, ip);
+std::vector<std::uint8_t> dhcp_server(const DhcpServerSpec& s) {
+  BootpHeader h;
+  h.op = kBootReply;
+  h.xid = s.xid;
+  h.flags = s.flags;
+  h.ciaddr = s.ciaddr.is_v4() ? s.ciaddr : zero_v4();
+  h.yiaddr = s.yiaddr.is_v4() ? s.yiaddr : zero_v4();
+  h.chaddr = s.chaddr;
+  std::vector<std::uint8_t> bootp = bootp_header(h);
+  const std::array<std::uint8_t, 1> type{static_cast<std::uint8_t>(s.type)};
+  put_option(bootp, kMsgType, type);
+  if (s.server.is_v4()) put_option(bootp, kServerId, s.server.bytes());
+  if (s.lease_time) put_u32_option(bootp, kLease, *s.lease_time);
+  if (s.renewal) put_u32_option(bootp, kRenewal, *s.renewal);
+  if (s.rebinding) put_u32_option(bootp, kRebinding, *s.rebinding);
+  if (s.mask) put_option(bootp, kMask, s.mask->bytes());
+  put_addrs_option(bootp, kRouter, s.routers);
+  put_addrs_option(bootp, kDns, s.dns);
+  if (!s.message.empty())
+    put_option(bootp, kMessage,
+               std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(s.message.data()), s.message.size()));
+  end_options(bootp);
+
+  Envelope e;
+  e.src_mac = s.server_mac;
+  e.src = s.server.is_v4() ? s.server : zero_v4();
+  e.sport = kDhcpServerPort;
+  e.dport = kDhcpClientPort;
+  e.ident = static_cast<std::uint16_t>(s.xid & 0xffff);
+  const bool has_ciaddr = s.ciaddr.is_v4() && !(s.ciaddr == zero_v4());
+  if (s.type == DhcpType::Nak || (!has_ciaddr && (s.flags & 0x8000))) {
+    e.dst_mac = broadcast_mac();
+    e.dst = limited_broadcast();
+  } else {
+    e.dst_mac = s.chaddr;
+    e.dst = has_ciaddr ? s.ciaddr : h.yiaddr;
+  }
+  return udp_frame(e, bootp);
 }
 
 std::optional<DhcpReply> parse_dhcp(std::span<const std::uint8_t> frame) {
-  const auto p = parse(frame);
-  if (!p || !p->ipv4 || p->ipv4->protocol != kIpProtoUdp) return std::nullopt;
-  if (p->ipv4->more_fragments || p->ipv4->fragment_offset != 0) return std::nullopt;  // one datagram, whole
-  DhcpReply d;
-  d.eth_src = p->eth_src;
-  d.ip_src = p->ipv4->src;
-  d.ip_dst = p->ipv4->dst;
-  try {
-    proto::ByteReader udp(p->l3_payload);
-    udp.skip(2);  // source port: a relay answers from 67, a server may not
-    if (udp.be16() != kDhcpClientPort) return std::nullopt;
-    const std::uint16_t length = udp.be16();
-    // The checksum is not checked: a packet socket sees the frame before
-    // the stack does, and one from a server on this host may still carry
-    // an unfinished (CHECKSUM_PARTIAL) checksum on a veth.
-    udp.skip(2);
-    if (length < 8 || length > p->l3_payload.size()) return std::nullopt;
-    udp.limit(length - 8u);
-    return parse_bootp(udp, d);
-  } catch (const proto::Truncated&) {
-    return std::nullopt;
-  }
+  return parse_message(frame, kDhcpClientPort, kBootReply);
+}
+
+std::optional<DhcpReply> parse_dhcp_request(std::span<const std::uint8_t> frame) {
+  return parse_message(frame, kDhcpServerPort, kBootRequest);
 }
 
 }  // namespace netlab::frames

@@ -24,16 +24,7 @@ class ArpPart final : public Component {
   }
 
  private:
-  // Gratuitous ARP as Linux sends it: a broadcast request with sender and
-  // target both the announced address and an all-zero target MAC.
-  void announce(const IpAddr& addr) {
-    frames::Arp a;
-    a.op = frames::kArpRequest;
-    a.sha = s_.mac;
-    a.spa = addr;
-    a.tpa = addr;
-    s_.transmit(frames::arp(frames::broadcast_mac(), s_.mac, a));
-  }
+  void announce(const IpAddr& addr) { s_.announce_v4(addr); }
 
   void on_arp(const frames::Arp& a) {
     if (a.spa == s_.ip && !(a.sha == s_.mac))

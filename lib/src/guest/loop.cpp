@@ -35,9 +35,11 @@ class ReadyLine final : public Component {
 
  private:
   // IPv4 when there is one (the IPv4 contract), else the static IPv6
-  // address, else the link-local one.
+  // address, else the link-local one; a DHCP client with no IPv6 says
+  // 0.0.0.0 (its lease line follows).
   IpAddr address() const {
     if (s_.has_v4()) return s_.ip;
+    if (s_.cfg.dhcp && !s_.ipv6) return frames::ipv4_any();
     if (s_.cfg.address6) return s_.cfg.address6->addr();
     const Address6* ll = s_.link_local();
     return ll ? ll->addr() : IpAddr{};
@@ -53,11 +55,12 @@ Error interface_error(Error e, const std::string& iface) {
 class Loop {
  public:
   Loop(const Config& cfg, MacAddr mac, Wire& wire, const LineSink& sink) : s_(cfg, mac, wire, sink), wire_(wire) {
-    // Registration order is start() order, which the output shows. A DHCP
-    // client or server goes in here too.
+    // Registration order is start() order, which the output shows.
     parts_.push_back(make_arp(s_));
     parts_.push_back(make_addresses6(s_));
     parts_.push_back(std::make_unique<ReadyLine>(s_));
+    if (cfg.dhcp) parts_.push_back(make_dhcp_client(s_));
+    if (cfg.dhcp_server) parts_.push_back(make_dhcp_server(s_));
     if (cfg.bpdu) parts_.push_back(make_bpdu(s_));
     parts_.push_back(make_echo(s_));
     parts_.push_back(make_nd(s_));

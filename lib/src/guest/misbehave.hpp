@@ -18,5 +18,11 @@ MacAddr arp_reply_destination(const Config& c, const MacAddr& asker);
 IpAddr arp_reply_sender(const Config& c, const IpAddr& asked);
 // NAs carry the target link-layer option (no-tlla: cause C28).
 bool na_carries_tlla(const Config& c);
+// The DHCP client drops every OFFER (dhcp-ignore-offers: cause C39's client side).
+bool dhcp_ignores_offers(const Config& c);
+// The DHCP client releases its lease at the end (not with dhcp-no-release: cause C40's stale leases).
+bool dhcp_releases(const Config& c);
+// The DHCP server's OFFERs and ACKs carry a wrong UDP checksum (dhcp-bad-checksum: cause C39).
+bool dhcp_bad_checksum(const Config& c);
 
 }  // namespace netlab::guest::misbehave

@@ -19,6 +19,8 @@ std::unique_ptr<Component> make_ra(Shared& s);          // ra.cpp: the router's 
 std::unique_ptr<Component> make_mld(Shared& s);         // mld.cpp: answers to MLD queries
 std::unique_ptr<Component> make_bpdu(Shared& s);        // bpdu.cpp: an STP BPDU every 2 s (Config::bpdu)
 std::unique_ptr<Component> make_ping(Shared& s);        // ping.cpp: our own echo requests (Config::ping)
+std::unique_ptr<Component> make_dhcp_client(Shared& s); // dhcp_client.cpp: DHCPv4 client (Config::dhcp)
+std::unique_ptr<Component> make_dhcp_server(Shared& s); // dhcp_server.cpp: DHCPv4 server (Config::dhcp_server)
 
 // mld.cpp: an MLDv2 report of the guest's groups, from its usable
 // link-local address, else from ::.

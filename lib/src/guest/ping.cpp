@@ -23,6 +23,7 @@ constexpr auto kArpRetry = 1s;
 constexpr auto kPingLinger = 2s;           // wait for late replies after the last request
 constexpr auto kLoopCeiling = 100ms;       // addresses change as frames arrive: look again this often
 constexpr auto kPing6SourceWait = 8s;      // DAD, then an RS/RA exchange and DAD again for SLAAC
+constexpr auto kPing4LeaseWait = 30s;      // DHCP: DISCOVERs with backoff (1+2+4+8 s) and a REQUEST
 
 struct PingState {
   // IPv6 pings first wait for a usable source address (DAD, SLAAC) and a
@@ -75,8 +76,13 @@ class PingPart final : public Component {
       s_.sink(Line::Ping, fmt::format("PING {0}({0}) {1} data bytes", spec.target.to_string(), spec.size));
       return;
     }
-    ps_.next_hop = s_.cfg.address.contains(spec.target) ? spec.target : s_.cfg.gateway.value_or(spec.target);
-    s_.ping_next_hop = ps_.next_hop;
+    if (s_.cfg.dhcp) {  // the address (and the router) come with the lease
+      ps_.phase = PingState::Phase::Waiting;
+      ps_.wait_until = Clock::now() + kPing4LeaseWait;
+    } else {
+      choose_route4(ps_);
+      s_.ping_next_hop = ps_.next_hop;
+    }
     s_.sink(Line::Ping, fmt::format("PING {0} ({0}) {1}({2}) bytes of data.", spec.target.to_string(), spec.size,
                                   spec.size + 28));
   }
@@ -187,16 +193,38 @@ class PingPart final : public Component {
     s_.notice(reason);
   }
 
-  // Waiting: an IPv6 ping's source address and route.
+  // IPv4: the target on the subnet, else the gateway; false without an
+  // address (the DHCP client has no lease yet) or a next hop.
+  bool choose_route4(PingState& ps) const {
+    if (!s_.has_v4()) return false;
+    if (s_.subnet.contains(ps.spec.target)) ps.next_hop = ps.spec.target;
+    else if (s_.gateway) ps.next_hop = *s_.gateway;
+    else return false;
+    return true;
+  }
+
+  // Waiting: an IPv6 ping's source address and route, or an IPv4 one's
+  // DHCP lease.
   Clock::time_point wait_for_route(Clock::time_point now) {
     PingState& ps = ps_;
-    if (choose_route6(ps)) {
+    if (ps.v6 ? choose_route6(ps) : choose_route4(ps)) {
       s_.ping_next_hop = ps.next_hop;
       ps.phase = PingState::Phase::Resolving;
       ps.next_arp = now;
       return Clock::time_point::max();  // resolve at once
     }
-    if (now >= ps.wait_until || route6_hopeless(ps)) {
+    if (!ps.v6 && (now >= ps.wait_until || s_.has_v4())) {
+      ps.phase = PingState::Phase::Done;
+      ps.unreachable = true;
+      s_.notice(s_.has_v4() ? fmt::format("netlab guest: no route toward {}: off the leased subnet {} and the lease "
+                                          "names no router",
+                                          ps.spec.target.to_string(), s_.subnet.network().to_string())
+                            : fmt::format("netlab guest: no DHCP lease after {} s: cannot ping {}",
+                                          std::chrono::duration_cast<std::chrono::seconds>(kPing4LeaseWait).count(),
+                                          ps.spec.target.to_string()));
+      return now;
+    }
+    if (ps.v6 && (now >= ps.wait_until || route6_hopeless(ps))) {
       ps.phase = PingState::Phase::Done;
       ps.unreachable = true;
       s_.notice(fmt::format("netlab guest: no usable IPv6 source address or route toward {}{}", ps.spec.target.to_string(),

@@ -19,13 +19,19 @@ PrintOptions packet_options() {
 }  // namespace
 
 Shared::Shared(const Config& c, MacAddr m, Wire& wire, const LineSink& s)
-    : cfg(c), mac(m), ip(c.address.addr()), ipv6(c.ipv6 && c.mtu >= kIpv6MinMtu), sink(s), wire_(wire),
+    : cfg(c), mac(m), ip(c.address.addr()), subnet(c.address), gateway(c.gateway), ipv6(c.ipv6 && c.mtu >= kIpv6MinMtu), sink(s), wire_(wire),
       printer_(packet_options(), DLT_EN10MB, c.iface) {
   stats.mac = m;
 }
 
 bool Shared::owns(const IpAddr& a) const noexcept {
   return has_v4() && (a == ip || (cfg.also && a == *cfg.also));
+}
+
+void Shared::set_v4(const Prefix& p, std::optional<IpAddr> router) {
+  ip = p.addr();
+  subnet = p;
+  gateway = router;
 }
 
 Address6* Shared::find6(const IpAddr& a) {
@@ -114,6 +120,17 @@ void Shared::transmit(const std::vector<std::uint8_t>& frame) {
     return;
   }
   ++stats.frames_out;
+}
+
+// Gratuitous ARP as Linux sends it: a broadcast request with sender and
+// target both the announced address and an all-zero target MAC.
+void Shared::announce_v4(const IpAddr& addr) {
+  frames::Arp a;
+  a.op = frames::kArpRequest;
+  a.sha = mac;
+  a.spa = addr;
+  a.tpa = addr;
+  transmit(frames::arp(frames::broadcast_mac(), mac, a));
 }
 
 void Shared::link_local_ready(Clock::time_point now) {

@@ -45,7 +45,9 @@ class Shared {
 
   const Config& cfg;
   const MacAddr mac;
-  const IpAddr ip;    // the IPv4 address; unspecified: none
+  IpAddr ip;          // the IPv4 address; unspecified: none (yet: a DHCP client sets it)
+  Prefix subnet;      // ip with its prefix length
+  std::optional<IpAddr> gateway;  // the IPv4 next hop off the subnet (Config::gateway, or DHCP's router)
   const bool ipv6;    // IPv6 is on (not turned off, and the MTU allows it)
   const LineSink& sink;
   Stats stats;
@@ -58,6 +60,8 @@ class Shared {
   bool finished = false;                   // a component (the ping) ended the run
 
   bool has_v4() const noexcept { return ip.is_v4(); }
+  // The DHCP client took (or lost: an unspecified prefix) its address.
+  void set_v4(const Prefix& p, std::optional<IpAddr> router);
   // The guest's IPv4 addresses (and the one it answers for as well).
   bool owns(const IpAddr& a) const noexcept;
   bool router_mode() const noexcept { return cfg.ra_prefix.has_value(); }
@@ -82,6 +86,8 @@ class Shared {
   void print_frame(const PacketMeta& meta, std::span<const std::uint8_t> bytes);
   void notice(std::string_view text) { sink(Line::Notice, text); }
   void transmit(const std::vector<std::uint8_t>& frame);
+  // A gratuitous ARP for `addr` (at start, and for a DHCP lease).
+  void announce_v4(const IpAddr& addr);
 
   // Tells every component (see Component::on_link_local_ready).
   void link_local_ready(Clock::time_point now);

@@ -63,6 +63,51 @@ Result<void> validate_ipv6(const Config& c) {
   return {};
 }
 
+std::uint32_t u32(const IpAddr& a) {
+  const auto b = a.bytes();
+  return std::uint32_t(b[0]) << 24 | std::uint32_t(b[1]) << 16 | std::uint32_t(b[2]) << 8 | b[3];
+}
+
+bool unicast4(const IpAddr& a) {
+  return a.is_v4() && !(a == frames::ipv4_any()) && !a.is_multicast() && a.bytes()[0] != 127 && a.bytes()[0] < 240;
+}
+
+constexpr std::uint32_t kMaxPool = 65536;      // addresses: bounds the server's memory
+constexpr std::uint32_t kMaxLease = 31536000;  // a year
+
+// The DHCP client takes its address from the lease; the server hands out
+// addresses of its own subnet.
+Result<void> validate_dhcp(const Config& c) {
+  const bool v4 = !c.address.addr().is_unspecified();
+  if (c.dhcp) {
+    if (v4) return usage("dhcp", "cannot go with ip " + c.address.to_string() + ": the address comes from the lease");
+    if (c.gateway) return usage("gateway " + c.gateway->to_string(), "cannot go with dhcp: the router comes from the lease");
+    if (c.dhcp_server) return usage("dhcp-server", "cannot go with dhcp: a server needs a static address (ip CIDR)");
+  }
+  if (!c.dhcp_server) return {};
+  const DhcpServer& d = *c.dhcp_server;
+  const std::string pool = "dhcp-server " + d.first.to_string() + "-" + d.last.to_string();
+  if (!v4) return usage(pool, "needs the guest's own IPv4 address (ip CIDR)");
+  if (!unicast4(d.first) || !unicast4(d.last)) return usage(pool, "is not a range of unicast IPv4 addresses");
+  if (u32(d.first) > u32(d.last)) return usage(pool, "is reversed: the first address is above the last");
+  const Prefix net = c.address.network();
+  if (!c.address.contains(d.first) || !c.address.contains(d.last))
+    return usage(pool, "is not inside the guest's subnet " + net.to_string());
+  if (net.len() < 31) {
+    const std::uint32_t base = u32(net.addr()), bcast = base | (~std::uint32_t(0) >> net.len());
+    if (u32(d.first) == base || u32(d.last) == bcast)
+      return usage(pool, "holds the subnet's network or broadcast address");
+  }
+  const std::uint32_t own = u32(c.address.addr());
+  if (own >= u32(d.first) && own <= u32(d.last)) return usage(pool, "holds the guest's own address " + c.address.addr().to_string());
+  if (u32(d.last) - u32(d.first) >= kMaxPool) return usage(pool, fmt::format("has more than {} addresses", kMaxPool));
+  if (d.lease_s < 1 || d.lease_s > kMaxLease)
+    return usage("lease " + std::to_string(d.lease_s), fmt::format("must be between 1 and {} seconds", kMaxLease));
+  if (d.router && !unicast4(*d.router)) return usage("router " + d.router->to_string(), "is not a unicast IPv4 address");
+  if (d.dns && !unicast4(*d.dns)) return usage("dns " + d.dns->to_string(), "is not a unicast IPv4 address");
+  return {};
+}
+
 }  // namespace
 
 MacAddr random_mac() {
@@ -86,7 +131,9 @@ Result<void> validate(const Config& c) {
   if (auto n = IfName::parse(c.iface); !n) return std::move(n).error();
   const IpAddr& ip = c.address.addr();
   const bool v4 = !ip.is_unspecified();
-  if (!v4 && !c.ipv6) return usage("guest " + c.iface, "needs an IPv4 address when IPv6 is off");
+  if (!v4 && !c.ipv6 && !c.dhcp) return usage("guest " + c.iface, "needs an IPv4 address (or dhcp) when IPv6 is off");
+  NETLAB_TRY(validate_dhcp(c));
+  const bool some_v4 = v4 || c.dhcp;  // a static address, or one to come from DHCP
   if (v4) {
     NETLAB_TRY(require_v4(ip, "address"));
     if (ip == frames::ipv4_any() || ip.is_multicast() || ip.bytes()[0] == 127 || ip.bytes()[0] >= 240)
@@ -94,11 +141,12 @@ Result<void> validate(const Config& c) {
   }
   if (c.mtu < 68 || c.mtu > 65535) return usage("mtu " + std::to_string(c.mtu), "must be between 68 and 65535");
   // Below IPv6's minimum the guest turns IPv6 off, as Linux does, unless asked for IPv6 explicitly.
-  const bool explicit_v6 = c.address6 || c.ra_prefix || (c.ping && c.ping->target.is_v6()) || !v4;
+  const bool explicit_v6 = c.address6 || c.ra_prefix || (c.ping && c.ping->target.is_v6()) || !some_v4;
   if (c.ipv6 && c.mtu < kIpv6MinMtu && explicit_v6)
     return usage("mtu " + std::to_string(c.mtu), fmt::format("IPv6 needs at least {} (RFC 8200)", kIpv6MinMtu));
   auto need_v4 = [&](const char* what, const IpAddr& a) -> Result<void> {
-    if (!v4) return usage(std::string(what) + " " + a.to_string(), "needs an IPv4 address for the guest (ip CIDR)");
+    if (!some_v4)
+      return usage(std::string(what) + " " + a.to_string(), "needs an IPv4 address for the guest (ip CIDR or dhcp)");
     return {};
   };
   if (c.gateway) {
@@ -133,7 +181,7 @@ Result<void> validate(const Config& c) {
       if (p.target == ip || (c.also && p.target == *c.also)) return usage(object, "is the guest's own address");
       if (p.target.is_multicast() || p.target == frames::ipv4_any())
         return usage(object, "is not a unicast address");
-      if (!c.address.contains(p.target) && !c.gateway)
+      if (v4 && !c.address.contains(p.target) && !c.gateway)
         return usage(object, "is outside " + c.address.network().to_string() + " and no gateway is given");
       if (p.size + 28 > c.mtu)
         return usage("size " + std::to_string(p.size),
