@@ -5,6 +5,8 @@
 // then the payload the next-header field names, through the IP demux.
 #include "proto/proto.hpp"
 
+#include <algorithm>
+
 namespace netlab::proto {
 
 void decode_ah(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip, bool fragmented) {
@@ -13,8 +15,9 @@ void decode_ah(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip, bool 
   a.hdr = r.rest();
   std::uint8_t next = r.peek8(0);
   std::uint32_t size = (r.peek8(1) + 2u) * 4u;  // RFC 4302 2.2: 32-bit words, minus 2
-  a.hdr = a.hdr.first(std::min<std::size_t>(size, a.hdr.size()));
-  r.require(size);
+  // tcpdump reads the SPI and the sequence number even when the length
+  // field makes the header shorter than they are.
+  r.require(std::max<std::uint32_t>(size, 12));
   r.skip(size);
   // tcpdump subtracts without a check (its u_int wraps) and carries on.
   decode_ip_payload(c, next, r, length - size, ip, fragmented);
@@ -25,6 +28,7 @@ void print_ah(PrintCtx& p, std::size_t i) {
   const auto& a = at<AhL>(p.d, i);
   Out& o = p.o;
   Bytes h = a.hdr;
+  sub(h, 0, 1);  // the next header, which tcpdump's IP demux reads before "AH"
   o << "AH";
   std::uint8_t len = sub(h, 1, 1)[0];
   std::uint32_t size = (len + 2u) * 4u;
@@ -55,12 +59,13 @@ void json_ah(JsonWriter& w, const AhL& l) {
     return;
   }
   std::uint32_t size = (h[1] + 2u) * 4u;
+  Bytes icv = size > 12 ? h.subspan(12, std::min<std::size_t>(size, h.size()) - 12) : Bytes{};
   w.member("next_header", h[0]);
   w.member("header_length", size);
   w.member("reserved", be16_at(h, 2));
   w.member("spi", be32_at(h, 4));
   w.member("seq", be32_at(h, 8));
-  w.member("icv", hex_text(h.subspan(12)));
+  w.member("icv", hex_text(icv));
   if (h.size() < size) w.member("truncated", true);
 }
 

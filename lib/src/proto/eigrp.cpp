@@ -196,26 +196,21 @@ void print_eigrp(PrintCtx& p, std::size_t i) {
   const auto& e = at<EigrpL>(p.d, i);
   Out& o = p.o;
   Bytes m = e.msg;
-  if (e.length < kHeader) {
-    std::uint8_t opcode = sub(m, 1, 1)[0];
-    o << "EIGRP ";
-    tok_print(o, kOpcodes, opcode, "unknown (", ")") << ", length: ";
-    o.u(e.length) << " (too short, < 20)";
-    return;
-  }
-  if (std::uint8_t version = sub(m, 0, 1)[0]; version != 2) {
+  // tcpdump 4.99.3 checks the whole common header is captured first (the
+  // IP layer's length bounds the capture, so a shorter message is cut too).
+  sub(m, 0, kHeader);
+  if (std::uint8_t version = m[0]; version != 2) {
     o << "EIGRP version ";
     o.u(version) << " packet not supported";
     return;
   }
   if (!p.opt.verbose) {
-    std::uint8_t opcode = sub(m, 1, 1)[0];
+    std::uint8_t opcode = m[1];
     o << "EIGRP ";
     tok_print(o, kOpcodes, opcode, "unknown (", ")") << ", length: ";
     o.u(e.length);
     return;
   }
-  sub(m, 0, kHeader);  // one printf of every header field: all read first
   std::uint32_t tlen = e.length - kHeader;
   o << "\n\tEIGRP v";
   o.u(m[0]) << ", opcode: ";

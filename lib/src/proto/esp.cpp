@@ -20,7 +20,12 @@ void decode_esp(Ctx& c, ByteReader r, std::uint32_t length) {
 // ESP.
 void decode_udp_encap(Ctx& c, ByteReader r, std::uint32_t length) {
   c.d.trunc_proto = "isakmp_rfc3948";
-  if (length == 1 && r.has(1) && r.peek8(0) == 0xff) {
+  // A byte tcpdump reads here that was not captured ends the line: "Cut".
+  if ((length == 1 && !r.has(1)) || (length >= 4 && !r.has(4))) {
+    c.d.push<EspL>({r.rest(), length, EspL::Cut});
+    return;
+  }
+  if (length == 1 && r.peek8(0) == 0xff) {
     auto& e = c.d.push<EspL>();
     e.msg = r.rest();
     e.length = length;
@@ -31,7 +36,6 @@ void decode_udp_encap(Ctx& c, ByteReader r, std::uint32_t length) {
     c.d.push<EspL>({r.rest(), length, EspL::Cut});
     return;
   }
-  r.require(4);
   if (be32_at(r.rest(), 0) == 0) return;  // NONESP-encap: ISAKMP, which netlab does not decode
   decode_esp(c, r, length);
   std::get<EspL>(c.d.last()->layer).encap = EspL::Udp;

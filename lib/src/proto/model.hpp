@@ -264,7 +264,7 @@ struct EspL {  // RFC 4303, IP protocol 50 or UDP 4500 (esp.cpp): no keys, the h
   Encap encap = None;
 };
 struct AhL {  // RFC 4302, IP protocol 51 (ah.cpp); the payload is the next layer
-  Bytes hdr;  // the header as far as captured, at most its stated size
+  Bytes hdr;  // captured from the header on (tcpdump reads the SPI and sequence number past a short one)
 };
 struct EigrpL {  // RFC 7868, IP protocol 88 (eigrp.cpp): printed from its bytes
   Bytes msg;                 // captured from the EIGRP header on, to the IP layer's end
