@@ -658,6 +658,139 @@ void print_pimv1(PrintCtx& p, Bytes m, std::uint32_t len) {
   if (v != 1) o << " [v", o.u(v) << ']';
 }
 
+namespace {
+
+// The JSON side's walk of a message: the cursor, the address length, and
+// the containers it has opened (closed again when a read runs short).
+struct JsonWalk {
+  JsonWriter& w;
+  Cursor c;
+  unsigned addr_len = 0;
+  std::vector<bool> open;  // true for an array
+
+  void begin(std::string_view key, bool array) {
+    if (!key.empty()) w.key(key);
+    if (array) w.begin_array();
+    else w.begin_object();
+    open.push_back(array);
+  }
+  void end() {
+    if (open.back()) w.end_array();
+    else w.end_object();
+    open.pop_back();
+  }
+  // An encoded address as text, a member (or an array value when key is empty).
+  void address(std::string_view key, AddrKind kind) {
+    Addr a = read_addr(c, kind, addr_len);
+    std::string text = addr_string(a, kind);
+    if (key.empty()) w.value(text);
+    else w.member(key, text);
+    c.advance(a.size);
+  }
+};
+
+void json_hello(JsonWalk& j) {
+  j.begin("options", true);
+  while (j.c.left != 0) {
+    j.c.need(4);
+    std::uint16_t otype = j.c.be16(0), olen = j.c.be16(2);
+    j.c.advance(4);
+    j.c.need(olen);
+    Bytes v = j.c.bytes(0, olen);
+    j.begin({}, false);
+    j.w.member("type", otype);
+    if (auto name = tok_name(kHelloOptions, otype); !name.empty()) j.w.member("name", name);
+    j.w.member("length", olen);
+    j.w.member("value", hex_text(v));
+    j.end();
+    j.c.advance(olen);
+  }
+  j.end();
+}
+
+void json_join_prune(JsonWalk& j, unsigned type) {
+  if (type != kGraftAck) j.address("upstream_neighbor", AddrKind::Unicast);
+  j.c.need(4);
+  unsigned ngroup = j.c.u8(1);
+  if (type != kGraftAck) j.w.member("holdtime", j.c.be16(2));
+  j.c.advance(4);
+  j.begin("groups", true);
+  for (unsigned g = 0; g < ngroup; ++g) {
+    j.begin({}, false);
+    j.address("group", AddrKind::Group);
+    j.c.need(4);
+    unsigned njoin = j.c.be16(0), nprune = j.c.be16(2);
+    j.c.advance(4);
+    j.begin("joined", true);
+    for (unsigned k = 0; k < njoin; ++k) j.address({}, AddrKind::Source);
+    j.end();
+    j.begin("pruned", true);
+    for (unsigned k = 0; k < nprune; ++k) j.address({}, AddrKind::Source);
+    j.end();
+    j.end();
+  }
+  j.end();
+}
+
+// The body of each message type after the 4-byte header.
+void json_body(JsonWalk& j, unsigned type, std::uint8_t rsv) {
+  Cursor& c = j.c;
+  switch (type) {
+    case kHello: json_hello(j); break;
+    case kRegister:
+      c.need(4);
+      j.w.member("border", (c.be32(0) & 0x80000000u) != 0);
+      j.w.member("null_register", (c.be32(0) & 0x40000000u) != 0);
+      break;
+    case kRegisterStop:
+      j.address("group", AddrKind::Group);
+      j.address("source", AddrKind::Unicast);
+      break;
+    case kAssert:
+      j.address("group", AddrKind::Group);
+      j.address("source", AddrKind::Unicast);
+      c.need(8);
+      j.w.member("rpt", (c.u8(0) & 0x80) != 0);
+      j.w.member("preference", c.be32(0) & 0x7fffffffu);
+      j.w.member("metric", c.be32(4));
+      break;
+    case kJoinPrune:
+    case kGraft:
+    case kGraftAck: json_join_prune(j, type); break;
+    case kBootstrap:
+      c.need(4);
+      j.w.member("fragment_tag", c.be16(0));
+      j.w.member("hash_mask_len", c.u8(2));
+      j.w.member("bsr_priority", c.u8(3));
+      c.advance(4);
+      j.address("bsr", AddrKind::Unicast);
+      break;
+    case kCandidateRp:
+      c.need(4);
+      j.w.member("prefix_count", c.u8(0));
+      j.w.member("priority", c.u8(1));
+      j.w.member("holdtime", c.be16(2));
+      c.advance(4);
+      j.address("rp", AddrKind::Unicast);
+      break;
+    case kPruneRefresh:
+      j.address("source", AddrKind::Unicast);
+      j.address("group", AddrKind::Group);
+      j.address("forwarder", AddrKind::Unicast);
+      break;
+    case kDfElection:
+      j.w.member("subtype", rsv >> 4);
+      j.address("rp_address", AddrKind::Unicast);
+      c.need(8);
+      j.w.member("sender_preference", c.be32(0));
+      j.w.member("sender_metric", c.be32(4));
+      break;
+    default: break;
+  }
+}
+
+}  // namespace
+
 // The header as typed members, the checksum's verdict, and what each
 // message type carries (hello options, the register's flags, join/prune
 // groups with their sources, the addresses of the others); a field the
@@ -665,137 +798,25 @@ void print_pimv1(PrintCtx& p, Bytes m, std::uint32_t len) {
 void json_pim(JsonWriter& w, const PimL& l) {
   w.member("layer", "pim");
   w.member("length", l.length);
-  Cursor c{l.msg, 0, l.length};
-  std::vector<bool> open;  // the containers opened below, true for an array, closed on truncation
-  auto begin = [&](std::string_view key, bool array) {
-    if (!key.empty()) w.key(key);
-    if (array) w.begin_array();
-    else w.begin_object();
-    open.push_back(array);
-  };
-  auto end = [&] {
-    if (open.back()) w.end_array();
-    else w.end_object();
-    open.pop_back();
-  };
+  JsonWalk j{w, Cursor{l.msg, 0, l.length}, 0, {}};
   try {
-    std::uint8_t typever = c.u8(0);
+    std::uint8_t typever = j.c.u8(0);
     unsigned version = typever >> 4, type = typever & 0x0f;
     w.member("version", version);
     w.member("type", type);
     if (version != 2) return;
     if (auto name = tok_name(kTypes, type); !name.empty()) w.member("type_name", name);
-    c.need(4);
-    std::uint8_t rsv = c.u8(1);
-    unsigned addr_len = rsv & 0x0f;
-    if (addr_len) w.member("rfc2117_addr_len", addr_len);
-    std::uint16_t sum = c.be16(2);
+    j.c.need(4);
+    std::uint8_t rsv = j.c.u8(1);
+    j.addr_len = rsv & 0x0f;
+    if (j.addr_len) w.member("rfc2117_addr_len", j.addr_len);
+    std::uint16_t sum = j.c.be16(2);
     w.member("checksum", sum);
     if (sum != 0 && l.sum != PimL::Unverified) w.member("checksum_ok", l.sum == PimL::Correct);
-    c.advance(4);
-    auto address = [&](std::string_view key, AddrKind kind) {
-      Addr a = read_addr(c, kind, addr_len);
-      std::string text = addr_string(a, kind);
-      if (key.empty()) w.value(text);
-      else w.member(key, text);
-      c.advance(a.size);
-    };
-    switch (type) {
-      case kHello:
-        begin("options", true);
-        while (c.left != 0) {
-          c.need(4);
-          std::uint16_t otype = c.be16(0), olen = c.be16(2);
-          c.advance(4);
-          c.need(olen);
-          Bytes v = c.bytes(0, olen);
-          begin({}, false);
-          w.member("type", otype);
-          if (auto name = tok_name(kHelloOptions, otype); !name.empty()) w.member("name", name);
-          w.member("length", olen);
-          w.member("value", hex_text(v));
-          end();
-          c.advance(olen);
-        }
-        end();
-        break;
-      case kRegister: {
-        c.need(4);
-        std::uint32_t flags = c.be32(0);
-        w.member("border", (flags & 0x80000000u) != 0);
-        w.member("null_register", (flags & 0x40000000u) != 0);
-        break;
-      }
-      case kRegisterStop:
-        address("group", AddrKind::Group);
-        address("source", AddrKind::Unicast);
-        break;
-      case kAssert:
-        address("group", AddrKind::Group);
-        address("source", AddrKind::Unicast);
-        c.need(8);
-        w.member("rpt", (c.u8(0) & 0x80) != 0);
-        w.member("preference", c.be32(0) & 0x7fffffffu);
-        w.member("metric", c.be32(4));
-        break;
-      case kJoinPrune:
-      case kGraft:
-      case kGraftAck: {
-        if (type != kGraftAck) address("upstream_neighbor", AddrKind::Unicast);
-        c.need(4);
-        unsigned ngroup = c.u8(1);
-        if (type != kGraftAck) w.member("holdtime", c.be16(2));
-        c.advance(4);
-        begin("groups", true);
-        for (unsigned g = 0; g < ngroup; ++g) {
-          begin({}, false);
-          address("group", AddrKind::Group);
-          c.need(4);
-          unsigned njoin = c.be16(0), nprune = c.be16(2);
-          c.advance(4);
-          begin("joined", true);
-          for (unsigned j = 0; j < njoin; ++j) address({}, AddrKind::Source);
-          end();
-          begin("pruned", true);
-          for (unsigned j = 0; j < nprune; ++j) address({}, AddrKind::Source);
-          end();
-          end();
-        }
-        end();
-        break;
-      }
-      case kBootstrap:
-        c.need(4);
-        w.member("fragment_tag", c.be16(0));
-        w.member("hash_mask_len", c.u8(2));
-        w.member("bsr_priority", c.u8(3));
-        c.advance(4);
-        address("bsr", AddrKind::Unicast);
-        break;
-      case kCandidateRp:
-        c.need(4);
-        w.member("prefix_count", c.u8(0));
-        w.member("priority", c.u8(1));
-        w.member("holdtime", c.be16(2));
-        c.advance(4);
-        address("rp", AddrKind::Unicast);
-        break;
-      case kPruneRefresh:
-        address("source", AddrKind::Unicast);
-        address("group", AddrKind::Group);
-        address("forwarder", AddrKind::Unicast);
-        break;
-      case kDfElection:
-        w.member("subtype", rsv >> 4);
-        address("rp_address", AddrKind::Unicast);
-        c.need(8);
-        w.member("sender_preference", c.be32(0));
-        w.member("sender_metric", c.be32(4));
-        break;
-      default: break;
-    }
+    j.c.advance(4);
+    json_body(j, type, rsv);
   } catch (const Truncated&) {
-    while (!open.empty()) end();
+    while (!j.open.empty()) j.end();
     w.member("truncated", true);
   }
 }
