@@ -46,7 +46,7 @@ const Frame kRoute = cat({be16(0x0102), be16(28), be32(0), be32(2560000), be32(2
 
 }  // namespace
 
-TEST_CASE("EIGRP: one line at -n, the header and TLVs from -v on", "[proto][eigrp]") {
+TEST_CASE("EIGRP: one line at -n and the header and TLVs from -v on", "[proto][eigrp]") {
   Frame hello = eigrp(5, kHelloTlvs);
   CHECK(print(hello) == "IP 192.0.2.1 > 224.0.0.10: EIGRP Hello, length: 40\n");
   CHECK(print(hello, v(1)).find("    192.0.2.1 > 224.0.0.10: \n"
@@ -66,7 +66,7 @@ TEST_CASE("EIGRP: one line at -n, the header and TLVs from -v on", "[proto][eigr
                                  "load 1\n") != std::string::npos);
 }
 
-TEST_CASE("EIGRP: short, unknown and bad TLVs", "[proto][eigrp]") {
+TEST_CASE("EIGRP: short and unknown and bad TLVs", "[proto][eigrp]") {
   Frame shortv = eigrp(5, cat({be16(4), be16(4)}));
   CHECK(print(shortv, v(1)).find("\t  Software Version TLV (0x0004), length: 4 (too short, < 8)\n") !=
         std::string::npos);
@@ -83,7 +83,7 @@ TEST_CASE("EIGRP: short, unknown and bad TLVs", "[proto][eigrp]") {
   CHECK(print(tiny) == "IP 192.0.2.1 > 224.0.0.10:  [|eigrp]\n");
 }
 
-TEST_CASE("EIGRP: a message cut anywhere ends in [|eigrp], never past the capture", "[proto][eigrp][truncated]") {
+TEST_CASE("EIGRP: a message cut anywhere ends in the eigrp truncation mark and never reads past the capture", "[proto][eigrp][truncated]") {
   Frame full = eigrp(1, kRoute);
   Frame cut(full.begin(), full.begin() + 14 + 20 + 30);
   CHECK(print(cut, v(1), 1, static_cast<std::uint32_t>(full.size()))

@@ -47,7 +47,7 @@ Frame ah(std::uint8_t nh, const Frame& payload, unsigned reserved = 0) {
 
 }  // namespace
 
-TEST_CASE("ESP: the SPI, the sequence number and the length, in IP and in UDP 4500", "[proto][esp]") {
+TEST_CASE("ESP: the SPI and sequence number and length in IP and in UDP 4500", "[proto][esp]") {
   Frame f = ether(0x0800, ipv4(50, kEsp));
   CHECK(print(f) == "IP 192.0.2.1 > 192.0.2.2: ESP(spi=0x12345678,seq=0x1), length 24\n");
   CHECK(print(f, v(1)) ==
@@ -72,7 +72,7 @@ TEST_CASE("ESP: a header not captured past its 8 bytes is [|esp]", "[proto][esp]
   for (const auto& line : print_prefixes(u, v(2))) CHECK(sane_line(line, 400));
 }
 
-TEST_CASE("AH: the header, then the payload its next header names", "[proto][ah]") {
+TEST_CASE("AH: the header then the payload its next header names", "[proto][ah]") {
   Frame f = ether(0x0800, ipv4(51, ah(17, udp(5000, 6000, {1, 2, 3, 4}))));
   CHECK(print(f) == "IP 192.0.2.1 > 192.0.2.2: AH(spi=0x00000100,seq=0x13,icv=0x0102030405060708090a0b0c): "
                     "5000 > 6000: UDP, length 4\n");
@@ -83,7 +83,7 @@ TEST_CASE("AH: the header, then the payload its next header names", "[proto][ah]
                     "icv=0x0102030405060708090a0b0c): no next header\n");
 }
 
-TEST_CASE("AH: a header cut in its ICV prints the bytes captured, then [|ah]", "[proto][ah][truncated]") {
+TEST_CASE("AH: a header cut in its ICV prints the bytes captured then the ah truncation mark", "[proto][ah][truncated]") {
   Frame f = ether(0x0800, ipv4(51, ah(17, udp(5000, 6000, {1, 2, 3, 4}))));
   Frame cut(f.begin(), f.begin() + 14 + 20 + 14);
   CHECK(print(cut, {}, 1, static_cast<std::uint32_t>(f.size())) ==

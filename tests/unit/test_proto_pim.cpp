@@ -94,7 +94,7 @@ TEST_CASE("PIM: a register carries its packet on to the IP printer", "[proto][pi
   CHECK(print(stop, v(1)).find(" (correct) group=239.1.2.3 source=203.0.113.1\n") != std::string::npos);
 }
 
-TEST_CASE("PIM: join/prune, assert and bootstrap bodies", "[proto][pim]") {
+TEST_CASE("PIM: join/prune and assert and bootstrap bodies", "[proto][pim]") {
   CHECK(print(join_prune()) == "IP 192.0.2.1 > 224.0.0.13: PIMv2, Join / Prune, length 42\n");
   CHECK(print(join_prune(), v(1)).find(" (correct), upstream-neighbor: 192.0.2.9\n"
                                        "\t  1 group(s), holdtime: 3m30s\n"
@@ -125,7 +125,7 @@ TEST_CASE("PIM: version 1 in IGMP", "[proto][pim]") {
         std::string::npos);
 }
 
-TEST_CASE("PIM: a message cut anywhere ends in [|pimv2], never past the capture", "[proto][pim][truncated]") {
+TEST_CASE("PIM: a message cut anywhere ends in the pimv2 truncation mark and never reads past the capture", "[proto][pim][truncated]") {
   Frame full = join_prune();
   Frame cut(full.begin(), full.begin() + 14 + 20 + 30);  // inside the joined source
   CHECK(print(cut, v(1), 1, static_cast<std::uint32_t>(full.size()))
