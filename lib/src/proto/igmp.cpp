@@ -200,7 +200,10 @@ void print_igmp(PrintCtx& p, std::size_t i) {
         o.u(len) << ']';
       }
       break;
-    case kPimv1: o << "igmp pimv1"; break;
+    case kPimv1:
+      o << "igmp pimv1";
+      print_pimv1(p, m, len);
+      break;
     case kMtraceResp: print_mtrace(o, "mresp", m, len); break;
     case kMtrace: print_mtrace(o, "mtrace", m, len); break;
     default:

@@ -251,6 +251,25 @@ struct GeneveL {  // RFC 8926 (geneve.cpp); the payload is the next layer
   std::uint32_t length = 0;  // the UDP payload length
   std::uint8_t stage = 0;    // 1 the fixed header, 2 the options
 };
+struct PimL {  // RFC 7761 and kin, IP protocol 103 (pim.cpp): printed from its bytes
+  enum Sum : std::uint8_t { Unverified, Correct, Incorrect };
+  Bytes msg;                 // captured from the PIM header on, to the IP layer's end
+  std::uint32_t length = 0;  // the IP payload length
+  Sum sum = Unverified;      // -v: the checksum over what tcpdump sums, when captured
+};
+struct EspL {  // RFC 4303, IP protocol 50 or UDP 4500 (esp.cpp): no keys, the header only
+  enum Encap : std::uint8_t { None, Udp, Keepalive, Cut };  // Udp: RFC 3948; Cut: UDP 4500 under 4 bytes
+  Bytes msg;                 // captured from the ESP header on, to the IP layer's end
+  std::uint32_t length = 0;  // the IP (or UDP) payload length
+  Encap encap = None;
+};
+struct AhL {  // RFC 4302, IP protocol 51 (ah.cpp); the payload is the next layer
+  Bytes hdr;  // captured from the header on (tcpdump reads the SPI and sequence number past a short one)
+};
+struct EigrpL {  // RFC 7868, IP protocol 88 (eigrp.cpp): printed from its bytes
+  Bytes msg;                 // captured from the EIGRP header on, to the IP layer's end
+  std::uint32_t length = 0;  // the IP payload length
+};
 struct UnknownL {  // an ethertype or link type we do not decode
   std::uint16_t type = 0;
   Bytes data;
@@ -259,7 +278,8 @@ struct UnknownL {  // an ethertype or link type we do not decode
 using Layer = std::variant<EthernetL, VlanL, SllL, NullL, LlcL, ArpL, Ipv4L, Ipv6L, Ipv6ExtL, IcmpL, Icmp6L,
                            TcpL, UdpL, BootpL, Dhcp6L, DnsL, OtherIpL, UnknownL,
                            StpL, LldpL, IgmpL, GreL, VxlanL, GeneveL, NtpL, VrrpL, HsrpL, BfdL, SyslogL, TftpL,
-                           HttpL, SshL, SctpL, DccpL, OpenflowL, SlowL, UdldL>;
+                           HttpL, SshL, SctpL, DccpL, OpenflowL, SlowL, UdldL,
+                           PimL, EspL, AhL, EigrpL>;
 
 struct LayerSlot {
   Layer layer;

@@ -54,6 +54,10 @@ void print_layers(PrintCtx& p, std::size_t i) {
         else if constexpr (std::is_same_v<T, UdldL>) print_udld(p, i);
         else if constexpr (std::is_same_v<T, VrrpL>) print_vrrp(p, i);
         else if constexpr (std::is_same_v<T, GeneveL>) print_geneve(p, i);
+        else if constexpr (std::is_same_v<T, PimL>) print_pim(p, i);
+        else if constexpr (std::is_same_v<T, EspL>) print_esp(p, i);
+        else if constexpr (std::is_same_v<T, AhL>) print_ah(p, i);
+        else if constexpr (std::is_same_v<T, EigrpL>) print_eigrp(p, i);
         else if constexpr (std::is_same_v<T, UnknownL>) {
           if (l.type == 0xffff && p.opt.hex == HexStyle::None) hex_dump(p.o, l.data, true);
         }
@@ -134,6 +138,10 @@ struct JsonMembers {
   void operator()(const UdldL& l) const { json_udld(w, l); }
   void operator()(const VrrpL& l) const { json_vrrp(w, l); }
   void operator()(const GeneveL& l) const { json_geneve(w, l); }
+  void operator()(const PimL& l) const { json_pim(w, l); }
+  void operator()(const EspL& l) const { json_esp(w, l); }
+  void operator()(const AhL& l) const { json_ah(w, l); }
+  void operator()(const EigrpL& l) const { json_eigrp(w, l); }
 };
 
 void json_layer(JsonWriter& w, const LayerSlot& slot, bool last_truncated) {

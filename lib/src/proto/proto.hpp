@@ -102,6 +102,15 @@ void decode_sctp(Ctx& c, ByteReader r, std::uint32_t length);
 // DCCP (IP protocol 33); ip the enclosing IP layer (pseudo-header).
 void decode_dccp(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip);
 void decode_vrrp(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip);
+// ESP (IP protocol 50) and its UDP encapsulation (port 4500, RFC 3948).
+void decode_esp(Ctx& c, ByteReader r, std::uint32_t length);
+void decode_udp_encap(Ctx& c, ByteReader r, std::uint32_t length);
+// AH (IP protocol 51): the header, then the payload its next header names.
+void decode_ah(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip, bool fragmented);
+// EIGRP (IP protocol 88).
+void decode_eigrp(Ctx& c, ByteReader r, std::uint32_t length);
+// PIM (IP protocol 103); ip the enclosing IP layer (the IPv6 checksum).
+void decode_pim(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip);
 // UDP payloads: r holds the payload as captured (to the IP layer's end),
 // length the UDP payload length.
 void decode_bootp(Ctx& c, ByteReader r, std::uint32_t length);
@@ -186,6 +195,12 @@ void print_udld(PrintCtx& p, std::size_t i);
 // A ForCES message in an SCTP DATA chunk: msg as captured, length the chunk's payload length.
 void print_forces(PrintCtx& p, Bytes msg, std::uint32_t length);
 void print_geneve(PrintCtx& p, std::size_t i);
+void print_pim(PrintCtx& p, std::size_t i);
+void print_esp(PrintCtx& p, std::size_t i);
+void print_ah(PrintCtx& p, std::size_t i);
+void print_eigrp(PrintCtx& p, std::size_t i);
+// PIMv1 in IGMP (type 0x14): m the IGMP message as captured, len its length.
+void print_pimv1(PrintCtx& p, Bytes m, std::uint32_t len);
 // The address pair of the IP layer at index ip: "a > b" (no trailing text).
 void print_ip_pair(PrintCtx& p, std::size_t ip, int sport, int dport);
 
@@ -224,6 +239,10 @@ void json_openflow(JsonWriter& w, const OpenflowL& l);
 void json_slow(JsonWriter& w, const SlowL& l);
 void json_udld(JsonWriter& w, const UdldL& l);
 void json_geneve(JsonWriter& w, const GeneveL& l);
+void json_pim(JsonWriter& w, const PimL& l);
+void json_esp(JsonWriter& w, const EspL& l);
+void json_ah(JsonWriter& w, const AhL& l);
+void json_eigrp(JsonWriter& w, const EigrpL& l);
 void json_bootp(JsonWriter& w, const BootpL& l);
 void json_dhcp6(JsonWriter& w, const Dhcp6L& l);
 void json_dns(JsonWriter& w, const DnsL& l);
@@ -265,6 +284,12 @@ struct Tok {
 const Tok* tok_find(std::span<const Tok> table, std::uint32_t v) noexcept;
 // The name of v, or "" when the table has none.
 std::string_view tok_name(std::span<const Tok> table, std::uint32_t v) noexcept;
+// The name of v, or `fallback` alone when the table has none (tcpdump's
+// tok2str with a format that prints no number).
+inline Out& name_or(Out& o, std::span<const Tok> table, std::uint32_t v, std::string_view fallback) {
+  std::string_view n = tok_name(table, v);
+  return o << (n.empty() ? fallback : n);
+}
 // The name of v, or before + v + after ("Unknown (" v ")") when the table has none.
 Out& tok_print(Out& o, std::span<const Tok> table, std::uint32_t v, std::string_view before,
                std::string_view after = {});
@@ -279,6 +304,9 @@ void print_relts(Out& o, std::uint32_t secs);
 void print_char(Out& o, std::uint8_t c);
 bool linktype_is_known(int dlt);
 std::size_t link_header_length(const Decoded& d);
+// tcpdump's print_unknown_data: hex lines after `indent` ("\n\t    "), of at
+// most len bytes of b, as far as captured.
+void print_unknown_data(Out& o, Bytes b, std::size_t len, std::string_view indent);
 // tcpdump's hex (and ASCII) dump lines, each starting with "\n\t".
 void hex_dump(Out& o, Bytes b, bool ascii, std::size_t offset = 0);
 // RFC 1071 one's-complement sum of the bytes (not complemented).

@@ -100,6 +100,16 @@ Out& Out::mac(Bytes b) {
   return *this;
 }
 
+void print_unknown_data(Out& o, Bytes b, std::size_t len, std::string_view indent) {
+  Bytes d = b.first(std::min(len, b.size()));
+  for (std::size_t k = 0; k < d.size(); k += 2) {
+    if (k % 16 == 0) o << indent << "0x", o.hex(k, 4) << ": ";
+    o << ' ';
+    o.hex(d[k], 2);
+    if (k + 1 < d.size()) o.hex(d[k + 1], 2);
+  }
+}
+
 void hex_dump(Out& o, Bytes b, bool ascii, std::size_t offset) {
   std::size_t n = b.size();
   if (!ascii) {
