@@ -216,6 +216,7 @@ void decode_ip_payload(Ctx& c, std::uint8_t proto, ByteReader r, std::uint32_t l
     case 2: decode_igmp(c, r, length); return;
     case 47: decode_gre(c, r, length); return;
     case 112: decode_vrrp(c, r, length, ip); return;
+    case 89: decode_ospf(c, r, length, ip); return;
     case 132: decode_sctp(c, r, length); return;
     case 33: decode_dccp(c, r, length, ip); return;
     case 58:

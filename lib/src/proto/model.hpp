@@ -251,6 +251,19 @@ struct GeneveL {  // RFC 8926 (geneve.cpp); the payload is the next layer
   std::uint32_t length = 0;  // the UDP payload length
   std::uint8_t stage = 0;    // 1 the fixed header, 2 the options
 };
+struct PtpL {  // IEEE 1588-2008 over Ethernet and UDP 319/320 (ptp.cpp): printed from its bytes
+  Bytes msg;                 // as captured, clamped to the length
+  std::uint32_t length = 0;  // the Ethernet or UDP payload length
+};
+struct OspfL {  // RFC 2328 and RFC 5340, IP protocol 89 (ospf.cpp): printed from its bytes
+  Bytes msg;                 // as captured, to the IP layer's end
+  std::uint32_t length = 0;  // the IP payload length
+  bool v6 = false;           // over IPv6: OSPFv3's printer
+};
+struct BgpL {  // RFC 4271 over TCP 179 (bgp.cpp): printed from its bytes
+  Bytes msg;                 // captured from the TCP payload on, to the IP layer's end
+  std::uint32_t length = 0;  // the TCP payload length
+};
 struct UnknownL {  // an ethertype or link type we do not decode
   std::uint16_t type = 0;
   Bytes data;
@@ -259,7 +272,8 @@ struct UnknownL {  // an ethertype or link type we do not decode
 using Layer = std::variant<EthernetL, VlanL, SllL, NullL, LlcL, ArpL, Ipv4L, Ipv6L, Ipv6ExtL, IcmpL, Icmp6L,
                            TcpL, UdpL, BootpL, Dhcp6L, DnsL, OtherIpL, UnknownL,
                            StpL, LldpL, IgmpL, GreL, VxlanL, GeneveL, NtpL, VrrpL, HsrpL, BfdL, SyslogL, TftpL,
-                           HttpL, SshL, SctpL, DccpL, OpenflowL, SlowL, UdldL>;
+                           HttpL, SshL, SctpL, DccpL, OpenflowL, SlowL, UdldL,
+                           PtpL, OspfL, BgpL>;
 
 struct LayerSlot {
   Layer layer;

@@ -54,6 +54,9 @@ void print_layers(PrintCtx& p, std::size_t i) {
         else if constexpr (std::is_same_v<T, UdldL>) print_udld(p, i);
         else if constexpr (std::is_same_v<T, VrrpL>) print_vrrp(p, i);
         else if constexpr (std::is_same_v<T, GeneveL>) print_geneve(p, i);
+        else if constexpr (std::is_same_v<T, PtpL>) print_ptp(p, i);
+        else if constexpr (std::is_same_v<T, OspfL>) print_ospf(p, i);
+        else if constexpr (std::is_same_v<T, BgpL>) print_bgp(p, i);
         else if constexpr (std::is_same_v<T, UnknownL>) {
           if (l.type == 0xffff && p.opt.hex == HexStyle::None) hex_dump(p.o, l.data, true);
         }
@@ -134,6 +137,9 @@ struct JsonMembers {
   void operator()(const UdldL& l) const { json_udld(w, l); }
   void operator()(const VrrpL& l) const { json_vrrp(w, l); }
   void operator()(const GeneveL& l) const { json_geneve(w, l); }
+  void operator()(const PtpL& l) const { json_ptp(w, l); }
+  void operator()(const OspfL& l) const { json_ospf(w, l); }
+  void operator()(const BgpL& l) const { json_bgp(w, l); }
 };
 
 void json_layer(JsonWriter& w, const LayerSlot& slot, bool last_truncated) {

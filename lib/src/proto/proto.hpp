@@ -102,6 +102,8 @@ void decode_sctp(Ctx& c, ByteReader r, std::uint32_t length);
 // DCCP (IP protocol 33); ip the enclosing IP layer (pseudo-header).
 void decode_dccp(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip);
 void decode_vrrp(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip);
+// OSPF (IP protocol 89); ip the enclosing IP layer (IPv6: OSPFv3).
+void decode_ospf(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip);
 // UDP payloads: r holds the payload as captured (to the IP layer's end),
 // length the UDP payload length.
 void decode_bootp(Ctx& c, ByteReader r, std::uint32_t length);
@@ -115,11 +117,14 @@ void decode_bfd(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_syslog(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_tftp(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_geneve(Ctx& c, ByteReader r, std::uint32_t length);
+// PTP over UDP 319/320 and ethertype 0x88f7: r the payload, length its length.
+void decode_ptp(Ctx& c, ByteReader r, std::uint32_t length);
 // TCP payloads: r and length as for UDP, the two-byte prefix included.
 void decode_dns_tcp(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_http(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_ssh(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_openflow(Ctx& c, ByteReader r, std::uint32_t length);
+void decode_bgp(Ctx& c, ByteReader r, std::uint32_t length);
 
 // An MPTCP option (TCP option 30, RFC 8684) as mptcp.cpp reads it: opt is
 // the whole option, kind and length included, as far as it was captured
@@ -186,6 +191,9 @@ void print_udld(PrintCtx& p, std::size_t i);
 // A ForCES message in an SCTP DATA chunk: msg as captured, length the chunk's payload length.
 void print_forces(PrintCtx& p, Bytes msg, std::uint32_t length);
 void print_geneve(PrintCtx& p, std::size_t i);
+void print_ptp(PrintCtx& p, std::size_t i);
+void print_ospf(PrintCtx& p, std::size_t i);
+void print_bgp(PrintCtx& p, std::size_t i);
 // The address pair of the IP layer at index ip: "a > b" (no trailing text).
 void print_ip_pair(PrintCtx& p, std::size_t ip, int sport, int dport);
 
@@ -224,6 +232,9 @@ void json_openflow(JsonWriter& w, const OpenflowL& l);
 void json_slow(JsonWriter& w, const SlowL& l);
 void json_udld(JsonWriter& w, const UdldL& l);
 void json_geneve(JsonWriter& w, const GeneveL& l);
+void json_ptp(JsonWriter& w, const PtpL& l);
+void json_ospf(JsonWriter& w, const OspfL& l);
+void json_bgp(JsonWriter& w, const BgpL& l);
 void json_bootp(JsonWriter& w, const BootpL& l);
 void json_dhcp6(JsonWriter& w, const Dhcp6L& l);
 void json_dns(JsonWriter& w, const DnsL& l);
