@@ -264,6 +264,13 @@ struct BgpL {  // RFC 4271 over TCP 179 (bgp.cpp): printed from its bytes
   Bytes msg;                 // captured from the TCP payload on, to the IP layer's end
   std::uint32_t length = 0;  // the TCP payload length
 };
+struct FrL {  // ITU-T Q.922 address and Cisco's ethertype, link type 107 (fr.cpp)
+  std::uint32_t dlci = 0;
+  std::uint32_t flags = 0;   // C/R, FECN, BECN as tcpdump packs its four flag bytes
+  std::uint8_t addr_len = 0;
+  std::uint16_t type = 0;    // the ethertype after the address
+  std::uint32_t length = 0;  // the frame's length
+};
 struct UnknownL {  // an ethertype or link type we do not decode
   std::uint16_t type = 0;
   Bytes data;
@@ -273,7 +280,7 @@ using Layer = std::variant<EthernetL, VlanL, SllL, NullL, LlcL, ArpL, Ipv4L, Ipv
                            TcpL, UdpL, BootpL, Dhcp6L, DnsL, OtherIpL, UnknownL,
                            StpL, LldpL, IgmpL, GreL, VxlanL, GeneveL, NtpL, VrrpL, HsrpL, BfdL, SyslogL, TftpL,
                            HttpL, SshL, SctpL, DccpL, OpenflowL, SlowL, UdldL,
-                           PtpL, OspfL, BgpL>;
+                           PtpL, OspfL, BgpL, FrL>;
 
 struct LayerSlot {
   Layer layer;

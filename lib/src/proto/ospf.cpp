@@ -373,8 +373,9 @@ void print_v2_body(PrintCtx& p, Bytes m, std::size_t dataend) {
       }
       break;
     }
-    case 5:  // LS ack
-      for (std::size_t at = kV2Header; at < dataend; at += kLsaHeader) print_lsa_header(o, m, at);
+    case 5:  // LS ack: 4.99.3 reads headers until one is bogus or runs off the capture
+      for (std::size_t at = kV2Header; print_lsa_header(o, m, at) != -1; at += kLsaHeader) {
+      }
       break;
     default: break;
   }

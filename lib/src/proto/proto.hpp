@@ -73,6 +73,7 @@ struct Ctx {
 // ---- decoders (fill d; may throw Truncated) -------------------------------
 void decode_link(Ctx& c, int dlt, ByteReader r);
 void decode_ethernet(Ctx& c, ByteReader r, std::uint32_t length);
+void decode_fr(Ctx& c, ByteReader r, std::uint32_t length);  // link type 107
 void decode_ethertype(Ctx& c, std::uint16_t type, ByteReader r, std::uint32_t length);
 void decode_arp(Ctx& c, ByteReader r, std::uint32_t length);
 // The ARP header and its four addresses (sizes from hlen/plen), the one ARP
@@ -194,6 +195,7 @@ void print_geneve(PrintCtx& p, std::size_t i);
 void print_ptp(PrintCtx& p, std::size_t i);
 void print_ospf(PrintCtx& p, std::size_t i);
 void print_bgp(PrintCtx& p, std::size_t i);
+void print_fr(PrintCtx& p, std::size_t i);
 // The address pair of the IP layer at index ip: "a > b" (no trailing text).
 void print_ip_pair(PrintCtx& p, std::size_t ip, int sport, int dport);
 
@@ -235,6 +237,7 @@ void json_geneve(JsonWriter& w, const GeneveL& l);
 void json_ptp(JsonWriter& w, const PtpL& l);
 void json_ospf(JsonWriter& w, const OspfL& l);
 void json_bgp(JsonWriter& w, const BgpL& l);
+void json_fr(JsonWriter& w, const FrL& l);
 void json_bootp(JsonWriter& w, const BootpL& l);
 void json_dhcp6(JsonWriter& w, const Dhcp6L& l);
 void json_dns(JsonWriter& w, const DnsL& l);

@@ -123,13 +123,15 @@ void print_announce(Out& o, Bytes m) {
 }
 
 // tcpdump's print_field labels carry their own ", " and a trailing space,
-// hence ", , start boundary hops  255".
+// hence ", , start boundary hops  255"; and 4.99.3 hands each field the
+// message's body pointer unadvanced, so all four show the first byte of
+// the requesting port identity.
 void print_management(Out& o, Bytes m) {
   print_port_identity(o, m, kHeaderLen);
   static constexpr std::string_view kLabels[] = {", start boundary hops ", ", boundary hops ", ", flags ",
                                                  ", reserved "};
   for (std::size_t k = 0; k < 4; ++k) {
-    std::uint8_t v = sub(m, kHeaderLen + 10 + k, 1)[0];
+    std::uint8_t v = sub(m, kHeaderLen, 1)[0];
     o << ", " << kLabels[k];
     if (k >= 2) o << " 0x", o.hex(v);
     else o << ' ', o.u(v);
