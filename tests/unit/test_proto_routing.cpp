@@ -37,7 +37,8 @@ bool has(const std::string& s, const std::string& part) { return s.find(part) !=
 
 Frame hex(const std::string& text) {
   Frame f;
-  for (std::size_t k = 0; k + 1 < text.size(); k += 2) f.push_back(static_cast<std::uint8_t>(std::stoul(text.substr(k, 2), nullptr, 16)));
+  for (std::size_t k = 0; k + 1 < text.size(); k += 2)
+    f.push_back(static_cast<std::uint8_t>(std::stoul(text.substr(k, 2), nullptr, 16)));
   return f;
 }
 
@@ -91,7 +92,8 @@ TEST_CASE("PTP: a sync message over Ethernet and a short one over UDP", "[proto]
   CHECK(print(ether(0x88f7, ptp_sync())) == line);
   CHECK(print(ether(0x88f7, ptp_sync()), v(2)) == line);  // the same line at every -v level
   CHECK(print(ether(0x0800, ipv4(17, udp(320, 320, ptp_sync())))) == "IP 192.0.2.1.320 > 192.0.2.2.320: " + line);
-  Frame shorter(ptp_sync().begin(), ptp_sync().begin() + 20);
+  const Frame sync = ptp_sync();
+  Frame shorter(sync.begin(), sync.begin() + 20);
   CHECK(print(ether(0x0800, ipv4(17, udp(319, 319, shorter)))) ==
         "IP 192.0.2.1.319 > 192.0.2.2.319:  [length 20 < 34] (invalid)\n");
   // 1588-2019's minor version: 4.99.3 prints the whole byte.
@@ -148,9 +150,9 @@ TEST_CASE("OSPF: version 3 hello lists its neighbours from -vv", "[proto][ospf]"
 
 TEST_CASE("OSPF: a cut packet ends in [|ospf2] or [|ospf3]", "[proto][ospf][truncated]") {
   Frame f = ether(0x0800, ipv4(89, ospf_update(), "192.0.2.1", "224.0.0.5"));
-  Frame cut(f.begin(), f.end() - 6);  // inside the stub link
+  Frame cut(f.begin(), f.end() - 6);  // inside the stub link: tcpdump checks the link's 12 bytes first
   CHECK(has(print(cut, v(1), 1, static_cast<std::uint32_t>(f.size())),
-            "\t      Stub Network: 192.0.2.0, Mask: 255.255.255.0 [|ospf2]\n"));
+            "\t    Router LSA Options: [ASBR] [|ospf2]\n"));
   Frame six = ether(0x86dd, ipv6(89, ospf3_hello(), "fe80::1", "ff02::5"));
   Frame cut6(six.begin(), six.end() - 2);
   CHECK(has(print(cut6, v(2), 1, static_cast<std::uint32_t>(six.size())), "\t  Neighbor List: [|ospf3]\n"));
@@ -177,8 +179,12 @@ TEST_CASE("BGP: ': BGP' at -n and the messages from -v", "[proto][bgp]") {
   Frame cut(f.begin(), f.end() - 3);
   CHECK(has(print(cut, v(1), 1, static_cast<std::uint32_t>(f.size())),
             "\tKeepalive Message (4), length: 19\n[|BGP Open]\n"));
-  for (const auto& line : print_prefixes(f, v(2))) CHECK(sane_line(line, 2000));
-  for (const auto& line : print_mutations(f, 54, 7, 300, v(2))) CHECK(sane_line(line, 20000));
+  // tcpdump's "[|BGP ...]" starts a line of its own: bounded, one record each.
+  auto bounded = [](const std::string& s, std::size_t max) {
+    return !s.empty() && s.back() == '\n' && s.size() <= max && s.find('\0') == std::string::npos;
+  };
+  for (const auto& line : print_prefixes(f, v(2))) CHECK(bounded(line, 2000));
+  for (const auto& line : print_mutations(f, 54, 7, 300, v(2))) CHECK(bounded(line, 20000));
 }
 
 TEST_CASE("PTP OSPF and BGP: JSON has the typed fields", "[proto][ptp][ospf][bgp][json]") {

@@ -10,6 +10,9 @@
 // adds a hex dump of every LSA's body at -vv).
 #include "proto/proto.hpp"
 
+#include <cstdio>
+#include <cstring>
+
 namespace netlab::proto {
 namespace {
 
@@ -130,6 +133,264 @@ void print_topology(Out& o, unsigned topology) {
   o.u(topology) << ')';
 }
 
+constexpr Tok kTeTlvs[] = {{1, "Router Address"}, {2, "Link"}};
+constexpr Tok kTeSubTlvs[] = {{1, "Link Type"},
+                              {2, "Link ID"},
+                              {3, "Local Interface IP address"},
+                              {4, "Remote Interface IP address"},
+                              {5, "Traffic Engineering Metric"},
+                              {6, "Maximum Bandwidth"},
+                              {7, "Maximum Reservable Bandwidth"},
+                              {8, "Unreserved Bandwidth"},
+                              {9, "Administrative Group"},
+                              {11, "Link Local/Remote Identifier"},
+                              {14, "Link Protection Type"},
+                              {15, "Interface Switching Capability"},
+                              {16, "Shared Risk Link Group"},
+                              {17, "Bandwidth Constraints"}};
+constexpr Tok kTeLinkTypes[] = {{1, "Point-to-point"}, {2, "Multi-Access"}};
+constexpr Tok kBcModels[] = {{0, "Russian dolls"}, {1, "Maximum allocation"},
+                             {2, "Maximum allocation with E-LSP support"}};
+constexpr Tok kGraceTlvs[] = {{1, "Grace Period"}, {2, "Graceful restart Reason"}, {3, "IPv4 interface address"}};
+constexpr Tok kGraceReasons[] = {{0, "Unknown"}, {1, "Software Restart"}, {2, "Software Reload/Upgrade"},
+                                 {3, "Control Processor Switch"}};
+constexpr Tok kRiTlvs[] = {{1, "Router Capabilities"}};
+constexpr Tok kRiCaps[] = {{1, "Reserved"},  {2, "Reserved"},  {4, "Reserved"}, {8, "Reserved"},
+                           {16, "graceful restart capable"}, {32, "graceful restart helper"},
+                           {64, "Stub router support"},      {128, "Traffic engineering"},
+                           {256, "p2p over LAN"},            {512, "path computation server"}};
+
+// IEEE 754 single precision bandwidth in bytes/s as tcpdump prints it:
+// the float times 8 over 10^6, "%.3f Mbps".
+void print_bw(Out& o, std::uint32_t bits) {
+  float f;
+  static_assert(sizeof f == sizeof bits);
+  std::memcpy(&f, &bits, sizeof f);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.3f Mbps", static_cast<double>(f * 8 / 1000000));
+  o << std::string_view(buf);
+}
+
+// RFC 3630 TE LSA TLVs at at..at+len; false where tcpdump returns -1.
+bool print_te(PrintCtx& p, Bytes m, std::size_t at, std::uint32_t len) {
+  Out& o = p.o;
+  while (len != 0) {
+    sub(m, at, 4);
+    if (len < 4) {
+      o << "\n\t    Remaining LS length ", o.u(len) << " < 4";
+      return false;
+    }
+    std::uint32_t type = be16_at(m, at), tlen = be16_at(m, at + 2);
+    at += 4;
+    len -= 4;
+    o << "\n\t    ";
+    name_or(o, kTeTlvs, type, "unknown") << " TLV (";
+    o.u(type) << "), length: ";
+    o.u(tlen);
+    if (tlen > len) {
+      o << "\n\t    Bogus length ", o.u(tlen) << " > ", o.u(len);
+      return false;
+    }
+    if (type == 0 || tlen == 0) return false;
+    if (type == 2) {
+      std::size_t t = at;
+      std::uint32_t left = tlen;
+      while (left != 0) {
+        if (left < 4) {
+          o << "\n\t    Remaining TLV length ", o.u(left) << " < 4";
+          return false;
+        }
+        std::uint32_t st = be16_at(m, t), sl = be16_at(m, t + 2);
+        t += 4;
+        left -= 4;
+        auto invalid = [&](std::string_view why) {
+          o << why << " (invalid)";
+          return false;
+        };
+        if (st == 0 || sl == 0) return invalid("");
+        o << "\n\t      ";
+        name_or(o, kTeSubTlvs, st, "unknown") << " subTLV (";
+        o.u(st) << "), length: ";
+        o.u(sl);
+        if (left < sl) {
+          o << "\n\t    Remaining TLV length ", o.u(left + 4) << " < ", o.u(sl + 4);
+          return false;
+        }
+        sub(m, t, sl);
+        switch (st) {
+          case 9:
+            if (sl != 4) return invalid(" != 4");
+            o << ", 0x", o.hex(be32_at(m, t), 8);
+            break;
+          case 2:
+          case 11:
+            if (sl != 4 && sl != 8) return invalid(" != 4 && != 8");
+            o << ", ", ip4_at(o, m, t), o << " (0x", o.hex(be32_at(m, t), 8) << ')';
+            if (sl == 8) o << ", ", ip4_at(o, m, t + 4), o << " (0x", o.hex(be32_at(m, t + 4), 8) << ')';
+            break;
+          case 3:
+          case 4:
+            if (sl != 4) return invalid(" != 4");
+            o << ", ", ip4_at(o, m, t);
+            break;
+          case 6:
+          case 7:
+            if (sl != 4) return invalid(" != 4");
+            o << ", ", print_bw(o, be32_at(m, t));
+            break;
+          case 8:
+            if (sl != 32) return invalid(" != 32");
+            for (unsigned k = 0; k < 8; ++k) o << "\n\t\tTE-Class ", o.u(k) << ": ", print_bw(o, be32_at(m, t + 4 * k));
+            break;
+          case 17: {
+            if (sl < 4) return invalid(" < 4");
+            unsigned model = m[t];
+            o << "\n\t\tBandwidth Constraints Model ID: ";
+            name_or(o, kBcModels, model, "unknown") << " (";
+            o.u(model) << ')';
+            if (sl % 4 != 0) {
+              o << "\n\t\tlength ", o.u(sl) << " != N x 4";
+              return invalid("");
+            }
+            if (sl > 36) {
+              o << "\n\t\tlength ", o.u(sl) << " > 36";
+              return invalid("");
+            }
+            for (unsigned k = 0; k < (sl - 4) / 4; ++k)
+              o << "\n\t\t  Bandwidth constraint CT", o.u(k) << ": ", print_bw(o, be32_at(m, t + 4 + 4 * k));
+            break;
+          }
+          case 5:
+            if (sl != 4) return invalid(" != 4");
+            o << ", Metric ", o.u(be32_at(m, t));
+            break;
+          case 1:
+            if (sl != 1) return invalid(" != 1");
+            o << ", ";
+            name_or(o, kTeLinkTypes, m[t], "unknown") << " (";
+            o.u(m[t]) << ')';
+            break;
+          case 16: {
+            if (sl % 4 != 0) return invalid(" != N x 4");
+            unsigned n = sl / 4;
+            if (n) o << "\n\t\t  Shared risk group: ";
+            for (unsigned k = 0; k < n; ++k) o << (k ? ", " : ""), o.u(be32_at(m, t + 4 * k));
+            break;
+          }
+          default:
+            if (p.opt.verbose <= 1) unknown_data(o, m, t, sl, "\n\t\t");
+            break;
+        }
+        std::uint32_t padded = sl % 4 ? sl + 4 - sl % 4 : sl;
+        if (left < padded) {
+          o << "\n\t    Remaining TLV length ", o.u(left + 4) << " < ", o.u(padded + 4);
+          return false;
+        }
+        left -= padded;
+        t += padded;
+      }
+    } else if (type == 1) {
+      if (tlen < 4) {
+        o << "\n\t    TLV length ", o.u(tlen) << " < 4";
+        return false;
+      }
+      o << ", ", ip4_at(o, m, at);
+    } else if (p.opt.verbose <= 1) {
+      unknown_data(o, m, at, tlen, "\n\t      ");
+    }
+    std::uint32_t padded = tlen % 4 ? tlen + 4 - tlen % 4 : tlen;
+    if (padded > len) {
+      o << "\n\t    Bogus padded length ", o.u(padded) << " > ", o.u(len);
+      return false;
+    }
+    len -= padded;
+    at += padded;
+  }
+  return true;
+}
+
+// RFC 3623 grace LSA TLVs; false where tcpdump returns -1.
+bool print_grace(PrintCtx& p, Bytes m, std::size_t at, std::uint32_t len) {
+  Out& o = p.o;
+  while (len > 0) {
+    sub(m, at, 4);
+    if (len < 4) {
+      o << "\n\t    Remaining LS length ", o.u(len) << " < 4";
+      return false;
+    }
+    std::uint32_t type = be16_at(m, at), tlen = be16_at(m, at + 2);
+    at += 4;
+    len -= 4;
+    o << "\n\t    ";
+    name_or(o, kGraceTlvs, type, "unknown") << " TLV (";
+    o.u(type) << "), length ";
+    o.u(tlen) << ", value: ";
+    if (tlen > len) {
+      o << "\n\t    Bogus length ", o.u(tlen) << " > ", o.u(len);
+      return false;
+    }
+    if (type == 0 || tlen == 0) return false;
+    sub(m, at, tlen);
+    switch (type) {
+      case 1:
+        if (tlen != 4) return o << "\n\t    Bogus length ", o.u(tlen) << " != 4", false;
+        o.u(be32_at(m, at)) << 's';
+        break;
+      case 2:
+        if (tlen != 1) return o << "\n\t    Bogus length ", o.u(tlen) << " != 1", false;
+        name_or(o, kGraceReasons, m[at], "Unknown") << " (";
+        o.u(m[at]) << ')';
+        break;
+      case 3:
+        if (tlen != 4) return o << "\n\t    Bogus length ", o.u(tlen) << " != 4", false;
+        ip4_at(o, m, at);
+        break;
+      default:
+        if (p.opt.verbose <= 1) unknown_data(o, m, at, tlen, "\n\t      ");
+        break;
+    }
+    std::uint32_t padded = tlen % 4 ? tlen + 4 - tlen % 4 : tlen;
+    len -= std::min(len, padded);
+    at += padded;
+  }
+  return true;
+}
+
+// RFC 7770 router information TLVs; false where tcpdump stops the LSA.
+bool print_ri(PrintCtx& p, Bytes m, std::size_t at, std::uint32_t len) {
+  Out& o = p.o;
+  while (len != 0) {
+    sub(m, at, 4);
+    if (len < 4) {
+      o << "\n\t    Remaining LS length ", o.u(len) << " < 4";
+      return false;
+    }
+    std::uint32_t type = be16_at(m, at), tlen = be16_at(m, at + 2);
+    at += 4;
+    len -= 4;
+    o << "\n\t    ";
+    name_or(o, kRiTlvs, type, "unknown") << " TLV (";
+    o.u(type) << "), length: ";
+    o.u(tlen) << ", value: ";
+    if (tlen > len) {
+      o << "\n\t    Bogus length ", o.u(tlen) << " > remaining LS length ", o.u(len);
+      return false;
+    }
+    sub(m, at, tlen);
+    if (type == 1) {
+      if (tlen != 4) return o << "\n\t    Bogus length ", o.u(tlen) << " != 4", false;
+      o << "Capabilities: ";
+      print_bits(o, kRiCaps, be32_at(m, at), "Unknown");
+    } else if (p.opt.verbose <= 1) {
+      unknown_data(o, m, at, tlen, "\n\t      ");
+    }
+    std::uint32_t padded = tlen % 4 ? tlen + 4 - tlen % 4 : tlen;
+    at += padded;
+    len -= std::min(len, padded);
+  }
+  return true;
+}
+
 // One LSA at off; returns where the next one starts (tcpdump's ls_end).
 std::size_t print_lsa(PrintCtx& p, Bytes m, std::size_t off) {
   Out& o = p.o;
@@ -233,11 +494,17 @@ std::size_t print_lsa(PrintCtx& p, Bytes m, std::size_t off) {
     }
     case 9:
     case 10:
-    case 11:
-      // The opaque LSAs' TLVs (TE, grace, router information) are not
-      // decoded: their bodies as tcpdump prints an unknown one.
-      if (p.opt.verbose <= 1) unknown_data(o, m, body, body_len, "\n\t    ");
+    case 11: {
+      unsigned otype = sub(m, off + 4, 1)[0];
+      auto len = static_cast<std::uint32_t>(body_len);
+      bool ok = true;
+      if (otype == 4) ok = print_ri(p, m, body, len);
+      else if (otype == 3) ok = print_grace(p, m, body, len);
+      else if (otype == 1) ok = print_te(p, m, body, len);
+      else if (p.opt.verbose <= 1) unknown_data(o, m, body, body_len, "\n\t    ");
+      if (!ok) return end;
       break;
+    }
     default: break;
   }
   if (p.opt.verbose > 1) unknown_data(o, m, body, body_len, "\n\t    ");
