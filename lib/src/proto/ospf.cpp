@@ -148,6 +148,17 @@ constexpr Tok kTeSubTlvs[] = {{1, "Link Type"},
                               {15, "Interface Switching Capability"},
                               {16, "Shared Risk Link Group"},
                               {17, "Bandwidth Constraints"}};
+constexpr Tok kSwitchCaps[] = {{1, "Packet-Switch Capable-1"}, {2, "Packet-Switch Capable-2"},
+                               {3, "Packet-Switch Capable-3"}, {4, "Packet-Switch Capable-4"},
+                               {51, "Layer-2 Switch Capable"},  {100, "Time-Division-Multiplex"},
+                               {150, "Lambda-Switch Capable"},  {200, "Fiber-Switch Capable"}};
+constexpr Tok kEncodings[] = {{1, "Packet"},   {2, "Ethernet V2/DIX"}, {3, "ANSI/ETSI PDH"},
+                              {4, "Reserved"}, {5, "SDH ITU-T G.707/SONET ANSI T1.105"},
+                              {6, "Reserved"}, {7, "Digital Wrapper"}, {8, "Lambda (photonic)"},
+                              {9, "Fiber"},    {10, "Reserved"},       {11, "FiberChannel"}};
+constexpr Tok kProtections[] = {{0x01, "Extra Traffic"}, {0x02, "Unprotected"},  {0x04, "Shared"},
+                                {0x08, "Dedicated 1:1"}, {0x10, "Dedicated 1+1"}, {0x20, "Enhanced"},
+                                {0x40, "Reserved"},      {0x80, "Reserved"}};
 constexpr Tok kTeLinkTypes[] = {{1, "Point-to-point"}, {2, "Multi-Access"}};
 constexpr Tok kBcModels[] = {{0, "Russian dolls"}, {1, "Maximum allocation"},
                              {2, "Maximum allocation with E-LSP support"}};
@@ -174,8 +185,11 @@ void print_bw(Out& o, std::uint32_t bits) {
 // RFC 3630 TE LSA TLVs at at..at+len; false where tcpdump returns -1.
 bool print_te(PrintCtx& p, Bytes m, std::size_t at, std::uint32_t len) {
   Out& o = p.o;
+  // tcpdump's ND_TCHECKs here return -1 (the LSA ends quietly); its GETs
+  // still end the packet in [|ospf2].
+  auto captured = [&](std::size_t from, std::size_t n) { return from <= m.size() && n <= m.size() - from; };
   while (len != 0) {
-    sub(m, at, 4);
+    if (!captured(at, 4)) return false;
     if (len < 4) {
       o << "\n\t    Remaining LS length ", o.u(len) << " < 4";
       return false;
@@ -216,7 +230,7 @@ bool print_te(PrintCtx& p, Bytes m, std::size_t at, std::uint32_t len) {
           o << "\n\t    Remaining TLV length ", o.u(left + 4) << " < ", o.u(sl + 4);
           return false;
         }
-        sub(m, t, sl);
+        if (!captured(t, sl)) return false;
         switch (st) {
           case 9:
             if (sl != 4) return invalid(" != 4");
@@ -270,6 +284,20 @@ bool print_te(PrintCtx& p, Bytes m, std::size_t at, std::uint32_t len) {
             name_or(o, kTeLinkTypes, m[t], "unknown") << " (";
             o.u(m[t]) << ')';
             break;
+          case 14:
+            if (sl != 4) return invalid(" != 4");
+            o << ", ";
+            print_bits(o, kProtections, m[t], "none");
+            break;
+          case 15:
+            if (sl < 36) return invalid(" < 36");
+            o << "\n\t\tInterface Switching Capability: ";
+            name_or(o, kSwitchCaps, m[t], "Unknown");
+            o << "\n\t\tLSP Encoding: ";
+            name_or(o, kEncodings, m[t + 1], "Unknown") << "\n\t\tMax LSP Bandwidth:";
+            for (unsigned k = 0; k < 8; ++k)
+              o << "\n\t\t  priority level ", o.u(k) << ": ", print_bw(o, be32_at(m, t + 4 + 4 * k));
+            break;
           case 16: {
             if (sl % 4 != 0) return invalid(" != N x 4");
             unsigned n = sl / 4;
@@ -289,6 +317,11 @@ bool print_te(PrintCtx& p, Bytes m, std::size_t at, std::uint32_t len) {
         left -= padded;
         t += padded;
       }
+      // 4.99.3 walks the link's sub-TLVs with the TLV's own length and
+      // pointer: the next TLV is read right after them, and the length of
+      // the LSA left is not reduced by the link's.
+      at = t;
+      tlen = 0;
     } else if (type == 1) {
       if (tlen < 4) {
         o << "\n\t    TLV length ", o.u(tlen) << " < 4";
@@ -312,8 +345,9 @@ bool print_te(PrintCtx& p, Bytes m, std::size_t at, std::uint32_t len) {
 // RFC 3623 grace LSA TLVs; false where tcpdump returns -1.
 bool print_grace(PrintCtx& p, Bytes m, std::size_t at, std::uint32_t len) {
   Out& o = p.o;
+  auto captured = [&](std::size_t from, std::size_t n) { return from <= m.size() && n <= m.size() - from; };
   while (len > 0) {
-    sub(m, at, 4);
+    if (!captured(at, 4)) return false;  // tcpdump's ND_TCHECK: the LSA ends quietly
     if (len < 4) {
       o << "\n\t    Remaining LS length ", o.u(len) << " < 4";
       return false;
@@ -330,7 +364,7 @@ bool print_grace(PrintCtx& p, Bytes m, std::size_t at, std::uint32_t len) {
       return false;
     }
     if (type == 0 || tlen == 0) return false;
-    sub(m, at, tlen);
+    if (!captured(at, tlen)) return false;
     switch (type) {
       case 1:
         if (tlen != 4) return o << "\n\t    Bogus length ", o.u(tlen) << " != 4", false;
@@ -384,9 +418,8 @@ bool print_ri(PrintCtx& p, Bytes m, std::size_t at, std::uint32_t len) {
     } else if (p.opt.verbose <= 1) {
       unknown_data(o, m, at, tlen, "\n\t      ");
     }
-    std::uint32_t padded = tlen % 4 ? tlen + 4 - tlen % 4 : tlen;
-    at += padded;
-    len -= std::min(len, padded);
+    at += tlen;  // 4.99.3 does not pad router-information TLVs to 32 bits
+    len -= tlen;
   }
   return true;
 }
