@@ -4,8 +4,10 @@
 // length: 19") with the OPEN's parameters and capabilities (RFC 5492:
 // multiprotocol, graceful restart, 4-byte AS, ADD-PATH, multiple labels),
 // the NOTIFICATION's codes (RFC 9003 shutdown communication) and the
-// ROUTE-REFRESH's AFI/SAFI, and -vv's hex dumps. The UPDATE's withdrawn
-// routes, path attributes and NLRI are not decoded: only its header line.
+// ROUTE-REFRESH's AFI/SAFI, the UPDATE's IPv4 withdrawn routes and NLRI
+// (ADD-PATH ids too) with the RFC 4271 attributes, communities, AS4_PATH
+// and cluster lists, and -vv's hex dumps. Other attributes (multiprotocol
+// NLRI, extended and large communities, ...) end the message's text.
 #include "proto/proto.hpp"
 
 namespace netlab::proto {
@@ -300,6 +302,292 @@ void print_route_refresh(PrintCtx& p, Bytes m, std::size_t length) {
   }
 }
 
+constexpr Tok kAttrs[] = {{1, "Origin"},          {2, "AS Path"},        {3, "Next Hop"},
+                          {4, "Multi Exit Discriminator"}, {5, "Local Preference"},
+                          {6, "Atomic Aggregate"}, {7, "Aggregator"},     {8, "Community"},
+                          {9, "Originator ID"},   {10, "Cluster List"},  {17, "AS4 Path"},
+                          {18, "AS4 Aggregator"}};
+constexpr Tok kOrigins[] = {{0, "IGP"}, {1, "EGP"}, {2, "Incomplete"}};
+constexpr Tok kSegOpen[] = {{1, "{ "}, {2, ""}, {3, "( "}, {4, "({ "}};
+constexpr Tok kSegClose[] = {{1, "}"}, {2, ""}, {3, ")"}, {4, "})"}};
+
+// tcpdump's decode_prefix4: "a.b.c.d/len" and the bytes used, -1 for a
+// length over 32, -2 when the item is shorter than the prefix.
+int prefix4(Bytes m, std::size_t at, std::size_t itemlen, std::string& text) {
+  unsigned plen = sub(m, at, 1)[0];
+  if (plen > 32) return -1;
+  std::size_t bytes = (plen + 7) / 8;
+  if (itemlen - 1 < bytes) return -2;
+  std::array<std::uint8_t, 4> a{};
+  Bytes b = sub(m, at + 1, bytes);
+  std::copy(b.begin(), b.end(), a.begin());
+  if (plen % 8) a[bytes - 1] &= static_cast<std::uint8_t>((0xff00 >> (plen % 8)) & 0xff);
+  text.clear();
+  std::string_view dot = "";
+  for (auto x : a) text += dot, text += std::to_string(x), dot = ".";
+  text += '/' + std::to_string(plen);
+  return static_cast<int>(1 + bytes);
+}
+
+// tcpdump's check_add_path: whether NLRI read as (path id, prefix) pairs
+// fit and read without ids do not.
+bool add_path(Bytes m, std::size_t at, std::size_t length) {
+  if (length < 5) return false;
+  std::size_t off = 0;
+  while (off < length) {
+    off += 4;
+    if (at + off >= m.size()) break;
+    unsigned plen = m[at + off];
+    if (plen > 32) return false;
+    off += 1 + (plen + 7) / 8;
+  }
+  if (off > length) return false;
+  for (off = 0; off < length;) {
+    if (at + off >= m.size()) break;
+    unsigned plen = m[at + off];
+    if (plen < 1 || plen > 32) return true;
+    off += 1 + (plen + 7) / 8;
+  }
+  return off > length;
+}
+
+// tcpdump's bgp_attr_get_as_size: 2-byte AS numbers when the segments fit that way.
+unsigned as_size(Bytes m, std::size_t at, std::size_t len, unsigned type) {
+  if (type == 17) return 4;
+  std::size_t t = at;
+  while (t < at + len) {
+    unsigned seg = sub(m, t, 1)[0];
+    if (seg < 1 || seg > 4) return 4;
+    t += 2 + std::size_t{sub(m, t + 1, 1)[0]} * 2;
+  }
+  return t == at + len ? 2 : 4;
+}
+
+// One path attribute's value; false where tcpdump's bgp_attr_print fails.
+bool print_attr(PrintCtx& p, unsigned type, Bytes m, std::size_t at, std::size_t len) {
+  Out& o = p.o;
+  switch (type) {
+    case 1:
+      if (len != 1) o << "invalid len";
+      else name_or(o, kOrigins, sub(m, at, 1)[0], "Unknown Origin Typecode");
+      break;
+    case 2:
+    case 17: {
+      if (len % 2) {
+        o << "invalid len";
+        break;
+      }
+      if (!len) {
+        o << "empty";
+        break;
+      }
+      unsigned size = as_size(m, at, len, type);
+      std::size_t t = at;
+      while (t < at + len) {
+        unsigned seg = sub(m, t, 1)[0], count = sub(m, t + 1, 1)[0];
+        name_or(o, kSegOpen, seg, "?");
+        for (std::size_t k = 0; k < std::size_t{count} * size; k += size) {
+          if (size == 2) o.u(be16_at(m, t + 2 + k));
+          else o.u(be32_at(m, t + 2 + k));
+          o << ' ';
+        }
+        name_or(o, kSegClose, seg, "?");
+        t += 2 + std::size_t{count} * size;
+      }
+      break;
+    }
+    case 3:
+      if (len != 4) o << "invalid len";
+      else o.ip4(sub(m, at, 4));
+      break;
+    case 4:
+    case 5:
+      if (len != 4) o << "invalid len";
+      else o.u(be32_at(m, at));
+      break;
+    case 6:
+      if (len != 0) o << "invalid len";
+      break;
+    case 7:
+      if (len != 6 && len != 8) {
+        o << "invalid len";
+        break;
+      }
+      sub(m, at, len);
+      o << " AS #";
+      if (len == 6) o.u(be16_at(m, at)) << ", origin ", o.ip4(sub(m, at + 2, 4));
+      else o.u(be32_at(m, at)) << ", origin ", o.ip4(sub(m, at + 4, 4));
+      break;
+    case 8: {
+      if (len % 4) {
+        o << "invalid len";
+        break;
+      }
+      for (std::size_t t = 0; t < len; t += 4) {
+        std::uint32_t comm = be32_at(m, at + t);
+        if (comm == 0xffffff01) o << " NO_EXPORT";
+        else if (comm == 0xffffff02) o << " NO_ADVERTISE";
+        else if (comm == 0xffffff03) o << " NO_EXPORT_SUBCONFED";
+        else o.u(comm >> 16) << ':', o.u(comm & 0xffffu) << (len - t > 4 ? ", " : "");
+      }
+      break;
+    }
+    case 9:
+      if (len != 4) o << "invalid len";
+      else o.ip4(sub(m, at, 4));
+      break;
+    case 10:
+      if (len % 4) {
+        o << "invalid len";
+        break;
+      }
+      for (std::size_t t = 0; t < len; t += 4) o.ip4(sub(m, at + t, 4)) << (len - t > 4 ? ", " : "");
+      break;
+    default:
+      return false;  // not decoded here: the caller stops the message
+  }
+  if (p.opt.verbose > 1 && len) {
+    sub(m, at, len);
+    hex_lines(o, m, at, len, "\n\t    ");
+  }
+  return true;
+}
+
+void print_update(PrintCtx& p, Bytes m, std::size_t length) {
+  Out& o = p.o;
+  std::size_t at = kHeader;
+  length -= kHeader;
+  std::string text;
+  sub(m, at, 2);
+  if (length < 2) throw Truncated{};
+  std::size_t withdrawn = be16_at(m, at);
+  at += 2;
+  length -= 2;
+  if (withdrawn > 1) {
+    sub(m, at, withdrawn);
+    if (length < withdrawn) throw Truncated{};
+    o << "\n\t  Withdrawn routes:";
+    bool ids = add_path(m, at, withdrawn);
+    while (withdrawn != 0) {
+      std::uint32_t id = 0;
+      if (ids) {
+        if (withdrawn < 4) {
+          at += withdrawn;
+          length -= withdrawn;
+          break;
+        }
+        id = be32_at(m, at);
+        at += 4;
+        length -= 4;
+        withdrawn -= 4;
+      }
+      int n = prefix4(m, at, withdrawn, text);
+      if (n == -1) {
+        o << "\n\t    (illegal prefix length)";
+        break;
+      }
+      if (n == -2) throw Truncated{};
+      o << "\n\t    " << text;
+      if (ids) o << "   Path Id: ", o.u(id);
+      at += static_cast<std::size_t>(n);
+      length -= static_cast<std::size_t>(n);
+      withdrawn -= static_cast<std::size_t>(n);
+    }
+  } else {
+    sub(m, at, withdrawn);
+    if (length < withdrawn) throw Truncated{};
+    at += withdrawn;
+    length -= withdrawn;
+  }
+  sub(m, at, 2);
+  if (length < 2) throw Truncated{};
+  std::size_t len = be16_at(m, at);
+  at += 2;
+  length -= 2;
+  if (withdrawn == 0 && len == 0 && length == 0) {
+    o << "\n\t  End-of-Rib Marker (empty NLRI)";
+    return;
+  }
+  if (len) {
+    if (length < len) throw Truncated{};
+    while (len) {
+      sub(m, at, 2);
+      if (length < 2) throw Truncated{};
+      if (len < 2) {
+        o << "\n\t  [path attrs too short]";
+        at += len;
+        length -= len;
+        break;
+      }
+      unsigned flags = m[at], type = m[at + 1];
+      at += 2;
+      len -= 2;
+      length -= 2;
+      std::size_t lenlen = flags & 0x10 ? 2 : 1;
+      sub(m, at, lenlen);
+      if (length < lenlen) throw Truncated{};
+      if (len < lenlen) {
+        o << "\n\t  [path attrs too short]";
+        at += len;
+        length -= len;
+        break;
+      }
+      std::size_t alen = lenlen == 2 ? be16_at(m, at) : m[at];
+      at += lenlen;
+      len -= lenlen;
+      length -= lenlen;
+      // An attribute netlab does not decode (multiprotocol NLRI, extended
+      // communities, ...): what was printed stays, the message ends here.
+      if (!tok_find(kAttrs, type)) return;
+      o << "\n\t  ";
+      name_or(o, kAttrs, type, "Unknown Attribute") << " (";
+      o.u(type) << "), length: ";
+      o.u(alen);
+      if (flags) {
+        o << ", Flags [" << (flags & 0x80 ? "O" : "") << (flags & 0x40 ? "T" : "") << (flags & 0x20 ? "P" : "")
+          << (flags & 0x10 ? "E" : "");
+        if (flags & 0xf) o << '+', o.hex(flags & 0xfu);
+        o << "]: ";
+      }
+      if (len < alen) {
+        o << " [path attrs too short]";
+        at += len;
+        length -= len;
+        break;
+      }
+      if (length < alen) throw Truncated{};
+      if (!print_attr(p, type, m, at, alen)) return;
+      at += alen;
+      len -= alen;
+      length -= alen;
+    }
+  }
+  if (length) {
+    bool ids = add_path(m, at, length);
+    o << "\n\t  Updated routes:";
+    while (length != 0) {
+      std::uint32_t id = 0;
+      if (ids) {
+        sub(m, at, 4);
+        if (length < 4) throw Truncated{};
+        id = be32_at(m, at);
+        at += 4;
+        length -= 4;
+      }
+      int n = prefix4(m, at, length, text);
+      if (n == -1) {
+        o << "\n\t    (illegal prefix length)";
+        break;
+      }
+      if (n == -2) throw Truncated{};
+      o << "\n\t    " << text;
+      if (ids) o << "   Path Id: ", o.u(id);
+      at += static_cast<std::size_t>(n);
+      length -= static_cast<std::size_t>(n);
+    }
+  }
+}
+
 // One message, captured whole (bgp_print checks first): m starts at its marker.
 void print_message(PrintCtx& p, Bytes m, std::size_t length) {
   Out& o = p.o;
@@ -311,7 +599,7 @@ void print_message(PrintCtx& p, Bytes m, std::size_t length) {
   try {
     switch (type) {
       case 1: print_open(p, m, length); break;
-      case 2: break;  // the UPDATE's body is not decoded
+      case 2: print_update(p, m, length); break;
       case 3: print_notification(o, m, length); break;
       case 4: break;
       case 5: print_route_refresh(p, m, length); break;
