@@ -385,13 +385,15 @@ bool print_attr(PrintCtx& p, unsigned type, Bytes m, std::size_t at, std::size_t
       std::size_t t = at;
       while (t < at + len) {
         unsigned seg = sub(m, t, 1)[0], count = sub(m, t + 1, 1)[0];
-        name_or(o, kSegOpen, seg, "?");
+        const Tok* open = tok_find(kSegOpen, seg);  // AS_SEQUENCE's mark is the empty string
+        o << (open ? open->name : std::string_view("?"));
         for (std::size_t k = 0; k < std::size_t{count} * size; k += size) {
           if (size == 2) o.u(be16_at(m, t + 2 + k));
           else o.u(be32_at(m, t + 2 + k));
           o << ' ';
         }
-        name_or(o, kSegClose, seg, "?");
+        const Tok* close = tok_find(kSegClose, seg);
+        o << (close ? close->name : std::string_view("?"));
         t += 2 + std::size_t{count} * size;
       }
       break;
