@@ -187,6 +187,27 @@ TEST_CASE("BGP: ': BGP' at -n and the messages from -v", "[proto][bgp]") {
   for (const auto& line : print_mutations(f, 54, 7, 300, v(2))) CHECK(bounded(line, 20000));
 }
 
+TEST_CASE("BGP: an UPDATE's routes and path attributes", "[proto][bgp]") {
+  Frame marker(16, 0xff);
+  Frame update = cat({marker, hex("004502000418c633640026400101004002060202fde9fdea400304c00002018004040000000a"
+                                  "c00808fde90064ffffff0118cb0071")});
+  Frame f = tcp179(update);
+  const std::string text = "length 69: BGP\n"
+                           "\tUpdate Message (2), length: 69\n"
+                           "\t  Withdrawn routes:\n"
+                           "\t    198.51.100.0/24\n"
+                           "\t  Origin (1), length: 1, Flags [T]: IGP\n"
+                           "\t  AS Path (2), length: 6, Flags [T]: 65001 65002 \n"
+                           "\t  Next Hop (3), length: 4, Flags [T]: 192.0.2.1\n"
+                           "\t  Multi Exit Discriminator (4), length: 4, Flags [O]: 10\n"
+                           "\t  Community (8), length: 8, Flags [OT]: 65001:100,  NO_EXPORT\n"
+                           "\t  Updated routes:\n"
+                           "\t    203.0.113.0/24\n";
+  CHECK(has(print(f, v(1)), text));
+  CHECK(has(print(f, v(2)), "\t  AS Path (2), length: 6, Flags [T]: 65001 65002 \n\t    0x0000:  0202 fde9 fdea\n"));
+  for (const auto& line : print_mutations(f, 54, 11, 300, v(2))) CHECK(line.size() < 20000);
+}
+
 TEST_CASE("PTP OSPF and BGP: JSON has the typed fields", "[proto][ptp][ospf][bgp][json]") {
   auto p = testjson::parse(print(ether(0x88f7, ptp_sync()), json()));
   const auto& l = p["layers"].array().at(1);
