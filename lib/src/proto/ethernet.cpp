@@ -10,7 +10,7 @@ namespace netlab::proto {
 namespace {
 
 constexpr int kDltNull = 0, kDltEn10mb = 1, kDltRaw = 12, kDltRaw14 = 14, kDltLinktypeRaw = 101,
-              kDltLoop = 108, kDltSll = 113, kDltIpv4 = 228, kDltIpv6 = 229, kDltSll2 = 276;
+              kDltLoop = 108, kDltSll = 113, kDltIpv4 = 228, kDltIpv6 = 229, kDltSll2 = 276, kDltFrelay = 107;
 
 bool is_vlan_tpid(std::uint16_t t) { return t == 0x8100 || t == 0x88a8 || t == 0x9100 || t == 0x9200; }
 
@@ -56,7 +56,7 @@ constexpr Tok kFamilies[] = {{2, "IPv4"}, {24, "IPv6"}, {28, "IPv6"}, {30, "IPv6
 bool linktype_is_known(int dlt) {
   switch (dlt) {
     case kDltNull: case kDltEn10mb: case kDltRaw: case kDltRaw14: case kDltLinktypeRaw: case kDltLoop:
-    case kDltSll: case kDltIpv4: case kDltIpv6: case kDltSll2:
+    case kDltSll: case kDltIpv4: case kDltIpv6: case kDltSll2: case kDltFrelay:
       return true;
     default:
       return false;
@@ -125,6 +125,9 @@ void decode_link(Ctx& c, int dlt, ByteReader r) {
     case kDltIpv6:
       decode_ipv6(c, r, length);
       return;
+    case kDltFrelay:
+      decode_fr(c, r, length);
+      return;
     default:
       c.d.push<UnknownL>({0xffff, r.rest()});
       return;
@@ -174,6 +177,7 @@ void decode_ethertype(Ctx& c, std::uint16_t type, ByteReader r, std::uint32_t le
     case 0x8035: decode_arp(c, r, length); return;
     case 0x88cc: decode_lldp(c, r, length); return;
     case 0x8809: decode_slow(c, r, length); return;
+    case 0x88f7: decode_ptp(c, r, length); return;
     default: c.d.push<UnknownL>({type, r.rest()}); return;
   }
 }
@@ -344,6 +348,7 @@ std::size_t link_header_length(const Decoded& d) {
     else if (std::holds_alternative<VlanL>(l)) n += 4;
     else if (const auto* s = std::get_if<SllL>(&l)) n += s->version == 1 ? 16 : 20;
     else if (std::holds_alternative<NullL>(l)) n += 4;
+    else if (const auto* f = std::get_if<FrL>(&l)) n += f->addr_len + 2u;
     else break;
   }
   return n;

@@ -220,6 +220,7 @@ void decode_ip_payload(Ctx& c, std::uint8_t proto, ByteReader r, std::uint32_t l
     case 50: decode_esp(c, r, length); return;
     case 88: decode_eigrp(c, r, length); return;
     case 51: decode_ah(c, r, length, ip, fragmented); return;
+    case 89: decode_ospf(c, r, length, ip); return;
     case 132: decode_sctp(c, r, length); return;
     case 33: decode_dccp(c, r, length, ip); return;
     case 58:

@@ -269,6 +269,25 @@ struct AhL {  // RFC 4302, IP protocol 51 (ah.cpp); the payload is the next laye
 struct EigrpL {  // RFC 7868, IP protocol 88 (eigrp.cpp): printed from its bytes
   Bytes msg;                 // captured from the EIGRP header on, to the IP layer's end
   std::uint32_t length = 0;  // the IP payload length
+struct PtpL {  // IEEE 1588-2008 over Ethernet and UDP 319/320 (ptp.cpp): printed from its bytes
+  Bytes msg;                 // as captured, clamped to the length
+  std::uint32_t length = 0;  // the Ethernet or UDP payload length
+};
+struct OspfL {  // RFC 2328 and RFC 5340, IP protocol 89 (ospf.cpp): printed from its bytes
+  Bytes msg;                 // as captured, to the IP layer's end
+  std::uint32_t length = 0;  // the IP payload length
+  bool v6 = false;           // over IPv6: OSPFv3's printer
+};
+struct BgpL {  // RFC 4271 over TCP 179 (bgp.cpp): printed from its bytes
+  Bytes msg;                 // captured from the TCP payload on, to the IP layer's end
+  std::uint32_t length = 0;  // the TCP payload length
+};
+struct FrL {  // ITU-T Q.922 address and Cisco's ethertype, link type 107 (fr.cpp)
+  std::uint32_t dlci = 0;
+  std::uint32_t flags = 0;   // C/R, FECN, BECN as tcpdump packs its four flag bytes
+  std::uint8_t addr_len = 0;
+  std::uint16_t type = 0;    // the ethertype after the address
+  std::uint32_t length = 0;  // the frame's length
 };
 struct UnknownL {  // an ethertype or link type we do not decode
   std::uint16_t type = 0;
@@ -279,7 +298,8 @@ using Layer = std::variant<EthernetL, VlanL, SllL, NullL, LlcL, ArpL, Ipv4L, Ipv
                            TcpL, UdpL, BootpL, Dhcp6L, DnsL, OtherIpL, UnknownL,
                            StpL, LldpL, IgmpL, GreL, VxlanL, GeneveL, NtpL, VrrpL, HsrpL, BfdL, SyslogL, TftpL,
                            HttpL, SshL, SctpL, DccpL, OpenflowL, SlowL, UdldL,
-                           PimL, EspL, AhL, EigrpL>;
+                           PimL, EspL, AhL, EigrpL,
+                           PtpL, OspfL, BgpL, FrL>;
 
 struct LayerSlot {
   Layer layer;

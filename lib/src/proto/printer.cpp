@@ -58,6 +58,10 @@ void print_layers(PrintCtx& p, std::size_t i) {
         else if constexpr (std::is_same_v<T, EspL>) print_esp(p, i);
         else if constexpr (std::is_same_v<T, AhL>) print_ah(p, i);
         else if constexpr (std::is_same_v<T, EigrpL>) print_eigrp(p, i);
+        else if constexpr (std::is_same_v<T, PtpL>) print_ptp(p, i);
+        else if constexpr (std::is_same_v<T, OspfL>) print_ospf(p, i);
+        else if constexpr (std::is_same_v<T, BgpL>) print_bgp(p, i);
+        else if constexpr (std::is_same_v<T, FrL>) print_fr(p, i);
         else if constexpr (std::is_same_v<T, UnknownL>) {
           if (l.type == 0xffff && p.opt.hex == HexStyle::None) hex_dump(p.o, l.data, true);
         }
@@ -142,6 +146,10 @@ struct JsonMembers {
   void operator()(const EspL& l) const { json_esp(w, l); }
   void operator()(const AhL& l) const { json_ah(w, l); }
   void operator()(const EigrpL& l) const { json_eigrp(w, l); }
+  void operator()(const PtpL& l) const { json_ptp(w, l); }
+  void operator()(const OspfL& l) const { json_ospf(w, l); }
+  void operator()(const BgpL& l) const { json_bgp(w, l); }
+  void operator()(const FrL& l) const { json_fr(w, l); }
 };
 
 void json_layer(JsonWriter& w, const LayerSlot& slot, bool last_truncated) {

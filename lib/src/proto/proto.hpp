@@ -73,6 +73,7 @@ struct Ctx {
 // ---- decoders (fill d; may throw Truncated) -------------------------------
 void decode_link(Ctx& c, int dlt, ByteReader r);
 void decode_ethernet(Ctx& c, ByteReader r, std::uint32_t length);
+void decode_fr(Ctx& c, ByteReader r, std::uint32_t length);  // link type 107
 void decode_ethertype(Ctx& c, std::uint16_t type, ByteReader r, std::uint32_t length);
 void decode_arp(Ctx& c, ByteReader r, std::uint32_t length);
 // The ARP header and its four addresses (sizes from hlen/plen), the one ARP
@@ -111,6 +112,8 @@ void decode_ah(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip, bool 
 void decode_eigrp(Ctx& c, ByteReader r, std::uint32_t length);
 // PIM (IP protocol 103); ip the enclosing IP layer (the IPv6 checksum).
 void decode_pim(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip);
+// OSPF (IP protocol 89); ip the enclosing IP layer (IPv6: OSPFv3).
+void decode_ospf(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip);
 // UDP payloads: r holds the payload as captured (to the IP layer's end),
 // length the UDP payload length.
 void decode_bootp(Ctx& c, ByteReader r, std::uint32_t length);
@@ -124,11 +127,14 @@ void decode_bfd(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_syslog(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_tftp(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_geneve(Ctx& c, ByteReader r, std::uint32_t length);
+// PTP over UDP 319/320 and ethertype 0x88f7: r the payload, length its length.
+void decode_ptp(Ctx& c, ByteReader r, std::uint32_t length);
 // TCP payloads: r and length as for UDP, the two-byte prefix included.
 void decode_dns_tcp(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_http(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_ssh(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_openflow(Ctx& c, ByteReader r, std::uint32_t length);
+void decode_bgp(Ctx& c, ByteReader r, std::uint32_t length);
 
 // An MPTCP option (TCP option 30, RFC 8684) as mptcp.cpp reads it: opt is
 // the whole option, kind and length included, as far as it was captured
@@ -201,6 +207,10 @@ void print_ah(PrintCtx& p, std::size_t i);
 void print_eigrp(PrintCtx& p, std::size_t i);
 // PIMv1 in IGMP (type 0x14): m the IGMP message as captured, len its length.
 void print_pimv1(PrintCtx& p, Bytes m, std::uint32_t len);
+void print_ptp(PrintCtx& p, std::size_t i);
+void print_ospf(PrintCtx& p, std::size_t i);
+void print_bgp(PrintCtx& p, std::size_t i);
+void print_fr(PrintCtx& p, std::size_t i);
 // The address pair of the IP layer at index ip: "a > b" (no trailing text).
 void print_ip_pair(PrintCtx& p, std::size_t ip, int sport, int dport);
 
@@ -243,6 +253,10 @@ void json_pim(JsonWriter& w, const PimL& l);
 void json_esp(JsonWriter& w, const EspL& l);
 void json_ah(JsonWriter& w, const AhL& l);
 void json_eigrp(JsonWriter& w, const EigrpL& l);
+void json_ptp(JsonWriter& w, const PtpL& l);
+void json_ospf(JsonWriter& w, const OspfL& l);
+void json_bgp(JsonWriter& w, const BgpL& l);
+void json_fr(JsonWriter& w, const FrL& l);
 void json_bootp(JsonWriter& w, const BootpL& l);
 void json_dhcp6(JsonWriter& w, const Dhcp6L& l);
 void json_dns(JsonWriter& w, const DnsL& l);
