@@ -74,11 +74,6 @@ constexpr Tok kMinorCease[] = {{1, "Maximum Number of Prefixes Reached"}, {2, "A
                                {5, "Connection Rejected"},    {6, "Other Configuration Change"},
                                {7, "Connection Collision Resolution"}, {8, "Out of Resources"}};
 
-Out& name_or(Out& o, std::span<const Tok> table, std::uint32_t v, std::string_view fallback) {
-  std::string_view name = tok_name(table, v);
-  return o << (name.empty() ? fallback : name);
-}
-
 // tcpdump's hex_print: lines "IDENT0x0000: " of the bytes at [off, off+len),
 // as far as they were captured (print_unknown_data's clamp).
 void hex_lines(Out& o, Bytes m, std::size_t off, std::size_t len, std::string_view ident) {

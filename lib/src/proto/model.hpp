@@ -269,6 +269,7 @@ struct AhL {  // RFC 4302, IP protocol 51 (ah.cpp); the payload is the next laye
 struct EigrpL {  // RFC 7868, IP protocol 88 (eigrp.cpp): printed from its bytes
   Bytes msg;                 // captured from the EIGRP header on, to the IP layer's end
   std::uint32_t length = 0;  // the IP payload length
+};
 struct PtpL {  // IEEE 1588-2008 over Ethernet and UDP 319/320 (ptp.cpp): printed from its bytes
   Bytes msg;                 // as captured, clamped to the length
   std::uint32_t length = 0;  // the Ethernet or UDP payload length

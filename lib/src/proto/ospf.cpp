@@ -34,11 +34,6 @@ void print_bits(Out& o, std::span<const Tok> table, std::uint32_t v, std::string
   if (!any) o << none;
 }
 
-Out& name_or(Out& o, std::span<const Tok> table, std::uint32_t v, std::string_view fallback) {
-  std::string_view name = tok_name(table, v);
-  return o << (name.empty() ? fallback : name);
-}
-
 void ip4_at(Out& o, Bytes m, std::size_t off) { o.ip4(sub(m, off, 4)); }
 
 // tcpdump's print_unknown_data: a hex dump, each line "IDENT0x0000: ",
