@@ -468,16 +468,12 @@ bool explained(const PathFacts& f) {
 
 // The watch: captures on the guest's device and the way out while the
 // probe (when one can be sent) asks every kResend.
-Result<void> watch(const Netns& ns, const PathDiagnoseOptions& o, PathFacts& f, std::uint16_t sport) {
-  const Route* out = f.forward.route && !f.forward.error ? &*f.forward.route : nullptr;
-  if (!out && f.host.route && !f.host.error) out = &*f.host.route;
-  // Bridged: in by the guest's port, out by TO's (the bridge device sees
-  // neither of the frames it forwards between two ports).
-  const std::string in_dev = f.bridged && !f.guest_port.empty() ? f.guest_port : f.guest_link.name;
-  const std::string out_dev = f.bridged ? f.to_port : out ? out->dev : "";
+// Captures on the guest's side, the way out and the strict devices an
+// answer may come back by, each opened once.
+std::vector<LinkTap> open_watch_taps(const Netns& ns, PathFacts& f, const std::string& in_dev, const std::string& out_dev) {
   std::vector<LinkTap> taps;
   LinkTapOptions to;
-  to.filter = "arp or (ip host " + o.to.to_string() + ") or (icmp and icmp[0] = 3)";
+  to.filter = "arp or (ip host " + f.to.to_string() + ") or (icmp and icmp[0] = 3)";
   std::vector<std::string> watched{in_dev, out_dev}, opened;
   for (const auto& s : f.strict) watched.push_back(s.name);
   for (const std::string& dev : watched) {
@@ -487,6 +483,17 @@ Result<void> watch(const Netns& ns, const PathDiagnoseOptions& o, PathFacts& f, 
     if (t) taps.push_back(std::move(*t));
     else f.capture_errors.push_back(dev + ": " + t.error().message());
   }
+  return taps;
+}
+
+Result<void> watch(const Netns& ns, const PathDiagnoseOptions& o, PathFacts& f, std::uint16_t sport) {
+  const Route* out = f.forward.route && !f.forward.error ? &*f.forward.route : nullptr;
+  if (!out && f.host.route && !f.host.error) out = &*f.host.route;
+  // Bridged: in by the guest's port, out by TO's (the bridge device sees
+  // neither of the frames it forwards between two ports).
+  const std::string in_dev = f.bridged && !f.guest_port.empty() ? f.guest_port : f.guest_link.name;
+  const std::string out_dev = f.bridged ? f.to_port : out ? out->dev : "";
+  std::vector<LinkTap> taps = open_watch_taps(ns, f, in_dev, out_dev);
   std::vector<std::string> devices{f.guest_link.name, ProbePort::port_name()};
   if (!out_dev.empty()) devices.push_back(out_dev);
   if (!f.guest_port.empty()) devices.push_back(f.guest_port);
