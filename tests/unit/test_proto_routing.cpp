@@ -232,3 +232,14 @@ TEST_CASE("PTP OSPF and BGP: JSON has the typed fields", "[proto][ptp][ospf][bgp
   CHECK(g["messages"].array().at(0)["type_name"].str() == "Keepalive");
   CHECK(g["messages"].array().at(1)["my_as"].num() == 65001);
 }
+
+// IS-IS L1 LAN hello over 802.3/LLC (fe fe 03): area 49.0001; tcpdump 4.99.3
+// prints the PDU type and then " [|isis]" when the fixed header is cut.
+TEST_CASE("IS-IS: a LAN hello at -n and one cut in its header", "[proto][isis][truncated]") {
+  Frame f = hex("0180c20000140200000000010024fefe03831b01000f01000001192000000201001e05dc4019200000020101010403490001");
+  CHECK(print(f) == "IS-IS, L1 Lan IIH, src-id 1920.0000.0201, lan-id 1920.0000.0201.01, prio 64, length 33\n");
+  Frame cut(f.begin(), f.end() - 9);  // inside the LAN id
+  CHECK(print(cut, {}, 1, static_cast<std::uint32_t>(f.size())) == "IS-IS, L1 Lan IIH [|isis]\n");
+  for (const auto& line : print_prefixes(f, v(2))) CHECK(sane_line(line, 2000));
+  for (const auto& line : print_mutations(f, 17, 50, 300, v(2))) CHECK(sane_line(line, 4000));
+}

@@ -128,6 +128,7 @@ void decode_llc(Ctx& c, ByteReader r, std::uint16_t length) {
   if (l.control != kUi || dsap != ssap) return;
   if (dsap == kSapStp) decode_stp(c, r, rest);
   else if (dsap == kSapIp) decode_ipv4(c, r, rest);
+  else if (dsap == 0xfe && rest >= 1 && r.has(1) && r.peek8(0) == 0x83) decode_isis(c, r, rest);  // OSI: IS-IS
 }
 
 namespace {

@@ -290,6 +290,10 @@ struct FrL {  // ITU-T Q.922 address and Cisco's ethertype, link type 107 (fr.cp
   std::uint16_t type = 0;    // the ethertype after the address
   std::uint32_t length = 0;  // the frame's length
 };
+struct IsisL {  // ISO 10589 over LLC/OSI, NLPID 0x83 (isis.cpp): printed from its bytes
+  Bytes msg;                 // captured from the NLPID on, clamped to the length
+  std::uint32_t length = 0;  // the LLC payload length
+};
 struct UnknownL {  // an ethertype or link type we do not decode
   std::uint16_t type = 0;
   Bytes data;
@@ -300,7 +304,7 @@ using Layer = std::variant<EthernetL, VlanL, SllL, NullL, LlcL, ArpL, Ipv4L, Ipv
                            StpL, LldpL, IgmpL, GreL, VxlanL, GeneveL, NtpL, VrrpL, HsrpL, BfdL, SyslogL, TftpL,
                            HttpL, SshL, SctpL, DccpL, OpenflowL, SlowL, UdldL,
                            PimL, EspL, AhL, EigrpL,
-                           PtpL, OspfL, BgpL, FrL>;
+                           PtpL, OspfL, BgpL, FrL, IsisL>;
 
 struct LayerSlot {
   Layer layer;

@@ -60,6 +60,7 @@ void print_layers(PrintCtx& p, std::size_t i) {
         else if constexpr (std::is_same_v<T, EigrpL>) print_eigrp(p, i);
         else if constexpr (std::is_same_v<T, PtpL>) print_ptp(p, i);
         else if constexpr (std::is_same_v<T, OspfL>) print_ospf(p, i);
+        else if constexpr (std::is_same_v<T, IsisL>) print_isis(p, i);
         else if constexpr (std::is_same_v<T, BgpL>) print_bgp(p, i);
         else if constexpr (std::is_same_v<T, FrL>) print_fr(p, i);
         else if constexpr (std::is_same_v<T, UnknownL>) {
@@ -148,6 +149,7 @@ struct JsonMembers {
   void operator()(const EigrpL& l) const { json_eigrp(w, l); }
   void operator()(const PtpL& l) const { json_ptp(w, l); }
   void operator()(const OspfL& l) const { json_ospf(w, l); }
+  void operator()(const IsisL& l) const { json_isis(w, l); }
   void operator()(const BgpL& l) const { json_bgp(w, l); }
   void operator()(const FrL& l) const { json_fr(w, l); }
 };

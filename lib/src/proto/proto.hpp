@@ -114,6 +114,8 @@ void decode_eigrp(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_pim(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip);
 // OSPF (IP protocol 89); ip the enclosing IP layer (IPv6: OSPFv3).
 void decode_ospf(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip);
+// IS-IS (LLC/OSI, NLPID 0x83), from the NLPID on.
+void decode_isis(Ctx& c, ByteReader r, std::uint32_t length);
 // UDP payloads: r holds the payload as captured (to the IP layer's end),
 // length the UDP payload length.
 void decode_bootp(Ctx& c, ByteReader r, std::uint32_t length);
@@ -209,6 +211,7 @@ void print_eigrp(PrintCtx& p, std::size_t i);
 void print_pimv1(PrintCtx& p, Bytes m, std::uint32_t len);
 void print_ptp(PrintCtx& p, std::size_t i);
 void print_ospf(PrintCtx& p, std::size_t i);
+void print_isis(PrintCtx& p, std::size_t i);
 void print_bgp(PrintCtx& p, std::size_t i);
 void print_fr(PrintCtx& p, std::size_t i);
 // The address pair of the IP layer at index ip: "a > b" (no trailing text).
@@ -255,6 +258,7 @@ void json_ah(JsonWriter& w, const AhL& l);
 void json_eigrp(JsonWriter& w, const EigrpL& l);
 void json_ptp(JsonWriter& w, const PtpL& l);
 void json_ospf(JsonWriter& w, const OspfL& l);
+void json_isis(JsonWriter& w, const IsisL& l);
 void json_bgp(JsonWriter& w, const BgpL& l);
 void json_fr(JsonWriter& w, const FrL& l);
 void json_bootp(JsonWriter& w, const BootpL& l);
