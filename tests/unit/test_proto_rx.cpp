@@ -1,6 +1,7 @@
 // AFS's RX transport (rx.cpp) over UDP 7000-7009: an ack at -n, -v, -vv and
 // -vvv, cut inside the ack body and inside the RX header, and cut at every
-// length (never a read past the capture: run under the asan preset).
+// length (never a read past the capture: run under the asan preset). The
+// helper fills in the UDP checksum, which -vv reports as "[udp sum ok]".
 // Expected text is tcpdump 4.99.3's for the same bytes (the frame was
 // written to a pcap and read back with `tcpdump -n -t [-v|-vv|-vvv]`).
 
@@ -50,9 +51,9 @@ TEST_CASE("RX: an ack at -n -v -vv and -vvv", "[proto][rx]") {
   CHECK(print(rx_ack()) == addr + acks + " (69)\n");
   CHECK(print(rx_ack(), v(1)).find("    192.0.2.1.7001 > 192.0.2.2.7000:  rx ack seq 1 ser 3" + acks + " (69)\n") !=
         std::string::npos);
-  CHECK(print(rx_ack(), v(2)).find("[no cksum]  rx ack" + hdr + " <client-init>,<slow-start>" + acks + tail) !=
+  CHECK(print(rx_ack(), v(2)).find("[udp sum ok]  rx ack" + hdr + " <client-init>,<slow-start>" + acks + tail) !=
         std::string::npos);
-  CHECK(print(rx_ack(), v(3)).find("[no cksum]  rx ack" + hdr + " secindex 2 serviceid 1 <client-init>,<slow-start>"
+  CHECK(print(rx_ack(), v(3)).find("[udp sum ok]  rx ack" + hdr + " secindex 2 serviceid 1 <client-init>,<slow-start>"
                                    " bufspace 32 maxskew 5" + acks + tail) != std::string::npos);
 }
 
