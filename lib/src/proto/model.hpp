@@ -283,6 +283,10 @@ struct BgpL {  // RFC 4271 over TCP 179 (bgp.cpp): printed from its bytes
   Bytes msg;                 // captured from the TCP payload on, to the IP layer's end
   std::uint32_t length = 0;  // the TCP payload length
 };
+struct RxL {  // AFS's RX over UDP 7000-7009 (rx.cpp): printed from its bytes
+  Bytes msg;                 // captured from the RX header on, to the IP layer's end
+  std::uint32_t length = 0;  // the UDP payload length
+};
 struct FrL {  // ITU-T Q.922 address and Cisco's ethertype, link type 107 (fr.cpp)
   std::uint32_t dlci = 0;
   std::uint32_t flags = 0;   // C/R, FECN, BECN as tcpdump packs its four flag bytes
@@ -304,7 +308,7 @@ using Layer = std::variant<EthernetL, VlanL, SllL, NullL, LlcL, ArpL, Ipv4L, Ipv
                            StpL, LldpL, IgmpL, GreL, VxlanL, GeneveL, NtpL, VrrpL, HsrpL, BfdL, SyslogL, TftpL,
                            HttpL, SshL, SctpL, DccpL, OpenflowL, SlowL, UdldL,
                            PimL, EspL, AhL, EigrpL,
-                           PtpL, OspfL, BgpL, FrL, IsisL>;
+                           PtpL, OspfL, BgpL, FrL, IsisL, RxL>;
 
 struct LayerSlot {
   Layer layer;

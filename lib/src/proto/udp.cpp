@@ -17,6 +17,7 @@ struct PortRow {
   // a destination port alone, or a range.
   bool (*claimed_otherwise)(std::uint16_t sport, std::uint16_t dport) = nullptr;
   bool dport_only = false;  // the row's own test is on the destination port (HSRP)
+  bool range = false;       // the row's own test is port_a..port_b, either port (RX)
 };
 
 // Before BFD in udp_print: HSRP's, HSRP itself (destination 1985) and, in
@@ -43,6 +44,9 @@ bool claimed_before_vxlan(std::uint16_t sport, std::uint16_t dport) {
     if (dport == p) return true;
   return sport == 12223;
 }
+// Before RX in udp_print: VAT, on its destination port 3456.
+bool claimed_before_rx(std::uint16_t, std::uint16_t dport) { return dport == 3456; }
+
 const PortRow kPortTable[] = {
     {53, 53, {}, decode_dns},
     {67, 68, {53}, decode_bootp},
@@ -61,6 +65,12 @@ const PortRow kPortTable[] = {
      {53, 67, 68, 69, 88, 123, 161, 162, 319, 320, 496, 500, 514, 520, 521, 525, 546, 547, 646, 654, 698, 701, 750,
       921, 5353},
      decode_udp_encap},
+    // AFS's RX, either port in 7000-7009, after the user ISAKMP ports, L2TP,
+    // VAT (destination 3456) and Zephyr.
+    {7000, 7009,
+     {53, 67, 68, 69, 88, 123, 161, 162, 319, 320, 496, 500, 514, 520, 521, 525, 546, 547, 646, 654, 698, 701, 750,
+      921, 5353, 4500, 7500, 8500, 1701, 2103, 2104},
+     decode_rx, claimed_before_rx, false, true},
     // HSRP: the destination port only, after RADIUS (1645, 1646, 1700, 1812, 1813, 3799).
     {1985, 1985,
      {53,   67,   68,   69,   88,   123,  161,  162,  319,  320,  496,  500,  514,  520,  521,  525,  546,
@@ -101,7 +111,10 @@ void decode_payload(Ctx& c, const UdpL& u, ByteReader r, std::uint32_t plen) {
     for (std::uint16_t p : row.claimed_before)
       if (uses(p)) return;
     if (row.claimed_otherwise && row.claimed_otherwise(u.sport, u.dport)) return;
-    bool mine = row.dport_only ? u.dport == row.port_a : uses(row.port_a) || uses(row.port_b);
+    auto in_range = [&](std::uint16_t port) { return port >= row.port_a && port <= row.port_b; };
+    bool mine = row.range        ? in_range(u.sport) || in_range(u.dport)
+                : row.dport_only ? u.dport == row.port_a
+                                 : uses(row.port_a) || uses(row.port_b);
     if (mine) return row.decode(c, r, plen);
   }
 }
