@@ -77,20 +77,7 @@ constexpr Tok kMinorCease[] = {{1, "Maximum Number of Prefixes Reached"}, {2, "A
 // tcpdump's hex_print: lines "IDENT0x0000: " of the bytes at [off, off+len),
 // as far as they were captured (print_unknown_data's clamp).
 void hex_lines(Out& o, Bytes m, std::size_t off, std::size_t len, std::string_view ident) {
-  if (off > m.size()) return;
-  len = std::min(len, m.size() - off);
-  Bytes b = m.subspan(off, len);
-  std::size_t k = 0;
-  for (; k + 1 < len; k += 2) {
-    if (k % 16 == 0) o << ident << "0x", o.hex(k, 4) << ": ";
-    o << ' ';
-    o.hex(b[k], 2).hex(b[k + 1], 2);
-  }
-  if (len & 1) {
-    if (k % 16 == 0) o << ident << "0x", o.hex(k, 4) << ": ";
-    o << ' ';
-    o.hex(b[k], 2);
-  }
+  if (off <= m.size()) print_unknown_data(o, m.subspan(off), len, ident);
 }
 
 void afi_safi(Out& o, std::uint16_t afi, std::uint8_t safi, std::string_view sep = ", SAFI ") {

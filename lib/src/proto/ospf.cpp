@@ -43,19 +43,7 @@ void unknown_data(Out& o, Bytes m, std::size_t off, std::size_t len, std::string
     o << ident << "Dissector error: print_unknown_data called with pointer past end of packet";
     return;
   }
-  len = std::min(len, m.size() - off);
-  Bytes b = m.subspan(off, len);
-  std::size_t k = 0;
-  for (; k + 1 < len; k += 2) {
-    if (k % 16 == 0) o << ident << "0x", o.hex(k, 4) << ": ";
-    o << ' ';
-    o.hex(b[k], 2).hex(b[k + 1], 2);
-  }
-  if (len & 1) {
-    if (k % 16 == 0) o << ident << "0x", o.hex(k, 4) << ": ";
-    o << ' ';
-    o.hex(b[k], 2);
-  }
+  print_unknown_data(o, m.subspan(off), len, ident);
 }
 
 // ---- OSPFv2 --------------------------------------------------------------------
