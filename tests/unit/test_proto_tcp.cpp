@@ -95,6 +95,36 @@ TEST_CASE("relative sequence numbers per connection, absolute with -S", "[proto]
   CHECK(abs[7] == "IP 192.0.2.1.40000 > 192.0.2.2.50000: Flags [F.], seq 1004, ack 5001, win 65535, length 0\n");
 }
 
+TEST_CASE("relative sequence numbers over thousands of conversations at once", "[proto][tcp][seq]") {
+  // 5000 conversations, each opened by a
+  // SYN and answered later, after all the others: the tracker's table grows
+  // many times between a conversation's first segment and its next one, and
+  // every base must survive that.
+  constexpr unsigned kConversations = 5000;
+  std::vector<Frame> frames;
+  auto v4 = [](unsigned k, unsigned sport, unsigned dport, std::uint32_t seq, std::uint32_t ack, std::uint8_t fl,
+               bool back) {
+    std::string a = "192.0.2." + std::to_string(k % 250 + 1), b = "198.51.100." + std::to_string(k / 250 + 1);
+    return ether(0x0800, ipv4(6, seg(sport, dport, seq, ack, fl), (back ? b : a).c_str(), (back ? a : b).c_str()));
+  };
+  for (unsigned k = 0; k < kConversations; ++k) frames.push_back(v4(k, 40000, 443, 1000 * k, 0, S, false));
+  for (unsigned k = 0; k < kConversations; ++k)
+    frames.push_back(v4(k, 443, 40000, 7000 * k, 1000 * k + 1, S | A, true));
+  for (unsigned k = 0; k < kConversations; ++k)
+    frames.push_back(v4(k, 40000, 443, 1000 * k + 1, 7000 * k + 1, A, false));
+  auto out = print_all(frames);
+  REQUIRE(out.size() == frames.size());
+  unsigned relative = 0;
+  for (unsigned k = 0; k < kConversations; ++k) {
+    const std::string& third = out[2 * kConversations + k];
+    if (third.find("Flags [.], ack 1, win 65535, length 0") != std::string::npos) ++relative;
+  }
+  CHECK(relative == kConversations);
+  // The SYN-ACK of the last one, after the table grew: its own absolute values.
+  CHECK(out[2 * kConversations - 1].find("seq " + std::to_string(7000u * (kConversations - 1)) + ", ack " +
+                                         std::to_string(1000u * (kConversations - 1) + 1)) != std::string::npos);
+}
+
 TEST_CASE("TCP options tcpdump names", "[proto][tcp][options]") {
   Frame syn = c2s(1000, 0, S,
                   {2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7});

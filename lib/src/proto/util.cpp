@@ -46,10 +46,17 @@ Out& Out::hex(std::uint64_t v, int width) {
 }
 
 Out& Out::ip4(Bytes b) {
+  // One append per address, not one per byte and dot: every IPv4 line has two.
+  char buf[16];
+  std::size_t n = 0;
   for (std::size_t k = 0; k < 4 && k < b.size(); ++k) {
-    if (k) s_.push_back('.');
-    u(b[k]);
+    if (k) buf[n++] = '.';
+    const unsigned v = b[k];
+    if (v >= 100) buf[n++] = static_cast<char>('0' + v / 100);
+    if (v >= 10) buf[n++] = static_cast<char>('0' + v / 10 % 10);
+    buf[n++] = static_cast<char>('0' + v % 10);
   }
+  s_.append(buf, n);
   return *this;
 }
 
@@ -294,22 +301,63 @@ std::string_view ipproto_name(std::uint8_t proto) {
   return tok_name(kIpProtos, proto);
 }
 
-std::size_t TcpTracker::Hash::operator()(const Key& k) const noexcept {
-  std::uint64_t h = 1469598103934665603ull ^ k.port;
-  auto mix = [&h](const std::array<std::uint8_t, 16>& a) {
-    for (std::uint8_t b : a) h = (h ^ b) * 1099511628211ull;
-  };
-  mix(k.src);
-  mix(k.dst);
-  return static_cast<std::size_t>(h ^ (h >> 29));
+std::uint64_t TcpTracker::hash(const Key& k) noexcept {
+  // Four 64-bit words of addresses, then the ports: a multiply-xorshift mix
+  // per word (any fixed mix does; the table only needs spread, not secrecy).
+  std::uint64_t w[4];
+  std::memcpy(&w[0], k.src.data(), 8);
+  std::memcpy(&w[1], k.src.data() + 8, 8);
+  std::memcpy(&w[2], k.dst.data(), 8);
+  std::memcpy(&w[3], k.dst.data() + 8, 8);
+  std::uint64_t h = 0x9e3779b97f4a7c15ull ^ (std::uint64_t(k.port) << 1 | (k.v6 ? 1 : 0));
+  for (std::uint64_t x : w) {
+    h ^= x;
+    h *= 0xbf58476d1ce4e5b9ull;
+    h ^= h >> 31;
+  }
+  h *= 0x94d049bb133111ebull;
+  h ^= h >> 29;
+  return h ? h : 1;
+}
+
+TcpTracker::Slot* TcpTracker::probe(const Key& k, std::uint64_t h) noexcept {
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+    Slot& s = slots_[i];
+    if (s.hash == 0 || (s.hash == h && s.key == k)) return &s;
+  }
+}
+
+void TcpTracker::grow() {
+  std::vector<Slot> old = std::move(slots_);
+  slots_.assign(old.empty() ? 256 : old.size() * 2, Slot{});
+  for (Slot& s : old)
+    if (s.hash) *probe(s.key, s.hash) = s;
 }
 
 TcpTracker::Base* TcpTracker::find(const Key& k) {
-  auto it = map_.find(k);
-  return it == map_.end() ? nullptr : &it->second;
+  if (slots_.empty()) return nullptr;
+  Slot* s = probe(k, hash(k));
+  return s->hash ? &s->base : nullptr;
 }
 
-TcpTracker::Base& TcpTracker::insert(const Key& k) { return map_[k]; }
+TcpTracker::Base& TcpTracker::insert(const Key& k) {
+  if (used_ >= kMaxEntries) {
+    slots_.clear();
+    used_ = 0;
+  }
+  // At most half full, so every probe ends at an empty slot soon.
+  if ((used_ + 1) * 2 > slots_.size()) grow();
+  const std::uint64_t h = hash(k);
+  Slot* s = probe(k, h);
+  if (!s->hash) {
+    s->hash = h;
+    s->key = k;
+    s->base = Base{};
+    ++used_;
+  }
+  return s->base;
+}
 
 }  // namespace netlab::proto
 
