@@ -81,16 +81,21 @@ void two(Out& o, int v) {
 }
 
 void frac(Out& o, std::uint32_t f, bool nano) {
+  // Zero-padded to 6 or 9 digits (more when a hostile header's fraction is
+  // larger), written in one append: every packet's line has one.
   char buf[16];
-  int width = nano ? 9 : 6;
+  const int width = nano ? 9 : 6;
   int n = 0;
+  char digits[10];
   std::uint32_t v = f;
   do {
-    buf[n++] = static_cast<char>('0' + v % 10);
+    digits[n++] = static_cast<char>('0' + v % 10);
     v /= 10;
   } while (v);
-  for (int k = n; k < width; ++k) o << '0';
-  while (n) o << buf[--n];
+  int len = 0;
+  for (int k = n; k < width; ++k) buf[len++] = '0';
+  while (n) buf[len++] = digits[--n];
+  o.str().append(buf, static_cast<std::size_t>(len));
 }
 
 // ---- JSON ------------------------------------------------------------------
