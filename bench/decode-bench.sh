@@ -2,22 +2,29 @@
 # decode-bench.sh - offline decode throughput of `netlab capture -n -r FILE`
 # against tcpdump 4.99.3 on the same mixed capture, with -e and -v too.
 #
-#   bench/decode-bench.sh [-n PACKETS] [-r RUNS] [--netlab PATH] [--file PCAP]
+#   bench/decode-bench.sh [-n PACKETS] [-r RUNS] [--netlab PATH] [--file PCAP] [--lab]
+#
+# --lab: the capture is bench/gen-lab-mix.py's instead, what a lab bridge
+# carries (STP, LLDP, IGMP, DHCP, DNS, VXLAN with its inner frames, and TCP,
+# ARP, ICMP).
 #
 # The capture is written by /work/shared/bench/gen-pcap.py when that exists
 # (../shared relative to the repository), else by the small generator below
 # (Ethernet ARP/IPv4 TCP/UDP/ICMP, IPv6 TCP/ICMPv6, some 802.1Q). Both tools
 # run with TZ=UTC, output to /dev/null, page cache warm; the figure is the
-# median wall time of RUNS runs, interleaved.
+# median wall time of RUNS runs, interleaved. The last column says whether the
+# two tools' texts were byte for byte the same (a speed bought with a wrong
+# line would not count).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
-N=1000000 RUNS=3 NETLAB=$HERE/../build/apps/netlab/netlab FILE=
+N=1000000 RUNS=3 NETLAB=$HERE/../build/apps/netlab/netlab FILE= LAB=0
 while [ $# -gt 0 ]; do
     case $1 in
         -n) N=$2; shift 2 ;;
         -r) RUNS=$2; shift 2 ;;
         --netlab) NETLAB=$2; shift 2 ;;
         --file) FILE=$2; shift 2 ;;
+        --lab) LAB=1; shift ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) echo "decode-bench: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
@@ -25,6 +32,10 @@ done
 command -v tcpdump > /dev/null || { echo "decode-bench: needs tcpdump" >&2; exit 1; }
 [ -x "$NETLAB" ] || { echo "decode-bench: $NETLAB: not built" >&2; exit 1; }
 export TZ=UTC LC_ALL=C
+if [ -z "$FILE" ] && [ "$LAB" = 1 ]; then
+    FILE=/tmp/netlab-decode-lab-$N.pcap
+    [ -s "$FILE" ] || python3 "$HERE/gen-lab-mix.py" -n "$N" -o "$FILE"
+fi
 if [ -z "$FILE" ]; then
     FILE=/tmp/netlab-decode-bench-$N.pcap
     if [ ! -s "$FILE" ]; then
@@ -72,7 +83,7 @@ cat "$FILE" > /dev/null
 secs() { local t0 t1; t0=$(date +%s.%N); "$@" > /dev/null 2>&1; t1=$(date +%s.%N); echo "$t1 - $t0" | bc -l; }
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 echo "file: $FILE ($packets packets), runs: $RUNS, TZ=$TZ"
-printf '%-24s %10s %12s %10s %12s %7s\n' options "netlab s" "netlab pkt/s" "tcpdump s" "tcpdump pkt/s" ratio
+printf '%-24s %10s %12s %10s %12s %7s %s\n' options "netlab s" "netlab pkt/s" "tcpdump s" "tcpdump pkt/s" ratio same
 for opts in "-n" "-n -e" "-n -v"; do
     ours=() theirs=()
     for _ in $(seq "$RUNS"); do
@@ -80,6 +91,8 @@ for opts in "-n" "-n -e" "-n -v"; do
         theirs+=("$(secs tcpdump $opts -r "$FILE")")
     done
     a=$(printf '%s\n' "${ours[@]}" | median) b=$(printf '%s\n' "${theirs[@]}" | median)
-    printf '%-24s %10.3f %12.0f %10.3f %12.0f %6.2fx\n' "$opts" "$a" "$(echo "$packets / $a" | bc -l)" \
-        "$b" "$(echo "$packets / $b" | bc -l)" "$(echo "$b / $a" | bc -l)"
+    same=no
+    cmp -s <("$NETLAB" capture $opts -r "$FILE" 2>/dev/null) <(tcpdump $opts -r "$FILE" 2>/dev/null) && same=yes
+    printf '%-24s %10.3f %12.0f %10.3f %12.0f %6.2fx %s\n' "$opts" "$a" "$(echo "$packets / $a" | bc -l)" \
+        "$b" "$(echo "$packets / $b" | bc -l)" "$(echo "$b / $a" | bc -l)" "$same"
 done

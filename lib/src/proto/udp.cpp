@@ -1,6 +1,8 @@
 // UDP (RFC 768; IPv6 checksum rules from RFC 8200 8.1).
 #include "proto/proto.hpp"
 
+#include <bitset>
+
 namespace netlab::proto {
 
 namespace {
@@ -105,7 +107,25 @@ const PortRow kPortTable[] = {
      decode_geneve, claimed_before_vxlan},
 };
 
+// The ports some row decodes: a datagram with neither port here is decoded by
+// no row, whatever the walk below would test first, so it skips the walk
+// (a few hundred comparisons for an unknown port).
+const std::bitset<65536>& row_ports() {
+  static const std::bitset<65536> ports = [] {
+    std::bitset<65536> b;
+    for (const auto& row : kPortTable) {
+      if (row.range)
+        for (unsigned p = row.port_a; p <= row.port_b; ++p) b.set(p);
+      b.set(row.port_a);
+      b.set(row.port_b);
+    }
+    return b;
+  }();
+  return ports;
+}
+
 void decode_payload(Ctx& c, const UdpL& u, ByteReader r, std::uint32_t plen) {
+  if (!row_ports().test(u.sport) && !row_ports().test(u.dport)) return;
   auto uses = [&](std::uint16_t port) { return u.sport == port || u.dport == port; };
   for (const auto& row : kPortTable) {
     for (std::uint16_t p : row.claimed_before)

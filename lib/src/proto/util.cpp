@@ -10,12 +10,31 @@ constexpr char kHex[] = "0123456789abcdef";
 }
 
 Out& Out::u(std::uint64_t v) {
+  // Two digits per division (most numbers on a line are ports, lengths and
+  // sequence numbers, printed several times per packet).
+  static constexpr char kPairs[] =
+      "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+      "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+      "8081828384858687888990919293949596979899";
+  if (v < 10) {
+    s_.push_back(static_cast<char>('0' + v));
+    return *this;
+  }
   char buf[24];
   char* p = buf + sizeof buf;
-  do {
-    *--p = static_cast<char>('0' + v % 10);
-    v /= 10;
-  } while (v);
+  while (v >= 100) {
+    const auto k = static_cast<std::size_t>(v % 100) * 2;
+    v /= 100;
+    *--p = kPairs[k + 1];
+    *--p = kPairs[k];
+  }
+  if (v >= 10) {
+    const auto k = static_cast<std::size_t>(v) * 2;
+    *--p = kPairs[k + 1];
+    *--p = kPairs[k];
+  } else {
+    *--p = static_cast<char>('0' + v);
+  }
   s_.append(p, static_cast<std::size_t>(buf + sizeof buf - p));
   return *this;
 }
