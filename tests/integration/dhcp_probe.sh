@@ -6,6 +6,10 @@
 #     (DHCPRELEASE, no line for the probe's MAC left in the lease file),
 #   - a second server behind a port of the bridge: both listed, "2 servers",
 #   - nothing serving: exit 3, nothing left behind,
+#   - DHCPv6 (-6): the ADVERTISE; with --request the REPLY's address,
+#     lifetimes and server DUID, then the RELEASE's REPLY (dnsmasq logs
+#     DHCPRELEASE, the lease file no longer holds the address), in text and
+#     JSON; no server: exit 3,
 #   - a veth whose peer namespace runs dnsmasq (no bridge, no veth pair),
 #   - SIGINT and SIGTERM while waiting: the veth pair is removed,
 #   - bad input (missing interface, malformed MAC, -w 0 or 61, a down
@@ -199,10 +203,73 @@ grep -q '"protocol":"dhcpv6"' <<<"$json" && grep -q '"servers":1,' <<<"$json" &&
 grep -q 'DHCPSOLICIT(br0) 00:03:00:01:02:00:5e:00:53:66' "$dir/d.log" && pass "-6 --mac: the DUID-LL of the given MAC" \
   || fail "-6 --mac: $(grep SOLICIT "$dir/d.log" | tail -2)"
 nothing_left "-6"
+
+# -6 --request: SOLICIT, ADVERTISE, REQUEST, REPLY, then RELEASE, REPLY.
+in_range6() {  # ADDRESS: inside dnsmasq d's range 2001:db8:1::100-1ff
+  [[ $1 == 2001:db8:1::* ]] && [ -n "${1##*:}" ] && [ $((16#${1##*:})) -ge $((16#100)) ] && [ $((16#${1##*:})) -le $((16#1ff)) ]
+}
+mac6=02:00:5e:00:53:77
+run "$dir/p11.out" "$dir/p11.err" dhcp probe br0 -6 --request --mac $mac6
+out=$(cat "$dir/p11.out")
+[ "$status" = 0 ] && pass "-6 --request: exit 0" || fail "-6 --request: exit $status: $(cat "$dir/p11.err") $out"
+[ -s "$dir/p11.err" ] && fail "-6 --request: stderr: $(cat "$dir/p11.err")"
+advertised_duid=$(sed -n 's/^1: ADVERTISE from server \([0-9a-f:]*\) mac .*/\1/p' <<<"$out")
+grep -q "^exchange: REPLY from server $advertised_duid mac .* ip fe80::" <<<"$out" && [ -n "$advertised_duid" ] \
+  && pass "-6 --request: the REPLY from the advertising server ($advertised_duid)" || fail "-6 --request: no REPLY: $out"
+leased=$(sed -n '/^exchange: REPLY/{n;s/^ *address \(2001:db8:1::[0-9a-f]*\) .*/\1/p}' <<<"$out")
+in_range6 "$leased" && pass "-6 --request: leased $leased, in the range" || fail "-6 --request: leased '$leased': $out"
+sed -n '/^exchange: REPLY/{n;p}' <<<"$out" | grep -Eq "preferred [0-9]+s valid 7200s" \
+  && pass "-6 --request: the lease's preferred and valid lifetimes" || fail "-6 --request: lifetimes: $out"
+grep -q '^released: yes, REPLY Success .*, nothing stays leased$' <<<"$out" \
+  && pass "-6 --request: released, the server's REPLY says Success" || fail "-6 --request: release: $out"
+grep -q "DHCPREQUEST(br0) 00:03:00:01:$mac6" "$dir/d.log" && grep -q "DHCPREPLY(br0) $leased 00:03:00:01:$mac6" "$dir/d.log" \
+  && pass "-6 --request: dnsmasq logged our REQUEST and its REPLY leasing $leased" \
+  || fail "-6 --request: dnsmasq log: $(grep -E "DHCP(REQUEST|REPLY)" "$dir/d.log" | tail -4)"
+released=0
+for _ in $(seq 40); do
+  if grep -q "DHCPRELEASE(br0) 00:03:00:01:$mac6" "$dir/d.log" && ! grep -qi "$leased" "$dir/d.leases" 2>/dev/null; then
+    released=1
+    break
+  fi
+  sleep 0.05
+done
+[ "$released" = 1 ] && pass "-6 --request: dnsmasq logged DHCPRELEASE and its lease file no longer holds $leased" \
+  || fail "-6 --request: not released: $(grep -i -E "RELEASE|$leased" "$dir/d.log" "$dir/d.leases" | tr '\n' ' ')"
+nothing_left "-6 --request"
+
+# The same in JSON: the members a script reads.
+run "$dir/p12.out" "$dir/p12.err" -j dhcp probe br0 -6 --request --mac 02:00:5e:00:53:78
+[ "$status" = 0 ] && pass "-6 --request -j: exit 0" || fail "-6 --request -j: exit $status: $(cat "$dir/p12.err")"
+if python3 - "$dir/p12.out" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+r = j["reply"]
+assert j["protocol"] == "dhcpv6" and j["request"] is True, j
+assert r["type"] == "REPLY" and r["status"] is None, r
+assert r["address"].startswith("2001:db8:1::"), r
+assert 0x100 <= int(r["address"].rsplit(":", 1)[1], 16) <= 0x1ff, r
+assert isinstance(r["preferred_lifetime"], int) and r["valid_lifetime"] == 7200, r
+assert r["server_duid"] == j["offers"][0]["server_duid"] and len(r["server_duid"]) > 0, r
+assert j["released"] is True, j
+assert j["release_reply"]["status"] == "Success" and isinstance(j["release_reply"]["rtt_ms"], (int, float)), j
+print(r["address"])
+PY
+then
+  pass "-6 --request -j: reply (address, lifetimes, server_duid), released, release_reply.status Success"
+else
+  fail "-6 --request -j: $(cat "$dir/p12.out")"
+fi
+nothing_left "-6 --request -j"
+
 stop_dnsmasq
 run "$dir/p10.out" "$dir/p10.err" dhcp probe br0 -6 -w 1
 [ "$status" = 3 ] && pass "-6, no server: exit 3" || fail "-6, no server: exit $status"
 nothing_left "-6, no server"
+run "$dir/p13.out" "$dir/p13.err" dhcp probe br0 -6 --request -w 1
+[ "$status" = 3 ] && pass "-6 --request, no server: exit 3" || fail "-6 --request, no server: exit $status: $(cat "$dir/p13.err")"
+grep -q '0 servers answered' "$dir/p13.out" && ! grep -q '^exchange' "$dir/p13.out" \
+  && pass "-6 --request, no server: said so, no exchange" || fail "-6 --request, no server: $(cat "$dir/p13.out")"
+nothing_left "-6 --request, no server"
 
 # ---- a veth whose peer namespace serves (no bridge) -----------------------------------
 ip link add v2 type veth peer name v3
@@ -267,7 +334,6 @@ check_bad 2 '-w' "-w 61" dhcp probe br0 -w 61
 check_bad 2 '-w' "-w 0.05" dhcp probe br0 -w 0.05
 check_bad 2 '-w' "-w x" dhcp probe br0 -w x
 check_bad 2 '-w' "-w 0 on a missing interface: usage first" dhcp probe nosuch0 -w 0
-check_bad 2 'request' "-6 with --request" dhcp probe br0 -6 --request
 # A bridge whose only port is down has no carrier (one that never had a
 # port keeps it: that is a lab still being built, and is probed).
 ip link add br1 type bridge
