@@ -9,7 +9,9 @@
 #   - DHCPv6 (-6): the ADVERTISE; with --request the REPLY's address,
 #     lifetimes and server DUID, then the RELEASE's REPLY (dnsmasq logs
 #     DHCPRELEASE, the lease file no longer holds the address), in text and
-#     JSON; no server: exit 3,
+#     JSON; a server with static leases only: an ADVERTISE with
+#     NoAddrsAvail and no REQUEST for a stranger, the host's own address
+#     leased and released for the MAC it names; no server: exit 3,
 #   - a veth whose peer namespace runs dnsmasq (no bridge, no veth pair),
 #   - SIGINT and SIGTERM while waiting: the veth pair is removed,
 #   - bad input (missing interface, malformed MAC, -w 0 or 61, a down
@@ -76,7 +78,7 @@ start_dnsmasq() {
   fi
   dnsmasq_pids+=($!)
   local i
-  for i in $(seq 100); do grep -qs 'IP range' "$dir/$name.log" && return 0; sleep 0.05; done
+  for i in $(seq 100); do grep -Eqs 'IP range|static leases only' "$dir/$name.log" && return 0; sleep 0.05; done
   fail "dnsmasq $name did not start: $(cat "$dir/$name.log" 2>/dev/null)"
 }
 
@@ -260,6 +262,30 @@ else
   fail "-6 --request -j: $(cat "$dir/p12.out")"
 fi
 nothing_left "-6 --request -j"
+
+# Static leases only: a stranger is told NoAddrsAvail and no REQUEST goes
+# out; the MAC of a dhcp-host line gets its own address, then releases it.
+stop_dnsmasq
+start_dnsmasq s br0 2001:db8:1::,static,64,2h --dhcp-host=id:00:03:00:01:02:00:5e:00:53:99,[2001:db8:1::33]
+run "$dir/p14.out" "$dir/p14.err" dhcp probe br0 -6 --request -w 1 --mac 02:00:5e:00:53:98
+out=$(cat "$dir/p14.out")
+[ "$status" = 0 ] && pass "-6 --request, static only, a stranger: exit 0 (a server answered)" \
+  || fail "-6 --request, static only: exit $status: $(cat "$dir/p14.err") $out"
+grep -q '^    address none .* status NoAddrsAvail' <<<"$out" && grep -q '^exchange: no REQUEST sent: no server offered an address$' <<<"$out" \
+  && pass "-6 --request, static only: NoAddrsAvail shown, no REQUEST sent" || fail "-6 --request, static only: $out"
+grep -q 'DHCPREQUEST' "$dir/s.log" && fail "-6 --request, static only: a REQUEST reached dnsmasq: $(grep DHCPREQUEST "$dir/s.log")"
+grep -q '^released' <<<"$out" && fail "-6 --request, static only: said released: $out"
+run "$dir/p15.out" "$dir/p15.err" dhcp probe br0 -6 --request -w 1 --mac 02:00:5e:00:53:99
+out=$(cat "$dir/p15.out")
+[ "$status" = 0 ] && sed -n '/^exchange: REPLY/{n;p}' <<<"$out" | grep -q '^    address 2001:db8:1::33 ' \
+  && grep -q '^released: yes, REPLY Success' <<<"$out" \
+  && pass "-6 --request, static only, the host's MAC: 2001:db8:1::33 leased and released" \
+  || fail "-6 --request, static only, the host's MAC: exit $status: $out"
+grep -q 'DHCPREPLY(br0) 2001:db8:1::33 00:03:00:01:02:00:5e:00:53:99' "$dir/s.log" \
+  && grep -q 'DHCPRELEASE(br0) 00:03:00:01:02:00:5e:00:53:99' "$dir/s.log" \
+  && pass "-6 --request, static only: dnsmasq logged the REPLY for ::33 and the RELEASE" \
+  || fail "-6 --request, static only: dnsmasq log: $(grep -E 'DHCP(REQUEST|REPLY|RELEASE)' "$dir/s.log" | tail -3)"
+nothing_left "-6 --request, static only"
 
 stop_dnsmasq
 run "$dir/p10.out" "$dir/p10.err" dhcp probe br0 -6 -w 1

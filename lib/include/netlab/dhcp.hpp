@@ -102,7 +102,8 @@ struct NETLAB_API ProbeResult {
   std::vector<Answer> offers;  // one per server, in order of arrival
   // The distinct servers that offered (by server id or DUID, else by MAC).
   std::size_t servers = 0;
-  bool request = false;          // a REQUEST was sent
+  bool request_asked = false;    // the options asked for the exchange
+  bool request = false;          // a REQUEST was sent (DHCPv6: not when no ADVERTISE offered an address)
   std::optional<Answer> reply;   // the ACK or NAK (DHCPv6: REPLY) to our REQUEST
   bool released = false;         // a RELEASE was sent for the leased address
   // DHCPv6: the server's REPLY to our RELEASE, nullopt when none came.

@@ -442,6 +442,7 @@ Result<ProbeResult> probe(const Netns& ns, const ProbeOptions& o) {
   ProbeResult r;
   r.interface = o.interface;
   r.ipv6 = o.ipv6;
+  r.request_asked = o.request;
   r.client_mac = o.mac.value_or(random_mac());
   r.xid = random_xid();
   if (o.ipv6) r.xid &= 0xffffff;  // a DHCPv6 transaction id is 24 bits

@@ -98,6 +98,10 @@ void render_probe(Printer& p, const ProbeResult& r) {
     p.close_object();
   }
   p.close_array();
+  // Servers answered but none offered an address to take (DHCPv6
+  // ADVERTISEs with NoAddrsAvail): say why there is no exchange.
+  if (r.request_asked && !r.request && r.answered() && !r.interrupted)
+    p.print_text("exchange: no REQUEST sent: no server offered an address\n");
   p.print_bool("request", "", r.request);
   if (r.reply) {
     p.open_object("reply");
