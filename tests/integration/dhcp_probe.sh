@@ -9,7 +9,9 @@
 #   - DHCPv6 (-6): the ADVERTISE; with --request the REPLY's address,
 #     lifetimes and server DUID, then the RELEASE's REPLY (dnsmasq logs
 #     DHCPRELEASE, the lease file no longer holds the address), in text and
-#     JSON; a server with static leases only: an ADVERTISE with
+#     JSON; a REQUEST or RELEASE that nft drops before dnsmasq: sent twice,
+#     no REPLY said as such (the lease stays in dnsmasq's file), no busy
+#     wait; a server with static leases only: an ADVERTISE with
 #     NoAddrsAvail and no REQUEST for a stranger, the host's own address
 #     leased and released for the MAC it names; no server: exit 3,
 #   - a veth whose peer namespace runs dnsmasq (no bridge, no veth pair),
@@ -262,6 +264,42 @@ else
   fail "-6 --request -j: $(cat "$dir/p12.out")"
 fi
 nothing_left "-6 --request -j"
+
+# The server never answers our REQUEST (nft drops DHCPv6 message type 3 on
+# its way in; -w 4 outlasts the 2 s the REQUEST is waited for), then never
+# answers our RELEASE (type 8): each is sent again after a second, the
+# output says which REPLY is missing, the probe sleeps while it waits, and
+# it exits 0 as the DHCPv4 --request does (a server answered).
+command -v nft >/dev/null || fail "nft is not installed (scripts/setup.sh installs it)"
+nft add table inet probe6
+nft add chain inet probe6 in '{ type filter hook input priority 0; }'
+nft add rule inet probe6 in udp dport 547 @th,64,8 3 counter drop
+start_ns=$(date +%s%N)
+TIMEFORMAT='%3U %3S'
+{ time "$netlab_bin" dhcp probe br0 -6 --request -w 4 >"$dir/p16.out" 2>"$dir/p16.err"; } 2>"$dir/p16.time"
+status=$?
+out=$(cat "$dir/p16.out")
+[ "$status" = 0 ] && grep -q '^exchange: no REPLY to our REQUEST$' <<<"$out" && ! grep -q '^released' <<<"$out" \
+  && pass "-6 --request, REQUEST dropped: exit 0, no REPLY to our REQUEST, nothing released" \
+  || fail "-6 --request, REQUEST dropped: exit $status: $(cat "$dir/p16.err") $out"
+[ "$(nft list chain inet probe6 in | sed -n 's/.*counter packets \([0-9]*\).*/\1/p')" = 2 ] \
+  && pass "-6 --request, REQUEST dropped: the REQUEST was sent twice" || fail "REQUEST resends: $(nft list chain inet probe6 in)"
+cpu=$(awk '{printf "%d", ($1 + $2) * 1000}' "$dir/p16.time")
+[ "$cpu" -lt 300 ] && pass "-6 --request, REQUEST dropped: ${cpu} ms of CPU over $((($(date +%s%N) - start_ns) / 1000000)) ms (no busy wait)" \
+  || fail "-6 --request, REQUEST dropped: ${cpu} ms of CPU"
+nft flush chain inet probe6 in
+nft add rule inet probe6 in udp dport 547 @th,64,8 8 counter drop
+run "$dir/p17.out" "$dir/p17.err" dhcp probe br0 -6 --request -w 1
+out=$(cat "$dir/p17.out")
+kept=$(sed -n '/^exchange: REPLY/{n;s/^ *address \(2001:db8:1::[0-9a-f]*\) .*/\1/p}' <<<"$out")
+[ "$status" = 0 ] && grep -q '^released: yes, no REPLY to our RELEASE, the lease may stay until its valid lifetime ends$' <<<"$out" \
+  && pass "-6 --request, RELEASE dropped: exit 0, says the lease may stay" || fail "-6 --request, RELEASE dropped: exit $status: $out"
+[ "$(nft list chain inet probe6 in | sed -n 's/.*counter packets \([0-9]*\).*/\1/p')" = 2 ] \
+  && pass "-6 --request, RELEASE dropped: the RELEASE was sent twice" || fail "RELEASE resends: $(nft list chain inet probe6 in)"
+[ -n "$kept" ] && grep -q "$kept" "$dir/d.leases" && pass "-6 --request, RELEASE dropped: dnsmasq still holds $kept, as said" \
+  || fail "-6 --request, RELEASE dropped: lease '$kept' not in $(cat "$dir/d.leases")"
+nft delete table inet probe6
+nothing_left "-6 --request, REQUEST and RELEASE dropped"
 
 # Static leases only: a stranger is told NoAddrsAvail and no REQUEST goes
 # out; the MAC of a dhcp-host line gets its own address, then releases it.

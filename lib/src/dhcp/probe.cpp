@@ -186,7 +186,10 @@ class Prober {
       }
       auto wake = end;
       if (r_.offers.empty() && next_discover < deadline) wake = std::min(wake, next_discover);
-      if (o_.ipv6 && (awaiting_reply() || awaiting_release_reply())) wake = std::min(wake, next_resend_);
+      // (A resend time past its exchange's window is not one: it would spin.)
+      const bool resend_request = o_.ipv6 && awaiting_reply() && next_resend_ < request_at_ + kAckWait;
+      const bool resend_release = awaiting_release_reply() && next_resend_ < release_at_ + kAckWait;
+      if (resend_request || resend_release) wake = std::min(wake, next_resend_);
       LinkTap* taps[] = {&tap_};
       auto ready = wait_any(taps, wake);
       if (!ready) return std::move(ready).error();

@@ -1,5 +1,6 @@
-// DHCPv6 client SOLICIT, REQUEST and RELEASE, and the light parse of a server's ADVERTISE or
-// REPLY, behind frames_dhcp.hpp. RFC 8415 (messages 7.3 and 8, options 21:
+// DHCPv6 client SOLICIT, REQUEST and RELEASE, and the light parse of a
+// server's ADVERTISE or REPLY, behind frames_dhcp.hpp. RFC 8415 (messages
+// 7.3 and 8, 18.2.2 REQUEST, 18.2.7 RELEASE, options 21:
 // client and server identifiers, IA_NA, IA Address, ORO, preference,
 // elapsed time, status code), RFC 3646 (DNS servers, domain list), RFC 8200
 // 8.1 (the UDP checksum over the IPv6 pseudo-header). The options are
