@@ -13,7 +13,9 @@
 #     no REPLY said as such (the lease stays in dnsmasq's file), no busy
 #     wait; a server with static leases only: an ADVERTISE with
 #     NoAddrsAvail and no REQUEST for a stranger, the host's own address
-#     leased and released for the MAC it names; no server: exit 3,
+#     leased and released for the MAC it names; the kernel's own IPv6 on
+#     the probe's port (its link-local, DAD) does not get in the way; no
+#     server: exit 3,
 #   - a veth whose peer namespace runs dnsmasq (no bridge, no veth pair),
 #   - SIGINT and SIGTERM while waiting: the veth pair is removed,
 #   - bad input (missing interface, malformed MAC, -w 0 or 61, a down
@@ -240,6 +242,29 @@ done
 [ "$released" = 1 ] && pass "-6 --request: dnsmasq logged DHCPRELEASE and its lease file no longer holds $leased" \
   || fail "-6 --request: not released: $(grep -i -E "RELEASE|$leased" "$dir/d.log" "$dir/d.leases" | tr '\n' ' ')"
 nothing_left "-6 --request"
+
+# With IPv6 on for new interfaces (as on most hosts) the probe's port gets
+# the kernel's own link-local address, the same EUI-64 as the probe's,
+# tentative while DAD runs: the exchange must still complete.
+echo 0 >/proc/sys/net/ipv6/conf/default/disable_ipv6
+# (A watcher checks that the port really had that address.)
+( for _ in $(seq 200); do
+    p=$(ip -o link 2>/dev/null | sed -n 's/^[0-9]*: \(nlp[0-9]*p\)@.*/\1/p' | head -1)
+    [ -n "$p" ] && ip -6 addr show dev "$p" 2>/dev/null | grep -q 'fe80::5eff:fe00:5379' && { echo yes >"$dir/p18.ll"; exit; }
+    sleep 0.02
+  done ) &
+watcher=$!
+run "$dir/p18.out" "$dir/p18.err" dhcp probe br0 -6 --request --mac 02:00:5e:00:53:79
+wait "$watcher"
+[ -s "$dir/p18.ll" ] && pass "-6 --request: the probe's port had the kernel's link-local fe80::5eff:fe00:5379" \
+  || fail "-6 --request: no kernel link-local seen on the probe's port"
+echo 1 >/proc/sys/net/ipv6/conf/default/disable_ipv6
+out=$(cat "$dir/p18.out")
+leased=$(sed -n '/^exchange: REPLY/{n;s/^ *address \(2001:db8:1::[0-9a-f]*\) .*/\1/p}' <<<"$out")
+[ "$status" = 0 ] && in_range6 "$leased" && grep -q '^released: yes, REPLY Success .*, nothing stays leased$' <<<"$out" \
+  && pass "-6 --request with the kernel's IPv6 on the port: leased $leased and released" \
+  || fail "-6 --request with the kernel's IPv6 on the port: exit $status: $(cat "$dir/p18.err") $out"
+nothing_left "-6 --request with the kernel's IPv6 on the port"
 
 # The same in JSON: the members a script reads.
 run "$dir/p12.out" "$dir/p12.err" -j dhcp probe br0 -6 --request --mac 02:00:5e:00:53:78
