@@ -856,8 +856,8 @@ complete -c netlab -n $__netlab_ndp_diagnose -l save-evidence -r -d 'Write what 
 set -l __netlab_dhcp_probe '__fish_seen_subcommand_from dhcp; and __fish_seen_subcommand_from probe'
 complete -c netlab -n $__netlab_dhcp_probe -l mac -x -d 'Client MAC (default: random, locally administered)'
 complete -c netlab -n $__netlab_dhcp_probe -s w -x -d 'Listen SECONDS for answers (0.1 to 60)'
-complete -c netlab -n $__netlab_dhcp_probe -l request -d 'Complete the exchange, then release the address'
-complete -c netlab -n $__netlab_dhcp_probe -s 6 -d 'DHCPv6: a SOLICIT, list the ADVERTISEs'
+complete -c netlab -n $__netlab_dhcp_probe -l request -d 'Complete the exchange (also with -6), then release the address'
+complete -c netlab -n $__netlab_dhcp_probe -s 6 -d 'DHCPv6: a SOLICIT, list the ADVERTISEs (with --request: lease, then release)'
 # Options of dhcp diagnose; their values are free-form.
 set -l __netlab_dhcp_diagnose '__fish_seen_subcommand_from dhcp; and __fish_seen_subcommand_from diagnose'
 complete -c netlab -n $__netlab_dhcp_diagnose -l duration -x -d 'Watch SECONDS (1 to 60, default 5)'

@@ -87,11 +87,11 @@ void add_dhcp_command(CLI::App& root, Global& g) {
   probe->add_option("--mac", a->mac, "Client MAC (default: random, locally administered)")->type_name("MAC");
   probe->add_option("-w", a->wait, "Listen SECONDS for answers, 0.1 to 60 (default 5)")->type_name("SECONDS");
   probe->add_flag("--request", a->request,
-                  "Complete the exchange (REQUEST, ACK), then RELEASE the address");
+                  "Complete the exchange (REQUEST, ACK; -6: REQUEST, REPLY), then RELEASE the address");
   // Its own -6: CLI11 takes a "-6" after the positional for a negative
   // number, so the root's flag is not reached through fallthrough.
-  probe->add_flag("-6", a->ipv6, "DHCPv6: send a SOLICIT, list the ADVERTISEs");
-  probe->footer("-6: DHCPv6, a SOLICIT listing the ADVERTISEs (no --request).\n"
+  probe->add_flag("-6", a->ipv6, "DHCPv6: send a SOLICIT, list the ADVERTISEs (with --request: lease, release)");
+  probe->footer("-6: DHCPv6, a SOLICIT listing the ADVERTISEs; with --request also REQUEST, REPLY, RELEASE, REPLY.\n"
                 "Exit status: 0 a server answered, 1 failure, 2 usage error, 3 no server answered.");
   probe->fallthrough();  // global options such as -j may follow the command
   probe->callback([&g, a] { run_probe(g, *a); });

@@ -6,6 +6,16 @@
 #     (DHCPRELEASE, no line for the probe's MAC left in the lease file),
 #   - a second server behind a port of the bridge: both listed, "2 servers",
 #   - nothing serving: exit 3, nothing left behind,
+#   - DHCPv6 (-6): the ADVERTISE; with --request the REPLY's address,
+#     lifetimes and server DUID, then the RELEASE's REPLY (dnsmasq logs
+#     DHCPRELEASE, the lease file no longer holds the address), in text and
+#     JSON; a REQUEST or RELEASE that nft drops before dnsmasq: sent twice,
+#     no REPLY said as such (the lease stays in dnsmasq's file), no busy
+#     wait; a server with static leases only: an ADVERTISE with
+#     NoAddrsAvail and no REQUEST for a stranger, the host's own address
+#     leased and released for the MAC it names; the kernel's own IPv6 on
+#     the probe's port (its link-local, DAD) does not get in the way; no
+#     server: exit 3,
 #   - a veth whose peer namespace runs dnsmasq (no bridge, no veth pair),
 #   - SIGINT and SIGTERM while waiting: the veth pair is removed,
 #   - bad input (missing interface, malformed MAC, -w 0 or 61, a down
@@ -72,7 +82,7 @@ start_dnsmasq() {
   fi
   dnsmasq_pids+=($!)
   local i
-  for i in $(seq 100); do grep -qs 'IP range' "$dir/$name.log" && return 0; sleep 0.05; done
+  for i in $(seq 100); do grep -Eqs 'IP range|static leases only' "$dir/$name.log" && return 0; sleep 0.05; done
   fail "dnsmasq $name did not start: $(cat "$dir/$name.log" 2>/dev/null)"
 }
 
@@ -199,10 +209,156 @@ grep -q '"protocol":"dhcpv6"' <<<"$json" && grep -q '"servers":1,' <<<"$json" &&
 grep -q 'DHCPSOLICIT(br0) 00:03:00:01:02:00:5e:00:53:66' "$dir/d.log" && pass "-6 --mac: the DUID-LL of the given MAC" \
   || fail "-6 --mac: $(grep SOLICIT "$dir/d.log" | tail -2)"
 nothing_left "-6"
+
+# -6 --request: SOLICIT, ADVERTISE, REQUEST, REPLY, then RELEASE, REPLY.
+in_range6() {  # ADDRESS: inside dnsmasq d's range 2001:db8:1::100-1ff
+  [[ $1 == 2001:db8:1::* ]] && [ -n "${1##*:}" ] && [ $((16#${1##*:})) -ge $((16#100)) ] && [ $((16#${1##*:})) -le $((16#1ff)) ]
+}
+mac6=02:00:5e:00:53:77
+run "$dir/p11.out" "$dir/p11.err" dhcp probe br0 -6 --request --mac $mac6
+out=$(cat "$dir/p11.out")
+[ "$status" = 0 ] && pass "-6 --request: exit 0" || fail "-6 --request: exit $status: $(cat "$dir/p11.err") $out"
+[ -s "$dir/p11.err" ] && fail "-6 --request: stderr: $(cat "$dir/p11.err")"
+advertised_duid=$(sed -n 's/^1: ADVERTISE from server \([0-9a-f:]*\) mac .*/\1/p' <<<"$out")
+grep -q "^exchange: REPLY from server $advertised_duid mac .* ip fe80::" <<<"$out" && [ -n "$advertised_duid" ] \
+  && pass "-6 --request: the REPLY from the advertising server ($advertised_duid)" || fail "-6 --request: no REPLY: $out"
+leased=$(sed -n '/^exchange: REPLY/{n;s/^ *address \(2001:db8:1::[0-9a-f]*\) .*/\1/p}' <<<"$out")
+in_range6 "$leased" && pass "-6 --request: leased $leased, in the range" || fail "-6 --request: leased '$leased': $out"
+sed -n '/^exchange: REPLY/{n;p}' <<<"$out" | grep -Eq "preferred [0-9]+s valid 7200s" \
+  && pass "-6 --request: the lease's preferred and valid lifetimes" || fail "-6 --request: lifetimes: $out"
+grep -q '^released: yes, REPLY Success .*, nothing stays leased$' <<<"$out" \
+  && pass "-6 --request: released, the server's REPLY says Success" || fail "-6 --request: release: $out"
+grep -q "DHCPREQUEST(br0) 00:03:00:01:$mac6" "$dir/d.log" && grep -q "DHCPREPLY(br0) $leased 00:03:00:01:$mac6" "$dir/d.log" \
+  && pass "-6 --request: dnsmasq logged our REQUEST and its REPLY leasing $leased" \
+  || fail "-6 --request: dnsmasq log: $(grep -E "DHCP(REQUEST|REPLY)" "$dir/d.log" | tail -4)"
+released=0
+for _ in $(seq 40); do
+  if grep -q "DHCPRELEASE(br0) 00:03:00:01:$mac6" "$dir/d.log" && ! grep -qi "$leased" "$dir/d.leases" 2>/dev/null; then
+    released=1
+    break
+  fi
+  sleep 0.05
+done
+[ "$released" = 1 ] && pass "-6 --request: dnsmasq logged DHCPRELEASE and its lease file no longer holds $leased" \
+  || fail "-6 --request: not released: $(grep -i -E "RELEASE|$leased" "$dir/d.log" "$dir/d.leases" | tr '\n' ' ')"
+nothing_left "-6 --request"
+
+# With IPv6 on for new interfaces (as on most hosts) the probe's port gets
+# the kernel's own link-local address, the same EUI-64 as the probe's,
+# tentative while DAD runs: the exchange must still complete.
+echo 0 >/proc/sys/net/ipv6/conf/default/disable_ipv6
+# (A watcher checks that the port really had that address.)
+( for _ in $(seq 200); do
+    p=$(ip -o link 2>/dev/null | sed -n 's/^[0-9]*: \(nlp[0-9]*p\)@.*/\1/p' | head -1)
+    [ -n "$p" ] && ip -6 addr show dev "$p" 2>/dev/null | grep -q 'fe80::5eff:fe00:5379' && { echo yes >"$dir/p18.ll"; exit; }
+    sleep 0.02
+  done ) &
+watcher=$!
+run "$dir/p18.out" "$dir/p18.err" dhcp probe br0 -6 --request --mac 02:00:5e:00:53:79
+wait "$watcher"
+[ -s "$dir/p18.ll" ] && pass "-6 --request: the probe's port had the kernel's link-local fe80::5eff:fe00:5379" \
+  || fail "-6 --request: no kernel link-local seen on the probe's port"
+echo 1 >/proc/sys/net/ipv6/conf/default/disable_ipv6
+out=$(cat "$dir/p18.out")
+leased=$(sed -n '/^exchange: REPLY/{n;s/^ *address \(2001:db8:1::[0-9a-f]*\) .*/\1/p}' <<<"$out")
+[ "$status" = 0 ] && in_range6 "$leased" && grep -q '^released: yes, REPLY Success .*, nothing stays leased$' <<<"$out" \
+  && pass "-6 --request with the kernel's IPv6 on the port: leased $leased and released" \
+  || fail "-6 --request with the kernel's IPv6 on the port: exit $status: $(cat "$dir/p18.err") $out"
+nothing_left "-6 --request with the kernel's IPv6 on the port"
+
+# The same in JSON: the members a script reads.
+run "$dir/p12.out" "$dir/p12.err" -j dhcp probe br0 -6 --request --mac 02:00:5e:00:53:78
+[ "$status" = 0 ] && pass "-6 --request -j: exit 0" || fail "-6 --request -j: exit $status: $(cat "$dir/p12.err")"
+if python3 - "$dir/p12.out" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+r = j["reply"]
+assert j["protocol"] == "dhcpv6" and j["request"] is True, j
+assert r["type"] == "REPLY" and r["status"] is None, r
+assert r["address"].startswith("2001:db8:1::"), r
+assert 0x100 <= int(r["address"].rsplit(":", 1)[1], 16) <= 0x1ff, r
+assert isinstance(r["preferred_lifetime"], int) and r["valid_lifetime"] == 7200, r
+assert r["server_duid"] == j["offers"][0]["server_duid"] and len(r["server_duid"]) > 0, r
+assert j["released"] is True, j
+assert j["release_reply"]["status"] == "Success" and isinstance(j["release_reply"]["rtt_ms"], (int, float)), j
+print(r["address"])
+PY
+then
+  pass "-6 --request -j: reply (address, lifetimes, server_duid), released, release_reply.status Success"
+else
+  fail "-6 --request -j: $(cat "$dir/p12.out")"
+fi
+nothing_left "-6 --request -j"
+
+# The server never answers our REQUEST (nft drops DHCPv6 message type 3 on
+# its way in; -w 4 outlasts the 2 s the REQUEST is waited for), then never
+# answers our RELEASE (type 8): each is sent again after a second, the
+# output says which REPLY is missing, the probe sleeps while it waits, and
+# it exits 0 as the DHCPv4 --request does (a server answered).
+command -v nft >/dev/null || fail "nft is not installed (scripts/setup.sh installs it)"
+nft add table inet probe6
+nft add chain inet probe6 in '{ type filter hook input priority 0; }'
+nft add rule inet probe6 in udp dport 547 @th,64,8 3 counter drop
+start_ns=$(date +%s%N)
+TIMEFORMAT='%3U %3S'
+{ time "$netlab_bin" dhcp probe br0 -6 --request -w 4 >"$dir/p16.out" 2>"$dir/p16.err"; } 2>"$dir/p16.time"
+status=$?
+out=$(cat "$dir/p16.out")
+[ "$status" = 0 ] && grep -q '^exchange: no REPLY to our REQUEST$' <<<"$out" && ! grep -q '^released' <<<"$out" \
+  && pass "-6 --request, REQUEST dropped: exit 0, no REPLY to our REQUEST, nothing released" \
+  || fail "-6 --request, REQUEST dropped: exit $status: $(cat "$dir/p16.err") $out"
+[ "$(nft list chain inet probe6 in | sed -n 's/.*counter packets \([0-9]*\).*/\1/p')" = 2 ] \
+  && pass "-6 --request, REQUEST dropped: the REQUEST was sent twice" || fail "REQUEST resends: $(nft list chain inet probe6 in)"
+cpu=$(awk '{printf "%d", ($1 + $2) * 1000}' "$dir/p16.time")
+[ "$cpu" -lt 300 ] && pass "-6 --request, REQUEST dropped: ${cpu} ms of CPU over $((($(date +%s%N) - start_ns) / 1000000)) ms (no busy wait)" \
+  || fail "-6 --request, REQUEST dropped: ${cpu} ms of CPU"
+nft flush chain inet probe6 in
+nft add rule inet probe6 in udp dport 547 @th,64,8 8 counter drop
+run "$dir/p17.out" "$dir/p17.err" dhcp probe br0 -6 --request -w 1
+out=$(cat "$dir/p17.out")
+kept=$(sed -n '/^exchange: REPLY/{n;s/^ *address \(2001:db8:1::[0-9a-f]*\) .*/\1/p}' <<<"$out")
+[ "$status" = 0 ] && grep -q '^released: yes, no REPLY to our RELEASE, the lease may stay until its valid lifetime ends$' <<<"$out" \
+  && pass "-6 --request, RELEASE dropped: exit 0, says the lease may stay" || fail "-6 --request, RELEASE dropped: exit $status: $out"
+[ "$(nft list chain inet probe6 in | sed -n 's/.*counter packets \([0-9]*\).*/\1/p')" = 2 ] \
+  && pass "-6 --request, RELEASE dropped: the RELEASE was sent twice" || fail "RELEASE resends: $(nft list chain inet probe6 in)"
+[ -n "$kept" ] && grep -q "$kept" "$dir/d.leases" && pass "-6 --request, RELEASE dropped: dnsmasq still holds $kept, as said" \
+  || fail "-6 --request, RELEASE dropped: lease '$kept' not in $(cat "$dir/d.leases")"
+nft delete table inet probe6
+nothing_left "-6 --request, REQUEST and RELEASE dropped"
+
+# Static leases only: a stranger is told NoAddrsAvail and no REQUEST goes
+# out; the MAC of a dhcp-host line gets its own address, then releases it.
+stop_dnsmasq
+start_dnsmasq s br0 2001:db8:1::,static,64,2h --dhcp-host=id:00:03:00:01:02:00:5e:00:53:99,[2001:db8:1::33]
+run "$dir/p14.out" "$dir/p14.err" dhcp probe br0 -6 --request -w 1 --mac 02:00:5e:00:53:98
+out=$(cat "$dir/p14.out")
+[ "$status" = 0 ] && pass "-6 --request, static only, a stranger: exit 0 (a server answered)" \
+  || fail "-6 --request, static only: exit $status: $(cat "$dir/p14.err") $out"
+grep -q '^    address none .* status NoAddrsAvail' <<<"$out" && grep -q '^exchange: no REQUEST sent: no server offered an address$' <<<"$out" \
+  && pass "-6 --request, static only: NoAddrsAvail shown, no REQUEST sent" || fail "-6 --request, static only: $out"
+grep -q 'DHCPREQUEST' "$dir/s.log" && fail "-6 --request, static only: a REQUEST reached dnsmasq: $(grep DHCPREQUEST "$dir/s.log")"
+grep -q '^released' <<<"$out" && fail "-6 --request, static only: said released: $out"
+run "$dir/p15.out" "$dir/p15.err" dhcp probe br0 -6 --request -w 1 --mac 02:00:5e:00:53:99
+out=$(cat "$dir/p15.out")
+[ "$status" = 0 ] && sed -n '/^exchange: REPLY/{n;p}' <<<"$out" | grep -q '^    address 2001:db8:1::33 ' \
+  && grep -q '^released: yes, REPLY Success' <<<"$out" \
+  && pass "-6 --request, static only, the host's MAC: 2001:db8:1::33 leased and released" \
+  || fail "-6 --request, static only, the host's MAC: exit $status: $out"
+grep -q 'DHCPREPLY(br0) 2001:db8:1::33 00:03:00:01:02:00:5e:00:53:99' "$dir/s.log" \
+  && grep -q 'DHCPRELEASE(br0) 00:03:00:01:02:00:5e:00:53:99' "$dir/s.log" \
+  && pass "-6 --request, static only: dnsmasq logged the REPLY for ::33 and the RELEASE" \
+  || fail "-6 --request, static only: dnsmasq log: $(grep -E 'DHCP(REQUEST|REPLY|RELEASE)' "$dir/s.log" | tail -3)"
+nothing_left "-6 --request, static only"
+
 stop_dnsmasq
 run "$dir/p10.out" "$dir/p10.err" dhcp probe br0 -6 -w 1
 [ "$status" = 3 ] && pass "-6, no server: exit 3" || fail "-6, no server: exit $status"
 nothing_left "-6, no server"
+run "$dir/p13.out" "$dir/p13.err" dhcp probe br0 -6 --request -w 1
+[ "$status" = 3 ] && pass "-6 --request, no server: exit 3" || fail "-6 --request, no server: exit $status: $(cat "$dir/p13.err")"
+grep -q '0 servers answered' "$dir/p13.out" && ! grep -q '^exchange' "$dir/p13.out" \
+  && pass "-6 --request, no server: said so, no exchange" || fail "-6 --request, no server: $(cat "$dir/p13.out")"
+nothing_left "-6 --request, no server"
 
 # ---- a veth whose peer namespace serves (no bridge) -----------------------------------
 ip link add v2 type veth peer name v3
@@ -267,7 +423,6 @@ check_bad 2 '-w' "-w 61" dhcp probe br0 -w 61
 check_bad 2 '-w' "-w 0.05" dhcp probe br0 -w 0.05
 check_bad 2 '-w' "-w x" dhcp probe br0 -w x
 check_bad 2 '-w' "-w 0 on a missing interface: usage first" dhcp probe nosuch0 -w 0
-check_bad 2 'request' "-6 with --request" dhcp probe br0 -6 --request
 # A bridge whose only port is down has no carrier (one that never had a
 # port keeps it: that is a lab still being built, and is probed).
 ip link add br1 type bridge

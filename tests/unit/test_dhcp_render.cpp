@@ -184,3 +184,120 @@ TEST_CASE("render_probe DHCPv6: DUID, lifetimes, preference, status", "[dhcp][re
   CHECK(j["offers"].array()[1]["address"].is_null());
   CHECK(j["offers"].array()[1]["status"].str() == "NoAddrsAvail");
 }
+
+namespace {
+
+// A DHCPv6 exchange: one ADVERTISE, the REPLY to our REQUEST, the REPLY to
+// our RELEASE.
+dhcp::ProbeResult v6_exchange() {
+  dhcp::ProbeResult r;
+  r.interface = "br0";
+  r.port = "nlp42p";
+  r.ipv6 = true;
+  r.client_mac = mac("02:00:5e:00:53:01");
+  r.xid = 0xabcdef;
+  r.sent = 1;
+  dhcp::Answer a;
+  a.type = "ADVERTISE";
+  a.server_mac = mac("52:54:00:12:34:56");
+  a.server_address = ip("fe80::5054:ff:fe12:3456");
+  a.server_duid = "00:03:00:01:52:54:00:12:34:56";
+  a.address = ip("2001:db8:1::1b7");
+  a.preferred_lifetime = 3600;
+  a.valid_lifetime = 7200;
+  a.rtt_ms = 2;
+  r.offers = {a};
+  r.servers = 1;
+  r.request = true;
+  r.reply = a;
+  r.reply->type = "REPLY";
+  r.reply->rtt_ms = 1.25;
+  r.released = true;
+  r.release_reply = dhcp::ProbeResult::ReleaseReply{"Success", "release received", 0.5};
+  r.elapsed_ms = 5003;
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("render_probe DHCPv6 --request: the leased address, lifetimes, server DUID, the release's REPLY",
+          "[dhcp][render]") {
+  const auto r = v6_exchange();
+  const std::string t = text(r);
+  INFO(t);
+  CHECK(t.find("exchange: REPLY from server 00:03:00:01:52:54:00:12:34:56 mac 52:54:00:12:34:56 ip "
+               "fe80::5054:ff:fe12:3456  1.250ms\n"
+               "    address 2001:db8:1::1b7 preferred 3600s valid 7200s dns none domain none\n") != std::string::npos);
+  CHECK(t.find("released: yes, REPLY Success \"release received\" 0.500ms, nothing stays leased\n") !=
+        std::string::npos);
+  const auto j = json(r);
+  CHECK(j["request"].boolean());
+  CHECK(j["reply"]["type"].str() == "REPLY");
+  CHECK(j["reply"]["address"].str() == "2001:db8:1::1b7");
+  CHECK(j["reply"]["preferred_lifetime"].num() == 3600);
+  CHECK(j["reply"]["valid_lifetime"].num() == 7200);
+  CHECK(j["reply"]["server_duid"].str() == "00:03:00:01:52:54:00:12:34:56");
+  CHECK(j["released"].boolean());
+  CHECK(j["release_reply"]["status"].str() == "Success");
+  CHECK(j["release_reply"]["message"].str() == "release received");
+  CHECK(j["release_reply"]["rtt_ms"].num() == 0.5);
+
+  // No REPLY to the RELEASE: not said to be gone.
+  auto lost = r;
+  lost.release_reply.reset();
+  const std::string l = text(lost);
+  INFO(l);
+  CHECK(l.find("released: yes, no REPLY to our RELEASE, the lease may stay until its valid lifetime ends\n") !=
+        std::string::npos);
+  CHECK(l.find("nothing stays leased") == std::string::npos);
+  CHECK(json(lost)["release_reply"].is_null());
+
+  // A REPLY refusing the address: its status shown, nothing released.
+  auto refused = r;
+  refused.reply->address = IpAddr();
+  refused.reply->preferred_lifetime.reset();
+  refused.reply->valid_lifetime.reset();
+  refused.reply->status = "NoAddrsAvail";
+  refused.released = false;
+  refused.release_reply.reset();
+  const std::string f = text(refused);
+  INFO(f);
+  CHECK(f.find("    address none preferred none valid none dns none domain none status NoAddrsAvail\n") !=
+        std::string::npos);
+  CHECK(f.find("released") == std::string::npos);
+  const auto fj = json(refused);
+  CHECK(fj["reply"]["status"].str() == "NoAddrsAvail");
+  CHECK(fj["reply"]["address"].is_null());
+  CHECK_FALSE(fj["released"].boolean());
+
+  // No REPLY to the REQUEST.
+  auto silent = r;
+  silent.reply.reset();
+  silent.released = false;
+  silent.release_reply.reset();
+  const std::string s = text(silent);
+  INFO(s);
+  CHECK(s.find("exchange: no REPLY to our REQUEST\n") != std::string::npos);
+  CHECK(json(silent)["reply"].is_null());
+}
+
+TEST_CASE("render_probe: --request with no ADVERTISE offering an address says why no REQUEST went", "[dhcp][render]") {
+  auto r = v6_exchange();
+  r.offers[0].address = IpAddr();
+  r.offers[0].status = "NoAddrsAvail";
+  r.request_asked = true;
+  r.request = false;
+  r.reply.reset();
+  r.released = false;
+  r.release_reply.reset();
+  const std::string t = text(r);
+  INFO(t);
+  CHECK(t.find("status NoAddrsAvail\nexchange: no REQUEST sent: no server offered an address\n") != std::string::npos);
+  CHECK(t.find("no REPLY") == std::string::npos);
+  const auto j = json(r);
+  CHECK_FALSE(j["request"].boolean());
+  CHECK(j["reply"].is_null());
+  // Without --request: nothing about an exchange.
+  r.request_asked = false;
+  CHECK(text(r).find("exchange") == std::string::npos);
+}

@@ -408,3 +408,61 @@ TEST_CASE("parse_dhcp6: cut, malformed and foreign messages are rejected", "[fra
   }
   CHECK(parsed > 0);
 }
+
+TEST_CASE("dhcp6_client: a REQUEST names the server and the offered address and a RELEASE gives it up",
+          "[frames][dhcp][dhcp6]") {
+  frames::Dhcp6ClientSpec s;
+  s.type = frames::kDhcp6Request;
+  s.mac = mac(kClient);
+  s.xid = 0xff123456;  // only the low 24 bits go out
+  s.iaid = 7;
+  s.elapsed_cs = 100;
+  s.server_duid = {0, 1, 0, 1, 0x2a, 0x2b, 0x2c, 0x2d, 0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
+  s.addresses = {ip("2001:db8:1::1b7")};
+  const auto f = frames::dhcp6_client(s);
+  const auto p = frames::parse(f);
+  REQUIRE(p);
+  REQUIRE(p->ipv6);
+  CHECK(p->eth_dst == mac("33:33:00:01:00:02"));
+  CHECK(p->ipv6->src == ip("fe80::5eff:fe00:5307"));
+  CHECK(p->ipv6->dst == ip("ff02::1:2"));
+  CHECK(p->ipv6->hop_limit == 1);
+  const std::string text = print(Frame(f.begin(), f.end()), verbose(1));
+  INFO(text);
+  // The server's DUID as given, the IA_NA's address with both lifetimes 0
+  // (RFC 8415 21.6), then the ORO; a checksum the decoder accepts.
+  CHECK(text.find("[udp sum ok] dhcp6 request (xid=123456 (client-ID hwaddr type 1 02005e005307) "
+                  "(server-ID hwaddr/time type 1 time 707472429 525400123456) (elapsed-time 100) "
+                  "(IA_NA IAID:7 T1:0 T2:0 (IA_ADDR 2001:db8:1::1b7 pltime:0 vltime:0)) "
+                  "(option-request DNS-server DNS-search-list))") != std::string::npos);
+
+  s.type = frames::kDhcp6Release;
+  s.xid = 0x654321;
+  s.elapsed_cs = 0;
+  const auto r = frames::dhcp6_client(s);
+  const std::string rtext = print(Frame(r.begin(), r.end()), verbose(1));
+  INFO(rtext);
+  CHECK(rtext.find("[udp sum ok] dhcp6 release (xid=654321 (client-ID hwaddr type 1 02005e005307) "
+                   "(server-ID hwaddr/time type 1 time 707472429 525400123456) (elapsed-time 0) "
+                   "(IA_NA IAID:7 T1:0 T2:0 (IA_ADDR 2001:db8:1::1b7 pltime:0 vltime:0)))") != std::string::npos);
+  CHECK(rtext.find("option-request") == std::string::npos);  // a RELEASE asks for nothing
+  CHECK_FALSE(frames::parse_dhcp6(r));  // to port 547: not an answer
+}
+
+TEST_CASE("parse_dhcp6: a REPLY's IA_NA status and the top-level status are kept apart", "[frames][dhcp][dhcp6]") {
+  // A REPLY to a REQUEST whose address is gone: the IA_NA says NoAddrsAvail.
+  const Frame client_duid = {0, 3, 0, 1, 0x02, 0x00, 0x5e, 0x00, 0x53, 0x07};
+  const Frame server_duid = {0, 3, 0, 1, 0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
+  const Frame ia = cat({be32(7), be32(0), be32(0), opt6(13, cat({be16(2), {'g', 'o', 'n', 'e'}}))});
+  const Frame reply = cat({{7, 0x12, 0x34, 0x56}, opt6(1, client_duid), opt6(2, server_duid), opt6(3, ia),
+                           opt6(13, cat({be16(0), {'o', 'k'}}))});
+  const auto d = frames::parse_dhcp6(bytes(dhcp6_reply_frame(reply)));
+  REQUIRE(d);
+  CHECK(d->type == frames::kDhcp6Reply);
+  CHECK(frames::dhcp6_type_name(d->type) == "REPLY");
+  CHECK(d->xid == 0x123456);
+  CHECK(d->ia_status == std::optional<std::uint16_t>(2));
+  CHECK(d->status == std::optional<std::uint16_t>(0));
+  CHECK(d->status_message == "ok");
+  CHECK(d->addresses.empty());
+}

@@ -1,7 +1,8 @@
 // DHCP tools: probe asks for an address as a guest's DHCP client would
 // (DISCOVER, and with `request` the whole DORA exchange, then RELEASE; with
-// `ipv6` a DHCPv6 SOLICIT) and lists every server that answered, so a
-// second (rogue) server shows.
+// `ipv6` a DHCPv6 SOLICIT, and with `request` too REQUEST, REPLY, then
+// RELEASE, REPLY) and lists every server that answered, so a second
+// (rogue) server shows.
 //
 // On a bridge the probe cannot send from the bridge device itself: a server
 // on the same host takes those frames for the host's own traffic and never
@@ -50,12 +51,14 @@ struct ProbeOptions {
   // sent again each second while nothing answered, as a client would.
   std::chrono::milliseconds wait = kDefaultWait;
   // Complete the exchange with the first server that answered (REQUEST,
-  // ACK), then RELEASE the address so nothing stays leased.
+  // ACK), then RELEASE the address so nothing stays leased. With ipv6: the
+  // first server whose ADVERTISE offered an address, REQUEST (its server
+  // id, the IA_NA with that address), REPLY, then RELEASE, REPLY.
   bool request = false;
   // DHCPv6 (RFC 8415): a SOLICIT from the client MAC's link-local address
-  // to ff02::1:2, listing the ADVERTISEs. `request` is DHCPv4 only. The
-  // probe answers neighbour solicitations for its link-local address, as a
-  // client's kernel would, so that servers can send their ADVERTISE.
+  // to ff02::1:2, listing the ADVERTISEs. The probe answers neighbour
+  // solicitations for its link-local address, as a client's kernel would,
+  // so that servers can send their ADVERTISE and REPLY.
   bool ipv6 = false;
   // Polled while waiting; true ends the probe early (a SIGINT flag): what
   // was seen is still returned, with `interrupted` set.
@@ -99,9 +102,20 @@ struct NETLAB_API ProbeResult {
   std::vector<Answer> offers;  // one per server, in order of arrival
   // The distinct servers that offered (by server id or DUID, else by MAC).
   std::size_t servers = 0;
-  bool request = false;          // the exchange was asked for
-  std::optional<Answer> reply;   // the ACK or NAK to our REQUEST
-  bool released = false;         // a RELEASE was sent for the acknowledged address
+  bool request_asked = false;    // the options asked for the exchange
+  bool request = false;          // a REQUEST was sent (DHCPv6: not when no ADVERTISE offered an address)
+  std::optional<Answer> reply;   // the ACK or NAK (DHCPv6: REPLY) to our REQUEST
+  bool released = false;         // a RELEASE was sent for the leased address
+  // DHCPv6: the server's REPLY to our RELEASE, nullopt when none came.
+  // status: the IA_NA's status when not success, else the message's own
+  // ("Success" when the REPLY carries none, RFC 8415 21.13); message: the
+  // top-level status message ("" when none).
+  struct ReleaseReply {
+    std::string status;
+    std::string message;
+    double rtt_ms = 0;  // since the first RELEASE
+  };
+  std::optional<ReleaseReply> release_reply;
   bool interrupted = false;
   double elapsed_ms = 0;
 
@@ -109,8 +123,7 @@ struct NETLAB_API ProbeResult {
 };
 
 // Checks the options without touching the system: a malformed interface
-// name, a multicast or zero MAC, a wait outside kMinWait..kMaxWait, request
-// with ipv6 (Usage).
+// name, a multicast or zero MAC, a wait outside kMinWait..kMaxWait (Usage).
 NETLAB_API Result<void> validate(const ProbeOptions& o);
 
 // The probe described above. NotFound for a missing interface; Usage for a
@@ -122,7 +135,8 @@ NETLAB_API Result<ProbeResult> probe(const Netns& ns, const ProbeOptions& o);
 // `dhcp probe`'s output: in text one block per answer (server, address,
 // mask, router, DNS, domain, lease, relay), the exchange's outcome and a
 // line saying how many servers answered; in JSON one object with an
-// "offers" array, "servers" and, with request, "reply" and "released".
+// "offers" array, "servers", "request", "reply", "released" and, for
+// DHCPv6, "release_reply" (status, message, rtt_ms, or null).
 NETLAB_API void render_probe(Printer& p, const ProbeResult& r);
 
 }  // namespace netlab::dhcp

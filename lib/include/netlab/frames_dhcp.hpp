@@ -125,7 +125,9 @@ inline constexpr std::uint16_t kDhcp6ClientPort = 546;
 inline constexpr std::uint16_t kDhcp6ServerPort = 547;
 inline constexpr std::uint8_t kDhcp6Solicit = 1;
 inline constexpr std::uint8_t kDhcp6Advertise = 2;
+inline constexpr std::uint8_t kDhcp6Request = 3;
 inline constexpr std::uint8_t kDhcp6Reply = 7;
+inline constexpr std::uint8_t kDhcp6Release = 8;
 // "SOLICIT", "ADVERTISE", ..., or "type N".
 NETLAB_API std::string dhcp6_type_name(std::uint8_t type);
 
@@ -145,6 +147,25 @@ struct Dhcp6SolicitSpec {
 // IA_NA (T1 and T2 0: the server chooses) and ORO (DNS servers 23, domain
 // list 24).
 NETLAB_API std::vector<std::uint8_t> dhcp6_solicit(const Dhcp6SolicitSpec& spec);
+
+// A client's REQUEST or RELEASE (RFC 8415 18.2.2, 18.2.7): what a SOLICIT
+// carries plus the chosen server's identifier, and the IA_NA names the
+// addresses asked for or given up.
+struct Dhcp6ClientSpec {
+  std::uint8_t type = kDhcp6Request;  // kDhcp6Request or kDhcp6Release
+  MacAddr mac;
+  std::uint32_t xid = 0;     // a new one per exchange; the low 24 bits are sent
+  std::uint32_t iaid = 0;
+  std::uint16_t elapsed_cs = 0;  // since the exchange's first message
+  std::vector<std::uint8_t> server_duid;  // option 2, as the server sent it
+  std::vector<IpAddr> addresses;          // IAADDR options in the IA_NA
+};
+// As dhcp6_solicit (same addresses, hop limit, checksum) with CLIENTID,
+// SERVERID, ELAPSED_TIME and IA_NA (T1, T2 0) holding one IAADDR per
+// address with both lifetimes 0 (RFC 8415 21.6: a client sends 0, the
+// server ignores them); a REQUEST also carries the ORO (DNS servers,
+// domain list), a RELEASE does not.
+NETLAB_API std::vector<std::uint8_t> dhcp6_client(const Dhcp6ClientSpec& spec);
 
 // A server's ADVERTISE or REPLY: the options a client uses.
 struct Dhcp6Reply {

@@ -17,6 +17,7 @@
 #include <array>
 #include <memory>
 #include <cerrno>
+#include <map>
 #include <thread>
 
 #include <net/if_arp.h>
@@ -33,7 +34,9 @@ using Clock = std::chrono::steady_clock;
 // says about 4 s at first; a probe listening a few seconds needs a shorter
 // step to cover a lost frame).
 constexpr std::chrono::milliseconds kResend{1000};
-// How long an ACK to our REQUEST may take past the listening window.
+// How long an ACK to our REQUEST may take past the listening window; for
+// DHCPv6 also the REPLY to a RELEASE, both sent again each kResend
+// meanwhile (RFC 8415 7.6: REQ_TIMEOUT and REL_TIMEOUT are 1 s).
 constexpr std::chrono::milliseconds kAckWait{2000};
 
 const char* kObject = "dhcp probe";
@@ -126,6 +129,13 @@ Answer answer_from(const frames::Dhcp6Reply& d) {
   return a;
 }
 
+// An answer to our REQUEST that leaves an address leased: an ACK, or a
+// DHCPv6 REPLY with an address, a valid lifetime and no error status.
+bool leased(const Answer& a) {
+  if (a.type == "ACK") return true;
+  return a.type == "REPLY" && a.status.empty() && !a.address.is_unspecified() && a.valid_lifetime.value_or(0) > 0;
+}
+
 // Which server an answer is from: its server id or DUID, else its MAC.
 std::string server_key(const Answer& a) {
   if (!a.server_duid.empty()) return a.server_duid;
@@ -141,44 +151,139 @@ class Prober {
     start_ = Clock::now();
     const auto deadline = start_ + o_.wait;
     auto next_discover = start_;
-    std::optional<Clock::time_point> ack_deadline;
     for (;;) {
       if (o_.stop && o_.stop()) {
         r_.interrupted = true;
         break;
       }
       const auto now = Clock::now();
-      const bool awaiting_ack = request_sent_ && !r_.reply;
-      const auto end = awaiting_ack && ack_deadline ? std::max(deadline, *ack_deadline) : deadline;
+      const auto end = std::max(deadline, exchange_until());
       if (now >= end) break;
       if (r_.offers.empty() && now >= next_discover && now < deadline) {
         NETLAB_TRY(o_.ipv6 ? send_solicit(now) : send_discover(now));
         next_discover += kResend;
         continue;
       }
-      if (o_.request && !request_sent_ && !r_.offers.empty()) {
-        NETLAB_TRY(send_request(r_.offers.front()));
-        ack_deadline = Clock::now() + kAckWait;
+      if (o_.request && !request_sent_) {
+        if (const Answer* offer = requestable()) {
+          NETLAB_TRY(o_.ipv6 ? send_request6(*offer, now) : send_request(*offer));
+          continue;
+        }
+      }
+      if (r_.reply && leased(*r_.reply) && !r_.released) {
+        NETLAB_TRY(o_.ipv6 ? send_release6(now) : send_release(*r_.reply));
         continue;
       }
-      if (r_.reply && r_.reply->type == "ACK" && !r_.released) {
-        NETLAB_TRY(send_release(*r_.reply));
+      // DHCPv6: a REQUEST or RELEASE still unanswered is sent again (DHCPv4
+      // sends its REQUEST once).
+      if (o_.ipv6 && awaiting_reply() && now >= next_resend_ && now < request_at_ + kAckWait) {
+        NETLAB_TRY(resend6(now, request_at_, kDhcp6RequestType));
+        continue;
+      }
+      if (awaiting_release_reply() && now >= next_resend_ && now < release_at_ + kAckWait) {
+        NETLAB_TRY(resend6(now, release_at_, kDhcp6ReleaseType));
         continue;
       }
       auto wake = end;
       if (r_.offers.empty() && next_discover < deadline) wake = std::min(wake, next_discover);
+      // (A resend time past its exchange's window is not one: it would spin.)
+      const bool resend_request = o_.ipv6 && awaiting_reply() && next_resend_ < request_at_ + kAckWait;
+      const bool resend_release = awaiting_release_reply() && next_resend_ < release_at_ + kAckWait;
+      if (resend_request || resend_release) wake = std::min(wake, next_resend_);
       LinkTap* taps[] = {&tap_};
       auto ready = wait_any(taps, wake);
       if (!ready) return std::move(ready).error();
       NETLAB_TRY(for_each_waiting_frame(tap_, [this](const Frame& f) { handle(f); }));
     }
-    // An ACK seen in the last frames read still gets its RELEASE.
-    if (r_.reply && r_.reply->type == "ACK" && !r_.released) NETLAB_TRY(send_release(*r_.reply));
+    // An address leased in the last frames read (or before an interrupt)
+    // still gets its RELEASE.
+    if (r_.reply && leased(*r_.reply) && !r_.released)
+      NETLAB_TRY(o_.ipv6 ? send_release6(Clock::now()) : send_release(*r_.reply));
     r_.elapsed_ms = ms_between(start_, Clock::now());
     return {};
   }
 
  private:
+  static constexpr std::uint8_t kDhcp6RequestType = frames::kDhcp6Request;
+  static constexpr std::uint8_t kDhcp6ReleaseType = frames::kDhcp6Release;
+
+  bool awaiting_reply() const { return request_sent_ && !r_.reply; }
+  bool awaiting_release_reply() const { return o_.ipv6 && r_.released && !r_.release_reply; }
+
+  // How long the exchange keeps the probe listening past its wait: an
+  // unanswered REQUEST (and, DHCPv6, RELEASE) for kAckWait after it.
+  Clock::time_point exchange_until() const {
+    Clock::time_point t{};
+    if (awaiting_reply()) t = request_at_ + kAckWait;
+    if (awaiting_release_reply()) t = std::max(t, release_at_ + kAckWait);
+    return t;
+  }
+
+  // The offer the REQUEST goes to: the first; for DHCPv6 the first that
+  // offered an address (RFC 8415 18.2.9: an ADVERTISE without one is not
+  // taken).
+  const Answer* requestable() const {
+    for (const auto& a : r_.offers) {
+      if (!o_.ipv6) return &a;
+      if (a.status.empty() && !a.address.is_unspecified()) return &a;
+    }
+    return nullptr;
+  }
+
+  std::uint32_t iaid() const {
+    const auto& m = r_.client_mac.bytes();
+    return std::uint32_t(m[2]) << 24 | std::uint32_t(m[3]) << 16 | std::uint32_t(m[4]) << 8 | m[5];
+  }
+
+  static std::uint16_t elapsed_cs(Clock::time_point first, Clock::time_point now) {
+    const auto cs = std::chrono::duration_cast<std::chrono::milliseconds>(now - first).count() / 10;
+    return static_cast<std::uint16_t>(std::min<long long>(cs, 0xffff));
+  }
+
+  // RFC 8415 18.2.2 and 18.2.7: a new transaction for each exchange, the
+  // chosen server's identifier, the IA_NA with the addresses concerned.
+  frames::Dhcp6ClientSpec spec6(std::uint8_t type, Clock::time_point first, Clock::time_point now) const {
+    frames::Dhcp6ClientSpec s;
+    s.type = type;
+    s.mac = r_.client_mac;
+    s.xid = type == frames::kDhcp6Request ? request_xid_ : release_xid_;
+    s.iaid = iaid();
+    s.elapsed_cs = elapsed_cs(first, now);
+    s.server_duid = chosen_duid_;
+    s.addresses = type == frames::kDhcp6Request ? requested_ : leased_;
+    return s;
+  }
+
+  Result<void> send_request6(const Answer& offer, Clock::time_point now) {
+    chosen_ = server_key(offer);
+    const auto duid = duids_.find(chosen_);
+    if (duid != duids_.end()) chosen_duid_ = duid->second;
+    requested_ = {offer.address};
+    request_xid_ = random_xid() & 0xffffff;
+    request_at_ = now;
+    NETLAB_TRY(tap_.send(frames::dhcp6_client(spec6(frames::kDhcp6Request, request_at_, now))));
+    request_sent_ = true;
+    r_.request = true;
+    next_resend_ = now + kResend;
+    return {};
+  }
+
+  Result<void> send_release6(Clock::time_point now) {
+    release_xid_ = random_xid() & 0xffffff;
+    release_at_ = now;
+    NETLAB_TRY(tap_.send(frames::dhcp6_client(spec6(frames::kDhcp6Release, release_at_, now))));
+    r_.released = true;
+    next_resend_ = now + kResend;
+    return {};
+  }
+
+  // The same transaction again, with the elapsed time since its first message.
+  Result<void> resend6(Clock::time_point now, Clock::time_point first, std::uint8_t type) {
+    NETLAB_TRY(tap_.send(frames::dhcp6_client(spec6(type, first, now))));
+    next_resend_ = now + kResend;
+    return {};
+  }
+
   frames::DhcpClientSpec spec(frames::DhcpType type) const {
     frames::DhcpClientSpec s;
     s.type = type;
@@ -203,10 +308,8 @@ class Prober {
     frames::Dhcp6SolicitSpec s;
     s.mac = r_.client_mac;
     s.xid = r_.xid;
-    const auto& m = r_.client_mac.bytes();
-    s.iaid = std::uint32_t(m[2]) << 24 | std::uint32_t(m[3]) << 16 | std::uint32_t(m[4]) << 8 | m[5];
-    const auto cs = std::chrono::duration_cast<std::chrono::milliseconds>(now - first_discover_).count() / 10;
-    s.elapsed_cs = static_cast<std::uint16_t>(std::min<long long>(cs, 0xffff));
+    s.iaid = iaid();
+    s.elapsed_cs = elapsed_cs(first_discover_, now);
     NETLAB_TRY(tap_.send(frames::dhcp6_solicit(s)));
     ++r_.sent;
     return {};
@@ -234,8 +337,29 @@ class Prober {
   void handle6(const Frame& f) {
     auto d = frames::parse_dhcp6(f.bytes);
     if (!d) return answer_ns(f);
-    if (d->xid != (r_.xid & 0xffffff) || d->client_duid != duid_) return;  // another client's
-    if (d->type == frames::kDhcp6Advertise) add_offer(answer_from(*d), Clock::now());
+    if (d->client_duid != duid_) return;  // another client's
+    const auto now = Clock::now();
+    if (d->type == frames::kDhcp6Advertise && d->xid == (r_.xid & 0xffffff)) {
+      duids_.emplace(hex_bytes(d->server_duid), d->server_duid);
+      return add_offer(answer_from(*d), now);
+    }
+    // RFC 8415 16.10: a REPLY names the server it is from; only the chosen
+    // one answers our REQUEST and RELEASE.
+    if (d->type != frames::kDhcp6Reply || d->server_duid != chosen_duid_) return;
+    if (awaiting_reply() && d->xid == request_xid_) {
+      Answer a = answer_from(*d);
+      a.rtt_ms = ms_between(request_at_, now);
+      for (const auto& addr : d->addresses)
+        if (addr.valid > 0) leased_.push_back(addr.address);
+      r_.reply = std::move(a);
+    } else if (awaiting_release_reply() && d->xid == release_xid_) {
+      ProbeResult::ReleaseReply rr;
+      if (d->ia_status && *d->ia_status != 0) rr.status = status_name(*d->ia_status);
+      else rr.status = status_name(d->status.value_or(0));
+      rr.message = d->status_message;
+      rr.rtt_ms = ms_between(release_at_, now);
+      r_.release_reply = std::move(rr);
+    }
   }
 
   // RFC 2131 4.3.2 SELECTING: broadcast, ciaddr 0, the offered address in
@@ -287,6 +411,14 @@ class Prober {
   bool request_sent_ = false;
   std::string chosen_;
   std::vector<std::uint8_t> duid_;  // DHCPv6: our client identifier
+  // DHCPv6: each advertising server's DUID as sent (by server_key), the
+  // chosen one's, the transactions of REQUEST and RELEASE, the address
+  // asked for and those the REPLY leased, when to send again.
+  std::map<std::string, std::vector<std::uint8_t>> duids_;
+  std::vector<std::uint8_t> chosen_duid_;
+  std::uint32_t request_xid_ = 0, release_xid_ = 0;
+  std::vector<IpAddr> requested_, leased_;
+  Clock::time_point release_at_, next_resend_;
 };
 
 }  // namespace
@@ -297,8 +429,6 @@ Result<void> validate(const ProbeOptions& o) {
     return Error::usage("MAC " + o.mac->to_string(), "is not a unicast address: a client's MAC must be one");
   if (o.wait < kMinWait || o.wait > kMaxWait)
     return Error::usage(kObject, "the wait must be from 0.1 to 60 seconds");
-  if (o.ipv6 && o.request)
-    return Error::usage(kObject, "--request completes a DHCPv4 exchange; with -6 the probe lists the ADVERTISEs only");
   return {};
 }
 
@@ -315,6 +445,7 @@ Result<ProbeResult> probe(const Netns& ns, const ProbeOptions& o) {
   ProbeResult r;
   r.interface = o.interface;
   r.ipv6 = o.ipv6;
+  r.request_asked = o.request;
   r.client_mac = o.mac.value_or(random_mac());
   r.xid = random_xid();
   if (o.ipv6) r.xid &= 0xffffff;  // a DHCPv6 transaction id is 24 bits

@@ -98,15 +98,40 @@ void render_probe(Printer& p, const ProbeResult& r) {
     p.close_object();
   }
   p.close_array();
+  // Servers answered but none offered an address to take (DHCPv6
+  // ADVERTISEs with NoAddrsAvail): say why there is no exchange.
+  if (r.request_asked && !r.request && r.answered() && !r.interrupted)
+    p.print_text("exchange: no REQUEST sent: no server offered an address\n");
   p.print_bool("request", "", r.request);
   if (r.reply) {
     p.open_object("reply");
     answer_fields(p, *r.reply, "exchange: ", r.ipv6);
     p.close_object();
   } else {
-    p.print_null("reply", r.request ? "exchange: no ACK to our REQUEST\n" : "");
+    const char* none = r.ipv6 ? "exchange: no REPLY to our REQUEST\n" : "exchange: no ACK to our REQUEST\n";
+    p.print_null("reply", r.request ? none : "");
   }
-  p.print_bool("released", r.released ? "released: {}, nothing stays leased\n" : "", r.released);
+  p.print_bool("released", r.released ? "released: {}" : "", r.released);
+  // DHCPv4's RELEASE has no answer; DHCPv6's REPLY says how it went. Only
+  // a server that confirmed it (Success) or holds no binding for us
+  // (NoBinding) leaves nothing leased for sure.
+  bool nothing_left = true;
+  if (r.ipv6) {
+    if (r.release_reply) {
+      const auto& rr = *r.release_reply;
+      nothing_left = rr.status == "Success" || rr.status == "NoBinding";
+      p.open_object("release_reply");
+      p.print_string("status", ", REPLY {}", rr.status);
+      p.print_string_or_null("message", rr.message.empty() ? "" : " \"{}\"", rr.message);
+      p.print_float("rtt_ms", " {}", rr.rtt_ms, fmt_ms(rr.rtt_ms));
+      p.close_object();
+    } else {
+      nothing_left = false;
+      p.print_null("release_reply", r.released ? ", no REPLY to our RELEASE" : "");
+    }
+  }
+  if (r.released)
+    p.print_text(nothing_left ? ", nothing stays leased\n" : ", the lease may stay until its valid lifetime ends\n");
   p.print_uint("servers", r.servers == 1 ? "{} server answered" : "{} servers answered", r.servers);
   p.print_bool("multiple_servers", r.servers > 1 ? " (more than one DHCP server on this link)" : "",
                r.servers > 1);

@@ -1,5 +1,6 @@
-// DHCPv6 client SOLICIT and the light parse of a server's ADVERTISE or
-// REPLY, behind frames_dhcp.hpp. RFC 8415 (messages 7.3 and 8, options 21:
+// DHCPv6 client SOLICIT, REQUEST and RELEASE, and the light parse of a
+// server's ADVERTISE or REPLY, behind frames_dhcp.hpp. RFC 8415 (messages
+// 7.3 and 8, 18.2.2 REQUEST, 18.2.7 RELEASE, options 21:
 // client and server identifiers, IA_NA, IA Address, ORO, preference,
 // elapsed time, status code), RFC 3646 (DNS servers, domain list), RFC 8200
 // 8.1 (the UDP checksum over the IPv6 pseudo-header). The options are
@@ -157,25 +158,41 @@ std::vector<std::uint8_t> duid_ll(const MacAddr& mac) {
   return d;
 }
 
-std::vector<std::uint8_t> dhcp6_solicit(const Dhcp6SolicitSpec& s) {
+namespace {
+
+// One client message (SOLICIT, REQUEST, RELEASE): the options in the order
+// RFC 8415's examples list them, then IPv6/UDP to ff02::1:2.
+std::vector<std::uint8_t> client_message(std::uint8_t type, const MacAddr& mac, std::uint32_t xid, std::uint32_t iaid,
+                                         std::uint16_t elapsed_cs, std::span<const std::uint8_t> server_duid,
+                                         const std::vector<IpAddr>& addresses) {
   std::vector<std::uint8_t> msg;
-  msg.push_back(kDhcp6Solicit);
-  msg.push_back(static_cast<std::uint8_t>(s.xid >> 16));
-  msg.push_back(static_cast<std::uint8_t>(s.xid >> 8));
-  msg.push_back(static_cast<std::uint8_t>(s.xid));
-  put_option(msg, kClientId, duid_ll(s.mac));
-  std::array<std::uint8_t, 2> elapsed{static_cast<std::uint8_t>(s.elapsed_cs >> 8),
-                                      static_cast<std::uint8_t>(s.elapsed_cs & 0xff)};
+  msg.push_back(type);
+  msg.push_back(static_cast<std::uint8_t>(xid >> 16));
+  msg.push_back(static_cast<std::uint8_t>(xid >> 8));
+  msg.push_back(static_cast<std::uint8_t>(xid));
+  put_option(msg, kClientId, duid_ll(mac));
+  if (type != kDhcp6Solicit) put_option(msg, kServerId, server_duid);
+  std::array<std::uint8_t, 2> elapsed{static_cast<std::uint8_t>(elapsed_cs >> 8),
+                                      static_cast<std::uint8_t>(elapsed_cs & 0xff)};
   put_option(msg, kElapsed, elapsed);
   std::vector<std::uint8_t> ia;
-  put32(ia, s.iaid);
+  put32(ia, iaid);
   put32(ia, 0);  // T1: the server's choice
   put32(ia, 0);  // T2
+  for (const auto& a : addresses) {
+    if (a.bytes().size() != 16) continue;  // an IPv4 address has no place here
+    std::vector<std::uint8_t> iaaddr(a.bytes().begin(), a.bytes().end());
+    put32(iaaddr, 0);  // preferred lifetime
+    put32(iaaddr, 0);  // valid lifetime
+    put_option(ia, kIaAddr, iaaddr);
+  }
   put_option(msg, kIaNa, ia);
-  const std::array<std::uint8_t, 4> oro{0, kDnsServers, 0, kDomainList};
-  put_option(msg, kOro, oro);
+  if (type != kDhcp6Release) {
+    const std::array<std::uint8_t, 4> oro{0, kDnsServers, 0, kDomainList};
+    put_option(msg, kOro, oro);
+  }
 
-  const IpAddr src = link_local_from_mac(s.mac);
+  const IpAddr src = link_local_from_mac(mac);
   const IpAddr dst = IpAddr::parse("ff02::1:2").value();
   std::vector<std::uint8_t> udp;
   put16(udp, kDhcp6ClientPort);
@@ -186,7 +203,17 @@ std::vector<std::uint8_t> dhcp6_solicit(const Dhcp6SolicitSpec& s) {
   const auto c = udp6_checksum(src, dst, udp);
   udp[6] = static_cast<std::uint8_t>(c >> 8);
   udp[7] = static_cast<std::uint8_t>(c & 0xff);
-  return ethernet(multicast_mac(dst), s.mac, kEtherIpv6, ipv6_packet(src, dst, kIpProtoUdp, 1, udp));
+  return ethernet(multicast_mac(dst), mac, kEtherIpv6, ipv6_packet(src, dst, kIpProtoUdp, 1, udp));
+}
+
+}  // namespace
+
+std::vector<std::uint8_t> dhcp6_solicit(const Dhcp6SolicitSpec& s) {
+  return client_message(kDhcp6Solicit, s.mac, s.xid, s.iaid, s.elapsed_cs, {}, {});
+}
+
+std::vector<std::uint8_t> dhcp6_client(const Dhcp6ClientSpec& s) {
+  return client_message(s.type, s.mac, s.xid, s.iaid, s.elapsed_cs, s.server_duid, s.addresses);
 }
 
 std::optional<Dhcp6Reply> parse_dhcp6(std::span<const std::uint8_t> frame) {
