@@ -5,6 +5,7 @@
 #include "cli.hpp"
 
 #include <netlab/annotate.hpp>
+#include <netlab/lab_annotate.hpp>
 #include <netlab/capture.hpp>
 #include <netlab/link.hpp>
 #include <netlab/packet.hpp>
@@ -202,6 +203,23 @@ std::optional<ArpAnnotator> make_annotator(const CaptureArgs& a, const CaptureOp
   return annotator;
 }
 
+// --annotate: the lab notes beside the ARP ones. Live on a bridge, its
+// multicast snooping and querier settings say whether a missing querier
+// makes it forget groups.
+std::optional<LabAnnotator> make_lab_annotator(const CaptureArgs& a, const CaptureOptions& co, const Capture& cap) {
+  if (!a.annotate) return std::nullopt;
+  LabAnnotateOptions lo;
+  if (co.read_file.empty() && !co.interface.empty())
+    if (auto l = link::get(co.netns, co.interface); l && l->bridge) {
+      SnoopingBridge b;
+      b.name = co.interface;
+      b.snooping = l->bridge->multicast_snooping.value_or(0) != 0;
+      b.querier = l->bridge->multicast_querier.value_or(0) != 0;
+      lo.bridge = b;
+    }
+  return LabAnnotator(cap.linktype(), lo);
+}
+
 // --drops: the kernel's drops on the capture's interfaces (the one given by
 // -i, or every device of the namespace for "any"), from a private tracing
 // instance. A libpcap loop has no place for a second descriptor, so the
@@ -336,6 +354,7 @@ void run_capture(Global& g, CaptureArgs& a, const std::vector<std::string>& extr
   const PrintOptions po = print_options(a, numbers);
   PacketPrinter printer(po, cap.linktype(), offline ? std::string() : co.interface);
   std::optional<ArpAnnotator> annotator = make_annotator(a, co, cap);
+  std::optional<LabAnnotator> lab = make_lab_annotator(a, co, cap);
   PacketOut out(a.line_buffered || (!offline && isatty(STDOUT_FILENO)));
   std::mutex out_lock;  // the packet lines and, with --drops, the drop lines
 
@@ -358,6 +377,9 @@ void run_capture(Global& g, CaptureArgs& a, const std::vector<std::string>& extr
       if (annotator)
         for (const auto& note : annotator->annotate(m, bytes))
           po.json ? append_note_json(note, out.buf()) : append_note_text(note, out.buf());
+      if (lab)
+        for (const auto& note : lab->annotate(m, bytes))
+          po.json ? append_note_json(note, out.buf()) : append_note_text(note, out.buf());
       return out.packet_done();
     });
     drops.reset();  // its last lines are written before the summary
@@ -366,6 +388,12 @@ void run_capture(Global& g, CaptureArgs& a, const std::vector<std::string>& extr
     if (annotator && !out.broken()) {
       if (po.json) append_summary_json(annotator->summary(), out.buf());
       else append_summary_text(annotator->summary(), out.buf());
+    }
+    // Only when the capture carried STP, DNS or IGMP/MLD: ARP-only
+    // captures keep the one summary they always had.
+    if (lab && !out.broken()) {
+      const LabSummary ls = lab->summary();
+      if (ls.any()) po.json ? append_lab_summary_json(ls, out.buf()) : append_lab_summary_text(ls, out.buf());
     }
     out.flush();
   }

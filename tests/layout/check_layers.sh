@@ -31,7 +31,7 @@ public_layer() {  # public header (without .hpp) -> its layer
     capture|linkio) echo capture ;;
     trace) echo trace ;;
     nft) echo nft ;;
-    arp|annotate|arp_kernel) echo arp ;;
+    arp|annotate|lab_annotate|arp_kernel) echo arp ;;
     ndp) echo ndp ;;
     dhcp) echo dhcp ;;
     guest) echo guest ;;

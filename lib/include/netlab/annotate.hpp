@@ -48,6 +48,11 @@ enum class NoteKind : std::uint8_t {
   EchoReply,          // ICMP echo reply to request #N after X ms
   EchoUnanswered,     // ICMP echo request #N got no reply before the next one
   EchoDuplicate,      // a further echo reply to an answered request
+  // lab_annotate.hpp's notes:
+  TopologyChange,     // STP topology change signalled by bridge B (port P): MAC tables age out fast
+  RootChange,         // STP root bridge is now R (was Q)
+  DnsUnanswered,      // DNS query (type name) to S got no answer within T
+  NoQuerier,          // IGMP/MLD reports and no querier: a snooping bridge forgets the groups
 };
 
 // "reply", "unanswered", "retransmission", ... (the JSON "kind").

@@ -38,6 +38,7 @@ struct BridgeInfo {
   std::uint16_t priority = 0;
   std::optional<std::uint8_t> vlan_filtering;
   std::optional<std::uint8_t> multicast_snooping;
+  std::optional<std::uint8_t> multicast_querier;  // the bridge sends IGMP/MLD queries itself
   std::string bridge_id;  // "8000.aabbccddeeff", as brctl prints it
   std::string root_id;    // the designated root, same format
   std::uint16_t root_port = 0;

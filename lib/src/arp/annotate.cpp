@@ -133,6 +133,10 @@ std::string_view note_kind_name(NoteKind kind) noexcept {
     case NoteKind::EchoReply: return "echo-reply";
     case NoteKind::EchoUnanswered: return "echo-unanswered";
     case NoteKind::EchoDuplicate: return "echo-duplicate";
+    case NoteKind::TopologyChange: return "topology-change";
+    case NoteKind::RootChange: return "root-change";
+    case NoteKind::DnsUnanswered: return "dns-unanswered";
+    case NoteKind::NoQuerier: return "no-querier";
   }
   return "unknown";
 }

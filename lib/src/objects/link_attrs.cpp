@@ -47,6 +47,7 @@ BridgeInfo parse_bridge(const nlattr* data) {
   b.priority = nl::get_u16(br[IFLA_BR_PRIORITY]).value_or(0);
   b.vlan_filtering = nl::get_u8(br[IFLA_BR_VLAN_FILTERING]);
   b.multicast_snooping = nl::get_u8(br[IFLA_BR_MCAST_SNOOPING]);
+  b.multicast_querier = nl::get_u8(br[IFLA_BR_MCAST_QUERIER]);
   b.bridge_id = bridge_id_string(br[IFLA_BR_BRIDGE_ID]);
   b.root_id = bridge_id_string(br[IFLA_BR_ROOT_ID]);
   b.root_port = nl::get_u16(br[IFLA_BR_ROOT_PORT]).value_or(0);
