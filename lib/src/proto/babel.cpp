@@ -319,8 +319,12 @@ Walk print_tlv_verbose(Out& o, Bytes t, Addr& v4, Addr& v6) {
       if (be16_at(t, 2) & 0x8000) o << "(Unicast) ";
       o << "seqno ";
       o.u(be16_at(t, 4)) << ' ';
-      if (std::uint16_t iv = be16_at(t, 6)) o << "interval ", print_interval(o, iv);
-      else o << "unscheduled";
+      if (std::uint16_t iv = be16_at(t, 6)) {
+        o << "interval ";
+        print_interval(o, iv);
+      } else {
+        o << "unscheduled";
+      }
       if (len > 6) print_subtlvs(o, t, 8, 2 + len, type);
       break;
     }
