@@ -36,8 +36,9 @@ netlab::PrintOptions json() {
 }
 
 // A UDP datagram 6696 -> 6696 over IPv4 (checksum 0: nothing at -v).
-Frame babel_frame(const Frame& payload, unsigned port = 6696) {
-  Frame udp = cat({be16(port), be16(port), be16(static_cast<unsigned>(8 + payload.size())), be16(0), payload});
+Frame babel_frame(const Frame& payload, unsigned port = 6696, unsigned sport = 0) {
+  Frame udp = cat({be16(sport ? sport : port), be16(port), be16(static_cast<unsigned>(8 + payload.size())), be16(0),
+                   payload});
   return ether(0x0800, ipv4(17, udp, "192.0.2.1", "192.0.2.2"));
 }
 
@@ -95,6 +96,15 @@ TEST_CASE("Babel: the TLV words at -n and their lines at -v", "[proto][babel]") 
   Frame old = babel_frame(babel(cat({{0}, {1, 2, 0, 0}, hello(1, 0)})), 6697);
   CHECK(print(old) == "IP 192.0.2.1.6697 > 192.0.2.2.6697: babel 2 (13) pad1 padN hello\n");
   CHECK(has(print(old, v(1)), "babel 2 (13)\n\tPad 1\n\tPad 4\n\tHello seqno 1 unscheduled\n"));
+}
+
+TEST_CASE("Babel: either port and the ports tcpdump gives other printers first", "[proto][babel]") {
+  Frame msg = babel(hello(1, 400));
+  CHECK(print(babel_frame(msg, 40000, 6696)) == "IP 192.0.2.1.6696 > 192.0.2.2.40000: babel 2 (8) hello\n");
+  CHECK(print(babel_frame(msg, 6697, 40000)) == "IP 192.0.2.1.40000 > 192.0.2.2.6697: babel 2 (8) hello\n");
+  // AFS's RX range and VAT's destination port come before Babel in udp_print.
+  CHECK(!has(print(babel_frame(msg, 7001, 6696)), "babel"));
+  CHECK(!has(print(babel_frame(msg, 3456, 6696)), "babel"));
 }
 
 TEST_CASE("Babel: sub-TLVs and the trailer", "[proto][babel]") {
