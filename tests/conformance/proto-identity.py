@@ -19,6 +19,8 @@ PATTERNS = {
     "llc": r"Unknown DSAP|Unknown SSAP|SNAP, |Unnumbered, |Supervisory, |Information, send|\[\|llc\]|\[\|snap\]",
     # UDP or TCP port 53 or 5353 and the line ends as domain_print ends it:
     # the message length, a cut or an invalid header.
+    # Babel on UDP 6696/6697: "babel 2 (24) hello ihu", "babel [|babel]".
+    "babel": r"babel ",
     "dns": r"\.(53|5353)(: | > ).*(\(\d+\)|\[\|domain\]|\(invalid\))$",
 }
 NUMBERED = re.compile(r"^ {0,4}\d+  ")

@@ -287,6 +287,10 @@ struct RxL {  // AFS's RX over UDP 7000-7009 (rx.cpp): printed from its bytes
   Bytes msg;                 // captured from the RX header on, to the IP layer's end
   std::uint32_t length = 0;  // the UDP payload length
 };
+struct BabelL {  // RFC 6126/8966 over UDP 6696 and 6697 (babel.cpp): printed from its bytes
+  Bytes msg;                 // captured from the Babel header on, to the IP layer's end
+  std::uint32_t length = 0;  // the UDP payload length
+};
 struct FrL {  // ITU-T Q.922 address and Cisco's ethertype, link type 107 (fr.cpp)
   std::uint32_t dlci = 0;
   std::uint32_t flags = 0;   // C/R, FECN, BECN as tcpdump packs its four flag bytes
@@ -308,7 +312,7 @@ using Layer = std::variant<EthernetL, VlanL, SllL, NullL, LlcL, ArpL, Ipv4L, Ipv
                            StpL, LldpL, IgmpL, GreL, VxlanL, GeneveL, NtpL, VrrpL, HsrpL, BfdL, SyslogL, TftpL,
                            HttpL, SshL, SctpL, DccpL, OpenflowL, SlowL, UdldL,
                            PimL, EspL, AhL, EigrpL,
-                           PtpL, OspfL, BgpL, FrL, IsisL, RxL>;
+                           PtpL, OspfL, BgpL, FrL, IsisL, RxL, BabelL>;
 
 struct LayerSlot {
   Layer layer;

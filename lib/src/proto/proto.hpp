@@ -147,6 +147,7 @@ void decode_syslog(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_tftp(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_geneve(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_rx(Ctx& c, ByteReader r, std::uint32_t length);
+void decode_babel(Ctx& c, ByteReader r, std::uint32_t length);
 // PTP over UDP 319/320 and ethertype 0x88f7: r the payload, length its length.
 void decode_ptp(Ctx& c, ByteReader r, std::uint32_t length);
 // TCP payloads: r and length as for UDP, the two-byte prefix included.
@@ -232,6 +233,7 @@ void print_ospf(PrintCtx& p, std::size_t i);
 void print_isis(PrintCtx& p, std::size_t i);
 void print_bgp(PrintCtx& p, std::size_t i);
 void print_rx(PrintCtx& p, std::size_t i);
+void print_babel(PrintCtx& p, std::size_t i);
 void print_fr(PrintCtx& p, std::size_t i);
 // The address pair of the IP layer at index ip: "a > b" (no trailing text).
 void print_ip_pair(PrintCtx& p, std::size_t ip, int sport, int dport);
@@ -280,6 +282,7 @@ void json_ospf(JsonWriter& w, const OspfL& l);
 void json_isis(JsonWriter& w, const IsisL& l);
 void json_bgp(JsonWriter& w, const BgpL& l);
 void json_rx(JsonWriter& w, const RxL& l);
+void json_babel(JsonWriter& w, const BabelL& l);
 void json_fr(JsonWriter& w, const FrL& l);
 void json_bootp(JsonWriter& w, const BootpL& l);
 void json_dhcp6(JsonWriter& w, const Dhcp6L& l);

@@ -48,6 +48,11 @@ bool claimed_before_vxlan(std::uint16_t sport, std::uint16_t dport) {
 }
 // Before RX in udp_print: VAT, on its destination port 3456.
 bool claimed_before_rx(std::uint16_t, std::uint16_t dport) { return dport == 3456; }
+// Before Babel in udp_print: VAT (destination 3456) and the RX range.
+bool claimed_before_babel(std::uint16_t sport, std::uint16_t dport) {
+  auto rx = [](std::uint16_t p) { return p >= 7000 && p <= 7009; };
+  return rx(sport) || rx(dport) || dport == 3456;
+}
 
 const PortRow kPortTable[] = {
     {53, 53, {}, decode_dns},
@@ -73,6 +78,12 @@ const PortRow kPortTable[] = {
      {53, 67, 68, 69, 88, 123, 161, 162, 319, 320, 496, 500, 514, 520, 521, 525, 546, 547, 646, 654, 698, 701, 750,
       921, 5353, 4500, 7500, 8500, 1701, 2103, 2104},
      decode_rx, claimed_before_rx, false, true},
+    // Babel (6696, and 6697 before RFC 6126's port assignment), after RX
+    // and AHCP (5359).
+    {6696, 6697,
+     {53,  67,  68,  69,  88,  123,  161,  162,  319,  320,  496,  500,  514,  520,  521,  525,
+      546, 547, 646, 654, 698, 701,  750,  921,  5353, 4500, 7500, 8500, 1701, 2103, 2104, 5359},
+     decode_babel, claimed_before_babel},
     // HSRP: the destination port only, after RADIUS (1645, 1646, 1700, 1812, 1813, 3799).
     {1985, 1985,
      {53,   67,   68,   69,   88,   123,  161,  162,  319,  320,  496,  500,  514,  520,  521,  525,  546,
