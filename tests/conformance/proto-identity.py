@@ -19,6 +19,7 @@ PATTERNS = {
     "llc": r"Unknown DSAP|Unknown SSAP|SNAP, |Unnumbered, |Supervisory, |Information, send|\[\|llc\]|\[\|snap\]",
     # UDP or TCP port 53 or 5353 and the line ends as domain_print ends it:
     # the message length, a cut or an invalid header.
+    "isis": r"IS-IS",
     "dns": r"\.(53|5353)(: | > ).*(\(\d+\)|\[\|domain\]|\(invalid\))$",
 }
 NUMBERED = re.compile(r"^ {0,4}\d+  ")
