@@ -960,8 +960,11 @@ void print_mcid(Pdu& u, std::size_t off) {
   for (std::size_t k = 0; k < 16; ++k) u.o.hex(u.m[off + 35 + k], 2) << ' ';
 }
 
-// The sub-TLVs of TLV 143 (MCID, digest, BVIDs). False: tcpdump's cut.
-bool port_cap_subtlvs(Pdu& u, std::size_t off, std::uint32_t len) {
+// How tcpdump's SPB sub-TLV walks end early.
+enum class Spb { Ok, TooLong, TooShort, Cut };
+
+// The sub-TLVs of TLV 143 (MCID, digest, BVIDs).
+Spb port_cap_subtlvs(Pdu& u, std::size_t off, std::uint32_t len) {
   while (len > 2) {
     sub(u.m, off, 2);
     std::uint8_t type = u.m[off];
@@ -972,17 +975,18 @@ bool port_cap_subtlvs(Pdu& u, std::size_t off, std::uint32_t len) {
     u.o.u(slen);
     off += 2;
     len -= 2;
-    if (len < slen || off + slen > u.m.size()) return false;
+    if (len < slen) return Spb::TooLong;
+    if (off + slen > u.m.size()) return Spb::Cut;
     std::size_t at = off;
     if (type == 4) {
-      if (slen < 102) return false;
+      if (slen < 102) return Spb::TooShort;
       u.o << "\n\t         MCID: ";
       print_mcid(u, at);
       u.o << "\n\t         AUX-MCID: ";
       print_mcid(u, at + 51);
       at += 102, len -= 102, slen -= 102;
     } else if (type == 5) {
-      if (slen < 33) return false;
+      if (slen < 33) return Spb::TooShort;
       std::uint8_t b = u.m[at];
       u.o << "\n\t        RES: ";
       u.o.u(b >> 5) << " V: ";
@@ -1008,12 +1012,12 @@ bool port_cap_subtlvs(Pdu& u, std::size_t off, std::uint32_t len) {
     off = at + slen;
     len -= slen;
   }
-  return true;
+  return Spb::Ok;
 }
 
-// The SPB instance sub-TLV of TLV 144. False: tcpdump's cut.
-bool spb_instance(Pdu& u, std::size_t& at, std::uint32_t& len, std::uint32_t& slen) {
-  if (slen < 19) return false;
+// The SPB instance sub-TLV of TLV 144.
+Spb spb_instance(Pdu& u, std::size_t& at, std::uint32_t& len, std::uint32_t& slen) {
+  if (slen < 19) return Spb::TooShort;
   Out& o = u.o;
   o << "\n\t        CIST Root-ID: ";
   o.hex(be32_at(u.m, at), 8) << ' ';
@@ -1027,7 +1031,7 @@ bool spb_instance(Pdu& u, std::size_t& at, std::uint32_t& len, std::uint32_t& sl
   o.hex(trees);
   at += 19, len -= 19, slen -= 19;
   for (; trees != 0; --trees) {
-    if (slen < 8) return false;
+    if (slen < 8) return Spb::TooShort;
     std::uint8_t b = u8_at(u.m, at);
     o << "\n\t         U:";
     o.u(b >> 7) << ", M:";
@@ -1040,11 +1044,11 @@ bool spb_instance(Pdu& u, std::size_t& at, std::uint32_t& len, std::uint32_t& sl
     o.u(v & 0xfff);
     at += 8, len -= 8, slen -= 8;
   }
-  return true;
+  return Spb::Ok;
 }
 
-// The sub-TLVs of TLV 144 (SPB instance, SPBM service ids). False: tcpdump's cut.
-bool mt_cap_subtlvs(Pdu& u, std::size_t off, std::uint32_t len) {
+// The sub-TLVs of TLV 144 (SPB instance, SPBM service ids).
+Spb mt_cap_subtlvs(Pdu& u, std::size_t off, std::uint32_t len) {
   while (len > 2) {
     sub(u.m, off, 2);
     std::uint8_t type = u.m[off];
@@ -1055,12 +1059,13 @@ bool mt_cap_subtlvs(Pdu& u, std::size_t off, std::uint32_t len) {
     name_or(u.o, kMtCapSubTlvs, type, "unknown") << " subTLV #";
     u.o.u(type) << ", length: ";
     u.o.u(slen);
-    if (len < slen || off + slen > u.m.size()) return false;
+    if (len < slen) return Spb::TooLong;
+    if (off + slen > u.m.size()) return Spb::Cut;
     std::size_t at = off;
     if (type == 1) {
-      if (!spb_instance(u, at, len, slen)) return false;
+      if (Spb r = spb_instance(u, at, len, slen); r != Spb::Ok) return r;
     } else if (type == 3) {
-      if (slen < 8) return false;
+      if (slen < 8) return Spb::TooShort;
       u.o << "\n\t        BMAC: ";
       u.o.hex(be32_at(u.m, at), 8).hex(be16_at(u.m, at + 4), 4) << ", RES: ";
       std::uint16_t v = be16_at(u.m, at + 6);
@@ -1079,7 +1084,7 @@ bool mt_cap_subtlvs(Pdu& u, std::size_t off, std::uint32_t len) {
     off = at + slen;
     len -= slen;
   }
-  return true;
+  return Spb::Ok;
 }
 
 // TLVs 143 and 144: the topology word, then their sub-TLVs.
@@ -1096,8 +1101,10 @@ void tlv_spb(Pdu& u, std::uint8_t type, std::size_t off, std::uint32_t tlen) {
   }
   u.o.u(v & 0x0fff);
   if (tlen == 2) return;
-  bool ok = type == 143 ? port_cap_subtlvs(u, off + 2, tlen - 2) : mt_cap_subtlvs(u, off + 2, tlen - 2);
-  if (!ok) u.o << "\n\t\t [|isis]";
+  Spb r = type == 143 ? port_cap_subtlvs(u, off + 2, tlen - 2) : mt_cap_subtlvs(u, off + 2, tlen - 2);
+  if (r == Spb::TooLong) u.o << " (> containing TLV length)";
+  if (r == Spb::TooShort) u.o << " (too short)";
+  if (r == Spb::Cut) u.o << " [|isis]";
 }
 
 // ---- the TLV walk ------------------------------------------------------------
