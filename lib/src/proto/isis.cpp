@@ -1403,6 +1403,144 @@ void print_brief(Out& o, Bytes m, std::uint8_t type, std::uint32_t length) {
   o.u(length);
 }
 
+// ---- JSON ----------------------------------------------------------------------
+
+std::string id_text(Bytes m, std::size_t at, std::size_t len) {
+  std::string t;
+  Out o(t);
+  print_id(o, m, at, len);
+  return t;
+}
+
+std::string isonsap_text(Bytes m, std::size_t at, std::size_t len) {
+  std::string t;
+  Out o(t);
+  print_isonsap(o, m, at, len);
+  return t;
+}
+
+// The PDU type's fixed header as members (what was captured of it).
+void json_pdu_header(JsonWriter& w, Bytes m, std::uint8_t type) {
+  if (type <= 17) {
+    w.member("circuit_type", u8_at(m, 8));
+    w.member("source_id", id_text(m, 9, 6));
+    w.member("holding_time", be16_at(m, 15));
+    w.member("pdu_length", be16_at(m, 17));
+    if (type == 17) {
+      w.member("circuit_id", u8_at(m, 19));
+    } else {
+      w.member("priority", static_cast<unsigned>(u8_at(m, 19) & 0x7f));
+      w.member("lan_id", id_text(m, 20, 7));
+    }
+  } else if (type == 18 || type == 20) {
+    w.member("pdu_length", be16_at(m, 8));
+    w.member("lifetime", be16_at(m, 10));
+    w.member("lsp_id", id_text(m, 12, 8));
+    w.member("sequence", static_cast<std::uint64_t>(be32_at(m, 20)));
+    w.member("checksum", be16_at(m, 24));
+    w.member("is_type", static_cast<unsigned>(u8_at(m, 26) & 3));
+    w.member("overload", (u8_at(m, 26) & 0x04) != 0);
+  } else {
+    w.member("pdu_length", be16_at(m, 8));
+    w.member("source_id", id_text(m, 10, 7));
+    if (type == 24 || type == 25) {
+      w.member("start_lsp_id", id_text(m, 17, 8));
+      w.member("end_lsp_id", id_text(m, 25, 8));
+    }
+  }
+}
+
+// Address lists and the LSP entries of one TLV as a typed array.
+void json_tlv_list(JsonWriter& w, std::uint8_t type, Bytes v) {
+  std::size_t size = type == 132 ? 4 : type == 232 ? 16 : type == 9 ? 16 : 1;
+  w.key(type == 132 ? "ipv4_addresses" : type == 232 ? "ipv6_addresses" : type == 9 ? "lsps" : "nlpids");
+  w.begin_array();
+  for (std::size_t k = 0; k + size <= v.size(); k += size) {
+    Bytes e = v.subspan(k, size);
+    if (type == 132) w.value(ip4_text(e));
+    if (type == 232) w.value(ip6_text(e));
+    if (type == 129) w.value(e[0]);
+    if (type == 9) {
+      w.begin_object();
+      w.member("lsp_id", id_text(e, 2, 8));
+      w.member("sequence", static_cast<std::uint64_t>(be32_at(e, 10)));
+      w.member("lifetime", be16_at(e, 0));
+      w.member("checksum", be16_at(e, 14));
+      w.end_object();
+    }
+  }
+  w.end_array();
+}
+
+// One TLV's typed value members (those netlab types; the rest have type and length).
+void json_tlv_value(JsonWriter& w, std::uint8_t type, Bytes v) {
+  switch (type) {
+    case 1: {
+      w.key("areas");
+      w.begin_array();
+      for (std::size_t k = 0; k < v.size() && k + 1 + v[k] <= v.size(); k += 1 + v[k])
+        w.value(isonsap_text(v, k + 1, v[k]));
+      w.end_array();
+      break;
+    }
+    case 9:
+    case 129:
+    case 132:
+    case 232: json_tlv_list(w, type, v); break;
+    case 134:
+      if (v.size() >= 4) w.member("te_router_id", ip4_text(v.first(4)));
+      break;
+    case 137: {
+      std::string t;
+      Out o(t);
+      print_chars(o, v, 0, v.size());  // tcpdump's escapes keep the text ASCII
+      w.member("hostname", t);
+      break;
+    }
+    case 211:
+      if (v.size() >= 1) w.member("restart_flags", v[0]);
+      if (v.size() >= 3) w.member("remaining_time", be16_at(v, 1));
+      break;
+    case 240:
+      if (v.size() >= 1) w.member("adjacency_state", v[0]);
+      if (v.size() >= 5) w.member("extended_circuit_id", static_cast<std::uint64_t>(be32_at(v, 1)));
+      if (v.size() >= 11) w.member("neighbor_id", id_text(v, 5, 6));
+      break;
+    case 7:
+      if (v.size() >= 2) w.member("instance_id", be16_at(v, 0));
+      break;
+    case 242:
+      if (v.size() >= 5) {
+        w.member("router_id", ip4_text(v.first(4)));
+        w.member("flags", v[4]);
+      }
+      break;
+    default: break;
+  }
+}
+
+// The TLVs as an array of {type, type_name, length, ...}; a cut one ends it.
+void json_tlvs(JsonWriter& w, Bytes m, std::size_t off, std::size_t end) {
+  w.key("tlvs");
+  w.begin_array();
+  while (off + 2 <= end) {
+    std::uint8_t type = m[off], len = m[off + 1];
+    w.begin_object();
+    w.member("type", type);
+    if (auto name = tok_name(kTlvNames, type); !name.empty()) w.member("type_name", name);
+    w.member("length", len);
+    if (off + 2 + len > end) {
+      w.member("truncated", true);
+      w.end_object();
+      break;
+    }
+    json_tlv_value(w, type, m.subspan(off + 2, len));
+    w.end_object();
+    off += 2u + len;
+  }
+  w.end_array();
+}
+
 }  // namespace
 
 void decode_isis(Ctx& c, ByteReader r, std::uint32_t length) {
@@ -1470,7 +1608,8 @@ void print_isis(PrintCtx& p, std::size_t i) {
   print_verbose(p, m, type, l.length, hsize);
 }
 
-// The common header as typed members; what was not captured ends it with "truncated".
+// The common header, the PDU header and the TLVs as typed members; what was
+// not captured ends them with "truncated".
 void json_isis(JsonWriter& w, const IsisL& l) {
   w.member("layer", "isis");
   w.member("length", l.length);
@@ -1483,6 +1622,11 @@ void json_isis(JsonWriter& w, const IsisL& l) {
     w.member("pdu_type", m[4]);
     if (auto name = tok_name(kPduTypes, m[4]); !name.empty()) w.member("pdu_type_name", name);
     w.member("max_area", m[7]);
+    std::uint32_t hsize = pdu_header_size(m[4]);
+    if (hsize == 0 || m[1] != kCommon + hsize) return;
+    json_pdu_header(w, m, m[4]);
+    std::size_t end = std::min<std::size_t>(m.size(), std::min<std::uint32_t>(l.length, be16_at(m, kCommon + (m[4] <= 17 ? 9 : 0))));
+    json_tlvs(w, m, kCommon + hsize, end);
   } catch (const Truncated&) {
     w.member("truncated", true);
   }
