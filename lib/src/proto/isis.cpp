@@ -126,8 +126,7 @@ constexpr Tok kLanAdjSidFlags[] = {{0x80, "Address family IPv6"}, {0x40, "Backup
 constexpr Tok kLinkProtection[] = {{0x01, "Extra Traffic"}, {0x02, "Unprotected"},   {0x04, "Shared"},
                                    {0x08, "Dedicated 1:1"}, {0x10, "Dedicated 1+1"}, {0x20, "Enhanced"},
                                    {0x40, "Reserved"},      {0x80, "Reserved"}};
-constexpr Tok kBcModels[] = {
-    {0, "Russian dolls"}, {1, "Maximum Allocation"}, {2, "Maximum Allocation with Reservation"}};
+constexpr Tok kBcModels[] = {{0, "Russian dolls"}, {1, "Maximum allocation"}};
 constexpr Tok kRouterCapFlags[] = {{0x01, "S bit"}, {0x02, "D bit"}};
 constexpr Tok kRouterCapSubTlvs[] = {{2, "SR-Capabilities"}};
 constexpr Tok kSrFlags[] = {{0x80, "ipv4"}, {0x40, "ipv6"}};
@@ -311,6 +310,7 @@ void tlv_area(Pdu& u, std::size_t off, std::uint32_t tlen) {
     ++off;
     --tlen;
     if (tlen < alen) return;
+    sub(u.m, off, alen);  // tcpdump reads before it prints the line
     u.o << kIndent << "Area address (length: ";
     u.o.u(alen) << "): ";
     print_isonsap(u.o, u.m, off, alen);
@@ -325,8 +325,9 @@ void tlv_neighbors(Pdu& u, std::uint8_t type, std::size_t off, std::uint32_t tle
   std::uint32_t entry = type == 2 ? 11 : 10;
   if (type == 2) {
     if (tlen < 1) return;
+    std::uint8_t flag = u8_at(u.m, off);
     u.o << kIndent;
-    tok_hex(u.o, kVirtualFlags, u8_at(u.m, off), "bogus virtual flag 0x");
+    tok_hex(u.o, kVirtualFlags, flag, "bogus virtual flag 0x");
     ++off;
     --tlen;
   }
@@ -394,9 +395,13 @@ void tlv_protocols(Pdu& u, std::size_t off, std::uint32_t tlen) {
   }
 }
 
-// tcpdump's nd_printjnp: n bytes, each as fn_print_char prints it.
+// tcpdump's nd_printjnp: up to n bytes, to a NUL, each as fn_print_char prints it.
 void print_chars(Out& o, Bytes m, std::size_t off, std::size_t n) {
-  for (std::size_t k = 0; k < n; ++k) print_char(o, u8_at(m, off + k));
+  for (std::size_t k = 0; k < n; ++k) {
+    std::uint8_t c = u8_at(m, off + k);
+    if (c == 0) return;
+    print_char(o, c);
+  }
 }
 
 // TLV 10: the authentication type and its value.
@@ -434,18 +439,21 @@ void tlv_ptp_adj(Pdu& u, std::size_t off, std::uint32_t tlen) {
     --tlen;
   }
   if (tlen > 4) {
+    std::uint32_t id = be32_at(u.m, off + 1);
     u.o << kIndent << "Extended Local circuit-ID: 0x";
-    u.o.hex(be32_at(u.m, off + 1), 8);
+    u.o.hex(id, 8);
     tlen -= 4;
   }
   if (tlen >= 6) {
+    sub(u.m, off + 5, 6);
     u.o << kIndent << "Neighbor System-ID: ";
     print_id(u.o, u.m, off + 5, 6);
     tlen -= 6;
   }
   if (tlen >= 4) {
+    std::uint32_t id = be32_at(u.m, off + 11);
     u.o << kIndent << "Neighbor Extended Local circuit-ID: 0x";
-    u.o.hex(be32_at(u.m, off + 11), 8);
+    u.o.hex(id, 8);
   }
 }
 
@@ -453,14 +461,19 @@ void tlv_ptp_adj(Pdu& u, std::size_t off, std::uint32_t tlen) {
 void tlv_lsp_entries(Pdu& u, std::size_t off, std::uint32_t tlen) {
   while (tlen != 0) {
     if (tlen < 16) return;
+    sub(u.m, off, 10);
     u.o << kIndent << "lsp-id: ";
     print_id(u.o, u.m, off + 2, 8);
+    std::uint32_t seq = be32_at(u.m, off + 10);  // each field read before its text, as tcpdump's GETs
     u.o << ", seq: 0x";
-    u.o.hex(be32_at(u.m, off + 10), 8) << ", lifetime: ";
+    u.o.hex(seq, 8);
     std::string t = std::to_string(be16_at(u.m, off));
+    u.o << ", lifetime: ";
     for (std::size_t k = t.size(); k < 5; ++k) u.o << ' ';
-    u.o << t << "s, chksum: 0x";
-    u.o.hex(be16_at(u.m, off + 14), 4);
+    u.o << t << 's';
+    std::uint16_t cksum = be16_at(u.m, off + 14);
+    u.o << ", chksum: 0x";
+    u.o.hex(cksum, 4);
     off += 16;
     tlen -= 16;
   }
@@ -470,11 +483,13 @@ void tlv_lsp_entries(Pdu& u, std::size_t off, std::uint32_t tlen) {
 void tlv_instance(Pdu& u, std::size_t off, std::uint32_t tlen) {
   if (tlen < 4) return;
   std::uint32_t n = (tlen - 2) / 2;
+  std::uint16_t iid = be16_at(u.m, off);
   u.o << kIndent << "Instance ID: ";
-  u.o.u(be16_at(u.m, off)) << ", ITIDs(";
+  u.o.u(iid) << ", ITIDs(";
   u.o.u(n) << ')' << (n ? ":" : "") << ' ';
   for (std::uint32_t k = 0; k < n; ++k) {
-    u.o.u(be16_at(u.m, off + 2 + 2 * k));
+    std::uint16_t itid = be16_at(u.m, off + 2 + 2 * k);
+    u.o.u(itid);
     if (k + 1 < n) u.o << ", ";
   }
 }
@@ -490,11 +505,12 @@ void tlv_poi(Pdu& u, std::size_t off, std::uint32_t tlen) {
     return;
   }
   if (tlen < 6) return;
+  sub(u.m, off, 6);
   u.o << kIndent << "Purge Originator System-ID: ";
   print_id(u.o, u.m, off, 6);
   if (n > 1) {
     if (tlen < 12) return;
-    sub(u.m, off - 1, 13);
+    sub(u.m, off + 6, 13);  // tcpdump's check: 13 bytes from the second id
     u.o << kIndent << "Received from System-ID: ";
     print_id(u.o, u.m, off + 6, 6);
   }
@@ -503,13 +519,16 @@ void tlv_poi(Pdu& u, std::size_t off, std::uint32_t tlen) {
 // TLV 211: flags, the remaining holding time and the neighbour it is for.
 void tlv_restart(Pdu& u, std::size_t off, std::uint32_t tlen) {
   if (tlen < 1) return;
+  std::uint8_t flags = u8_at(u.m, off);
   u.o << kIndent << "Flags [";
-  print_bits(u.o, kRestartFlags, u8_at(u.m, off), "none");
+  print_bits(u.o, kRestartFlags, flags, "none");
   u.o << ']';
   if (tlen < 3) return;
+  std::uint16_t time = be16_at(u.m, off + 1);
   u.o << ", Remaining holding time ";
-  u.o.u(be16_at(u.m, off + 1)) << 's';
+  u.o.u(time) << 's';
   if (tlen == 9) {
+    sub(u.m, off + 3, 6);
     u.o << ", for ";
     print_id(u.o, u.m, off + 3, 6);
   }
@@ -518,6 +537,7 @@ void tlv_restart(Pdu& u, std::size_t off, std::uint32_t tlen) {
 // TLV 5: a metric block, then prefixes in semi-octets.
 void tlv_prefix_neighbors(Pdu& u, std::size_t off, std::uint32_t tlen) {
   if (tlen < 4) return;
+  sub(u.m, off, 4);
   u.o << kIndent << "Metric Block";
   print_metric_block(u.o, u.m, off, "\n\t\t");
   off += 4;
@@ -532,6 +552,7 @@ void tlv_prefix_neighbors(Pdu& u, std::size_t off, std::uint32_t tlen) {
       return;
     }
     if (tlen < plen / 2u) return;
+    sub(u.m, off, plen / 2u);
     u.o << "\n\t\tAddress: ";
     print_isonsap(u.o, u.m, off, plen / 2u);
     u.o << '/';
@@ -551,8 +572,9 @@ void tlv_idrp(Pdu& u, std::size_t off, std::uint32_t tlen) {
   --tlen;
   if (t == 2) {
     if (tlen < 2) return;
+    std::uint16_t as = be16_at(u.m, off);
     u.o << "AS Number: ";
-    u.o.u(be16_at(u.m, off));
+    u.o.u(as);
     return;
   }
   print_unknown_data(u.o, u.m.subspan(std::min(off, u.m.size())), tlen, kIndent);
@@ -561,26 +583,30 @@ void tlv_idrp(Pdu& u, std::size_t off, std::uint32_t tlen) {
 // TLV 138: shared risk link group.
 void tlv_srlg(Pdu& u, std::size_t off, std::uint32_t tlen) {
   if (tlen < 7) return;
+  sub(u.m, off, 7);
   u.o << kIndent << "IS Neighbor: ";
   print_id(u.o, u.m, off, 7);
   off += 7;
   tlen -= 7;
   if (tlen < 1) return;
-  u.o << ", Flags: [" << ((u8_at(u.m, off) & 1) ? "numbered" : "unnumbered") << ']';
+  std::uint8_t numbered = u8_at(u.m, off) & 1;
+  u.o << ", Flags: [" << (numbered ? "numbered" : "unnumbered") << ']';
   ++off;
   --tlen;
   constexpr std::string_view kAddr[] = {"IPv4 interface address: ", "IPv4 neighbor address: "};
   for (auto name : kAddr) {
     if (tlen < 4) return;
+    Bytes a = sub(u.m, off, 4);
     u.o << kIndent << name;
-    u.o.ip4(sub(u.m, off, 4));
+    u.o.ip4(a);
     off += 4;
     tlen -= 4;
   }
   while (tlen != 0) {
     if (tlen < 4) return;
+    std::uint32_t id = be32_at(u.m, off);
     u.o << kIndent << "Link-ID: 0x";
-    u.o.hex(be32_at(u.m, off), 8);
+    u.o.hex(id, 8);
     off += 4;
     tlen -= 4;
   }
@@ -754,7 +780,7 @@ std::uint32_t ext_is_reach(Pdu& u, std::size_t off, std::uint8_t tlv_type, std::
 // tcpdump's isis_print_mtid: the topology and its flags (2 bytes).
 void print_mtid(Pdu& u, std::size_t off, std::uint32_t remaining) {
   if (remaining < 2) trunc(u);
-  std::uint16_t v = be16_at(u.m, off);
+  std::uint16_t v = be16_at(u.m, off);  // read before the line starts
   u.o << kIndent;
   name_or(u.o, kMtIds, v & 0x0fff, "Reserved for IETF Consensus") << " Topology (0x";
   u.o.hex(v & 0x0fff, 3) << "), Flags: [";
@@ -887,10 +913,11 @@ void tlv_ext_reach(Pdu& u, std::uint8_t type, std::size_t off, std::uint32_t tle
 // The SR-Capabilities sub-TLV: flags, range and the SID/label sub-sub-TLVs.
 void sr_capabilities(Pdu& u, std::size_t off, std::uint8_t subl) {
   std::uint8_t flags = u8_at(u.m, off);
+  std::uint32_t range = be24_at(u.m, off + 1);
   u.o << ", Flags [";
   print_bits(u.o, kSrFlags, flags, "None");
   u.o << "], Range ";
-  u.o.u(be24_at(u.m, off + 1));
+  u.o.u(range);
   off += 4;
   auto left = static_cast<std::uint8_t>(subl - 4);  // tcpdump's uint8_t, wrapping too
   while (left >= 5) {
@@ -900,8 +927,9 @@ void sr_capabilities(Pdu& u, std::size_t off, std::uint8_t subl) {
     if (len > left) return;
     if (type == 1) {
       if (len == 3 || len == 4) {
+        std::uint32_t sid = len == 3 ? be24_at(u.m, off) : be32_at(u.m, off);
         u.o << ", SID value ";
-        u.o.u(len == 3 ? be24_at(u.m, off) : be32_at(u.m, off));
+        u.o.u(sid);
       } else {
         u.o << ", Unknown SID length";
         u.o.u(len);
@@ -921,9 +949,12 @@ void tlv_router_cap(Pdu& u, std::size_t off, std::uint32_t tlen) {
     u.o.u(tlen) << " < 5] (invalid)";
     return;
   }
+  Bytes id = sub(u.m, off, 4);
   u.o << kIndent << "Router-ID ";
-  u.o.ip4(sub(u.m, off, 4)) << ", Flags [";
-  print_bits(u.o, kRouterCapFlags, u8_at(u.m, off + 4), "none");
+  u.o.ip4(id);
+  std::uint8_t flags = u8_at(u.m, off + 4);
+  u.o << ", Flags [";
+  print_bits(u.o, kRouterCapFlags, flags, "none");
   u.o << ']';
   off += 5;
   auto left = static_cast<std::uint8_t>(tlen - 5);
@@ -1031,7 +1062,7 @@ Spb spb_instance(Pdu& u, std::size_t& at, std::uint32_t& len, std::uint32_t& sle
   o.hex(trees);
   at += 19, len -= 19, slen -= 19;
   for (; trees != 0; --trees) {
-    if (slen < 8) return Spb::TooShort;
+    if (slen < 8) return Spb::Cut;
     std::uint8_t b = u8_at(u.m, at);
     o << "\n\t         U:";
     o.u(b >> 7) << ", M:";
@@ -1135,21 +1166,33 @@ void tlv_small(Pdu& u, std::uint8_t type, std::size_t off, std::uint32_t tlen) {
     case 4:
       for (; tlen != 0; off += 6, tlen -= 6) {
         if (tlen < 6) return;
+        sub(u.m, off, 6);
         o << kIndent;
         print_id(o, u.m, off, 6);
       }
       return;
     case 12:
       if (tlen < 2) return;
-      o << kIndent << "checksum: 0x";
-      o.hex(be16_at(u.m, off), 4) << ' ';
-      print_osi_checksum(o, u.m, 0, be16_at(u.m, off), static_cast<std::uint32_t>(off), u.length);
+      {
+        std::uint16_t cksum = be16_at(u.m, off);
+        o << kIndent << "checksum: 0x";
+        o.hex(cksum, 4) << ' ';
+        print_osi_checksum(o, u.m, 0, cksum, static_cast<std::uint32_t>(off), u.length);
+      }
       return;
     case 14:
-      if (tlen >= 2) o << kIndent << "LSP Buffersize: ", o.u(be16_at(u.m, off));
+      if (tlen >= 2) {
+        std::uint16_t size = be16_at(u.m, off);
+        o << kIndent << "LSP Buffersize: ";
+        o.u(size);
+      }
       return;
     case 134:
-      if (tlen >= 4) o << kIndent << "Traffic Engineering Router ID: ", o.ip4(sub(u.m, off, 4));
+      if (tlen >= 4) {
+        Bytes a = sub(u.m, off, 4);
+        o << kIndent << "Traffic Engineering Router ID: ";
+        o.ip4(a);
+      }
       return;
     case 137:
       o << kIndent << "Hostname: ";
@@ -1167,7 +1210,11 @@ void tlv_small(Pdu& u, std::uint8_t type, std::size_t off, std::uint32_t tlen) {
       }
       return;
     case 241:
-      if (tlen >= 4) o << kIndent << "Sequence number: ", o.u(be32_at(u.m, off));
+      if (tlen >= 4) {
+        std::uint32_t seq = be32_at(u.m, off);
+        o << kIndent << "Sequence number: ";
+        o.u(seq);
+      }
       return;
     default: {  // 250
       if (tlen < 3) return;
