@@ -615,37 +615,38 @@ void tlv_srlg(Pdu& u, std::size_t off, std::uint32_t tlen) {
 // ---- extended reachability (RFC 5305, 5308, 5120, 8667) -------------------------
 
 // One extended IS reachability sub-TLV's value (tcpdump prints nothing for a
-// value too short for its type).
-void ext_is_subtlv(Pdu& u, std::uint8_t type, std::size_t off, std::uint32_t len, const std::string& indent) {
+// value too short for its type). Returns the bytes tcpdump steps over inside
+// the value, which it forgets to take off what remains of the TLV.
+std::uint32_t ext_is_subtlv(Pdu& u, std::uint8_t type, std::size_t off, std::uint32_t len, const std::string& indent) {
   Out& o = u.o;
   switch (type) {
     case 3:
     case 4:
     case 5:
-      if (len < 4) return;
+      if (len < 4) return 0;
       o << ", 0x";
       o.hex(be32_at(u.m, off), 8);
       if (len == 8) o << ", 0x", o.hex(be32_at(u.m, off + 4), 8);
-      return;
+      return 0;
     case 6:
     case 8:
       if (len >= 4) o << ", ", o.ip4(sub(u.m, off, 4));
-      return;
+      return 0;
     case 9:
     case 10:
       if (len >= 4) o << ", ", print_bandwidth(o, be32_at(u.m, off));
-      return;
+      return 0;
     case 11:
-      if (len < 32) return;
+      if (len < 32) return 0;
       for (std::uint32_t k = 0; k < 8; ++k) {
         o << indent << "  TE-Class ";
         o.u(k) << ": ";
         print_bandwidth(o, be32_at(u.m, off + 4 * k));
       }
-      return;
+      return 32;
     case 12:
     case 22: {
-      if (len == 0) return;
+      if (len == 0) return 0;
       std::uint8_t model = u8_at(u.m, off);
       o << indent << "Bandwidth Constraints Model ID: ";
       name_or(o, kBcModels, model, "unknown") << " (";
@@ -655,11 +656,11 @@ void ext_is_subtlv(Pdu& u, std::uint8_t type, std::size_t off, std::uint32_t len
         o.u(k) << ": ";
         print_bandwidth(o, be32_at(u.m, off + 1 + 4 * k));
       }
-      return;
+      return 1 + (len - 1) / 4 * 4;
     }
     case 18:
       if (len >= 3) o << ", ", o.u(be24_at(u.m, off));
-      return;
+      return 0;
     case 19:
       if (len == 2) {
         std::uint16_t v = be16_at(u.m, off);
@@ -668,7 +669,7 @@ void ext_is_subtlv(Pdu& u, std::uint8_t type, std::size_t off, std::uint32_t len
         o << " ] (0x";
         o.hex(v, 4) << ')';
       }
-      return;
+      return 0;
     case 20:
       if (len >= 2) {
         o << ", ";
@@ -676,37 +677,40 @@ void ext_is_subtlv(Pdu& u, std::uint8_t type, std::size_t off, std::uint32_t len
         o << ", Priority ";
         o.u(u8_at(u.m, off + 1));
       }
-      return;
+      return 0;
     case 29:
       if (len >= 6) {
         o << ", LM: ";
         o.u(be24_at(u.m, off)) << ", P: ";
         o.u(u8_at(u.m, off + 3)) << ", P-ID: ";
         o.u(be16_at(u.m, off + 4));
+        return 4;
       }
-      return;
-    case 21: return;  // GMPLS switching capability: not decoded here
+      return 0;
+    case 21: return len >= 36 ? 36 : 0;  // GMPLS switching capability: not decoded here
     case 32: {
-      if (len < 8) return;
+      if (len < 8) return 0;
       std::uint8_t flags = u8_at(u.m, off);
       o << indent << "  Flags: [";
       print_bits(o, kLanAdjSidFlags, flags, "none");
       o << ']' << indent << "  Weight: ";
       o.u(u8_at(u.m, off + 1));
-      if (len - 2 >= 6) o << indent << "  Neighbor System-ID: ", print_id(o, u.m, off + 2, 6);
+      if (len - 2 >= 6) sub(u.m, off + 2, 6), o << indent << "  Neighbor System-ID: ", print_id(o, u.m, off + 2, 6);
       bool v = flags & 0x20, l = flags & 0x10;
       if (v && l) {
+        std::uint32_t label = be24_at(u.m, off + 8);
         o << indent << "  Label: ";
-        o.u(be24_at(u.m, off + 8));
+        o.u(label);
       } else if (!v && !l) {
+        std::uint32_t index = be32_at(u.m, off + 8);
         o << indent << "  Index: ";
-        o.u(be32_at(u.m, off + 8));
+        o.u(index);
       } else {
         o << " (invalid)";
       }
-      return;
+      return 2;
     }
-    default: print_unknown_data(o, u.m.subspan(std::min(off, u.m.size())), len, "\n\t\t    "); return;
+    default: print_unknown_data(o, u.m.subspan(std::min(off, u.m.size())), len, "\n\t\t    "); return 0;
   }
 }
 
@@ -768,9 +772,9 @@ std::uint32_t ext_is_reach(Pdu& u, std::size_t off, std::uint8_t tlv_type, std::
       return used + remaining;
     }
     if (off + len > u.m.size()) trunc(u);
-    ext_is_subtlv(u, type, off, len, indent);
+    std::uint32_t stepped = ext_is_subtlv(u, type, off, len, indent);
     off += len;
-    remaining -= len;
+    remaining -= len - stepped;
     sum -= len;
     used += len;
   }
@@ -1030,10 +1034,14 @@ Spb port_cap_subtlvs(Pdu& u, std::size_t off, std::uint32_t len) {
       }
       at += 33, len -= 33, slen -= 33;
     } else if (type == 6) {
-      for (; slen >= 6; at += 6, len -= 6, slen -= 6) {
+      while (slen != 0) {  // ECT and BVID pairs; a part missing is "too short"
+        if (slen < 4) return Spb::TooShort;
         u.o << "\n\t           ECT: ";
         u.o.hex(be32_at(u.m, at), 8);
-        std::uint16_t v = be16_at(u.m, at + 4);
+        at += 4, len -= 4, slen -= 4;
+        if (slen < 2) return Spb::TooShort;
+        std::uint16_t v = be16_at(u.m, at);
+        at += 2, len -= 2, slen -= 2;
         u.o << " BVID: ";
         u.o.u(v >> 4) << ", U:";
         u.o.hex((v >> 3) & 1) << " M:";
@@ -1096,7 +1104,7 @@ Spb mt_cap_subtlvs(Pdu& u, std::size_t off, std::uint32_t len) {
     if (type == 1) {
       if (Spb r = spb_instance(u, at, len, slen); r != Spb::Ok) return r;
     } else if (type == 3) {
-      if (slen < 8) return Spb::TooShort;
+      if (slen < 8) return Spb::Cut;  // 4.99.3 says a cut here, not "too short"
       u.o << "\n\t        BMAC: ";
       u.o.hex(be32_at(u.m, at), 8).hex(be16_at(u.m, at + 4), 4) << ", RES: ";
       std::uint16_t v = be16_at(u.m, at + 6);
