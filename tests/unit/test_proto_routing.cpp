@@ -243,3 +243,88 @@ TEST_CASE("IS-IS: a LAN hello at -n and one cut in its header", "[proto][isis][t
   for (const auto& line : print_prefixes(f, v(2))) CHECK(sane_line(line, 2000));
   for (const auto& line : print_mutations(f, 17, 50, 300, v(2))) CHECK(sane_line(line, 4000));
 }
+
+// The same hello with TLVs at -v: each TLV's line and its value lines, as
+// tcpdump 4.99.3 prints them for these bytes (and at -vv the hex of each).
+TEST_CASE("IS-IS: a LAN hello's TLVs at -v and -vv", "[proto][isis]") {
+  Frame f = hex(
+      "0180c20000140200000000010037fefe03831b01000f01000001192000000201001e003440192000000201010104034900018101cc8404"
+      "c000020189047274723108020000");
+  CHECK(print(f, v(1)) ==
+        "IS-IS, length 52\n"
+        "\tL1 Lan IIH, hlen: 27, v: 1, pdu-v: 1, sys-id-len: 6 (0), max-area: 3 (0)\n"
+        "\t  source-id: 1920.0000.0201,  holding time: 30s, Flags: [Level 1 only]\n"
+        "\t  lan-id:    1920.0000.0201.01, Priority: 64, PDU length: 52\n"
+        "\t    Area address(es) TLV #1, length: 4\n"
+        "\t      Area address (length: 3): 49.0001\n"
+        "\t    Protocols supported TLV #129, length: 1\n"
+        "\t      NLPID(s): IPv4 (0xcc)\n"
+        "\t    IPv4 Interface address(es) TLV #132, length: 4\n"
+        "\t      IPv4 interface address: 192.0.2.1\n"
+        "\t    Hostname TLV #137, length: 4\n"
+        "\t      Hostname: rtr1\n"
+        "\t    Padding TLV #8, length: 2\n");
+  std::string vv = print(f, v(2));
+  CHECK(vv.find("\t    Hostname TLV #137, length: 4\n\t      Hostname: rtr1\n\t      0x0000:  7274 7231\n") !=
+        std::string::npos);
+}
+
+// Hostile TLVs: a TLV longer than the PDU, a sub-TLV longer than the
+// sub-TLV space, a prefix sub-TLV running off the capture, an SPB sub-TLV
+// longer than its TLV. Each ends as tcpdump 4.99.3 ends it, never reading
+// past the frame.
+TEST_CASE("IS-IS: hostile TLV and sub-TLV lengths end as tcpdump ends them", "[proto][isis][truncated]") {
+  Frame tlv_long = hex(
+      "0180c20000140200000000010028fefe03831b01000f01000001192000000201001e0025401920000002010101040349000101c80349");
+  CHECK(print(tlv_long, v(1)).ends_with(
+      "\t    Area address(es) TLV #1, length: 4\n\t      Area address (length: 3): 49.0001\n"
+      "\t    Area address(es) TLV #1, length: 200 [|isis]\n"));
+  Frame sub_long = hex(
+      "0180c20000140200000000010031fefe03831b010012010000002e04b0192000000201000000000001000003160f192000000202010000"
+      "0a040606c0000201");
+  CHECK(print(sub_long, v(1)).ends_with(
+      "\t      IS Neighbor: 1920.0000.0202.01, Metric: 10, sub-TLVs present (4)\n"
+      "\t        IPv4 interface address subTLV #6, length: 6 (remaining data in subTLVs shorter than the current "
+      "subTLV)\n"
+      "\t    IS Reachability TLV #2, length: 1 [|isis]\n"));
+  Frame prefix_cut = hex(
+      "0180c2000014020000000001002dfefe03831b010012010000002a04b0192000000201000000000001000003870c0000000a58c0000206"
+      "01280000");
+  CHECK(print(prefix_cut, v(1)).ends_with(
+      "\t      IPv4 prefix:       192.0.2.0/24, Distribution: up, Metric: 10, sub-TLVs present (6)\n"
+      "\t        32-Bit Administrative tag subTLV #1, length: 40 [|isis] [|isis]\n"));
+  Frame spb_long = hex(
+      "0180c2000014020000000001002afefe03831b010012010000002704b01920000002010000000000010000038f0a000004100000000000"
+      "00");
+  CHECK(print(spb_long, v(1)).ends_with(
+      "\t       RES: 0, MTID(s): 0\n\t       SPB MCID subTLV #4, length: 16 (> containing TLV length)\n"));
+  for (const Frame* f : {&tlv_long, &sub_long, &prefix_cut, &spb_long}) {
+    for (const auto& line : print_prefixes(*f, v(2))) CHECK(sane_line(line, 4000));
+    for (const auto& line : print_mutations(*f, 17, 50, 300, v(2))) CHECK(sane_line(line, 8000));
+  }
+}
+
+TEST_CASE("IS-IS: JSON types the PDU header and the TLVs", "[proto][isis][json]") {
+  Frame f = hex(
+      "0180c20000140200000000010037fefe03831b01000f01000001192000000201001e003440192000000201010104034900018101cc8404"
+      "c000020189047274723108020000");
+  auto o = testjson::parse(print(f, json()));
+  const auto& l = o["layers"].array().back();
+  CHECK(l["layer"].str() == "isis");
+  CHECK(l["source_id"].str() == "1920.0000.0201");
+  CHECK(l["lan_id"].str() == "1920.0000.0201.01");
+  CHECK(l["holding_time"].num() == 30);
+  const auto& t = l["tlvs"].array();
+  REQUIRE(t.size() == 5);
+  CHECK(t.at(0)["type_name"].str() == "Area address(es)");
+  CHECK(t.at(0)["areas"].array().at(0).str() == "49.0001");
+  CHECK(t.at(1)["nlpids"].array().at(0).num() == 0xcc);
+  CHECK(t.at(2)["ipv4_addresses"].array().at(0).str() == "192.0.2.1");
+  CHECK(t.at(3)["hostname"].str() == "rtr1");
+  CHECK(t.at(4)["type"].num() == 8);
+  Frame cut(f.begin(), f.end() - 8);  // inside the hostname TLV
+  auto c = testjson::parse(print(cut, json(), 1, static_cast<std::uint32_t>(f.size())));
+  const auto& ct = c["layers"].array().back()["tlvs"].array();
+  REQUIRE(ct.size() == 4);
+  CHECK(ct.at(3)["truncated"].boolean());
+}
