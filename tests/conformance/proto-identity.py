@@ -19,12 +19,9 @@ PATTERNS = {
     "llc": r"Unknown DSAP|Unknown SSAP|SNAP, |Unnumbered, |Supervisory, |Information, send|\[\|llc\]|\[\|snap\]",
     # UDP or TCP port 53 or 5353 and the line ends as domain_print ends it:
     # the message length, a cut or an invalid header.
-<<<<<<< HEAD
     # Babel on UDP 6696/6697: "babel 2 (24) hello ihu", "babel [|babel]".
     "babel": r"babel ",
-=======
     "isis": r"IS-IS",
->>>>>>> isis-v
     "dns": r"\.(53|5353)(: | > ).*(\(\d+\)|\[\|domain\]|\(invalid\))$",
 }
 NUMBERED = re.compile(r"^ {0,4}\d+  ")
