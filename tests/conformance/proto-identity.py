@@ -20,6 +20,8 @@ PATTERNS = {
     # UDP or TCP port 53 or 5353 and the line ends as domain_print ends it:
     # the message length, a cut or an invalid header.
     "dns": r"\.(53|5353)(: | > ).*(\(\d+\)|\[\|domain\]|\(invalid\))$",
+    "sflow": r"sFlow",
+    "aoe": r"AoE",
 }
 NUMBERED = re.compile(r"^ {0,4}\d+  ")
 ENV = dict(os.environ, TZ="GMT0", LC_ALL="C")
