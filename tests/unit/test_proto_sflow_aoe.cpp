@@ -40,7 +40,9 @@ Frame udp_6343(const Frame& payload) {
 
 // The datagram header: version 5, IPv4 agent 192.0.2.10, sub-agent 3,
 // sequence 7, uptime 1000 ms, `samples` samples.
-Frame sflow_header(std::uint32_t samples) { return cat({words({5, 1}), ip4a("192.0.2.10"), words({3, 7, 1000, samples})}); }
+Frame sflow_header(std::uint32_t samples) {
+  return cat({words({5, 1}), ip4a("192.0.2.10"), words({3, 7, 1000, samples})});
+}
 
 // A VLAN counter record (type 5, 28 bytes): VLAN 10, 1000 octets, 1 2 3 4 packets.
 Frame vlan_record() { return cat({words({5, 28, 10, 0, 1000, 1, 2, 3, 4})}); }
@@ -68,7 +70,8 @@ Frame aoe_header(std::uint8_t flags, std::uint8_t command, std::uint32_t tag) {
 TEST_CASE("sFlow: a counter sample at -n -v and -vv", "[proto][sflow]") {
   const Frame f = udp_6343(cat({sflow_header(1), counter_sample(48, 1)}));
   CHECK(print(f) == "IP " + kAddr + "sFlowv5, IPv4 agent 192.0.2.10, agent-id 3, length 84\n");
-  const std::string body = kHeaderV + "\n\tcounter sample (2), length 48, seqnum 9, type 0, idx 5, records 1" + kVlanLines + "\n";
+  const std::string body =
+      kHeaderV + "\n\tcounter sample (2), length 48, seqnum 9, type 0, idx 5, records 1" + kVlanLines + "\n";
   CHECK(print(f, v(1)).find("\n    " + kAddr + body) != std::string::npos);
   CHECK(print(f, v(2)).find("\n    " + kAddr + "[udp sum ok] " + body) != std::string::npos);
 }
@@ -132,7 +135,8 @@ TEST_CASE("AoE: an ATA command and a config query at -n and -v", "[proto][aoe]")
         "\n\tAFlags: [Ext48], Err/Feature: 0, Sector Count: 2, Cmd/Status: 36"
         "\n\tlba0: 0, lba1: 0, lba2: 0, lba3: 0, lba4: 0, lba5: 0"
         "\n\tData: 24 bytes\n");
-  const Frame query = aoe(cat({aoe_header(8, 1, 9), be16(4), be16(0x4019), {0, 0x10}, be16(5), {'a', 'b', 1, 'c', 'd'}}));
+  const Frame query =
+      aoe(cat({aoe_header(8, 1, 9), be16(4), be16(0x4019), {0, 0x10}, be16(5), {'a', 'b', 1, 'c', 'd'}}));
   CHECK(print(query, v(2)) ==
         "AoE length 23, Ver 1, Flags: [Response]"
         "\n\tMajor: 0x0014, Minor: 0x00, Command: Query Config Information, Tag: 0x00000009"
@@ -159,7 +163,8 @@ TEST_CASE("AoE: short and cut headers", "[proto][aoe][truncated]") {
   const auto wire = static_cast<std::uint32_t>(issue.size());
   Frame cut(issue.begin(), issue.begin() + 14 + 5);
   CHECK(print(cut, {}, 1, wire) == "AoE length 46, Ver 1, Flags: [none]\n");
-  CHECK(print(cut, v(1), 1, wire) == "AoE length 46, Ver 1, Flags: [none]\n\tMajor: 0x0014, Minor: 0x00 [|aoe]\n");
+  CHECK(print(cut, v(1), 1, wire) ==
+        "AoE length 46, Ver 1, Flags: [none]\n\tMajor: 0x0014, Minor: 0x00 [|aoe]\n");
   Frame no_ver(issue.begin(), issue.begin() + 14);
   CHECK(print(no_ver, {}, 1, wire) == "AoE length 46 [|aoe]\n");
   for (const auto& line : print_prefixes(issue, v(1))) CHECK(sane_line(line, 1000));
@@ -170,7 +175,7 @@ TEST_CASE("AoE: JSON members are typed", "[proto][aoe][json]") {
   netlab::PrintOptions o;
   o.json = true;
   const std::string out = print(aoe(cat({aoe_header(8, 1, 9), Frame(8, 0)})), o);
-  CHECK(out.find("{\"layer\":\"aoe\",\"length\":18,\"version\":1,\"flags\":8,\"response\":true,\"major\":20,\"minor\":0,"
-                 "\"command\":1,\"command_name\":\"Query Config Information\",\"tag\":9,\"status\":\"ok\"}") !=
-        std::string::npos);
+  CHECK(out.find("{\"layer\":\"aoe\",\"length\":18,\"version\":1,\"flags\":8,\"response\":true,\"major\":20,"
+                 "\"minor\":0,\"command\":1,\"command_name\":\"Query Config Information\",\"tag\":9,"
+                 "\"status\":\"ok\"}") != std::string::npos);
 }

@@ -11,6 +11,8 @@
 // of the sample; a counter record's enterprise from bits 20 and up.
 #include "proto/proto.hpp"
 
+#include <array>
+
 namespace netlab::proto {
 namespace {
 
