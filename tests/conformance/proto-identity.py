@@ -17,12 +17,14 @@ PATTERNS = {
     "igmp": r"igmp (query|v1 report|v2 report|v3 report|leave)|igmp-\d|mtrace|mresp",
     "igmp-dvmrp-pimv1": r"igmp (dvmrp|pimv1)",
     "llc": r"Unknown DSAP|Unknown SSAP|SNAP, |Unnumbered, |Supervisory, |Information, send|\[\|llc\]|\[\|snap\]",
-    # UDP or TCP port 53 or 5353 and the line ends as domain_print ends it:
-    # the message length, a cut or an invalid header.
     # Babel on UDP 6696/6697: "babel 2 (24) hello ihu", "babel [|babel]".
     "babel": r"babel ",
     "isis": r"IS-IS",
+    # UDP or TCP port 53 or 5353 and the line ends as domain_print ends it:
+    # the message length, a cut or an invalid header.
     "dns": r"\.(53|5353)(: | > ).*(\(\d+\)|\[\|domain\]|\(invalid\))$",
+    "sflow": r"sFlow",
+    "aoe": r"AoE",
 }
 NUMBERED = re.compile(r"^ {0,4}\d+  ")
 ENV = dict(os.environ, TZ="GMT0", LC_ALL="C")

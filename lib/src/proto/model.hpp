@@ -291,6 +291,14 @@ struct BabelL {  // RFC 6126/8966 over UDP 6696 and 6697 (babel.cpp): printed fr
   Bytes msg;                 // captured from the Babel header on, to the IP layer's end
   std::uint32_t length = 0;  // the UDP payload length
 };
+struct SflowL {  // sFlow v5 over UDP 6343 (sflow.cpp): printed from its bytes
+  Bytes msg;                 // captured from the datagram on, to the IP layer's end
+  std::uint32_t length = 0;  // the UDP payload length
+};
+struct AoeL {  // ATA over Ethernet, ethertype 0x88a2 (aoe.cpp): printed from its bytes
+  Bytes msg;                 // as captured, clamped to the length
+  std::uint32_t length = 0;  // the Ethernet payload length (padding included, as tcpdump's)
+};
 struct FrL {  // ITU-T Q.922 address and Cisco's ethertype, link type 107 (fr.cpp)
   std::uint32_t dlci = 0;
   std::uint32_t flags = 0;   // C/R, FECN, BECN as tcpdump packs its four flag bytes
@@ -312,7 +320,7 @@ using Layer = std::variant<EthernetL, VlanL, SllL, NullL, LlcL, ArpL, Ipv4L, Ipv
                            StpL, LldpL, IgmpL, GreL, VxlanL, GeneveL, NtpL, VrrpL, HsrpL, BfdL, SyslogL, TftpL,
                            HttpL, SshL, SctpL, DccpL, OpenflowL, SlowL, UdldL,
                            PimL, EspL, AhL, EigrpL,
-                           PtpL, OspfL, BgpL, FrL, IsisL, RxL, BabelL>;
+                           PtpL, OspfL, BgpL, FrL, IsisL, RxL, BabelL, SflowL, AoeL>;
 
 struct LayerSlot {
   Layer layer;

@@ -148,6 +148,9 @@ void decode_tftp(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_geneve(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_rx(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_babel(Ctx& c, ByteReader r, std::uint32_t length);
+void decode_sflow(Ctx& c, ByteReader r, std::uint32_t length);
+// AoE (ethertype 0x88a2): r the Ethernet payload, length its length.
+void decode_aoe(Ctx& c, ByteReader r, std::uint32_t length);
 // PTP over UDP 319/320 and ethertype 0x88f7: r the payload, length its length.
 void decode_ptp(Ctx& c, ByteReader r, std::uint32_t length);
 // TCP payloads: r and length as for UDP, the two-byte prefix included.
@@ -234,6 +237,8 @@ void print_isis(PrintCtx& p, std::size_t i);
 void print_bgp(PrintCtx& p, std::size_t i);
 void print_rx(PrintCtx& p, std::size_t i);
 void print_babel(PrintCtx& p, std::size_t i);
+void print_sflow(PrintCtx& p, std::size_t i);
+void print_aoe(PrintCtx& p, std::size_t i);
 void print_fr(PrintCtx& p, std::size_t i);
 // The address pair of the IP layer at index ip: "a > b" (no trailing text).
 void print_ip_pair(PrintCtx& p, std::size_t ip, int sport, int dport);
@@ -283,6 +288,8 @@ void json_isis(JsonWriter& w, const IsisL& l);
 void json_bgp(JsonWriter& w, const BgpL& l);
 void json_rx(JsonWriter& w, const RxL& l);
 void json_babel(JsonWriter& w, const BabelL& l);
+void json_sflow(JsonWriter& w, const SflowL& l);
+void json_aoe(JsonWriter& w, const AoeL& l);
 void json_fr(JsonWriter& w, const FrL& l);
 void json_bootp(JsonWriter& w, const BootpL& l);
 void json_dhcp6(JsonWriter& w, const Dhcp6L& l);

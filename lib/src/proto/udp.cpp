@@ -46,6 +46,12 @@ bool claimed_before_vxlan(std::uint16_t sport, std::uint16_t dport) {
     if (dport == p) return true;
   return sport == 12223;
 }
+// Before sFlow in udp_print: BFD's and BFD itself (destination 3784, 3785,
+// 4784, 6784).
+bool claimed_before_sflow(std::uint16_t sport, std::uint16_t dport) {
+  if (claimed_before_bfd(sport, dport)) return true;
+  return dport == 3784 || dport == 3785 || dport == 4784 || dport == 6784;
+}
 // Before RX in udp_print: VAT, on its destination port 3456.
 bool claimed_before_rx(std::uint16_t, std::uint16_t dport) { return dport == 3456; }
 // Before Babel in udp_print: VAT (destination 3456) and the RX range.
@@ -100,6 +106,12 @@ const PortRow kPortTable[] = {
     {3785, 3785, {}, decode_bfd, nullptr, true},
     {4784, 4784, {}, decode_bfd, nullptr, true},
     {6784, 6784, {}, decode_bfd, nullptr, true},
+    // sFlow, either port, after BFD, MPLS LSP ping (3503) and VQP (1589).
+    {6343, 6343,
+     {53,   67,   68,   69,   88,   123,  161,  162,  319,  320,  496,  500,  514,  520,  521,  525,  546,
+      547,  646,  654,  698,  701,  750,  921,  5353, 4500, 7500, 8500, 1701, 2103, 2104, 5359, 6696, 6697,
+      8231, 1645, 1812, 1646, 1813, 1700, 3799, 3503, 1589},
+     decode_sflow, claimed_before_sflow},
     // After mDNS: NAT-T and the user ISAKMP ports, L2TP, Zephyr, AHCP,
     // Babel, HNCP, RADIUS (1645, 1646, 1700, 1812, 1813, 3799), MPLS LSP
     // ping, VQP, sFlow, LWAPP data, SIP and OTV (8472, Linux's old VXLAN port).
