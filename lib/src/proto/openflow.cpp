@@ -113,7 +113,9 @@ void print_openflow(PrintCtx& p, std::size_t i) {
       sub(b, at, len);  // and the rest of the segment captured, or [|openflow]
       return;
     }
-    if (!length_ok(version, type, mlen)) o << " (invalid)";
+    bool ok = length_ok(version, type, mlen);
+    if (!ok) o << " (invalid)";
+    else if (version == 1 && p.opt.verbose > 0) print_of10_body(p, b, at, mlen - kHeader, type);
     // The body captured (the capture ends with the segment), or [|openflow].
     sub(b, at, mlen - kHeader);
     at += mlen - kHeader;
