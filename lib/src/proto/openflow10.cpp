@@ -204,8 +204,11 @@ void data(PrintCtx& p, Cur& c) {
   if (c.len == 0) return;
   Out& o = p.o;
   o << "\n\t data (", o.u(c.len) << " octets)";
-  Bytes d = c.take(c.len);
-  if (p.opt.verbose < 2) return;
+  if (p.opt.verbose < 2) return c.check(c.len);
+  // tcpdump's hex_and_ascii_print dumps what was captured, then the cut.
+  Bytes d = c.b.subspan(std::min(c.pos, c.b.size()));
+  bool cut = d.size() < c.len;
+  d = d.first(std::min<std::size_t>(d.size(), c.len));
   std::string dump;
   Out h(dump);
   hex_dump(h, d, true);
@@ -213,6 +216,7 @@ void data(PrintCtx& p, Cur& c) {
     o << ch;
     if (ch == '\t') o << "  ";
   }
+  if (cut) throw Truncated{};
 }
 
 // [OF10] 5.2.1: ofp_phy_port, 48 bytes (c is at its start).
@@ -593,7 +597,10 @@ void port_stats(PrintCtx& p, Cur c) {
       continue;
     }
     c.fwd(6);
-    for (std::string_view what : kCounters) o << ", " << what << ' ', o.u(c.u64());
+    for (std::string_view what : kCounters) {
+      std::uint64_t v = c.u64();
+      o << ", " << what << ' ', o.u(v);
+    }
   }
 }
 
