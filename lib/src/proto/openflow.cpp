@@ -4,9 +4,9 @@
 // " (end of TCP payload)" for a header that runs past the segment,
 // " (invalid)" for a length shorter than the header or not what the type
 // needs, and " [|openflow]" for a message that runs past the segment or
-// the capture. The message bodies that tcpdump
-// decodes from -v on (of10 and of13 printers) are not decoded yet: at -v
-// netlab prints the headers only.
+// the capture. From -v on, a 1.0 message of a length its type allows has
+// its body printed by openflow10.cpp; the 1.3 bodies tcpdump decodes are
+// not decoded yet (netlab prints their headers only).
 #include "proto/proto.hpp"
 
 namespace netlab::proto {
