@@ -4,9 +4,9 @@
 // " (end of TCP payload)" for a header that runs past the segment,
 // " (invalid)" for a length shorter than the header or not what the type
 // needs, and " [|openflow]" for a message that runs past the segment or
-// the capture. From -v on, a 1.0 message of a length its type allows has
-// its body printed by openflow10.cpp; the 1.3 bodies tcpdump decodes are
-// not decoded yet (netlab prints their headers only).
+// the capture. From -v on, a 1.0 or 1.3 message of a length its type
+// allows has its body printed by openflow_bodies.cpp (for 1.3, the types
+// tcpdump 4.99.3 decodes: not PACKET_IN, FLOW_MOD, multipart and others).
 #include "proto/proto.hpp"
 
 namespace netlab::proto {
@@ -142,6 +142,26 @@ void json_of10_body(JsonWriter& w, std::uint8_t type, Bytes m, std::size_t at, s
   }
 }
 
+// The typed fields of the 1.3 bodies tcpdump decodes (the same conditions).
+void json_of13_body(JsonWriter& w, std::uint8_t type, Bytes m, std::size_t at) {
+  switch (type) {
+    case 1: w.member("error_type", be16_at(m, at)), w.member("error_code", be16_at(m, at + 2)); break;
+    case 4: w.member("experimenter", be32_at(m, at)), w.member("exp_type", be32_at(m, at + 4)); break;
+    case 6:
+      w.member("datapath_id", hex64(be64_at(m, at)));
+      w.member("n_buffers", be32_at(m, at + 8)), w.member("n_tables", m[at + 12]);
+      w.member("auxiliary_id", m[at + 13]), w.member("capabilities", be32_at(m, at + 16));
+      break;
+    case 8:
+    case 9: w.member("flags", be16_at(m, at)), w.member("miss_send_len", be16_at(m, at + 2)); break;
+    case 12: w.member("reason", m[at]), w.member("port_no", be32_at(m, at + 8)); break;
+    case 16: w.member("port_no", be32_at(m, at)), w.member("config", be32_at(m, at + 16)); break;
+    case 24:
+    case 25: w.member("role", be32_at(m, at)), w.member("generation_id", hex64(be64_at(m, at + 8))); break;
+    default: break;
+  }
+}
+
 }  // namespace
 
 void decode_openflow(Ctx& c, ByteReader r, std::uint32_t length) {
@@ -193,6 +213,7 @@ void print_openflow(PrintCtx& p, std::size_t i) {
     bool ok = length_ok(version, type, mlen);
     if (!ok) o << " (invalid)";
     else if (version == 1 && p.opt.verbose > 0) print_of10_body(p, b, at, mlen - kHeader, type);
+    else if (version == 4 && p.opt.verbose > 0) print_of13_body(p, b, at, mlen - kHeader, type);
     // The body captured (the capture ends with the segment), or [|openflow].
     sub(b, at, mlen - kHeader);
     at += mlen - kHeader;
@@ -218,6 +239,8 @@ void json_openflow(JsonWriter& w, const OpenflowL& l) {
     w.member("xid", be32_at(l.msg, at + 4));
     if (version == 1 && mlen >= kHeader && mlen <= left && at + mlen <= l.msg.size() && length_ok(version, type, mlen))
       json_of10_body(w, type, l.msg, at + kHeader, mlen - kHeader);
+    if (version == 4 && mlen >= kHeader && mlen <= left && at + mlen <= l.msg.size() && length_ok(version, type, mlen))
+      json_of13_body(w, type, l.msg, at + kHeader);
     w.end_object();
     if (mlen < kHeader || mlen > left) break;
     at += mlen;

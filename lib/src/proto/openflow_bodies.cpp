@@ -1,14 +1,20 @@
-// OpenFlow 1.0 message bodies as tcpdump 4.99.3's print-openflow-1.0.c
-// prints them from -v on (openflow.cpp prints the headers and calls
-// print_of10_body for a message whose length suits its type): the switch
-// features and its ports, configuration, flow match and actions (FLOW_MOD,
-// FLOW_REMOVED, flow statistics), statistics requests and replies, packet
-// in/out (the frame's length, not the frame: tcpdump decodes it from -vvv),
-// port status and port mod, queue configuration, errors with their data,
-// and the Big Switch Networks vendor messages and actions. -vv adds the
-// port details, port statistics, queue properties and hex dumps of data.
+// OpenFlow message bodies as tcpdump 4.99.3 prints them from -v on
+// (openflow.cpp prints the headers and calls print_of10_body or
+// print_of13_body for a message whose length suits its type).
+// 1.0 (print-openflow-1.0.c): the switch features and its ports,
+// configuration, flow match and actions (FLOW_MOD, FLOW_REMOVED, flow
+// statistics), statistics requests and replies, packet in/out (the frame's
+// length, not the frame: tcpdump decodes it from -vvv), port status and port
+// mod, queue configuration, errors with their data, and the Big Switch
+// Networks vendor messages and actions. -vv adds the port details, port
+// statistics, queue properties and hex dumps of data.
+// 1.3 (print-openflow-1.3.c): HELLO elements, errors, echo data,
+// experimenter, features, configuration, port status and port mod, table
+// mod, queue config request, role and async messages; the types tcpdump
+// 4.99.3 leaves undecoded (PACKET_IN, FLOW_MOD, multipart...) stay headers.
 // A length field that does not fit prints " (invalid)" and skips what it
-// covers; a read past the capture throws Truncated (" [|openflow]").
+// covers; a read past the capture throws Truncated (" [|openflow]"), and a
+// field's label is printed only once its value is known to be captured.
 #include "proto/proto.hpp"
 
 namespace netlab::proto {
@@ -793,6 +799,231 @@ void print_of10_body(PrintCtx& p, Bytes b, std::size_t at, std::uint32_t len, st
     case 17: return stats_reply(p, c);
     case 20: port(p.o, "\n\t port ", c.u16()), c.check(2); return;
     case 21: return queue_config_reply(p, c);
+    default: return c.check(len);
+  }
+}
+
+
+// ---- OpenFlow 1.3: the bodies tcpdump 4.99.3's print-openflow-1.3.c decodes
+
+namespace {
+
+constexpr Tok kPorts13[] = {{0xffffff00, "MAX"},    {0xfffffff8, "IN_PORT"}, {0xfffffff9, "TABLE"},
+                            {0xfffffffa, "NORMAL"}, {0xfffffffb, "FLOOD"},   {0xfffffffc, "ALL"},
+                            {0xfffffffd, "CONTROLLER"}, {0xfffffffe, "LOCAL"}, {0xffffffff, "ANY"}};
+constexpr Tok kCapabilities13[] = {{1 << 0, "FLOW_STATS"}, {1 << 1, "TABLE_STATS"}, {1 << 2, "PORT_STATS"},
+                                   {1 << 3, "GROUP_STATS"}, {1 << 5, "IP_REASM"},  {1 << 6, "QUEUE_STATS"},
+                                   {1 << 8, "PORT_BLOCKED"}};
+constexpr Tok kMissSendLen[] = {{0xffe5, "MAX"}, {0xffff, "NO_BUFFER"}};
+constexpr Tok kTables13[] = {{0xfe, "MAX"}, {0xff, "ALL"}};
+constexpr Tok kPortConfig13[] = {{1 << 0, "PORT_DOWN"}, {1 << 2, "NO_RECV"}, {1 << 5, "NO_FWD"},
+                                 {1 << 6, "NO_PACKET_IN"}};
+constexpr Tok kPortState13[] = {{1 << 0, "LINK_DOWN"}, {1 << 1, "BLOCKED"}, {1 << 2, "LIVE"}};
+constexpr Tok kPortFeatures13[] = {{1 << 0, "10MB_HD"},  {1 << 1, "10MB_FD"},   {1 << 2, "100MB_HD"},
+                                   {1 << 3, "100MB_FD"}, {1 << 4, "1GB_HD"},    {1 << 5, "1GB_FD"},
+                                   {1 << 6, "10GB_FD"},  {1 << 7, "40GB_FD"},   {1 << 8, "100GB_FD"},
+                                   {1 << 9, "1TB_FD"},   {1 << 10, "OTHER"},    {1 << 11, "COPPER"},
+                                   {1 << 12, "FIBER"},   {1 << 13, "AUTONEG"},  {1 << 14, "PAUSE"},
+                                   {1 << 15, "PAUSE_ASYM"}};
+constexpr Tok kHelloElements[] = {{1, "VERSIONBITMAP"}};
+constexpr Tok kVersionBits[] = {{1 << 0, "1.0"}, {1 << 1, "1.1"}, {1 << 2, "1.2"},
+                                {1 << 3, "1.3"}, {1 << 4, "1.4"}, {1 << 5, "1.5"}};
+constexpr Tok kRoles[] = {{0, "NOCHANGE"}, {1, "EQUAL"}, {2, "MASTER"}, {3, "SLAVE"}};
+constexpr Tok kAsyncReasons[] = {{1 << 0, "NO_MATCH"}, {1 << 1, "ACTION"}, {1 << 2, "INVALID_TTL"}};
+constexpr Tok kAsyncPortReasons[] = {{1 << 0, "ADD"}, {1 << 1, "DELETE"}, {1 << 2, "MODIFY"}};
+constexpr Tok kErrorTypes13[] = {
+    {0, "HELLO_FAILED"},     {1, "BAD_REQUEST"},         {2, "BAD_ACTION"},          {3, "BAD_INSTRUCTION"},
+    {4, "BAD_MATCH"},        {5, "FLOW_MOD_FAILED"},     {6, "GROUP_MOD_FAILED"},    {7, "PORT_MOD_FAILED"},
+    {8, "TABLE_MOD_FAILED"}, {9, "QUEUE_OP_FAILED"},     {10, "SWITCH_CONFIG_FAILED"}, {11, "ROLE_REQUEST_FAILED"},
+    {12, "METER_MOD_FAILED"}, {13, "TABLE_FEATURES_FAILED"}, {0xffff, "EXPERIMENTER"}};
+constexpr Tok kBadRequest13[] = {{0, "BAD_VERSION"},   {1, "BAD_TYPE"},        {2, "BAD_MULTIPART"},
+                                 {3, "BAD_EXPERIMENTER"}, {4, "BAD_EXP_TYPE"}, {5, "EPERM"},
+                                 {6, "BAD_LEN"},       {7, "BUFFER_EMPTY"},    {8, "BUFFER_UNKNOWN"},
+                                 {9, "BAD_TABLE_ID"},  {10, "IS_SLAVE"},       {11, "BAD_PORT"},
+                                 {12, "BAD_PACKET"},   {13, "MULTIPART_BUFFER_OVERFLOW"}};
+constexpr Tok kBadAction13[] = {{0, "BAD_TYPE"},      {1, "BAD_LEN"},        {2, "BAD_EXPERIMENTER"},
+                                {3, "BAD_EXP_TYPE"},  {4, "BAD_OUT_PORT"},   {5, "BAD_ARGUMENT"},
+                                {6, "EPERM"},         {7, "TOO_MANY"},       {8, "BAD_QUEUE"},
+                                {9, "BAD_OUT_GROUP"}, {10, "MATCH_INCONSISTENT"}, {11, "UNSUPPORTED_ORDER"},
+                                {12, "BAD_TAG"},      {13, "BAD_SET_TYPE"},  {14, "BAD_SET_LEN"},
+                                {15, "BAD_SET_ARGUMENT"}};
+constexpr Tok kBadInstruction[] = {{0, "UNKNOWN_INST"},   {1, "UNSUP_INST"},     {2, "BAD_TABLE_ID"},
+                                   {3, "UNSUP_METADATA"}, {4, "UNSUP_METADATA_MASK"}, {5, "BAD_EXPERIMENTER"},
+                                   {6, "BAD_EXP_TYPE"},   {7, "BAD_LEN"},        {8, "EPERM"}};
+constexpr Tok kBadMatch[] = {{0, "BAD_TYPE"},  {1, "BAD_LEN"},    {2, "BAD_TAG"},    {3, "BAD_DL_ADDR_MASK"},
+                             {4, "BAD_NW_ADDR_MASK"}, {5, "BAD_WILDCARDS"}, {6, "BAD_FIELD"}, {7, "BAD_VALUE"},
+                             {8, "BAD_MASK"},  {9, "BAD_PREREQ"}, {10, "DUP_FIELD"}, {11, "EPERM"}};
+constexpr Tok kFlowModFailed13[] = {{0, "UNKNOWN"}, {1, "TABLE_FULL"},  {2, "BAD_TABLE_ID"}, {3, "OVERLAP"},
+                                    {4, "EPERM"},   {5, "BAD_TIMEOUT"}, {6, "BAD_COMMAND"},  {7, "BAD_FLAGS"}};
+constexpr Tok kGroupModFailed[] = {{0, "GROUP_EXISTS"},       {1, "INVALID_GROUP"},     {2, "WEIGHT_UNSUPPORTED"},
+                                   {3, "OUT_OF_GROUPS"},      {4, "OUT_OF_BUCKETS"},    {5, "CHAINING_UNSUPPORTED"},
+                                   {6, "WATCH_UNSUPPORTED"},  {7, "LOOP"},              {8, "UNKNOWN_GROUP"},
+                                   {9, "CHAINED_GROUP"},      {10, "BAD_TYPE"},         {11, "BAD_COMMAND"},
+                                   {12, "BAD_BUCKET"},        {13, "BAD_MATCH"},        {14, "EPERM"}};
+constexpr Tok kPortModFailed13[] = {{0, "BAD_PORT"}, {1, "BAD_HW_ADDR"}, {2, "BAD_CONFIG"}, {3, "BAD_ADVERTISE"},
+                                    {4, "EPERM"}};
+constexpr Tok kTableModFailed[] = {{0, "BAD_TABLE"}, {1, "BAD_CONFIG"}, {2, "EPERM"}};
+constexpr Tok kSwitchConfigFailed[] = {{0, "BAD_FLAGS"}, {1, "BAD_LEN"}, {2, "EPERM"}};
+constexpr Tok kRoleRequestFailed[] = {{0, "STALE"}, {1, "UNSUP"}, {2, "BAD_ROLE"}};
+constexpr Tok kMeterModFailed[] = {{0, "UNKNOWN"},        {1, "METER_EXISTS"}, {2, "INVALID_METER"},
+                                   {3, "UNKNOWN_METER"},  {4, "BAD_COMMAND"},  {5, "BAD_FLAGS"},
+                                   {6, "BAD_RATE"},       {7, "BAD_BURST"},    {8, "BAD_BAND"},
+                                   {9, "BAD_BAND_VALUE"}, {10, "OUT_OF_METERS"}, {11, "OUT_OF_BANDS"}};
+constexpr Tok kTableFeaturesFailed[] = {{0, "BAD_TABLE"}, {1, "BAD_METADATA"}, {2, "BAD_TYPE"},
+                                        {3, "BAD_LEN"},   {4, "BAD_ARGUMENT"}, {5, "EPERM"}};
+
+constexpr std::uint32_t kCapabilities13Unassigned = ~0x16fu;
+constexpr std::uint32_t kPortConfig13Unassigned = ~0x65u;
+constexpr std::uint32_t kPortState13Unassigned = ~0x7u;
+constexpr std::uint32_t kPortFeatures13Unassigned = ~0xffffu;
+constexpr std::uint32_t kVersionBitsUnassigned = ~0x3fu;
+constexpr std::uint32_t kAsyncUnassigned = ~0x7u;
+
+void port13(Out& o, std::string_view label, std::uint32_t v) {
+  o << label;
+  if (auto n = tok_name(kPorts13, v); !n.empty()) o << n;
+  else o.u(v);
+}
+
+// A 32-bit field and its bit names.
+// The 32-bit field is read before pfx and label are printed.
+void bits32(Out& o, std::string_view pfx, std::string_view label, Cur& c, std::span<const Tok> t,
+            std::uint32_t unassigned) {
+  std::uint32_t v = c.u32();
+  o << pfx << label << "0x", o.hex(v, 8), bitmap(o, t, v, unassigned);
+}
+
+// [OF13] 7.2.1: ofp_port, 64 bytes (c is at its start).
+void port_desc13(PrintCtx& p, Cur c) {
+  Out& o = p.o;
+  port13(o, "\n\t  port_no ", c.u32());
+  c.fwd(4);
+  macn(o, ", hw_addr ", c.take(6));
+  c.fwd(2);
+  o << ", name '", print_name(o, c, 16), o << '\'';
+  c.fwd(16);
+  if (p.opt.verbose < 2) return c.check(32);
+  bits32(o, "\n\t   ", "config ", c, kPortConfig13, kPortConfig13Unassigned);
+  bits32(o, "\n\t   ", "state ", c, kPortState13, kPortState13Unassigned);
+  for (std::string_view what : {"curr ", "advertised ", "supported ", "peer "})
+    bits32(o, "\n\t   ", what, c, kPortFeatures13, kPortFeatures13Unassigned);
+  num(o, "\n\t   curr_speed ", c.u32()), o << "kbps";
+  num(o, "\n\t   max_speed ", c.peek32()), o << "kbps";
+}
+
+void features_reply13(Out& o, Cur c) {
+  hexn(o, "\n\t dpid 0x", c.u64(), 16);
+  num(o, ", n_buffers ", c.u32());
+  num(o, ", n_tables ", c.u8());
+  num(o, ", auxiliary_id ", c.u8());
+  c.fwd(2);
+  bits32(o, "\n\t ", "capabilities ", c, kCapabilities13, kCapabilities13Unassigned);
+  c.check(4);
+}
+
+void hello_elements(Out& o, Cur c) {
+  while (c.len) {
+    if (c.len < 4) return c.invalid(o);
+    std::uint16_t type = c.u16();
+    name_or_invalid(o, "\n\t type ", kHelloElements, type, 4, "unknown");
+    std::uint16_t elen = c.u16();
+    num(o, ", length ", elen);
+    if (elen < 4 || elen > 4 + c.len) return c.invalid(o);
+    if (type == 1 && elen == 8) {
+      std::uint32_t v = c.peek32();
+      hexn(o, ", bitmap 0x", v, 8), bitmap(o, kVersionBits, v, kVersionBitsUnassigned);
+    } else {
+      if (type == 1) o << " (bogus)";
+      c.check(elen - 4u);
+    }
+    c.fwd(elen - 4u);
+  }
+}
+
+void error13(PrintCtx& p, Cur c) {
+  Out& o = p.o;
+  constexpr std::span<const Tok> kCodes[] = {kHelloFailed,    kBadRequest13,      kBadAction13,     kBadInstruction,
+                                             kBadMatch,       kFlowModFailed13,   kGroupModFailed,  kPortModFailed13,
+                                             kTableModFailed, kQueueOpFailed,     kSwitchConfigFailed,
+                                             kRoleRequestFailed, kMeterModFailed, kTableFeaturesFailed};
+  std::uint16_t type = c.u16();
+  name_or_invalid(o, "\n\t type ", kErrorTypes13, type, 4);
+  std::uint16_t code = c.u16();
+  if (type < std::size(kCodes)) name_or_invalid(o, ", code ", kCodes[type], code, 4);
+  else o << ", code invalid (0x", o.hex(code, 4) << ')';
+  data(p, c);
+}
+
+void async13(Out& o, Cur c) {
+  constexpr std::string_view kMasks[] = {"packet_in_mask[EM] ",    "packet_in_mask[S] ",
+                                         "port_status_mask[EM] ",  "port_status_mask[S] ",
+                                         "flow_removed_mask[EM] ", "flow_removed_mask[S] "};
+  for (std::size_t k = 0; k < std::size(kMasks); ++k)
+    bits32(o, "\n\t ", kMasks[k], c, k < 2 ? std::span<const Tok>(kAsyncReasons) : kAsyncPortReasons,
+           kAsyncUnassigned);
+}
+
+void port_mod13(Out& o, Cur c) {
+  port13(o, "\n\t port_no ", c.u32());
+  c.fwd(4);
+  macn(o, ", hw_addr ", c.take(6));
+  c.fwd(2);
+  bits32(o, "\n\t  ", "config ", c, kPortConfig13, kPortConfig13Unassigned);
+  bits32(o, "\n\t  ", "mask ", c, kPortConfig13, kPortConfig13Unassigned);
+  bits32(o, "\n\t  ", "advertise ", c, kPortFeatures13, kPortFeatures13Unassigned);
+  c.check(4);
+}
+
+}  // namespace
+
+void print_of13_body(PrintCtx& p, Bytes b, std::size_t at, std::uint32_t len, std::uint8_t type) {
+  Out& o = p.o;
+  Cur c{b, at, len};
+  switch (type) {
+    case 0: return hello_elements(o, c);
+    case 1: return error13(p, c);
+    case 2:
+    case 3: return data(p, c);
+    case 4: {
+      std::uint32_t exp = c.u32();
+      o << "\n\t experimenter 0x", o.hex(exp, 8) << " (";
+      std::string_view n = (exp & 0xff000000) == 0 ? oui_name(exp) : tok_name(kOnfExperimenters, exp);
+      o << (n.empty() ? std::string_view("unknown") : n) << ')';
+      hexn(o, ", exp_type 0x", c.u32(), 8);
+      return data(p, c);
+    }
+    case 6: return features_reply13(o, c);
+    case 8:
+    case 9:
+      name_or_invalid(o, "\n\t flags ", kConfigFlags, c.u16(), 4);
+      if (std::uint16_t v = c.peek16(); !tok_name(kMissSendLen, v).empty()) o << ", miss_send_len " << tok_name(kMissSendLen, v);
+      else num(o, ", miss_send_len ", v);
+      return;
+    case 12: {
+      std::uint8_t reason = c.u8();
+      o << "\n\t reason ";
+      if (auto n = tok_name(kPortReasons, reason); !n.empty()) o << n;
+      else o << "invalid (0x02x)";  // tcpdump's format string, printed as is
+      c.fwd(7);
+      return port_desc13(p, c);
+    }
+    case 16: return port_mod13(o, c);
+    case 17: {
+      std::uint8_t table = c.u8();
+      o << "\n\t table_id ";
+      if (auto n = tok_name(kTables13, table); !n.empty()) o << n;
+      else o.u(table);
+      c.fwd(3);
+      return hexn(o, ", config 0x", c.peek32(), 8);
+    }
+    case 22: port13(o, "\n\t port ", c.u32()); return c.check(4);
+    case 24:
+    case 25:
+      name_or_invalid(o, "\n\t role ", kRoles, c.u32(), 8);
+      c.fwd(4);
+      return hexn(o, ", generation_id 0x", c.peek64(), 16);
+    case 27:
+    case 28: return async13(o, c);
     default: return c.check(len);
   }
 }
