@@ -184,3 +184,30 @@ TEST_CASE("OpenFlow 1.0: JSON types the body fields", "[proto][openflow][json]")
   CHECK(msg0["buffer_id"].num() == 4294967295.0);
   CHECK(msg0["actions_length"].num() == 8);
 }
+
+TEST_CASE("OpenFlow 1.3: hello elements role and async at -v", "[proto][openflow]") {
+  Frame hello = msg(4, 0, 16, 1, cat({be16(1), be16(8), be32(0x12)}));
+  CHECK(has(print(seg(6653, 40000, hello), verbose(1)),
+            "\tversion 1.3, type HELLO, length 16, xid 0x00000001\n\t type VERSIONBITMAP, length 8, bitmap 0x00000012 "
+            "(1.1, 1.4)\n"));
+  // An element longer than the message, then one of length 0.
+  CHECK(has(print(seg(6653, 40000, msg(4, 0, 16, 1, cat({be16(1), be16(40), be32(0)}))), verbose(1)),
+            "\n\t type VERSIONBITMAP, length 40 (invalid)\n"));
+  CHECK(has(print(seg(6653, 40000, msg(4, 0, 16, 1, cat({be16(7), be16(0), be32(0)}))), verbose(1)),
+            "\n\t type unknown (0x0007), length 0 (invalid)\n"));
+  Frame role = msg(4, 24, 24, 2, cat({be32(2), be32(0), be32(0), be32(0x2a)}));
+  CHECK(has(print(seg(6653, 40000, role), verbose(1)),
+            "type ROLE_REQUEST, length 24, xid 0x00000002\n\t role MASTER, generation_id 0x000000000000002a\n"));
+  Frame async = msg(4, 28, 32, 3, cat({be32(3), be32(2), be32(7), be32(2), be32(8), be32(4)}));
+  CHECK(has(print(seg(6653, 40000, async), verbose(1)),
+            "\n\t packet_in_mask[EM] 0x00000003 (NO_MATCH, ACTION)\n\t packet_in_mask[S] 0x00000002 (ACTION)\n\t "
+            "port_status_mask[EM] 0x00000007 (ADD, DELETE, MODIFY)\n\t port_status_mask[S] 0x00000002 (DELETE)\n\t "
+            "flow_removed_mask[EM] 0x00000008 (bogus)\n\t flow_removed_mask[S] 0x00000004 (MODIFY)\n"));
+  // -n stays the header only; a cut body ends in [|openflow].
+  CHECK(has(print(seg(6653, 40000, role)), "xid 0x00000002\n"));
+  Frame cut = seg(6653, 40000, role);
+  cut.resize(cut.size() - 4);
+  CHECK(has(print(cut, verbose(1)), "\n\t role MASTER [|openflow]"));
+  for (const auto& line : print_mutations(seg(6653, 40000, cat({hello, role, async})), 54, 68, 300, verbose(2)))
+    CHECK(sane_line(line, 8000));
+}
