@@ -1,10 +1,15 @@
-// OpenFlow (openflow.cpp) at -n: every message header of a segment with
-// the 1.0 and 1.3 type names, unknown versions and types, a length shorter
-// than the header, a header or a body that runs past the segment, tcpdump's
-// port order, segments cut at every length and mutated (never a read past
-// the capture: run under the asan preset), and the typed JSON. Expected
-// text is tcpdump 4.99.3's for the same bytes (re-checked with
-// NETLAB_PROTO_PCAP_DIR, see test_proto_support.cpp).
+// OpenFlow (openflow.cpp, openflow_bodies.cpp): at -n every message header
+// of a segment with the 1.0 and 1.3 type names, unknown versions and types, a
+// length shorter than the header, a header or a body that runs past the
+// segment, tcpdump's port order; at -v and -vv the 1.0 bodies (features and
+// ports, match and actions, flow statistics) and the 1.3 ones tcpdump
+// decodes (hello elements, role, async), with hostile lengths (action length
+// 0, past its list, not the type's, a vendor action not a multiple of 8, a
+// flow entry or hello element past the message) and cut bodies; segments cut
+// at every length and mutated (never a read past the capture: run under the
+// asan preset), and the typed JSON. Expected text is tcpdump 4.99.3's for
+// the same bytes (re-checked with NETLAB_PROTO_PCAP_DIR, see
+// test_proto_support.cpp).
 
 #include <netlab/packet.hpp>
 
