@@ -211,11 +211,15 @@ void print_openflow(PrintCtx& p, std::size_t i) {
       return;
     }
     bool ok = length_ok(version, type, mlen);
+    bool body = ok && p.opt.verbose > 0 && (version == 1 || version == 4);
     if (!ok) o << " (invalid)";
-    else if (version == 1 && p.opt.verbose > 0) print_of10_body(p, b, at, mlen - kHeader, type);
-    else if (version == 4 && p.opt.verbose > 0) print_of13_body(p, b, at, mlen - kHeader, type);
-    // The body captured (the capture ends with the segment), or [|openflow].
-    sub(b, at, mlen - kHeader);
+    else if (body && version == 1) print_of10_body(p, b, at, mlen - kHeader, type);
+    else if (body) print_of13_body(p, b, at, mlen - kHeader, type);
+    // A body printer checks what it reads, as tcpdump's do, and nothing
+    // after a message that runs past the segment prints; otherwise the body
+    // must be captured (the capture ends with the segment), or [|openflow].
+    if (body && mlen - kHeader > len) return;
+    if (!body) sub(b, at, mlen - kHeader);
     at += mlen - kHeader;
     len -= mlen - kHeader;
   }
