@@ -169,6 +169,11 @@ TEST_CASE("OpenFlow 1.0: hostile action and entry lengths", "[proto][openflow][t
   Frame cut = seg(40000, 6633, flow_mod(m, action(0, 8, cat({be16(1), be16(0)}))));
   cut.resize(cut.size() - 14);
   CHECK(has(print(cut, verbose(1)), "\n\t cookie 0x0000000000000012, command ADD, idle_timeout 60, priority 100 [|openflow]"));
+  // A message longer than the segment whose printer reads less than the
+  // segment holds: tcpdump checks only what it reads, and the list ends.
+  Frame past = seg(40000, 6633, cat({msg(1, 16, 400, 7, cat({be16(0x0203), be16(0)})), Frame(8, 0)}));
+  CHECK(has(print(past, verbose(1)), "length 400, xid 0x00000007\n\t type invalid (0x0203), flags 0x0000\n"));
+  CHECK(has(print(past), "length 400, xid 0x00000007 [|openflow]\n"));
   // Every prefix and seeded mutations at -vv: sane lines, no read past the capture.
   Frame two = seg(40000, 6633, cat({bogus, msg(1, 17, unsigned(8 + reply.size()), 4, reply)}));
   for (const auto& line : print_prefixes(two, verbose(2))) CHECK(sane_line(line, 4000));
