@@ -14,6 +14,7 @@ import sys
 PATTERNS = {
     "stp": r"STP 802|\[\|stp\]|unknown STP",
     "lldp": r"LLDP",
+    "openflow": r"OpenFlow",
     "igmp": r"igmp (query|v1 report|v2 report|v3 report|leave)|igmp-\d|mtrace|mresp",
     "igmp-dvmrp-pimv1": r"igmp (dvmrp|pimv1)",
     "llc": r"Unknown DSAP|Unknown SSAP|SNAP, |Unnumbered, |Supervisory, |Information, send|\[\|llc\]|\[\|snap\]",

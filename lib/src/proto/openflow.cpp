@@ -4,9 +4,9 @@
 // " (end of TCP payload)" for a header that runs past the segment,
 // " (invalid)" for a length shorter than the header or not what the type
 // needs, and " [|openflow]" for a message that runs past the segment or
-// the capture. The message bodies that tcpdump
-// decodes from -v on (of10 and of13 printers) are not decoded yet: at -v
-// netlab prints the headers only.
+// the capture. From -v on, a 1.0 or 1.3 message of a length its type
+// allows has its body printed by openflow_bodies.cpp (for 1.3, the types
+// tcpdump 4.99.3 decodes: not PACKET_IN, FLOW_MOD, multipart and others).
 #include "proto/proto.hpp"
 
 namespace netlab::proto {
@@ -65,6 +65,103 @@ bool length_ok(std::uint8_t version, std::uint8_t type, std::uint16_t length) {
   return need->exact ? length == need->length : length >= need->length;
 }
 
+std::uint64_t be64_at(Bytes b, std::size_t off) { return std::uint64_t(be32_at(b, off)) << 32 | be32_at(b, off + 4); }
+
+std::string hex64(std::uint64_t v) {
+  std::string s;
+  Out o(s);
+  o << "0x", o.hex(v, 16);
+  return s;
+}
+
+// An ofp_phy_port (48 bytes at m[at]) as JSON.
+void json_of10_port(JsonWriter& w, Bytes m, std::size_t at) {
+  w.begin_object();
+  w.member("port_no", be16_at(m, at));
+  w.member("hw_addr", mac_text(sub(m, at + 2, 6)));
+  std::string name;
+  Out text(name);
+  for (std::uint8_t ch : sub(m, at + 8, 16)) {
+    if (ch == 0) break;
+    print_char(text, ch);
+  }
+  w.member("name", name);
+  w.member("config", be32_at(m, at + 24));
+  w.member("state", be32_at(m, at + 28));
+  w.end_object();
+}
+
+// The typed fields of a 1.0 message body of len bytes at m[at], captured
+// whole and of a length its type allows (so every fixed field is there).
+void json_of10_body(JsonWriter& w, std::uint8_t type, Bytes m, std::size_t at, std::uint32_t len) {
+  switch (type) {
+    case 1: w.member("error_type", be16_at(m, at)), w.member("error_code", be16_at(m, at + 2)); break;
+    case 4: w.member("vendor", be32_at(m, at)); break;
+    case 6:
+      w.member("datapath_id", hex64(be64_at(m, at)));
+      w.member("n_buffers", be32_at(m, at + 8)), w.member("n_tables", m[at + 12]);
+      w.member("capabilities", be32_at(m, at + 16)), w.member("actions", be32_at(m, at + 20));
+      w.key("ports");
+      w.begin_array();
+      for (std::size_t k = 24; k + 48 <= len; k += 48) json_of10_port(w, m, at + k);
+      w.end_array();
+      break;
+    case 8:
+    case 9: w.member("flags", be16_at(m, at)), w.member("miss_send_len", be16_at(m, at + 2)); break;
+    case 10:
+      w.member("buffer_id", be32_at(m, at)), w.member("total_len", be16_at(m, at + 4));
+      w.member("in_port", be16_at(m, at + 6)), w.member("reason", m[at + 8]);
+      w.member("data_length", len - 10);
+      break;
+    case 11:
+      w.member("cookie", hex64(be64_at(m, at + 40))), w.member("priority", be16_at(m, at + 48));
+      w.member("reason", m[at + 50]), w.member("duration_sec", be32_at(m, at + 52));
+      w.member("packet_count", be64_at(m, at + 64)), w.member("byte_count", be64_at(m, at + 72));
+      break;
+    case 12:
+      w.member("reason", m[at]);
+      w.key("port");
+      json_of10_port(w, m, at + 8);
+      break;
+    case 13:
+      w.member("buffer_id", be32_at(m, at)), w.member("in_port", be16_at(m, at + 4));
+      w.member("actions_len", be16_at(m, at + 6));
+      break;
+    case 14:
+      w.member("cookie", hex64(be64_at(m, at + 40))), w.member("command", be16_at(m, at + 48));
+      w.member("idle_timeout", be16_at(m, at + 50)), w.member("hard_timeout", be16_at(m, at + 52));
+      w.member("priority", be16_at(m, at + 54)), w.member("buffer_id", be32_at(m, at + 56));
+      w.member("out_port", be16_at(m, at + 60)), w.member("flags", be16_at(m, at + 62));
+      w.member("actions_length", len - 64);
+      break;
+    case 16:
+    case 17: w.member("stats_type", be16_at(m, at)), w.member("stats_flags", be16_at(m, at + 2)); break;
+    case 20:
+    case 21: w.member("port", be16_at(m, at)); break;
+    default: break;
+  }
+}
+
+// The typed fields of the 1.3 bodies tcpdump decodes (the same conditions).
+void json_of13_body(JsonWriter& w, std::uint8_t type, Bytes m, std::size_t at) {
+  switch (type) {
+    case 1: w.member("error_type", be16_at(m, at)), w.member("error_code", be16_at(m, at + 2)); break;
+    case 4: w.member("experimenter", be32_at(m, at)), w.member("exp_type", be32_at(m, at + 4)); break;
+    case 6:
+      w.member("datapath_id", hex64(be64_at(m, at)));
+      w.member("n_buffers", be32_at(m, at + 8)), w.member("n_tables", m[at + 12]);
+      w.member("auxiliary_id", m[at + 13]), w.member("capabilities", be32_at(m, at + 16));
+      break;
+    case 8:
+    case 9: w.member("flags", be16_at(m, at)), w.member("miss_send_len", be16_at(m, at + 2)); break;
+    case 12: w.member("reason", m[at]), w.member("port_no", be32_at(m, at + 8)); break;
+    case 16: w.member("port_no", be32_at(m, at)), w.member("config", be32_at(m, at + 16)); break;
+    case 24:
+    case 25: w.member("role", be32_at(m, at)), w.member("generation_id", hex64(be64_at(m, at + 8))); break;
+    default: break;
+  }
+}
+
 }  // namespace
 
 void decode_openflow(Ctx& c, ByteReader r, std::uint32_t length) {
@@ -113,9 +210,16 @@ void print_openflow(PrintCtx& p, std::size_t i) {
       sub(b, at, len);  // and the rest of the segment captured, or [|openflow]
       return;
     }
-    if (!length_ok(version, type, mlen)) o << " (invalid)";
-    // The body captured (the capture ends with the segment), or [|openflow].
-    sub(b, at, mlen - kHeader);
+    bool ok = length_ok(version, type, mlen);
+    bool body = ok && p.opt.verbose > 0 && (version == 1 || version == 4);
+    if (!ok) o << " (invalid)";
+    else if (body && version == 1) print_of10_body(p, b, at, mlen - kHeader, type);
+    else if (body) print_of13_body(p, b, at, mlen - kHeader, type);
+    // A body printer checks what it reads, as tcpdump's do, and nothing
+    // after a message that runs past the segment prints; otherwise the body
+    // must be captured (the capture ends with the segment), or [|openflow].
+    if (body && mlen - kHeader > len) return;
+    if (!body) sub(b, at, mlen - kHeader);
     at += mlen - kHeader;
     len -= mlen - kHeader;
   }
@@ -137,6 +241,10 @@ void json_openflow(JsonWriter& w, const OpenflowL& l) {
     else w.member("type", static_cast<unsigned>(type));
     w.member("length", static_cast<unsigned>(mlen));
     w.member("xid", be32_at(l.msg, at + 4));
+    if (version == 1 && mlen >= kHeader && mlen <= left && at + mlen <= l.msg.size() && length_ok(version, type, mlen))
+      json_of10_body(w, type, l.msg, at + kHeader, mlen - kHeader);
+    if (version == 4 && mlen >= kHeader && mlen <= left && at + mlen <= l.msg.size() && length_ok(version, type, mlen))
+      json_of13_body(w, type, l.msg, at + kHeader);
     w.end_object();
     if (mlen < kHeader || mlen > left) break;
     at += mlen;

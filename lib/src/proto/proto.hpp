@@ -193,6 +193,10 @@ void print_sll(PrintCtx& p, std::size_t i);
 void print_null(PrintCtx& p, std::size_t i);
 void print_arp(PrintCtx& p, std::size_t i);
 void print_ipv4(PrintCtx& p, std::size_t i);
+// An OpenFlow 1.0 or 1.3 message body (openflow_bodies.cpp): len bytes
+// declared from b[at] on, of the message type; from -v on.
+void print_of10_body(PrintCtx& p, Bytes b, std::size_t at, std::uint32_t len, std::uint8_t type);
+void print_of13_body(PrintCtx& p, Bytes b, std::size_t at, std::uint32_t len, std::uint8_t type);
 void print_ipv6(PrintCtx& p, std::size_t i);
 void print_ipv6_ext(PrintCtx& p, std::size_t i);
 void print_icmp(PrintCtx& p, std::size_t i);
