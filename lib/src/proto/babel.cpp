@@ -285,25 +285,31 @@ enum class Walk { Ok, Cut, Invalid };
   throw Truncated{};
 }
 
-// One TLV (type, length, value: t is the whole TLV) at -v; Invalid where
-// tcpdump's printer says "goto invalid". `v4`/`v6` are the prefixes the
-// previous Updates set (the omitted bytes' source).
-Walk print_tlv_verbose(Out& o, Bytes t, Addr& v4, Addr& v6) {
-  const std::uint8_t type = t[0];
-  const unsigned len = t[1];
-  if (type == kPadN) {
-    o << "\n\tPad ";
-    o.u(len + 2);
-    return Walk::Ok;
+// A source-specific TLV's destination and source prefixes (RFC 9079), as
+// read_prefix reads them one after the other from `parsed` on; the lengths
+// of AE 1 (IPv4) prefixes become their IPv4-mapped IPv6 lengths.
+struct TwoPrefixes {
+  std::uint8_t ae, plen, src_plen;
+  Addr dst{}, src{};
+};
+
+bool read_two_prefixes(Bytes t, unsigned len, std::uint8_t omitted, Addr* base, unsigned& parsed, TwoPrefixes& x) {
+  int rc = read_prefix(x.ae, x.plen, omitted, tail(t, 2 + parsed), base, len - parsed, x.dst);
+  if (rc < 0) return false;
+  parsed += static_cast<unsigned>(rc);
+  rc = read_prefix(x.ae, x.src_plen, 0, tail(t, 2 + parsed), nullptr, len - parsed, x.src);
+  if (rc < 0) return false;
+  parsed += static_cast<unsigned>(rc);
+  if (x.ae == 1) {
+    x.plen = static_cast<std::uint8_t>(x.plen + 96);
+    x.src_plen = static_cast<std::uint8_t>(x.src_plen + 96);
   }
-  auto label = tok_name(kLongNames, type);
-  if (label.empty()) {
-    o << "\n\tUnknown message type ";
-    o.u(type);
-    return Walk::Ok;
-  }
-  o << "\n\t" << label;
-  Addr a{}, src{};
+  return true;
+}
+
+// Hellos, IHUs, acknowledgements, router id and next hop at -v.
+Walk print_link_tlv(Out& o, Bytes t, std::uint8_t type, unsigned len) {
+  Addr a{};
   switch (type) {
     case kAckReq:
       if (len < 6) return Walk::Invalid;
@@ -358,6 +364,16 @@ Walk print_tlv_verbose(Out& o, Bytes t, Addr& v4, Addr& v6) {
       else print_address(o, a);
       break;
     }
+    default: break;
+  }
+  return Walk::Ok;
+}
+
+// Updates and route and seqno requests at -v; `v4`/`v6` are the prefixes the
+// previous Updates set (the omitted bytes' source).
+Walk print_route_tlv(Out& o, Bytes t, std::uint8_t type, unsigned len, Addr& v4, Addr& v6) {
+  Addr a{};
+  switch (type) {
     case kUpdate: {
       if (len < 10) return Walk::Invalid;
       std::uint8_t ae = t[2], flags = t[3];
@@ -400,6 +416,69 @@ Walk print_tlv_verbose(Out& o, Bytes t, Addr& v4, Addr& v6) {
       print_id(o, sub(t, 8, 8));
       break;
     }
+    default: break;
+  }
+  return Walk::Ok;
+}
+
+// The source-specific update and requests (RFC 9079) at -v.
+Walk print_source_specific_tlv(Out& o, Bytes t, std::uint8_t type, unsigned len, Addr& v4, Addr& v6) {
+  switch (type) {
+    case kSsUpdate: {
+      if (len < 10) return Walk::Invalid;
+      TwoPrefixes x{t[2], t[4], t[3]};
+      unsigned parsed = 10;
+      if (!read_two_prefixes(t, len, t[5], x.ae == 1 ? &v4 : &v6, parsed, x)) return Walk::Invalid;
+      o << ' ';
+      print_prefix(o, x.dst, x.plen);
+      o << " from ";
+      print_prefix(o, x.src, x.src_plen);
+      o << " metric ";
+      o.u(be16_at(t, 10)) << " seqno ";
+      o.u(be16_at(t, 8)) << " interval ";
+      print_update_interval(o, be16_at(t, 6));
+      if (parsed < len) print_subtlvs(o, t, 2 + parsed, 2 + len, type);
+      break;
+    }
+    case kSsRequest: {
+      if (len < 3) return Walk::Invalid;
+      TwoPrefixes x{t[2], t[3], t[4]};
+      unsigned parsed = 3;
+      if (!read_two_prefixes(t, len, 0, nullptr, parsed, x)) return Walk::Invalid;
+      if (x.ae == 0) {
+        o << "for any";
+      } else {
+        o << "for (";
+        print_prefix(o, x.dst, x.plen);
+        o << ", ";
+        print_prefix(o, x.src, x.src_plen);
+        o << ')';
+      }
+      break;
+    }
+    case kSsMhRequest: {
+      if (len < 14) return Walk::Invalid;
+      TwoPrefixes x{t[2], t[3], t[7]};
+      unsigned parsed = 14;
+      if (!read_two_prefixes(t, len, 0, nullptr, parsed, x)) return Walk::Invalid;
+      o << '(';
+      o.u(t[6]) << " hops) for (";
+      print_prefix(o, x.dst, x.plen);
+      o << ", ";
+      print_prefix(o, x.src, x.src_plen);
+      o << ") seqno ";
+      o.u(be16_at(t, 4)) << " id ";
+      print_id(o, sub(t, 8, 8));
+      break;
+    }
+    default: break;
+  }
+  return Walk::Ok;
+}
+
+// Timestamps, HMAC, MAC, PC and challenges at -v.
+Walk print_security_tlv(Out& o, Bytes t, std::uint8_t type, unsigned len) {
+  switch (type) {
     case kTsPc:
       if (len < 6) return Walk::Invalid;
       o << "timestamp ";
@@ -417,72 +496,6 @@ Walk print_tlv_verbose(Out& o, Bytes t, Addr& v4, Addr& v6) {
         o << std::string_view(buf, 2);
       }
       break;
-    case kSsUpdate: {
-      if (len < 10) return Walk::Invalid;
-      std::uint8_t ae = t[2], src_plen = t[3], plen = t[4], omitted = t[5];
-      unsigned parsed = 10;
-      int rc = read_prefix(ae, plen, omitted, tail(t, 2 + parsed), ae == 1 ? &v4 : &v6, len - parsed, a);
-      if (rc < 0) return Walk::Invalid;
-      if (ae == 1) plen = static_cast<std::uint8_t>(plen + 96);
-      parsed += static_cast<unsigned>(rc);
-      rc = read_prefix(ae, src_plen, 0, tail(t, 2 + parsed), nullptr, len - parsed, src);
-      if (rc < 0) return Walk::Invalid;
-      if (ae == 1) src_plen = static_cast<std::uint8_t>(src_plen + 96);
-      parsed += static_cast<unsigned>(rc);
-      o << ' ';
-      print_prefix(o, a, plen);
-      o << " from ";
-      print_prefix(o, src, src_plen);
-      o << " metric ";
-      o.u(be16_at(t, 10)) << " seqno ";
-      o.u(be16_at(t, 8)) << " interval ";
-      print_update_interval(o, be16_at(t, 6));
-      if (parsed < len) print_subtlvs(o, t, 2 + parsed, 2 + len, type);
-      break;
-    }
-    case kSsRequest: {
-      if (len < 3) return Walk::Invalid;
-      std::uint8_t ae = t[2], plen = t[3], src_plen = t[4];
-      unsigned parsed = 3;
-      int rc = read_prefix(ae, plen, 0, tail(t, 2 + parsed), nullptr, len - parsed, a);
-      if (rc < 0) return Walk::Invalid;
-      if (ae == 1) plen = static_cast<std::uint8_t>(plen + 96);
-      parsed += static_cast<unsigned>(rc);
-      rc = read_prefix(ae, src_plen, 0, tail(t, 2 + parsed), nullptr, len - parsed, src);
-      if (rc < 0) return Walk::Invalid;
-      if (ae == 1) src_plen = static_cast<std::uint8_t>(src_plen + 96);
-      if (ae == 0) {
-        o << "for any";
-      } else {
-        o << "for (";
-        print_prefix(o, a, plen);
-        o << ", ";
-        print_prefix(o, src, src_plen);
-        o << ')';
-      }
-      break;
-    }
-    case kSsMhRequest: {
-      if (len < 14) return Walk::Invalid;
-      std::uint8_t ae = t[2], plen = t[3], hops = t[6], src_plen = t[7];
-      unsigned parsed = 14;
-      int rc = read_prefix(ae, plen, 0, tail(t, 2 + parsed), nullptr, len - parsed, a);
-      if (rc < 0) return Walk::Invalid;
-      if (ae == 1) plen = static_cast<std::uint8_t>(plen + 96);
-      parsed += static_cast<unsigned>(rc);
-      rc = read_prefix(ae, src_plen, 0, tail(t, 2 + parsed), nullptr, len - parsed, src);
-      if (rc < 0) return Walk::Invalid;
-      if (ae == 1) src_plen = static_cast<std::uint8_t>(src_plen + 96);
-      o << '(';
-      o.u(hops) << " hops) for (";
-      print_prefix(o, a, plen);
-      o << ", ";
-      print_prefix(o, src, src_plen);
-      o << ") seqno ";
-      o.u(be16_at(t, 4)) << " id ";
-      print_id(o, sub(t, 8, 8));
-      break;
-    }
     case kMac:
       o << "len ";
       o.u(len);
@@ -502,6 +515,41 @@ Walk print_tlv_verbose(Out& o, Bytes t, Addr& v4, Addr& v6) {
     default: break;
   }
   return Walk::Ok;
+}
+
+// One TLV (type, length, value: t is the whole TLV) at -v; Invalid where
+// tcpdump's printer says "goto invalid". `v4`/`v6` are the prefixes the
+// previous Updates set (the omitted bytes' source).
+Walk print_tlv_verbose(Out& o, Bytes t, Addr& v4, Addr& v6) {
+  const std::uint8_t type = t[0];
+  const unsigned len = t[1];
+  if (type == kPadN) {
+    o << "\n\tPad ";
+    o.u(len + 2);
+    return Walk::Ok;
+  }
+  auto label = tok_name(kLongNames, type);
+  if (label.empty()) {
+    o << "\n\tUnknown message type ";
+    o.u(type);
+    return Walk::Ok;
+  }
+  o << "\n\t" << label;
+  switch (type) {
+    case kAckReq:
+    case kAck:
+    case kHello:
+    case kIhu:
+    case kRouterId:
+    case kNextHop: return print_link_tlv(o, t, type, len);
+    case kUpdate:
+    case kRouteRequest:
+    case kSeqnoRequest: return print_route_tlv(o, t, type, len, v4, v6);
+    case kSsUpdate:
+    case kSsRequest:
+    case kSsMhRequest: return print_source_specific_tlv(o, t, type, len, v4, v6);
+    default: return print_security_tlv(o, t, type, len);
+  }
 }
 
 // One TLV at -n: its word (and an Update's flags).
