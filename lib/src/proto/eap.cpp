@@ -5,7 +5,7 @@
 // at -n, the EAP code, id, length and type from -v on. RADIUS's EAP-Message
 // attribute (radius.cpp) prints its value with the same EAP printer. Its
 // quirks are kept: an EAP length other than the EAPOL (or attribute) length
-// is reported as truncation; a Nak's types each end with a comma.
+// prints "EAP fragment?" and nothing more.
 #include "proto/proto.hpp"
 
 namespace netlab::proto {
@@ -61,9 +61,9 @@ void tls_like(Out& o, Bytes m, std::uint8_t type) {
   o << " flags [";
   flag_names(o, flags);
   o << "] 0x";
-  o.hex(flags, 2) << ',';
+  o.hex(flags, 2);
   if (flags & 0x80) {
-    o << " len ";
+    o << ", len ";
     o.u(be32_at(m, 6));
   }
 }
@@ -86,9 +86,9 @@ void type_data(Out& o, Bytes m, std::uint32_t len) {
       return;
     case kNak:
       for (std::uint32_t k = 5; k < len; ++k) {
-        o << ' ';
+        o << (k == 5 ? " " : ", ");
         name_or(o, kTypes, m[k], "unknown") << " (";
-        o.u(m[k]) << "),";
+        o.u(m[k]) << ')';
       }
       return;
     case kTls:
@@ -99,7 +99,7 @@ void type_data(Out& o, Bytes m, std::uint32_t len) {
       std::uint8_t subtype = sub(m, 5, 1)[0];
       o << " subtype [";
       name_or(o, kSimAkaSubtypes, subtype, "unknown") << "] 0x";
-      o.hex(subtype, 2) << ',';
+      o.hex(subtype, 2);
       return;
     }
     default: return;
@@ -112,14 +112,15 @@ void print_eap_packet(Out& o, Bytes m, std::uint32_t length, std::string_view pr
   try {
     std::uint8_t code = sub(m, 0, 1)[0];
     std::uint16_t len = be16_at(m, 2);
-    if (len != length) throw Truncated{};
-    o << ", ";
+    if (len != length) return void(o << "EAP fragment?");
     name_or(o, kCodes, code, "unknown") << " (";
     o.u(code) << "), id ";
     o.u(m[1]) << ", len ";
     o.u(len);
     sub(m, 0, len);  // tcpdump's ND_TCHECK_LEN after the line
-    if (code == kRequest || code == kResponse) type_data(o, m, len);
+    if (code != kRequest && code != kResponse) return;
+    if (len < 5) return void(o << " (too short for EAP request/response)");
+    type_data(o, m, len);
   } catch (const Truncated&) {
     o << " [|" << proto << ']';  // tcpdump's eap_print returns after its trunc label
   }
@@ -143,6 +144,7 @@ void print_eapol(PrintCtx& p, std::size_t i) {
   o.u(m[0]) << ", len ";
   o.u(be16_at(m, 2));
   if (!p.opt.verbose || m[1] != 0) return;
+  o << ", ";
   print_eap_packet(o, e.msg.subspan(kEapolHeader), be16_at(m, 2), "eap");
 }
 

@@ -247,7 +247,7 @@ void print_sflow(PrintCtx& p, std::size_t i);
 void print_aoe(PrintCtx& p, std::size_t i);
 void print_eapol(PrintCtx& p, std::size_t i);
 void print_radius(PrintCtx& p, std::size_t i);
-// tcpdump's eap_print: ", Request (1), id 1, len 5" and the type; m the
+// tcpdump's eap_print: "Request (1), id 1, len 5" and the type; m the
 // captured bytes from the EAP packet on, length the length it should have.
 // Its truncation prints " [|proto]" and returns (EAPOL, RADIUS go on).
 void print_eap_packet(Out& o, Bytes m, std::uint32_t length, std::string_view proto);
