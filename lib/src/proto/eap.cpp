@@ -144,7 +144,7 @@ void print_eapol(PrintCtx& p, std::size_t i) {
   o.u(m[0]) << ", len ";
   o.u(be16_at(m, 2));
   if (!p.opt.verbose || m[1] != 0) return;
-  o << ", ";
+  if (e.msg.size() >= kEapolHeader + 4) o << ", ";  // tcpdump's comma follows the EAP header's check
   print_eap_packet(o, e.msg.subspan(kEapolHeader), be16_at(m, 2), "eap");
 }
 
