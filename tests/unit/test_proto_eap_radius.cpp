@@ -102,9 +102,9 @@ TEST_CASE("RADIUS: a header or attribute cut by the capture", "[proto][radius][h
   header.resize(header.size() - 10);
   std::string out = print(header, v(1));
   CAPTURE(out);
-  CHECK(out.find(":  [|radius]\n")  // nd_print_trunc's own leading space != std::string::npos);
+  CHECK(out.find(":  [|radius]\n") != std::string::npos);  // nd_print_trunc's own leading space
   // A RADIUS length under the header's 20 bytes.
   out = print(udp_1812(radius({}, 10)), v(1));
   CAPTURE(out);
-  CHECK(out.find(":  [|radius]\n")  // nd_print_trunc's own leading space != std::string::npos);
+  CHECK(out.find(":  [|radius]\n") != std::string::npos);  // nd_print_trunc's own leading space
 }
