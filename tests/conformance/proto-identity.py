@@ -21,6 +21,8 @@ PATTERNS = {
     # Babel on UDP 6696/6697: "babel 2 (24) hello ihu", "babel [|babel]".
     "babel": r"babel ",
     "isis": r"IS-IS",
+    "eap": r"EAP",
+    "radius": r"RADIUS",
     # UDP or TCP port 53 or 5353 and the line ends as domain_print ends it:
     # the message length, a cut or an invalid header.
     "dns": r"\.(53|5353)(: | > ).*(\(\d+\)|\[\|domain\]|\(invalid\))$",

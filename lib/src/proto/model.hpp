@@ -299,6 +299,14 @@ struct AoeL {  // ATA over Ethernet, ethertype 0x88a2 (aoe.cpp): printed from it
   Bytes msg;                 // as captured, clamped to the length
   std::uint32_t length = 0;  // the Ethernet payload length (padding included, as tcpdump's)
 };
+struct EapolL {  // IEEE 802.1X EAPOL, ethertype 0x888e (eap.cpp): printed from its bytes
+  Bytes msg;                 // as captured, clamped to the length
+  std::uint32_t length = 0;  // the Ethernet payload length
+};
+struct RadiusL {  // RFC 2865 over UDP 1645, 1646, 1700, 1812, 1813, 3799 (radius.cpp): printed from its bytes
+  Bytes msg;                 // captured from the RADIUS header on, to the IP layer's end
+  std::uint32_t length = 0;  // the UDP payload length
+};
 struct FrL {  // ITU-T Q.922 address and Cisco's ethertype, link type 107 (fr.cpp)
   std::uint32_t dlci = 0;
   std::uint32_t flags = 0;   // C/R, FECN, BECN as tcpdump packs its four flag bytes
@@ -320,7 +328,7 @@ using Layer = std::variant<EthernetL, VlanL, SllL, NullL, LlcL, ArpL, Ipv4L, Ipv
                            StpL, LldpL, IgmpL, GreL, VxlanL, GeneveL, NtpL, VrrpL, HsrpL, BfdL, SyslogL, TftpL,
                            HttpL, SshL, SctpL, DccpL, OpenflowL, SlowL, UdldL,
                            PimL, EspL, AhL, EigrpL,
-                           PtpL, OspfL, BgpL, FrL, IsisL, RxL, BabelL, SflowL, AoeL>;
+                           PtpL, OspfL, BgpL, FrL, IsisL, RxL, BabelL, SflowL, AoeL, EapolL, RadiusL>;
 
 struct LayerSlot {
   Layer layer;

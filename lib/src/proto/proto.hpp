@@ -151,6 +151,8 @@ void decode_babel(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_sflow(Ctx& c, ByteReader r, std::uint32_t length);
 // AoE (ethertype 0x88a2): r the Ethernet payload, length its length.
 void decode_aoe(Ctx& c, ByteReader r, std::uint32_t length);
+void decode_eapol(Ctx& c, ByteReader r, std::uint32_t length);
+void decode_radius(Ctx& c, ByteReader r, std::uint32_t length);
 // PTP over UDP 319/320 and ethertype 0x88f7: r the payload, length its length.
 void decode_ptp(Ctx& c, ByteReader r, std::uint32_t length);
 // TCP payloads: r and length as for UDP, the two-byte prefix included.
@@ -243,6 +245,12 @@ void print_rx(PrintCtx& p, std::size_t i);
 void print_babel(PrintCtx& p, std::size_t i);
 void print_sflow(PrintCtx& p, std::size_t i);
 void print_aoe(PrintCtx& p, std::size_t i);
+void print_eapol(PrintCtx& p, std::size_t i);
+void print_radius(PrintCtx& p, std::size_t i);
+// tcpdump's eap_print: "Request (1), id 1, len 5" and the type; m the
+// captured bytes from the EAP packet on, length the length it should have.
+// Its truncation prints " [|proto]" and returns (EAPOL, RADIUS go on).
+void print_eap_packet(Out& o, Bytes m, std::uint32_t length, std::string_view proto);
 void print_fr(PrintCtx& p, std::size_t i);
 // The address pair of the IP layer at index ip: "a > b" (no trailing text).
 void print_ip_pair(PrintCtx& p, std::size_t ip, int sport, int dport);
@@ -294,6 +302,8 @@ void json_rx(JsonWriter& w, const RxL& l);
 void json_babel(JsonWriter& w, const BabelL& l);
 void json_sflow(JsonWriter& w, const SflowL& l);
 void json_aoe(JsonWriter& w, const AoeL& l);
+void json_eapol(JsonWriter& w, const EapolL& l);
+void json_radius(JsonWriter& w, const RadiusL& l);
 void json_fr(JsonWriter& w, const FrL& l);
 void json_bootp(JsonWriter& w, const BootpL& l);
 void json_dhcp6(JsonWriter& w, const Dhcp6L& l);
@@ -359,6 +369,8 @@ std::size_t link_header_length(const Decoded& d);
 // tcpdump's print_unknown_data: hex lines after `indent` ("\n\t    "), of at
 // most len bytes of b, as far as captured.
 void print_unknown_data(Out& o, Bytes b, std::size_t len, std::string_view indent);
+// tcpdump's p_ntp_time (ntp.cpp): the 64-bit NTP timestamp at m[at] and its UTC date.
+void print_ntp_time(Out& o, Bytes m, std::size_t at);
 // tcpdump's hex (and ASCII) dump lines, each starting with "\n\t".
 void hex_dump(Out& o, Bytes b, bool ascii, std::size_t offset = 0);
 // RFC 1071 one's-complement sum of the bytes (not complemented).

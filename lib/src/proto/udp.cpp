@@ -90,6 +90,15 @@ const PortRow kPortTable[] = {
      {53,  67,  68,  69,  88,  123,  161,  162,  319,  320,  496,  500,  514,  520,  521,  525,
       546, 547, 646, 654, 698, 701,  750,  921,  5353, 4500, 7500, 8500, 1701, 2103, 2104, 5359},
      decode_babel, claimed_before_babel},
+    // RADIUS (1645, 1812 authentication, 1646, 1813 accounting, 1700 and
+    // 3799 dynamic authorization), after HNCP (8231) and the printers
+    // before HSRP that test a destination port (VAT, whiteboard) or the RX range.
+    {1645, 1812,
+     {53,  67,  68,  69,  88,  123,  161,  162,  319,  320,  496,  500,  514,  520,  521,  525,  546,
+      547, 646, 654, 698, 701, 750,  921,  5353, 4500, 7500, 8500, 1701, 2103, 2104, 5359, 6696, 6697, 8231},
+     decode_radius, claimed_before_hsrp},
+    {1646, 1813, {}, decode_radius, claimed_before_hsrp},
+    {1700, 3799, {}, decode_radius, claimed_before_hsrp},
     // HSRP: the destination port only, after RADIUS (1645, 1646, 1700, 1812, 1813, 3799).
     {1985, 1985,
      {53,   67,   68,   69,   88,   123,  161,  162,  319,  320,  496,  500,  514,  520,  521,  525,  546,
