@@ -153,15 +153,258 @@ void print_ikev2(PrintCtx& p, const IsakmpL& l) {
     o << '[' << ((flags & 0x08) ? "I" : "") << ((flags & 0x10) ? "V" : "") << ((flags & 0x20) ? "R" : "") << ']';
 }
 
-// -v: what follows the exchange line. Only what needs no payload walk:
-// tcpdump's "[encrypted np]" and the length check.
-void print_tail(PrintCtx& p, const IsakmpL& l) {
+// ---- the IKEv1 payload list (-v) ------------------------------------------
+
+// tcpdump's attribute maps: a name per attribute type, and for some a name
+// per (basic-format) value.
+struct AttrMap {
+  std::string_view type;
+  std::initializer_list<std::string_view> values;
+};
+
+#define NETLAB_DH_GROUPS                                                                                          \
+  "", "modp768", "modp1024", "EC2N 2^155", "EC2N 2^185", "modp1536", "iana-grp06", "iana-grp07", "iana-grp08", \
+      "iana-grp09", "iana-grp10", "iana-grp11", "iana-grp12", "iana-grp13", "modp2048", "modp3072", "modp4096", \
+      "modp6144", "modp8192"
+
+const AttrMap kOakleyAttrs[] = {
+    {"", {}},
+    {"enc", {"", "1des", "idea", "blowfish", "rc5", "3des", "cast", "aes"}},
+    {"hash", {"", "md5", "sha1", "tiger", "sha2-256", "sha2-384", "sha2-512"}},
+    {"auth", {"", "preshared", "dss", "rsa sig", "rsa enc", "rsa enc revised"}},
+    {"group desc", {NETLAB_DH_GROUPS}},
+    {"group type", {"", "MODP", "ECP", "EC2N"}},
+    {"group prime", {}},
+    {"group gen1", {}},
+    {"group gen2", {}},
+    {"group curve A", {}},
+    {"group curve B", {}},
+    {"lifetype", {"", "sec", "kb"}},
+    {"lifeduration", {}},
+    {"prf", {}},
+    {"keylen", {}},
+    {"field", {}},
+    {"order", {}},
+};
+const AttrMap kIpsecAttrs[] = {
+    {"", {}},
+    {"lifetype", {"", "sec", "kb"}},
+    {"life", {}},
+    {"group desc", {NETLAB_DH_GROUPS}},
+    {"enc mode", {"", "tunnel", "transport"}},
+    {"auth", {"", "hmac-md5", "hmac-sha1", "1des-mac", "keyed"}},
+    {"keylen", {}},
+    {"rounds", {}},
+    {"dictsize", {}},
+    {"privalg", {}},
+};
+#undef NETLAB_DH_GROUPS
+
+// Transform ids per protocol (1 ISAKMP, 2 AH, 3 ESP, 4 IPcomp).
+const std::initializer_list<std::string_view> kTransformIds[] = {
+    {},
+    {"", "ike"},
+    {"", "(reserved)", "md5", "sha", "1des", "sha2-256", "sha2-384", "sha2-512"},
+    {"", "1des-iv64", "1des", "3des", "rc5", "idea", "cast", "blowfish", "3idea", "1des-iv32", "rc4", "null", "aes"},
+    {"", "oui", "deflate", "lzs"},
+};
+constexpr std::string_view kProtoIds[] = {"", "isakmp", "ipsec-ah", "ipsec-esp", "ipcomp"};
+
+std::string_view nth(std::initializer_list<std::string_view> list, std::size_t k) {
+  return k < list.size() ? list.begin()[k] : std::string_view{};
+}
+
+Out& num_or_name(Out& o, std::string_view name, unsigned v) {
+  if (!name.empty()) return o << name;
+  return o << '#', o.u(v);
+}
+
+void hex_bytes(Out& o, Bytes b) {
+  for (std::uint8_t x : b) o.hex(x, 2);
+}
+
+// One data attribute (RFC 2408 3.3) at `at`; the offset after it, or past
+// `end` ("[|attr]") when it does not fit the transform.
+std::size_t print_attr(Out& o, Bytes m, std::size_t at, std::size_t end, std::span<const AttrMap> map) {
+  bool basic = sub(m, at, 1)[0] & 0x80;
+  std::size_t total = basic ? 4 : 4 + std::size_t{be16_at(m, at + 2)};
+  if (end < at + total) {
+    o << "[|attr]";
+    return end + 1;
+  }
+  unsigned type = be16_at(m, at) & 0x7fffu;
+  std::string_view tname = type < map.size() ? map[type].type : std::string_view{};
+  o << "(type=";
+  num_or_name(o, tname, type) << ' ';
+  if (basic) {
+    unsigned v = be16_at(m, at + 2);
+    std::string_view vname = type < map.size() ? nth(map[type].values, v) : std::string_view{};
+    o << "value=";
+    if (!vname.empty()) o << vname;
+    else o.hex(v, 4);
+  } else {
+    o << "len=";
+    o.u(total - 4) << " value=";
+    hex_bytes(o, sub(m, at + 4, total - 4));
+  }
+  o << ')';
+  return at + total;
+}
+
+struct V1Walk {
+  PrintCtx& p;
+  Bytes m;
+  int depth = 0;
+  std::size_t chain(std::uint8_t np, std::size_t at, unsigned proto);
+  std::size_t payload(std::uint8_t np, std::size_t at, std::size_t len, unsigned proto);
+  std::size_t sa(std::size_t at);
+  std::size_t proposal(std::size_t at);
+  std::size_t transform(std::size_t at, std::size_t len, unsigned proto);
+  static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+};
+
+// tcpdump's ikev1_sub_print: each payload on its own line, indented by
+// depth, until a next-payload of 0, a length of 4 or less, or a cut.
+std::size_t V1Walk::chain(std::uint8_t np, std::size_t at, unsigned proto) {
+  Out& o = p.o;
+  while (np) {
+    if (at > m.size() || m.size() - at < 4) {
+      o << " [|";
+      payload_name(o, np) << ']';
+      return kNone;
+    }
+    std::uint8_t next = m[at];
+    std::size_t len = be16_at(m, at + 2);
+    if (m.size() - at < len) {
+      o << " [|";
+      payload_name(o, np) << ']';
+      return kNone;
+    }
+    o << '\n';
+    for (int k = 0; k <= depth; ++k) o << "    ";
+    o << '(';
+    ++depth;
+    std::size_t after = len <= 4 ? kNone : payload(np, at, len, proto);
+    --depth;
+    o << ')';
+    if (after == kNone) return kNone;
+    np = next;
+    at = after;
+  }
+  return at;
+}
+
+std::size_t V1Walk::sa(std::size_t at) {
+  Out& o = p.o;
+  o << "sa:";
+  std::uint32_t doi = be32_at(m, at + 4), sit = be32_at(m, at + 8);
+  if (doi != 1) {
+    o << " doi=";
+    o.u(doi) << " situation=";
+    o.u(sit);
+    return at + 12;
+  }
+  o << " doi=ipsec situation=";
+  const char* sep = "";
+  if (sit & 1) o << "identity", sep = "+";
+  if (sit & 2) o << sep << "secrecy", sep = "+";
+  if (sit & 4) o << sep << "integrity";
+  std::size_t next = at + 12;
+  if (sit != 1) {
+    o << " ident=";  // tcpdump reads it from just past the generic header
+    o.u(be32_at(m, at + 4));
+    next += 4;
+  }
+  if (next > m.size() || m.size() - next < 4) {
+    o << " [|sa]";
+    return kNone;
+  }
+  return chain(2, next, 0);
+}
+
+std::size_t V1Walk::proposal(std::size_t at) {
+  Out& o = p.o;
+  o << "p:";
+  Bytes h = sub(m, at, 8);
+  unsigned proto = h[5], spi = h[6];
+  o << " #";
+  o.u(h[4]) << " protoid=";
+  num_or_name(o, proto < std::size(kProtoIds) ? kProtoIds[proto] : std::string_view{}, proto) << " transform=";
+  o.u(h[7]);
+  if (spi) o << " spi=", hex_bytes(o, sub(m, at + 8, spi));
+  std::size_t next = at + 8 + spi;
+  if (next > m.size() || m.size() - next < 4) {
+    o << " [|p]";
+    return kNone;
+  }
+  return chain(3, next, proto);
+}
+
+std::size_t V1Walk::transform(std::size_t at, std::size_t len, unsigned proto) {
+  Out& o = p.o;
+  o << "t:";
+  Bytes h = sub(m, at, 8);
+  std::span<const AttrMap> map;
+  if (proto == 1) map = kOakleyAttrs;
+  else if (proto >= 2 && proto <= 4) map = kIpsecAttrs;
+  std::string_view id = proto >= 1 && proto <= 4 ? nth(kTransformIds[proto], h[5]) : std::string_view{};
+  o << " #";
+  o.u(h[4]) << " id=";
+  if (!id.empty()) o << id;
+  else if (proto >= 1 && proto <= 4) o << '#', o.u(h[5]);
+  else o.u(h[5]);
+  o << ' ';
+  std::size_t cp = at + 8, end = at + len;
+  while (cp < m.size() && cp < end) cp = print_attr(o, m, cp, end, map);
+  if (m.size() < end) o << "...";
+  return cp;
+}
+
+std::size_t V1Walk::payload(std::uint8_t np, std::size_t at, std::size_t len, unsigned proto) {
+  Out& o = p.o;
+  switch (np) {
+    case 1: return sa(at);
+    case 2: return proposal(at);
+    case 3: return transform(at, len, proto);
+    case 4: o << "ke: key len="; break;
+    case 8: o << "hash: len="; break;
+    case 9: o << "sig: len="; break;
+    case 10: o << "nonce: n len="; break;
+    case 13: o << "vid: len="; break;
+    default:
+      if (np == 5 || np == 6 || np == 7 || np == 11 || np == 12) return kNone;  // not decoded yet
+      payload_name(o, np);
+      return at + len;
+  }
+  o.u(len - 4);
+  if (p.opt.verbose > 2) {
+    o << ' ';
+    hex_bytes(o, sub(m, at + 4, len - 4));
+  } else if (np == 10 && p.opt.verbose > 1) {
+    // tcpdump's ike_show_somedata: ten bytes, "...", the capture's last twenty.
+    std::size_t avail = m.size() - (at + 4), first = std::min<std::size_t>(avail, 10);
+    std::size_t tail_at = avail >= 20 && avail - 20 >= first ? avail - 20 : first;
+    o << "  data=(";  // tcpdump prints a space, then " data=("
+    hex_bytes(o, m.subspan(at + 4, first));
+    o << "...";
+    hex_bytes(o, m.subspan(at + 4 + tail_at));
+    o << ')';
+  }
+  return at + len;
+}
+
+// -v: what follows the exchange line: "[encrypted np]", IKEv1's payload
+// list, and the length check.
+void print_tail(PrintCtx& p, const IsakmpL& l, bool v1) {
   Out& o = p.o;
   Bytes m = l.msg;
   o << ':';
   if (m[19] & 0x01) {
     o << " [encrypted ";
     payload_name(o, m[16]) << ']';
+  } else if (v1) {
+    V1Walk w{p, m};
+    w.chain(m[16], kHeaderLen, 0);
   }
   std::uint32_t len = be32_at(m, 24);
   if (len != l.length) {
@@ -198,7 +441,7 @@ void print_isakmp(PrintCtx& p, std::size_t i) {
   if (major != 1 && major != 2) return;
   if (major == 1) print_ikev1(p, l);
   else print_ikev2(p, l);
-  if (p.opt.verbose) print_tail(p, l);
+  if (p.opt.verbose) print_tail(p, l, major == 1);
 }
 
 // The header's fields as numbers and names; the payloads are not walked.
