@@ -254,8 +254,13 @@ std::size_t print_attr(Out& o, Bytes m, std::size_t at, std::size_t end, std::sp
 struct V1Walk {
   PrintCtx& p;
   Bytes m;
+  bool v2 = false;  // IKEv2: its payload types (33-48) as tcpdump's ikev2_sub0_print
   int depth = 0;
   std::size_t chain(std::uint8_t np, std::size_t at, unsigned proto);
+  bool decoded(std::uint8_t np) const {
+    if (np == 5 || np == 6 || np == 7 || np == 11 || np == 12) return false;  // id, cert, cr, n, d
+    return !(v2 && np >= 33 && np <= 48 && np != 46);
+  }
   std::size_t payload(std::uint8_t np, std::size_t at, std::size_t len, unsigned proto);
   std::size_t sa(std::size_t at);
   std::size_t proposal(std::size_t at);
@@ -280,6 +285,7 @@ std::size_t V1Walk::chain(std::uint8_t np, std::size_t at, unsigned proto) {
       payload_name(o, np) << ']';
       return kNone;
     }
+    if (!decoded(np)) return kNone;  // the list stops before a payload netlab does not print yet
     o << '\n';
     for (int k = 0; k <= depth; ++k) o << "    ";
     o << '(';
@@ -362,6 +368,12 @@ std::size_t V1Walk::transform(std::size_t at, std::size_t len, unsigned proto) {
 
 std::size_t V1Walk::payload(std::uint8_t np, std::size_t at, std::size_t len, unsigned proto) {
   Out& o = p.o;
+  if (v2 && np == 46) {  // encrypted and authenticated: the length; it ends the list
+    o << "v2e" << ((m[at + 1] & 0x80) ? "[C]" : "") << ": len=";
+    o.u(len - 4);
+    if (p.opt.verbose > 2 && len - 4 > 4) o << ' ', hex_bytes(o, sub(m, at + 4, len - 4));
+    return kNone;
+  }
   switch (np) {
     case 1: return sa(at);
     case 2: return proposal(at);
@@ -372,7 +384,6 @@ std::size_t V1Walk::payload(std::uint8_t np, std::size_t at, std::size_t len, un
     case 10: o << "nonce: n len="; break;
     case 13: o << "vid: len="; break;
     default:
-      if (np == 5 || np == 6 || np == 7 || np == 11 || np == 12) return kNone;  // not decoded yet
       payload_name(o, np);
       return at + len;
   }
@@ -393,8 +404,8 @@ std::size_t V1Walk::payload(std::uint8_t np, std::size_t at, std::size_t len, un
   return at + len;
 }
 
-// -v: what follows the exchange line: "[encrypted np]", IKEv1's payload
-// list, and the length check.
+// -v: what follows the exchange line: "[encrypted np]", the payload list
+// (IKEv2's only as far as its encrypted payload), and the length check.
 void print_tail(PrintCtx& p, const IsakmpL& l, bool v1) {
   Out& o = p.o;
   Bytes m = l.msg;
@@ -402,8 +413,8 @@ void print_tail(PrintCtx& p, const IsakmpL& l, bool v1) {
   if (m[19] & 0x01) {
     o << " [encrypted ";
     payload_name(o, m[16]) << ']';
-  } else if (v1) {
-    V1Walk w{p, m};
+  } else {
+    V1Walk w{p, m, !v1};
     w.chain(m[16], kHeaderLen, 0);
   }
   std::uint32_t len = be32_at(m, 24);
