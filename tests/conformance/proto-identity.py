@@ -28,6 +28,8 @@ PATTERNS = {
     "dns": r"\.(53|5353)(: | > ).*(\(\d+\)|\[\|domain\]|\(invalid\))$",
     "sflow": r"sFlow",
     "aoe": r"AoE",
+    # ISAKMP/IKE on UDP 500 and 4500: "isakmp: phase 1 I ident", "NONESP-encap: isakmp...".
+    "isakmp": r"isakmp",
 }
 NUMBERED = re.compile(r"^ {0,4}\d+  ")
 ENV = dict(os.environ, TZ="GMT0", LC_ALL="C")

@@ -16,8 +16,7 @@ void decode_esp(Ctx& c, ByteReader r, std::uint32_t length) {
 }
 
 // UDP port 4500 (tcpdump's isakmp_rfc3948_print): a NAT keepalive, IKE
-// after four zero bytes (not decoded: no layer, the UDP line stands), or
-// ESP.
+// after four zero bytes (isakmp.cpp), or ESP.
 void decode_udp_encap(Ctx& c, ByteReader r, std::uint32_t length) {
   c.d.trunc_proto = "isakmp_rfc3948";
   // A byte tcpdump reads here that was not captured ends the line: "Cut".
@@ -36,7 +35,7 @@ void decode_udp_encap(Ctx& c, ByteReader r, std::uint32_t length) {
     c.d.push<EspL>({r.rest(), length, EspL::Cut});
     return;
   }
-  if (be32_at(r.rest(), 0) == 0) return;  // NONESP-encap: ISAKMP, which netlab does not decode
+  if (be32_at(r.rest(), 0) == 0) return decode_isakmp_natt(c, r, length);  // NONESP-encap: IKE
   decode_esp(c, r, length);
   std::get<EspL>(c.d.last()->layer).encap = EspL::Udp;
 }

@@ -314,6 +314,12 @@ struct FrL {  // ITU-T Q.922 address and Cisco's ethertype, link type 107 (fr.cp
   std::uint16_t type = 0;    // the ethertype after the address
   std::uint32_t length = 0;  // the frame's length
 };
+struct IsakmpL {  // ISAKMP/IKE over UDP 500 or 4500 (isakmp.cpp): printed from its bytes
+  Bytes msg;                 // captured from the ISAKMP header on, to the IP layer's end
+  std::uint32_t length = 0;  // the UDP payload length (after the non-ESP marker on 4500)
+  char side = '?';           // IKEv1: 'I', 'R' or '?' from the capture's cookie table
+  bool nonesp = false;       // UDP 4500 after the four zero bytes
+};
 struct IsisL {  // ISO 10589 over LLC/OSI, NLPID 0x83 (isis.cpp): printed from its bytes
   Bytes msg;                 // captured from the NLPID on, clamped to the length
   std::uint32_t length = 0;  // the LLC payload length
@@ -328,7 +334,7 @@ using Layer = std::variant<EthernetL, VlanL, SllL, NullL, LlcL, ArpL, Ipv4L, Ipv
                            StpL, LldpL, IgmpL, GreL, VxlanL, GeneveL, NtpL, VrrpL, HsrpL, BfdL, SyslogL, TftpL,
                            HttpL, SshL, SctpL, DccpL, OpenflowL, SlowL, UdldL,
                            PimL, EspL, AhL, EigrpL,
-                           PtpL, OspfL, BgpL, FrL, IsisL, RxL, BabelL, SflowL, AoeL, EapolL, RadiusL>;
+                           PtpL, OspfL, BgpL, FrL, IsisL, RxL, BabelL, SflowL, AoeL, EapolL, RadiusL, IsakmpL>;
 
 struct LayerSlot {
   Layer layer;

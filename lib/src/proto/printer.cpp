@@ -63,6 +63,7 @@ void print_layers(PrintCtx& p, std::size_t i) {
         else if constexpr (std::is_same_v<T, IsisL>) print_isis(p, i);
         else if constexpr (std::is_same_v<T, BgpL>) print_bgp(p, i);
         else if constexpr (std::is_same_v<T, RxL>) print_rx(p, i);
+        else if constexpr (std::is_same_v<T, IsakmpL>) print_isakmp(p, i);
         else if constexpr (std::is_same_v<T, BabelL>) print_babel(p, i);
         else if constexpr (std::is_same_v<T, SflowL>) print_sflow(p, i);
         else if constexpr (std::is_same_v<T, AoeL>) print_aoe(p, i);
@@ -163,6 +164,7 @@ struct JsonMembers {
   void operator()(const IsisL& l) const { json_isis(w, l); }
   void operator()(const BgpL& l) const { json_bgp(w, l); }
   void operator()(const RxL& l) const { json_rx(w, l); }
+  void operator()(const IsakmpL& l) const { json_isakmp(w, l); }
   void operator()(const BabelL& l) const { json_babel(w, l); }
   void operator()(const SflowL& l) const { json_sflow(w, l); }
   void operator()(const AoeL& l) const { json_aoe(w, l); }
@@ -187,6 +189,7 @@ struct PacketPrinter::Impl {
   int linktype = 1;
   std::string ifname;
   TcpTracker tcp;
+  IsakmpCookies ike;
   Decoded d;
   std::uint64_t count = 0;
   bool have_prev = false;
@@ -315,7 +318,7 @@ struct PacketPrinter::Impl {
     d.raw = bytes;
     d.truncated = false;
     d.trunc_proto = "";
-    Ctx c{opt, tcp, d};
+    Ctx c{opt, tcp, d, &ike};
     try {
       decode_link(c, linktype, ByteReader(bytes));
     } catch (const Truncated&) {

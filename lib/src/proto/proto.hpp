@@ -81,10 +81,33 @@ class TcpTracker {
   std::size_t used_ = 0;
 };
 
+// tcpdump's ISAKMP initiator-cookie table (print-isakmp.c's cookiecache):
+// the last kSlots IKEv1 initiator cookies with the addresses of the packet
+// that introduced them, which decide the " I" / " R" / " ?" of later
+// messages. Fixed size: memory stays bounded whatever the capture.
+class IsakmpCookies {
+ public:
+  static constexpr std::size_t kSlots = 20;
+  int find(Bytes cookie) const noexcept;  // the slot holding this 8-byte cookie, or -1
+  void record(Bytes cookie, unsigned ip_version, Bytes src, Bytes dst) noexcept;
+  // Whether src is slot k's initiator (or responder) address.
+  bool from(int k, unsigned ip_version, Bytes src, bool initiator) const noexcept;
+
+ private:
+  struct Slot {
+    std::array<std::uint8_t, 8> cookie{};
+    unsigned version = 0;
+    std::array<std::uint8_t, 16> iaddr{}, raddr{};
+  };
+  std::array<Slot, kSlots> slots_{};
+  std::size_t next_ = 0;
+};
+
 struct Ctx {
   const PrintOptions& opt;
   TcpTracker& tcp;
   Decoded& d;
+  IsakmpCookies* ike = nullptr;  // the capture's cookie table; null: every IKEv1 side is decided afresh
 };
 
 // ---- decoders (fill d; may throw Truncated) -------------------------------
@@ -147,6 +170,10 @@ void decode_syslog(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_tftp(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_geneve(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_rx(Ctx& c, ByteReader r, std::uint32_t length);
+// ISAKMP/IKE on UDP 500, 7500 and 8500; and on UDP 4500 (r and length from
+// the four-byte non-ESP marker on).
+void decode_isakmp(Ctx& c, ByteReader r, std::uint32_t length);
+void decode_isakmp_natt(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_babel(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_sflow(Ctx& c, ByteReader r, std::uint32_t length);
 // AoE (ethertype 0x88a2): r the Ethernet payload, length its length.
@@ -242,6 +269,7 @@ void print_ospf(PrintCtx& p, std::size_t i);
 void print_isis(PrintCtx& p, std::size_t i);
 void print_bgp(PrintCtx& p, std::size_t i);
 void print_rx(PrintCtx& p, std::size_t i);
+void print_isakmp(PrintCtx& p, std::size_t i);
 void print_babel(PrintCtx& p, std::size_t i);
 void print_sflow(PrintCtx& p, std::size_t i);
 void print_aoe(PrintCtx& p, std::size_t i);
@@ -299,6 +327,7 @@ void json_ospf(JsonWriter& w, const OspfL& l);
 void json_isis(JsonWriter& w, const IsisL& l);
 void json_bgp(JsonWriter& w, const BgpL& l);
 void json_rx(JsonWriter& w, const RxL& l);
+void json_isakmp(JsonWriter& w, const IsakmpL& l);
 void json_babel(JsonWriter& w, const BabelL& l);
 void json_sflow(JsonWriter& w, const SflowL& l);
 void json_aoe(JsonWriter& w, const AoeL& l);

@@ -67,17 +67,24 @@ const PortRow kPortTable[] = {
     {123, 123, {53, 67, 68, 69, 88}, decode_ntp},
     // PTP's event and general ports, after SNMP (161, 162).
     {319, 320, {53, 67, 68, 69, 88, 123, 161, 162}, decode_ptp},
+    // ISAKMP/IKE, after SNMP, PTP and 496 (PIM auto-RP).
+    {500, 500, {53, 67, 68, 69, 88, 123, 161, 162, 319, 320, 496}, decode_isakmp},
     {514, 514, {53, 67, 68, 69, 88, 123, 161, 162, 319, 320, 496, 500}, decode_syslog},
     {546, 547, {53, 67, 68, 69, 88, 123, 161, 162, 319, 320, 496, 500, 514, 520, 521, 525}, decode_dhcp6},
     {5353, 5353,
      {53, 67, 68, 69, 88, 123, 161, 162, 319, 320, 496, 500, 514, 520, 521, 525, 546, 547, 646, 654, 698, 701, 750,
       921},
      decode_mdns},
-    // RFC 3948 NAT traversal: ESP, or IKE after four zero bytes (not decoded).
+    // RFC 3948 NAT traversal: ESP, or IKE after four zero bytes.
     {4500, 4500,
      {53, 67, 68, 69, 88, 123, 161, 162, 319, 320, 496, 500, 514, 520, 521, 525, 546, 547, 646, 654, 698, 701, 750,
       921, 5353},
      decode_udp_encap},
+    // ISAKMP's user ports, 7500 and 8500, right after NAT traversal.
+    {7500, 8500,
+     {53, 67, 68, 69, 88, 123, 161, 162, 319, 320, 496, 500, 514, 520, 521, 525, 546, 547, 646, 654, 698, 701, 750,
+      921, 5353, 4500},
+     decode_isakmp},
     // AFS's RX, either port in 7000-7009, after the user ISAKMP ports, L2TP,
     // VAT (destination 3456) and Zephyr.
     {7000, 7009,
