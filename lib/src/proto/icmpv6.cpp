@@ -424,11 +424,7 @@ void ni_query(Out& o, const PrintOptions& po, Bytes b, std::uint8_t code) {
 // Node information reply (ICMPv6 type 140).
 void ni_reply(Out& o, const PrintOptions& po, Bytes b, std::uint8_t code, std::uint32_t plen) {
   std::size_t siz = b.size();
-  if (plen > siz) {
-    o << "[|icmp6: node information reply]";
-    return;
-  }
-  if (siz < 16) {
+  if (plen > siz || siz < 16) {  // 4.99.3's nd_print_trunc for both
     o << " [|icmp6]";
     return;
   }

@@ -25,6 +25,13 @@ void cookie(Out& o, Bytes b, std::size_t off, std::string_view who, std::string_
   o.hex(lo, 8);
 }
 
+// The binding lifetime at bytes 10-11, in units of 4 seconds.
+void lifetime(Out& o, Bytes b) {
+  std::uint32_t secs = std::uint32_t(be16_at(b, 10)) << 2;
+  o << " lifetime=";
+  o.u(secs);
+}
+
 // One option at opts[i] whose whole length fits the list; left is what the
 // list holds from it on.
 void print_option(Out& o, Bytes opts, std::size_t i, std::size_t left) {
@@ -98,40 +105,47 @@ std::size_t print_message(Out& o, bool verbose, Bytes b, std::uint8_t type) {
     case 3:
     case 4: {
       std::string_view who = type == 3 ? "Home" : "Care-of";
+      std::uint16_t nonce = be16_at(b, 6);  // each value read before its text, as tcpdump's GET_ arguments
       o << " nonce id=0x";
-      o.hex(be16_at(b, 6));
+      o.hex(nonce);
       if (verbose) cookie(o, b, 8, who, "Init Cookie");
       if (verbose) cookie(o, b, 16, who, "Keygen Token");
       return 24;
     }
     case 5: {
+      std::uint16_t seq = be16_at(b, 6);
       o << " seq#=";
-      o.u(be16_at(b, 6));
-      std::uint8_t fl = byte_at(b, 8);
-      be16_at(b, 8);
+      o.u(seq);
+      std::uint8_t fl = sub(b, 8, 2)[0];  // tcpdump checks the flags and the reserved byte together
       if (fl & 0xf0) {
         o << ' ';
         static constexpr std::pair<std::uint8_t, char> kFlags[] = {{0x80, 'A'}, {0x40, 'H'}, {0x20, 'L'}, {0x10, 'K'}};
         for (auto [bit, ch] : kFlags)
           if (fl & bit) o << ch;
       }
-      o << " lifetime=";
-      o.u(std::uint32_t(be16_at(b, 10)) << 2);
+      lifetime(o, b);
       return 12;
     }
-    case 6:
+    case 6: {
+      std::uint8_t status = byte_at(b, 6);
       o << " status=";
-      o.u(byte_at(b, 6));
+      o.u(status);
       if (byte_at(b, 7) & 0x80) o << " K";
+      std::uint16_t seq = be16_at(b, 8);
       o << " seq#=";
-      o.u(be16_at(b, 8)) << " lifetime=";
-      o.u(std::uint32_t(be16_at(b, 10)) << 2);
+      o.u(seq);
+      lifetime(o, b);
       return 12;
-    case 7:
+    }
+    case 7: {
+      std::uint8_t status = byte_at(b, 6);
       o << " status=";
-      o.u(byte_at(b, 6)) << " homeaddr ";
-      o.ip6(sub(b, 8, 16));
+      o.u(status);
+      Bytes home = sub(b, 8, 16);
+      o << " homeaddr ";
+      o.ip6(home);
       return 24;
+    }
     default:
       o << " len=";
       o.u(b[1]);
