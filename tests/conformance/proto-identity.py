@@ -30,6 +30,7 @@ PATTERNS = {
     "aoe": r"AoE",
     # ISAKMP/IKE on UDP 500 and 4500: "isakmp: phase 1 I ident", "NONESP-encap: isakmp...".
     "isakmp": r"isakmp",
+    "icmp6": r"ICMP6|mobility",
 }
 NUMBERED = re.compile(r"^ {0,4}\d+  ")
 ENV = dict(os.environ, TZ="GMT0", LC_ALL="C")

@@ -1,6 +1,7 @@
 // ICMPv6 (RFC 4443): echo and errors; neighbour discovery (RFC 4861: RS,
 // RA, NS, NA, redirect and their options, RFC 8106 RDNSS/DNSSL, RFC 4191
-// route information); MLD (RFC 2710) and MLDv2 (RFC 3810).
+// route information); MLD (RFC 2710) and MLDv2 (RFC 3810); node information
+// queries and replies (RFC 4620); router renumbering (RFC 2894).
 #include "proto/proto.hpp"
 
 namespace netlab::proto {
@@ -300,6 +301,244 @@ bool upper_layer(Bytes inner, std::uint8_t& proto, std::size_t& off) {
   throw Truncated{};
 }
 
+// tcpdump's safeputchar: printable ASCII as is, anything else as \0xNN.
+void safe_char(Out& o, std::uint8_t c) {
+  if (c >= 0x20 && c < 0x7f) o << static_cast<char>(c);
+  else o << "\\0x", o.hex(c, 2);
+}
+
+// A node information DNS name (RFC 4620 section 6.3): labels without
+// compression, each checked against the end of the message.
+void ni_dnsname(Out& o, Bytes b, std::size_t cp) {
+  std::size_t ep = b.size();
+  o << ", \"";
+  while (cp < ep) {
+    std::size_t n = b[cp++];
+    if (n == 0) {
+      if (cp == ep) o << '.';
+      else if (!(cp + 1 == ep && b[cp] == 0)) o << "???";
+      break;
+    }
+    if (n > ep - cp) {
+      o << "???";
+      break;
+    }
+    for (; n > 0 && cp < ep; --n) safe_char(o, b[cp++]);
+    if (cp + 1 < ep && b[cp] != 0) o << '.';
+  }
+  o << '"';
+}
+
+// A name that is either an old draft's Pascal string or a DNS name.
+void ni_name(Out& o, const PrintOptions& po, Bytes b, std::size_t cp) {
+  if (b[cp] == b.size() - cp - 1) {
+    if (po.verbose) o << ", 03 draft";
+    o << ", \"";
+    for (auto ch : b.subspan(cp + 1)) safe_char(o, ch);
+    o << '"';
+  } else {
+    ni_dnsname(o, b, cp);
+  }
+}
+
+void ni_addr_flags(Out& o, std::uint16_t fl, bool reply) {
+  if (!fl) return;
+  o << " [";
+  if (fl & 0x40) o << 'a';
+  if (fl & 0x20) o << 'G';
+  if (fl & 0x10) o << 'S';
+  if (fl & 0x08) o << 'L';
+  if (fl & 0x04) o << 'C';
+  if (fl & 0x02) o << 'A';
+  if (reply && (fl & 0x01)) o << 'T';
+  o << ']';
+}
+
+// The Qtype of a query or a successful reply (RFC 4620 section 4).
+void ni_qtype(Out& o, std::uint16_t qtype, std::uint16_t fl, bool reply) {
+  switch (qtype) {
+    case 0: o << "noop"; break;
+    case 1:
+      o << "supported qtypes";
+      if (fl) o << " [" << ((fl & 1) ? "C" : "") << ']';
+      break;
+    case 2: o << "DNS name"; break;
+    case 3:
+      o << "node addresses";
+      if (!reply) ni_addr_flags(o, fl, false);
+      break;
+    default: o << "unknown"; break;
+  }
+}
+
+// The query's subject (RFC 4620 section 5), after the 16-byte header.
+void ni_subject(Out& o, const PrintOptions& po, Bytes b, std::uint8_t code) {
+  std::size_t siz = b.size();
+  switch (code) {
+    case 0:
+    case 2: {
+      std::size_t alen = code == 0 ? 16 : 4;
+      if (siz < 16 + alen) return;
+      if (siz != 16 + alen) {
+        if (po.verbose) o << ", invalid subject len";
+        return;
+      }
+      o << ", subject=";
+      if (code == 0) o.ip6(sub(b, 16, 16));
+      else o.ip4(sub(b, 16, 4));
+      return;
+    }
+    case 1:
+      o << ", subject=DNS name";
+      ni_name(o, po, b, 16);
+      return;
+    default: o << ", unknown subject"; return;
+  }
+}
+
+// Node information query (ICMPv6 type 139); b is the captured message.
+void ni_query(Out& o, const PrintOptions& po, Bytes b, std::uint8_t code) {
+  std::size_t siz = b.size();
+  if (siz == 12) {  // KAME's who-are-you
+    o << " who-are-you request";
+    return;
+  }
+  o << " node information query";
+  if (siz < 16) {
+    o << " [|icmp6]";
+    return;
+  }
+  std::uint16_t qtype = be16_at(b, 4), fl = be16_at(b, 6);
+  o << " (";
+  ni_qtype(o, qtype, fl, false);
+  if (qtype == 0 || qtype == 1) {
+    if (siz != 16 && po.verbose) o << ", invalid len";
+  } else if (siz == 16) {
+    o << ", 03 draft";
+  } else {
+    ni_subject(o, po, b, code);
+  }
+  o << ')';
+}
+
+// Node information reply (ICMPv6 type 140).
+void ni_reply(Out& o, const PrintOptions& po, Bytes b, std::uint8_t code, std::uint32_t plen) {
+  std::size_t siz = b.size();
+  if (plen > siz || siz < 16) {  // 4.99.3's nd_print_trunc for both
+    o << " [|icmp6]";
+    return;
+  }
+  o << " node information reply (";
+  bool comma = false;
+  if (code == 0 && po.verbose) o << "success", comma = true;
+  if (code == 1 || code == 2) {
+    o << (code == 1 ? "refused" : "unknown");
+    comma = true;
+    if (siz != 16 && po.verbose) o << ", invalid length";
+  }
+  if (code != 0) {
+    o << ')';
+    return;
+  }
+  std::uint16_t qtype = be16_at(b, 4), fl = be16_at(b, 6);
+  if (comma) o << ", ";
+  ni_qtype(o, qtype, fl, true);
+  if (qtype == 0 && siz != 16 && po.verbose) o << ", invalid length";
+  if (qtype == 2) {
+    if (siz <= 20) {
+      o << " [|icmp6]";
+      return;
+    }
+    ni_name(o, po, b, 20);
+    if (fl & 1) o << " [TTL=", o.u(be32_at(b, 16)) << ']';
+  } else if (qtype == 3) {
+    for (std::size_t i = 16; i + 20 <= siz; i += 20) {  // RFC 4620 6.3: a TTL, then the address
+      o << ' ';
+      o.ip6(sub(b, i + 4, 16)) << '(';
+      o.i(static_cast<std::int32_t>(be32_at(b, i))) << ')';
+    }
+    ni_addr_flags(o, fl, true);
+  }
+  o << ')';
+}
+
+// Router renumbering (RFC 2894): the header, then a command's match-prefix
+// part and its use-prefix parts; false where tcpdump stops at a short part.
+bool rr_header(Out& o, const PrintOptions& po, Bytes b, std::uint8_t code) {
+  if (b.size() < 16) return false;
+  o << ", ";
+  if (code == 0) o << "command";
+  else if (code == 1) o << "result";
+  else if (code == 255) o << "sequence number reset";
+  else o << "code-#", o.u(code);
+  o << ", seq=";
+  o.u(be32_at(b, 4));
+  if (!po.verbose) return true;
+  std::uint8_t fl = b[9];
+  o << '[';
+  if (fl) {
+    static constexpr std::pair<std::uint8_t, char> kFlags[] = {{0x80, 'T'}, {0x40, 'R'}, {0x20, 'A'},
+                                                               {0x10, 'S'}, {0x08, 'P'}};
+    for (auto [bit, ch] : kFlags)
+      if (fl & bit) o << ch;
+    o << ',';
+  }
+  o << "seg=";
+  o.u(b[8]) << ",maxdelay=";
+  o.u(be16_at(b, 10));
+  if (std::uint32_t rsvd = be32_at(b, 12)) o << "rsvd=0x", o.hex(rsvd, 0);
+  o << ']';
+  return true;
+}
+
+void rr_use(Out& o, const PrintOptions& po, Bytes u) {
+  o << (po.verbose > 1 ? "\n\t" : " ") << "use(";
+  std::uint32_t fl = be32_at(u, 12);
+  if (fl) o << ((fl & 0x80000000u) ? "V" : "") << ((fl & 0x40000000u) ? "P" : "") << ',';
+  if (po.verbose) {
+    o << "mask=0x";
+    o.hex(u[2], 0) << ",raflags=0x";
+    o.hex(u[3], 0) << ',';
+    for (std::size_t off : {4, 8}) {
+      o << (off == 4 ? "vltime=" : "pltime=");
+      std::uint32_t t = be32_at(u, off);
+      if (t == 0xffffffffu) o << "infty,";
+      else o.u(t) << ',';
+    }
+  }
+  o.ip6(sub(u, 16, 16)) << '/';
+  o.u(u[0]) << '/';
+  o.u(u[1]) << ')';
+}
+
+bool print_rr(Out& o, const PrintOptions& po, Bytes b, std::uint8_t code) {
+  if (!rr_header(o, po, b, code)) return false;
+  if (code != 0) return true;
+  if (b.size() < 16 + 24) return false;
+  Bytes mp = sub(b, 16, 24);
+  o << (po.verbose > 1 ? "\n\t" : " ") << "match(";
+  static constexpr std::string_view kOps[] = {"add", "change", "setglobal"};
+  if (mp[0] >= 1 && mp[0] <= 3) o << kOps[mp[0] - 1];
+  else o << '#', o.u(mp[0]);
+  if (po.verbose) {
+    o << ",ord=";
+    o.u(mp[2]) << ",min=";
+    o.u(mp[4]) << ",max=";
+    o.u(mp[5]);
+  }
+  o << ',';
+  o.ip6(sub(mp, 8, 16)) << '/';
+  o.u(mp[3]) << ')';
+  int n = int(mp[1]) - 3;
+  if (n % 4) return false;
+  std::size_t off = 40;
+  for (n /= 4; n > 0; --n, off += 32) {
+    if (b.size() < off + 32) return false;
+    rr_use(o, po, sub(b, off, 32));
+  }
+  return true;
+}
+
 }  // namespace
 
 void decode_icmp6(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip, bool fragmented) {
@@ -455,6 +694,11 @@ bool print_icmp6_body(PrintCtx& p, const Icmp6L& m, std::string_view name) {
     case 135:
     case 136:
     case 137: print_nd(p, m, b); return true;
+    case 138:
+      if (!print_rr(o, po, b, m.code)) o << " [|icmp6]";
+      return true;
+    case 139: ni_query(o, po, b, m.code); return true;
+    case 140: ni_reply(o, po, b, m.code, m.plen); return true;
     case 141:
     case 142: return true;
     case 143: mldv2_report(o, po, b, m.plen); return true;
@@ -464,7 +708,7 @@ bool print_icmp6_body(PrintCtx& p, const Icmp6L& m, std::string_view name) {
       o.hex(be16_at(b, 4), 4);
       return true;
     default:
-      if (!name.empty() && m.type != 138 && m.type != 139 && m.type != 140 && m.type != 155 && m.type != 145 &&
+      if (!name.empty() && m.type != 155 && m.type != 145 &&
           m.type != 147 && m.type != 200 && m.type != 201)
         return true;
       o << ", length ";

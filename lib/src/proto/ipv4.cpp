@@ -227,6 +227,11 @@ void decode_ip_payload(Ctx& c, std::uint8_t proto, ByteReader r, std::uint32_t l
       if (is<Ipv6L>(c.d, ip)) decode_icmp6(c, r, length, ip, fragmented);
       else c.d.push<OtherIpL>({proto, length});
       return;
+    case 62:
+    case 135:  // tcpdump's IPv6 chain prints the Mobility Header; over IPv4 it is a bare protocol
+      if (is<Ipv6L>(c.d, ip)) decode_mobility(c, r, length);
+      else c.d.push<OtherIpL>({proto, length});
+      return;
     case 4: decode_ipv4(c, r, length); return;
     case 41: decode_ipv6(c, r, length); return;
     case 143: decode_ethernet(c, r, length); return;  // RFC 8986 Ethernet in IPv6

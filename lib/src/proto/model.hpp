@@ -270,6 +270,10 @@ struct EigrpL {  // RFC 7868, IP protocol 88 (eigrp.cpp): printed from its bytes
   Bytes msg;                 // captured from the EIGRP header on, to the IP layer's end
   std::uint32_t length = 0;  // the IP payload length
 };
+struct MobilityL {  // RFC 6275, IPv6 next header 135 and 62 (mobility.cpp): printed from its bytes
+  Bytes msg;                 // captured from the Mobility Header on, to the IP layer's end
+  std::uint32_t length = 0;  // the IP payload length
+};
 struct PtpL {  // IEEE 1588-2008 over Ethernet and UDP 319/320 (ptp.cpp): printed from its bytes
   Bytes msg;                 // as captured, clamped to the length
   std::uint32_t length = 0;  // the Ethernet or UDP payload length
@@ -333,7 +337,7 @@ using Layer = std::variant<EthernetL, VlanL, SllL, NullL, LlcL, ArpL, Ipv4L, Ipv
                            TcpL, UdpL, BootpL, Dhcp6L, DnsL, OtherIpL, UnknownL,
                            StpL, LldpL, IgmpL, GreL, VxlanL, GeneveL, NtpL, VrrpL, HsrpL, BfdL, SyslogL, TftpL,
                            HttpL, SshL, SctpL, DccpL, OpenflowL, SlowL, UdldL,
-                           PimL, EspL, AhL, EigrpL,
+                           PimL, EspL, AhL, EigrpL, MobilityL,
                            PtpL, OspfL, BgpL, FrL, IsisL, RxL, BabelL, SflowL, AoeL, EapolL, RadiusL, IsakmpL>;
 
 struct LayerSlot {

@@ -58,6 +58,7 @@ void print_layers(PrintCtx& p, std::size_t i) {
         else if constexpr (std::is_same_v<T, EspL>) print_esp(p, i);
         else if constexpr (std::is_same_v<T, AhL>) print_ah(p, i);
         else if constexpr (std::is_same_v<T, EigrpL>) print_eigrp(p, i);
+        else if constexpr (std::is_same_v<T, MobilityL>) print_mobility(p, i);
         else if constexpr (std::is_same_v<T, PtpL>) print_ptp(p, i);
         else if constexpr (std::is_same_v<T, OspfL>) print_ospf(p, i);
         else if constexpr (std::is_same_v<T, IsisL>) print_isis(p, i);
@@ -159,6 +160,7 @@ struct JsonMembers {
   void operator()(const EspL& l) const { json_esp(w, l); }
   void operator()(const AhL& l) const { json_ah(w, l); }
   void operator()(const EigrpL& l) const { json_eigrp(w, l); }
+  void operator()(const MobilityL& l) const { json_mobility(w, l); }
   void operator()(const PtpL& l) const { json_ptp(w, l); }
   void operator()(const OspfL& l) const { json_ospf(w, l); }
   void operator()(const IsisL& l) const { json_isis(w, l); }

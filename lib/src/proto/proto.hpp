@@ -150,6 +150,7 @@ void decode_udp_encap(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_ah(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip, bool fragmented);
 // EIGRP (IP protocol 88).
 void decode_eigrp(Ctx& c, ByteReader r, std::uint32_t length);
+void decode_mobility(Ctx& c, ByteReader r, std::uint32_t length);
 // PIM (IP protocol 103); ip the enclosing IP layer (the IPv6 checksum).
 void decode_pim(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip);
 // OSPF (IP protocol 89); ip the enclosing IP layer (IPv6: OSPFv3).
@@ -262,6 +263,7 @@ void print_pim(PrintCtx& p, std::size_t i);
 void print_esp(PrintCtx& p, std::size_t i);
 void print_ah(PrintCtx& p, std::size_t i);
 void print_eigrp(PrintCtx& p, std::size_t i);
+void print_mobility(PrintCtx& p, std::size_t i);
 // PIMv1 in IGMP (type 0x14): m the IGMP message as captured, len its length.
 void print_pimv1(PrintCtx& p, Bytes m, std::uint32_t len);
 void print_ptp(PrintCtx& p, std::size_t i);
@@ -322,6 +324,7 @@ void json_pim(JsonWriter& w, const PimL& l);
 void json_esp(JsonWriter& w, const EspL& l);
 void json_ah(JsonWriter& w, const AhL& l);
 void json_eigrp(JsonWriter& w, const EigrpL& l);
+void json_mobility(JsonWriter& w, const MobilityL& l);
 void json_ptp(JsonWriter& w, const PtpL& l);
 void json_ospf(JsonWriter& w, const OspfL& l);
 void json_isis(JsonWriter& w, const IsisL& l);
