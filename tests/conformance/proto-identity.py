@@ -26,6 +26,7 @@ PATTERNS = {
     "dns": r"\.(53|5353)(: | > ).*(\(\d+\)|\[\|domain\]|\(invalid\))$",
     "sflow": r"sFlow",
     "aoe": r"AoE",
+    "mpls": r"MPLS|LSP-PING",
 }
 NUMBERED = re.compile(r"^ {0,4}\d+  ")
 ENV = dict(os.environ, TZ="GMT0", LC_ALL="C")

@@ -66,6 +66,8 @@ void print_layers(PrintCtx& p, std::size_t i) {
         else if constexpr (std::is_same_v<T, BabelL>) print_babel(p, i);
         else if constexpr (std::is_same_v<T, SflowL>) print_sflow(p, i);
         else if constexpr (std::is_same_v<T, AoeL>) print_aoe(p, i);
+        else if constexpr (std::is_same_v<T, MplsL>) print_mpls(p, i);
+        else if constexpr (std::is_same_v<T, LspPingL>) print_lspping(p, i);
         else if constexpr (std::is_same_v<T, FrL>) print_fr(p, i);
         else if constexpr (std::is_same_v<T, UnknownL>) {
           if (l.type == 0xffff && p.opt.hex == HexStyle::None) hex_dump(p.o, l.data, true);
@@ -164,6 +166,8 @@ struct JsonMembers {
   void operator()(const BabelL& l) const { json_babel(w, l); }
   void operator()(const SflowL& l) const { json_sflow(w, l); }
   void operator()(const AoeL& l) const { json_aoe(w, l); }
+  void operator()(const MplsL& l) const { json_mpls(w, l); }
+  void operator()(const LspPingL& l) const { json_lspping(w, l); }
   void operator()(const FrL& l) const { json_fr(w, l); }
 };
 

@@ -151,6 +151,10 @@ void decode_babel(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_sflow(Ctx& c, ByteReader r, std::uint32_t length);
 // AoE (ethertype 0x88a2): r the Ethernet payload, length its length.
 void decode_aoe(Ctx& c, ByteReader r, std::uint32_t length);
+// MPLS (ethertypes 0x8847/0x8848, UDP 6635): r the label stack on, length its length.
+void decode_mpls(Ctx& c, ByteReader r, std::uint32_t length);
+// MPLS LSP ping (UDP 3503).
+void decode_lspping(Ctx& c, ByteReader r, std::uint32_t length);
 // PTP over UDP 319/320 and ethertype 0x88f7: r the payload, length its length.
 void decode_ptp(Ctx& c, ByteReader r, std::uint32_t length);
 // TCP payloads: r and length as for UDP, the two-byte prefix included.
@@ -243,6 +247,8 @@ void print_rx(PrintCtx& p, std::size_t i);
 void print_babel(PrintCtx& p, std::size_t i);
 void print_sflow(PrintCtx& p, std::size_t i);
 void print_aoe(PrintCtx& p, std::size_t i);
+void print_mpls(PrintCtx& p, std::size_t i);
+void print_lspping(PrintCtx& p, std::size_t i);
 void print_fr(PrintCtx& p, std::size_t i);
 // The address pair of the IP layer at index ip: "a > b" (no trailing text).
 void print_ip_pair(PrintCtx& p, std::size_t ip, int sport, int dport);
@@ -294,6 +300,8 @@ void json_rx(JsonWriter& w, const RxL& l);
 void json_babel(JsonWriter& w, const BabelL& l);
 void json_sflow(JsonWriter& w, const SflowL& l);
 void json_aoe(JsonWriter& w, const AoeL& l);
+void json_mpls(JsonWriter& w, const MplsL& l);
+void json_lspping(JsonWriter& w, const LspPingL& l);
 void json_fr(JsonWriter& w, const FrL& l);
 void json_bootp(JsonWriter& w, const BootpL& l);
 void json_dhcp6(JsonWriter& w, const Dhcp6L& l);
