@@ -10,6 +10,47 @@ namespace {
 
 constexpr std::size_t kHeader = 32;
 constexpr Tok kMsgTypes[] = {{1, "MPLS Echo Request"}, {2, "MPLS Echo Reply"}};
+constexpr Tok kReplyModes[] = {{1, "Do not reply"},
+                               {2, "Reply via an IPv4/IPv6 UDP packet"},
+                               {3, "Reply via an IPv4/IPv6 UDP packet with Router Alert"},
+                               {4, "Reply via application level control channel"}};
+constexpr Tok kReturnCodes[] = {
+    {0, "No return code or return code contained in the Error Code TLV"},
+    {1, "Malformed echo request received"},
+    {2, "One or more of the TLVs was not understood"},
+    {3, "Replying router is an egress for the FEC at stack depth"},
+    {4, "Replying router has no mapping for the FEC at stack depth"},
+    {5, "Reserved"},
+    {6, "Reserved"},
+    {7, "Reserved"},
+    {8, "Label switched at stack-depth"},
+    {9, "Label switched but no MPLS forwarding at stack-depth"},
+    {10, "Mapping for this FEC is not the given label at stack depth"},
+    {11, "No label entry at stack-depth"},
+    {12, "Protocol not associated with interface at FEC stack depth"},
+    {13, "Premature termination of ping due to label stack shrinking to a single label"}};
+
+// The common header from -v on (the TLVs after it are not decoded yet).
+void print_header_verbose(Out& o, Bytes m, std::uint32_t length) {
+  o << "\n\tLSP-PINGv";
+  o.u(be16_at(m, 0)) << ", msg-type: ";
+  name_or(o, kMsgTypes, m[4], "unknown") << " (";
+  o.u(m[4]) << "), length: ";
+  o.u(length) << "\n\t  reply-mode: ";
+  name_or(o, kReplyModes, m[5], "unknown") << " (";
+  o.u(m[5]) << ")\n\t  Return Code: ";
+  std::uint8_t code = m[6], sub = m[7];
+  name_or(o, kReturnCodes, code, "unknown");
+  if (code == 3 || code == 4 || code == 8 || code == 10 || code == 11 || code == 12) o << ' ', o.u(sub);
+  o << " (";
+  o.u(code) << ")\n\t  Return Subcode: (";
+  o.u(sub) << ")\n\t  Sender Handle: 0x";
+  o.hex(be32_at(m, 8), 8) << ", Sequence: ";
+  o.u(be32_at(m, 12)) << "\n\t  Sender Timestamp: ";
+  print_ntp_time(o, m, 16);
+  o << " Receiver Timestamp: ";
+  print_ntp_time(o, m, 24);
+}
 
 }  // namespace
 
@@ -37,6 +78,7 @@ void print_lspping(PrintCtx& p, std::size_t i) {
     o.u(version) << " packet not supported";
     return;
   }
+  if (p.opt.verbose) return print_header_verbose(o, l.msg, l.length);
   r.skip(2);
   std::uint8_t type = r.u8();
   r.skip(7);

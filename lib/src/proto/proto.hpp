@@ -360,6 +360,8 @@ std::string_view ipproto_name(std::uint8_t proto);    // "" when unknown
 std::string_view oui_name(std::uint32_t oui);         // "" when unknown (tcpdump's oui_values)
 // tcpdump's unsigned_relts_print: seconds as "1w2d3h", zero as "0s".
 void print_relts(Out& o, std::uint32_t secs);
+// tcpdump's p_ntp_time of the 64-bit NTP timestamp at m[at] (ntp.cpp).
+void print_ntp_time(Out& o, Bytes m, std::size_t at);
 // tcpdump's fn_print_char: M- for 8-bit, ^X for control characters.
 void print_char(Out& o, std::uint8_t c);
 bool linktype_is_known(int dlt);
