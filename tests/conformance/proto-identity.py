@@ -31,6 +31,7 @@ PATTERNS = {
     # ISAKMP/IKE on UDP 500 and 4500: "isakmp: phase 1 I ident", "NONESP-encap: isakmp...".
     "isakmp": r"isakmp",
     "icmp6": r"ICMP6|mobility",
+    "mpls": r"MPLS|LSP-PING",
 }
 NUMBERED = re.compile(r"^ {0,4}\d+  ")
 ENV = dict(os.environ, TZ="GMT0", LC_ALL="C")

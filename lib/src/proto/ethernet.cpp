@@ -180,6 +180,8 @@ void decode_ethertype(Ctx& c, std::uint16_t type, ByteReader r, std::uint32_t le
     case 0x88f7: decode_ptp(c, r, length); return;
     case 0x88a2: decode_aoe(c, r, length); return;
     case 0x888e: decode_eapol(c, r, length); return;
+    case 0x8847:
+    case 0x8848: decode_mpls(c, r, length); return;
     default: c.d.push<UnknownL>({type, r.rest()}); return;
   }
 }

@@ -328,6 +328,18 @@ struct IsisL {  // ISO 10589 over LLC/OSI, NLPID 0x83 (isis.cpp): printed from i
   Bytes msg;                 // captured from the NLPID on, clamped to the length
   std::uint32_t length = 0;  // the LLC payload length
 };
+struct MplsL {  // RFC 3032 label stack, ethertypes 0x8847/0x8848 and UDP 6635 (mpls.cpp)
+  enum Payload : std::uint8_t { None, Ipv4, Ipv6, Osi, Unknown };
+  Bytes stack;               // the entries as read, the bottom one included once reached
+  Bytes rest;                // the payload as captured (hex dumped when Unknown)
+  std::uint32_t length = 0;  // the length handed down
+  Payload payload = None;    // the payload's guess; Ipv4, Ipv6 and IS-IS are the next layer
+  bool invalid = false;      // the length ran out inside the stack
+};
+struct LspPingL {  // RFC 8029 over UDP 3503 (lspping.cpp): printed from its bytes
+  Bytes msg;                 // as captured, clamped to the length
+  std::uint32_t length = 0;  // the UDP payload length
+};
 struct UnknownL {  // an ethertype or link type we do not decode
   std::uint16_t type = 0;
   Bytes data;
@@ -338,7 +350,8 @@ using Layer = std::variant<EthernetL, VlanL, SllL, NullL, LlcL, ArpL, Ipv4L, Ipv
                            StpL, LldpL, IgmpL, GreL, VxlanL, GeneveL, NtpL, VrrpL, HsrpL, BfdL, SyslogL, TftpL,
                            HttpL, SshL, SctpL, DccpL, OpenflowL, SlowL, UdldL,
                            PimL, EspL, AhL, EigrpL, MobilityL,
-                           PtpL, OspfL, BgpL, FrL, IsisL, RxL, BabelL, SflowL, AoeL, EapolL, RadiusL, IsakmpL>;
+                           PtpL, OspfL, BgpL, FrL, IsisL, RxL, BabelL, SflowL, AoeL, EapolL, RadiusL, IsakmpL, MplsL,
+                           LspPingL>;
 
 struct LayerSlot {
   Layer layer;

@@ -193,6 +193,8 @@ void print_control_message(PrintCtx& p, Bytes m, std::uint32_t length) {
 
 }  // namespace
 
+void print_ntp_time(Out& o, Bytes m, std::size_t at) { print_time(o, m, at); }
+
 void decode_ntp(Ctx& c, ByteReader r, std::uint32_t length) {
   c.d.trunc_proto = "ntp";
   auto& n = c.d.push<NtpL>();

@@ -70,6 +70,8 @@ void print_layers(PrintCtx& p, std::size_t i) {
         else if constexpr (std::is_same_v<T, AoeL>) print_aoe(p, i);
         else if constexpr (std::is_same_v<T, EapolL>) print_eapol(p, i);
         else if constexpr (std::is_same_v<T, RadiusL>) print_radius(p, i);
+        else if constexpr (std::is_same_v<T, MplsL>) print_mpls(p, i);
+        else if constexpr (std::is_same_v<T, LspPingL>) print_lspping(p, i);
         else if constexpr (std::is_same_v<T, FrL>) print_fr(p, i);
         else if constexpr (std::is_same_v<T, UnknownL>) {
           if (l.type == 0xffff && p.opt.hex == HexStyle::None) hex_dump(p.o, l.data, true);
@@ -172,6 +174,8 @@ struct JsonMembers {
   void operator()(const AoeL& l) const { json_aoe(w, l); }
   void operator()(const EapolL& l) const { json_eapol(w, l); }
   void operator()(const RadiusL& l) const { json_radius(w, l); }
+  void operator()(const MplsL& l) const { json_mpls(w, l); }
+  void operator()(const LspPingL& l) const { json_lspping(w, l); }
   void operator()(const FrL& l) const { json_fr(w, l); }
 };
 

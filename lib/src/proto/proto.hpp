@@ -181,6 +181,10 @@ void decode_sflow(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_aoe(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_eapol(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_radius(Ctx& c, ByteReader r, std::uint32_t length);
+// MPLS (ethertypes 0x8847/0x8848, UDP 6635): r the label stack on, length its length.
+void decode_mpls(Ctx& c, ByteReader r, std::uint32_t length);
+// MPLS LSP ping (UDP 3503).
+void decode_lspping(Ctx& c, ByteReader r, std::uint32_t length);
 // PTP over UDP 319/320 and ethertype 0x88f7: r the payload, length its length.
 void decode_ptp(Ctx& c, ByteReader r, std::uint32_t length);
 // TCP payloads: r and length as for UDP, the two-byte prefix included.
@@ -281,6 +285,8 @@ void print_radius(PrintCtx& p, std::size_t i);
 // captured bytes from the EAP packet on, length the length it should have.
 // Its truncation prints " [|proto]" and returns (EAPOL, RADIUS go on).
 void print_eap_packet(Out& o, Bytes m, std::uint32_t length, std::string_view proto);
+void print_mpls(PrintCtx& p, std::size_t i);
+void print_lspping(PrintCtx& p, std::size_t i);
 void print_fr(PrintCtx& p, std::size_t i);
 // The address pair of the IP layer at index ip: "a > b" (no trailing text).
 void print_ip_pair(PrintCtx& p, std::size_t ip, int sport, int dport);
@@ -336,6 +342,8 @@ void json_sflow(JsonWriter& w, const SflowL& l);
 void json_aoe(JsonWriter& w, const AoeL& l);
 void json_eapol(JsonWriter& w, const EapolL& l);
 void json_radius(JsonWriter& w, const RadiusL& l);
+void json_mpls(JsonWriter& w, const MplsL& l);
+void json_lspping(JsonWriter& w, const LspPingL& l);
 void json_fr(JsonWriter& w, const FrL& l);
 void json_bootp(JsonWriter& w, const BootpL& l);
 void json_dhcp6(JsonWriter& w, const Dhcp6L& l);
@@ -394,6 +402,8 @@ std::string_view ipproto_name(std::uint8_t proto);    // "" when unknown
 std::string_view oui_name(std::uint32_t oui);         // "" when unknown (tcpdump's oui_values)
 // tcpdump's unsigned_relts_print: seconds as "1w2d3h", zero as "0s".
 void print_relts(Out& o, std::uint32_t secs);
+// tcpdump's p_ntp_time of the 64-bit NTP timestamp at m[at] (ntp.cpp).
+void print_ntp_time(Out& o, Bytes m, std::size_t at);
 // tcpdump's fn_print_char: M- for 8-bit, ^X for control characters.
 void print_char(Out& o, std::uint8_t c);
 bool linktype_is_known(int dlt);

@@ -52,6 +52,10 @@ bool claimed_before_sflow(std::uint16_t sport, std::uint16_t dport) {
   if (claimed_before_bfd(sport, dport)) return true;
   return dport == 3784 || dport == 3785 || dport == 4784 || dport == 6784;
 }
+// Before LSP ping in udp_print: HSRP's and HSRP itself (destination 1985).
+bool claimed_before_lspping(std::uint16_t sport, std::uint16_t dport) {
+  return claimed_before_hsrp(sport, dport) || dport == 1985;
+}
 // Before RX in udp_print: VAT, on its destination port 3456.
 bool claimed_before_rx(std::uint16_t, std::uint16_t dport) { return dport == 3456; }
 // Before Babel in udp_print: VAT (destination 3456) and the RX range.
@@ -112,6 +116,12 @@ const PortRow kPortTable[] = {
       547,  646,  654,  698,  701,  750,  921,  5353, 4500, 7500, 8500, 1701, 2103, 2104, 5359, 6696, 6697,
       8231, 1645, 1812, 1646, 1813, 1700, 3799},
      decode_hsrp, claimed_before_hsrp, true},
+    // MPLS LSP ping, either port, after HSRP (1985, destination).
+    {3503, 3503,
+     {53,   67,   68,   69,   88,   123,  161,  162,  319,  320,  496,  500,  514,  520,  521,  525,  546,
+      547,  646,  654,  698,  701,  750,  921,  5353, 4500, 7500, 8500, 1701, 2103, 2104, 5359, 6696, 6697,
+      8231, 1645, 1812, 1646, 1813, 1700, 3799},
+     decode_lspping, claimed_before_lspping},
     // BFD: destination ports 3784 (control), 3785 (echo), 4784 (multihop)
     // and 6784 (LAG), after HSRP (1985, destination) and MPLS LSP ping (3503).
     {3784, 3784,
@@ -144,6 +154,14 @@ const PortRow kPortTable[] = {
       546,  547,  646,  654,  698,  701,  750,  921,  5353, 4500, 7500, 8500, 1701, 2103, 2104, 5359,
       6696, 6697, 8231, 1645, 1812, 1646, 1813, 1700, 3799, 3503, 1589, 6343, 12222, 5060, 8472, 4789},
      decode_geneve, claimed_before_vxlan},
+    // MPLS over UDP (RFC 7510), after Geneve, LISP control (4342), VXLAN-GPE
+    // (4790) and ZEP (17754).
+    {6635, 6635,
+     {53,   67,   68,   69,   88,   123,  161,  162,  319,  320,  496,  500,  514,  520,  521,  525,  546,
+      547,  646,  654,  698,  701,  750,  921,  5353, 4500, 7500, 8500, 1701, 2103, 2104, 5359, 6696, 6697,
+      8231, 1645, 1812, 1646, 1813, 1700, 3799, 3503, 1589, 6343, 12222, 5060, 8472, 4789, 6081, 4342,
+      4790, 17754},
+     decode_mpls, claimed_before_vxlan},
 };
 
 // The ports some row decodes: a datagram with neither port here is decoded by
