@@ -272,6 +272,4 @@ void json_ntp(JsonWriter& w, const NtpL& l) {
   }
 }
 
-void print_ntp_time(Out& o, Bytes m, std::size_t at) { print_time(o, m, at); }
-
 }  // namespace netlab::proto

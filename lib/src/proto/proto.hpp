@@ -411,8 +411,6 @@ std::size_t link_header_length(const Decoded& d);
 // tcpdump's print_unknown_data: hex lines after `indent` ("\n\t    "), of at
 // most len bytes of b, as far as captured.
 void print_unknown_data(Out& o, Bytes b, std::size_t len, std::string_view indent);
-// tcpdump's p_ntp_time (ntp.cpp): the 64-bit NTP timestamp at m[at] and its UTC date.
-void print_ntp_time(Out& o, Bytes m, std::size_t at);
 // tcpdump's hex (and ASCII) dump lines, each starting with "\n\t".
 void hex_dump(Out& o, Bytes b, bool ascii, std::size_t offset = 0);
 // RFC 1071 one's-complement sum of the bytes (not complemented).
