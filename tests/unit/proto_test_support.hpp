@@ -31,4 +31,8 @@ void fix_ip4_sum(Frame& f, std::size_t off = 14);
 Frame ipv6(std::uint8_t nh, const Frame& payload, const char* src = "2001:db8::1", const char* dst = "2001:db8::2");
 Frame ether(unsigned type, const Frame& payload, const Frame& dst = {}, const Frame& src = {});
 bool sane_line(const std::string& s, std::size_t max);
+// The option sets most cases print with: -v repeated n times (and -e with
+// link_header), and -j without timestamps (a JSON line to compare whole).
+netlab::PrintOptions v(int n, bool link_header = false);
+netlab::PrintOptions json();
 }  // namespace proto_test

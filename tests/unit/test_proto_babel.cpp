@@ -22,19 +22,6 @@ using namespace proto_test;
 
 namespace {
 
-netlab::PrintOptions v(int n) {
-  netlab::PrintOptions o;
-  o.verbose = n;
-  return o;
-}
-
-netlab::PrintOptions json() {
-  netlab::PrintOptions o;
-  o.json = true;
-  o.ts = netlab::TimestampStyle::None;
-  return o;
-}
-
 // A UDP datagram 6696 -> 6696 over IPv4 (checksum 0: nothing at -v).
 Frame babel_frame(const Frame& payload, unsigned port = 6696, unsigned sport = 0) {
   Frame udp = cat({be16(sport ? sport : port), be16(port), be16(static_cast<unsigned>(8 + payload.size())), be16(0),

@@ -46,12 +46,6 @@ Frame ack_x(std::uint64_t ack) {
   return cat({be16(0), be16(static_cast<unsigned>(ack >> 32)), be32(static_cast<std::uint32_t>(ack))});
 }
 
-netlab::PrintOptions v(int n) {
-  netlab::PrintOptions o;
-  o.verbose = n;
-  return o;
-}
-
 }  // namespace
 
 TEST_CASE("DCCP: packet types, service codes, reset codes and acks", "[proto][dccp]") {

@@ -17,12 +17,6 @@ using namespace proto_test;
 
 namespace {
 
-netlab::PrintOptions v(int n) {
-  netlab::PrintOptions o;
-  o.verbose = n;
-  return o;
-}
-
 Frame bytes(std::initializer_list<std::uint8_t> b) { return Frame(b); }
 
 Frame eapol(const Frame& body, unsigned length) { return ether(0x888e, cat({bytes({1, 0}), be16(length), body})); }

@@ -20,19 +20,6 @@ using namespace proto_test;
 
 namespace {
 
-netlab::PrintOptions v(int n) {
-  netlab::PrintOptions o;
-  o.verbose = n;
-  return o;
-}
-
-netlab::PrintOptions json() {
-  netlab::PrintOptions o;
-  o.json = true;
-  o.ts = netlab::TimestampStyle::None;
-  return o;
-}
-
 Frame eigrp(std::uint8_t opcode, const Frame& tlvs, std::uint32_t flags = 0) {
   return ether(0x0800, ipv4(88, cat({{2, opcode, 0xee, 0x68}, be32(flags), be32(1), be32(0), be16(0), be16(100), tlvs}),
                             "192.0.2.1", "224.0.0.10"));

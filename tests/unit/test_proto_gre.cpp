@@ -21,22 +21,9 @@ using namespace proto_test;
 
 namespace {
 
-netlab::PrintOptions v(int n) {
-  netlab::PrintOptions o;
-  o.verbose = n;
-  return o;
-}
-
 netlab::PrintOptions e() {
   netlab::PrintOptions o;
   o.link_header = true;
-  return o;
-}
-
-netlab::PrintOptions json() {
-  netlab::PrintOptions o;
-  o.json = true;
-  o.ts = netlab::TimestampStyle::None;
   return o;
 }
 

@@ -34,19 +34,6 @@ Frame seg(unsigned sport, unsigned dport, const Frame& payload) {
   return ether(0x0800, ipv4(6, tcp, "192.0.2.1", "192.0.2.2"));
 }
 
-netlab::PrintOptions v(int n) {
-  netlab::PrintOptions o;
-  o.verbose = n;
-  return o;
-}
-
-netlab::PrintOptions json() {
-  netlab::PrintOptions o;
-  o.json = true;
-  o.ts = netlab::TimestampStyle::None;
-  return o;
-}
-
 const std::string_view kGet = "GET /index.html HTTP/1.1\r\nHost: example.org\r\nAccept: */*\r\n\r\n";
 
 }  // namespace

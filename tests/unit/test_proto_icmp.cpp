@@ -17,12 +17,6 @@ using namespace proto_test;
 
 namespace {
 
-netlab::PrintOptions v(int n) {
-  netlab::PrintOptions o;
-  o.verbose = n;
-  return o;
-}
-
 Frame icmp(std::uint8_t type, std::uint8_t code, const Frame& rest, const char* src = "192.0.2.1",
            const char* dst = "192.0.2.2") {
   return ether(0x0800, ipv4(1, cat({{type, code, 0, 0}, rest}), src, dst));

@@ -18,12 +18,6 @@ using namespace proto_test;
 
 namespace {
 
-netlab::PrintOptions v(int n) {
-  netlab::PrintOptions o;
-  o.verbose = n;
-  return o;
-}
-
 // An ICMPv6 message (checksum filled by the IPv6 builder).
 Frame icmp6(std::uint8_t type, std::uint8_t code, const Frame& body, const char* src = "fe80::1",
             const char* dst = "fe80::2") {

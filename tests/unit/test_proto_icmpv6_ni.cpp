@@ -21,12 +21,6 @@ using namespace proto_test;
 
 namespace {
 
-netlab::PrintOptions v(int n) {
-  netlab::PrintOptions o;
-  o.verbose = n;
-  return o;
-}
-
 Frame icmp6(std::uint8_t type, std::uint8_t code, const Frame& body) {
   return ether(0x86dd, ipv6(58, cat({{type, code, 0, 0}, body}), "2001:db8::1", "2001:db8::2"));
 }

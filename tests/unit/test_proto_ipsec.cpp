@@ -20,19 +20,6 @@ using namespace proto_test;
 
 namespace {
 
-netlab::PrintOptions v(int n) {
-  netlab::PrintOptions o;
-  o.verbose = n;
-  return o;
-}
-
-netlab::PrintOptions json() {
-  netlab::PrintOptions o;
-  o.json = true;
-  o.ts = netlab::TimestampStyle::None;
-  return o;
-}
-
 const Frame kEsp = cat({be32(0x12345678), be32(1), Frame(16, 0xa5)});
 
 Frame udp(unsigned sport, unsigned dport, const Frame& payload) {

@@ -16,13 +16,6 @@ using namespace proto_test;
 
 namespace {
 
-netlab::PrintOptions v(int n, bool e = false) {
-  netlab::PrintOptions o;
-  o.verbose = n;
-  o.link_header = e;
-  return o;
-}
-
 Frame udp_seg() { return cat({be16(40000), be16(40001), be16(12), be16(0), {1, 2, 3, 4}}); }
 Frame udp4(const Frame& options = {}) { return ipv4(17, udp_seg(), "192.0.2.1", "192.0.2.2", options); }
 Frame eth4(const Frame& ip) { return ether(0x0800, ip); }

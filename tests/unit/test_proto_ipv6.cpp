@@ -17,12 +17,6 @@ using namespace proto_test;
 
 namespace {
 
-netlab::PrintOptions v(int n) {
-  netlab::PrintOptions o;
-  o.verbose = n;
-  return o;
-}
-
 Frame udp_seg() { return cat({be16(40000), be16(40001), be16(12), be16(0), {1, 2, 3, 4}}); }
 Frame eth6(std::uint8_t nh, const Frame& payload) { return ether(0x86dd, ipv6(nh, payload)); }
 

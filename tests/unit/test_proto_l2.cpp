@@ -20,13 +20,8 @@ using namespace proto_test;
 
 namespace {
 
-netlab::PrintOptions v(int n) {
-  netlab::PrintOptions o;
-  o.verbose = n;
-  return o;
-}
-
-netlab::PrintOptions json() {
+// -j with the timestamps (the shared json() leaves them out).
+netlab::PrintOptions json_timed() {
   netlab::PrintOptions o;
   o.json = true;
   return o;
@@ -117,7 +112,7 @@ TEST_CASE("STP: a truncated BPDU stops between fields, a short one is invalid", 
 }
 
 TEST_CASE("STP: JSON has the port role and the identifiers", "[proto][stp][json]") {
-  auto doc = testjson::parse(print(bpdu_frame(config_bpdu(2, 2, 0x3c)), json()));
+  auto doc = testjson::parse(print(bpdu_frame(config_bpdu(2, 2, 0x3c)), json_timed()));
   const auto& layers = doc["layers"];
   REQUIRE(layers.array().size() == 3);
   CHECK(layers.array().at(1)["layer"].str() == "llc");
@@ -133,7 +128,7 @@ TEST_CASE("STP: JSON has the port role and the identifiers", "[proto][stp][json]
   CHECK(stp["max_age"].num() == 20);
   Frame f = bpdu_frame(config_bpdu(2, 2, 0x3c));
   f.resize(14 + 3 + 12);
-  auto cut = testjson::parse(print(f, json(), 1, 60));
+  auto cut = testjson::parse(print(f, json_timed(), 1, 60));
   CHECK(cut["layers"].array().at(2)["truncated"].boolean());
   CHECK(cut["layers"].array().at(2)["status"].str() == "truncated");
 }
@@ -182,7 +177,7 @@ TEST_CASE("LLDP: a TLV cut by the capture ends the packet", "[proto][lldp][trunc
 }
 
 TEST_CASE("LLDP: JSON lists the TLVs as objects", "[proto][lldp][json]") {
-  auto doc = testjson::parse(print(lldp_frame(), json()));
+  auto doc = testjson::parse(print(lldp_frame(), json_timed()));
   const auto& lldp = doc["layers"].array().at(1);
   CHECK(lldp["layer"].str() == "lldp");
   const auto& tlvs = lldp["tlvs"];
@@ -198,7 +193,7 @@ TEST_CASE("LLDP: JSON lists the TLVs as objects", "[proto][lldp][json]") {
   CHECK(tlvs.array().at(6)["name"].str() == "End");
   Frame cut = lldp_frame();
   cut.resize(14 + 9 + 4);
-  auto c = testjson::parse(print(cut, json(), 1, 73));
+  auto c = testjson::parse(print(cut, json_timed(), 1, 73));
   REQUIRE(c["layers"].array().at(1)["tlvs"].array().size() == 2);
   CHECK(c["layers"].array().at(1)["tlvs"].array().at(1)["truncated"].boolean());
   CHECK(c["layers"].array().at(1)["status"].str() == "truncated");
@@ -240,7 +235,7 @@ TEST_CASE("IGMP: a truncated report ends in [|igmp]", "[proto][igmp][truncated]"
 }
 
 TEST_CASE("IGMP: JSON has the groups and their sources", "[proto][igmp][json]") {
-  auto doc = testjson::parse(print(igmp_frame(v3_report(), "224.0.0.22"), json()));
+  auto doc = testjson::parse(print(igmp_frame(v3_report(), "224.0.0.22"), json_timed()));
   const auto& g = doc["layers"].array().at(2);
   CHECK(g["layer"].str() == "igmp");
   CHECK(g["version"].num() == 3);
@@ -254,7 +249,7 @@ TEST_CASE("IGMP: JSON has the groups and their sources", "[proto][igmp][json]") 
   Frame cut = igmp_frame(v3_report(), "224.0.0.22");
   std::uint32_t wire = static_cast<std::uint32_t>(cut.size());
   cut.resize(cut.size() - 6);
-  auto c = testjson::parse(print(cut, json(), 1, wire));
+  auto c = testjson::parse(print(cut, json_timed(), 1, wire));
   CHECK(c["layers"].array().at(2)["groups"].array().at(1)["sources_truncated"].boolean());
   CHECK(c["layers"].array().at(2)["status"].str() == "truncated");
 }

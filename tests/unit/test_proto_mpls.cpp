@@ -31,12 +31,6 @@ Frame udp_frame(unsigned port, const Frame& payload) {
   return ether(0x0800, ipv4(17, udp));
 }
 
-netlab::PrintOptions v(int n) {
-  netlab::PrintOptions o;
-  o.verbose = n;
-  return o;
-}
-
 bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
 }  // namespace

@@ -36,13 +36,6 @@ Frame seg(std::uint8_t flags, Frame options, const Frame& payload = {}) {
 
 Frame key8(std::uint8_t first) { return {first, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88}; }
 
-netlab::PrintOptions json() {
-  netlab::PrintOptions o;
-  o.json = true;
-  o.ts = netlab::TimestampStyle::None;
-  return o;
-}
-
 }  // namespace
 
 TEST_CASE("MPTCP: MP_CAPABLE and MP_JOIN at each handshake step", "[proto][mptcp]") {

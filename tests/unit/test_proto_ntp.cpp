@@ -20,19 +20,6 @@ using namespace proto_test;
 
 namespace {
 
-netlab::PrintOptions v(int n) {
-  netlab::PrintOptions o;
-  o.verbose = n;
-  return o;
-}
-
-netlab::PrintOptions json() {
-  netlab::PrintOptions o;
-  o.json = true;
-  o.ts = netlab::TimestampStyle::None;
-  return o;
-}
-
 Frame ntp_frame(const Frame& msg, unsigned sport = 40000, unsigned dport = 123) {
   Frame udp = cat({be16(sport), be16(dport), be16(static_cast<unsigned>(8 + msg.size())), be16(0), msg});
   return ether(0x0800, ipv4(17, udp, "192.0.2.1", "192.0.2.2"));

@@ -20,19 +20,6 @@ using namespace proto_test;
 
 namespace {
 
-netlab::PrintOptions v(int n) {
-  netlab::PrintOptions o;
-  o.verbose = n;
-  return o;
-}
-
-netlab::PrintOptions json() {
-  netlab::PrintOptions o;
-  o.json = true;
-  o.ts = netlab::TimestampStyle::None;
-  return o;
-}
-
 // A PIMv2 message of this type with its checksum over the first `sum_len`
 // bytes (all of it when 0) in IPv4 to the all-PIM-routers group.
 Frame pim4(unsigned type, const Frame& body, std::size_t sum_len = 0, const char* dst = "224.0.0.13") {

@@ -18,12 +18,6 @@ using namespace proto_test;
 
 namespace {
 
-netlab::PrintOptions v(int n) {
-  netlab::PrintOptions o;
-  o.verbose = n;
-  return o;
-}
-
 Frame hex(const std::string& text) {
   Frame f;
   for (std::size_t k = 0; k + 1 < text.size(); k += 2)

@@ -43,12 +43,6 @@ Frame forces(std::uint8_t type, std::uint32_t src, std::uint32_t dst) {
   return cat({{0x10, type}, be16(6), be32(src), be32(dst), be32(0), be32(9), be32(0x38400000)});
 }
 
-netlab::PrintOptions v(int n) {
-  netlab::PrintOptions o;
-  o.verbose = n;
-  return o;
-}
-
 }  // namespace
 
 TEST_CASE("SCTP: chunks by type, flags and fields", "[proto][sctp]") {

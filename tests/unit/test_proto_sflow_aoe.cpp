@@ -20,12 +20,6 @@ using namespace proto_test;
 
 namespace {
 
-netlab::PrintOptions v(int n) {
-  netlab::PrintOptions o;
-  o.verbose = n;
-  return o;
-}
-
 Frame words(std::initializer_list<std::uint32_t> ws) {
   Frame f;
   for (auto w : ws) f = cat({f, be32(w)});

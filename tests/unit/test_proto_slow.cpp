@@ -33,12 +33,6 @@ Frame lacp() {
   return cat({{1, 1}, info(1, 0x3d), info(2, 0x00), {3, 16}, be16(50000), Frame(12, 0), {0, 0}, Frame(50, 0)});
 }
 
-netlab::PrintOptions v(int n) {
-  netlab::PrintOptions o;
-  o.verbose = n;
-  return o;
-}
-
 }  // namespace
 
 TEST_CASE("Slow protocols: LACP and marker PDUs", "[proto][slow]") {

@@ -304,3 +304,21 @@ bool sane_line(const std::string& s, std::size_t max) {
 }
 
 }  // namespace proto_test
+
+namespace proto_test {
+
+netlab::PrintOptions v(int n, bool link_header) {
+  netlab::PrintOptions o;
+  o.verbose = n;
+  o.link_header = link_header;
+  return o;
+}
+
+netlab::PrintOptions json() {
+  netlab::PrintOptions o;
+  o.json = true;
+  o.ts = netlab::TimestampStyle::None;
+  return o;
+}
+
+}  // namespace proto_test

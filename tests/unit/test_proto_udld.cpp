@@ -38,12 +38,6 @@ Frame probe() {
               tlv(4, {7}), tlv(5, {5}), tlv(6, text("S1")), tlv(7, be32(9))});
 }
 
-netlab::PrintOptions v(int n) {
-  netlab::PrintOptions o;
-  o.verbose = n;
-  return o;
-}
-
 }  // namespace
 
 TEST_CASE("UDLD: header at -n and TLVs at -v", "[proto][udld]") {

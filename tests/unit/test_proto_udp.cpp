@@ -16,12 +16,6 @@ using namespace proto_test;
 
 namespace {
 
-netlab::PrintOptions v(int n) {
-  netlab::PrintOptions o;
-  o.verbose = n;
-  return o;
-}
-
 Frame udp(unsigned sport, unsigned dport, const Frame& payload, int ulen = -1) {
   unsigned len = ulen < 0 ? static_cast<unsigned>(8 + payload.size()) : static_cast<unsigned>(ulen);
   return cat({be16(sport), be16(dport), be16(len), be16(0), payload});

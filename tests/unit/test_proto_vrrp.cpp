@@ -21,19 +21,6 @@ using namespace proto_test;
 
 namespace {
 
-netlab::PrintOptions v(int n) {
-  netlab::PrintOptions o;
-  o.verbose = n;
-  return o;
-}
-
-netlab::PrintOptions json() {
-  netlab::PrintOptions o;
-  o.json = true;
-  o.ts = netlab::TimestampStyle::None;
-  return o;
-}
-
 bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
 // Fills in a VRRPv2 checksum (over the message alone).
