@@ -127,7 +127,9 @@ grep -q '^dhcp released' "$dir/c2.out" && pass "client: the ping run released it
 
 # ---- misbehaviours against dnsmasq ---------------------------------------------
 mac=02:00:5e:00:53:33
-"$netlab_bin" guest tap0 dhcp dhcp-ignore-offers mac $mac no-ipv6 quiet duration 4 >"$dir/c3.out" 2>"$dir/c3.err"
+# dnsmasq pings an address for about 3 s before it offers it: 10 s leave
+# room for the OFFER to reach the guest on a loaded machine (4 s did not).
+"$netlab_bin" guest tap0 dhcp dhcp-ignore-offers mac $mac no-ipv6 quiet duration 10 >"$dir/c3.out" 2>"$dir/c3.err"
 st=$?
 [ "$st" = 0 ] || fail "dhcp-ignore-offers: exit $st: $(cat "$dir/c3.err")"
 n=$(grep -c "DHCPDISCOVER(br0) $mac" "$dir/dnsmasq.log")
