@@ -176,19 +176,6 @@ void print_id(Out& o, Bytes m, std::size_t at, std::size_t len) {
   }
 }
 
-// tcpdump's bittok2str: the entries that are one set bit of v, in the
-// table's order, ", " between, or the fallback.
-void print_bits(Out& o, std::span<const Tok> table, std::uint32_t v, std::string_view none) {
-  bool any = false;
-  for (const auto& t : table) {
-    if (t.value == 0 || (t.value & (t.value - 1)) != 0 || (v & t.value) == 0) continue;
-    if (any) o << ", ";
-    o << t.name;
-    any = true;
-  }
-  if (!any) o << none;
-}
-
 // tcpdump's isonsap_string: "49.0001.0203", or its complaint about the length.
 void print_isonsap(Out& o, Bytes m, std::size_t off, std::size_t len) {
   Bytes a = sub(m, off, len);
@@ -521,7 +508,7 @@ void tlv_restart(Pdu& u, std::size_t off, std::uint32_t tlen) {
   if (tlen < 1) return;
   std::uint8_t flags = u8_at(u.m, off);
   u.o << kIndent << "Flags [";
-  print_bits(u.o, kRestartFlags, flags, "none");
+  print_bit_names(u.o, kRestartFlags, flags, "none");
   u.o << ']';
   if (tlen < 3) return;
   std::uint16_t time = be16_at(u.m, off + 1);
@@ -665,7 +652,7 @@ std::uint32_t ext_is_subtlv(Pdu& u, std::uint8_t type, std::size_t off, std::uin
       if (len == 2) {
         std::uint16_t v = be16_at(u.m, off);
         o << ", [ ";
-        print_bits(o, kLinkAttributes, v, "Unknown");
+        print_bit_names(o, kLinkAttributes, v, "Unknown");
         o << " ] (0x";
         o.hex(v, 4) << ')';
       }
@@ -673,7 +660,7 @@ std::uint32_t ext_is_subtlv(Pdu& u, std::uint8_t type, std::size_t off, std::uin
     case 20:
       if (len >= 2) {
         o << ", ";
-        print_bits(o, kLinkProtection, u8_at(u.m, off), "none");
+        print_bit_names(o, kLinkProtection, u8_at(u.m, off), "none");
         o << ", Priority ";
         o.u(u8_at(u.m, off + 1));
       }
@@ -692,7 +679,7 @@ std::uint32_t ext_is_subtlv(Pdu& u, std::uint8_t type, std::size_t off, std::uin
       if (len < 8) return 0;
       std::uint8_t flags = u8_at(u.m, off);
       o << indent << "  Flags: [";
-      print_bits(o, kLanAdjSidFlags, flags, "none");
+      print_bit_names(o, kLanAdjSidFlags, flags, "none");
       o << ']' << indent << "  Weight: ";
       o.u(u8_at(u.m, off + 1));
       if (len - 2 >= 6) sub(u.m, off + 2, 6), o << indent << "  Neighbor System-ID: ", print_id(o, u.m, off + 2, 6);
@@ -788,7 +775,7 @@ void print_mtid(Pdu& u, std::size_t off, std::uint32_t remaining) {
   u.o << kIndent;
   name_or(u.o, kMtIds, v & 0x0fff, "Reserved for IETF Consensus") << " Topology (0x";
   u.o.hex(v & 0x0fff, 3) << "), Flags: [";
-  print_bits(u.o, kMtFlags, v & 0xf000, "none");
+  print_bit_names(u.o, kMtFlags, v & 0xf000, "none");
   u.o << ']';
 }
 
@@ -828,7 +815,7 @@ void ip_reach_subtlv(Pdu& u, std::size_t off, std::uint8_t type, std::uint32_t l
       }
       std::uint32_t sid = label ? be24_at(u.m, off + 2) : be32_at(u.m, off + 2);
       o << ", Flags [";
-      print_bits(o, kPrefixSidFlags, flags, "None");
+      print_bit_names(o, kPrefixSidFlags, flags, "None");
       o << "], Algo ";
       name_or(o, kPrefixSidAlgos, algo, "Unknown") << " (";
       o.u(algo) << "), " << (label ? "label " : "index ");
@@ -919,7 +906,7 @@ void sr_capabilities(Pdu& u, std::size_t off, std::uint8_t subl) {
   std::uint8_t flags = u8_at(u.m, off);
   std::uint32_t range = be24_at(u.m, off + 1);
   u.o << ", Flags [";
-  print_bits(u.o, kSrFlags, flags, "None");
+  print_bit_names(u.o, kSrFlags, flags, "None");
   u.o << "], Range ";
   u.o.u(range);
   off += 4;
@@ -958,7 +945,7 @@ void tlv_router_cap(Pdu& u, std::size_t off, std::uint32_t tlen) {
   u.o.ip4(id);
   std::uint8_t flags = u8_at(u.m, off + 4);
   u.o << ", Flags [";
-  print_bits(u.o, kRouterCapFlags, flags, "none");
+  print_bit_names(u.o, kRouterCapFlags, flags, "none");
   u.o << ']';
   off += 5;
   auto left = static_cast<std::uint8_t>(tlen - 5);

@@ -21,19 +21,6 @@ constexpr Tok kTypes[] = {
 
 // ---- shared helpers ----------------------------------------------------------
 
-// tcpdump's bittok2str: the entries that are one set bit of v, in the
-// table's order, ", " between, or the fallback.
-void print_bits(Out& o, std::span<const Tok> table, std::uint32_t v, std::string_view none) {
-  bool any = false;
-  for (const auto& t : table) {
-    if (t.value == 0 || (t.value & (t.value - 1)) != 0 || (v & t.value) == 0) continue;
-    if (any) o << ", ";
-    o << t.name;
-    any = true;
-  }
-  if (!any) o << none;
-}
-
 void ip4_at(Out& o, Bytes m, std::size_t off) { o.ip4(sub(m, off, 4)); }
 
 // tcpdump's print_unknown_data: a hex dump, each line "IDENT0x0000: ",
@@ -105,7 +92,7 @@ long print_lsa_header(Out& o, Bytes m, std::size_t off) {
   }
   std::uint8_t options = sub(m, off + 2, 1)[0];
   o << "\n\t    Options: [";
-  print_bits(o, kOptions, options, "none");
+  print_bit_names(o, kOptions, options, "none");
   o << ']';
   return ls_length;
 }
@@ -270,7 +257,7 @@ bool print_te(PrintCtx& p, Bytes m, std::size_t at, std::uint32_t len) {
           case 14:
             if (sl != 4) return invalid(" != 4");
             o << ", ";
-            print_bits(o, kProtections, m[t], "none");
+            print_bit_names(o, kProtections, m[t], "none");
             break;
           case 15:
             if (sl < 36) return invalid(" < 36");
@@ -397,7 +384,7 @@ bool print_ri(PrintCtx& p, Bytes m, std::size_t at, std::uint32_t len) {
     if (type == 1) {
       if (tlen != 4) return o << "\n\t    Bogus length ", o.u(tlen) << " != 4", false;
       o << "Capabilities: ";
-      print_bits(o, kRiCaps, be32_at(m, at), "Unknown");
+      print_bit_names(o, kRiCaps, be32_at(m, at), "Unknown");
     } else if (p.opt.verbose <= 1) {
       unknown_data(o, m, at, tlen, "\n\t      ");
     }
@@ -420,7 +407,7 @@ std::size_t print_lsa(PrintCtx& p, Bytes m, std::size_t off) {
     case 1: {  // router
       std::uint8_t flags = sub(m, body, 1)[0];
       o << "\n\t    Router LSA Options: [";
-      print_bits(o, kRouterFlags, flags, "none");
+      print_bit_names(o, kRouterFlags, flags, "none");
       o << ']';
       unsigned count = be16_at(m, body + 2);
       std::size_t link = body + 4;
@@ -564,7 +551,7 @@ void print_lls(Out& o, Bytes m, std::uint32_t length) {
       std::uint32_t flags = be32_at(m, at);
       o << "\n\t      Options: 0x";
       o.hex(flags, 8) << " [";
-      print_bits(o, kLlsEoOptions, flags, "?");
+      print_bit_names(o, kLlsEoOptions, flags, "?");
       o << ']';
     } else if (tlv == 2) {
       if (len != 20) o << " [should be 20]", len = 20;
@@ -583,7 +570,7 @@ void print_v2_body(PrintCtx& p, Bytes m, std::size_t dataend) {
     case 1: {  // hello
       std::uint8_t options = sub(m, 30, 1)[0];
       o << "\n\tOptions [";
-      print_bits(o, kOptions, options, "none");
+      print_bit_names(o, kOptions, options, "none");
       o << ']';
       std::uint16_t hello = be16_at(m, 28);
       std::uint32_t dead = be32_at(m, 32);
@@ -608,11 +595,11 @@ void print_v2_body(PrintCtx& p, Bytes m, std::size_t dataend) {
     case 2: {  // database description
       std::uint8_t options = sub(m, 26, 1)[0];
       o << "\n\tOptions [";
-      print_bits(o, kOptions, options, "none");
+      print_bit_names(o, kOptions, options, "none");
       o << ']';
       std::uint8_t flags = sub(m, 27, 1)[0];
       o << ", DD Flags [";
-      print_bits(o, kDdFlags, flags, "none");
+      print_bit_names(o, kDdFlags, flags, "none");
       o << ']';
       if (std::uint16_t mtu = be16_at(m, 24)) o << ", MTU: ", o.u(mtu);
       std::uint32_t seq = be32_at(m, 28);
@@ -794,7 +781,7 @@ std::size_t print_v3_prefix(Out& o, Bytes m, std::size_t at, std::size_t len) {
   o.u(plen);
   if (std::uint8_t opt = m[at + 1]) {
     o << ", Options [";
-    print_bits(o, kV3PrefixOptions, opt, "none");
+    print_bit_names(o, kV3PrefixOptions, opt, "none");
     o << ']';
   }
   o << ", metric ";
@@ -816,9 +803,9 @@ bool print_v3_lsa(Out& o, Bytes m, std::size_t off, std::size_t dataend) {
       left -= 4;
       std::uint32_t options = be32_at(m, at);
       o << "\n\t      Options [";
-      print_bits(o, kV3Options, options, "none");
+      print_bit_names(o, kV3Options, options, "none");
       o << "], RLA-Flags [";
-      print_bits(o, kV3RouterFlags, m[at], "none");
+      print_bit_names(o, kV3RouterFlags, m[at], "none");
       o << ']';
       at += 4;
       while (left != 0) {
@@ -851,7 +838,7 @@ bool print_v3_lsa(Out& o, Bytes m, std::size_t off, std::size_t dataend) {
       left -= 4;
       std::uint32_t options = be32_at(m, at);
       o << "\n\t      Options [";
-      print_bits(o, kV3Options, options, "none");
+      print_bit_names(o, kV3Options, options, "none");
       o << "]\n\t      Connected Routers:";
       at += 4;
       while (left != 0) {
@@ -882,7 +869,7 @@ bool print_v3_lsa(Out& o, Bytes m, std::size_t off, std::size_t dataend) {
       left -= 4;
       std::uint32_t flags = be32_at(m, at);
       o << "\n\t     Flags [";
-      print_bits(o, kV3ExternalFlags, flags, "none");
+      print_bit_names(o, kV3ExternalFlags, flags, "none");
       o << "] metric ";
       o.u(flags & 0xffffffu);
       at += 4;
@@ -918,7 +905,7 @@ bool print_v3_lsa(Out& o, Bytes m, std::size_t off, std::size_t dataend) {
       left -= 4;
       std::uint32_t options = be32_at(m, at);
       o << "\n\t      Options [";
-      print_bits(o, kV3Options, options, "none");
+      print_bit_names(o, kV3Options, options, "none");
       o << ']';
       if (left < 20) return false;
       left -= 20;
@@ -977,7 +964,7 @@ void print_v3_body(PrintCtx& p, Bytes m, std::size_t dataend) {
     case 1: {  // hello
       std::uint32_t options = be32_at(m, b + 4);
       o << "\n\tOptions [";
-      print_bits(o, kV3Options, options, "none");
+      print_bit_names(o, kV3Options, options, "none");
       o << ']';
       std::uint16_t hello = be16_at(m, b + 8), dead = be16_at(m, b + 10);
       sub(m, b, 4);
@@ -1003,11 +990,11 @@ void print_v3_body(PrintCtx& p, Bytes m, std::size_t dataend) {
     case 2: {  // database description
       std::uint32_t options = be32_at(m, b);
       o << "\n\tOptions [";
-      print_bits(o, kV3Options, options, "none");
+      print_bit_names(o, kV3Options, options, "none");
       o << ']';
       std::uint8_t flags = sub(m, b + 7, 1)[0];
       o << ", DD Flags [";
-      print_bits(o, kV3DdFlags, flags, "none");
+      print_bit_names(o, kV3DdFlags, flags, "none");
       o << ']';
       std::uint16_t mtu = be16_at(m, b + 4);
       std::uint32_t seq = be32_at(m, b + 8);

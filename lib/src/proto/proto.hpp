@@ -408,6 +408,9 @@ void print_ntp_time(Out& o, Bytes m, std::size_t at);
 void print_char(Out& o, std::uint8_t c);
 bool linktype_is_known(int dlt);
 std::size_t link_header_length(const Decoded& d);
+// tcpdump's bittok2str (util.cpp): the table's single-bit entries set in v,
+// in the table's order, ", " between, or `none` (IS-IS and OSPF flags).
+void print_bit_names(Out& o, std::span<const Tok> table, std::uint32_t v, std::string_view none);
 // tcpdump's print_unknown_data: hex lines after `indent` ("\n\t    "), of at
 // most len bytes of b, as far as captured.
 void print_unknown_data(Out& o, Bytes b, std::size_t len, std::string_view indent);

@@ -434,3 +434,18 @@ Out& tok_print(Out& o, std::span<const Tok> table, std::uint32_t v, std::string_
 }
 
 }  // namespace netlab::proto
+
+namespace netlab::proto {
+
+void print_bit_names(Out& o, std::span<const Tok> table, std::uint32_t v, std::string_view none) {
+  bool any = false;
+  for (const auto& t : table) {
+    if (t.value == 0 || (t.value & (t.value - 1)) != 0 || (v & t.value) == 0) continue;
+    if (any) o << ", ";
+    o << t.name;
+    any = true;
+  }
+  if (!any) o << none;
+}
+
+}  // namespace netlab::proto
