@@ -102,3 +102,21 @@ TEST_CASE("RADIUS: a header or attribute cut by the capture", "[proto][radius][h
   CAPTURE(out);
   CHECK(out.find(":  [|radius]\n") != std::string::npos);  // nd_print_trunc's own leading space
 }
+
+TEST_CASE("RADIUS: JSON values typed by the attribute's kind", "[proto][radius][json]") {
+  Frame attrs = cat({bytes({1, 7, 'a', 'l', 'i', 'c', 'e'}),   // User-Name: text
+                     bytes({4, 6, 192, 0, 2, 9}),              // NAS-IP-Address: an address
+                     bytes({6, 6, 0, 0, 0, 2}),                // Service-Type 2: Framed
+                     bytes({27, 6, 0, 0, 0x0e, 0x10}),         // Session-Timeout: a number
+                     bytes({1, 4, 0xff, 0x01}),                // a binary User-Name: hex
+                     bytes({5, 5, 0, 0, 1})});                 // a NAS-Port of 3 bytes: hex
+  std::string out = print(udp_1812(radius(attrs)), json());
+  CAPTURE(out);
+  CHECK(out.find(R"({"type":1,"name":"User-Name","length":7,"value":"alice"})") != std::string::npos);
+  CHECK(out.find(R"({"type":4,"name":"NAS-IP-Address","length":6,"value":"192.0.2.9"})") != std::string::npos);
+  CHECK(out.find(R"({"type":6,"name":"Service-Type","length":6,"value":2,"value_name":"Framed"})") !=
+        std::string::npos);
+  CHECK(out.find(R"({"type":27,"name":"Session-Timeout","length":6,"value":3600})") != std::string::npos);
+  CHECK(out.find(R"({"type":1,"name":"User-Name","length":4,"value_hex":"ff01"})") != std::string::npos);
+  CHECK(out.find(R"({"type":5,"name":"NAS-Port","length":5,"value_hex":"000001"})") != std::string::npos);
+}

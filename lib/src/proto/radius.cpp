@@ -10,6 +10,7 @@
 // stops at a NUL; a numeric with standard values prints "#N" out of range.
 #include "proto/proto.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 
@@ -574,6 +575,41 @@ void print_radius(PrintCtx& p, std::size_t i) {
   if (len > kHeader) print_attrs(p, s.msg, len - static_cast<std::uint32_t>(kHeader));
 }
 
+// An attribute's value typed by its kind, as a reader of -j wants it: text
+// for a printable string, a number with its standard name, an address. What
+// has no such form (binary strings, vendor data, odd lengths) is "value_hex".
+void json_value(JsonWriter& w, std::uint8_t type, Bytes v) {
+  const Attr& attr = type < std::size(kAttrs) ? kAttrs[type] : kAttrs[0];
+  switch (attr.kind) {
+    case Kind::String:
+      if (!v.empty() && std::all_of(v.begin(), v.end(), [](std::uint8_t c) { return c >= 0x20 && c < 0x7f; })) {
+        w.member("value", std::string_view(reinterpret_cast<const char*>(v.data()), v.size()));
+        return;
+      }
+      break;
+    case Kind::Num:
+    case Kind::Time:
+      if (v.size() == 4) {
+        std::uint32_t n = be32_at(v, 0);
+        bool tagged = type == kTunnelType || type == kTunnelMedium || type == kTunnelPreference;
+        if (tagged) w.member("tag", v[0]);
+        std::uint32_t x = tagged ? n & 0xffffff : n;
+        w.member("value", x);
+        if (x >= attr.first && x < attr.values.size()) w.member("value_name", attr.values[x]);
+        return;
+      }
+      break;
+    case Kind::Addr:
+      if (v.size() == 4) return w.member("value", ip4_text(v));
+      break;
+    case Kind::Addr6:
+      if (v.size() == 16) return w.member("value", ip6_text(v));
+      break;
+    default: break;
+  }
+  w.member("value_hex", hex_text(v));
+}
+
 // The header and each attribute's type, name and length, as far as the
 // RADIUS length and the capture go.
 void json_radius(JsonWriter& w, const RadiusL& l) {
@@ -600,7 +636,7 @@ void json_radius(JsonWriter& w, const RadiusL& l) {
     w.member("type", type);
     w.member("name", type != 0 && type < std::size(kAttrs) ? kAttrs[type].name : "Unknown");
     w.member("length", alen);
-    if (alen >= 2 && at + alen <= len && at + alen <= m.size()) w.member("value", hex_text(m.subspan(at + 2, alen - 2u)));
+    if (alen >= 2 && at + alen <= len && at + alen <= m.size()) json_value(w, type, m.subspan(at + 2, alen - 2u));
     w.end_object();
     if (alen < 2) break;
     at += alen;
