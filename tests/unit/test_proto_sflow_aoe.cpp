@@ -117,7 +117,17 @@ TEST_CASE("sFlow: JSON members are typed", "[proto][sflow][json]") {
   const std::string out = print(udp_6343(cat({sflow_header(1), counter_sample(48, 1)})), o);
   CHECK(out.find("\"layer\":\"sflow\",\"length\":84,\"version\":5,\"agent_address_type\":1,\"agent\":\"192.0.2.10\","
                  "\"agent_id\":3,\"sequence\":7,\"uptime_ms\":1000,\"sample_count\":1,"
-                 "\"samples\":[{\"format\":2,\"name\":\"counter sample\",\"length\":48}]") != std::string::npos);
+                 "\"samples\":[{\"format\":2,\"name\":\"counter sample\",\"length\":48,\"sequence\":9,"
+                 "\"source_type\":0,\"source_index\":5,\"record_count\":1,\"records\":[{\"enterprise\":0,"
+                 "\"format\":5,\"name\":\"Vlan counter\",\"length\":28}]}]") != std::string::npos);
+  // A flow sample's rate, pool and interfaces; a record count past the sample stops at its end.
+  Frame sample = cat({words({1, 56, 4, 7, 100, 200, 0, 1, 2, 0xffffffff}), words({1001, 16, 10, 0, 20, 0})});
+  const std::string flow = print(udp_6343(cat({sflow_header(1), sample})), o);
+  CAPTURE(flow);
+  CHECK(flow.find("{\"format\":1,\"name\":\"flow sample\",\"length\":56,\"sequence\":4,\"source_type\":0,"
+                  "\"source_index\":7,\"sampling_rate\":100,\"sample_pool\":200,\"drops\":0,\"input\":1,"
+                  "\"output\":2,\"record_count\":4294967295,\"records\":[{\"enterprise\":0,\"format\":1001,"
+                  "\"name\":\"Extended Switch data\",\"length\":16}]}") != std::string::npos);
 }
 
 TEST_CASE("AoE: an ATA command and a config query at -n and -v", "[proto][aoe]") {
@@ -171,5 +181,26 @@ TEST_CASE("AoE: JSON members are typed", "[proto][aoe][json]") {
   const std::string out = print(aoe(cat({aoe_header(8, 1, 9), Frame(8, 0)})), o);
   CHECK(out.find("{\"layer\":\"aoe\",\"length\":18,\"version\":1,\"flags\":8,\"response\":true,\"major\":20,"
                  "\"minor\":0,\"command\":1,\"command_name\":\"Query Config Information\",\"tag\":9,"
+                 "\"arguments\":{\"buffer_count\":0,\"firmware_version\":0,\"sector_count\":0,\"aoe_version\":0,"
+                 "\"config_command\":0,\"config_command_name\":\"read config string\",\"config_string\":\"\"},"
                  "\"status\":\"ok\"}") != std::string::npos);
+  // An ATA read of LBA 0x0504030201 and a reserve list of two MACs.
+  const Frame ata = aoe(cat({aoe_header(0, 0, 1), Frame{0x40, 0, 8, 0x24, 1, 2, 3, 4, 5, 0, 0, 0}}));
+  std::string out2 = print(ata, o);
+  CAPTURE(out2);
+  CHECK(out2.find("\"arguments\":{\"ata_flags\":64,\"feature\":0,\"sector_count\":8,\"ata_command\":36,"
+                  "\"lba\":21542142465,\"data_length\":0}") != std::string::npos);
+  Frame macs = cat({aoe_header(0, 3, 2), Frame{1, 2}, Frame{2, 0, 0, 0, 0, 1}, Frame{2, 0, 0, 0, 0, 2}});
+  out2 = print(aoe(macs), o);
+  CAPTURE(out2);
+  CHECK(out2.find("\"arguments\":{\"reserve_command\":1,\"reserve_command_name\":\"Set reserve list\","
+                  "\"macs\":[\"02:00:00:00:00:01\",\"02:00:00:00:00:02\"]}") != std::string::npos);
+  // A count the capture does not hold: no half-written array.
+  Frame cut = aoe(macs);
+  const auto wire = static_cast<std::uint32_t>(cut.size());
+  cut.resize(cut.size() - 3);
+  out2 = print(cut, o, 1, wire);
+  CAPTURE(out2);
+  CHECK(out2.find("\"arguments\":{\"reserve_command\":1,\"reserve_command_name\":\"Set reserve list\"}") !=
+        std::string::npos);
 }

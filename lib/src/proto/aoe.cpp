@@ -7,6 +7,8 @@
 // arguments under -v; a length a field does not allow prints " (invalid)".
 #include "proto/proto.hpp"
 
+#include <algorithm>
+
 namespace netlab::proto {
 namespace {
 
@@ -219,6 +221,92 @@ void print_aoe(PrintCtx& p, std::size_t i) {
 }
 
 // The version 1 header's fields; the command's arguments are left out.
+namespace {
+
+// A command's arguments as an "arguments" object: the fields the text
+// prints, as far as the frame's length says and the capture holds. Counts
+// are bounded by the length, as in the text.
+void json_args(JsonWriter& w, std::uint8_t command, Bytes args, std::uint32_t len) {
+  ByteReader r(args.first(std::min<std::size_t>(args.size(), len)));
+  w.key("arguments");
+  w.begin_object();
+  try {
+    switch (command) {
+      case 0: {  // issue ATA command
+        if (len < 12) break;
+        w.member("ata_flags", r.u8());
+        w.member("feature", r.u8());
+        w.member("sector_count", r.u8());
+        w.member("ata_command", r.u8());
+        std::uint64_t lba = 0;
+        for (int k = 0; k < 6; ++k) lba |= std::uint64_t(r.u8()) << (8 * k);
+        w.member("lba", lba);
+        w.member("data_length", len - 12);
+        break;
+      }
+      case 1: {  // query config information
+        if (len < 8) break;
+        w.member("buffer_count", r.be16());
+        w.member("firmware_version", r.be16());
+        w.member("sector_count", r.u8());
+        std::uint8_t ccmd = r.u8();
+        w.member("aoe_version", ccmd >> 4);
+        w.member("config_command", ccmd & 0x0f);
+        w.member("config_command_name", tok_name(kConfigCommands, ccmd & 0x0f));
+        std::uint16_t cslen = r.be16();
+        if (cslen > 1024 || cslen > len - 8) break;
+        Bytes cs = r.bytes(cslen);
+        if (std::all_of(cs.begin(), cs.end(), [](std::uint8_t c) { return c >= 0x20 && c < 0x7f; }))
+          w.member("config_string", std::string_view(reinterpret_cast<const char*>(cs.data()), cs.size()));
+        else
+          w.member("config_string_hex", hex_text(cs));
+        break;
+      }
+      case 2: {  // MAC mask list
+        if (len < 4) break;
+        r.skip(1);
+        w.member("mask_command", r.u8());
+        w.member("mask_error", r.u8());
+        std::uint8_t count = r.u8();
+        if (count * 8u > len - 4 || count * 8u > r.remaining()) break;  // an array is written whole or not at all
+        w.key("directives");
+        w.begin_array();
+        for (unsigned k = 0; k < count; ++k) {
+          r.skip(1);
+          std::uint8_t dcmd = r.u8();
+          Bytes mac = r.bytes(6);
+          w.begin_object();
+          w.member("command", dcmd);
+          w.member("command_name", tok_name(kDirectives, dcmd));
+          w.member("mac", mac_text(mac));
+          w.end_object();
+        }
+        w.end_array();
+        break;
+      }
+      case 3: {  // reserve/release
+        if (len < 2 || (len - 2) % 6) break;
+        std::uint8_t rcmd = r.u8();
+        w.member("reserve_command", rcmd);
+        w.member("reserve_command_name", tok_name(kReserveCommands, rcmd));
+        std::uint8_t count = r.u8();
+        if (count * 6u != len - 2 || count * 6u > r.remaining()) break;
+        w.key("macs");
+        w.begin_array();
+        for (unsigned k = 0; k < count; ++k) w.value(mac_text(r.bytes(6)));
+        w.end_array();
+        break;
+      }
+      default: break;
+    }
+  } catch (const Truncated&) {
+    // What the capture holds is written; the layer's status says it was cut.
+  }
+  w.end_object();
+}
+
+}  // namespace
+
 void json_aoe(JsonWriter& w, const AoeL& l) {
   w.member("layer", "aoe");
   w.member("length", l.length);
@@ -238,6 +326,7 @@ void json_aoe(JsonWriter& w, const AoeL& l) {
   w.member("command", m[5]);
   w.member("command_name", tok_name(kCommands, m[5]));
   w.member("tag", be32_at(m, 6));
+  if (m[5] < std::size(kArgPrinters)) json_args(w, m[5], m.subspan(kCommonHeader), l.length - kCommonHeader);
 }
 
 }  // namespace netlab::proto

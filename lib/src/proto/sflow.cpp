@@ -389,6 +389,51 @@ void print_sflow(PrintCtx& p, std::size_t i) {
   print_samples(p, m, header, static_cast<std::uint32_t>(s.length - header), v[3]);
 }
 
+namespace {
+
+// One whole captured sample's fields (format 1-4, `b` its body) and its
+// records' enterprise, format, name and length, the records bounded by the
+// sample (so a huge count costs at most one entry per 8 bytes). The
+// enterprise is the record word's top 20 bits for both kinds (the text keeps
+// tcpdump's top 12 for counter records).
+void json_sample(JsonWriter& w, Bytes b, std::uint32_t format) {
+  bool flow = format == 1 || format == 3, expanded = format >= 3;
+  std::size_t size = flow ? (expanded ? 44 : 32) : (expanded ? 16 : 12);
+  if (b.size() < size) return;
+  w.member("sequence", be32_at(b, 0));
+  w.member("source_type", expanded ? be32_at(b, 4) : b[4]);
+  w.member("source_index", expanded ? be32_at(b, 8) : be32_at(b, 4) & 0xffffff);
+  if (flow) {
+    std::size_t k = expanded ? 12 : 8;
+    w.member("sampling_rate", be32_at(b, k));
+    w.member("sample_pool", be32_at(b, k + 4));
+    w.member("drops", be32_at(b, k + 8));
+    // The expanded sample gives each interface a format word before its value.
+    w.member("input", be32_at(b, expanded ? 28 : 20));
+    w.member("output", be32_at(b, expanded ? 36 : 24));
+  }
+  std::uint32_t count = be32_at(b, size - 4);
+  w.member("record_count", count);
+  w.key("records");
+  w.begin_array();
+  std::span<const Tok> names = flow ? std::span<const Tok>(kFlowTypes) : std::span<const Tok>(kCounterTypes);
+  for (std::size_t at = size; count > 0 && at + kRecordHeader <= b.size(); --count) {
+    std::uint32_t word = be32_at(b, at), len = be32_at(b, at + 4);
+    std::uint32_t type = word & 0x0fff, enterprise = word >> 12;
+    w.begin_object();
+    w.member("enterprise", enterprise);
+    w.member("format", type);
+    if (enterprise == 0) w.member("name", tok_name(names, type));
+    w.member("length", len);
+    w.end_object();
+    if (len > b.size() - at - kRecordHeader) break;
+    at += kRecordHeader + len;
+  }
+  w.end_array();
+}
+
+}  // namespace
+
 // The header's fields and each sample's format and length, as far as the
 // datagram's length and the capture go (at most one entry per 8 bytes).
 void json_sflow(JsonWriter& w, const SflowL& l) {
@@ -419,8 +464,10 @@ void json_sflow(JsonWriter& w, const SflowL& l) {
       w.member("format", format);
       w.member("name", tok_name(kSampleFormats, format));
       w.member("length", len);
-      w.end_object();
       left -= kSampleHeader;
+      if (format >= 1 && format <= 4 && len > 0 && left >= len && at + kSampleHeader + len <= m.size())
+        json_sample(w, m.subspan(at + kSampleHeader, len), format);
+      w.end_object();
       if (format == 0 || len == 0 || left < len) break;
       at += kSampleHeader + len;
       left -= len;
