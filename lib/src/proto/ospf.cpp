@@ -152,6 +152,95 @@ void print_bw(Out& o, std::uint32_t bits) {
   o << std::string_view(buf);
 }
 
+// One Link TLV sub-TLV's value (type st, sl bytes at t, captured): false
+// where tcpdump goes to its invalid label, " (invalid)" printed.
+bool print_te_link_subtlv(PrintCtx& p, Bytes m, std::size_t t, std::uint32_t st, std::uint32_t sl) {
+  Out& o = p.o;
+  auto invalid = [&](std::string_view why) {
+    o << why << " (invalid)";
+    return false;
+  };
+  switch (st) {
+    case 9:
+      if (sl != 4) return invalid(" != 4");
+      o << ", 0x", o.hex(be32_at(m, t), 8);
+      break;
+    case 2:
+    case 11:
+      if (sl != 4 && sl != 8) return invalid(" != 4 && != 8");
+      o << ", ", ip4_at(o, m, t), o << " (0x", o.hex(be32_at(m, t), 8) << ')';
+      if (sl == 8) o << ", ", ip4_at(o, m, t + 4), o << " (0x", o.hex(be32_at(m, t + 4), 8) << ')';
+      break;
+    case 3:
+    case 4:
+      if (sl != 4) return invalid(" != 4");
+      o << ", ", ip4_at(o, m, t);
+      break;
+    case 6:
+    case 7:
+      if (sl != 4) return invalid(" != 4");
+      o << ", ", print_bw(o, be32_at(m, t));
+      break;
+    case 8:
+      if (sl != 32) return invalid(" != 32");
+      for (unsigned k = 0; k < 8; ++k) o << "\n\t\tTE-Class ", o.u(k) << ": ", print_bw(o, be32_at(m, t + 4 * k));
+      break;
+    case 17: {
+      if (sl < 4) return invalid(" < 4");
+      unsigned model = m[t];
+      o << "\n\t\tBandwidth Constraints Model ID: ";
+      name_or(o, kBcModels, model, "unknown") << " (";
+      o.u(model) << ')';
+      if (sl % 4 != 0) {
+        o << "\n\t\tlength ", o.u(sl) << " != N x 4";
+        return invalid("");
+      }
+      if (sl > 36) {
+        o << "\n\t\tlength ", o.u(sl) << " > 36";
+        return invalid("");
+      }
+      for (unsigned k = 0; k < (sl - 4) / 4; ++k)
+        o << "\n\t\t  Bandwidth constraint CT", o.u(k) << ": ", print_bw(o, be32_at(m, t + 4 + 4 * k));
+      break;
+    }
+    case 5:
+      if (sl != 4) return invalid(" != 4");
+      o << ", Metric ", o.u(be32_at(m, t));
+      break;
+    case 1:
+      if (sl != 1) return invalid(" != 1");
+      o << ", ";
+      name_or(o, kTeLinkTypes, m[t], "unknown") << " (";
+      o.u(m[t]) << ')';
+      break;
+    case 14:
+      if (sl != 4) return invalid(" != 4");
+      o << ", ";
+      print_bit_names(o, kProtections, m[t], "none");
+      break;
+    case 15:
+      if (sl < 36) return invalid(" < 36");
+      o << "\n\t\tInterface Switching Capability: ";
+      name_or(o, kSwitchCaps, m[t], "Unknown");
+      o << "\n\t\tLSP Encoding: ";
+      name_or(o, kEncodings, m[t + 1], "Unknown") << "\n\t\tMax LSP Bandwidth:";
+      for (unsigned k = 0; k < 8; ++k)
+        o << "\n\t\t  priority level ", o.u(k) << ": ", print_bw(o, be32_at(m, t + 4 + 4 * k));
+      break;
+    case 16: {
+      if (sl % 4 != 0) return invalid(" != N x 4");
+      unsigned n = sl / 4;
+      if (n) o << "\n\t\t  Shared risk group: ";
+      for (unsigned k = 0; k < n; ++k) o << (k ? ", " : ""), o.u(be32_at(m, t + 4 * k));
+      break;
+    }
+    default:
+      if (p.opt.verbose <= 1) unknown_data(o, m, t, sl, "\n\t\t");
+      break;
+  }
+  return true;
+}
+
 // RFC 3630 TE LSA TLVs at at..at+len; false where tcpdump returns -1.
 bool print_te(PrintCtx& p, Bytes m, std::size_t at, std::uint32_t len) {
   Out& o = p.o;
@@ -187,11 +276,10 @@ bool print_te(PrintCtx& p, Bytes m, std::size_t at, std::uint32_t len) {
         std::uint32_t st = be16_at(m, t), sl = be16_at(m, t + 2);
         t += 4;
         left -= 4;
-        auto invalid = [&](std::string_view why) {
-          o << why << " (invalid)";
+        if (st == 0 || sl == 0) {
+          o << " (invalid)";
           return false;
-        };
-        if (st == 0 || sl == 0) return invalid("");
+        }
         o << "\n\t      ";
         name_or(o, kTeSubTlvs, st, "unknown") << " subTLV (";
         o.u(st) << "), length: ";
@@ -201,84 +289,7 @@ bool print_te(PrintCtx& p, Bytes m, std::size_t at, std::uint32_t len) {
           return false;
         }
         if (!captured(t, sl)) return false;
-        switch (st) {
-          case 9:
-            if (sl != 4) return invalid(" != 4");
-            o << ", 0x", o.hex(be32_at(m, t), 8);
-            break;
-          case 2:
-          case 11:
-            if (sl != 4 && sl != 8) return invalid(" != 4 && != 8");
-            o << ", ", ip4_at(o, m, t), o << " (0x", o.hex(be32_at(m, t), 8) << ')';
-            if (sl == 8) o << ", ", ip4_at(o, m, t + 4), o << " (0x", o.hex(be32_at(m, t + 4), 8) << ')';
-            break;
-          case 3:
-          case 4:
-            if (sl != 4) return invalid(" != 4");
-            o << ", ", ip4_at(o, m, t);
-            break;
-          case 6:
-          case 7:
-            if (sl != 4) return invalid(" != 4");
-            o << ", ", print_bw(o, be32_at(m, t));
-            break;
-          case 8:
-            if (sl != 32) return invalid(" != 32");
-            for (unsigned k = 0; k < 8; ++k) o << "\n\t\tTE-Class ", o.u(k) << ": ", print_bw(o, be32_at(m, t + 4 * k));
-            break;
-          case 17: {
-            if (sl < 4) return invalid(" < 4");
-            unsigned model = m[t];
-            o << "\n\t\tBandwidth Constraints Model ID: ";
-            name_or(o, kBcModels, model, "unknown") << " (";
-            o.u(model) << ')';
-            if (sl % 4 != 0) {
-              o << "\n\t\tlength ", o.u(sl) << " != N x 4";
-              return invalid("");
-            }
-            if (sl > 36) {
-              o << "\n\t\tlength ", o.u(sl) << " > 36";
-              return invalid("");
-            }
-            for (unsigned k = 0; k < (sl - 4) / 4; ++k)
-              o << "\n\t\t  Bandwidth constraint CT", o.u(k) << ": ", print_bw(o, be32_at(m, t + 4 + 4 * k));
-            break;
-          }
-          case 5:
-            if (sl != 4) return invalid(" != 4");
-            o << ", Metric ", o.u(be32_at(m, t));
-            break;
-          case 1:
-            if (sl != 1) return invalid(" != 1");
-            o << ", ";
-            name_or(o, kTeLinkTypes, m[t], "unknown") << " (";
-            o.u(m[t]) << ')';
-            break;
-          case 14:
-            if (sl != 4) return invalid(" != 4");
-            o << ", ";
-            print_bit_names(o, kProtections, m[t], "none");
-            break;
-          case 15:
-            if (sl < 36) return invalid(" < 36");
-            o << "\n\t\tInterface Switching Capability: ";
-            name_or(o, kSwitchCaps, m[t], "Unknown");
-            o << "\n\t\tLSP Encoding: ";
-            name_or(o, kEncodings, m[t + 1], "Unknown") << "\n\t\tMax LSP Bandwidth:";
-            for (unsigned k = 0; k < 8; ++k)
-              o << "\n\t\t  priority level ", o.u(k) << ": ", print_bw(o, be32_at(m, t + 4 + 4 * k));
-            break;
-          case 16: {
-            if (sl % 4 != 0) return invalid(" != N x 4");
-            unsigned n = sl / 4;
-            if (n) o << "\n\t\t  Shared risk group: ";
-            for (unsigned k = 0; k < n; ++k) o << (k ? ", " : ""), o.u(be32_at(m, t + 4 * k));
-            break;
-          }
-          default:
-            if (p.opt.verbose <= 1) unknown_data(o, m, t, sl, "\n\t\t");
-            break;
-        }
+        if (!print_te_link_subtlv(p, m, t, st, sl)) return false;
         std::uint32_t padded = sl % 4 ? sl + 4 - sl % 4 : sl;
         if (left < padded) {
           o << "\n\t    Remaining TLV length ", o.u(left + 4) << " < ", o.u(padded + 4);
@@ -790,6 +801,169 @@ std::size_t print_v3_prefix(Out& o, Bytes m, std::size_t at, std::size_t len) {
 }
 
 // One LSA; false where tcpdump's ospf6_print_lsa returns 1 (truncated).
+// An OSPFv3 router, area scope LSA's body, `left` bytes at `at`; false where tcpdump
+// stops at its trunc label.
+bool v3_router_lsa(Out& o, Bytes m, std::size_t at, std::size_t left) {
+  if (left < 4) return false;
+  left -= 4;
+  std::uint32_t options = be32_at(m, at);
+  o << "\n\t      Options [";
+  print_bit_names(o, kV3Options, options, "none");
+  o << "], RLA-Flags [";
+  print_bit_names(o, kV3RouterFlags, m[at], "none");
+  o << ']';
+  at += 4;
+  while (left != 0) {
+    if (left < 16) return false;
+    left -= 16;
+    sub(m, at, 16);
+    unsigned ltype = m[at];
+    switch (ltype) {
+      case 4: o << "\n\t      Virtual Link: Neighbor Router-ID "; break;
+      case 1: o << "\n\t      Neighbor Router-ID "; break;
+      case 2: o << "\n\t      Neighbor Network-ID "; break;
+      default:
+        o << "\n\t      Unknown Router Links Type 0x";
+        o.hex(ltype, 2);
+        return true;
+    }
+    ip4_at(o, m, at + 12);
+    o << "\n\t      Neighbor Interface-ID ";
+    ip4_at(o, m, at + 8);
+    o << ", Interface ";
+    ip4_at(o, m, at + 4);
+    o << ", metric ";
+    o.u(be16_at(m, at + 2));
+    at += 16;
+  }
+  return true;
+}
+
+// An OSPFv3 network LSA's body, `left` bytes at `at`; false where tcpdump
+// stops at its trunc label.
+bool v3_network_lsa(Out& o, Bytes m, std::size_t at, std::size_t left) {
+  if (left < 4) return false;
+  left -= 4;
+  std::uint32_t options = be32_at(m, at);
+  o << "\n\t      Options [";
+  print_bit_names(o, kV3Options, options, "none");
+  o << "]\n\t      Connected Routers:";
+  at += 4;
+  while (left != 0) {
+    if (left < 4) return false;
+    left -= 4;
+    sub(m, at, 4);
+    o << "\n\t\t";
+    ip4_at(o, m, at);
+    at += 4;
+  }
+  return true;
+}
+
+// An OSPFv3 inter-area prefix LSA's body, `left` bytes at `at`; false where tcpdump
+// stops at its trunc label.
+bool v3_inter_area_prefix_lsa(Out& o, Bytes m, std::size_t at, std::size_t left) {
+  if (left < 4) return false;
+  left -= 4;
+  o << ", metric ";
+  o.u(be32_at(m, at) & 0xffffffu);
+  at += 4;
+  while (left != 0) {
+    std::size_t n = print_v3_prefix(o, m, at, left);
+    left -= n;
+    at += n;
+  }
+  return true;
+}
+
+// An OSPFv3 AS external LSA's body, `left` bytes at `at`; false where tcpdump
+// stops at its trunc label.
+bool v3_external_lsa(Out& o, Bytes m, std::size_t at, std::size_t left) {
+  if (left < 4) return false;
+  left -= 4;
+  std::uint32_t flags = be32_at(m, at);
+  o << "\n\t     Flags [";
+  print_bit_names(o, kV3ExternalFlags, flags, "none");
+  o << "] metric ";
+  o.u(flags & 0xffffffu);
+  at += 4;
+  std::size_t prefix_at = at;
+  std::size_t n = print_v3_prefix(o, m, at, left);
+  left -= n;
+  at += n;
+  if (flags & 0x02000000u) {
+    if (left < 16) return false;
+    left -= 16;
+    o << " forward ";
+    o.ip6(sub(m, at, 16));
+    at += 16;
+  }
+  if (flags & 0x01000000u) {
+    if (left < 4) return false;
+    left -= 4;
+    o << " tag ";
+    ip4_at(o, m, at);
+    at += 4;
+  }
+  if (sub(m, prefix_at + 2, 1)[0]) {  // tcpdump tests the metric's first byte (the referenced LS type)
+    if (left < 4) return false;
+    left -= 4;
+    o << " RefLSID: ";
+    ip4_at(o, m, at);
+    at += 4;
+  }
+  return true;
+}
+
+// An OSPFv3 link LSA's body, `left` bytes at `at`; false where tcpdump
+// stops at its trunc label.
+bool v3_link_lsa(Out& o, Bytes m, std::size_t at, std::size_t left) {
+  if (left < 4) return false;
+  left -= 4;
+  std::uint32_t options = be32_at(m, at);
+  o << "\n\t      Options [";
+  print_bit_names(o, kV3Options, options, "none");
+  o << ']';
+  if (left < 20) return false;
+  left -= 20;
+  std::uint32_t prefixes = be32_at(m, at + 20);
+  std::uint8_t priority = m[at];
+  Bytes lladdr = sub(m, at + 4, 16);
+  o << "\n\t      Priority ";
+  o.u(priority) << ", Link-local address ";
+  o.ip6(lladdr) << ", Prefixes ";
+  o.u(prefixes) << ':';
+  at += 24;
+  for (; prefixes > 0; --prefixes) {
+    std::size_t n = print_v3_prefix(o, m, at, left);
+    left -= n;
+    at += n;
+  }
+  return true;
+}
+
+// An OSPFv3 intra-area prefix LSA's body, `left` bytes at `at`; false where tcpdump
+// stops at its trunc label.
+bool v3_intra_area_prefix_lsa(Out& o, Bytes m, std::size_t at, std::size_t left) {
+  if (left < 4) return false;
+  left -= 4;
+  sub(m, at + 8, 4);
+  print_v3_ls_type(o, be16_at(m, at + 2), m, at + 4);
+  if (left < 2) return false;
+  left -= 2;
+  unsigned prefixes = be16_at(m, at);
+  o << "\n\t      Prefixes ";
+  o.u(prefixes) << ':';
+  at += 12;
+  // tcpdump counted 6 of the 12 fixed bytes off the length.
+  for (; prefixes > 0; --prefixes) {
+    std::size_t n = print_v3_prefix(o, m, at, left);
+    left -= n;
+    at += n;
+  }
+  return true;
+}
+
 bool print_v3_lsa(Out& o, Bytes m, std::size_t off, std::size_t dataend) {
   print_v3_lsa_header(o, m, off, dataend);
   std::size_t length = be16_at(m, off + 18);
@@ -798,151 +972,18 @@ bool print_v3_lsa(Out& o, Bytes m, std::size_t off, std::size_t dataend) {
   std::size_t at = off + kLsaHeader;
   std::uint16_t ls_type = be16_at(m, off + 2);
   switch (ls_type) {
-    case 0x2001: {  // router, area scope
-      if (left < 4) return false;
-      left -= 4;
-      std::uint32_t options = be32_at(m, at);
-      o << "\n\t      Options [";
-      print_bit_names(o, kV3Options, options, "none");
-      o << "], RLA-Flags [";
-      print_bit_names(o, kV3RouterFlags, m[at], "none");
-      o << ']';
-      at += 4;
-      while (left != 0) {
-        if (left < 16) return false;
-        left -= 16;
-        sub(m, at, 16);
-        unsigned ltype = m[at];
-        switch (ltype) {
-          case 4: o << "\n\t      Virtual Link: Neighbor Router-ID "; break;
-          case 1: o << "\n\t      Neighbor Router-ID "; break;
-          case 2: o << "\n\t      Neighbor Network-ID "; break;
-          default:
-            o << "\n\t      Unknown Router Links Type 0x";
-            o.hex(ltype, 2);
-            return true;
-        }
-        ip4_at(o, m, at + 12);
-        o << "\n\t      Neighbor Interface-ID ";
-        ip4_at(o, m, at + 8);
-        o << ", Interface ";
-        ip4_at(o, m, at + 4);
-        o << ", metric ";
-        o.u(be16_at(m, at + 2));
-        at += 16;
-      }
-      break;
-    }
-    case 0x2002: {  // network
-      if (left < 4) return false;
-      left -= 4;
-      std::uint32_t options = be32_at(m, at);
-      o << "\n\t      Options [";
-      print_bit_names(o, kV3Options, options, "none");
-      o << "]\n\t      Connected Routers:";
-      at += 4;
-      while (left != 0) {
-        if (left < 4) return false;
-        left -= 4;
-        sub(m, at, 4);
-        o << "\n\t\t";
-        ip4_at(o, m, at);
-        at += 4;
-      }
-      break;
-    }
-    case 0x2003: {  // inter-area prefix
-      if (left < 4) return false;
-      left -= 4;
-      o << ", metric ";
-      o.u(be32_at(m, at) & 0xffffffu);
-      at += 4;
-      while (left != 0) {
-        std::size_t n = print_v3_prefix(o, m, at, left);
-        left -= n;
-        at += n;
-      }
-      break;
-    }
-    case 0x4005: {  // AS external
-      if (left < 4) return false;
-      left -= 4;
-      std::uint32_t flags = be32_at(m, at);
-      o << "\n\t     Flags [";
-      print_bit_names(o, kV3ExternalFlags, flags, "none");
-      o << "] metric ";
-      o.u(flags & 0xffffffu);
-      at += 4;
-      std::size_t prefix_at = at;
-      std::size_t n = print_v3_prefix(o, m, at, left);
-      left -= n;
-      at += n;
-      if (flags & 0x02000000u) {
-        if (left < 16) return false;
-        left -= 16;
-        o << " forward ";
-        o.ip6(sub(m, at, 16));
-        at += 16;
-      }
-      if (flags & 0x01000000u) {
-        if (left < 4) return false;
-        left -= 4;
-        o << " tag ";
-        ip4_at(o, m, at);
-        at += 4;
-      }
-      if (sub(m, prefix_at + 2, 1)[0]) {  // tcpdump tests the metric's first byte (the referenced LS type)
-        if (left < 4) return false;
-        left -= 4;
-        o << " RefLSID: ";
-        ip4_at(o, m, at);
-        at += 4;
-      }
-      break;
-    }
-    case 0x0008: {  // link
-      if (left < 4) return false;
-      left -= 4;
-      std::uint32_t options = be32_at(m, at);
-      o << "\n\t      Options [";
-      print_bit_names(o, kV3Options, options, "none");
-      o << ']';
-      if (left < 20) return false;
-      left -= 20;
-      std::uint32_t prefixes = be32_at(m, at + 20);
-      std::uint8_t priority = m[at];
-      Bytes lladdr = sub(m, at + 4, 16);
-      o << "\n\t      Priority ";
-      o.u(priority) << ", Link-local address ";
-      o.ip6(lladdr) << ", Prefixes ";
-      o.u(prefixes) << ':';
-      at += 24;
-      for (; prefixes > 0; --prefixes) {
-        std::size_t n = print_v3_prefix(o, m, at, left);
-        left -= n;
-        at += n;
-      }
-      break;
-    }
-    case 0x2009: {  // intra-area prefix
-      if (left < 4) return false;
-      left -= 4;
-      sub(m, at + 8, 4);
-      print_v3_ls_type(o, be16_at(m, at + 2), m, at + 4);
-      if (left < 2) return false;
-      left -= 2;
-      unsigned prefixes = be16_at(m, at);
-      o << "\n\t      Prefixes ";
-      o.u(prefixes) << ':';
-      at += 12;
-      // tcpdump counted 6 of the 12 fixed bytes off the length.
-      for (; prefixes > 0; --prefixes) {
-        std::size_t n = print_v3_prefix(o, m, at, left);
-        left -= n;
-        at += n;
-      }
-      break;
-    }
+    case 0x2001:  // router, area scope
+      return v3_router_lsa(o, m, at, left);
+    case 0x2002:  // network
+      return v3_network_lsa(o, m, at, left);
+    case 0x2003:  // inter-area prefix
+      return v3_inter_area_prefix_lsa(o, m, at, left);
+    case 0x4005:  // AS external
+      return v3_external_lsa(o, m, at, left);
+    case 0x0008:  // link
+      return v3_link_lsa(o, m, at, left);
+    case 0x2009:  // intra-area prefix
+      return v3_intra_area_prefix_lsa(o, m, at, left);
     default:
       // Grace, TE and the rest: the body as tcpdump prints unknown data.
       if (at > m.size()) {
