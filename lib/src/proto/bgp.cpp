@@ -437,16 +437,10 @@ bool print_attr(PrintCtx& p, unsigned type, Bytes m, std::size_t at, std::size_t
   return true;
 }
 
-void print_update(PrintCtx& p, Bytes m, std::size_t length) {
+// The withdrawn routes (`withdrawn` bytes at `at`), as far as they go.
+void print_withdrawn(PrintCtx& p, Bytes m, std::size_t& at, std::size_t& length, std::size_t& withdrawn) {
   Out& o = p.o;
-  std::size_t at = kHeader;
-  length -= kHeader;
   std::string text;
-  sub(m, at, 2);
-  if (length < 2) throw Truncated{};
-  std::size_t withdrawn = be16_at(m, at);
-  at += 2;
-  length -= 2;
   if (withdrawn > 1) {
     sub(m, at, withdrawn);
     if (length < withdrawn) throw Truncated{};
@@ -483,6 +477,104 @@ void print_update(PrintCtx& p, Bytes m, std::size_t length) {
     at += withdrawn;
     length -= withdrawn;
   }
+}
+
+// The path attributes, `len` bytes at `at`. false: the message ends here
+// (an attribute netlab does not decode, or one whose printer stopped).
+bool print_path_attrs(PrintCtx& p, Bytes m, std::size_t& at, std::size_t& length, std::size_t len) {
+  Out& o = p.o;
+  while (len) {
+    sub(m, at, 2);
+    if (length < 2) throw Truncated{};
+    if (len < 2) {
+      o << "\n\t  [path attrs too short]";
+      at += len;
+      length -= len;
+      break;
+    }
+    unsigned flags = m[at], type = m[at + 1];
+    at += 2;
+    len -= 2;
+    length -= 2;
+    std::size_t lenlen = flags & 0x10 ? 2 : 1;
+    sub(m, at, lenlen);
+    if (length < lenlen) throw Truncated{};
+    if (len < lenlen) {
+      o << "\n\t  [path attrs too short]";
+      at += len;
+      length -= len;
+      break;
+    }
+    std::size_t alen = lenlen == 2 ? be16_at(m, at) : m[at];
+    at += lenlen;
+    len -= lenlen;
+    length -= lenlen;
+    // An attribute netlab does not decode (multiprotocol NLRI, extended
+    // communities, ...): what was printed stays, the message ends here.
+    if (!tok_find(kAttrs, type)) return false;
+    o << "\n\t  ";
+    name_or(o, kAttrs, type, "Unknown Attribute") << " (";
+    o.u(type) << "), length: ";
+    o.u(alen);
+    if (flags) {
+      o << ", Flags [" << (flags & 0x80 ? "O" : "") << (flags & 0x40 ? "T" : "") << (flags & 0x20 ? "P" : "")
+        << (flags & 0x10 ? "E" : "");
+      if (flags & 0xf) o << '+', o.hex(flags & 0xfu);
+      o << "]: ";
+    }
+    if (len < alen) {
+      o << " [path attrs too short]";
+      at += len;
+      length -= len;
+      break;
+    }
+    if (length < alen) throw Truncated{};
+    if (!print_attr(p, type, m, at, alen)) return false;
+    at += alen;
+    len -= alen;
+    length -= alen;
+  }
+  return true;
+}
+
+// The NLRI: the updated routes in the `length` bytes left at `at`.
+void print_updated_routes(PrintCtx& p, Bytes m, std::size_t at, std::size_t length) {
+  Out& o = p.o;
+  std::string text;
+  bool ids = add_path(m, at, length);
+  o << "\n\t  Updated routes:";
+  while (length != 0) {
+    std::uint32_t id = 0;
+    if (ids) {
+      sub(m, at, 4);
+      if (length < 4) throw Truncated{};
+      id = be32_at(m, at);
+      at += 4;
+      length -= 4;
+    }
+    int n = prefix4(m, at, length, text);
+    if (n == -1) {
+      o << "\n\t    (illegal prefix length)";
+      break;
+    }
+    if (n == -2) throw Truncated{};
+    o << "\n\t    " << text;
+    if (ids) o << "   Path Id: ", o.u(id);
+    at += static_cast<std::size_t>(n);
+    length -= static_cast<std::size_t>(n);
+  }
+}
+
+void print_update(PrintCtx& p, Bytes m, std::size_t length) {
+  Out& o = p.o;
+  std::size_t at = kHeader;
+  length -= kHeader;
+  sub(m, at, 2);
+  if (length < 2) throw Truncated{};
+  std::size_t withdrawn = be16_at(m, at);
+  at += 2;
+  length -= 2;
+  print_withdrawn(p, m, at, length, withdrawn);
   sub(m, at, 2);
   if (length < 2) throw Truncated{};
   std::size_t len = be16_at(m, at);
@@ -494,82 +586,9 @@ void print_update(PrintCtx& p, Bytes m, std::size_t length) {
   }
   if (len) {
     if (length < len) throw Truncated{};
-    while (len) {
-      sub(m, at, 2);
-      if (length < 2) throw Truncated{};
-      if (len < 2) {
-        o << "\n\t  [path attrs too short]";
-        at += len;
-        length -= len;
-        break;
-      }
-      unsigned flags = m[at], type = m[at + 1];
-      at += 2;
-      len -= 2;
-      length -= 2;
-      std::size_t lenlen = flags & 0x10 ? 2 : 1;
-      sub(m, at, lenlen);
-      if (length < lenlen) throw Truncated{};
-      if (len < lenlen) {
-        o << "\n\t  [path attrs too short]";
-        at += len;
-        length -= len;
-        break;
-      }
-      std::size_t alen = lenlen == 2 ? be16_at(m, at) : m[at];
-      at += lenlen;
-      len -= lenlen;
-      length -= lenlen;
-      // An attribute netlab does not decode (multiprotocol NLRI, extended
-      // communities, ...): what was printed stays, the message ends here.
-      if (!tok_find(kAttrs, type)) return;
-      o << "\n\t  ";
-      name_or(o, kAttrs, type, "Unknown Attribute") << " (";
-      o.u(type) << "), length: ";
-      o.u(alen);
-      if (flags) {
-        o << ", Flags [" << (flags & 0x80 ? "O" : "") << (flags & 0x40 ? "T" : "") << (flags & 0x20 ? "P" : "")
-          << (flags & 0x10 ? "E" : "");
-        if (flags & 0xf) o << '+', o.hex(flags & 0xfu);
-        o << "]: ";
-      }
-      if (len < alen) {
-        o << " [path attrs too short]";
-        at += len;
-        length -= len;
-        break;
-      }
-      if (length < alen) throw Truncated{};
-      if (!print_attr(p, type, m, at, alen)) return;
-      at += alen;
-      len -= alen;
-      length -= alen;
-    }
+    if (!print_path_attrs(p, m, at, length, len)) return;
   }
-  if (length) {
-    bool ids = add_path(m, at, length);
-    o << "\n\t  Updated routes:";
-    while (length != 0) {
-      std::uint32_t id = 0;
-      if (ids) {
-        sub(m, at, 4);
-        if (length < 4) throw Truncated{};
-        id = be32_at(m, at);
-        at += 4;
-        length -= 4;
-      }
-      int n = prefix4(m, at, length, text);
-      if (n == -1) {
-        o << "\n\t    (illegal prefix length)";
-        break;
-      }
-      if (n == -2) throw Truncated{};
-      o << "\n\t    " << text;
-      if (ids) o << "   Path Id: ", o.u(id);
-      at += static_cast<std::size_t>(n);
-      length -= static_cast<std::size_t>(n);
-    }
-  }
+  if (length) print_updated_routes(p, m, at, length);
 }
 
 // One message, captured whole (bgp_print checks first): m starts at its marker.
