@@ -406,6 +406,46 @@ bool print_ri(PrintCtx& p, Bytes m, std::size_t at, std::uint32_t len) {
 }
 
 // One LSA at off; returns where the next one starts (tcpdump's ls_end).
+// A router LSA's flags and links (RFC 2328 A.4.2), the body at `body`.
+// false: a link type tcpdump does not know ends the LSA there.
+bool print_router_lsa(Out& o, Bytes m, std::size_t body) {
+  std::uint8_t flags = sub(m, body, 1)[0];
+  o << "\n\t    Router LSA Options: [";
+  print_bit_names(o, kRouterFlags, flags, "none");
+  o << ']';
+  unsigned count = be16_at(m, body + 2);
+  std::size_t link = body + 4;
+  sub(m, link, 12);
+  for (unsigned k = 0; k < count; ++k) {
+    sub(m, link, 12);
+    unsigned ltype = m[link + 8];
+    switch (ltype) {
+      case 1: o << "\n\t      Neighbor Router-ID: "; break;
+      case 2: o << "\n\t      Neighbor Network-ID: "; break;
+      case 3: o << "\n\t      Stub Network: "; break;
+      case 4: o << "\n\t      Virtual Link: Neighbor Router-ID: "; break;
+      default:
+        o << "\n\t      Unknown Router Link Type (";
+        o.u(ltype) << ')';
+        return false;
+    }
+    ip4_at(o, m, link);
+    o << (ltype == 3 ? ", Mask: " : ", Interface Address: ");
+    ip4_at(o, m, link + 4);
+    unsigned tos_count = m[link + 9];
+    for (unsigned t = 0; t <= tos_count; ++t) {
+      std::size_t at = link + 8 + 4 * t;
+      unsigned topology = t ? sub(m, at, 1)[0] : 0;
+      std::uint16_t metric = be16_at(m, at + 2);
+      print_topology(o, topology);
+      o << ", metric ";
+      o.u(metric);
+    }
+    link += 12 + 4 * tos_count;
+  }
+  return true;
+}
+
 std::size_t print_lsa(PrintCtx& p, Bytes m, std::size_t off) {
   Out& o = p.o;
   long hdr = print_lsa_header(o, m, off);
@@ -415,43 +455,9 @@ std::size_t print_lsa(PrintCtx& p, Bytes m, std::size_t off) {
   const std::size_t body_len = static_cast<std::size_t>(hdr) - kLsaHeader;
   unsigned type = sub(m, off + 3, 1)[0];
   switch (type) {
-    case 1: {  // router
-      std::uint8_t flags = sub(m, body, 1)[0];
-      o << "\n\t    Router LSA Options: [";
-      print_bit_names(o, kRouterFlags, flags, "none");
-      o << ']';
-      unsigned count = be16_at(m, body + 2);
-      std::size_t link = body + 4;
-      sub(m, link, 12);
-      for (unsigned k = 0; k < count; ++k) {
-        sub(m, link, 12);
-        unsigned ltype = m[link + 8];
-        switch (ltype) {
-          case 1: o << "\n\t      Neighbor Router-ID: "; break;
-          case 2: o << "\n\t      Neighbor Network-ID: "; break;
-          case 3: o << "\n\t      Stub Network: "; break;
-          case 4: o << "\n\t      Virtual Link: Neighbor Router-ID: "; break;
-          default:
-            o << "\n\t      Unknown Router Link Type (";
-            o.u(ltype) << ')';
-            return end;
-        }
-        ip4_at(o, m, link);
-        o << (ltype == 3 ? ", Mask: " : ", Interface Address: ");
-        ip4_at(o, m, link + 4);
-        unsigned tos_count = m[link + 9];
-        for (unsigned t = 0; t <= tos_count; ++t) {
-          std::size_t at = link + 8 + 4 * t;
-          unsigned topology = t ? sub(m, at, 1)[0] : 0;
-          std::uint16_t metric = be16_at(m, at + 2);
-          print_topology(o, topology);
-          o << ", metric ";
-          o.u(metric);
-        }
-        link += 12 + 4 * tos_count;
-      }
+    case 1:  // router
+      if (!print_router_lsa(o, m, body)) return end;
       break;
-    }
     case 2: {  // network
       sub(m, body, 4);
       o << "\n\t    Mask ";
