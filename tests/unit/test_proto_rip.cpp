@@ -110,7 +110,7 @@ TEST_CASE("RIPng: requests and responses", "[proto][ripng]") {
   auto entry = [](const char* p, unsigned tag, std::uint8_t plen, std::uint8_t metric) {
     return cat({ip6a(p), be16(tag), {plen, metric}});
   };
-  const std::string addr = "IP 192.0.2.1.521 > 224.0.0.9.521:";
+  const std::string addr = "IP 192.0.2.1.521 > 224.0.0.9.521: ";  // then the printer's own leading space
   Frame resp = udp_frame(cat({{2, 1, 0, 0}, entry("2001:db8::", 0, 64, 1), entry("2001:db8:1::", 7, 48, 0)}), 521, 521);
   CHECK(print(resp) == addr + " ripng-resp 2: 2001:db8::/64 (1) 2001:db8:1::/48 [7]\n");
   CHECK(has(print(resp, v(2)), " ripng-resp 2:\n\t2001:db8::/64 (1)\n\t2001:db8:1::/48 [7]\n"));

@@ -190,6 +190,8 @@ void decode_rip(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_ripng(Ctx& c, ByteReader r, std::uint32_t length);
 // LDP (UDP and TCP 646).
 void decode_ldp(Ctx& c, ByteReader r, std::uint32_t length);
+// RSVP (IP protocol 46): r the IP payload as captured, length its length.
+void decode_rsvp(Ctx& c, ByteReader r, std::uint32_t length);
 // PTP over UDP 319/320 and ethertype 0x88f7: r the payload, length its length.
 void decode_ptp(Ctx& c, ByteReader r, std::uint32_t length);
 // TCP payloads: r and length as for UDP, the two-byte prefix included.
@@ -295,6 +297,7 @@ void print_lspping(PrintCtx& p, std::size_t i);
 void print_rip(PrintCtx& p, std::size_t i);
 void print_ripng(PrintCtx& p, std::size_t i);
 void print_ldp(PrintCtx& p, std::size_t i);
+void print_rsvp(PrintCtx& p, std::size_t i);
 void print_fr(PrintCtx& p, std::size_t i);
 // The address pair of the IP layer at index ip: "a > b" (no trailing text).
 void print_ip_pair(PrintCtx& p, std::size_t ip, int sport, int dport);
@@ -355,6 +358,7 @@ void json_lspping(JsonWriter& w, const LspPingL& l);
 void json_rip(JsonWriter& w, const RipL& l);
 void json_ripng(JsonWriter& w, const RipngL& l);
 void json_ldp(JsonWriter& w, const LdpL& l);
+void json_rsvp(JsonWriter& w, const RsvpL& l);
 void json_fr(JsonWriter& w, const FrL& l);
 void json_bootp(JsonWriter& w, const BootpL& l);
 void json_dhcp6(JsonWriter& w, const Dhcp6L& l);
