@@ -32,6 +32,11 @@ PATTERNS = {
     "isakmp": r"isakmp",
     "icmp6": r"ICMP6|mobility",
     "mpls": r"MPLS|LSP-PING",
+    # RIP on UDP 520 ("RIPv2, Response, length: 24") and RIPng on 521.
+    "rip": r"RIPv|ripng|\[vers \d+\]|\[\|rip",
+    # LDP on TCP and UDP 646: "LDP, Label-Space-ID: 10.1.0.2:0, pdu-length: 38".
+    "ldp": r"(?<!L)LDP|\.646: $",
+    "rsvp": r"RSVP",
 }
 NUMBERED = re.compile(r"^ {0,4}\d+  ")
 ENV = dict(os.environ, TZ="GMT0", LC_ALL="C")

@@ -223,6 +223,7 @@ void decode_ip_payload(Ctx& c, std::uint8_t proto, ByteReader r, std::uint32_t l
     case 89: decode_ospf(c, r, length, ip); return;
     case 132: decode_sctp(c, r, length); return;
     case 33: decode_dccp(c, r, length, ip); return;
+    case 46: decode_rsvp(c, r, length); return;
     case 58:
       if (is<Ipv6L>(c.d, ip)) decode_icmp6(c, r, length, ip, fragmented);
       else c.d.push<OtherIpL>({proto, length});

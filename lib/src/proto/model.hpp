@@ -340,6 +340,22 @@ struct LspPingL {  // RFC 8029 over UDP 3503 (lspping.cpp): printed from its byt
   Bytes msg;                 // as captured, clamped to the length
   std::uint32_t length = 0;  // the UDP payload length
 };
+struct RipL {  // RFC 1058/2453 over UDP 520 (rip.cpp): printed from its bytes
+  Bytes msg;                 // captured from the RIP header on, to the IP layer's end
+  std::uint32_t length = 0;  // the UDP payload length
+};
+struct RipngL {  // RFC 2080 over UDP 521 (ripng.cpp): printed from its bytes
+  Bytes msg;                 // captured from the RIPng header on, to the IP layer's end
+  std::uint32_t length = 0;  // the UDP payload length
+};
+struct LdpL {  // RFC 5036 over UDP and TCP 646 (ldp.cpp): printed from its bytes
+  Bytes msg;                 // captured from the first PDU on, to the IP layer's end
+  std::uint32_t length = 0;  // the UDP or TCP payload length
+};
+struct RsvpL {  // RFC 2205 over IP protocol 46 (rsvp.cpp): printed from its bytes
+  Bytes msg;                 // captured from the common header on, to the IP layer's end
+  std::uint32_t length = 0;  // the IP payload length
+};
 struct UnknownL {  // an ethertype or link type we do not decode
   std::uint16_t type = 0;
   Bytes data;
@@ -351,7 +367,7 @@ using Layer = std::variant<EthernetL, VlanL, SllL, NullL, LlcL, ArpL, Ipv4L, Ipv
                            HttpL, SshL, SctpL, DccpL, OpenflowL, SlowL, UdldL,
                            PimL, EspL, AhL, EigrpL, MobilityL,
                            PtpL, OspfL, BgpL, FrL, IsisL, RxL, BabelL, SflowL, AoeL, EapolL, RadiusL, IsakmpL, MplsL,
-                           LspPingL>;
+                           LspPingL, RipL, RipngL, LdpL, RsvpL>;
 
 struct LayerSlot {
   Layer layer;

@@ -72,6 +72,10 @@ void print_layers(PrintCtx& p, std::size_t i) {
         else if constexpr (std::is_same_v<T, RadiusL>) print_radius(p, i);
         else if constexpr (std::is_same_v<T, MplsL>) print_mpls(p, i);
         else if constexpr (std::is_same_v<T, LspPingL>) print_lspping(p, i);
+        else if constexpr (std::is_same_v<T, RipL>) print_rip(p, i);
+        else if constexpr (std::is_same_v<T, RipngL>) print_ripng(p, i);
+        else if constexpr (std::is_same_v<T, LdpL>) print_ldp(p, i);
+        else if constexpr (std::is_same_v<T, RsvpL>) print_rsvp(p, i);
         else if constexpr (std::is_same_v<T, FrL>) print_fr(p, i);
         else if constexpr (std::is_same_v<T, UnknownL>) {
           if (l.type == 0xffff && p.opt.hex == HexStyle::None) hex_dump(p.o, l.data, true);
@@ -176,6 +180,10 @@ struct JsonMembers {
   void operator()(const RadiusL& l) const { json_radius(w, l); }
   void operator()(const MplsL& l) const { json_mpls(w, l); }
   void operator()(const LspPingL& l) const { json_lspping(w, l); }
+  void operator()(const RipL& l) const { json_rip(w, l); }
+  void operator()(const RipngL& l) const { json_ripng(w, l); }
+  void operator()(const LdpL& l) const { json_ldp(w, l); }
+  void operator()(const RsvpL& l) const { json_rsvp(w, l); }
   void operator()(const FrL& l) const { json_fr(w, l); }
 };
 

@@ -185,6 +185,13 @@ void decode_radius(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_mpls(Ctx& c, ByteReader r, std::uint32_t length);
 // MPLS LSP ping (UDP 3503).
 void decode_lspping(Ctx& c, ByteReader r, std::uint32_t length);
+// RIP (UDP 520) and RIPng (UDP 521).
+void decode_rip(Ctx& c, ByteReader r, std::uint32_t length);
+void decode_ripng(Ctx& c, ByteReader r, std::uint32_t length);
+// LDP (UDP and TCP 646).
+void decode_ldp(Ctx& c, ByteReader r, std::uint32_t length);
+// RSVP (IP protocol 46): r the IP payload as captured, length its length.
+void decode_rsvp(Ctx& c, ByteReader r, std::uint32_t length);
 // PTP over UDP 319/320 and ethertype 0x88f7: r the payload, length its length.
 void decode_ptp(Ctx& c, ByteReader r, std::uint32_t length);
 // TCP payloads: r and length as for UDP, the two-byte prefix included.
@@ -287,6 +294,10 @@ void print_radius(PrintCtx& p, std::size_t i);
 void print_eap_packet(Out& o, Bytes m, std::uint32_t length, std::string_view proto);
 void print_mpls(PrintCtx& p, std::size_t i);
 void print_lspping(PrintCtx& p, std::size_t i);
+void print_rip(PrintCtx& p, std::size_t i);
+void print_ripng(PrintCtx& p, std::size_t i);
+void print_ldp(PrintCtx& p, std::size_t i);
+void print_rsvp(PrintCtx& p, std::size_t i);
 void print_fr(PrintCtx& p, std::size_t i);
 // The address pair of the IP layer at index ip: "a > b" (no trailing text).
 void print_ip_pair(PrintCtx& p, std::size_t ip, int sport, int dport);
@@ -344,6 +355,10 @@ void json_eapol(JsonWriter& w, const EapolL& l);
 void json_radius(JsonWriter& w, const RadiusL& l);
 void json_mpls(JsonWriter& w, const MplsL& l);
 void json_lspping(JsonWriter& w, const LspPingL& l);
+void json_rip(JsonWriter& w, const RipL& l);
+void json_ripng(JsonWriter& w, const RipngL& l);
+void json_ldp(JsonWriter& w, const LdpL& l);
+void json_rsvp(JsonWriter& w, const RsvpL& l);
 void json_fr(JsonWriter& w, const FrL& l);
 void json_bootp(JsonWriter& w, const BootpL& l);
 void json_dhcp6(JsonWriter& w, const Dhcp6L& l);

@@ -260,6 +260,8 @@ const PortRow kPortTable[] = {
     {80, {23, 25, 43, 179, 1723, 6379, 22, 10288, 6633, 6653, 21}, decode_http},
     {8080, {23, 25, 43, 179, 1723, 6379, 22, 10288, 6633, 6653, 21}, decode_http},
     {53, {23, 25, 43, 179, 1723, 6379, 22, 10288, 6633, 6653, 21, 80, 8080, 554, 8554}, decode_dns_tcp},
+    // LDP sessions, after DNS, MSDP (639) and RPKI-RTR (323).
+    {646, {23, 25, 43, 179, 1723, 6379, 22, 10288, 6633, 6653, 21, 80, 8080, 554, 8554, 53, 639, 323}, decode_ldp},
 };
 
 void decode_payload(Ctx& c, std::uint16_t sport, std::uint16_t dport, ByteReader r, std::uint32_t plen) {
