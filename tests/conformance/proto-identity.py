@@ -32,6 +32,11 @@ PATTERNS = {
     "isakmp": r"isakmp",
     "icmp6": r"ICMP6|mobility",
     "mpls": r"MPLS|LSP-PING",
+    "cdp": r"CDPv|\[\|cdp\]",
+    "dtp": r"DTPv|\[\|dtp\]",
+    "cfm": r"CFMv|\[\|cfm\]",
+    "otv": r"OTV|\[\|otv\]",
+    "macsec": r"MACsec|\[\|macsec\]",
 }
 NUMBERED = re.compile(r"^ {0,4}\d+  ")
 ENV = dict(os.environ, TZ="GMT0", LC_ALL="C")
