@@ -21,6 +21,16 @@ namespace {
 
 bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
+// OTV's header line ends in a newline before the inner frame's own line
+// (as VXLAN's): bounded, no NUL, ends in a newline, at most two unindented lines.
+bool sane_tunnel(const std::string& s, std::size_t max) {
+  if (s.empty() || s.back() != '\n' || s.size() > max || s.find('\0') != std::string::npos) return false;
+  int unindented = 0;
+  for (std::size_t k = 0; k + 1 < s.size(); ++k)
+    if (s[k] == '\n' && s[k + 1] != '\t' && s[k + 1] != ' ') ++unindented;
+  return unindented <= 1;
+}
+
 Frame arp_request() {
   return cat({be16(1), be16(0x0800), {6, 4}, be16(1), {2, 0, 0, 0, 0, 3}, ip4a("192.0.2.3"), {0, 0, 0, 0, 0, 0},
               ip4a("192.0.2.4")});
@@ -45,8 +55,8 @@ TEST_CASE("OTV: header then the inner frame", "[proto][otv]") {
                       "Request who-has 192.0.2.4 tell 192.0.2.3, length 28\n"));
   CHECK(has(print(f, v(0, true)), "OTV, flags [I] (0x08), overlay 0, instance 100\n02:00:00:00:00:03 > "
                                   "ff:ff:ff:ff:ff:ff, ethertype ARP (0x0806), length 42: Request who-has"));
-  for (const auto& line : print_prefixes(f, v(1))) CHECK(sane_line(line, 800));
-  for (const auto& line : print_mutations(f, 42, 9, 300, v(1))) CHECK(sane_line(line, 4000));
+  for (const auto& line : print_prefixes(f, v(1))) CHECK(sane_tunnel(line, 800));
+  for (const auto& line : print_mutations(f, 42, 9, 300, v(1))) CHECK(sane_tunnel(line, 4000));
   auto doc = testjson::parse(print(f, json()));
   bool found = false;
   for (const auto& l : doc["layers"].array())
