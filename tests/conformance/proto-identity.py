@@ -37,6 +37,11 @@ PATTERNS = {
     # LDP on TCP and UDP 646: "LDP, Label-Space-ID: 10.1.0.2:0, pdu-length: 38".
     "ldp": r"(?<!L)LDP|\.646: $",
     "rsvp": r"RSVP",
+    "cdp": r"CDPv|\[\|cdp\]",
+    "dtp": r"DTPv|\[\|dtp\]",
+    "cfm": r"CFMv|\[\|cfm\]",
+    "otv": r"OTV|\[\|otv\]",
+    "macsec": r"MACsec|\[\|macsec\]",
 }
 NUMBERED = re.compile(r"^ {0,4}\d+  ")
 ENV = dict(os.environ, TZ="GMT0", LC_ALL="C")

@@ -148,6 +148,10 @@ void decode_ethernet(Ctx& c, ByteReader r, std::uint32_t length) {
   e.stage = 2;
   length -= 14;
   std::uint16_t type = e.type;
+  // tcpdump 4.99.3 takes a MACsec SecTAG right after the addresses, before
+  // any VLAN tag.
+  if (type == 0x88e5 && !decode_macsec(c, r, length, type)) return;
+  c.d.trunc_proto = "ether";
   while (is_vlan_tpid(type)) {
     auto& v = c.d.push<VlanL>();
     v.tpid = type;
@@ -207,6 +211,33 @@ void print_ethernet(PrintCtx& p, std::size_t i) {
   bool printed_length = false;
   std::size_t k = i + 1;
   std::uint16_t type = e.type;
+  if (is<MacsecL>(p.d, k)) {  // print-macsec.c's part of ether_common_print
+    const auto& m = at<MacsecL>(p.d, k);
+    if (eflag) {
+      print_type(o, p.opt, 0x88e5);
+      o << ", length ";
+      o.u(e.length) << ": ";
+      printed_length = true;
+    }
+    if (m.invalid) {
+      o << " (invalid)";
+      return;
+    }
+    if (m.stage < 1) return;  // " [|macsec]" follows
+    if (m.encrypted) {
+      if (!eflag) {
+        o.mac(e.src) << " > ";
+        o.mac(e.dst) << " 802.1AE MACsec, ";
+      }
+      print_macsec_tag(o, m);
+      if (p.opt.hex == HexStyle::None && !p.opt.quiet) hex_dump(o, m.payload, true);
+      return;
+    }
+    if (eflag) print_macsec_tag(o, m);
+    if (m.stage < 2) return;  // " [|macsec]" follows
+    type = m.inner_type;
+    ++k;
+  }
   for (; is<VlanL>(p.d, k); ++k) {
     const auto& v = at<VlanL>(p.d, k);
     if (v.stage < 2) return;

@@ -117,6 +117,8 @@ void decode_llc(Ctx& c, ByteReader r, std::uint16_t length) {
       case kOuiCisco:
         if (l.pid == 0x010b || l.pid == 0x010c) decode_stp(c, r, inner);
         else if (l.pid == 0x0111) decode_udld(c, r, inner);
+        else if (l.pid == 0x2000) decode_cdp(c, r, inner);
+        else if (l.pid == 0x2004) decode_dtp(c, r, inner);
         return;
       case kOuiBridged:
         if (l.pid == 0x0e) decode_stp(c, r, inner);

@@ -32,6 +32,16 @@ struct VlanL {  // IEEE 802.1Q tag (also 802.1ad QinQ)
   std::uint16_t type = 0;  // encapsulated ethertype
   std::uint8_t stage = 0;  // 0 nothing, 2 complete
 };
+struct MacsecL {  // IEEE 802.1AE SecTAG (macsec.cpp); printed by print_ethernet
+  std::uint8_t tci_an = 0, short_length = 0;
+  std::uint32_t pn = 0;
+  std::uint64_t sci = 0;
+  std::uint16_t inner_type = 0;
+  std::uint8_t stage = 0;   // 1 the SecTAG, 2 the ethertype inside (not encrypted)
+  bool invalid = false;     // version bit or short-length high bits set
+  bool encrypted = false;   // E or C: payload is the rest, printed in hex
+  Bytes payload;
+};
 struct SllL {  // Linux cooked capture v1 and v2
   std::uint8_t version = 1;
   std::uint16_t pkttype = 0, hatype = 0, halen = 0, type = 0;
@@ -212,6 +222,14 @@ struct UdldL {  // Cisco UDLD, RFC 5171 (udld.cpp)
   Bytes pdu;                 // as captured, clamped to the length
   std::uint32_t length = 0;  // the SNAP payload length
 };
+struct CdpL {  // Cisco Discovery Protocol (cdp.cpp)
+  Bytes pdu;                 // as captured, clamped to the length
+  std::uint32_t length = 0;  // the SNAP payload length
+};
+struct DtpL {  // Cisco Dynamic Trunking Protocol (dtp.cpp)
+  Bytes pdu;                 // as captured, clamped to the length
+  std::uint32_t length = 0;  // the SNAP payload length
+};
 struct TftpL {  // RFC 1350 and RFC 2347 (tftp.cpp): printed from its bytes
   Bytes msg;                 // captured from the packet on, to the IP layer's end
   std::uint32_t length = 0;  // the UDP payload length
@@ -241,6 +259,13 @@ struct VxlanL {  // RFC 7348 (vxlan.cpp); the inner Ethernet frame is the next l
   std::uint32_t vni = 0;
   std::uint32_t length = 0;  // the UDP payload length
   std::uint8_t stage = 0;    // 1 the flags, 2 the VNI
+};
+struct OtvL {  // Cisco OTV on UDP 8472 (otv.cpp); the inner Ethernet frame is the next layer
+  std::uint8_t flags = 0;
+  std::uint32_t overlay = 0, instance = 0;
+  std::uint32_t length = 0;  // the UDP payload length
+  std::uint8_t stage = 0;    // 1 the flags, 2 the overlay, 3 the instance, 4 the reserved byte
+  bool data_short = false;   // a short header also cut in the capture
 };
 struct GeneveL {  // RFC 8926 (geneve.cpp); the payload is the next layer
   std::uint8_t first = 0;  // version (2 bits) and option length in words (6)
@@ -364,7 +389,7 @@ struct UnknownL {  // an ethertype or link type we do not decode
 using Layer = std::variant<EthernetL, VlanL, SllL, NullL, LlcL, ArpL, Ipv4L, Ipv6L, Ipv6ExtL, IcmpL, Icmp6L,
                            TcpL, UdpL, BootpL, Dhcp6L, DnsL, OtherIpL, UnknownL,
                            StpL, LldpL, IgmpL, GreL, VxlanL, GeneveL, NtpL, VrrpL, HsrpL, BfdL, SyslogL, TftpL,
-                           HttpL, SshL, SctpL, DccpL, OpenflowL, SlowL, UdldL,
+                           HttpL, SshL, SctpL, DccpL, OpenflowL, SlowL, UdldL, CdpL, DtpL, OtvL, MacsecL,
                            PimL, EspL, AhL, EigrpL, MobilityL,
                            PtpL, OspfL, BgpL, FrL, IsisL, RxL, BabelL, SflowL, AoeL, EapolL, RadiusL, IsakmpL, MplsL,
                            LspPingL, RipL, RipngL, LdpL, RsvpL>;

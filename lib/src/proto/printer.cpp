@@ -40,6 +40,7 @@ void print_layers(PrintCtx& p, std::size_t i) {
         else if constexpr (std::is_same_v<T, IgmpL>) print_igmp(p, i);
         else if constexpr (std::is_same_v<T, GreL>) print_gre(p, i);
         else if constexpr (std::is_same_v<T, VxlanL>) print_vxlan(p, i);
+        else if constexpr (std::is_same_v<T, OtvL>) print_otv(p, i);
         else if constexpr (std::is_same_v<T, NtpL>) print_ntp(p, i);
         else if constexpr (std::is_same_v<T, HsrpL>) print_hsrp(p, i);
         else if constexpr (std::is_same_v<T, BfdL>) print_bfd(p, i);
@@ -52,6 +53,8 @@ void print_layers(PrintCtx& p, std::size_t i) {
         else if constexpr (std::is_same_v<T, OpenflowL>) print_openflow(p, i);
         else if constexpr (std::is_same_v<T, SlowL>) print_slow(p, i);
         else if constexpr (std::is_same_v<T, UdldL>) print_udld(p, i);
+        else if constexpr (std::is_same_v<T, CdpL>) print_cdp(p, i);
+        else if constexpr (std::is_same_v<T, DtpL>) print_dtp(p, i);
         else if constexpr (std::is_same_v<T, VrrpL>) print_vrrp(p, i);
         else if constexpr (std::is_same_v<T, GeneveL>) print_geneve(p, i);
         else if constexpr (std::is_same_v<T, PimL>) print_pim(p, i);
@@ -160,6 +163,10 @@ struct JsonMembers {
   void operator()(const OpenflowL& l) const { json_openflow(w, l); }
   void operator()(const SlowL& l) const { json_slow(w, l); }
   void operator()(const UdldL& l) const { json_udld(w, l); }
+  void operator()(const OtvL& l) const { json_otv(w, l); }
+  void operator()(const MacsecL& l) const { json_macsec(w, l); }
+  void operator()(const CdpL& l) const { json_cdp(w, l); }
+  void operator()(const DtpL& l) const { json_dtp(w, l); }
   void operator()(const VrrpL& l) const { json_vrrp(w, l); }
   void operator()(const GeneveL& l) const { json_geneve(w, l); }
   void operator()(const PimL& l) const { json_pim(w, l); }
@@ -209,27 +216,33 @@ struct PacketPrinter::Impl {
   bool have_prev = false;
   std::int64_t prev_sec = 0, first_sec = 0;
   std::uint32_t prev_frac = 0, first_frac = 0;
-  std::int64_t cached_sec = -1;  // the formatted clock of this second
+  std::int64_t cached_sec = 0;  // the formatted clock of this second
+  bool have_cached = false;
   bool cached_date = false;
   char clock[32] = {};
   std::size_t clock_len = 0;
 
-  void clock_text(std::int64_t sec, bool date, Out& o) {
-    if (sec != cached_sec || date != cached_date) {
-      cached_sec = sec;
-      cached_date = date;
-      clock_len = 0;
+  // tcpdump 4.99.3's ts_date_hmsfrac_print: a second count whose low 32
+  // bits have bit 31 set (libpcap reads a pcap record's seconds as a signed
+  // 32-bit field, so 2038-2106 there are negative), or one localtime cannot
+  // convert, prints "[Error converting time]" in place of the whole
+  // timestamp, fraction included. Returns false then.
+  bool clock_text(std::int64_t sec, bool date, Out& o) {
+    if (!have_cached || sec != cached_sec || date != cached_date) {
+      have_cached = false;
       std::time_t t = static_cast<std::time_t>(sec);
       std::tm tm{};
-      if (sec < 0 || !localtime_r(&t, &tm)) {
-        clock_len = 0;
-        cached_sec = -1;
+      if ((static_cast<std::uint64_t>(sec) & 0x80000000u) || !localtime_r(&t, &tm)) {
         o << "[Error converting time]";
-        return;
+        return false;
       }
       clock_len = std::strftime(clock, sizeof clock, date ? "%Y-%m-%d %H:%M:%S" : "%H:%M:%S", &tm);
+      cached_sec = sec;
+      cached_date = date;
+      have_cached = true;
     }
     o << std::string_view(clock, clock_len);
+    return true;
   }
 
   void delta(Out& o, std::int64_t sec, std::uint32_t fr, std::int64_t bsec, std::uint32_t bfr, bool nano) {
@@ -259,14 +272,17 @@ struct PacketPrinter::Impl {
         return;
       case TimestampStyle::Default:
       case TimestampStyle::Date:
-        clock_text(m.sec, opt.ts == TimestampStyle::Date, o);
-        if (m.sec >= 0) {
+        if (clock_text(m.sec, opt.ts == TimestampStyle::Date, o)) {
           o << '.';
           frac(o, m.frac, m.nano);
         }
         break;
-      case TimestampStyle::Epoch:
-        o.i(m.sec) << '.';
+      case TimestampStyle::Epoch:  // ts_unix_print: the same bit-31 rule, then the low 32 bits
+        if (static_cast<std::uint64_t>(m.sec) & 0x80000000u) {
+          o << "[Error converting time]";
+          break;
+        }
+        o.u(static_cast<std::uint32_t>(m.sec)) << '.';
         frac(o, m.frac, m.nano);
         break;
       case TimestampStyle::Delta:

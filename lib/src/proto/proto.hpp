@@ -134,6 +134,8 @@ void decode_stp(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_lldp(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_slow(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_udld(Ctx& c, ByteReader r, std::uint32_t length);
+void decode_cdp(Ctx& c, ByteReader r, std::uint32_t length);
+void decode_dtp(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_igmp(Ctx& c, ByteReader r, std::uint32_t length);
 // GRE in IPv4 or IPv6 (IP protocol 47): r the IP payload as captured, length its length.
 void decode_gre(Ctx& c, ByteReader r, std::uint32_t length);
@@ -164,6 +166,11 @@ void decode_dhcp6(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_dns(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_mdns(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_vxlan(Ctx& c, ByteReader r, std::uint32_t length);
+void decode_otv(Ctx& c, ByteReader r, std::uint32_t length);
+// A MACsec SecTAG after the Ethernet addresses: r and length from the SecTAG
+// on. True when an ethertype inside follows (type set, r and length at its
+// payload, the ICV and short length applied); false when the layer ends.
+bool decode_macsec(Ctx& c, ByteReader& r, std::uint32_t& length, std::uint16_t& type);
 void decode_ntp(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_hsrp(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_bfd(Ctx& c, ByteReader r, std::uint32_t length);
@@ -255,6 +262,9 @@ void print_igmp(PrintCtx& p, std::size_t i);
 void print_gre(PrintCtx& p, std::size_t i);
 void print_vrrp(PrintCtx& p, std::size_t i);
 void print_vxlan(PrintCtx& p, std::size_t i);
+void print_otv(PrintCtx& p, std::size_t i);
+// The SecTAG's text ("an 0, pn 6, flags CI, sci ..., ").
+void print_macsec_tag(Out& o, const MacsecL& m);
 void print_ntp(PrintCtx& p, std::size_t i);
 void print_hsrp(PrintCtx& p, std::size_t i);
 void print_bfd(PrintCtx& p, std::size_t i);
@@ -267,6 +277,8 @@ void print_dccp(PrintCtx& p, std::size_t i);
 void print_openflow(PrintCtx& p, std::size_t i);
 void print_slow(PrintCtx& p, std::size_t i);
 void print_udld(PrintCtx& p, std::size_t i);
+void print_cdp(PrintCtx& p, std::size_t i);
+void print_dtp(PrintCtx& p, std::size_t i);
 // A ForCES message in an SCTP DATA chunk: msg as captured, length the chunk's payload length.
 void print_forces(PrintCtx& p, Bytes msg, std::uint32_t length);
 void print_geneve(PrintCtx& p, std::size_t i);
@@ -324,6 +336,8 @@ void json_igmp(JsonWriter& w, const IgmpL& l);
 void json_gre(JsonWriter& w, const GreL& l);
 void json_vrrp(JsonWriter& w, const VrrpL& l);
 void json_vxlan(JsonWriter& w, const VxlanL& l);
+void json_otv(JsonWriter& w, const OtvL& l);
+void json_macsec(JsonWriter& w, const MacsecL& l);
 void json_ntp(JsonWriter& w, const NtpL& l);
 void json_hsrp(JsonWriter& w, const HsrpL& l);
 void json_bfd(JsonWriter& w, const BfdL& l);
@@ -336,6 +350,8 @@ void json_dccp(JsonWriter& w, const DccpL& l);
 void json_openflow(JsonWriter& w, const OpenflowL& l);
 void json_slow(JsonWriter& w, const SlowL& l);
 void json_udld(JsonWriter& w, const UdldL& l);
+void json_cdp(JsonWriter& w, const CdpL& l);
+void json_dtp(JsonWriter& w, const DtpL& l);
 void json_geneve(JsonWriter& w, const GeneveL& l);
 void json_pim(JsonWriter& w, const PimL& l);
 void json_esp(JsonWriter& w, const EspL& l);

@@ -143,6 +143,14 @@ const PortRow kPortTable[] = {
       547,  646,  654,  698,  701,  750,  921,  5353, 4500, 7500, 8500, 1701, 2103, 2104, 5359, 6696, 6697,
       8231, 1645, 1812, 1646, 1813, 1700, 3799, 3503, 1589},
      decode_sflow, claimed_before_sflow},
+    // OTV (8472, Linux's default VXLAN port), after SIP (5060) and the same
+    // printers as VXLAN.
+    {8472, 8472,
+     {53,   67,   68,   69,   88,   123,  161,  162,  319,  320,  496,  500,  514,  520,  521,
+      525,  546,  547,  646,  654,  698,  701,  750,  921,  5353, 4500, 7500, 8500, 1701, 2103,
+      2104, 5359, 6696, 6697, 8231, 1645, 1812, 1646, 1813, 1700, 3799, 3503, 1589, 6343, 12222,
+      5060},
+     decode_otv, claimed_before_vxlan},
     // After mDNS: NAT-T and the user ISAKMP ports, L2TP, Zephyr, AHCP,
     // Babel, HNCP, RADIUS (1645, 1646, 1700, 1812, 1813, 3799), MPLS LSP
     // ping, VQP, sFlow, LWAPP data, SIP and OTV (8472, Linux's old VXLAN port).
