@@ -73,6 +73,8 @@ void print_layers(PrintCtx& p, std::size_t i) {
         else if constexpr (std::is_same_v<T, MplsL>) print_mpls(p, i);
         else if constexpr (std::is_same_v<T, LspPingL>) print_lspping(p, i);
         else if constexpr (std::is_same_v<T, FrL>) print_fr(p, i);
+        else if constexpr (std::is_same_v<T, PppL>) print_ppp(p, i);
+        else if constexpr (std::is_same_v<T, PppoeL>) print_pppoe(p, i);
         else if constexpr (std::is_same_v<T, UnknownL>) {
           if (l.type == 0xffff && p.opt.hex == HexStyle::None) hex_dump(p.o, l.data, true);
         }
@@ -177,6 +179,8 @@ struct JsonMembers {
   void operator()(const MplsL& l) const { json_mpls(w, l); }
   void operator()(const LspPingL& l) const { json_lspping(w, l); }
   void operator()(const FrL& l) const { json_fr(w, l); }
+  void operator()(const PppL& l) const { json_ppp(w, l); }
+  void operator()(const PppoeL& l) const { json_pppoe(w, l); }
 };
 
 void json_layer(JsonWriter& w, const LayerSlot& slot, bool last_truncated) {
