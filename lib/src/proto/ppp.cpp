@@ -64,7 +64,7 @@ constexpr Tok kPppoeCodes[] = {{0x09, "PADI"}, {0x07, "PADO"}, {0x19, "PADR"}, {
                                {0, ""}};
 constexpr Tok kPppoeTags[] = {{0, "EOL"},          {0x0101, "Service-Name"},  {0x0102, "AC-Name"},
                               {0x0103, "Host-Uniq"}, {0x0104, "AC-Cookie"},   {0x0105, "Vendor-Specific"},
-                              {0x0110, "Relay-Session-ID"}, {0x0201, "Service-Name-Error"},
+                              {0x0110, "Relay-Session-ID"}, {0x0120, "PPP-Max-Payload"}, {0x0201, "Service-Name-Error"},
                               {0x0202, "AC-System-Error"},  {0x0203, "Generic-Error"}};
 
 bool captured(Bytes b, std::size_t off, std::size_t n) { return off <= b.size() && n <= b.size() - off; }
@@ -270,10 +270,21 @@ bool option_head(PrintCtx& p, Bytes b, std::size_t off, std::uint32_t length, st
   return true;
 }
 
+// tcpdump's print_unknown_data from b[at] on, which names a start past the
+// captured bytes a dissector error.
+void unknown_data(Out& o, Bytes b, std::size_t at, std::uint32_t len, std::string_view indent) {
+  if (at > b.size()) {
+    o << indent << "Dissector error: print_unknown_data called with pointer past end of packet";
+    return;
+  }
+  print_unknown_data(o, b.subspan(at), len, indent);
+}
+
+// The raw value after an option's switch; off where tcpdump's pointer ended
+// up (the IP-Comp suboption walk moves it).
 void option_tail(PrintCtx& p, Bytes b, std::size_t off, std::uint32_t len, bool known) {
-  Bytes v = off + 2 <= b.size() ? b.subspan(off + 2) : Bytes{};
-  if (!known && p.opt.verbose < 2) print_unknown_data(p.o, v, len - 2, "\n\t    ");
-  if (p.opt.verbose > 1) print_unknown_data(p.o, v, len - 2, "\n\t    ");
+  if (!known && p.opt.verbose < 2) unknown_data(p.o, b, off + 2, len - 2, "\n\t    ");
+  if (p.opt.verbose > 1) unknown_data(p.o, b, off + 2, len - 2, "\n\t    ");
 }
 
 std::uint32_t lcp_option(PrintCtx& p, Bytes b, std::size_t off, std::uint32_t length) {
@@ -413,6 +424,7 @@ std::uint32_t ipcp_option(PrintCtx& p, Bytes b, std::size_t off, std::uint32_t l
     return ret;
   };
   bool known = true;
+  std::size_t base = off;  // tcpdump's p, moved by the IP-Comp walk
   switch (opt) {
     case 1: {
       if (len != 10) return bogus("= 10", len);
@@ -445,7 +457,8 @@ std::uint32_t ipcp_option(PrintCtx& p, Bytes b, std::size_t off, std::uint32_t l
         o.u(be16_at(b, off + 12));
         if (len > 14) {
           std::uint32_t total = len - 14;
-          std::size_t q = off + 14;
+          std::size_t& q = base;
+          q = off + 14;
           o << "\n\t      Suboptions, length ";
           o.u(total);
           while (total >= 2) {
@@ -481,7 +494,7 @@ std::uint32_t ipcp_option(PrintCtx& p, Bytes b, std::size_t off, std::uint32_t l
     }
     default: known = false; break;
   }
-  option_tail(p, b, off, len, known);
+  option_tail(p, b, base, len, known);
   return len;
 }
 
