@@ -32,6 +32,7 @@ PATTERNS = {
     "isakmp": r"isakmp",
     "icmp6": r"ICMP6|mobility",
     "mpls": r"MPLS|LSP-PING",
+    "ppp": r"PPPoE|LCP, |IPCP, |IP6CP, |CCP, |BACP, |MPLSCP, |OSICP, |PAP, |CHAP, |MLPPP, |PPP protocol|\[\|ppp|\[\|pap|\[\|chap|\[\|mlppp|compressed PPP data",
 }
 NUMBERED = re.compile(r"^ {0,4}\d+  ")
 ENV = dict(os.environ, TZ="GMT0", LC_ALL="C")
