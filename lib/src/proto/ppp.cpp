@@ -234,7 +234,7 @@ void decode_pppoe(Ctx& c, ByteReader r, std::uint32_t length) {
   e.stage = 2;
   std::uint32_t plen = std::min<std::uint32_t>(e.plen, e.length);
   if (e.code != 0) {
-    e.tags = r.rest().first(std::min<std::size_t>(r.remaining(), plen));
+    e.tags = r.rest();  // tcpdump starts each tag within the length, reads it to its end as captured
     return;
   }
   decode_ppp(c, r, plen, false);
