@@ -332,13 +332,19 @@ std::uint32_t lcp_option(PrintCtx& p, Bytes b, std::size_t off, std::uint32_t le
     }
     case 1:
       if (len != 4) return bogus("= 4", len);
-      o << ": ";
-      o.u(be16_at(b, off + 2));
+      {
+        std::uint16_t val = be16_at(b, off + 2);
+        o << ": ";
+        o.u(val);
+      }
       break;
     case 2:
       if (len != 6) return bogus("= 6", len);
-      o << ": 0x";
-      o.hex(be32_at(b, off + 2), 8);
+      {
+        std::uint32_t val = be32_at(b, off + 2);
+        o << ": 0x";
+        o.hex(val, 8);
+      }
       break;
     case 3: {
       if (len < 4) return bogus(">= 4", len);
@@ -360,15 +366,21 @@ std::uint32_t lcp_option(PrintCtx& p, Bytes b, std::size_t off, std::uint32_t le
       break;
     case 5:
       if (len != 6) return bogus("= 6", 0);
-      o << ": 0x";
-      o.hex(be32_at(b, off + 2), 8);
+      {
+        std::uint32_t val = be32_at(b, off + 2);
+        o << ": 0x";
+        o.hex(val, 8);
+      }
       break;
     case 7:
     case 8: break;
     case 23:
       if (len != 4) return bogus("= 4", 0);
-      o << ": 0x";
-      o.hex(be16_at(b, off + 2), 4);
+      {
+        std::uint32_t val = be16_at(b, off + 2);
+        o << ": 0x";
+        o.hex(val, 4);
+      }
       break;
     case 13: {
       if (len < 3) return bogus(">= 3", 0);
@@ -380,8 +392,11 @@ std::uint32_t lcp_option(PrintCtx& p, Bytes b, std::size_t off, std::uint32_t le
     }
     case 17:
       if (len != 4) return bogus("= 4", 0);
-      o << ": ";
-      o.u(be16_at(b, off + 2));
+      {
+        std::uint16_t val = be16_at(b, off + 2);
+        o << ": ";
+        o.u(val);
+      }
       break;
     case 19: {
       if (len < 3) return bogus(">= 3", 0);
@@ -582,8 +597,11 @@ std::uint32_t bacp_option(PrintCtx& p, Bytes b, std::size_t off, std::uint32_t l
       o << " (length bogus, should be = 6)";
       return len;
     }
-    o << ": Magic-Num 0x";
-    o.hex(be32_at(b, off + 2), 8);
+    {
+      std::uint32_t val = be32_at(b, off + 2);
+      o << ": Magic-Num 0x";
+      o.hex(val, 8);
+    }
   } else {
     known = false;
   }
@@ -680,8 +698,11 @@ void ctrl_proto(PrintCtx& p, std::uint16_t proto, Bytes b, Bytes wide, std::uint
     }
     case 9: case 10: case 11: {
       if (length < 8) break;
-      o << "\n\t  Magic-Num 0x";
-      o.hex(be32_at(b, t), 8);
+      {
+        std::uint32_t val = be32_at(b, t);
+        o << "\n\t  Magic-Num 0x";
+        o.hex(val, 8);
+      }
       if (len > 8) {
         o << "\n\t  -----trailing data-----";
         if (!captured(b, t + 4, len - 8)) return trunc();
@@ -691,8 +712,11 @@ void ctrl_proto(PrintCtx& p, std::uint16_t proto, Bytes b, Bytes wide, std::uint
     }
     case 12: {
       if (length < 8) break;
-      o << "\n\t  Magic-Num 0x";
-      o.hex(be32_at(b, t), 8);
+      {
+        std::uint32_t val = be32_at(b, t);
+        o << "\n\t  Magic-Num 0x";
+        o.hex(val, 8);
+      }
       if (len > 8) {
         o << "\n\t  Message\n\t    ";
         for (std::size_t k = 0; k < len - 4; ++k) {
