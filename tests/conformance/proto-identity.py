@@ -42,6 +42,7 @@ PATTERNS = {
     "cfm": r"CFMv|\[\|cfm\]",
     "otv": r"OTV|\[\|otv\]",
     "macsec": r"MACsec|\[\|macsec\]",
+    "ppp": r"PPPoE|LCP, |IPCP, |IP6CP, |CCP, |BACP, |MPLSCP, |OSICP, |PAP, |CHAP, |MLPPP, |PPP protocol|\[\|ppp|\[\|pap|\[\|chap|\[\|mlppp|compressed PPP data",
 }
 NUMBERED = re.compile(r"^ {0,4}\d+  ")
 ENV = dict(os.environ, TZ="GMT0", LC_ALL="C")

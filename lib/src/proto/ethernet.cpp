@@ -10,7 +10,8 @@ namespace netlab::proto {
 namespace {
 
 constexpr int kDltNull = 0, kDltEn10mb = 1, kDltRaw = 12, kDltRaw14 = 14, kDltLinktypeRaw = 101,
-              kDltLoop = 108, kDltSll = 113, kDltIpv4 = 228, kDltIpv6 = 229, kDltSll2 = 276, kDltFrelay = 107;
+              kDltLoop = 108, kDltSll = 113, kDltIpv4 = 228, kDltIpv6 = 229, kDltSll2 = 276, kDltFrelay = 107,
+              kDltPpp = 9, kDltPppSerial = 50;
 
 bool is_vlan_tpid(std::uint16_t t) { return t == 0x8100 || t == 0x88a8 || t == 0x9100 || t == 0x9200; }
 
@@ -56,7 +57,8 @@ constexpr Tok kFamilies[] = {{2, "IPv4"}, {24, "IPv6"}, {28, "IPv6"}, {30, "IPv6
 bool linktype_is_known(int dlt) {
   switch (dlt) {
     case kDltNull: case kDltEn10mb: case kDltRaw: case kDltRaw14: case kDltLinktypeRaw: case kDltLoop:
-    case kDltSll: case kDltIpv4: case kDltIpv6: case kDltSll2: case kDltFrelay:
+    case kDltSll: case kDltIpv4: case kDltIpv6: case kDltSll2: case kDltFrelay: case kDltPpp:
+    case kDltPppSerial:
       return true;
     default:
       return false;
@@ -128,6 +130,12 @@ void decode_link(Ctx& c, int dlt, ByteReader r) {
     case kDltFrelay:
       decode_fr(c, r, length);
       return;
+    case kDltPpp:
+      decode_ppp_link(c, r, length);
+      return;
+    case kDltPppSerial:
+      decode_ppp_hdlc_link(c, r, length);
+      return;
     default:
       c.d.push<UnknownL>({0xffff, r.rest()});
       return;
@@ -186,6 +194,9 @@ void decode_ethertype(Ctx& c, std::uint16_t type, ByteReader r, std::uint32_t le
     case 0x888e: decode_eapol(c, r, length); return;
     case 0x8847:
     case 0x8848: decode_mpls(c, r, length); return;
+    case 0x8863:
+    case 0x8864: decode_pppoe(c, r, length); return;
+    case 0x880b: decode_ppp(c, r, length, true); return;
     default: c.d.push<UnknownL>({type, r.rest()}); return;
   }
 }
@@ -384,6 +395,7 @@ std::size_t link_header_length(const Decoded& d) {
     else if (const auto* s = std::get_if<SllL>(&l)) n += s->version == 1 ? 16 : 20;
     else if (std::holds_alternative<NullL>(l)) n += 4;
     else if (const auto* f = std::get_if<FrL>(&l)) n += f->addr_len + 2u;
+    else if (const auto* pp = std::get_if<PppL>(&l); pp && pp->hdr_len) n += pp->hdr_len;
     else break;
   }
   return n;

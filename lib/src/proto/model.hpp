@@ -13,6 +13,7 @@
 #include <array>
 #include <cstdint>
 #include <variant>
+#include <vector>
 
 namespace netlab::proto {
 
@@ -381,6 +382,28 @@ struct RsvpL {  // RFC 2205 over IP protocol 46 (rsvp.cpp): printed from its byt
   Bytes msg;                 // captured from the common header on, to the IP layer's end
   std::uint32_t length = 0;  // the IP payload length
 };
+struct PppL {  // RFC 1661 PPP, RFC 1662 HDLC-like framing (ppp.cpp): the control protocols printed from their bytes
+  enum Framing : std::uint8_t { Ppp, Hdlc, HdlcUnknown, Unescaped };
+  Framing framing = Ppp;
+  std::uint8_t dir = 0;          // pppd's direction byte: 1 In, 2 Out
+  std::uint8_t stage = 0;        // 0 nothing, 2 protocol field read
+  bool colon = false;            // ethertype 0x880b: tcpdump prints ": " first
+  std::array<std::uint8_t, 4> hdr{};  // HDLC: the first four bytes
+  std::uint16_t proto = 0;
+  std::uint8_t hdr_len = 0;      // link-layer header bytes (hex dumps); 0 inside another layer
+  Bytes body;                    // captured from the protocol's payload on
+  Bytes wide;                    // the same from two bytes earlier, when captured (tcpdump reads pptr - 2)
+  std::uint32_t length = 0;      // the payload's length
+  std::uint32_t olen = 0;        // the frame's length (-e)
+  const char* tname = "ppp";     // tcpdump's ndo_protocol while it prints
+};
+struct PppoeL {  // RFC 2516 PPPoE, ethertypes 0x8863 and 0x8864 (ppp.cpp)
+  std::uint8_t ver = 0, type = 0, code = 0;
+  std::uint16_t session = 0, plen = 0;
+  std::uint32_t length = 0;      // the Ethernet payload length less the header
+  Bytes tags;                    // discovery: the tags as captured
+  std::uint8_t stage = 0;        // 0 nothing, 2 header read
+};
 struct UnknownL {  // an ethertype or link type we do not decode
   std::uint16_t type = 0;
   Bytes data;
@@ -392,7 +415,7 @@ using Layer = std::variant<EthernetL, VlanL, SllL, NullL, LlcL, ArpL, Ipv4L, Ipv
                            HttpL, SshL, SctpL, DccpL, OpenflowL, SlowL, UdldL, CdpL, DtpL, OtvL, MacsecL,
                            PimL, EspL, AhL, EigrpL, MobilityL,
                            PtpL, OspfL, BgpL, FrL, IsisL, RxL, BabelL, SflowL, AoeL, EapolL, RadiusL, IsakmpL, MplsL,
-                           LspPingL, RipL, RipngL, LdpL, RsvpL>;
+                           LspPingL, RipL, RipngL, LdpL, RsvpL, PppL, PppoeL>;
 
 struct LayerSlot {
   Layer layer;
@@ -413,13 +436,20 @@ class Decoded {
   const LayerSlot& operator[](std::size_t i) const noexcept { return slots_[i]; }
   LayerSlot& operator[](std::size_t i) noexcept { return slots_[i]; }
   LayerSlot* last() noexcept { return n_ ? &slots_[n_ - 1] : nullptr; }
-  void clear() noexcept { n_ = 0; }
+  void clear() noexcept {
+    n_ = 0;
+    scratch_used = 0;
+  }
 
   std::uint32_t caplen = 0, wirelen = 0;
   int linktype = 0;
   const char* trunc_proto = "";  // the decoder at work (tcpdump's ndo_protocol)
   bool truncated = false;        // a read ran past the capture
   Bytes raw;
+  // Bytes a decoder rewrote (PPP's HDLC octet unescaping), one buffer a
+  // nesting level; layers may span them until the next packet.
+  std::array<std::vector<std::uint8_t>, 3> scratch;
+  std::size_t scratch_used = 0;
 
  private:
   std::array<LayerSlot, kMaxLayers> slots_{};

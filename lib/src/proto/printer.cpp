@@ -80,6 +80,8 @@ void print_layers(PrintCtx& p, std::size_t i) {
         else if constexpr (std::is_same_v<T, LdpL>) print_ldp(p, i);
         else if constexpr (std::is_same_v<T, RsvpL>) print_rsvp(p, i);
         else if constexpr (std::is_same_v<T, FrL>) print_fr(p, i);
+        else if constexpr (std::is_same_v<T, PppL>) print_ppp(p, i);
+        else if constexpr (std::is_same_v<T, PppoeL>) print_pppoe(p, i);
         else if constexpr (std::is_same_v<T, UnknownL>) {
           if (l.type == 0xffff && p.opt.hex == HexStyle::None) hex_dump(p.o, l.data, true);
         }
@@ -192,6 +194,8 @@ struct JsonMembers {
   void operator()(const LdpL& l) const { json_ldp(w, l); }
   void operator()(const RsvpL& l) const { json_rsvp(w, l); }
   void operator()(const FrL& l) const { json_fr(w, l); }
+  void operator()(const PppL& l) const { json_ppp(w, l); }
+  void operator()(const PppoeL& l) const { json_pppoe(w, l); }
 };
 
 void json_layer(JsonWriter& w, const LayerSlot& slot, bool last_truncated) {

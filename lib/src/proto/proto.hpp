@@ -114,6 +114,12 @@ struct Ctx {
 void decode_link(Ctx& c, int dlt, ByteReader r);
 void decode_ethernet(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_fr(Ctx& c, ByteReader r, std::uint32_t length);  // link type 107
+// ppp.cpp: link types 9 (DLT_PPP) and 50 (DLT_PPP_SERIAL), tcpdump's
+// ppp_print (ethertype 0x880b sets colon) and PPPoE (0x8863, 0x8864).
+void decode_ppp_link(Ctx& c, ByteReader r, std::uint32_t length);
+void decode_ppp_hdlc_link(Ctx& c, ByteReader r, std::uint32_t length);
+void decode_ppp(Ctx& c, ByteReader r, std::uint32_t length, bool colon);
+void decode_pppoe(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_ethertype(Ctx& c, std::uint16_t type, ByteReader r, std::uint32_t length);
 void decode_arp(Ctx& c, ByteReader r, std::uint32_t length);
 // The ARP header and its four addresses (sizes from hlen/plen), the one ARP
@@ -311,6 +317,8 @@ void print_ripng(PrintCtx& p, std::size_t i);
 void print_ldp(PrintCtx& p, std::size_t i);
 void print_rsvp(PrintCtx& p, std::size_t i);
 void print_fr(PrintCtx& p, std::size_t i);
+void print_ppp(PrintCtx& p, std::size_t i);
+void print_pppoe(PrintCtx& p, std::size_t i);
 // The address pair of the IP layer at index ip: "a > b" (no trailing text).
 void print_ip_pair(PrintCtx& p, std::size_t ip, int sport, int dport);
 
@@ -376,6 +384,8 @@ void json_ripng(JsonWriter& w, const RipngL& l);
 void json_ldp(JsonWriter& w, const LdpL& l);
 void json_rsvp(JsonWriter& w, const RsvpL& l);
 void json_fr(JsonWriter& w, const FrL& l);
+void json_ppp(JsonWriter& w, const PppL& l);
+void json_pppoe(JsonWriter& w, const PppoeL& l);
 void json_bootp(JsonWriter& w, const BootpL& l);
 void json_dhcp6(JsonWriter& w, const Dhcp6L& l);
 void json_dns(JsonWriter& w, const DnsL& l);
