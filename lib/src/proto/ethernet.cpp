@@ -10,7 +10,8 @@ namespace netlab::proto {
 namespace {
 
 constexpr int kDltNull = 0, kDltEn10mb = 1, kDltRaw = 12, kDltRaw14 = 14, kDltLinktypeRaw = 101,
-              kDltLoop = 108, kDltSll = 113, kDltIpv4 = 228, kDltIpv6 = 229, kDltSll2 = 276, kDltFrelay = 107;
+              kDltLoop = 108, kDltSll = 113, kDltIpv4 = 228, kDltIpv6 = 229, kDltSll2 = 276, kDltFrelay = 107,
+              kDltSlip = 8, kDltPpp = 9;
 
 bool is_vlan_tpid(std::uint16_t t) { return t == 0x8100 || t == 0x88a8 || t == 0x9100 || t == 0x9200; }
 
@@ -53,10 +54,38 @@ constexpr Tok kFamilies[] = {{2, "IPv4"}, {24, "IPv6"}, {28, "IPv6"}, {30, "IPv6
 
 }  // namespace
 
+// IEEE 802.1AE MACsec SecTAG: TCI/AN, short length, packet number and an
+// optional 8-byte SCI, then (unless the payload is encrypted or changed)
+// the protected frame's EtherType and data, and a 16-byte ICV at the end.
+// Only the plain case goes on, as tcpdump without -e prints it; anything
+// else stays an opaque payload.
+void decode_macsec(Ctx& c, ByteReader r, std::uint32_t length) {
+  Bytes whole = r.rest();
+  auto opaque = [&] { c.d.push<UnknownL>({0x88e5, whole}); };
+  if (!r.has(2)) return opaque();
+  std::uint8_t tci = r.peek8(0), sl = r.peek8(1);
+  std::size_t tag = tci & 0x20 ? 14 : 6;
+  if (!r.has(tag) || length < tag || (sl & 0xc0) || (tci & 0x80) || (tci & 0x0c)) return opaque();
+  r.skip(tag);
+  length -= static_cast<std::uint32_t>(tag);
+  if (length < 16 || r.remaining() < 16) return opaque();
+  length -= 16;
+  r.limit(r.remaining() - 16);
+  sl &= 0x3f;
+  if (sl) {
+    if (sl > length || sl > r.remaining()) return opaque();
+    length = sl;
+    r.limit(sl);
+  }
+  if (!r.has(2) || length < 2) return opaque();
+  std::uint16_t type = r.be16();
+  decode_ethertype(c, type, r, length - 2);
+}
+
 bool linktype_is_known(int dlt) {
   switch (dlt) {
     case kDltNull: case kDltEn10mb: case kDltRaw: case kDltRaw14: case kDltLinktypeRaw: case kDltLoop:
-    case kDltSll: case kDltIpv4: case kDltIpv6: case kDltSll2: case kDltFrelay:
+    case kDltSll: case kDltIpv4: case kDltIpv6: case kDltSll2: case kDltFrelay: case kDltSlip: case kDltPpp:
       return true;
     default:
       return false;
@@ -128,6 +157,32 @@ void decode_link(Ctx& c, int dlt, ByteReader r) {
     case kDltFrelay:
       decode_fr(c, r, length);
       return;
+    case kDltSlip: {
+      // BSD SLIP: a 16-byte pseudo header (direction, compression
+      // state); the datagram's version nibble picks IPv4 or IPv6.
+      c.d.trunc_proto = "slip";
+      if (!r.has(16) || length < 16) throw Truncated{};
+      r.skip(16);
+      decode_raw_ip(c, r, length - 16);
+      return;
+    }
+    case kDltPpp: {
+      // RFC 1661/1662: optional address/control 0xff 0x03, then a one- or
+      // two-byte protocol (an odd first byte is a compressed one).
+      // Without -e tcpdump prints no PPP header; IPv4 and IPv6 go on.
+      c.d.trunc_proto = "ppp";
+      Bytes whole = r.rest();
+      std::uint32_t used = 0;
+      if (r.has(2) && r.peek8(0) == 0xff && r.peek8(1) == 0x03) r.skip(2), used = 2;
+      bool short_proto = r.peek8(0) & 1;
+      std::uint16_t proto = short_proto ? r.u8() : r.be16();
+      used += short_proto ? 1 : 2;
+      if (length < used) throw Truncated{};
+      if (proto == 0x0021) decode_ipv4(c, r, length - used);
+      else if (proto == 0x0057) decode_ipv6(c, r, length - used);
+      else c.d.push<UnknownL>({0xffff, whole});
+      return;
+    }
     default:
       c.d.push<UnknownL>({0xffff, r.rest()});
       return;
@@ -182,6 +237,7 @@ void decode_ethertype(Ctx& c, std::uint16_t type, ByteReader r, std::uint32_t le
     case 0x888e: decode_eapol(c, r, length); return;
     case 0x8847:
     case 0x8848: decode_mpls(c, r, length); return;
+    case 0x88e5: decode_macsec(c, r, length); return;
     default: c.d.push<UnknownL>({type, r.rest()}); return;
   }
 }

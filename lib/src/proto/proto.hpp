@@ -115,6 +115,7 @@ void decode_link(Ctx& c, int dlt, ByteReader r);
 void decode_ethernet(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_fr(Ctx& c, ByteReader r, std::uint32_t length);  // link type 107
 void decode_ethertype(Ctx& c, std::uint16_t type, ByteReader r, std::uint32_t length);
+void decode_macsec(Ctx& c, ByteReader r, std::uint32_t length);  // EtherType 0x88e5
 void decode_arp(Ctx& c, ByteReader r, std::uint32_t length);
 // The ARP header and its four addresses (sizes from hlen/plen), the one ARP
 // reader of the decoder and of frames; fields read before a Truncated stay.
