@@ -833,6 +833,17 @@ bool print_icmp6_body(PrintCtx& p, const Icmp6L& m, std::string_view name) {
     case 142: return true;
     case 143: mldv2_report(o, po, b, m.plen); return true;
     case 155: print_rpl(p, m, b); return true;
+    case 147:  // RFC 6275 mobile prefix advertisement: only from -v on
+      if (po.verbose) {
+        o << ", id 0x";
+        o.hex(be16_at(b, 4), 4);
+        std::uint16_t flags = be16_at(b, 6);
+        if (flags & 0xc000) o << ' ';
+        if (flags & 0x8000) o << 'M';
+        if (flags & 0x4000) o << 'O';
+        if (!print_nd_options(o, po, b, 8, std::int64_t(m.plen) - 8)) nd_trunc(p);
+      }
+      return true;
     case 144:
     case 146:
       o << ", id 0x";
