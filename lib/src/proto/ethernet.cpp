@@ -1,7 +1,8 @@
 // Link layers: Ethernet II / IEEE 802.3 (IEEE 802.3-2018 clause 3), IEEE
 // 802.1Q VLAN tags and 802.1ad QinQ stacks, Linux cooked capture v1/v2
 // (SLL, SLL2: https://www.tcpdump.org/linktypes/LINKTYPE_LINUX_SLL.html),
-// BSD loopback (DLT_NULL, DLT_LOOP) and raw IPv4/IPv6.
+// BSD loopback (DLT_NULL, DLT_LOOP), raw IPv4/IPv6, PPP (RFC 1661) and BSD
+// SLIP link types, and IEEE 802.1AE MACsec's unencrypted payloads.
 #include "proto/proto.hpp"
 
 #include <net/if.h>
