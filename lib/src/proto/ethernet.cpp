@@ -1,7 +1,8 @@
 // Link layers: Ethernet II / IEEE 802.3 (IEEE 802.3-2018 clause 3), IEEE
 // 802.1Q VLAN tags and 802.1ad QinQ stacks, Linux cooked capture v1/v2
 // (SLL, SLL2: https://www.tcpdump.org/linktypes/LINKTYPE_LINUX_SLL.html),
-// BSD loopback (DLT_NULL, DLT_LOOP) and raw IPv4/IPv6.
+// BSD loopback (DLT_NULL, DLT_LOOP), raw IPv4/IPv6, PPP (RFC 1661) and BSD
+// SLIP link types, and IEEE 802.1AE MACsec's unencrypted payloads.
 #include "proto/proto.hpp"
 
 #include <net/if.h>
@@ -11,7 +12,7 @@ namespace {
 
 constexpr int kDltNull = 0, kDltEn10mb = 1, kDltRaw = 12, kDltRaw14 = 14, kDltLinktypeRaw = 101,
               kDltLoop = 108, kDltSll = 113, kDltIpv4 = 228, kDltIpv6 = 229, kDltSll2 = 276, kDltFrelay = 107,
-              kDltPpp = 9, kDltPppSerial = 50;
+              kDltPpp = 9, kDltPppSerial = 50, kDltSlip = 8;
 
 bool is_vlan_tpid(std::uint16_t t) { return t == 0x8100 || t == 0x88a8 || t == 0x9100 || t == 0x9200; }
 
@@ -58,7 +59,7 @@ bool linktype_is_known(int dlt) {
   switch (dlt) {
     case kDltNull: case kDltEn10mb: case kDltRaw: case kDltRaw14: case kDltLinktypeRaw: case kDltLoop:
     case kDltSll: case kDltIpv4: case kDltIpv6: case kDltSll2: case kDltFrelay: case kDltPpp:
-    case kDltPppSerial:
+    case kDltPppSerial: case kDltSlip:
       return true;
     default:
       return false;
@@ -136,6 +137,15 @@ void decode_link(Ctx& c, int dlt, ByteReader r) {
     case kDltPppSerial:
       decode_ppp_hdlc_link(c, r, length);
       return;
+    case kDltSlip: {
+      // BSD SLIP: a 16-byte pseudo header (direction, compression
+      // state); the datagram's version nibble picks IPv4 or IPv6.
+      c.d.trunc_proto = "slip";
+      if (!r.has(16) || length < 16) throw Truncated{};
+      r.skip(16);
+      decode_raw_ip(c, r, length - 16);
+      return;
+    }
     default:
       c.d.push<UnknownL>({0xffff, r.rest()});
       return;

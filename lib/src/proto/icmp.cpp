@@ -190,6 +190,74 @@ void describe(Out& o, const IcmpL& m) {
   }
 }
 
+// RFC 4884 multi-part extensions after the quoted datagram of an
+// unreachable, time exceeded or parameter problem: tcpdump looks 136 bytes
+// into the message (128 of datagram after the 8-byte header) whenever the
+// message is longer than that, whatever the RFC 4884 length field says.
+constexpr std::uint32_t kExtOffset = 136;
+
+bool has_multipart(std::uint8_t type) { return type == 3 || type == 11 || type == 12; }
+
+void print_multipart(PrintCtx& p, const IcmpL& m) {
+  Out& o = p.o;
+  Bytes b = m.msg;
+  sub(b, 0, kExtOffset + 5);  // tcpdump checks its whole fixed struct first
+  std::uint32_t hlen = m.plen - kExtOffset;
+  bool whole = b.size() - kExtOffset >= hlen;
+  Bytes ext = b.subspan(kExtOffset);
+  // With the length field zero an extension is only assumed when its
+  // checksum verifies (senders that leave the field unset).
+  if (b[5] == 0 && whole && fold_checksum(ones_sum(ext.first(hlen))) != 0) return;
+  std::uint8_t version = ext[0] >> 4;
+  o << "\n\tICMP Multi-Part extension v";
+  o.u(version);
+  if (version != 2) {
+    o << " packet not supported";
+    return;
+  }
+  if (whole) {
+    o << ", checksum 0x";
+    o.hex(be16_at(ext, 2), 4) << " (" << (fold_checksum(ones_sum(ext.first(hlen))) != 0 ? "in" : "")
+                              << "correct), length ";
+    o.u(hlen);
+  }
+  static constexpr Tok kClasses[] = {{1, "MPLS Stack Entry"}, {2, "Interface Identification"}};
+  std::uint32_t left = hlen - 4;
+  std::size_t at = 4;
+  while (left > 4) {
+    std::uint16_t olen = be16_at(ext, at);
+    std::uint8_t cls = sub(ext, at + 2, 1)[0], ctype = sub(ext, at + 3, 1)[0];
+    at += 4;
+    o << "\n\t  ";
+    tok_print(o, kClasses, cls, "unknown");
+    o << " Object (";
+    o.u(cls) << "), Class-Type: ";
+    o.u(ctype) << ", length ";
+    o.u(olen);
+    left -= 4;
+    if (cls == 0 || olen < 4) return;  // tcpdump's loop guard
+    std::uint32_t body = olen - 4u;
+    if (cls == 1 && ctype == 1) {
+      std::uint32_t e = be32_at(ext, at);
+      o << "\n\t    label ";
+      o.u(e >> 12) << ", tc ";
+      o.u((e >> 9) & 7);
+      if (e & 0x100) o << ", [S]";
+      o << ", ttl ";
+      o.u(e & 0xff);
+    } else {
+      // tcpdump 4.99.3 dumps what was captured, then ends the packet if
+      // the object runs past the capture.
+      Bytes rest = at <= ext.size() ? ext.subspan(at) : Bytes{};
+      print_unknown_data(o, rest, body, "\n\t    ");
+      if (rest.size() < body) throw Truncated{};
+    }
+    if (left < body) break;
+    left -= body;
+    at += body;
+  }
+}
+
 }  // namespace
 
 void decode_icmp(Ctx& c, ByteReader r, std::uint32_t length, bool fragmented) {
@@ -234,6 +302,7 @@ void print_icmp(PrintCtx& p, std::size_t i) {
   o << ", length ";
   o.u(m.plen);
   if (m.sum_checked && m.computed != 0) {
+    if (m.msg.size() < 4) throw Truncated{};  // tcpdump reads the field it reports
     o << " (wrong icmp cksum ";
     o.hex(m.sum) << " (->";
     o.hex(cksum_shouldbe(m.sum, m.computed)) << ")!)";
@@ -242,7 +311,10 @@ void print_icmp(PrintCtx& p, std::size_t i) {
     o << "\n\t";
     if (i + 1 >= p.d.size()) throw Truncated{};
     print_layers(p, i + 1);
+    p.proto = "icmp";
+    if (p.d.truncated) return;
   }
+  if (p.opt.verbose && m.plen > kExtOffset && has_multipart(m.type)) print_multipart(p, m);
 }
 
 }  // namespace netlab::proto

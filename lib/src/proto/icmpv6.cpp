@@ -651,6 +651,136 @@ void print_nd(PrintCtx& p, const Icmp6L& m, Bytes b) {
   if (po.verbose && !print_nd_options(o, po, b, start, std::int64_t(m.plen) - std::int64_t(start))) nd_trunc(p);
 }
 
+// RPL (RFC 6550) options: pad1 is one byte, the others type, length, data.
+// tcpdump names them and, from -vvv on, dumps their data.
+void rpl_options(PrintCtx& p, Bytes b, std::size_t at, std::uint32_t left) {
+  static constexpr Tok kOpts[] = {{0, "pad1"},        {1, "padN"},        {2, "metrics"},
+                                  {3, "routinginfo"}, {4, "config"},      {5, "rpltarget"},
+                                  {6, "transitinfo"}, {8, "destprefix"},  {9, "rpltargetdesc"}};
+  Out& o = p.o;
+  while (left != 0) {
+    std::uint8_t type = sub(b, at, 1)[0];
+    std::uint32_t olen = 1;
+    if (type == 0) {
+      o << " opt:pad1";
+    } else {
+      if (left < 2) nd_trunc(p);
+      olen = sub(b, at + 1, 1)[0] + 2u;
+      o << " opt:";
+      tok_print(o, kOpts, type, "subopt:");
+      o << " len:";
+      o.u(olen) << ' ';
+      if (at + olen > b.size() || left < olen) nd_trunc(p);
+      if (p.opt.verbose > 2) print_unknown_data(o, b.subspan(at + 2), olen - 2, " ");
+    }
+    at += olen;
+    left -= olen;
+  }
+}
+
+// RPL control messages (ICMPv6 type 155, RFC 6550 section 6): DIS, DIO,
+// DAO and DAO-ACK; secured ones (code bit 0x80) are not decoded.
+void print_rpl(PrintCtx& p, const Icmp6L& m, Bytes b) {
+  Out& o = p.o;
+  const auto& po = p.opt;
+  if (m.code & 0x80) {
+    o << ", (SEC) [worktodo]";
+    return;
+  }
+  o << ", (CLR)";
+  std::uint32_t len = m.plen >= 4 ? m.plen - 4 : 0;  // after the ICMPv6 header
+  Bytes r = b.size() > 4 ? b.subspan(4) : Bytes{};
+  switch (m.code) {
+    case 0: o << "DODAG Information Solicitation"; return;
+    case 1: {
+      o << "DODAG Information Object";
+      if (!po.verbose) return;
+      if (len < 24) {
+        o << " (invalid)";
+        return;
+      }
+      std::uint8_t mopprf = sub(r, 4, 1)[0];
+      static constexpr Tok kMop[] = {{0, "nonstoring"}, {1, "storing"}, {2, "nonstoring-multicast"},
+                                     {3, "storing-multicast"}};
+      o << " [dagid:";
+      o.ip6(sub(r, 8, 16)) << ",seq:";
+      o.u(sub(r, 5, 1)[0]) << ",instance:";
+      o.u(r[0]) << ",rank:";
+      o.u(be16_at(r, 2)) << ',';
+      if (mopprf & 0x80) o << "grounded,";
+      o << "mop:";
+      tok_print(o, kMop, (mopprf >> 3) & 7, "mop");
+      o << ",prf:";
+      o.u(mopprf & 7) << ']';
+      if (po.verbose > 1) rpl_options(p, r, 24, len - 24);
+      return;
+    }
+    case 2: {
+      o << "Destination Advertisement Object";
+      if (!po.verbose) return;
+      if (r.size() < 20) nd_trunc(p);  // tcpdump checks the whole struct first
+      if (len < 4) {
+        o << " [|length too short]";
+        return;
+      }
+      std::uint8_t flags = r[1];
+      std::size_t at = 4;
+      bool dagid = flags & 0x40;
+      if (dagid) {
+        if (len < 20) {
+          o << " [|length too short]";
+          return;
+        }
+        at = 20;
+      }
+      o << " [dagid:";
+      if (dagid) o.ip6(r.subspan(4, 16));
+      else o << "<elided>";
+      o << ",seq:";
+      o.u(r[3]) << ",instance:";
+      o.u(r[0]);
+      if (flags & 0x80) o << ",acK";
+      if (dagid) o << ",Dagid";
+      o << ',';
+      o.hex(flags, 2) << ']';
+      if (po.verbose > 1) rpl_options(p, r, at, len - static_cast<std::uint32_t>(at));
+      return;
+    }
+    case 3: {
+      o << "Destination Advertisement Object Ack";
+      if (!po.verbose) return;
+      if (r.size() < 4) nd_trunc(p);
+      if (len < 4) {
+        o << " [|dao-length too short]";
+        return;
+      }
+      std::size_t at = 4;
+      bool dagid = r[1] & 0x80;
+      if (dagid) {
+        if (r.size() < 20) nd_trunc(p);
+        if (len < 20) {
+          o << " [|dao-length too short]";
+          return;
+        }
+        at = 20;
+      }
+      o << " [dagid:";
+      if (dagid) o.ip6(r.subspan(4, 16));
+      else o << "<elided>";
+      o << ",seq:";
+      o.u(r[2]) << ",instance:";
+      o.u(r[0]) << ",status:";
+      o.u(r[3]) << ']';
+      if (po.verbose > 1) rpl_options(p, r, at, len - static_cast<std::uint32_t>(at));
+      return;
+    }
+    default:
+      o << "RPL message, unknown code ";
+      o.u(m.code);
+      return;
+  }
+}
+
 // The message after "ICMP6, <type>"; false when tcpdump returns without
 // the trailing ", length".
 bool print_icmp6_body(PrintCtx& p, const Icmp6L& m, std::string_view name) {
@@ -702,6 +832,18 @@ bool print_icmp6_body(PrintCtx& p, const Icmp6L& m, std::string_view name) {
     case 141:
     case 142: return true;
     case 143: mldv2_report(o, po, b, m.plen); return true;
+    case 155: print_rpl(p, m, b); return true;
+    case 147:  // RFC 6275 mobile prefix advertisement: only from -v on
+      if (po.verbose) {
+        o << ", id 0x";
+        o.hex(be16_at(b, 4), 4);
+        std::uint16_t flags = be16_at(b, 6);
+        if (flags & 0xc000) o << ' ';
+        if (flags & 0x8000) o << 'M';
+        if (flags & 0x4000) o << 'O';
+        if (!print_nd_options(o, po, b, 8, std::int64_t(m.plen) - 8)) nd_trunc(p);
+      }
+      return true;
     case 144:
     case 146:
       o << ", id 0x";
