@@ -775,25 +775,34 @@ void chars(Out& o, Bytes b, std::size_t at, std::uint32_t n) {
   for (std::uint32_t k = 0; k < n; ++k) print_char(o, u8_at(b, at + k));
 }
 
-void chap(PrintCtx& p, Bytes b, std::uint32_t length) {
-  Out& o = p.o;
+// CHAP's and PAP's common start: code, id (tcpdump's "[|chap 0x01]" when
+// fewer than 4 bytes). false: nothing more to print.
+bool auth_header(Out& o, Bytes b, std::uint32_t length, std::string_view name, std::string_view label,
+                 std::span<const Tok> codes) {
   if (length < 1) {
-    o << "[|chap]";
-    return;
+    o << "[|" << name << ']';
+    return false;
   }
   if (length < 4) {
     std::uint8_t c0 = u8_at(b, 0);
-    o << "[|chap 0x";
+    o << "[|" << name << " 0x";
     o.hex(c0, 2) << ']';
-    return;
+    return false;
   }
   std::uint8_t code = u8_at(b, 0);
-  o << "CHAP, ";
-  name_or(o, kChapCodes, code, "unknown") << " (0x";
+  o << label << ", ";
+  name_or(o, codes, code, "unknown") << " (0x";
   o.hex(code, 2) << ')';
   std::uint8_t id = u8_at(b, 1);
   o << ", id ";
   o.u(id);
+  return true;
+}
+
+void chap(PrintCtx& p, Bytes b, std::uint32_t length) {
+  Out& o = p.o;
+  if (!auth_header(o, b, length, "chap", "CHAP", kChapCodes)) return;
+  std::uint8_t code = u8_at(b, 0);
   std::uint32_t len = be16_at(b, 2);
   std::size_t at = 4;
   if (code == 1 || code == 2) {
@@ -812,23 +821,8 @@ void chap(PrintCtx& p, Bytes b, std::uint32_t length) {
 
 void pap(PrintCtx& p, Bytes b, std::uint32_t length) {
   Out& o = p.o;
-  if (length < 1) {
-    o << "[|pap]";
-    return;
-  }
-  if (length < 4) {
-    std::uint8_t c0 = u8_at(b, 0);
-    o << "[|pap 0x";
-    o.hex(c0, 2) << ']';
-    return;
-  }
+  if (!auth_header(o, b, length, "pap", "PAP", kPapCodes)) return;
   std::uint8_t code = u8_at(b, 0);
-  o << "PAP, ";
-  name_or(o, kPapCodes, code, "unknown") << " (0x";
-  o.hex(code, 2) << ')';
-  std::uint8_t id = u8_at(b, 1);
-  o << ", id ";
-  o.u(id);
   std::uint32_t len = be16_at(b, 2);
   if (len > length) {
     o << ", length ";
