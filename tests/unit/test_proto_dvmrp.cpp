@@ -56,3 +56,23 @@ TEST_CASE("DVMRP every prefix and mutations", "[proto][igmp][truncation]") {
     CHECK(sane_line(l, 3000));
   }
 }
+
+TEST_CASE("DVMRP JSON names the message and its fixed fields", "[proto][igmp][json]") {
+  Frame prune = dvmrp(7, be32(0), cat({ip4a("198.51.100.1"), ip4a("233.252.0.1"), be32(7200)}));
+  std::string out = print(prune, json());
+  CAPTURE(out);
+  CHECK(out.find(R"("message":"dvmrp","dvmrp_type":7,"dvmrp_name":"Prune","source":"198.51.100.1",)"
+                 R"("group":"233.252.0.1","prune_lifetime":7200,"status":"ok")") != std::string::npos);
+  Frame n2 = dvmrp(6, {0, 0, 0xff, 3}, cat({ip4a("192.0.2.1"), {1, 0, 0x40, 1}, ip4a("192.0.2.7")}));
+  out = print(n2, json());
+  CAPTURE(out);
+  CHECK(out.find(R"("dvmrp_type":6,"dvmrp_name":"Neighbors2","version":"3.255")") != std::string::npos);
+  Frame probe = dvmrp(1, be32(0), be32(99));
+  out = print(probe, json());
+  CAPTURE(out);
+  CHECK(out.find(R"("dvmrp_type":1,"dvmrp_name":"Probe","generation_id":99)") != std::string::npos);
+  // A prune cut after its source: no half-read group.
+  out = print(dvmrp(7, be32(0), ip4a("198.51.100.1")), json());
+  CAPTURE(out);
+  CHECK(out.find(R"("dvmrp_name":"Prune","status")") != std::string::npos);
+}

@@ -146,17 +146,18 @@ namespace {
 // DVMRP (draft-ietf-idmr-dvmrp-v3, and mrinfo's Ask-neighbors2/Neighbors2)
 // after "igmp dvmrp", as tcpdump 4.99.3's dvmrp_print: m is the message
 // from the IGMP header on, len its length (at least 8).
+constexpr Tok kDvmrpTypes[] = {{1, "Probe"},     {2, "Report"},         {3, "Ask-neighbors"},
+                               {4, "Neighbors"}, {5, "Ask-neighbors2"}, {6, "Neighbors2"},
+                               {7, "Prune"},     {8, "Graft"},          {9, "Graft-ACK"}};
+
 void print_dvmrp(PrintCtx& p, Bytes m, std::uint32_t len) {
-  static constexpr Tok kTypes[] = {{1, "Probe"},         {2, "Report"},     {3, "Ask-neighbors"},
-                                   {4, "Neighbors"},     {5, "Ask-neighbors2"}, {6, "Neighbors2"},
-                                   {7, "Prune"},         {8, "Graft"},      {9, "Graft-ACK"}};
   p.proto = "dvmrp";
   Out& o = p.o;
   std::uint8_t type = sub(m, 1, 1)[0];
   std::size_t at = 8;
   len -= 8;
   o << ' ';
-  tok_print(o, kTypes, type, "[type ", "]");
+  tok_print(o, kDvmrpTypes, type, "[type ", "]");
   auto invalid = [&] { o << " (invalid)"; };
   auto src_grp = [&] {
     o << " src ";
@@ -459,7 +460,26 @@ void json_igmp(JsonWriter& w, const IgmpL& l) {
         if (g < ngroups) w.member("groups_truncated", true);
         break;
       }
-      case kDvmrp: w.member("message", "dvmrp"); break;
+      case kDvmrp: {
+        // The DVMRP message's type, and the fields of its fixed part:
+        // a probe's generation id, the source and group of a prune or
+        // graft, the version of a Neighbors2 (mrinfo's answer).
+        w.member("message", "dvmrp");
+        w.member("dvmrp_type", code);
+        if (auto name = tok_name(kDvmrpTypes, code); !name.empty()) w.member("dvmrp_name", name);
+        std::size_t have = std::min<std::size_t>(l.length, m.size());
+        if (code == 1 && have >= 12) w.member("generation_id", be32_at(m, 8));
+        if (code >= 7 && code <= 9 && have >= 16) {
+          w.member("source", ip4_text(m.subspan(8, 4)));
+          w.member("group", ip4_text(m.subspan(12, 4)));
+        }
+        if (code == 7 && have >= 20) w.member("prune_lifetime", be32_at(m, 16));
+        if (code == 6) {
+          Bytes ver = sub(m, 6, 2);  // in the IGMP group field, minor first
+          w.member("version", std::to_string(ver[1]) + "." + std::to_string(ver[0]));
+        }
+        break;
+      }
       case kPimv1: w.member("message", "pimv1"); break;
       case kMtrace:
       case kMtraceResp: w.member("message", type == kMtrace ? "mtrace" : "mresp"); break;
