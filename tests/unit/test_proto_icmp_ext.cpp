@@ -52,6 +52,32 @@ TEST_CASE("ICMP multi-part extension with an MPLS label stack entry", "[proto][i
   CHECK(print(v1, v(1)).find("\n\tICMP Multi-Part extension v1 packet not supported\n") != std::string::npos);
 }
 
+TEST_CASE("ICMP multi-part extension in JSON", "[proto][icmp][json]") {
+  Frame f = te_with_mpls();
+  std::string out = print(f, json());
+  CAPTURE(out);
+  CHECK(out.find(R"("extension":{"version":2,"checksum":)") != std::string::npos);
+  CHECK(out.find(R"("checksum_ok":true,"objects":[{"class":1,"class_type":1,"length":8,"label":16,"tc":0,)"
+                 R"("bottom_of_stack":true,"ttl":1}]},"length":148)") != std::string::npos);
+  Frame bad = f;
+  bad.back() ^= 0x40;
+  CHECK(print(bad, json()).find(R"("checksum_ok":false)") != std::string::npos);
+  // An object length of 0 ends the list (tcpdump's loop guard): no endless walk.
+  Frame zero = f;
+  zero[14 + 20 + 136 + 4] = 0;
+  zero[14 + 20 + 136 + 5] = 0;
+  out = print(zero, json());
+  CAPTURE(out);
+  CHECK(out.find(R"("objects":[])") != std::string::npos);
+  // Cut inside the extension: no checksum over bytes not captured, and an
+  // object whose body is not captured gives its header only.
+  Frame cut(f.begin(), f.end() - 4);
+  out = print(cut, json(), 1, static_cast<std::uint32_t>(f.size()));
+  CAPTURE(out);
+  CHECK(out.find(R"("extension":{"version":2,"objects":[{"class":1,"class_type":1,"length":8}]})") !=
+        std::string::npos);
+}
+
 TEST_CASE("ICMP multi-part extension every prefix and mutations", "[proto][icmp][truncation]") {
   Frame f = te_with_mpls();
   auto lines = print_prefixes(f, v(1));
