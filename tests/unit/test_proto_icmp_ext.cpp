@@ -112,6 +112,27 @@ TEST_CASE("RPL DAO DAO-ACK and DIO", "[proto][icmp6]") {
   CHECK(print(cut, v(2)).find("opt:subopt:13 len:42  [|icmp6]") != std::string::npos);
 }
 
+TEST_CASE("RPL messages in JSON", "[proto][icmp6][json]") {
+  Frame dagid = ip6a("2001:db8::d");
+  std::string out = print(rpl(1, cat({{1, 2}, be16(256), {0x88 | 2, 7, 0, 0}, dagid})), json());
+  CAPTURE(out);
+  CHECK(out.find(R"("rpl":{"secure":false,"message":"DIO","instance":1,"version":2,"rank":256,"grounded":true,)"
+                 R"("mop":1,"prf":2,"dtsn":7,"dagid":"2001:db8::d"})") != std::string::npos);
+  out = print(rpl(2, cat({{42, 0xc0, 0, 10}, dagid})), json());
+  CAPTURE(out);
+  CHECK(out.find(R"("rpl":{"secure":false,"message":"DAO","instance":42,"sequence":10,"ack_requested":true,)"
+                 R"("dagid":"2001:db8::d"})") != std::string::npos);
+  out = print(rpl(3, {43, 0, 11, 4}), json());
+  CAPTURE(out);
+  CHECK(out.find(R"("rpl":{"secure":false,"message":"DAO-ACK","instance":43,"sequence":11,"status":4})") !=
+        std::string::npos);
+  // A DIO shorter than its fixed part: the message named, no field guessed.
+  out = print(rpl(1, {1, 2, 0}), json());
+  CAPTURE(out);
+  CHECK(out.find(R"("rpl":{"secure":false,"message":"DIO"})") != std::string::npos);
+  CHECK(print(rpl(0x80, {0, 0}), json()).find(R"("rpl":{"secure":true})") != std::string::npos);
+}
+
 TEST_CASE("RPL every prefix and mutations", "[proto][icmp6][truncation]") {
   Frame dao = rpl(2, cat({{42, 0xc0, 0, 10}, ip6a("2001:db8::d"), {5, 4, 0, 0x80, 0x20, 0x01}, {0, 1, 0}}));
   auto lines = print_prefixes(dao, v(2));

@@ -942,6 +942,37 @@ void json_nd_option(JsonWriter& w, const Tlv& o, TlvWalker&) {
   }
 }
 
+// An RPL control message's fixed part for JSON (RFC 6550 section 6), read
+// only where the length and the capture hold it; secured ones are named.
+void json_rpl(JsonWriter& w, const Icmp6L& l) {
+  static constexpr Tok kNames[] = {{0, "DIS"}, {1, "DIO"}, {2, "DAO"}, {3, "DAO-ACK"}};
+  Bytes r = l.msg.size() > 4 ? l.msg.subspan(4) : Bytes{};
+  std::size_t have = std::min<std::size_t>(r.size(), l.plen >= 4 ? l.plen - 4 : 0);
+  w.key("rpl");
+  w.begin_object();
+  w.member("secure", (l.code & 0x80) != 0);
+  if (auto name = tok_name(kNames, l.code); !name.empty()) w.member("message", name);
+  if (l.code == 1 && have >= 24) {
+    w.member("instance", r[0]);
+    w.member("version", r[1]);
+    w.member("rank", be16_at(r, 2));
+    w.member("grounded", (r[4] & 0x80) != 0);
+    w.member("mop", (r[4] >> 3) & 7);
+    w.member("prf", r[4] & 7);
+    w.member("dtsn", r[5]);
+    w.member("dagid", ip6_text(r.subspan(8, 16)));
+  } else if ((l.code == 2 || l.code == 3) && have >= 4) {
+    bool dao = l.code == 2;
+    bool has_dagid = dao ? (r[1] & 0x40) != 0 : (r[1] & 0x80) != 0;
+    w.member("instance", r[0]);
+    w.member("sequence", dao ? r[3] : r[2]);
+    if (dao) w.member("ack_requested", (r[1] & 0x80) != 0);
+    else w.member("status", r[3]);
+    if (has_dagid && have >= 20) w.member("dagid", ip6_text(r.subspan(4, 16)));
+  }
+  w.end_object();
+}
+
 }  // namespace
 
 void json_icmp6(JsonWriter& w, const Icmp6L& l) {
@@ -952,6 +983,7 @@ void json_icmp6(JsonWriter& w, const Icmp6L& l) {
   }
   if (l.sum_checked) w.member("checksum_ok", l.computed == 0);
   if (l.type == 128 || l.type == 129) json_echo(w, l.msg);
+  if (l.type == 155 && l.stage >= 2) json_rpl(w, l);
   if ((l.type == 135 || l.type == 136 || l.type == 137) && l.msg.size() >= 24)
     w.member("target", ip6_text(sub(l.msg, 8, 16)));
   std::size_t fixed = nd_fixed_length(l.type);
