@@ -43,6 +43,28 @@ PATTERNS = {
     "otv": r"OTV|\[\|otv\]",
     "macsec": r"MACsec|\[\|macsec\]",
     "ppp": r"PPPoE|LCP, |IPCP, |IP6CP, |CCP, |BACP, |MPLSCP, |OSICP, |PAP, |CHAP, |MLPPP, |PPP protocol|\[\|ppp|\[\|pap|\[\|chap|\[\|mlppp|compressed PPP data",
+    # The rest of issue 17's tier 1, by tcpdump's words for each.
+    "vtp": r"VTPv|\[\|vtp\]",
+    "udld": r"UDLDv|\[\|udld\]",
+    "slow": r"LACPv|MARKERv|OAMv|\[\|slow|Slow Protocols|LACP|Marker",
+    "ntp": r"NTPv|\[\|ntp\]",
+    "tftp": r"\btftp\b|\[\|tftp\]| TFTP",
+    "syslog": r"SYSLOG|\[\|syslog\]",
+    "snmp": r"\bsnmp\b|GetRequest|GetResponse|GetNextRequest|SetRequest|Trap\(|\[\|snmp\]|C=|F=",
+    "http": r"HTTP|\[\|http\]",
+    "ssh": r"SSH-|\[\|ssh\]",
+    "vlan": r"802\.1Q|vlan \d+",
+    "vxlan": r"VXLAN|\[\|vxlan\]",
+    "geneve": r"Geneve|\[\|geneve\]",
+    "gre": r"GREv|\[\|gre\]",
+    "vrrp": r"VRRPv|\[\|vrrp\]",
+    "hsrp": r"HSRPv|\[\|hsrp\]",
+    "sctp": r"sctp|SCTP|\[\|sctp\]",
+    "dccp": r"DCCP|\[\|dccp\]",
+    "mptcp": r"mptcp",
+    "icmp-error": r"ICMP .*(unreachable|time exceeded|parameter problem|redirect|source quench)",
+    "pppoe": r"PPPoE",
+    "eapol": r"EAPOL",
 }
 NUMBERED = re.compile(r"^ {0,4}\d+  ")
 ENV = dict(os.environ, TZ="GMT0", LC_ALL="C")
