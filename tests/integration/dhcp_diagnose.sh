@@ -21,7 +21,10 @@
 #   C07 stp-port-not-forwarding         (STP on, the guest's port listening)
 # and bad input: one line, its status, nothing left behind.
 #
-#   dhcp_diagnose.sh NETLAB_BINARY
+#   dhcp_diagnose.sh NETLAB_BINARY [PART]
+#
+# PART (1, 2 or 3) runs one third of the labs (see the end): ctest runs the
+# three side by side, as they wait mostly on daemons and timeouts.
 #
 # Runs as root in private network and mount namespaces (shell_lab.sh); every
 # dnsmasq, including those the printed fixes start, is found by its UDP 67
@@ -29,7 +32,9 @@
 # private tmpfs, so a fix's dnsmasq writes its pid and leases there.
 set -uo pipefail
 
-netlab_bin=${1:?usage: dhcp_diagnose.sh NETLAB_BINARY}
+netlab_bin=${1:?usage: dhcp_diagnose.sh NETLAB_BINARY [PART]}
+lab_part=${2:-}
+case $lab_part in '' | 1 | 2 | 3) ;; *) echo "dhcp_diagnose.sh: PART must be 1, 2 or 3, not '$lab_part'" >&2; exit 2 ;; esac
 lab_script=$0
 lab_args=("$@")
 # shellcheck source=shell_lab.sh
@@ -132,7 +137,30 @@ run_fixes() {  # NAME: runs each printed fix step as printed
   [ "$n" -gt 0 ] || fail "$1: no fix printed"
 }
 
+nothing_left() {
+  local now
+  now=$(links)
+  if [ "$now" = "$before" ]; then pass "$1: no link left behind"; else fail "$1: links differ: $(diff <(echo "$before") <(echo "$now") | tr '\n' ' ')"; fi
+}
+
+# The guest in the peer (v1) and its DHCP client.
+guest_mac=$(peer ip -o link show v1 | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p')
+# guest_loop NAME: the guest asks again and again (busybox udhcpc in the
+# peer); its pid in $client, stopped with stop_guest.
+guest_loop() {
+  nsenter -t "$peer_pid" -n sh -c 'while :; do busybox udhcpc -i v1 -f -q -n -t 3 -T 1 -s /bin/true; sleep 0.3; done' \
+    >"$dir/$1.guest" 2>&1 &
+  client=$!
+}
+stop_guest() {
+  local c
+  for c in $(pgrep -P "$client"); do kill "$c" 2>/dev/null; done
+  kill "$client" 2>/dev/null; wait "$client" 2>/dev/null
+  for c in $(pgrep -P "$client"); do kill "$c" 2>/dev/null; done
+}
+
 # ---- C35: nobody serves ----------------------------------------------------------
+lab_c35() {
 diagnose c35 br0 --duration 2
 expect_cause c35 C35 3
 grep -q 'no UDP socket bound to port 67' "$dir/c35.out" && pass "c35: the socket evidence" || fail "c35: $(cat "$dir/c35.out")"
@@ -155,14 +183,11 @@ run_fixes c35
 diagnose c35fixed br0 --duration 8
 expect_ok c35fixed
 stop_dnsmasq
-nothing_left() {
-  local now
-  now=$(links)
-  if [ "$now" = "$before" ]; then pass "$1: no link left behind"; else fail "$1: links differ: $(diff <(echo "$before") <(echo "$now") | tr '\n' ' ')"; fi
-}
 nothing_left "C35"
+}
 
 # ---- C36: the host's server serves another bridge --------------------------------------
+lab_c36() {
 ip link add br1 type bridge
 ip addr add 203.0.113.1/24 dev br1
 ip link set br1 up
@@ -177,8 +202,10 @@ expect_ok c36fixed
 stop_dnsmasq
 ip link del br1
 before=$(links)
+}
 
 # ---- C37: the input hook drops DHCP ----------------------------------------------------
+lab_c37() {
 start_dnsmasq host br0 192.0.2.100,192.0.2.150,1h
 nft -f - <<'EOF'
 table inet hardened {
@@ -221,13 +248,17 @@ run_fixes c37r
 diagnose c37rfixed br0 --duration 2
 expect_ok c37rfixed
 nft flush ruleset
+}
 
 # ---- healthy: a host server on a libvirt-like bridge -------------------------------------
+lab_okhost() {
 diagnose okhost br0 --duration 2
 expect_ok okhost
 grep -q 'server 192.0.2.1 .* offered 192.0.2.1[0-5][0-9]' "$dir/okhost.out" && pass "okhost: the offer noted" || fail "okhost: $(cat "$dir/okhost.out")"
+}
 
 # ---- C41: a rogue server behind a port of its own ----------------------------------------
+lab_c41() {
 unshare --net sleep 600 &
 rogue_pid=$!
 for _ in $(seq 50); do [ "$(readlink /proc/$rogue_pid/ns/net)" != "$(readlink /proc/self/ns/net)" ] && break; sleep 0.05; done
@@ -251,8 +282,10 @@ kill "$(cat "$dir/rogue.pid")" 2>/dev/null
 kill "$rogue_pid" 2>/dev/null; wait "$rogue_pid" 2>/dev/null
 ip link del vrogue 2>/dev/null
 stop_dnsmasq
+}
 
 # ---- healthy: a router VM serves the bridge, nothing on the host -------------------------
+lab_okrouter() {
 peer ip addr add 192.0.2.254/24 dev v1
 start_dnsmasq router v1 192.0.2.20,192.0.2.40,1h peer --dhcp-option=option:router,192.0.2.254
 diagnose okrouter br0 --duration 2
@@ -260,10 +293,12 @@ expect_ok okrouter
 # The guest's port itself names the bridge.
 diagnose okport v0 --duration 2
 expect_ok okport
+}
 
 # ---- C38: br_netfilter passes the bridged DISCOVER to a forward policy drop ------------------
 # (Docker's shape.) A second port for our probe's DISCOVER to cross: the
 # router VM stays behind v0.
+lab_c38() {
 echo 1 >/proc/sys/net/bridge/bridge-nf-call-iptables
 nft -f - <<'EOF2'
 table ip filter {
@@ -286,8 +321,10 @@ expect_ok c38fixed
 nft flush ruleset
 stop_dnsmasq
 peer ip addr flush dev v1
+}
 
 # ---- C42: the server's range is in another subnet -----------------------------------------
+lab_c42() {
 start_dnsmasq norange br0 203.0.113.50,203.0.113.60,255.255.255.0,1h
 diagnose c42 br0 --duration 2
 expect_cause c42 C42 3
@@ -297,25 +334,13 @@ diagnose c42fixed br0 --duration 2
 expect_ok c42fixed
 stop_dnsmasq
 ip addr del 203.0.113.1/24 dev br0 2>/dev/null
+}
 
 # ---- C40: the server is reached but ignores the guest ----------------------------------------
 # (a) The guest's MAC ignored on dnsmasq's command line: udhcpc in the peer
 # (behind v0) DISCOVERs unanswered while our probe from a fresh MAC gets an
 # OFFER; CLIENT-MAC given.
-guest_mac=$(peer ip -o link show v1 | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p')
-# guest_loop NAME: the guest asks again and again (busybox udhcpc in the
-# peer); its pid in $client, stopped with stop_guest.
-guest_loop() {
-  nsenter -t "$peer_pid" -n sh -c 'while :; do busybox udhcpc -i v1 -f -q -n -t 3 -T 1 -s /bin/true; sleep 0.3; done' \
-    >"$dir/$1.guest" 2>&1 &
-  client=$!
-}
-stop_guest() {
-  local c
-  for c in $(pgrep -P "$client"); do kill "$c" 2>/dev/null; done
-  kill "$client" 2>/dev/null; wait "$client" 2>/dev/null
-  for c in $(pgrep -P "$client"); do kill "$c" 2>/dev/null; done
-}
+lab_c40_cmdline() {
 start_dnsmasq ignoring br0 192.0.2.100,192.0.2.150,1h --dhcp-host="$guest_mac",ignore
 guest_loop c40
 diagnose c40 br0 "$guest_mac" --duration 3
@@ -339,9 +364,11 @@ grep -q "DHCPACK(br0) 192.0.2.1[0-5][0-9] $guest_mac" "$dir/ignoring.log" && pas
   || fail "c40: no DHCPACK to the guest: $(tail -5 "$dir/ignoring.log")"
 stop_guest
 stop_dnsmasq
+}
 
 # The same, the entry in a configuration file, no CLIENT-MAC: the guests
 # seen on the wire; passive (no probe) first.
+lab_c40_file() {
 printf '# the lab'"'"'s hosts\ndhcp-host=02:00:5e:00:53:77\ndhcp-host=%s,02:00:5e:00:53:78,ignore\n' "$guest_mac" >"$dir/hosts.conf"
 start_dnsmasq ignoringf br0 192.0.2.100,192.0.2.150,1h --conf-file="$dir/hosts.conf"
 guest_loop c40f
@@ -363,8 +390,10 @@ grep -q "DHCPACK(br0) 192.0.2.1[0-5][0-9] $guest_mac" "$dir/ignoringf.log" && pa
   || fail "c40f: no DHCPACK to the guest: $(tail -5 "$dir/ignoringf.log")"
 stop_guest
 stop_dnsmasq
+}
 
 # Healthy: an ignore entry for another MAC, the guest asking and answered.
+lab_c40_ok() {
 start_dnsmasq okignore br0 192.0.2.100,192.0.2.150,1h --dhcp-host=02:00:5e:00:53:79,ignore
 guest_loop okc40
 diagnose okc40 br0 --duration 3
@@ -373,10 +402,12 @@ diagnose okc40m br0 "$guest_mac" --duration 3
 expect_ok okc40m
 stop_guest
 stop_dnsmasq
+}
 
 # An allow list: dnsmasq answers known MACs only (dhcp-ignore=tag:!known),
 # and the guest has no dhcp-host entry: nobody is answered, not even the
 # probe; CLIENT-MAC given.
+lab_c40_allow() {
 start_dnsmasq allow br0 192.0.2.100,192.0.2.150,1h '--dhcp-ignore=tag:!known' --dhcp-host=02:00:5e:00:53:77
 guest_loop c40a
 diagnose c40a br0 "$guest_mac" --duration 3
@@ -392,10 +423,12 @@ grep -q "DHCPACK(br0) 192.0.2.1[0-5][0-9] $guest_mac" "$dir/allow.log" && pass "
   || fail "c40a: no DHCPACK to the guest: $(tail -5 "$dir/allow.log")"
 stop_guest
 stop_dnsmasq
+}
 
 # (b) The pool exhausted: dnsmasq's default lease file (read through
 # /proc/PID/root) holds a lease for each of the range's two addresses, to
 # MACs that are not on the bridge.
+lab_c40_pool() {
 exp=$(($(date +%s) + 3600))
 printf '%s 02:00:5e:00:53:a1 192.0.2.200 gone1 *\n%s 02:00:5e:00:53:a2 192.0.2.201 * *\n' "$exp" "$exp" \
   >/var/lib/misc/dnsmasq.leases
@@ -418,11 +451,13 @@ expect_ok c40xfixed
 stop_dnsmasq
 rm -f /var/lib/misc/dnsmasq.leases
 nothing_left "C40"
+}
 
 # ---- C39: the guest gets every OFFER with an incomplete UDP checksum ----------------------------
 # A guest's client on a TAP that asked for checksum offload without a
 # vnet_hdr (tap_dhcp_client.py): the kernel leaves the OFFERs' checksums for
 # it to complete, and it drops them as a client does.
+lab_c39() {
 start_dnsmasq csum br0 192.0.2.100,192.0.2.150,1h
 ip tuntap add dev tapc0 mode tap
 ip link set tapc0 master br0
@@ -454,8 +489,10 @@ grep -q 'offer 192.0.2.1 valid' "$dir/c39fixed.client" && pass "c39: the guest n
 kill "$tclient" 2>/dev/null; wait "$tclient" 2>/dev/null
 ip link del tapc0
 stop_dnsmasq
+}
 
 # ---- C05: the guest's TAP has no carrier ----------------------------------------------------
+lab_c05_c07() {
 start_dnsmasq host3 br0 192.0.2.100,192.0.2.150,1h
 ip tuntap add dev tapg0 mode tap
 ip link set tapg0 master br0
@@ -485,8 +522,10 @@ run_fixes c07
 diagnose c07fixed v0 --duration 2
 expect_ok c07fixed
 stop_dnsmasq
+}
 
 # ---- C52: the bridge is down --------------------------------------------------------------
+lab_c52() {
 start_dnsmasq host2 br0 192.0.2.100,192.0.2.150,1h
 ip link set br0 down
 diagnose c52 br0 --duration 2
@@ -496,8 +535,10 @@ diagnose c52fixed br0 --duration 3
 expect_ok c52fixed
 stop_dnsmasq
 nothing_left "the cause labs"
+}
 
 # ---- bad input ---------------------------------------------------------------------------
+lab_bad() {
 bad() {  # WANT-STATUS WORD ARGS...: one stderr line naming WORD, nothing on stdout
   local want=$1 word=$2
   shift 2
@@ -516,4 +557,12 @@ bad 2 duration br0 --duration 0
 bad 2 duration br0 --duration 61
 bad 2 duration br0 --duration x
 nothing_left "bad input"
+}
+
+# Three parts of about equal time, each a ctest of its own that runs beside
+# the others (each in its own namespaces): `dhcp_diagnose.sh NETLAB PART`.
+# Without PART, every part in turn.
+in_part 1 && { lab_c35; lab_c37; lab_okhost; lab_c41; }
+in_part 2 && { lab_c36; lab_okrouter; lab_c38; lab_c42; lab_c40_cmdline; lab_c40_file; }
+in_part 3 && { lab_c40_ok; lab_c40_allow; lab_c40_pool; lab_c39; lab_c05_c07; lab_c52; lab_bad; }
 finish

@@ -42,6 +42,10 @@ lab_cleanup() {
 }
 trap lab_cleanup EXIT
 
+# in_part N: whether this run does part N of a lab split in parts that ctest
+# runs side by side (lab_part, the script's PART argument; empty: every part).
+in_part() { [ -z "${lab_part:-}" ] || [ "$lab_part" = "$1" ]; }
+
 as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"; }
 
 # The peer machine: a second namespace held by a sleeping process.
