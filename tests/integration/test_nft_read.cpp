@@ -387,7 +387,9 @@ TEST_CASE("socket read: dnsmasq bound to an interface and a python3 SO_BINDTODEV
                       "t.listen()\n"
                       "print('ready', flush=True)\n"
                       "time.sleep(60)\n"});
-  REQUIRE(py.wait_stdout("ready", 5000ms));
+  // 20 s: python3 starts in well under one, but a loaded CI machine can
+  // stretch that; the wait ends as soon as the line comes.
+  REQUIRE(py.wait_stdout("ready", 20000ms));
   std::vector<netlab::InetSocket> socks;
   REQUIRE(lab::wait_for([&] {
     auto r = netlab::sockets::udp_listeners(netlab::Netns{}, 67);
