@@ -161,7 +161,7 @@ TEST_CASE("VTP: summary and subset advertisements and requests", "[proto][vtp]")
   Frame subset = snap(0x2003, cat({vtp_header(1, 2, 1, 5), be32(7), vlan_info(10, {6, 1, 0, 1}),
                                    vlan_info(30, {1, 1, 0, 1})}));
   CHECK(has(print(subset, v(1)),
-            "VTPv1, Message Subset advertisement (0x02), length 76\n\tDomain name: cisco, Seq number: 1, Config Rev 7\n"
+            "VTPv1, Message Subset advertisement (0x02), length 80\n\tDomain name: cisco, Seq number: 1, Config Rev 7\n"
             "\tVLAN info status Operational, type Ethernet, VLAN-id 10, MTU 1500, SAID 0x000186aa, Name v10\n\t\t"
             "Pruning TLV (0x0006) TLV, Enabled (1)\n\tVLAN info status Operational, type Ethernet, VLAN-id 30, MTU "
             "1500, SAID 0x000186be, Name v10\n\t\tSource-Routing Ring Number TLV (0x0001) TLV\n\t\t  0x0000:  0101 "
