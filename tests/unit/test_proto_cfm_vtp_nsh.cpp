@@ -100,6 +100,7 @@ TEST_CASE("CFM: a continuity check message and its TLVs", "[proto][cfm]") {
       CHECK(l["tlvs"].array().size() == 6);
       CHECK(l["tlvs"].array()[0]["status"].num() == 2);
       CHECK(l["tlvs"].array()[3]["oui"].num() == 12);
+      CHECK(l["tlvs"].array()[2]["chassis_id"].str() == "00:11:22:33:44:55");
     }
   CHECK(found);
 }

@@ -467,6 +467,15 @@ void json_cfm(JsonWriter& w, const CfmL& l) {
       w.member("oui", std::uint32_t(v[0]) << 16 | std::uint32_t(v[1]) << 8 | v[2]);
       w.member("subtype", static_cast<unsigned>(v[3]));
     } else {
+      if (type == 1 && !v.empty()) {  // sender ID: the chassis ID when it fits the TLV
+        std::size_t clen = v[0];
+        w.member("chassis_id_length", static_cast<unsigned>(clen));
+        if (clen && v.size() >= 2 + clen) {
+          w.member("chassis_id_subtype", static_cast<unsigned>(v[1]));
+          Bytes id = v.subspan(2, clen);
+          w.member("chassis_id", v[1] == 4 && clen == 6 ? mac_text(id) : hex_text(id));
+        }
+      }
       w.member("value", hex_text(v));
     }
     w.end_object();
