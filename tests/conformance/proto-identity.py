@@ -55,6 +55,7 @@ PATTERNS = {
     "ssh": r"SSH-|\[\|ssh\]",
     "vlan": r"802\.1Q|vlan \d+",
     "vxlan": r"VXLAN|\[\|vxlan\]",
+    "nsh": r"NSH, |\[\|nsh\]",
     "geneve": r"Geneve|\[\|geneve\]",
     "gre": r"GREv|\[\|gre\]",
     "vrrp": r"VRRPv|\[\|vrrp\]",

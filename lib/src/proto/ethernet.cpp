@@ -207,6 +207,9 @@ void decode_ethertype(Ctx& c, std::uint16_t type, ByteReader r, std::uint32_t le
     case 0x8863:
     case 0x8864: decode_pppoe(c, r, length); return;
     case 0x880b: decode_ppp(c, r, length, true); return;
+    case 0x8902:
+    case 0xabcd: decode_cfm(c, r, length); return;
+    case 0x894f: decode_nsh(c, r, length); return;
     default: c.d.push<UnknownL>({type, r.rest()}); return;
   }
 }

@@ -7,8 +7,10 @@
 // decodes the payload of a few protocol types only; ERSPAN (0x88be,
 // 0x22eb), NHRP (0x2001), CDP (0x2000) and keepalives (0x0000) are all
 // "gre-proto-0x<type>" in it, and so they are here. IPv4, IPv6 and
-// transparent Ethernet bridging carry on into their own decoders; MPLS,
-// IPX, AppleTalk, OSI and NSH, which tcpdump decodes and netlab does not
+// transparent Ethernet bridging carry on into their own decoders, PPP
+// (0x880b, PPTP's payload in version 1) into ppp.cpp's, NSH (0x894f) into
+// nsh.cpp's and OSI's IS-IS (0x00fe) into isis.cpp's; MPLS, IPX, AppleTalk
+// and the other OSI protocols, which tcpdump decodes and netlab does not
 // yet, print as "gre-proto-0x<type>" too.
 #include "proto/proto.hpp"
 
@@ -166,10 +168,20 @@ void decode_gre(Ctx& c, ByteReader r, std::uint32_t length) {
   Header h = walk_header(g.msg, no_field, no_sre);
   if (h.version > 1) return;
   if (h.version == 1 && !(h.flags & kSeq)) return;  // RFC 2637 4.1: an acknowledgment alone carries no payload
-  if (h.version == 1) return;  // PPP (0x880b): not decoded yet
   ByteReader in(g.msg.subspan(h.size));  // the walk read up to h.size: it is captured
   std::uint32_t len = length > h.size ? static_cast<std::uint32_t>(length - h.size) : 0;
+  if (h.version == 1) {  // RFC 2637: PPTP's PPP frames, the only payload tcpdump decodes in version 1
+    if (h.proto == 0x880b) decode_ppp(c, in, len, false);
+    return;
+  }
   switch (h.proto) {
+    case 0x880b: decode_ppp(c, in, len, false); return;
+    case 0x894f: decode_nsh(c, in, len); return;
+    // OSI (tcpdump's ETHERTYPE_GRE_ISO): IS-IS by its NLPID; the other OSI
+    // protocols stay "gre-proto-0xfe" until netlab decodes them.
+    case 0x00fe:
+      if (in.has(1) && in.peek8(0) == 0x83) decode_isis(c, in, len);
+      return;
     case 0x0800: decode_ipv4(c, in, len); return;
     case 0x86dd: decode_ipv6(c, in, len); return;
     case 0x6558: decode_ethernet(c, in, len); return;  // RFC 1701 transparent Ethernet bridging

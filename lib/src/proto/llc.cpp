@@ -118,6 +118,7 @@ void decode_llc(Ctx& c, ByteReader r, std::uint16_t length) {
         if (l.pid == 0x010b || l.pid == 0x010c) decode_stp(c, r, inner);
         else if (l.pid == 0x0111) decode_udld(c, r, inner);
         else if (l.pid == 0x2000) decode_cdp(c, r, inner);
+        else if (l.pid == 0x2003) decode_vtp(c, r, inner);
         else if (l.pid == 0x2004) decode_dtp(c, r, inner);
         return;
       case kOuiBridged:

@@ -261,6 +261,24 @@ struct VxlanL {  // RFC 7348 (vxlan.cpp); the inner Ethernet frame is the next l
   std::uint32_t length = 0;  // the UDP payload length
   std::uint8_t stage = 0;    // 1 the flags, 2 the VNI
 };
+struct VxlanGpeL {  // draft-ietf-nvo3-vxlan-gpe, UDP 4790 (vxlan.cpp); the payload is the next layer
+  std::uint8_t flags = 0, next = 0;
+  std::uint32_t vni = 0;
+  std::uint32_t length = 0;  // the UDP payload length
+  std::uint8_t stage = 0;    // 1 the flags, 2 the next protocol and VNI
+};
+struct NshL {  // RFC 8300 Network Service Header (nsh.cpp); the payload is the next layer
+  Bytes msg;                 // captured from the base header on
+  std::uint32_t length = 0;  // the length handed down
+};
+struct CfmL {  // IEEE 802.1ag CFM, ethertypes 0x8902 and 0xabcd (cfm.cpp): printed from its bytes
+  Bytes pdu;                 // as captured, clamped to the length
+  std::uint32_t length = 0;  // the Ethernet payload length
+};
+struct VtpL {  // Cisco VLAN Trunking Protocol, SNAP PID 0x2003 (vtp.cpp): printed from its bytes
+  Bytes pdu;                 // as captured, clamped to the length
+  std::uint32_t length = 0;  // the SNAP payload length
+};
 struct OtvL {  // Cisco OTV on UDP 8472 (otv.cpp); the inner Ethernet frame is the next layer
   std::uint8_t flags = 0;
   std::uint32_t overlay = 0, instance = 0;
@@ -415,7 +433,7 @@ using Layer = std::variant<EthernetL, VlanL, SllL, NullL, LlcL, ArpL, Ipv4L, Ipv
                            HttpL, SshL, SctpL, DccpL, OpenflowL, SlowL, UdldL, CdpL, DtpL, OtvL, MacsecL,
                            PimL, EspL, AhL, EigrpL, MobilityL,
                            PtpL, OspfL, BgpL, FrL, IsisL, RxL, BabelL, SflowL, AoeL, EapolL, RadiusL, IsakmpL, MplsL,
-                           LspPingL, RipL, RipngL, LdpL, RsvpL, PppL, PppoeL>;
+                           LspPingL, RipL, RipngL, LdpL, RsvpL, PppL, PppoeL, VxlanGpeL, NshL, CfmL, VtpL>;
 
 struct LayerSlot {
   Layer layer;

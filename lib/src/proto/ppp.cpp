@@ -384,6 +384,7 @@ std::uint32_t lcp_option(PrintCtx& p, Bytes b, std::size_t off, std::uint32_t le
       break;
     case 13: {
       if (len < 3) return bogus(">= 3", 0);
+      o << ": ";  // tcpdump 4.99.3 prints ": " twice here (pptp.pcap)
       std::uint8_t op = u8_at(b, off + 2);
       o << ": Callback Operation ";
       name_or(o, kCallbacks, op, "Unknown") << " (";

@@ -82,6 +82,10 @@ void print_layers(PrintCtx& p, std::size_t i) {
         else if constexpr (std::is_same_v<T, FrL>) print_fr(p, i);
         else if constexpr (std::is_same_v<T, PppL>) print_ppp(p, i);
         else if constexpr (std::is_same_v<T, PppoeL>) print_pppoe(p, i);
+        else if constexpr (std::is_same_v<T, VxlanGpeL>) print_vxlan_gpe(p, i);
+        else if constexpr (std::is_same_v<T, NshL>) print_nsh(p, i);
+        else if constexpr (std::is_same_v<T, CfmL>) print_cfm(p, i);
+        else if constexpr (std::is_same_v<T, VtpL>) print_vtp(p, i);
         else if constexpr (std::is_same_v<T, UnknownL>) {
           if (l.type == 0xffff && p.opt.hex == HexStyle::None) hex_dump(p.o, l.data, true);
         }
@@ -196,6 +200,10 @@ struct JsonMembers {
   void operator()(const FrL& l) const { json_fr(w, l); }
   void operator()(const PppL& l) const { json_ppp(w, l); }
   void operator()(const PppoeL& l) const { json_pppoe(w, l); }
+  void operator()(const VxlanGpeL& l) const { json_vxlan_gpe(w, l); }
+  void operator()(const NshL& l) const { json_nsh(w, l); }
+  void operator()(const CfmL& l) const { json_cfm(w, l); }
+  void operator()(const VtpL& l) const { json_vtp(w, l); }
 };
 
 void json_layer(JsonWriter& w, const LayerSlot& slot, bool last_truncated) {

@@ -173,6 +173,12 @@ void decode_dns(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_mdns(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_vxlan(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_otv(Ctx& c, ByteReader r, std::uint32_t length);
+void decode_vxlan_gpe(Ctx& c, ByteReader r, std::uint32_t length);
+// NSH (ethertype 0x894f, VXLAN-GPE, GRE): r from the base header on.
+void decode_nsh(Ctx& c, ByteReader r, std::uint32_t length);
+// CFM (ethertypes 0x8902, 0xabcd) and VTP (SNAP, Cisco PID 0x2003).
+void decode_cfm(Ctx& c, ByteReader r, std::uint32_t length);
+void decode_vtp(Ctx& c, ByteReader r, std::uint32_t length);
 // A MACsec SecTAG after the Ethernet addresses: r and length from the SecTAG
 // on. True when an ethertype inside follows (type set, r and length at its
 // payload, the ICV and short length applied); false when the layer ends.
@@ -269,6 +275,10 @@ void print_gre(PrintCtx& p, std::size_t i);
 void print_vrrp(PrintCtx& p, std::size_t i);
 void print_vxlan(PrintCtx& p, std::size_t i);
 void print_otv(PrintCtx& p, std::size_t i);
+void print_vxlan_gpe(PrintCtx& p, std::size_t i);
+void print_nsh(PrintCtx& p, std::size_t i);
+void print_cfm(PrintCtx& p, std::size_t i);
+void print_vtp(PrintCtx& p, std::size_t i);
 // The SecTAG's text ("an 0, pn 6, flags CI, sci ..., ").
 void print_macsec_tag(Out& o, const MacsecL& m);
 void print_ntp(PrintCtx& p, std::size_t i);
@@ -345,6 +355,10 @@ void json_gre(JsonWriter& w, const GreL& l);
 void json_vrrp(JsonWriter& w, const VrrpL& l);
 void json_vxlan(JsonWriter& w, const VxlanL& l);
 void json_otv(JsonWriter& w, const OtvL& l);
+void json_vxlan_gpe(JsonWriter& w, const VxlanGpeL& l);
+void json_nsh(JsonWriter& w, const NshL& l);
+void json_cfm(JsonWriter& w, const CfmL& l);
+void json_vtp(JsonWriter& w, const VtpL& l);
 void json_macsec(JsonWriter& w, const MacsecL& l);
 void json_ntp(JsonWriter& w, const NtpL& l);
 void json_hsrp(JsonWriter& w, const HsrpL& l);

@@ -274,7 +274,7 @@ constexpr Tok kEthertypes[] = {
     {0x8848, "MPLS multicast"}, {0x8863, "PPPoE D"}, {0x8864, "PPPoE S"}, {0x888e, "EAPOL"}, {0x88cc, "LLDP"},
     {0x8809, "Slow Protocols"}, {0x880b, "PPP"}, {0x8137, "IPX"}, {0x809b, "Appletalk"},
     {0x80f3, "Appletalk ARP"}, {0x6558, "TEB"}, {0x88e5, "802.1AE MACsec"},
-    {0x8902, "CFM"}, {0x9000, "Loopback"}, {0x0200, "PUP"}, {0x0600, "NS"}, {0x1000, "Trail"},
+    {0x8902, "CFM"}, {0xabcd, "CFM (old)"}, {0x9000, "Loopback"}, {0x0200, "PUP"}, {0x0600, "NS"}, {0x1000, "Trail"},
     {0x6001, "MOP DL"}, {0x6002, "MOP RC"}, {0x6003, "DN"}, {0x6004, "LAT"}, {0x6007, "SCA"},
     {0x8038, "Lanbridge"}, {0x803c, "DEC DNS"}, {0x803e, "DEC DTS"}, {0x8088, "Geonet-old"},
     {0x8089, "Geonet"}, {0x876b, "TCP/IP Compression"}, {0x88bb, "LWAPP"}, {0x88f7, "PTP"},
