@@ -3,7 +3,7 @@
 // "sctp", the DATA chunk's flags, TSN, stream, sequence and payload
 // protocol, INIT and INIT ACK's tags and windows, SACK's cumulative ack with
 // its gap blocks and duplicate TSNs; at -vv every chunk on its own line and
-// DATA payloads in hex. ForCES (RFC 5810) is recognised by its ports (6704
+// DATA payloads in hex, but M3UA's (payload protocol 3) through m3ua.cpp. ForCES (RFC 5810) is recognised by its ports (6704
 // to 6706) or payload protocol (21 to 23) and handed to forces.cpp.
 #include "proto/proto.hpp"
 
@@ -58,6 +58,10 @@ bool print_chunk(PrintCtx& p, const SctpL& s, std::size_t off, std::uint8_t id, 
       Bytes data = b.subspan(std::min(b.size(), off + 12));
       if (forces) {
         print_forces(p, data, payload);
+        p.proto = "sctp";
+      } else if (p.opt.verbose >= 2 && ppid == 3) {
+        print_m3ua(p, data, payload);
+        p.proto = "sctp";
       } else if (p.opt.verbose >= 2) {
         o << "[Payload:";
         hex_dump(o, sub(data, 0, payload), true);
