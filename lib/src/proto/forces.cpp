@@ -27,7 +27,7 @@ constexpr Tok kExecModes[] = {{0, "EMReserved"},
                               {1, "execute-all-or-none"},
                               {2, "execute-until-failure"},
                               {3, "continue-execute-on-failure"}};
-constexpr Tok kAtomic[] = {{0, "Standalone"}, {1, "Transaction"}};
+constexpr Tok kAtomic[] = {{0, "Standalone"}, {1, "2PCtransaction"}};
 constexpr Tok kPhases[] = {{0, "StartofTransaction"}, {1, "MiddleofTransaction"}, {2, "EndofTransaction"},
                            {3, "abort"}};
 

@@ -2,7 +2,8 @@
 // chunks with payload protocol 3, printed from -vv on as tcpdump 4.99.3's
 // print-m3ua.c prints them: the message class and type on their own line,
 // then each parameter's name with its value (network appearance, routing
-// context and correlation id as 32-bit hex words) or its length. A version
+// context and correlation id as a 32-bit hex word: the parameter's first
+// word, as 4.99.3 prints it) or its length. A version
 // other than 1 prints nothing; a length that disagrees with the chunk's is
 // "Corrupted length"; a parameter shorter than its header is " (invalid)".
 #include "proto/proto.hpp"
@@ -98,8 +99,10 @@ void params(Out& o, Bytes b, std::uint32_t size) {
       case 0x0200:
       case 0x0006:
       case 0x0013:
+        // tcpdump 4.99.3 hands its value printer the parameter's header,
+        // not its value: the word printed is the tag and length.
         if (vlen < 4) o << " (invalid)";
-        else o << "0x", o.hex(be32_at(b, at + kParamHeader), 8);
+        else o << "0x", o.hex(be32_at(b, at), 8);
         break;
       default: o << "(length ", o.u(len) << ')';
     }

@@ -492,6 +492,7 @@ void vldb_entry(Args& a, unsigned slots, bool skip_word, bool uuids) {
   a.vec(kVlNameMax);
   if (skip_word) a.need(4), a.at += 4;
   a.o << " numservers";
+  a.need(4);  // tcpdump checks each word of the entry: a cut is the service's
   std::uint32_t n = a.u32();
   a.o << ' ';
   a.o.u(n);
@@ -506,6 +507,7 @@ void vldb_entry(Args& a, unsigned slots, bool skip_word, bool uuids) {
       }
       continue;
     }
+    a.need(4);
     Bytes ip = sub(a.m, a.at, 4);
     if (k < n) a.o << ' ' << ip4_text(ip);
     a.at += 4;
@@ -513,6 +515,7 @@ void vldb_entry(Args& a, unsigned slots, bool skip_word, bool uuids) {
   if (uuids) a.need(4 * slots), a.at += 4 * slots;
   a.o << " partitions";
   for (unsigned k = 0; k < slots; ++k) {
+    a.need(4);
     std::uint32_t j = a.u32();
     if (k < n && j <= 26) a.o << ' ' << char('a' + j);
     else if (k < n) a.o << ' ', a.o.u(j);
@@ -790,6 +793,19 @@ void json_rx(JsonWriter& w, const RxL& l) {
   w.member("flags", m[21]);
   w.member("security_index", m[23]);
   w.member("service_id", be16_at(m, 26));
+  if (l.afs == RxL::NoCall) return;
+  bool call = l.afs == RxL::Call;
+  const Service* s = service_at(call ? l.dport : l.sport);
+  if (!s || (call && m.size() < kHeader + 4)) return;
+  std::uint32_t op = call ? be32_at(m, kHeader) : l.opcode;
+  w.key("afs");
+  w.begin_object();
+  w.member("service", s->ubik && is_ubik(op) ? std::string_view("ubik") : s->name);
+  w.member("kind", call ? std::string_view("call") : std::string_view("reply"));
+  w.member("opcode", op);
+  auto name = tok_name(s->ubik && is_ubik(op) ? std::span<const Tok>(kUbikOps) : s->ops, op);
+  if (!name.empty()) w.member("operation", name);
+  w.end_object();
 }
 
 }  // namespace netlab::proto
