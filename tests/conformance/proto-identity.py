@@ -61,6 +61,8 @@ PATTERNS = {
     "vrrp": r"VRRPv|\[\|vrrp\]",
     "hsrp": r"HSRPv|\[\|hsrp\]",
     "sctp": r"sctp|SCTP|\[\|sctp\]",
+    # AFS's RX on UDP 7000-7009: " rx data fs call fetch-data ...", " [|rx] (32)".
+    "rx": r" rx (data|ack|busy|abort|ackall|challenge|response|debug|params|version|type)|\[\|rx\]",
     "dccp": r"DCCP|\[\|dccp\]",
     "mptcp": r"mptcp",
     "icmp-error": r"ICMP .*(unreachable|time exceeded|parameter problem|redirect|source quench)",

@@ -1,4 +1,5 @@
-// SCTP (sctp.cpp) and the ForCES messages it carries (forces.cpp): DATA,
+// SCTP (sctp.cpp) and the ForCES (forces.cpp, flags at -vv) and M3UA
+// (m3ua.cpp, at -vv) messages it carries: DATA,
 // INIT, SACK with gap blocks and duplicate TSNs, the other chunk types by
 // name, several chunks in one packet at -n and -vv, the bad lengths tcpdump
 // reports, ForCES by port and by payload protocol at -n and -v, packets
@@ -41,6 +42,16 @@ Frame data(std::uint8_t flags, std::uint32_t tsn, std::uint32_t ppid, const Fram
 // A ForCES header (RFC 5810): version 1, type, length in words, IDs, correlator, flags.
 Frame forces(std::uint8_t type, std::uint32_t src, std::uint32_t dst) {
   return cat({{0x10, type}, be16(6), be32(src), be32(dst), be32(0), be32(9), be32(0x38400000)});
+}
+
+// An M3UA message (RFC 4666): version 1, class, type, length, parameters.
+Frame m3ua(std::uint8_t cls, std::uint8_t type, const Frame& params, std::uint32_t length = 0) {
+  return cat({{1, 0, cls, type}, be32(length ? length : static_cast<std::uint32_t>(8 + params.size())), params});
+}
+Frame param(unsigned tag, const Frame& value) {
+  Frame p = cat({be16(tag), be16(static_cast<unsigned>(4 + value.size())), value});
+  while (p.size() % 4) p.push_back(0);
+  return p;
 }
 
 }  // namespace
@@ -111,4 +122,52 @@ TEST_CASE("SCTP: JSON lists the chunks", "[proto][sctp][json]") {
   CHECK(c["type"].str() == "DATA");
   CHECK(c["tsn"].num() == 100);
   CHECK(c["ppid"].num() == 3);
+}
+
+TEST_CASE("ForCES: the flags at -vv", "[proto][sctp][forces]") {
+  Frame hb = sctp(6706, 40000, data(0x03, 1, 0, forces(0x0f, 0x40000001, 0x2)));
+  CHECK(has(print(hb, v(2)), "Correlator 0x9\n\tForCES flags:\n\t  NoACK(0x0), prio=7, execute-all-or-none(0x1),"
+                             "\n\t  Standalone(0x0), StartofTransaction(0x0)"
+                             "\n\t  Extra flags: rsv(b5-7) 0x0 rsv(b13-31) 0x0\n\n"));
+  Frame f = forces(0x0f, 0x40000001, 0x2);
+  f[20] = f[21] = f[22] = f[23] = 0xff;  // every field at its top value
+  CHECK(has(print(sctp(6706, 40000, data(0x03, 1, 0, f)), v(2)),
+            "AlwaysACK(0x3), prio=7, continue-execute-on-failure(0x3),\n\t  2PCtransaction(0x1), abort(0x3)"
+            "\n\t  Extra flags: rsv(b5-7) 0x7 rsv(b13-31) 0x7ffff\n"));
+}
+
+TEST_CASE("M3UA: messages and parameters at -vv", "[proto][sctp][m3ua]") {
+  const Frame ok = sctp(2905, 2905, data(0x03, 1, 3, m3ua(1, 1, cat({param(0x200, be32(5)), param(6, be32(16)),
+                                                                        param(0x210, Frame(9, 1)), param(0x13, {2, 3})}))));
+  // tcpdump 4.99.3 prints the parameter's first word (tag and length) as the value.
+  CHECK(has(print(ok, v(2)), "[PPID M3UA] \n\t\tTransfer Data Message\n\t\t\tNetwork Appearance: 0x02000008"
+                             "\n\t\t\tRouting Context: 0x00060008\n\t\t\tProtocol Data: (length 13)"
+                             "\n\t\t\tCorrelation ID:  (invalid)\n"));
+  CHECK(!has(print(ok, v(1)), "Transfer"));
+  CHECK(has(print(sctp(2905, 2905, data(0x03, 1, 3, m3ua(1, 1, param(0x200, be32(5)), 100))), v(2)),
+            "\n\t\tTransfer Data Message\n\t\t\t@@@@@@ Corrupted length 100 of message @@@@@@\n"));
+  CHECK(has(print(sctp(2905, 2905, data(0x03, 1, 3, m3ua(7, 1, param(0x999, {})))), v(2)),
+            "\n\t\tUnknown message class 7\n\t\t\tUnknown Parameter (0x0999): (length 4)\n"));
+  CHECK(has(print(sctp(2905, 2905, data(0x03, 1, 3, m3ua(3, 9, cat({be16(0x200), be16(2), {0, 0}})))), v(2)),
+            "\n\t\tASP Unknown (0x09) Message\n\t\t\tNetwork Appearance:  (invalid)\n"));
+  // Another version: nothing after the chunk.
+  CHECK(has(print(sctp(2905, 2905, data(0x03, 1, 3, cat({{2, 0, 1, 1}, be32(8)}))), v(2)), "[PPID M3UA] \n"));
+  for (const auto& line : print_prefixes(ok, v(2))) CHECK(sane_line(line, 1000));
+  for (const auto& line : print_mutations(ok, 54, 17, 300, v(2))) CHECK(sane_line(line, 4000));
+}
+
+TEST_CASE("SCTP: JSON types the M3UA and ForCES headers", "[proto][sctp][json]") {
+  netlab::PrintOptions o;
+  o.json = true;
+  o.ts = netlab::TimestampStyle::None;
+  auto doc = testjson::parse(print(sctp(2905, 2905, data(0x03, 1, 3, m3ua(1, 1, param(0x200, be32(5))))), o));
+  const auto& m = doc["layers"].array().at(2)["chunks"].array().at(0)["m3ua"];
+  CHECK(m["class"].num() == 1);
+  CHECK(m["type"].num() == 1);
+  CHECK(m["length"].num() == 16);
+  auto fdoc = testjson::parse(print(sctp(6706, 40000, data(0x03, 1, 0, forces(0x0f, 0x40000001, 0x2))), o));
+  const auto& f = fdoc["layers"].array().at(2)["chunks"].array().at(0)["forces"];
+  CHECK(f["type"].num() == 0x0f);
+  CHECK(f["src_id"].num() == 0x40000001);
+  CHECK(f["flags"].num() == 0x38400000);
 }

@@ -1,8 +1,10 @@
 // ForCES (RFC 5810) messages carried by SCTP: at -n the message type, as
 // tcpdump 4.99.3's print-forces.c names it on its own line, and at -v the
 // common header (version, length, flags, the source and destination IDs
-// with their kinds, the correlator). The flag breakdown and the TLVs that
-// tcpdump prints from -vv on are not decoded yet.
+// with their kinds, the correlator), and at -vv the flags word broken into
+// its fields (ACK indicator, priority, execution mode, atomic transaction,
+// transaction phase, the reserved bits). The TLVs that tcpdump prints from
+// -vvv on are not decoded yet.
 #include "proto/proto.hpp"
 
 namespace netlab::proto {
@@ -18,6 +20,22 @@ constexpr Tok kMessageTypes[] = {{0x01, "Association Setup"},   {0x02, "Associat
 bool type_valid(std::uint8_t t) { return t > 0 && !(t >= 0x07 && t <= 0x0e) && t != 0x10 && t <= 0x14; }
 
 constexpr std::uint32_t kHeaderLength = 24;
+
+// The flags word's fields (RFC 5810 6.1), each printed as "name(0xN)".
+constexpr Tok kAcks[] = {{0, "NoACK"}, {1, "SuccessACK"}, {2, "FailureACK"}, {3, "AlwaysACK"}};
+constexpr Tok kExecModes[] = {{0, "EMReserved"},
+                              {1, "execute-all-or-none"},
+                              {2, "execute-until-failure"},
+                              {3, "continue-execute-on-failure"}};
+constexpr Tok kAtomic[] = {{0, "Standalone"}, {1, "2PCtransaction"}};
+constexpr Tok kPhases[] = {{0, "StartofTransaction"}, {1, "MiddleofTransaction"}, {2, "EndofTransaction"},
+                           {3, "abort"}};
+
+void flag_field(Out& o, std::span<const Tok> names, std::uint32_t v, std::string_view unknown) {
+  auto name = tok_name(names, v);
+  o << (name.empty() ? unknown : name) << "(0x";
+  o.hex(v) << ')';
+}
 
 // The kind of node an ID names (RFC 5810 4.2.1), tested in tcpdump's order.
 std::string_view node_kind(std::uint32_t id) {
@@ -94,6 +112,19 @@ void print_forces(PrintCtx& p, Bytes msg, std::uint32_t length) {
   o.hex(src) << '(' << node_kind(src) << ") DstID 0x";
   o.hex(dst) << '(' << node_kind(dst) << ") Correlator 0x";
   o.hex(correlator);
+  if (p.opt.verbose < 2) return;
+  o << "\n\tForCES flags:\n\t  ";
+  flag_field(o, kAcks, flags >> 30, "ACKUNKNOWN");
+  o << ", prio=";
+  o.u(flags >> 27 & 7) << ", ";
+  flag_field(o, kExecModes, flags >> 22 & 3, "EMUNKNOWN");
+  o << ",\n\t  ";
+  flag_field(o, kAtomic, flags >> 21 & 1, "ATUNKNOWN");
+  o << ", ";
+  flag_field(o, kPhases, flags >> 19 & 3, "TPUNKNOWN");
+  o << "\n\t  Extra flags: rsv(b5-7) 0x";
+  o.hex(flags >> 24 & 7) << " rsv(b13-31) 0x";
+  o.hex(flags & 0x7ffffu) << '\n';
 }
 
 }  // namespace netlab::proto

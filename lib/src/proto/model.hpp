@@ -334,6 +334,10 @@ struct BgpL {  // RFC 4271 over TCP 179 (bgp.cpp): printed from its bytes
 struct RxL {  // AFS's RX over UDP 7000-7009 (rx.cpp): printed from its bytes
   Bytes msg;                 // captured from the RX header on, to the IP layer's end
   std::uint32_t length = 0;  // the UDP payload length
+  std::uint16_t sport = 0, dport = 0;
+  enum Afs : std::uint8_t { NoCall, Call, Reply };
+  Afs afs = NoCall;          // a call's first packet, or a reply whose call the capture showed
+  std::uint32_t opcode = 0;  // a reply's: its call's operation
 };
 struct BabelL {  // RFC 6126/8966 over UDP 6696 and 6697 (babel.cpp): printed from its bytes
   Bytes msg;                 // captured from the Babel header on, to the IP layer's end

@@ -223,6 +223,7 @@ struct PacketPrinter::Impl {
   std::string ifname;
   TcpTracker tcp;
   IsakmpCookies ike;
+  RxCalls rx;
   Decoded d;
   std::uint64_t count = 0;
   bool have_prev = false;
@@ -360,7 +361,7 @@ struct PacketPrinter::Impl {
     d.raw = bytes;
     d.truncated = false;
     d.trunc_proto = "";
-    Ctx c{opt, tcp, d, &ike};
+    Ctx c{opt, tcp, d, &ike, &rx};
     try {
       decode_link(c, linktype, ByteReader(bytes));
     } catch (const Truncated&) {

@@ -9,6 +9,7 @@
 #include <netlab/packet.hpp>
 
 #include <array>
+#include <optional>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -103,11 +104,33 @@ class IsakmpCookies {
   std::size_t next_ = 0;
 };
 
+// tcpdump's RX call cache (print-rx.c's rx_cache): the last kSlots AFS
+// calls (call number, client and server address, server port, service id)
+// with their operation, which name the replies. Fixed size, like tcpdump's.
+class RxCalls {
+ public:
+  static constexpr std::size_t kSlots = 64;
+  struct Key {
+    std::uint32_t call = 0, client = 0, server = 0;
+    std::uint16_t port = 0, service = 0;
+    bool operator==(const Key&) const = default;
+  };
+  void insert(const Key& k, std::uint32_t opcode) noexcept;
+  // The operation of the call k answers, searched from the last hit on.
+  std::optional<std::uint32_t> find(const Key& k) noexcept;
+
+ private:
+  std::array<Key, kSlots> keys_{};
+  std::array<std::uint32_t, kSlots> ops_{};
+  std::size_t next_ = 0, hint_ = 0;
+};
+
 struct Ctx {
   const PrintOptions& opt;
   TcpTracker& tcp;
   Decoded& d;
   IsakmpCookies* ike = nullptr;  // the capture's cookie table; null: every IKEv1 side is decided afresh
+  RxCalls* rx = nullptr;         // the capture's RX call cache; null: no reply is named
 };
 
 // ---- decoders (fill d; may throw Truncated) -------------------------------
@@ -297,6 +320,8 @@ void print_cdp(PrintCtx& p, std::size_t i);
 void print_dtp(PrintCtx& p, std::size_t i);
 // A ForCES message in an SCTP DATA chunk: msg as captured, length the chunk's payload length.
 void print_forces(PrintCtx& p, Bytes msg, std::uint32_t length);
+// An M3UA message in an SCTP DATA chunk (payload protocol 3, printed from -vv): msg as captured, size the payload length.
+void print_m3ua(PrintCtx& p, Bytes msg, std::uint32_t size);
 void print_geneve(PrintCtx& p, std::size_t i);
 void print_pim(PrintCtx& p, std::size_t i);
 void print_esp(PrintCtx& p, std::size_t i);

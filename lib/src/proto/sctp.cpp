@@ -3,7 +3,7 @@
 // "sctp", the DATA chunk's flags, TSN, stream, sequence and payload
 // protocol, INIT and INIT ACK's tags and windows, SACK's cumulative ack with
 // its gap blocks and duplicate TSNs; at -vv every chunk on its own line and
-// DATA payloads in hex. ForCES (RFC 5810) is recognised by its ports (6704
+// DATA payloads in hex, but M3UA's (payload protocol 3) through m3ua.cpp. ForCES (RFC 5810) is recognised by its ports (6704
 // to 6706) or payload protocol (21 to 23) and handed to forces.cpp.
 #include "proto/proto.hpp"
 
@@ -58,6 +58,10 @@ bool print_chunk(PrintCtx& p, const SctpL& s, std::size_t off, std::uint8_t id, 
       Bytes data = b.subspan(std::min(b.size(), off + 12));
       if (forces) {
         print_forces(p, data, payload);
+        p.proto = "sctp";
+      } else if (p.opt.verbose >= 2 && ppid == 3) {
+        print_m3ua(p, data, payload);
+        p.proto = "sctp";
       } else if (p.opt.verbose >= 2) {
         o << "[Payload:";
         hex_dump(o, sub(data, 0, payload), true);
@@ -205,7 +209,32 @@ void json_sctp(JsonWriter& w, const SctpL& l) {
       w.member("tsn", be32_at(l.pkt, off + 4));
       w.member("stream", static_cast<unsigned>(be16_at(l.pkt, off + 8)));
       w.member("ssn", static_cast<unsigned>(be16_at(l.pkt, off + 10)));
-      w.member("ppid", be32_at(l.pkt, off + 12));
+      std::uint32_t ppid = be32_at(l.pkt, off + 12);
+      w.member("ppid", ppid);
+      // The payload's own header, typed: M3UA's (PPID 3) and ForCES's (its
+      // ports or PPIDs 21-23), as far as it was captured.
+      Bytes pay = l.pkt.subspan(off + 16, std::min<std::size_t>(clen - 16u, l.pkt.size() - (off + 16)));
+      bool forces = (ppid >= 21 && ppid <= 23) || tok_find(kForcesPorts, l.sport) || tok_find(kForcesPorts, l.dport);
+      if (forces && pay.size() >= 24) {
+        w.key("forces");
+        w.begin_object();
+        w.member("version", static_cast<unsigned>(pay[0] >> 4));
+        w.member("type", static_cast<unsigned>(pay[1]));
+        w.member("length", static_cast<unsigned>(be16_at(pay, 2)) * 4u);
+        w.member("src_id", be32_at(pay, 4));
+        w.member("dst_id", be32_at(pay, 8));
+        w.member("correlator", std::uint64_t(be32_at(pay, 12)) << 32 | be32_at(pay, 16));
+        w.member("flags", be32_at(pay, 20));
+        w.end_object();
+      } else if (ppid == 3 && pay.size() >= 8) {
+        w.key("m3ua");
+        w.begin_object();
+        w.member("version", static_cast<unsigned>(pay[0]));
+        w.member("class", static_cast<unsigned>(pay[2]));
+        w.member("type", static_cast<unsigned>(pay[3]));
+        w.member("length", be32_at(pay, 4));
+        w.end_object();
+      }
     } else if (id == 3 && clen >= 16 && off + 16 <= l.pkt.size()) {
       w.member("cum_ack", be32_at(l.pkt, off + 4));
       w.member("a_rwnd", be32_at(l.pkt, off + 8));
