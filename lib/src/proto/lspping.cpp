@@ -243,7 +243,7 @@ TlvEnd print_fec_stack(Out& o, Bytes m, std::size_t at, std::size_t tlen, int ve
         return TlvEnd::Return;
       }
     }
-    at += padded + kTlvHeader;
+    at += padded;  // tcpdump 4.99.3 steps over the value only, not the sub-TLV's header
     tlen -= padded + kTlvHeader;
   }
   return TlvEnd::Next;
@@ -429,7 +429,7 @@ void print_lspping(PrintCtx& p, std::size_t i) {
   o.u(l.length);
 }
 
-// The common header's fields; the TLVs are left out.
+// The common header's fields and the TLVs'.
 void json_lspping(JsonWriter& w, const LspPingL& l) {
   w.member("layer", "lspping");
   w.member("length", l.length);
@@ -443,6 +443,70 @@ void json_lspping(JsonWriter& w, const LspPingL& l) {
   w.member("return_subcode", m[7]);
   w.member("sender_handle", be32_at(m, 8));
   w.member("seq", be32_at(m, 12));
+  // The TLVs as far as captured and consistent, each with its decoded fields.
+  w.key("tlvs");
+  w.begin_array();
+  std::size_t at = kHeader, tlen = l.length - kHeader;
+  while (tlen >= kTlvHeader && at + kTlvHeader <= m.size()) {
+    std::uint16_t type = be16_at(m, at), len = be16_at(m, at + 2);
+    if (tlen < len + kTlvHeader) break;
+    w.begin_object();
+    w.member("type", type);
+    if (auto n = tok_name(kTlvs, type); !n.empty()) w.member("name", n);
+    w.member("length", len);
+    if (at + kTlvHeader + len > m.size()) {
+      w.member("truncated", true);
+      w.end_object();
+      break;
+    }
+    Bytes v = m.subspan(at + kTlvHeader, len);
+    if (type == 1) {
+      w.key("fecs");
+      w.begin_array();
+      std::size_t k = 0;
+      while (v.size() - k >= kTlvHeader) {
+        std::uint16_t st = be16_at(v, k), sl = be16_at(v, k + 2);
+        if (v.size() - k - kTlvHeader < sl) break;
+        Bytes sv = v.subspan(k + kTlvHeader, sl);
+        w.begin_object();
+        w.member("type", st);
+        if (auto n = tok_name(kFecSubTlvs, st); !n.empty()) w.member("name", n);
+        w.member("length", sl);
+        if ((st == 1 || st == 12) && sl == 5) w.member("prefix", ip4_text(sv.first(4))), w.member("prefix_length", sv[4]);
+        if ((st == 2 || st == 13) && sl == 17)
+          w.member("prefix", ip6_text(sv.first(16))), w.member("prefix_length", sv[16]);
+        if (st == 3 && sl == 20) {
+          w.member("tunnel_endpoint", ip4_text(sv.first(4)));
+          w.member("tunnel_id", be16_at(sv, 6));
+          w.member("extended_tunnel_id", ip4_text(sv.subspan(8, 4)));
+          w.member("tunnel_sender", ip4_text(sv.subspan(12, 4)));
+          w.member("lsp_id", be16_at(sv, 18));
+        }
+        w.end_object();
+        std::size_t padded = (sl + 3u) & ~std::size_t(3);
+        if (v.size() - k - kTlvHeader < padded) break;
+        k += kTlvHeader + padded;
+      }
+      w.end_array();
+    } else if (type == 2 && len >= 4) {
+      w.member("mtu", be16_at(v, 0));
+      w.member("address_type", v[2]);
+      if ((v[2] == 1 || v[2] == 2) && len >= 12) w.member("downstream_ip", ip4_text(v.subspan(4, 4)));
+      if (v[2] == 1 && len >= 12) w.member("downstream_interface_ip", ip4_text(v.subspan(8, 4)));
+      if ((v[2] == 3 || v[2] == 4) && len >= 20) w.member("downstream_ip", ip6_text(v.subspan(4, 16)));
+    } else if (type == 15 && len >= 4) {
+      w.member("bfd_discriminator", be32_at(v, 0));
+    } else if (type == 5 && len >= 4) {
+      w.member("enterprise", be32_at(v, 0));
+      if (auto n = tok_name(kSmi, be32_at(v, 0)); !n.empty()) w.member("vendor", n);
+    }
+    w.end_object();
+    std::size_t padded = (len + 3u) & ~std::size_t(3);
+    if (tlen < padded + kTlvHeader) break;
+    at += padded + kTlvHeader;
+    tlen -= padded + kTlvHeader;
+  }
+  w.end_array();
 }
 
 }  // namespace netlab::proto

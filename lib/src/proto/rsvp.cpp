@@ -1097,7 +1097,89 @@ void print_rsvp(PrintCtx& p, std::size_t i) {
   }
 }
 
-// The common header's fields.
+namespace {
+
+// Addresses and numbers of the objects whose layout is fixed by their C-Type.
+void json_object_fields(JsonWriter& w, std::uint8_t cls, std::uint8_t ctype, Bytes v) {
+  auto ip4 = [&](std::string_view k, std::size_t off) {
+    if (off + 4 <= v.size()) w.member(k, ip4_text(v.subspan(off, 4)));
+  };
+  auto u32 = [&](std::string_view k, std::size_t off) {
+    if (off + 4 <= v.size()) w.member(k, be32_at(v, off));
+  };
+  auto u16 = [&](std::string_view k, std::size_t off) {
+    if (off + 2 <= v.size()) w.member(k, be16_at(v, off));
+  };
+  switch (cls) {
+    case 1:
+      if (ctype == 1) ip4("destination", 0), u16("port", 6);
+      if (ctype == 7) ip4("tunnel_endpoint", 0), u16("tunnel_id", 6), ip4("extended_tunnel_id", 8);
+      break;
+    case 3:
+      if (ctype == 1 || ctype == 3) ip4("interface", 0), u32("handle", 4);
+      break;
+    case 5:
+      if (ctype == 1) u32("refresh_ms", 0);
+      break;
+    case 10:
+    case 11:
+      if (ctype == 1 || ctype == 7) ip4("source", 0), u16(ctype == 1 ? "port" : "lsp_id", 6);
+      break;
+    case 16:
+      if (ctype == 1 || ctype == 2) u32("label", 0);
+      break;
+    case 22:
+      if (ctype == 1 || ctype == 2) u32("source_instance", 0), u32("destination_instance", 4);
+      break;
+    case 131:
+      if (ctype == 1) u32("restart_time_ms", 0), u32("recovery_time_ms", 4);
+      break;
+    case 134:
+      if (ctype == 1 && v.size() >= 4) w.member("flags", be32_at(v, 0) & 7u);
+      break;
+    case 23:
+    case 24:
+    case 25:
+      if ((ctype == 1 || ctype == 2) && v.size() >= 4) w.member("epoch", be32_at(v, 0) & 0xffffff);
+      break;
+  }
+}
+
+}  // namespace
+
+// The objects as far as captured and consistent: class, C-Type, length and
+// the fields above (a Bundle's sub-messages are not walked).
+static void json_objects(JsonWriter& w, Bytes m, std::uint32_t) {
+  std::size_t tlen = be16_at(m, 6);
+  if (tlen < kHeader || m[1] == 12) return;
+  tlen -= kHeader;
+  w.key("objects");
+  w.begin_array();
+  std::size_t at = kHeader;
+  while (tlen >= kObjHeader && at + kObjHeader <= m.size()) {
+    std::uint16_t len = be16_at(m, at);
+    std::uint8_t cls = m[at + 2], ctype = m[at + 3];
+    if (len % 4 || len < kObjHeader || len > tlen) break;
+    w.begin_object();
+    w.member("class", cls);
+    if (auto n = tok_name(kObjects, cls); !n.empty()) w.member("name", n);
+    w.member("ctype", ctype);
+    if (auto n = tok_name(kCtypes, ct(cls, ctype)); !n.empty()) w.member("ctype_name", n);
+    w.member("length", len);
+    if (at + len > m.size()) {
+      w.member("truncated", true);
+      w.end_object();
+      break;
+    }
+    json_object_fields(w, cls, ctype, m.subspan(at + kObjHeader, len - kObjHeader));
+    w.end_object();
+    at += len;
+    tlen -= len;
+  }
+  w.end_array();
+}
+
+// The common header's fields, then the objects'.
 void json_rsvp(JsonWriter& w, const RsvpL& l) {
   w.member("layer", "rsvp");
   w.member("length", l.length);
@@ -1112,7 +1194,9 @@ void json_rsvp(JsonWriter& w, const RsvpL& l) {
     w.member("message_length", be16_at(m, 6));
   } catch (const Truncated&) {
     w.member("truncated", true);
+    return;
   }
+  json_objects(w, l.msg, l.length);
 }
 
 }  // namespace netlab::proto
