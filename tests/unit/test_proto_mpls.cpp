@@ -10,7 +10,9 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
+#include "mini_json.hpp"
 #include "proto_test_support.hpp"
 
 using namespace proto_test;
@@ -32,6 +34,22 @@ Frame udp_frame(unsigned port, const Frame& payload) {
 }
 
 bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+Frame from_hex(std::string_view h) {
+  Frame f;
+  for (std::size_t k = 0; k + 1 < h.size(); k += 2) f.push_back(static_cast<std::uint8_t>(std::stoi(std::string(h.substr(k, 2)), nullptr, 16)));
+  return f;
+}
+
+// An echo request: a Target FEC Stack with an LDP IPv4 and an RSVP IPv4
+// sub-TLV (tcpdump 4.99.3 steps over the first sub-TLV's value only, so it
+// reads the rest as empty unknown sub-TLVs), a Downstream Mapping, a BFD
+// discriminator, a vendor enterprise code and a pad.
+const Frame kEcho = from_hex(
+      "00010000010200000000002300000007dd7a1a00800000000000000000000000"
+      "0001002400010005c00002092000000000030014c000020900000005c0000201"
+      "c0000201000000020002001405dc0100c0000202c00002030000000000010100"
+      "000f0004112233440005000400000a4c0003000401000000");
 
 }  // namespace
 
@@ -72,4 +90,96 @@ TEST_CASE("LSP ping: the -n line and a header cut by the capture", "[proto][lspp
   Frame cut(f.begin(), f.end() - 10);
   CHECK(has(print(cut, {}, 1, static_cast<std::uint32_t>(f.size())), "3503:  [|lspping]"));
   for (const auto& line : print_prefixes(f)) CHECK(sane_line(line, 400));
+}
+
+TEST_CASE("LSP ping: the TLVs at -v and -vv", "[proto][lspping]") {
+  Frame f = udp_frame(3503, kEcho);
+  CHECK(has(print(f, v(1)),
+    "\n\tLSP-PINGv1, msg-type: MPLS Echo Request (1), length: 120"
+    "\n\t  reply-mode: Reply via an IPv4/IPv6 UDP packet (2)"
+    "\n\t  Return Code: No return code or return code contained in the Error Code TLV (0)"
+    "\n\t  Return Subcode: (0)"
+    "\n\t  Sender Handle: 0x00000023, Sequence: 7"
+    "\n\t  Sender Timestamp: 3715766784.500000000 (2017-09-30T13:26:24Z) Receiver Timestamp: no timestamp"
+    "\n\t  Target FEC Stack TLV (1), length: 36"
+    "\n\t    LDP IPv4 prefix subTLV (1), length: 5"
+    "\n\t      192.0.2.9/32"
+    "\n\t    Unknown subTLV (8192), length: 0"
+    "\n\t    Unknown subTLV (8192), length: 0"
+    "\n\t    Unknown subTLV (8192), length: 0"
+    "\n\t    Unknown subTLV (8192), length: 0"
+    "\n\t    Unknown subTLV (8192), length: 0"
+    "\n\t    Unknown subTLV (8192), length: 0"
+    "\n\t  Downstream Mapping TLV (2), length: 20"
+    "\n\t    MTU: 1500, Address-Type: IPv4 (1)"
+    "\n\t    Downstream IP: 192.0.2.2"
+    "\n\t    Downstream Interface IP: 192.0.2.3"
+    "\n\t    0x0000:  05dc 0100 c000 0202 c000 0203 0000 0000"
+    "\n\t    0x0010:  0001 0100"
+    "\n\t  BFD Discriminator TLV (15), length: 4"
+    "\n\t    BFD Discriminator 0x11223344"
+    "\n\t  Vendor Enterprise Code TLV (5), length: 4"
+    "\n\t    Vendor: Juniper Networks (0x0a4c)"
+    "\n\t  Pad TLV (3), length: 4"
+    "\n\t    0x0000:  0100 0000"
+    "\n"));
+  CHECK(has(print(f, v(2)),
+    "\n\tLSP-PINGv1, msg-type: MPLS Echo Request (1), length: 120"
+    "\n\t  reply-mode: Reply via an IPv4/IPv6 UDP packet (2)"
+    "\n\t  Return Code: No return code or return code contained in the Error Code TLV (0)"
+    "\n\t  Return Subcode: (0)"
+    "\n\t  Sender Handle: 0x00000023, Sequence: 7"
+    "\n\t  Sender Timestamp: 3715766784.500000000 (2017-09-30T13:26:24Z) Receiver Timestamp: no timestamp"
+    "\n\t  Target FEC Stack TLV (1), length: 36"
+    "\n\t    LDP IPv4 prefix subTLV (1), length: 5"
+    "\n\t      192.0.2.9/32"
+    "\n\t      0x0000:  c000 0209 20"
+    "\n\t    Unknown subTLV (8192), length: 0"
+    "\n\t    Unknown subTLV (8192), length: 0"
+    "\n\t    Unknown subTLV (8192), length: 0"
+    "\n\t    Unknown subTLV (8192), length: 0"
+    "\n\t    Unknown subTLV (8192), length: 0"
+    "\n\t    Unknown subTLV (8192), length: 0"
+    "\n\t    0x0000:  0001 0005 c000 0209 2000 0000 0003 0014"
+    "\n\t    0x0010:  c000 0209 0000 0005 c000 0201 c000 0201"
+    "\n\t    0x0020:  0000 0002"
+    "\n\t  Downstream Mapping TLV (2), length: 20"
+    "\n\t    MTU: 1500, Address-Type: IPv4 (1)"
+    "\n\t    Downstream IP: 192.0.2.2"
+    "\n\t    Downstream Interface IP: 192.0.2.3"
+    "\n\t    0x0000:  05dc 0100 c000 0202 c000 0203 0000 0000"
+    "\n\t    0x0010:  0001 0100"
+    "\n\t  BFD Discriminator TLV (15), length: 4"
+    "\n\t    BFD Discriminator 0x11223344"
+    "\n\t    0x0000:  1122 3344"
+    "\n\t  Vendor Enterprise Code TLV (5), length: 4"
+    "\n\t    Vendor: Juniper Networks (0x0a4c)"
+    "\n\t    0x0000:  0000 0a4c"
+    "\n\t  Pad TLV (3), length: 4"
+    "\n\t    0x0000:  0100 0000"
+    "\n"));
+  auto doc = testjson::parse(print(f, json()));
+  const auto& tlvs = doc["layers"].array().at(3)["tlvs"].array();
+  REQUIRE(tlvs.size() == 5);
+  CHECK(tlvs.at(0)["fecs"].array().at(0)["prefix"].str() == "192.0.2.9");
+  CHECK(tlvs.at(0)["fecs"].array().at(1)["tunnel_endpoint"].str() == "192.0.2.9");
+  CHECK(tlvs.at(2)["bfd_discriminator"].num() == 0x11223344);
+  CHECK(tlvs.at(3)["vendor"].str() == "Juniper Networks");
+}
+
+TEST_CASE("LSP ping: hostile TLV lengths and cuts", "[proto][lspping][truncated]") {
+  Frame hdr = lspping_header(1, 1, 7);
+  // A TLV longer than the datagram, then a TLV header cut by the length.
+  CHECK(has(print(udp_frame(3503, cat({hdr, be16(1), be16(40), be32(0)})), v(1)),
+            "Target FEC Stack TLV (1), length: 40\n\t\t packet is too short\n"));
+  CHECK(has(print(udp_frame(3503, cat({hdr, be16(1)})), v(1)), "no timestamp\n\t\t packet is too short\n"));
+  // A sub-TLV longer than its TLV.
+  CHECK(has(print(udp_frame(3503, cat({hdr, be16(1), be16(8), be16(1), be16(9), be32(0)})), v(1)),
+            "\n\t      TLV is too short\n\t    0x0000:  0001 0009 0000 0000\n"));
+  Frame f = udp_frame(3503, kEcho);
+  Frame cut(f.begin(), f.end() - 30);
+  CHECK(has(print(cut, v(1), 1, static_cast<std::uint32_t>(f.size())), " [|lspping]\n"));
+  for (const auto& line : print_prefixes(f, v(2))) CHECK(sane_line(line, 6000));
+  for (const auto& line : print_mutations(f, 14 + 20 + 8, 71, 400, v(2))) CHECK(sane_line(line, 20000));
+  for (const auto& line : print_mutations(f, 14 + 20 + 8, 72, 200, json())) CHECK(sane_line(line, 20000));
 }

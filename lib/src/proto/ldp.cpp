@@ -515,3 +515,7 @@ void json_ldp(JsonWriter& w, const LdpL& l) {
 }
 
 }  // namespace netlab::proto
+
+namespace netlab::proto {
+std::span<const Tok> mpls_pw_types() noexcept { return kPwTypes; }
+}  // namespace netlab::proto

@@ -400,6 +400,10 @@ struct LdpL {  // RFC 5036 over UDP and TCP 646 (ldp.cpp): printed from its byte
   Bytes msg;                 // captured from the first PDU on, to the IP layer's end
   std::uint32_t length = 0;  // the UDP or TCP payload length
 };
+struct SnmpL {  // RFC 1157/3416 over UDP 161, 162 (snmp.cpp): only an outer BER element cut or in error
+  Bytes msg;                 // captured from the message on, clamped to the length
+  std::uint32_t length = 0;  // the UDP payload length
+};
 struct RsvpL {  // RFC 2205 over IP protocol 46 (rsvp.cpp): printed from its bytes
   Bytes msg;                 // captured from the common header on, to the IP layer's end
   std::uint32_t length = 0;  // the IP payload length
@@ -437,7 +441,7 @@ using Layer = std::variant<EthernetL, VlanL, SllL, NullL, LlcL, ArpL, Ipv4L, Ipv
                            HttpL, SshL, SctpL, DccpL, OpenflowL, SlowL, UdldL, CdpL, DtpL, OtvL, MacsecL,
                            PimL, EspL, AhL, EigrpL, MobilityL,
                            PtpL, OspfL, BgpL, FrL, IsisL, RxL, BabelL, SflowL, AoeL, EapolL, RadiusL, IsakmpL, MplsL,
-                           LspPingL, RipL, RipngL, LdpL, RsvpL, PppL, PppoeL, VxlanGpeL, NshL, CfmL, VtpL>;
+                           LspPingL, RipL, RipngL, LdpL, RsvpL, PppL, PppoeL, VxlanGpeL, NshL, CfmL, VtpL, SnmpL>;
 
 struct LayerSlot {
   Layer layer;

@@ -79,6 +79,7 @@ void print_layers(PrintCtx& p, std::size_t i) {
         else if constexpr (std::is_same_v<T, RipngL>) print_ripng(p, i);
         else if constexpr (std::is_same_v<T, LdpL>) print_ldp(p, i);
         else if constexpr (std::is_same_v<T, RsvpL>) print_rsvp(p, i);
+        else if constexpr (std::is_same_v<T, SnmpL>) print_snmp(p, i);
         else if constexpr (std::is_same_v<T, FrL>) print_fr(p, i);
         else if constexpr (std::is_same_v<T, PppL>) print_ppp(p, i);
         else if constexpr (std::is_same_v<T, PppoeL>) print_pppoe(p, i);
@@ -197,6 +198,7 @@ struct JsonMembers {
   void operator()(const RipngL& l) const { json_ripng(w, l); }
   void operator()(const LdpL& l) const { json_ldp(w, l); }
   void operator()(const RsvpL& l) const { json_rsvp(w, l); }
+  void operator()(const SnmpL& l) const { json_snmp(w, l); }
   void operator()(const FrL& l) const { json_fr(w, l); }
   void operator()(const PppL& l) const { json_ppp(w, l); }
   void operator()(const PppoeL& l) const { json_pppoe(w, l); }

@@ -234,6 +234,8 @@ void decode_ripng(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_ldp(Ctx& c, ByteReader r, std::uint32_t length);
 // RSVP (IP protocol 46): r the IP payload as captured, length its length.
 void decode_rsvp(Ctx& c, ByteReader r, std::uint32_t length);
+// SNMP (UDP 161, 162): pushes a layer only for an outer BER element cut or in error.
+void decode_snmp(Ctx& c, ByteReader r, std::uint32_t length);
 // PTP over UDP 319/320 and ethertype 0x88f7: r the payload, length its length.
 void decode_ptp(Ctx& c, ByteReader r, std::uint32_t length);
 // TCP payloads: r and length as for UDP, the two-byte prefix included.
@@ -351,6 +353,7 @@ void print_rip(PrintCtx& p, std::size_t i);
 void print_ripng(PrintCtx& p, std::size_t i);
 void print_ldp(PrintCtx& p, std::size_t i);
 void print_rsvp(PrintCtx& p, std::size_t i);
+void print_snmp(PrintCtx& p, std::size_t i);
 void print_fr(PrintCtx& p, std::size_t i);
 void print_ppp(PrintCtx& p, std::size_t i);
 void print_pppoe(PrintCtx& p, std::size_t i);
@@ -422,6 +425,7 @@ void json_rip(JsonWriter& w, const RipL& l);
 void json_ripng(JsonWriter& w, const RipngL& l);
 void json_ldp(JsonWriter& w, const LdpL& l);
 void json_rsvp(JsonWriter& w, const RsvpL& l);
+void json_snmp(JsonWriter& w, const SnmpL& l);
 void json_fr(JsonWriter& w, const FrL& l);
 void json_ppp(JsonWriter& w, const PppL& l);
 void json_pppoe(JsonWriter& w, const PppoeL& l);
@@ -486,6 +490,8 @@ void print_relts(Out& o, std::uint32_t secs);
 void print_ntp_time(Out& o, Bytes m, std::size_t at);
 // tcpdump's fn_print_char: M- for 8-bit, ^X for control characters.
 void print_char(Out& o, std::uint8_t c);
+// tcpdump's mpls_pw_types_values (l2vpn.c), pseudowire types: LDP and LSP ping (ldp.cpp).
+std::span<const Tok> mpls_pw_types() noexcept;
 bool linktype_is_known(int dlt);
 std::size_t link_header_length(const Decoded& d);
 // tcpdump's bittok2str (util.cpp): the table's single-bit entries set in v,

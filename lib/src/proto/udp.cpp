@@ -69,6 +69,8 @@ const PortRow kPortTable[] = {
     {67, 68, {53}, decode_bootp},
     {69, 69, {53, 67, 68}, decode_tftp},
     {123, 123, {53, 67, 68, 69, 88}, decode_ntp},
+    // SNMP and its traps, either port, after NTP.
+    {161, 162, {53, 67, 68, 69, 88, 123}, decode_snmp},
     // PTP's event and general ports, after SNMP (161, 162).
     {319, 320, {53, 67, 68, 69, 88, 123, 161, 162}, decode_ptp},
     // ISAKMP/IKE, after SNMP, PTP and 496 (PIM auto-RP).
