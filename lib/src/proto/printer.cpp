@@ -82,6 +82,20 @@ void print_layers(PrintCtx& p, std::size_t i) {
         else if constexpr (std::is_same_v<T, FrL>) print_fr(p, i);
         else if constexpr (std::is_same_v<T, PppL>) print_ppp(p, i);
         else if constexpr (std::is_same_v<T, PppoeL>) print_pppoe(p, i);
+        else if constexpr (std::is_same_v<T, NflogL>) print_nflog(p, i);
+        else if constexpr (std::is_same_v<T, IpoibL>) print_ipoib(p, i);
+        else if constexpr (std::is_same_v<T, IpnetL>) print_ipnet(p, i);
+        else if constexpr (std::is_same_v<T, ArcnetL>) print_arcnet(p, i);
+        else if constexpr (std::is_same_v<T, ChdlcL>) print_chdlc(p, i);
+        else if constexpr (std::is_same_v<T, PktapL>) print_pktap(p, i);
+        else if constexpr (std::is_same_v<T, SwitchTagL>) {
+          // Inside Ethernet print_ethernet prints it; a prepended tag comes
+          // first, under -e only.
+          if (l.kind == SwitchTagL::BrcmPrepend) {
+            if (p.opt.link_header) print_switch_tag(p.o, p.opt, l);
+            print_layers(p, i + 1);
+          }
+        }
         else if constexpr (std::is_same_v<T, UnknownL>) {
           if (l.type == 0xffff && p.opt.hex == HexStyle::None) hex_dump(p.o, l.data, true);
         }
@@ -196,6 +210,13 @@ struct JsonMembers {
   void operator()(const FrL& l) const { json_fr(w, l); }
   void operator()(const PppL& l) const { json_ppp(w, l); }
   void operator()(const PppoeL& l) const { json_pppoe(w, l); }
+  void operator()(const NflogL& l) const { json_nflog(w, l); }
+  void operator()(const IpoibL& l) const { json_ipoib(w, l); }
+  void operator()(const IpnetL& l) const { json_ipnet(w, l); }
+  void operator()(const ArcnetL& l) const { json_arcnet(w, l); }
+  void operator()(const ChdlcL& l) const { json_chdlc(w, l); }
+  void operator()(const SwitchTagL& l) const { json_switch_tag(w, l); }
+  void operator()(const PktapL& l) const { json_pktap(w, l); }
 };
 
 void json_layer(JsonWriter& w, const LayerSlot& slot, bool last_truncated) {
