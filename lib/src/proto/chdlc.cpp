@@ -132,7 +132,7 @@ void print_chdlc(PrintCtx& p, std::size_t i) {
       o << "0x";
       o.hex(h.address, 2);
     }
-    std::string_view name = ethertype_name(h.proto);
+    std::string_view name = h.proto == kIso ? std::string_view("OSI") : ethertype_name(h.proto);
     o << ", ethertype " << (name.empty() ? std::string_view("Unknown") : name) << " (0x";
     o.hex(h.proto, 4) << "), length ";
     o.u(h.length) << ": ";
@@ -148,8 +148,8 @@ void print_chdlc(PrintCtx& p, std::size_t i) {
       return;
     case kIso: {
       // isoclns_print for the NLPIDs netlab does not decode.
+      if (h.body.size() < 2) throw Truncated{};  // the fudge byte's test ran off: " [|chdlc]"
       p.proto = "isoclns";
-      if (h.body.empty()) throw Truncated{};
       std::uint8_t nlpid = h.body[0];
       if (p.opt.link_header) {
         o << "OSI NLPID ";

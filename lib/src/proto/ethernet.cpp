@@ -473,7 +473,12 @@ std::size_t link_header_length(const Decoded& d) {
     else if (std::holds_alternative<IpnetL>(l)) n += 24;
     else if (const auto* a = std::get_if<ArcnetL>(&l)) n += a->hdr_len == 0xff ? 0 : a->hdr_len;
     else if (std::holds_alternative<ChdlcL>(l)) n += 4;
-    else if (const auto* pk = std::get_if<PktapL>(&l)) n += pk->hdr_len;
+    else if (const auto* pk = std::get_if<PktapL>(&l)) {
+      // tcpdump 4.99.3 counts the inner Ethernet header twice (its printer's
+      // length added to the link header length it has already counted).
+      n += pk->hdr_len;
+      if (pk->dlt == 1 && k + 1 < d.size() && std::holds_alternative<EthernetL>(d[k + 1].layer)) n += 14;
+    }
     else if (std::holds_alternative<VlanL>(l)) n += 4;
     else if (const auto* s = std::get_if<SllL>(&l)) n += s->version == 1 ? 16 : 20;
     else if (std::holds_alternative<NullL>(l)) n += 4;
