@@ -51,8 +51,7 @@ void print_ipoib(PrintCtx& p, std::size_t i) {
 
 void json_ipoib(JsonWriter& w, const IpoibL& l) {
   w.member("layer", "ipoib");
-  w.member("dst", mac_text(l.hwaddr.first(20)));
-  w.member("src", mac_text(l.hwaddr.subspan(20, 20)));
+  w.member("pseudo_header", hex_text(l.hwaddr));  // the 40 bytes before the ethertype
   w.member("ethertype", l.type);
 }
 
