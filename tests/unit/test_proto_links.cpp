@@ -21,7 +21,7 @@ using namespace proto_test;
 namespace {
 
 constexpr int kNflog = 239, kIpoib = 242, kIpnet = 226, kArcBsd = 7, kArcLinux = 129, kChdlc = 104, kPktap = 258,
-              kBrcm = 281, kBrcmPrepend = 282, kDsa = 284, kEdsa = 285, kIpv4 = 228, kIpv6 = 229;
+              kBrcm = 281, kBrcmPrepend = 282, kDsa = 284, kEdsa = 285, kIpv4 = 228, kIpv6 = 229, kAtm = 11;
 
 Frame udp4() { return ipv4(17, cat({be16(1024), be16(9), be16(12), be16(0), {1, 2, 3, 4}})); }
 const std::string kUdpLine = "192.0.2.1.1024 > 192.0.2.2.9: UDP, length 4\n";
@@ -158,6 +158,19 @@ TEST_CASE("PKTAP: the inner Ethernet frame and bad header lengths", "[proto][lin
   Frame small = f;
   small[0] = 50;
   CHECK(print(small, {}, kPktap) == " (pkt_len too small, 50 < 108) (invalid)\n");
+}
+
+TEST_CASE("ATM RFC 1483: LLC straight away or after an 802.6 header", "[proto][links]") {
+  Frame snap = cat({{0xaa, 0xaa, 0x03, 0, 0, 0}, be16(0x0800), udp4()});
+  CHECK(print(snap, {}, kAtm) == "IP " + kUdpLine);
+  Frame fore = cat({Frame(20, 0x30), {0x30, 0x30, 0xbf}});
+  CHECK(print(fore, v(0, true), kAtm, 262144) ==
+        "3030303030303030 3030303030303030 LLC, dsap Unknown (0x30) Individual, ssap Unknown (0x30) Command, "
+        "ctrl 0xbf: Unnumbered, xid, Flags [Poll], length 262124 [|llc]\n");
+  auto doc = testjson::parse(print(fore, json(), kAtm));
+  CHECK(doc["layers"].array().at(0)["layer"].str() == "atm-rfc1483");
+  for (const auto& line : print_prefixes(snap, v(2, true), kAtm)) CHECK(sane_line(line, 4000));
+  for (const auto& line : print_mutations(fore, 0, 29, 300, v(2, true), kAtm)) CHECK(sane_line(line, 20000));
 }
 
 TEST_CASE("Link types: hostile lengths prefixes and mutations stay in bounds", "[proto][links][truncated]") {

@@ -57,7 +57,7 @@ struct NullL {  // BSD loopback: host-order address family
   std::uint8_t stage = 0;
 };
 struct LlcL {  // IEEE 802.2 LLC after an 802.3 length field, and SNAP (llc.cpp)
-  std::uint16_t length = 0;  // the 802.3 length field
+  std::uint32_t length = 0;  // the 802.3 length field (ATM RFC 1483: the frame's)
   Bytes data;                // the 802.3 payload as captured, LLC header included
   std::uint8_t dsap_field = 0, ssap_field = 0;
   std::uint16_t control = 0;  // one byte (U format) or two, little-endian (I and S)
@@ -452,6 +452,11 @@ struct PktapL {  // Apple's PKTAP, LINKTYPE_PKTAP 258 (pktap.cpp)
   std::uint32_t length = 0;
   std::uint8_t note = 0;         // 0 ok, 1 too short, 2 pkt_len too small, 3 too big
 };
+struct AtmL {  // ATM RFC 1483 LLC encapsulation, DLT 11 (atm.cpp)
+  bool cnlpid = false;           // Cisco's NLPID form
+  Bytes mac;                     // a 20-byte 802.6 MAC header before the LLC one
+  std::uint32_t length = 0;
+};
 struct UnknownL {  // an ethertype or link type we do not decode
   std::uint16_t type = 0;
   Bytes data;
@@ -464,7 +469,7 @@ using Layer = std::variant<EthernetL, VlanL, SllL, NullL, LlcL, ArpL, Ipv4L, Ipv
                            PimL, EspL, AhL, EigrpL, MobilityL,
                            PtpL, OspfL, BgpL, FrL, IsisL, RxL, BabelL, SflowL, AoeL, EapolL, RadiusL, IsakmpL, MplsL,
                            LspPingL, RipL, RipngL, LdpL, RsvpL, PppL, PppoeL,
-                           NflogL, IpoibL, IpnetL, ArcnetL, ChdlcL, SwitchTagL, PktapL>;
+                           NflogL, IpoibL, IpnetL, ArcnetL, ChdlcL, SwitchTagL, PktapL, AtmL>;
 
 struct LayerSlot {
   Layer layer;

@@ -122,6 +122,7 @@ void decode_ipnet(Ctx& c, ByteReader r, std::uint32_t length);   // 226
 void decode_arcnet(Ctx& c, ByteReader r, std::uint32_t length, bool linux_hdr);  // 7, 129
 void decode_chdlc(Ctx& c, ByteReader r, std::uint32_t length);   // 104
 void decode_pktap(Ctx& c, ByteReader r, std::uint32_t length);   // 258
+void decode_atm_rfc1483(Ctx& c, ByteReader r, std::uint32_t length);  // DLT 11
 // Ethernet with a switch tag of tag_len bytes after the addresses (DSA 284,
 // EDSA 285, Broadcom 281), or a Broadcom tag before them (282).
 void decode_ethernet_tagged(Ctx& c, ByteReader r, std::uint32_t length, SwitchTagL::Kind kind);
@@ -153,7 +154,7 @@ void decode_icmp6(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip, bo
 void decode_tcp(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip, bool fragmented);
 void decode_udp(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip, bool fragmented);
 // 802.2 LLC (and SNAP, and what they carry) in an 802.3 frame of this length field.
-void decode_llc(Ctx& c, ByteReader r, std::uint16_t length);
+void decode_llc(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_stp(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_lldp(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_slow(Ctx& c, ByteReader r, std::uint32_t length);
@@ -343,6 +344,7 @@ void print_ipnet(PrintCtx& p, std::size_t i);
 void print_arcnet(PrintCtx& p, std::size_t i);
 void print_chdlc(PrintCtx& p, std::size_t i);
 void print_pktap(PrintCtx& p, std::size_t i);
+void print_atm(PrintCtx& p, std::size_t i);
 // The address pair of the IP layer at index ip: "a > b" (no trailing text).
 void print_ip_pair(PrintCtx& p, std::size_t ip, int sport, int dport);
 
@@ -417,6 +419,7 @@ void json_arcnet(JsonWriter& w, const ArcnetL& l);
 void json_chdlc(JsonWriter& w, const ChdlcL& l);
 void json_switch_tag(JsonWriter& w, const SwitchTagL& l);
 void json_pktap(JsonWriter& w, const PktapL& l);
+void json_atm(JsonWriter& w, const AtmL& l);
 void json_bootp(JsonWriter& w, const BootpL& l);
 void json_dhcp6(JsonWriter& w, const Dhcp6L& l);
 void json_dns(JsonWriter& w, const DnsL& l);
