@@ -12,7 +12,9 @@ namespace {
 
 constexpr int kDltNull = 0, kDltEn10mb = 1, kDltRaw = 12, kDltRaw14 = 14, kDltLinktypeRaw = 101,
               kDltLoop = 108, kDltSll = 113, kDltIpv4 = 228, kDltIpv6 = 229, kDltSll2 = 276, kDltFrelay = 107,
-              kDltPpp = 9, kDltPppSerial = 50, kDltSlip = 8;
+              kDltPpp = 9, kDltPppSerial = 50, kDltSlip = 8, kDltNflog = 239, kDltIpoib = 242, kDltIpnet = 226,
+              kDltArcnetBsd = 7, kDltArcnetLinux = 129, kDltChdlc = 104, kDltPktap = 258, kDltBrcm = 281,
+              kDltBrcmPrepend = 282, kDltDsa = 284, kDltEdsa = 285, kDltAtmRfc1483 = 11;
 
 bool is_vlan_tpid(std::uint16_t t) { return t == 0x8100 || t == 0x88a8 || t == 0x9100 || t == 0x9200; }
 
@@ -36,11 +38,24 @@ void print_tci(Out& o, std::uint16_t tci) {
   if (tci & 0x1000) o << ", DEI";
 }
 
+// tcpdump 4.99.3's ipN_print, for DLT_RAW and LINKTYPE_IPV4/IPV6 alike (it
+// does not hold a file's link type against the version nibble).
 void decode_raw_ip(Ctx& c, ByteReader r, std::uint32_t length) {
   c.d.trunc_proto = "raw";
   std::uint8_t v = r.peek8(0) >> 4;
-  if (v == 6) decode_ipv6(c, r, length);
-  else decode_ipv4(c, r, length);  // ip_print reports a wrong version itself
+  if (v == 6) {
+    decode_ipv6(c, r, length);
+  } else if (v == 4) {
+    decode_ipv4(c, r, length);
+  } else {
+    std::size_t index = c.d.size();
+    auto& h = c.d.push<Ipv4L>();
+    h.version = v;
+    h.length = length;
+    h.stage = 1;
+    h.note = Ipv4L::UnknownIp;
+    c.d[index].status = Status::Invalid;
+  }
 }
 
 std::string_view pkttype_name(std::uint16_t t) {
@@ -59,7 +74,9 @@ bool linktype_is_known(int dlt) {
   switch (dlt) {
     case kDltNull: case kDltEn10mb: case kDltRaw: case kDltRaw14: case kDltLinktypeRaw: case kDltLoop:
     case kDltSll: case kDltIpv4: case kDltIpv6: case kDltSll2: case kDltFrelay: case kDltPpp:
-    case kDltPppSerial: case kDltSlip:
+    case kDltPppSerial: case kDltSlip: case kDltNflog: case kDltIpoib: case kDltIpnet: case kDltArcnetBsd:
+    case kDltArcnetLinux: case kDltChdlc: case kDltPktap: case kDltBrcm: case kDltBrcmPrepend: case kDltDsa:
+    case kDltEdsa: case kDltAtmRfc1483:
       return true;
     default:
       return false;
@@ -120,13 +137,9 @@ void decode_link(Ctx& c, int dlt, ByteReader r) {
     case kDltRaw:
     case kDltRaw14:
     case kDltLinktypeRaw:
-      decode_raw_ip(c, r, length);
-      return;
     case kDltIpv4:
-      decode_ipv4(c, r, length);
-      return;
     case kDltIpv6:
-      decode_ipv6(c, r, length);
+      decode_raw_ip(c, r, length);
       return;
     case kDltFrelay:
       decode_fr(c, r, length);
@@ -137,6 +150,18 @@ void decode_link(Ctx& c, int dlt, ByteReader r) {
     case kDltPppSerial:
       decode_ppp_hdlc_link(c, r, length);
       return;
+    case kDltNflog: decode_nflog(c, r, length); return;
+    case kDltIpoib: decode_ipoib(c, r, length); return;
+    case kDltIpnet: decode_ipnet(c, r, length); return;
+    case kDltArcnetBsd: decode_arcnet(c, r, length, false); return;
+    case kDltArcnetLinux: decode_arcnet(c, r, length, true); return;
+    case kDltChdlc: decode_chdlc(c, r, length); return;
+    case kDltPktap: decode_pktap(c, r, length); return;
+    case kDltAtmRfc1483: decode_atm_rfc1483(c, r, length); return;
+    case kDltBrcm: decode_ethernet_tagged(c, r, length, SwitchTagL::Brcm); return;
+    case kDltBrcmPrepend: decode_ethernet_tagged(c, r, length, SwitchTagL::BrcmPrepend); return;
+    case kDltDsa: decode_ethernet_tagged(c, r, length, SwitchTagL::Dsa); return;
+    case kDltEdsa: decode_ethernet_tagged(c, r, length, SwitchTagL::Edsa); return;
     case kDltSlip: {
       // BSD SLIP: a 16-byte pseudo header (direction, compression
       // state); the datagram's version nibble picks IPv4 or IPv6.
@@ -152,18 +177,56 @@ void decode_link(Ctx& c, int dlt, ByteReader r) {
   }
 }
 
-void decode_ethernet(Ctx& c, ByteReader r, std::uint32_t length) {
+std::size_t switch_tag_length(SwitchTagL::Kind kind) { return kind == SwitchTagL::Edsa ? 8 : 4; }
+
+void print_switch_tag(Out& o, const PrintOptions& opt, const SwitchTagL& t) {
+  if (t.kind == SwitchTagL::Dsa || t.kind == SwitchTagL::Edsa) print_dsa_tag(o, opt, t);
+  else print_brcm_tag(o, t.tag);
+}
+
+void json_switch_tag(JsonWriter& w, const SwitchTagL& l) {
+  static constexpr std::string_view kKinds[] = {"dsa", "edsa", "brcm", "brcm-prepend"};
+  w.member("layer", "switch-tag");
+  w.member("kind", kKinds[l.kind]);
+  if (l.kind == SwitchTagL::Dsa || l.kind == SwitchTagL::Edsa) json_dsa_tag(w, l);
+  else json_brcm_tag(w, l.tag);
+}
+
+void decode_ethernet_tagged(Ctx& c, ByteReader r, std::uint32_t length, SwitchTagL::Kind kind) {
+  if (kind == SwitchTagL::BrcmPrepend) {
+    c.d.trunc_proto = "brcm-tag-prepend";
+    if (!r.has(4)) throw Truncated{};
+    c.d.push<SwitchTagL>({kind, r.bytes(4)});
+    decode_ethernet(c, r, length - 4);
+    return;
+  }
+  decode_ethernet(c, r, length, kind);
+}
+
+void decode_ethernet(Ctx& c, ByteReader r, std::uint32_t length, int tag_kind) {
   c.d.trunc_proto = "ether";
   auto& e = c.d.push<EthernetL>();
   e.length = length;
   e.caplen = static_cast<std::uint32_t>(r.remaining());
   if (length < e.caplen) return;  // printed as invalid
-  if (!r.has(14)) throw Truncated{};
+  // tcpdump's ether_switch_tag_print: the addresses, the tag and the type
+  // captured, or nothing but the truncation.
+  std::size_t tag_len = tag_kind < 0 ? 0 : switch_tag_length(static_cast<SwitchTagL::Kind>(tag_kind));
+  if (!r.has(14 + tag_len) || length < 14 + tag_len) throw Truncated{};
   e.dst = r.bytes(6);
   e.src = r.bytes(6);
   e.stage = 1;
-  e.type = r.be16();
-  e.stage = 2;
+  if (tag_len) {
+    Bytes tag = r.bytes(tag_len);
+    e.type = r.peek16(0);
+    e.stage = 2;
+    c.d.push<SwitchTagL>({static_cast<SwitchTagL::Kind>(tag_kind), tag});
+    r.skip(2);
+    length -= static_cast<std::uint32_t>(tag_len);
+  } else {
+    e.type = r.be16();
+    e.stage = 2;
+  }
   length -= 14;
   std::uint16_t type = e.type;
   // tcpdump 4.99.3 takes a MACsec SecTAG right after the addresses, before
@@ -234,6 +297,10 @@ void print_ethernet(PrintCtx& p, std::size_t i) {
   }
   bool printed_length = false;
   std::size_t k = i + 1;
+  if (is<SwitchTagL>(p.d, k)) {
+    print_switch_tag(o, p.opt, at<SwitchTagL>(p.d, k));
+    ++k;
+  }
   std::uint16_t type = e.type;
   if (is<MacsecL>(p.d, k)) {  // print-macsec.c's part of ether_common_print
     const auto& m = at<MacsecL>(p.d, k);
@@ -404,6 +471,25 @@ std::size_t link_header_length(const Decoded& d) {
   for (std::size_t k = 0; k < d.size(); ++k) {
     const auto& l = d[k].layer;
     if (std::holds_alternative<EthernetL>(l)) n += 14;
+    else if (const auto* t = std::get_if<SwitchTagL>(&l)) n += t->tag.size();
+    else if (const auto* nf = std::get_if<NflogL>(&l)) n += nf->hdr_len;
+    else if (std::holds_alternative<IpoibL>(l)) n += 44;
+    else if (std::holds_alternative<IpnetL>(l)) n += 24;
+    else if (const auto* a = std::get_if<ArcnetL>(&l)) n += a->hdr_len == 0xff ? 0 : a->hdr_len;
+    else if (std::holds_alternative<ChdlcL>(l)) n += 4;
+    else if (const auto* am = std::get_if<AtmL>(&l)) {
+      // print-atm.c's header length counts the LLC header llc_print read.
+      if (am->cnlpid) break;
+      n += am->mac.size();
+      if (const auto* ll = k + 1 < d.size() ? std::get_if<LlcL>(&d[k + 1].layer) : nullptr) n += ll->hdrlen;
+      break;
+    }
+    else if (const auto* pk = std::get_if<PktapL>(&l)) {
+      // tcpdump 4.99.3 counts the inner Ethernet header twice (its printer's
+      // length added to the link header length it has already counted).
+      n += pk->hdr_len;
+      if (pk->dlt == 1 && k + 1 < d.size() && std::holds_alternative<EthernetL>(d[k + 1].layer)) n += 14;
+    }
     else if (std::holds_alternative<VlanL>(l)) n += 4;
     else if (const auto* s = std::get_if<SllL>(&l)) n += s->version == 1 ? 16 : 20;
     else if (std::holds_alternative<NullL>(l)) n += 4;

@@ -324,6 +324,11 @@ void print_ipv4(PrintCtx& p, std::size_t i) {
   const auto& h = at<Ipv4L>(p.d, i);
   Out& o = p.o;
   if (h.stage < 1) return;
+  if (h.note == Ipv4L::UnknownIp) {  // ipN_print: neither IPv4 nor IPv6
+    o << "unknown ip ";
+    o.u(h.version);
+    return;
+  }
   if (h.note == Ipv4L::WrongVersion) {
     o << "IP";
     o.u(h.version);

@@ -80,7 +80,7 @@ std::string_view oui_name(std::uint32_t oui) {
   return tok_name(kOuis, oui);
 }
 
-void decode_llc(Ctx& c, ByteReader r, std::uint16_t length) {
+void decode_llc(Ctx& c, ByteReader r, std::uint32_t length) {
   c.d.trunc_proto = "llc";
   auto& l = c.d.push<LlcL>();
   l.length = length;

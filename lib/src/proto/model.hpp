@@ -57,7 +57,7 @@ struct NullL {  // BSD loopback: host-order address family
   std::uint8_t stage = 0;
 };
 struct LlcL {  // IEEE 802.2 LLC after an 802.3 length field, and SNAP (llc.cpp)
-  std::uint16_t length = 0;  // the 802.3 length field
+  std::uint32_t length = 0;  // the 802.3 length field (ATM RFC 1483: the frame's)
   Bytes data;                // the 802.3 payload as captured, LLC header included
   std::uint8_t dsap_field = 0, ssap_field = 0;
   std::uint16_t control = 0;  // one byte (U format) or two, little-endian (I and S)
@@ -77,7 +77,7 @@ struct ArpL {  // RFC 826 (and RFC 903 RARP)
   bool complete = false;  // all four addresses captured
 };
 struct Ipv4L {  // RFC 791
-  enum Note : std::uint8_t { None, WrongVersion, TruncatedIp, BadHlen, BadLen };
+  enum Note : std::uint8_t { None, WrongVersion, TruncatedIp, BadHlen, BadLen, UnknownIp };
   std::uint8_t version = 0, ihl = 0, tos = 0, ttl = 0, proto = 0;
   std::uint16_t total = 0, id = 0, off = 0, sum = 0;
   std::uint16_t computed_sum = 0;  // checksum over the captured header (0: good)
@@ -430,6 +430,59 @@ struct PppoeL {  // RFC 2516 PPPoE, ethertypes 0x8863 and 0x8864 (ppp.cpp)
   Bytes tags;                    // discovery: the tags as captured
   std::uint8_t stage = 0;        // 0 nothing, 2 header read
 };
+struct NflogL {  // Linux netfilter log, LINKTYPE_NFLOG 239 (nflog.cpp)
+  std::uint8_t family = 0, version = 0;
+  std::uint16_t rid = 0;         // resource id (the nflog group)
+  std::uint32_t length = 0;      // the frame's length
+  std::uint32_t hdr_len = 4;     // bytes before the payload (hex dumps)
+  Bytes tlvs;                    // the TLVs before the payload TLV, as captured
+  std::uint8_t stage = 0;        // 1 header, 2 payload reached
+};
+struct IpoibL {  // RFC 4391 IP over InfiniBand, LINKTYPE_IPOIB 242 (ipoib.cpp)
+  Bytes hwaddr;                  // the 40-byte pseudo header before the ethertype
+  std::uint16_t type = 0;
+  std::uint32_t length = 0;
+};
+struct IpnetL {  // Solaris ipnet, LINKTYPE_IPNET 226 (ipnet.cpp)
+  std::uint8_t version = 0, family = 0;
+  std::uint16_t htype = 0;
+  std::uint32_t pktlen = 0, ifindex = 0, grifindex = 0, zsrc = 0, zdst = 0;
+  std::uint32_t length = 0;
+};
+struct ArcnetL {  // ARCnet, LINKTYPE_ARCNET_BSD 7 and LINKTYPE_ARCNET_LINUX 129 (arcnet.cpp)
+  bool linux_hdr = false;
+  std::uint8_t shost = 0, dhost = 0, type = 0, flag = 0;
+  std::uint8_t name_byte = 0;    // the byte tcpdump names as the type under -e (offset 2)
+  std::uint16_t seqid = 0, offset = 0;
+  bool phds = false;             // RFC 1201 fragmentation header (BSD)
+  std::uint8_t hdr_len = 0;
+  std::uint32_t length = 0;
+};
+struct ChdlcL {  // Cisco HDLC, LINKTYPE_C_HDLC 104 (chdlc.cpp)
+  std::uint8_t address = 0;
+  std::uint16_t proto = 0;
+  std::uint32_t length = 0;      // the frame's length
+  Bytes body;                    // captured from after the header (SLARP, unknown OSI)
+  std::uint32_t body_len = 0;    // its length (less the OSI fudge byte when skipped)
+  std::uint8_t stage = 0;        // 2 header read
+};
+struct SwitchTagL {  // Marvell DSA/EDSA and Broadcom tags inside Ethernet (dsa.cpp, brcmtag.cpp)
+  enum Kind : std::uint8_t { Dsa, Edsa, Brcm, BrcmPrepend };
+  Kind kind = Dsa;
+  Bytes tag;                     // the tag's bytes (4 or 8)
+};
+struct PktapL {  // Apple's PKTAP, LINKTYPE_PKTAP 258 (pktap.cpp)
+  std::uint32_t hdr_len = 0, rectype = 0, dlt = 0;
+  std::uint32_t pid = 0;
+  Bytes ifname, cmdname;
+  std::uint32_t length = 0;
+  std::uint8_t note = 0;         // 0 ok, 1 too short, 2 pkt_len too small, 3 too big
+};
+struct AtmL {  // ATM RFC 1483 LLC encapsulation, DLT 11 (atm.cpp)
+  bool cnlpid = false;           // Cisco's NLPID form
+  Bytes mac;                     // a 20-byte 802.6 MAC header before the LLC one
+  std::uint32_t length = 0;
+};
 struct UnknownL {  // an ethertype or link type we do not decode
   std::uint16_t type = 0;
   Bytes data;
@@ -441,7 +494,8 @@ using Layer = std::variant<EthernetL, VlanL, SllL, NullL, LlcL, ArpL, Ipv4L, Ipv
                            HttpL, SshL, SctpL, DccpL, OpenflowL, SlowL, UdldL, CdpL, DtpL, OtvL, MacsecL,
                            PimL, EspL, AhL, EigrpL, MobilityL,
                            PtpL, OspfL, BgpL, FrL, IsisL, RxL, BabelL, SflowL, AoeL, EapolL, RadiusL, IsakmpL, MplsL,
-                           LspPingL, RipL, RipngL, LdpL, RsvpL, PppL, PppoeL, VxlanGpeL, NshL, CfmL, VtpL, SnmpL>;
+                           LspPingL, RipL, RipngL, LdpL, RsvpL, PppL, PppoeL, VxlanGpeL, NshL, CfmL, VtpL, SnmpL,
+                           NflogL, IpoibL, IpnetL, ArcnetL, ChdlcL, SwitchTagL, PktapL, AtmL>;
 
 struct LayerSlot {
   Layer layer;

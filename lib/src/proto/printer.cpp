@@ -87,6 +87,21 @@ void print_layers(PrintCtx& p, std::size_t i) {
         else if constexpr (std::is_same_v<T, NshL>) print_nsh(p, i);
         else if constexpr (std::is_same_v<T, CfmL>) print_cfm(p, i);
         else if constexpr (std::is_same_v<T, VtpL>) print_vtp(p, i);
+        else if constexpr (std::is_same_v<T, NflogL>) print_nflog(p, i);
+        else if constexpr (std::is_same_v<T, IpoibL>) print_ipoib(p, i);
+        else if constexpr (std::is_same_v<T, IpnetL>) print_ipnet(p, i);
+        else if constexpr (std::is_same_v<T, ArcnetL>) print_arcnet(p, i);
+        else if constexpr (std::is_same_v<T, ChdlcL>) print_chdlc(p, i);
+        else if constexpr (std::is_same_v<T, PktapL>) print_pktap(p, i);
+        else if constexpr (std::is_same_v<T, AtmL>) print_atm(p, i);
+        else if constexpr (std::is_same_v<T, SwitchTagL>) {
+          // Inside Ethernet print_ethernet prints it; a prepended tag comes
+          // first, under -e only.
+          if (l.kind == SwitchTagL::BrcmPrepend) {
+            if (p.opt.link_header) print_switch_tag(p.o, p.opt, l);
+            print_layers(p, i + 1);
+          }
+        }
         else if constexpr (std::is_same_v<T, UnknownL>) {
           if (l.type == 0xffff && p.opt.hex == HexStyle::None) hex_dump(p.o, l.data, true);
         }
@@ -206,6 +221,14 @@ struct JsonMembers {
   void operator()(const NshL& l) const { json_nsh(w, l); }
   void operator()(const CfmL& l) const { json_cfm(w, l); }
   void operator()(const VtpL& l) const { json_vtp(w, l); }
+  void operator()(const NflogL& l) const { json_nflog(w, l); }
+  void operator()(const IpoibL& l) const { json_ipoib(w, l); }
+  void operator()(const IpnetL& l) const { json_ipnet(w, l); }
+  void operator()(const ArcnetL& l) const { json_arcnet(w, l); }
+  void operator()(const ChdlcL& l) const { json_chdlc(w, l); }
+  void operator()(const SwitchTagL& l) const { json_switch_tag(w, l); }
+  void operator()(const PktapL& l) const { json_pktap(w, l); }
+  void operator()(const AtmL& l) const { json_atm(w, l); }
 };
 
 void json_layer(JsonWriter& w, const LayerSlot& slot, bool last_truncated) {

@@ -135,8 +135,27 @@ struct Ctx {
 
 // ---- decoders (fill d; may throw Truncated) -------------------------------
 void decode_link(Ctx& c, int dlt, ByteReader r);
-void decode_ethernet(Ctx& c, ByteReader r, std::uint32_t length);
+// tag_kind: a SwitchTagL::Kind after the addresses, or -1 for none.
+void decode_ethernet(Ctx& c, ByteReader r, std::uint32_t length, int tag_kind = -1);
 void decode_fr(Ctx& c, ByteReader r, std::uint32_t length);  // link type 107
+// Link types with one file each: r the frame, length its wire length.
+void decode_nflog(Ctx& c, ByteReader r, std::uint32_t length);   // 239
+void decode_ipoib(Ctx& c, ByteReader r, std::uint32_t length);   // 242
+void decode_ipnet(Ctx& c, ByteReader r, std::uint32_t length);   // 226
+void decode_arcnet(Ctx& c, ByteReader r, std::uint32_t length, bool linux_hdr);  // 7, 129
+void decode_chdlc(Ctx& c, ByteReader r, std::uint32_t length);   // 104
+void decode_pktap(Ctx& c, ByteReader r, std::uint32_t length);   // 258
+void decode_atm_rfc1483(Ctx& c, ByteReader r, std::uint32_t length);  // DLT 11
+// Ethernet with a switch tag of tag_len bytes after the addresses (DSA 284,
+// EDSA 285, Broadcom 281), or a Broadcom tag before them (282).
+void decode_ethernet_tagged(Ctx& c, ByteReader r, std::uint32_t length, SwitchTagL::Kind kind);
+std::size_t switch_tag_length(SwitchTagL::Kind kind);
+// The tag's text as tcpdump prints it where the frame has it.
+void print_switch_tag(Out& o, const PrintOptions& opt, const SwitchTagL& t);
+void print_dsa_tag(Out& o, const PrintOptions& opt, const SwitchTagL& t);  // dsa.cpp
+void json_dsa_tag(JsonWriter& w, const SwitchTagL& t);
+void print_brcm_tag(Out& o, Bytes tag);  // brcmtag.cpp
+void json_brcm_tag(JsonWriter& w, Bytes tag);
 // ppp.cpp: link types 9 (DLT_PPP) and 50 (DLT_PPP_SERIAL), tcpdump's
 // ppp_print (ethertype 0x880b sets colon) and PPPoE (0x8863, 0x8864).
 void decode_ppp_link(Ctx& c, ByteReader r, std::uint32_t length);
@@ -158,7 +177,7 @@ void decode_icmp6(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip, bo
 void decode_tcp(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip, bool fragmented);
 void decode_udp(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip, bool fragmented);
 // 802.2 LLC (and SNAP, and what they carry) in an 802.3 frame of this length field.
-void decode_llc(Ctx& c, ByteReader r, std::uint16_t length);
+void decode_llc(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_stp(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_lldp(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_slow(Ctx& c, ByteReader r, std::uint32_t length);
@@ -357,6 +376,13 @@ void print_snmp(PrintCtx& p, std::size_t i);
 void print_fr(PrintCtx& p, std::size_t i);
 void print_ppp(PrintCtx& p, std::size_t i);
 void print_pppoe(PrintCtx& p, std::size_t i);
+void print_nflog(PrintCtx& p, std::size_t i);
+void print_ipoib(PrintCtx& p, std::size_t i);
+void print_ipnet(PrintCtx& p, std::size_t i);
+void print_arcnet(PrintCtx& p, std::size_t i);
+void print_chdlc(PrintCtx& p, std::size_t i);
+void print_pktap(PrintCtx& p, std::size_t i);
+void print_atm(PrintCtx& p, std::size_t i);
 // The address pair of the IP layer at index ip: "a > b" (no trailing text).
 void print_ip_pair(PrintCtx& p, std::size_t ip, int sport, int dport);
 
@@ -429,6 +455,14 @@ void json_snmp(JsonWriter& w, const SnmpL& l);
 void json_fr(JsonWriter& w, const FrL& l);
 void json_ppp(JsonWriter& w, const PppL& l);
 void json_pppoe(JsonWriter& w, const PppoeL& l);
+void json_nflog(JsonWriter& w, const NflogL& l);
+void json_ipoib(JsonWriter& w, const IpoibL& l);
+void json_ipnet(JsonWriter& w, const IpnetL& l);
+void json_arcnet(JsonWriter& w, const ArcnetL& l);
+void json_chdlc(JsonWriter& w, const ChdlcL& l);
+void json_switch_tag(JsonWriter& w, const SwitchTagL& l);
+void json_pktap(JsonWriter& w, const PktapL& l);
+void json_atm(JsonWriter& w, const AtmL& l);
 void json_bootp(JsonWriter& w, const BootpL& l);
 void json_dhcp6(JsonWriter& w, const Dhcp6L& l);
 void json_dns(JsonWriter& w, const DnsL& l);
