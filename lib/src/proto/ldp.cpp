@@ -65,13 +65,6 @@ constexpr Tok kTlvs[] = {
     {0x0601, "MTU"},
 };
 constexpr Tok kFecTypes[] = {{0x01, "Wildcard"}, {0x02, "Prefix"}, {0x03, "Host address"}, {0x80, "Martini VC"}};
-// RFC 3232 address family numbers, as tcpdump's af_values.
-constexpr Tok kAfs[] = {
-    {0, "Reserved"},     {1, "IPv4"},       {2, "IPv6"},          {3, "NSAP"},
-    {4, "HDLC"},         {5, "BBN 1822"},   {6, "802"},           {7, "E.163"},
-    {8, "E.164"},        {9, "F.69"},       {10, "X.121"},        {11, "Novell IPX"},
-    {12, "Appletalk"},   {13, "Decnet IV"}, {14, "Banyan Vines"}, {15, "E.164 with NSAP subaddress"},
-    {25, "Layer-2 VPN"}, {26, "VPLS"}};
 // tcpdump's mpls_pw_types_values (l2vpn.c): pseudowire types.
 constexpr Tok kPwTypes[] = {
     {0x0000, "Reserved"},
@@ -197,7 +190,7 @@ std::size_t tlv(PrintCtx& p, Bytes m, std::size_t at, std::size_t msg_left) {
       t += 2;
       left -= 2;
       o << "\n\t      Address Family: ";
-      tok_print(o, kAfs, af, "Unknown (", ")") << ", addresses";
+      tok_print(o, address_families(), af, "Unknown (", ")") << ", addresses";
       std::size_t size = af == 1 ? 4 : af == 2 ? 16 : 0;
       if (!size) break;
       for (; left >= size; left -= size, t += size) {

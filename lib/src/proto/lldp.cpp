@@ -109,12 +109,6 @@ constexpr Tok kTiaPowerPriorities[] = {{1, "critical"}, {2, "high"}, {3, "low"}}
 constexpr Tok kTiaInventory[] = {{5, "Hardware revision"}, {6, "Firmware revision"}, {7, "Software revision"},
                                  {8, "Serial number"},     {9, "Manufacturer name"}, {10, "Model name"},
                                  {11, "Asset ID"}};
-// RFC 3232 address family numbers, as tcpdump's af_values.
-constexpr Tok kAfs[] = {{0, "Reserved"},  {1, "IPv4"},        {2, "IPv6"},          {3, "NSAP"},
-                        {4, "HDLC"},      {5, "BBN 1822"},    {6, "802"},           {7, "E.163"},
-                        {8, "E.164"},     {9, "F.69"},        {10, "X.121"},        {11, "Novell IPX"},
-                        {12, "Appletalk"}, {13, "Decnet IV"}, {14, "Banyan Vines"}, {15, "E.164 with NSAP subaddress"},
-                        {25, "Layer-2 VPN"}, {26, "VPLS"}};
 constexpr Tok kIfNumbering[] = {{2, "Interface Index"}, {3, "System Port Number"}};
 
 // tcpdump's bittok2str: names of the set bits, ", "-separated, or `none`.
@@ -169,7 +163,7 @@ bool network_address(Out& o, Bytes a) {
   if (a.empty()) return false;
   std::uint8_t af = a[0];
   Bytes rest = a.subspan(1);
-  o << "AFI " << name_or(kAfs, af, "Unknown") << " (";
+  o << "AFI " << name_or(address_families(), af, "Unknown") << " (";
   o.u(af) << ')';
   switch (af) {
     case 1:

@@ -138,13 +138,6 @@ constexpr Tok kUniSubobjects[] = {{1, "Source TNA address"},
                                   {3, "Diversity"},
                                   {4, "Egress label"},
                                   {5, "Service level"}};
-// RFC 3232 address family numbers, as tcpdump's af_values.
-constexpr Tok kAfs[] = {
-    {0, "Reserved"},     {1, "IPv4"},       {2, "IPv6"},          {3, "NSAP"},
-    {4, "HDLC"},         {5, "BBN 1822"},   {6, "802"},           {7, "E.163"},
-    {8, "E.164"},        {9, "F.69"},       {10, "X.121"},        {11, "Novell IPX"},
-    {12, "Appletalk"},   {13, "Decnet IV"}, {14, "Banyan Vines"}, {15, "E.164 with NSAP subaddress"},
-    {25, "Layer-2 VPN"}, {26, "VPLS"}};
 // RFC 3471 (tcpdump's gmpls.c).
 constexpr Tok kGmplsEncodings[] = {{1, "Packet"},   {2, "Ethernet V2/DIX"}, {3, "ANSI/ETSI PDH"},
                                    {4, "Reserved"}, {5, "SDH ITU-T G.707/SONET ANSI T1.105"},
@@ -701,7 +694,7 @@ Stop print_objects(Walk& w, std::size_t at, std::size_t tlen) {
           o << in << "  Subobject Type: ";
           name_or(o, kUniSubobjects, stype, "Unknown") << " (";
           o.u(stype) << "), AF: ";
-          name_or(o, kAfs, af, "Unknown") << " (";
+          name_or(o, address_families(), af, "Unknown") << " (";
           o.u(af) << "), length: ";
           o.u(slen);
           if (slen < 4 || slen > total || ntlen < slen) return invalid();

@@ -448,4 +448,16 @@ void print_bit_names(Out& o, std::span<const Tok> table, std::uint32_t v, std::s
   if (!any) o << none;
 }
 
+namespace {
+// RFC 3232 address family numbers, as tcpdump's af_values.
+constexpr Tok kAddressFamilies[] = {
+    {0, "Reserved"},     {1, "IPv4"},       {2, "IPv6"},          {3, "NSAP"},
+    {4, "HDLC"},         {5, "BBN 1822"},   {6, "802"},           {7, "E.163"},
+    {8, "E.164"},        {9, "F.69"},       {10, "X.121"},        {11, "Novell IPX"},
+    {12, "Appletalk"},   {13, "Decnet IV"}, {14, "Banyan Vines"}, {15, "E.164 with NSAP subaddress"},
+    {25, "Layer-2 VPN"}, {26, "VPLS"}};
+}  // namespace
+
+std::span<const Tok> address_families() noexcept { return kAddressFamilies; }
+
 }  // namespace netlab::proto
