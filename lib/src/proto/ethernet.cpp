@@ -430,13 +430,7 @@ void print_sll(PrintCtx& p, std::size_t i) {
     }
   };
   if (p.opt.link_header) header(s.length);
-  if (i + 1 >= p.d.size()) return;
-  if (is<UnknownL>(p.d, i + 1)) {
-    if (!p.opt.link_header) header(s.length);
-    if (p.opt.hex == HexStyle::None && !p.opt.quiet) hex_dump(o, at<UnknownL>(p.d, i + 1).data, true);
-    return;
-  }
-  print_layers(p, i + 1);
+  print_link_payload(p, i, [&] { header(s.length); });
 }
 
 void print_null(PrintCtx& p, std::size_t i) {

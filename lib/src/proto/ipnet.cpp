@@ -55,13 +55,7 @@ void print_ipnet(PrintCtx& p, std::size_t i) {
   const auto& l = at<IpnetL>(p.d, i);
   Out& o = p.o;
   if (p.opt.link_header) header(o, p.opt, l, l.length);
-  if (i + 1 >= p.d.size()) return;
-  if (is<UnknownL>(p.d, i + 1)) {
-    if (!p.opt.link_header) header(o, p.opt, l, l.length);
-    if (p.opt.hex == HexStyle::None && !p.opt.quiet) hex_dump(o, at<UnknownL>(p.d, i + 1).data, true);
-    return;
-  }
-  print_layers(p, i + 1);
+  print_link_payload(p, i, [&] { header(o, p.opt, l, l.length); });
 }
 
 void json_ipnet(JsonWriter& w, const IpnetL& l) {

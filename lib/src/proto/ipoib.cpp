@@ -40,13 +40,7 @@ void print_ipoib(PrintCtx& p, std::size_t i) {
   const auto& l = at<IpoibL>(p.d, i);
   Out& o = p.o;
   if (p.opt.link_header) header(o, p.opt, l);
-  if (i + 1 >= p.d.size()) return;
-  if (is<UnknownL>(p.d, i + 1)) {
-    if (!p.opt.link_header) header(o, p.opt, l);
-    if (p.opt.hex == HexStyle::None && !p.opt.quiet) hex_dump(o, at<UnknownL>(p.d, i + 1).data, true);
-    return;
-  }
-  print_layers(p, i + 1);
+  print_link_payload(p, i, [&] { header(o, p.opt, l); });
 }
 
 void json_ipoib(JsonWriter& w, const IpoibL& l) {

@@ -88,14 +88,8 @@ void print_nflog(PrintCtx& p, std::size_t i) {
     return;
   }
   if (p.opt.link_header) header(o, p.opt, n, n.length);
-  if (n.stage < 2 || i + 1 >= p.d.size()) return;
-  if (is<UnknownL>(p.d, i + 1)) {
-    const auto& u = at<UnknownL>(p.d, i + 1);
-    if (!p.opt.link_header) header(o, p.opt, n, n.length - n.hdr_len + 4);
-    if (p.opt.hex == HexStyle::None && !p.opt.quiet) hex_dump(o, u.data, true);
-    return;
-  }
-  print_layers(p, i + 1);
+  if (n.stage < 2) return;
+  print_link_payload(p, i, [&] { header(o, p.opt, n, n.length - n.hdr_len + 4); });
 }
 
 void json_nflog(JsonWriter& w, const NflogL& l) {

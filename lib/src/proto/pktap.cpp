@@ -90,13 +90,7 @@ void print_pktap(PrintCtx& p, std::size_t i) {
     o << "no data";
     return;
   }
-  if (i + 1 >= p.d.size()) return;
-  if (is<UnknownL>(p.d, i + 1)) {
-    if (!p.opt.link_header) header(o, p.opt, l, l.length);
-    if (p.opt.hex == HexStyle::None && !p.opt.quiet) hex_dump(o, at<UnknownL>(p.d, i + 1).data, true);
-    return;
-  }
-  print_layers(p, i + 1);
+  print_link_payload(p, i, [&] { header(o, p.opt, l, l.length); });
 }
 
 void json_pktap(JsonWriter& w, const PktapL& l) {

@@ -557,6 +557,19 @@ template <typename T>
 const T& at(const Decoded& d, std::size_t i) {
   return std::get<T>(d[i].layer);
 }
+// The tail of a link-layer printer: the payload's own printer, or, for a
+// payload netlab does not decode, the link header (unless -e printed it
+// already) and the payload's hex as tcpdump dumps it.
+template <typename Header>
+void print_link_payload(PrintCtx& p, std::size_t i, Header&& header) {
+  if (i + 1 >= p.d.size()) return;
+  if (is<UnknownL>(p.d, i + 1)) {
+    if (!p.opt.link_header) header();
+    if (p.opt.hex == HexStyle::None && !p.opt.quiet) hex_dump(p.o, at<UnknownL>(p.d, i + 1).data, true);
+    return;
+  }
+  print_layers(p, i + 1);
+}
 // The index of the IPv4 or IPv6 layer below layer i, which a transport
 // layer (TCP, UDP) always has: the one whose addresses it prints.
 inline std::size_t enclosing_ip(const Decoded& d, std::size_t i) {
