@@ -5,9 +5,11 @@
 #include <netlab/capture.hpp>
 
 #include "base/privilege.hpp"
+#include "capture/mapped_savefile.hpp"
 
 #include <pcap/pcap.h>
 
+#include <atomic>
 #include <cerrno>
 #include <climits>
 #include <cstdio>
@@ -197,12 +199,39 @@ struct Capture::Impl {
   // that pcap_close closes.
   std::unique_ptr<char[]> read_buffer;
   PcapHandle pcap;
+  // A read file's records served from a map while they are plain ones
+  // (capture/mapped_savefile.hpp); libpcap reads the rest. Declared after
+  // pcap, so unmapped before the FILE is closed.
+  std::optional<MappedSavefile> mapped;
+  // The filter again, for the records libpcap does not read (pcap_setfilter
+  // keeps its own copy for the others).
+  std::unique_ptr<BpfProgram> filter;
   std::unique_ptr<PcapWriter> writer;
   bool live = false;
   std::uint64_t captured = 0;
   const Callback* cb = nullptr;
   bool callback_stop = false;
+  std::atomic<bool> stop_requested{false};  // stop() while the map is read
   std::string source;
+
+  // Reads mapped records until the map has no plain one left, COUNT were
+  // delivered (0: no limit), or the loop was stopped. Returns how many were
+  // delivered; libpcap is then positioned at the first record not read.
+  std::uint64_t run_mapped(std::uint64_t count) {
+    std::uint64_t delivered = 0;
+    pcap_pkthdr h{};
+    const u_char* data = nullptr;
+    while ((count == 0 || delivered < count) && !callback_stop && !stop_requested.load(std::memory_order_relaxed) &&
+           mapped->next(h, data)) {
+      if (filter && pcap_offline_filter(filter->get(), &h, data) == 0) continue;
+      on_packet(reinterpret_cast<u_char*>(this), &h, data);
+      ++delivered;
+    }
+    const auto resume_at = static_cast<long>(mapped->position());
+    mapped.reset();
+    std::fseek(pcap_file(pcap.get()), resume_at, SEEK_SET);
+    return delivered;
+  }
 
   static void on_packet(u_char* user, const pcap_pkthdr* h, const u_char* bytes) {
     auto* self = reinterpret_cast<Impl*>(user);
@@ -291,13 +320,16 @@ Result<Capture> Capture::open(const CaptureOptions& o) {
   }
   pcap_t* p = impl->pcap.get();
   if (!o.filter.empty()) {
-    BpfProgram prog;
+    auto prog = std::make_unique<BpfProgram>();
     bpf_u_int32 net = PCAP_NETMASK_UNKNOWN;
-    if (pcap_compile(p, prog.get(), o.filter.c_str(), 1, net) < 0)
+    if (pcap_compile(p, prog->get(), o.filter.c_str(), 1, net) < 0)
       return Error::usage("filter \"" + o.filter + "\"", pcap_geterr(p));
-    prog.set_compiled();
-    if (pcap_setfilter(p, prog.get()) < 0) return pcap_error("filter \"" + o.filter + "\"", pcap_geterr(p));
+    prog->set_compiled();
+    if (pcap_setfilter(p, prog->get()) < 0) return pcap_error("filter \"" + o.filter + "\"", pcap_geterr(p));
+    impl->filter = std::move(prog);
   }
+  if (!impl->live && o.read_file != "-")
+    if (auto m = MappedSavefile::open(pcap_file(p), p)) impl->mapped.emplace(std::move(*m));
   if (!o.write_file.empty()) {
     impl->writer = std::make_unique<PcapWriter>();
     NETLAB_TRY(impl->writer->open(p, o.write_file));
@@ -322,8 +354,18 @@ int Capture::snaplen() const noexcept { return pcap_snapshot(impl_->pcap.get());
 Result<void> Capture::run(std::uint64_t count, const Callback& on_packet) {
   impl_->cb = &on_packet;
   impl_->callback_stop = false;
-  int cnt = count == 0 || count > INT_MAX ? -1 : static_cast<int>(count);
-  int rc = pcap_loop(impl_->pcap.get(), cnt, &Impl::on_packet, reinterpret_cast<u_char*>(impl_.get()));
+  int rc = 0;
+  std::uint64_t left = count;
+  bool done = false;
+  if (impl_->mapped) {
+    const std::uint64_t delivered = impl_->run_mapped(count);
+    if (count != 0) left -= delivered;
+    done = impl_->callback_stop || impl_->stop_requested.load() || (count != 0 && left == 0);
+  }
+  if (!done) {
+    int cnt = left == 0 || left > INT_MAX ? -1 : static_cast<int>(left);
+    rc = pcap_loop(impl_->pcap.get(), cnt, &Impl::on_packet, reinterpret_cast<u_char*>(impl_.get()));
+  }
   impl_->cb = nullptr;
   // Also after a signal's breakloop: the file gets every packet captured so far.
   if (impl_->writer && !impl_->writer->flush()) return impl_->writer->failure();
@@ -335,6 +377,7 @@ Result<void> Capture::run(std::uint64_t count, const Callback& on_packet) {
 }
 
 void Capture::stop() noexcept {
+  if (impl_) impl_->stop_requested.store(true);
   if (impl_ && impl_->pcap) pcap_breakloop(impl_->pcap.get());
 }
 
