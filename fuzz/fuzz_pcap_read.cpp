@@ -2,8 +2,8 @@
 // The input is a whole pcap or pcapng file. It is written to a memfd and
 // opened by its /proc/self/fd path, so Capture::open takes the same
 // route as for a file on disk (libpcap reads the file header; a memfd is a
-// regular file, so the records of a pcap 2.4 file come from the memory map
-// of capture/mapped_savefile.cpp until one is not plain, and from libpcap
+// regular file, so the records of a pcap 2.4 file come from the block reader
+// of capture/savefile_reader.cpp until one is not plain, and from libpcap
 // after it); every packet is then
 // printed as text and as JSON, as the CLI would.
 #include <netlab/capture.hpp>

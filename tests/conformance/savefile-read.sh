@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # savefile-read.sh NETLAB: `netlab capture -r` reads pcap files record for
-# record as libpcap does. netlab serves plain records of pcap 2.4 files from
-# a memory map and hands every other record to libpcap
-# (lib/src/capture/mapped_savefile.hpp); this builds files that cross that
+# record as libpcap does. netlab reads plain records of pcap 2.4 files in
+# blocks of its own and hands every other record to libpcap
+# (lib/src/capture/savefile_reader.hpp); this builds files that cross that
 # line in each way and compares netlab's lines with tcpdump's (libpcap's
 # reading is the reference), with -tt and --nano so the timestamps' scaling
 # shows, -c and a filter so counting and filtering across the hand-over do.
@@ -58,7 +58,13 @@ write('odd-times', plain(1) + [(0x80000001, 5, frame(1), None, None), (170000000
       + plain(2, start=1700000003))
 # caplen above len, and a zero caplen.
 write('odd-lengths', plain(1) + [(1700000001, 1, frame(1), None, 20), (1700000002, 2, b'', None, 60)] + plain(1))
-# pcap 2.3: libpcap may swap caplen and len; the map does not serve it.
+# Records across the reader's 1 MiB blocks, one of libpcap's largest
+# (262144) among them, and the file cut in the last record.
+write('big', [(1700000000 + i, i, frame(i, 60 + i * 97 % 1400), None, None) for i in range(2500)]
+      + [(1700003000, 0, bytes(262144), None, None)]
+      + [(1700003001 + i, i, frame(i, 60 + i * 89 % 1400), None, None) for i in range(2500)],
+      tail=struct.pack('<IIII', 1700009999, 9, 80, 80) + frame(9)[:30])
+# pcap 2.3: libpcap may swap caplen and len; the reader does not serve it.
 write('v23', plain(2) + [(1700000002, 2, frame(2), None, 30)], version=(2, 3))
 PY
 
@@ -80,7 +86,7 @@ check() {  # check FILE ARGS...: netlab's lines and status against tcpdump's
         fail=1
     fi
 }
-for f in plain swapped nano nano-swapped over-snaplen over-max cut-data cut-header odd-times odd-lengths v23; do
+for f in plain swapped nano nano-swapped over-snaplen over-max cut-data cut-header odd-times odd-lengths big v23; do
     check "$f"
     check "$f" --nano
 done
@@ -91,6 +97,8 @@ check plain udp and src port 40003
 check over-snaplen udp and src port 40000 or src port 40007
 check cut-data -c 3
 check cut-data -c 4
+check big -c 2501
+check big udp and src port 40007
 # The same file through stdin goes through libpcap alone.
 ours=$("$bin" capture -n -tt -r - < "$dir/plain.pcap" 2>/dev/null)
 theirs=$(tcpdump -n -tt -r "$dir/plain.pcap" 2>/dev/null)

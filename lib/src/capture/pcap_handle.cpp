@@ -5,7 +5,7 @@
 #include <netlab/capture.hpp>
 
 #include "base/privilege.hpp"
-#include "capture/mapped_savefile.hpp"
+#include "capture/savefile_reader.hpp"
 
 #include <pcap/pcap.h>
 
@@ -199,10 +199,9 @@ struct Capture::Impl {
   // that pcap_close closes.
   std::unique_ptr<char[]> read_buffer;
   PcapHandle pcap;
-  // A read file's records served from a map while they are plain ones
-  // (capture/mapped_savefile.hpp); libpcap reads the rest. Declared after
-  // pcap, so unmapped before the FILE is closed.
-  std::optional<MappedSavefile> mapped;
+  // A read file's records, read in blocks while they are plain ones
+  // (capture/savefile_reader.hpp); libpcap reads the rest.
+  std::optional<SavefileReader> reader;
   // The filter again, for the records libpcap does not read (pcap_setfilter
   // keeps its own copy for the others).
   std::unique_ptr<BpfProgram> filter;
@@ -211,24 +210,24 @@ struct Capture::Impl {
   std::uint64_t captured = 0;
   const Callback* cb = nullptr;
   bool callback_stop = false;
-  std::atomic<bool> stop_requested{false};  // stop() while the map is read
+  std::atomic<bool> stop_requested{false};  // stop() while the reader reads
   std::string source;
 
-  // Reads mapped records until the map has no plain one left, COUNT were
+  // Reads the reader's records until it has no plain one left, COUNT were
   // delivered (0: no limit), or the loop was stopped. Returns how many were
   // delivered; libpcap is then positioned at the first record not read.
-  std::uint64_t run_mapped(std::uint64_t count) {
+  std::uint64_t run_reader(std::uint64_t count) {
     std::uint64_t delivered = 0;
     pcap_pkthdr h{};
     const u_char* data = nullptr;
     while ((count == 0 || delivered < count) && !callback_stop && !stop_requested.load(std::memory_order_relaxed) &&
-           mapped->next(h, data)) {
+           reader->next(h, data)) {
       if (filter && pcap_offline_filter(filter->get(), &h, data) == 0) continue;
       on_packet(reinterpret_cast<u_char*>(this), &h, data);
       ++delivered;
     }
-    const auto resume_at = static_cast<long>(mapped->position());
-    mapped.reset();
+    const auto resume_at = static_cast<long>(reader->position());
+    reader.reset();
     std::fseek(pcap_file(pcap.get()), resume_at, SEEK_SET);
     return delivered;
   }
@@ -329,7 +328,7 @@ Result<Capture> Capture::open(const CaptureOptions& o) {
     impl->filter = std::move(prog);
   }
   if (!impl->live && o.read_file != "-")
-    if (auto m = MappedSavefile::open(pcap_file(p), p)) impl->mapped.emplace(std::move(*m));
+    if (auto r = SavefileReader::open(pcap_file(p), p)) impl->reader.emplace(std::move(*r));
   if (!o.write_file.empty()) {
     impl->writer = std::make_unique<PcapWriter>();
     NETLAB_TRY(impl->writer->open(p, o.write_file));
@@ -357,8 +356,8 @@ Result<void> Capture::run(std::uint64_t count, const Callback& on_packet) {
   int rc = 0;
   std::uint64_t left = count;
   bool done = false;
-  if (impl_->mapped) {
-    const std::uint64_t delivered = impl_->run_mapped(count);
+  if (impl_->reader) {
+    const std::uint64_t delivered = impl_->run_reader(count);
     if (count != 0) left -= delivered;
     done = impl_->callback_stop || impl_->stop_requested.load() || (count != 0 && left == 0);
   }
