@@ -121,8 +121,15 @@ void two(Out& o, int v) {
 void frac(Out& o, std::uint32_t f, bool nano) {
   // Zero-padded to 6 or 9 digits (more when a hostile header's fraction is
   // larger), written in one append: every packet's line has one.
-  char buf[16];
   const int width = nano ? 9 : 6;
+  if (f < (nano ? 1000000000u : 1000000u)) {
+    // The usual case: exactly WIDTH digits, written from the right.
+    char out[9];
+    for (int k = width - 1; k >= 0; --k, f /= 10) out[k] = static_cast<char>('0' + f % 10);
+    o.str().append(out, static_cast<std::size_t>(width));
+    return;
+  }
+  char buf[16];
   int n = 0;
   char digits[10];
   std::uint32_t v = f;
