@@ -58,7 +58,7 @@ write('odd-times', plain(1) + [(0x80000001, 5, frame(1), None, None), (170000000
       + plain(2, start=1700000003))
 # caplen above len, and a zero caplen.
 write('odd-lengths', plain(1) + [(1700000001, 1, frame(1), None, 20), (1700000002, 2, b'', None, 60)] + plain(1))
-# Records across the reader's 1 MiB blocks, one of libpcap's largest
+# Records across the reader's 512 KiB blocks, one of libpcap's largest
 # (262144) among them, and the file cut in the last record.
 write('big', [(1700000000 + i, i, frame(i, 60 + i * 97 % 1400), None, None) for i in range(2500)]
       + [(1700003000, 0, bytes(262144), None, None)]

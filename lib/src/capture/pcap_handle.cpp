@@ -273,8 +273,14 @@ Result<Capture> Capture::open(const CaptureOptions& o) {
       f = std::fopen(o.read_file.c_str(), "rb");
       if (!f) return pcap_error("file " + o.read_file, std::strerror(errno));
     }
-    impl->read_buffer = std::make_unique<char[]>(kReadBuffer);
-    std::setvbuf(f, impl->read_buffer.get(), _IOFBF, kReadBuffer);
+    // Not zero-filled: on a paravirtualised machine the page faults of
+    // clearing a megabyte cost more than reading a small capture. When the
+    // block reader will read the records, stdio only reads the file header
+    // (and whatever follows a record the reader leaves to libpcap), and a
+    // megabyte read ahead at the header would be read twice.
+    const std::size_t stdio_buffer = SavefileReader::may_serve(fileno(f)) ? kReadBuffer / 16 : kReadBuffer;
+    impl->read_buffer.reset(new char[stdio_buffer]);
+    std::setvbuf(f, impl->read_buffer.get(), _IOFBF, stdio_buffer);
     p = pcap_fopen_offline_with_tstamp_precision(f, static_cast<u_int>(precision), err);
     if (!p) {
       // pcap_fopen_offline leaves the stream to its caller on failure.

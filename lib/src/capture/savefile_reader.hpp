@@ -5,7 +5,7 @@
 // Why: libpcap reads a savefile with two fread(3)s per record, through the
 // stdio buffer into its own; with the kernel's copy into stdio that was
 // about a seventh of `netlab capture -r`'s time on a lab mix. Here the
-// kernel copies a megabyte at a time into one buffer and a record's bytes
+// kernel copies half a megabyte at a time into one buffer and a record's bytes
 // are used where they landed. (A memory map was tried first: on this
 // project's paravirtualised machines its page faults cost more than the
 // copies they save, 285 ms against 334 ms of CPU on bench/'s 300k mix.)
@@ -24,8 +24,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <memory>
 #include <optional>
-#include <vector>
 
 namespace netlab {
 
@@ -35,6 +35,10 @@ class SavefileReader {
   // header read): nullopt when the file is not one this reader serves
   // (a pipe, pcapng, another version or magic).
   static std::optional<SavefileReader> open(FILE* f, pcap_t* p);
+  // Whether FD's file starts like one open() may serve (a regular file with
+  // a pcap 2.4 header of the standard magic): read before libpcap opens it,
+  // to size stdio's buffer.
+  static bool may_serve(int fd) noexcept;
 
   // The next record into H and DATA (valid until the next call), or false:
   // the end of what this reader serves, where libpcap takes over.
@@ -49,7 +53,7 @@ class SavefileReader {
   bool refill();
   enum class Scale { Same, MicroToNano, NanoToMicro };
   int fd_ = -1;  // libpcap's FILE's descriptor, read with pread(2)
-  std::vector<unsigned char> buf_;
+  std::unique_ptr<unsigned char[]> buf_;  // kBlock bytes, not zero-filled
   std::size_t pos_ = 0, end_ = 0;  // unread bytes: buf_[pos_, end_)
   std::uint64_t offset_ = 0;       // the file offset of buf_[0]
   std::uint32_t max_caplen_ = 0;

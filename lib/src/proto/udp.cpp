@@ -239,13 +239,30 @@ const std::bitset<65536>& row_ports() {
 // was the largest single cost of decoding a lab's capture (7%).
 constexpr std::uint8_t kUnknown = 0, kNever = 0xff;
 
+// For each port, the first row whose claims list it (kNever: none), so that
+// a port's first walk costs a few tests per row, not a scan of every list.
+const std::array<std::uint8_t, 65536>& claiming_rows() {
+  static const auto rows = [] {
+    std::array<std::uint8_t, 65536> a;
+    a.fill(kNever);
+    std::uint8_t index = 0;
+    for (const auto& row : kPortTable) {
+      for (std::uint16_t p : row.claimed_before)
+        if (a[p] == kNever) a[p] = index;
+      ++index;
+    }
+    return a;
+  }();
+  return rows;
+}
+
 std::uint8_t first_stop(std::uint16_t port, bool as_dport) {
   const std::uint16_t sport = as_dport ? 0 : port, dport = as_dport ? port : 0;
+  const std::uint8_t claim = claiming_rows()[port];
   unsigned index = 0;
   for (const auto& row : kPortTable) {
-    bool claimed = row.claimed_otherwise && row.claimed_otherwise(sport, dport);
-    for (std::uint16_t p : row.claimed_before) claimed = claimed || p == port;
-    if (claimed) return static_cast<std::uint8_t>(1 + (index << 1 | 1));
+    if (index == claim || (row.claimed_otherwise && row.claimed_otherwise(sport, dport)))
+      return static_cast<std::uint8_t>(1 + (index << 1 | 1));
     const bool mine = row.range        ? port >= row.port_a && port <= row.port_b
                       : row.dport_only ? as_dport && port == row.port_a
                                        : port == row.port_a || port == row.port_b;
