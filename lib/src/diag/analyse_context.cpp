@@ -175,13 +175,7 @@ bool Ctx::has_fault() const {
   return std::any_of(findings_.begin(), findings_.end(), [](const Finding& f) { return f.severity == Severity::Fault; });
 }
 
-Report Ctx::finish() {
-  Report r;
-  r.family = s.family;
-  r.interface = s.interface;
-  r.target = target;
-  r.passive = o.passive;
-  r.duration_s = o.duration_s;
+void Ctx::rule_out_explained() {
   // A finding another fault's mechanism explains is ruled out, saying which.
   for (const auto& ex : kExplains) {
     const auto by = std::find_if(findings_.begin(), findings_.end(), [&](const Finding& f) {
@@ -200,12 +194,9 @@ Report Ctx::finish() {
     }
     findings_ = std::move(kept);
   }
-  // The kernel's own word on each finding whose mechanism leaves a drop.
-  attach_kernel_evidence(findings_, s, o);
-  std::stable_sort(findings_.begin(), findings_.end(), [](const Finding& a, const Finding& b) {
-    if (severity_rank(a.severity) != severity_rank(b.severity)) return severity_rank(a.severity) < severity_rank(b.severity);
-    return a.weight > b.weight;
-  });
+}
+
+std::vector<Check> Ctx::report_checks() {
   // One cause found on several devices stays several findings; a cause that
   // was found is not also listed as ruled out.
   std::set<std::string> found;
@@ -217,7 +208,24 @@ Report Ctx::finish() {
     if (c.result != "found" && !seen.insert(c.cause).second) continue;
     checks.push_back(std::move(c));
   }
-  r.checked = std::move(checks);
+  return checks;
+}
+
+Report Ctx::finish() {
+  Report r;
+  r.family = s.family;
+  r.interface = s.interface;
+  r.target = target;
+  r.passive = o.passive;
+  r.duration_s = o.duration_s;
+  rule_out_explained();
+  // The kernel's own word on each finding whose mechanism leaves a drop.
+  attach_kernel_evidence(findings_, s, o);
+  std::stable_sort(findings_.begin(), findings_.end(), [](const Finding& a, const Finding& b) {
+    if (severity_rank(a.severity) != severity_rank(b.severity)) return severity_rank(a.severity) < severity_rank(b.severity);
+    return a.weight > b.weight;
+  });
+  r.checked = report_checks();
   const bool fault = std::any_of(findings_.begin(), findings_.end(),
                                  [](const Finding& f) { return f.severity == Severity::Fault; });
   if (target && !local) {
@@ -252,6 +260,12 @@ Report Ctx::finish() {
     for (const auto& d : o.kernel->drops) all.push_back(&d);
     r.kernel_drops = kernel_drop_evidence(o, all);
   }
+  add_notes(r, fault);
+  r.findings = std::move(findings_);
+  return r;
+}
+
+void Ctx::add_notes(Report& r, bool fault) const {
   for (const auto& e : o.capture_errors) r.notes.push_back("capture: " + e);
   for (auto& n : kernel_notes(o)) r.notes.push_back(std::move(n));
   if (!o.longer_because.empty())
@@ -276,8 +290,6 @@ Report Ctx::finish() {
   else if (!o.sweep_skipped.empty())
     r.notes.push_back("nobody answered for " + target_text() + "; its subnet was not swept because " + o.sweep_skipped +
                       " (--sweep asks it anyway)");
-  r.findings = std::move(findings_);
-  return r;
 }
 
 // ---- facts ------------------------------------------------------------------

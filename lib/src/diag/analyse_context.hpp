@@ -84,6 +84,11 @@ class Ctx {
   bool has_fault() const;
   bool has_cause(std::string_view cause) const;
   Report finish();
+  // finish()'s steps: findings another fault explains become ruled-out
+  // checks; the checks kept for the report; the report's notes.
+  void rule_out_explained();
+  std::vector<Check> report_checks();
+  void add_notes(Report& r, bool fault) const;
 
   // Facts.
   std::string target_text() const;
