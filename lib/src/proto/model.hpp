@@ -400,8 +400,8 @@ struct LdpL {  // RFC 5036 over UDP and TCP 646 (ldp.cpp): printed from its byte
   Bytes msg;                 // captured from the first PDU on, to the IP layer's end
   std::uint32_t length = 0;  // the UDP or TCP payload length
 };
-struct SnmpL {  // RFC 1157/3416 over UDP 161, 162 (snmp.cpp): only an outer BER element cut or in error
-  Bytes msg;                 // captured from the message on, clamped to the length
+struct SnmpL {  // RFC 1157/3416/3412 over UDP 161, 162 (snmp.cpp): printed from its bytes
+  Bytes msg;                 // captured from the message on, to the UDP layer's end
   std::uint32_t length = 0;  // the UDP payload length
 };
 struct RsvpL {  // RFC 2205 over IP protocol 46 (rsvp.cpp): printed from its bytes

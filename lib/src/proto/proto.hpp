@@ -253,7 +253,7 @@ void decode_ripng(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_ldp(Ctx& c, ByteReader r, std::uint32_t length);
 // RSVP (IP protocol 46): r the IP payload as captured, length its length.
 void decode_rsvp(Ctx& c, ByteReader r, std::uint32_t length);
-// SNMP (UDP 161, 162): pushes a layer only for an outer BER element cut or in error.
+// SNMP v1, v2c and v3 (UDP 161, 162): r the message as captured, length the UDP payload length.
 void decode_snmp(Ctx& c, ByteReader r, std::uint32_t length);
 // PTP over UDP 319/320 and ethertype 0x88f7: r the payload, length its length.
 void decode_ptp(Ctx& c, ByteReader r, std::uint32_t length);
