@@ -422,7 +422,7 @@ void print_fr(PrintCtx& p, std::size_t i) {
       // and the whole frame's bytes.
       if (!is<LlcL>(p.d, i + 1) || at<LlcL>(p.d, i + 1).stage < 2 || i + 2 < p.d.size()) return;
       if (!eflag) print_header(o, p.opt, f, f.length, f.hdr_len, f.nlpid);
-      default_print(p, f.frame, f.length, "snap");
+      if (!p.opt.quiet) default_print(p, f.frame, f.length, "snap");  // -q suppresses this dump, not the others
       return;
     }
     case kNlpidQ933:
