@@ -68,6 +68,9 @@ PATTERNS = {
     "icmp-error": r"ICMP .*(unreachable|time exceeded|parameter problem|redirect|source quench)",
     "pppoe": r"PPPoE",
     "eapol": r"EAPOL",
+    # FRF.16 (link type 182) and Frame Relay's NLPID path (107): fragments,
+    # control frames, "UI 08! " complaints, invalid addresses, Q.933, FRF.15.
+    "mfr": r"FRF\.1[56]|Q\.933|Q\.922, invalid|^\s*\d+  \S+ (UI [0-9a-f]{2}! |Pad! |No pad! )|\[\|m?fr\]",
 }
 NUMBERED = re.compile(r"^ {0,4}\d+  ")
 ENV = dict(os.environ, TZ="GMT0", LC_ALL="C")

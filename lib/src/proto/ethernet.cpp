@@ -14,7 +14,7 @@ constexpr int kDltNull = 0, kDltEn10mb = 1, kDltRaw = 12, kDltRaw14 = 14, kDltLi
               kDltLoop = 108, kDltSll = 113, kDltIpv4 = 228, kDltIpv6 = 229, kDltSll2 = 276, kDltFrelay = 107,
               kDltPpp = 9, kDltPppSerial = 50, kDltSlip = 8, kDltNflog = 239, kDltIpoib = 242, kDltIpnet = 226,
               kDltArcnetBsd = 7, kDltArcnetLinux = 129, kDltChdlc = 104, kDltPktap = 258, kDltBrcm = 281,
-              kDltBrcmPrepend = 282, kDltDsa = 284, kDltEdsa = 285, kDltAtmRfc1483 = 11;
+              kDltBrcmPrepend = 282, kDltDsa = 284, kDltEdsa = 285, kDltAtmRfc1483 = 11, kDltMfr = 182;
 
 bool is_vlan_tpid(std::uint16_t t) { return t == 0x8100 || t == 0x88a8 || t == 0x9100 || t == 0x9200; }
 
@@ -76,7 +76,7 @@ bool linktype_is_known(int dlt) {
     case kDltSll: case kDltIpv4: case kDltIpv6: case kDltSll2: case kDltFrelay: case kDltPpp:
     case kDltPppSerial: case kDltSlip: case kDltNflog: case kDltIpoib: case kDltIpnet: case kDltArcnetBsd:
     case kDltArcnetLinux: case kDltChdlc: case kDltPktap: case kDltBrcm: case kDltBrcmPrepend: case kDltDsa:
-    case kDltEdsa: case kDltAtmRfc1483:
+    case kDltEdsa: case kDltAtmRfc1483: case kDltMfr:
       return true;
     default:
       return false;
@@ -158,6 +158,7 @@ void decode_link(Ctx& c, int dlt, ByteReader r) {
     case kDltChdlc: decode_chdlc(c, r, length); return;
     case kDltPktap: decode_pktap(c, r, length); return;
     case kDltAtmRfc1483: decode_atm_rfc1483(c, r, length); return;
+    case kDltMfr: decode_mfr(c, r, length); return;
     case kDltBrcm: decode_ethernet_tagged(c, r, length, SwitchTagL::Brcm); return;
     case kDltBrcmPrepend: decode_ethernet_tagged(c, r, length, SwitchTagL::BrcmPrepend); return;
     case kDltDsa: decode_ethernet_tagged(c, r, length, SwitchTagL::Dsa); return;

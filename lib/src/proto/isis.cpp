@@ -1585,6 +1585,9 @@ void json_tlvs(JsonWriter& w, Bytes m, std::size_t off, std::size_t end) {
 
 }  // namespace
 
+// tcpdump's nlpid_values, shared with Frame Relay's NLPID header (fr.cpp).
+std::span<const Tok> nlpid_names() noexcept { return kNlpids; }
+
 void decode_isis(Ctx& c, ByteReader r, std::uint32_t length) {
   c.d.trunc_proto = "isis";
   auto& l = c.d.push<IsisL>();

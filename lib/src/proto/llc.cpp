@@ -59,6 +59,8 @@ const EthernetL* ether_before(const Decoded& d, std::size_t i) {
   return nullptr;
 }
 
+void read_snap(Ctx& c, LlcL& l, ByteReader r, std::uint32_t rest);
+
 void print_unknown_hex(PrintCtx& p, const LlcL& l) {
   if (p.opt.hex == HexStyle::None) hex_dump(p.o, l.data, true);
 }
@@ -102,31 +104,8 @@ void decode_llc(Ctx& c, ByteReader r, std::uint32_t length) {
   std::uint8_t dsap = l.dsap_field & 0xfe, ssap = l.ssap_field & 0xfe;
   if (l.dsap_field == 0xff && l.ssap_field == 0xff) return;  // raw 802.3 IPX: not decoded
   if (is_snap(l)) {
-    c.d.trunc_proto = "snap";
-    if (rest < 5 || !r.has(5)) throw Truncated{};
-    l.oui = r.be24();
-    l.pid = r.be16();
-    l.stage = 2;
-    std::uint32_t inner = rest - 5;
-    switch (l.oui) {
-      case kOuiEther:
-      case kOuiCisco90:
-        if (l.pid == 0x0800 || l.pid == 0x86dd || l.pid == 0x0806 || l.pid == 0x8035 || l.pid == 0x88cc)
-          decode_ethertype(c, l.pid, r, inner);
-        return;
-      case kOuiCisco:
-        if (l.pid == 0x010b || l.pid == 0x010c) decode_stp(c, r, inner);
-        else if (l.pid == 0x0111) decode_udld(c, r, inner);
-        else if (l.pid == 0x2000) decode_cdp(c, r, inner);
-        else if (l.pid == 0x2003) decode_vtp(c, r, inner);
-        else if (l.pid == 0x2004) decode_dtp(c, r, inner);
-        return;
-      case kOuiBridged:
-        if (l.pid == 0x0e) decode_stp(c, r, inner);
-        return;
-      default:
-        return;
-    }
+    read_snap(c, l, r, rest);
+    return;
   }
   if (l.control != kUi || dsap != ssap) return;
   if (dsap == kSapStp) decode_stp(c, r, rest);
@@ -134,7 +113,44 @@ void decode_llc(Ctx& c, ByteReader r, std::uint32_t length) {
   else if (dsap == 0xfe && rest >= 1 && r.has(1) && r.peek8(0) == 0x83) decode_isis(c, r, rest);  // OSI: IS-IS
 }
 
+void decode_snap(Ctx& c, ByteReader r, std::uint32_t length) {
+  auto& l = c.d.push<LlcL>();
+  l.length = length;
+  l.data = r.rest();
+  l.stage = 1;  // hdrlen 0: no LLC header
+  read_snap(c, l, r, length);
+}
+
 namespace {
+
+// The SNAP header at r (rest bytes long) into l, then what it carries.
+void read_snap(Ctx& c, LlcL& l, ByteReader r, std::uint32_t rest) {
+  c.d.trunc_proto = "snap";
+  if (rest < 5 || !r.has(5)) throw Truncated{};
+  l.oui = r.be24();
+  l.pid = r.be16();
+  l.stage = 2;
+  std::uint32_t inner = rest - 5;
+  switch (l.oui) {
+    case kOuiEther:
+    case kOuiCisco90:
+      if (l.pid == 0x0800 || l.pid == 0x86dd || l.pid == 0x0806 || l.pid == 0x8035 || l.pid == 0x88cc)
+        decode_ethertype(c, l.pid, r, inner);
+      return;
+    case kOuiCisco:
+      if (l.pid == 0x010b || l.pid == 0x010c) decode_stp(c, r, inner);
+      else if (l.pid == 0x0111) decode_udld(c, r, inner);
+      else if (l.pid == 0x2000) decode_cdp(c, r, inner);
+      else if (l.pid == 0x2003) decode_vtp(c, r, inner);
+      else if (l.pid == 0x2004) decode_dtp(c, r, inner);
+      return;
+    case kOuiBridged:
+      if (l.pid == 0x0e) decode_stp(c, r, inner);
+      return;
+    default:
+      return;
+  }
+}
 
 // The SNAP part of an LLC header (OUI and protocol id): its names under -e,
 // then the layer inside, or tcpdump's own line and a dump when there is none.
@@ -171,7 +187,7 @@ void print_snap(PrintCtx& p, std::size_t i, bool next) {
     o.hex(l.pid, 4) << "), length ";
     o.u(rest - 5) << ": ";
   }
-  print_unknown_hex(p, l);
+  if (l.hdrlen != 0) print_unknown_hex(p, l);  // SNAP alone: its carrier dumps the frame
 }
 
 // Without -e tcpdump names the MACs and SAPs itself: "src > dst SAP" when
@@ -272,6 +288,10 @@ void print_llc(PrintCtx& p, std::size_t i) {
     print_unknown_hex(p, l);
     return;
   }
+  if (l.hdrlen == 0) {  // SNAP alone: its printer says the rest
+    print_snap(p, i, i + 1 < p.d.size() && !is<UnknownL>(p.d, i + 1));
+    return;
+  }
   if (eflag) {
     o << "LLC, dsap ";
     o << sap_name(dsap) << " (0x";
@@ -291,9 +311,15 @@ void print_llc(PrintCtx& p, std::size_t i) {
 }
 
 void json_llc(JsonWriter& w, const LlcL& l) {
-  w.member("layer", "llc");
+  w.member("layer", l.hdrlen == 0 && l.stage >= 1 ? "snap" : "llc");
   w.member("length", l.length);
   if (l.stage < 1) return;
+  if (l.hdrlen == 0) {
+    if (l.stage < 2) return;
+    w.member("oui", l.oui);
+    w.member("pid", l.pid);
+    return;
+  }
   w.member("dsap", l.dsap_field & 0xfe);
   w.member("dsap_group", (l.dsap_field & 1) != 0);
   w.member("ssap", l.ssap_field & 0xfe);

@@ -359,12 +359,22 @@ struct RadiusL {  // RFC 2865 over UDP 1645, 1646, 1700, 1812, 1813, 3799 (radiu
   Bytes msg;                 // captured from the RADIUS header on, to the IP layer's end
   std::uint32_t length = 0;  // the UDP payload length
 };
-struct FrL {  // ITU-T Q.922 address and Cisco's ethertype, link type 107 (fr.cpp)
+struct FrL {  // ITU-T Q.922 address, then Cisco's ethertype or RFC 2427's NLPID header (fr.cpp)
+  enum Pad : std::uint8_t { PadNone, PadUnexpected, PadMissing };  // "Pad! ", "No pad! "
   std::uint32_t dlci = 0;
-  std::uint32_t flags = 0;   // C/R, FECN, BECN as tcpdump packs its four flag bytes
+  std::uint32_t flags = 0;   // C/R, DE, FECN, BECN, SDLC as tcpdump packs its four flag bytes
   std::uint8_t addr_len = 0;
-  std::uint16_t type = 0;    // the ethertype after the address
+  std::uint16_t type = 0;    // the ethertype after the address (cisco)
   std::uint32_t length = 0;  // the frame's length
+  std::uint8_t stage = 0;    // 1 address read, 2 NLPID header read, 3 Cisco ethertype taken
+  bool invalid = false;      // not a Q.922 address
+  bool cisco = false;        // a control byte other than UI: the ethertype was tried
+  bool ui_bang = false;      // tcpdump's "UI %02x! ": no ethertype it knows
+  std::uint8_t control = 0;
+  Pad pad = PadNone;
+  std::uint8_t nlpid = 0;
+  std::uint8_t hdr_len = 0;  // address, control, pad and NLPID
+  Bytes frame;               // the frame as captured, clamped to its length
 };
 struct IsakmpL {  // ISAKMP/IKE over UDP 500 or 4500 (isakmp.cpp): printed from its bytes
   Bytes msg;                 // captured from the ISAKMP header on, to the IP layer's end
@@ -483,6 +493,16 @@ struct AtmL {  // ATM RFC 1483 LLC encapsulation, DLT 11 (atm.cpp)
   Bytes mac;                     // a 20-byte 802.6 MAC header before the LLC one
   std::uint32_t length = 0;
 };
+struct MfrL {  // FRF.16 multilink Frame Relay, LINKTYPE_MFR 182 (mfr.cpp)
+  enum Kind : std::uint8_t { Short, Control, First, Other };  // length < 4, control frame, B (or B+E) fragment, other fragment
+  Kind kind = Short;
+  std::uint8_t stage = 0;    // 1 the four header bytes captured
+  std::uint8_t flags = 0;    // B, E and C bits of the first byte
+  std::uint8_t message = 0;  // control frames' message type
+  std::uint16_t seq = 0;     // fragments' sequence number
+  std::uint32_t length = 0;  // the frame's length
+  Bytes frame;               // the frame as captured, clamped to its length
+};
 struct UnknownL {  // an ethertype or link type we do not decode
   std::uint16_t type = 0;
   Bytes data;
@@ -495,7 +515,7 @@ using Layer = std::variant<EthernetL, VlanL, SllL, NullL, LlcL, ArpL, Ipv4L, Ipv
                            PimL, EspL, AhL, EigrpL, MobilityL,
                            PtpL, OspfL, BgpL, FrL, IsisL, RxL, BabelL, SflowL, AoeL, EapolL, RadiusL, IsakmpL, MplsL,
                            LspPingL, RipL, RipngL, LdpL, RsvpL, PppL, PppoeL, VxlanGpeL, NshL, CfmL, VtpL, SnmpL,
-                           NflogL, IpoibL, IpnetL, ArcnetL, ChdlcL, SwitchTagL, PktapL, AtmL>;
+                           NflogL, IpoibL, IpnetL, ArcnetL, ChdlcL, SwitchTagL, PktapL, AtmL, MfrL>;
 
 struct LayerSlot {
   Layer layer;

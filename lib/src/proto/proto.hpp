@@ -137,7 +137,10 @@ struct Ctx {
 void decode_link(Ctx& c, int dlt, ByteReader r);
 // tag_kind: a SwitchTagL::Kind after the addresses, or -1 for none.
 void decode_ethernet(Ctx& c, ByteReader r, std::uint32_t length, int tag_kind = -1);
-void decode_fr(Ctx& c, ByteReader r, std::uint32_t length);  // link type 107
+// Frame Relay: link type 107 (link: tcpdump's fr_if_print, four bytes
+// captured first), or inside an FRF.16 fragment (fr_print).
+void decode_fr(Ctx& c, ByteReader r, std::uint32_t length, bool link = true);
+void decode_mfr(Ctx& c, ByteReader r, std::uint32_t length);  // link type 182, FRF.16
 // Link types with one file each: r the frame, length its wire length.
 void decode_nflog(Ctx& c, ByteReader r, std::uint32_t length);   // 239
 void decode_ipoib(Ctx& c, ByteReader r, std::uint32_t length);   // 242
@@ -178,6 +181,9 @@ void decode_tcp(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip, bool
 void decode_udp(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip, bool fragmented);
 // 802.2 LLC (and SNAP, and what they carry) in an 802.3 frame of this length field.
 void decode_llc(Ctx& c, ByteReader r, std::uint32_t length);
+// A SNAP header with no LLC header before it (Frame Relay's NLPID 0x80):
+// an LlcL of hdrlen 0, then what the OUI and PID carry.
+void decode_snap(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_stp(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_lldp(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_slow(Ctx& c, ByteReader r, std::uint32_t length);
@@ -383,6 +389,7 @@ void print_arcnet(PrintCtx& p, std::size_t i);
 void print_chdlc(PrintCtx& p, std::size_t i);
 void print_pktap(PrintCtx& p, std::size_t i);
 void print_atm(PrintCtx& p, std::size_t i);
+void print_mfr(PrintCtx& p, std::size_t i);
 // The address pair of the IP layer at index ip: "a > b" (no trailing text).
 void print_ip_pair(PrintCtx& p, std::size_t ip, int sport, int dport);
 
@@ -463,6 +470,7 @@ void json_chdlc(JsonWriter& w, const ChdlcL& l);
 void json_switch_tag(JsonWriter& w, const SwitchTagL& l);
 void json_pktap(JsonWriter& w, const PktapL& l);
 void json_atm(JsonWriter& w, const AtmL& l);
+void json_mfr(JsonWriter& w, const MfrL& l);
 void json_bootp(JsonWriter& w, const BootpL& l);
 void json_dhcp6(JsonWriter& w, const Dhcp6L& l);
 void json_dns(JsonWriter& w, const DnsL& l);
@@ -518,6 +526,7 @@ Out& tok_print(Out& o, std::span<const Tok> table, std::uint32_t v, std::string_
 std::string_view ethertype_name(std::uint16_t type);  // "" when unknown
 std::string_view ipproto_name(std::uint8_t proto);    // "" when unknown
 std::string_view oui_name(std::uint32_t oui);         // "" when unknown (tcpdump's oui_values)
+std::span<const Tok> nlpid_names() noexcept;          // tcpdump's nlpid_values (isis.cpp)
 // tcpdump's unsigned_relts_print: seconds as "1w2d3h", zero as "0s".
 void print_relts(Out& o, std::uint32_t secs);
 // tcpdump's p_ntp_time of the 64-bit NTP timestamp at m[at] (ntp.cpp).

@@ -168,11 +168,13 @@ void print_vtp(PrintCtx& p, std::size_t i) {
           for (std::size_t k = 0; k < 16; k += 4) o.hex(be32_at(digest, k), 8);
           break;
         }
-        case 2:
+        case 2: {
+          std::uint32_t rev = be32_at(b, at);  // read before anything is printed, as tcpdump's GET does
           o << ", Config Rev ";
-          o.hex(be32_at(b, at));
+          o.hex(rev);
           print_vlans(o, b, at + 4, l.length);
           break;
+        }
         case 3:
           o << "\n\tStart value: ";
           o.u(be32_at(b, at));
