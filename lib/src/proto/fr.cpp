@@ -168,6 +168,73 @@ bool print_q933_ie(Out& o, const PrintOptions& opt, std::uint8_t code, Bytes ie)
   }
 }
 
+// Q.933's codeset state: the current codeset, the one a non-locking shift
+// returns to, and where such a shift stands (1: just seen, 2: one IE on).
+struct Q933Shift {
+  unsigned codeset = 0, unshift = 0, non_locking = 0;
+};
+
+// The information elements from AT for LENGTH bytes; false where tcpdump
+// stops at an empty one (no closing length then).
+bool print_q933_ies(PrintCtx& p, Bytes b, std::size_t at, std::uint32_t length, std::uint32_t olen, Q933Shift sh) {
+  Out& o = p.o;
+  const bool v = p.opt.verbose > 0;
+  auto cut_ie = [&] {
+    if (!v) {
+      o << ", length ";
+      o.u(olen);
+    }
+    throw Truncated{};
+  };
+  while (length != 0) {
+    if (sh.non_locking == 1) {
+      sh.non_locking = 2;
+    } else if (sh.non_locking == 2) {
+      sh.codeset = sh.unshift;
+      sh.non_locking = 0;
+    }
+    if (b.size() <= at) cut_ie();
+    std::uint8_t ie = b[at++];
+    --length;
+    if (ie & 0x80) {  // a single-octet IE: only shifts change anything
+      if ((ie & 0xf0) == 0x90) {
+        if (!(ie & 0x08)) {
+          sh.non_locking = 0;
+        } else {
+          sh.non_locking = 1;
+          sh.unshift = sh.codeset;
+        }
+        sh.codeset = ie & 0x07;
+      }
+      continue;
+    }
+    if (length == 0 || b.size() <= at) cut_ie();
+    std::uint8_t ielen = b[at++];
+    --length;
+    const bool table = sh.codeset == 0 || sh.codeset == 5;
+    if (v) {
+      o << "\n\t";
+      if (table) name_or(o, kQ933Ies, ie, "unknown");
+      else o << "unknown";
+      o << " IE (0x";
+      o.hex(ie, 2) << "), length ";
+      o.u(ielen) << ": ";
+    }
+    if (ie == 0 || ielen == 0) return false;
+    if (length < ielen || b.size() < at + ielen) cut_ie();
+    Bytes body = b.subspan(at, ielen);
+    bool known = table && print_q933_ie(o, p.opt, ie, body);
+    if (known) {
+      if (p.opt.verbose > 1) print_unknown_data(o, body, ielen, "\n\t  ");
+    } else if (v) {
+      print_unknown_data(o, body, ielen, "\n\t");
+    }
+    length -= ielen;
+    at += ielen;
+  }
+  return true;
+}
+
 // b the captured bytes from the call reference's length octet on, length
 // the message's length.
 void print_q933(PrintCtx& p, Bytes b, std::uint32_t length) {
@@ -180,13 +247,6 @@ void print_q933(PrintCtx& p, Bytes b, std::uint32_t length) {
     if (!eflag) o << ", ";
     o << "length ";
     o.u(olen);
-    throw Truncated{};
-  };
-  auto cut_ie = [&] {
-    if (!v) {
-      o << ", length ";
-      o.u(olen);
-    }
     throw Truncated{};
   };
   std::size_t at = 0;
@@ -244,52 +304,7 @@ void print_q933(PrintCtx& p, Bytes b, std::uint32_t length) {
       o.hex(msgtype, 2);
     }
   }
-  while (length != 0) {
-    if (non_locking == 1) {
-      non_locking = 2;
-    } else if (non_locking == 2) {
-      codeset = unshift;
-      non_locking = 0;
-    }
-    if (b.size() <= at) cut_ie();
-    std::uint8_t ie = b[at++];
-    --length;
-    if (ie & 0x80) {  // a single-octet IE: only shifts change anything
-      if ((ie & 0xf0) == 0x90) {
-        if (!(ie & 0x08)) {
-          non_locking = 0;
-        } else {
-          non_locking = 1;
-          unshift = codeset;
-        }
-        codeset = ie & 0x07;
-      }
-      continue;
-    }
-    if (length == 0 || b.size() <= at) cut_ie();
-    std::uint8_t ielen = b[at++];
-    --length;
-    const bool table = codeset == 0 || codeset == 5;
-    if (v) {
-      o << "\n\t";
-      if (table) name_or(o, kQ933Ies, ie, "unknown");
-      else o << "unknown";
-      o << " IE (0x";
-      o.hex(ie, 2) << "), length ";
-      o.u(ielen) << ": ";
-    }
-    if (ie == 0 || ielen == 0) return;
-    if (length < ielen || b.size() < at + ielen) cut_ie();
-    Bytes body = b.subspan(at, ielen);
-    bool known = table && print_q933_ie(o, p.opt, ie, body);
-    if (known) {
-      if (p.opt.verbose > 1) print_unknown_data(o, body, ielen, "\n\t  ");
-    } else if (v) {
-      print_unknown_data(o, body, ielen, "\n\t");
-    }
-    length -= ielen;
-    at += ielen;
-  }
+  if (!print_q933_ies(p, b, at, length, olen, Q933Shift{codeset, unshift, non_locking})) return;
   if (!v) {
     o << ", length ";
     o.u(olen);

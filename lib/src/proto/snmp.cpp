@@ -148,6 +148,7 @@ class Walk {
   // with the element; false when the walk at this level ends.
   bool expect(std::size_t& at, std::uint32_t& len, Elem& e, Be type, std::string_view complaint);
 
+  bool classify(Elem& e);
   void community(std::size_t at, std::uint32_t len, int version);
   void v3msg(std::size_t at, std::uint32_t len);
   void usm(std::size_t at, std::uint32_t len);
@@ -235,6 +236,14 @@ std::optional<std::uint32_t> Walk::parse(std::size_t at, std::uint32_t len, Elem
     return std::nullopt;
   }
   e.at = at;
+  if (!classify(e)) return std::nullopt;
+  return e.asnlen + hdr;
+}
+
+// The element's type from its class, form and id, with tcpdump's marks for
+// the ones it prints as octets; false where tcpdump gives up on it.
+bool Walk::classify(Elem& e) {
+  const std::uint8_t id = e.id;
   std::string_view name = kClassIds[e.cls][id];
   if (e.form == 0) {
     switch (e.cls) {
@@ -245,7 +254,7 @@ std::optional<std::uint32_t> Walk::parse(std::size_t at, std::uint32_t len, Elem
           e.type = Be::Int;
           if (e.asnlen == 0) {
             complain("[asnlen=0]");
-            return std::nullopt;
+            return false;
           }
           Bytes b = content(e);
           std::uint32_t data = (b[0] & 0x80) ? 0xffffffffu : 0;
@@ -305,7 +314,7 @@ std::optional<std::uint32_t> Walk::parse(std::size_t at, std::uint32_t len, Elem
     text("C/x/");
     text(name);
   }
-  return e.asnlen + hdr;
+  return true;
 }
 
 std::string Walk::oid_text(const Elem& e) const {
