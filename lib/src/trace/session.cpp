@@ -318,10 +318,56 @@ struct Session::Impl {
   std::vector<std::uint8_t> arena;  // the bytes of the batch being read
   std::vector<std::uint8_t> page = std::vector<std::uint8_t>(1 << 16);
   void deliver(std::vector<Raw>& batch, const std::function<void(const Event&)>& sink, std::size_t& n);
+  Result<void> find_drop_events(std::string& kfree_filter, std::string& dev_filter);
+  NeighEvent read_neigh(tep_event* ev, tep_record& rec, const Raw& raw);
   bool wanted_device(const std::string& dev) const {
     return opts.devices.empty() || std::find(opts.devices.begin(), opts.devices.end(), dev) != opts.devices.end();
   }
 };
+
+// setup()'s part for drops: the three events and the fields netlab reads
+// from them, and the filters of kfree_skb (protocol, reason) and of the
+// device events.
+Result<void> Session::Impl::find_drop_events(std::string& kfree_filter, std::string& dev_filter) {
+  auto names = reasons_of(tep.get());
+  if (!names) return std::move(names).error();
+  reasons = std::move(*names);
+  for (auto [ev, sys, name] : {std::tuple{&kfree, "skb", "kfree_skb"}, std::tuple{&rx, "net", "netif_receive_skb"},
+                               std::tuple{&queue, "net", "net_dev_queue"}}) {
+    auto e = need_event(tep.get(), sys, name);
+    if (!e) return std::move(e).error();
+    *ev = *e;
+  }
+  k_skb = tep_find_field(kfree, "skbaddr");
+  k_loc = tep_find_field(kfree, "location");
+  k_proto = tep_find_field(kfree, "protocol");
+  k_reason = tep_find_field(kfree, "reason");
+  rx_skb = tep_find_field(rx, "skbaddr");
+  rx_len = tep_find_field(rx, "len");
+  q_skb = tep_find_field(queue, "skbaddr");
+  q_len = tep_find_field(queue, "len");
+  rx_name = tep_find_field(rx, "name");
+  q_name = tep_find_field(queue, "name");
+  if (!k_skb || !k_loc || !k_proto || !rx_skb || !q_skb || !rx_name || !q_name ||
+      !(rx_name->flags & TEP_FIELD_IS_DYNAMIC) || !(q_name->flags & TEP_FIELD_IS_DYNAMIC) ||
+      (rx_name->flags & TEP_FIELD_IS_RELATIVE) || (q_name->flags & TEP_FIELD_IS_RELATIVE)) {
+    Error e{Errc::Unsupported, ENOENT, "events skb:kfree_skb, net:netif_receive_skb, net:net_dev_queue",
+            "lack a field netlab reads (skbaddr, location, protocol, name as __data_loc)", {}, {}};
+    return e;
+  }
+  std::vector<std::string> parts;
+  if (opts.protocol) parts.push_back("protocol == " + std::to_string(*opts.protocol));
+  if (!opts.reason.empty()) {
+    auto num = reason_number(reasons, opts.reason);
+    if (!num) return std::move(num).error();
+    parts.push_back("reason == " + std::to_string(*num));
+  }
+  for (const auto& p : parts) kfree_filter += (kfree_filter.empty() ? "" : " && ") + p;
+  auto df = device_filter("name", opts.devices);
+  if (!df) return std::move(df).error();
+  dev_filter = *df;
+  return {};
+}
 
 Result<void> Session::Impl::setup(const Options& o) {
   opts = o;
@@ -334,45 +380,7 @@ Result<void> Session::Impl::setup(const Options& o) {
 
   // Every event we will enable must exist before anything is created.
   std::string kfree_filter, dev_filter, neigh_filter;
-  if (opts.drops) {
-    auto names = reasons_of(tep.get());
-    if (!names) return std::move(names).error();
-    reasons = std::move(*names);
-    for (auto [ev, sys, name] : {std::tuple{&kfree, "skb", "kfree_skb"}, std::tuple{&rx, "net", "netif_receive_skb"},
-                                 std::tuple{&queue, "net", "net_dev_queue"}}) {
-      auto e = need_event(tep.get(), sys, name);
-      if (!e) return std::move(e).error();
-      *ev = *e;
-    }
-    k_skb = tep_find_field(kfree, "skbaddr");
-    k_loc = tep_find_field(kfree, "location");
-    k_proto = tep_find_field(kfree, "protocol");
-    k_reason = tep_find_field(kfree, "reason");
-    rx_skb = tep_find_field(rx, "skbaddr");
-    rx_len = tep_find_field(rx, "len");
-    q_skb = tep_find_field(queue, "skbaddr");
-    q_len = tep_find_field(queue, "len");
-    rx_name = tep_find_field(rx, "name");
-    q_name = tep_find_field(queue, "name");
-    if (!k_skb || !k_loc || !k_proto || !rx_skb || !q_skb || !rx_name || !q_name ||
-        !(rx_name->flags & TEP_FIELD_IS_DYNAMIC) || !(q_name->flags & TEP_FIELD_IS_DYNAMIC) ||
-        (rx_name->flags & TEP_FIELD_IS_RELATIVE) || (q_name->flags & TEP_FIELD_IS_RELATIVE)) {
-      Error e{Errc::Unsupported, ENOENT, "events skb:kfree_skb, net:netif_receive_skb, net:net_dev_queue",
-              "lack a field netlab reads (skbaddr, location, protocol, name as __data_loc)", {}, {}};
-      return e;
-    }
-    std::vector<std::string> parts;
-    if (opts.protocol) parts.push_back("protocol == " + std::to_string(*opts.protocol));
-    if (!opts.reason.empty()) {
-      auto num = reason_number(reasons, opts.reason);
-      if (!num) return std::move(num).error();
-      parts.push_back("reason == " + std::to_string(*num));
-    }
-    for (const auto& p : parts) kfree_filter += (kfree_filter.empty() ? "" : " && ") + p;
-    auto df = device_filter("name", opts.devices);
-    if (!df) return std::move(df).error();
-    dev_filter = *df;
-  }
+  if (opts.drops) NETLAB_TRY(find_drop_events(kfree_filter, dev_filter));
   if (opts.drops || opts.neigh) {
     // The neighbour events: asked for, or to name the device of NEIGH_* drops.
     for (auto [ev, name] : {std::pair{&nupdate, "neigh_update"}, std::pair{&ntimer, "neigh_timer_handler"}}) {
@@ -463,6 +471,40 @@ void Session::Impl::read_cpu(Cpu& c, std::vector<Raw>& batch) {
   }
 }
 
+// A neigh_update or neigh_timer_handler record as a NeighEvent.
+NeighEvent Session::Impl::read_neigh(tep_event* ev, tep_record& rec, const Raw& raw) {
+  NeighEvent ne;
+  ne.time = clock.wall(raw.ts);
+  ne.cpu = raw.cpu;
+  ne.event = ev->name;
+  ne.device = text_field(ev, "dev", &rec);
+  const auto family = number(tep_find_field(ev, "family"), rec.data);
+  if (family == 2) {
+    auto b = bytes_field(ev, "primary_key4", &rec);
+    if (b.size() == 4) ne.address = IpAddr::from_bytes(b);
+  } else if (family == 10) {
+    auto b = bytes_field(ev, "primary_key6", &rec);
+    if (b.size() == 16) ne.address = IpAddr::from_bytes(b);
+  }
+  ne.old_state = static_cast<std::uint8_t>(number(tep_find_field(ev, "nud_state"), rec.data));
+  ne.flags = static_cast<std::uint8_t>(number(tep_find_field(ev, "flags"), rec.data));
+  if (ev == nupdate) {
+    ne.new_state = static_cast<std::uint8_t>(number(tep_find_field(ev, "new_state"), rec.data));
+    ne.update_flags = static_cast<std::uint32_t>(number(tep_find_field(ev, "update_flags"), rec.data));
+    ne.pid = static_cast<std::uint32_t>(number(tep_find_field(ev, "pid"), rec.data));
+    const auto lllen = number(tep_find_field(ev, "lladdr_len"), rec.data);
+    auto ll = bytes_field(ev, "new_lladdr", &rec);
+    if (lllen == 6 && ll.size() >= 6) {
+      std::array<std::uint8_t, 6> mac{};
+      std::copy_n(ll.begin(), 6, mac.begin());
+      if (mac != std::array<std::uint8_t, 6>{}) ne.lladdr = MacAddr(mac);
+    }
+  } else {
+    ne.new_state = ne.old_state;  // the timer handler reports the state it left
+  }
+  return ne;
+}
+
 void Session::Impl::deliver(std::vector<Raw>& batch, const std::function<void(const Event&)>& sink, std::size_t& n) {
   std::stable_sort(batch.begin(), batch.end(), [](const Raw& a, const Raw& b) { return a.ts < b.ts; });
   // The location is named only for the drops handed over (the first one
@@ -515,36 +557,7 @@ void Session::Impl::deliver(std::vector<Raw>& batch, const std::function<void(co
       attributor.saw_skb(number(is_rx ? rx_skb : q_skb, rec.data), name_buf,
                          static_cast<std::uint32_t>(number(is_rx ? rx_len : q_len, rec.data)), raw.ts, !is_rx);
     } else if ((nupdate && type == nupdate->id) || (ntimer && type == ntimer->id)) {
-      tep_event* ev = nupdate && type == nupdate->id ? nupdate : ntimer;
-      NeighEvent ne;
-      ne.time = clock.wall(raw.ts);
-      ne.cpu = raw.cpu;
-      ne.event = ev->name;
-      ne.device = text_field(ev, "dev", &rec);
-      const auto family = number(tep_find_field(ev, "family"), rec.data);
-      if (family == 2) {
-        auto b = bytes_field(ev, "primary_key4", &rec);
-        if (b.size() == 4) ne.address = IpAddr::from_bytes(b);
-      } else if (family == 10) {
-        auto b = bytes_field(ev, "primary_key6", &rec);
-        if (b.size() == 16) ne.address = IpAddr::from_bytes(b);
-      }
-      ne.old_state = static_cast<std::uint8_t>(number(tep_find_field(ev, "nud_state"), rec.data));
-      ne.flags = static_cast<std::uint8_t>(number(tep_find_field(ev, "flags"), rec.data));
-      if (ev == nupdate) {
-        ne.new_state = static_cast<std::uint8_t>(number(tep_find_field(ev, "new_state"), rec.data));
-        ne.update_flags = static_cast<std::uint32_t>(number(tep_find_field(ev, "update_flags"), rec.data));
-        ne.pid = static_cast<std::uint32_t>(number(tep_find_field(ev, "pid"), rec.data));
-        const auto lllen = number(tep_find_field(ev, "lladdr_len"), rec.data);
-        auto ll = bytes_field(ev, "new_lladdr", &rec);
-        if (lllen == 6 && ll.size() >= 6) {
-          std::array<std::uint8_t, 6> mac{};
-          std::copy_n(ll.begin(), 6, mac.begin());
-          if (mac != std::array<std::uint8_t, 6>{}) ne.lladdr = MacAddr(mac);
-        }
-      } else {
-        ne.new_state = ne.old_state;  // the timer handler reports the state it left
-      }
+      const NeighEvent ne = read_neigh(nupdate && type == nupdate->id ? nupdate : ntimer, rec, raw);
       for (auto it = pending.begin(); it != pending.end();) {
         if (Attributor::attribute_from_neigh(it->drop, it->ts, ne, raw.ts)) {
           emit_drop(it->drop, it->where);
