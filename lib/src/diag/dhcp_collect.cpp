@@ -350,6 +350,72 @@ Result<void> validate(const DhcpDiagnoseOptions& o) {
   return {};
 }
 
+namespace {
+
+// The kernel's drops during the watch: the served device, its ports, and
+// the probe's own port (named after our pid, dhcp.hpp). Without tracing the
+// diagnosis goes on, saying why.
+std::optional<trace::Session> open_drop_trace(DhcpFacts& f, const Link& served) {
+  trace::Options kt;
+  kt.drops = true;
+  kt.protocol = 0x0800;
+  kt.devices = {f.served, ProbePort::port_name()};
+  for (const auto& l : f.links)
+    if (l.master_index == served.index) kt.devices.push_back(l.name);
+  auto s = trace::Session::open(kt);
+  if (!s) {
+    f.kernel_unavailable = s.error().message();
+    return std::nullopt;
+  }
+  return std::move(*s);
+}
+
+// The offers: those the probe got, then those on the wire to the guests
+// from servers the probe did not hear.
+void gather_offers(DhcpFacts& f, const std::optional<dhcp::ProbeResult>& probed, const DhcpDiagnoseOptions& o) {
+  if (probed) {
+    f.probed = true;
+    f.probe_mac = probed->client_mac;
+    f.probe_sent = probed->sent;
+    for (const auto& a : probed->offers) {
+      DhcpOffer x;
+      x.server = server_key(a.server_id, a.server_mac);
+      x.server_mac = a.server_mac;
+      x.address = a.address;
+      x.mask = a.mask;
+      x.routers = a.routers;
+      x.to_probe = true;
+      f.offers.push_back(std::move(x));
+    }
+  }
+  for (const auto& s : f.seen) {
+    if (s.from_client || s.type != "OFFER") continue;
+    if (o.client && s.client != *o.client && !(f.probed && s.client == f.probe_mac)) continue;
+    const std::string key = server_key(s.server_id, s.eth_src);
+    if (std::any_of(f.offers.begin(), f.offers.end(), [&](const DhcpOffer& x) { return x.server == key; })) continue;
+    DhcpOffer x;
+    x.server = key;
+    x.server_mac = s.eth_src;
+    x.address = s.yiaddr;
+    x.mask = s.mask;
+    x.routers = s.routers;
+    x.to_probe = f.probed && s.client == f.probe_mac;
+    f.offers.push_back(std::move(x));
+  }
+}
+
+// The deciding rules' counters after the watch.
+void read_counters_after(const Netns& ns, DhcpFacts& f) {
+  for (InputVerdict* v : {&f.input, &f.forward})
+    if (v->drop && !v->policy && v->counter_before)
+      if (auto after = nft::read_ruleset(ns))
+        for (const auto& r : after->rules)
+          if (nft::family_name(r.family) == v->family && r.table == v->table && r.handle == v->handle && r.has_counter)
+            v->counter_after = r.packets;
+}
+
+}  // namespace
+
 Result<DhcpFacts> collect_dhcp(const Netns& ns, const DhcpDiagnoseOptions& o) {
   NETLAB_TRY(validate(o));
   DhcpFacts f;
@@ -413,18 +479,7 @@ Result<DhcpFacts> collect_dhcp(const Netns& ns, const DhcpDiagnoseOptions& o) {
   }
   // The kernel's drops during the watch: the served device, its ports, and
   // the probe's own port (named after our pid, dhcp.hpp).
-  std::optional<trace::Session> kernel;
-  {
-    trace::Options kt;
-    kt.drops = true;
-    kt.protocol = 0x0800;
-    kt.devices = {f.served, ProbePort::port_name()};
-    for (const auto& l : f.links)
-      if (l.master_index == served->index) kt.devices.push_back(l.name);
-    auto s = trace::Session::open(kt);
-    if (s) kernel.emplace(std::move(*s));
-    else f.kernel_unavailable = s.error().message();
-  }
+  std::optional<trace::Session> kernel = open_drop_trace(f, *served);
   const auto started = Clock::now();
   std::optional<Watch> watch;
   if (!taps.empty()) watch.emplace(std::move(taps));
@@ -452,47 +507,12 @@ Result<DhcpFacts> collect_dhcp(const Netns& ns, const DhcpDiagnoseOptions& o) {
     kernel.reset();  // the instance goes now
   }
 
-  if (probed) {
-    f.probed = true;
-    f.probe_mac = probed->client_mac;
-    f.probe_sent = probed->sent;
-    for (const auto& a : probed->offers) {
-      DhcpOffer x;
-      x.server = server_key(a.server_id, a.server_mac);
-      x.server_mac = a.server_mac;
-      x.address = a.address;
-      x.mask = a.mask;
-      x.routers = a.routers;
-      x.to_probe = true;
-      f.offers.push_back(std::move(x));
-    }
-  }
-  // Offers on the wire to the guests, from servers the probe did not hear.
-  for (const auto& s : f.seen) {
-    if (s.from_client || s.type != "OFFER") continue;
-    if (o.client && s.client != *o.client && !(f.probed && s.client == f.probe_mac)) continue;
-    const std::string key = server_key(s.server_id, s.eth_src);
-    if (std::any_of(f.offers.begin(), f.offers.end(), [&](const DhcpOffer& x) { return x.server == key; })) continue;
-    DhcpOffer x;
-    x.server = key;
-    x.server_mac = s.eth_src;
-    x.address = s.yiaddr;
-    x.mask = s.mask;
-    x.routers = s.routers;
-    x.to_probe = f.probed && s.client == f.probe_mac;
-    f.offers.push_back(std::move(x));
-  }
+  gather_offers(f, probed, o);
   place_offers_and_stations(ns, f, *served);
   f.now = std::chrono::duration_cast<std::chrono::seconds>(
               std::chrono::system_clock::now().time_since_epoch()).count();
 
-  // The deciding rules' counters after the watch.
-  for (InputVerdict* v : {&f.input, &f.forward})
-    if (v->drop && !v->policy && v->counter_before)
-      if (auto after = nft::read_ruleset(ns))
-        for (const auto& r : after->rules)
-          if (nft::family_name(r.family) == v->family && r.table == v->table && r.handle == v->handle && r.has_counter)
-            v->counter_after = r.packets;
+  read_counters_after(ns, f);
   return f;
 }
 
