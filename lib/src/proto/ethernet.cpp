@@ -229,27 +229,32 @@ void decode_ethernet(Ctx& c, ByteReader r, std::uint32_t length, int tag_kind) {
   }
   length -= 14;
   std::uint16_t type = e.type;
-  // tcpdump 4.99.3 takes a MACsec SecTAG right after the addresses, before
-  // any VLAN tag.
-  if (type == 0x88e5 && !decode_macsec(c, r, length, type)) return;
-  c.d.trunc_proto = "ether";
-  while (is_vlan_tpid(type)) {
-    auto& v = c.d.push<VlanL>();
-    v.tpid = type;
-    if (!r.has(4) || length < 4) {
-      c.d.trunc_proto = "vlan";
-      throw Truncated{};
+  // tcpdump 4.99.3's ether_common_print from its type field on; Arista's
+  // header goes back there with the type it carries.
+  for (;;) {
+    // A MACsec SecTAG comes right after the addresses, before any VLAN tag.
+    if (type == 0x88e5 && !decode_macsec(c, r, length, type)) return;
+    c.d.trunc_proto = "ether";
+    while (is_vlan_tpid(type)) {
+      auto& v = c.d.push<VlanL>();
+      v.tpid = type;
+      if (!r.has(4) || length < 4) {
+        c.d.trunc_proto = "vlan";
+        throw Truncated{};
+      }
+      v.tci = r.be16();
+      v.type = r.be16();
+      v.stage = 2;
+      length -= 4;
+      type = v.type;
     }
-    v.tci = r.be16();
-    v.type = r.be16();
-    v.stage = 2;
-    length -= 4;
-    type = v.type;
-  }
-  if (type <= 1500) {
-    r.limit(type);
-    decode_llc(c, r, static_cast<std::uint16_t>(std::min<std::uint32_t>(type, length)));  // tcpdump: the smaller
-    return;
+    if (type <= 1500) {
+      r.limit(type);
+      decode_llc(c, r, static_cast<std::uint16_t>(std::min<std::uint32_t>(type, length)));  // tcpdump: the smaller
+      return;
+    }
+    if (type != 0xd28b) break;
+    if (!decode_arista(c, r, length, type)) return;
   }
   decode_ethertype(c, type, r, length);
 }
@@ -279,29 +284,15 @@ void decode_ethertype(Ctx& c, std::uint16_t type, ByteReader r, std::uint32_t le
 
 // ---- printing ------------------------------------------------------------
 
-void print_ethernet(PrintCtx& p, std::size_t i) {
-  p.proto = "ether";
-  const auto& e = at<EthernetL>(p.d, i);
+namespace {
+
+// ether_common_print from the type field on (after the addresses and any
+// switch tag): MACsec, VLAN tags, then the final type's printer; k the
+// layer after those already printed. Arista's header comes back here.
+void print_ether_type_on(PrintCtx& p, const EthernetL& e, std::size_t k, std::uint16_t type) {
   Out& o = p.o;
   bool eflag = p.opt.link_header;
-  if (e.length < e.caplen) {
-    o << "[length ";
-    o.u(e.length) << " < caplen ";
-    o.u(e.caplen) << "] (invalid)";
-    return;
-  }
-  if (e.stage < 2) return;  // " [|ether]" follows
-  if (eflag) {
-    o.mac(e.src) << " > ";
-    o.mac(e.dst) << ", ";
-  }
   bool printed_length = false;
-  std::size_t k = i + 1;
-  if (is<SwitchTagL>(p.d, k)) {
-    print_switch_tag(o, p.opt, at<SwitchTagL>(p.d, k));
-    ++k;
-  }
-  std::uint16_t type = e.type;
   if (is<MacsecL>(p.d, k)) {  // print-macsec.c's part of ether_common_print
     const auto& m = at<MacsecL>(p.d, k);
     if (eflag) {
@@ -359,6 +350,11 @@ void print_ethernet(PrintCtx& p, std::size_t i) {
     print_llc(p, k);
     return;
   }
+  if (is<AristaL>(p.d, k)) {  // printed with or without -e, then the type inside
+    const auto& a = at<AristaL>(p.d, k);
+    if (print_arista(p, e, a)) print_ether_type_on(p, e, k + 1, a.inner_type);
+    return;
+  }
   if (eflag) {
     print_type(o, p.opt, type);
     o << (printed_length ? ", " : "");
@@ -379,6 +375,31 @@ void print_ethernet(PrintCtx& p, std::size_t i) {
     return;
   }
   print_layers(p, k);
+}
+
+}  // namespace
+
+void print_ethernet(PrintCtx& p, std::size_t i) {
+  p.proto = "ether";
+  const auto& e = at<EthernetL>(p.d, i);
+  Out& o = p.o;
+  if (e.length < e.caplen) {
+    o << "[length ";
+    o.u(e.length) << " < caplen ";
+    o.u(e.caplen) << "] (invalid)";
+    return;
+  }
+  if (e.stage < 2) return;  // " [|ether]" follows
+  if (p.opt.link_header) {
+    o.mac(e.src) << " > ";
+    o.mac(e.dst) << ", ";
+  }
+  std::size_t k = i + 1;
+  if (is<SwitchTagL>(p.d, k)) {
+    print_switch_tag(o, p.opt, at<SwitchTagL>(p.d, k));
+    ++k;
+  }
+  print_ether_type_on(p, e, k, e.type);
 }
 
 void print_vlan(PrintCtx&, std::size_t) {}  // printed by print_ethernet
@@ -485,6 +506,12 @@ std::size_t link_header_length(const Decoded& d) {
       if (pk->dlt == 1 && k + 1 < d.size() && std::holds_alternative<EthernetL>(d[k + 1].layer)) n += 14;
     }
     else if (std::holds_alternative<VlanL>(l)) n += 4;
+    else if (const auto* ar = std::get_if<AristaL>(&l)) {
+      // The header tcpdump consumed and the type inside; an unknown one
+      // leaves the link header where it was.
+      if (ar->stage < 5) break;
+      n += (ar->format == 1 ? 12u : 10u) + 2u;
+    }
     else if (const auto* s = std::get_if<SllL>(&l)) n += s->version == 1 ? 16 : 20;
     else if (std::holds_alternative<NullL>(l)) n += 4;
     else if (const auto* f = std::get_if<FrL>(&l)) n += f->addr_len + 2u;

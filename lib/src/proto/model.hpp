@@ -483,6 +483,17 @@ struct AtmL {  // ATM RFC 1483 LLC encapsulation, DLT 11 (atm.cpp)
   Bytes mac;                     // a 20-byte 802.6 MAC header before the LLC one
   std::uint32_t length = 0;
 };
+struct AristaL {  // Arista's vendor ethertype 0xd28b (arista.cpp); printed by print_ethernet
+  std::uint16_t subtype = 0;
+  std::uint8_t timescale = 0, format = 0, hw_info = 0;
+  std::uint32_t seconds = 0, nanoseconds = 0;  // as on the wire (48-bit: 16-bit seconds)
+  std::uint16_t inner_type = 0;
+  // 0 nothing, 1 subtype, 2 timescale, 3 format, 4 timestamp, 5 the ethertype inside
+  std::uint8_t stage = 0;
+  bool short_frame = false;  // not even the subtype captured: "[|arista]"
+  bool unknown = false;      // a subtype or timestamp format tcpdump does not know: data in hex
+  Bytes data;                // captured from the subtype on (unknown)
+};
 struct UnknownL {  // an ethertype or link type we do not decode
   std::uint16_t type = 0;
   Bytes data;
@@ -495,7 +506,7 @@ using Layer = std::variant<EthernetL, VlanL, SllL, NullL, LlcL, ArpL, Ipv4L, Ipv
                            PimL, EspL, AhL, EigrpL, MobilityL,
                            PtpL, OspfL, BgpL, FrL, IsisL, RxL, BabelL, SflowL, AoeL, EapolL, RadiusL, IsakmpL, MplsL,
                            LspPingL, RipL, RipngL, LdpL, RsvpL, PppL, PppoeL, VxlanGpeL, NshL, CfmL, VtpL, SnmpL,
-                           NflogL, IpoibL, IpnetL, ArcnetL, ChdlcL, SwitchTagL, PktapL, AtmL>;
+                           NflogL, IpoibL, IpnetL, ArcnetL, ChdlcL, SwitchTagL, PktapL, AtmL, AristaL>;
 
 struct LayerSlot {
   Layer layer;

@@ -225,6 +225,11 @@ void decode_vtp(Ctx& c, ByteReader r, std::uint32_t length);
 // on. True when an ethertype inside follows (type set, r and length at its
 // payload, the ICV and short length applied); false when the layer ends.
 bool decode_macsec(Ctx& c, ByteReader& r, std::uint32_t& length, std::uint16_t& type);
+// Arista's header (ethertype 0xd28b, arista.cpp) where Ethernet reads a
+// type: r and length from the subtype on. True when the frame's own
+// ethertype follows (type set, r and length at its payload); false when the
+// layer ends (too short for a subtype, an unknown subtype or format).
+bool decode_arista(Ctx& c, ByteReader& r, std::uint32_t& length, std::uint16_t& type);
 void decode_ntp(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_hsrp(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_bfd(Ctx& c, ByteReader r, std::uint32_t length);
@@ -325,6 +330,9 @@ void print_cfm(PrintCtx& p, std::size_t i);
 void print_vtp(PrintCtx& p, std::size_t i);
 // The SecTAG's text ("an 0, pn 6, flags CI, sci ..., ").
 void print_macsec_tag(Out& o, const MacsecL& m);
+// Arista's header text inside frame e; true when Ethernet goes on with the
+// ethertype inside (print_ethernet), false when the line ends here.
+bool print_arista(PrintCtx& p, const EthernetL& e, const AristaL& a);
 void print_ntp(PrintCtx& p, std::size_t i);
 void print_hsrp(PrintCtx& p, std::size_t i);
 void print_bfd(PrintCtx& p, std::size_t i);
@@ -414,6 +422,7 @@ void json_nsh(JsonWriter& w, const NshL& l);
 void json_cfm(JsonWriter& w, const CfmL& l);
 void json_vtp(JsonWriter& w, const VtpL& l);
 void json_macsec(JsonWriter& w, const MacsecL& l);
+void json_arista(JsonWriter& w, const AristaL& l);
 void json_ntp(JsonWriter& w, const NtpL& l);
 void json_hsrp(JsonWriter& w, const HsrpL& l);
 void json_bfd(JsonWriter& w, const BfdL& l);

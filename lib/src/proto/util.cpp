@@ -280,7 +280,8 @@ constexpr Tok kEthertypes[] = {
     {0x8089, "Geonet"}, {0x876b, "TCP/IP Compression"}, {0x88bb, "LWAPP"}, {0x88f7, "PTP"},
     {0x893f, "802.1BR"}, {0x8942, "ARISTA"}, {0x22f3, "TRILL"}, {0x8914, "FCoE Initialization"},
     {0x8906, "FCoE"}, {0x88a2, "AoE"}, {0x886d, "Intel BlueConnector"}, {0x8870, "Jumbo"},
-    {0x8892, "PROFINET"}, {0x88ab, "PowerLink"}, {0x9999, "ALU"}, {0x88c7, "PREAUTH"}, {0x00fe, "GRE-OSI"}, {0x894f, "NSH"}};
+    {0x8892, "PROFINET"}, {0x88ab, "PowerLink"}, {0x9999, "ALU"}, {0x88c7, "PREAUTH"}, {0x00fe, "GRE-OSI"}, {0x894f, "NSH"},
+    {0xd28b, "Arista Vendor Specific Protocol"}};
 
 }  // namespace
 
