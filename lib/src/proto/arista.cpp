@@ -49,10 +49,17 @@ void nine_digits(Out& o, std::uint32_t v) {
   o << std::string_view(buf, 9);
 }
 
-// The timestamp as tcpdump prints it: the nanoseconds' whole seconds carried
-// into the seconds; 64-bit as a UTC date and time, 48-bit as a number.
+// The seconds with the nanoseconds' whole seconds carried in (tcpdump adds
+// them in 32 bits for the 64-bit format: 0xffffffff s + 4 s is 1970).
+std::uint64_t carried_seconds(const AristaL& a) {
+  std::uint64_t s = std::uint64_t{a.seconds} + a.nanoseconds / 1000000000u;
+  return a.format == kFormat64 ? static_cast<std::uint32_t>(s) : s;
+}
+
+// The timestamp as tcpdump prints it: 64-bit as a UTC date and time, 48-bit
+// as a number of seconds.
 void timestamp(Out& o, const AristaL& a) {
-  std::uint64_t secs = std::uint64_t{a.seconds} + a.nanoseconds / 1000000000u;
+  std::uint64_t secs = carried_seconds(a);
   std::uint32_t nanos = a.nanoseconds % 1000000000u;
   if (a.format == kFormat48) {
     o.u(secs) << '.';
@@ -187,7 +194,7 @@ void json_arista(JsonWriter& w, const AristaL& a) {
   }
   if (a.unknown) w.member("unknown_length", static_cast<std::uint64_t>(a.data.size()));
   if (a.stage >= 4) {
-    w.member("seconds", std::uint64_t{a.seconds} + a.nanoseconds / 1000000000u);
+    w.member("seconds", carried_seconds(a));
     w.member("nanoseconds", a.nanoseconds % 1000000000u);
   }
   if (a.stage >= 5) w.member("ethertype", static_cast<unsigned>(a.inner_type));
