@@ -14,7 +14,8 @@ constexpr int kDltNull = 0, kDltEn10mb = 1, kDltRaw = 12, kDltRaw14 = 14, kDltLi
               kDltLoop = 108, kDltSll = 113, kDltIpv4 = 228, kDltIpv6 = 229, kDltSll2 = 276, kDltFrelay = 107,
               kDltPpp = 9, kDltPppSerial = 50, kDltSlip = 8, kDltNflog = 239, kDltIpoib = 242, kDltIpnet = 226,
               kDltArcnetBsd = 7, kDltArcnetLinux = 129, kDltChdlc = 104, kDltPktap = 258, kDltBrcm = 281,
-              kDltBrcmPrepend = 282, kDltDsa = 284, kDltEdsa = 285, kDltAtmRfc1483 = 11;
+              kDltBrcmPrepend = 282, kDltDsa = 284, kDltEdsa = 285, kDltAtmRfc1483 = 11,
+              kDltUser2 = 149;  // PKTAP, as tcpdump 4.99.3 reads LINKTYPE_USER2
 
 bool is_vlan_tpid(std::uint16_t t) { return t == 0x8100 || t == 0x88a8 || t == 0x9100 || t == 0x9200; }
 
@@ -76,15 +77,16 @@ bool linktype_is_known(int dlt) {
     case kDltSll: case kDltIpv4: case kDltIpv6: case kDltSll2: case kDltFrelay: case kDltPpp:
     case kDltPppSerial: case kDltSlip: case kDltNflog: case kDltIpoib: case kDltIpnet: case kDltArcnetBsd:
     case kDltArcnetLinux: case kDltChdlc: case kDltPktap: case kDltBrcm: case kDltBrcmPrepend: case kDltDsa:
-    case kDltEdsa: case kDltAtmRfc1483:
+    case kDltEdsa: case kDltAtmRfc1483: case kDltUser2:
       return true;
     default:
       return false;
   }
 }
 
-void decode_link(Ctx& c, int dlt, ByteReader r) {
-  std::uint32_t length = c.d.wirelen;
+void decode_link(Ctx& c, int dlt, ByteReader r) { decode_link(c, dlt, r, c.d.wirelen); }
+
+void decode_link(Ctx& c, int dlt, ByteReader r, std::uint32_t length) {
   switch (dlt) {
     case kDltEn10mb:
       decode_ethernet(c, r, length);
@@ -156,7 +158,8 @@ void decode_link(Ctx& c, int dlt, ByteReader r) {
     case kDltArcnetBsd: decode_arcnet(c, r, length, false); return;
     case kDltArcnetLinux: decode_arcnet(c, r, length, true); return;
     case kDltChdlc: decode_chdlc(c, r, length); return;
-    case kDltPktap: decode_pktap(c, r, length); return;
+    case kDltPktap:
+    case kDltUser2: decode_pktap(c, r, length); return;
     case kDltAtmRfc1483: decode_atm_rfc1483(c, r, length); return;
     case kDltBrcm: decode_ethernet_tagged(c, r, length, SwitchTagL::Brcm); return;
     case kDltBrcmPrepend: decode_ethernet_tagged(c, r, length, SwitchTagL::BrcmPrepend); return;
@@ -481,9 +484,11 @@ void print_null(PrintCtx& p, std::size_t i) {
   if (i + 1 < p.d.size()) print_layers(p, i + 1);
 }
 
-std::size_t link_header_length(const Decoded& d) {
+namespace {
+
+std::size_t link_header_from(const Decoded& d, std::size_t first) {
   std::size_t n = 0;
-  for (std::size_t k = 0; k < d.size(); ++k) {
+  for (std::size_t k = first; k < d.size(); ++k) {
     const auto& l = d[k].layer;
     if (std::holds_alternative<EthernetL>(l)) n += 14;
     else if (const auto* t = std::get_if<SwitchTagL>(&l)) n += t->tag.size();
@@ -500,10 +505,8 @@ std::size_t link_header_length(const Decoded& d) {
       break;
     }
     else if (const auto* pk = std::get_if<PktapL>(&l)) {
-      // tcpdump 4.99.3 counts the inner Ethernet header twice (its printer's
-      // length added to the link header length it has already counted).
-      n += pk->hdr_len;
-      if (pk->dlt == 1 && k + 1 < d.size() && std::holds_alternative<EthernetL>(d[k + 1].layer)) n += 14;
+      n += pktap_link_header_length(*pk, link_header_from(d, k + 1));
+      break;
     }
     else if (std::holds_alternative<VlanL>(l)) n += 4;
     else if (const auto* ar = std::get_if<AristaL>(&l)) {
@@ -520,6 +523,10 @@ std::size_t link_header_length(const Decoded& d) {
   }
   return n;
 }
+
+}  // namespace
+
+std::size_t link_header_length(const Decoded& d) { return link_header_from(d, 0); }
 
 }  // namespace netlab::proto
 

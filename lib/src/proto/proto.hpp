@@ -135,6 +135,8 @@ struct Ctx {
 
 // ---- decoders (fill d; may throw Truncated) -------------------------------
 void decode_link(Ctx& c, int dlt, ByteReader r);
+// The same with the packet's wire length given (a link type inside another: PKTAP).
+void decode_link(Ctx& c, int dlt, ByteReader r, std::uint32_t length);
 // tag_kind: a SwitchTagL::Kind after the addresses, or -1 for none.
 void decode_ethernet(Ctx& c, ByteReader r, std::uint32_t length, int tag_kind = -1);
 void decode_fr(Ctx& c, ByteReader r, std::uint32_t length);  // link type 107
@@ -144,7 +146,9 @@ void decode_ipoib(Ctx& c, ByteReader r, std::uint32_t length);   // 242
 void decode_ipnet(Ctx& c, ByteReader r, std::uint32_t length);   // 226
 void decode_arcnet(Ctx& c, ByteReader r, std::uint32_t length, bool linux_hdr);  // 7, 129
 void decode_chdlc(Ctx& c, ByteReader r, std::uint32_t length);   // 104
-void decode_pktap(Ctx& c, ByteReader r, std::uint32_t length);   // 258
+void decode_pktap(Ctx& c, ByteReader r, std::uint32_t length);   // 258, 149
+// The link header length tcpdump counts for PKTAP with inner bytes of inner link header.
+std::size_t pktap_link_header_length(const PktapL& l, std::size_t inner);
 void decode_atm_rfc1483(Ctx& c, ByteReader r, std::uint32_t length);  // DLT 11
 // Ethernet with a switch tag of tag_len bytes after the addresses (DSA 284,
 // EDSA 285, Broadcom 281), or a Broadcom tag before them (282).
