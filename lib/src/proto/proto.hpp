@@ -539,7 +539,7 @@ void print_ntp_time(Out& o, Bytes m, std::size_t at);
 void print_char(Out& o, std::uint8_t c);
 // tcpdump's mpls_pw_types_values (l2vpn.c), pseudowire types: LDP and LSP ping (ldp.cpp).
 std::span<const Tok> mpls_pw_types() noexcept;
-// RFC 3232 address family numbers as LDP, LLDP and RSVP print them (util.cpp).
+// RFC 3232 address family numbers as CFM, LDP, LLDP and RSVP print them (util.cpp).
 std::span<const Tok> address_families() noexcept;
 bool linktype_is_known(int dlt);
 std::size_t link_header_length(const Decoded& d);
