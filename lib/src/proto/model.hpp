@@ -476,7 +476,7 @@ struct PktapL {  // Apple's PKTAP, LINKTYPE_PKTAP 258 (pktap.cpp)
   std::uint32_t pid = 0;
   Bytes ifname, cmdname;
   std::uint32_t length = 0;
-  std::uint8_t note = 0;         // 0 ok, 1 too short, 2 pkt_len too small, 3 too big
+  std::uint8_t note = 0;         // 0 ok, 1 too short, 2 pkt_len too small, 3 too big, 4 cut
   bool empty_ip = false;         // a raw IP inner packet of length 0: "truncated-ip 0"
 };
 struct AtmL {  // ATM RFC 1483 LLC encapsulation, DLT 11 (atm.cpp)

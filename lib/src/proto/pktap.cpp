@@ -96,6 +96,7 @@ void decode_pktap(Ctx& c, ByteReader r, std::uint32_t length) {
     c.d[c.d.size() - 1].status = Status::Invalid;
     return;
   }
+  l.note = 4;  // until the header is read whole: a cut one prints nothing but " [|pktap]"
   Bytes all = r.rest();
   l.hdr_len = le32_at(all, 0);
   l.rectype = le32_at(all, 4);
@@ -106,6 +107,7 @@ void decode_pktap(Ctx& c, ByteReader r, std::uint32_t length) {
     return;
   }
   r.require(l.hdr_len);
+  l.note = 0;
   l.ifname = sub(all, 12, 24);
   l.pid = le32_at(all, 52);
   l.cmdname = sub(all, 56, 20);
@@ -146,6 +148,8 @@ void print_pktap(PrintCtx& p, std::size_t i) {
       o << " (pkt_len too big, ";
       o.u(l.hdr_len) << " > ";
       o.u(l.length) << ") (invalid)";
+      return;
+    case 4:
       return;
     default:
       break;
