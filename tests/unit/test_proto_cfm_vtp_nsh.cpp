@@ -128,6 +128,28 @@ TEST_CASE("CFM: linktrace and loopback messages", "[proto][cfm]") {
   for (const auto& line : print_mutations(lbr, 14, 5, 400, v(2))) CHECK(sane_line(line, 8000));
 }
 
+TEST_CASE("CFM and LLDP: address families 25 and 196 as tcpdump 4.99.3 names them", "[proto][cfm][lldp]") {
+  // af.h in 4.99.3: 25 is VPLS, 196 Layer-2 VPN, 26 has no name (the IANA
+  // registry's 25 L2VPN and 26 MPLS-TP are not what tcpdump prints).
+  auto lbr = [](std::uint8_t af) {
+    return cfm(2, 2, 0, 4, cat({be32(77), {1, 0, 13, 5, 5, af, 10, 0, 0, 1, 3, 1, 2, 3, 1, 9}, {0}}));
+  };
+  CHECK(has(print(lbr(25), v(1)), "\n\t  Network Address Type VPLS (25)\n"));
+  CHECK(has(print(lbr(196), v(1)), "\n\t  Network Address Type Layer-2 VPN (196)\n"));
+  CHECK(has(print(lbr(26), v(1)), "\n\t  Network Address Type Unknown (26)\n"));
+  // LLDP's management address reads the same table.
+  auto lldp = [](std::uint8_t af) {
+    Frame mgmt = cat({{5, af, 1, 2, 3, 4, 2}, be32(7), {0}});
+    return ether(0x88cc, cat({{0x02, 0x07, 0x04, 0x02, 0, 0, 0, 0, 0x01}, {0x04, 0x03, 0x07, 'p', '1'},
+                              {0x06, 0x02, 0x00, 0x78}, {0x10, static_cast<std::uint8_t>(mgmt.size())}, mgmt,
+                              {0x00, 0x00}}),
+                 {0x01, 0x80, 0xc2, 0x00, 0x00, 0x0e});
+  };
+  CHECK(has(print(lldp(25), v(1)), "Management Address length 5, AFI VPLS (25), no AF printer !"));
+  CHECK(has(print(lldp(196), v(1)), "Management Address length 5, AFI Layer-2 VPN (196), no AF printer !"));
+  CHECK(has(print(lldp(26), v(1)), "Management Address length 5, AFI Unknown (26), no AF printer !"));
+}
+
 TEST_CASE("CFM: lengths that cannot be right", "[proto][cfm][truncated]") {
   CHECK(has(print(ether(0x8902, {0, 1, 0})), "\n\t\t packet is too short\n"));
   CHECK(has(print(ether(0x8902, {0x21, 1, 0, 70})), "CFMv1 not supported, length 4\n"));

@@ -160,6 +160,57 @@ TEST_CASE("PKTAP: the inner Ethernet frame and bad header lengths", "[proto][lin
   CHECK(print(small, {}, kPktap) == " (pkt_len too small, 50 < 108) (invalid)\n");
 }
 
+TEST_CASE("PKTAP: other inner link types go to their own printers", "[proto][links]") {
+  auto pktap = [](std::uint32_t dlt, const Frame& inner, std::uint32_t rectype = 1) {
+    return cat({le32(108), le32(rectype), le32(dlt), Frame(96, 0), inner});
+  };
+  const std::string len = std::to_string(108 + 4 + 32) + ": ";  // udp4() is 32 bytes
+  // BSD loopback (host order) and DLT_LOOP (network order).
+  Frame null = pktap(0, cat({le32(2), udp4()}));
+  CHECK(print(null, {}, kPktap) == "IP " + kUdpLine);
+  CHECK(print(null, v(0, true), kPktap) == "DLT NULL (0) len 108, length " + len + "AF IPv4 (2), length 36: " + kUdpLine);
+  Frame loop = pktap(108, cat({be32(2), udp4()}));
+  CHECK(print(loop, v(0, true), kPktap) == "DLT LOOP (108) len 108, length " + len + "AF IPv4 (2), length 36: " + kUdpLine);
+  // Raw IP (DLT_RAW, DLT_IPV4): "ip: " under -e.
+  Frame raw = pktap(12, udp4());
+  CHECK(print(raw, {}, kPktap) == "IP " + kUdpLine);
+  CHECK(print(raw, v(0, true), kPktap) == "DLT RAW (12) len 108, length 140: ip: " + kUdpLine);
+  CHECK(print(pktap(228, udp4()), v(0, true), kPktap) == "DLT IPV4 (228) len 108, length 140: ip: " + kUdpLine);
+  CHECK(print(pktap(228, {}), v(0, true), kPktap) == "DLT IPV4 (228) len 108, length 108: ip: truncated-ip 0\n");
+  CHECK(print(pktap(12, {}), {}, kPktap, 140) == " [|ipn]\n");
+  // PPP, PPP in HDLC framing, Linux cooked capture.
+  Frame ppp = pktap(9, cat({{0xff, 0x03, 0x00, 0x21}, udp4()}));
+  CHECK(print(ppp, v(0, true), kPktap) == "DLT PPP (9) len 108, length " + len + "IP (0x0021), length 36: " + kUdpLine);
+  Frame hdlc = pktap(50, cat({{0xff, 0x03, 0x00, 0x21}, udp4()}));
+  CHECK(print(hdlc, v(0, true), kPktap) == "DLT PPP_SERIAL (50) len 108, length " + len + "ff 03 36 IP: " + kUdpLine);
+  Frame sll = pktap(113, cat({be16(0), be16(1), be16(6), {2, 0, 0, 0, 0, 1, 0, 0}, be16(0x0800), udp4()}));
+  CHECK(print(sll, v(0, true), kPktap) == "DLT LINUX_SLL (113) len 108, length 156:  In 02:00:00:00:00:01 "
+                                          "ethertype IPv4 (0x0800), length 48: " + kUdpLine);
+  // PKTAP in PKTAP, with link type 149 (LINKTYPE_USER2) outside.
+  Frame twice = pktap(258, pktap(1, cat({macs(), be16(0x0800), udp4()})));
+  CHECK(print(twice, {}, 149) == "IP " + kUdpLine);
+  CHECK(print(twice, v(0, true), 149) ==
+        "DLT PKTAP (258) len 108, length 262: DLT EN10MB (1) len 108, length 154: 02:00:00:00:00:01 > "
+        "02:00:00:00:00:02, ethertype IPv4 (0x0800), length 46: " + kUdpLine);
+  // No printer (14 is OpenBSD's DLT_RAW, not Linux's; 200 has a name): the header and the bytes.
+  const std::string hex = "\n\t0x0000:  0102 0304                                ....\n";
+  CHECK(print(pktap(14, {1, 2, 3, 4}), {}, kPktap) == "DLT UNKNOWN (14) len 108, length 112: " + hex);
+  CHECK(print(pktap(200, {1, 2, 3, 4}), v(0, true), kPktap) == "DLT JUNIPER_ST (200) len 108, length 112: " + hex);
+  // Record types: 0 "no data", others nothing.
+  CHECK(print(pktap(1, {}, 0), {}, kPktap) == "no data\n");
+  CHECK(print(pktap(1, {}, 2), v(0, true), kPktap) == "DLT EN10MB (1) len 108, length 108: \n");
+  // A cut inner header is the inner printer's truncation.
+  CHECK(print(pktap(0, {2}), {}, kPktap) == " [|null]\n");
+  auto doc = testjson::parse(print(null, json(), kPktap));
+  CHECK(doc["layers"].array().at(0)["dlt_name"].str() == "NULL");
+  CHECK(doc["layers"].array().at(1)["layer"].str() == "null");
+  CHECK(doc["layers"].array().at(2)["layer"].str() == "ipv4");
+  for (const Frame& f : {null, raw, ppp, hdlc, sll, twice}) {
+    for (const auto& line : print_prefixes(f, v(1, true), kPktap)) CHECK(sane_line(line, 4000));
+    for (const auto& line : print_mutations(f, 0, 31, 300, v(2, true), kPktap)) CHECK(sane_line(line, 20000));
+  }
+}
+
 TEST_CASE("ATM RFC 1483: LLC straight away or after an 802.6 header", "[proto][links]") {
   Frame snap = cat({{0xaa, 0xaa, 0x03, 0, 0, 0}, be16(0x0800), udp4()});
   CHECK(print(snap, {}, kAtm) == "IP " + kUdpLine);

@@ -41,12 +41,6 @@ constexpr Tok kInterfaceStatus[] = {{1, "Up"},      {2, "Down"},        {3, "Tes
 constexpr Tok kChassisIdTypes[] = {{0, "Reserved"},         {1, "Chassis component"}, {2, "Interface alias"},
                                    {3, "Port component"},   {4, "MAC address"},       {5, "Network address"},
                                    {6, "Interface name"},   {7, "Locally assigned"}};
-// tcpdump's af_values (RFC 1700 address family numbers; 25 is VPLS first).
-constexpr Tok kAfs[] = {{0, "Reserved"},   {1, "IPv4"},      {2, "IPv6"},      {3, "NSAP"},
-                        {4, "HDLC"},       {5, "BBN 1822"},  {6, "802"},       {7, "E.163"},
-                        {8, "E.164"},      {9, "F.69"},      {10, "X.121"},    {11, "Novell IPX"},
-                        {12, "Appletalk"}, {13, "Decnet IV"}, {14, "Banyan Vines"},
-                        {15, "E.164 with NSAP subaddress"},  {25, "VPLS"},     {196, "Layer-2 VPN"}};
 // tcpdump's ccm_interval_base, single-precision as there.
 constexpr float kIntervalBase[8] = {0, 0.003333f, 0.01f, 0.1f, 1, 10, 60, 600};
 
@@ -75,7 +69,7 @@ bool print_network_addr(Out& o, Bytes b, std::size_t at, std::size_t length) {
   }
   std::uint8_t af = sub(b, at, 1)[0];
   o << "\n\t  Network Address Type ";
-  name_or(o, kAfs, af, "Unknown") << " (";
+  name_or(o, address_families(), af, "Unknown") << " (";
   o.u(af) << ')';
   if (af == 1) {
     if (length != 5) {

@@ -14,7 +14,8 @@ constexpr int kDltNull = 0, kDltEn10mb = 1, kDltRaw = 12, kDltRaw14 = 14, kDltLi
               kDltLoop = 108, kDltSll = 113, kDltIpv4 = 228, kDltIpv6 = 229, kDltSll2 = 276, kDltFrelay = 107,
               kDltPpp = 9, kDltPppSerial = 50, kDltSlip = 8, kDltNflog = 239, kDltIpoib = 242, kDltIpnet = 226,
               kDltArcnetBsd = 7, kDltArcnetLinux = 129, kDltChdlc = 104, kDltPktap = 258, kDltBrcm = 281,
-              kDltBrcmPrepend = 282, kDltDsa = 284, kDltEdsa = 285, kDltAtmRfc1483 = 11, kDltMfr = 182;
+              kDltBrcmPrepend = 282, kDltDsa = 284, kDltEdsa = 285, kDltAtmRfc1483 = 11, kDltMfr = 182,
+              kDltUser2 = 149;  // PKTAP, as tcpdump 4.99.3 reads LINKTYPE_USER2
 
 bool is_vlan_tpid(std::uint16_t t) { return t == 0x8100 || t == 0x88a8 || t == 0x9100 || t == 0x9200; }
 
@@ -76,15 +77,16 @@ bool linktype_is_known(int dlt) {
     case kDltSll: case kDltIpv4: case kDltIpv6: case kDltSll2: case kDltFrelay: case kDltPpp:
     case kDltPppSerial: case kDltSlip: case kDltNflog: case kDltIpoib: case kDltIpnet: case kDltArcnetBsd:
     case kDltArcnetLinux: case kDltChdlc: case kDltPktap: case kDltBrcm: case kDltBrcmPrepend: case kDltDsa:
-    case kDltEdsa: case kDltAtmRfc1483: case kDltMfr:
+    case kDltEdsa: case kDltAtmRfc1483: case kDltMfr: case kDltUser2:
       return true;
     default:
       return false;
   }
 }
 
-void decode_link(Ctx& c, int dlt, ByteReader r) {
-  std::uint32_t length = c.d.wirelen;
+void decode_link(Ctx& c, int dlt, ByteReader r) { decode_link(c, dlt, r, c.d.wirelen); }
+
+void decode_link(Ctx& c, int dlt, ByteReader r, std::uint32_t length) {
   switch (dlt) {
     case kDltEn10mb:
       decode_ethernet(c, r, length);
@@ -156,7 +158,8 @@ void decode_link(Ctx& c, int dlt, ByteReader r) {
     case kDltArcnetBsd: decode_arcnet(c, r, length, false); return;
     case kDltArcnetLinux: decode_arcnet(c, r, length, true); return;
     case kDltChdlc: decode_chdlc(c, r, length); return;
-    case kDltPktap: decode_pktap(c, r, length); return;
+    case kDltPktap:
+    case kDltUser2: decode_pktap(c, r, length); return;
     case kDltAtmRfc1483: decode_atm_rfc1483(c, r, length); return;
     case kDltMfr: decode_mfr(c, r, length); return;
     case kDltBrcm: decode_ethernet_tagged(c, r, length, SwitchTagL::Brcm); return;
@@ -230,27 +233,32 @@ void decode_ethernet(Ctx& c, ByteReader r, std::uint32_t length, int tag_kind) {
   }
   length -= 14;
   std::uint16_t type = e.type;
-  // tcpdump 4.99.3 takes a MACsec SecTAG right after the addresses, before
-  // any VLAN tag.
-  if (type == 0x88e5 && !decode_macsec(c, r, length, type)) return;
-  c.d.trunc_proto = "ether";
-  while (is_vlan_tpid(type)) {
-    auto& v = c.d.push<VlanL>();
-    v.tpid = type;
-    if (!r.has(4) || length < 4) {
-      c.d.trunc_proto = "vlan";
-      throw Truncated{};
+  // tcpdump 4.99.3's ether_common_print from its type field on; Arista's
+  // header goes back there with the type it carries.
+  for (;;) {
+    // A MACsec SecTAG comes right after the addresses, before any VLAN tag.
+    if (type == 0x88e5 && !decode_macsec(c, r, length, type)) return;
+    c.d.trunc_proto = "ether";
+    while (is_vlan_tpid(type)) {
+      auto& v = c.d.push<VlanL>();
+      v.tpid = type;
+      if (!r.has(4) || length < 4) {
+        c.d.trunc_proto = "vlan";
+        throw Truncated{};
+      }
+      v.tci = r.be16();
+      v.type = r.be16();
+      v.stage = 2;
+      length -= 4;
+      type = v.type;
     }
-    v.tci = r.be16();
-    v.type = r.be16();
-    v.stage = 2;
-    length -= 4;
-    type = v.type;
-  }
-  if (type <= 1500) {
-    r.limit(type);
-    decode_llc(c, r, static_cast<std::uint16_t>(std::min<std::uint32_t>(type, length)));  // tcpdump: the smaller
-    return;
+    if (type <= 1500) {
+      r.limit(type);
+      decode_llc(c, r, static_cast<std::uint16_t>(std::min<std::uint32_t>(type, length)));  // tcpdump: the smaller
+      return;
+    }
+    if (type != 0xd28b) break;
+    if (!decode_arista(c, r, length, type)) return;
   }
   decode_ethertype(c, type, r, length);
 }
@@ -280,29 +288,15 @@ void decode_ethertype(Ctx& c, std::uint16_t type, ByteReader r, std::uint32_t le
 
 // ---- printing ------------------------------------------------------------
 
-void print_ethernet(PrintCtx& p, std::size_t i) {
-  p.proto = "ether";
-  const auto& e = at<EthernetL>(p.d, i);
+namespace {
+
+// ether_common_print from the type field on (after the addresses and any
+// switch tag): MACsec, VLAN tags, then the final type's printer; k the
+// layer after those already printed. Arista's header comes back here.
+void print_ether_type_on(PrintCtx& p, const EthernetL& e, std::size_t k, std::uint16_t type) {
   Out& o = p.o;
   bool eflag = p.opt.link_header;
-  if (e.length < e.caplen) {
-    o << "[length ";
-    o.u(e.length) << " < caplen ";
-    o.u(e.caplen) << "] (invalid)";
-    return;
-  }
-  if (e.stage < 2) return;  // " [|ether]" follows
-  if (eflag) {
-    o.mac(e.src) << " > ";
-    o.mac(e.dst) << ", ";
-  }
   bool printed_length = false;
-  std::size_t k = i + 1;
-  if (is<SwitchTagL>(p.d, k)) {
-    print_switch_tag(o, p.opt, at<SwitchTagL>(p.d, k));
-    ++k;
-  }
-  std::uint16_t type = e.type;
   if (is<MacsecL>(p.d, k)) {  // print-macsec.c's part of ether_common_print
     const auto& m = at<MacsecL>(p.d, k);
     if (eflag) {
@@ -360,6 +354,11 @@ void print_ethernet(PrintCtx& p, std::size_t i) {
     print_llc(p, k);
     return;
   }
+  if (is<AristaL>(p.d, k)) {  // printed with or without -e, then the type inside
+    const auto& a = at<AristaL>(p.d, k);
+    if (print_arista(p, e, a)) print_ether_type_on(p, e, k + 1, a.inner_type);
+    return;
+  }
   if (eflag) {
     print_type(o, p.opt, type);
     o << (printed_length ? ", " : "");
@@ -380,6 +379,31 @@ void print_ethernet(PrintCtx& p, std::size_t i) {
     return;
   }
   print_layers(p, k);
+}
+
+}  // namespace
+
+void print_ethernet(PrintCtx& p, std::size_t i) {
+  p.proto = "ether";
+  const auto& e = at<EthernetL>(p.d, i);
+  Out& o = p.o;
+  if (e.length < e.caplen) {
+    o << "[length ";
+    o.u(e.length) << " < caplen ";
+    o.u(e.caplen) << "] (invalid)";
+    return;
+  }
+  if (e.stage < 2) return;  // " [|ether]" follows
+  if (p.opt.link_header) {
+    o.mac(e.src) << " > ";
+    o.mac(e.dst) << ", ";
+  }
+  std::size_t k = i + 1;
+  if (is<SwitchTagL>(p.d, k)) {
+    print_switch_tag(o, p.opt, at<SwitchTagL>(p.d, k));
+    ++k;
+  }
+  print_ether_type_on(p, e, k, e.type);
 }
 
 void print_vlan(PrintCtx&, std::size_t) {}  // printed by print_ethernet
@@ -461,9 +485,11 @@ void print_null(PrintCtx& p, std::size_t i) {
   if (i + 1 < p.d.size()) print_layers(p, i + 1);
 }
 
-std::size_t link_header_length(const Decoded& d) {
+namespace {
+
+std::size_t link_header_from(const Decoded& d, std::size_t first) {
   std::size_t n = 0;
-  for (std::size_t k = 0; k < d.size(); ++k) {
+  for (std::size_t k = first; k < d.size(); ++k) {
     const auto& l = d[k].layer;
     if (std::holds_alternative<EthernetL>(l)) n += 14;
     else if (const auto* t = std::get_if<SwitchTagL>(&l)) n += t->tag.size();
@@ -480,12 +506,16 @@ std::size_t link_header_length(const Decoded& d) {
       break;
     }
     else if (const auto* pk = std::get_if<PktapL>(&l)) {
-      // tcpdump 4.99.3 counts the inner Ethernet header twice (its printer's
-      // length added to the link header length it has already counted).
-      n += pk->hdr_len;
-      if (pk->dlt == 1 && k + 1 < d.size() && std::holds_alternative<EthernetL>(d[k + 1].layer)) n += 14;
+      n += pktap_link_header_length(*pk, link_header_from(d, k + 1));
+      break;
     }
     else if (std::holds_alternative<VlanL>(l)) n += 4;
+    else if (const auto* ar = std::get_if<AristaL>(&l)) {
+      // The header tcpdump consumed and the type inside; an unknown one
+      // leaves the link header where it was.
+      if (ar->stage < 5) break;
+      n += (ar->format == 1 ? 12u : 10u) + 2u;
+    }
     else if (const auto* s = std::get_if<SllL>(&l)) n += s->version == 1 ? 16 : 20;
     else if (std::holds_alternative<NullL>(l)) n += 4;
     else if (const auto* f = std::get_if<FrL>(&l)) n += f->addr_len + 2u;
@@ -494,6 +524,10 @@ std::size_t link_header_length(const Decoded& d) {
   }
   return n;
 }
+
+}  // namespace
+
+std::size_t link_header_length(const Decoded& d) { return link_header_from(d, 0); }
 
 }  // namespace netlab::proto
 

@@ -54,7 +54,7 @@ const EthernetL* ether_before(const Decoded& d, std::size_t i) {
   while (i > 0) {
     --i;
     if (is<EthernetL>(d, i)) return &at<EthernetL>(d, i);
-    if (!is<VlanL>(d, i)) return nullptr;
+    if (!is<VlanL>(d, i) && !is<AristaL>(d, i)) return nullptr;  // Arista's header goes back to the type field
   }
   return nullptr;
 }

@@ -486,7 +486,8 @@ struct PktapL {  // Apple's PKTAP, LINKTYPE_PKTAP 258 (pktap.cpp)
   std::uint32_t pid = 0;
   Bytes ifname, cmdname;
   std::uint32_t length = 0;
-  std::uint8_t note = 0;         // 0 ok, 1 too short, 2 pkt_len too small, 3 too big
+  std::uint8_t note = 0;         // 0 ok, 1 too short, 2 pkt_len too small, 3 too big, 4 cut
+  bool empty_ip = false;         // a raw IP inner packet of length 0: "truncated-ip 0"
 };
 struct AtmL {  // ATM RFC 1483 LLC encapsulation, DLT 11 (atm.cpp)
   bool cnlpid = false;           // Cisco's NLPID form
@@ -503,6 +504,17 @@ struct MfrL {  // FRF.16 multilink Frame Relay, LINKTYPE_MFR 182 (mfr.cpp)
   std::uint32_t length = 0;  // the frame's length
   Bytes frame;               // the frame as captured, clamped to its length
 };
+struct AristaL {  // Arista's vendor ethertype 0xd28b (arista.cpp); printed by print_ethernet
+  std::uint16_t subtype = 0;
+  std::uint8_t timescale = 0, format = 0, hw_info = 0;
+  std::uint32_t seconds = 0, nanoseconds = 0;  // as on the wire (48-bit: 16-bit seconds)
+  std::uint16_t inner_type = 0;
+  // 0 nothing, 1 subtype, 2 timescale, 3 format, 4 timestamp, 5 the ethertype inside
+  std::uint8_t stage = 0;
+  bool short_frame = false;  // not even the subtype captured: "[|arista]"
+  bool unknown = false;      // a subtype or timestamp format tcpdump does not know: data in hex
+  Bytes data;                // captured from the subtype on (unknown)
+};
 struct UnknownL {  // an ethertype or link type we do not decode
   std::uint16_t type = 0;
   Bytes data;
@@ -515,7 +527,7 @@ using Layer = std::variant<EthernetL, VlanL, SllL, NullL, LlcL, ArpL, Ipv4L, Ipv
                            PimL, EspL, AhL, EigrpL, MobilityL,
                            PtpL, OspfL, BgpL, FrL, IsisL, RxL, BabelL, SflowL, AoeL, EapolL, RadiusL, IsakmpL, MplsL,
                            LspPingL, RipL, RipngL, LdpL, RsvpL, PppL, PppoeL, VxlanGpeL, NshL, CfmL, VtpL, SnmpL,
-                           NflogL, IpoibL, IpnetL, ArcnetL, ChdlcL, SwitchTagL, PktapL, AtmL, MfrL>;
+                           NflogL, IpoibL, IpnetL, ArcnetL, ChdlcL, SwitchTagL, PktapL, AtmL, MfrL, AristaL>;
 
 struct LayerSlot {
   Layer layer;

@@ -184,8 +184,9 @@ void decode_ppp(Ctx& c, ByteReader r, std::uint32_t length, bool colon) {
 void decode_ppp_link(Ctx& c, ByteReader r, std::uint32_t length) {
   c.d.trunc_proto = "ppp";
   if (!r.has(4)) throw Truncated{};
+  std::size_t at = c.d.size();  // 0, or after PKTAP's header
   decode_ppp(c, r, length, false);
-  if (auto* l = std::get_if<PppL>(&c.d[0].layer)) l->hdr_len = 4;
+  if (auto* l = at < c.d.size() ? std::get_if<PppL>(&c.d[at].layer) : nullptr) l->hdr_len = 4;
 }
 
 void decode_ppp_hdlc_link(Ctx& c, ByteReader r, std::uint32_t length) {

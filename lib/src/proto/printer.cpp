@@ -95,6 +95,7 @@ void print_layers(PrintCtx& p, std::size_t i) {
         else if constexpr (std::is_same_v<T, PktapL>) print_pktap(p, i);
         else if constexpr (std::is_same_v<T, AtmL>) print_atm(p, i);
         else if constexpr (std::is_same_v<T, MfrL>) print_mfr(p, i);
+        else if constexpr (std::is_same_v<T, AristaL>) {}  // printed by print_ethernet
         else if constexpr (std::is_same_v<T, SwitchTagL>) {
           // Inside Ethernet print_ethernet prints it; a prepended tag comes
           // first, under -e only.
@@ -238,6 +239,7 @@ struct JsonMembers {
   void operator()(const PktapL& l) const { json_pktap(w, l); }
   void operator()(const AtmL& l) const { json_atm(w, l); }
   void operator()(const MfrL& l) const { json_mfr(w, l); }
+  void operator()(const AristaL& l) const { json_arista(w, l); }
 };
 
 void json_layer(JsonWriter& w, const LayerSlot& slot, bool last_truncated) {

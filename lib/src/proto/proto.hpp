@@ -135,6 +135,8 @@ struct Ctx {
 
 // ---- decoders (fill d; may throw Truncated) -------------------------------
 void decode_link(Ctx& c, int dlt, ByteReader r);
+// The same with the packet's wire length given (a link type inside another: PKTAP).
+void decode_link(Ctx& c, int dlt, ByteReader r, std::uint32_t length);
 // tag_kind: a SwitchTagL::Kind after the addresses, or -1 for none.
 void decode_ethernet(Ctx& c, ByteReader r, std::uint32_t length, int tag_kind = -1);
 // Frame Relay: link type 107 (link: tcpdump's fr_if_print, four bytes
@@ -147,7 +149,9 @@ void decode_ipoib(Ctx& c, ByteReader r, std::uint32_t length);   // 242
 void decode_ipnet(Ctx& c, ByteReader r, std::uint32_t length);   // 226
 void decode_arcnet(Ctx& c, ByteReader r, std::uint32_t length, bool linux_hdr);  // 7, 129
 void decode_chdlc(Ctx& c, ByteReader r, std::uint32_t length);   // 104
-void decode_pktap(Ctx& c, ByteReader r, std::uint32_t length);   // 258
+void decode_pktap(Ctx& c, ByteReader r, std::uint32_t length);   // 258, 149
+// The link header length tcpdump counts for PKTAP with inner bytes of inner link header.
+std::size_t pktap_link_header_length(const PktapL& l, std::size_t inner);
 void decode_atm_rfc1483(Ctx& c, ByteReader r, std::uint32_t length);  // DLT 11
 // Ethernet with a switch tag of tag_len bytes after the addresses (DSA 284,
 // EDSA 285, Broadcom 281), or a Broadcom tag before them (282).
@@ -231,6 +235,11 @@ void decode_vtp(Ctx& c, ByteReader r, std::uint32_t length);
 // on. True when an ethertype inside follows (type set, r and length at its
 // payload, the ICV and short length applied); false when the layer ends.
 bool decode_macsec(Ctx& c, ByteReader& r, std::uint32_t& length, std::uint16_t& type);
+// Arista's header (ethertype 0xd28b, arista.cpp) where Ethernet reads a
+// type: r and length from the subtype on. True when the frame's own
+// ethertype follows (type set, r and length at its payload); false when the
+// layer ends (too short for a subtype, an unknown subtype or format).
+bool decode_arista(Ctx& c, ByteReader& r, std::uint32_t& length, std::uint16_t& type);
 void decode_ntp(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_hsrp(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_bfd(Ctx& c, ByteReader r, std::uint32_t length);
@@ -331,6 +340,9 @@ void print_cfm(PrintCtx& p, std::size_t i);
 void print_vtp(PrintCtx& p, std::size_t i);
 // The SecTAG's text ("an 0, pn 6, flags CI, sci ..., ").
 void print_macsec_tag(Out& o, const MacsecL& m);
+// Arista's header text inside frame e; true when Ethernet goes on with the
+// ethertype inside (print_ethernet), false when the line ends here.
+bool print_arista(PrintCtx& p, const EthernetL& e, const AristaL& a);
 void print_ntp(PrintCtx& p, std::size_t i);
 void print_hsrp(PrintCtx& p, std::size_t i);
 void print_bfd(PrintCtx& p, std::size_t i);
@@ -421,6 +433,7 @@ void json_nsh(JsonWriter& w, const NshL& l);
 void json_cfm(JsonWriter& w, const CfmL& l);
 void json_vtp(JsonWriter& w, const VtpL& l);
 void json_macsec(JsonWriter& w, const MacsecL& l);
+void json_arista(JsonWriter& w, const AristaL& l);
 void json_ntp(JsonWriter& w, const NtpL& l);
 void json_hsrp(JsonWriter& w, const HsrpL& l);
 void json_bfd(JsonWriter& w, const BfdL& l);
@@ -535,7 +548,7 @@ void print_ntp_time(Out& o, Bytes m, std::size_t at);
 void print_char(Out& o, std::uint8_t c);
 // tcpdump's mpls_pw_types_values (l2vpn.c), pseudowire types: LDP and LSP ping (ldp.cpp).
 std::span<const Tok> mpls_pw_types() noexcept;
-// RFC 3232 address family numbers as LDP, LLDP and RSVP print them (util.cpp).
+// RFC 3232 address family numbers as CFM, LDP, LLDP and RSVP print them (util.cpp).
 std::span<const Tok> address_families() noexcept;
 bool linktype_is_known(int dlt);
 std::size_t link_header_length(const Decoded& d);

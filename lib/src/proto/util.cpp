@@ -280,7 +280,8 @@ constexpr Tok kEthertypes[] = {
     {0x8089, "Geonet"}, {0x876b, "TCP/IP Compression"}, {0x88bb, "LWAPP"}, {0x88f7, "PTP"},
     {0x893f, "802.1BR"}, {0x8942, "ARISTA"}, {0x22f3, "TRILL"}, {0x8914, "FCoE Initialization"},
     {0x8906, "FCoE"}, {0x88a2, "AoE"}, {0x886d, "Intel BlueConnector"}, {0x8870, "Jumbo"},
-    {0x8892, "PROFINET"}, {0x88ab, "PowerLink"}, {0x9999, "ALU"}, {0x88c7, "PREAUTH"}, {0x00fe, "GRE-OSI"}, {0x894f, "NSH"}};
+    {0x8892, "PROFINET"}, {0x88ab, "PowerLink"}, {0x9999, "ALU"}, {0x88c7, "PREAUTH"}, {0x00fe, "GRE-OSI"}, {0x894f, "NSH"},
+    {0xd28b, "Arista Vendor Specific Protocol"}};
 
 }  // namespace
 
@@ -449,13 +450,15 @@ void print_bit_names(Out& o, std::span<const Tok> table, std::uint32_t v, std::s
 }
 
 namespace {
-// RFC 3232 address family numbers, as tcpdump's af_values.
+// RFC 3232 address family numbers, as tcpdump 4.99.3's af_values (af.h) has
+// them: 25 is VPLS and 196 Layer-2 VPN there ("AFI VPLS (25)" in the
+// bgp-evpn capture, and crafted CFM and LLDP management addresses).
 constexpr Tok kAddressFamilies[] = {
     {0, "Reserved"},     {1, "IPv4"},       {2, "IPv6"},          {3, "NSAP"},
     {4, "HDLC"},         {5, "BBN 1822"},   {6, "802"},           {7, "E.163"},
     {8, "E.164"},        {9, "F.69"},       {10, "X.121"},        {11, "Novell IPX"},
     {12, "Appletalk"},   {13, "Decnet IV"}, {14, "Banyan Vines"}, {15, "E.164 with NSAP subaddress"},
-    {25, "Layer-2 VPN"}, {26, "VPLS"}};
+    {25, "VPLS"},        {196, "Layer-2 VPN"}};
 }  // namespace
 
 std::span<const Tok> address_families() noexcept { return kAddressFamilies; }
