@@ -150,6 +150,124 @@ constexpr Tok kDvmrpTypes[] = {{1, "Probe"},     {2, "Report"},         {3, "Ask
                                {4, "Neighbors"}, {5, "Ask-neighbors2"}, {6, "Neighbors2"},
                                {7, "Prune"},     {8, "Graft"},          {9, "Graft-ACK"}};
 
+void dvmrp_invalid(Out& o) { o << " (invalid)"; }
+
+// The complaint of a message body shorter than it must be: " [what len < min]".
+void dvmrp_short(Out& o, const char* what, std::uint32_t len, unsigned min) {
+  o << what;
+  o.u(len) << " < ";
+  o.u(min) << ']';
+  dvmrp_invalid(o);
+}
+
+// Probe: the generation id, and from -vv the neighbours.
+void dvmrp_probe(PrintCtx& p, Bytes m, std::size_t at, std::uint32_t len) {
+  Out& o = p.o;
+  if (!p.opt.verbose) return;
+  if (len < 4) return dvmrp_short(o, " [full length ", len, 4);
+  o << (p.opt.verbose > 1 ? "\n\t" : " ") << "genid ";
+  o.u(be32_at(m, at));
+  if (p.opt.verbose < 2) return;
+  at += 4, len -= 4;
+  while (len > 0) {
+    if (len < 4) return dvmrp_short(o, "[remaining length ", len, 4);
+    o << "\n\tneighbor ";
+    o.ip4(sub(m, at, 4));
+    at += 4, len -= 4;
+  }
+}
+
+// Report: masks and origins with their metrics, from -vv.
+void dvmrp_report(PrintCtx& p, Bytes m, std::size_t at, std::uint32_t len) {
+  Out& o = p.o;
+  if (p.opt.verbose < 2) return;
+  while (len > 0) {
+    if (len < 3) return dvmrp_short(o, " [length ", len, 3);
+    Bytes mk = sub(m, at, 3);
+    unsigned width = mk[2] ? 4 : mk[1] ? 3 : mk[0] ? 2 : 1;
+    std::uint8_t mask[4] = {0xff, mk[0], mk[1], mk[2]};
+    o << "\n\tMask ";
+    o.ip4(Bytes(mask, 4));
+    at += 3, len -= 3;
+    bool done = false;
+    while (!done) {
+      if (len < width + 1) {
+        o << "\n\t  [Truncated Report]";
+        return dvmrp_invalid(o);
+      }
+      std::uint8_t origin[4] = {0, 0, 0, 0};
+      Bytes ob = sub(m, at, width + 1);
+      for (unsigned k = 0; k < width; ++k) origin[k] = ob[k];
+      std::uint8_t metric = ob[width];
+      done = metric & 0x80;
+      o << "\n\t  ";
+      o.ip4(Bytes(origin, 4)) << " metric ";
+      o.u(metric & 0x7f);
+      at += width + 1, len -= width + 1;
+    }
+  }
+}
+
+// Neighbors: local address, metric, threshold, count, addresses.
+void dvmrp_neighbors(Out& o, Bytes m, std::size_t at, std::uint32_t len) {
+  while (len > 0) {
+    if (len < 7) return dvmrp_short(o, " [length ", len, 7);
+    Bytes local = sub(m, at, 4);
+    Bytes h = sub(m, at + 4, 3);
+    at += 7, len -= 7;
+    for (int n = h[2]; n > 0; --n) {
+      if (len < 4) return dvmrp_short(o, " [length ", len, 4);
+      o << " [";
+      o.ip4(local) << " -> ";
+      o.ip4(sub(m, at, 4)) << ", (";
+      o.u(h[0]) << '/';
+      o.u(h[1]) << ")]";
+      at += 4, len -= 4;
+    }
+  }
+}
+
+// Neighbors2: the version sits in the IGMP group field.
+void dvmrp_neighbors2(Out& o, Bytes m, std::size_t at, std::uint32_t len) {
+  Bytes ver = sub(m, 6, 2);
+  o << " (v ";
+  o.u(ver[1]) << '.';
+  o.u(ver[0]) << "):";
+  while (len > 0) {
+    if (len < 8) return dvmrp_short(o, " [length ", len, 8);
+    Bytes local = sub(m, at, 4);
+    Bytes h = sub(m, at + 4, 4);
+    at += 8, len -= 8;
+    int n = h[3];
+    for (; n > 0 && len > 0; --n) {
+      if (len < 4) return dvmrp_short(o, " [length ", len, 4);
+      o << " [";
+      o.ip4(local) << " -> ";
+      o.ip4(sub(m, at, 4)) << " (";
+      o.u(h[0]) << '/';
+      o.u(h[1]);
+      if (h[2] & 0x01) o << "/tunnel";
+      if (h[2] & 0x02) o << "/srcrt";
+      if (h[2] & 0x40) o << "/querier";
+      if (h[2] & 0x20) o << "/disabled";
+      if (h[2] & 0x10) o << "/down";
+      o << ")]";
+      at += 4, len -= 4;
+    }
+    if (n != 0) {
+      o << " [invalid ncount]";
+      return dvmrp_invalid(o);
+    }
+  }
+}
+
+// Prune, Graft and Graft-ACK: the source and the group.
+void dvmrp_src_grp(Out& o, Bytes m, std::size_t at) {
+  o << " src ";
+  o.ip4(sub(m, at, 4)) << " grp ";
+  o.ip4(sub(m, at + 4, 4));
+}
+
 void print_dvmrp(PrintCtx& p, Bytes m, std::uint32_t len) {
   p.proto = "dvmrp";
   Out& o = p.o;
@@ -158,140 +276,18 @@ void print_dvmrp(PrintCtx& p, Bytes m, std::uint32_t len) {
   len -= 8;
   o << ' ';
   tok_print(o, kDvmrpTypes, type, "[type ", "]");
-  auto invalid = [&] { o << " (invalid)"; };
-  auto src_grp = [&] {
-    o << " src ";
-    o.ip4(sub(m, at, 4)) << " grp ";
-    o.ip4(sub(m, at + 4, 4));
-  };
   switch (type) {
-    case 1:  // probe: the generation id, and from -vv the neighbours
-      if (!p.opt.verbose) return;
-      if (len < 4) {
-        o << " [full length ";
-        o.u(len) << " < 4]";
-        return invalid();
-      }
-      o << (p.opt.verbose > 1 ? "\n\t" : " ") << "genid ";
-      o.u(be32_at(m, at));
-      if (p.opt.verbose < 2) return;
-      at += 4, len -= 4;
-      while (len > 0) {
-        if (len < 4) {
-          o << "[remaining length ";
-          o.u(len) << " < 4]";
-          return invalid();
-        }
-        o << "\n\tneighbor ";
-        o.ip4(sub(m, at, 4));
-        at += 4, len -= 4;
-      }
-      return;
-    case 2:  // report: masks and origins with their metrics, from -vv
-      if (p.opt.verbose < 2) return;
-      while (len > 0) {
-        if (len < 3) {
-          o << " [length ";
-          o.u(len) << " < 3]";
-          return invalid();
-        }
-        Bytes mk = sub(m, at, 3);
-        unsigned width = mk[2] ? 4 : mk[1] ? 3 : mk[0] ? 2 : 1;
-        std::uint8_t mask[4] = {0xff, mk[0], mk[1], mk[2]};
-        o << "\n\tMask ";
-        o.ip4(Bytes(mask, 4));
-        at += 3, len -= 3;
-        bool done = false;
-        while (!done) {
-          if (len < width + 1) {
-            o << "\n\t  [Truncated Report]";
-            return invalid();
-          }
-          std::uint8_t origin[4] = {0, 0, 0, 0};
-          Bytes ob = sub(m, at, width + 1);
-          for (unsigned k = 0; k < width; ++k) origin[k] = ob[k];
-          std::uint8_t metric = ob[width];
-          done = metric & 0x80;
-          o << "\n\t  ";
-          o.ip4(Bytes(origin, 4)) << " metric ";
-          o.u(metric & 0x7f);
-          at += width + 1, len -= width + 1;
-        }
-      }
-      return;
-    case 4:  // neighbours: local address, metric, threshold, count, addresses
-      while (len > 0) {
-        if (len < 7) {
-          o << " [length ";
-          o.u(len) << " < 7]";
-          return invalid();
-        }
-        Bytes local = sub(m, at, 4);
-        Bytes h = sub(m, at + 4, 3);
-        at += 7, len -= 7;
-        for (int n = h[2]; n > 0; --n) {
-          if (len < 4) {
-            o << " [length ";
-            o.u(len) << " < 4]";
-            return invalid();
-          }
-          o << " [";
-          o.ip4(local) << " -> ";
-          o.ip4(sub(m, at, 4)) << ", (";
-          o.u(h[0]) << '/';
-          o.u(h[1]) << ")]";
-          at += 4, len -= 4;
-        }
-      }
-      return;
-    case 6: {  // neighbours 2: the version sits in the IGMP group field
-      Bytes ver = sub(m, 6, 2);
-      o << " (v ";
-      o.u(ver[1]) << '.';
-      o.u(ver[0]) << "):";
-      while (len > 0) {
-        if (len < 8) {
-          o << " [length ";
-          o.u(len) << " < 8]";
-          return invalid();
-        }
-        Bytes local = sub(m, at, 4);
-        Bytes h = sub(m, at + 4, 4);
-        at += 8, len -= 8;
-        int n = h[3];
-        for (; n > 0 && len > 0; --n) {
-          if (len < 4) {
-            o << " [length ";
-            o.u(len) << " < 4]";
-            return invalid();
-          }
-          o << " [";
-          o.ip4(local) << " -> ";
-          o.ip4(sub(m, at, 4)) << " (";
-          o.u(h[0]) << '/';
-          o.u(h[1]);
-          if (h[2] & 0x01) o << "/tunnel";
-          if (h[2] & 0x02) o << "/srcrt";
-          if (h[2] & 0x40) o << "/querier";
-          if (h[2] & 0x20) o << "/disabled";
-          if (h[2] & 0x10) o << "/down";
-          o << ")]";
-          at += 4, len -= 4;
-        }
-        if (n != 0) {
-          o << " [invalid ncount]";
-          return invalid();
-        }
-      }
-      return;
-    }
+    case 1: return dvmrp_probe(p, m, at, len);
+    case 2: return dvmrp_report(p, m, at, len);
+    case 4: return dvmrp_neighbors(o, m, at, len);
+    case 6: return dvmrp_neighbors2(o, m, at, len);
     case 7:
-      src_grp();
+      dvmrp_src_grp(o, m, at);
       o << " timer ";
       print_relts(o, be32_at(m, at + 8));
       return;
     case 8:
-    case 9: src_grp(); return;
+    case 9: dvmrp_src_grp(o, m, at); return;
     default: return;
   }
 }
