@@ -378,6 +378,94 @@ void print_igmp(PrintCtx& p, std::size_t i) {
 
 namespace netlab::proto {
 
+namespace {
+
+// A query: its version (from its length and code), the group, and for
+// version 3 the flags and the sources.
+void json_query(JsonWriter& w, const IgmpL& l, Bytes m, std::uint8_t code) {
+  int version = l.length >= 12 ? 3 : code ? 2 : 1;
+  w.member("message", "query");
+  w.member("version", version);
+  w.member("group", ip4_text(sub(m, 4, 4)));
+  if (version > 1) w.member("max_resp_time_ds", version == 3 ? max_resp_time(code) : code);
+  if (version != 3) return;
+  std::uint8_t flags = sub(m, 8, 1)[0];
+  w.member("s_flag", (flags & 0x08) != 0);
+  w.member("qrv", flags & 0x07);
+  w.member("qqic", sub(m, 9, 1)[0]);
+  std::uint32_t nsrcs = be16_at(m, 10);
+  w.key("sources");
+  w.begin_array();
+  std::uint32_t k = 0;
+  for (; k < nsrcs && 12 + 4 * (k + 1) <= std::min<std::size_t>(l.length, m.size()); ++k)
+    w.value(ip4_text(m.subspan(12 + 4 * k, 4)));
+  w.end_array();
+  if (k < nsrcs) w.member("sources_truncated", true);
+}
+
+// One version 3 group record at m[at] (its fixed 8 bytes captured) as an
+// object; the bytes it takes by its counts.
+std::uint32_t json_group_record(JsonWriter& w, const IgmpL& l, Bytes m, std::uint32_t at) {
+  std::uint8_t rtype = m[at];
+  std::uint32_t aux = m[at + 1];
+  std::uint32_t nsrcs = be16_at(m, at + 2);
+  Bytes group = m.subspan(at + 4, 4);
+  w.begin_object();
+  w.member("group", ip4_text(group));
+  w.member("record_type", rtype);
+  if (auto name = tok_name(kRecordTypes, rtype); !name.empty()) w.member("record", name);
+  w.key("sources");
+  w.begin_array();
+  bool cut = false;
+  for (std::uint32_t k = 0; k < nsrcs; ++k) {
+    if (at + 8 + 4 * (k + 1) > l.length || at + 8 + 4 * (k + 1) > m.size()) {
+      cut = true;
+      break;
+    }
+    w.value(ip4_text(sub(m, at + 8 + 4 * k, 4)));
+  }
+  w.end_array();
+  if (cut) w.member("sources_truncated", true);
+  w.end_object();
+  return 8 + 4 * nsrcs + 4 * aux;
+}
+
+void json_v3_report(JsonWriter& w, const IgmpL& l, Bytes m) {
+  w.member("message", "report");
+  w.member("version", 3);
+  std::uint32_t ngroups = be16_at(m, 6);
+  w.key("groups");
+  w.begin_array();
+  std::uint32_t at = 8;
+  std::uint32_t g = 0;
+  for (; g < ngroups && at + 8 <= std::min<std::size_t>(l.length, m.size()); ++g)
+    at += json_group_record(w, l, m, at);
+  w.end_array();
+  if (g < ngroups) w.member("groups_truncated", true);
+}
+
+// The DVMRP message's type, and the fields of its fixed part: a probe's
+// generation id, the source and group of a prune or graft, the version of
+// a Neighbors2 (mrinfo's answer).
+void json_dvmrp(JsonWriter& w, const IgmpL& l, Bytes m, std::uint8_t code) {
+  w.member("message", "dvmrp");
+  w.member("dvmrp_type", code);
+  if (auto name = tok_name(kDvmrpTypes, code); !name.empty()) w.member("dvmrp_name", name);
+  std::size_t have = std::min<std::size_t>(l.length, m.size());
+  if (code == 1 && have >= 12) w.member("generation_id", be32_at(m, 8));
+  if (code >= 7 && code <= 9 && have >= 16) {
+    w.member("source", ip4_text(m.subspan(8, 4)));
+    w.member("group", ip4_text(m.subspan(12, 4)));
+  }
+  if (code == 7 && have >= 20) w.member("prune_lifetime", be32_at(m, 16));
+  if (code == 6) {
+    Bytes ver = sub(m, 6, 2);  // in the IGMP group field, minor first
+    w.member("version", std::to_string(ver[1]) + "." + std::to_string(ver[0]));
+  }
+}
+
+}  // namespace
+
 // Typed members: the message type, the group, and for version 3 the sources
 // of a query and the group records of a report, each as an object. Whatever
 // was not captured is left out, and "truncated" says so.
@@ -391,28 +479,7 @@ void json_igmp(JsonWriter& w, const IgmpL& l) {
     std::uint8_t code = sub(m, 1, 1)[0];
     w.member("checksum", be16_at(m, 2));
     switch (type) {
-      case kQuery: {
-        int version = l.length >= 12 ? 3 : code ? 2 : 1;
-        w.member("message", "query");
-        w.member("version", version);
-        w.member("group", ip4_text(sub(m, 4, 4)));
-        if (version > 1) w.member("max_resp_time_ds", version == 3 ? max_resp_time(code) : code);
-        if (version == 3) {
-          std::uint8_t flags = sub(m, 8, 1)[0];
-          w.member("s_flag", (flags & 0x08) != 0);
-          w.member("qrv", flags & 0x07);
-          w.member("qqic", sub(m, 9, 1)[0]);
-          std::uint32_t nsrcs = be16_at(m, 10);
-          w.key("sources");
-          w.begin_array();
-          std::uint32_t k = 0;
-          for (; k < nsrcs && 12 + 4 * (k + 1) <= std::min<std::size_t>(l.length, m.size()); ++k)
-            w.value(ip4_text(m.subspan(12 + 4 * k, 4)));
-          w.end_array();
-          if (k < nsrcs) w.member("sources_truncated", true);
-        }
-        break;
-      }
+      case kQuery: json_query(w, l, m, code); break;
       case kV1Report:
       case kV2Report:
       case kLeave:
@@ -420,62 +487,8 @@ void json_igmp(JsonWriter& w, const IgmpL& l) {
         w.member("version", type == kV1Report ? 1 : 2);
         w.member("group", ip4_text(sub(m, 4, 4)));
         break;
-      case kV3Report: {
-        w.member("message", "report");
-        w.member("version", 3);
-        std::uint32_t ngroups = be16_at(m, 6);
-        w.key("groups");
-        w.begin_array();
-        std::uint32_t at = 8;
-        std::uint32_t g = 0;
-        for (; g < ngroups && at + 8 <= std::min<std::size_t>(l.length, m.size()); ++g) {
-          std::uint8_t rtype = m[at];
-          std::uint32_t aux = m[at + 1];
-          std::uint32_t nsrcs = be16_at(m, at + 2);
-          Bytes group = m.subspan(at + 4, 4);
-          w.begin_object();
-          w.member("group", ip4_text(group));
-          w.member("record_type", rtype);
-          if (auto name = tok_name(kRecordTypes, rtype); !name.empty()) w.member("record", name);
-          w.key("sources");
-          w.begin_array();
-          bool cut = false;
-          for (std::uint32_t k = 0; k < nsrcs; ++k) {
-            if (at + 8 + 4 * (k + 1) > l.length || at + 8 + 4 * (k + 1) > m.size()) {
-              cut = true;
-              break;
-            }
-            w.value(ip4_text(sub(m, at + 8 + 4 * k, 4)));
-          }
-          w.end_array();
-          if (cut) w.member("sources_truncated", true);
-          w.end_object();
-          at += 8 + 4 * nsrcs + 4 * aux;
-        }
-        w.end_array();
-        if (g < ngroups) w.member("groups_truncated", true);
-        break;
-      }
-      case kDvmrp: {
-        // The DVMRP message's type, and the fields of its fixed part:
-        // a probe's generation id, the source and group of a prune or
-        // graft, the version of a Neighbors2 (mrinfo's answer).
-        w.member("message", "dvmrp");
-        w.member("dvmrp_type", code);
-        if (auto name = tok_name(kDvmrpTypes, code); !name.empty()) w.member("dvmrp_name", name);
-        std::size_t have = std::min<std::size_t>(l.length, m.size());
-        if (code == 1 && have >= 12) w.member("generation_id", be32_at(m, 8));
-        if (code >= 7 && code <= 9 && have >= 16) {
-          w.member("source", ip4_text(m.subspan(8, 4)));
-          w.member("group", ip4_text(m.subspan(12, 4)));
-        }
-        if (code == 7 && have >= 20) w.member("prune_lifetime", be32_at(m, 16));
-        if (code == 6) {
-          Bytes ver = sub(m, 6, 2);  // in the IGMP group field, minor first
-          w.member("version", std::to_string(ver[1]) + "." + std::to_string(ver[0]));
-        }
-        break;
-      }
+      case kV3Report: json_v3_report(w, l, m); break;
+      case kDvmrp: json_dvmrp(w, l, m, code); break;
       case kPimv1: w.member("message", "pimv1"); break;
       case kMtrace:
       case kMtraceResp: w.member("message", type == kMtrace ? "mtrace" : "mresp"); break;
