@@ -150,6 +150,124 @@ constexpr Tok kDvmrpTypes[] = {{1, "Probe"},     {2, "Report"},         {3, "Ask
                                {4, "Neighbors"}, {5, "Ask-neighbors2"}, {6, "Neighbors2"},
                                {7, "Prune"},     {8, "Graft"},          {9, "Graft-ACK"}};
 
+void dvmrp_invalid(Out& o) { o << " (invalid)"; }
+
+// The complaint of a message body shorter than it must be: " [what len < min]".
+void dvmrp_short(Out& o, const char* what, std::uint32_t len, unsigned min) {
+  o << what;
+  o.u(len) << " < ";
+  o.u(min) << ']';
+  dvmrp_invalid(o);
+}
+
+// Probe: the generation id, and from -vv the neighbours.
+void dvmrp_probe(PrintCtx& p, Bytes m, std::size_t at, std::uint32_t len) {
+  Out& o = p.o;
+  if (!p.opt.verbose) return;
+  if (len < 4) return dvmrp_short(o, " [full length ", len, 4);
+  o << (p.opt.verbose > 1 ? "\n\t" : " ") << "genid ";
+  o.u(be32_at(m, at));
+  if (p.opt.verbose < 2) return;
+  at += 4, len -= 4;
+  while (len > 0) {
+    if (len < 4) return dvmrp_short(o, "[remaining length ", len, 4);
+    o << "\n\tneighbor ";
+    o.ip4(sub(m, at, 4));
+    at += 4, len -= 4;
+  }
+}
+
+// Report: masks and origins with their metrics, from -vv.
+void dvmrp_report(PrintCtx& p, Bytes m, std::size_t at, std::uint32_t len) {
+  Out& o = p.o;
+  if (p.opt.verbose < 2) return;
+  while (len > 0) {
+    if (len < 3) return dvmrp_short(o, " [length ", len, 3);
+    Bytes mk = sub(m, at, 3);
+    unsigned width = mk[2] ? 4 : mk[1] ? 3 : mk[0] ? 2 : 1;
+    std::uint8_t mask[4] = {0xff, mk[0], mk[1], mk[2]};
+    o << "\n\tMask ";
+    o.ip4(Bytes(mask, 4));
+    at += 3, len -= 3;
+    bool done = false;
+    while (!done) {
+      if (len < width + 1) {
+        o << "\n\t  [Truncated Report]";
+        return dvmrp_invalid(o);
+      }
+      std::uint8_t origin[4] = {0, 0, 0, 0};
+      Bytes ob = sub(m, at, width + 1);
+      for (unsigned k = 0; k < width; ++k) origin[k] = ob[k];
+      std::uint8_t metric = ob[width];
+      done = metric & 0x80;
+      o << "\n\t  ";
+      o.ip4(Bytes(origin, 4)) << " metric ";
+      o.u(metric & 0x7f);
+      at += width + 1, len -= width + 1;
+    }
+  }
+}
+
+// Neighbors: local address, metric, threshold, count, addresses.
+void dvmrp_neighbors(Out& o, Bytes m, std::size_t at, std::uint32_t len) {
+  while (len > 0) {
+    if (len < 7) return dvmrp_short(o, " [length ", len, 7);
+    Bytes local = sub(m, at, 4);
+    Bytes h = sub(m, at + 4, 3);
+    at += 7, len -= 7;
+    for (int n = h[2]; n > 0; --n) {
+      if (len < 4) return dvmrp_short(o, " [length ", len, 4);
+      o << " [";
+      o.ip4(local) << " -> ";
+      o.ip4(sub(m, at, 4)) << ", (";
+      o.u(h[0]) << '/';
+      o.u(h[1]) << ")]";
+      at += 4, len -= 4;
+    }
+  }
+}
+
+// Neighbors2: the version sits in the IGMP group field.
+void dvmrp_neighbors2(Out& o, Bytes m, std::size_t at, std::uint32_t len) {
+  Bytes ver = sub(m, 6, 2);
+  o << " (v ";
+  o.u(ver[1]) << '.';
+  o.u(ver[0]) << "):";
+  while (len > 0) {
+    if (len < 8) return dvmrp_short(o, " [length ", len, 8);
+    Bytes local = sub(m, at, 4);
+    Bytes h = sub(m, at + 4, 4);
+    at += 8, len -= 8;
+    int n = h[3];
+    for (; n > 0 && len > 0; --n) {
+      if (len < 4) return dvmrp_short(o, " [length ", len, 4);
+      o << " [";
+      o.ip4(local) << " -> ";
+      o.ip4(sub(m, at, 4)) << " (";
+      o.u(h[0]) << '/';
+      o.u(h[1]);
+      if (h[2] & 0x01) o << "/tunnel";
+      if (h[2] & 0x02) o << "/srcrt";
+      if (h[2] & 0x40) o << "/querier";
+      if (h[2] & 0x20) o << "/disabled";
+      if (h[2] & 0x10) o << "/down";
+      o << ")]";
+      at += 4, len -= 4;
+    }
+    if (n != 0) {
+      o << " [invalid ncount]";
+      return dvmrp_invalid(o);
+    }
+  }
+}
+
+// Prune, Graft and Graft-ACK: the source and the group.
+void dvmrp_src_grp(Out& o, Bytes m, std::size_t at) {
+  o << " src ";
+  o.ip4(sub(m, at, 4)) << " grp ";
+  o.ip4(sub(m, at + 4, 4));
+}
+
 void print_dvmrp(PrintCtx& p, Bytes m, std::uint32_t len) {
   p.proto = "dvmrp";
   Out& o = p.o;
@@ -158,140 +276,18 @@ void print_dvmrp(PrintCtx& p, Bytes m, std::uint32_t len) {
   len -= 8;
   o << ' ';
   tok_print(o, kDvmrpTypes, type, "[type ", "]");
-  auto invalid = [&] { o << " (invalid)"; };
-  auto src_grp = [&] {
-    o << " src ";
-    o.ip4(sub(m, at, 4)) << " grp ";
-    o.ip4(sub(m, at + 4, 4));
-  };
   switch (type) {
-    case 1:  // probe: the generation id, and from -vv the neighbours
-      if (!p.opt.verbose) return;
-      if (len < 4) {
-        o << " [full length ";
-        o.u(len) << " < 4]";
-        return invalid();
-      }
-      o << (p.opt.verbose > 1 ? "\n\t" : " ") << "genid ";
-      o.u(be32_at(m, at));
-      if (p.opt.verbose < 2) return;
-      at += 4, len -= 4;
-      while (len > 0) {
-        if (len < 4) {
-          o << "[remaining length ";
-          o.u(len) << " < 4]";
-          return invalid();
-        }
-        o << "\n\tneighbor ";
-        o.ip4(sub(m, at, 4));
-        at += 4, len -= 4;
-      }
-      return;
-    case 2:  // report: masks and origins with their metrics, from -vv
-      if (p.opt.verbose < 2) return;
-      while (len > 0) {
-        if (len < 3) {
-          o << " [length ";
-          o.u(len) << " < 3]";
-          return invalid();
-        }
-        Bytes mk = sub(m, at, 3);
-        unsigned width = mk[2] ? 4 : mk[1] ? 3 : mk[0] ? 2 : 1;
-        std::uint8_t mask[4] = {0xff, mk[0], mk[1], mk[2]};
-        o << "\n\tMask ";
-        o.ip4(Bytes(mask, 4));
-        at += 3, len -= 3;
-        bool done = false;
-        while (!done) {
-          if (len < width + 1) {
-            o << "\n\t  [Truncated Report]";
-            return invalid();
-          }
-          std::uint8_t origin[4] = {0, 0, 0, 0};
-          Bytes ob = sub(m, at, width + 1);
-          for (unsigned k = 0; k < width; ++k) origin[k] = ob[k];
-          std::uint8_t metric = ob[width];
-          done = metric & 0x80;
-          o << "\n\t  ";
-          o.ip4(Bytes(origin, 4)) << " metric ";
-          o.u(metric & 0x7f);
-          at += width + 1, len -= width + 1;
-        }
-      }
-      return;
-    case 4:  // neighbours: local address, metric, threshold, count, addresses
-      while (len > 0) {
-        if (len < 7) {
-          o << " [length ";
-          o.u(len) << " < 7]";
-          return invalid();
-        }
-        Bytes local = sub(m, at, 4);
-        Bytes h = sub(m, at + 4, 3);
-        at += 7, len -= 7;
-        for (int n = h[2]; n > 0; --n) {
-          if (len < 4) {
-            o << " [length ";
-            o.u(len) << " < 4]";
-            return invalid();
-          }
-          o << " [";
-          o.ip4(local) << " -> ";
-          o.ip4(sub(m, at, 4)) << ", (";
-          o.u(h[0]) << '/';
-          o.u(h[1]) << ")]";
-          at += 4, len -= 4;
-        }
-      }
-      return;
-    case 6: {  // neighbours 2: the version sits in the IGMP group field
-      Bytes ver = sub(m, 6, 2);
-      o << " (v ";
-      o.u(ver[1]) << '.';
-      o.u(ver[0]) << "):";
-      while (len > 0) {
-        if (len < 8) {
-          o << " [length ";
-          o.u(len) << " < 8]";
-          return invalid();
-        }
-        Bytes local = sub(m, at, 4);
-        Bytes h = sub(m, at + 4, 4);
-        at += 8, len -= 8;
-        int n = h[3];
-        for (; n > 0 && len > 0; --n) {
-          if (len < 4) {
-            o << " [length ";
-            o.u(len) << " < 4]";
-            return invalid();
-          }
-          o << " [";
-          o.ip4(local) << " -> ";
-          o.ip4(sub(m, at, 4)) << " (";
-          o.u(h[0]) << '/';
-          o.u(h[1]);
-          if (h[2] & 0x01) o << "/tunnel";
-          if (h[2] & 0x02) o << "/srcrt";
-          if (h[2] & 0x40) o << "/querier";
-          if (h[2] & 0x20) o << "/disabled";
-          if (h[2] & 0x10) o << "/down";
-          o << ")]";
-          at += 4, len -= 4;
-        }
-        if (n != 0) {
-          o << " [invalid ncount]";
-          return invalid();
-        }
-      }
-      return;
-    }
+    case 1: return dvmrp_probe(p, m, at, len);
+    case 2: return dvmrp_report(p, m, at, len);
+    case 4: return dvmrp_neighbors(o, m, at, len);
+    case 6: return dvmrp_neighbors2(o, m, at, len);
     case 7:
-      src_grp();
+      dvmrp_src_grp(o, m, at);
       o << " timer ";
       print_relts(o, be32_at(m, at + 8));
       return;
     case 8:
-    case 9: src_grp(); return;
+    case 9: dvmrp_src_grp(o, m, at); return;
     default: return;
   }
 }
@@ -382,6 +378,94 @@ void print_igmp(PrintCtx& p, std::size_t i) {
 
 namespace netlab::proto {
 
+namespace {
+
+// A query: its version (from its length and code), the group, and for
+// version 3 the flags and the sources.
+void json_query(JsonWriter& w, const IgmpL& l, Bytes m, std::uint8_t code) {
+  int version = l.length >= 12 ? 3 : code ? 2 : 1;
+  w.member("message", "query");
+  w.member("version", version);
+  w.member("group", ip4_text(sub(m, 4, 4)));
+  if (version > 1) w.member("max_resp_time_ds", version == 3 ? max_resp_time(code) : code);
+  if (version != 3) return;
+  std::uint8_t flags = sub(m, 8, 1)[0];
+  w.member("s_flag", (flags & 0x08) != 0);
+  w.member("qrv", flags & 0x07);
+  w.member("qqic", sub(m, 9, 1)[0]);
+  std::uint32_t nsrcs = be16_at(m, 10);
+  w.key("sources");
+  w.begin_array();
+  std::uint32_t k = 0;
+  for (; k < nsrcs && 12 + 4 * (k + 1) <= std::min<std::size_t>(l.length, m.size()); ++k)
+    w.value(ip4_text(m.subspan(12 + 4 * k, 4)));
+  w.end_array();
+  if (k < nsrcs) w.member("sources_truncated", true);
+}
+
+// One version 3 group record at m[at] (its fixed 8 bytes captured) as an
+// object; the bytes it takes by its counts.
+std::uint32_t json_group_record(JsonWriter& w, const IgmpL& l, Bytes m, std::uint32_t at) {
+  std::uint8_t rtype = m[at];
+  std::uint32_t aux = m[at + 1];
+  std::uint32_t nsrcs = be16_at(m, at + 2);
+  Bytes group = m.subspan(at + 4, 4);
+  w.begin_object();
+  w.member("group", ip4_text(group));
+  w.member("record_type", rtype);
+  if (auto name = tok_name(kRecordTypes, rtype); !name.empty()) w.member("record", name);
+  w.key("sources");
+  w.begin_array();
+  bool cut = false;
+  for (std::uint32_t k = 0; k < nsrcs; ++k) {
+    if (at + 8 + 4 * (k + 1) > l.length || at + 8 + 4 * (k + 1) > m.size()) {
+      cut = true;
+      break;
+    }
+    w.value(ip4_text(sub(m, at + 8 + 4 * k, 4)));
+  }
+  w.end_array();
+  if (cut) w.member("sources_truncated", true);
+  w.end_object();
+  return 8 + 4 * nsrcs + 4 * aux;
+}
+
+void json_v3_report(JsonWriter& w, const IgmpL& l, Bytes m) {
+  w.member("message", "report");
+  w.member("version", 3);
+  std::uint32_t ngroups = be16_at(m, 6);
+  w.key("groups");
+  w.begin_array();
+  std::uint32_t at = 8;
+  std::uint32_t g = 0;
+  for (; g < ngroups && at + 8 <= std::min<std::size_t>(l.length, m.size()); ++g)
+    at += json_group_record(w, l, m, at);
+  w.end_array();
+  if (g < ngroups) w.member("groups_truncated", true);
+}
+
+// The DVMRP message's type, and the fields of its fixed part: a probe's
+// generation id, the source and group of a prune or graft, the version of
+// a Neighbors2 (mrinfo's answer).
+void json_dvmrp(JsonWriter& w, const IgmpL& l, Bytes m, std::uint8_t code) {
+  w.member("message", "dvmrp");
+  w.member("dvmrp_type", code);
+  if (auto name = tok_name(kDvmrpTypes, code); !name.empty()) w.member("dvmrp_name", name);
+  std::size_t have = std::min<std::size_t>(l.length, m.size());
+  if (code == 1 && have >= 12) w.member("generation_id", be32_at(m, 8));
+  if (code >= 7 && code <= 9 && have >= 16) {
+    w.member("source", ip4_text(m.subspan(8, 4)));
+    w.member("group", ip4_text(m.subspan(12, 4)));
+  }
+  if (code == 7 && have >= 20) w.member("prune_lifetime", be32_at(m, 16));
+  if (code == 6) {
+    Bytes ver = sub(m, 6, 2);  // in the IGMP group field, minor first
+    w.member("version", std::to_string(ver[1]) + "." + std::to_string(ver[0]));
+  }
+}
+
+}  // namespace
+
 // Typed members: the message type, the group, and for version 3 the sources
 // of a query and the group records of a report, each as an object. Whatever
 // was not captured is left out, and "truncated" says so.
@@ -395,28 +479,7 @@ void json_igmp(JsonWriter& w, const IgmpL& l) {
     std::uint8_t code = sub(m, 1, 1)[0];
     w.member("checksum", be16_at(m, 2));
     switch (type) {
-      case kQuery: {
-        int version = l.length >= 12 ? 3 : code ? 2 : 1;
-        w.member("message", "query");
-        w.member("version", version);
-        w.member("group", ip4_text(sub(m, 4, 4)));
-        if (version > 1) w.member("max_resp_time_ds", version == 3 ? max_resp_time(code) : code);
-        if (version == 3) {
-          std::uint8_t flags = sub(m, 8, 1)[0];
-          w.member("s_flag", (flags & 0x08) != 0);
-          w.member("qrv", flags & 0x07);
-          w.member("qqic", sub(m, 9, 1)[0]);
-          std::uint32_t nsrcs = be16_at(m, 10);
-          w.key("sources");
-          w.begin_array();
-          std::uint32_t k = 0;
-          for (; k < nsrcs && 12 + 4 * (k + 1) <= std::min<std::size_t>(l.length, m.size()); ++k)
-            w.value(ip4_text(m.subspan(12 + 4 * k, 4)));
-          w.end_array();
-          if (k < nsrcs) w.member("sources_truncated", true);
-        }
-        break;
-      }
+      case kQuery: json_query(w, l, m, code); break;
       case kV1Report:
       case kV2Report:
       case kLeave:
@@ -424,62 +487,8 @@ void json_igmp(JsonWriter& w, const IgmpL& l) {
         w.member("version", type == kV1Report ? 1 : 2);
         w.member("group", ip4_text(sub(m, 4, 4)));
         break;
-      case kV3Report: {
-        w.member("message", "report");
-        w.member("version", 3);
-        std::uint32_t ngroups = be16_at(m, 6);
-        w.key("groups");
-        w.begin_array();
-        std::uint32_t at = 8;
-        std::uint32_t g = 0;
-        for (; g < ngroups && at + 8 <= std::min<std::size_t>(l.length, m.size()); ++g) {
-          std::uint8_t rtype = m[at];
-          std::uint32_t aux = m[at + 1];
-          std::uint32_t nsrcs = be16_at(m, at + 2);
-          Bytes group = m.subspan(at + 4, 4);
-          w.begin_object();
-          w.member("group", ip4_text(group));
-          w.member("record_type", rtype);
-          if (auto name = tok_name(kRecordTypes, rtype); !name.empty()) w.member("record", name);
-          w.key("sources");
-          w.begin_array();
-          bool cut = false;
-          for (std::uint32_t k = 0; k < nsrcs; ++k) {
-            if (at + 8 + 4 * (k + 1) > l.length || at + 8 + 4 * (k + 1) > m.size()) {
-              cut = true;
-              break;
-            }
-            w.value(ip4_text(sub(m, at + 8 + 4 * k, 4)));
-          }
-          w.end_array();
-          if (cut) w.member("sources_truncated", true);
-          w.end_object();
-          at += 8 + 4 * nsrcs + 4 * aux;
-        }
-        w.end_array();
-        if (g < ngroups) w.member("groups_truncated", true);
-        break;
-      }
-      case kDvmrp: {
-        // The DVMRP message's type, and the fields of its fixed part:
-        // a probe's generation id, the source and group of a prune or
-        // graft, the version of a Neighbors2 (mrinfo's answer).
-        w.member("message", "dvmrp");
-        w.member("dvmrp_type", code);
-        if (auto name = tok_name(kDvmrpTypes, code); !name.empty()) w.member("dvmrp_name", name);
-        std::size_t have = std::min<std::size_t>(l.length, m.size());
-        if (code == 1 && have >= 12) w.member("generation_id", be32_at(m, 8));
-        if (code >= 7 && code <= 9 && have >= 16) {
-          w.member("source", ip4_text(m.subspan(8, 4)));
-          w.member("group", ip4_text(m.subspan(12, 4)));
-        }
-        if (code == 7 && have >= 20) w.member("prune_lifetime", be32_at(m, 16));
-        if (code == 6) {
-          Bytes ver = sub(m, 6, 2);  // in the IGMP group field, minor first
-          w.member("version", std::to_string(ver[1]) + "." + std::to_string(ver[0]));
-        }
-        break;
-      }
+      case kV3Report: json_v3_report(w, l, m); break;
+      case kDvmrp: json_dvmrp(w, l, m, code); break;
       case kPimv1: w.member("message", "pimv1"); break;
       case kMtrace:
       case kMtraceResp: w.member("message", type == kMtrace ? "mtrace" : "mresp"); break;

@@ -131,6 +131,226 @@ int read_prefix(Bytes m, std::size_t at, std::size_t left, bool v6, std::string&
   return static_cast<int>(1 + n);
 }
 
+// A TLV's value under print: m[t] on, left bytes of it.
+struct TlvValue {
+  Out& o;
+  Bytes m;
+  std::size_t t;
+  std::size_t left;
+
+  // tcpdump's TLV_TCHECK: at least min bytes left, or the complaint.
+  bool need(std::size_t min) {
+    if (left >= min) return true;
+    o << " [tlv length ";
+    o.u(left) << " < ";
+    o.u(min) << "] (invalid)";
+    return false;
+  }
+  void advance(std::size_t k) {
+    t += k;
+    left -= k;
+  }
+};
+
+void tlv_common_hello(TlvValue& v) {
+  if (!v.need(4)) return;
+  Out& o = v.o;
+  std::uint16_t hold = be16_at(v.m, v.t), flags = be16_at(v.m, v.t + 2);
+  o << "\n\t      Hold Time: ";
+  o.u(hold) << "s, Flags: [" << ((flags & 0x8000) ? "Targeted" : "Link") << " Hello"
+            << ((flags & 0x4000) ? ", Request for targeted Hellos" : "") << ']';
+}
+
+void tlv_transport(TlvValue& v, bool v6) {
+  std::size_t size = v6 ? 16 : 4;
+  if (!v.need(size)) return;
+  sub(v.m, v.t, size);  // read before the label, as tcpdump's GET_* in the arguments
+  if (v6) {
+    v.o << "\n\t      IPv6 Transport Address: ";
+    v.o.ip6(sub(v.m, v.t, 16));
+  } else {
+    v.o << "\n\t      IPv4 Transport Address: ";
+    v.o.ip4(sub(v.m, v.t, 4));
+  }
+}
+
+void tlv_address_list(TlvValue& v) {
+  if (!v.need(2)) return;
+  Out& o = v.o;
+  std::uint16_t af = be16_at(v.m, v.t);
+  v.advance(2);
+  o << "\n\t      Address Family: ";
+  tok_print(o, address_families(), af, "Unknown (", ")") << ", addresses";
+  std::size_t size = af == 1 ? 4 : af == 2 ? 16 : 0;
+  if (!size) return;
+  for (; v.left >= size; v.advance(size)) {
+    sub(v.m, v.t, size);
+    o << ' ';
+    if (size == 4)
+      o.ip4(sub(v.m, v.t, 4));
+    else
+      o.ip6(sub(v.m, v.t, 16));
+  }
+}
+
+void tlv_common_session(TlvValue& v) {
+  if (!v.need(14)) return;
+  Out& o = v.o;
+  // 4.99.3 takes the flags from the word at offset 6 (the Max-PDU
+  // length), not 4, and prints no second line: its output, kept.
+  std::uint16_t version = be16_at(v.m, v.t), keepalive = be16_at(v.m, v.t + 2), flags = be16_at(v.m, v.t + 6);
+  o << "\n\t      Version: ";
+  o.u(version) << ", Keepalive: ";
+  o.u(keepalive) << "s, Flags: [Downstream " << ((flags & 0x8000) ? "On Demand" : "Unsolicited")
+                 << ", Loop Detection " << ((flags & 0x4000) ? "Enabled" : "Disabled") << ']';
+}
+
+// A Prefix FEC element past its type: the address family and the prefix.
+void fec_prefix(TlvValue& v) {
+  if (!v.need(2)) return;
+  Out& o = v.o;
+  std::uint16_t af = be16_at(v.m, v.t);
+  v.advance(2);
+  if (af == 1 || af == 2) {
+    std::string text;
+    int n = read_prefix(v.m, v.t, v.left, af == 2, text);
+    if (n == -3)
+      o << ": IPv4 prefix (goes past end of TLV)";
+    else if (n == -1)
+      o << (af == 1 ? ": IPv4 prefix (invalid length)" : ": IPv6 prefix (invalid length)");
+    else
+      o << (af == 1 ? ": IPv4 prefix " : ": IPv6 prefix ") << text;
+  } else {
+    o << ": Address family ";
+    o.u(af) << " prefix";
+  }
+}
+
+// A Martini VC's interface parameters: info bytes from v.t on.
+void pw_interface_params(TlvValue& v, std::size_t info) {
+  Out& o = v.o;
+  Bytes m = v.m;
+  std::size_t t = v.t;
+  while (info > 2) {
+    std::uint8_t ptype = sub(m, t, 1)[0], plen = sub(m, t + 1, 1)[0];
+    if (plen < 2 || info < plen) break;
+    o << "\n\t\tInterface Parameter: ";
+    name_or(o, kIfParams, ptype, "Unknown") << " (0x";
+    o.hex(ptype, 2) << "), len ";
+    o.u(plen);
+    if (ptype == 0x01) {
+      std::uint16_t mtu = be16_at(m, t + 2);
+      o << ": ";
+      o.u(mtu);
+    } else if (ptype == 0x03) {
+      o << ": ";
+      for (std::size_t k = 2; k < plen; ++k) print_char(o, sub(m, t + k, 1)[0]);
+    } else if (ptype == 0x0c) {
+      std::uint8_t cc = sub(m, t + 2, 1)[0];
+      o << "\n\t\t  Control Channels (0x";
+      o.hex(cc, 2) << ") = [";
+      print_bit_names(o, kVccvCc, cc, "none");
+      std::uint8_t cv = sub(m, t + 3, 1)[0];
+      o << "]\n\t\t  CV Types (0x";
+      o.hex(cv, 2) << ") = [";
+      print_bit_names(o, kVccvCv, cv, "none");
+      o << ']';
+    } else {
+      unknown_data(o, m, t + 2, plen - 2u, "\n\t\t  ");
+    }
+    info -= plen;
+    t += plen;
+  }
+}
+
+// A Martini VC FEC element past its type.
+void fec_martini(TlvValue& v) {
+  if (!v.need(7)) return;
+  Out& o = v.o;
+  std::size_t info = sub(v.m, v.t + 2, 1)[0];
+  std::uint16_t pw = be16_at(v.m, v.t);
+  if (info == 0) {
+    std::uint32_t group = be32_at(v.m, v.t + 3);
+    o << ": ";
+    name_or(o, kPwTypes, pw & 0x7fff, "Unknown") << ", " << ((pw & 0x8000) ? "" : "no ") << "control word, group-ID ";
+    o.u(group) << ", VC-info-length: ";
+    o.u(info);
+    return;
+  }
+  if (!v.need(11)) return;
+  std::uint32_t group = be32_at(v.m, v.t + 3), vc = be32_at(v.m, v.t + 7);
+  o << ": ";
+  name_or(o, kPwTypes, pw & 0x7fff, "Unknown") << ", " << ((pw & 0x8000) ? "" : "no ") << "control word, group-ID ";
+  o.u(group) << ", VC-ID ";
+  o.u(vc) << ", VC-info-length: ";
+  o.u(info);
+  if (info < 4) {
+    o << " (invalid, < 4";
+    return;
+  }
+  info -= 4;
+  v.advance(11);
+  if (!v.need(info)) return;
+  pw_interface_params(v, info);
+}
+
+void tlv_fec(TlvValue& v) {
+  if (!v.need(1)) return;
+  Out& o = v.o;
+  std::uint8_t fec = sub(v.m, v.t, 1)[0];
+  o << "\n\t      ";
+  name_or(o, kFecTypes, fec, "Unknown") << " FEC (0x";
+  o.hex(fec, 2) << ')';
+  v.advance(1);
+  if (fec == 0x02)
+    fec_prefix(v);
+  else if (fec == 0x80)
+    fec_martini(v);
+}
+
+void tlv_status(TlvValue& v) {
+  if (!v.need(8)) return;
+  Out& o = v.o;
+  std::uint32_t code = be32_at(v.m, v.t);
+  o << "\n\t      Status: 0x";
+  o.hex(code & 0x3fffffff, 2) << ", Flags: [" << ((code & 0x80000000u) ? "Fatal error" : "Advisory Notification")
+                              << " and " << ((code & 0x40000000u) ? "do" : "don't") << " forward]";
+  if (std::uint32_t id = be32_at(v.m, v.t + 4)) o << ", causing Message ID: 0x", o.hex(id, 8);
+}
+
+void tlv_ft_session(TlvValue& v) {
+  if (!v.need(12)) return;
+  Out& o = v.o;
+  std::uint16_t f = be16_at(v.m, v.t);
+  o << "\n\t      Flags: [" << ((f & 0x8000) ? "" : "No ") << "Reconnect, " << ((f & 0x8) ? "" : "Don't ")
+    << "Save State, " << ((f & 0x4) ? "" : "No ") << "All-Label Protection, "
+    << ((f & 0x2) ? "Sequence Numbered Label" : "All Labels") << " Checkpoint, " << ((f & 0x1) ? "" : "Don't ")
+    << "Re-Learn State]";
+  if (std::uint32_t x = be32_at(v.m, v.t + 4)) o << ", Reconnect Timeout: ", o.u(x) << "ms";
+  if (std::uint32_t x = be32_at(v.m, v.t + 8)) o << ", Recovery Time: ", o.u(x) << "ms";
+}
+
+// The one-number TLVs: Configuration Sequence Number, Generic Label, MTU.
+void tlv_number(TlvValue& v, std::uint16_t type) {
+  Out& o = v.o;
+  if (type == kConfigSeq) {
+    if (!v.need(4)) return;
+    std::uint32_t seq = be32_at(v.m, v.t);
+    o << "\n\t      Sequence Number: ";
+    o.u(seq);
+  } else if (type == kGenericLabel) {
+    if (!v.need(4)) return;
+    std::uint32_t label = be32_at(v.m, v.t) & 0xfffff;
+    o << "\n\t      Label: ";
+    o.u(label);
+  } else {
+    if (!v.need(2)) return;
+    std::uint16_t mtu = be16_at(v.m, v.t);
+    o << "\n\t      MTU: ";
+    o.u(mtu);
+  }
+}
+
 // One TLV at m[at], msg_left bytes of its message left: the bytes it
 // takes, or 0 where the message's list ends.
 std::size_t tlv(PrintCtx& p, Bytes m, std::size_t at, std::size_t msg_left) {
@@ -147,200 +367,24 @@ std::size_t tlv(PrintCtx& p, Bytes m, std::size_t at, std::size_t msg_left) {
   o.hex(type, 4) << "), length: ";
   o.u(len) << ", Flags: [" << ((raw & 0x8000) ? "continue processing" : "ignore") << " and "
            << ((raw & 0x4000) ? "do" : "don't") << " forward if unknown]";
-  std::size_t t = at + 4, left = len;
-  std::size_t whole = len + 4u;
-  auto need = [&](std::size_t min) {
-    if (left >= min) return true;
-    o << " [tlv length ";
-    o.u(left) << " < ";
-    o.u(min) << "] (invalid)";
-    return false;
-  };
+  TlvValue v{o, m, at + 4, len};
   switch (type) {
-    case kCommonHello: {
-      if (!need(4)) break;
-      std::uint16_t hold = be16_at(m, t), flags = be16_at(m, t + 2);
-      o << "\n\t      Hold Time: ";
-      o.u(hold) << "s, Flags: [" << ((flags & 0x8000) ? "Targeted" : "Link") << " Hello"
-                << ((flags & 0x4000) ? ", Request for targeted Hellos" : "") << ']';
-      break;
-    }
-    case kIpv4Transport:
-      if (!need(4)) break;
-      sub(m, t, 4);  // read before the label, as tcpdump's GET_* in the arguments
-      o << "\n\t      IPv4 Transport Address: ";
-      o.ip4(sub(m, t, 4));
-      break;
-    case kIpv6Transport:
-      if (!need(16)) break;
-      sub(m, t, 16);
-      o << "\n\t      IPv6 Transport Address: ";
-      o.ip6(sub(m, t, 16));
-      break;
-    case kConfigSeq: {
-      if (!need(4)) break;
-      std::uint32_t seq = be32_at(m, t);
-      o << "\n\t      Sequence Number: ";
-      o.u(seq);
-      break;
-    }
-    case kAddressList: {
-      if (!need(2)) break;
-      std::uint16_t af = be16_at(m, t);
-      t += 2;
-      left -= 2;
-      o << "\n\t      Address Family: ";
-      tok_print(o, address_families(), af, "Unknown (", ")") << ", addresses";
-      std::size_t size = af == 1 ? 4 : af == 2 ? 16 : 0;
-      if (!size) break;
-      for (; left >= size; left -= size, t += size) {
-        sub(m, t, size);
-        o << ' ';
-        if (size == 4)
-          o.ip4(sub(m, t, 4));
-        else
-          o.ip6(sub(m, t, 16));
-      }
-      break;
-    }
-    case kCommonSession: {
-      if (!need(14)) break;
-      // 4.99.3 takes the flags from the word at offset 6 (the Max-PDU
-      // length), not 4, and prints no second line: its output, kept.
-      std::uint16_t version = be16_at(m, t), keepalive = be16_at(m, t + 2), flags = be16_at(m, t + 6);
-      o << "\n\t      Version: ";
-      o.u(version) << ", Keepalive: ";
-      o.u(keepalive) << "s, Flags: [Downstream " << ((flags & 0x8000) ? "On Demand" : "Unsolicited")
-                     << ", Loop Detection " << ((flags & 0x4000) ? "Enabled" : "Disabled") << ']';
-      break;
-    }
-    case kFec: {
-      if (!need(1)) break;
-      std::uint8_t fec = sub(m, t, 1)[0];
-      o << "\n\t      ";
-      name_or(o, kFecTypes, fec, "Unknown") << " FEC (0x";
-      o.hex(fec, 2) << ')';
-      t += 1;
-      left -= 1;
-      if (fec == 0x02) {
-        if (!need(2)) break;
-        std::uint16_t af = be16_at(m, t);
-        t += 2;
-        left -= 2;
-        if (af == 1 || af == 2) {
-          std::string text;
-          int n = read_prefix(m, t, left, af == 2, text);
-          if (n == -3)
-            o << ": IPv4 prefix (goes past end of TLV)";
-          else if (n == -1)
-            o << (af == 1 ? ": IPv4 prefix (invalid length)" : ": IPv6 prefix (invalid length)");
-          else
-            o << (af == 1 ? ": IPv4 prefix " : ": IPv6 prefix ") << text;
-        } else {
-          o << ": Address family ";
-          o.u(af) << " prefix";
-        }
-      } else if (fec == 0x80) {
-        if (!need(7)) break;
-        std::size_t info = sub(m, t + 2, 1)[0];
-        std::uint16_t pw = be16_at(m, t);
-        if (info == 0) {
-          std::uint32_t group = be32_at(m, t + 3);
-          o << ": ";
-          name_or(o, kPwTypes, pw & 0x7fff, "Unknown")
-              << ", " << ((pw & 0x8000) ? "" : "no ") << "control word, group-ID ";
-          o.u(group) << ", VC-info-length: ";
-          o.u(info);
-          break;
-        }
-        if (!need(11)) break;
-        std::uint32_t group = be32_at(m, t + 3), vc = be32_at(m, t + 7);
-        o << ": ";
-        name_or(o, kPwTypes, pw & 0x7fff, "Unknown")
-            << ", " << ((pw & 0x8000) ? "" : "no ") << "control word, group-ID ";
-        o.u(group) << ", VC-ID ";
-        o.u(vc) << ", VC-info-length: ";
-        o.u(info);
-        if (info < 4) {
-          o << " (invalid, < 4";
-          return whole;
-        }
-        info -= 4;
-        t += 11;
-        left -= 11;
-        if (!need(info)) break;
-        while (info > 2) {
-          std::uint8_t ptype = sub(m, t, 1)[0], plen = sub(m, t + 1, 1)[0];
-          if (plen < 2 || info < plen) break;
-          o << "\n\t\tInterface Parameter: ";
-          name_or(o, kIfParams, ptype, "Unknown") << " (0x";
-          o.hex(ptype, 2) << "), len ";
-          o.u(plen);
-          if (ptype == 0x01) {
-            std::uint16_t mtu = be16_at(m, t + 2);
-            o << ": ";
-            o.u(mtu);
-          } else if (ptype == 0x03) {
-            o << ": ";
-            for (std::size_t k = 2; k < plen; ++k) print_char(o, sub(m, t + k, 1)[0]);
-          } else if (ptype == 0x0c) {
-            std::uint8_t cc = sub(m, t + 2, 1)[0];
-            o << "\n\t\t  Control Channels (0x";
-            o.hex(cc, 2) << ") = [";
-            print_bit_names(o, kVccvCc, cc, "none");
-            std::uint8_t cv = sub(m, t + 3, 1)[0];
-            o << "]\n\t\t  CV Types (0x";
-            o.hex(cv, 2) << ") = [";
-            print_bit_names(o, kVccvCv, cv, "none");
-            o << ']';
-          } else {
-            unknown_data(o, m, t + 2, plen - 2u, "\n\t\t  ");
-          }
-          info -= plen;
-          t += plen;
-        }
-      }
-      break;
-    }
-    case kGenericLabel: {
-      if (!need(4)) break;
-      std::uint32_t label = be32_at(m, t) & 0xfffff;
-      o << "\n\t      Label: ";
-      o.u(label);
-      break;
-    }
-    case kStatus: {
-      if (!need(8)) break;
-      std::uint32_t code = be32_at(m, t);
-      o << "\n\t      Status: 0x";
-      o.hex(code & 0x3fffffff, 2) << ", Flags: [" << ((code & 0x80000000u) ? "Fatal error" : "Advisory Notification")
-                                  << " and " << ((code & 0x40000000u) ? "do" : "don't") << " forward]";
-      if (std::uint32_t id = be32_at(m, t + 4)) o << ", causing Message ID: 0x", o.hex(id, 8);
-      break;
-    }
-    case kFtSession: {
-      if (!need(12)) break;
-      std::uint16_t f = be16_at(m, t);
-      o << "\n\t      Flags: [" << ((f & 0x8000) ? "" : "No ") << "Reconnect, " << ((f & 0x8) ? "" : "Don't ")
-        << "Save State, " << ((f & 0x4) ? "" : "No ") << "All-Label Protection, "
-        << ((f & 0x2) ? "Sequence Numbered Label" : "All Labels") << " Checkpoint, " << ((f & 0x1) ? "" : "Don't ")
-        << "Re-Learn State]";
-      if (std::uint32_t v = be32_at(m, t + 4)) o << ", Reconnect Timeout: ", o.u(v) << "ms";
-      if (std::uint32_t v = be32_at(m, t + 8)) o << ", Recovery Time: ", o.u(v) << "ms";
-      break;
-    }
-    case kMtu: {
-      if (!need(2)) break;
-      std::uint16_t mtu = be16_at(m, t);
-      o << "\n\t      MTU: ";
-      o.u(mtu);
-      break;
-    }
+    case kCommonHello: tlv_common_hello(v); break;
+    case kIpv4Transport: tlv_transport(v, false); break;
+    case kIpv6Transport: tlv_transport(v, true); break;
+    case kAddressList: tlv_address_list(v); break;
+    case kCommonSession: tlv_common_session(v); break;
+    case kFec: tlv_fec(v); break;
+    case kStatus: tlv_status(v); break;
+    case kFtSession: tlv_ft_session(v); break;
+    case kConfigSeq:
+    case kGenericLabel:
+    case kMtu: tlv_number(v, type); break;
     default:
-      if (p.opt.verbose <= 1) unknown_data(o, m, t, left, "\n\t      ");
+      if (p.opt.verbose <= 1) unknown_data(o, m, v.t, v.left, "\n\t      ");
       break;
   }
-  return whole;
+  return len + 4u;
 }
 
 // One PDU at m[at]: the bytes it takes, or 0 where tcpdump stops.

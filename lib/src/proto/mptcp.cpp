@@ -152,86 +152,106 @@ MptcpOption read_mptcp_option(Bytes opt, std::uint8_t tcp_flags) {
   return m;
 }
 
+namespace {
+
+// MP_CAPABLE past its name: the version, the checksum flag and the keys.
+bool print_capable(Out& o, const MptcpOption& m) {
+  if (!m.ok) return false;
+  if (m.version > 1) {
+    o << " Unknown Version (";
+    o.u(m.version) << ')';
+    return true;
+  }
+  o << " v";
+  o.u(m.version);
+  if (m.csum_flag) o << " csum";
+  if (m.has_key) {
+    o << " {0x";
+    o.hex(m.key);
+    if (m.has_key2) o << ",0x", o.hex(m.key2);
+    o << '}';
+  }
+  return true;
+}
+
+// MP_JOIN past its name: the SYN's token, the SYN/ACK's HMAC and nonce, or
+// the ACK's HMAC.
+bool print_join(Out& o, const MptcpOption& m) {
+  if (!m.ok) return false;
+  if (m.length != 24) {
+    if (m.backup) o << " backup";
+    o << " id ";
+    o.u(m.addr_id);
+  }
+  if (m.length == 12) {
+    o << " token 0x";
+    o.hex(m.token) << " nonce 0x";
+    o.hex(m.nonce);
+  } else if (m.length == 16) {
+    o << " hmac 0x";
+    o.hex(m.key) << " nonce 0x";
+    o.hex(m.nonce);
+  } else {
+    o << " hmac 0x";
+    for (auto b : m.mac) o.hex(b, 2);
+  }
+  return true;
+}
+
+// DSS past its name: the data ACK and the mapping.
+bool print_dss(Out& o, const MptcpOption& m, std::uint8_t tcp_flags) {
+  if (m.length < 4 || (tcp_flags & kSyn)) return false;
+  // tcpdump prints each field as it reads it, so a bad length still
+  // shows the fields before it.
+  unsigned n = 0;
+  if (m.dss_flags & 0x10) o << " fin";
+  if (m.has_ack) {
+    o << " ack ";
+    if (n++ >= m.dss_read) return false;
+    o.u(m.data_ack);
+  }
+  if (m.has_map) {
+    o << " seq ";
+    if (n++ >= m.dss_read) return false;
+    o.u(m.data_seq);
+    if (n++ >= m.dss_read) return false;
+    o << " subseq ";
+    o.u(m.subflow_seq);
+    if (n++ >= m.dss_read) return false;
+    o << " len ";
+    o.u(m.data_len);
+    if (m.has_csum) o << " csum 0x", o.hex(m.csum);
+  }
+  return m.ok;
+}
+
+// ADD_ADDR past its name: the kind, the id, the address, port and HMAC.
+bool print_add_addr(Out& o, const MptcpOption& m) {
+  if (!m.ok) return false;
+  o << ' ';
+  if (auto name = tok_name(kAddAddrKinds, m.version); !name.empty()) o << name;
+  else o << "[bad version/echo]";  // tcpdump's default has no number in it
+  o << " id ";
+  o.u(m.addr_id) << ' ';
+  if (m.addr.size() == 4) o.ip4(m.addr);
+  else o.ip6(m.addr);
+  if (m.has_port) o << ':', o.u(m.port);
+  if (m.has_key) o << " hmac 0x", o.hex(m.key);
+  return true;
+}
+
+}  // namespace
+
 bool print_mptcp_option(Out& o, Bytes opt, std::uint8_t tcp_flags) {
   MptcpOption m = read_mptcp_option(opt, tcp_flags);
   if (m.length < 3) return false;
   o << ' ';
   o.u(m.length) << ' ' << kSubtypes[m.subtype];
   switch (m.subtype) {
-    case 0:
-      if (!m.ok) return false;
-      if (m.version > 1) {
-        o << " Unknown Version (";
-        o.u(m.version) << ')';
-        return true;
-      }
-      o << " v";
-      o.u(m.version);
-      if (m.csum_flag) o << " csum";
-      if (m.has_key) {
-        o << " {0x";
-        o.hex(m.key);
-        if (m.has_key2) o << ",0x", o.hex(m.key2);
-        o << '}';
-      }
-      return true;
-    case 1:
-      if (!m.ok) return false;
-      if (m.length != 24) {
-        if (m.backup) o << " backup";
-        o << " id ";
-        o.u(m.addr_id);
-      }
-      if (m.length == 12) {
-        o << " token 0x";
-        o.hex(m.token) << " nonce 0x";
-        o.hex(m.nonce);
-      } else if (m.length == 16) {
-        o << " hmac 0x";
-        o.hex(m.key) << " nonce 0x";
-        o.hex(m.nonce);
-      } else {
-        o << " hmac 0x";
-        for (auto b : m.mac) o.hex(b, 2);
-      }
-      return true;
-    case 2: {
-      if (m.length < 4 || (tcp_flags & kSyn)) return false;
-      // tcpdump prints each field as it reads it, so a bad length still
-      // shows the fields before it.
-      unsigned n = 0;
-      if (m.dss_flags & 0x10) o << " fin";
-      if (m.has_ack) {
-        o << " ack ";
-        if (n++ >= m.dss_read) return false;
-        o.u(m.data_ack);
-      }
-      if (m.has_map) {
-        o << " seq ";
-        if (n++ >= m.dss_read) return false;
-        o.u(m.data_seq);
-        if (n++ >= m.dss_read) return false;
-        o << " subseq ";
-        o.u(m.subflow_seq);
-        if (n++ >= m.dss_read) return false;
-        o << " len ";
-        o.u(m.data_len);
-        if (m.has_csum) o << " csum 0x", o.hex(m.csum);
-      }
-      return m.ok;
-    }
-    case 3:
-      if (!m.ok) return false;
-      o << ' ';
-      if (auto name = tok_name(kAddAddrKinds, m.version); !name.empty()) o << name;
-      else o << "[bad version/echo]";  // tcpdump's default has no number in it
-      o << " id ";
-      o.u(m.addr_id) << ' ';
-      if (m.addr.size() == 4) o.ip4(m.addr);
-      else o.ip6(m.addr);
-      if (m.has_port) o << ':', o.u(m.port);
-      if (m.has_key) o << " hmac 0x", o.hex(m.key);
-      return true;
+    case 0: return print_capable(o, m);
+    case 1: return print_join(o, m);
+    case 2: return print_dss(o, m, tcp_flags);
+    case 3: return print_add_addr(o, m);
     case 4:
       if (!m.ok) return false;
       o << " id";

@@ -311,6 +311,739 @@ std::size_t print_intserv(Walk& w, std::size_t at, std::size_t obj_tlen) {
 
 enum class Stop { No, Yes };
 
+// One object of the walk past its header: its bytes (captured whole, or
+// [|rsvp]), their count, its class and C-Type, and whether its bytes end in
+// hex. One member per class (or group of classes) prints the body as
+// tcpdump's rsvp_obj_print does and returns Stop::Yes where tcpdump returns
+// -1; hexdump set asks the walk for the bytes in hex after the body.
+struct ObjPrinter {
+  Walk& w;
+  Out& o;
+  std::string_view in;
+  std::size_t at;  // the object's header in w.m
+  Bytes obj;
+  std::size_t n;  // obj_tlen
+  std::uint8_t cls;
+  std::uint8_t ctype;
+  bool hexdump = false;
+
+  Stop too_short() {
+    o << in << "ERROR: object is too short";
+    return Stop::Yes;
+  }
+  Stop sub_too_short() {
+    o << in << "ERROR: sub-object is too short";
+    return Stop::Yes;
+  }
+  Stop invalid() {
+    o << " (invalid)";
+    return Stop::Yes;
+  }
+  Stop dump() {  // a C-Type tcpdump does not decode: the bytes in hex
+    hexdump = true;
+    return Stop::No;
+  }
+  std::uint8_t u8(std::size_t off) { return sub(obj, off, 1)[0]; }
+  std::uint16_t u16(std::size_t off) { return be16_at(obj, off); }
+  std::uint32_t u32(std::size_t off) { return be32_at(obj, off); }
+  Out& ip4(std::size_t off) { return o.ip4(sub(obj, off, 4)); }
+  Out& ip6(std::size_t off) { return o.ip6(sub(obj, off, 16)); }
+  Out& hex2(std::uint32_t v) { return o.hex(v, 2); }
+  Out& hex4(std::uint32_t v) { return o.hex(v, 4); }
+  Out& hex8(std::uint32_t v) { return o.hex(v, 8); }
+
+  Stop body();
+  Stop session();
+  Stop address();
+  Stop label();
+  Stop style();
+  Stop filter_spec();
+  void l3_protocol(std::uint16_t pid);
+  Stop label_request();
+  Stop route();
+  Stop route_subobject(std::size_t k, std::uint8_t type, std::uint8_t slen);
+  Stop hello();
+  Stop restart_capability();
+  Stop capability();
+  Stop session_attribute();
+  Stop generalized_uni();
+  Stop uni_subobject(std::size_t k, unsigned stype, unsigned af, std::size_t slen);
+  Stop hop();
+  Stop time_values();
+  Stop intserv();
+  Stop fast_reroute();
+  Stop detour();
+  Stop class_type();
+  Stop error_spec();
+  Stop properties();
+  Stop message_id();
+  Stop integrity();
+  Stop admin_status();
+  Stop label_set();
+  Stop sub_lsp();
+};
+
+Stop ObjPrinter::body() {
+  switch (cls) {
+    case 1: return session();
+    case 15:   // Confirm
+    case 195:  // Notify Request
+      return address();
+    case 129:
+    case 35:
+    case 34:
+    case 16:  // the labels
+      return label();
+    case 8: return style();
+    case 11:  // Sender Template
+    case 10:  // FilterSpec
+      return filter_spec();
+    case 19: return label_request();
+    case 21:  // RRO
+    case 20:  // ERO
+      return route();
+    case 22: return hello();
+    case 131: return restart_capability();
+    case 134: return capability();
+    case 207: return session_attribute();
+    case 229: return generalized_uni();
+    case 3: return hop();
+    case 5: return time_values();
+    case 12:
+    case 13:
+    case 9:  // Sender TSpec, Adspec, Flowspec
+      return intserv();
+    case 205: return fast_reroute();
+    case 63: return detour();
+    case 66:
+    case 125:  // Class Type
+      return class_type();
+    case 6: return error_spec();
+    case 204: return properties();
+    case 23:
+    case 24:
+    case 25:  // Message ID, Ack, List
+      return message_id();
+    case 4: return integrity();
+    case 196: return admin_status();
+    case 36: return label_set();
+    case 50: return sub_lsp();
+    default:  // Scope, Policy Data, Acceptable Label Set, Protection and the unknown
+      if (w.verbose <= 1) print_unknown_data(o, obj, n, "\n\t    ");
+      return Stop::No;
+  }
+}
+
+Stop ObjPrinter::session() {
+  switch (ctype) {
+    case 1:
+      if (n < 8) return too_short();
+      o << in << "  IPv4 DestAddress: ";
+      ip4(0) << ", Protocol ID: 0x";
+      hex2(u8(4)) << in << "  Flags: [0x";
+      hex2(u8(5)) << "], DestPort ";
+      o.u(u16(6));
+      break;
+    case 2:
+      if (n < 20) return too_short();
+      o << in << "  IPv6 DestAddress: ";
+      ip6(0) << ", Protocol ID: 0x";
+      hex2(u8(16)) << in << "  Flags: [0x";
+      hex2(u8(17)) << "], DestPort ";
+      o.u(u16(18));
+      break;
+    case 8:
+      if (n < 36) return too_short();
+      o << in << "  IPv6 Tunnel EndPoint: ";
+      ip6(0) << ", Tunnel ID: 0x";
+      hex4(u16(18)) << ", Extended Tunnel ID: ";
+      ip6(20);
+      break;
+    case 14:
+      if (n < 26) return too_short();
+      o << in << "  IPv6 P2MP LSP ID: 0x";
+      hex8(u32(0)) << ", Tunnel ID: 0x";
+      hex4(u16(6)) << ", Extended Tunnel ID: ";
+      ip6(8);
+      break;
+    case 13:
+      if (n < 12) return too_short();
+      o << in << "  IPv4 P2MP LSP ID: ";
+      ip4(0) << ", Tunnel ID: 0x";
+      hex4(u16(6)) << ", Extended Tunnel ID: ";
+      ip4(8);
+      break;
+    case 7:
+    case 11:
+      if (n < 12) return too_short();
+      o << in << "  IPv4 Tunnel EndPoint: ";
+      ip4(0) << ", Tunnel ID: 0x";
+      hex4(u16(6)) << ", Extended Tunnel ID: ";
+      ip4(8);
+      break;
+    default: return dump();
+  }
+  return Stop::No;
+}
+
+// Confirm (15) and Notify Request (195): one address.
+Stop ObjPrinter::address() {
+  switch (ctype) {
+    case 1:
+      if (n < 4) return too_short();
+      o << in << (cls == 15 ? "  IPv4 Receiver Address: " : "  IPv4 Notify Node Address: ");
+      ip4(0);
+      break;
+    case 2:
+      if (n < 16) return too_short();
+      o << in << (cls == 15 ? "  IPv6 Receiver Address: " : "  IPv6 Notify Node Address: ");
+      ip6(0);
+      break;
+    default: return dump();
+  }
+  return Stop::No;
+}
+
+Stop ObjPrinter::label() {
+  switch (ctype) {
+    case 1:
+      for (std::size_t k = 0; n - k >= 4; k += 4) o << in << "  Label: ", o.u(u32(k));
+      break;
+    case 2:
+      if (n < 4) return too_short();
+      o << in << "  Generalized Label: ";
+      o.u(u32(0));
+      break;
+    case 3:
+      if (n < 12) return too_short();
+      o << in << "  Waveband ID: ";
+      o.u(u32(0)) << in << "  Start Label: ";
+      o.u(u32(4)) << ", Stop Label: ";
+      o.u(u32(8));
+      break;
+    default: return dump();
+  }
+  return Stop::No;
+}
+
+Stop ObjPrinter::style() {
+  if (ctype != 1) return dump();
+  if (n < 4) return too_short();
+  o << in << "  Reservation Style: ";
+  name_or(o, kStyles, be24_at(obj, 1), "Unknown") << ", Flags: [0x";
+  hex2(u8(0)) << ']';
+  return Stop::No;
+}
+
+// Sender Template (11) and FilterSpec (10).
+Stop ObjPrinter::filter_spec() {
+  switch (ctype) {
+    case 1:
+      if (n < 8) return too_short();
+      o << in << "  Source Address: ";
+      ip4(0) << ", Source Port: ";
+      o.u(u16(6));
+      break;
+    case 2:
+      if (n < 20) return too_short();
+      o << in << "  Source Address: ";
+      ip6(0) << ", Source Port: ";
+      o.u(u16(18));
+      break;
+    case 3:
+      if (cls != 10) return dump();
+      if (n < 20) return too_short();
+      o << in << "  Source Address: ";
+      ip6(0) << ", Flow Label: ";
+      o.u(be24_at(obj, 17));
+      break;
+    case 8:
+      if (cls != 10) return dump();
+      if (n < 20) return too_short();
+      o << in << "  Source Address: ";
+      ip4(0) << ", LSP-ID: 0x";
+      hex4(u16(18));
+      break;
+    case 13:
+      if (n < 40) return too_short();
+      o << in << "  IPv6 Tunnel Sender Address: ";
+      ip6(0) << ", LSP ID: 0x";
+      hex4(u16(18)) << in << "  Sub-Group Originator ID: ";
+      ip6(20) << ", Sub-Group ID: 0x";
+      hex4(u16(38));
+      break;
+    case 7:
+      if (n < 8) return too_short();
+      o << in << (cls == 11 ? "  IPv4 Tunnel Sender Address: " : "  Source Address: ");
+      ip4(0) << (cls == 11 ? ", LSP-ID: 0x" : ", LSP-ID: 0x");
+      hex4(u16(6));
+      break;
+    case 12:
+      if (n < 16) return too_short();
+      o << in << "  IPv4 Tunnel Sender Address: ";
+      ip4(0) << ", LSP ID: 0x";
+      hex4(u16(6)) << in << "  Sub-Group Originator ID: ";
+      ip4(8) << ", Sub-Group ID: 0x";
+      hex4(u16(12));
+      break;
+    default: return dump();
+  }
+  return Stop::No;
+}
+
+// A Label Request's L3 protocol: the Ethertype's name or its number.
+void ObjPrinter::l3_protocol(std::uint16_t pid) {
+  if (auto nm = ethertype_name(pid); !nm.empty())
+    o << nm;
+  else
+    o << "Unknown Protocol (0x", hex4(pid) << ')';
+}
+
+Stop ObjPrinter::label_request() {
+  switch (ctype) {
+    case 1:
+      for (std::size_t k = 0; n - k >= 4; k += 4) {
+        o << in << "  L3 Protocol ID: ";
+        l3_protocol(u16(k + 2));
+      }
+      break;
+    case 2:
+    case 3:
+      if (n < 12) return too_short();
+      o << in << "  L3 Protocol ID: ";
+      l3_protocol(u16(2));
+      if (ctype == 2) {
+        o << ',' << ((u8(4) & 0x80) ? "no" : "") << " merge capability";
+        o << in << "  Minimum VPI/VCI: ";
+        o.u(u16(4) & 0xfff) << '/';
+        o.u(u16(6) & 0xfff) << in << "  Maximum VPI/VCI: ";
+        o.u(u16(8) & 0xfff) << '/';
+        o.u(u16(10) & 0xfff);
+      } else {
+        unsigned dl = (u16(4) >> 7) & 3;
+        o << in << "  Minimum/Maximum DLCI: ";
+        o.u(u32(4) & 0x7fffff) << '/';
+        o.u(u32(8) & 0x7fffff) << ", " << (dl == 0 ? "10" : "") << (dl == 2 ? "23" : "") << " bit DLCI";
+      }
+      break;
+    case 4:
+      if (n < 4) return too_short();
+      o << in << "  LSP Encoding Type: ";
+      name_or(o, kGmplsEncodings, u8(0), "Unknown") << " (";
+      o.u(u8(0)) << ')' << in << "  Switching Type: ";
+      name_or(o, kGmplsSwitchCaps, u8(1), "Unknown") << " (";
+      o.u(u8(1)) << "), Payload ID: ";
+      name_or(o, kGmplsPayloads, u16(2), "Unknown") << " (0x";
+      hex4(u16(2)) << ')';
+      break;
+    default: return dump();
+  }
+  return Stop::No;
+}
+
+// RRO (21) and ERO (20): the subobjects.
+Stop ObjPrinter::route() {
+  if (ctype != 1) return dump();
+  std::size_t k = 0;
+  while (n - k >= 4) {
+    sub(obj, k, 4);
+    std::uint8_t type = u8(k), slen = u8(k + 1);
+    o << in << "  Subobject Type: ";
+    tok_print(o, kXroTypes, type & 0x7f, "Unknown ") << ", length ";
+    o.u(slen);
+    if (n - k < slen) {
+      o << in << "  ERROR: ERO subobject length > object length";
+      break;
+    }
+    if (slen == 0) {
+      o << in << "  ERROR: zero length ERO subtype";
+      break;
+    }
+    if (route_subobject(k, type, slen) == Stop::Yes) return Stop::Yes;
+    k += slen;
+  }
+  return Stop::No;
+}
+
+// One ERO/RRO subobject at obj[k], slen bytes: the IPv4 prefix and the
+// label decoded, the rest only named.
+Stop ObjPrinter::route_subobject(std::size_t k, std::uint8_t type, std::uint8_t slen) {
+  switch (type & 0x7f) {
+    case 1: {
+      if (slen != 8) {
+        o << " ERROR: length != 8";
+        return invalid();
+      }
+      sub(obj, k, 8);
+      std::uint8_t plen = u8(k + 6);
+      if (plen != 32) {
+        o << " ERROR: Prefix length ";
+        o.u(plen) << " != 32";
+        return invalid();
+      }
+      o << ", " << ((type & 0x80) ? "Loose" : "Strict") << ", ";
+      ip4(k + 2) << '/';
+      o.u(plen) << ", Flags: [";
+      print_bit_names(o, kRroFlags, u8(k + 7), "none");
+      o << ']';
+      break;
+    }
+    case 3:
+      if (slen != 8) {
+        o << " ERROR: length != 8";
+        return invalid();
+      }
+      o << ", Flags: [";
+      print_bit_names(o, kRroLabelFlags, u8(k + 2), "none");
+      o << "] (";
+      print_alt_hex(o, u8(k + 2));
+      o << "), Class-Type: ";
+      name_or(o, kCtypes, ct(21, u8(k + 3)), "Unknown") << " (";
+      o.u(u8(k + 3)) << "), ";
+      o.u(u32(k + 4));
+      break;
+  }
+  return Stop::No;
+}
+
+Stop ObjPrinter::hello() {
+  if (ctype != 1 && ctype != 2) return dump();
+  if (n < 8) return too_short();
+  o << in << "  Source Instance: 0x";
+  hex8(u32(0)) << ", Destination Instance: 0x";
+  hex8(u32(4));
+  return Stop::No;
+}
+
+Stop ObjPrinter::restart_capability() {
+  if (ctype != 1) return dump();
+  if (n < 8) return too_short();
+  o << in << "  Restart  Time: ";
+  o.u(u32(0)) << "ms, Recovery Time: ";
+  o.u(u32(4)) << "ms";
+  return Stop::No;
+}
+
+Stop ObjPrinter::capability() {
+  if (ctype != 1) return dump();
+  if (n < 4) return too_short();
+  std::uint32_t v = u32(0);
+  if (v & ~7u) o << in << "  [reserved=0x", hex8(v & ~7u) << " must be zero]";
+  o << in << "  Flags: [";
+  print_bit_names(o, kCapabilityFlags, v & 7u, "none");
+  o << ']';
+  return Stop::No;
+}
+
+Stop ObjPrinter::session_attribute() {
+  if (ctype != 7) return dump();
+  if (n < 4) return too_short();
+  std::size_t namelen = u8(3);
+  if (n < 4 + namelen) return too_short();
+  o << in << "  Session Name: ";
+  for (std::size_t c = 0; c < namelen; ++c) print_char(o, u8(4 + c));
+  o << in << "  Setup Priority: ";
+  o.u(u8(0)) << ", Holding Priority: ";
+  o.u(u8(1)) << ", Flags: [";
+  print_bit_names(o, kSessionAttrFlags, u8(2), "none");
+  o << "] (";
+  print_alt_hex(o, u8(2));
+  o << ')';
+  return Stop::No;
+}
+
+Stop ObjPrinter::generalized_uni() {
+  if (ctype != 1) return dump();
+  if (n < 4) return too_short();
+  std::size_t k = 0;
+  std::size_t total = n, ntlen = n;
+  while (total > 0) {
+    if (total < 4) return invalid();
+    std::size_t slen = u16(k);
+    unsigned stype = u16(k + 2) >> 8, af = u16(k + 2) & 0xff;
+    o << in << "  Subobject Type: ";
+    name_or(o, kUniSubobjects, stype, "Unknown") << " (";
+    o.u(stype) << "), AF: ";
+    name_or(o, address_families(), af, "Unknown") << " (";
+    o.u(af) << "), length: ";
+    o.u(slen);
+    if (slen < 4 || slen > total || ntlen < slen) return invalid();
+    if (uni_subobject(k, stype, af, slen) == Stop::Yes) return Stop::Yes;
+    total -= slen;
+    k += slen;
+    ntlen += slen;  // as tcpdump 4.99.3 does (it adds where it means to subtract)
+  }
+  return Stop::No;
+}
+
+// One Generalized UNI subobject at obj[k], slen bytes; those tcpdump does
+// not decode set hexdump and the walk goes on.
+Stop ObjPrinter::uni_subobject(std::size_t k, unsigned stype, unsigned af, std::size_t slen) {
+  switch (stype) {
+    case 1:
+    case 2:
+      if (af == 1) {
+        if (slen < 8) return sub_too_short();
+        o << in << "    UNI IPv4 TNA address: ";
+        ip4(k + 4);
+      } else if (af == 2) {
+        if (slen < 20) return sub_too_short();
+        o << in << "    UNI IPv6 TNA address: ";
+        ip6(k + 4);
+      } else if (af == 3) {
+        hexdump = true;
+      }
+      break;
+    case 3:
+      if (slen > 4) hexdump = true;
+      break;
+    case 4:
+      if (slen < 16) return sub_too_short();
+      o << in << "    U-bit: ";
+      o.hex(u32(k + 4) >> 31) << ", Label type: ";
+      o.u(u32(k + 4) & 0xff) << ", Logical port id: ";
+      o.u(u32(k + 8)) << ", Label: ";
+      o.u(u32(k + 12));
+      break;
+    case 5:
+      if (slen < 8) return sub_too_short();
+      o << in << "    Service level: ";
+      o.u(u32(k + 4) >> 24);
+      break;
+    default: hexdump = true;
+  }
+  return Stop::No;
+}
+
+Stop ObjPrinter::hop() {
+  switch (ctype) {
+    case 3:
+    case 1:
+      if (n < 8) return too_short();
+      o << in << "  Previous/Next Interface: ";
+      ip4(0) << ", Logical Interface Handle: 0x";
+      hex8(u32(4));
+      if (n > 8) hexdump = true;
+      break;
+    case 4:
+    case 2:
+      if (n < 20) return too_short();
+      o << in << "  Previous/Next Interface: ";
+      ip6(0) << ", Logical Interface Handle: 0x";
+      hex8(u32(16));
+      hexdump = true;
+      break;
+    default: return dump();
+  }
+  return Stop::No;
+}
+
+Stop ObjPrinter::time_values() {
+  if (ctype != 1) return dump();
+  if (n < 4) return too_short();
+  o << in << "  Refresh Period: ";
+  o.u(u32(0)) << "ms";
+  return Stop::No;
+}
+
+// Sender TSpec (12), Adspec (13) and Flowspec (9): the IntServ services
+// and their parameters.
+Stop ObjPrinter::intserv() {
+  if (ctype != 2) return dump();
+  if (n < 4) return too_short();
+  o << in << "  Msg-Version: ";
+  o.u((u8(0) & 0xf0) >> 4) << ", length: ";
+  o.u(std::size_t(u16(2)) << 2);
+  std::size_t k = 4;
+  std::size_t left = n - 4;
+  while (left >= 4) {
+    std::uint32_t stlen = std::uint32_t(u16(k + 2)) << 2;
+    o << in << "  Service Type: ";
+    name_or(o, kIntservServices, u8(k), "unknown") << " (";
+    o.u(u8(k)) << "), break bit " << ((u8(k + 1) & 0x80) ? "" : "not ") << "set, Service length: ";
+    o.u(stlen);
+    k += 4;
+    left -= 4;
+    while (stlen >= 4) {
+      std::size_t used = print_intserv(w, at + kObjHeader + k, left);
+      if (used == 0) break;
+      left -= used;  // never more than is left: print_intserv checked
+      stlen = static_cast<std::uint32_t>(stlen - used);  // wraps as tcpdump's u_int does
+      k += used;
+    }
+  }
+  return Stop::No;
+}
+
+Stop ObjPrinter::fast_reroute() {
+  if (ctype != 1 && ctype != 7) return dump();
+  if (n < (ctype == 1 ? 20u : 16u)) return too_short();
+  o << in << "  Setup Priority: ";
+  o.u(u8(0)) << ", Holding Priority: ";
+  o.u(u8(1)) << ", Hop-limit: ";
+  o.u(u8(2)) << ", Bandwidth: ";
+  print_float(o, float_at(obj, 4) * 8 / 1000000);
+  o << " Mbps";
+  if (ctype == 1) {
+    o << in << "  Include-any: 0x";
+    hex8(u32(8)) << ", Exclude-any: 0x";
+    hex8(u32(12)) << ", Include-all: 0x";
+    hex8(u32(16));
+  } else {
+    o << in << "  Include Colors: 0x";
+    hex8(u32(8)) << ", Exclude Colors: 0x";
+    hex8(u32(12));
+  }
+  return Stop::No;
+}
+
+Stop ObjPrinter::detour() {
+  if (ctype != 7) return dump();
+  for (std::size_t k = 0; n - k >= 8; k += 8) {
+    o << in << "  PLR-ID: ";
+    ip4(k) << ", Avoid-Node-ID: ";
+    ip4(k + 4);
+  }
+  return Stop::No;
+}
+
+Stop ObjPrinter::class_type() {
+  if (ctype != 1) return dump();
+  if (n < 4) return too_short();
+  o << in << "  CT: ";
+  o.u(u32(0) & 7);
+  return Stop::No;
+}
+
+Stop ObjPrinter::error_spec() {
+  bool v6 = ctype == 2 || ctype == 4;
+  if (ctype < 1 || ctype > 4) return dump();
+  std::size_t a = v6 ? 16 : 4;
+  if (n < a + 4) return too_short();
+  unsigned code = u8(a + 1), value = u16(a + 2);
+  o << in << "  Error Node Address: ";
+  (v6 ? ip6(0) : ip4(0)) << ", Flags: [0x";
+  hex2(u8(a)) << ']' << in << "  Error Code: ";
+  name_or(o, kErrorCodes, code, "unknown") << " (";
+  o.u(code) << ')';
+  if (code == 24) {
+    o << ", Error Value: ";
+    name_or(o, kRoutingErrors, value, "unknown") << " (";
+    o.u(value) << ')';
+  } else if (!v6 && (code == 28 || code == 125)) {
+    o << ", Error Value: ";
+    name_or(o, kDiffservErrors, value, "unknown") << " (";
+    o.u(value) << ')';
+  } else if (!v6) {
+    o << ", Unknown Error Value (";
+    o.u(value) << ')';
+  }
+  return Stop::No;
+}
+
+Stop ObjPrinter::properties() {
+  if (ctype != 1) return dump();
+  if (n < 4) return too_short();
+  std::size_t pad = u16(2);
+  o << in << "  TLV count: ";
+  o.u(u16(0)) << ", padding bytes: ";
+  o.u(pad);
+  std::size_t k = 4;
+  while (n - k >= 2 + pad) {
+    std::uint8_t t = u8(k), tl = u8(k + 1);
+    o << in << "    ";
+    name_or(o, kPropTlvs, t, "unknown") << " TLV (0x";
+    hex2(t) << "), length: ";
+    o.u(tl);
+    if (n - k < tl) return too_short();
+    if (tl < 2) {
+      o << in << "ERROR: property TLV is too short";
+      return Stop::Yes;
+    }
+    print_unknown_data(o, obj.subspan(k + 2), tl - 2u, "\n\t\t");
+    k += tl;
+  }
+  return Stop::No;
+}
+
+// Message ID (23), Message ID Ack (24) and Message ID List (25).
+Stop ObjPrinter::message_id() {
+  if (ctype != 1 && ctype != 2) return dump();
+  if (n < 4) return too_short();
+  o << in << "  Flags [0x";
+  hex2(u8(0)) << "], epoch: ";
+  o.u(be24_at(obj, 1));
+  for (std::size_t k = 4; n - k >= 4; k += 4) {
+    o << in << "    Message-ID 0x";
+    hex8(u32(k)) << " (";
+    o.u(u32(k)) << ')';
+  }
+  return Stop::No;
+}
+
+Stop ObjPrinter::integrity() {
+  if (ctype != 1) return dump();
+  if (n < 32) return too_short();
+  o << in << "  Key-ID 0x";
+  hex4(u16(2));
+  hex8(u32(4)) << ", Sequence 0x";
+  hex8(u32(8));
+  hex8(u32(12)) << ", Flags [";
+  print_bit_names(o, kIntegrityFlags, u8(0), "none");
+  o << ']' << in << "  MD5-sum 0x";
+  for (std::size_t d = 16; d < 32; d += 4) hex8(u32(d));
+  o << "  (unchecked)";  // no secret (-M) to check the digest with
+  return Stop::No;
+}
+
+Stop ObjPrinter::admin_status() {
+  if (ctype != 1) return dump();
+  if (n < 4) return too_short();
+  o << in << "  Flags [";
+  print_bit_names(o, kAdminStatusFlags, u32(0), "none");
+  o << ']';
+  return Stop::No;
+}
+
+Stop ObjPrinter::label_set() {
+  if (ctype != 1) return dump();
+  if (n < 4) return too_short();
+  unsigned action = u16(0) >> 8;
+  o << in << "  Action: ";
+  name_or(o, kLabelSetActions, action, "Unknown") << " (";
+  o.u(action) << "), Label type: ";
+  o.u(u32(0) & 0x7f);
+  if (action == 2 || action == 3) {
+    if (n < 12) return too_short();
+    o << in << "  Start range: ";
+    o.u(u32(4)) << ", End range: ";
+    o.u(u32(8));
+  } else {
+    unsigned sc = 1;
+    for (std::size_t k = 4; n - k >= 4; k += 4, ++sc) {
+      o << in << "  Subchannel #";
+      o.u(sc) << ": ";
+      o.u(u32(k));
+    }
+  }
+  return Stop::No;
+}
+
+Stop ObjPrinter::sub_lsp() {
+  if (ctype == 1) {
+    if (n < 4) return too_short();
+    o << in << "  Sub-LSP destination address: ";
+    ip4(0);
+  } else if (ctype == 2) {
+    if (n < 16) return too_short();
+    o << in << "  Sub-LSP destination address: ";
+    ip6(0);
+  } else {
+    hexdump = true;
+  }
+  return Stop::No;
+}
+
 // The object walk: tcpdump's rsvp_obj_print over tlen bytes from m[at].
 // Stop::Yes where tcpdump returns -1 (an error message, or " (invalid)").
 Stop print_objects(Walk& w, std::size_t at, std::size_t tlen) {
@@ -342,651 +1075,9 @@ Stop print_objects(Walk& w, std::size_t at, std::size_t tlen) {
       return Stop::Yes;
     }
     Bytes obj = sub(w.m, at + kObjHeader, len - kObjHeader);  // the object captured whole, or [|rsvp]
-    std::size_t n = obj.size();  // obj_tlen
-    std::size_t k = 0;           // obj_tptr, from the object's body
-    bool hexdump = false;
-    auto too_short = [&] {
-      o << in << "ERROR: object is too short";
-      return Stop::Yes;
-    };
-    auto invalid = [&] {
-      o << " (invalid)";
-      return Stop::Yes;
-    };
-    auto u8 = [&](std::size_t off) { return sub(obj, off, 1)[0]; };
-    auto u16 = [&](std::size_t off) { return be16_at(obj, off); };
-    auto u32 = [&](std::size_t off) { return be32_at(obj, off); };
-    auto ip4 = [&](std::size_t off) -> Out& { return o.ip4(sub(obj, off, 4)); };
-    auto ip6 = [&](std::size_t off) -> Out& { return o.ip6(sub(obj, off, 16)); };
-    auto hex2 = [&](std::uint32_t v) -> Out& { return o.hex(v, 2); };
-    auto hex4 = [&](std::uint32_t v) -> Out& { return o.hex(v, 4); };
-    auto hex8 = [&](std::uint32_t v) -> Out& { return o.hex(v, 8); };
-    switch (cls) {
-      case 1:  // Session
-        switch (ctype) {
-          case 1:
-            if (n < 8) return too_short();
-            o << in << "  IPv4 DestAddress: ";
-            ip4(0) << ", Protocol ID: 0x";
-            hex2(u8(4)) << in << "  Flags: [0x";
-            hex2(u8(5)) << "], DestPort ";
-            o.u(u16(6));
-            break;
-          case 2:
-            if (n < 20) return too_short();
-            o << in << "  IPv6 DestAddress: ";
-            ip6(0) << ", Protocol ID: 0x";
-            hex2(u8(16)) << in << "  Flags: [0x";
-            hex2(u8(17)) << "], DestPort ";
-            o.u(u16(18));
-            break;
-          case 8:
-            if (n < 36) return too_short();
-            o << in << "  IPv6 Tunnel EndPoint: ";
-            ip6(0) << ", Tunnel ID: 0x";
-            hex4(u16(18)) << ", Extended Tunnel ID: ";
-            ip6(20);
-            break;
-          case 14:
-            if (n < 26) return too_short();
-            o << in << "  IPv6 P2MP LSP ID: 0x";
-            hex8(u32(0)) << ", Tunnel ID: 0x";
-            hex4(u16(6)) << ", Extended Tunnel ID: ";
-            ip6(8);
-            break;
-          case 13:
-            if (n < 12) return too_short();
-            o << in << "  IPv4 P2MP LSP ID: ";
-            ip4(0) << ", Tunnel ID: 0x";
-            hex4(u16(6)) << ", Extended Tunnel ID: ";
-            ip4(8);
-            break;
-          case 7:
-          case 11:
-            if (n < 12) return too_short();
-            o << in << "  IPv4 Tunnel EndPoint: ";
-            ip4(0) << ", Tunnel ID: 0x";
-            hex4(u16(6)) << ", Extended Tunnel ID: ";
-            ip4(8);
-            break;
-          default: hexdump = true;
-        }
-        break;
-      case 15:   // Confirm
-      case 195:  // Notify Request
-        switch (ctype) {
-          case 1:
-            if (n < 4) return too_short();
-            o << in << (cls == 15 ? "  IPv4 Receiver Address: " : "  IPv4 Notify Node Address: ");
-            ip4(0);
-            break;
-          case 2:
-            if (n < 16) return too_short();
-            o << in << (cls == 15 ? "  IPv6 Receiver Address: " : "  IPv6 Notify Node Address: ");
-            ip6(0);
-            break;
-          default: hexdump = true;
-        }
-        break;
-      case 129:
-      case 35:
-      case 34:
-      case 16:  // the labels
-        switch (ctype) {
-          case 1:
-            for (; n - k >= 4; k += 4) o << in << "  Label: ", o.u(u32(k));
-            break;
-          case 2:
-            if (n < 4) return too_short();
-            o << in << "  Generalized Label: ";
-            o.u(u32(0));
-            break;
-          case 3:
-            if (n < 12) return too_short();
-            o << in << "  Waveband ID: ";
-            o.u(u32(0)) << in << "  Start Label: ";
-            o.u(u32(4)) << ", Stop Label: ";
-            o.u(u32(8));
-            break;
-          default: hexdump = true;
-        }
-        break;
-      case 8:  // Style
-        if (ctype != 1) {
-          hexdump = true;
-          break;
-        }
-        if (n < 4) return too_short();
-        o << in << "  Reservation Style: ";
-        name_or(o, kStyles, be24_at(obj, 1), "Unknown") << ", Flags: [0x";
-        hex2(u8(0)) << ']';
-        break;
-      case 11:  // Sender Template
-      case 10:  // FilterSpec
-        switch (ctype) {
-          case 1:
-            if (n < 8) return too_short();
-            o << in << "  Source Address: ";
-            ip4(0) << ", Source Port: ";
-            o.u(u16(6));
-            break;
-          case 2:
-            if (n < 20) return too_short();
-            o << in << "  Source Address: ";
-            ip6(0) << ", Source Port: ";
-            o.u(u16(18));
-            break;
-          case 3:
-            if (cls != 10) {
-              hexdump = true;
-              break;
-            }
-            if (n < 20) return too_short();
-            o << in << "  Source Address: ";
-            ip6(0) << ", Flow Label: ";
-            o.u(be24_at(obj, 17));
-            break;
-          case 8:
-            if (cls != 10) {
-              hexdump = true;
-              break;
-            }
-            if (n < 20) return too_short();
-            o << in << "  Source Address: ";
-            ip4(0) << ", LSP-ID: 0x";
-            hex4(u16(18));
-            break;
-          case 13:
-            if (n < 40) return too_short();
-            o << in << "  IPv6 Tunnel Sender Address: ";
-            ip6(0) << ", LSP ID: 0x";
-            hex4(u16(18)) << in << "  Sub-Group Originator ID: ";
-            ip6(20) << ", Sub-Group ID: 0x";
-            hex4(u16(38));
-            break;
-          case 7:
-            if (n < 8) return too_short();
-            o << in << (cls == 11 ? "  IPv4 Tunnel Sender Address: " : "  Source Address: ");
-            ip4(0) << (cls == 11 ? ", LSP-ID: 0x" : ", LSP-ID: 0x");
-            hex4(u16(6));
-            break;
-          case 12:
-            if (n < 16) return too_short();
-            o << in << "  IPv4 Tunnel Sender Address: ";
-            ip4(0) << ", LSP ID: 0x";
-            hex4(u16(6)) << in << "  Sub-Group Originator ID: ";
-            ip4(8) << ", Sub-Group ID: 0x";
-            hex4(u16(12));
-            break;
-          default: hexdump = true;
-        }
-        break;
-      case 19:  // Label Request
-        switch (ctype) {
-          case 1:
-            for (; n - k >= 4; k += 4) {
-              o << in << "  L3 Protocol ID: ";
-              std::uint16_t pid = u16(k + 2);
-              if (auto nm = ethertype_name(pid); !nm.empty())
-                o << nm;
-              else
-                o << "Unknown Protocol (0x", hex4(pid) << ')';
-            }
-            break;
-          case 2:
-          case 3: {
-            if (n < 12) return too_short();
-            o << in << "  L3 Protocol ID: ";
-            std::uint16_t pid = u16(2);
-            if (auto nm = ethertype_name(pid); !nm.empty())
-              o << nm;
-            else
-              o << "Unknown Protocol (0x", hex4(pid) << ')';
-            if (ctype == 2) {
-              o << ',' << ((u8(4) & 0x80) ? "no" : "") << " merge capability";
-              o << in << "  Minimum VPI/VCI: ";
-              o.u(u16(4) & 0xfff) << '/';
-              o.u(u16(6) & 0xfff) << in << "  Maximum VPI/VCI: ";
-              o.u(u16(8) & 0xfff) << '/';
-              o.u(u16(10) & 0xfff);
-            } else {
-              unsigned dl = (u16(4) >> 7) & 3;
-              o << in << "  Minimum/Maximum DLCI: ";
-              o.u(u32(4) & 0x7fffff) << '/';
-              o.u(u32(8) & 0x7fffff) << ", " << (dl == 0 ? "10" : "") << (dl == 2 ? "23" : "") << " bit DLCI";
-            }
-            break;
-          }
-          case 4:
-            if (n < 4) return too_short();
-            o << in << "  LSP Encoding Type: ";
-            name_or(o, kGmplsEncodings, u8(0), "Unknown") << " (";
-            o.u(u8(0)) << ')' << in << "  Switching Type: ";
-            name_or(o, kGmplsSwitchCaps, u8(1), "Unknown") << " (";
-            o.u(u8(1)) << "), Payload ID: ";
-            name_or(o, kGmplsPayloads, u16(2), "Unknown") << " (0x";
-            hex4(u16(2)) << ')';
-            break;
-          default: hexdump = true;
-        }
-        break;
-      case 21:  // RRO
-      case 20:  // ERO
-        if (ctype != 1) {
-          hexdump = true;
-          break;
-        }
-        while (n - k >= 4) {
-          sub(obj, k, 4);
-          std::uint8_t type = u8(k), slen = u8(k + 1);
-          o << in << "  Subobject Type: ";
-          tok_print(o, kXroTypes, type & 0x7f, "Unknown ") << ", length ";
-          o.u(slen);
-          if (n - k < slen) {
-            o << in << "  ERROR: ERO subobject length > object length";
-            break;
-          }
-          if (slen == 0) {
-            o << in << "  ERROR: zero length ERO subtype";
-            break;
-          }
-          switch (type & 0x7f) {
-            case 1: {
-              if (slen != 8) {
-                o << " ERROR: length != 8";
-                return invalid();
-              }
-              sub(obj, k, 8);
-              std::uint8_t plen = u8(k + 6);
-              if (plen != 32) {
-                o << " ERROR: Prefix length ";
-                o.u(plen) << " != 32";
-                return invalid();
-              }
-              o << ", " << ((type & 0x80) ? "Loose" : "Strict") << ", ";
-              ip4(k + 2) << '/';
-              o.u(plen) << ", Flags: [";
-              print_bit_names(o, kRroFlags, u8(k + 7), "none");
-              o << ']';
-              break;
-            }
-            case 3:
-              if (slen != 8) {
-                o << " ERROR: length != 8";
-                return invalid();
-              }
-              o << ", Flags: [";
-              print_bit_names(o, kRroLabelFlags, u8(k + 2), "none");
-              o << "] (";
-              print_alt_hex(o, u8(k + 2));
-              o << "), Class-Type: ";
-              name_or(o, kCtypes, ct(21, u8(k + 3)), "Unknown") << " (";
-              o.u(u8(k + 3)) << "), ";
-              o.u(u32(k + 4));
-              break;
-          }
-          k += slen;
-        }
-        break;
-      case 22:  // Hello
-        if (ctype != 1 && ctype != 2) {
-          hexdump = true;
-          break;
-        }
-        if (n < 8) return too_short();
-        o << in << "  Source Instance: 0x";
-        hex8(u32(0)) << ", Destination Instance: 0x";
-        hex8(u32(4));
-        break;
-      case 131:  // Restart Capability
-        if (ctype != 1) {
-          hexdump = true;
-          break;
-        }
-        if (n < 8) return too_short();
-        o << in << "  Restart  Time: ";
-        o.u(u32(0)) << "ms, Recovery Time: ";
-        o.u(u32(4)) << "ms";
-        break;
-      case 134: {  // Capability
-        if (ctype != 1) {
-          hexdump = true;
-          break;
-        }
-        if (n < 4) return too_short();
-        std::uint32_t v = u32(0);
-        if (v & ~7u) o << in << "  [reserved=0x", hex8(v & ~7u) << " must be zero]";
-        o << in << "  Flags: [";
-        print_bit_names(o, kCapabilityFlags, v & 7u, "none");
-        o << ']';
-        break;
-      }
-      case 207: {  // Session Attribute
-        if (ctype != 7) {
-          hexdump = true;
-          break;
-        }
-        if (n < 4) return too_short();
-        std::size_t namelen = u8(3);
-        if (n < 4 + namelen) return too_short();
-        o << in << "  Session Name: ";
-        for (std::size_t c = 0; c < namelen; ++c) print_char(o, u8(4 + c));
-        o << in << "  Setup Priority: ";
-        o.u(u8(0)) << ", Holding Priority: ";
-        o.u(u8(1)) << ", Flags: [";
-        print_bit_names(o, kSessionAttrFlags, u8(2), "none");
-        o << "] (";
-        print_alt_hex(o, u8(2));
-        o << ')';
-        break;
-      }
-      case 229: {  // Generalized UNI
-        if (ctype != 1) {
-          hexdump = true;
-          break;
-        }
-        if (n < 4) return too_short();
-        std::size_t total = n, ntlen = n;
-        while (total > 0) {
-          if (total < 4) return invalid();
-          std::size_t slen = u16(k);
-          unsigned stype = u16(k + 2) >> 8, af = u16(k + 2) & 0xff;
-          o << in << "  Subobject Type: ";
-          name_or(o, kUniSubobjects, stype, "Unknown") << " (";
-          o.u(stype) << "), AF: ";
-          name_or(o, address_families(), af, "Unknown") << " (";
-          o.u(af) << "), length: ";
-          o.u(slen);
-          if (slen < 4 || slen > total || ntlen < slen) return invalid();
-          auto sub_too_short = [&] {
-            o << in << "ERROR: sub-object is too short";
-            return Stop::Yes;
-          };
-          switch (stype) {
-            case 1:
-            case 2:
-              if (af == 1) {
-                if (slen < 8) return sub_too_short();
-                o << in << "    UNI IPv4 TNA address: ";
-                ip4(k + 4);
-              } else if (af == 2) {
-                if (slen < 20) return sub_too_short();
-                o << in << "    UNI IPv6 TNA address: ";
-                ip6(k + 4);
-              } else if (af == 3) {
-                hexdump = true;
-              }
-              break;
-            case 3:
-              if (slen > 4) hexdump = true;
-              break;
-            case 4:
-              if (slen < 16) return sub_too_short();
-              o << in << "    U-bit: ";
-              o.hex(u32(k + 4) >> 31) << ", Label type: ";
-              o.u(u32(k + 4) & 0xff) << ", Logical port id: ";
-              o.u(u32(k + 8)) << ", Label: ";
-              o.u(u32(k + 12));
-              break;
-            case 5:
-              if (slen < 8) return sub_too_short();
-              o << in << "    Service level: ";
-              o.u(u32(k + 4) >> 24);
-              break;
-            default: hexdump = true;
-          }
-          total -= slen;
-          k += slen;
-          ntlen += slen;  // as tcpdump 4.99.3 does (it adds where it means to subtract)
-        }
-        break;
-      }
-      case 3:  // RSVP Hop
-        switch (ctype) {
-          case 3:
-          case 1:
-            if (n < 8) return too_short();
-            o << in << "  Previous/Next Interface: ";
-            ip4(0) << ", Logical Interface Handle: 0x";
-            hex8(u32(4));
-            if (n > 8) hexdump = true;
-            break;
-          case 4:
-          case 2:
-            if (n < 20) return too_short();
-            o << in << "  Previous/Next Interface: ";
-            ip6(0) << ", Logical Interface Handle: 0x";
-            hex8(u32(16));
-            hexdump = true;
-            break;
-          default: hexdump = true;
-        }
-        break;
-      case 5:  // Time Values
-        if (ctype != 1) {
-          hexdump = true;
-          break;
-        }
-        if (n < 4) return too_short();
-        o << in << "  Refresh Period: ";
-        o.u(u32(0)) << "ms";
-        break;
-      case 12:
-      case 13:
-      case 9: {  // Sender TSpec, Adspec, Flowspec
-        if (ctype != 2) {
-          hexdump = true;
-          break;
-        }
-        if (n < 4) return too_short();
-        o << in << "  Msg-Version: ";
-        o.u((u8(0) & 0xf0) >> 4) << ", length: ";
-        o.u(std::size_t(u16(2)) << 2);
-        k = 4;
-        std::size_t left = n - 4;
-        while (left >= 4) {
-          std::uint32_t stlen = std::uint32_t(u16(k + 2)) << 2;
-          o << in << "  Service Type: ";
-          name_or(o, kIntservServices, u8(k), "unknown") << " (";
-          o.u(u8(k)) << "), break bit " << ((u8(k + 1) & 0x80) ? "" : "not ") << "set, Service length: ";
-          o.u(stlen);
-          k += 4;
-          left -= 4;
-          while (stlen >= 4) {
-            std::size_t used = print_intserv(w, at + kObjHeader + k, left);
-            if (used == 0) break;
-            left -= used;  // never more than is left: print_intserv checked
-            stlen = static_cast<std::uint32_t>(stlen - used);  // wraps as tcpdump's u_int does
-            k += used;
-          }
-        }
-        break;
-      }
-      case 205:  // Fast Re-Route
-        if (ctype == 1 || ctype == 7) {
-          if (n < (ctype == 1 ? 20u : 16u)) return too_short();
-          o << in << "  Setup Priority: ";
-          o.u(u8(0)) << ", Holding Priority: ";
-          o.u(u8(1)) << ", Hop-limit: ";
-          o.u(u8(2)) << ", Bandwidth: ";
-          print_float(o, float_at(obj, 4) * 8 / 1000000);
-          o << " Mbps";
-          if (ctype == 1) {
-            o << in << "  Include-any: 0x";
-            hex8(u32(8)) << ", Exclude-any: 0x";
-            hex8(u32(12)) << ", Include-all: 0x";
-            hex8(u32(16));
-          } else {
-            o << in << "  Include Colors: 0x";
-            hex8(u32(8)) << ", Exclude Colors: 0x";
-            hex8(u32(12));
-          }
-        } else {
-          hexdump = true;
-        }
-        break;
-      case 63:  // Detour
-        if (ctype != 7) {
-          hexdump = true;
-          break;
-        }
-        for (; n - k >= 8; k += 8) {
-          o << in << "  PLR-ID: ";
-          ip4(k) << ", Avoid-Node-ID: ";
-          ip4(k + 4);
-        }
-        break;
-      case 66:
-      case 125:  // Class Type
-        if (ctype != 1) {
-          hexdump = true;
-          break;
-        }
-        if (n < 4) return too_short();
-        o << in << "  CT: ";
-        o.u(u32(0) & 7);
-        break;
-      case 6: {  // Error Spec
-        bool v6 = ctype == 2 || ctype == 4;
-        if (ctype < 1 || ctype > 4) {
-          hexdump = true;
-          break;
-        }
-        std::size_t a = v6 ? 16 : 4;
-        if (n < a + 4) return too_short();
-        unsigned code = u8(a + 1), value = u16(a + 2);
-        o << in << "  Error Node Address: ";
-        (v6 ? ip6(0) : ip4(0)) << ", Flags: [0x";
-        hex2(u8(a)) << ']' << in << "  Error Code: ";
-        name_or(o, kErrorCodes, code, "unknown") << " (";
-        o.u(code) << ')';
-        if (code == 24) {
-          o << ", Error Value: ";
-          name_or(o, kRoutingErrors, value, "unknown") << " (";
-          o.u(value) << ')';
-        } else if (!v6 && (code == 28 || code == 125)) {
-          o << ", Error Value: ";
-          name_or(o, kDiffservErrors, value, "unknown") << " (";
-          o.u(value) << ')';
-        } else if (!v6) {
-          o << ", Unknown Error Value (";
-          o.u(value) << ')';
-        }
-        break;
-      }
-      case 204: {  // Properties
-        if (ctype != 1) {
-          hexdump = true;
-          break;
-        }
-        if (n < 4) return too_short();
-        std::size_t pad = u16(2);
-        o << in << "  TLV count: ";
-        o.u(u16(0)) << ", padding bytes: ";
-        o.u(pad);
-        k = 4;
-        while (n - k >= 2 + pad) {
-          std::uint8_t t = u8(k), tl = u8(k + 1);
-          o << in << "    ";
-          name_or(o, kPropTlvs, t, "unknown") << " TLV (0x";
-          hex2(t) << "), length: ";
-          o.u(tl);
-          if (n - k < tl) return too_short();
-          if (tl < 2) {
-            o << in << "ERROR: property TLV is too short";
-            return Stop::Yes;
-          }
-          print_unknown_data(o, obj.subspan(k + 2), tl - 2u, "\n\t\t");
-          k += tl;
-        }
-        break;
-      }
-      case 23:
-      case 24:
-      case 25:  // Message ID, Ack, List
-        if (ctype != 1 && ctype != 2) {
-          hexdump = true;
-          break;
-        }
-        if (n < 4) return too_short();
-        o << in << "  Flags [0x";
-        hex2(u8(0)) << "], epoch: ";
-        o.u(be24_at(obj, 1));
-        for (k = 4; n - k >= 4; k += 4) {
-          o << in << "    Message-ID 0x";
-          hex8(u32(k)) << " (";
-          o.u(u32(k)) << ')';
-        }
-        break;
-      case 4:  // Integrity
-        if (ctype != 1) {
-          hexdump = true;
-          break;
-        }
-        if (n < 32) return too_short();
-        o << in << "  Key-ID 0x";
-        hex4(u16(2));
-        hex8(u32(4)) << ", Sequence 0x";
-        hex8(u32(8));
-        hex8(u32(12)) << ", Flags [";
-        print_bit_names(o, kIntegrityFlags, u8(0), "none");
-        o << ']' << in << "  MD5-sum 0x";
-        for (std::size_t d = 16; d < 32; d += 4) hex8(u32(d));
-        o << "  (unchecked)";  // no secret (-M) to check the digest with
-        break;
-      case 196:  // Administrative Status
-        if (ctype != 1) {
-          hexdump = true;
-          break;
-        }
-        if (n < 4) return too_short();
-        o << in << "  Flags [";
-        print_bit_names(o, kAdminStatusFlags, u32(0), "none");
-        o << ']';
-        break;
-      case 36: {  // Label Set
-        if (ctype != 1) {
-          hexdump = true;
-          break;
-        }
-        if (n < 4) return too_short();
-        unsigned action = u16(0) >> 8;
-        o << in << "  Action: ";
-        name_or(o, kLabelSetActions, action, "Unknown") << " (";
-        o.u(action) << "), Label type: ";
-        o.u(u32(0) & 0x7f);
-        if (action == 2 || action == 3) {
-          if (n < 12) return too_short();
-          o << in << "  Start range: ";
-          o.u(u32(4)) << ", End range: ";
-          o.u(u32(8));
-        } else {
-          unsigned sc = 1;
-          for (k = 4; n - k >= 4; k += 4, ++sc) {
-            o << in << "  Subchannel #";
-            o.u(sc) << ": ";
-            o.u(u32(k));
-          }
-        }
-        break;
-      }
-      case 50:  // Sub-LSP to LSP
-        if (ctype == 1) {
-          if (n < 4) return too_short();
-          o << in << "  Sub-LSP destination address: ";
-          ip4(0);
-        } else if (ctype == 2) {
-          if (n < 16) return too_short();
-          o << in << "  Sub-LSP destination address: ";
-          ip6(0);
-        } else {
-          hexdump = true;
-        }
-        break;
-      default:  // Scope, Policy Data, Acceptable Label Set, Protection and the unknown
-        if (w.verbose <= 1) print_unknown_data(o, obj, n, "\n\t    ");
-    }
-    if (w.verbose > 1 || hexdump) print_unknown_data(o, obj, n, "\n\t    ");
+    ObjPrinter p{w, o, in, at, obj, obj.size(), cls, ctype};
+    if (p.body() == Stop::Yes) return Stop::Yes;
+    if (w.verbose > 1 || p.hexdump) print_unknown_data(o, obj, p.n, "\n\t    ");
     at += len;
     tlen -= len;
   }
