@@ -248,4 +248,10 @@ def main(out):
     ]
     write(os.path.join(out, 'dhcp.pcap'), d)
 
+    # Every IPv4 protocol number, for its name under -v (tcpdump's
+    # ipproto_values, which IPv6's next-header names share): later fragments,
+    # so that no payload printer runs.
+    write(os.path.join(out, 'ip-protocols.pcap'),
+          [eth(MAC_B, MAC_A, 0x0800, ip4(IP_A, IP_C, p, bytes(8), ident=p, off=0x0010)) for p in range(256)])
+
 main(sys.argv[1] if len(sys.argv) > 1 else '.')
