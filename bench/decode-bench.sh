@@ -12,7 +12,8 @@
 # (../shared relative to the repository), else by the small generator below
 # (Ethernet ARP/IPv4 TCP/UDP/ICMP, IPv6 TCP/ICMPv6, some 802.1Q). Both tools
 # run with TZ=UTC, output to /dev/null, page cache warm; the figure is the
-# median wall time of RUNS runs, interleaved. The last column says whether the
+# median wall time of RUNS runs, interleaved, and "rounds" the median of the
+# per-round ratios (each round one run of each tool). The last column says whether the
 # two tools' texts were byte for byte the same (a speed bought with a wrong
 # line would not count).
 set -euo pipefail
@@ -83,7 +84,7 @@ cat "$FILE" > /dev/null
 secs() { local t0 t1; t0=$(date +%s.%N); "$@" > /dev/null 2>&1; t1=$(date +%s.%N); echo "$t1 - $t0" | bc -l; }
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 echo "file: $FILE ($packets packets), runs: $RUNS, TZ=$TZ"
-printf '%-24s %10s %12s %10s %12s %7s %s\n' options "netlab s" "netlab pkt/s" "tcpdump s" "tcpdump pkt/s" ratio same
+printf '%-24s %10s %12s %10s %12s %7s %7s %s\n' options "netlab s" "netlab pkt/s" "tcpdump s" "tcpdump pkt/s" ratio "rounds" same
 for opts in "-n" "-n -e" "-n -v"; do
     ours=() theirs=()
     for _ in $(seq "$RUNS"); do
@@ -91,8 +92,14 @@ for opts in "-n" "-n -e" "-n -v"; do
         theirs+=("$(secs tcpdump $opts -r "$FILE")")
     done
     a=$(printf '%s\n' "${ours[@]}" | median) b=$(printf '%s\n' "${theirs[@]}" | median)
+    # The ratio of each round (one netlab run, then one tcpdump run), and
+    # their median: on a machine whose speed drifts (shared, throttled), a
+    # round's two runs see the same machine; the two medians above need not.
+    ratios=()
+    for k in "${!ours[@]}"; do ratios+=("$(echo "${theirs[$k]} / ${ours[$k]}" | bc -l)"); done
+    r=$(printf '%s\n' "${ratios[@]}" | median)
     same=no
     cmp -s <("$NETLAB" capture $opts -r "$FILE" 2>/dev/null) <(tcpdump $opts -r "$FILE" 2>/dev/null) && same=yes
-    printf '%-24s %10.3f %12.0f %10.3f %12.0f %6.2fx %s\n' "$opts" "$a" "$(echo "$packets / $a" | bc -l)" \
-        "$b" "$(echo "$packets / $b" | bc -l)" "$(echo "$b / $a" | bc -l)" "$same"
+    printf '%-24s %10.3f %12.0f %10.3f %12.0f %6.2fx %6.2fx %s\n' "$opts" "$a" "$(echo "$packets / $a" | bc -l)" \
+        "$b" "$(echo "$packets / $b" | bc -l)" "$(echo "$b / $a" | bc -l)" "$r" "$same"
 done
