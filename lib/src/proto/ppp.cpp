@@ -288,40 +288,43 @@ void option_tail(PrintCtx& p, Bytes b, std::size_t off, std::uint32_t len, bool 
   if (p.opt.verbose > 1) unknown_data(p.o, b, off + 2, len - 2, "\n\t    ");
 }
 
-std::uint32_t lcp_option(PrintCtx& p, Bytes b, std::size_t off, std::uint32_t length) {
-  Out& o = p.o;
-  if (length < 2) return 0;
-  if (!captured(b, off, 2)) {
-    o << "[|lcp]";
-    return 0;
-  }
-  std::uint32_t opt = b[off], len = b[off + 1];
-  if (length < len) return 0;
-  bool named = opt < std::size(kLcpOptions);
-  if (len < 2) {
-    if (named) {
-      o << "\n\t  " << kLcpOptions[opt] << " Option (0x";
-      o.hex(opt, 2) << "), length ";
-      o.u(len) << " (length bogus, should be >= 2)";
-    } else {
-      o << "\n\tunknown LCP option 0x";
-      o.hex(opt, 2);
+// The Endpoint Discriminator's class and address; the length its class
+// needs when LEN is not it (tcpdump then says the length is bogus).
+std::optional<std::string_view> lcp_discriminator(Out& o, Bytes b, std::size_t off, std::uint32_t len) {
+  std::uint8_t cls = u8_at(b, off + 2);
+  switch (cls) {
+    case 0: o << ": Null"; break;
+    case 1: o << ": Local"; break;
+    case 2: {
+      if (len != 7) return "= 7";
+      Bytes a = sub(b, off + 3, 4);  // before the label: a cut address prints neither
+      o << ": IPv4 ";
+      o.ip4(a);
+      break;
     }
-    return 0;
+    case 3: {
+      if (len != 9) return "= 9";
+      Bytes a = sub(b, off + 3, 6);
+      o << ": MAC ";
+      o.mac(a);
+      break;
+    }
+    case 4: o << ": Magic-Num-Block"; break;
+    case 5: o << ": PSNDN"; break;
+    default: o << ": Unknown class "; o.u(cls); break;
   }
-  if (!named) {
-    o << "\n\tunknown LCP option 0x";
-    o.hex(opt, 2);
-    return len;
-  }
-  o << "\n\t  " << kLcpOptions[opt] << " Option (0x";
-  o.hex(opt, 2) << "), length ";
-  o.u(len);
+  return std::nullopt;
+}
+
+// An LCP option's value after its name, by type; KNOWN false for a type
+// with no printer. A value is what lcp_option returns at once (a bogus length).
+std::optional<std::uint32_t> lcp_value(Out& o, Bytes b, std::size_t off, std::uint32_t opt, std::uint32_t len,
+                                       bool& known) {
+  known = true;
   auto bogus = [&](std::string_view what, std::uint32_t ret) {
     o << " (length bogus, should be " << what << ')';
-    return ret;
+    return std::optional<std::uint32_t>(ret);
   };
-  bool known = true;
   switch (opt) {
     case 0: {
       if (len < 6) return bogus(">= 6", len);
@@ -400,34 +403,46 @@ std::uint32_t lcp_option(PrintCtx& p, Bytes b, std::size_t off, std::uint32_t le
         o.u(val);
       }
       break;
-    case 19: {
+    case 19:
       if (len < 3) return bogus(">= 3", 0);
-      std::uint8_t cls = u8_at(b, off + 2);
-      switch (cls) {
-        case 0: o << ": Null"; break;
-        case 1: o << ": Local"; break;
-        case 2: {
-          if (len != 7) return bogus("= 7", 0);
-          Bytes a = sub(b, off + 3, 4);
-          o << ": IPv4 ";
-          o.ip4(a);
-          break;
-        }
-        case 3: {
-          if (len != 9) return bogus("= 9", 0);
-          Bytes a = sub(b, off + 3, 6);
-          o << ": MAC ";
-          o.mac(a);
-          break;
-        }
-        case 4: o << ": Magic-Num-Block"; break;
-        case 5: o << ": PSNDN"; break;
-        default: o << ": Unknown class "; o.u(cls); break;
-      }
+      if (auto need = lcp_discriminator(o, b, off, len)) return bogus(*need, 0);
       break;
-    }
     default: known = false; break;
   }
+  return std::nullopt;
+}
+
+std::uint32_t lcp_option(PrintCtx& p, Bytes b, std::size_t off, std::uint32_t length) {
+  Out& o = p.o;
+  if (length < 2) return 0;
+  if (!captured(b, off, 2)) {
+    o << "[|lcp]";
+    return 0;
+  }
+  std::uint32_t opt = b[off], len = b[off + 1];
+  if (length < len) return 0;
+  bool named = opt < std::size(kLcpOptions);
+  if (len < 2) {
+    if (named) {
+      o << "\n\t  " << kLcpOptions[opt] << " Option (0x";
+      o.hex(opt, 2) << "), length ";
+      o.u(len) << " (length bogus, should be >= 2)";
+    } else {
+      o << "\n\tunknown LCP option 0x";
+      o.hex(opt, 2);
+    }
+    return 0;
+  }
+  if (!named) {
+    o << "\n\tunknown LCP option 0x";
+    o.hex(opt, 2);
+    return len;
+  }
+  o << "\n\t  " << kLcpOptions[opt] << " Option (0x";
+  o.hex(opt, 2) << "), length ";
+  o.u(len);
+  bool known = true;
+  if (auto early = lcp_value(o, b, off, opt, len, known)) return *early;
   option_tail(p, b, off, len, known);
   return len;
 }
@@ -611,6 +626,51 @@ std::uint32_t bacp_option(PrintCtx& p, Bytes b, std::size_t off, std::uint32_t l
   return len;
 }
 
+// A Configure-Request, -Ack, -Nak or -Reject's options, by the protocol's
+// option printer (none: not printed), from T for the message's LEN.
+void ctrl_options(PrintCtx& p, std::uint16_t proto, Bytes b, std::size_t t, std::uint32_t len) {
+  OptionPrinter fn = nullptr;
+  switch (proto) {
+    case kLcp: fn = lcp_option; break;
+    case kIpcp: fn = ipcp_option; break;
+    case kIpv6cp: fn = ip6cp_option; break;
+    case kCcp: fn = ccp_option; break;
+    case kBacp: fn = bacp_option; break;
+    default: break;
+  }
+  if (!fn) return;
+  std::uint32_t tlen = len - 4;
+  std::size_t at = t;
+  do {
+    std::uint32_t adv = fn(p, b, at, len);
+    if (adv == 0) break;
+    if (tlen < adv) {
+      p.o << " [remaining options length ";
+      p.o.u(tlen) << " < ";
+      p.o.u(adv) << "] (invalid)";
+      break;
+    }
+    tlen -= adv;
+    at += adv;
+  } while (tlen != 0);
+}
+
+// An Identification's magic number and message; false where the message
+// was not captured whole (the caller's truncation mark follows).
+bool ctrl_identification(Out& o, Bytes b, std::size_t t, std::uint32_t len) {
+  std::uint32_t val = be32_at(b, t);
+  o << "\n\t  Magic-Num 0x";
+  o.hex(val, 8);
+  if (len > 8) {
+    o << "\n\t  Message\n\t    ";
+    for (std::size_t k = 0; k < len - 4; ++k) {
+      if (t + 4 + k >= b.size()) return false;
+      print_char(o, b[t + 4 + k]);
+    }
+  }
+  return true;
+}
+
 // tcpdump's handle_ctrl_proto: b the packet from the code on, wide the same
 // from two bytes earlier (empty when not captured).
 void ctrl_proto(PrintCtx& p, std::uint16_t proto, Bytes b, Bytes wide, std::uint32_t length) {
@@ -659,33 +719,7 @@ void ctrl_proto(PrintCtx& p, std::uint16_t proto, Bytes b, Bytes wide, std::uint
       o.u(oui) << ')';
       break;
     }
-    case 1: case 2: case 3: case 4: {
-      OptionPrinter fn = nullptr;
-      switch (proto) {
-        case kLcp: fn = lcp_option; break;
-        case kIpcp: fn = ipcp_option; break;
-        case kIpv6cp: fn = ip6cp_option; break;
-        case kCcp: fn = ccp_option; break;
-        case kBacp: fn = bacp_option; break;
-        default: break;
-      }
-      if (!fn) break;
-      std::uint32_t tlen = len - 4;
-      std::size_t at = t;
-      do {
-        std::uint32_t adv = fn(p, b, at, len);
-        if (adv == 0) break;
-        if (tlen < adv) {
-          o << " [remaining options length ";
-          o.u(tlen) << " < ";
-          o.u(adv) << "] (invalid)";
-          break;
-        }
-        tlen -= adv;
-        at += adv;
-      } while (tlen != 0);
-      break;
-    }
+    case 1: case 2: case 3: case 4: ctrl_options(p, proto, b, t, len); break;
     case 8: {
       if (length < 6) break;
       std::uint16_t rp = be16_at(b, t);
@@ -712,22 +746,9 @@ void ctrl_proto(PrintCtx& p, std::uint16_t proto, Bytes b, Bytes wide, std::uint
       }
       break;
     }
-    case 12: {
-      if (length < 8) break;
-      {
-        std::uint32_t val = be32_at(b, t);
-        o << "\n\t  Magic-Num 0x";
-        o.hex(val, 8);
-      }
-      if (len > 8) {
-        o << "\n\t  Message\n\t    ";
-        for (std::size_t k = 0; k < len - 4; ++k) {
-          if (t + 4 + k >= b.size()) return trunc();
-          print_char(o, b[t + 4 + k]);
-        }
-      }
+    case 12:
+      if (length >= 8 && !ctrl_identification(o, b, t, len)) return trunc();
       break;
-    }
     case 13: {
       if (length < 12) break;
       std::uint32_t magic = be32_at(b, t), secs = be32_at(b, t + 4);
