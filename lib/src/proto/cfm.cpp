@@ -252,67 +252,9 @@ int print_sender_id(Out& o, Bytes b, std::size_t& tptr, std::uint32_t& tlen, std
   return 0;
 }
 
-void print_body(PrintCtx& p, Bytes b, std::uint32_t length) {
+// The TLVs from TPTR for TLEN bytes, to the End TLV or the first bad one.
+void print_tlvs(PrintCtx& p, Bytes b, std::size_t tptr, std::uint32_t tlen) {
   Out& o = p.o;
-  if (length < kHeader) throw TooShort{};
-  sub(b, 0, kHeader);
-  std::uint8_t first = b[0], opcode = b[1], flags = b[2], first_tlv = b[3];
-  if ((first & 0x1f) != 0) {
-    o << "CFMv";
-    o.u(first & 0x1f) << " not supported, length ";
-    o.u(length);
-    return;
-  }
-  o << "CFMv0 ";
-  tok_print(o, kOpcodes, opcode, "unknown (", ")") << ", MD Level ";
-  o.u(first >> 5) << ", length ";
-  o.u(length);
-  if (!p.opt.verbose) return;
-  o << "\n\tFirst TLV offset ";
-  o.u(first_tlv);
-  std::uint32_t tlen = length - kHeader;
-  if (first_tlv > tlen) {
-    o << " (too large, must be <= ";
-    o.u(tlen) << ')';
-    return;
-  }
-  auto fixed_part = [&](std::size_t size, int n) {
-    if (first_tlv < size) {
-      o << " (too small " << char('0' + n) << ", must be >= ";
-      o.u(size) << ')';
-      return false;
-    }
-    if (tlen < size) throw TooShort{};
-    sub(b, kHeader, size);
-    return true;
-  };
-  switch (opcode) {
-    case 1:
-      if (!fixed_part(kCcm, 1)) return;
-      if (!print_ccm(o, b, flags)) return;
-      break;
-    case 5:
-      if (!fixed_part(kLtm, 4)) return;
-      print_flag_names(o, kLtmFlags, flags);
-      o << "\n\t  Transaction-ID 0x";
-      o.hex(be32_at(b, kHeader), 8) << ", ttl ";
-      o.u(b[kHeader + 4]) << "\n\t  Original-MAC ";
-      o.mac(b.subspan(kHeader + 5, 6)) << ", Target-MAC ";
-      o.mac(b.subspan(kHeader + 11, 6));
-      break;
-    case 4:
-      if (!fixed_part(kLtr, 5)) return;
-      print_flag_names(o, kLtrFlags, flags);
-      o << "\n\t  Transaction-ID 0x";
-      o.hex(be32_at(b, kHeader), 8) << ", ttl ";
-      o.u(b[kHeader + 4]) << "\n\t  Replay-Action ";
-      name_or(o, kRelayActions, b[kHeader + 5], "Unknown") << " (";
-      o.u(b[kHeader + 5]) << ')';
-      break;
-    default: print_unknown_data(o, b.subspan(kHeader), tlen - first_tlv, "\n\t  "); break;
-  }
-  std::size_t tptr = kHeader + first_tlv;
-  tlen -= first_tlv;
   while (tlen > 0) {
     std::uint8_t type = sub(b, tptr, 1)[0];
     o << "\n\t";
@@ -373,6 +315,68 @@ void print_body(PrintCtx& p, Bytes b, std::uint32_t length) {
     tptr += len;
     tlen -= len;
   }
+}
+
+void print_body(PrintCtx& p, Bytes b, std::uint32_t length) {
+  Out& o = p.o;
+  if (length < kHeader) throw TooShort{};
+  sub(b, 0, kHeader);
+  std::uint8_t first = b[0], opcode = b[1], flags = b[2], first_tlv = b[3];
+  if ((first & 0x1f) != 0) {
+    o << "CFMv";
+    o.u(first & 0x1f) << " not supported, length ";
+    o.u(length);
+    return;
+  }
+  o << "CFMv0 ";
+  tok_print(o, kOpcodes, opcode, "unknown (", ")") << ", MD Level ";
+  o.u(first >> 5) << ", length ";
+  o.u(length);
+  if (!p.opt.verbose) return;
+  o << "\n\tFirst TLV offset ";
+  o.u(first_tlv);
+  std::uint32_t tlen = length - kHeader;
+  if (first_tlv > tlen) {
+    o << " (too large, must be <= ";
+    o.u(tlen) << ')';
+    return;
+  }
+  auto fixed_part = [&](std::size_t size, int n) {
+    if (first_tlv < size) {
+      o << " (too small " << char('0' + n) << ", must be >= ";
+      o.u(size) << ')';
+      return false;
+    }
+    if (tlen < size) throw TooShort{};
+    sub(b, kHeader, size);
+    return true;
+  };
+  switch (opcode) {
+    case 1:
+      if (!fixed_part(kCcm, 1)) return;
+      if (!print_ccm(o, b, flags)) return;
+      break;
+    case 5:
+      if (!fixed_part(kLtm, 4)) return;
+      print_flag_names(o, kLtmFlags, flags);
+      o << "\n\t  Transaction-ID 0x";
+      o.hex(be32_at(b, kHeader), 8) << ", ttl ";
+      o.u(b[kHeader + 4]) << "\n\t  Original-MAC ";
+      o.mac(b.subspan(kHeader + 5, 6)) << ", Target-MAC ";
+      o.mac(b.subspan(kHeader + 11, 6));
+      break;
+    case 4:
+      if (!fixed_part(kLtr, 5)) return;
+      print_flag_names(o, kLtrFlags, flags);
+      o << "\n\t  Transaction-ID 0x";
+      o.hex(be32_at(b, kHeader), 8) << ", ttl ";
+      o.u(b[kHeader + 4]) << "\n\t  Replay-Action ";
+      name_or(o, kRelayActions, b[kHeader + 5], "Unknown") << " (";
+      o.u(b[kHeader + 5]) << ')';
+      break;
+    default: print_unknown_data(o, b.subspan(kHeader), tlen - first_tlv, "\n\t  "); break;
+  }
+  print_tlvs(p, b, kHeader + first_tlv, tlen - first_tlv);
 }
 
 }  // namespace

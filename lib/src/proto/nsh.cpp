@@ -38,6 +38,42 @@ void decode_nsh(Ctx& c, ByteReader r, std::uint32_t length) {
   }
 }
 
+namespace {
+
+// MD type 2's context headers: WORDS - 2 words of TLVs from AT (Invalid on
+// one longer than they are).
+void print_md2_tlvs(Out& o, Bytes b, std::size_t at, unsigned words) {
+  unsigned n = 0;
+  while (n < words - 2) {
+    std::uint16_t tlv_class = be16_at(b, at);
+    std::uint8_t tlv_type = sub(b, at + 2, 1)[0];
+    unsigned tlv_len = sub(b, at + 3, 1)[0] & 0x7f;
+    unsigned padded = (tlv_len + 3) & ~3u;
+    at += 4;
+    o << "\n        TLV Class ";
+    o.u(tlv_class) << ", Type ";
+    o.u(tlv_type) << ", Len ";
+    o.u(tlv_len);
+    n += 1;
+    if (words - 2 < n + padded / 4) {
+      o << " (length too big)";
+      throw Invalid{};
+    }
+    if (tlv_len) {
+      o << "\n            Value: ";
+      for (unsigned k = 0; k < tlv_len; ++k) {
+        o << (k ? ":" : "0x");
+        o.hex(sub(b, at + k, 1)[0], 2);
+      }
+      sub(b, at + tlv_len, padded - tlv_len);
+      at += padded;
+      n += padded / 4;
+    }
+  }
+}
+
+}  // namespace
+
 void print_nsh(PrintCtx& p, std::size_t i) {
   p.proto = "nsh";
   const auto& l = at<NshL>(p.d, i);
@@ -107,33 +143,7 @@ void print_nsh(PrintCtx& p, std::size_t i) {
       }
       past = true;
     } else if (v > 2 && md_type == 2) {
-      unsigned n = 0;
-      while (n < words - 2) {
-        std::uint16_t tlv_class = be16_at(b, at);
-        std::uint8_t tlv_type = sub(b, at + 2, 1)[0];
-        unsigned tlv_len = sub(b, at + 3, 1)[0] & 0x7f;
-        unsigned padded = (tlv_len + 3) & ~3u;
-        at += 4;
-        o << "\n        TLV Class ";
-        o.u(tlv_class) << ", Type ";
-        o.u(tlv_type) << ", Len ";
-        o.u(tlv_len);
-        n += 1;
-        if (words - 2 < n + padded / 4) {
-          o << " (length too big)";
-          throw Invalid{};
-        }
-        if (tlv_len) {
-          o << "\n            Value: ";
-          for (unsigned k = 0; k < tlv_len; ++k) {
-            o << (k ? ":" : "0x");
-            o.hex(sub(b, at + k, 1)[0], 2);
-          }
-          sub(b, at + tlv_len, padded - tlv_len);
-          at += padded;
-          n += padded / 4;
-        }
-      }
+      print_md2_tlvs(o, b, at, words);
       past = true;
     }
     if (!past) sub(b, at, (words - 2) * 4u);
