@@ -211,6 +211,7 @@ struct Capture::Impl {
   const Callback* cb = nullptr;
   bool callback_stop = false;
   std::atomic<bool> stop_requested{false};  // stop() while the reader reads
+  int seek_errno = 0;                       // the hand-over to libpcap failed
   std::string source;
 
   // Reads the reader's records until it has no plain one left, COUNT were
@@ -228,7 +229,9 @@ struct Capture::Impl {
     }
     const auto resume_at = static_cast<long>(reader->position());
     reader.reset();
-    std::fseek(pcap_file(pcap.get()), resume_at, SEEK_SET);
+    // libpcap must go on exactly here; a stream that cannot seek back is a
+    // read error of the file, not a silent skip.
+    if (std::fseek(pcap_file(pcap.get()), resume_at, SEEK_SET) != 0) seek_errno = errno;
     return delivered;
   }
 
@@ -366,6 +369,11 @@ Result<void> Capture::run(std::uint64_t count, const Callback& on_packet) {
     const std::uint64_t delivered = impl_->run_reader(count);
     if (count != 0) left -= delivered;
     done = impl_->callback_stop || impl_->stop_requested.load() || (count != 0 && left == 0);
+    if (!done && impl_->seek_errno != 0) {
+      impl_->cb = nullptr;
+      if (impl_->writer && !impl_->writer->flush()) return impl_->writer->failure();
+      return pcap_error("file " + impl_->source, std::strerror(impl_->seek_errno));
+    }
   }
   if (!done) {
     int cnt = left == 0 || left > INT_MAX ? -1 : static_cast<int>(left);
