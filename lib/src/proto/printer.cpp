@@ -115,35 +115,10 @@ void print_layers(PrintCtx& p, std::size_t i) {
 
 namespace {
 
-void two(Out& o, int v) {
-  if (v < 10) o << '0';
-  o.u(static_cast<unsigned>(v));
-}
+void two(Out& o, int v) { o.u(static_cast<unsigned>(v), 2); }
 
-void frac(Out& o, std::uint32_t f, bool nano) {
-  // Zero-padded to 6 or 9 digits (more when a hostile header's fraction is
-  // larger), written in one append: every packet's line has one.
-  const int width = nano ? 9 : 6;
-  if (f < (nano ? 1000000000u : 1000000u)) {
-    // The usual case: exactly WIDTH digits, written from the right.
-    char out[9];
-    for (int k = width - 1; k >= 0; --k, f /= 10) out[k] = static_cast<char>('0' + f % 10);
-    o.str().append(out, static_cast<std::size_t>(width));
-    return;
-  }
-  char buf[16];
-  int n = 0;
-  char digits[10];
-  std::uint32_t v = f;
-  do {
-    digits[n++] = static_cast<char>('0' + v % 10);
-    v /= 10;
-  } while (v);
-  int len = 0;
-  for (int k = n; k < width; ++k) buf[len++] = '0';
-  while (n) buf[len++] = digits[--n];
-  o.str().append(buf, static_cast<std::size_t>(len));
-}
+// Zero-padded to 6 or 9 digits (more when a hostile header's fraction is larger).
+void frac(Out& o, std::uint32_t f, bool nano) { o.u(f, nano ? 9 : 6); }
 
 // ---- JSON ------------------------------------------------------------------
 
@@ -407,17 +382,16 @@ struct PacketPrinter::Impl {
       // A decoder bug must cost one packet's detail, never the capture.
       if (auto* l = d.last()) l->status = Status::Invalid;
     }
-    Out o(out);
     if (opt.json) {
+      Out o(out);
       json(m, o);
       return;
     }
-    if (opt.numbers) {
-      std::size_t mark = out.size();
-      o.u(count);
-      std::size_t digits = out.size() - mark;
-      if (digits < 5) out.insert(mark, 5 - digits, ' ');
-      o << "  ";
+    Out o(out, Out::Buffered);
+    if (opt.numbers) {  // tcpdump's "%5u  "
+      for (std::uint64_t v = count, w = 1; w < 5; ++w, v /= 10)
+        if (v < 10) o << ' ';
+      o.u(count) << "  ";
     }
     if (invalid_header(m, o)) return;
     timestamp(m, o);

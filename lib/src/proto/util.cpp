@@ -2,6 +2,8 @@
 // by the protocol files.
 #include "proto/proto.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cstring>
 
 namespace netlab::proto {
@@ -9,73 +11,180 @@ namespace {
 constexpr char kHex[] = "0123456789abcdef";
 }
 
-Out& Out::u(std::uint64_t v) {
-  // Two digits per division (most numbers on a line are ports, lengths and
-  // sequence numbers, printed several times per packet).
-  static constexpr char kPairs[] =
-      "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-      "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-      "8081828384858687888990919293949596979899";
-  if (v < 10) {
-    s_.push_back(static_cast<char>('0' + v));
-    return *this;
+namespace {
+constexpr std::size_t kSlack = 512;  // a whole usual packet line in one grow
+
+// Two digits per division (most numbers on a line are ports, lengths and
+// sequence numbers, printed several times per packet).
+constexpr char kPairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+constexpr std::uint64_t kPow10[20] = {1ull,
+                                      10ull,
+                                      100ull,
+                                      1000ull,
+                                      10000ull,
+                                      100000ull,
+                                      1000000ull,
+                                      10000000ull,
+                                      100000000ull,
+                                      1000000000ull,
+                                      10000000000ull,
+                                      100000000000ull,
+                                      1000000000000ull,
+                                      10000000000000ull,
+                                      100000000000000ull,
+                                      1000000000000000ull,
+                                      10000000000000000ull,
+                                      100000000000000000ull,
+                                      1000000000000000000ull,
+                                      10000000000000000000ull};
+
+// The number of decimal digits of v (1 for 0): log10 from the bit length
+// (1233/4096 ~ log10(2)), corrected by one comparison.
+int decimal_digits(std::uint64_t v) noexcept {
+  if (v < 10) return 1;
+  const int bits = 64 - __builtin_clzll(v);
+  const int t = (bits * 1233) >> 12;
+  return t + 1 - (v < kPow10[t] ? 1 : 0);
+}
+
+// Two digits from the pair table.
+inline void put_pair(char* q, std::uint32_t v) noexcept { std::memcpy(q, kPairs + 2 * v, 2); }
+
+// Writes v's n digits ending at end (n from decimal_digits, or more for zero
+// padding). Eight digits at a time split into independent halves: the chain
+// of divisions, not the stores, is what a ten-digit sequence number costs.
+void write_decimal(char* end, std::uint64_t v, int n) noexcept {
+  char* q = end;
+  while (v >= 100000000) {
+    const std::uint64_t hi = v / 100000000;
+    const auto lo = static_cast<std::uint32_t>(v - hi * 100000000);
+    const std::uint32_t a = lo / 10000, b = lo % 10000;
+    put_pair(q - 8, a / 100);
+    put_pair(q - 6, a % 100);
+    put_pair(q - 4, b / 100);
+    put_pair(q - 2, b % 100);
+    q -= 8;
+    v = hi;
   }
-  char buf[24];
-  char* p = buf + sizeof buf;
-  while (v >= 100) {
-    const auto k = static_cast<std::size_t>(v % 100) * 2;
-    v /= 100;
-    *--p = kPairs[k + 1];
-    *--p = kPairs[k];
+  auto w = static_cast<std::uint32_t>(v);
+  while (w >= 100) {
+    put_pair(q - 2, w % 100);
+    w /= 100;
+    q -= 2;
   }
-  if (v >= 10) {
-    const auto k = static_cast<std::size_t>(v) * 2;
-    *--p = kPairs[k + 1];
-    *--p = kPairs[k];
+  if (w >= 10) {
+    put_pair(q - 2, w);
+    q -= 2;
   } else {
-    *--p = static_cast<char>('0' + v);
+    *--q = static_cast<char>('0' + w);
   }
-  s_.append(p, static_cast<std::size_t>(buf + sizeof buf - p));
+  while (q > end - n) *--q = '0';
+}
+
+// Each byte's decimal text (1 to 3 characters) and its length in the fourth
+// byte: an IPv4 address is four fixed-size copies.
+struct ByteText {
+  std::array<std::array<char, 4>, 256> t{};
+  constexpr ByteText() {
+    for (unsigned v = 0; v < 256; ++v) {
+      unsigned n = 0;
+      if (v >= 100) t[v][n++] = static_cast<char>('0' + v / 100);
+      if (v >= 10) t[v][n++] = static_cast<char>('0' + v / 10 % 10);
+      t[v][n++] = static_cast<char>('0' + v % 10);
+      t[v][3] = static_cast<char>(n);
+    }
+  }
+};
+constexpr ByteText kByteText;
+}  // namespace
+
+char* Out::grow(std::size_t n) {
+  if (!buffered_) return nullptr;
+  const std::size_t used = p_ ? static_cast<std::size_t>(p_ - s_.data()) : s_.size();
+  s_.resize(used + std::max(n + 1, kSlack));  // the slack is cut again by sync()
+  p_ = s_.data() + used;
+  end_ = s_.data() + s_.size();
+  return p_;
+}
+
+void Out::slow_write(const char* v, std::size_t n) {
+  if (char* w = grow(n)) {
+    std::memcpy(w, v, n);
+    p_ += n;
+  } else {
+    s_.append(v, n);
+  }
+}
+
+void Out::put(const char* tmp, std::size_t n) {
+  if (char* w = room(n)) {
+    std::memcpy(w, tmp, n);
+    p_ += n;
+  } else {
+    s_.append(tmp, n);
+  }
+}
+
+Out& Out::u(std::uint64_t v) {
+  const int n = decimal_digits(v);
+  char tmp[20];
+  char* w = room(20);
+  write_decimal((w ? w : tmp) + n, v, n);
+  if (w) p_ += n;
+  else s_.append(tmp, static_cast<std::size_t>(n));
+  return *this;
+}
+
+Out& Out::u(std::uint64_t v, int width) {
+  const int n = std::max(decimal_digits(v), std::clamp(width, 1, 20));
+  char tmp[20];
+  char* w = room(20);
+  write_decimal((w ? w : tmp) + n, v, n);
+  if (w) p_ += n;
+  else s_.append(tmp, static_cast<std::size_t>(n));
   return *this;
 }
 
 Out& Out::i(std::int64_t v) {
   if (v < 0) {
-    s_.push_back('-');
+    *this << '-';
     return u(static_cast<std::uint64_t>(-(v + 1)) + 1);
   }
   return u(static_cast<std::uint64_t>(v));
 }
 
 Out& Out::hex(std::uint64_t v, int width) {
-  char buf[20];
-  char* p = buf + sizeof buf;
-  int n = 0;
-  do {
-    *--p = kHex[v & 0xf];
-    v >>= 4;
-    ++n;
-  } while (v);
-  while (n < width && n < 16) {
-    *--p = '0';
-    ++n;
-  }
-  s_.append(p, static_cast<std::size_t>(buf + sizeof buf - p));
+  int n = 1;
+  while (n < 16 && (v >> (4 * n))) ++n;
+  n = std::max(n, std::min(width, 16));
+  char tmp[16];
+  char* w = room(16);
+  char* q = (w ? w : tmp) + n;
+  for (int k = 0; k < n; ++k, v >>= 4) *--q = kHex[v & 0xf];
+  if (w) p_ += n;
+  else s_.append(tmp, static_cast<std::size_t>(n));
   return *this;
 }
 
 Out& Out::ip4(Bytes b) {
-  // One append per address, not one per byte and dot: every IPv4 line has two.
-  char buf[16];
-  std::size_t n = 0;
+  // Written in place: every IPv4 line has two.
+  char tmp[20];
+  char* w = room(20);
+  char* q = w ? w : tmp;
+  char* start = q;
   for (std::size_t k = 0; k < 4 && k < b.size(); ++k) {
-    if (k) buf[n++] = '.';
-    const unsigned v = b[k];
-    if (v >= 100) buf[n++] = static_cast<char>('0' + v / 100);
-    if (v >= 10) buf[n++] = static_cast<char>('0' + v / 10 % 10);
-    buf[n++] = static_cast<char>('0' + v % 10);
+    const auto& t = kByteText.t[b[k]];
+    std::memcpy(q, t.data(), 4);  // the fourth byte is overwritten next, or cut
+    q += t[3];
+    *q++ = '.';
   }
-  s_.append(buf, n);
+  if (q > start) --q;  // no dot after the last byte
+  if (w) p_ = q;
+  else s_.append(tmp, static_cast<std::size_t>(q - start));
   return *this;
 }
 
@@ -103,7 +212,7 @@ Out& Out::ip6(Bytes b) {
   bool v4_tail = best == 0 && (best_len == 6 || (best_len == 5 && g[5] == 0xffff));
   for (int k = 0; k < 8; ++k) {
     if (k == best) {
-      s_.append(k == 0 ? "::" : ":");
+      *this << (k == 0 ? "::" : ":");
       k += best_len - 1;
       continue;
     }
@@ -112,16 +221,26 @@ Out& Out::ip6(Bytes b) {
       break;
     }
     hex(g[k]);
-    if (k < 7) s_.push_back(':');
+    if (k < 7) *this << ':';
   }
   return *this;
 }
 
 Out& Out::mac(Bytes b) {
-  for (std::size_t k = 0; k < b.size(); ++k) {
-    if (k) s_.push_back(':');
-    s_.push_back(kHex[b[k] >> 4]);
-    s_.push_back(kHex[b[k] & 0xf]);
+  // Six bytes in place (17 characters); longer link addresses a chunk at a time.
+  char tmp[24];
+  for (std::size_t at = 0; at < b.size(); at += 8) {
+    const std::size_t m = std::min<std::size_t>(8, b.size() - at);
+    char* w = room(24);
+    char* q = w ? w : tmp;
+    char* start = q;
+    for (std::size_t k = 0; k < m; ++k) {
+      if (at + k) *q++ = ':';
+      *q++ = kHex[b[at + k] >> 4];
+      *q++ = kHex[b[at + k] & 0xf];
+    }
+    if (w) p_ = q;
+    else s_.append(tmp, static_cast<std::size_t>(q - start));
   }
   return *this;
 }
