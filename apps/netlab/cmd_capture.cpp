@@ -371,7 +371,9 @@ void run_capture(Global& g, CaptureArgs& a, const std::vector<std::string>& extr
     }
     result = cap.run(a.count, [&](const PacketMeta& m, std::span<const std::uint8_t> bytes) {
       if (!printing) return true;
-      std::lock_guard<std::mutex> held(out_lock);
+      // Only the drop lines' thread writes beside us.
+      std::unique_lock<std::mutex> held(out_lock, std::defer_lock);
+      if (drops) held.lock();
       if (drops) drops->print_before(m);
       printer.print(m, bytes, out.buf());
       if (annotator)

@@ -212,6 +212,7 @@ struct Capture::Impl {
   bool callback_stop = false;
   std::atomic<bool> stop_requested{false};  // stop() while the reader reads
   int seek_errno = 0;                       // the hand-over to libpcap failed
+  bool nano = false;                        // timestamps in nanoseconds
   std::string source;
 
   // Reads the reader's records until it has no plain one left, COUNT were
@@ -247,7 +248,7 @@ struct Capture::Impl {
       PacketMeta m;
       m.sec = h->ts.tv_sec;
       m.frac = static_cast<std::uint32_t>(h->ts.tv_usec);
-      m.nano = pcap_get_tstamp_precision(self->pcap.get()) == PCAP_TSTAMP_PRECISION_NANO;
+      m.nano = self->nano;
       m.caplen = h->caplen;
       m.len = h->len;
       if (!(*self->cb)(m, std::span<const std::uint8_t>(bytes, h->caplen))) {
@@ -327,6 +328,7 @@ Result<Capture> Capture::open(const CaptureOptions& o) {
     }
   }
   pcap_t* p = impl->pcap.get();
+  impl->nano = pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO;  // fixed once activated
   if (!o.filter.empty()) {
     auto prog = std::make_unique<BpfProgram>();
     bpf_u_int32 net = PCAP_NETMASK_UNKNOWN;

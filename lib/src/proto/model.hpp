@@ -537,12 +537,20 @@ struct LayerSlot {
 class Decoded {
  public:
   static constexpr std::size_t kMaxLayers = 24;
+  // A new layer, value-initialized in its slot: building it on the stack and
+  // moving it in cost a store-forwarding stall per field (8% of a decode).
   template <typename T>
-  T& push(T value = {}) {
+  T& push() {
     if (n_ == kMaxLayers) throw Truncated{};  // absurd nesting: stop here
-    slots_[n_].layer = std::move(value);
-    slots_[n_].status = Status::Ok;
-    return std::get<T>(slots_[n_++].layer);
+    LayerSlot& s = slots_[n_++];
+    s.status = Status::Ok;
+    return s.layer.template emplace<T>();
+  }
+  template <typename T>
+  T& push(T value) {
+    T& t = push<T>();
+    t = std::move(value);
+    return t;
   }
   std::size_t size() const noexcept { return n_; }
   const LayerSlot& operator[](std::size_t i) const noexcept { return slots_[i]; }
