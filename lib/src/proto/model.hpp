@@ -12,6 +12,7 @@
 
 #include <array>
 #include <cstdint>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -539,12 +540,19 @@ class Decoded {
   static constexpr std::size_t kMaxLayers = 24;
   // A new layer, value-initialized in its slot: building it on the stack and
   // moving it in cost a store-forwarding stall per field (8% of a decode).
+  // A layer of plain fields is copied from a zero one (a few vector moves;
+  // value-initializing it in place was a `rep stos`, slow to start).
   template <typename T>
   T& push() {
     if (n_ == kMaxLayers) throw Truncated{};  // absurd nesting: stop here
     LayerSlot& s = slots_[n_++];
     s.status = Status::Ok;
-    return s.layer.template emplace<T>();
+    if constexpr (std::is_trivially_copyable_v<T>) {
+      static const T kZero{};
+      return s.layer.template emplace<T>(kZero);
+    } else {
+      return s.layer.template emplace<T>();
+    }
   }
   template <typename T>
   T& push(T value) {

@@ -265,7 +265,7 @@ struct PacketPrinter::Impl {
       cached_date = date;
       have_cached = true;
     }
-    o << std::string_view(clock, clock_len);
+    o.put_padded<sizeof clock>(clock, clock_len);  // one fixed-size copy per packet
     return true;
   }
 

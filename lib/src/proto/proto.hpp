@@ -53,6 +53,18 @@ class Out {
     else slow_write(&c, 1);
     return *this;
   }
+  // The first n of the N bytes at src (all N readable): a fixed-size copy
+  // where a string_view's would be a memcpy call of n bytes.
+  template <std::size_t N>
+  Out& put_padded(const char* src, std::size_t n) {
+    if (N < static_cast<std::size_t>(end_ - p_) && n <= N) {
+      std::memcpy(p_, src, N);
+      p_ += n;
+    } else {
+      slow_write(src, n);
+    }
+    return *this;
+  }
   Out& u(std::uint64_t v);
   Out& u(std::uint64_t v, int width);  // zero padded to width (at most 20)
   Out& i(std::int64_t v);
