@@ -50,7 +50,7 @@ class Out {
   }
   Out& operator<<(char c) {
     if (p_ != end_) *p_++ = c;
-    else slow_write(&c, 1);
+    else slow_put(c);  // by value: c is not spilled on the fast path
     return *this;
   }
   // The first n of the N bytes at src (all N readable): a fixed-size copy
@@ -87,8 +87,7 @@ class Out {
   }
   char* grow(std::size_t n);
   void slow_write(const char* v, std::size_t n);
-  // Writes n bytes from tmp: into the room if there is one, else appended.
-  void put(const char* tmp, std::size_t n);
+  void slow_put(char c);
   void sync() noexcept {
     if (p_) {
       s_.resize(static_cast<std::size_t>(p_ - s_.data()));

@@ -120,14 +120,7 @@ void Out::slow_write(const char* v, std::size_t n) {
   }
 }
 
-void Out::put(const char* tmp, std::size_t n) {
-  if (char* w = room(n)) {
-    std::memcpy(w, tmp, n);
-    p_ += n;
-  } else {
-    s_.append(tmp, n);
-  }
-}
+void Out::slow_put(char c) { slow_write(&c, 1); }
 
 Out& Out::u(std::uint64_t v) {
   const int n = decimal_digits(v);
