@@ -41,7 +41,7 @@ class Out {
   Out& operator<<(std::string_view v) {
     // Strictly less: a detached cursor (both null) always takes the slow path.
     if (v.size() < static_cast<std::size_t>(end_ - p_)) {
-      std::memcpy(p_, v.data(), v.size());
+      if (!v.empty()) std::memcpy(p_, v.data(), v.size());  // an empty view's data() may be null
       p_ += v.size();
     } else {
       slow_write(v.data(), v.size());

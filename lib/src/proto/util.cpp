@@ -112,6 +112,7 @@ char* Out::grow(std::size_t n) {
 }
 
 void Out::slow_write(const char* v, std::size_t n) {
+  if (n == 0) return;  // v may be null
   if (char* w = grow(n)) {
     std::memcpy(w, v, n);
     p_ += n;
