@@ -879,8 +879,8 @@ void json_nfs(JsonWriter& w, const NfsL& l) {
     const std::uint64_t at = 12 + (std::uint64_t{vlen} + 11) / 4 * 4;
     if (at + 8 <= m.size() && be32_at(m, at) == 0) {
       const std::uint32_t st = be32_at(m, at + 4);
-      w.member("status", st);
-      if (auto name = tok_name(kStatus, st); !name.empty()) w.member("status_name", name);
+      w.member("nfs_status", st);
+      if (auto name = tok_name(kStatus, st); !name.empty()) w.member("nfs_status_name", name);
     }
     return;
   }
