@@ -144,6 +144,11 @@ TEST_CASE("NFS: hostile lengths cut at every length and mutated", "[proto][nfs][
         CHECK(sane_line(line, 8000));
     }
   }
+  // The JSON of every prefix and mutation parses, with the NFS layer's xid where it is there.
+  for (const auto& f : exchange()) {
+    for (const auto& line : print_prefixes(f, json())) CHECK_NOTHROW(testjson::parse(line));
+    for (const auto& line : print_mutations(f, 42, 29, 100, json())) CHECK_NOTHROW(testjson::parse(line));
+  }
   // A call cut inside its credentials' length stops at tcpdump's GET: " [|nfs]".
   const Frame f = exchange()[0];
   Frame cut(f.begin(), f.begin() + 42 + 30);
