@@ -346,7 +346,7 @@ struct Printer {
         Sattr3 sa;
         dp = sattr3(dp + 4, sa);
         o << ' ';
-        tok_print(o, kTypes, type, "unk-ft ");
+        tok_print(o, kTypes, type, "unk-ft ", "");
         if (vflag && (type == kNfChr || type == kNfBlk)) {
           const std::uint32_t a = u32(dp), b = u32(dp + 4);
           o << ' ';
@@ -421,7 +421,7 @@ struct Printer {
     if (er != 0) {
       if (!qflag) {
         o << " ERROR: ";
-        tok_print(o, kStatus, er, "unk ");
+        tok_print(o, kStatus, er, "unk ", "");
       }
       error = true;
     }
@@ -844,7 +844,7 @@ void print_nfs(PrintCtx& p, std::size_t i) {
     const bool v3 = n.vers == 3;
     const std::uint32_t proc = generic_proc(n.proc, v3);
     o << ' ';
-    tok_print(o, kProcNames, proc, "proc-");
+    tok_print(o, kProcNames, proc, "proc-", "");
     if (!pr.reply(n.length, proc, v3) && !pr.error) cut();
     return;
   }
@@ -853,7 +853,7 @@ void print_nfs(PrintCtx& p, std::size_t i) {
   const bool v3 = be32_at(m, 16) == 3;
   const std::uint32_t proc = generic_proc(be32_at(m, 20), v3);
   o << ' ';
-  tok_print(o, kProcNames, proc, "proc-");
+  tok_print(o, kProcNames, proc, "proc-", "");
   if (!pr.request(n.length, proc, v3)) cut();
 }
 

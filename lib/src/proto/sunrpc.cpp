@@ -139,7 +139,7 @@ bool print_rpc_reply_status(Out& o, Bytes m, std::uint32_t length, bool& cut) {
       return false;
     }
     o << "Auth ";
-    tok_print(o, kAuthStat, be32_at(m, 16), "Invalid failure code ");
+    tok_print(o, kAuthStat, be32_at(m, 16), "Invalid failure code ", "");
   } else {
     o << "Unknown reason for rejecting rpc message ";
     o.u(rstat);
@@ -155,7 +155,7 @@ std::size_t rpc_reply_results(Out& o, Bytes m, std::uint32_t length, bool& error
   const std::uint32_t astat = be32_at(m, at);
   if (astat != 0) {
     o << ' ';
-    tok_print(o, kAcceptStat, astat, "ar_stat ");
+    tok_print(o, kAcceptStat, astat, "ar_stat ", "");
     error = true;
     return kNoArgs;
   }
