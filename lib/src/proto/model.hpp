@@ -516,6 +516,16 @@ struct AristaL {  // Arista's vendor ethertype 0xd28b (arista.cpp); printed by p
   bool unknown = false;      // a subtype or timestamp format tcpdump does not know: data in hex
   Bytes data;                // captured from the subtype on (unknown)
 };
+struct NfsL {  // Sun RPC (RFC 5531) carrying NFSv2/v3 (RFC 1094, RFC 1813), UDP and TCP 2049 (sunrpc.cpp, nfs.cpp)
+  Bytes msg;                 // captured from the RPC header (the xid) on, to the IP layer's end
+  std::uint32_t length = 0;  // the RPC message's length: the UDP payload's, or TCP's record fragment's
+  std::uint32_t record_mark = 0;  // TCP: the record marking word before the message
+  bool tcp = false;
+  bool reply = false;        // a reply from port 2049, else a call to it
+  bool entered = false;      // call: its procedure was captured and recorded in the xid map
+  bool matched = false;      // reply: its call was found in the xid map
+  std::uint32_t proc = 0, vers = 0;  // reply: the call's procedure and program version, from the map
+};
 struct UnknownL {  // an ethertype or link type we do not decode
   std::uint16_t type = 0;
   Bytes data;
@@ -528,7 +538,7 @@ using Layer = std::variant<EthernetL, VlanL, SllL, NullL, LlcL, ArpL, Ipv4L, Ipv
                            PimL, EspL, AhL, EigrpL, MobilityL,
                            PtpL, OspfL, BgpL, FrL, IsisL, RxL, BabelL, SflowL, AoeL, EapolL, RadiusL, IsakmpL, MplsL,
                            LspPingL, RipL, RipngL, LdpL, RsvpL, PppL, PppoeL, VxlanGpeL, NshL, CfmL, VtpL, SnmpL,
-                           NflogL, IpoibL, IpnetL, ArcnetL, ChdlcL, SwitchTagL, PktapL, AtmL, MfrL, AristaL>;
+                           NflogL, IpoibL, IpnetL, ArcnetL, ChdlcL, SwitchTagL, PktapL, AtmL, MfrL, AristaL, NfsL>;
 
 struct LayerSlot {
   Layer layer;

@@ -95,6 +95,7 @@ void print_layers(PrintCtx& p, std::size_t i) {
         else if constexpr (std::is_same_v<T, PktapL>) print_pktap(p, i);
         else if constexpr (std::is_same_v<T, AtmL>) print_atm(p, i);
         else if constexpr (std::is_same_v<T, MfrL>) print_mfr(p, i);
+        else if constexpr (std::is_same_v<T, NfsL>) print_nfs(p, i);
         else if constexpr (std::is_same_v<T, AristaL>) {}  // printed by print_ethernet
         else if constexpr (std::is_same_v<T, SwitchTagL>) {
           // Inside Ethernet print_ethernet prints it; a prepended tag comes
@@ -215,6 +216,7 @@ struct JsonMembers {
   void operator()(const AtmL& l) const { json_atm(w, l); }
   void operator()(const MfrL& l) const { json_mfr(w, l); }
   void operator()(const AristaL& l) const { json_arista(w, l); }
+  void operator()(const NfsL& l) const { json_nfs(w, l); }
 };
 
 void json_layer(JsonWriter& w, const LayerSlot& slot, bool last_truncated) {
@@ -235,6 +237,7 @@ struct PacketPrinter::Impl {
   TcpTracker tcp;
   IsakmpCookies ike;
   RxCalls rx;
+  NfsXids nfs;
   Decoded d;
   std::uint64_t count = 0;
   bool have_prev = false;
@@ -372,7 +375,7 @@ struct PacketPrinter::Impl {
     d.raw = bytes;
     d.truncated = false;
     d.trunc_proto = "";
-    Ctx c{opt, tcp, d, &ike, &rx};
+    Ctx c{opt, tcp, d, &ike, &rx, &nfs};
     try {
       decode_link(c, linktype, ByteReader(bytes));
     } catch (const Truncated&) {
