@@ -515,6 +515,15 @@ struct AristaL {  // Arista's vendor ethertype 0xd28b (arista.cpp); printed by p
   bool unknown = false;      // a subtype or timestamp format tcpdump does not know: data in hex
   Bytes data;                // captured from the subtype on (unknown)
 };
+struct KrbL {  // Kerberos on UDP 88 and 750 (krb.cpp): printed from its bytes
+  Bytes msg;                 // captured from the message on, to the IP layer's end
+  std::uint32_t length = 0;  // the UDP payload length
+};
+struct L2tpL {  // RFC 2661 L2TP on UDP 1701 (l2tp.cpp); a data message's PPP frame is the next layer
+  Bytes msg;                 // captured from the L2TP header on, to the IP layer's end
+  std::uint32_t length = 0;  // the UDP payload length
+  bool ppp_short = false;    // a data message's frame too short for tcpdump's ppp_print (its own " [|ppp]")
+};
 struct UnknownL {  // an ethertype or link type we do not decode
   std::uint16_t type = 0;
   Bytes data;
@@ -527,7 +536,7 @@ using Layer = std::variant<EthernetL, VlanL, SllL, NullL, LlcL, ArpL, Ipv4L, Ipv
                            PimL, EspL, AhL, EigrpL, MobilityL,
                            PtpL, OspfL, BgpL, FrL, IsisL, RxL, BabelL, SflowL, AoeL, EapolL, RadiusL, IsakmpL, MplsL,
                            LspPingL, RipL, RipngL, LdpL, RsvpL, PppL, PppoeL, VxlanGpeL, NshL, CfmL, VtpL, SnmpL,
-                           NflogL, IpoibL, IpnetL, ArcnetL, ChdlcL, SwitchTagL, PktapL, AtmL, MfrL, AristaL>;
+                           NflogL, IpoibL, IpnetL, ArcnetL, ChdlcL, SwitchTagL, PktapL, AtmL, MfrL, AristaL, KrbL, L2tpL>;
 
 struct LayerSlot {
   Layer layer;

@@ -645,4 +645,12 @@ inline std::size_t enclosing_ip(const Decoded& d, std::size_t i) {
   return ip;
 }
 
+// Kerberos (UDP 88, 750) and L2TP (UDP 1701): r the payload as captured, length the UDP payload length.
+void decode_krb(Ctx& c, ByteReader r, std::uint32_t length);
+void decode_l2tp(Ctx& c, ByteReader r, std::uint32_t length);
+void print_krb(PrintCtx& p, std::size_t i);
+void print_l2tp(PrintCtx& p, std::size_t i);
+void json_krb(JsonWriter& w, const KrbL& l);
+void json_l2tp(JsonWriter& w, const L2tpL& l);
+
 }  // namespace netlab::proto
