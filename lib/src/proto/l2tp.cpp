@@ -318,7 +318,19 @@ void decode_l2tp(Ctx& c, ByteReader r, std::uint32_t length) {
     l.ppp_short = true;
     return;
   }
-  decode_ppp(c, ByteReader(frame), flen, false);
+  try {
+    decode_ppp(c, ByteReader(frame), flen, false);
+  } catch (const Truncated&) {
+    // tcpdump's ip_print and ip6_print check their fixed header themselves:
+    // " [|ip]" without unwinding, so l2tp_print still closes its brace.
+    // Other cuts unwind past it.
+    LayerSlot* last = c.d.last();
+    const bool ip4 = std::holds_alternative<Ipv4L>(last->layer) && std::get<Ipv4L>(last->layer).stage == 1;
+    const bool ip6 = std::holds_alternative<Ipv6L>(last->layer) && std::get<Ipv6L>(last->layer).stage == 0;
+    if (!ip4 && !ip6) throw;
+    last->status = Status::Truncated;
+    l.inner_cut = ip4 ? "ip" : "ip6";
+  }
 }
 
 void print_l2tp(PrintCtx& p, std::size_t i) {
@@ -382,7 +394,8 @@ void print_l2tp(PrintCtx& p, std::size_t i) {
       o << " {";
       if (l.ppp_short) o << " [|ppp]";
       else if (i + 1 < p.d.size()) print_layers(p, i + 1);
-      // A frame cut in the capture ended the line inside PPP.
+      if (l.inner_cut) o << " [|" << l.inner_cut << ']';
+      // A frame cut in the capture otherwise ended the line inside PPP.
       if (!p.d.truncated) o << '}';
       return;
   }
@@ -423,6 +436,7 @@ void json_l2tp(JsonWriter& w, const L2tpL& l) {
     case Header::NoLength: w.member("error", "control message without length"); return;
     case Header::Data:
       if (l.ppp_short) w.member("ppp_truncated", true);
+      if (l.inner_cut) w.member("inner_truncated", l.inner_cut);
       return;
     default: break;
   }

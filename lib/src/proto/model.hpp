@@ -523,6 +523,7 @@ struct L2tpL {  // RFC 2661 L2TP on UDP 1701 (l2tp.cpp); a data message's PPP fr
   Bytes msg;                 // captured from the L2TP header on, to the IP layer's end
   std::uint32_t length = 0;  // the UDP payload length
   bool ppp_short = false;    // a data message's frame too short for tcpdump's ppp_print (its own " [|ppp]")
+  const char* inner_cut = nullptr;  // "ip" or "ip6": the frame's IP header cut, which that printer says itself
 };
 struct UnknownL {  // an ethertype or link type we do not decode
   std::uint16_t type = 0;
