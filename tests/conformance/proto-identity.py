@@ -62,6 +62,8 @@ PATTERNS = {
     "hsrp": r"HSRPv|\[\|hsrp\]",
     "sctp": r"sctp|SCTP|\[\|sctp\]",
     # AFS's RX on UDP 7000-7009: " rx data fs call fetch-data ...", " [|rx] (32)".
+    # NFS over Sun RPC, UDP or TCP 2049: "NFS request xid 1 96 getattr fh ...", "NFS reply xid 1 reply ok 96".
+    "nfs": r"NFS (request|reply) xid ",
     "rx": r" rx (data|ack|busy|abort|ackall|challenge|response|debug|params|version|type)|\[\|rx\]",
     "dccp": r"DCCP|\[\|dccp\]",
     "mptcp": r"mptcp",

@@ -64,6 +64,15 @@ write('big', [(1700000000 + i, i, frame(i, 60 + i * 97 % 1400), None, None) for 
       + [(1700003000, 0, bytes(262144), None, None)]
       + [(1700003001 + i, i, frame(i, 60 + i * 89 % 1400), None, None) for i in range(2500)],
       tail=struct.pack('<IIII', 1700009999, 9, 80, 80) + frame(9)[:30])
+# Files above 2 MiB are read ahead by a second thread (blocks queued in file
+# order, a record's start carried over into the next block): a hand-over to
+# libpcap well inside such a file, at a record above libpcap's maximum, then
+# plain records again; and a nanosecond file, byte-swapped, cut at its end.
+write('ahead-handover', [(1700000000 + i, i, frame(i, 60 + i * 131 % 1400), None, None) for i in range(4000)]
+      + [(1700005000, 5, bytes(300000), None, None)]
+      + [(1700005001 + i, i, frame(i, 60 + i * 53 % 1400), None, None) for i in range(1500)])
+write('ahead-nano-cut', [(1700000000 + i, i * 7919, frame(i, 60 + i * 61 % 1400), None, None) for i in range(6000)],
+      magic=0xa1b23c4d, endian='>', tail=struct.pack('>IIII', 1700009999, 9, 80, 80) + frame(9)[:30])
 # pcap 2.3: libpcap may swap caplen and len; the reader does not serve it.
 write('v23', plain(2) + [(1700000002, 2, frame(2), None, 30)], version=(2, 3))
 PY
@@ -86,7 +95,8 @@ check() {  # check FILE ARGS...: netlab's lines and status against tcpdump's
         fail=1
     fi
 }
-for f in plain swapped nano nano-swapped over-snaplen over-max cut-data cut-header odd-times odd-lengths big v23; do
+for f in plain swapped nano nano-swapped over-snaplen over-max cut-data cut-header odd-times odd-lengths big \
+         ahead-handover ahead-nano-cut v23; do
     check "$f"
     check "$f" --nano
 done
@@ -99,6 +109,13 @@ check cut-data -c 3
 check cut-data -c 4
 check big -c 2501
 check big udp and src port 40007
+check ahead-handover -c 3999
+check ahead-handover -c 4001
+check ahead-handover udp and src port 40011
+for f in big ahead-handover ahead-nano-cut; do
+    size=$(stat -c %s "$dir/$f.pcap")
+    [ "$size" -gt 2097152 ] || { echo "FAIL $f.pcap is $size bytes: too small to be read ahead"; fail=1; }
+done
 # The same file through stdin goes through libpcap alone.
 ours=$("$bin" capture -n -tt -r - < "$dir/plain.pcap" 2>/dev/null)
 theirs=$(tcpdump -n -tt -r "$dir/plain.pcap" 2>/dev/null)

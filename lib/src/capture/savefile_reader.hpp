@@ -17,6 +17,12 @@
 // file that ends mid-header, a read error), it stops; the caller seeks the
 // FILE libpcap reads to position() and libpcap goes on from there, with its
 // own checks, errors and repairs.
+//
+// A file larger than a few blocks is read ahead by a second thread: the
+// kernel's copy of the next block (a tenth of a lab capture's decode) runs
+// while this thread decodes the current one. Each block lands after room for
+// one record, where the unread end of the previous block is copied, so a
+// record is always whole in one buffer. The same records, the same hand-over.
 #pragma once
 
 #include <pcap/pcap.h>
@@ -46,16 +52,26 @@ class SavefileReader {
   // The file offset of the first record next() has not returned.
   std::uint64_t position() const noexcept { return offset_ + pos_; }
 
+  SavefileReader(SavefileReader&&) noexcept;
+  SavefileReader& operator=(SavefileReader&&) noexcept;
+  ~SavefileReader();  // stops and joins the read-ahead thread
+
  private:
-  SavefileReader() = default;
+  struct ReadAhead;
+  SavefileReader();
   // Keeps the unread bytes and reads more after them; false at the end of
   // the file or on an error (libpcap, reading the same bytes, reports it).
   bool refill();
+  bool refill_ahead();  // the same from the read-ahead thread's next block
+  void start_read_ahead();  // or, when no thread can be made, the plain buffer
   enum class Scale { Same, MicroToNano, NanoToMicro };
   int fd_ = -1;  // libpcap's FILE's descriptor, read with pread(2)
-  std::unique_ptr<unsigned char[]> buf_;  // kBlock bytes, not zero-filled
-  std::size_t pos_ = 0, end_ = 0;  // unread bytes: buf_[pos_, end_)
-  std::uint64_t offset_ = 0;       // the file offset of buf_[0]
+  std::unique_ptr<unsigned char[]> buf_;  // kBlock bytes, not zero-filled (no read-ahead)
+  std::unique_ptr<ReadAhead> ahead_;      // the read-ahead thread and its buffers, or null
+  unsigned char* base_ = nullptr;         // the buffer being read: buf_ or one of ahead_'s
+  std::size_t pos_ = 0, end_ = 0;  // unread bytes: base_[pos_, end_)
+  std::uint64_t offset_ = 0;       // the file offset of base_[0]
+  bool read_ahead_ = false;        // a large file: start the thread at the first read
   std::uint32_t max_caplen_ = 0;
   std::uint32_t frac_limit_ = 0;  // one second in the file's unit
   bool swapped_ = false;

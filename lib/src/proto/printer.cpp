@@ -95,6 +95,7 @@ void print_layers(PrintCtx& p, std::size_t i) {
         else if constexpr (std::is_same_v<T, PktapL>) print_pktap(p, i);
         else if constexpr (std::is_same_v<T, AtmL>) print_atm(p, i);
         else if constexpr (std::is_same_v<T, MfrL>) print_mfr(p, i);
+        else if constexpr (std::is_same_v<T, NfsL>) print_nfs(p, i);
         else if constexpr (std::is_same_v<T, KrbL>) print_krb(p, i);
         else if constexpr (std::is_same_v<T, L2tpL>) print_l2tp(p, i);
         else if constexpr (std::is_same_v<T, AristaL>) {}  // printed by print_ethernet
@@ -217,6 +218,7 @@ struct JsonMembers {
   void operator()(const AtmL& l) const { json_atm(w, l); }
   void operator()(const MfrL& l) const { json_mfr(w, l); }
   void operator()(const AristaL& l) const { json_arista(w, l); }
+  void operator()(const NfsL& l) const { json_nfs(w, l); }
   void operator()(const KrbL& l) const { json_krb(w, l); }
   void operator()(const L2tpL& l) const { json_l2tp(w, l); }
 };
@@ -239,6 +241,7 @@ struct PacketPrinter::Impl {
   TcpTracker tcp;
   IsakmpCookies ike;
   RxCalls rx;
+  NfsXids nfs;
   Decoded d;
   std::uint64_t count = 0;
   bool have_prev = false;
@@ -269,7 +272,7 @@ struct PacketPrinter::Impl {
       cached_date = date;
       have_cached = true;
     }
-    o << std::string_view(clock, clock_len);
+    o.put_padded<sizeof clock>(clock, clock_len);  // one fixed-size copy per packet
     return true;
   }
 
@@ -376,7 +379,7 @@ struct PacketPrinter::Impl {
     d.raw = bytes;
     d.truncated = false;
     d.trunc_proto = "";
-    Ctx c{opt, tcp, d, &ike, &rx};
+    Ctx c{opt, tcp, d, &ike, &rx, &nfs};
     try {
       decode_link(c, linktype, ByteReader(bytes));
     } catch (const Truncated&) {

@@ -41,7 +41,7 @@ class Out {
   Out& operator<<(std::string_view v) {
     // Strictly less: a detached cursor (both null) always takes the slow path.
     if (v.size() < static_cast<std::size_t>(end_ - p_)) {
-      std::memcpy(p_, v.data(), v.size());
+      if (!v.empty()) std::memcpy(p_, v.data(), v.size());  // an empty view's data() may be null
       p_ += v.size();
     } else {
       slow_write(v.data(), v.size());
@@ -50,7 +50,19 @@ class Out {
   }
   Out& operator<<(char c) {
     if (p_ != end_) *p_++ = c;
-    else slow_write(&c, 1);
+    else slow_put(c);  // by value: c is not spilled on the fast path
+    return *this;
+  }
+  // The first n of the N bytes at src (all N readable): a fixed-size copy
+  // where a string_view's would be a memcpy call of n bytes.
+  template <std::size_t N>
+  Out& put_padded(const char* src, std::size_t n) {
+    if (N < static_cast<std::size_t>(end_ - p_) && n <= N) {
+      std::memcpy(p_, src, N);
+      p_ += n;
+    } else {
+      slow_write(src, n);
+    }
     return *this;
   }
   Out& u(std::uint64_t v);
@@ -75,8 +87,7 @@ class Out {
   }
   char* grow(std::size_t n);
   void slow_write(const char* v, std::size_t n);
-  // Writes n bytes from tmp: into the room if there is one, else appended.
-  void put(const char* tmp, std::size_t n);
+  void slow_put(char c);
   void sync() noexcept {
     if (p_) {
       s_.resize(static_cast<std::size_t>(p_ - s_.data()));
@@ -170,12 +181,15 @@ class RxCalls {
   std::size_t next_ = 0, hint_ = 0;
 };
 
+class NfsXids;
+
 struct Ctx {
   const PrintOptions& opt;
   TcpTracker& tcp;
   Decoded& d;
   IsakmpCookies* ike = nullptr;  // the capture's cookie table; null: every IKEv1 side is decided afresh
   RxCalls* rx = nullptr;         // the capture's RX call cache; null: no reply is named
+  NfsXids* nfs = nullptr;        // the capture's NFS xid map; null: no reply is named
 };
 
 // ---- decoders (fill d; may throw Truncated) -------------------------------
@@ -645,6 +659,52 @@ inline std::size_t enclosing_ip(const Decoded& d, std::size_t i) {
   return ip;
 }
 
+// ---- Sun RPC and NFS (sunrpc.cpp, nfs.cpp) ---------------------------------
+// tcpdump's xid_map (print-nfs.c): the last kSlots NFS calls (xid, IP
+// version, client and server address) with their procedure and version,
+// which name the replies. Fixed size, like tcpdump's.
+class NfsXids {
+ public:
+  static constexpr std::size_t kSlots = 64;
+  struct Key {
+    std::uint32_t xid = 0;
+    std::uint8_t ipver = 0;  // 4 or 6; 0: an empty slot, which matches nothing
+    std::array<std::uint8_t, 16> client{}, server{};
+    bool operator==(const Key&) const = default;
+  };
+  void insert(const Key& k, std::uint32_t proc, std::uint32_t vers) noexcept;
+  // The call a reply with this key (client and server as the call had them)
+  // answers, searched from the last hit on: {proc, vers}.
+  std::optional<std::pair<std::uint32_t, std::uint32_t>> find(const Key& k) noexcept;
+
+ private:
+  std::array<Key, kSlots> keys_{};
+  std::array<std::uint32_t, kSlots> procs_{}, vers_{};
+  std::size_t next_ = 0, hint_ = 0;
+};
+// tcpdump's udp_print test ahead of its port table (not under -q): a UDP
+// payload to port 2049 holding an RPC call, or from it holding a reply, is
+// NFS. True when it pushed the NFS layer.
+bool decode_nfs_udp(Ctx& c, const UdpL& u, ByteReader r, std::uint32_t length);
+// TCP 2049's row of tcp.cpp's table: the record mark, then as above.
+void decode_nfs_tcp(Ctx& c, ByteReader r, std::uint32_t length);
+// The xid map's side of a call or reply (nfs.cpp); ip the enclosing IP layer.
+void nfs_track(Ctx& c, NfsL& n, std::size_t ip);
+// tcpdump's parsereq: the offset in m of a call's arguments after the
+// credentials and verifier, or kNoArgs where tcpdump gives up (its
+// "goto trunc"); a read past the capture throws Truncated.
+constexpr std::size_t kNoArgs = static_cast<std::size_t>(-1);
+std::size_t rpc_call_args(Bytes m, std::uint32_t length);
+// The reply's status as nfsreply_noaddr_print prints it: "reply ok N",
+// "reply ERR N: ..."; true for an accepted reply (whose results follow),
+// false when the line ends here (cut set when that is tcpdump's own " [|nfs]").
+bool print_rpc_reply_status(Out& o, Bytes m, std::uint32_t length, bool& cut);
+// tcpdump's parserep: the offset of an accepted reply's results, or kNoArgs;
+// a non-success accept status is printed and sets error.
+std::size_t rpc_reply_results(Out& o, Bytes m, std::uint32_t length, bool& error);
+void json_sunrpc(JsonWriter& w, const NfsL& l);  // the RPC header's members
+void print_nfs(PrintCtx& p, std::size_t i);
+void json_nfs(JsonWriter& w, const NfsL& l);
 // Kerberos (UDP 88, 750) and L2TP (UDP 1701): r the payload as captured, length the UDP payload length.
 void decode_krb(Ctx& c, ByteReader r, std::uint32_t length);
 void decode_l2tp(Ctx& c, ByteReader r, std::uint32_t length);

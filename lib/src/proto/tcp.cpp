@@ -262,6 +262,9 @@ const PortRow kPortTable[] = {
     {53, {23, 25, 43, 179, 1723, 6379, 22, 10288, 6633, 6653, 21, 80, 8080, 554, 8554}, decode_dns_tcp},
     // LDP sessions, after DNS, MSDP (639) and RPKI-RTR (323).
     {646, {23, 25, 43, 179, 1723, 6379, 22, 10288, 6633, 6653, 21, 80, 8080, 554, 8554, 53, 639, 323}, decode_ldp},
+    // NFS over Sun RPC's record marking, the last of tcpdump's chain.
+    {2049, {23, 25, 43, 179, 1723, 6379, 22, 10288, 6633, 6653, 21, 80, 8080, 554, 8554, 53, 639, 323, 646},
+     decode_nfs_tcp},
 };
 
 void decode_payload(Ctx& c, std::uint16_t sport, std::uint16_t dport, ByteReader r, std::uint32_t plen) {

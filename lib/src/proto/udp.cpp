@@ -180,6 +180,9 @@ void decode_udp(Ctx& c, ByteReader r, std::uint32_t length, std::size_t ip, bool
       u.sum_checked = true;
     }
   }
+  // tcpdump's udp_print tests for NFS over Sun RPC before its checksum
+  // and its port table: a call to 2049 or a reply from it (sunrpc.cpp).
+  if (!c.opt.quiet && decode_nfs_udp(c, u, r, plen)) return;
   decode_payload(c, u, r, plen);
 }
 
@@ -217,7 +220,8 @@ void print_udp(PrintCtx& p, std::size_t i) {
   }
   if (u.stage < 3) return;
   bool v4 = is<Ipv4L>(p.d, ip);
-  if (p.opt.verbose && !u.fragmented) {
+  const bool nfs = i + 1 < p.d.size() && is<NfsL>(p.d, i + 1);  // printed before the checksum
+  if (p.opt.verbose && !u.fragmented && !nfs) {
     if (v4 && p.opt.verbose > 1 && u.sum == 0) {
       o << "[no cksum] ";
     } else if (u.sum_checked) {

@@ -12,7 +12,7 @@ constexpr char kHex[] = "0123456789abcdef";
 }
 
 namespace {
-constexpr std::size_t kSlack = 512;  // a whole usual packet line in one grow
+constexpr std::size_t kSlack = 256;  // most packet lines in one grow (each grow zero-fills it)
 
 // Two digits per division (most numbers on a line are ports, lengths and
 // sequence numbers, printed several times per packet).
@@ -44,7 +44,7 @@ constexpr std::uint64_t kPow10[20] = {1ull,
 
 // The number of decimal digits of v (1 for 0): log10 from the bit length
 // (1233/4096 ~ log10(2)), corrected by one comparison.
-int decimal_digits(std::uint64_t v) noexcept {
+[[gnu::always_inline]] inline int decimal_digits(std::uint64_t v) noexcept {
   if (v < 10) return 1;
   const int bits = 64 - __builtin_clzll(v);
   const int t = (bits * 1233) >> 12;
@@ -57,7 +57,7 @@ inline void put_pair(char* q, std::uint32_t v) noexcept { std::memcpy(q, kPairs 
 // Writes v's n digits ending at end (n from decimal_digits, or more for zero
 // padding). Eight digits at a time split into independent halves: the chain
 // of divisions, not the stores, is what a ten-digit sequence number costs.
-void write_decimal(char* end, std::uint64_t v, int n) noexcept {
+[[gnu::always_inline]] inline void write_decimal(char* end, std::uint64_t v, int n) noexcept {
   char* q = end;
   while (v >= 100000000) {
     const std::uint64_t hi = v / 100000000;
@@ -112,6 +112,7 @@ char* Out::grow(std::size_t n) {
 }
 
 void Out::slow_write(const char* v, std::size_t n) {
+  if (n == 0) return;  // v may be null
   if (char* w = grow(n)) {
     std::memcpy(w, v, n);
     p_ += n;
@@ -120,14 +121,7 @@ void Out::slow_write(const char* v, std::size_t n) {
   }
 }
 
-void Out::put(const char* tmp, std::size_t n) {
-  if (char* w = room(n)) {
-    std::memcpy(w, tmp, n);
-    p_ += n;
-  } else {
-    s_.append(tmp, n);
-  }
-}
+void Out::slow_put(char c) { slow_write(&c, 1); }
 
 Out& Out::u(std::uint64_t v) {
   const int n = decimal_digits(v);
