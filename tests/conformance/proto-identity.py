@@ -72,6 +72,11 @@ PATTERNS = {
     "eapol": r"EAPOL",
     # FRF.16 (link type 182) and Frame Relay's NLPID path (107): fragments,
     # control frames, "UI 08! " complaints, invalid addresses, Q.933, FRF.15.
+    # Kerberos on UDP 88 and 750: " v4 be KDC_REQUEST: ...", " v5", and the
+    # datagrams whose first byte is no version (nothing after the ports).
+    "krb": r":  v[1-5]( |$)|\[\|krb\]|\.(88|750)(: | > \S+: )$",
+    # L2TP on UDP 1701: " l2tp:[TLS](1/0)Ns=0,Nr=0 *MSGTYPE(SCCRQ) ...", L2F.
+    "l2tp": r" l2tp:| l2f:|\[\|l2tp\]|Unknown Version, neither L2F",
     "mfr": r"FRF\.1[56]|Q\.933|Q\.922, invalid|^\s*\d+  \S+ (UI [0-9a-f]{2}! |Pad! |No pad! )|\[\|m?fr\]",
 }
 NUMBERED = re.compile(r"^ {0,4}\d+  ")

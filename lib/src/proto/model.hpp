@@ -526,6 +526,16 @@ struct NfsL {  // Sun RPC (RFC 5531) carrying NFSv2/v3 (RFC 1094, RFC 1813), UDP
   bool matched = false;      // reply: its call was found in the xid map
   std::uint32_t proc = 0, vers = 0;  // reply: the call's procedure and program version, from the map
 };
+struct KrbL {  // Kerberos on UDP 88 and 750 (krb.cpp): printed from its bytes
+  Bytes msg;                 // captured from the message on, to the IP layer's end
+  std::uint32_t length = 0;  // the UDP payload length
+};
+struct L2tpL {  // RFC 2661 L2TP on UDP 1701 (l2tp.cpp); a data message's PPP frame is the next layer
+  Bytes msg;                 // captured from the L2TP header on, to the IP layer's end
+  std::uint32_t length = 0;  // the UDP payload length
+  bool ppp_short = false;    // a data message's frame too short for tcpdump's ppp_print (its own " [|ppp]")
+  const char* inner_cut = nullptr;  // "ip" or "ip6": the frame's IP header cut, which that printer says itself
+};
 struct UnknownL {  // an ethertype or link type we do not decode
   std::uint16_t type = 0;
   Bytes data;
@@ -538,7 +548,7 @@ using Layer = std::variant<EthernetL, VlanL, SllL, NullL, LlcL, ArpL, Ipv4L, Ipv
                            PimL, EspL, AhL, EigrpL, MobilityL,
                            PtpL, OspfL, BgpL, FrL, IsisL, RxL, BabelL, SflowL, AoeL, EapolL, RadiusL, IsakmpL, MplsL,
                            LspPingL, RipL, RipngL, LdpL, RsvpL, PppL, PppoeL, VxlanGpeL, NshL, CfmL, VtpL, SnmpL,
-                           NflogL, IpoibL, IpnetL, ArcnetL, ChdlcL, SwitchTagL, PktapL, AtmL, MfrL, AristaL, NfsL>;
+                           NflogL, IpoibL, IpnetL, ArcnetL, ChdlcL, SwitchTagL, PktapL, AtmL, MfrL, AristaL, NfsL, KrbL, L2tpL>;
 
 struct LayerSlot {
   Layer layer;

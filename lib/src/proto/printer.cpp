@@ -96,6 +96,8 @@ void print_layers(PrintCtx& p, std::size_t i) {
         else if constexpr (std::is_same_v<T, AtmL>) print_atm(p, i);
         else if constexpr (std::is_same_v<T, MfrL>) print_mfr(p, i);
         else if constexpr (std::is_same_v<T, NfsL>) print_nfs(p, i);
+        else if constexpr (std::is_same_v<T, KrbL>) print_krb(p, i);
+        else if constexpr (std::is_same_v<T, L2tpL>) print_l2tp(p, i);
         else if constexpr (std::is_same_v<T, AristaL>) {}  // printed by print_ethernet
         else if constexpr (std::is_same_v<T, SwitchTagL>) {
           // Inside Ethernet print_ethernet prints it; a prepended tag comes
@@ -217,6 +219,8 @@ struct JsonMembers {
   void operator()(const MfrL& l) const { json_mfr(w, l); }
   void operator()(const AristaL& l) const { json_arista(w, l); }
   void operator()(const NfsL& l) const { json_nfs(w, l); }
+  void operator()(const KrbL& l) const { json_krb(w, l); }
+  void operator()(const L2tpL& l) const { json_l2tp(w, l); }
 };
 
 void json_layer(JsonWriter& w, const LayerSlot& slot, bool last_truncated) {

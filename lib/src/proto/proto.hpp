@@ -705,5 +705,12 @@ std::size_t rpc_reply_results(Out& o, Bytes m, std::uint32_t length, bool& error
 void json_sunrpc(JsonWriter& w, const NfsL& l);  // the RPC header's members
 void print_nfs(PrintCtx& p, std::size_t i);
 void json_nfs(JsonWriter& w, const NfsL& l);
+// Kerberos (UDP 88, 750) and L2TP (UDP 1701): r the payload as captured, length the UDP payload length.
+void decode_krb(Ctx& c, ByteReader r, std::uint32_t length);
+void decode_l2tp(Ctx& c, ByteReader r, std::uint32_t length);
+void print_krb(PrintCtx& p, std::size_t i);
+void print_l2tp(PrintCtx& p, std::size_t i);
+void json_krb(JsonWriter& w, const KrbL& l);
+void json_l2tp(JsonWriter& w, const L2tpL& l);
 
 }  // namespace netlab::proto

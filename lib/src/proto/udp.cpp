@@ -4,274 +4,123 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <bitset>
 #include <cassert>
 
 namespace netlab::proto {
 
 namespace {
 
-// The payload printers tcpdump 4.99.3's udp_print reaches, in its order:
-// a packet goes to the first row whose port it uses as source or
-// destination, unless a printer earlier in tcpdump's chain (which netlab
-// does not decode yet) claims one of its ports first.
-struct PortRow {
-  std::uint16_t port_a, port_b;
-  std::initializer_list<std::uint16_t> claimed_before;
-  void (*decode)(Ctx&, ByteReader, std::uint32_t);
-  // tcpdump's tests earlier in the chain that are not "either port is P":
-  // a destination port alone, or a range.
-  bool (*claimed_otherwise)(std::uint16_t sport, std::uint16_t dport) = nullptr;
-  bool dport_only = false;  // the row's own test is on the destination port (HSRP)
-  bool range = false;       // the row's own test is port_a..port_b, either port (RX)
-};
-
-// Before BFD in udp_print: HSRP's, HSRP itself (destination 1985) and, in
-// 4.99.3 (bfd_source_port_49152.pcap shows it), Broadcom's LI shim on
-// source port 49152.
-bool claimed_before_bfd(std::uint16_t sport, std::uint16_t dport) {
-  auto rx = [](std::uint16_t p) { return p >= 7000 && p <= 7009; };
-  return rx(sport) || rx(dport) || dport == 3456 || dport == 4567 || dport == 1985 || sport == 49152;
-}
-
-// Before HSRP in udp_print: the RX range and VAT and whiteboard (destination).
-bool claimed_before_hsrp(std::uint16_t sport, std::uint16_t dport) {
-  auto rx = [](std::uint16_t p) { return p >= 7000 && p <= 7009; };
-  return rx(sport) || rx(dport) || dport == 3456 || dport == 4567;
-}
-
-// Before VXLAN in udp_print: the AFS/RX range 7000-7009, and the printers
-// tcpdump chooses by destination port only (VAT 3456, whiteboard 4567,
-// HSRP 1985, BFD 3784, 3785, 4784, 6784) or LWAPP control (12223) either way.
-bool claimed_before_vxlan(std::uint16_t sport, std::uint16_t dport) {
-  auto rx = [](std::uint16_t p) { return p >= 7000 && p <= 7009; };
-  if (rx(sport) || rx(dport)) return true;
-  for (std::uint16_t p : {3456, 4567, 1985, 3784, 3785, 4784, 6784, 12223})
-    if (dport == p) return true;
-  return sport == 12223;
-}
-// Before sFlow in udp_print: BFD's and BFD itself (destination 3784, 3785,
-// 4784, 6784).
-bool claimed_before_sflow(std::uint16_t sport, std::uint16_t dport) {
-  if (claimed_before_bfd(sport, dport)) return true;
-  return dport == 3784 || dport == 3785 || dport == 4784 || dport == 6784;
-}
-// Before LSP ping in udp_print: HSRP's and HSRP itself (destination 1985).
-bool claimed_before_lspping(std::uint16_t sport, std::uint16_t dport) {
-  return claimed_before_hsrp(sport, dport) || dport == 1985;
-}
-// Before RX in udp_print: VAT, on its destination port 3456.
-bool claimed_before_rx(std::uint16_t, std::uint16_t dport) { return dport == 3456; }
-// Before Babel in udp_print: VAT (destination 3456) and the RX range.
-bool claimed_before_babel(std::uint16_t sport, std::uint16_t dport) {
-  auto rx = [](std::uint16_t p) { return p >= 7000 && p <= 7009; };
-  return rx(sport) || rx(dport) || dport == 3456;
-}
-
-const PortRow kPortTable[] = {
-    {53, 53, {}, decode_dns},
-    {67, 68, {53}, decode_bootp},
-    {69, 69, {53, 67, 68}, decode_tftp},
-    {123, 123, {53, 67, 68, 69, 88}, decode_ntp},
-    // SNMP and its traps, either port, after NTP.
-    {161, 162, {53, 67, 68, 69, 88, 123}, decode_snmp},
-    // PTP's event and general ports, after SNMP (161, 162).
-    {319, 320, {53, 67, 68, 69, 88, 123, 161, 162}, decode_ptp},
-    // ISAKMP/IKE, after SNMP, PTP and 496 (PIM auto-RP).
-    {500, 500, {53, 67, 68, 69, 88, 123, 161, 162, 319, 320, 496}, decode_isakmp},
-    {514, 514, {53, 67, 68, 69, 88, 123, 161, 162, 319, 320, 496, 500}, decode_syslog},
-    // RIP and RIPng, either port, after syslog.
-    {520, 520, {53, 67, 68, 69, 88, 123, 161, 162, 319, 320, 496, 500, 514}, decode_rip},
-    {521, 521, {53, 67, 68, 69, 88, 123, 161, 162, 319, 320, 496, 500, 514, 520}, decode_ripng},
-    {546, 547, {53, 67, 68, 69, 88, 123, 161, 162, 319, 320, 496, 500, 514, 520, 521, 525}, decode_dhcp6},
-    // LDP's hellos, either port, after DHCPv6.
-    {646, 646, {53, 67, 68, 69, 88, 123, 161, 162, 319, 320, 496, 500, 514, 520, 521, 525, 546, 547}, decode_ldp},
-    {5353, 5353,
-     {53, 67, 68, 69, 88, 123, 161, 162, 319, 320, 496, 500, 514, 520, 521, 525, 546, 547, 646, 654, 698, 701, 750,
-      921},
-     decode_mdns},
-    // RFC 3948 NAT traversal: ESP, or IKE after four zero bytes.
-    {4500, 4500,
-     {53, 67, 68, 69, 88, 123, 161, 162, 319, 320, 496, 500, 514, 520, 521, 525, 546, 547, 646, 654, 698, 701, 750,
-      921, 5353},
-     decode_udp_encap},
-    // ISAKMP's user ports, 7500 and 8500, right after NAT traversal.
-    {7500, 8500,
-     {53, 67, 68, 69, 88, 123, 161, 162, 319, 320, 496, 500, 514, 520, 521, 525, 546, 547, 646, 654, 698, 701, 750,
-      921, 5353, 4500},
-     decode_isakmp},
-    // AFS's RX, either port in 7000-7009, after the user ISAKMP ports, L2TP,
-    // VAT (destination 3456) and Zephyr.
-    {7000, 7009,
-     {53, 67, 68, 69, 88, 123, 161, 162, 319, 320, 496, 500, 514, 520, 521, 525, 546, 547, 646, 654, 698, 701, 750,
-      921, 5353, 4500, 7500, 8500, 1701, 2103, 2104},
-     decode_rx, claimed_before_rx, false, true},
-    // Babel (6696, and 6697 before RFC 6126's port assignment), after RX
-    // and AHCP (5359).
-    {6696, 6697,
-     {53,  67,  68,  69,  88,  123,  161,  162,  319,  320,  496,  500,  514,  520,  521,  525,
-      546, 547, 646, 654, 698, 701,  750,  921,  5353, 4500, 7500, 8500, 1701, 2103, 2104, 5359},
-     decode_babel, claimed_before_babel},
-    // RADIUS (1645, 1812 authentication, 1646, 1813 accounting, 1700 and
-    // 3799 dynamic authorization), after HNCP (8231) and the printers
-    // before HSRP that test a destination port (VAT, whiteboard) or the RX range.
-    {1645, 1812,
-     {53,  67,  68,  69,  88,  123,  161,  162,  319,  320,  496,  500,  514,  520,  521,  525,  546,
-      547, 646, 654, 698, 701, 750,  921,  5353, 4500, 7500, 8500, 1701, 2103, 2104, 5359, 6696, 6697, 8231},
-     decode_radius, claimed_before_hsrp},
-    {1646, 1813, {}, decode_radius, claimed_before_hsrp},
-    {1700, 3799, {}, decode_radius, claimed_before_hsrp},
-    // HSRP: the destination port only, after RADIUS (1645, 1646, 1700, 1812, 1813, 3799).
-    {1985, 1985,
-     {53,   67,   68,   69,   88,   123,  161,  162,  319,  320,  496,  500,  514,  520,  521,  525,  546,
-      547,  646,  654,  698,  701,  750,  921,  5353, 4500, 7500, 8500, 1701, 2103, 2104, 5359, 6696, 6697,
-      8231, 1645, 1812, 1646, 1813, 1700, 3799},
-     decode_hsrp, claimed_before_hsrp, true},
-    // MPLS LSP ping, either port, after HSRP (1985, destination).
-    {3503, 3503,
-     {53,   67,   68,   69,   88,   123,  161,  162,  319,  320,  496,  500,  514,  520,  521,  525,  546,
-      547,  646,  654,  698,  701,  750,  921,  5353, 4500, 7500, 8500, 1701, 2103, 2104, 5359, 6696, 6697,
-      8231, 1645, 1812, 1646, 1813, 1700, 3799},
-     decode_lspping, claimed_before_lspping},
-    // BFD: destination ports 3784 (control), 3785 (echo), 4784 (multihop)
-    // and 6784 (LAG), after HSRP (1985, destination) and MPLS LSP ping (3503).
-    {3784, 3784,
-     {53,   67,   68,   69,   88,   123,  161,  162,  319,  320,  496,  500,  514,  520,  521,  525,  546,
-      547,  646,  654,  698,  701,  750,  921,  5353, 4500, 7500, 8500, 1701, 2103, 2104, 5359, 6696, 6697,
-      8231, 1645, 1812, 1646, 1813, 1700, 3799, 3503},
-     decode_bfd, claimed_before_bfd, true},
-    {3785, 3785, {}, decode_bfd, nullptr, true},
-    {4784, 4784, {}, decode_bfd, nullptr, true},
-    {6784, 6784, {}, decode_bfd, nullptr, true},
-    // sFlow, either port, after BFD, MPLS LSP ping (3503) and VQP (1589).
-    {6343, 6343,
-     {53,   67,   68,   69,   88,   123,  161,  162,  319,  320,  496,  500,  514,  520,  521,  525,  546,
-      547,  646,  654,  698,  701,  750,  921,  5353, 4500, 7500, 8500, 1701, 2103, 2104, 5359, 6696, 6697,
-      8231, 1645, 1812, 1646, 1813, 1700, 3799, 3503, 1589},
-     decode_sflow, claimed_before_sflow},
-    // OTV (8472, Linux's default VXLAN port), after SIP (5060) and the same
-    // printers as VXLAN.
-    {8472, 8472,
-     {53,   67,   68,   69,   88,   123,  161,  162,  319,  320,  496,  500,  514,  520,  521,
-      525,  546,  547,  646,  654,  698,  701,  750,  921,  5353, 4500, 7500, 8500, 1701, 2103,
-      2104, 5359, 6696, 6697, 8231, 1645, 1812, 1646, 1813, 1700, 3799, 3503, 1589, 6343, 12222,
-      5060},
-     decode_otv, claimed_before_vxlan},
-    // After mDNS: NAT-T and the user ISAKMP ports, L2TP, Zephyr, AHCP,
-    // Babel, HNCP, RADIUS (1645, 1646, 1700, 1812, 1813, 3799), MPLS LSP
-    // ping, VQP, sFlow, LWAPP data, SIP and OTV (8472, Linux's old VXLAN port).
-    {4789, 4789,
-     {53,   67,   68,   69,   88,   123,  161,  162,  319,  320,  496,  500,  514,  520,  521,
-      525,  546,  547,  646,  654,  698,  701,  750,  921,  5353, 4500, 7500, 8500, 1701, 2103,
-      2104, 5359, 6696, 6697, 8231, 1645, 1812, 1646, 1813, 1700, 3799, 3503, 1589, 6343, 12222,
-      5060, 8472},
-     decode_vxlan, claimed_before_vxlan},
-    // Geneve, right after VXLAN (either port in 4.99.3; later tcpdumps test
-    // the destination only).
-    {6081, 6081,
-     {53,   67,   68,   69,   88,   123,  161,  162,  319,  320,  496,  500,  514,  520,  521,  525,
-      546,  547,  646,  654,  698,  701,  750,  921,  5353, 4500, 7500, 8500, 1701, 2103, 2104, 5359,
-      6696, 6697, 8231, 1645, 1812, 1646, 1813, 1700, 3799, 3503, 1589, 6343, 12222, 5060, 8472, 4789},
-     decode_geneve, claimed_before_vxlan},
-    // VXLAN-GPE, either port, after Geneve and LISP control (4342).
-    {4790, 4790,
-     {53,   67,   68,   69,   88,   123,  161,  162,  319,  320,  496,  500,  514,  520,  521,  525,
-      546,  547,  646,  654,  698,  701,  750,  921,  5353, 4500, 7500, 8500, 1701, 2103, 2104, 5359,
-      6696, 6697, 8231, 1645, 1812, 1646, 1813, 1700, 3799, 3503, 1589, 6343, 12222, 5060, 8472, 4789,
-      6081, 4342},
-     decode_vxlan_gpe, claimed_before_vxlan},
-    // MPLS over UDP (RFC 7510), after Geneve, LISP control (4342), VXLAN-GPE
-    // (4790) and ZEP (17754).
-    {6635, 6635,
-     {53,   67,   68,   69,   88,   123,  161,  162,  319,  320,  496,  500,  514,  520,  521,  525,  546,
-      547,  646,  654,  698,  701,  750,  921,  5353, 4500, 7500, 8500, 1701, 2103, 2104, 5359, 6696, 6697,
-      8231, 1645, 1812, 1646, 1813, 1700, 3799, 3503, 1589, 6343, 12222, 5060, 8472, 4789, 6081, 4342,
-      4790, 17754},
-     decode_mpls, claimed_before_vxlan},
-};
-
-// The ports some row decodes: a datagram with neither port here is decoded by
-// no row, whatever the walk below would test first, so it skips the walk
-// (a few hundred comparisons for an unknown port).
-const std::bitset<65536>& row_ports() {
-  static const std::bitset<65536> ports = [] {
-    std::bitset<65536> b;
-    for (const auto& row : kPortTable) {
-      if (row.range)
-        for (unsigned p = row.port_a; p <= row.port_b; ++p) b.set(p);
-      b.set(row.port_a);
-      b.set(row.port_b);
+// tcpdump 4.99.3's udp_print chain, in its order: each link one test of the
+// ports, the first link whose test holds decides. A link without a decoder
+// is a printer netlab does not have yet: its ports are taken all the same
+// (the datagram prints as "UDP, length N"), so a later printer never claims
+// a datagram tcpdump gives to an earlier one. The order was checked against
+// tcpdump itself, every pair of the ports below as source and destination.
+struct Link {
+  enum Test : std::uint8_t {
+    Either,  // either port is a, b or c
+    Dst,     // the destination port is a, b, c or d
+    Src,     // the source port is a
+    Range    // either port is in a..b
+  };
+  Test test;
+  std::uint16_t a, b = 0, c = 0, d = 0;
+  void (*decode)(Ctx&, ByteReader, std::uint32_t) = nullptr;
+  // Whether this side's port alone (the other side a port no link tests) passes.
+  bool side(std::uint16_t port, bool as_dport) const {
+    auto any = [&](std::uint16_t p) { return p != 0 && port == p; };
+    switch (test) {
+      case Either: return any(a) || any(b) || any(c);
+      case Dst: return as_dport && (any(a) || any(b) || any(c) || any(d));
+      case Src: return !as_dport && any(a);
+      case Range: return port >= a && port <= b;
     }
-    return b;
-  }();
-  return ports;
-}
+    return false;
+  }
+};
 
-// The walk: the index of the row that decodes a datagram between these
-// ports, or -1. The definition row_for() follows, and checks itself against
-// in builds with assertions (the ASan suite replays every corpus capture).
+const Link kChain[] = {
+    {Link::Either, 53, 0, 0, 0, decode_dns},
+    {Link::Either, 5353, 0, 0, 0, decode_mdns},
+    {Link::Either, 525},  // timed
+    {Link::Either, 69, 0, 0, 0, decode_tftp},
+    {Link::Either, 67, 68, 0, 0, decode_bootp},
+    {Link::Either, 520, 0, 0, 0, decode_rip},
+    {Link::Either, 654},  // AODV
+    {Link::Either, 500, 0, 0, 0, decode_isakmp},
+    {Link::Either, 4500, 0, 0, 0, decode_udp_encap},  // RFC 3948: ESP, or IKE after four zero bytes
+    {Link::Either, 7500, 8500, 0, 0, decode_isakmp},  // ISAKMP's user ports
+    {Link::Either, 161, 162, 0, 0, decode_snmp},
+    {Link::Either, 123, 0, 0, 0, decode_ntp},
+    {Link::Either, 88, 750, 0, 0, decode_krb},
+    {Link::Either, 1701, 0, 0, 0, decode_l2tp},
+    {Link::Dst, 3456},                               // VAT
+    {Link::Either, 2103, 2104},                      // Zephyr
+    {Link::Range, 7000, 7009, 0, 0, decode_rx},      // AFS's RX
+    {Link::Either, 521, 0, 0, 0, decode_ripng},
+    {Link::Either, 546, 547, 0, 0, decode_dhcp6},
+    {Link::Either, 5359},                            // AHCP
+    {Link::Either, 6696, 6697, 0, 0, decode_babel},  // and 6697 before RFC 6126's port
+    {Link::Either, 8231},                            // HNCP
+    {Link::Dst, 4567},                               // whiteboard
+    {Link::Either, 496},                             // Cisco auto-RP
+    // RADIUS: authentication, accounting (old and new ports), dynamic authorization.
+    {Link::Either, 1645, 1812, 1646, 0, decode_radius},
+    {Link::Either, 1813, 1700, 3799, 0, decode_radius},
+    {Link::Dst, 1985, 0, 0, 0, decode_hsrp},
+    {Link::Either, 921},  // lwres
+    {Link::Either, 646, 0, 0, 0, decode_ldp},
+    {Link::Either, 698},  // OLSR
+    {Link::Either, 3503, 0, 0, 0, decode_lspping},
+    {Link::Src, 49152},                                // Broadcom's LI shim
+    {Link::Dst, 3784, 4784, 6784, 3785, decode_bfd},  // control, multihop, LAG, echo
+    {Link::Either, 701},                               // LMP
+    {Link::Either, 1589},                              // VQP
+    {Link::Either, 6343, 0, 0, 0, decode_sflow},
+    {Link::Dst, 12223},  // LWAPP control, to the controller
+    {Link::Src, 12223},  // and from it
+    {Link::Either, 12222},  // LWAPP data
+    {Link::Either, 5060},   // SIP
+    {Link::Either, 514, 0, 0, 0, decode_syslog},
+    {Link::Either, 8472, 0, 0, 0, decode_otv},  // Linux's default VXLAN port, OTV to tcpdump
+    {Link::Either, 4789, 0, 0, 0, decode_vxlan},
+    {Link::Either, 6081, 0, 0, 0, decode_geneve},  // either port in 4.99.3
+    {Link::Either, 4342},                          // LISP control
+    {Link::Either, 4790, 0, 0, 0, decode_vxlan_gpe},
+    {Link::Either, 17754},  // ZEP
+    {Link::Either, 6635, 0, 0, 0, decode_mpls},  // RFC 7510
+    {Link::Either, 319, 320, 0, 0, decode_ptp},  // event and general
+};
+
+// The walk: the index of the link that decides a datagram between these
+// ports, or -1 when none does. row_for() below finds the same in O(1), and
+// checks itself against it in builds with assertions (the ASan suite
+// replays every corpus capture).
 [[maybe_unused]] int walk_rows(std::uint16_t sport, std::uint16_t dport) {
-  auto uses = [&](std::uint16_t port) { return sport == port || dport == port; };
   int index = 0;
-  for (const auto& row : kPortTable) {
-    for (std::uint16_t p : row.claimed_before)
-      if (uses(p)) return -1;
-    if (row.claimed_otherwise && row.claimed_otherwise(sport, dport)) return -1;
-    auto in_range = [&](std::uint16_t port) { return port >= row.port_a && port <= row.port_b; };
-    bool mine = row.range        ? in_range(sport) || in_range(dport)
-                : row.dport_only ? dport == row.port_a
-                                 : uses(row.port_a) || uses(row.port_b);
-    if (mine) return index;
+  for (const auto& link : kChain) {
+    if (link.side(sport, false) || link.side(dport, true)) return index;
     ++index;
   }
   return -1;
 }
 
-// The walk in O(1). Every stop of the walk tests one port alone: a claim
-// (a printer earlier in tcpdump's chain) or the row's own test is "either
-// port is P", "the destination is P", "the source is P" or a range. So for
-// each port, on each side, the first row where that side alone stops the walk
-// (and whether it stops as a claim or as the row's own port) can be found
-// with the other side set to 0, a port no row tests; and the walk of a pair
-// stops at the earlier of its two sides' rows, as a claim when either side
-// claims there. Each port's answer is found the first time it is seen (a
-// walk of the table) and kept: the full walk per datagram, to VXLAN's row,
-// was the largest single cost of decoding a lab's capture (7%).
+// Every link tests one port alone, so the link of a pair is the earlier of
+// the first links its source and its destination each pass alone. Each
+// port's first link, per side, is found the first time the port is seen
+// and kept: the full walk per datagram, dozens of links for an unknown
+// port, was the largest single cost of decoding a lab's capture (7%).
 constexpr std::uint8_t kUnknown = 0, kNever = 0xff;
-
-// For each port, the first row whose claims list it (kNever: none), so that
-// a port's first walk costs a few tests per row, not a scan of every list.
-const std::array<std::uint8_t, 65536>& claiming_rows() {
-  static const auto rows = [] {
-    std::array<std::uint8_t, 65536> a;
-    a.fill(kNever);
-    std::uint8_t index = 0;
-    for (const auto& row : kPortTable) {
-      for (std::uint16_t p : row.claimed_before)
-        if (a[p] == kNever) a[p] = index;
-      ++index;
-    }
-    return a;
-  }();
-  return rows;
-}
+static_assert(std::size(kChain) < 250, "a link's index is kept in a byte");
 
 std::uint8_t first_stop(std::uint16_t port, bool as_dport) {
-  const std::uint16_t sport = as_dport ? 0 : port, dport = as_dport ? port : 0;
-  const std::uint8_t claim = claiming_rows()[port];
   unsigned index = 0;
-  for (const auto& row : kPortTable) {
-    if (index == claim || (row.claimed_otherwise && row.claimed_otherwise(sport, dport)))
-      return static_cast<std::uint8_t>(1 + (index << 1 | 1));
-    const bool mine = row.range        ? port >= row.port_a && port <= row.port_b
-                      : row.dport_only ? as_dport && port == row.port_a
-                                       : port == row.port_a || port == row.port_b;
-    if (mine) return static_cast<std::uint8_t>(1 + (index << 1));
+  for (const auto& link : kChain) {
+    if (link.side(port, as_dport)) return static_cast<std::uint8_t>(index + 1);
     ++index;
   }
   return kNever;
 }
-static_assert(std::size(kPortTable) < 120, "a stop is coded in a byte");
 
 // Relaxed atomics: threads that decode at once may both work out a port's
 // answer, and they store the same byte.
@@ -287,23 +136,15 @@ std::uint8_t stop_of(std::uint16_t port, bool as_dport) {
 }
 
 int row_for(std::uint16_t sport, std::uint16_t dport) {
-  const std::uint8_t s = stop_of(sport, false), d = stop_of(dport, true);
-  int row = -1;
-  const std::uint8_t first = std::min(s, d);
-  if (first != kNever) {
-    const unsigned index = (first - 1u) >> 1;
-    auto claims_here = [&](std::uint8_t v) { return v != kNever && (v - 1u) >> 1 == index && ((v - 1u) & 1); };
-    const bool claimed = claims_here(s) || claims_here(d);
-    row = claimed ? -1 : static_cast<int>(index);
-  }
+  const std::uint8_t first = std::min(stop_of(sport, false), stop_of(dport, true));
+  const int row = first == kNever ? -1 : first - 1;
   assert(row == walk_rows(sport, dport));
   return row;
 }
 
 void decode_payload(Ctx& c, const UdpL& u, ByteReader r, std::uint32_t plen) {
-  if (!row_ports().test(u.sport) && !row_ports().test(u.dport)) return;
   const int row = row_for(u.sport, u.dport);
-  if (row >= 0) kPortTable[row].decode(c, r, plen);
+  if (row >= 0 && kChain[row].decode) kChain[row].decode(c, r, plen);
 }
 
 }  // namespace
