@@ -123,15 +123,7 @@ void Out::slow_write(const char* v, std::size_t n) {
 
 void Out::slow_put(char c) { slow_write(&c, 1); }
 
-Out& Out::u(std::uint64_t v) {
-  const int n = decimal_digits(v);
-  char tmp[20];
-  char* w = room(20);
-  write_decimal((w ? w : tmp) + n, v, n);
-  if (w) p_ += n;
-  else s_.append(tmp, static_cast<std::size_t>(n));
-  return *this;
-}
+Out& Out::u(std::uint64_t v) { return u(v, 1); }  // every number has at least one digit
 
 Out& Out::u(std::uint64_t v, int width) {
   const int n = std::max(decimal_digits(v), std::clamp(width, 1, 20));
