@@ -10,6 +10,7 @@
 #include <netlab/link.hpp>
 #include <netlab/packet.hpp>
 #include <netlab/privileges.hpp>
+#include <netlab/split_print.hpp>
 #include <netlab/trace.hpp>
 
 #include <algorithm>
@@ -23,6 +24,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <system_error>
 #include <thread>
 #include <unistd.h>
 
@@ -73,9 +75,16 @@ class PacketOut {
     return !broken_;
   }
   bool flush() {
+    write(buf_);
+    buf_.clear();
+    return !broken_;
+  }
+  // Writes text that is not in buf() (print_split()'s runs); false once
+  // stdout is gone.
+  bool write(std::string_view text) {
     std::size_t off = 0;
-    while (off < buf_.size() && !broken_) {
-      ssize_t n = ::write(STDOUT_FILENO, buf_.data() + off, buf_.size() - off);
+    while (off < text.size() && !broken_) {
+      ssize_t n = ::write(STDOUT_FILENO, text.data() + off, text.size() - off);
       if (n < 0) {
         if (errno == EINTR) continue;
         broken_ = true;
@@ -84,7 +93,6 @@ class PacketOut {
       }
       off += static_cast<std::size_t>(n);
     }
-    buf_.clear();
     return !broken_;
   }
   bool broken() const noexcept { return broken_; }
@@ -338,12 +346,20 @@ void run_capture(Global& g, CaptureArgs& a, const std::vector<std::string>& extr
   // The tracing instance is root's to remove when the capture ends.
   if (a.drops && !a.user.empty()) usage_error("capture", "--drops cannot go with -Z: its tracing instance is removed as root");
 
-  const CaptureOptions co = capture_options(g, a, std::move(filter));
+  CaptureOptions co = capture_options(g, a, std::move(filter));
+  // A file's text is written by two threads (print_split()), each reading
+  // the file, unless notes need each packet beside its line or -l wants
+  // each line at once.
+  const bool split = !a.annotate && !a.line_buffered && can_split(co);
+  co.read_ahead = !split;
   if (!co.read_file.empty() && !g.netns.is_current()) usage_error("capture", "--netns applies to live capture only");
   // An unknown -Z user is bad input: refused (exit 2) before anything is opened.
   std::optional<UserIds> become;
   if (!a.user.empty()) become = value_or_fail(lookup_user(a.user));
   auto cap = value_or_fail(Capture::open(co));
+  std::optional<Capture> second;  // the same file again, before -Z
+  if (split)
+    if (auto s = Capture::open(co)) second.emplace(std::move(s).value());
   // As tcpdump: the packet socket and the -w file are open (the file stays
   // the caller's), so nothing privileged is left to do.
   if (become) check(drop_privileges(*become));
@@ -369,7 +385,18 @@ void run_capture(Global& g, CaptureArgs& a, const std::vector<std::string>& extr
       to.devices = drop_devices(co);
       drops.emplace(value_or_fail(trace::Session::open(to)), out, out_lock, drops_seen, po, co.immediate);
     }
-    result = cap.run(a.count, [&](const PacketMeta& m, std::span<const std::uint8_t> bytes) {
+    if (second) {
+      PacketPrinter second_printer(po, second->linktype());
+      SplitPrintOptions so;
+      so.count = a.count;
+      try {
+        result = print_split(cap, printer, *second, second_printer,
+                             [&out](std::string_view text) { return out.write(text); }, so);
+      } catch (const std::system_error&) {  // no thread (nothing read): one thread reads it all
+        second.reset();
+      }
+    }
+    if (!second) result = cap.run(a.count, [&](const PacketMeta& m, std::span<const std::uint8_t> bytes) {
       if (!printing) return true;
       // Only the drop lines' thread writes beside us.
       std::unique_lock<std::mutex> held(out_lock, std::defer_lock);

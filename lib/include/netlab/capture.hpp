@@ -36,6 +36,10 @@ struct CaptureOptions {
   bool promiscuous = true;
   bool immediate = false;
   bool nano = false;       // nanosecond timestamps
+  // A large file is read ahead by a second thread. Off for a caller that
+  // runs its own threads on the file (print_split()): on two cores a third
+  // thread would cost more than it saves.
+  bool read_ahead = true;
   Netns netns;             // the namespace a live capture runs in
 };
 

@@ -78,6 +78,11 @@ class NETLAB_API PacketPrinter {
   // bytes is read during the call only (its size is meta.caplen); nothing
   // keeps a pointer into it afterwards. Never throws for bad input.
   void print(const PacketMeta& meta, std::span<const std::uint8_t> bytes, std::string& out);
+  // print() without the text: decodes the packet and moves on every state
+  // print() keeps (TCP sequence numbers, the count, the previous timestamp),
+  // so that the next packet prints as it would after print(). For printers
+  // that share a file's packets (print_split() in split_print.hpp).
+  void pass(const PacketMeta& meta, std::span<const std::uint8_t> bytes);
 
  private:
   struct Impl;

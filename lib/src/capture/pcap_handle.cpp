@@ -339,7 +339,7 @@ Result<Capture> Capture::open(const CaptureOptions& o) {
     impl->filter = std::move(prog);
   }
   if (!impl->live && o.read_file != "-")
-    if (auto r = SavefileReader::open(pcap_file(p), p)) impl->reader.emplace(std::move(*r));
+    if (auto r = SavefileReader::open(pcap_file(p), p, o.read_ahead)) impl->reader.emplace(std::move(*r));
   if (!o.write_file.empty()) {
     impl->writer = std::make_unique<PcapWriter>();
     NETLAB_TRY(impl->writer->open(p, o.write_file));

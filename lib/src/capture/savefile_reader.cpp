@@ -76,7 +76,7 @@ bool SavefileReader::may_serve(int fd) noexcept {
   return false;
 }
 
-std::optional<SavefileReader> SavefileReader::open(FILE* f, pcap_t* p) {
+std::optional<SavefileReader> SavefileReader::open(FILE* f, pcap_t* p, bool read_ahead) {
   if (pcap_major_version(p) != 2 || pcap_minor_version(p) != 4) return std::nullopt;
   if (!passes_unchanged(pcap_datalink(p)) || pcap_snapshot(p) <= 0) return std::nullopt;
   const int fd = fileno(f);
@@ -98,7 +98,7 @@ std::optional<SavefileReader> SavefileReader::open(FILE* f, pcap_t* p) {
   s.offset_ = kFileHeader;
   // The thread starts at the first read, not here: nothing runs beside the
   // caller until it reads (it may still drop privileges, as tcpdump -Z does).
-  s.read_ahead_ = static_cast<std::uint64_t>(st.st_size) > kReadAheadAbove;
+  s.read_ahead_ = read_ahead && static_cast<std::uint64_t>(st.st_size) > kReadAheadAbove;
   if (!s.read_ahead_) {
     s.buf_.reset(new unsigned char[kBlock]);
     s.base_ = s.buf_.get();

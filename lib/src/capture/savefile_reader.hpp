@@ -39,8 +39,9 @@ class SavefileReader {
  public:
   // The reader of FILE's file, which libpcap has just opened as P (its file
   // header read): nullopt when the file is not one this reader serves
-  // (a pipe, pcapng, another version or magic).
-  static std::optional<SavefileReader> open(FILE* f, pcap_t* p);
+  // (a pipe, pcapng, another version or magic). A large file is read ahead
+  // by a second thread unless read_ahead is false.
+  static std::optional<SavefileReader> open(FILE* f, pcap_t* p, bool read_ahead = true);
   // Whether FD's file starts like one open() may serve (a regular file with
   // a pcap 2.4 header of the standard magic): read before libpcap opens it,
   // to size stdio's buffer.

@@ -242,7 +242,7 @@ struct PacketPrinter::Impl {
   IsakmpCookies ike;
   RxCalls rx;
   NfsXids nfs;
-  Decoded d;
+  Decoded decoded;
   std::uint64_t count = 0;
   bool have_prev = false;
   std::int64_t prev_sec = 0, first_sec = 0;
@@ -334,8 +334,12 @@ struct PacketPrinter::Impl {
 
   // tcpdump's pretty_print_packet sanity checks: such a record gets this
   // text (after the packet number, before any timestamp) and nothing else.
+  static constexpr std::uint32_t kMaxSnaplen = 262144;  // tcpdump's MAXIMUM_SNAPLEN
+  static bool header_invalid(const PacketMeta& m) {
+    return m.caplen == 0 || m.len == 0 || m.len < m.caplen || m.caplen > kMaxSnaplen || m.len > kMaxSnaplen;
+  }
   static bool invalid_header(const PacketMeta& m, Out& o) {
-    constexpr std::uint32_t kMaxSnaplen = 262144;  // tcpdump's MAXIMUM_SNAPLEN
+    if (!header_invalid(m)) return false;
     bool bad = false;
     auto item = [&] {
       o << (bad ? "," : "[Invalid header:");
@@ -370,8 +374,32 @@ struct PacketPrinter::Impl {
     return bad;
   }
 
+  // A packet's two halves: decode() keeps the state between packets the
+  // decoders need (TCP, ISAKMP, Rx, NFS), render() the state the text needs
+  // (count, clock, previous timestamp).
   void print(const PacketMeta& m, Bytes bytes, std::string& out) {
+    decode(decoded, m, bytes);
+    render(m, decoded, out);
+  }
+
+  // print() without the text: the decoders' state and the text's state
+  // (count, previous and first timestamps) move on as print()'s would.
+  void pass(const PacketMeta& m, Bytes bytes) {
+    decode(decoded, m, bytes);
     ++count;
+    if (header_invalid(m)) return;  // render() stops before the timestamp
+    if (opt.ts == TimestampStyle::Delta || opt.ts == TimestampStyle::SinceFirst) {
+      if (!have_prev) {
+        first_sec = m.sec;
+        first_frac = m.frac;
+        have_prev = true;
+      }
+      prev_sec = m.sec;
+      prev_frac = m.frac;
+    }
+  }
+
+  void decode(Decoded& d, const PacketMeta& m, Bytes bytes) {
     d.clear();
     d.caplen = m.caplen;
     d.wirelen = m.len;
@@ -389,9 +417,14 @@ struct PacketPrinter::Impl {
       // A decoder bug must cost one packet's detail, never the capture.
       if (auto* l = d.last()) l->status = Status::Invalid;
     }
+  }
+
+  // The packet's text (or JSON line) from its decode; its bytes are d.raw.
+  void render(const PacketMeta& m, const Decoded& d, std::string& out) {
+    ++count;
     if (opt.json) {
       Out o(out);
-      json(m, o);
+      json(m, d, o);
       return;
     }
     Out o(out, Out::Buffered);
@@ -425,12 +458,12 @@ struct PacketPrinter::Impl {
       // dumps the whole packet; the ARP header check ends the same way.
       bool arp_trunc = d.truncated && std::string_view(d.trunc_proto) == "arp";
       std::size_t hdr = link || (printer_trunc && !p.local_trunc) || arp_trunc ? 0 : link_header_length(d);
-      if (hdr < bytes.size()) hex_dump(o, bytes.subspan(hdr), ascii);
+      if (hdr < d.raw.size()) hex_dump(o, d.raw.subspan(hdr), ascii);
     }
     o << '\n';
   }
 
-  void json(const PacketMeta& m, Out& o) {
+  void json(const PacketMeta& m, const Decoded& d, Out& o) {
     JsonWriter w(o.str());
     w.begin_object();
     if (opt.numbers) w.member("number", count);
@@ -464,5 +497,7 @@ PacketPrinter& PacketPrinter::operator=(PacketPrinter&&) noexcept = default;
 void PacketPrinter::print(const PacketMeta& meta, std::span<const std::uint8_t> bytes, std::string& out) {
   impl_->print(meta, bytes, out);
 }
+
+void PacketPrinter::pass(const PacketMeta& meta, std::span<const std::uint8_t> bytes) { impl_->pass(meta, bytes); }
 
 }  // namespace netlab
