@@ -10,9 +10,9 @@
 #include <catch2/catch.hpp>
 
 #include <string>
-#include <thread>
 #include <vector>
 
+#include <sched.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -171,10 +171,26 @@ TEST_CASE("print_split stops after count packets, as Capture::run", "[split_prin
 }
 
 TEST_CASE("can_split takes regular files only, never a pipe, stdin or -w", "[split_print]") {
-  const bool cores = std::thread::hardware_concurrency() > 1;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  REQUIRE(sched_getaffinity(0, sizeof set, &set) == 0);
+  const bool cpus = CPU_COUNT(&set) > 1;
   CaptureOptions o;
   o.read_file = data_file("afs-rx.pcap");
-  CHECK(can_split(o) == cores);
+  CHECK(can_split(o) == cpus);
+  if (cpus) {  // pinned to one CPU (as taskset -c does), one thread reads
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    for (int c = 0; c < CPU_SETSIZE; ++c)
+      if (CPU_ISSET(c, &set)) {
+        CPU_SET(c, &one);
+        break;
+      }
+    REQUIRE(sched_setaffinity(0, sizeof one, &one) == 0);
+    CHECK_FALSE(can_split(o));
+    REQUIRE(sched_setaffinity(0, sizeof set, &set) == 0);
+    CHECK(can_split(o));
+  }
   o.write_file = "/dev/null";
   CHECK_FALSE(can_split(o));
   o.write_file.clear();

@@ -38,8 +38,8 @@ struct SplitPrintOptions {
 };
 
 // Whether print_split() may read options' file: a regular file (a pipe
-// cannot be read twice), only printed (no -w), on a machine with two cores
-// or more.
+// cannot be read twice), only printed (no -w), by a process that may run
+// on two CPUs or more (its affinity: taskset, cpusets).
 NETLAB_API bool can_split(const CaptureOptions& options);
 
 // Called with the text in order, a run at a time; false stops both threads.
