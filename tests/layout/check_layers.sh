@@ -28,7 +28,7 @@ public_layer() {  # public header (without .hpp) -> its layer
     json|printer|render) echo output ;;
     packet) echo proto ;;
     frames|frames6|frames_dhcp) echo frames ;;
-    capture|linkio) echo capture ;;
+    capture|linkio|split_print) echo capture ;;
     trace) echo trace ;;
     nft) echo nft ;;
     arp|annotate|lab_annotate|arp_kernel) echo arp ;;
