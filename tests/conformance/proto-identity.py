@@ -53,6 +53,8 @@ PATTERNS = {
     "snmp": r"\bsnmp\b|GetRequest|GetResponse|GetNextRequest|SetRequest|Trap\(|\[\|snmp\]|C=|F=",
     "http": r"HTTP|\[\|http\]",
     "ssh": r"SSH-|\[\|ssh\]",
+    # Redis on TCP 6379: ': RESP "PING"', ': RESP empty', ': RESP [|resp]'.
+    "resp": r": RESP\b",
     "vlan": r"802\.1Q|vlan \d+",
     "vxlan": r"VXLAN|\[\|vxlan\]",
     "nsh": r"NSH, |\[\|nsh\]",

@@ -536,6 +536,10 @@ struct L2tpL {  // RFC 2661 L2TP on UDP 1701 (l2tp.cpp); a data message's PPP fr
   bool ppp_short = false;    // a data message's frame too short for tcpdump's ppp_print (its own " [|ppp]")
   const char* inner_cut = nullptr;  // "ip" or "ip6": the frame's IP header cut, which that printer says itself
 };
+struct RespL {  // RESP, Redis on TCP 6379 (resp.cpp): printed from its bytes
+  Bytes msg;                 // captured from the payload on, to the IP layer's end
+  std::uint32_t length = 0;  // the TCP payload length
+};
 struct UnknownL {  // an ethertype or link type we do not decode
   std::uint16_t type = 0;
   Bytes data;
@@ -548,7 +552,7 @@ using Layer = std::variant<EthernetL, VlanL, SllL, NullL, LlcL, ArpL, Ipv4L, Ipv
                            PimL, EspL, AhL, EigrpL, MobilityL,
                            PtpL, OspfL, BgpL, FrL, IsisL, RxL, BabelL, SflowL, AoeL, EapolL, RadiusL, IsakmpL, MplsL,
                            LspPingL, RipL, RipngL, LdpL, RsvpL, PppL, PppoeL, VxlanGpeL, NshL, CfmL, VtpL, SnmpL,
-                           NflogL, IpoibL, IpnetL, ArcnetL, ChdlcL, SwitchTagL, PktapL, AtmL, MfrL, AristaL, NfsL, KrbL, L2tpL>;
+                           NflogL, IpoibL, IpnetL, ArcnetL, ChdlcL, SwitchTagL, PktapL, AtmL, MfrL, AristaL, NfsL, KrbL, L2tpL, RespL>;
 
 struct LayerSlot {
   Layer layer;

@@ -98,6 +98,7 @@ void print_layers(PrintCtx& p, std::size_t i) {
         else if constexpr (std::is_same_v<T, NfsL>) print_nfs(p, i);
         else if constexpr (std::is_same_v<T, KrbL>) print_krb(p, i);
         else if constexpr (std::is_same_v<T, L2tpL>) print_l2tp(p, i);
+        else if constexpr (std::is_same_v<T, RespL>) print_resp(p, i);
         else if constexpr (std::is_same_v<T, AristaL>) {}  // printed by print_ethernet
         else if constexpr (std::is_same_v<T, SwitchTagL>) {
           // Inside Ethernet print_ethernet prints it; a prepended tag comes
@@ -221,6 +222,7 @@ struct JsonMembers {
   void operator()(const NfsL& l) const { json_nfs(w, l); }
   void operator()(const KrbL& l) const { json_krb(w, l); }
   void operator()(const L2tpL& l) const { json_l2tp(w, l); }
+  void operator()(const RespL& l) const { json_resp(w, l); }
 };
 
 void json_layer(JsonWriter& w, const LayerSlot& slot, bool last_truncated) {

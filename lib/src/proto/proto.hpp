@@ -712,5 +712,9 @@ void print_krb(PrintCtx& p, std::size_t i);
 void print_l2tp(PrintCtx& p, std::size_t i);
 void json_krb(JsonWriter& w, const KrbL& l);
 void json_l2tp(JsonWriter& w, const L2tpL& l);
+// RESP (TCP 6379): r the payload as captured, length the TCP payload length.
+void decode_resp(Ctx& c, ByteReader r, std::uint32_t length);
+void print_resp(PrintCtx& p, std::size_t i);
+void json_resp(JsonWriter& w, const RespL& l);
 
 }  // namespace netlab::proto

@@ -245,7 +245,7 @@ namespace {
 // The payload printers tcpdump 4.99.3's tcp_print reaches, in its order
 // (as udp.cpp's table): a segment goes to the first row whose port it uses,
 // unless a printer earlier in tcpdump's chain (which netlab does not decode
-// yet: telnet, smtp, whois, pptp, resp, beep, ftp, rtsp)
+// yet: telnet, smtp, whois, pptp, beep, ftp, rtsp)
 // claims one of its ports first.
 struct PortRow {
   std::uint16_t port;
@@ -254,6 +254,7 @@ struct PortRow {
 };
 const PortRow kPortTable[] = {
     {179, {23, 25, 43}, decode_bgp},
+    {6379, {23, 25, 43, 179, 1723}, decode_resp},
     {22, {23, 25, 43, 179, 1723, 6379}, decode_ssh},
     {6633, {23, 25, 43, 179, 1723, 6379, 22, 10288}, decode_openflow},
     {6653, {23, 25, 43, 179, 1723, 6379, 22, 10288}, decode_openflow},
