@@ -169,10 +169,13 @@ struct AttrMap {
   std::initializer_list<std::string_view> values;
 };
 
+// The attribute maps' "group desc" stops at 17: tcpdump's table lists
+// modp8192 but says it holds 18 values, so 18 prints as hex there (and as
+// modp8192 in IKEv2's transform ids and KE groups, which use the whole list).
 #define NETLAB_DH_GROUPS                                                                                          \
   "", "modp768", "modp1024", "EC2N 2^155", "EC2N 2^185", "modp1536", "iana-grp06", "iana-grp07", "iana-grp08", \
       "iana-grp09", "iana-grp10", "iana-grp11", "iana-grp12", "iana-grp13", "modp2048", "modp3072", "modp4096", \
-      "modp6144", "modp8192"
+      "modp6144"
 
 const AttrMap kOakleyAttrs[] = {
     {"", {}},
@@ -223,10 +226,10 @@ const std::initializer_list<std::string_view> kV2TransformIds[] = {
     {"", "1des-iv64", "1des", "3des", "rc5", "idea", "cast", "blowfish", "3idea", "1des-iv32", "rc4", "null", "aes"},
     {"", "hmac-md5", "hmac-sha", "hmac-tiger", "aes128_xcbc"},
     {"", "hmac-md5", "hmac-sha", "dec-mac", "kpdk-md5", "aes-xcbc"},
-    {NETLAB_DH_GROUPS},
+    {NETLAB_DH_GROUPS, "modp8192"},
     {"no-esn", "esn"},
 };
-const std::initializer_list<std::string_view> kDhGroups = {NETLAB_DH_GROUPS};
+const std::initializer_list<std::string_view> kDhGroups = {NETLAB_DH_GROUPS, "modp8192"};
 #undef NETLAB_DH_GROUPS
 constexpr std::string_view kV2TransformTypes[] = {"", "encr", "prf", "integ", "dh", "esn"};
 constexpr std::string_view kProtoIds[] = {"", "isakmp", "ipsec-ah", "ipsec-esp", "ipcomp"};
@@ -658,15 +661,23 @@ std::size_t Walk::v1_cert(std::uint8_t np, std::size_t at, std::size_t len) {
   return at + len;
 }
 
-// The IKEv1 notify type's name: RFC 2408's ranges, and (IPsec DOI) RFC 2407's.
+// The IKEv1 notify type: RFC 2408's ranges, and (IPsec DOI) RFC 2407's.
+// As tcpdump's STR_OR_ID on (type - range base), an unnamed type in a named
+// range prints as "#" and its offset in that range.
 void v1_notify_type(Out& o, unsigned type, bool ipsec) {
   o << " type=";
-  std::string_view name;
-  if (type < 8192) name = nth(kV1NotifyErrors, type);
-  else if (type < 16384) name = ipsec && type == 8192 ? "RESERVED" : "";
-  else if (type < 24576) name = type == 16384 ? "CONNECTED" : "";
-  else if (type < 32768 && ipsec) name = nth(kIpsecNotifyStatus, type - 24576);
-  str_or_id(o, name, type);
+  if (type < 8192) {
+    str_or_id(o, nth(kV1NotifyErrors, type), type);
+  } else if (type < 16384) {
+    if (ipsec) str_or_id(o, type == 8192 ? "RESERVED" : "", type - 8192);
+    else o << '#', o.u(type);
+  } else if (type < 24576) {
+    str_or_id(o, type == 16384 ? "CONNECTED" : "", type - 16384);
+  } else if (type < 32768 && ipsec) {
+    str_or_id(o, nth(kIpsecNotifyStatus, type - 24576), type - 24576);
+  } else {
+    o << '#', o.u(type);
+  }
 }
 
 std::size_t Walk::v1_n(std::size_t at, std::size_t len) {
