@@ -1051,7 +1051,321 @@ void print_isakmp(PrintCtx& p, std::size_t i) {
   if (p.opt.verbose) print_tail(p, l, major == 1);
 }
 
-// The header's fields as numbers and names; the payloads are not walked.
+// ---- JSON: the payloads as typed objects -------------------------------------
+//
+// One object per payload of the top-level list (none when the E flag says
+// the list is encrypted): its type, next payload, length and the fields of
+// its kind. Each payload's body is read through a ByteReader over its
+// stated length; a body shorter than its fields is "malformed", a payload
+// past the capture "truncated", and both end the list, as does a length
+// under 4 ("bad_length"). Everything walked lies inside the capture.
+
+namespace {
+
+std::string_view payload_text(std::uint8_t np) { return np < std::size(kPayloads) ? kPayloads[np] : "unknown"; }
+
+// Data attributes (RFC 2408 3.3) up to the end of r.
+void json_attrs(JsonWriter& w, ByteReader& r) {
+  w.key("attributes");
+  w.begin_array();
+  while (r.remaining() >= 4) {
+    std::uint16_t t = r.be16(), v = r.be16();
+    w.begin_object();
+    w.member("type", static_cast<unsigned>(t & 0x7fffu));
+    if (t & 0x8000u) {
+      w.member("value", v);
+    } else {
+      if (!r.has(v)) {
+        w.member("truncated", true);
+        w.end_object();
+        break;
+      }
+      w.member("data", hex_text(r.bytes(v)));
+    }
+    w.end_object();
+  }
+  w.end_array();
+}
+
+// A list of substructures (proposals, transforms) with generic headers in r.
+template <typename F>
+void json_subs(JsonWriter& w, std::string_view key, ByteReader& r, F&& each) {
+  w.key(key);
+  w.begin_array();
+  while (r.remaining() >= 4) {
+    std::uint8_t more = r.peek8(0);
+    std::size_t len = r.peek16(2);
+    if (len < 8 || !r.has(len)) {  // each substructure has at least 8 bytes
+      w.begin_object();
+      w.member("bad_length", len);
+      w.end_object();
+      break;
+    }
+    ByteReader s = r.clamp(len);
+    r.skip(len);
+    s.skip(4);
+    w.begin_object();
+    bool ok = true;
+    try {
+      each(s);  // throws only before it opens a container of its own
+    } catch (const Truncated&) {
+      ok = false;
+    }
+    if (!ok) w.member("malformed", true);
+    w.end_object();
+    if (!ok || !more) break;
+  }
+  w.end_array();
+}
+
+void json_v1_sa(JsonWriter& w, ByteReader& r) {
+  std::uint32_t doi = r.be32(), sit = r.be32();
+  w.member("doi", doi);
+  w.member("situation", sit);
+  if (doi != 1) return;
+  if (sit != 1) r.skip(4);  // labelled domain identifier
+  json_subs(w, "proposals", r, [&](ByteReader& p) {
+    std::uint8_t no = p.u8(), proto = p.u8(), spi = p.u8(), nt = p.u8();
+    w.member("number", no);
+    w.member("protocol_id", proto);
+    w.member("protocol", proto < std::size(kProtoIds) ? kProtoIds[proto] : std::string_view{});
+    w.member("transform_count", nt);
+    w.member("spi", hex_text(p.bytes(spi)));
+    json_subs(w, "transforms", p, [&](ByteReader& t) {
+      w.member("number", t.u8());
+      w.member("id", t.u8());
+      t.skip(2);
+      json_attrs(w, t);
+    });
+  });
+}
+
+void json_v2_sa(JsonWriter& w, ByteReader& r) {
+  json_subs(w, "proposals", r, [&](ByteReader& p) {
+    std::uint8_t no = p.u8(), proto = p.u8(), spi = p.u8(), nt = p.u8();
+    w.member("number", no);
+    w.member("protocol_id", proto);
+    w.member("protocol", proto < std::size(kProtoIds) ? kProtoIds[proto] : std::string_view{});
+    w.member("transform_count", nt);
+    w.member("spi", hex_text(p.bytes(spi)));
+    json_subs(w, "transforms", p, [&](ByteReader& t) {
+      std::uint8_t type = t.u8();
+      t.skip(1);
+      std::uint16_t id = t.be16();
+      w.member("type", type);
+      w.member("type_name", nth(kV2TransformTypes, type));
+      w.member("id", id);
+      w.member("id_name", type >= 1 && type <= 5 ? nth(kV2TransformIds[type], id) : std::string_view{});
+      json_attrs(w, t);
+    });
+  });
+}
+
+// IKEv1 ID (IPsec DOI, RFC 2407 4.6.2) and IKEv2 ID (RFC 7296 3.5) data.
+void json_id_data(JsonWriter& w, unsigned type, Bytes data, bool v2) {
+  if (type == 1 && data.size() >= 4) w.member("address", ip4_text(data.first(4)));
+  else if (type == 5 && data.size() >= 16) w.member("address", ip6_text(data.first(16)));
+  else if (type == 2 || type == 3) w.member("name", std::string(data.begin(), data.end()));
+  else if (!v2 && type == 4 && data.size() >= 8)
+    w.member("address", ip4_text(data.first(4))), w.member("mask", ip4_text(data.subspan(4, 4)));
+  else if (!v2 && type == 7 && data.size() >= 8)
+    w.member("start", ip4_text(data.first(4))), w.member("end", ip4_text(data.subspan(4, 4)));
+  else if (!v2 && (type == 6 || type == 8) && data.size() >= 32) {
+    w.member(type == 6 ? "address" : "start", ip6_text(data.first(16)));
+    w.member(type == 6 ? "mask" : "end", ip6_text(data.subspan(16, 16)));
+  } else {
+    w.member("data", hex_text(data));
+  }
+}
+
+// IKEv2 traffic selectors (RFC 7296 3.13.1).
+void json_ts(JsonWriter& w, ByteReader& r) {
+  std::uint8_t n = r.u8();
+  r.skip(3);
+  w.member("count", n);
+  w.key("selectors");
+  w.begin_array();
+  for (unsigned k = 0; k < n && r.remaining() >= 4; ++k) {
+    std::uint8_t type = r.u8(), proto = r.u8();
+    std::size_t len = r.be16();
+    if (len < 8 || !r.has(len - 4)) break;
+    ByteReader s = r.clamp(len - 4);
+    r.skip(len - 4);
+    w.begin_object();
+    w.member("type", type);
+    w.member("protocol", proto);
+    w.member("start_port", s.be16());
+    w.member("end_port", s.be16());
+    std::size_t alen = type == 7 ? 4 : type == 8 ? 16 : 0;
+    if (alen && s.has(2 * alen)) {
+      Bytes a = s.bytes(2 * alen);
+      w.member("start_address", alen == 4 ? ip4_text(a.first(4)) : ip6_text(a.first(16)));
+      w.member("end_address", alen == 4 ? ip4_text(a.subspan(4, 4)) : ip6_text(a.subspan(16, 16)));
+    }
+    w.end_object();
+  }
+  w.end_array();
+}
+
+void json_spis(JsonWriter& w, ByteReader& r, unsigned size, unsigned count) {
+  w.key("spis");
+  w.begin_array();
+  for (unsigned k = 0; k < count && r.has(size); ++k) w.value(hex_text(r.bytes(size)));
+  w.end_array();
+}
+
+// The fields of one payload of type np from its body r.
+void json_payload(JsonWriter& w, std::uint8_t np, ByteReader& r, bool v2) {
+  switch (np) {
+    case 1: json_v1_sa(w, r); break;
+    case 33: json_v2_sa(w, r); break;
+    case 34: {
+      std::uint16_t g = r.be16();
+      r.skip(2);
+      w.member("group", g);
+      w.member("group_name", nth(kDhGroups, g));
+      w.member("data_length", r.remaining());
+      break;
+    }
+    case 5: {
+      std::uint8_t type = r.u8(), proto = r.u8();
+      std::uint16_t port = r.be16();
+      w.member("id_type", type);
+      w.member("id_type_name", nth(kIpsecIdTypes, type));
+      w.member("protocol", proto);
+      w.member("port", port);
+      json_id_data(w, type, r.rest(), false);
+      break;
+    }
+    case 35:
+    case 36: {
+      std::uint8_t type = r.u8();
+      r.skip(3);
+      w.member("id_type", type);
+      json_id_data(w, type, r.rest(), true);
+      break;
+    }
+    case 6:
+    case 7:
+    case 37:
+    case 38: {
+      std::uint8_t enc = r.u8();
+      w.member("encoding", enc);
+      if (np < 33) w.member("encoding_name", nth(kCertTypes, enc));
+      w.member("data_length", r.remaining());
+      break;
+    }
+    case 11: {
+      std::uint32_t doi = r.be32();
+      std::uint8_t proto = r.u8(), spi = r.u8();
+      std::uint16_t type = r.be16();
+      w.member("doi", doi);
+      w.member("protocol_id", proto);
+      w.member("notify_type", type);
+      w.member("spi", hex_text(r.bytes(spi)));
+      w.member("data_length", r.remaining());
+      break;
+    }
+    case 41: {
+      std::uint8_t proto = r.u8(), spi = r.u8();
+      std::uint16_t type = r.be16();
+      std::string_view name;
+      for (const auto& n : kV2Notifies)
+        if (n.type == type) name = n.name;
+      w.member("protocol_id", proto);
+      w.member("notify_type", type);
+      w.member("notify_name", name);
+      w.member("spi", hex_text(r.bytes(spi)));
+      w.member("data", hex_text(r.rest()));
+      break;
+    }
+    case 12: {
+      std::uint32_t doi = r.be32();
+      std::uint8_t proto = r.u8(), spi = r.u8();
+      std::uint16_t n = r.be16();
+      w.member("doi", doi);
+      w.member("protocol_id", proto);
+      w.member("spi_size", spi);
+      w.member("spi_count", n);
+      json_spis(w, r, spi, n);
+      break;
+    }
+    case 42: {
+      std::uint8_t proto = r.u8(), spi = r.u8();
+      std::uint16_t n = r.be16();
+      w.member("protocol_id", proto);
+      w.member("spi_size", spi);
+      w.member("spi_count", n);
+      json_spis(w, r, spi, n);
+      break;
+    }
+    case 39: {
+      std::uint8_t method = r.u8();
+      r.skip(3);
+      w.member("method", method);
+      w.member("method_name", nth(kV2AuthMethods, method));
+      w.member("data_length", r.remaining());
+      break;
+    }
+    case 44:
+    case 45: json_ts(w, r); break;
+    case 13:
+    case 43: w.member("data", hex_text(r.rest())); break;
+    case 46: w.member("data_length", r.remaining()); break;
+    default: w.member("data_length", r.remaining()); break;  // ke, hash, sig, nonce, cp, eap, others
+  }
+  (void)v2;
+}
+
+void json_payload_list(JsonWriter& w, Bytes m, bool v2) {
+  w.key("payloads");
+  w.begin_array();
+  std::uint8_t np = m[16];
+  std::size_t at = kHeaderLen;
+  while (np) {  // every step moves 4 bytes or more: the list ends within the capture
+    w.begin_object();
+    w.member("type", np);
+    w.member("type_name", payload_text(np));
+    if (at > m.size() || m.size() - at < 4) {
+      w.member("truncated", true);
+      w.end_object();
+      break;
+    }
+    std::uint8_t next = m[at];
+    std::size_t len = be16_at(m, at + 2);
+    w.member("next_payload", next);
+    w.member("critical", (m[at + 1] & 0x80) != 0);
+    w.member("length", len);
+    if (len < 4) {
+      w.member("bad_length", true);
+      w.end_object();
+      break;
+    }
+    if (m.size() - at < len) {
+      w.member("truncated", true);
+      w.end_object();
+      break;
+    }
+    ByteReader r(m.subspan(at + 4, len - 4));
+    bool ok = true;
+    try {
+      json_payload(w, np, r, v2);
+    } catch (const Truncated&) {
+      ok = false;  // members written so far stay; the object is still open
+    }
+    if (!ok) w.member("malformed", true);
+    w.end_object();
+    if (!ok || (v2 && np == 46)) break;
+    np = next;
+    at += len;
+  }
+  w.end_array();
+}
+
+}  // namespace
+
+// The header's fields as numbers and names, then the payloads (when not
+// encrypted).
 void json_isakmp(JsonWriter& w, const IsakmpL& l) {
   w.member("layer", "isakmp");
   w.member("length", l.length);
@@ -1070,7 +1384,9 @@ void json_isakmp(JsonWriter& w, const IsakmpL& l) {
   w.member("flags", m[19]);
   w.member("message_id", be32_at(m, 20));
   w.member("message_length", be32_at(m, 24));
-  if ((m[17] >> 4) == 1) w.member("side", std::string_view(&l.side, 1));
+  unsigned major = m[17] >> 4;
+  if (major == 1) w.member("side", std::string_view(&l.side, 1));
+  if ((major == 1 || major == 2) && !(m[19] & 0x01)) json_payload_list(w, m, major == 2);
 }
 
 }  // namespace netlab::proto
