@@ -39,6 +39,9 @@ Out& payload_name(Out& o, std::uint8_t np) {
   return o << '#', o.u(np);
 }
 
+// One byte at an offset of a span, or Truncated.
+std::uint8_t u8_at(Bytes b, std::size_t off) { return sub(b, off, 1)[0]; }
+
 Out& exchange_name(Out& o, std::uint8_t etype) { return tok_print(o, kExchanges, etype, "#"); }
 
 // The source and destination addresses of the IP layer below the ISAKMP
@@ -120,7 +123,7 @@ void decode_isakmp(Ctx& c, ByteReader r, std::uint32_t length) {
   l.msg = r.rest();
   l.length = length;
   if (l.msg.size() < kHeaderLen) return;
-  unsigned major = l.msg[17] >> 4;
+  unsigned major = u8_at(l.msg, 17) >> 4;
   if (major == 1 && c.ike) l.side = ikev1_side(*c.ike, l.msg, ip_addrs(c.d));
 }
 
@@ -136,19 +139,19 @@ namespace {
 void print_ikev1(PrintCtx& p, const IsakmpL& l) {
   Out& o = p.o;
   Bytes m = l.msg;
-  std::uint8_t flags = m[19];
+  std::uint8_t flags = u8_at(m, 19);
   o << (be32_at(m, 20) == 0 ? " phase 1 " : " phase 2/others ");
   o << l.side << ' ';
-  exchange_name(o, m[18]);
+  exchange_name(o, u8_at(m, 18));
   if (flags) o << '[' << ((flags & 0x01) ? "E" : "") << ((flags & 0x02) ? "C" : "") << ']';
 }
 
 void print_ikev2(PrintCtx& p, const IsakmpL& l) {
   Out& o = p.o;
   Bytes m = l.msg;
-  std::uint8_t flags = m[19];
+  std::uint8_t flags = u8_at(m, 19);
   o << (be32_at(m, 20) == 0 ? " parent_sa " : " child_sa  ");
-  exchange_name(o, m[18]);
+  exchange_name(o, u8_at(m, 18));
   if (flags)
     o << '[' << ((flags & 0x08) ? "I" : "") << ((flags & 0x10) ? "V" : "") << ((flags & 0x20) ? "R" : "") << ']';
 }
@@ -322,8 +325,6 @@ Out& str_or_id(Out& o, std::string_view name, unsigned v) {
   if (!name.empty()) return o << name;
   return o << '#', o.u(v);
 }
-
-std::uint8_t u8_at(Bytes b, std::size_t off) { return sub(b, off, 1)[0]; }
 
 void hex_bytes(Out& o, Bytes b) {
   for (std::uint8_t x : b) o.hex(x, 2);
@@ -1031,7 +1032,7 @@ void print_isakmp(PrintCtx& p, std::size_t i) {
   Bytes m = l.msg;
   if (m.size() < kHeaderLen) throw Truncated{};
   o << "isakmp";
-  unsigned major = m[17] >> 4, minor = m[17] & 0x0fu;
+  unsigned major = u8_at(m, 17) >> 4, minor = u8_at(m, 17) & 0x0fu;
   if (p.opt.verbose) {
     o << ' ';
     o.u(major) << '.';
@@ -1320,7 +1321,7 @@ void json_payload(JsonWriter& w, std::uint8_t np, ByteReader& r, bool v2) {
 void json_payload_list(JsonWriter& w, Bytes m, bool v2) {
   w.key("payloads");
   w.begin_array();
-  std::uint8_t np = m[16];
+  std::uint8_t np = u8_at(m, 16);
   std::size_t at = kHeaderLen;
   while (np) {  // every step moves 4 bytes or more: the list ends within the capture
     w.begin_object();
@@ -1331,10 +1332,10 @@ void json_payload_list(JsonWriter& w, Bytes m, bool v2) {
       w.end_object();
       break;
     }
-    std::uint8_t next = m[at];
+    std::uint8_t next = u8_at(m, at);
     std::size_t len = be16_at(m, at + 2);
     w.member("next_payload", next);
-    w.member("critical", (m[at + 1] & 0x80) != 0);
+    w.member("critical", (u8_at(m, at + 1) & 0x80) != 0);
     w.member("length", len);
     if (len < 4) {
       w.member("bad_length", true);
@@ -1377,16 +1378,16 @@ void json_isakmp(JsonWriter& w, const IsakmpL& l) {
   }
   w.member("initiator_cookie", hex_text(m.first(8)));
   w.member("responder_cookie", hex_text(m.subspan(8, 8)));
-  w.member("next_payload", m[16]);
-  w.member("major_version", m[17] >> 4);
-  w.member("minor_version", m[17] & 0x0fu);
-  w.member("exchange_type", m[18]);
-  w.member("flags", m[19]);
+  w.member("next_payload", u8_at(m, 16));
+  w.member("major_version", u8_at(m, 17) >> 4);
+  w.member("minor_version", u8_at(m, 17) & 0x0fu);
+  w.member("exchange_type", u8_at(m, 18));
+  w.member("flags", u8_at(m, 19));
   w.member("message_id", be32_at(m, 20));
   w.member("message_length", be32_at(m, 24));
-  unsigned major = m[17] >> 4;
+  unsigned major = u8_at(m, 17) >> 4;
   if (major == 1) w.member("side", std::string_view(&l.side, 1));
-  if ((major == 1 || major == 2) && !(m[19] & 0x01)) json_payload_list(w, m, major == 2);
+  if ((major == 1 || major == 2) && !(u8_at(m, 19) & 0x01)) json_payload_list(w, m, major == 2);
 }
 
 }  // namespace netlab::proto
