@@ -390,6 +390,17 @@ struct Walk {
   std::size_t v1_cert(std::uint8_t np, std::size_t at, std::size_t len);
   std::size_t v1_n(std::size_t at, std::size_t len);
   std::size_t v1_d(std::size_t at);
+  // Notify's and delete's " doi=... proto=...": the IPsec DOI names its protocol.
+  void doi_proto(std::uint32_t doi, unsigned proto) {
+    if (doi != 1) {
+      o() << " doi=";
+      o().u(doi) << " proto=";
+      o().u(proto);
+    } else {
+      o() << " doi=ipsec proto=";
+      str_or_id(o(), nth(kProtoIds, proto), proto);
+    }
+  }
   // IKEv2 payloads (also reached from IKEv1 messages for types 33-48).
   void v2_name(std::string_view name, std::size_t at) {
     o() << name << ((u8_at(m, at + 1) & 0x80) ? "[C]" : "") << ':';
@@ -686,14 +697,7 @@ std::size_t Walk::v1_n(std::size_t at, std::size_t len) {
   if (!has(at, 12)) return cut(11);
   std::uint32_t doi = be32_at(m, at + 4);
   unsigned proto = u8_at(m, at + 8), spi = u8_at(m, at + 9), type = be16_at(m, at + 10);
-  if (doi != 1) {
-    o() << " doi=";
-    o().u(doi) << " proto=";
-    o().u(proto);
-  } else {
-    o() << " doi=ipsec proto=";
-    str_or_id(o(), nth(kProtoIds, proto), proto);
-  }
+  doi_proto(doi, proto);
   v1_notify_type(o(), type, doi == 1);
   if (spi) {
     o() << " spi=";
@@ -727,14 +731,7 @@ std::size_t Walk::v1_d(std::size_t at) {
   if (!has(at, 12)) return cut(12);
   std::uint32_t doi = be32_at(m, at + 4);
   unsigned proto = u8_at(m, at + 8), spi = u8_at(m, at + 9), nspi = be16_at(m, at + 10);
-  if (doi != 1) {
-    o() << " doi=";
-    o().u(doi) << " proto=";
-    o().u(proto);
-  } else {
-    o() << " doi=ipsec proto=";
-    str_or_id(o(), nth(kProtoIds, proto), proto);
-  }
+  doi_proto(doi, proto);
   o() << " spilen=";
   o().u(spi) << " nspi=";
   o().u(nspi) << " spi=";
